@@ -1,0 +1,210 @@
+/// Builds a ``ReviewDocument`` block by block while recording the source map.
+///
+/// Parsers append each block's text as pieces, each piece with the source span it came
+/// from; the builder joins blocks with `"\n\n"`, tracks section paths from headings, and
+/// splits sentences at the end.
+///
+/// ```swift
+/// var builder = DocumentBuilder(name: "a.txt", format: .text, source: LineIndex(source))
+/// builder.beginBlock(.paragraph, sourceLine: 0)
+/// builder.append("Hello.", sourceStart: 0, sourceLength: 6)
+/// builder.endBlock()
+/// let document = builder.build()
+/// ```
+public struct DocumentBuilder: Sendable {
+    private var name: String
+    private var format: DocumentFormat
+    private var source: LineIndex
+    private var text: [UInt8] = []
+    private var segments: [SourceMap.Segment] = []
+    private var blocks: [Block] = []
+    private var headingStack: [(level: Int, text: String)] = []
+    private var open: Block?
+    /// Metadata to attach to the document; parsers fill it in.
+    public var metadata = DocumentMetadata()
+
+    /// Starts an empty document over the decoded source.
+    public init(name: String, format: DocumentFormat, source: LineIndex) {
+        self.name = name
+        self.format = format
+        self.source = source
+    }
+
+    /// Whether a block is open.
+    public var hasOpenBlock: Bool { open != nil }
+
+    /// Number of blocks finished so far.
+    public var blockCount: Int { blocks.count }
+
+    /// Opens a block; an open block is ended first.
+    public mutating func beginBlock(
+        _ kind: BlockKind, level: Int? = nil, sourceLine: Int, row: Int? = nil, column: Int? = nil, page: Int? = nil
+    ) {
+        if open != nil { endBlock() }
+        if !blocks.isEmpty || !text.isEmpty {
+            text.append(0x0A)
+            text.append(0x0A)
+        }
+        let section = headingStack.map(\.text)
+        open = Block(
+            kind: kind, level: level, section: section, range: TextRange(start: text.count, end: text.count),
+            sourceLine: sourceLine, row: row, column: column, page: page)
+    }
+
+    /// Appends a piece of text that came from `sourceLength` bytes at `sourceStart`
+    /// (lengths equal when copied verbatim). Pass `sourceLength: 0` for inserted text.
+    public mutating func append(_ piece: String, sourceStart: Int, sourceLength: Int) {
+        precondition(open != nil, "append outside a block")
+        let bytes = Array(piece.utf8)
+        guard !bytes.isEmpty else { return }
+        if let last = segments.last, last.isVerbatim, bytes.count == sourceLength,
+            last.textStart + last.textLength == text.count, last.sourceStart + last.sourceLength == sourceStart
+        {
+            segments[segments.count - 1].textLength += bytes.count
+            segments[segments.count - 1].sourceLength += sourceLength
+        } else {
+            segments.append(
+                SourceMap.Segment(
+                    textStart: text.count, textLength: bytes.count, sourceStart: sourceStart, sourceLength: sourceLength))
+        }
+        text.append(contentsOf: bytes)
+    }
+
+    /// Closes the open block. An empty block is dropped; a heading updates the section path.
+    public mutating func endBlock() {
+        guard var block = open else { return }
+        open = nil
+        // Trim trailing spaces that pieces may have left.
+        var end = text.count
+        while end > block.range.start, text[end - 1] == 0x20 { end -= 1 }
+        if end < text.count {
+            text.removeLast(text.count - end)
+            trimSegments(to: end)
+        }
+        if end == block.range.start {
+            // Empty block: remove the separator added for it.
+            if text.count >= 2, block.range.start == text.count, text.count >= 2,
+                text[text.count - 1] == 0x0A, text[text.count - 2] == 0x0A, !(blocks.isEmpty && text.count == 2)
+            {
+                text.removeLast(2)
+            } else if blocks.isEmpty, text.count == 2 {
+                text.removeAll()
+            }
+            trimSegments(to: text.count)
+            return
+        }
+        block.range = TextRange(start: block.range.start, end: end)
+        if block.kind == .heading {
+            let level = block.level ?? 1
+            let headingText = String(decoding: text[block.range.start..<block.range.end], as: UTF8.self)
+            while let last = headingStack.last, last.level >= level { headingStack.removeLast() }
+            headingStack.append((level, headingText))
+        }
+        blocks.append(block)
+    }
+
+    private mutating func trimSegments(to end: Int) {
+        while let last = segments.last, last.textStart >= end { segments.removeLast() }
+        if let last = segments.last, last.textStart + last.textLength > end {
+            let newLength = end - last.textStart
+            if last.isVerbatim { segments[segments.count - 1].sourceLength = newLength }
+            segments[segments.count - 1].textLength = newLength
+        }
+    }
+
+    /// Finishes the document: closes any open block and splits sentences.
+    public mutating func build() -> ReviewDocument {
+        endBlock()
+        let string = String(decoding: text, as: UTF8.self)
+        var sentences: [TextRange] = []
+        for block in blocks {
+            sentences.append(contentsOf: SentenceSplitter.split(text, in: block.range))
+        }
+        return ReviewDocument(
+            name: name, format: format, metadata: metadata, text: string, blocks: blocks, sentences: sentences,
+            sourceMap: SourceMap(segments: segments, source: source))
+    }
+}
+
+/// Splits text into sentences on UTF-8 bytes: after `.`, `!` or `?` (and closing quotes or
+/// brackets) followed by whitespace and an upper-case letter, digit or opening quote, unless
+/// the word before the stop is a known abbreviation ("Mr.", "Dr.", "e.g.") or a single letter.
+public enum SentenceSplitter {
+    private static let abbreviations: Set<String> = [
+        "mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "para", "paras", "e.g", "i.e", "etc", "vs", "cf",
+        "approx", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "fig",
+        "ref", "vol", "pp", "p", "ch", "sec", "dept", "govt", "inc", "ltd", "co", "sgt", "insp", "pc", "ds", "dc",
+    ]
+
+    /// Sentence ranges inside `range` of `bytes` (trimmed of surrounding whitespace).
+    public static func split(_ bytes: [UInt8], in range: TextRange) -> [TextRange] {
+        var result: [TextRange] = []
+        var start = range.start
+        var index = range.start
+        let end = range.end
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D }
+        func emit(_ from: Int, _ to: Int) {
+            var lower = from
+            var upper = to
+            while lower < upper, isSpace(bytes[lower]) { lower += 1 }
+            while upper > lower, isSpace(bytes[upper - 1]) { upper -= 1 }
+            if upper > lower { result.append(TextRange(start: lower, end: upper)) }
+        }
+        while index < end {
+            let byte = bytes[index]
+            if byte == 0x2E || byte == 0x21 || byte == 0x3F {  // . ! ?
+                var after = index + 1
+                // closing quotes/brackets: " ' ) ] and UTF-8 ’ ” (E2 80 99 / E2 80 9D)
+                while after < end {
+                    if bytes[after] == 0x22 || bytes[after] == 0x27 || bytes[after] == 0x29 || bytes[after] == 0x5D {
+                        after += 1
+                    } else if after + 2 < end, bytes[after] == 0xE2, bytes[after + 1] == 0x80,
+                        bytes[after + 2] == 0x99 || bytes[after + 2] == 0x9D
+                    {
+                        after += 3
+                    } else {
+                        break
+                    }
+                }
+                if after < end, isSpace(bytes[after]) {
+                    var next = after
+                    while next < end, isSpace(bytes[next]) { next += 1 }
+                    let startsSentence: Bool = {
+                        guard next < end else { return false }
+                        let c = bytes[next]
+                        if c >= 0x41 && c <= 0x5A { return true }  // A-Z
+                        if c >= 0x30 && c <= 0x39 { return true }  // digit
+                        if c == 0x22 || c == 0x27 || c == 0x28 || c >= 0xC0 { return true }  // quote, bracket, non-ASCII
+                        return false
+                    }()
+                    if startsSentence && byte == 0x2E && isAbbreviation(bytes, before: index, lowerBound: start) {
+                        index += 1
+                        continue
+                    }
+                    if startsSentence {
+                        emit(start, after)
+                        start = next
+                        index = next
+                        continue
+                    }
+                }
+            }
+            index += 1
+        }
+        emit(start, end)
+        return result
+    }
+
+    private static func isAbbreviation(_ bytes: [UInt8], before stop: Int, lowerBound: Int) -> Bool {
+        var wordStart = stop
+        while wordStart > lowerBound {
+            let c = bytes[wordStart - 1]
+            let isWordByte = (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2E
+            if !isWordByte { break }
+            wordStart -= 1
+        }
+        let word = String(decoding: bytes[wordStart..<stop], as: UTF8.self).lowercased()
+        if word.isEmpty { return false }
+        return abbreviations.contains(word)
+    }
+}

@@ -1,0 +1,215 @@
+/// A position in a source text as editors count it.
+public struct SourcePosition: Hashable, Sendable, Codable {
+    /// 0-based line.
+    public var line: Int
+    /// 0-based column in UTF-16 code units (LSP's default encoding).
+    public var utf16Column: Int
+    /// 0-based column in UTF-8 bytes.
+    public var utf8Column: Int
+    /// UTF-8 byte offset from the start of the source.
+    public var byteOffset: Int
+
+    public init(line: Int, utf16Column: Int, utf8Column: Int, byteOffset: Int) {
+        self.line = line
+        self.utf16Column = utf16Column
+        self.utf8Column = utf8Column
+        self.byteOffset = byteOffset
+    }
+}
+
+/// Line starts of a UTF-8 source, converting between byte offsets and line/column in
+/// UTF-8 or UTF-16 units. Lines end at `\n`, `\r\n` or a lone `\r`, as LSP counts them.
+public struct LineIndex: Sendable {
+    /// The source bytes (UTF-8).
+    public let bytes: [UInt8]
+    /// Byte offset where each line starts; `lineStarts[0] == 0`.
+    public let lineStarts: [Int]
+
+    /// Indexes the given UTF-8 bytes.
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+        var starts = [0]
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte == 0x0A {
+                starts.append(index + 1)
+            } else if byte == 0x0D {
+                if index + 1 < count, bytes[index + 1] == 0x0A { index += 1 }
+                starts.append(index + 1)
+            }
+            index += 1
+        }
+        lineStarts = starts
+    }
+
+    /// Indexes a string's UTF-8 form.
+    public init(_ string: String) { self.init(bytes: Array(string.utf8)) }
+
+    /// Number of lines (a final line without newline counts; an empty source has one line).
+    public var lineCount: Int { lineStarts.count }
+
+    /// The line that holds `byteOffset` (clamped to the source).
+    public func line(ofByte byteOffset: Int) -> Int {
+        let offset = max(0, min(byteOffset, bytes.count))
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        return low
+    }
+
+    /// The end of a line's content (before its line break).
+    public func lineContentEnd(_ line: Int) -> Int {
+        var end = line + 1 < lineStarts.count ? lineStarts[line + 1] : bytes.count
+        while end > lineStarts[line], bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
+        return end
+    }
+
+    /// The position of a byte offset (clamped to the source).
+    public func position(ofByte byteOffset: Int) -> SourcePosition {
+        let offset = max(0, min(byteOffset, bytes.count))
+        let line = line(ofByte: offset)
+        let start = lineStarts[line]
+        var utf16 = 0
+        var index = start
+        while index < offset {
+            let byte = bytes[index]
+            let width: Int
+            if byte < 0x80 { width = 1 } else if byte < 0xE0 { width = 2 } else if byte < 0xF0 { width = 3 } else { width = 4 }
+            utf16 += width == 4 ? 2 : 1
+            index += width
+        }
+        return SourcePosition(line: line, utf16Column: utf16, utf8Column: offset - start, byteOffset: offset)
+    }
+
+    /// The byte offset of a line and UTF-16 column; columns past the line's end clamp to it
+    /// (as LSP requires), and a column inside a surrogate pair rounds down to the character.
+    public func byteOffset(line: Int, utf16Column: Int) -> Int {
+        guard line < lineStarts.count else { return bytes.count }
+        guard line >= 0 else { return 0 }
+        let end = lineContentEnd(line)
+        var index = lineStarts[line]
+        var units = 0
+        while index < end {
+            let byte = bytes[index]
+            let width: Int
+            if byte < 0x80 { width = 1 } else if byte < 0xE0 { width = 2 } else if byte < 0xF0 { width = 3 } else { width = 4 }
+            let step = width == 4 ? 2 : 1
+            if units + step > utf16Column { break }
+            units += step
+            index += width
+        }
+        return index
+    }
+
+    /// The byte offset of a line and UTF-8 column, clamped to the line's content and moved
+    /// back to a character boundary.
+    public func byteOffset(line: Int, utf8Column: Int) -> Int {
+        guard line < lineStarts.count else { return bytes.count }
+        guard line >= 0 else { return 0 }
+        var offset = min(lineStarts[line] + max(0, utf8Column), lineContentEnd(line))
+        while offset > lineStarts[line], offset < bytes.count, bytes[offset] & 0xC0 == 0x80 { offset -= 1 }
+        return offset
+    }
+}
+
+/// The exact mapping between UTF-8 offsets in a document's normalised text and UTF-8 byte
+/// offsets in its (decoded) source, with line/column conversion through a ``LineIndex``.
+///
+/// The map is a sorted list of segments. A segment whose text and source lengths are equal
+/// was copied verbatim and maps byte for byte; a segment whose lengths differ (an entity
+/// such as `&amp;`, collapsed whitespace, a hyphen joined across lines) maps every offset
+/// inside it to the start of its source span, and its end to the end of that span. Text
+/// with no source (the `"\n\n"` between blocks) maps to the end of the preceding segment.
+public struct SourceMap: Sendable {
+    /// One run of text and the source span it came from.
+    public struct Segment: Hashable, Sendable {
+        public var textStart: Int
+        public var textLength: Int
+        public var sourceStart: Int
+        public var sourceLength: Int
+
+        public init(textStart: Int, textLength: Int, sourceStart: Int, sourceLength: Int) {
+            self.textStart = textStart
+            self.textLength = textLength
+            self.sourceStart = sourceStart
+            self.sourceLength = sourceLength
+        }
+
+        /// Whether the run was copied verbatim, byte for byte.
+        public var isVerbatim: Bool { textLength == sourceLength }
+    }
+
+    /// Segments sorted by `textStart`, not overlapping in the text.
+    public private(set) var segments: [Segment]
+    /// Line index of the decoded source (UTF-8).
+    public let lines: LineIndex
+
+    /// Creates a map from segments (sorted here by text offset) over the decoded source.
+    public init(segments: [Segment], source: LineIndex) {
+        self.segments = segments.sorted { $0.textStart < $1.textStart }
+        self.lines = source
+    }
+
+    /// An identity map for text that is its own source.
+    public static func identity(_ text: String) -> SourceMap {
+        let index = LineIndex(text)
+        return SourceMap(
+            segments: [Segment(textStart: 0, textLength: index.bytes.count, sourceStart: 0, sourceLength: index.bytes.count)],
+            source: index)
+    }
+
+    /// The source byte offset of a text offset.
+    public func sourceOffset(ofText offset: Int) -> Int {
+        guard !segments.isEmpty else { return 0 }
+        var low = 0
+        var high = segments.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if segments[mid].textStart <= offset { low = mid } else { high = mid - 1 }
+        }
+        let segment = segments[low]
+        if offset < segment.textStart { return segment.sourceStart }
+        let delta = offset - segment.textStart
+        if delta >= segment.textLength { return segment.sourceStart + segment.sourceLength }
+        if segment.isVerbatim { return segment.sourceStart + delta }
+        return segment.sourceStart
+    }
+
+    /// The text offset of a source byte offset: exact inside verbatim segments, the start of
+    /// the segment's text inside transformed ones, and the next text offset for source bytes
+    /// that produced no text (markup).
+    public func textOffset(ofSource offset: Int) -> Int {
+        // Segments are sorted by text offset and, in reading order, nearly always by source
+        // offset too; a linear fallback keeps it exact when they are not.
+        var best: Int?
+        var bestDistance = Int.max
+        for segment in segments {
+            if offset >= segment.sourceStart, offset < segment.sourceStart + max(segment.sourceLength, 1) {
+                let delta = offset - segment.sourceStart
+                return segment.textStart + (segment.isVerbatim ? delta : 0)
+            }
+            if segment.sourceStart > offset, segment.sourceStart - offset < bestDistance {
+                bestDistance = segment.sourceStart - offset
+                best = segment.textStart
+            }
+        }
+        if let best { return best }
+        if let last = segments.last { return last.textStart + last.textLength }
+        return 0
+    }
+
+    /// The source position of a text offset.
+    public func position(ofText offset: Int) -> SourcePosition {
+        lines.position(ofByte: sourceOffset(ofText: offset))
+    }
+
+    /// The source positions of a text range's start and end.
+    public func positions(of range: TextRange) -> (start: SourcePosition, end: SourcePosition) {
+        (position(ofText: range.start), position(ofText: range.end))
+    }
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the system packages revtag needs on a fresh Debian machine of this kind
+# (the Swift toolchain is already there): libxml2 headers, pkg-config, poppler's pdftohtml.
+set -euo pipefail
+need=()
+for pkg in libxml2-dev pkg-config poppler-utils; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+fi
