@@ -12,11 +12,23 @@ public enum AnnotationExport {
         case w3c
     }
 
-    /// One JSON object per line, keys in the order of the import format.
+    /// One JSON object per line, keys in the order of the import format (document,
+    /// reviewType, category, coder, tags, rejected, people; nested keys sorted), so that
+    /// the same store always exports the same bytes.
     public static func jsonl(_ records: [CodedRecord]) throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return try records.map { String(decoding: try encoder.encode($0), as: UTF8.self) + "\n" }.joined()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        func encoded<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+        return try records.map { record in
+            var fields = ["\"document\":" + (try encoded(record.document))]
+            if let reviewType = record.reviewType { fields.append("\"reviewType\":" + (try encoded(reviewType))) }
+            if let category = record.category { fields.append("\"category\":" + (try encoded(category))) }
+            if let coder = record.coder { fields.append("\"coder\":" + (try encoded(coder))) }
+            fields.append("\"tags\":" + (try encoded(record.tags)))
+            if let rejected = record.rejected, !rejected.isEmpty { fields.append("\"rejected\":" + (try encoded(rejected))) }
+            if let people = record.people, !people.isEmpty { fields.append("\"people\":" + (try encoded(people))) }
+            return "{" + fields.joined(separator: ",") + "}\n"
+        }.joined()
     }
 
     /// CSV (RFC 4180) with one row per document, coder and confirmed or added tag; the

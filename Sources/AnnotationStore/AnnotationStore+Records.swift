@@ -90,7 +90,12 @@ extension AnnotationStore {
                 record.people = (record.people ?? []) + [person.person]
                 records[key] = record
             }
-            return records.sorted { $0.key < $1.key }.map(\.value)
+            return records.sorted { $0.key < $1.key }.map { entry in
+                var record = entry.value
+                record.tags.sort { $0.key < $1.key }
+                record.rejected?.sort { $0.key < $1.key }
+                return record
+            }
         }
     }
 
