@@ -117,8 +117,8 @@ struct RendererTests {
     @Test("HTML bars are scaled to the category's reviews")
     func htmlBars() throws {
         let html = report.html()
-        // IPV: 17 reviews; alcohol misuse in 10 of them -> 10/17 of the 240-unit track.
-        let expectedWidth = Int((10.0 / 17.0 * 240).rounded())
+        // IPV: 17 reviews; alcohol misuse in 10 of them -> 10/17 of the 200-unit track.
+        let expectedWidth = Int((10.0 / 17.0 * 200).rounded())
         let chart = try #require(html.components(separatedBy: "<svg").first { $0.contains("Perpetrators characteristics: Alcohol misuse 10") })
         #expect(chart.contains("width=\"\(expectedWidth)\" height=\"16\""))
     }
