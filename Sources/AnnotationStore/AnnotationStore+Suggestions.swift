@@ -1,0 +1,180 @@
+import Foundation
+import GRDB
+import ReviewModel
+
+/// One evidence span as stored with a suggestion: the span, plus the quote context that a
+/// decision anchored on it needs.
+struct StoredEvidence: Codable {
+    var text: String
+    var start: Int
+    var end: Int
+    var rule: String
+    var line: Int
+    var character: Int
+    var prefix: String
+    var suffix: String
+    var characterStart: Int
+    var characterEnd: Int
+
+    var evidence: Evidence {
+        Evidence(text: text, range: TextRange(start: start, end: max(start, end)), rule: rule, line: line, character: character)
+    }
+
+    var anchor: TextAnchor {
+        TextAnchor(
+            exact: text, prefix: prefix, suffix: suffix, range: TextRange(start: start, end: max(start, end)),
+            characterStart: characterStart, characterEnd: characterEnd)
+    }
+}
+
+extension AnnotationStore {
+    /// Starts a suggestion run and returns its id. Recording a run never touches decisions.
+    public func beginSuggestionRun(
+        codebookVersion: String, codebookHash: String, revtagVersion: String = RevtagInfo.version
+    ) throws(StoreError) -> Int64 {
+        try write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO suggestion_runs (codebook_version, codebook_hash, revtag_version, started_at, status)
+                    VALUES (?, ?, ?, ?, 'running')
+                    """,
+                arguments: [codebookVersion, codebookHash, revtagVersion, Self.timestamp(Date())])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Marks a run finished (or failed).
+    public func finishSuggestionRun(_ run: Int64, status: RunStatus = .finished) throws(StoreError) {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE suggestion_runs SET finished_at = ?, status = ? WHERE id = ?",
+                arguments: [Self.timestamp(Date()), status.rawValue, run])
+        }
+    }
+
+    /// Records a document's suggestions for a run in one transaction: registers the
+    /// document (re-anchoring decisions if its text changed), then stores every suggestion
+    /// with its evidence, plus the suggested category as a `category/<id>` suggestion.
+    /// Decisions are never touched (other than re-anchoring, which is audited).
+    @discardableResult
+    public func recordSuggestions(run: Int64, document: ReviewDocument, result: TaggingResult) throws(StoreError) -> DocumentRegistration {
+        try write { db in
+            let registration = try Self.register(db, document)
+            let documentID = registration.document.id
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO run_documents (run_id, document_id, content_hash) VALUES (?, ?, ?)",
+                arguments: [run, documentID, registration.document.contentHash ?? ""])
+            // A document recorded twice in one run keeps its first suggestions (decisions may refer to them).
+            guard db.changesCount > 0 else { return registration }
+            let bytes = Array(document.text.utf8)
+            var suggestions = result.suggestions
+            if let category = result.category {
+                suggestions.append(Suggestion(
+                    key: TagKey(tag: TagID(facet: Taxonomy.categoryFacet, id: category.id), subject: nil),
+                    confidence: category.confidence, evidence: []))
+            }
+            let statement = try db.makeStatement(sql: """
+                INSERT INTO suggestions (run_id, document_id, tag, subject, confidence, rule, evidence)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            for suggestion in suggestions {
+                let evidence = suggestion.evidence.map { item in
+                    let anchor = Anchoring.anchor(bytes: bytes, range: item.range)
+                    return StoredEvidence(
+                        text: item.text, start: item.range.start, end: item.range.end, rule: item.rule, line: item.line,
+                        character: item.character, prefix: anchor.prefix, suffix: anchor.suffix,
+                        characterStart: anchor.characterStart, characterEnd: anchor.characterEnd)
+                }
+                let rule = suggestion.evidence.first?.rule ?? (suggestion.tag.facet == Taxonomy.categoryFacet ? "category" : "")
+                try statement.execute(arguments: [
+                    run, documentID, suggestion.tag.description, Self.subjectColumn(suggestion.key), suggestion.confidence,
+                    rule, try Self.json(evidence),
+                ])
+            }
+            return registration
+        }
+    }
+
+    /// Begins a run, records one document's suggestions and finishes the run.
+    @discardableResult
+    public func recordSuggestionRun(
+        document: ReviewDocument, result: TaggingResult, codebookVersion: String, codebookHash: String
+    ) throws(StoreError) -> (run: Int64, registration: DocumentRegistration) {
+        let run = try beginSuggestionRun(codebookVersion: codebookVersion, codebookHash: codebookHash)
+        do {
+            let registration = try recordSuggestions(run: run, document: document, result: result)
+            try finishSuggestionRun(run)
+            return (run, registration)
+        } catch {
+            try? finishSuggestionRun(run, status: .failed)
+            throw error
+        }
+    }
+
+    /// Every run, oldest first.
+    public func suggestionRuns() throws(StoreError) -> [SuggestionRun] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM suggestion_runs ORDER BY id").map { row in
+                SuggestionRun(
+                    id: row["id"], codebookVersion: row["codebook_version"], codebookHash: row["codebook_hash"],
+                    revtagVersion: row["revtag_version"], started: Self.date(row["started_at"]),
+                    finished: (row["finished_at"] as String?).map { Self.date($0) },
+                    status: RunStatus(rawValue: row["status"]) ?? .failed)
+            }
+        }
+    }
+
+    /// The suggestions of the latest run that covered the document (empty when none did).
+    public func latestSuggestions(document: String) throws(StoreError) -> [StoredSuggestion] {
+        try read { db in
+            let documentID = try Self.documentID(db, path: document)
+            return try Self.latestSuggestions(db, documentID: documentID, path: document)
+        }
+    }
+
+    /// Suggestions of the latest run without a decision in force (confirmed, rejected or
+    /// added) by `coder` (by anyone when nil), in the order they were recorded.
+    public func pending(document: String, coder: String?) throws(StoreError) -> [StoredSuggestion] {
+        try read { db in
+            let documentID = try Self.documentID(db, path: document)
+            return try Self.pending(db, documentID: documentID, path: document, coder: coder)
+        }
+    }
+
+    static func latestRun(_ db: Database, documentID: Int64) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT MAX(run_id) FROM run_documents WHERE document_id = ?", arguments: [documentID])
+    }
+
+    static func latestSuggestions(_ db: Database, documentID: Int64, path: String) throws -> [StoredSuggestion] {
+        guard let run = try latestRun(db, documentID: documentID) else { return [] }
+        return try Row.fetchAll(
+            db, sql: "SELECT * FROM suggestions WHERE document_id = ? AND run_id = ? ORDER BY id", arguments: [documentID, run]
+        ).map { suggestion($0, path: path) }
+    }
+
+    static func pending(_ db: Database, documentID: Int64, path: String, coder: String?) throws -> [StoredSuggestion] {
+        guard let run = try latestRun(db, documentID: documentID) else { return [] }
+        return try Row.fetchAll(
+            db,
+            sql: """
+                SELECT s.* FROM suggestions s
+                WHERE s.document_id = ?1 AND s.run_id = ?2 AND NOT EXISTS (
+                    SELECT 1 FROM decisions d
+                    WHERE d.document_id = s.document_id AND d.tag = s.tag AND d.subject = s.subject
+                      AND d.superseded_by IS NULL AND d.status != 'withdrawn' AND (?3 IS NULL OR d.coder = ?3))
+                ORDER BY s.id
+                """,
+            arguments: [documentID, run, coder]
+        ).map { suggestion($0, path: path) }
+    }
+
+    static func storedEvidence(_ row: Row) -> [StoredEvidence] {
+        decode([StoredEvidence].self, row["evidence"]) ?? []
+    }
+
+    static func suggestion(_ row: Row, path: String) -> StoredSuggestion {
+        StoredSuggestion(
+            id: row["id"], runID: row["run_id"], document: path, key: tagKey(tag: row["tag"], subject: row["subject"]),
+            confidence: row["confidence"], rule: row["rule"], evidence: storedEvidence(row).map(\.evidence))
+    }
+}

@@ -1,0 +1,321 @@
+import Foundation
+import JSONRPC
+import ReviewModel
+
+/// A coder's decision in force about one (tag, subject) of a document, as the server shows it.
+struct CoderDecision: Sendable, Hashable {
+    enum Status: String, Sendable {
+        case confirmed
+        case rejected
+        /// Added by hand (shown like a confirmed tag).
+        case added
+    }
+
+    var key: TagKey
+    var status: Status
+    /// Where the decision is anchored in the document's text, when it is.
+    var range: TextRange?
+    /// The anchor's quote.
+    var quote: String?
+}
+
+/// What a code action asks the store to record.
+enum DecisionRequest: Sendable, Hashable {
+    /// Confirm a tag (added by hand when it is not suggested), anchored on `range` when given.
+    case confirm(TagKey, range: TextRange?)
+    /// Reject a tag.
+    case reject(TagKey)
+    /// The subject of a suggested characteristic was wrong: reject (tag, from), confirm (tag, to).
+    case changeSubject(TagID, from: Subject, to: Subject)
+}
+
+/// Why the engine could not analyse a document or record a decision.
+struct EngineError: Error, Sendable, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// The library calls the server needs: parse, tag, labels, and the store. One value per
+/// configuration (codebook and store paths), shared by all analyses.
+protocol ReviewEngine: Sendable {
+    /// The codebook's version (for provenance).
+    var codebookVersion: String { get }
+    /// Parses and tags a document's text, reusing work from the previous analysis of the
+    /// same document where its blocks did not change.
+    func analyze(_ snapshot: DocumentSnapshot, previous: AnalysisCache?) throws(EngineError) -> (ReviewDocument, TaggingResult, AnalysisCache)
+    /// A tag's label.
+    func label(for tag: TagID) -> String?
+    /// A tag's definition.
+    func definition(for tag: TagID) -> String?
+    /// The coder's decisions in force for a document. Anchors of tags not in `suggested` are
+    /// placed in `text` (the document's current normalised text; nil when not found there).
+    func decisions(document: String, coder: String, text: String, suggested: Set<TagKey>) throws(EngineError) -> [CoderDecision]
+    /// Records decisions for a document whose text and suggestions are `document` and
+    /// `result` (recorded as the latest suggestion run first when the store's differ).
+    func record(_ requests: [DecisionRequest], document: ReviewDocument, result: TaggingResult, coder: String) throws(EngineError)
+    /// The aggregate JSON over confirmed decisions, or nil when aggregation is not available.
+    func aggregate(coder: String?) throws(EngineError) -> JSONValue?
+}
+
+/// The text of an open document at one version.
+struct DocumentSnapshot: Sendable {
+    var uri: String
+    var name: String
+    var format: DocumentFormat
+    var version: Int
+    var bytes: [UInt8]
+}
+
+/// Per-block results kept between analyses of one document (the engine decides what goes in).
+struct AnalysisCache: Sendable {
+    /// Opaque per-engine state.
+    var state: (any Sendable)?
+    /// How many blocks the last analysis re-tagged and how many it took from the cache.
+    var retagged = 0
+    var reused = 0
+}
+
+/// One suggestion evidence span or anchored decision, placed on the source text.
+struct Finding: Sendable, Hashable {
+    enum Status: String, Sendable {
+        case pending
+        case confirmed
+        case rejected
+    }
+
+    var key: TagKey
+    var status: Status
+    var confidence: Double
+    /// The matched text.
+    var quote: String
+    /// The rule that matched ("" for a decision added by hand).
+    var rule: String
+    /// The span in the document's normalised text.
+    var textRange: TextRange
+    var start: SourcePosition
+    var end: SourcePosition
+    /// How many evidence spans the (tag, subject) has in the document.
+    var occurrences: Int
+}
+
+/// The result of analysing one version of an open document.
+struct DocumentAnalysis: Sendable {
+    var version: Int
+    var document: ReviewDocument
+    var result: TaggingResult
+    var decisions: [CoderDecision]
+    /// Every finding, in document order (rejected ones included; they are not shown).
+    var findings: [Finding]
+    var cache: AnalysisCache
+    /// Wall time of parse and tag, in milliseconds.
+    var milliseconds: Double
+
+    /// The status of a (tag, subject) given the decisions.
+    static func status(of key: TagKey, in decisions: [CoderDecision]) -> Finding.Status {
+        guard let decision = decisions.last(where: { $0.key == key }) else { return .pending }
+        return decision.status == .rejected ? .rejected : .confirmed
+    }
+
+    /// Builds the findings of a tagging result and the coder's decisions.
+    static func findings(document: ReviewDocument, result: TaggingResult, decisions: [CoderDecision]) -> [Finding] {
+        var findings: [Finding] = []
+        var suggested: Set<TagKey> = []
+        for suggestion in result.suggestions {
+            suggested.insert(suggestion.key)
+            let status = status(of: suggestion.key, in: decisions)
+            for evidence in suggestion.evidence {
+                let (start, end) = document.sourceMap.positions(of: evidence.range)
+                findings.append(
+                    Finding(
+                        key: suggestion.key, status: status, confidence: suggestion.confidence, quote: evidence.text,
+                        rule: evidence.rule, textRange: evidence.range, start: start, end: end,
+                        occurrences: suggestion.evidence.count))
+            }
+        }
+        // Confirmed or added tags that are not (or no longer) suggested, at their anchors.
+        let textLength = document.text.utf8.count
+        for decision in decisions where decision.status != .rejected && !suggested.contains(decision.key) {
+            guard let range = decision.range, range.end <= textLength else { continue }
+            let (start, end) = document.sourceMap.positions(of: range)
+            findings.append(
+                Finding(
+                    key: decision.key, status: .confirmed, confidence: 1, quote: decision.quote ?? document.substring(range),
+                    rule: "", textRange: range, start: start, end: end, occurrences: 1))
+        }
+        findings.sort { ($0.textRange.start, $0.key) < ($1.textRange.start, $1.key) }
+        return findings
+    }
+}
+
+extension LanguageServer {
+    // MARK: - Scheduling
+
+    /// The engine for the current configuration, created on first use; nil (with a message
+    /// shown once) when the codebook or store cannot be opened.
+    func currentEngine() -> (any ReviewEngine)? {
+        if let engine { return engine }
+        if engineProblem != nil { return nil }
+        do throws(EngineError) {
+            engine = try makeEngine(codebookPath: codebookPath, storePath: storePath)
+            return engine
+        } catch {
+            engineProblem = error.message
+            show(.error, "revtag cannot analyse documents: \(error.message)")
+            return nil
+        }
+    }
+
+    /// Starts analysing `uri` unless an analysis is already running (which, when it ends on
+    /// an older version, starts the next one on the latest text).
+    func scheduleAnalysis(_ uri: String) {
+        guard analysisTasks[uri] == nil, state == .running, let document = documents[uri] else { return }
+        guard let engine = currentEngine() else { return }
+        let snapshot = DocumentSnapshot(
+            uri: uri, name: document.name, format: document.format, version: document.version, bytes: document.bytes)
+        let previous = analyses[uri]?.cache
+        let coder = self.coder
+        analysisTasks[uri] = Task.detached(priority: .userInitiated) { [weak self] in
+            let started = DispatchTime.now().uptimeNanoseconds
+            let outcome: Result<DocumentAnalysis, EngineError>
+            do throws(EngineError) {
+                let (document, result, cache) = try engine.analyze(snapshot, previous: previous)
+                let decisions =
+                    (try? engine.decisions(
+                        document: snapshot.name, coder: coder, text: document.text, suggested: Set(result.suggestions.map(\.key)))) ?? []
+                let findings = DocumentAnalysis.findings(document: document, result: result, decisions: decisions)
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+                outcome = .success(
+                    DocumentAnalysis(
+                        version: snapshot.version, document: document, result: result, decisions: decisions, findings: findings,
+                        cache: cache, milliseconds: elapsed))
+            } catch {
+                outcome = .failure(error)
+            }
+            await self?.finishAnalysis(uri, version: snapshot.version, outcome: outcome)
+        }
+    }
+
+    private func finishAnalysis(_ uri: String, version: Int, outcome: Result<DocumentAnalysis, EngineError>) {
+        analysisTasks[uri] = nil
+        guard let document = documents[uri] else { return }  // closed meanwhile
+        switch outcome {
+        case .success(let analysis):
+            analyses[uri] = analysis
+        case .failure(let error):
+            log(.warning, "\(document.name): \(error.message)")
+            if version == document.version { failedVersions[uri] = version }
+        }
+        guard version == document.version else {
+            scheduleAnalysis(uri)  // superseded: never publish a stale version
+            return
+        }
+        if case .success = outcome { publish(uri) }
+    }
+
+    /// The analysis of the document's current version, waiting for it when needed; nil when
+    /// the document is not open or cannot be analysed.
+    func currentAnalysis(_ uri: String) async -> DocumentAnalysis? {
+        for _ in 0..<100 {
+            guard let document = documents[uri] else { return nil }
+            if let analysis = analyses[uri], analysis.version == document.version { return analysis }
+            if failedVersions[uri] == document.version { return nil }
+            if analysisTasks[uri] == nil { scheduleAnalysis(uri) }
+            guard let task = analysisTasks[uri] else { return nil }
+            await task.value
+        }
+        return nil
+    }
+
+    /// Re-reads the coder's decisions for an analysed document and rebuilds its findings.
+    func refreshDecisions(_ uri: String) {
+        guard var analysis = analyses[uri], let engine = currentEngine(), let document = documents[uri] else { return }
+        analysis.decisions =
+            (try? engine.decisions(
+                document: document.name, coder: coder, text: analysis.document.text,
+                suggested: Set(analysis.result.suggestions.map(\.key)))) ?? analysis.decisions
+        analysis.findings = DocumentAnalysis.findings(document: analysis.document, result: analysis.result, decisions: analysis.decisions)
+        analyses[uri] = analysis
+    }
+
+    // MARK: - Diagnostics
+
+    /// The findings shown as diagnostics: rejected ones hidden, confirmed ones unless turned
+    /// off, pending ranked by confidence, then capped; returned in document order.
+    func shownFindings(_ analysis: DocumentAnalysis) -> [Finding] {
+        var shown = analysis.findings.filter {
+            switch $0.status {
+            case .pending: true
+            case .confirmed: configuration.showConfirmed
+            case .rejected: false
+            }
+        }
+        if shown.count > configuration.maxDiagnostics {
+            let ranked = shown.enumerated().sorted { lhs, rhs in
+                let (a, b) = (lhs.element, rhs.element)
+                if (a.status == .pending) != (b.status == .pending) { return a.status == .pending }
+                if a.confidence != b.confidence { return a.confidence > b.confidence }
+                return lhs.offset < rhs.offset
+            }
+            let kept = Set(ranked.prefix(configuration.maxDiagnostics).map(\.offset))
+            shown = shown.enumerated().filter { kept.contains($0.offset) }.map(\.element)
+        }
+        return shown
+    }
+
+    func diagnosticsJSON(_ analysis: DocumentAnalysis, uri: String) -> JSONValue {
+        let engine = currentEngine()
+        return .array(
+            shownFindings(analysis).map { finding in
+                let label = engine?.label(for: finding.key.tag) ?? finding.key.tag.id
+                let subject = finding.key.subject.map { " — \($0.rawValue)" } ?? ""
+                let message: String
+                switch finding.status {
+                case .confirmed: message = "\(configuration.confirmedMark) \(label)\(subject)"
+                default: message = "\(label)\(subject) (suggested, \(Int((finding.confidence * 100).rounded()))%)"
+                }
+                var data: [String: JSONValue] = [
+                    "uri": .string(uri), "tag": .string(finding.key.tag.description), "status": .string(finding.status.rawValue),
+                    "rule": .string(finding.rule), "quote": .string(finding.quote), "start": .int(finding.textRange.start),
+                    "end": .int(finding.textRange.end), "version": .int(analysis.version),
+                ]
+                if let subject = finding.key.subject { data["subject"] = .string(subject.rawValue) }
+                return [
+                    "range": LSPRange(start: finding.start.lsp(encoding), end: finding.end.lsp(encoding)).json,
+                    "severity": .int(finding.status == .confirmed ? 4 : 3),
+                    "source": "revtag",
+                    "code": .string(finding.key.tag.description),
+                    "message": .string(message),
+                    "data": .object(data),
+                ]
+            })
+    }
+
+    /// Pushes the current diagnostics of `uri` (`textDocument/publishDiagnostics`, with the version).
+    func publish(_ uri: String) {
+        guard let analysis = analyses[uri], let document = documents[uri], analysis.version == document.version else { return }
+        let params: JSONValue = [
+            "uri": .string(uri), "version": .int(analysis.version), "diagnostics": diagnosticsJSON(analysis, uri: uri),
+        ]
+        lastPublished[uri] = analysis.version
+        send(.notification(method: "textDocument/publishDiagnostics", params: params))
+    }
+
+    /// `textDocument/diagnostic`: the same diagnostics as pushed, with `unchanged` reports.
+    func pullDiagnostics(_ params: JSONValue?, id: RequestID) async throws(ResponseError) -> JSONValue {
+        let uri = try documentURI(params)
+        guard let analysis = await currentAnalysis(uri) else { return ["kind": "full", "items": []] }
+        try checkCancelled(id)
+        let statuses = analysis.findings.map { "\($0.key)=\($0.status.rawValue)" }.joined(separator: ",")
+        let resultID = "\(analysis.version)-\(statuses.hashValue & 0xFFFF_FFFF)"
+        if params?["previousResultId"]?.stringValue == resultID { return ["kind": "unchanged", "resultId": .string(resultID)] }
+        return ["kind": "full", "resultId": .string(resultID), "items": diagnosticsJSON(analysis, uri: uri)]
+    }
+
+    /// The `textDocument.uri` of request parameters.
+    func documentURI(_ params: JSONValue?) throws(ResponseError) -> String {
+        guard let params, case .object = params else { throw .invalidParams("params must be an object") }
+        guard let identifier = params["textDocument"], case .object = identifier else { throw .invalidParams("textDocument must be an object") }
+        guard let uri = identifier["uri"]?.stringValue else { throw .invalidParams("textDocument.uri must be a string") }
+        return uri
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import JSONRPC
+import ReviewModel
+
+/// A document the client has open: its text (UTF-8), version and line index.
+///
+/// Edits are applied in order, each against the text the previous one left
+/// (`contentChanges` of one `didChange`), with positions converted through ``LineIndex``.
+struct OpenDocument: Sendable {
+    /// The document URI as the client sent it.
+    var uri: String
+    /// The client's language id.
+    var languageId: String
+    /// The format revtag reads it as.
+    var format: DocumentFormat
+    /// The name used for the store and in results (a path relative to the workspace when inside it).
+    var name: String
+    /// The client's version of the text.
+    var version: Int
+    /// The text's line index (which holds the UTF-8 bytes).
+    private(set) var lines: LineIndex
+
+    init(uri: String, languageId: String, format: DocumentFormat, name: String, version: Int, text: String) {
+        self.uri = uri
+        self.languageId = languageId
+        self.format = format
+        self.name = name
+        self.version = version
+        self.lines = LineIndex(text)
+    }
+
+    /// The text's bytes.
+    var bytes: [UInt8] { lines.bytes }
+
+    /// A change of a `didChange` notification.
+    struct Change: Sendable {
+        /// The replaced range, or nil to replace the whole text.
+        var range: LSPRange?
+        var text: String
+
+        init(json: JSONValue, index: Int) throws(ResponseError) {
+            guard case .object = json else { throw .invalidParams("contentChanges[\(index)] must be an object") }
+            guard let text = json["text"]?.stringValue else { throw .invalidParams("contentChanges[\(index)].text must be a string") }
+            self.text = text
+            if let range = json["range"], !range.isNull {
+                self.range = try LSPRange(json: range, field: "contentChanges[\(index)].range")
+            }
+        }
+    }
+
+    /// The byte range an edit of the current text replaces, and the bytes it inserts.
+    struct ByteEdit: Hashable, Sendable {
+        var start: Int
+        var oldEnd: Int
+        var newLength: Int
+    }
+
+    /// Applies changes in order; returns the byte edits (against successive texts).
+    @discardableResult
+    mutating func apply(_ changes: [Change], encoding: PositionEncoding) -> [ByteEdit] {
+        var edits: [ByteEdit] = []
+        for change in changes {
+            let inserted = Array(change.text.utf8)
+            guard let range = change.range else {
+                edits.append(ByteEdit(start: 0, oldEnd: lines.bytes.count, newLength: inserted.count))
+                lines = LineIndex(bytes: inserted)
+                continue
+            }
+            var start = lines.byteOffset(of: range.start, encoding: encoding)
+            var end = lines.byteOffset(of: range.end, encoding: encoding)
+            if end < start { swap(&start, &end) }
+            var bytes = lines.bytes
+            lines = LineIndex(bytes: [])  // release the shared buffer so the edit is in place
+            bytes.replaceSubrange(start..<end, with: inserted)
+            lines = LineIndex(bytes: bytes)
+            edits.append(ByteEdit(start: start, oldEnd: end, newLength: inserted.count))
+        }
+        return edits
+    }
+
+    /// The text as a string.
+    var text: String { String(decoding: lines.bytes, as: UTF8.self) }
+}
+
+/// How a URI and language id map to a revtag format, and a URI to a path.
+enum DocumentKinds {
+    /// The format for a language id or, failing that, the URI's extension; nil when revtag does not read it.
+    static func format(languageId: String, uri: String, text: String) -> DocumentFormat? {
+        let fromExtension = formatFromExtension(uri)
+        switch languageId.lowercased() {
+        case "html": return .html
+        case "xml", "xhtml", "xsl":
+            return isPdfXML(text) ? .pdfXML : .xml
+        case "plaintext", "text", "txt": return fromExtension == .markdown ? .markdown : .text
+        case "markdown", "md": return .markdown
+        default:
+            if fromExtension == .xml, isPdfXML(text) { return .pdfXML }
+            return fromExtension
+        }
+    }
+
+    static func formatFromExtension(_ uri: String) -> DocumentFormat? {
+        let path = uri.split(separator: "?").first.map(String.init) ?? uri
+        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
+        switch path[path.index(after: dot)...].lowercased() {
+        case "html", "htm": return .html
+        case "xhtml", "xml": return .xml
+        case "txt", "text": return .text
+        case "md", "markdown": return .markdown
+        default: return nil
+        }
+    }
+
+    /// Whether XML text is pdftohtml output (`<pdf2xml>` root).
+    static func isPdfXML(_ text: String) -> Bool {
+        text.utf8.prefix(4096).withContiguousStorageIfAvailable { Self.contains($0, Array("<pdf2xml".utf8)) }
+            ?? String(text.prefix(4096)).contains("<pdf2xml")
+    }
+
+    private static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard haystack.count >= needle.count else { return false }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if Array(haystack[start..<(start + needle.count)]) == needle { return true }
+        }
+        return false
+    }
+
+    /// The file path of a `file:` URI (percent-decoded), or the URI itself for other schemes.
+    static func path(ofURI uri: String) -> String {
+        guard uri.hasPrefix("file://") else { return uri }
+        var rest = String(uri.dropFirst("file://".count))
+        if !rest.hasPrefix("/"), let slash = rest.firstIndex(of: "/") { rest = String(rest[slash...]) }  // host part
+        return rest.removingPercentEncoding ?? rest
+    }
+
+    /// The name a document is stored under: its path relative to `root` when inside it (as
+    /// the CLI, run from the project folder, names it), else the absolute path.
+    static func storeName(path: String, root: String?) -> String {
+        guard let root, !root.isEmpty else { return path }
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        if path.hasPrefix(prefix) { return String(path.dropFirst(prefix.count)) }
+        return path
+    }
+}
