@@ -80,10 +80,10 @@ let package = Package(
         .testTarget(name: "ReviewParsingTests", dependencies: ["ReviewParsing", "ReviewModel", "TestSupport"]),
         .testTarget(name: "TaggingTests", dependencies: ["Tagging", "ReviewParsing", "ReviewModel", "TestSupport"]),
         .testTarget(name: "AnnotationStoreTests", dependencies: ["AnnotationStore", "ReviewModel", "TestSupport"]),
-        .testTarget(name: "AggregationTests", dependencies: ["Aggregation", "ReviewModel", "TestSupport"]),
+        .testTarget(name: "AggregationTests", dependencies: ["Aggregation", "AnnotationStore", "ReviewModel", "TestSupport"]),
         .testTarget(name: "RetaggingTests", dependencies: ["Retagging", "AnnotationStore", "Tagging", "ReviewParsing", "TestSupport"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
-        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "TestSupport"]),
+        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "TestSupport", "AnnotationStore", "ReviewModel"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

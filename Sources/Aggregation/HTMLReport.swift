@@ -8,7 +8,7 @@ extension AggregateReport {
         var body: [String] = []
         body.append("<header>")
         body.append("<h1>Case review aggregate</h1>")
-        body.append("<p class=\"provenance\">Codebook version <strong>\(escape(provenance.codebookVersion))</strong>"
+        body.append("<p class=\"provenance\">Codebook version <strong>\(escape(provenance.codebookText))</strong>"
             + " &middot; <strong>\(provenance.decisions)</strong> decision\(provenance.decisions == 1 ? "" : "s") in the store"
             + " &middot; <strong>\(recordsCounted)</strong> review\(recordsCounted == 1 ? "" : "s") counted"
             + " &middot; generated <time>\(escape(provenance.generatedAtText))</time></p>")
@@ -16,27 +16,24 @@ extension AggregateReport {
         body.append("</header>")
         body.append("<main>")
 
-        body.append(section(title: "Reviews by type", table: tableHTML(
-            rowHeader: "Category", rows: [
-                ("Review types", categories.map { $0.isEmpty ? none() : escape(ReportText.reviewTypes($0, report: self)) }),
-            ])))
-
         for (title, subject) in [("Table 3. Victim characteristics", Subject.victim), ("Table 4. Perpetrator characteristics", .perpetrator)] {
             let people = { (category: CategoryAggregate) in subject == .victim ? category.victims : category.perpetrators }
             let top = { (category: CategoryAggregate) in
                 subject == .victim ? category.victimCharacteristics : category.perpetratorCharacteristics
             }
-            func peopleCell(_ category: CategoryAggregate, _ render: (PeopleSummary) -> String) -> String {
-                category.isEmpty || people(category).people == 0 ? none() : escape(render(people(category)))
+            func peopleCell(_ category: CategoryAggregate, _ render: (PeopleSummary) -> [String]) -> String {
+                guard !category.isEmpty, people(category).people > 0 else { return none() }
+                return "<ul class=\"counts\">" + render(people(category)).map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
             }
+            let recurring = recurringCharacteristics(subject)
             body.append(section(title: title, table: tableHTML(rowHeader: "", rows: [
-                ("Gender", categories.map { peopleCell($0, ReportText.gender) }),
-                ("Age range", categories.map { peopleCell($0, ReportText.age) }),
-                ("Ethnicity", categories.map { peopleCell($0, ReportText.ethnicity) }),
+                ("Gender", categories.map { peopleCell($0, ReportText.genderParts) }),
+                ("Age range", categories.map { peopleCell($0, { [ReportText.age($0)] }) }),
+                ("Ethnicity", categories.map { peopleCell($0, ReportText.ethnicityParts) }),
                 ("Most commonly occurring \(subject.rawValue) characteristics", categories.map {
-                    $0.isEmpty ? none() : countList(top($0), notKnown: 0)
+                    $0.isEmpty || top($0).isEmpty ? none() : countList(top($0), notKnown: 0, bold: recurring)
                 }),
-            ])))
+            ]), caption: ReportText.recurringNote.replacingOccurrences(of: "**", with: "")))
         }
 
         body.append(section(title: "Table 5. Relationship between victim and perpetrator", table: tableHTML(rowHeader: "", rows: [
@@ -65,6 +62,11 @@ extension AggregateReport {
             table: escalationRows().isEmpty ? "<p class=\"none\">No information</p>" : escalationTable,
             caption: "\(ReportText.tick): present in at least \(options.minCases) reviews of the category; numbers in brackets count reviews."))
 
+        body.append(section(title: "Reviews by type", table: tableHTML(
+            rowHeader: "Category", rows: [
+                ("Review types", categories.map { $0.isEmpty ? none() : escape(ReportText.reviewTypes($0, report: self)) }),
+            ])))
+
         body.append("<section class=\"charts-section\">")
         body.append("<h2>Characteristics per category</h2>")
         body.append("<p class=\"note\">Bars show the share of the category's reviews in which the characteristic is recorded; "
@@ -77,7 +79,7 @@ extension AggregateReport {
         body.append("</div>")
         body.append("</section>")
         body.append("</main>")
-        body.append("<footer>revtag aggregate &middot; codebook version \(escape(provenance.codebookVersion)) &middot; "
+        body.append("<footer>revtag aggregate &middot; codebook version \(escape(provenance.codebookText)) &middot; "
             + "\(provenance.decisions) decisions &middot; \(escape(provenance.generatedAtText))</footer>")
 
         return """
@@ -130,8 +132,11 @@ extension AggregateReport {
         return html.joined(separator: "\n")
     }
 
-    private func countList(_ rows: [TagCount], notKnown: Int) -> String {
-        var items = rows.map { "<li>\(escape(label($0.tag))) <span class=\"n\">(\($0.count))</span></li>" }
+    private func countList(_ rows: [TagCount], notKnown: Int, bold: Set<TagID> = []) -> String {
+        var items = rows.map { row in
+            let text = bold.contains(row.tag) ? "<strong>\(escape(label(row.tag)))</strong>" : escape(label(row.tag))
+            return "<li>\(text) <span class=\"n\">(\(row.count))</span></li>"
+        }
         if notKnown > 0 { items.append("<li class=\"unknown\">Not known <span class=\"n\">(\(notKnown))</span></li>") }
         return "<ul class=\"counts\">" + items.joined() + "</ul>"
     }
@@ -156,9 +161,9 @@ extension AggregateReport {
         guard !rows.isEmpty else {
             return "<h3>\(escape(title))</h3><p class=\"none\">\(ReportText.noInformation)</p>"
         }
-        let width = 520
-        let labelWidth = 230
-        let barSpace = 240
+        let width = 530
+        let labelWidth = 290
+        let barSpace = 200
         let rowHeight = 22
         let top = 4
         let height = top + rows.count * rowHeight + 20
@@ -172,7 +177,7 @@ extension AggregateReport {
             let y = top + index * rowHeight
             let barWidth = max(2, Int((Double(row.count) / Double(max(reviews, 1)) * Double(barSpace)).rounded()))
             let fullLabel = label(row.tag)
-            let shown = fullLabel.count > 34 ? String(fullLabel.prefix(33)) + "\u{2026}" : fullLabel
+            let shown = fullLabel.count > 46 ? String(fullLabel.prefix(45)) + "\u{2026}" : fullLabel
             svg.append("<g><title>\(escape("\(fullLabel): \(row.count) of \(reviews) reviews"))</title>")
             svg.append("<text x=\"\(labelWidth - 8)\" y=\"\(y + 15)\" text-anchor=\"end\" class=\"label\">\(escape(shown))</text>")
             svg.append("<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(barSpace)\" height=\"16\" fill=\"#eef1f4\"/>")
@@ -211,11 +216,13 @@ extension AggregateReport {
         .n { color: var(--muted); white-space: nowrap; }
         .none { color: var(--muted); font-style: italic; }
         td.mark { text-align: center; vertical-align: middle; }
+        td.mark:has(.tick) { background: #eaf5ee; }
         .tick { color: var(--tick); font-weight: 700; font-size: 1.15em; }
         .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 16px; }
         figure.category { margin: 0; padding: 10px 14px 12px; border: 1px solid var(--rule); border-radius: 6px;
           break-inside: avoid; page-break-inside: avoid; }
         figcaption { font-size: 1.02em; }
+        figure.category .none { font-size: 0.9em; margin: 4px 0 8px; }
         figcaption .reviews { color: var(--muted); margin-left: 6px; }
         svg.chart { display: block; max-width: 100%; height: auto; font-size: 12px; }
         svg.chart .label { fill: var(--ink); }

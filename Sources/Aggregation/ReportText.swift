@@ -35,6 +35,8 @@ enum ReportText {
     static let noInformation = "No information"
     static let notReported = "Not reported"
     static let tick = "\u{2713}"
+    static let recurringNote = "**Bold**: among the most common characteristics in two or more categories. "
+        + "Characteristics count reviews; gender, age and ethnicity count people."
 
     static func genderLabel(_ gender: Gender) -> String {
         switch gender {
@@ -55,22 +57,32 @@ enum ReportText {
 
     /// "15 female, 2 male, 0 not reported": largest first, not reported always shown last.
     static func gender(_ people: PeopleSummary) -> String {
+        genderParts(people).joined(separator: ", ")
+    }
+
+    /// The parts of ``gender(_:)``.
+    static func genderParts(_ people: PeopleSummary) -> [String] {
         let parts = Gender.allCases
             .map { (label: genderLabel($0), count: people.count($0)) }
             .filter { $0.count > 0 }
             .sorted { $0.count > $1.count }
             .map { "\($0.count) \($0.label)" }
-        return (parts + ["\(people.genderNotReported) not reported"]).joined(separator: ", ")
+        return parts + ["\(people.genderNotReported) not reported"]
     }
 
     /// "White (5), Asian/Asian British (3), Not reported (5)": largest first, not reported always shown last.
     static func ethnicity(_ people: PeopleSummary) -> String {
+        ethnicityParts(people).joined(separator: ", ")
+    }
+
+    /// The parts of ``ethnicity(_:)``.
+    static func ethnicityParts(_ people: PeopleSummary) -> [String] {
         let parts = Ethnicity.allCases
             .map { (label: ethnicityLabel($0), count: people.count($0)) }
             .filter { $0.count > 0 }
             .sorted { $0.count > $1.count }
             .map { "\($0.label) (\($0.count))" }
-        return (parts + ["\(notReported) (\(people.ethnicityNotReported))"]).joined(separator: ", ")
+        return parts + ["\(notReported) (\(people.ethnicityNotReported))"]
     }
 
     /// "18–44", "18–44; not reported (2)" or "Not reported (3)".
@@ -95,7 +107,7 @@ enum ReportText {
         let provenance = report.provenance
         let records = report.recordsCounted
         var sentence = "Made from \(records) review\(records == 1 ? "" : "s") with codebook version "
-            + "\(provenance.codebookVersion) and \(provenance.decisions) decision\(provenance.decisions == 1 ? "" : "s") "
+            + "\(provenance.codebookText) and \(provenance.decisions) decision\(provenance.decisions == 1 ? "" : "s") "
             + "in the store, generated at \(provenance.generatedAtText)."
         sentence += " " + optionsSentence(report.options)
         if !report.uncategorised.isEmpty {
