@@ -107,7 +107,7 @@ extension TaggingRun {
     // MARK: - Discovery
 
     mutating func discoverPeople() {
-        var pendingKinNames: [(name: NameKey, display: String, kin: Int, possessorGender: Gender?, possessorEntity: Int?)] = []
+        var pendingKinNames: [(name: NameKey, display: String, kin: Int, possessorGender: Gender?, possessorEntity: Int?, range: TextRange)] = []
         /// Declared names bound to a kin noun: (sentence, kin start) → name.
         var kinNames: [[Int]: NameKey] = [:]
         var declaredInSentence: [Int: [NameKey]] = [:]
@@ -146,7 +146,7 @@ extension TaggingRun {
                 }
                 // Nearest role mention (apposition within 4 words, or anywhere in a declaration).
                 let nearest = roles.min { distance($0, candidate) < distance($1, candidate) }
-                let limit = candidate.declared ? 40 : 4
+                let limit = candidate.declared ? 12 : 4
                 if let nearest, distance(nearest, candidate) <= limit {
                     bind(key, display: display, to: nearest.2)
                     if let gender = candidate.gender, people.entities[nearest.2].gender == nil { people.entities[nearest.2].gender = gender }
@@ -154,7 +154,7 @@ extension TaggingRun {
                 }
                 if candidate.declared,
                     let kin = kins.min(by: { abs(Int($0.0.start) - candidate.start) < abs(Int($1.0.start) - candidate.start) }),
-                    abs(Int(kin.0.start) - candidate.start) <= 6
+                    abs(Int(kin.0.start) - candidate.start) <= 10
                 {
                     // "her husband, referred to as Mr B": link through the kin noun's possessor.
                     let start = Int(kin.0.start)
@@ -171,7 +171,7 @@ extension TaggingRun {
                     }
                     kinNames[[sentenceIndex, start]] = key
                     if people.entityIndex(for: key) == nil {
-                        pendingKinNames.append((key, display, kin.1, possessorGender, possessorEntity))
+                        pendingKinNames.append((key, display, kin.1, possessorGender, possessorEntity, textRange(start, Int(kin.0.end))))
                     }
                     continue
                 }
@@ -186,12 +186,15 @@ extension TaggingRun {
             for (match, index) in kins {
                 let start = Int(match.start)
                 for role in roles where role.2 == PeopleModel.perpetrator {
-                    let apposition = (role.1 <= start && start - role.1 <= 4) || (Int(match.end) <= role.0 && role.0 - Int(match.end) <= 4)
+                    // Not the code word of a name ("Perpetrator 1").
+                    if role.1 < sentence.tokenTo, tokens.flags[role.1] & (Tokens.digits | Tokens.singleCapital) != 0 { continue }
+                    let apposition = (role.1 <= start && start - role.1 <= 3) || (Int(match.end) <= role.0 && role.0 - Int(match.end) <= 3)
                     let isPossessive = role.1 == start - 1 && lowerWord(start - 1) == "s"
                     if apposition, !isPossessive, people.perpetratorRelation == nil {
                         let before = start > sentence.tokenFrom ? lowerWord(start - 1) : ""
                         if before == "his" || before == "her" || before == "the" || before == "s" || before == "their" {
                             people.perpetratorRelation = lexicon.kin[index].relation
+                            people.perpetratorRelationEvidence = textRange(start, Int(match.end))
                         }
                     }
                 }
@@ -205,13 +208,15 @@ extension TaggingRun {
                 people.perpetratorRelation != nil
             {
                 people.register(name: pending.name, display: pending.display, entity: PeopleModel.perpetrator)
+                people.perpetratorRelationEvidence = pending.range
                 continue
             }
             let entity = people.relative(owner: owner, kin: pending.kin, lexicon: lexicon)
+            people.entities[entity].kinEvidence = pending.range
             if people.entities[entity].name == nil {
                 people.register(name: pending.name, display: pending.display, entity: entity)
             } else {
-                people.entities.append(Entity(role: .other, name: pending.display, gender: kin.gender, owner: owner, kin: pending.kin, isParent: kin.isParent))
+                people.entities.append(Entity(role: .other, name: pending.display, gender: kin.gender, owner: owner, kin: pending.kin, isParent: kin.isParent, kinEvidence: pending.range))
                 people.register(name: pending.name, display: pending.display, entity: people.entities.count - 1)
             }
         }
@@ -299,12 +304,23 @@ extension TaggingRun {
                 let cueEnd = Int(match.end)
                 let target: Int?
                 if after {
-                    target = names.filter { $0.1 <= cueStart && cueStart - $0.1 <= 2 }.max { $0.1 < $1.1 }?.2
+                    // Words between the name and the cue may be adverbs, not "was" (passive).
+                    target = names.filter { name in
+                        name.1 <= cueStart && cueStart - name.1 <= 2
+                            && !(name.1..<cueStart).contains { Words2.passive.contains(tokens.hashes[$0]) }
+                    }.max { $0.1 < $1.1 }?.2
                 } else {
-                    target = names.filter { $0.0 >= cueEnd && $0.0 - cueEnd <= 2 }.min { $0.0 < $1.0 }?.2
+                    // "killed Carol", "the death of Carol"; not "assaulted by Liam".
+                    target = names.filter { name in
+                        name.0 >= cueEnd && name.0 - cueEnd <= 1
+                            && !(cueEnd..<name.0).contains { Words2.by == tokens.hashes[$0] }
+                            && !(cueEnd < sentence.tokenTo && Words2.by == tokens.hashes[cueEnd])
+                    }.min { $0.0 < $1.0 }?.2
                 }
+                let scope = compiled.scopes[Int(match.pattern)]
+                let cueWeight = weight * (scope > 0 ? Double(scope) / 10 : 1)
                 if let target {
-                    if victim { victimScore[target, default: 0] += weight } else { perpetratorScore[target, default: 0] += weight }
+                    if victim { victimScore[target, default: 0] += cueWeight } else { perpetratorScore[target, default: 0] += cueWeight }
                 } else if let declared = declaredInSentence[sentenceIndex], declared.count == 1,
                     let entity = people.entityIndex(for: declared[0]), !names.contains(where: { $0.2 != entity && abs($0.0 - cueStart) <= 3 })
                 {
@@ -331,6 +347,9 @@ extension TaggingRun {
                 }
             }
         }
+        for entity in Set(victimScore.keys).union(perpetratorScore.keys) {
+            debugScores[entity] = (victimScore[entity] ?? 0, perpetratorScore[entity] ?? 0)
+        }
         func net(_ entity: Int, victim: Bool) -> Double {
             victim ? (victimScore[entity] ?? 0) - (perpetratorScore[entity] ?? 0) : (perpetratorScore[entity] ?? 0) - (victimScore[entity] ?? 0)
         }
@@ -346,12 +365,13 @@ extension TaggingRun {
         for (rank, entity) in perpetrators.enumerated() {
             if rank == 0, people.entities[PeopleModel.perpetrator].name == nil {
                 promote(entity, to: PeopleModel.perpetrator)
-            } else if net(entity, victim: false) >= 1 {
+            } else if net(entity, victim: false) >= 2, (victimScore[entity] ?? 0) == 0 {
                 people.entities[entity].role = .perpetrator
                 if let owner = people.entities[entity].owner, owner == PeopleModel.victim, let kin = people.entities[entity].kin,
                     people.perpetratorRelation == nil
                 {
                     people.perpetratorRelation = lexicon.kin[kin].relation
+                    people.perpetratorRelationEvidence = people.entities[entity].kinEvidence
                 }
             }
         }
@@ -367,8 +387,13 @@ extension TaggingRun {
         if people.entities[target].name == nil { people.entities[target].name = source.name }
         if people.entities[target].gender == nil { people.entities[target].gender = source.gender }
         for (key, value) in people.relatives where value == entity { people.relatives[key] = target }
+        for index in people.entities.indices where people.entities[index].owner == entity { people.entities[index].owner = target }
+        if source.role == .other, people.entities[target].owner == nil, target != entity {
+            // The promoted person keeps no owner of its own; its relation is recorded below.
+        }
         if let kin = source.kin, people.perpetratorRelation == nil {
             let relation = lexicon.kin[kin].relation
+            people.perpetratorRelationEvidence = source.kinEvidence
             if target == PeopleModel.perpetrator, source.owner == PeopleModel.victim { people.perpetratorRelation = relation }
             if target == PeopleModel.victim, source.owner == PeopleModel.perpetrator { people.perpetratorRelation = inverseRelation(relation) }
             if target == PeopleModel.victim, source.owner == nil || source.owner == PeopleModel.victim {
@@ -410,8 +435,8 @@ extension TaggingRun {
         for (entity, tally) in votes where people.entities[entity].gender == nil {
             let female = tally[.female] ?? 0
             let male = tally[.male] ?? 0
-            if female >= 2, Double(female) >= 2 * Double(male) { people.entities[entity].gender = .female }
-            if male >= 2, Double(male) >= 2 * Double(female) { people.entities[entity].gender = .male }
+            if female >= 1, Double(female) >= 2 * Double(male) { people.entities[entity].gender = .female }
+            if male >= 1, Double(male) >= 2 * Double(female) { people.entities[entity].gender = .male }
         }
     }
 
@@ -476,6 +501,8 @@ enum Words2 {
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
         "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "christmas", "easter",
     ].map(hash))
+    static let by = hash("by")
+    static let passive: Set<UInt64> = Set(["was", "were", "been", "being", "is", "be", "by"].map(hash))
     static let personContext: Set<UInt64> = Set([
         "was", "had", "is", "has", "said", "says", "told", "did", "does", "would", "could", "who", "s", "described",
         "began", "became", "died", "attended", "saw", "lived", "moved", "reported", "disclosed", "asked", "felt", "went",

@@ -112,7 +112,7 @@ extension TaggingRun {
                 guard Taxonomy.ids(of: "relationship-type").contains(relation) else { continue }
                 let tag = TagID(facet: "relationship-type", id: relation)
                 add(TagKey(tag: tag, subject: nil), "kin/\(relation)", textRange(mention.start, mention.end))
-                relationCounts[relation, default: 0] += 1
+                relationCounts[relation, default: 0] += 2
             }
             // 4. Demographics.
             demographics(sentence, slice, mentions: mentions, fallback: fallback)
