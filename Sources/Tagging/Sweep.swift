@@ -244,6 +244,12 @@ extension TaggingRun {
             entity = fallback
         }
         guard let entity else {
+            // Nobody in the sentence, the paragraph or the section: a generic mention
+            // ("support for victims of domestic abuse"), nobody's characteristic.
+            if !mentions.contains(where: { $0.kind != .kin }) {
+                suppress(entry.tag, target, range, .thirdParty, "no person in context")
+                return
+            }
             add(TagKey(tag: entry.tag, subject: .unknown), target.rule, range)
             return
         }
@@ -272,10 +278,14 @@ extension TaggingRun {
                 return
             }
         }
-        // A named person whose role the text never states: whose it is cannot be told.
+        // A named person whose role the text never states: a third party when the review
+        // names its victim or perpetrator, else whose it is cannot be told.
         if person.kin == nil, person.owner == nil {
-            add(TagKey(tag: entry.tag, subject: .unknown), target.rule, range)
-            return
+            let principalsNamed = people.entities[PeopleModel.victim].name != nil || people.entities[PeopleModel.perpetrator].name != nil
+            if !principalsNamed {
+                add(TagKey(tag: entry.tag, subject: .unknown), target.rule, range)
+                return
+            }
         }
         let who = person.name ?? person.kin.map { lexicon.kin[$0].phrases.first ?? "relative" } ?? "another person"
         suppress(entry.tag, target, range, .thirdParty, who.replacingOccurrences(of: "=", with: ""))
