@@ -128,7 +128,9 @@ extension TaggingRun {
             for candidate in candidates {
                 let key = nameKey(candidate.start, candidate.end)
                 let display = text(tokens: candidate.start, candidate.end)
-                if candidate.declared { declaredInSentence[sentenceIndex, default: []].append(key) }
+                if candidate.declared, declaredInSentence[sentenceIndex]?.contains(key) != true {
+                    declaredInSentence[sentenceIndex, default: []].append(key)
+                }
                 // A code word that is itself a role ("Perpetrator 1", "Victim A").
                 let firstWord = lowerWord(candidate.start)
                 if firstWord == "perpetrator" || firstWord == "victim" {
@@ -321,6 +323,13 @@ extension TaggingRun {
                 let cueWeight = weight * (scope > 0 ? Double(scope) / 10 : 1)
                 if let target {
                     if victim { victimScore[target, default: 0] += cueWeight } else { perpetratorScore[target, default: 0] += cueWeight }
+                } else if !after, let declared = declaredInSentence[sentenceIndex],
+                    let first = names.filter({ $0.0 >= cueEnd && $0.0 - cueEnd <= 10 }).min(by: { $0.0 < $1.0 }),
+                    declared.contains(where: { people.entityIndex(for: $0) == first.2 })
+                {
+                    // "This review concerns a baby girl, referred to here as Rosie": the first
+                    // declared name after the cue.
+                    if victim { victimScore[first.2, default: 0] += cueWeight } else { perpetratorScore[first.2, default: 0] += cueWeight }
                 } else if let declared = declaredInSentence[sentenceIndex], declared.count == 1,
                     let entity = people.entityIndex(for: declared[0]), !names.contains(where: { $0.2 != entity && abs($0.0 - cueStart) <= 3 })
                 {
@@ -331,7 +340,7 @@ extension TaggingRun {
         }
         // The title names the subject of the review.
         var titleText = (document.metadata.title ?? "")
-        if let first = document.blocks.first { titleText += " " + document.text(of: first) }
+        if let first = document.blocks.first(where: { $0.kind == .heading }) { titleText += " " + document.text(of: first) }
         let titleTokens = compiled.matcher.tokenize(titleText)
         let titleHashes = Set(titleTokens.hashes)
         for (_, list) in people.names {

@@ -170,7 +170,7 @@ extension TaggingRun {
     }
 
     /// Whose relative a kin mention names, and whether that relative is the victim or the perpetrator.
-    func resolveKin(_ mention: Mention, sentence: SentenceSpan, earlier: [Mention], lastByGender: [Gender: Int]) -> Int? {
+    mutating func resolveKin(_ mention: Mention, sentence: SentenceSpan, earlier: [Mention], lastByGender: [Gender: Int]) -> Int? {
         guard case .kin(let kinIndex)? = matches[sentence.matchFrom..<sentence.matchTo]
             .first(where: { Int($0.start) == mention.start && kindIsKin($0) }).map({ kind($0) })
         else { return nil }
@@ -199,9 +199,9 @@ extension TaggingRun {
                 return PeopleModel.victim
             }
         }
-        // A named person bound to this kin noun already exists?
-        if let existing = people.relatives[[owner ?? -1, Int(kinIndex)]] { return existing }
-        return nil
+        // A relative of someone: one entity per (owner, kin noun), created on first mention.
+        if owner == nil, !people.victimIsChild, kin.relation == "acquaintance" { return nil }
+        return people.relative(owner: owner, kin: Int(kinIndex), lexicon: lexicon)
     }
 
     mutating func suppress(_ tag: TagID, _ target: TargetMatch, _ range: TextRange, _ reason: SuppressedMatch.Reason, _ trigger: String) {
@@ -271,9 +271,8 @@ extension TaggingRun {
                 add(TagKey(tag: entry.tag, subject: ownerSubject), target.rule, range)
                 return
             }
-            if person.isParent, let converted = parentalConversion[id],
-                converted != "experiencing-domestic-abuse" || (ownerSubject == .victim && people.victimIsChild)
-            {
+            // Only a child victim's parents: an adult's parent's condition is a third party's.
+            if person.isParent, let converted = parentalConversion[id], ownerSubject == .victim, people.victimIsChild {
                 add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: ownerSubject), target.rule, range)
                 return
             }
