@@ -16,7 +16,9 @@ import ReviewModel
 /// - Running headers, footers and page numbers are dropped: lines whose text (digits masked,
 ///   case and spacing folded) recurs near the same vertical position in the top or bottom
 ///   margin on at least half of the pages (and at least two), plus bare page numbers
-///   ("12", "Page 3 of 40", "- 7 -") in a margin.
+///   ("12", "Page 3 of 40", "- 7 -") in a margin. "The same position" is within 0.8% of the
+///   page height, and the font size must match too, so a short heading that happens to recur
+///   near the top of two pages is kept.
 /// - Headings: lines in a font at least 15% larger than the body font (the size with the most
 ///   characters), larger sizes being higher levels; and short all-bold lines at body size that
 ///   do not end with a full stop (the lowest heading level).
@@ -182,7 +184,10 @@ struct PDFXMLReader {
         let pages = Set(lines.map(\.page)).count
         var groups: [[UInt8]: [Int]] = [:]
         for (index, line) in lines.enumerated() where inMargin(line) {
-            groups[Self.runningKey(line.text), default: []].append(index)
+            // Same text (digits masked) in the same font size.
+            var key = Self.runningKey(line.text)
+            key.append(contentsOf: "@\(Int(line.fontSize.rounded()))".utf8)
+            groups[key, default: []].append(index)
         }
         var dropped = Set<Int>()
         let threshold = max(2, (pages + 1) / 2)
@@ -190,7 +195,7 @@ struct PDFXMLReader {
             for (_, members) in groups {
                 let tops = members.map { lines[$0].top }.sorted()
                 let median = tops[tops.count / 2]
-                let tolerance = max(4.0, (lines[members[0]].pageHeight) * 0.02)
+                let tolerance = max(3.0, (lines[members[0]].pageHeight) * 0.008)
                 let near = members.filter { abs(lines[$0].top - median) <= tolerance }
                 if Set(near.map { lines[$0].page }).count >= threshold { dropped.formUnion(near) }
             }
@@ -334,10 +339,11 @@ struct PDFXMLReader {
         return true
     }
 
+    /// Words that usually form hyphenated compounds; a common word-breaking prefix (inter-,
+    /// pre-, under-) is not one, as "inter-" + "views" is far more often a broken "interviews".
     private static let compoundPrefixes: Set<String> = [
         "well", "self", "non", "ex", "multi", "cross", "long", "short", "full", "part", "half", "step", "great", "grand",
-        "semi", "anti", "inter", "co", "sub", "post", "pre", "low", "high", "mid", "one", "two", "three", "four", "five",
-        "under", "over", "out",
+        "two", "three", "four", "five", "six", "father", "mother", "son", "daughter", "brother", "sister", "so",
     ]
 
     /// How line `current` joins the next line of the same paragraph.
