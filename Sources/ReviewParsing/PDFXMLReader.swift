@@ -46,7 +46,8 @@ struct PDFXMLReader {
     private var writer: BlockWriter
     private let maxDepth: Int
     private let name: String
-    private var fonts: [String: Double] = [:]
+    /// Font sizes by fontspec id (pdftohtml numbers them).
+    private var fonts: [Int: Double] = [:]
     private var lines: [Line] = []
     private var pageCount = 0
 
@@ -69,10 +70,12 @@ struct PDFXMLReader {
         var child = root.pointee.children
         while let node = child {
             if node.isElement {
-                switch node.lowercasedName {
-                case "page": page(node)
-                case "fontspec": fontspec(node)
-                default: consume(node, depth: 1)
+                if node.nameIs("page") {
+                    page(node)
+                } else if node.nameIs("fontspec") {
+                    fontspec(node)
+                } else {
+                    consume(node, depth: 1)
                 }
             }
             child = node.pointee.next
@@ -80,22 +83,24 @@ struct PDFXMLReader {
     }
 
     private mutating func fontspec(_ node: xmlNodePtr) {
-        if let id = node.attribute("id"), let size = node.attribute("size").flatMap({ Double($0.trimmingASCIISpaces) }) {
-            fonts[id] = size
+        if let id = node.numberAttribute("id"), let size = node.numberAttribute("size") {
+            fonts[Int(id)] = size
         }
     }
 
     private mutating func page(_ node: xmlNodePtr) {
         pageCount += 1
-        let number = node.attribute("number").flatMap { Int($0.trimmingASCIISpaces) } ?? pageCount
-        let height = node.attribute("height").flatMap { Double($0.trimmingASCIISpaces) } ?? 0
+        let number = node.numberAttribute("number").map { Int($0) } ?? pageCount
+        let height = node.numberAttribute("height") ?? 0
         var child = node.pointee.children
         while let current = child {
             if current.isElement {
-                switch current.lowercasedName {
-                case "fontspec": fontspec(current)
-                case "text": textLine(current, page: number, pageHeight: height)
-                default: consume(current, depth: 2)
+                if current.nameIs("text") {
+                    textLine(current, page: number, pageHeight: height)
+                } else if current.nameIs("fontspec") {
+                    fontspec(current)
+                } else {
+                    consume(current, depth: 2)
                 }
             } else if current.isText {
                 _ = writer.scanner.locate(current.contentBuffer)
@@ -105,15 +110,13 @@ struct PDFXMLReader {
     }
 
     private mutating func textLine(_ node: xmlNodePtr, page: Int, pageHeight: Double) {
-        func number(_ attribute: String) -> Double {
-            node.attribute(attribute).flatMap { Double($0.trimmingASCIISpaces) } ?? 0
-        }
-        let font = node.attribute("font") ?? ""
+        func number(_ attribute: StaticString) -> Double { node.numberAttribute(attribute) ?? 0 }
+        let font = node.numberAttribute("font").map { Int($0) } ?? -1
         var line = Line(
             page: page, pageHeight: pageHeight, top: number("top"), left: number("left"), width: number("width"),
             height: number("height"), fontSize: fonts[font] ?? number("height"))
         spans(node, bold: false, into: &line, depth: 0)
-        line.text = Array(MarkupReader.collapse(line.spans.flatMap(\.content)).utf8)
+        line.text = MarkupReader.collapsedBytes(line.spans.flatMap(\.content))
         if !line.text.isEmpty { lines.append(line) }
     }
 
@@ -128,7 +131,7 @@ struct PDFXMLReader {
                 let content = current.contentBuffer
                 line.spans.append(Span(range: writer.scanner.locateCDATA(content), content: Array(content), bold: bold))
             } else if current.isElement {
-                spans(current, bold: bold || current.lowercasedName == "b", into: &line, depth: depth + 1)
+                spans(current, bold: bold || current.nameIs("b"), into: &line, depth: depth + 1)
             }
             child = current.pointee.next
         }
