@@ -77,7 +77,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["ReviewModel"], swiftSettings: strictSettings),
 
         .testTarget(name: "ReviewModelTests", dependencies: ["ReviewModel", "TestSupport"]),
-        .testTarget(name: "ReviewParsingTests", dependencies: ["ReviewParsing", "ReviewModel", "TestSupport"]),
+        .testTarget(
+            name: "ReviewParsingTests", dependencies: ["ReviewParsing", "ReviewModel", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TaggingTests", dependencies: ["Tagging", "ReviewParsing", "ReviewModel", "TestSupport"]),
         .testTarget(name: "AnnotationStoreTests", dependencies: ["AnnotationStore", "ReviewModel", "TestSupport"]),
         .testTarget(name: "AggregationTests", dependencies: ["Aggregation", "AnnotationStore", "ReviewModel", "TestSupport"]),

@@ -7,7 +7,8 @@
 #   1. the bundled corpus/ (read 20 times over, as it is small),
 #   2. the generated corpus, JSON output to /dev/null (the full job),
 #   3. the generated corpus, --format summary (parsing without rendering the JSON).
-# Prints MB/s (input bytes / wall-clock seconds) and peak resident memory.
+# Prints MB/s (input bytes / wall-clock seconds, and / CPU seconds, which is the fairer
+# figure on a shared machine) and peak resident memory.
 #
 # Usage: tools/bench-parse.sh [SIZE_MB]     (default 200)
 set -euo pipefail
@@ -45,11 +46,13 @@ run() { # label, repetitions, format, paths...
   log=$(mktemp)
   taskset -c 0 /usr/bin/time -v "$bin" parse --format "$format" "${args[@]}" >/dev/null 2>"$log" || {
     echo "$label: revtag parse failed:" >&2; grep -v '^\s' "$log" | head -20 >&2; }
-  local wall rss
+  local wall cpu rss
   wall=$(grep 'Elapsed (wall clock)' "$log" | awk '{print $NF}' | awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
+  cpu=$(awk -F: '/User time|System time/ {s += $2} END {print s}' "$log")
   rss=$(grep 'Maximum resident set size' "$log" | awk '{print $NF}')
-  awk -v l="$label" -v b="$bytes" -v w="$wall" -v r="$rss" 'BEGIN {
-    printf "%-44s %8.1f MB in %6.2f s = %6.1f MB/s, peak RSS %6.1f MB\n", l, b / 1e6, w, b / 1e6 / w, r / 1024 }'
+  awk -v l="$label" -v b="$bytes" -v w="$wall" -v c="$cpu" -v r="$rss" 'BEGIN {
+    printf "%-40s %7.1f MB  wall %6.2f s = %6.1f MB/s  cpu %6.2f s = %6.1f MB/s  peak RSS %6.1f MB\n",
+      l, b / 1e6, w, b / 1e6 / w, c, b / 1e6 / c, r / 1024 }'
   rm -f "$log"
 }
 
