@@ -97,5 +97,11 @@ struct AnnotationsExportCommand: AsyncParsableCommand {
 
 extension CoderOptions {
     /// The login name (what `resolvedCoder` falls back to).
-    static var fallbackCoder: String { CoderOptions().resolvedCoder }
+    static var fallbackCoder: String {
+        let environment = ProcessInfo.processInfo.environment
+        for name in ["REVTAG_CODER", "USER", "LOGNAME"] {
+            if let value = environment[name], !value.isEmpty { return value }
+        }
+        return NSUserName()
+    }
 }

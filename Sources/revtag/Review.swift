@@ -63,7 +63,7 @@ struct ReviewScreen {
         terminal.colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }
 
-    private func say(_ text: String) { terminal.write(text + "\r\n") }
+    private func say(_ text: String) { terminal.write(text + "\n") }
 
     func header(path: String, session: ReviewSession) {
         say(style("revtag review \(path)", "1") + " \u{2014} coder \(session.coder)")
@@ -113,7 +113,7 @@ struct ReviewScreen {
             guard let key = terminal.key() else { break }
             let character = Character(Unicode.Scalar(key))
             if key >= 0x20, key < 0x7F { terminal.write(String(character)) }
-            terminal.write("\r\n")
+            terminal.write("\n")
             var input: ReviewSession.Input?
             switch character {
             case "y": input = .confirm
@@ -165,7 +165,7 @@ struct ReviewScreen {
     private func askSubject() -> Subject? {
         terminal.write("Subject: v victim, p perpetrator, u unknown (Esc cancels): ")
         guard let key = terminal.key() else { return nil }
-        terminal.write("\r\n")
+        terminal.write("\n")
         switch Character(Unicode.Scalar(key)) {
         case "v": return .victim
         case "p": return .perpetrator
@@ -184,7 +184,7 @@ struct ReviewScreen {
             else { return nil }
             guard let tag = TagID(typed), Taxonomy.contains(tag) || label(tag) != nil else {
                 let matches = ReviewTerminal.matches(typed, in: ids)
-                say(matches.isEmpty ? "No tag id matches '\(typed)'." : "Not a tag id. Matches:\r\n" + ReviewTerminal.list(matches))
+                say(matches.isEmpty ? "No tag id matches '\(typed)'." : "Not a tag id. Matches:\n" + ReviewTerminal.list(matches))
                 continue
             }
             guard tag.takesSubject else { return TagKey(tag: tag, subject: nil) }

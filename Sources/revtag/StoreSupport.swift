@@ -77,7 +77,11 @@ enum StoreSupport {
                 code: RevtagExit.usage)
         }
         let words = Set(tag.id.split(separator: "-").map(String.init))
-        let close = ids.map { id in (id, Set(id.split(separator: "-").map(String.init)).intersection(words).count) }
+        let first = tag.id.split(separator: "-").first.map(String.init)
+        let close = ids.map { id in
+            let parts = id.split(separator: "-").map(String.init)
+            return (id, Set(parts).intersection(words).count + (parts.first == first ? 1 : 0))
+        }
             .filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }.prefix(3).map(\.0)
         throw CLIFailure(
             message: "unknown tag id '\(string)'."

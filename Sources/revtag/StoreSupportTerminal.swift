@@ -86,10 +86,10 @@ final class ReviewTerminal {
         while let byte = readByte() {
             switch byte {
             case 0x0D, 0x0A:
-                write("\r\n")
+                write("\n")
                 return String(decoding: buffer, as: UTF8.self).trimmingCharacters(in: .whitespaces)
             case 0x1B, 0x03, 0x04:
-                write("\r\n")
+                write("\n")
                 return nil
             case 0x7F, 0x08:
                 if !buffer.isEmpty {
@@ -114,7 +114,7 @@ final class ReviewTerminal {
                         write(String(common.dropFirst(typed.count)))
                         buffer = Array(common.utf8)
                     } else {
-                        write("\r\n" + Self.list(matches) + "\r\n" + prompt + typed)
+                        write("\n" + Self.list(matches) + "\n" + prompt + typed)
                     }
                 } else {
                     write("\u{7}")
@@ -149,7 +149,7 @@ final class ReviewTerminal {
     }
 
     static func list(_ matches: [String]) -> String {
-        let shown = matches.prefix(24).map { "  " + $0 }.joined(separator: "\r\n")
-        return shown + (matches.count > 24 ? "\r\n  ... \(matches.count - 24) more" : "")
+        let shown = matches.prefix(24).map { "  " + $0 }.joined(separator: "\n")
+        return shown + (matches.count > 24 ? "\n  ... \(matches.count - 24) more" : "")
     }
 }
