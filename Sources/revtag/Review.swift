@@ -42,7 +42,8 @@ struct ReviewCommand: AsyncParsableCommand {
             var session = try ReviewSession(store: store, document: document, coder: coderOptions.resolvedCoder)
             let terminal = ReviewTerminal()
             defer { terminal.restore() }
-            var screen = ReviewScreen(terminal: terminal, codebook: { codebook.label(for: $0) })
+            let tags = Set(Taxonomy.allTags + codebook.entries.map(\.tag)).map(\.description).sorted()
+            var screen = ReviewScreen(terminal: terminal, tags: tags, codebook: { codebook.label(for: $0) })
             screen.header(path: prepared.path, session: session)
             try screen.loop(&session)
         }
@@ -52,10 +53,13 @@ struct ReviewCommand: AsyncParsableCommand {
 /// Renders the session and turns keys into session inputs.
 struct ReviewScreen {
     let terminal: ReviewTerminal
+    /// Every valid tag id (taxonomy and codebook), for completion.
+    let tags: [String]
     let label: (TagID) -> String?
 
-    init(terminal: ReviewTerminal, codebook label: @escaping (TagID) -> String?) {
+    init(terminal: ReviewTerminal, tags: [String], codebook label: @escaping (TagID) -> String?) {
         self.terminal = terminal
+        self.tags = tags
         self.label = label
     }
 
@@ -177,7 +181,7 @@ struct ReviewScreen {
     }
 
     private func askTag() -> TagKey? {
-        let ids = Taxonomy.allTags.map(\.description)
+        let ids = tags
         while true {
             guard let typed = terminal.line(prompt: "Tag id (Tab completes, Enter on empty cancels): ", completions: ids),
                 !typed.isEmpty
