@@ -118,7 +118,7 @@ extension AnnotationStore {
         let records = try Self.parseImport(contents, file: file, defaultCoder: defaultCoder, isKnownTag: isKnownTag)
         return try write { db in
             let known = Set(try String.fetchAll(db, sql: "SELECT path FROM documents"))
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO imports (file, content_hash, record_count, imported_at, actor) VALUES (?, ?, ?, ?, ?)",
                 arguments: [file, Self.contentHash(contents), records.count, Self.timestamp(Date()), actor])
             let importID = db.lastInsertedRowID
