@@ -224,7 +224,7 @@ extension AnnotationStore {
             for (list, entries) in [("tags", record.tags), ("rejected", record.rejected ?? [])] {
                 for (position, entry) in entries.enumerated() {
                     if !isKnownTag(entry.tag) {
-                        reasons.append("\(list)[\(position)]: unknown tag id '\(entry.tag)' (see `revtag codebook list` or TAXONOMY.md)")
+                        reasons.append("\(list)[\(position)]: unknown tag id '\(entry.tag)' (`revtag codebook show` lists every tag)")
                     }
                     if entry.subject != nil, !entry.tag.takesSubject {
                         reasons.append("\(list)[\(position)]: '\(entry.tag)' takes no subject (only characteristic/* tags do)")

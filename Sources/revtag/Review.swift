@@ -169,15 +169,14 @@ struct ReviewScreen {
     private func askSubject() -> Subject? {
         terminal.write("Subject: v victim, p perpetrator, u unknown (Esc cancels): ")
         guard let key = terminal.key() else { return nil }
-        terminal.write("\n")
-        switch Character(Unicode.Scalar(key)) {
-        case "v": return .victim
-        case "p": return .perpetrator
-        case "u": return .unknown
-        default:
-            say("Cancelled.")
-            return nil
+        let subject: Subject? = switch Character(Unicode.Scalar(key)) {
+        case "v": .victim
+        case "p": .perpetrator
+        case "u": .unknown
+        default: nil
         }
+        say(subject?.rawValue ?? "cancelled")
+        return subject
     }
 
     private func askTag() -> TagKey? {

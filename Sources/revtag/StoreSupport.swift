@@ -80,7 +80,8 @@ enum StoreSupport {
         let first = tag.id.split(separator: "-").first.map(String.init)
         let close = ids.map { id in
             let parts = id.split(separator: "-").map(String.init)
-            return (id, Set(parts).intersection(words).count + (parts.first == first ? 1 : 0))
+            let sharedStart = id.prefix(4) == tag.id.prefix(4) && tag.id.count >= 4 ? 1 : 0
+            return (id, Set(parts).intersection(words).count + (parts.first == first ? 1 : 0) + sharedStart)
         }
             .filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }.prefix(3).map(\.0)
         throw CLIFailure(
