@@ -300,6 +300,10 @@ extension TaggingRun {
                 names.append((Int(match.start), Int(match.end), entity))
             }
             guard !names.isEmpty else { continue }
+            var kinTokens: Set<Int> = []
+            for match in matches[sentence.matchFrom..<sentence.matchTo] {
+                if case .kin = kind(match) { for position in Int(match.start)..<Int(match.end) { kinTokens.insert(position) } }
+            }
             for match in matches[sentence.matchFrom..<sentence.matchTo] {
                 guard case .roleCue(let victim, let after) = kind(match) else { continue }
                 let cueStart = Int(match.start)
@@ -312,11 +316,14 @@ extension TaggingRun {
                             && !(name.1..<cueStart).contains { Words2.passive.contains(tokens.hashes[$0]) }
                     }.max { $0.1 < $1.1 }?.2
                 } else {
-                    // "killed Carol", "the death of Carol"; not "assaulted by Liam".
+                    // "killed Carol", "the death of Carol", "the death of her mother, Mrs L";
+                    // not "assaulted by Liam".
                     target = names.filter { name in
-                        name.0 >= cueEnd && name.0 - cueEnd <= 1
-                            && !(cueEnd..<name.0).contains { Words2.by == tokens.hashes[$0] }
-                            && !(cueEnd < sentence.tokenTo && Words2.by == tokens.hashes[cueEnd])
+                        guard name.0 >= cueEnd, !(cueEnd < sentence.tokenTo && Words2.by == tokens.hashes[cueEnd]) else { return false }
+                        if name.0 - cueEnd <= 1 { return !(cueEnd..<name.0).contains { Words2.by == tokens.hashes[$0] } }
+                        return name.0 - cueEnd <= 4 && (cueEnd..<name.0).allSatisfy { position in
+                            Words2.possessives.contains(tokens.hashes[position]) || kinTokens.contains(position)
+                        }
                     }.min { $0.0 < $1.0 }?.2
                 }
                 let scope = compiled.scopes[Int(match.pattern)]
@@ -511,6 +518,7 @@ enum Words2 {
         "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "christmas", "easter",
     ].map(hash))
     static let by = hash("by")
+    static let possessives: Set<UInt64> = Set(["her", "his", "their", "the", "s", "own"].map(hash))
     static let passive: Set<UInt64> = Set(["was", "were", "been", "being", "is", "be", "by"].map(hash))
     static let personContext: Set<UInt64> = Set([
         "was", "had", "is", "has", "said", "says", "told", "did", "does", "would", "could", "who", "s", "described",

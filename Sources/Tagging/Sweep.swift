@@ -16,6 +16,7 @@ extension TaggingRun {
     /// collects evidence, demographics and category cues.
     mutating func sweep() {
         var lastByGender: [Gender: Int] = [:]
+        var lastPrincipal: [Gender: Int] = [:]
         var lastAny: Int?
         var focus: Int?
         var focusBlock = -1
@@ -31,7 +32,17 @@ extension TaggingRun {
                 switch mention.kind {
                 case .pronoun:
                     let gender: Gender = lowerWord(mention.start).hasPrefix("s") || lowerWord(mention.start).hasPrefix("her") ? .female : .male
-                    if let candidate = lastByGender[gender] {
+                    // A relative of that gender named earlier in this sentence; else the
+                    // principal (victim or perpetrator) of that gender most recently named.
+                    let local = resolved.last { earlier in
+                        guard let entity = earlier.entity, people.entities[entity].gender == gender else { return false }
+                        return earlier.kind != .pronoun(possessive: false) && earlier.kind != .pronoun(possessive: true)
+                    }?.entity
+                    if let local {
+                        mention.entity = local
+                    } else if let principal = lastPrincipal[gender] {
+                        mention.entity = principal
+                    } else if let candidate = lastByGender[gender] {
                         mention.entity = candidate
                     } else if let lastAny, people.entities[lastAny].gender == nil {
                         mention.entity = lastAny
@@ -43,7 +54,10 @@ extension TaggingRun {
                 }
                 if let entity = mention.entity {
                     people.entities[entity].mentioned = true
-                    if let gender = people.entities[entity].gender { lastByGender[gender] = entity }
+                    if let gender = people.entities[entity].gender {
+                        lastByGender[gender] = entity
+                        if people.entities[entity].subject != nil { lastPrincipal[gender] = entity }
+                    }
                     lastAny = entity
                 }
                 resolved.append(mention)
