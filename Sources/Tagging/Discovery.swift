@@ -184,6 +184,41 @@ extension TaggingRun {
                     people.entities[entity].gender = gender
                 }
             }
+            // A kin noun in apposition to a name ("her younger brother, Tariq", "Tariq, her
+            // brother"): the name is that relative, whose possessor is a principal or a name.
+            for (match, kinIndex) in kins {
+                let kinStart = Int(match.start)
+                let kinEnd = Int(match.end)
+                var nameEntity: Int?
+                if kinEnd < sentence.tokenTo, isCapitalised(kinEnd), let found = lookupName(at: kinEnd, limit: sentence.tokenTo) {
+                    nameEntity = found.entity
+                } else if let name = earlierName(endingAt: kinStart - (kinStart - 1 >= sentence.tokenFrom && Words2.possessivePronouns.contains(tokens.hashes[kinStart - 1]) ? 1 : 0), sentence: sentence) {
+                    nameEntity = name  // "Tariq, her brother" (the comma is not a token)
+                }
+                guard let entity = nameEntity, entity > PeopleModel.perpetrator, people.entities[entity].kin == nil,
+                    people.entities[entity].role == .other
+                else { continue }
+                var probe = kinStart - 1
+                var owner: Int?
+                while probe >= sentence.tokenFrom, probe >= kinStart - 2 {
+                    let hash = tokens.hashes[probe]
+                    if Words2.possessivePronouns.contains(hash) {
+                        owner = PeopleModel.victim
+                        break
+                    }
+                    if hash == Words2.s, let name = earlierName(endingAt: probe, sentence: sentence) {
+                        owner = name
+                        break
+                    }
+                    probe -= 1
+                }
+                guard let owner, owner != entity else { continue }
+                people.entities[entity].kin = kinIndex
+                people.entities[entity].owner = owner
+                people.entities[entity].isParent = lexicon.kin[kinIndex].isParent
+                people.entities[entity].kinEvidence = textRange(kinStart, kinEnd)
+                if people.entities[entity].gender == nil { people.entities[entity].gender = lexicon.kin[kinIndex].gender }
+            }
             // The perpetrator's relation from a kin noun next to a perpetrator mention.
             for (match, index) in kins {
                 let start = Int(match.start)
@@ -518,7 +553,9 @@ enum Words2 {
         "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "christmas", "easter",
     ].map(hash))
     static let by = hash("by")
-    static let possessives: Set<UInt64> = Set(["her", "his", "their", "the", "s", "own"].map(hash))
+    static let possessives: Set<UInt64> = Set(["her", "his", "their", "the", "s", "own", "younger", "older", "elder", "eldest", "youngest", "late", "adult", "only"].map(hash))
+    static let possessivePronouns: Set<UInt64> = Set(["her", "his", "their"].map(hash))
+    static let s = hash("s")
     static let passive: Set<UInt64> = Set(["was", "were", "been", "being", "is", "be", "by"].map(hash))
     static let personContext: Set<UInt64> = Set([
         "was", "had", "is", "has", "said", "says", "told", "did", "does", "would", "could", "who", "s", "described",

@@ -106,7 +106,11 @@ extension TaggingRun {
                     attribute(target, entry: entry, range: range, mentions: mentions, fallback: fallback, sentence: sentence)
                 case "relationship-type":
                     let involved = mentions.contains { $0.entity == PeopleModel.victim || $0.entity == PeopleModel.perpetrator }
-                    if involved {
+                    // A child victim has no partner: such phrases are about the adults around them.
+                    let partnerOfChild = people.victimIsChild && (entry.tag.id == "partner" || entry.tag.id == "ex-partner")
+                    if partnerOfChild {
+                        suppress(entry.tag, target, range, .thirdParty, "the victim is a child")
+                    } else if involved {
                         add(TagKey(tag: entry.tag, subject: nil), target.rule, range)
                         relationCounts[entry.tag.id, default: 0] += 1
                     } else {
@@ -197,6 +201,7 @@ extension TaggingRun {
         }
         if owner == PeopleModel.victim {
             if perpetratorMatches(kin) || (people.perpetratorRelation == nil && people.victimIsChild
+                && people.entities[PeopleModel.perpetrator].name == nil
                 && (kin.relation == "parent" || kin.relation == "partner-of-parent")
                 && kin.gender != nil && kin.gender == people.entities[PeopleModel.perpetrator].gender)
             {
