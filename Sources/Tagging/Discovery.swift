@@ -190,7 +190,9 @@ extension TaggingRun {
                 let kinStart = Int(match.start)
                 let kinEnd = Int(match.end)
                 var nameEntity: Int?
-                if kinEnd < sentence.tokenTo, isCapitalised(kinEnd), let found = lookupName(at: kinEnd, limit: sentence.tokenTo) {
+                if kinEnd < sentence.tokenTo, isCapitalised(kinEnd), let found = lookupName(at: kinEnd, limit: sentence.tokenTo),
+                    !(found.end < sentence.tokenTo && tokens.hashes[found.end] == Words2.s)  // "his wife, Mr K's mother"
+                {
                     nameEntity = found.entity
                 } else if let name = earlierName(endingAt: kinStart - (kinStart - 1 >= sentence.tokenFrom && Words2.possessivePronouns.contains(tokens.hashes[kinStart - 1]) ? 1 : 0), sentence: sentence) {
                     nameEntity = name  // "Tariq, her brother" (the comma is not a token)
@@ -381,7 +383,7 @@ extension TaggingRun {
             }
         }
         // The title names the subject of the review.
-        var titleText = (document.metadata.title ?? "")
+        var titleText = (document.metadata.title ?? "") + " " + (document.metadata.reviewType?.evidence ?? "")
         if let first = document.blocks.first(where: { $0.kind == .heading }) { titleText += " " + document.text(of: first) }
         let titleTokens = compiled.matcher.tokenize(titleText)
         let titleHashes = Set(titleTokens.hashes)
@@ -497,7 +499,7 @@ extension TaggingRun {
         let perpetratorGender = people.entities[PeopleModel.perpetrator].gender
         if let gender = kin.gender, let perpetratorGender, gender != perpetratorGender { return false }
         let type = reviewType?.id
-        if kin.relation == "partner" || kin.relation == "ex-partner" { return type == "dhr" || type == nil }
+        if kin.relation == "partner" || kin.relation == "ex-partner" { return type != "scr" && type != "sar" }
         return false
     }
 

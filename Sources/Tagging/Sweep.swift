@@ -212,7 +212,7 @@ extension TaggingRun {
             let victimGender = people.entities[PeopleModel.victim].gender
             if let relation = people.perpetratorRelation {
                 if relation == inverse { return PeopleModel.victim }
-            } else if (kin.relation == "partner" || kin.relation == "ex-partner"), reviewType?.id == "dhr" || reviewType == nil,
+            } else if (kin.relation == "partner" || kin.relation == "ex-partner"), reviewType?.id != "scr", reviewType?.id != "sar",
                 kin.gender == nil || victimGender == nil || kin.gender == victimGender
             {
                 return PeopleModel.victim
