@@ -60,7 +60,7 @@ extension AggregateReport {
             }
         }
         let comments = [
-            "# revtag aggregate: codebook version \(Self.csvCommentSafe(provenance.codebookVersion)), "
+            "# revtag aggregate: codebook version \(Self.csvCommentSafe(provenance.codebookText)), "
                 + "\(provenance.decisions) decisions, \(recordsCounted) reviews, generated at \(provenance.generatedAtText)",
             "# top \(options.top) (ties included), escalation flagged at \(options.minCases) reviews"
                 + (options.reviewType.map { ", review type \(Self.csvCommentSafe($0))" } ?? "")

@@ -25,14 +25,17 @@ extension AggregateReport {
             let top = { (category: CategoryAggregate) in
                 subject == .victim ? category.victimCharacteristics : category.perpetratorCharacteristics
             }
+            let recurring = recurringCharacteristics(subject)
             lines += table(header: header, rows: [
                 ["Gender"] + categories.map { peopleCell($0, people($0), ReportText.gender) },
                 ["Age range"] + categories.map { peopleCell($0, people($0), ReportText.age) },
                 ["Ethnicity"] + categories.map { peopleCell($0, people($0), ReportText.ethnicity) },
                 ["Most commonly occurring \(subject.rawValue) characteristics"] + categories.map { category in
-                    category.isEmpty ? ReportText.noInformation : countList(top(category))
+                    category.isEmpty ? ReportText.noInformation : countList(top(category), bold: recurring)
                 },
             ])
+            lines.append(ReportText.recurringNote)
+            lines.append("")
         }
 
         lines.append("## Table 5. Relationship between victim and perpetrator")
@@ -83,8 +86,10 @@ extension AggregateReport {
         category.isEmpty || people.people == 0 ? ReportText.noInformation : render(people)
     }
 
-    private func countList(_ rows: [TagCount]) -> String {
-        rows.isEmpty ? ReportText.noInformation : rows.map { "\(label($0.tag)) (\($0.count))" }.joined(separator: "<br>")
+    private func countList(_ rows: [TagCount], bold: Set<TagID>) -> String {
+        guard !rows.isEmpty else { return ReportText.noInformation }
+        return rows.map { bold.contains($0.tag) ? "**\(label($0.tag))** (\($0.count))" : "\(label($0.tag)) (\($0.count))" }
+            .joined(separator: "<br>")
     }
 
     private func relationshipCell(_ category: CategoryAggregate, rows: [TagCount], notKnown: Int) -> String {

@@ -20,11 +20,13 @@ struct CoderDecision: Sendable, Hashable {
 }
 
 /// What a code action asks the store to record.
-struct DecisionRequest: Sendable, Hashable {
-    var key: TagKey
-    var confirm: Bool
-    /// The evidence span the decision answers (anchor), in the document's text.
-    var range: TextRange?
+enum DecisionRequest: Sendable, Hashable {
+    /// Confirm a tag (added by hand when it is not suggested), anchored on `range` when given.
+    case confirm(TagKey, range: TextRange?)
+    /// Reject a tag.
+    case reject(TagKey)
+    /// The subject of a suggested characteristic was wrong: reject (tag, from), confirm (tag, to).
+    case changeSubject(TagID, from: Subject, to: Subject)
 }
 
 /// Why the engine could not analyse a document or record a decision.
@@ -45,10 +47,12 @@ protocol ReviewEngine: Sendable {
     func label(for tag: TagID) -> String?
     /// A tag's definition.
     func definition(for tag: TagID) -> String?
-    /// The coder's decisions in force for a document.
-    func decisions(document: String, coder: String) throws(EngineError) -> [CoderDecision]
-    /// Records decisions (one transaction) for a document whose text is `document`.
-    func record(_ requests: [DecisionRequest], document: ReviewDocument, coder: String) throws(EngineError)
+    /// The coder's decisions in force for a document. Anchors of tags not in `suggested` are
+    /// placed in `text` (the document's current normalised text; nil when not found there).
+    func decisions(document: String, coder: String, text: String, suggested: Set<TagKey>) throws(EngineError) -> [CoderDecision]
+    /// Records decisions for a document whose text and suggestions are `document` and
+    /// `result` (recorded as the latest suggestion run first when the store's differ).
+    func record(_ requests: [DecisionRequest], document: ReviewDocument, result: TaggingResult, coder: String) throws(EngineError)
     /// The aggregate JSON over confirmed decisions, or nil when aggregation is not available.
     func aggregate(coder: String?) throws(EngineError) -> JSONValue?
 }
@@ -175,7 +179,9 @@ extension LanguageServer {
             let outcome: Result<DocumentAnalysis, EngineError>
             do throws(EngineError) {
                 let (document, result, cache) = try engine.analyze(snapshot, previous: previous)
-                let decisions = (try? engine.decisions(document: snapshot.name, coder: coder)) ?? []
+                let decisions =
+                    (try? engine.decisions(
+                        document: snapshot.name, coder: coder, text: document.text, suggested: Set(result.suggestions.map(\.key)))) ?? []
                 let findings = DocumentAnalysis.findings(document: document, result: result, decisions: decisions)
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
                 outcome = .success(
@@ -223,7 +229,10 @@ extension LanguageServer {
     /// Re-reads the coder's decisions for an analysed document and rebuilds its findings.
     func refreshDecisions(_ uri: String) {
         guard var analysis = analyses[uri], let engine = currentEngine(), let document = documents[uri] else { return }
-        analysis.decisions = (try? engine.decisions(document: document.name, coder: coder)) ?? analysis.decisions
+        analysis.decisions =
+            (try? engine.decisions(
+                document: document.name, coder: coder, text: analysis.document.text,
+                suggested: Set(analysis.result.suggestions.map(\.key)))) ?? analysis.decisions
         analysis.findings = DocumentAnalysis.findings(document: analysis.document, result: analysis.result, decisions: analysis.decisions)
         analyses[uri] = analysis
     }

@@ -169,22 +169,30 @@ extension LanguageServer {
             }
             return (TagKey(tag: tag, subject: subject), range)
         }
-        if let replacing = argument["replacing"], !replacing.isNull {
-            let (key, range) = try parseItem(replacing, "replacing")
-            requests.append(DecisionRequest(key: key, confirm: false, range: range))
-        }
+        var replacing: (TagKey, TextRange?)?
+        if let raw = argument["replacing"], !raw.isNull { replacing = try parseItem(raw, "replacing") }
         for (index, raw) in rawItems.enumerated() {
             let (key, range) = try parseItem(raw, "items[\(index)]")
-            requests.append(DecisionRequest(key: key, confirm: confirm, range: range))
+            if let (old, _) = replacing {
+                guard old.tag == key.tag, let from = old.subject, let to = key.subject else {
+                    throw .invalidParams("replacing must name the same characteristic tag as items[\(index)], with subjects")
+                }
+                requests.append(.changeSubject(key.tag, from: from, to: to))
+            } else {
+                requests.append(confirm ? .confirm(key, range: range) : .reject(key))
+            }
         }
         guard documents[uri] != nil else { throw ResponseError(code: ErrorCode.requestFailed, message: "\(uri) is not open") }
         guard let analysis = await currentAnalysis(uri), let engine = currentEngine() else {
             throw ResponseError(code: ErrorCode.requestFailed, message: "\(uri) could not be analysed; see the log")
         }
         let textLength = analysis.document.text.utf8.count
-        for index in requests.indices where (requests[index].range?.end ?? 0) > textLength { requests[index].range = nil }
+        requests = requests.map {
+            if case .confirm(let key, let range) = $0, let range, range.end > textLength { return .confirm(key, range: nil) }
+            return $0
+        }
         do throws(EngineError) {
-            try engine.record(requests, document: analysis.document, coder: coder)
+            try engine.record(requests, document: analysis.document, result: analysis.result, coder: coder)
         } catch {
             throw ResponseError(code: ErrorCode.requestFailed, message: error.message)
         }

@@ -224,12 +224,37 @@ struct ReferenceTablesTests {
                     ? ["No information"]
                     : listed.map { "\(report.label(TagID(facet: "characteristic", id: $0.id))) (\($0.count))" }
                 let column = cells[Taxonomy.categoryOrder.firstIndex(of: expected.id)! + 1]
-                #expect(Set(column.components(separatedBy: "<br>")) == Set(wanted), "\(row), column \(index)")
+                let shown = column.replacingOccurrences(of: "**", with: "").components(separatedBy: "<br>")
+                #expect(Set(shown) == Set(wanted), "\(row), column \(index)")
             }
         }
-        #expect(markdown.contains("Experiencing domestic abuse (12)"))
-        #expect(markdown.contains("English as a second or additional language (4)"))
+        #expect(markdown.contains("**Experiencing domestic abuse** (12)"))
+        #expect(markdown.contains("**English as a second or additional language** (4)"))
         #expect(markdown.contains("| Intimate partner violence<br>17 reviews |"))
+    }
+
+    @Test("characteristics among the most common of two or more categories are bold, as in the reference")
+    func recurringInBold() throws {
+        let markdown = report.markdown()
+        for (row, keyPath, subject) in [
+            ("Most commonly occurring victim characteristics", \ReferenceTables.Category.victimTop, Subject.victim),
+            ("Most commonly occurring perpetrator characteristics", \ReferenceTables.Category.perpetratorTop, .perpetrator),
+        ] {
+            var categoriesPerTag: [String: Int] = [:]
+            for category in ReferenceTables.categories {
+                for entry in category[keyPath: keyPath] { categoriesPerTag[entry.id, default: 0] += 1 }
+            }
+            let expected = Set(categoriesPerTag.filter { $0.value >= 2 }.keys)
+            #expect(Set(report.recurringCharacteristics(subject).map(\.id)) == expected)
+            let cells = try MarkdownTable.row(startingWith: row, in: markdown).dropFirst()
+            let bold = Set(cells.flatMap { $0.components(separatedBy: "<br>") }.compactMap { item -> String? in
+                guard item.hasPrefix("**") else { return nil }
+                return item.dropFirst(2).components(separatedBy: "**").first
+            })
+            let expectedLabels = Set(expected.map { report.label(TagID(facet: "characteristic", id: $0)) })
+            #expect(bold == expectedLabels, "\(row)")
+        }
+        #expect(!report.recurringCharacteristics(.victim).isEmpty)
     }
 
     @Test("Markdown Table 6 ticks exactly the features present in at least two reviews")
