@@ -230,6 +230,18 @@ extension AnnotationStore {
         }
     }
 
+    /// A dump of the human side of the store (decisions, people, imports and the audit
+    /// log), in a stable order: equal dumps mean no decision changed. Tests compare dumps
+    /// taken before and after retag runs.
+    public func humanRecordsDump() throws(StoreError) -> String {
+        try read { db in
+            let output = RetagDumpBuffer()
+            try db.dumpTables(
+                ["decisions", "people", "imports", "audit_log"], format: .json(), tableHeader: .always, stableOrder: true, to: output)
+            return output.text
+        }
+    }
+
     // MARK: - Writing
 
     /// Starts a retag run over `scope` (a suggestion run plus its retag state).
@@ -439,4 +451,10 @@ struct ScalarCounter {
     private func string(_ start: Int, _ end: Int) -> String {
         String(decoding: bytes[start..<end], as: UTF8.self)
     }
+}
+
+/// Collects a dump; used by one reader closure only, never shared.
+private final class RetagDumpBuffer: TextOutputStream {
+    var text = ""
+    func write(_ string: String) { text += string }
 }

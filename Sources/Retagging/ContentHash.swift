@@ -9,11 +9,11 @@
 /// let hex = ContentHash.hex(bytes)             // "44bc2cf5ad770999" for "abc"
 /// ```
 public enum ContentHash {
-    private static let prime1: UInt64 = 11_400_714_785_092_686_793
-    private static let prime2: UInt64 = 14_029_467_366_897_019_727
-    private static let prime3: UInt64 = 1_609_587_929_392_839_161
-    private static let prime4: UInt64 = 9_650_029_242_287_828_579
-    private static let prime5: UInt64 = 2_870_177_450_012_600_261
+    private static let prime1: UInt64 = 0x9E37_79B1_85EB_CA87
+    private static let prime2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+    private static let prime3: UInt64 = 0x1656_67B1_9E37_79F9
+    private static let prime4: UInt64 = 0x85EB_CA77_C2B2_AE63
+    private static let prime5: UInt64 = 0x27D4_EB2F_1656_67C5
 
     /// The XXH64 of `bytes` as 16 lowercase hex digits.
     public static func hex(_ bytes: [UInt8], seed: UInt64 = 0) -> String {

@@ -8,6 +8,11 @@ public struct RetagFailure: Hashable, Sendable, Codable {
     public var document: String
     /// Why: unreadable, binary, too large, malformed, ... (the parser's message names the file).
     public var reason: String
+
+    public init(document: String, reason: String) {
+        self.document = document
+        self.reason = reason
+    }
 }
 
 /// A tag whose suggestions changed: the documents where it is now suggested and was not
@@ -17,6 +22,12 @@ public struct RetagTagChange: Hashable, Sendable, Codable {
     public var tag: String
     public var added: [String]
     public var removed: [String]
+
+    public init(tag: String, added: [String], removed: [String]) {
+        self.tag = tag
+        self.added = added
+        self.removed = removed
+    }
 }
 
 /// A document whose suggested category changed.
@@ -26,6 +37,12 @@ public struct RetagCategoryChange: Hashable, Sendable, Codable {
     public var from: String?
     /// The category now (nil when none is suggested).
     public var to: String?
+
+    public init(document: String, from: String?, to: String?) {
+        self.document = document
+        self.from = from
+        self.to = to
+    }
 }
 
 /// A suggestion that disagrees with a human decision in force. Listed for review; retag
@@ -46,6 +63,15 @@ public struct RetagConflict: Hashable, Sendable, Codable {
     public var decision: Int64
     /// Whether this run created the disagreement (the previous run agreed with the decision).
     public var new: Bool
+
+    public init(document: String, tag: String, kind: Kind, coder: String, decision: Int64, new: Bool) {
+        self.document = document
+        self.tag = tag
+        self.kind = kind
+        self.coder = coder
+        self.decision = decision
+        self.new = new
+    }
 }
 
 /// Decisions the store re-anchored because a document's text changed (retag does not

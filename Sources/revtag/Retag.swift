@@ -63,11 +63,16 @@ struct RetagCommand: ParsableCommand {
     @Flag(name: .long, help: "No progress display (failures are still listed on standard error).")
     var quiet = false
 
+    @Option(name: .customLong("batch-size"), help: ArgumentHelp(
+        "Documents per transaction (a transaction is also committed every 2 seconds).", valueName: "n"))
+    var batchSize: Int = 100
+
     @Option(name: .customLong("max-size"), help: ArgumentHelp("Files larger than this many MiB are reported and skipped.", valueName: "MB"))
     var maxSize: Int = 64
 
     func validate() throws {
         guard jobs >= 1, jobs <= 256 else { throw ValidationError("--jobs must be between 1 and 256") }
+        guard batchSize >= 1, batchSize <= 100_000 else { throw ValidationError("--batch-size must be between 1 and 100000") }
         guard maxSize > 0, maxSize <= 4096 else { throw ValidationError("--max-size must be between 1 and 4096 (MB)") }
     }
 
@@ -94,6 +99,7 @@ struct RetagCommand: ParsableCommand {
         }
         var options = RetagOptions(paths: paths.isEmpty ? ["corpus"] : paths, jobs: jobs, dryRun: dryRun, force: force)
         options.baseDirectory = FileManager.default.currentDirectoryPath
+        options.batchDocuments = batchSize
 
         let cancellation = RetagCancellation()
         let interrupts = InterruptHandler(cancellation: cancellation)
