@@ -36,7 +36,7 @@ enum ReportText {
     static let notReported = "Not reported"
     static let tick = "\u{2713}"
     static let recurringNote = "**Bold**: among the most common characteristics in two or more categories. "
-        + "Counts are numbers of reviews."
+        + "Characteristics count reviews; gender, age and ethnicity count people."
 
     static func genderLabel(_ gender: Gender) -> String {
         switch gender {

@@ -291,10 +291,6 @@ struct MarkupScanner {
         var position = cursor
         while position < limit {
             let byte = source[position]
-            if byte == 0x3C, isMarkupStart(position) {
-                position = skipMarkup(position)
-                continue
-            }
             if byte == firstByte || byte == 0x26 {
                 if let stop = match(content, from: first, at: position) {
                     var start = position
@@ -304,6 +300,10 @@ struct MarkupScanner {
                     cursor = stop
                     return start..<stop
                 }
+            }
+            if byte == 0x3C, isMarkupStart(position) {
+                position = skipMarkup(position)
+                continue
             }
             position += 1
         }
@@ -366,7 +366,18 @@ struct MarkupScanner {
         var scalarBytes: [UInt8] = []
         while index < count {
             if at < end, source[at] == 0x3C, isMarkupStart(at) {
-                at = skipMarkup(at)
+                let markupEnd = skipMarkup(at)
+                // libxml2's HTML parser keeps some markup-like runs as text (Word's
+                // `<![if !supportLists]>`); the writer drops them again as markup.
+                if content[index] == 0x3C, markupEnd - at <= count - index {
+                    var equal = true
+                    for offset in 0..<(markupEnd - at) where content[index + offset] != source[at + offset] {
+                        equal = false
+                        break
+                    }
+                    if equal { index += markupEnd - at }
+                }
+                at = markupEnd
                 continue
             }
             let byte = content[index]

@@ -122,7 +122,7 @@ enum MetadataDetector {
                     date = "\(words[index - 1]) \(date)"
                 }
                 let loweredText = text.lowercased()
-                if loweredText.contains("publish") || loweredText.contains("date") || loweredText.contains("final") {
+                if ["publish", "date", "final", "complet", "issued", "version"].contains(where: loweredText.contains) {
                     return date
                 }
                 if fallback == nil { fallback = date }
