@@ -1,3 +1,4 @@
+import AnnotationStore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -24,15 +25,10 @@ public enum RetagInput {
     /// A file named explicitly is read whatever its extension.
     public static let extensions: Set<String> = ["html", "htm", "xhtml", "xml", "pdf", "txt", "md", "markdown"]
 
-    /// The name under which a file is stored: relative to `base` when it lies inside it,
-    /// without `./` and `..` segments; other paths are kept absolute (the store's rule).
+    /// The name under which a file is stored (the store's rule: relative to `base` when it
+    /// lies inside it, else absolute).
     public static func documentName(_ path: String, base: String) -> String {
-        let absolute = path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path)
-        let standard = (absolute as NSString).standardizingPath
-        let root = (base as NSString).standardizingPath
-        let prefix = root.hasSuffix("/") ? root : root + "/"
-        if standard.hasPrefix(prefix) { return String(standard.dropFirst(prefix.count)) }
-        return standard
+        AnnotationStore.documentPath(path, relativeTo: base)
     }
 
     /// The files under `paths` (folders walked recursively, hidden entries skipped), each
