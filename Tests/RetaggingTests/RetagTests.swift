@@ -44,6 +44,24 @@ import Testing
     }
 }
 
+@Suite struct EvidenceJSONTests {
+    @Test func fastEncodingEqualsJSONEncoderByteForByte() throws {
+        let strings = [
+            "", "plain words", "quote \" and back\\slash", "a/b path", "line\nbreak\r\ttab", "\u{01}\u{1F}\u{08}\u{0C}",
+            "Zoë — “curly” ‘quotes’ Brønshøj", "emoji 👩🏽‍⚕️ and CJK 漢字", "\u{7F} delete",
+        ]
+        var items: [StoredEvidence] = []
+        for (index, text) in strings.enumerated() {
+            items.append(StoredEvidence(
+                text: text, start: index * 1_000_003, end: index * 1_000_003 + 17, rule: "agency/\(index)", line: index,
+                character: -index, prefix: strings[(index + 1) % strings.count], suffix: strings[(index + 2) % strings.count],
+                characterStart: Int.max - index, characterEnd: index))
+        }
+        #expect(EvidenceJSON.encode(items) == (try AnnotationStore.json(items)))
+        #expect(EvidenceJSON.encode([]) == (try AnnotationStore.json([StoredEvidence]())))
+    }
+}
+
 @Suite struct RetagRunTests {
     @Test func unchangedDocumentsAreSkipped() throws {
         let space = try Workspace()
