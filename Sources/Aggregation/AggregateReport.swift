@@ -173,6 +173,8 @@ public struct CategoryAggregate: Sendable, Hashable {
     public var escalation: [EscalationCount]
     /// Reviews per review-type id, in taxonomy order (types without reviews left out).
     public var reviewTypes: [ReviewTypeCount]
+    /// Outcomes (`outcome/*`: homicide, suicide ...) per review, largest first.
+    public var outcomes: [TagCount]
     /// Reviews with no review type.
     public var reviewTypeNotReported: Int
 
@@ -282,6 +284,7 @@ public struct AggregateReport: Sendable {
             mentioned.formUnion(category.relationshipTypes.map(\.tag))
             mentioned.formUnion(category.relationship.map(\.tag))
             mentioned.formUnion(category.escalation.map(\.tag))
+            mentioned.formUnion(category.outcomes.map(\.tag))
         }
         for tag in mentioned {
             labelTable[tag] = labels(tag) ?? Self.readable(tag)
@@ -405,6 +408,7 @@ public struct AggregateReport: Sendable {
             reviewTypes: reviewTypeIDs.compactMap { id in
                 reviewTypeCounts[id].map { ReviewTypeCount(id: id, count: $0) }
             },
+            outcomes: counted(facet: "outcome"),
             reviewTypeNotReported: reviewTypeNotReported
         )
     }

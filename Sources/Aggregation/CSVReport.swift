@@ -8,7 +8,7 @@ extension AggregateReport {
     /// Tables: `reviews`, `review-type`, `gender`, `ethnicity`, `age` (tags `min`, `max`,
     /// `not-reported`), `characteristic` (every characteristic, subject victim, perpetrator
     /// or unknown), `top-characteristic` (the report's top N with ties), `relationship-type`,
-    /// `relationship` (each with a `not-reported` row), `escalation` and `escalation-flagged`.
+    /// `relationship` (each with a `not-reported` row), `outcome`, `escalation` and `escalation-flagged`.
     public func csv() -> String {
         var rows: [[String]] = [["category", "table", "tag", "subject", "count"]]
         for category in categories {
@@ -43,6 +43,9 @@ extension AggregateReport {
                 for entry in top {
                     rows.append([id, "top-characteristic", entry.tag.description, subject.rawValue, String(entry.count)])
                 }
+            }
+            for entry in category.outcomes {
+                rows.append([id, "outcome", entry.tag.description, "", String(entry.count)])
             }
             for entry in category.relationshipTypes {
                 rows.append([id, "relationship-type", entry.tag.description, "", String(entry.count)])

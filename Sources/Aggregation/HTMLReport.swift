@@ -62,9 +62,10 @@ extension AggregateReport {
             table: escalationRows().isEmpty ? "<p class=\"none\">No information</p>" : escalationTable,
             caption: "\(ReportText.tick): present in at least \(options.minCases) reviews of the category; numbers in brackets count reviews."))
 
-        body.append(section(title: "Reviews by type", table: tableHTML(
+        body.append(section(title: "Reviews by type and outcome", table: tableHTML(
             rowHeader: "Category", rows: [
                 ("Review types", categories.map { $0.isEmpty ? none() : escape(ReportText.reviewTypes($0, report: self)) }),
+                ("Outcomes", categories.map { $0.isEmpty || $0.outcomes.isEmpty ? none() : countList($0.outcomes, notKnown: 0) }),
             ])))
 
         body.append("<section class=\"charts-section\">")

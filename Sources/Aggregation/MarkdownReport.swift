@@ -12,10 +12,11 @@ extension AggregateReport {
 
         let header = ["Category"] + categories.map { "\(label($0.tag))<br>\($0.reviews) review\($0.reviews == 1 ? "" : "s")" }
 
-        lines.append("## Reviews by type")
+        lines.append("## Reviews by type and outcome")
         lines.append("")
         lines += table(header: header, rows: [
             ["Review types"] + categories.map { $0.isEmpty ? ReportText.noInformation : ReportText.reviewTypes($0, report: self) },
+            ["Outcomes"] + categories.map { $0.isEmpty || $0.outcomes.isEmpty ? ReportText.noInformation : countList($0.outcomes, bold: []) },
         ])
 
         for (title, subject) in [("Table 3. Victim characteristics", Subject.victim), ("Table 4. Perpetrator characteristics", .perpetrator)] {

@@ -212,7 +212,7 @@ extension AnnotationStore {
                 """,
             arguments: [documentID, key.tag.description, subjectColumn(key), coder])
         let now = Date()
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO decisions (document_id, tag, subject, status, coder, decided_at, note, quote_exact, quote_prefix,
                     quote_suffix, start_offset, end_offset, char_start, char_end, suggestion_id, origin, import_id)
@@ -231,7 +231,7 @@ extension AnnotationStore {
         if let previous {
             let previousID: Int64 = previous["id"]
             let previousStatus: String = previous["status"]
-            try db.execute(sql: "UPDATE decisions SET superseded_by = ? WHERE id = ?", arguments: [id, previousID])
+            try db.executeCached(sql: "UPDATE decisions SET superseded_by = ? WHERE id = ?", arguments: [id, previousID])
             detail["supersedes"] = previousID
             detail["previousStatus"] = previousStatus
         }

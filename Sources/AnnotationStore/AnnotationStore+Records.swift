@@ -118,7 +118,7 @@ extension AnnotationStore {
         let records = try Self.parseImport(contents, file: file, defaultCoder: defaultCoder, isKnownTag: isKnownTag)
         return try write { db in
             let known = Set(try String.fetchAll(db, sql: "SELECT path FROM documents"))
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO imports (file, content_hash, record_count, imported_at, actor) VALUES (?, ?, ?, ?, ?)",
                 arguments: [file, Self.contentHash(contents), records.count, Self.timestamp(Date()), actor])
             let importID = db.lastInsertedRowID
@@ -224,7 +224,7 @@ extension AnnotationStore {
             for (list, entries) in [("tags", record.tags), ("rejected", record.rejected ?? [])] {
                 for (position, entry) in entries.enumerated() {
                     if !isKnownTag(entry.tag) {
-                        reasons.append("\(list)[\(position)]: unknown tag id '\(entry.tag)' (see `revtag codebook list` or TAXONOMY.md)")
+                        reasons.append("\(list)[\(position)]: unknown tag id '\(entry.tag)' (`revtag codebook show` lists every tag)")
                     }
                     if entry.subject != nil, !entry.tag.takesSubject {
                         reasons.append("\(list)[\(position)]: '\(entry.tag)' takes no subject (only characteristic/* tags do)")

@@ -53,7 +53,7 @@ public struct ReviewSession: Sendable {
     private let document: ReviewDocument
     /// The coder.
     public let coder: String
-    /// The pending suggestions when the session started, in order.
+    /// The pending suggestions when the session started, in reading order.
     public private(set) var items: [StoredSuggestion]
     /// Index of the current item in ``items`` (== items.count when done).
     public private(set) var index = 0
@@ -73,7 +73,12 @@ public struct ReviewSession: Sendable {
         self.store = store
         self.document = document
         self.coder = coder
-        items = try store.pending(document: document.name, coder: coder)
+        // Reading order: by the first evidence span; suggestions without evidence (the category) last.
+        items = try store.pending(document: document.name, coder: coder).enumerated().sorted { lhs, rhs in
+            let left = lhs.element.evidence.first?.range.start ?? Int.max
+            let right = rhs.element.evidence.first?.range.start ?? Int.max
+            return left != right ? left < right : lhs.offset < rhs.offset
+        }.map(\.element)
         alreadyDecided = try store.latestSuggestions(document: document.name).count - items.count
     }
 

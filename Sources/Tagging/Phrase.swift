@@ -42,11 +42,40 @@ enum PhraseParser {
                 word = ""
                 if suffixOf.isEmpty { _ = flushWord() }
                 let close: Character = character == "(" ? ")" : "]"
-                guard let end = characters[(index + 1)...].firstIndex(of: close) else {
+                // The matching close bracket (groups may nest).
+                var depth = 0
+                var cursor = index
+                var found: Int?
+                while cursor < characters.count {
+                    if characters[cursor] == "(" || characters[cursor] == "[" { depth += 1 }
+                    if characters[cursor] == ")" || characters[cursor] == "]" {
+                        depth -= 1
+                        if depth == 0 {
+                            found = cursor
+                            break
+                        }
+                    }
+                    cursor += 1
+                }
+                guard let end = found, characters[end] == close else {
                     return .failure(PhraseSyntaxError("unclosed '\(character)'"))
                 }
                 let inner = String(characters[(index + 1)..<end])
-                let choices = inner.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+                // Split on top-level '|'.
+                var choices: [String] = []
+                var current = ""
+                var level = 0
+                for symbol in inner {
+                    if symbol == "(" || symbol == "[" { level += 1 }
+                    if symbol == ")" || symbol == "]" { level -= 1 }
+                    if symbol == "|" && level == 0 {
+                        choices.append(current)
+                        current = ""
+                    } else {
+                        current.append(symbol)
+                    }
+                }
+                choices.append(current)
                 // "(a)" and "(a|b)?" are optional; "(a|b)" and "[a|b]" choose one.
                 var optional = character == "(" && choices.count == 1
                 var next = end + 1
@@ -67,14 +96,13 @@ enum PhraseParser {
                     continue
                 }
                 for alternative in choices {
-                    var elements: [PhraseElement] = []
-                    for piece in alternative.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
-                        elements.append(contentsOf: words(String(piece)))
-                    }
-                    if elements.isEmpty {
+                    guard alternative.contains(where: { !$0.isWhitespace }) else {
                         return .failure(PhraseSyntaxError("empty alternative in '\(character)\(inner)\(close)'"))
                     }
-                    alternatives.append(elements)
+                    switch expand(alternative) {
+                    case .success(let sequences): alternatives.append(contentsOf: sequences)
+                    case .failure(let error): return .failure(error)
+                    }
                 }
                 items.append(optional ? .optional(alternatives) : .required(alternatives))
                 index = next

@@ -89,7 +89,7 @@ extension TaggingRun {
                     categoryScores[entry.tag.id, default: 0] += 2
                     categoryEvidence[entry.tag.id, default: []].append(document.substring(range))
                 case Taxonomy.characteristicFacet:
-                    attribute(target, entry: entry, range: range, mentions: mentions, fallback: fallback)
+                    attribute(target, entry: entry, range: range, mentions: mentions, fallback: fallback, sentence: sentence)
                 case "relationship-type":
                     let involved = mentions.contains { $0.entity == PeopleModel.victim || $0.entity == PeopleModel.perpetrator }
                     if involved {
@@ -222,19 +222,22 @@ extension TaggingRun {
     }
 
     /// Attributes a characteristic match to the person its clause is about.
-    mutating func attribute(_ target: TargetMatch, entry: Codebook.Entry, range: TextRange, mentions: [Mention], fallback: Int?) {
+    mutating func attribute(
+        _ target: TargetMatch, entry: Codebook.Entry, range: TextRange, mentions: [Mention], fallback: Int?, sentence: SentenceSpan
+    ) {
         let id = entry.tag.id
-        // A kin mention inside the phrase ("mother's depression") is the person it is about.
+        // A kin noun inside the phrase ("her mother's depression", "abuse from her husband",
+        // "his father was absent"): the characteristic belongs to the kin noun's possessor.
         let inside = mentions.first { $0.start >= target.start && $0.start < target.end && $0.kind == .kin }
         let preceding = mentions.last { $0.end <= target.start && $0.entity != nil }
         let following = mentions.first { $0.start >= target.end && $0.entity != nil }
         var entity: Int?
-        if let inside, childVictimTags.contains(id) {
-            entity = inside.entity ?? ownerOfUnresolvedKin(inside)
+        if let inside, let owner = possessor(before: inside.start, sentence: sentence, mentions: mentions), let ownerEntity = owner.entity {
+            entity = ownerEntity
+        } else if let inside, childVictimTags.contains(id), preceding == nil || preceding!.end > inside.start {
+            entity = ownerOfUnresolvedKin(inside)
         } else if let preceding {
             entity = preceding.entity
-        } else if let inside {
-            entity = inside.entity
         } else if let following {
             entity = following.entity
         } else {
@@ -268,6 +271,11 @@ extension TaggingRun {
                 add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: ownerSubject), target.rule, range)
                 return
             }
+        }
+        // A named person whose role the text never states: whose it is cannot be told.
+        if person.kin == nil, person.owner == nil {
+            add(TagKey(tag: entry.tag, subject: .unknown), target.rule, range)
+            return
         }
         let who = person.name ?? person.kin.map { lexicon.kin[$0].phrases.first ?? "relative" } ?? "another person"
         suppress(entry.tag, target, range, .thirdParty, who.replacingOccurrences(of: "=", with: ""))

@@ -8,6 +8,7 @@ import ReviewModel
 struct ObservedCategory {
     var reviews: Int
     var reviewTypes: [String: Int]
+    var outcomes: [String: Int]
     var victimGender: [String: Int]
     var victimEthnicity: [String: Int]
     var victimAge: ClosedRange<Int>?
@@ -34,6 +35,7 @@ struct ObservedCategory {
         }
         reviews = category.reviews
         reviewTypes = Dictionary(uniqueKeysWithValues: category.reviewTypes.map { ($0.id, $0.count) })
+        outcomes = Dictionary(uniqueKeysWithValues: category.outcomes.map { ($0.tag.id, $0.count) })
         (victimGender, victimEthnicity) = people(category.victims)
         victimAge = category.victims.ageRange
         victimAgeNotReported = category.victims.ageNotReported
@@ -71,6 +73,7 @@ struct ObservedCategory {
         }
         reviews = try int(json["reviews"])
         reviewTypes = try object(json["reviewTypes"]).mapValues { try int($0) }
+        outcomes = Dictionary(uniqueKeysWithValues: try counts(json["outcomes"]).map { ($0.id, $0.count) })
         let victims = try object(json["victims"])
         let perpetrators = try object(json["perpetrators"])
         victimGender = try nonZero(victims["gender"])
@@ -105,6 +108,7 @@ func expectMatches(_ observed: ObservedCategory, _ expected: ReferenceTables.Cat
     }
     #expect(observed.reviews == expected.reviews, "\(id): reviews", sourceLocation: sourceLocation)
     #expect(observed.reviewTypes == dictionary(expected.reviewTypes), "\(id): review types", sourceLocation: sourceLocation)
+    #expect(observed.outcomes == dictionary(expected.outcomes), "\(id): outcomes", sourceLocation: sourceLocation)
 
     #expect(observed.victimGender == dictionary(expected.victims.gender), "\(id): victims' gender", sourceLocation: sourceLocation)
     #expect(observed.victimEthnicity == dictionary(expected.victims.ethnicity), "\(id): victims' ethnicity", sourceLocation: sourceLocation)
@@ -296,6 +300,9 @@ struct ReferenceTablesTests {
         #expect(characteristics[ipv].hasPrefix("Domestic abuse (15)<br>Physical abuse (9)<br>Emotional abuse (8)"))
         #expect(characteristics[ipv].hasSuffix("Sexual abuse (2)<br>Not known (1)"))
         #expect(types[csa] == "Stranger (1)<br>Foster carer (1)<br>Not known (1)")  // ties in taxonomy order
+        let outcomes = try MarkdownTable.row(startingWith: "Outcomes", in: markdown)
+        #expect(outcomes[ypv] == "Homicide (5)<br>Suicide (3)")
+        #expect(outcomes[csa] == "No information")
     }
 }
 
