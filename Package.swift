@@ -77,7 +77,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["ReviewModel"], swiftSettings: strictSettings),
 
         .testTarget(name: "ReviewModelTests", dependencies: ["ReviewModel", "TestSupport"]),
-        .testTarget(name: "ReviewParsingTests", dependencies: ["ReviewParsing", "ReviewModel", "TestSupport"]),
+        .testTarget(
+            name: "ReviewParsingTests", dependencies: ["ReviewParsing", "ReviewModel", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TaggingTests", dependencies: ["Tagging", "ReviewParsing", "ReviewModel", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AnnotationStoreTests", dependencies: ["AnnotationStore", "ReviewModel", "ReviewParsing", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AggregationTests", dependencies: ["Aggregation", "AnnotationStore", "ReviewModel", "TestSupport"]),

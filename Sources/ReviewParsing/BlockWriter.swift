@@ -187,6 +187,10 @@ struct BlockWriter {
         guard !bytes.isEmpty else { return }
         if !begun {
             let request = self.request ?? BlockRequest(kind: .paragraph)
+            // A list item's own bullet glyph (Word writes "·" in the Symbol font) is not text.
+            if request.kind == .listItem, bytes.count <= 3, Self.bulletGlyphs.contains(where: { $0.elementsEqual(bytes) }) {
+                return
+            }
             self.request = request
             builder.beginBlock(
                 request.kind, level: request.level, sourceLine: lines.line(ofByte: sourceStart), row: request.row,
@@ -199,6 +203,8 @@ struct BlockWriter {
         }
         builder.append(utf8: bytes, sourceStart: sourceStart, sourceLength: sourceLength)
     }
+
+    private static let bulletGlyphs: [[UInt8]] = ["·", "•", "◦", "▪", "o", "§", "Ø", "-", "–", "*", "●", "○", "■", "\u{F0B7}"].map { Array($0.utf8) }
 
     /// Numeric references to 0x80-0x9F mean Windows-1252 characters, as browsers read them.
     static func remapC1(_ scalar: UInt32) -> UInt32 {

@@ -12,12 +12,18 @@ public struct ParseOptions: Sendable {
     public var lenient: Bool
     /// Seconds `pdftohtml` may run before it is stopped.
     public var pdfTimeout: Double
+    /// The `pdftohtml` executable; nil looks for it on PATH.
+    public var pdfConverter: String?
 
-    public init(maxInputBytes: Int = 64 << 20, maxDepth: Int = 256, lenient: Bool = false, pdfTimeout: Double = 120) {
+    public init(
+        maxInputBytes: Int = 64 << 20, maxDepth: Int = 256, lenient: Bool = false, pdfTimeout: Double = 120,
+        pdfConverter: String? = nil
+    ) {
         self.maxInputBytes = maxInputBytes
         self.maxDepth = maxDepth
         self.lenient = lenient
         self.pdfTimeout = pdfTimeout
+        self.pdfConverter = pdfConverter
     }
 }
 
@@ -110,7 +116,8 @@ public struct DocumentReader: Sendable {
         if format == .pdf {
             guard raw.starts(with: Array("%PDF".utf8)) else { throw .binary(name: name, kind: "not a PDF: no %PDF header") }
             let xml = try PDFConverter.convert(
-                path: path, bytes: raw, name: name, limit: options.maxInputBytes, timeout: options.pdfTimeout)
+                path: path, bytes: raw, name: name, limit: options.maxInputBytes, timeout: options.pdfTimeout,
+                tool: options.pdfConverter)
             var document = try parse(xml, name: name, as: .pdfXML)
             document.format = .pdf
             if document.blocks.isEmpty {

@@ -149,13 +149,32 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
         return UnsafeBufferPointer(start: content, count: strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self)))
     }
 
-    /// The value of an attribute (matched ASCII case-insensitively), without allocating in libxml2.
-    func attribute(_ wanted: String) -> String? {
+    /// Whether the node's name is `wanted` (which is lower-case ASCII), ignoring ASCII case.
+    func nameIs(_ wanted: StaticString) -> Bool {
+        guard let name = pointee.name else { return false }
+        return ByteClass.equalsIgnoringCase(name, wanted)
+    }
+
+    /// The raw value of an attribute (name matched ASCII case-insensitively; `wanted` is lower
+    /// case) when it is a single text node, as a buffer valid while the document lives.
+    func attributeBuffer(_ wanted: StaticString) -> UnsafeBufferPointer<UInt8>? {
         var attribute = pointee.properties
         while let current = attribute {
-            if let name = current.pointee.name,
-                String(cString: UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self)).lowercased() == wanted
-            {
+            if let name = current.pointee.name, ByteClass.equalsIgnoringCase(name, wanted) {
+                guard let child = current.pointee.children else { return UnsafeBufferPointer(start: nil, count: 0) }
+                if child.pointee.next == nil { return UnsafeMutablePointer<xmlNode>(child).contentBuffer }
+                return nil
+            }
+            attribute = current.pointee.next
+        }
+        return nil
+    }
+
+    /// The value of an attribute (matched ASCII case-insensitively; `wanted` is lower case).
+    func attribute(_ wanted: StaticString) -> String? {
+        var attribute = pointee.properties
+        while let current = attribute {
+            if let name = current.pointee.name, ByteClass.equalsIgnoringCase(name, wanted) {
                 var value: [UInt8] = []
                 var child = current.pointee.children
                 while let node = child {
@@ -167,6 +186,39 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
             attribute = current.pointee.next
         }
         return nil
+    }
+
+    /// A numeric attribute ("12", " 3.5 ", "-4"), parsed without building strings.
+    func numberAttribute(_ wanted: StaticString) -> Double? {
+        guard let buffer = attributeBuffer(wanted) else { return attribute(wanted).flatMap { Double($0.trimmingASCIISpaces) } }
+        var index = 0
+        let count = buffer.count
+        while index < count, ByteClass.isSpace(buffer[index]) { index += 1 }
+        var negative = false
+        if index < count, buffer[index] == 0x2D {
+            negative = true
+            index += 1
+        }
+        var value = 0.0
+        var digits = 0
+        while index < count, ByteClass.isDigit(buffer[index]) {
+            value = value * 10 + Double(buffer[index] - 0x30)
+            index += 1
+            digits += 1
+        }
+        if index < count, buffer[index] == 0x2E {
+            index += 1
+            var scale = 0.1
+            while index < count, ByteClass.isDigit(buffer[index]) {
+                value += Double(buffer[index] - 0x30) * scale
+                scale /= 10
+                index += 1
+                digits += 1
+            }
+        }
+        while index < count, ByteClass.isSpace(buffer[index]) { index += 1 }
+        guard digits > 0, index == count else { return nil }
+        return negative ? -value : value
     }
 
     /// The concatenated text of all descendant text and CDATA nodes.
@@ -228,4 +280,54 @@ enum ByteClass {
 
     @inline(__always)
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    @inline(__always)
+    static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
+
+    /// Whether a NUL-terminated C string equals `wanted` (lower-case ASCII), ignoring ASCII case.
+    static func equalsIgnoringCase(_ name: UnsafePointer<UInt8>, _ wanted: StaticString) -> Bool {
+        wanted.withUTF8Buffer { buffer in
+            for index in 0..<buffer.count where lower(name[index]) != buffer[index] { return false }
+            return name[buffer.count] == 0
+        }
+    }
+
+    /// Whether `haystack` contains `needle` (lower-case ASCII), ignoring ASCII case.
+    static func containsIgnoringCase(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: StaticString) -> Bool {
+        needle.withUTF8Buffer { buffer in
+            let length = buffer.count
+            guard haystack.count >= length, length > 0 else { return length == 0 }
+            var index = 0
+            while index <= haystack.count - length {
+                if lower(haystack[index]) == buffer[0] {
+                    var offset = 1
+                    while offset < length, lower(haystack[index + offset]) == buffer[offset] { offset += 1 }
+                    if offset == length { return true }
+                }
+                index += 1
+            }
+            return false
+        }
+    }
+
+    /// Whether `haystack` contains `needle` (both lower-cased ASCII bytes already).
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool { find(needle, in: haystack) != nil }
+
+    /// The first offset of `needle` in `haystack`.
+    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard !needle.isEmpty else { return 0 }
+        guard haystack.count >= needle.count else { return nil }
+        let first = needle[0]
+        var index = 0
+        let last = haystack.count - needle.count
+        while index <= last {
+            if haystack[index] == first {
+                var offset = 1
+                while offset < needle.count, haystack[index + offset] == needle[offset] { offset += 1 }
+                if offset == needle.count { return index }
+            }
+            index += 1
+        }
+        return nil
+    }
 }

@@ -47,6 +47,8 @@ struct MarkupReader {
     private var context: Context?
     private var quoteDepth = 0
     private var tables: [(row: Int, column: Int)] = []
+    /// Element names by libxml2's interned name pointer (names are interned per document).
+    private var names: [UnsafePointer<xmlChar>: String] = [:]
     /// The document's own title (`<title>`, TEI `titleStmt/title`, DocBook `info/title`).
     private(set) var title: String?
 
@@ -73,6 +75,15 @@ struct MarkupReader {
     var unlocatedCount: Int { writer.scanner.failures }
 
     // MARK: Walking
+
+    /// The element's lower-cased local name, computed once per distinct name.
+    private mutating func name(of node: xmlNodePtr) -> String {
+        guard let pointer = node.pointee.name else { return "" }
+        if let known = names[pointer] { return known }
+        let computed = node.lowercasedName
+        names[pointer] = computed
+        return computed
+    }
 
     private mutating func visit(_ node: xmlNodePtr, depth: Int) throws(ParseError) {
         guard depth <= maxDepth else {
@@ -101,7 +112,7 @@ struct MarkupReader {
     }
 
     private mutating func element(_ node: xmlNodePtr, depth: Int) throws(ParseError) {
-        let elementName = node.lowercasedName
+        let elementName = name(of: node)
         let role: ElementRole
         switch vocabulary {
         case .html: role = Self.htmlRole(elementName, node)
@@ -155,7 +166,7 @@ struct MarkupReader {
             if let last = tables.last {
                 row = max(0, last.row)
                 column = last.column
-                let span = node.attribute("colspan").flatMap { Int($0.trimmingASCIISpaces) } ?? 1
+                let span = node.numberAttribute("colspan").map { Int($0) } ?? 1
                 tables[tables.count - 1].column += max(1, min(span, 1000))
             }
             try block(node, depth: depth, request: BlockRequest(kind: .tableCell, row: row, column: column), elementName: elementName)
@@ -175,8 +186,7 @@ struct MarkupReader {
             case XML_CDATA_SECTION_NODE:
                 _ = writer.scanner.locateCDATA(current.contentBuffer)
             case XML_ELEMENT_NODE:
-                let childName = current.lowercasedName
-                if vocabulary == .html, childName == "script" || childName == "style" { break }
+                if vocabulary == .html, current.nameIs("script") || current.nameIs("style") { break }
                 try consume(current, depth: depth + 1)
             default:
                 break
@@ -325,9 +335,13 @@ struct MarkupReader {
 
     /// Word's paragraph classes carry structure its HTML export drops.
     private static func paragraphRole(_ node: xmlNodePtr) -> ElementRole {
-        guard let className = node.attribute("class")?.lowercased(), className.hasPrefix("mso") else {
+        guard let classBuffer = node.attributeBuffer("class"), classBuffer.count >= 4,
+            ByteClass.lower(classBuffer[0]) == 0x6D, ByteClass.lower(classBuffer[1]) == 0x73, ByteClass.lower(classBuffer[2]) == 0x6F,
+            !(classBuffer.count == 9 && ByteClass.containsIgnoringCase(classBuffer, "msonormal"))
+        else {
             return .block(.paragraph, level: nil)
         }
+        let className = String(decoding: classBuffer, as: UTF8.self).lowercased()
         if className == "msotitle" { return .block(.heading, level: 1) }
         if className == "msosubtitle" { return .block(.heading, level: 2) }
         if className.hasPrefix("msolistparagraph") || className.hasPrefix("msolistbullet") || className.hasPrefix("msolistnumber") {
@@ -341,9 +355,11 @@ struct MarkupReader {
 
     /// Cookie and consent banners, landmarks that are not content, hidden elements.
     static func isBanner(_ node: xmlNodePtr) -> Bool {
-        for attributeName in ["class", "id"] {
-            if let value = node.attribute(attributeName)?.lowercased(),
-                value.contains("cookie") || value.contains("consent") || value.contains("banner")
+        guard node.pointee.properties != nil else { return false }
+        for buffer in [node.attributeBuffer("class"), node.attributeBuffer("id")] {
+            guard let buffer else { continue }
+            if ByteClass.containsIgnoringCase(buffer, "cookie") || ByteClass.containsIgnoringCase(buffer, "consent")
+                || ByteClass.containsIgnoringCase(buffer, "banner")
             {
                 return true
             }
@@ -353,7 +369,7 @@ struct MarkupReader {
         {
             return true
         }
-        if node.attribute("hidden") != nil { return true }
+        if node.attributeBuffer("hidden") != nil { return true }
         if let ariaHidden = node.attribute("aria-hidden"), ariaHidden.lowercased() == "true" { return true }
         return false
     }
@@ -426,7 +442,7 @@ struct MarkupReader {
         var count = 0
         var parent = node.pointee.parent
         while let current = parent, current.pointee.type == XML_ELEMENT_NODE {
-            if Self.xmlSectioning.contains(current.lowercasedName) { count += 1 }
+            if Self.xmlSectioning.contains(current.lowercasedName) { count += 1 }  // headings only: rare
             parent = current.pointee.parent
         }
         // The root's own title is the document title (level 1); body/back/front do not nest.
@@ -440,13 +456,19 @@ struct MarkupReader {
 
     /// Collapses whitespace (including no-break spaces) in decoded text.
     static func collapse(_ bytes: [UInt8]) -> String {
+        String(decoding: collapsedBytes(bytes), as: UTF8.self)
+    }
+
+    /// Decoded text with runs of whitespace (and no-break spaces) made one space, trimmed.
+    static func collapsedBytes(_ bytes: [UInt8]) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var pendingSpace = false
         var index = 0
-        while index < bytes.count {
+        let count = bytes.count
+        while index < count {
             let byte = bytes[index]
-            if ByteClass.isSpace(byte) || (byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0xA0) {
+            if ByteClass.isSpace(byte) || (byte == 0xC2 && index + 1 < count && bytes[index + 1] == 0xA0) {
                 pendingSpace = !output.isEmpty
                 index += byte == 0xC2 ? 2 : 1
                 continue
@@ -458,7 +480,7 @@ struct MarkupReader {
             output.append(byte)
             index += 1
         }
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 }
 

@@ -29,6 +29,8 @@ enum MetadataDetector {
         ("learning lessons review", "other"),
     ]
 
+    private static let reviewTypeBytes: [(phrase: [UInt8], id: String)] = reviewTypes.map { (Array($0.phrase.utf8), $0.id) }
+
     /// Acronyms that name a type when they stand alone as a word in a title or heading.
     private static let acronyms: [(word: String, id: String)] = [
         ("dhr", "dhr"), ("scr", "scr"), ("cspr", "scr"), ("lcspr", "scr"), ("sar", "sar"),
@@ -59,14 +61,15 @@ enum MetadataDetector {
             candidates.append(text(index))
         }
         outer: for (position, candidate) in candidates.enumerated() {
-            let lowered = candidate.lowercased()
-            for (phrase, id) in reviewTypes where lowered.contains(phrase) {
-                metadata.reviewType = ReviewTypeDetection(id: id, evidence: evidence(candidate, phrase: phrase))
+            let lowered = candidate.utf8.map(ByteClass.lower)
+            for (phrase, id) in reviewTypeBytes where ByteClass.contains(lowered, phrase) {
+                metadata.reviewType = ReviewTypeDetection(
+                    id: id, evidence: evidence(candidate, phrase: String(decoding: phrase, as: UTF8.self)))
                 break outer
             }
             if position < headingCount {
-                let words = Set(lowered.split { !$0.isLetter }.map(String.init))
-                for (word, id) in acronyms where words.contains(word) {
+                let words = Set(lowered.split { !ByteClass.isASCIILetter($0) })
+                for (word, id) in acronyms where words.contains(ArraySlice(word.utf8)) {
                     metadata.reviewType = ReviewTypeDetection(id: id, evidence: evidence(candidate, phrase: word))
                     break outer
                 }
@@ -90,7 +93,7 @@ enum MetadataDetector {
 
     /// The candidate itself when short, else the sentence around the phrase (at most 200 characters).
     private static func evidence(_ candidate: String, phrase: String) -> String {
-        if candidate.count <= 200 { return candidate }
+        if candidate.utf8.count <= 200 { return candidate }
         let lowered = candidate.lowercased()
         guard let found = lowered.range(of: phrase) else { return String(candidate.prefix(200)) }
         let offset = lowered.distance(from: lowered.startIndex, to: found.lowerBound)
@@ -103,6 +106,8 @@ enum MetadataDetector {
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
         "december",
     ]
+
+    private static let dateKeywords = ["publish", "date", "final", "complet", "issued", "version"].map { Array($0.utf8) }
 
     /// "Published: 12 March 2021", "Date of publication: March 2021", or a month and year on
     /// the title page.
@@ -121,8 +126,8 @@ enum MetadataDetector {
                 {
                     date = "\(words[index - 1]) \(date)"
                 }
-                let loweredText = text.lowercased()
-                if ["publish", "date", "final", "complet", "issued", "version"].contains(where: loweredText.contains) {
+                let loweredText = text.utf8.map(ByteClass.lower)
+                if dateKeywords.contains(where: { ByteClass.contains(loweredText, $0) }) {
                     return date
                 }
                 if fallback == nil { fallback = date }
@@ -142,10 +147,12 @@ enum MetadataDetector {
     /// ("Northshire Community Safety Partnership").
     static func area(_ texts: [String]) -> String? {
         for body in bodies {
+            let bodyBytes = Array(body.utf8)
             for text in texts {
-                let lowered = text.lowercased()
-                guard let found = lowered.range(of: body) else { continue }
-                let offset = lowered.distance(from: lowered.startIndex, to: found.lowerBound)
+                let lowered = text.utf8.map(ByteClass.lower)
+                guard let byteOffset = ByteClass.find(bodyBytes, in: lowered) else { continue }
+                // Character offsets (the body's name is ASCII, so its length is the same in both).
+                let offset = String(decoding: lowered[..<byteOffset], as: UTF8.self).count
                 let length = body.count
                 let before = text.prefix(offset)
                 let name = text.dropFirst(offset).prefix(length)

@@ -15,8 +15,11 @@ enum PDFConverter {
 
     /// Converts the PDF at `path` (or, when nil, `bytes` written to a temporary file) to
     /// pdftohtml XML.
-    static func convert(path: String?, bytes: [UInt8], name: String, limit: Int, timeout: Double) throws(ParseError) -> [UInt8] {
-        guard let tool = executable() else { throw .converterMissing(name: name) }
+    static func convert(
+        path: String?, bytes: [UInt8], name: String, limit: Int, timeout: Double, tool configured: String?
+    ) throws(ParseError) -> [UInt8] {
+        let found = configured.map { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil } ?? executable()
+        guard let tool = found else { throw .converterMissing(name: name) }
         var input = path
         var temporary: URL?
         if input == nil {

@@ -16,7 +16,9 @@ import ReviewModel
 /// - Running headers, footers and page numbers are dropped: lines whose text (digits masked,
 ///   case and spacing folded) recurs near the same vertical position in the top or bottom
 ///   margin on at least half of the pages (and at least two), plus bare page numbers
-///   ("12", "Page 3 of 40", "- 7 -") in a margin.
+///   ("12", "Page 3 of 40", "- 7 -") in a margin. "The same position" is within 0.8% of the
+///   page height, and the font size must match too, so a short heading that happens to recur
+///   near the top of two pages is kept.
 /// - Headings: lines in a font at least 15% larger than the body font (the size with the most
 ///   characters), larger sizes being higher levels; and short all-bold lines at body size that
 ///   do not end with a full stop (the lowest heading level).
@@ -44,7 +46,8 @@ struct PDFXMLReader {
     private var writer: BlockWriter
     private let maxDepth: Int
     private let name: String
-    private var fonts: [String: Double] = [:]
+    /// Font sizes by fontspec id (pdftohtml numbers them).
+    private var fonts: [Int: Double] = [:]
     private var lines: [Line] = []
     private var pageCount = 0
 
@@ -67,10 +70,12 @@ struct PDFXMLReader {
         var child = root.pointee.children
         while let node = child {
             if node.isElement {
-                switch node.lowercasedName {
-                case "page": page(node)
-                case "fontspec": fontspec(node)
-                default: consume(node, depth: 1)
+                if node.nameIs("page") {
+                    page(node)
+                } else if node.nameIs("fontspec") {
+                    fontspec(node)
+                } else {
+                    consume(node, depth: 1)
                 }
             }
             child = node.pointee.next
@@ -78,22 +83,24 @@ struct PDFXMLReader {
     }
 
     private mutating func fontspec(_ node: xmlNodePtr) {
-        if let id = node.attribute("id"), let size = node.attribute("size").flatMap({ Double($0.trimmingASCIISpaces) }) {
-            fonts[id] = size
+        if let id = node.numberAttribute("id"), let size = node.numberAttribute("size") {
+            fonts[Int(id)] = size
         }
     }
 
     private mutating func page(_ node: xmlNodePtr) {
         pageCount += 1
-        let number = node.attribute("number").flatMap { Int($0.trimmingASCIISpaces) } ?? pageCount
-        let height = node.attribute("height").flatMap { Double($0.trimmingASCIISpaces) } ?? 0
+        let number = node.numberAttribute("number").map { Int($0) } ?? pageCount
+        let height = node.numberAttribute("height") ?? 0
         var child = node.pointee.children
         while let current = child {
             if current.isElement {
-                switch current.lowercasedName {
-                case "fontspec": fontspec(current)
-                case "text": textLine(current, page: number, pageHeight: height)
-                default: consume(current, depth: 2)
+                if current.nameIs("text") {
+                    textLine(current, page: number, pageHeight: height)
+                } else if current.nameIs("fontspec") {
+                    fontspec(current)
+                } else {
+                    consume(current, depth: 2)
                 }
             } else if current.isText {
                 _ = writer.scanner.locate(current.contentBuffer)
@@ -103,15 +110,13 @@ struct PDFXMLReader {
     }
 
     private mutating func textLine(_ node: xmlNodePtr, page: Int, pageHeight: Double) {
-        func number(_ attribute: String) -> Double {
-            node.attribute(attribute).flatMap { Double($0.trimmingASCIISpaces) } ?? 0
-        }
-        let font = node.attribute("font") ?? ""
+        func number(_ attribute: StaticString) -> Double { node.numberAttribute(attribute) ?? 0 }
+        let font = node.numberAttribute("font").map { Int($0) } ?? -1
         var line = Line(
             page: page, pageHeight: pageHeight, top: number("top"), left: number("left"), width: number("width"),
             height: number("height"), fontSize: fonts[font] ?? number("height"))
         spans(node, bold: false, into: &line, depth: 0)
-        line.text = Array(MarkupReader.collapse(line.spans.flatMap(\.content)).utf8)
+        line.text = MarkupReader.collapsedBytes(line.spans.flatMap(\.content))
         if !line.text.isEmpty { lines.append(line) }
     }
 
@@ -126,7 +131,7 @@ struct PDFXMLReader {
                 let content = current.contentBuffer
                 line.spans.append(Span(range: writer.scanner.locateCDATA(content), content: Array(content), bold: bold))
             } else if current.isElement {
-                spans(current, bold: bold || current.lowercasedName == "b", into: &line, depth: depth + 1)
+                spans(current, bold: bold || current.nameIs("b"), into: &line, depth: depth + 1)
             }
             child = current.pointee.next
         }
@@ -182,7 +187,10 @@ struct PDFXMLReader {
         let pages = Set(lines.map(\.page)).count
         var groups: [[UInt8]: [Int]] = [:]
         for (index, line) in lines.enumerated() where inMargin(line) {
-            groups[Self.runningKey(line.text), default: []].append(index)
+            // Same text (digits masked) in the same font size.
+            var key = Self.runningKey(line.text)
+            key.append(contentsOf: "@\(Int(line.fontSize.rounded()))".utf8)
+            groups[key, default: []].append(index)
         }
         var dropped = Set<Int>()
         let threshold = max(2, (pages + 1) / 2)
@@ -190,7 +198,7 @@ struct PDFXMLReader {
             for (_, members) in groups {
                 let tops = members.map { lines[$0].top }.sorted()
                 let median = tops[tops.count / 2]
-                let tolerance = max(4.0, (lines[members[0]].pageHeight) * 0.02)
+                let tolerance = max(3.0, (lines[members[0]].pageHeight) * 0.008)
                 let near = members.filter { abs(lines[$0].top - median) <= tolerance }
                 if Set(near.map { lines[$0].page }).count >= threshold { dropped.formUnion(near) }
             }
@@ -334,10 +342,11 @@ struct PDFXMLReader {
         return true
     }
 
+    /// Words that usually form hyphenated compounds; a common word-breaking prefix (inter-,
+    /// pre-, under-) is not one, as "inter-" + "views" is far more often a broken "interviews".
     private static let compoundPrefixes: Set<String> = [
         "well", "self", "non", "ex", "multi", "cross", "long", "short", "full", "part", "half", "step", "great", "grand",
-        "semi", "anti", "inter", "co", "sub", "post", "pre", "low", "high", "mid", "one", "two", "three", "four", "five",
-        "under", "over", "out",
+        "two", "three", "four", "five", "six", "father", "mother", "son", "daughter", "brother", "sister", "so",
     ]
 
     /// How line `current` joins the next line of the same paragraph.

@@ -161,15 +161,25 @@ enum ParseRendering {
         json.key("area"); json.optionalString(document.metadata.area)
         json.key("blocks")
         json.arrayStart()
+        let text = Array(document.text.utf8)
+        // Consecutive blocks share their section path: encode it once.
+        var lastSection: [String]?
+        var lastSectionJSON: [UInt8] = []
         for block in document.blocks {
             json.objectStart()
             json.key("kind"); json.string(block.kind.rawValue)
             if let level = block.level { json.key("level"); json.number(level) }
             json.key("section")
-            json.arrayStart()
-            for heading in block.section { json.string(heading) }
-            json.arrayEnd()
-            json.key("text"); json.string(document.text(of: block))
+            if block.section != lastSection {
+                var section = JSONWriter()
+                section.arrayStart()
+                for heading in block.section { section.string(heading) }
+                section.arrayEnd()
+                lastSection = block.section
+                lastSectionJSON = section.bytes
+            }
+            json.raw(lastSectionJSON)
+            json.key("text"); json.string(utf8: text[block.range.start..<block.range.end])
             json.key("line"); json.number(block.sourceLine)
             if let row = block.row { json.key("row"); json.number(row) }
             if let column = block.column { json.key("column"); json.number(column) }
@@ -225,31 +235,48 @@ struct JSONWriter {
 
     mutating func key(_ key: String) {
         separator()
-        appendQuoted(key)
+        var key = key
+        key.withUTF8 { appendQuoted($0) }
         bytes.append(UInt8(ascii: ":"))
         needsComma[needsComma.count - 1] = false
     }
 
-    mutating func string(_ value: String) { separator(); appendQuoted(value) }
+    mutating func string(_ value: String) {
+        separator()
+        var value = value
+        value.withUTF8 { appendQuoted($0) }
+    }
+    mutating func string(utf8 value: ArraySlice<UInt8>) {
+        separator()
+        value.withUnsafeBufferPointer { appendQuoted($0) }
+    }
     mutating func optionalString(_ value: String?) { if let value { string(value) } else { null() } }
     mutating func number(_ value: Int) { separator(); bytes.append(contentsOf: String(value).utf8) }
     mutating func null() { separator(); bytes.append(contentsOf: "null".utf8) }
+    /// Already-encoded JSON.
+    mutating func raw(_ encoded: [UInt8]) { separator(); bytes.append(contentsOf: encoded) }
 
-    private mutating func appendQuoted(_ value: String) {
+    private static let hex = Array("0123456789abcdef".utf8)
+
+    private mutating func appendQuoted(_ value: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
+        var runStart = 0
+        for index in 0..<value.count {
+            let byte = value[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            if index > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<index])) }
+            runStart = index + 1
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
             case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
             case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])
             case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
             case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: bytes.append(byte)
+            default:
+                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xF)]])
             }
         }
+        if value.count > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<value.count])) }
         bytes.append(UInt8(ascii: "\""))
     }
 }

@@ -67,6 +67,27 @@ struct AggregateCommandTests {
         #expect((provenance["codebookVersion"] as? String)?.isEmpty == false)
     }
 
+    @Test("`revtag annotations import`, then `revtag aggregate`: all through the CLI")
+    func importAndAggregateThroughTheCLI() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("revtag-agg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let jsonl = folder.appendingPathComponent("tables.jsonl")
+        try StoreEndToEndTests.jsonLines(ReferenceTables.records(coder: "amira")).write(to: jsonl, atomically: true, encoding: .utf8)
+        let store = folder.appendingPathComponent("store.sqlite").path
+
+        let imported = try RevtagBinary.run(["annotations", "import", jsonl.path, "--store", store], directory: folder)
+        #expect(imported.status == 0, "\(imported.err)")
+        let result = try RevtagBinary.run(["aggregate", "--store", store, "--format", "json"], directory: folder)
+        #expect(result.status == 0, "\(result.err)")
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])
+        let categories = try #require(root["categories"] as? [[String: Any]])
+        for expected in ReferenceTables.categories {
+            let category = try #require(categories.first { $0["id"] as? String == expected.id })
+            expectMatches(try ObservedCategory(json: category), expected)
+        }
+    }
+
     @Test("--out picks the format from the extension; options reach the report")
     func outFileAndOptions() throws {
         let (store, folder) = try StoreEndToEndTests.temporaryStore()
