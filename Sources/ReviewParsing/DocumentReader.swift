@@ -150,7 +150,9 @@ public struct DocumentReader: Sendable {
             }
         case .pdfXML, .pdf:
             try XMLGuard.check(decoded, name: name)
-            document = try LibXML.withXMLDocument(decoded, name: name, recover: options.lenient) { (root) throws(ParseError) in
+            // pdftohtml's output is machine-written and occasionally not well-formed (<b> and <a>
+            // nesting across each other): always read it with libxml2's recovery.
+            document = try LibXML.withXMLDocument(decoded, name: name, recover: true) { (root) throws(ParseError) in
                 var reader = PDFXMLReader(
                     writer: BlockWriter(name: name, format: .pdfXML, source: decoded, syntax: .xml), maxDepth: options.maxDepth,
                     name: name)

@@ -220,6 +220,9 @@ struct MarkupReader {
             }
         }
         if request.kind == .paragraph && quoteDepth > 0 { request.kind = .quote }
+        if request.kind == .paragraph, vocabulary == .html, elementName == "p", let level = Self.boldHeadingLevel(node) {
+            request = BlockRequest(kind: .heading, level: level)
+        }
         let saved = context
         context = Context(request: request, anonymous: false)
         writer.requestBlock(request)
@@ -351,6 +354,51 @@ struct MarkupReader {
             return .block(.quote, level: nil)
         }
         return .block(.paragraph, level: nil)
+    }
+
+    /// Word users make headings by bolding a short paragraph (`<p class=MsoNormal><b>2.
+    /// Background</b></p>`): a paragraph whose visible text is all bold, at most 120 bytes,
+    /// and does not end like a sentence is a heading, of level 2 when numbered "2." or "2",
+    /// level 3 otherwise ("2.1 ...", "2019", "Events in May").
+    static func boldHeadingLevel(_ node: xmlNodePtr) -> Int? {
+        var text: [UInt8] = []
+        var allBold = true
+        func walk(_ parent: xmlNodePtr, bold: Bool) {
+            var child = parent.pointee.children
+            while let current = child, allBold {
+                if current.pointee.type == XML_TEXT_NODE {
+                    let content = current.contentBuffer
+                    if content.contains(where: { !ByteClass.isSpace($0) && $0 != 0xC2 && $0 != 0xA0 }) {
+                        if !bold { allBold = false }
+                        text.append(contentsOf: content)
+                        if text.count > 240 { allBold = false }
+                    }
+                } else if current.pointee.type == XML_ELEMENT_NODE {
+                    if current.nameIs("br") || current.nameIs("img") || current.nameIs("table") {
+                        allBold = false
+                    } else {
+                        walk(current, bold: bold || current.nameIs("b") || current.nameIs("strong"))
+                    }
+                }
+                child = current.pointee.next
+            }
+        }
+        walk(node, bold: false)
+        guard allBold else { return nil }
+        let collapsed = collapsedBytes(text)
+        guard !collapsed.isEmpty, collapsed.count <= 120, let last = collapsed.last,
+            last != UInt8(ascii: "."), last != UInt8(ascii: ","), last != UInt8(ascii: ";"),
+            collapsed.contains(where: { ByteClass.isASCIILetter($0) || ByteClass.isDigit($0) || $0 >= 0x80 })
+        else { return nil }
+        // "2." or "2 " then a letter: a major section.
+        var index = 0
+        while index < collapsed.count, ByteClass.isDigit(collapsed[index]) { index += 1 }
+        if index > 0 {
+            if index < collapsed.count, collapsed[index] == UInt8(ascii: ".") { index += 1 }
+            while index < collapsed.count, collapsed[index] == 0x20 { index += 1 }
+            if index < collapsed.count, ByteClass.isASCIILetter(collapsed[index]) { return 2 }
+        }
+        return 3
     }
 
     /// Cookie and consent banners, landmarks that are not content, hidden elements.

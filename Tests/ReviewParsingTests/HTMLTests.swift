@@ -154,3 +154,26 @@ import Testing
         #expect(texts(try parse(nested(100), name: "deep.html")) == ["deep"])
     }
 }
+
+@Suite struct WordHeadingTests {
+    @Test func boldParagraphsAreHeadings() throws {
+        let html = """
+            <div class=WordSection1>
+            <p class=MsoNormal><b><span lang=EN-GB>3. Chronology<o:p></o:p></span></b></p>
+            <p class=MsoNormal><b><u>2019</u></b></p>
+            <p class=MsoNormal>In May she saw the GP.</p>
+            <p class=MsoNormal><b>This whole sentence is bold for emphasis.</b></p>
+            <p class=MsoNormal><b>Partly</b> bold</p>
+            <table><tr><td><p class=MsoNormal><b>When</b></p></td></tr></table>
+            </div>
+            """
+        let document = try parse(html, name: "word.html")
+        #expect(texts(document) == [
+            "3. Chronology", "2019", "In May she saw the GP.", "This whole sentence is bold for emphasis.", "Partly bold", "When",
+        ])
+        #expect(document.blocks.map(\.kind) == [.heading, .heading, .paragraph, .paragraph, .paragraph, .tableCell])
+        #expect(document.blocks[0].level == 2)
+        #expect(document.blocks[1].level == 3)
+        #expect(document.blocks[2].section == ["3. Chronology", "2019"])
+    }
+}
