@@ -203,8 +203,7 @@ extension AnnotationStore {
         _ db: Database, documentID: Int64, path: String, key: TagKey, status: DecisionStatus, coder: String, note: String?,
         anchor: TextAnchor?, suggestionID: Int64?, origin: DecisionOrigin, importID: Int64? = nil, action: String? = nil
     ) throws -> Decision {
-        let previous = try Row.fetchOne(
-            db,
+        let previous = try db.fetchOneCached(
             sql: """
                 SELECT id, status FROM decisions
                 WHERE document_id = ? AND tag = ? AND subject = ? AND coder = ? AND superseded_by IS NULL

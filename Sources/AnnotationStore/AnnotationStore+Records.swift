@@ -138,8 +138,7 @@ extension AnnotationStore {
                 entries += (record.rejected ?? []).map { ($0, .rejected) }
                 for (entry, status) in entries {
                     let anchor = Self.anchor(of: entry)
-                    if let current = try Row.fetchOne(
-                        db,
+                    if let current = try db.fetchOneCached(
                         sql: """
                             SELECT status, quote_exact, start_offset FROM decisions WHERE document_id = ? AND tag = ? AND subject = ?
                               AND coder = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1
@@ -156,7 +155,7 @@ extension AnnotationStore {
                     summary.decisions += 1
                 }
                 let existing = try Row.fetchAll(
-                    db, sql: "SELECT * FROM people WHERE document_id = ? AND coder = ? AND superseded_by IS NULL ORDER BY id",
+                    db.cachedStatement(sql: "SELECT * FROM people WHERE document_id = ? AND coder = ? AND superseded_by IS NULL ORDER BY id"),
                     arguments: [document.id, coder]
                 ).map { (id: $0["id"] as Int64, person: Self.person($0)) }
                 let incoming = record.people ?? []
@@ -198,7 +197,9 @@ extension AnnotationStore {
         var seen: [String: Int] = [:]
         let categories = Set(Taxonomy.ids(of: Taxonomy.categoryFacet))
         let reviewTypes = Set(Taxonomy.reviewTypes)
-        for (index, rawLine) in contents.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // A byte-order mark (some spreadsheet and Windows tools write one) is not part of line 1.
+        let body = contents.hasPrefix("\u{FEFF}") ? String(contents.dropFirst()) : contents
+        for (index, rawLine) in body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             let lineNumber = index + 1
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty { continue }

@@ -165,7 +165,7 @@ public final class AnnotationStore: Sendable {
     }
 
     static func ensureDocument(_ db: Database, path: String) throws -> StoredDocument {
-        if let row = try Row.fetchOne(db, sql: "SELECT * FROM documents WHERE path = ?", arguments: [path]) {
+        if let row = try db.fetchOneCached(sql: "SELECT * FROM documents WHERE path = ?", arguments: [path]) {
             return storedDocument(row)
         }
         let now = timestamp(Date())
@@ -175,7 +175,7 @@ public final class AnnotationStore: Sendable {
     }
 
     static func documentID(_ db: Database, path: String) throws -> Int64 {
-        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM documents WHERE path = ?", arguments: [path]) else {
+        guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM documents WHERE path = ?"), arguments: [path]) else {
             throw StoreError.unknownDocument(path)
         }
         return id
@@ -260,13 +260,52 @@ public final class AnnotationStore: Sendable {
         _ db: Database, actor: String, action: String, documentID: Int64?, decisionID: Int64? = nil,
         personID: Int64? = nil, detail: [String: any Sendable] = [:]
     ) throws {
-        let data = try JSONSerialization.data(withJSONObject: detail, options: [.sortedKeys])
+        let json = auditJSON(detail)
         try db.executeCached(
             sql: """
                 INSERT INTO audit_log (at, actor, action, document_id, decision_id, person_id, detail)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [timestamp(Date()), actor, action, documentID, decisionID, personID, String(decoding: data, as: UTF8.self)])
+            arguments: [timestamp(Date()), actor, action, documentID, decisionID, personID, json])
+    }
+
+    /// A flat JSON object with sorted keys (strings, integers, booleans); the audit log's
+    /// details are small and written for every human action, so this avoids Foundation's
+    /// general serializer.
+    static func auditJSON(_ detail: [String: any Sendable]) -> String {
+        func quoted(_ string: String) -> String {
+            var out = "\""
+            for scalar in string.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                default:
+                    if scalar.value < 0x20 {
+                        let hex = String(scalar.value, radix: 16)
+                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            return out + "\""
+        }
+        let fields = detail.keys.sorted().map { key -> String in
+            let value: String
+            switch detail[key] {
+            case let bool as Bool: value = bool ? "true" : "false"
+            case let int as Int: value = String(int)
+            case let int as Int64: value = String(int)
+            case let string as String: value = quoted(string)
+            case let other?: value = quoted("\(other)")
+            case nil: value = "null"
+            }
+            return quoted(key) + ":" + value
+        }
+        return "{" + fields.joined(separator: ",") + "}"
     }
 
     // MARK: - Conversions

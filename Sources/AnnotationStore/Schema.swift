@@ -8,6 +8,7 @@ enum Schema {
         migrator.registerMigration("v1-initial") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2-retag") { db in try db.execute(sql: RetagSchema.v2) }
         return migrator
     }
 
