@@ -51,8 +51,16 @@ extension TaggingRun {
     /// The number a token stands for (digits or a number word, "thirty four" joined), and the tokens it used.
     func number(at index: Int, limit: Int) -> (Int, Int)? {
         if tokens.flags[index] & Tokens.digits != 0 {
-            let length = Int(tokens.ends[index] - tokens.starts[index])
-            guard length <= 3, let value = Int(text(tokens: index, index + 1)) else { return nil }
+            let start = Int(tokens.starts[index])
+            let length = Int(tokens.ends[index]) - start
+            guard length <= 3 else { return nil }
+            var value = 0
+            let utf8 = document.text.utf8
+            var position = utf8.index(utf8.startIndex, offsetBy: start)
+            for _ in 0..<length {
+                value = value * 10 + Int(utf8[position] - 0x30)
+                position = utf8.index(after: position)
+            }
             return (value, index + 1)
         }
         guard let value = Words.numbers[tokens.hashes[index]] else { return nil }

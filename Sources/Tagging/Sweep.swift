@@ -31,7 +31,7 @@ extension TaggingRun {
             for var mention in mentions {
                 switch mention.kind {
                 case .pronoun:
-                    let gender: Gender = lowerWord(mention.start).hasPrefix("s") || lowerWord(mention.start).hasPrefix("her") ? .female : .male
+                    let gender: Gender = mention.gender ?? .male
                     // A relative of that gender named earlier in this sentence; else the
                     // principal (victim or perpetrator) of that gender most recently named.
                     let local = resolved.last { earlier in
@@ -161,7 +161,8 @@ extension TaggingRun {
             }
             switch kind(match) {
             case .kin: mentions.append(Mention(start: start, end: end, entity: nil, kind: .kin))
-            case .pronoun(_, let possessive): mentions.append(Mention(start: start, end: end, entity: nil, kind: .pronoun(possessive: possessive)))
+            case .pronoun(let gender, let possessive):
+                mentions.append(Mention(start: start, end: end, entity: nil, kind: .pronoun(possessive: possessive), gender: gender))
             default: break
             }
         }
