@@ -75,6 +75,7 @@ final class CompiledCodebook: Sendable {
         for phrase in context.termination { add(.termination, phrase, "context/termination") }
         for phrase in context.hypotheticalPre { add(.hypotheticalPre, phrase, "context/hypothetical_pre") }
         for phrase in context.hypotheticalPost { add(.hypotheticalPost, phrase, "context/hypothetical_post") }
+        for phrase in context.incident { add(.incident, phrase, "context/incident") }
         let people = codebook.people
         for phrase in people.victim { add(.victim, phrase, "people/victim") }
         for phrase in people.perpetrator { add(.perpetrator, phrase, "people/perpetrator") }

@@ -180,6 +180,7 @@ extension TaggingRun {
                 evidence[TagKey(tag: TagID(facet: "relationship-type", id: best), subject: nil)] = [makeEvidence("kin/\(best)", source)]
             }
         }
+        keepPrimaryIncidentTags()
         let (category, reason) = decideCategory()
         var suggestions: [Suggestion] = []
         for (key, list) in evidence {
@@ -199,6 +200,38 @@ extension TaggingRun {
         return TaggingResult(
             document: document.name, reviewType: reviewType, category: category, categoryReason: reason,
             suggestions: suggestions, people: persons, suppressed: suppressed)
+    }
+
+    /// A review describes one incident: one location, and one method of harm (physical
+    /// assault alongside a blunt object or alone). The best-supported tag (most evidence,
+    /// then earliest) is kept; the others stay visible as suppressed matches.
+    mutating func keepPrimaryIncidentTags() {
+        func best(_ keys: [TagKey]) -> TagKey? {
+            keys.max { a, b in
+                let left = evidence[a] ?? []
+                let right = evidence[b] ?? []
+                if left.count != right.count { return left.count < right.count }
+                return (left.first?.range.start ?? 0) > (right.first?.range.start ?? 0)
+            }
+        }
+        func drop(_ key: TagKey, _ why: String) {
+            for item in evidence[key] ?? [] {
+                suppressed.append(SuppressedMatch(tag: key.tag, evidence: item, reason: .excluded, trigger: why))
+            }
+            evidence[key] = nil
+        }
+        let locations = evidence.keys.filter { $0.tag.facet == "location" }
+        if let keep = best(Array(locations)) {
+            for key in locations where key != keep { drop(key, "another location is better supported") }
+        }
+        let methods = evidence.keys.filter { $0.tag.facet == "weapon" && $0.tag.id != "physical-assault" }
+        let primary = best(Array(methods))
+        if let primary {
+            for key in methods where key != primary { drop(key, "another method is better supported") }
+            if primary.tag.id != "blunt-object" {
+                drop(TagKey(tag: TagID(facet: "weapon", id: "physical-assault"), subject: nil), "a weapon was used")
+            }
+        }
     }
 
     /// The perpetrator's relation to the victim: stated links first, else the best-supported type.

@@ -14,6 +14,7 @@ enum PatternKind: Hashable, Sendable {
     case termination
     case hypotheticalPre
     case hypotheticalPost
+    case incident
     case victim
     case perpetrator
     case child

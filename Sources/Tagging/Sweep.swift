@@ -96,6 +96,24 @@ extension TaggingRun {
                     suppress(entry.tag, target, range, reason, trigger)
                     continue
                 }
+                if let about = entry.about {
+                    var concerns = true
+                    switch about {
+                    case "incident":
+                        concerns = slice.contains { if case .incident = kind($0) { return true } else { return false } }
+                    case "victim", "perpetrator":
+                        let wanted = about == "victim" ? PeopleModel.victim : PeopleModel.perpetrator
+                        let nearest = mentions.last { $0.end <= target.start && $0.entity != nil }?.entity
+                            ?? mentions.first { $0.entity != nil }?.entity ?? fallback
+                        concerns = nearest.map { people.entities[$0].subject == people.entities[wanted].subject } ?? (about == "victim")
+                    default:
+                        break
+                    }
+                    if !concerns {
+                        suppress(entry.tag, target, range, .historical, about == "incident" ? "not about the incident" : "not about the \(about)")
+                        continue
+                    }
+                }
                 switch entry.tag.facet {
                 case Taxonomy.reviewTypeFacet:
                     continue
