@@ -181,6 +181,7 @@ extension TaggingRun {
             }
         }
         keepPrimaryIncidentTags()
+        if people.victimIsChild { childVictimRelationship() }
         let (category, reason) = decideCategory()
         var suggestions: [Suggestion] = []
         for (key, list) in evidence {
@@ -231,6 +232,27 @@ extension TaggingRun {
             if primary.tag.id != "blunt-object" {
                 drop(TagKey(tag: TagID(facet: "weapon", id: "physical-assault"), subject: nil), "a weapon was used")
             }
+        }
+    }
+
+    /// For a child victim the adult-relationship dynamics (domestic abuse, coercive control,
+    /// separation) are about the adults around the child, not between child and perpetrator:
+    /// they are dropped, and a perpetrator's abuse of the other parent is violence to others.
+    mutating func childVictimRelationship() {
+        let adultOnly: Set<String> = ["domestic-abuse", "strain-or-separation", "financial-abuse", "carer", "stalking", "coercive-control"]
+        var abuseOfOthers: [Evidence] = []
+        for key in evidence.keys where key.tag.facet == "relationship" && adultOnly.contains(key.tag.id) {
+            let items = evidence[key] ?? []
+            if key.tag.id == "domestic-abuse" || key.tag.id == "coercive-control" { abuseOfOthers.append(contentsOf: items) }
+            for item in items {
+                suppressed.append(SuppressedMatch(tag: key.tag, evidence: item, reason: .thirdParty, trigger: "between the adults around a child victim"))
+            }
+            evidence[key] = nil
+        }
+        let perpetratorAbuse = evidence[TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: "domestic-abuse-perpetrator"), subject: .perpetrator)] ?? []
+        let others = TagKey(tag: TagID(facet: "escalation", id: "violence-to-others"), subject: nil)
+        if !perpetratorAbuse.isEmpty || !abuseOfOthers.isEmpty, evidence[others] == nil {
+            evidence[others] = Array((perpetratorAbuse + abuseOfOthers).prefix(3))
         }
     }
 
