@@ -73,6 +73,10 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Tagging benchmark (tools/bench-tagging.sh): prints MB/s, asserts nothing.
+        .executableTarget(
+            name: "bench-tagging", dependencies: ["Tagging", "ReviewParsing", "ReviewModel"], path: "tools/bench-tagging",
+            swiftSettings: strictSettings),
         // Helpers shared by tests (not a product).
         .target(name: "TestSupport", dependencies: ["ReviewModel"], swiftSettings: strictSettings),
 

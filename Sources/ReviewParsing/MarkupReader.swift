@@ -332,7 +332,7 @@ struct MarkupReader {
         default:
             if htmlSkipped.contains(name) { return .skip }
             if htmlStructural.contains(name) { return isBanner(node) ? .skip : .structural }
-            return .inline
+            return isBanner(node) ? .skip : .inline
         }
     }
 
@@ -401,13 +401,16 @@ struct MarkupReader {
         return 3
     }
 
-    /// Cookie and consent banners, landmarks that are not content, hidden elements.
+    /// Cookie and consent banners, breadcrumbs, skip links and screen-reader-only text (by
+    /// class or id), landmarks that are not content (`role`), hidden elements.
     static func isBanner(_ node: xmlNodePtr) -> Bool {
         guard node.pointee.properties != nil else { return false }
         for buffer in [node.attributeBuffer("class"), node.attributeBuffer("id")] {
             guard let buffer else { continue }
             if ByteClass.containsIgnoringCase(buffer, "cookie") || ByteClass.containsIgnoringCase(buffer, "consent")
-                || ByteClass.containsIgnoringCase(buffer, "banner")
+                || ByteClass.containsIgnoringCase(buffer, "banner") || ByteClass.containsIgnoringCase(buffer, "breadcrumb")
+                || ByteClass.containsIgnoringCase(buffer, "skip-link") || ByteClass.containsIgnoringCase(buffer, "skiplink")
+                || ByteClass.containsIgnoringCase(buffer, "visually-hidden") || ByteClass.containsIgnoringCase(buffer, "sr-only")
             {
                 return true
             }

@@ -49,6 +49,7 @@ struct MarkupScanner {
 
     /// The position just after the markup starting at `position` (which must satisfy ``isMarkupStart(_:)``).
     func skipMarkup(_ position: Int) -> Int {
+        let source = self.source
         let count = source.count
         let next = source[position + 1]
         if next == 0x21 {  // <!
@@ -272,6 +273,7 @@ struct MarkupScanner {
     /// Returns the source range (including the node's own leading and trailing whitespace),
     /// or nil when the content cannot be found.
     mutating func locate(_ content: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        let source = self.source  // a local copy keeps the loop free of reloads and retains
         let count = content.count
         var first = 0
         while first < count, ByteClass.isSpace(content[first]) { first += 1 }
@@ -359,6 +361,7 @@ struct MarkupScanner {
 
     /// Whether `content[from...]` matches the source at `position`; returns the end of the match.
     private mutating func match(_ content: UnsafeBufferPointer<UInt8>, from: Int, at position: Int) -> Int? {
+        let source = self.source
         let count = content.count
         let end = source.count
         var index = from

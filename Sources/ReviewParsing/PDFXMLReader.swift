@@ -3,10 +3,11 @@ import ReviewModel
 
 /// Reads `pdftohtml -xml` output: positioned text lines grouped into paragraphs by geometry.
 ///
-/// - Lines are grouped into a paragraph while they follow at the usual line spacing, in the
-///   same font size, without a first-line indent, and while the previous line is not a short
-///   line ending a sentence; a paragraph continues across a page break when its last line
-///   does not end a sentence.
+/// - Lines are grouped into a paragraph while they follow at the usual line spacing (at most
+///   1.25 times the median spacing of body lines), in the same font size, without a first-line
+///   indent, while the previous line is not a short line ending a sentence, and unless a
+///   finished sentence is followed by a numbered paragraph ("4.4 In August"); a paragraph
+///   continues across a page or column break when its last line does not end a sentence.
 /// - Hyphenation: a line ending in a letter and `-` joined to a next line that starts with a
 ///   lower-case letter loses the hyphen ("dom-" + "estic" → "domestic"), unless the part before
 ///   the hyphen is a word that usually forms compounds (well-, self-, non-, multi-, long-, ...)
@@ -240,6 +241,20 @@ struct PDFXMLReader {
         return false
     }
 
+    /// "4.4 In", "12. The", "5.1.2 Agencies": a paragraph number and a capital letter.
+    static func startsNumberedParagraph(_ text: [UInt8]) -> Bool {
+        var index = 0
+        var groups = 0
+        while index < text.count, ByteClass.isDigit(text[index]) {
+            while index < text.count, ByteClass.isDigit(text[index]) { index += 1 }
+            groups += 1
+            if index < text.count, text[index] == UInt8(ascii: ".") { index += 1 } else { break }
+        }
+        guard groups > 0, index + 1 < text.count, text[index] == 0x20 else { return false }
+        let next = text[index + 1]
+        return next >= 0x41 && next <= 0x5A
+    }
+
     private static let terminal: Set<UInt8> = [0x2E, 0x21, 0x3F, 0x3A, 0x3B]
 
     static func endsSentence(_ text: [UInt8]) -> Bool {
@@ -333,7 +348,9 @@ struct PDFXMLReader {
             return !Self.endsSentence(previous.text)
         }
         let delta = current.top - previous.top
-        if delta > spacing * 1.4 + 1 { return false }
+        if delta > spacing * 1.25 + 0.5 { return false }
+        // A numbered paragraph ("4.4 In August...") after a finished sentence starts anew.
+        if Self.endsSentence(previous.text), Self.startsNumberedParagraph(current.text) { return false }
         if groupKind == .listItem { return current.left > first.left + 1 || !Self.endsSentence(previous.text) }
         if current.left > previous.left + bodySize * 0.8 { return false }  // first-line indent
         if Self.endsSentence(previous.text), rightEdge > 0, previous.left + previous.width < rightEdge - bodySize * 4 {

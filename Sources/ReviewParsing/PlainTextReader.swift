@@ -159,10 +159,17 @@ struct PlainTextReader {
             var end = start
             while end < count, source[end] != 0x0A, source[end] != 0x0D { end += 1 }
             var contentStart = start
-            while contentStart < end, source[contentStart] == 0x20 || source[contentStart] == 0x09 { contentStart += 1 }
+            // Spaces, tabs and form feeds (page breaks in pdftotext output) are not content.
+            while contentStart < end, source[contentStart] == 0x20 || source[contentStart] == 0x09 || source[contentStart] == 0x0C {
+                contentStart += 1
+            }
             // Trailing spaces belong to the line but not to its content.
             var contentEnd = end
-            while contentEnd > contentStart, source[contentEnd - 1] == 0x20 || source[contentEnd - 1] == 0x09 { contentEnd -= 1 }
+            while contentEnd > contentStart,
+                source[contentEnd - 1] == 0x20 || source[contentEnd - 1] == 0x09 || source[contentEnd - 1] == 0x0C
+            {
+                contentEnd -= 1
+            }
             lines.append(LineSpan(start: start, end: contentEnd, contentStart: contentStart))
             if end >= count { break }
             start = end + (source[end] == 0x0D && end + 1 < count && source[end + 1] == 0x0A ? 2 : 1)

@@ -126,6 +126,12 @@ public struct Codebook: Sendable {
         public var child: [String] = []
         /// Phrases that introduce a pseudonym ("referred to as", "known as").
         public var declare: [String] = []
+        /// Event cues after or before a name that mark the victim ("was killed", "the death of").
+        public var victimAfter: [String] = []
+        public var victimBefore: [String] = []
+        /// Event cues after or before a name that mark the perpetrator ("was convicted", "killed by").
+        public var perpetratorAfter: [String] = []
+        public var perpetratorBefore: [String] = []
         /// Kinship and relationship nouns.
         public var kin: [Kin] = []
         /// Words stating a gender ("woman", "mother").
@@ -242,6 +248,10 @@ public struct Codebook: Sendable {
             people.perpetrator = raw.perpetrator ?? []
             people.child = raw.child ?? []
             people.declare = raw.declare ?? []
+            people.victimAfter = raw.victimAfter ?? []
+            people.victimBefore = raw.victimBefore ?? []
+            people.perpetratorAfter = raw.perpetratorAfter ?? []
+            people.perpetratorBefore = raw.perpetratorBefore ?? []
             people.female = raw.female ?? []
             people.male = raw.male ?? []
             for kin in raw.kin ?? [] {
@@ -341,6 +351,18 @@ struct CodebookFile: Decodable {
         var male: [String]?
         var kin: [Kin]?
         var ethnicity: [String: [String]]?
+        var victimAfter: [String]?
+        var victimBefore: [String]?
+        var perpetratorAfter: [String]?
+        var perpetratorBefore: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case victim, perpetrator, child, declare, female, male, kin, ethnicity
+            case victimAfter = "victim_after"
+            case victimBefore = "victim_before"
+            case perpetratorAfter = "perpetrator_after"
+            case perpetratorBefore = "perpetrator_before"
+        }
     }
 
     var version: String

@@ -52,9 +52,19 @@ public enum CodebookLint {
             }
         }
         // Compile once for word classes; a failure is reported with its rule.
+        // Phrases that do not parse are reported below; compile the rest.
+        var compilable = codebook
+        for index in compilable.entries.indices {
+            compilable.entries[index].phrases.removeAll { if case .failure = PhraseParser.expand($0) { return true } else { return false } }
+            compilable.entries[index].exclude.removeAll { if case .failure = PhraseParser.expand($0) { return true } else { return false } }
+            for near in compilable.entries[index].near.indices {
+                compilable.entries[index].near[near].a.removeAll { if case .failure = PhraseParser.expand($0) { return true } else { return false } }
+                compilable.entries[index].near[near].b.removeAll { if case .failure = PhraseParser.expand($0) { return true } else { return false } }
+            }
+        }
         let matcher: CompiledMatcher
         do {
-            matcher = try CompiledCodebook(codebook: codebook).matcher
+            matcher = try CompiledCodebook(codebook: compilable).matcher
         } catch {
             findings.append(LintFinding(severity: .error, rule: "codebook", message: "\(error)"))
             return findings

@@ -27,7 +27,7 @@ struct CompiledCodebook: Sendable {
     static let codeWords: Set<String> = [
         "adult", "child", "person", "baby", "subject", "individual", "victim", "perpetrator", "mother", "father",
         "sibling", "male", "female", "patient", "service", "young", "man", "woman", "client", "resident", "family",
-        "mr", "mrs", "ms", "miss", "infant", "boy", "girl",
+        "mr", "mrs", "ms", "miss", "infant", "boy", "girl", "adolescent", "teenager", "witness",
     ]
 
     init(codebook: Codebook) throws(CodebookError) {
@@ -75,6 +75,10 @@ struct CompiledCodebook: Sendable {
         for phrase in people.perpetrator { add(.perpetrator, phrase, "people/perpetrator") }
         for phrase in people.child { add(.child, phrase, "people/child") }
         for phrase in people.declare { add(.declare, phrase, "people/declare") }
+        for phrase in people.victimAfter { add(.roleCue(victim: true, after: true), phrase, "people/victim_after") }
+        for phrase in people.victimBefore { add(.roleCue(victim: true, after: false), phrase, "people/victim_before") }
+        for phrase in people.perpetratorAfter { add(.roleCue(victim: false, after: true), phrase, "people/perpetrator_after") }
+        for phrase in people.perpetratorBefore { add(.roleCue(victim: false, after: false), phrase, "people/perpetrator_before") }
         for phrase in people.female { add(.female, phrase, "people/female") }
         for phrase in people.male { add(.male, phrase, "people/male") }
         for (index, kin) in people.kin.enumerated() {

@@ -38,6 +38,13 @@ private enum Words {
     static let his = hash("his")
     static let their = hash("their")
     static let `in` = hash("in")
+    static let then = hash("then")
+    static let `is` = hash("is")
+    static let infantUnits: Set<UInt64> = Set(["months", "month", "weeks", "week", "days", "day"].map(hash))
+    static let units: Set<UInt64> = Set([
+        "months", "month", "weeks", "week", "days", "day", "hours", "hour", "minutes", "times", "percent", "per", "units",
+        "miles", "am", "pm", "o", "pounds", "kg", "metres", "years", "year", "of", "out", "and", "or", "to", "in", "on", "at",
+    ].map(hash))
 }
 
 extension TaggingRun {
@@ -55,9 +62,11 @@ extension TaggingRun {
         return (value, index + 1)
     }
 
-    /// Ages stated in a sentence: (token position, age).
-    func ages(_ sentence: SentenceSpan) -> [(Int, Age)] {
-        var result: [(Int, Age)] = []
+    /// Ages stated in a sentence: (token position, age, priority); priority 0 is the most
+    /// explicit ("34-year-old", "aged 34", "was 19 at the time"), 1 is "she was 34", 2 is
+    /// "at the age of 34" (often a past event).
+    func ages(_ sentence: SentenceSpan) -> [(Int, Age, Int)] {
+        var result: [(Int, Age, Int)] = []
         let from = sentence.tokenFrom
         let to = sentence.tokenTo
         let hashes = tokens.hashes
@@ -72,13 +81,13 @@ extension TaggingRun {
                 if before == Words.early { high = decade + 3 } else if before == Words.mid { low = decade + 3; high = decade + 6 } else if before == Words.late { low = decade + 6 }
                 let possessiveAt = (before == Words.early || before == Words.mid || before == Words.late) ? index - 2 : index - 1
                 let possessive = word(possessiveAt)
-                if (possessive == Words.her || possessive == Words.his || possessive == Words.their), word(possessiveAt - 1) == Words.in {
-                    result.append((index, .range(low, high)))
+                if possessive == Words.her || possessive == Words.his || possessive == Words.their, word(possessiveAt - 1) == Words.in {
+                    result.append((index, .range(low, high), 0))
                 }
                 index += 1
                 continue
             }
-            guard let (value, after) = number(at: index, limit: to), value > 0, value <= 110 else {
+            guard let (value, after) = number(at: index, limit: to), value >= 0, value <= 110 else {
                 index += 1
                 continue
             }
@@ -87,31 +96,40 @@ extension TaggingRun {
                 guarded = true
             }
             if word(index - 2) == Words.aged { guarded = true }  // "children aged 3 and 5"
-            // "aged between 30 and 35", "aged 30 to 35"
+            let infant = Words.infantUnits.contains(word(after))
+            // "aged between 30 and 35", "aged 30 to 35", "aged 30-35"
             if word(index - 1) == Words.aged || (word(index - 1) == Words.between && word(index - 2) == Words.aged) {
-                if word(after) == Words.and || word(after) == Words.to, let (high, _) = number(at: after + 1, limit: to), high > value {
-                    if !guarded { result.append((index, .range(value, high))) }
+                if !infant, word(after) == Words.and || word(after) == Words.to, let (high, _) = number(at: after + 1, limit: to), high > value {
+                    if !guarded { result.append((index, .range(value, high), 0)) }
                     index = after + 2
                     continue
                 }
-                if tokens.flags.indices.contains(after), after < to, let (high, _) = number(at: after, limit: to), high > value,
+                if !infant, after < to, let (high, _) = number(at: after, limit: to), high > value,
                     Int(tokens.starts[after]) - Int(tokens.ends[index]) == 1
                 {
-                    if !guarded { result.append((index, .range(value, high))) }  // "aged 30-35"
+                    if !guarded { result.append((index, .range(value, high), 0)) }
                     index = after + 1
                     continue
                 }
-                if !guarded || word(index - 1) == Words.aged { result.append((index, .years(value))) }
+                result.append((index, .years(infant ? 0 : value), 0))
                 index = after
                 continue
             }
-            let yearWords = word(after) == Words.year || word(after) == Words.years
-            if yearWords, word(after + 1) == Words.old || (word(after + 1) == Words.of && word(after + 2) == Words.age) {
-                if !guarded { result.append((index, .years(value))) }
-            } else if word(index - 1) == Words.of, word(index - 2) == Words.age, word(index - 3) == Words.the, word(index - 4) == Words.at {
-                result.append((index, .years(value)))  // "at the age of 34"
-            } else if word(index - 1) == Words.was, word(after) == Words.at, word(after + 1) == Words.the, word(after + 2) == Words.time {
-                result.append((index, .years(value)))  // "he was 19 at the time"
+            let unit = word(after)
+            if infant, word(after + 1) == Words.old || word(index - 1) == Words.of {
+                if !guarded { result.append((index, .years(0), 0)) }  // "four months old", "the age of four months"
+            } else if unit == Words.year || unit == Words.years, word(after + 1) == Words.old || (word(after + 1) == Words.of && word(after + 2) == Words.age) {
+                if !guarded { result.append((index, .years(value), 0)) }
+            } else if word(index - 1) == Words.of, word(index - 2) == Words.age, word(index - 3) == Words.the {
+                if !guarded || word(index - 4) == Words.at { result.append((index, .years(value), 2)) }  // "at the age of 34"
+            } else if word(index - 1) == Words.was || word(index - 1) == Words.is || (word(index - 1) == Words.then && word(index - 2) == Words.was) {
+                if word(after) == Words.at, word(after + 1) == Words.the, word(after + 2) == Words.time {
+                    result.append((index, .years(value), 0))  // "he was 19 at the time"
+                } else if word(index - 1) == Words.then {
+                    result.append((index, .years(value), 0))  // "who was then 39"
+                } else if !guarded, !Words.units.contains(unit), value >= 1 {
+                    result.append((index, .years(value), 1))  // "Carol was 54"
+                }
             }
             index = after
         }
@@ -126,9 +144,12 @@ extension TaggingRun {
     }
 
     mutating func demographics(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, mentions: [Mention], fallback: Int?) {
-        for (position, age) in ages(sentence) {
+        for (position, age, priority) in ages(sentence) {
             guard let entity = entityFor(position: position, mentions: mentions, fallback: nil) else { continue }
-            if people.entities[entity].age == nil { people.entities[entity].age = age }
+            if people.entities[entity].age == nil || priority < (agePriority[entity] ?? 3) {
+                people.entities[entity].age = age
+                agePriority[entity] = priority
+            }
         }
         for match in slice {
             guard case .ethnicity(let group) = kind(match) else { continue }
@@ -142,6 +163,15 @@ extension TaggingRun {
     mutating func finish() -> TaggingResult {
         let victim = people.entities[PeopleModel.victim]
         if let age = victim.age, age.upperBound < 18 { people.victimIsChild = true }
+        // One relationship type: the perpetrator's stated relation, else the best-supported one.
+        if let best = bestRelation() {
+            for key in evidence.keys where key.tag.facet == "relationship-type" && key.tag.id != best { evidence[key] = nil }
+            if evidence[TagKey(tag: TagID(facet: "relationship-type", id: best), subject: nil)] == nil,
+                let source = people.perpetratorRelationEvidence
+            {
+                evidence[TagKey(tag: TagID(facet: "relationship-type", id: best), subject: nil)] = [makeEvidence("kin/\(best)", source)]
+            }
+        }
         let (category, reason) = decideCategory()
         var suggestions: [Suggestion] = []
         for (key, list) in evidence {
@@ -152,14 +182,23 @@ extension TaggingRun {
         }
         suggestions.sort { $0.key < $1.key }
         var persons: [Person] = []
-        for (index, subject) in [(PeopleModel.victim, Subject.victim), (PeopleModel.perpetrator, Subject.perpetrator)] {
-            let entity = people.entities[index]
+        for (index, entity) in people.entities.enumerated() {
+            guard let subject = entity.subject else { continue }
+            guard index <= PeopleModel.perpetrator || entity.name != nil else { continue }
             guard entity.mentioned || entity.name != nil || entity.age != nil || entity.ethnicity != nil else { continue }
             persons.append(Person(subject: subject, name: entity.name, gender: entity.gender, age: entity.age, ethnicity: entity.ethnicity))
         }
         return TaggingResult(
             document: document.name, reviewType: reviewType, category: category, categoryReason: reason,
             suggestions: suggestions, people: persons, suppressed: suppressed)
+    }
+
+    /// The perpetrator's relation to the victim: stated links first, else the best-supported type.
+    func bestRelation() -> String? {
+        var scores = relationCounts
+        if let stated = people.perpetratorRelation { scores[stated, default: 0] += 5 }
+        return scores.filter { $0.value > 0 && Taxonomy.ids(of: "relationship-type").contains($0.key) }
+            .max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key
     }
 
     /// One category from explicit statements, the relationship type, ages and the review type.
@@ -170,7 +209,7 @@ extension TaggingRun {
         let perpetratorAge = people.entities[PeopleModel.perpetrator].age
         let child = people.victimIsChild || (victimAge.map { $0.upperBound < 18 } ?? false)
         let young = victimAge.map { $0.upperBound <= 25 } ?? false
-        let relation = people.perpetratorRelation ?? relationCounts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key
+        let relation = bestRelation()
         func add(_ id: String, _ score: Double, _ why: String) {
             scores[id, default: 0] += score
             reasons[id, default: []].append(why)
@@ -193,6 +232,12 @@ extension TaggingRun {
                 }
             default: break
             }
+        }
+        let perpetratorName = people.entities[PeopleModel.perpetrator].name?.lowercased() ?? ""
+        let youngPerpetrator = perpetratorName.hasPrefix("young person") || perpetratorName.hasPrefix("young adult")
+            || (perpetratorAge.map { $0.upperBound <= 25 } ?? false)
+        if youngPerpetrator, (victimAge.map { $0.lowerBound >= 10 && $0.upperBound <= 25 } ?? child), !(relation.map { ["parent", "partner-of-parent", "sibling", "other-family", "foster-carer"].contains($0) } ?? false) {
+            add(sexual && child ? "child-sexual-abuse" : "youth-peer-violence", 3, "young perpetrator")
         }
         if let victimAge {
             if victimAge.upperBound < 18 {

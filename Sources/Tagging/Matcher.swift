@@ -18,6 +18,8 @@ enum PatternKind: Hashable, Sendable {
     case perpetrator
     case child
     case declare
+    /// A role cue: `victim` or not, `after` the name or before it.
+    case roleCue(victim: Bool, after: Bool)
     /// A kinship noun (index into the people lexicon's kin list).
     case kin(Int32)
     case female

@@ -20,6 +20,8 @@ struct Entity: Sendable {
     var age: Age?
     var ethnicity: Ethnicity?
     var mentioned = false
+    /// Where the kin noun that made this person a relative was found.
+    var kinEvidence: TextRange?
 
     var subject: Subject? {
         switch role {
@@ -61,7 +63,7 @@ struct PeopleModel {
     var names: [UInt64: [(NameKey, Int, String)]] = [:]
     /// The perpetrator's relation to the victim (a relationship-type id), when the text links them.
     var perpetratorRelation: String?
-    var perpetratorRelationEvidence: (sentence: Int, start: Int, end: Int)?
+    var perpetratorRelationEvidence: TextRange?
     /// Whether the victim is a child (children's review or stated age under 18).
     var victimIsChild = false
     /// Whether "the subject of the review" is the perpetrator (independent investigations).

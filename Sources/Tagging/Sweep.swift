@@ -16,6 +16,7 @@ extension TaggingRun {
     /// collects evidence, demographics and category cues.
     mutating func sweep() {
         var lastByGender: [Gender: Int] = [:]
+        var lastPrincipal: [Gender: Int] = [:]
         var lastAny: Int?
         var focus: Int?
         var focusBlock = -1
@@ -31,7 +32,17 @@ extension TaggingRun {
                 switch mention.kind {
                 case .pronoun:
                     let gender: Gender = lowerWord(mention.start).hasPrefix("s") || lowerWord(mention.start).hasPrefix("her") ? .female : .male
-                    if let candidate = lastByGender[gender] {
+                    // A relative of that gender named earlier in this sentence; else the
+                    // principal (victim or perpetrator) of that gender most recently named.
+                    let local = resolved.last { earlier in
+                        guard let entity = earlier.entity, people.entities[entity].gender == gender else { return false }
+                        return earlier.kind != .pronoun(possessive: false) && earlier.kind != .pronoun(possessive: true)
+                    }?.entity
+                    if let local {
+                        mention.entity = local
+                    } else if let principal = lastPrincipal[gender] {
+                        mention.entity = principal
+                    } else if let candidate = lastByGender[gender] {
                         mention.entity = candidate
                     } else if let lastAny, people.entities[lastAny].gender == nil {
                         mention.entity = lastAny
@@ -43,7 +54,10 @@ extension TaggingRun {
                 }
                 if let entity = mention.entity {
                     people.entities[entity].mentioned = true
-                    if let gender = people.entities[entity].gender { lastByGender[gender] = entity }
+                    if let gender = people.entities[entity].gender {
+                        lastByGender[gender] = entity
+                        if people.entities[entity].subject != nil { lastPrincipal[gender] = entity }
+                    }
                     lastAny = entity
                 }
                 resolved.append(mention)
@@ -92,7 +106,11 @@ extension TaggingRun {
                     attribute(target, entry: entry, range: range, mentions: mentions, fallback: fallback, sentence: sentence)
                 case "relationship-type":
                     let involved = mentions.contains { $0.entity == PeopleModel.victim || $0.entity == PeopleModel.perpetrator }
-                    if involved {
+                    // A child victim has no partner: such phrases are about the adults around them.
+                    let partnerOfChild = people.victimIsChild && (entry.tag.id == "partner" || entry.tag.id == "ex-partner")
+                    if partnerOfChild {
+                        suppress(entry.tag, target, range, .thirdParty, "the victim is a child")
+                    } else if involved {
                         add(TagKey(tag: entry.tag, subject: nil), target.rule, range)
                         relationCounts[entry.tag.id, default: 0] += 1
                     } else {
@@ -112,7 +130,7 @@ extension TaggingRun {
                 guard Taxonomy.ids(of: "relationship-type").contains(relation) else { continue }
                 let tag = TagID(facet: "relationship-type", id: relation)
                 add(TagKey(tag: tag, subject: nil), "kin/\(relation)", textRange(mention.start, mention.end))
-                relationCounts[relation, default: 0] += 1
+                relationCounts[relation, default: 0] += 2
             }
             // 4. Demographics.
             demographics(sentence, slice, mentions: mentions, fallback: fallback)
@@ -170,7 +188,7 @@ extension TaggingRun {
     }
 
     /// Whose relative a kin mention names, and whether that relative is the victim or the perpetrator.
-    func resolveKin(_ mention: Mention, sentence: SentenceSpan, earlier: [Mention], lastByGender: [Gender: Int]) -> Int? {
+    mutating func resolveKin(_ mention: Mention, sentence: SentenceSpan, earlier: [Mention], lastByGender: [Gender: Int]) -> Int? {
         guard case .kin(let kinIndex)? = matches[sentence.matchFrom..<sentence.matchTo]
             .first(where: { Int($0.start) == mention.start && kindIsKin($0) }).map({ kind($0) })
         else { return nil }
@@ -183,6 +201,7 @@ extension TaggingRun {
         }
         if owner == PeopleModel.victim {
             if perpetratorMatches(kin) || (people.perpetratorRelation == nil && people.victimIsChild
+                && people.entities[PeopleModel.perpetrator].name == nil
                 && (kin.relation == "parent" || kin.relation == "partner-of-parent")
                 && kin.gender != nil && kin.gender == people.entities[PeopleModel.perpetrator].gender)
             {
@@ -193,15 +212,15 @@ extension TaggingRun {
             let victimGender = people.entities[PeopleModel.victim].gender
             if let relation = people.perpetratorRelation {
                 if relation == inverse { return PeopleModel.victim }
-            } else if (kin.relation == "partner" || kin.relation == "ex-partner"), reviewType?.id == "dhr" || reviewType == nil,
+            } else if (kin.relation == "partner" || kin.relation == "ex-partner"), reviewType?.id != "scr", reviewType?.id != "sar",
                 kin.gender == nil || victimGender == nil || kin.gender == victimGender
             {
                 return PeopleModel.victim
             }
         }
-        // A named person bound to this kin noun already exists?
-        if let existing = people.relatives[[owner ?? -1, Int(kinIndex)]] { return existing }
-        return nil
+        // A relative of someone: one entity per (owner, kin noun), created on first mention.
+        if owner == nil, !people.victimIsChild, kin.relation == "acquaintance" { return nil }
+        return people.relative(owner: owner, kin: Int(kinIndex), lexicon: lexicon)
     }
 
     mutating func suppress(_ tag: TagID, _ target: TargetMatch, _ range: TextRange, _ reason: SuppressedMatch.Reason, _ trigger: String) {
@@ -244,6 +263,12 @@ extension TaggingRun {
             entity = fallback
         }
         guard let entity else {
+            // Nobody in the sentence, the paragraph or the section: a generic mention
+            // ("support for victims of domestic abuse"), nobody's characteristic.
+            if !mentions.contains(where: { $0.kind != .kin }) {
+                suppress(entry.tag, target, range, .thirdParty, "no person in context")
+                return
+            }
             add(TagKey(tag: entry.tag, subject: .unknown), target.rule, range)
             return
         }
@@ -265,17 +290,20 @@ extension TaggingRun {
                 add(TagKey(tag: entry.tag, subject: ownerSubject), target.rule, range)
                 return
             }
-            if person.isParent, let converted = parentalConversion[id],
-                converted != "experiencing-domestic-abuse" || (ownerSubject == .victim && people.victimIsChild)
-            {
+            // Only a child victim's parents: an adult's parent's condition is a third party's.
+            if person.isParent, let converted = parentalConversion[id], ownerSubject == .victim, people.victimIsChild {
                 add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: ownerSubject), target.rule, range)
                 return
             }
         }
-        // A named person whose role the text never states: whose it is cannot be told.
+        // A named person whose role the text never states: a third party when the review
+        // names its victim or perpetrator, else whose it is cannot be told.
         if person.kin == nil, person.owner == nil {
-            add(TagKey(tag: entry.tag, subject: .unknown), target.rule, range)
-            return
+            let principalsNamed = people.entities[PeopleModel.victim].name != nil || people.entities[PeopleModel.perpetrator].name != nil
+            if !principalsNamed {
+                add(TagKey(tag: entry.tag, subject: .unknown), target.rule, range)
+                return
+            }
         }
         let who = person.name ?? person.kin.map { lexicon.kin[$0].phrases.first ?? "relative" } ?? "another person"
         suppress(entry.tag, target, range, .thirdParty, who.replacingOccurrences(of: "=", with: ""))

@@ -79,7 +79,11 @@ struct TaggingRun {
     var suppressed: [SuppressedMatch] = []
     var categoryScores: [String: Double] = [:]
     var categoryEvidence: [String: [String]] = [:]
-    var relationCounts: [String: Int] = [:]
+    var relationCounts: [String: Double] = [:]
+    /// How explicit each entity's recorded age statement was (0 best).
+    var agePriority: [Int: Int] = [:]
+    /// Role scores per entity (victim, perpetrator), kept for diagnostics.
+    var debugScores: [Int: (Double, Double)] = [:]
 
     init(compiled: CompiledCodebook, document: ReviewDocument) {
         self.compiled = compiled

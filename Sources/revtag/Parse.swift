@@ -14,7 +14,10 @@ struct ParseCommand: ParsableCommand {
             (files with a supported extension, in name order). Documents are read and printed \
             one at a time, so memory stays flat over large corpora.
 
-            --format text prints each document's metadata, then one block per line as             "LINE: [kind level] text" with 1-based source lines, and a closing summary line.             --format json prints JSON Lines: one object per document and line, \
+            --format text prints each document's metadata, then one block per line as \
+            "LINE: [kind level] text" with 1-based source lines, and a closing summary line.
+
+            --format json prints JSON Lines: one object per document and line, \
             {"document", "format", "title", "reviewType": {"id", "evidence"} | null, \
             "publicationDate", "area", "blocks": [{"kind", "level"?, "section", "text", \
             "line", "row"?, "column"?, "page"?}]}, where "line" is the 0-based line of the \
@@ -79,7 +82,7 @@ struct ParseCommand: ParsableCommand {
                 printError("revtag parse: \(error)")
             }
         }
-        if format != .json, attempted > 1 {
+        if format != .json, attempted > 1, failures < attempted {
             let seconds = Date().timeIntervalSince(started)
             output.write("parsed \(attempted - failures) of \(attempted) documents, \(totalBlocks) blocks, ")
             output.write(String(format: "%.1f MB in %.2f s\n", Double(totalBytes) / 1_000_000, seconds))

@@ -5,6 +5,10 @@ import Glibc
 import Darwin
 #endif
 
+/// The settings to restore from a signal handler. Written once on the main thread before
+/// the handlers are installed, then only read (by `tcsetattr`, async-signal-safe).
+nonisolated(unsafe) private var terminalSettingsToRestore = termios()
+
 /// The terminal of `revtag review`: keys one at a time in raw mode (no echo, no line
 /// buffering), or whole lines when raw mode is unavailable. Owns the saved termios state
 /// and restores it on ``restore()``.
@@ -29,6 +33,16 @@ final class ReviewTerminal {
             }
             // TCSANOW: keys typed ahead are kept (TCSAFLUSH would drop them).
             raw = tcsetattr(STDIN_FILENO, TCSANOW, &settings) == 0
+            if raw {
+                terminalSettingsToRestore = saved
+                // A session ended by kill or a closed window must not leave the shell in raw mode.
+                for signalNumber in [SIGTERM, SIGHUP, SIGQUIT] {
+                    signal(signalNumber) { received in
+                        _ = tcsetattr(STDIN_FILENO, TCSANOW, &terminalSettingsToRestore)
+                        _exit(128 + received)
+                    }
+                }
+            }
         }
     }
 

@@ -97,6 +97,13 @@ final class PseudoTerminalSession {
         close(master)
     }
 
+    /// Whether the pseudo-terminal is in canonical (line) mode, as a shell expects it.
+    var isCanonical: Bool {
+        var settings = termios()
+        guard tcgetattr(master, &settings) == 0 else { return false }
+        return settings.c_lflag & tcflag_t(ICANON) != 0
+    }
+
     /// Types keys.
     func send(_ keys: String) {
         let bytes = Array(keys.utf8)

@@ -83,6 +83,17 @@ struct ProcessTests {
         #expect(try resumed.finish() == 0)
     }
 
+    @Test func reviewKilledBySIGTERMRestoresTheTerminal() throws {
+        let project = try ProjectFixture()
+        let session = try PseudoTerminalSession(["review", ProjectFixture.file], in: project.directory, environment: project.environment)
+        let mark = try session.wait(for: "[1 of 4]")
+        try session.wait(for: "> ", after: mark)
+        #expect(!session.isCanonical)
+        kill(session.process.processIdentifier, SIGTERM)
+        #expect(try session.finish() == 128 + SIGTERM)
+        #expect(session.isCanonical)
+    }
+
     @Test func reviewWithoutATerminalSaysSoAndFails() throws {
         let project = try ProjectFixture()
         let run = try runRevtag(["review", ProjectFixture.file], in: project.directory, environment: project.environment, input: "y\n")
@@ -122,6 +133,23 @@ struct ProcessTests {
         #expect(decisions.map(\.status) == [.confirmed, .added])
         #expect(decisions[1].anchor?.exact == "cautioned for assault")
         #expect(try project.store.people(document: ProjectFixture.file).first?.person == Person(subject: .victim, gender: .female, age: .years(34)))
+    }
+
+    @Test func anEditedFileIsReanchoredAndOrphansAreListed() throws {
+        let project = try ProjectFixture()
+        try project.store.confirm(document: ProjectFixture.file, key: Fixture.alcohol, coder: "amira")
+        try project.store.confirm(document: ProjectFixture.file, key: Fixture.mood, coder: "amira")
+        let edited = "A new opening paragraph added in the published version.\n\n"
+            + Fixture.text.replacingOccurrences(of: "Tom drank heavily most evenings and had", with: "Tom had") + "\n"
+        try edited.write(to: project.directory.appendingPathComponent(ProjectFixture.file), atomically: true, encoding: .utf8)
+        let status = try runRevtag(["status", ProjectFixture.file], in: project.directory, environment: project.environment)
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stderr.contains("changed since it was last stored; decisions re-anchored: 1 moved, 0 unchanged, 0 found again, 1 orphaned"))
+        #expect(status.stdout.contains("Orphaned decisions"))
+        #expect(status.stdout.contains("characteristic/alcohol-misuse (perpetrator) \u{201C}drank heavily\u{201D} confirmed by amira"))
+        let decisions = try project.store.decisions(document: ProjectFixture.file)
+        #expect(decisions.count == 2)
+        #expect(decisions.first { $0.key == Fixture.mood }?.anchor?.range.start == range(of: "low mood", in: edited.trimmingCharacters(in: .whitespacesAndNewlines)).start)
     }
 
     @Test func importRefusesBadLinesAndExportRoundTrips() throws {

@@ -60,6 +60,12 @@ import Testing
         #expect(document.metadata.reviewType?.id == "sar")
     }
 
+    @Test func formFeedsAreBlank() throws {
+        let document = try parse("Title\n\nFirst page text\n\u{0C}\nSecond page text é\n", name: "ff.txt")
+        #expect(texts(document) == ["Title", "First page text", "Second page text é"])
+        expectExactMap(document, needles: ["é"])
+    }
+
     @Test func crlfLineEnds() throws {
         let document = try parse("Title line\r\n\r\nFirst line\r\nsecond line é.\r\n", name: "crlf.txt")
         #expect(texts(document) == ["Title line", "First line second line é."])
