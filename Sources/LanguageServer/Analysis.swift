@@ -235,6 +235,7 @@ extension LanguageServer {
                 suggested: Set(analysis.result.suggestions.map(\.key)))) ?? analysis.decisions
         analysis.findings = DocumentAnalysis.findings(document: analysis.document, result: analysis.result, decisions: analysis.decisions)
         analyses[uri] = analysis
+        diagnosticsGeneration += 1
     }
 
     // MARK: - Diagnostics
@@ -292,11 +293,11 @@ extension LanguageServer {
 
     /// Pushes the current diagnostics of `uri` (`textDocument/publishDiagnostics`, with the version).
     func publish(_ uri: String) {
+        guard !clientPullsDiagnostics else { return }
         guard let analysis = analyses[uri], let document = documents[uri], analysis.version == document.version else { return }
         let params: JSONValue = [
             "uri": .string(uri), "version": .int(analysis.version), "diagnostics": diagnosticsJSON(analysis, uri: uri),
         ]
-        lastPublished[uri] = analysis.version
         send(.notification(method: "textDocument/publishDiagnostics", params: params))
     }
 
@@ -305,8 +306,7 @@ extension LanguageServer {
         let uri = try documentURI(params)
         guard let analysis = await currentAnalysis(uri) else { return ["kind": "full", "items": []] }
         try checkCancelled(id)
-        let statuses = analysis.findings.map { "\($0.key)=\($0.status.rawValue)" }.joined(separator: ",")
-        let resultID = "\(analysis.version)-\(statuses.hashValue & 0xFFFF_FFFF)"
+        let resultID = "\(analysis.version)-\(diagnosticsGeneration)"
         if params?["previousResultId"]?.stringValue == resultID { return ["kind": "unchanged", "resultId": .string(resultID)] }
         return ["kind": "full", "resultId": .string(resultID), "items": diagnosticsJSON(analysis, uri: uri)]
     }

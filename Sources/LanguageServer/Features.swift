@@ -198,6 +198,7 @@ extension LanguageServer {
         }
         refreshDecisions(uri)
         publish(uri)
+        requestDiagnosticRefresh()
         return .null
     }
 
