@@ -92,8 +92,9 @@ struct Finding: Sendable, Hashable {
     var rule: String
     /// The span in the document's normalised text.
     var textRange: TextRange
-    var start: SourcePosition
-    var end: SourcePosition
+    /// The span in the source (the editor's text), UTF-8 byte offsets.
+    var sourceStart: Int
+    var sourceEnd: Int
     /// How many evidence spans the (tag, subject) has in the document.
     var occurrences: Int
 }
@@ -124,23 +125,23 @@ struct DocumentAnalysis: Sendable {
             suggested.insert(suggestion.key)
             let status = status(of: suggestion.key, in: decisions)
             for evidence in suggestion.evidence {
-                let (start, end) = document.sourceMap.positions(of: evidence.range)
                 findings.append(
                     Finding(
                         key: suggestion.key, status: status, confidence: suggestion.confidence, quote: evidence.text,
-                        rule: evidence.rule, textRange: evidence.range, start: start, end: end,
-                        occurrences: suggestion.evidence.count))
+                        rule: evidence.rule, textRange: evidence.range,
+                        sourceStart: document.sourceMap.sourceOffset(ofText: evidence.range.start),
+                        sourceEnd: document.sourceMap.sourceOffset(ofText: evidence.range.end), occurrences: suggestion.evidence.count))
             }
         }
         // Confirmed or added tags that are not (or no longer) suggested, at their anchors.
         let textLength = document.text.utf8.count
         for decision in decisions where decision.status != .rejected && !suggested.contains(decision.key) {
             guard let range = decision.range, range.end <= textLength else { continue }
-            let (start, end) = document.sourceMap.positions(of: range)
             findings.append(
                 Finding(
                     key: decision.key, status: .confirmed, confidence: 1, quote: decision.quote ?? document.substring(range),
-                    rule: "", textRange: range, start: start, end: end, occurrences: 1))
+                    rule: "", textRange: range, sourceStart: document.sourceMap.sourceOffset(ofText: range.start),
+                    sourceEnd: document.sourceMap.sourceOffset(ofText: range.end), occurrences: 1))
         }
         findings.sort { ($0.textRange.start, $0.key) < ($1.textRange.start, $1.key) }
         return findings
@@ -201,6 +202,10 @@ extension LanguageServer {
         switch outcome {
         case .success(let analysis):
             analyses[uri] = analysis
+            log(
+                .info,
+                "\(document.name) v\(version): \(String(format: "%.1f", analysis.milliseconds)) ms, "
+                    + "\(analysis.cache.retagged) blocks tagged, \(analysis.cache.reused) reused, \(analysis.findings.count) findings")
         case .failure(let error):
             log(.warning, "\(document.name): \(error.message)")
             if version == document.version { failedVersions[uri] = version }
@@ -243,24 +248,39 @@ extension LanguageServer {
     /// The findings shown as diagnostics: rejected ones hidden, confirmed ones unless turned
     /// off, pending ranked by confidence, then capped; returned in document order.
     func shownFindings(_ analysis: DocumentAnalysis) -> [Finding] {
-        var shown = analysis.findings.filter {
-            switch $0.status {
-            case .pending: true
-            case .confirmed: configuration.showConfirmed
-            case .rejected: false
+        let findings = analysis.findings
+        var shown: [Int] = []
+        shown.reserveCapacity(findings.count)
+        for (index, finding) in findings.enumerated() {
+            switch finding.status {
+            case .pending: shown.append(index)
+            case .confirmed: if configuration.showConfirmed { shown.append(index) }
+            case .rejected: break
             }
         }
         if shown.count > configuration.maxDiagnostics {
-            let ranked = shown.enumerated().sorted { lhs, rhs in
-                let (a, b) = (lhs.element, rhs.element)
+            // Keep the best-ranked: pending before confirmed, then by confidence, then document order.
+            shown.sort { lhs, rhs in
+                let (a, b) = (findings[lhs], findings[rhs])
                 if (a.status == .pending) != (b.status == .pending) { return a.status == .pending }
                 if a.confidence != b.confidence { return a.confidence > b.confidence }
-                return lhs.offset < rhs.offset
+                return lhs < rhs
             }
-            let kept = Set(ranked.prefix(configuration.maxDiagnostics).map(\.offset))
-            shown = shown.enumerated().filter { kept.contains($0.offset) }.map(\.element)
+            shown = Array(shown.prefix(configuration.maxDiagnostics)).sorted()
         }
-        return shown
+        return shown.map { findings[$0] }
+    }
+
+    /// The LSP range of a finding in the negotiated encoding.
+    func lspRange(_ finding: Finding, in analysis: DocumentAnalysis) -> LSPRange {
+        let lines = analysis.document.sourceMap.lines
+        return LSPRange(start: lines.position(ofByte: finding.sourceStart).lsp(encoding), end: lines.position(ofByte: finding.sourceEnd).lsp(encoding))
+    }
+
+    /// The source byte offsets an LSP range of the client's text covers.
+    func byteRange(_ range: LSPRange, in analysis: DocumentAnalysis) -> (start: Int, end: Int) {
+        let lines = analysis.document.sourceMap.lines
+        return (lines.byteOffset(of: range.start, encoding: encoding), lines.byteOffset(of: range.end, encoding: encoding))
     }
 
     func diagnosticsJSON(_ analysis: DocumentAnalysis, uri: String) -> JSONValue {
@@ -281,7 +301,7 @@ extension LanguageServer {
                 ]
                 if let subject = finding.key.subject { data["subject"] = .string(subject.rawValue) }
                 return [
-                    "range": LSPRange(start: finding.start.lsp(encoding), end: finding.end.lsp(encoding)).json,
+                    "range": lspRange(finding, in: analysis).json,
                     "severity": .int(finding.status == .confirmed ? 4 : 3),
                     "source": "revtag",
                     "code": .string(finding.key.tag.description),
