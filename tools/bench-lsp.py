@@ -103,9 +103,9 @@ def generate(size, fmt, rng):
 
 
 class Server:
-    def __init__(self, binary, cwd, extra):
+    def __init__(self, binary, cwd, extra, log=None):
         self.proc = subprocess.Popen([binary, "lsp"] + extra, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, cwd=cwd)
+                                     stderr=open(log, "w") if log else subprocess.DEVNULL, cwd=cwd)
         self.lock = threading.Condition()
         self.messages = []
         self.arrivals = []
@@ -170,6 +170,7 @@ def main():
     parser.add_argument("--edits", type=int, default=200)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--format", choices=["html", "text", "markdown"], default="html")
+    parser.add_argument("--log", help="write the server's log (per-analysis timings) to this file")
     parser.add_argument("--input", help="benchmark this review file instead of a generated one (.html, .txt, .md, .xml)")
     args = parser.parse_args()
 
@@ -189,7 +190,7 @@ def main():
         handle.write(text)
     uri = "file://" + path
     binary = os.path.abspath(args.binary)
-    server = Server(binary, workdir, ["--store", os.path.join(workdir, "bench.sqlite"), "--coder", "bench"])
+    server = Server(binary, workdir, ["--store", os.path.join(workdir, "bench.sqlite"), "--coder", "bench"], args.log)
     server.request("initialize", {"processId": os.getpid(), "rootUri": "file://" + workdir,
                                   "capabilities": {"textDocument": {"publishDiagnostics": {"versionSupport": True}}}})
     server.send({"jsonrpc": "2.0", "method": "initialized", "params": {}})

@@ -73,6 +73,9 @@ struct AnalysisCache: Sendable {
     /// How many blocks the last analysis re-tagged and how many it took from the cache.
     var retagged = 0
     var reused = 0
+    /// Milliseconds spent parsing and tagging in the last analysis.
+    var parseMilliseconds = 0.0
+    var tagMilliseconds = 0.0
 }
 
 /// One suggestion evidence span or anchored decision, placed on the source text.
@@ -143,8 +146,9 @@ struct DocumentAnalysis: Sendable {
                     rule: "", textRange: range, sourceStart: document.sourceMap.sourceOffset(ofText: range.start),
                     sourceEnd: document.sourceMap.sourceOffset(ofText: range.end), occurrences: 1))
         }
-        findings.sort { ($0.textRange.start, $0.key) < ($1.textRange.start, $1.key) }
-        return findings
+        // Document order (stable: suggestions keep their tag order at equal starts).
+        let order = findings.indices.map { (start: findings[$0].textRange.start, index: $0) }.sorted { ($0.start, $0.index) < ($1.start, $1.index) }
+        return order.map { findings[$0.index] }
     }
 }
 
@@ -199,23 +203,26 @@ extension LanguageServer {
     private func finishAnalysis(_ uri: String, version: Int, outcome: Result<DocumentAnalysis, EngineError>) {
         analysisTasks[uri] = nil
         guard let document = documents[uri] else { return }  // closed meanwhile
+        let current = version == document.version
         switch outcome {
         case .success(let analysis):
             analyses[uri] = analysis
+            let started = DispatchTime.now().uptimeNanoseconds
+            if current { publish(uri) }  // a superseded version is never published
+            let published = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
             log(
                 .info,
-                "\(document.name) v\(version): \(String(format: "%.1f", analysis.milliseconds)) ms, "
-                    + "\(analysis.cache.retagged) blocks tagged, \(analysis.cache.reused) reused, \(analysis.findings.count) findings")
+                "\(document.name) v\(version): \(Self.ms(analysis.milliseconds)) ms (parse \(Self.ms(analysis.cache.parseMilliseconds)), "
+                    + "tag \(Self.ms(analysis.cache.tagMilliseconds)): \(analysis.cache.retagged) blocks tagged, \(analysis.cache.reused) reused), "
+                    + "\(analysis.findings.count) findings, " + (current ? "published in \(Self.ms(published)) ms" : "superseded"))
         case .failure(let error):
             log(.warning, "\(document.name): \(error.message)")
-            if version == document.version { failedVersions[uri] = version }
+            if current { failedVersions[uri] = version }
         }
-        guard version == document.version else {
-            scheduleAnalysis(uri)  // superseded: never publish a stale version
-            return
-        }
-        if case .success = outcome { publish(uri) }
+        if !current { scheduleAnalysis(uri) }
     }
+
+    private static func ms(_ value: Double) -> String { String(format: "%.1f", value) }
 
     /// The analysis of the document's current version, waiting for it when needed; nil when
     /// the document is not open or cannot be analysed.
@@ -260,13 +267,9 @@ extension LanguageServer {
         }
         if shown.count > configuration.maxDiagnostics {
             // Keep the best-ranked: pending before confirmed, then by confidence, then document order.
-            shown.sort { lhs, rhs in
-                let (a, b) = (findings[lhs], findings[rhs])
-                if (a.status == .pending) != (b.status == .pending) { return a.status == .pending }
-                if a.confidence != b.confidence { return a.confidence > b.confidence }
-                return lhs < rhs
-            }
-            shown = Array(shown.prefix(configuration.maxDiagnostics)).sorted()
+            let ranked = shown.map { (pending: findings[$0].status == .pending ? 0 : 1, confidence: -findings[$0].confidence, index: $0) }
+                .sorted { ($0.pending, $0.confidence, $0.index) < ($1.pending, $1.confidence, $1.index) }
+            shown = ranked.prefix(configuration.maxDiagnostics).map(\.index).sorted()
         }
         return shown.map { findings[$0] }
     }
@@ -283,32 +286,69 @@ extension LanguageServer {
         return (lines.byteOffset(of: range.start, encoding: encoding), lines.byteOffset(of: range.end, encoding: encoding))
     }
 
+    /// The diagnostics of an analysis as a JSON array, encoded by hand (this runs on every keystroke).
     func diagnosticsJSON(_ analysis: DocumentAnalysis, uri: String) -> JSONValue {
         let engine = currentEngine()
-        return .array(
-            shownFindings(analysis).map { finding in
-                let label = engine?.label(for: finding.key.tag) ?? finding.key.tag.id
-                let subject = finding.key.subject.map { " — \($0.rawValue)" } ?? ""
-                let message: String
-                switch finding.status {
-                case .confirmed: message = "\(configuration.confirmedMark) \(label)\(subject)"
-                default: message = "\(label)\(subject) (suggested, \(Int((finding.confidence * 100).rounded()))%)"
-                }
-                var data: [String: JSONValue] = [
-                    "uri": .string(uri), "tag": .string(finding.key.tag.description), "status": .string(finding.status.rawValue),
-                    "rule": .string(finding.rule), "quote": .string(finding.quote), "start": .int(finding.textRange.start),
-                    "end": .int(finding.textRange.end), "version": .int(analysis.version),
-                ]
-                if let subject = finding.key.subject { data["subject"] = .string(subject.rawValue) }
-                return [
-                    "range": lspRange(finding, in: analysis).json,
-                    "severity": .int(finding.status == .confirmed ? 4 : 3),
-                    "source": "revtag",
-                    "code": .string(finding.key.tag.description),
-                    "message": .string(message),
-                    "data": .object(data),
-                ]
-            })
+        let shown = shownFindings(analysis)
+        let positions = analysis.document.sourceMap.lines.positions(ofBytes: shown.flatMap { [$0.sourceStart, $0.sourceEnd] })
+        var labels: [TagID: String] = [:]
+        var out: [UInt8] = []
+        out.reserveCapacity(shown.count * 400 + 2)
+        func key(_ name: String) {
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: name.utf8)
+            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        }
+        func string(_ value: String) { JSONValue.writeString(value, to: &out) }
+        func int(_ value: Int) { out.append(contentsOf: String(value).utf8) }
+        func comma() { out.append(UInt8(ascii: ",")) }
+        func position(_ position: SourcePosition) {
+            let lsp = position.lsp(encoding)
+            out.append(contentsOf: #"{"character":"#.utf8)
+            int(lsp.character)
+            out.append(contentsOf: #","line":"#.utf8)
+            int(lsp.line)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "["))
+        for (index, finding) in shown.enumerated() {
+            if index > 0 { comma() }
+            let tag = finding.key.tag
+            let label: String
+            if let known = labels[tag] {
+                label = known
+            } else {
+                label = engine?.label(for: tag) ?? tag.id
+                labels[tag] = label
+            }
+            let subject = finding.key.subject.map { " — \($0.rawValue)" } ?? ""
+            let message: String
+            switch finding.status {
+            case .confirmed: message = "\(configuration.confirmedMark) \(label)\(subject)"
+            default: message = "\(label)\(subject) (suggested, \(Int((finding.confidence * 100).rounded()))%)"
+            }
+            out.append(UInt8(ascii: "{"))
+            key("code"); string(tag.description); comma()
+            key("data"); out.append(UInt8(ascii: "{"))
+            key("end"); int(finding.textRange.end); comma()
+            key("quote"); string(finding.quote); comma()
+            key("rule"); string(finding.rule); comma()
+            key("start"); int(finding.textRange.start); comma()
+            key("status"); string(finding.status.rawValue); comma()
+            if let subject = finding.key.subject { key("subject"); string(subject.rawValue); comma() }
+            key("tag"); string(tag.description); comma()
+            key("uri"); string(uri); comma()
+            key("version"); int(analysis.version)
+            out.append(UInt8(ascii: "}")); comma()
+            key("message"); string(message); comma()
+            key("range"); out.append(contentsOf: #"{"end":"#.utf8); position(positions[2 * index + 1])
+            out.append(contentsOf: #","start":"#.utf8); position(positions[2 * index]); out.append(UInt8(ascii: "}")); comma()
+            key("severity"); int(finding.status == .confirmed ? 4 : 3); comma()
+            key("source"); string("revtag")
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
+        return .encoded(out)
     }
 
     /// Pushes the current diagnostics of `uri` (`textDocument/publishDiagnostics`, with the version).
