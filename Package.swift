@@ -73,13 +73,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Tagging benchmark (tools/bench-tagging.sh): prints MB/s, asserts nothing.
+        .executableTarget(
+            name: "bench-tagging", dependencies: ["Tagging", "ReviewParsing", "ReviewModel"], path: "tools/bench-tagging",
+            swiftSettings: strictSettings),
         // Helpers shared by tests (not a product).
         .target(name: "TestSupport", dependencies: ["ReviewModel"], swiftSettings: strictSettings),
 
         .testTarget(name: "ReviewModelTests", dependencies: ["ReviewModel", "TestSupport"]),
-        .testTarget(name: "ReviewParsingTests", dependencies: ["ReviewParsing", "ReviewModel", "TestSupport"]),
-        .testTarget(name: "TaggingTests", dependencies: ["Tagging", "ReviewParsing", "ReviewModel", "TestSupport"]),
-        .testTarget(name: "AnnotationStoreTests", dependencies: ["AnnotationStore", "ReviewModel", "TestSupport"]),
+        .testTarget(
+            name: "ReviewParsingTests", dependencies: ["ReviewParsing", "ReviewModel", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TaggingTests", dependencies: ["Tagging", "ReviewParsing", "ReviewModel", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "AnnotationStoreTests", dependencies: ["AnnotationStore", "ReviewModel", "ReviewParsing", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AggregationTests", dependencies: ["Aggregation", "AnnotationStore", "ReviewModel", "TestSupport"]),
         .testTarget(name: "RetaggingTests", dependencies: ["Retagging", "AnnotationStore", "Tagging", "ReviewParsing", "TestSupport"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),

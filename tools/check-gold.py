@@ -49,7 +49,14 @@ def load_taxonomy():
 
 
 def document_text(path):
-    raw = open(path, "rb").read()
+    if path.endswith(".pdf"):
+        # Convert with poppler's pdftohtml, as revtag does, then read the XML.
+        import subprocess
+        raw = subprocess.run(["pdftohtml", "-xml", "-i", "-q", "-stdout", path],
+                             check=True, capture_output=True).stdout
+        path = path + ".xml"
+    else:
+        raw = open(path, "rb").read()
     if path.endswith((".html", ".htm", ".xhtml", ".xml")):
         head = raw[:2048].decode("ascii", "replace").lower()
         enc = "utf-8"

@@ -34,16 +34,25 @@ public struct AggregateOptions: Sendable, Hashable {
 public struct AggregateProvenance: Sendable, Hashable {
     /// The codebook version whose labels (and rules) the report uses.
     public var codebookVersion: String
+    /// The codebook's content hash, when known (two codebooks with one version can differ).
+    public var codebookHash: String?
     /// How many human decisions the store held when the report was made.
     public var decisions: Int
     /// When the report was made.
     public var generatedAt: Date
 
     /// Creates provenance.
-    public init(codebookVersion: String, decisions: Int, generatedAt: Date = Date()) {
+    public init(codebookVersion: String, codebookHash: String? = nil, decisions: Int, generatedAt: Date = Date()) {
         self.codebookVersion = codebookVersion
+        self.codebookHash = codebookHash
         self.decisions = decisions
         self.generatedAt = generatedAt
+    }
+
+    /// "2026.1" or "2026.1 (hash 3fa94c0e12ab)": the version with the first 12 characters of the hash.
+    public var codebookText: String {
+        guard let codebookHash, !codebookHash.isEmpty else { return codebookVersion }
+        return "\(codebookVersion) (hash \(codebookHash.prefix(12)))"
     }
 
     /// `generatedAt` as ISO 8601 in UTC (`2026-11-26T17:30:00Z`).
@@ -164,6 +173,8 @@ public struct CategoryAggregate: Sendable, Hashable {
     public var escalation: [EscalationCount]
     /// Reviews per review-type id, in taxonomy order (types without reviews left out).
     public var reviewTypes: [ReviewTypeCount]
+    /// Outcomes (`outcome/*`: homicide, suicide ...) per review, largest first.
+    public var outcomes: [TagCount]
     /// Reviews with no review type.
     public var reviewTypeNotReported: Int
 
@@ -273,6 +284,7 @@ public struct AggregateReport: Sendable {
             mentioned.formUnion(category.relationshipTypes.map(\.tag))
             mentioned.formUnion(category.relationship.map(\.tag))
             mentioned.formUnion(category.escalation.map(\.tag))
+            mentioned.formUnion(category.outcomes.map(\.tag))
         }
         for tag in mentioned {
             labelTable[tag] = labels(tag) ?? Self.readable(tag)
@@ -283,6 +295,17 @@ public struct AggregateReport: Sendable {
     /// The label of a tag: the codebook's, else its id made readable (`alcohol-misuse` -> `Alcohol misuse`).
     public func label(_ tag: TagID) -> String {
         labels[tag] ?? Self.readable(tag)
+    }
+
+    /// The characteristics among the most common (the top lists) of two or more categories
+    /// for this subject: printed in bold, as the reference tables do.
+    public func recurringCharacteristics(_ subject: Subject) -> Set<TagID> {
+        var seen: [TagID: Int] = [:]
+        for category in categories {
+            let top = subject == .victim ? category.victimCharacteristics : category.perpetratorCharacteristics
+            for entry in top { seen[entry.tag, default: 0] += 1 }
+        }
+        return Set(seen.filter { $0.value >= 2 }.keys)
     }
 
     /// The aggregate of one category id, or nil for an id outside the six.
@@ -385,6 +408,7 @@ public struct AggregateReport: Sendable {
             reviewTypes: reviewTypeIDs.compactMap { id in
                 reviewTypeCounts[id].map { ReviewTypeCount(id: id, count: $0) }
             },
+            outcomes: counted(facet: "outcome"),
             reviewTypeNotReported: reviewTypeNotReported
         )
     }

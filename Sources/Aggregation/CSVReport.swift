@@ -8,7 +8,7 @@ extension AggregateReport {
     /// Tables: `reviews`, `review-type`, `gender`, `ethnicity`, `age` (tags `min`, `max`,
     /// `not-reported`), `characteristic` (every characteristic, subject victim, perpetrator
     /// or unknown), `top-characteristic` (the report's top N with ties), `relationship-type`,
-    /// `relationship` (each with a `not-reported` row), `escalation` and `escalation-flagged`.
+    /// `relationship` (each with a `not-reported` row), `outcome`, `escalation` and `escalation-flagged`.
     public func csv() -> String {
         var rows: [[String]] = [["category", "table", "tag", "subject", "count"]]
         for category in categories {
@@ -44,6 +44,9 @@ extension AggregateReport {
                     rows.append([id, "top-characteristic", entry.tag.description, subject.rawValue, String(entry.count)])
                 }
             }
+            for entry in category.outcomes {
+                rows.append([id, "outcome", entry.tag.description, "", String(entry.count)])
+            }
             for entry in category.relationshipTypes {
                 rows.append([id, "relationship-type", entry.tag.description, "", String(entry.count)])
             }
@@ -60,7 +63,7 @@ extension AggregateReport {
             }
         }
         let comments = [
-            "# revtag aggregate: codebook version \(Self.csvCommentSafe(provenance.codebookVersion)), "
+            "# revtag aggregate: codebook version \(Self.csvCommentSafe(provenance.codebookText)), "
                 + "\(provenance.decisions) decisions, \(recordsCounted) reviews, generated at \(provenance.generatedAtText)",
             "# top \(options.top) (ties included), escalation flagged at \(options.minCases) reviews"
                 + (options.reviewType.map { ", review type \(Self.csvCommentSafe($0))" } ?? "")

@@ -8,7 +8,7 @@ extension AggregateReport {
         var body: [String] = []
         body.append("<header>")
         body.append("<h1>Case review aggregate</h1>")
-        body.append("<p class=\"provenance\">Codebook version <strong>\(escape(provenance.codebookVersion))</strong>"
+        body.append("<p class=\"provenance\">Codebook version <strong>\(escape(provenance.codebookText))</strong>"
             + " &middot; <strong>\(provenance.decisions)</strong> decision\(provenance.decisions == 1 ? "" : "s") in the store"
             + " &middot; <strong>\(recordsCounted)</strong> review\(recordsCounted == 1 ? "" : "s") counted"
             + " &middot; generated <time>\(escape(provenance.generatedAtText))</time></p>")
@@ -25,14 +25,15 @@ extension AggregateReport {
                 guard !category.isEmpty, people(category).people > 0 else { return none() }
                 return "<ul class=\"counts\">" + render(people(category)).map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
             }
+            let recurring = recurringCharacteristics(subject)
             body.append(section(title: title, table: tableHTML(rowHeader: "", rows: [
                 ("Gender", categories.map { peopleCell($0, ReportText.genderParts) }),
                 ("Age range", categories.map { peopleCell($0, { [ReportText.age($0)] }) }),
                 ("Ethnicity", categories.map { peopleCell($0, ReportText.ethnicityParts) }),
                 ("Most commonly occurring \(subject.rawValue) characteristics", categories.map {
-                    $0.isEmpty || top($0).isEmpty ? none() : countList(top($0), notKnown: 0)
+                    $0.isEmpty || top($0).isEmpty ? none() : countList(top($0), notKnown: 0, bold: recurring)
                 }),
-            ])))
+            ]), caption: ReportText.recurringNote.replacingOccurrences(of: "**", with: "")))
         }
 
         body.append(section(title: "Table 5. Relationship between victim and perpetrator", table: tableHTML(rowHeader: "", rows: [
@@ -61,9 +62,10 @@ extension AggregateReport {
             table: escalationRows().isEmpty ? "<p class=\"none\">No information</p>" : escalationTable,
             caption: "\(ReportText.tick): present in at least \(options.minCases) reviews of the category; numbers in brackets count reviews."))
 
-        body.append(section(title: "Reviews by type", table: tableHTML(
+        body.append(section(title: "Reviews by type and outcome", table: tableHTML(
             rowHeader: "Category", rows: [
                 ("Review types", categories.map { $0.isEmpty ? none() : escape(ReportText.reviewTypes($0, report: self)) }),
+                ("Outcomes", categories.map { $0.isEmpty || $0.outcomes.isEmpty ? none() : countList($0.outcomes, notKnown: 0) }),
             ])))
 
         body.append("<section class=\"charts-section\">")
@@ -78,7 +80,7 @@ extension AggregateReport {
         body.append("</div>")
         body.append("</section>")
         body.append("</main>")
-        body.append("<footer>revtag aggregate &middot; codebook version \(escape(provenance.codebookVersion)) &middot; "
+        body.append("<footer>revtag aggregate &middot; codebook version \(escape(provenance.codebookText)) &middot; "
             + "\(provenance.decisions) decisions &middot; \(escape(provenance.generatedAtText))</footer>")
 
         return """
@@ -131,8 +133,11 @@ extension AggregateReport {
         return html.joined(separator: "\n")
     }
 
-    private func countList(_ rows: [TagCount], notKnown: Int) -> String {
-        var items = rows.map { "<li>\(escape(label($0.tag))) <span class=\"n\">(\($0.count))</span></li>" }
+    private func countList(_ rows: [TagCount], notKnown: Int, bold: Set<TagID> = []) -> String {
+        var items = rows.map { row in
+            let text = bold.contains(row.tag) ? "<strong>\(escape(label(row.tag)))</strong>" : escape(label(row.tag))
+            return "<li>\(text) <span class=\"n\">(\(row.count))</span></li>"
+        }
         if notKnown > 0 { items.append("<li class=\"unknown\">Not known <span class=\"n\">(\(notKnown))</span></li>") }
         return "<ul class=\"counts\">" + items.joined() + "</ul>"
     }

@@ -6,7 +6,7 @@ extension AggregateReport {
     /// "ageNotReported"}, "perpetrators", "victimCharacteristics": [{"tag", "count"}],
     /// "perpetratorCharacteristics", "relationshipTypes", "relationshipTypesNotReported",
     /// "relationship", "relationshipNotReported", "escalation": [{"tag", "count", "flagged"}],
-    /// "reviewTypes": {"dhr": 17}}], "provenance": {"codebookVersion", "decisions",
+    /// "reviewTypes": {"dhr": 17}, "outcomes": [{"tag", "count"}]}], "provenance": {"codebookVersion", "codebookHash", "decisions",
     /// "generatedAt", "reviews", "uncategorised", "documentsWithSeveralCoders"},
     /// "options": {...}, "labels": {"tag": "label"}}`. Keys are in a fixed order.
     public func json() -> String {
@@ -20,6 +20,7 @@ extension AggregateReport {
             ("categories", .array(categories.map(Self.json(category:)))),
             ("provenance", .object([
                 ("codebookVersion", .string(provenance.codebookVersion)),
+                ("codebookHash", provenance.codebookHash.map(ReportJSON.string) ?? .null),
                 ("decisions", .int(provenance.decisions)),
                 ("generatedAt", .string(provenance.generatedAtText)),
                 ("reviews", .int(recordsCounted)),
@@ -57,6 +58,7 @@ extension AggregateReport {
                 .object([("tag", .string($0.tag.description)), ("count", .int($0.count)), ("flagged", .bool($0.flagged))])
             })),
             ("reviewTypes", .object(reviewTypes)),
+            ("outcomes", counts(category.outcomes)),
         ])
     }
 

@@ -12,10 +12,11 @@ extension AggregateReport {
 
         let header = ["Category"] + categories.map { "\(label($0.tag))<br>\($0.reviews) review\($0.reviews == 1 ? "" : "s")" }
 
-        lines.append("## Reviews by type")
+        lines.append("## Reviews by type and outcome")
         lines.append("")
         lines += table(header: header, rows: [
             ["Review types"] + categories.map { $0.isEmpty ? ReportText.noInformation : ReportText.reviewTypes($0, report: self) },
+            ["Outcomes"] + categories.map { $0.isEmpty || $0.outcomes.isEmpty ? ReportText.noInformation : countList($0.outcomes, bold: []) },
         ])
 
         for (title, subject) in [("Table 3. Victim characteristics", Subject.victim), ("Table 4. Perpetrator characteristics", .perpetrator)] {
@@ -25,14 +26,17 @@ extension AggregateReport {
             let top = { (category: CategoryAggregate) in
                 subject == .victim ? category.victimCharacteristics : category.perpetratorCharacteristics
             }
+            let recurring = recurringCharacteristics(subject)
             lines += table(header: header, rows: [
                 ["Gender"] + categories.map { peopleCell($0, people($0), ReportText.gender) },
                 ["Age range"] + categories.map { peopleCell($0, people($0), ReportText.age) },
                 ["Ethnicity"] + categories.map { peopleCell($0, people($0), ReportText.ethnicity) },
                 ["Most commonly occurring \(subject.rawValue) characteristics"] + categories.map { category in
-                    category.isEmpty ? ReportText.noInformation : countList(top(category))
+                    category.isEmpty ? ReportText.noInformation : countList(top(category), bold: recurring)
                 },
             ])
+            lines.append(ReportText.recurringNote)
+            lines.append("")
         }
 
         lines.append("## Table 5. Relationship between victim and perpetrator")
@@ -83,8 +87,10 @@ extension AggregateReport {
         category.isEmpty || people.people == 0 ? ReportText.noInformation : render(people)
     }
 
-    private func countList(_ rows: [TagCount]) -> String {
-        rows.isEmpty ? ReportText.noInformation : rows.map { "\(label($0.tag)) (\($0.count))" }.joined(separator: "<br>")
+    private func countList(_ rows: [TagCount], bold: Set<TagID>) -> String {
+        guard !rows.isEmpty else { return ReportText.noInformation }
+        return rows.map { bold.contains($0.tag) ? "**\(label($0.tag))** (\($0.count))" : "\(label($0.tag)) (\($0.count))" }
+            .joined(separator: "<br>")
     }
 
     private func relationshipCell(_ category: CategoryAggregate, rows: [TagCount], notKnown: Int) -> String {

@@ -35,6 +35,8 @@ enum ReportText {
     static let noInformation = "No information"
     static let notReported = "Not reported"
     static let tick = "\u{2713}"
+    static let recurringNote = "**Bold**: among the most common characteristics in two or more categories. "
+        + "Characteristics count reviews; gender, age and ethnicity count people."
 
     static func genderLabel(_ gender: Gender) -> String {
         switch gender {
@@ -105,7 +107,7 @@ enum ReportText {
         let provenance = report.provenance
         let records = report.recordsCounted
         var sentence = "Made from \(records) review\(records == 1 ? "" : "s") with codebook version "
-            + "\(provenance.codebookVersion) and \(provenance.decisions) decision\(provenance.decisions == 1 ? "" : "s") "
+            + "\(provenance.codebookText) and \(provenance.decisions) decision\(provenance.decisions == 1 ? "" : "s") "
             + "in the store, generated at \(provenance.generatedAtText)."
         sentence += " " + optionsSentence(report.options)
         if !report.uncategorised.isEmpty {

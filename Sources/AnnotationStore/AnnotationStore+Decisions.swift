@@ -203,8 +203,7 @@ extension AnnotationStore {
         _ db: Database, documentID: Int64, path: String, key: TagKey, status: DecisionStatus, coder: String, note: String?,
         anchor: TextAnchor?, suggestionID: Int64?, origin: DecisionOrigin, importID: Int64? = nil, action: String? = nil
     ) throws -> Decision {
-        let previous = try Row.fetchOne(
-            db,
+        let previous = try db.fetchOneCached(
             sql: """
                 SELECT id, status FROM decisions
                 WHERE document_id = ? AND tag = ? AND subject = ? AND coder = ? AND superseded_by IS NULL
@@ -212,7 +211,7 @@ extension AnnotationStore {
                 """,
             arguments: [documentID, key.tag.description, subjectColumn(key), coder])
         let now = Date()
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO decisions (document_id, tag, subject, status, coder, decided_at, note, quote_exact, quote_prefix,
                     quote_suffix, start_offset, end_offset, char_start, char_end, suggestion_id, origin, import_id)
@@ -231,7 +230,7 @@ extension AnnotationStore {
         if let previous {
             let previousID: Int64 = previous["id"]
             let previousStatus: String = previous["status"]
-            try db.execute(sql: "UPDATE decisions SET superseded_by = ? WHERE id = ?", arguments: [id, previousID])
+            try db.executeCached(sql: "UPDATE decisions SET superseded_by = ? WHERE id = ?", arguments: [id, previousID])
             detail["supersedes"] = previousID
             detail["previousStatus"] = previousStatus
         }

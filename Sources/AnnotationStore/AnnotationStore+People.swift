@@ -54,7 +54,7 @@ extension AnnotationStore {
         supersedes: Int64?, importID: Int64?
     ) throws -> StoredPerson {
         let now = Date()
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO people (document_id, subject, name, gender, age, ethnicity, coder, recorded_at, origin, import_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -70,7 +70,7 @@ extension AnnotationStore {
         if let age = person.age { detail["age"] = age.description }
         if let ethnicity = person.ethnicity { detail["ethnicity"] = ethnicity.rawValue }
         if let supersedes {
-            try db.execute(sql: "UPDATE people SET superseded_by = ? WHERE id = ?", arguments: [id, supersedes])
+            try db.executeCached(sql: "UPDATE people SET superseded_by = ? WHERE id = ?", arguments: [id, supersedes])
             detail["supersedes"] = supersedes
         }
         try audit(db, actor: coder, action: "person", documentID: documentID, personID: id, detail: detail)

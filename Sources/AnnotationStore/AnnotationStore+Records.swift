@@ -35,7 +35,8 @@ extension AnnotationStore {
     }
 
     /// The coded records of every document and coder (the JSONL export), with anchors and
-    /// rejected tags, ordered by document then coder.
+    /// rejected tags, ordered by document then coder. A document imported for a coder is
+    /// there even when the record held nothing (the coder found no tag).
     public func codedRecords(coder: String? = nil) throws(StoreError) -> [CodedRecord] {
         try read { db in
             let decisions = try Row.fetchAll(
@@ -62,6 +63,18 @@ extension AnnotationStore {
                 static func < (lhs: Key, rhs: Key) -> Bool { (lhs.document, lhs.coder) < (rhs.document, rhs.coder) }
             }
             var records: [Key: CodedRecord] = [:]
+            // Documents coded as a whole (imported records), including those with nothing found.
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT doc.path, c.coder FROM coded_documents c JOIN documents doc ON doc.id = c.document_id
+                    WHERE ?1 IS NULL OR c.coder = ?1
+                    """,
+                arguments: [coder])
+            {
+                let key = Key(document: row[0], coder: row[1])
+                records[key] = CodedRecord(document: key.document, coder: key.coder)
+            }
             for decision in decisions {
                 let key = Key(document: decision.document, coder: decision.coder)
                 var record = records[key] ?? CodedRecord(document: decision.document, coder: decision.coder)
@@ -118,7 +131,7 @@ extension AnnotationStore {
         let records = try Self.parseImport(contents, file: file, defaultCoder: defaultCoder, isKnownTag: isKnownTag)
         return try write { db in
             let known = Set(try String.fetchAll(db, sql: "SELECT path FROM documents"))
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO imports (file, content_hash, record_count, imported_at, actor) VALUES (?, ?, ?, ?, ?)",
                 arguments: [file, Self.contentHash(contents), records.count, Self.timestamp(Date()), actor])
             let importID = db.lastInsertedRowID
@@ -127,6 +140,9 @@ extension AnnotationStore {
                 if !known.contains(record.document) { summary.newDocuments += 1 }
                 let document = try Self.ensureDocument(db, path: record.document)
                 let coder = record.coder ?? defaultCoder ?? actor
+                try db.executeCached(
+                    sql: "INSERT OR IGNORE INTO coded_documents (document_id, coder, import_id, recorded_at) VALUES (?, ?, ?, ?)",
+                    arguments: [document.id, coder, importID, Self.timestamp(Date())])
                 var entries: [(CodedRecord.Tag, DecisionStatus)] = []
                 if let reviewType = record.reviewType {
                     entries.append((CodedRecord.Tag(tag: TagID(facet: Taxonomy.reviewTypeFacet, id: reviewType)), .confirmed))
@@ -138,8 +154,7 @@ extension AnnotationStore {
                 entries += (record.rejected ?? []).map { ($0, .rejected) }
                 for (entry, status) in entries {
                     let anchor = Self.anchor(of: entry)
-                    if let current = try Row.fetchOne(
-                        db,
+                    if let current = try db.fetchOneCached(
                         sql: """
                             SELECT status, quote_exact, start_offset FROM decisions WHERE document_id = ? AND tag = ? AND subject = ?
                               AND coder = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1
@@ -156,7 +171,7 @@ extension AnnotationStore {
                     summary.decisions += 1
                 }
                 let existing = try Row.fetchAll(
-                    db, sql: "SELECT * FROM people WHERE document_id = ? AND coder = ? AND superseded_by IS NULL ORDER BY id",
+                    db.cachedStatement(sql: "SELECT * FROM people WHERE document_id = ? AND coder = ? AND superseded_by IS NULL ORDER BY id"),
                     arguments: [document.id, coder]
                 ).map { (id: $0["id"] as Int64, person: Self.person($0)) }
                 let incoming = record.people ?? []
@@ -198,7 +213,9 @@ extension AnnotationStore {
         var seen: [String: Int] = [:]
         let categories = Set(Taxonomy.ids(of: Taxonomy.categoryFacet))
         let reviewTypes = Set(Taxonomy.reviewTypes)
-        for (index, rawLine) in contents.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // A byte-order mark (some spreadsheet and Windows tools write one) is not part of line 1.
+        let body = contents.hasPrefix("\u{FEFF}") ? String(contents.dropFirst()) : contents
+        for (index, rawLine) in body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             let lineNumber = index + 1
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty { continue }
@@ -224,7 +241,7 @@ extension AnnotationStore {
             for (list, entries) in [("tags", record.tags), ("rejected", record.rejected ?? [])] {
                 for (position, entry) in entries.enumerated() {
                     if !isKnownTag(entry.tag) {
-                        reasons.append("\(list)[\(position)]: unknown tag id '\(entry.tag)' (see `revtag codebook list` or TAXONOMY.md)")
+                        reasons.append("\(list)[\(position)]: unknown tag id '\(entry.tag)' (`revtag codebook show` lists every tag)")
                     }
                     if entry.subject != nil, !entry.tag.takesSubject {
                         reasons.append("\(list)[\(position)]: '\(entry.tag)' takes no subject (only characteristic/* tags do)")

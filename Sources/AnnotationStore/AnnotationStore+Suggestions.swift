@@ -178,3 +178,20 @@ extension AnnotationStore {
             confidence: row["confidence"], rule: row["rule"], evidence: storedEvidence(row).map(\.evidence))
     }
 }
+
+extension AnnotationStore {
+    /// The id of the latest run that covered the document, or nil when none did (or the
+    /// document is unknown).
+    public func latestRun(document: String) throws(StoreError) -> Int64? {
+        try read { db in
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM documents WHERE path = ?", arguments: [document]) else {
+                return nil
+            }
+            return try Self.latestRun(db, documentID: id)
+        }
+    }
+
+    /// The content hash the store computes for a normalised text (SHA-256, hex): compare it
+    /// with ``StoredDocument/contentHash`` to know whether a document changed.
+    public static func contentHash(of text: String) -> String { contentHash(text) }
+}

@@ -141,7 +141,7 @@ public final class AnnotationStore: Sendable {
         let now = timestamp(Date())
         let length = document.text.utf8.count
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM documents WHERE path = ?", arguments: [document.name]) else {
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO documents (path, content_hash, metadata, text_length, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?)
@@ -153,7 +153,7 @@ public final class AnnotationStore: Sendable {
         }
         let previous = storedDocument(row)
         let changed = previous.contentHash != hash
-        try db.execute(
+        try db.executeCached(
             sql: "UPDATE documents SET content_hash = ?, metadata = ?, text_length = ?, updated_at = ? WHERE id = ?",
             arguments: [hash, metadata, length, now, previous.id])
         var report = ReanchorReport()
@@ -165,17 +165,17 @@ public final class AnnotationStore: Sendable {
     }
 
     static func ensureDocument(_ db: Database, path: String) throws -> StoredDocument {
-        if let row = try Row.fetchOne(db, sql: "SELECT * FROM documents WHERE path = ?", arguments: [path]) {
+        if let row = try db.fetchOneCached(sql: "SELECT * FROM documents WHERE path = ?", arguments: [path]) {
             return storedDocument(row)
         }
         let now = timestamp(Date())
-        try db.execute(
+        try db.executeCached(
             sql: "INSERT INTO documents (path, created_at, updated_at) VALUES (?, ?, ?)", arguments: [path, now, now])
         return StoredDocument(id: db.lastInsertedRowID, path: path, contentHash: nil, metadata: nil, textLength: nil)
     }
 
     static func documentID(_ db: Database, path: String) throws -> Int64 {
-        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM documents WHERE path = ?", arguments: [path]) else {
+        guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM documents WHERE path = ?"), arguments: [path]) else {
             throw StoreError.unknownDocument(path)
         }
         return id
@@ -199,7 +199,7 @@ public final class AnnotationStore: Sendable {
             let found = Anchoring.locate(anchor, in: text)
             guard let found else {
                 if !decision.orphaned {
-                    try db.execute(sql: "UPDATE decisions SET orphaned = 1 WHERE id = ?", arguments: [decision.id])
+                    try db.executeCached(sql: "UPDATE decisions SET orphaned = 1 WHERE id = ?", arguments: [decision.id])
                     try audit(
                         db, actor: "revtag", action: "orphan", documentID: documentID, decisionID: decision.id,
                         detail: [
@@ -217,7 +217,7 @@ public final class AnnotationStore: Sendable {
                 continue
             }
             let new = found.anchor
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE decisions SET start_offset = ?, end_offset = ?, char_start = ?, char_end = ?,
                         quote_prefix = ?, quote_suffix = ?, orphaned = 0 WHERE id = ?
@@ -260,27 +260,66 @@ public final class AnnotationStore: Sendable {
         _ db: Database, actor: String, action: String, documentID: Int64?, decisionID: Int64? = nil,
         personID: Int64? = nil, detail: [String: any Sendable] = [:]
     ) throws {
-        let data = try JSONSerialization.data(withJSONObject: detail, options: [.sortedKeys])
-        try db.execute(
+        let json = auditJSON(detail)
+        try db.executeCached(
             sql: """
                 INSERT INTO audit_log (at, actor, action, document_id, decision_id, person_id, detail)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [timestamp(Date()), actor, action, documentID, decisionID, personID, String(decoding: data, as: UTF8.self)])
+            arguments: [timestamp(Date()), actor, action, documentID, decisionID, personID, json])
+    }
+
+    /// A flat JSON object with sorted keys (strings, integers, booleans); the audit log's
+    /// details are small and written for every human action, so this avoids Foundation's
+    /// general serializer.
+    static func auditJSON(_ detail: [String: any Sendable]) -> String {
+        func quoted(_ string: String) -> String {
+            var out = "\""
+            for scalar in string.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                default:
+                    if scalar.value < 0x20 {
+                        let hex = String(scalar.value, radix: 16)
+                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            return out + "\""
+        }
+        let fields = detail.keys.sorted().map { key -> String in
+            let value: String
+            switch detail[key] {
+            case let bool as Bool: value = bool ? "true" : "false"
+            case let int as Int: value = String(int)
+            case let int as Int64: value = String(int)
+            case let string as String: value = quoted(string)
+            case let other?: value = quoted("\(other)")
+            case nil: value = "null"
+            }
+            return quoted(key) + ":" + value
+        }
+        return "{" + fields.joined(separator: ",") + "}"
     }
 
     // MARK: - Conversions
 
     static func contentHash(_ text: String) -> String { SHA256.hex(text.utf8) }
 
-    static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC") ?? .current))
-    }
+    private static let timestampStyle = Date.ISO8601FormatStyle(
+        includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC") ?? .current)
+
+    static func timestamp(_ date: Date) -> String { timestampStyle.format(date) }
 
     static func date(_ string: String?) -> Date {
         guard let string else { return Date(timeIntervalSince1970: 0) }
-        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC") ?? .current)
-        if let date = try? style.parse(string) { return date }
+        if let date = try? timestampStyle.parse(string) { return date }
         return (try? Date.ISO8601FormatStyle().parse(string)) ?? Date(timeIntervalSince1970: 0)
     }
 
@@ -329,4 +368,17 @@ public final class AnnotationStore: Sendable {
 private final class DumpBuffer: TextOutputStream {
     var text = ""
     func write(_ string: String) { text += string }
+}
+
+extension Database {
+    /// Executes a statement kept in the connection's statement cache (hot paths run the
+    /// same few statements thousands of times in an import).
+    func executeCached(sql: String, arguments: StatementArguments = StatementArguments()) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
+    /// Fetches one row through the statement cache.
+    func fetchOneCached(sql: String, arguments: StatementArguments = StatementArguments()) throws -> Row? {
+        try Row.fetchOne(cachedStatement(sql: sql), arguments: arguments)
+    }
 }

@@ -212,7 +212,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .database(let path, let message):
             "annotation store \(path): \(message)"
         case .unknownDocument(let document):
-            "\(document): not in the annotation store; tag it first (revtag confirm or revtag retag register it)"
+            "\(document): not in the annotation store; run revtag review, confirm or retag on the file first"
         case .unknownDecision(let id):
             "decision \(id): no such decision in the annotation store"
         case .quoteNotFound(let document, let quote):

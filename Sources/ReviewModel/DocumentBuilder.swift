@@ -70,6 +70,25 @@ public struct DocumentBuilder: Sendable {
         text.append(contentsOf: bytes)
     }
 
+    /// Appends UTF-8 bytes (a slice of a decoded source, say) that came from `sourceLength`
+    /// bytes at `sourceStart`; the same as ``append(_:sourceStart:sourceLength:)`` without
+    /// building a `String` per piece. The bytes must be whole UTF-8 characters.
+    public mutating func append(utf8 bytes: ArraySlice<UInt8>, sourceStart: Int, sourceLength: Int) {
+        precondition(open != nil, "append outside a block")
+        guard !bytes.isEmpty else { return }
+        if let last = segments.last, last.isVerbatim, bytes.count == sourceLength,
+            last.textStart + last.textLength == text.count, last.sourceStart + last.sourceLength == sourceStart
+        {
+            segments[segments.count - 1].textLength += bytes.count
+            segments[segments.count - 1].sourceLength += sourceLength
+        } else {
+            segments.append(
+                SourceMap.Segment(
+                    textStart: text.count, textLength: bytes.count, sourceStart: sourceStart, sourceLength: sourceLength))
+        }
+        text.append(contentsOf: bytes)
+    }
+
     /// Closes the open block. An empty block is dropped; a heading updates the section path.
     public mutating func endBlock() {
         guard var block = open else { return }

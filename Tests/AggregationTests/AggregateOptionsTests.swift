@@ -57,7 +57,7 @@ struct AggregateOptionsTests {
         #expect(report.categories.count == 6)
         #expect(report.categories.allSatisfy { $0.isEmpty })
         let markdown = report.markdown()
-        for row in ["Review types", "Gender", "Age range", "Ethnicity", "Relationship of perpetrator to victim"] {
+        for row in ["Review types", "Outcomes", "Gender", "Age range", "Ethnicity", "Relationship of perpetrator to victim"] {
             let cells = try MarkdownTable.row(startingWith: row, in: markdown)
             #expect(cells.dropFirst().allSatisfy { $0 == "No information" }, "\(row)")
         }

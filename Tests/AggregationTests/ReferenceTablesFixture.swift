@@ -17,6 +17,8 @@ import ReviewModel
 /// - Table 4, within-family violence towards children: 23 perpetrators but ethnicities summing
 ///   to 22 (not reported 14); counted per person, every perpetrator has an ethnicity or none,
 ///   so not reported is 15 here.
+/// - Outcomes are not in Tables 3 to 6; youth peer violence's 5 homicides and 3 suicides are
+///   from their headings, intimate partner violence's 17 homicides from the text.
 /// - Youth peer violence splits homicide and suicide; the tags count all 8 reviews (victims
 ///   4 male, 4 female; "unclear or unknown" relationship covers the 3 suicides too: 6).
 /// - Table 5's "Other (3)" (intimate partner violence) and "None (1)" (within-family violence,
@@ -26,6 +28,7 @@ enum ReferenceTables {
         category youth-peer-violence
         reviews 8
         review-types scr:5 sar:3
+        outcomes homicide:5 suicide:3
         victim-gender male:4 female:4
         victim-ethnicity not-reported:5 black:3
         victim-age 13-25
@@ -44,6 +47,7 @@ enum ReferenceTables {
         category intimate-partner-violence
         reviews 17
         review-types dhr:17
+        outcomes homicide:17
         victim-gender female:15 male:2
         victim-ethnicity white:5 asian:3 black:2 mixed:1 other:1 not-reported:5
         victim-age 18-44
@@ -161,6 +165,7 @@ enum ReferenceTables {
         var id: String
         var reviews = 0
         var reviewTypes: [Count] = []
+        var outcomes: [Count] = []
         var victims = People()
         var perpetrators = People()
         var victimTop: [Count] = []
@@ -199,6 +204,7 @@ enum ReferenceTables {
             switch key {
             case "reviews": category.reviews = Int(values[0])!
             case "review-types": category.reviewTypes = pairs
+            case "outcomes": category.outcomes = pairs
             case "victim-gender": category.victims.gender = pairs
             case "victim-ethnicity": category.victims.ethnicity = pairs
             case "victim-age": category.victims.age = age(values)
@@ -274,6 +280,7 @@ enum ReferenceTables {
         spread(category.relationshipTypes, facet: "relationship-type", window: reviews - category.relationshipTypesNotKnown)
         spread(category.relationship, facet: "relationship", window: reviews - category.relationshipNotKnown)
         spread(category.escalationTicked + category.escalationBelow, facet: "escalation", window: reviews)
+        spread(category.outcomes, facet: "outcome", window: reviews)
 
         for (subject, people) in [(Subject.victim, category.victims), (.perpetrator, category.perpetrators)] {
             let persons = makePeople(people, subject: subject, category: category.id)

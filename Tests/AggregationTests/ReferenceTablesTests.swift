@@ -8,6 +8,7 @@ import ReviewModel
 struct ObservedCategory {
     var reviews: Int
     var reviewTypes: [String: Int]
+    var outcomes: [String: Int]
     var victimGender: [String: Int]
     var victimEthnicity: [String: Int]
     var victimAge: ClosedRange<Int>?
@@ -34,6 +35,7 @@ struct ObservedCategory {
         }
         reviews = category.reviews
         reviewTypes = Dictionary(uniqueKeysWithValues: category.reviewTypes.map { ($0.id, $0.count) })
+        outcomes = Dictionary(uniqueKeysWithValues: category.outcomes.map { ($0.tag.id, $0.count) })
         (victimGender, victimEthnicity) = people(category.victims)
         victimAge = category.victims.ageRange
         victimAgeNotReported = category.victims.ageNotReported
@@ -71,6 +73,7 @@ struct ObservedCategory {
         }
         reviews = try int(json["reviews"])
         reviewTypes = try object(json["reviewTypes"]).mapValues { try int($0) }
+        outcomes = Dictionary(uniqueKeysWithValues: try counts(json["outcomes"]).map { ($0.id, $0.count) })
         let victims = try object(json["victims"])
         let perpetrators = try object(json["perpetrators"])
         victimGender = try nonZero(victims["gender"])
@@ -105,6 +108,7 @@ func expectMatches(_ observed: ObservedCategory, _ expected: ReferenceTables.Cat
     }
     #expect(observed.reviews == expected.reviews, "\(id): reviews", sourceLocation: sourceLocation)
     #expect(observed.reviewTypes == dictionary(expected.reviewTypes), "\(id): review types", sourceLocation: sourceLocation)
+    #expect(observed.outcomes == dictionary(expected.outcomes), "\(id): outcomes", sourceLocation: sourceLocation)
 
     #expect(observed.victimGender == dictionary(expected.victims.gender), "\(id): victims' gender", sourceLocation: sourceLocation)
     #expect(observed.victimEthnicity == dictionary(expected.victims.ethnicity), "\(id): victims' ethnicity", sourceLocation: sourceLocation)
@@ -224,12 +228,37 @@ struct ReferenceTablesTests {
                     ? ["No information"]
                     : listed.map { "\(report.label(TagID(facet: "characteristic", id: $0.id))) (\($0.count))" }
                 let column = cells[Taxonomy.categoryOrder.firstIndex(of: expected.id)! + 1]
-                #expect(Set(column.components(separatedBy: "<br>")) == Set(wanted), "\(row), column \(index)")
+                let shown = column.replacingOccurrences(of: "**", with: "").components(separatedBy: "<br>")
+                #expect(Set(shown) == Set(wanted), "\(row), column \(index)")
             }
         }
-        #expect(markdown.contains("Experiencing domestic abuse (12)"))
-        #expect(markdown.contains("English as a second or additional language (4)"))
+        #expect(markdown.contains("**Experiencing domestic abuse** (12)"))
+        #expect(markdown.contains("**English as a second or additional language** (4)"))
         #expect(markdown.contains("| Intimate partner violence<br>17 reviews |"))
+    }
+
+    @Test("characteristics among the most common of two or more categories are bold, as in the reference")
+    func recurringInBold() throws {
+        let markdown = report.markdown()
+        for (row, keyPath, subject) in [
+            ("Most commonly occurring victim characteristics", \ReferenceTables.Category.victimTop, Subject.victim),
+            ("Most commonly occurring perpetrator characteristics", \ReferenceTables.Category.perpetratorTop, .perpetrator),
+        ] {
+            var categoriesPerTag: [String: Int] = [:]
+            for category in ReferenceTables.categories {
+                for entry in category[keyPath: keyPath] { categoriesPerTag[entry.id, default: 0] += 1 }
+            }
+            let expected = Set(categoriesPerTag.filter { $0.value >= 2 }.keys)
+            #expect(Set(report.recurringCharacteristics(subject).map(\.id)) == expected)
+            let cells = try MarkdownTable.row(startingWith: row, in: markdown).dropFirst()
+            let bold = Set(cells.flatMap { $0.components(separatedBy: "<br>") }.compactMap { item -> String? in
+                guard item.hasPrefix("**") else { return nil }
+                return item.dropFirst(2).components(separatedBy: "**").first
+            })
+            let expectedLabels = Set(expected.map { report.label(TagID(facet: "characteristic", id: $0)) })
+            #expect(bold == expectedLabels, "\(row)")
+        }
+        #expect(!report.recurringCharacteristics(.victim).isEmpty)
     }
 
     @Test("Markdown Table 6 ticks exactly the features present in at least two reviews")
@@ -271,6 +300,9 @@ struct ReferenceTablesTests {
         #expect(characteristics[ipv].hasPrefix("Domestic abuse (15)<br>Physical abuse (9)<br>Emotional abuse (8)"))
         #expect(characteristics[ipv].hasSuffix("Sexual abuse (2)<br>Not known (1)"))
         #expect(types[csa] == "Stranger (1)<br>Foster carer (1)<br>Not known (1)")  // ties in taxonomy order
+        let outcomes = try MarkdownTable.row(startingWith: "Outcomes", in: markdown)
+        #expect(outcomes[ypv] == "Homicide (5)<br>Suicide (3)")
+        #expect(outcomes[csa] == "No information")
     }
 }
 

@@ -15,6 +15,14 @@ struct RendererTests {
         #expect(text.contains(referenceProvenance.generatedAtText))
     }
 
+    @Test("the codebook hash, when given, is printed with the version", arguments: AggregateFormat.allCases)
+    func codebookHash(format: AggregateFormat) {
+        let hashed = AggregateReport(
+            records: [], provenance: AggregateProvenance(codebookVersion: "3.1", codebookHash: "0123456789abcdef0123", decisions: 5))
+        let text = hashed.render(format)
+        #expect(text.contains(format == .json ? "0123456789abcdef0123" : "3.1 (hash 0123456789ab)"))
+    }
+
     @Test("JSON has the interface's keys and provenance")
     func jsonShape() throws {
         let root = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
@@ -92,7 +100,7 @@ struct RendererTests {
         let piped = AggregateReport(
             records: ReferenceTables.records(), labels: { $0.id == "alcohol-misuse" ? "Alcohol | drink" : nil },
             provenance: referenceProvenance)
-        #expect(piped.markdown().contains("Alcohol \\| drink (10)"))
+        #expect(piped.markdown().contains("**Alcohol \\| drink** (10)"))
     }
 
     @Test("HTML is one self-contained file with tables, SVG charts and a print style")

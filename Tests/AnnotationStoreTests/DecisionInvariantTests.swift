@@ -169,3 +169,17 @@ struct DecisionInvariantTests {
         #expect(try fixture.store.caseRecords(coder: "ben").count == 1)
     }
 }
+
+@Suite("Audit details")
+struct AuditDetailTests {
+    @Test func auditDetailsAreJSONEvenWithQuotesAndNewlines() throws {
+        let fixture = try TemporaryStore()
+        try fixture.store.recordFixture()
+        let note = "she said \"no\"\n\tthen left \\ \u{1}é"
+        try fixture.store.confirm(document: Fixture.name, key: Fixture.alcohol, coder: "amira", note: note)
+        let detail = try #require(try fixture.store.auditLog().first?.detail)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(detail.utf8)) as? [String: Any])
+        #expect(object["note"] as? String == note)
+        #expect(object["tag"] as? String == "characteristic/alcohol-misuse")
+    }
+}

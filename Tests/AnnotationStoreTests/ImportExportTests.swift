@@ -22,7 +22,9 @@ struct ImportExportTests {
                 CaseRecord.TagEntry(tag: TagID("escalation/released-from-custody")!),
             ],
             people: [Person(subject: .victim, gender: .female, age: .years(34), ethnicity: .white), Person(subject: .perpetrator)]))
-        // Importing the same file again creates no new decision.
+        // A byte-order mark and Windows line ends are accepted; the same records again create no new decision.
+        let windows = "\u{FEFF}" + Self.validLines.replacingOccurrences(of: "\n", with: "\r\n")
+        #expect(try fixture.store.importRecords(windows, file: "bom.jsonl", defaultCoder: nil, actor: "amira").decisions == 0)
         let again = try fixture.store.importRecords(Self.validLines, file: "in.jsonl", defaultCoder: nil, actor: "amira")
         #expect(again.decisions == 0 && again.people == 0)
         #expect(try fixture.store.decisionCount() == 6)
@@ -73,7 +75,10 @@ struct ImportExportTests {
             anchor: Anchoring.anchor(text: Fixture.text, range: range(of: "assault", in: Fixture.text)))
         try source.store.recordPerson(
             document: Fixture.name, person: Person(subject: .victim, name: "Maya", gender: .female, age: .years(34)), coder: "amira")
-        try source.store.importRecords(ImportExportTests.validLines, file: "in.jsonl", defaultCoder: nil, actor: "amira")
+        try source.store.importRecords(
+            ImportExportTests.validLines + "\n{\"document\": \"teams/other/nothing.html\", \"coder\": \"chris\", \"tags\": []}",
+            file: "in.jsonl", defaultCoder: nil, actor: "amira")
+        #expect(try source.store.codedRecords(coder: "chris").map(\.document).contains("teams/other/nothing.html"))
 
         let jsonl = try source.store.export(format: .jsonl)
         let target = try TemporaryStore()

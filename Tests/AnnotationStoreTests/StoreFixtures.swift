@@ -21,7 +21,8 @@ func textDocument(_ name: String, _ text: String) -> ReviewDocument {
     ReviewDocument(
         name: name, format: .text, text: text,
         blocks: [Block(kind: .paragraph, range: TextRange(start: 0, end: text.utf8.count))],
-        sentences: [TextRange(start: 0, end: text.utf8.count)], sourceMap: .identity(text))
+        sentences: SentenceSplitter.split(Array(text.utf8), in: TextRange(start: 0, end: text.utf8.count)),
+        sourceMap: .identity(text))
 }
 
 /// The UTF-8 range of the first occurrence of `quote` in `text`.

@@ -1,0 +1,546 @@
+import Foundation
+import GRDB
+import ReviewModel
+
+// What bulk re-tagging (`revtag retag`, module Retagging) needs from the store: per-file
+// records for the incremental check, run state for resuming, documents prepared off the
+// writer thread and written many to a transaction. Nothing here touches a decision: the
+// only decision-related effect is the store's own re-anchoring when a document's text
+// changed (``AnnotationStore/registerDocument(_:)`` does the same, and audits it).
+
+/// The retag tables (migration "v2-retag", registered in ``Schema``).
+enum RetagSchema {
+    static let v2 = """
+        CREATE TABLE retag_runs (
+            run_id INTEGER PRIMARY KEY REFERENCES suggestion_runs(id),
+            scope TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('running', 'interrupted', 'finished')),
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX retag_runs_scope ON retag_runs(scope, state);
+
+        CREATE TABLE retag_files (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id),
+            size INTEGER NOT NULL,
+            modified_ns INTEGER NOT NULL,
+            byte_hash TEXT NOT NULL,
+            codebook_hash TEXT NOT NULL,
+            run_id INTEGER NOT NULL REFERENCES suggestion_runs(id)
+        );
+        """
+}
+
+/// What the store remembers of a file the last time retag recorded (or checked) it.
+public struct RetagFileRecord: Hashable, Sendable {
+    /// The document's stored name (see ``AnnotationStore/documentPath(_:relativeTo:)``).
+    public var path: String
+    /// File size in bytes.
+    public var size: Int64
+    /// Modification time, nanoseconds since 1970.
+    public var modifiedNanoseconds: Int64
+    /// Fast hash of the file's bytes (16 hex digits, XXH64).
+    public var byteHash: String
+    /// The hash of the codebook the suggestions were made with.
+    public var codebookHash: String
+    /// The run that recorded the suggestions.
+    public var run: Int64
+
+    public init(path: String, size: Int64, modifiedNanoseconds: Int64, byteHash: String, codebookHash: String, run: Int64) {
+        self.path = path
+        self.size = size
+        self.modifiedNanoseconds = modifiedNanoseconds
+        self.byteHash = byteHash
+        self.codebookHash = codebookHash
+        self.run = run
+    }
+}
+
+/// The state of a retag run.
+public enum RetagRunState: String, Sendable, Hashable, Codable {
+    /// Started and not finished (or killed: nothing could mark it).
+    case running
+    /// Stopped by the user; what was done is committed.
+    case interrupted
+    /// Every document was processed (some may have failed).
+    case finished
+}
+
+/// A retag run that did not finish and can be resumed.
+public struct UnfinishedRetagRun: Hashable, Sendable {
+    public var run: Int64
+    public var state: RetagRunState
+    public var codebookHash: String
+}
+
+/// A document's suggestions made ready for writing: evidence anchored and encoded, text
+/// hashed. Built on worker threads by ``AnnotationStore/prepare(document:result:)`` so that
+/// the single writer only inserts rows.
+public struct PreparedSuggestions: Sendable {
+    struct Row: Sendable {
+        var tag: String
+        var subject: String
+        var confidence: Double
+        var rule: String
+        var evidence: String
+    }
+
+    /// The document's stored name.
+    public let path: String
+    let text: String
+    let textHash: String
+    let metadata: String
+    let textLength: Int
+    let rows: [Row]
+
+    /// Number of suggestion rows (the category counts as one).
+    public var suggestionCount: Int { rows.count }
+    /// Approximate memory held (for batching by size).
+    public var approximateBytes: Int { text.utf8.count + rows.reduce(0) { $0 + $1.evidence.utf8.count + 64 } }
+}
+
+/// One document to write in a retag batch.
+public struct RetagWrite: Sendable {
+    /// The prepared suggestions; nil when the file's bytes were found unchanged and only
+    /// its size and time are refreshed.
+    public var suggestions: PreparedSuggestions?
+    /// The file record to keep (its `run` is replaced by the batch's run when suggestions are written).
+    public var file: RetagFileRecord
+
+    public init(suggestions: PreparedSuggestions?, file: RetagFileRecord) {
+        self.suggestions = suggestions
+        self.file = file
+    }
+}
+
+/// What writing one document did.
+public struct RetagWriteOutcome: Hashable, Sendable {
+    public var path: String
+    /// False when the run had already recorded the document (nothing was written again).
+    public var recorded: Bool
+    /// The store's re-anchoring of decisions, when the document's text changed.
+    public var reanchor: ReanchorReport
+}
+
+/// A decision in force that bears on a suggestion (confirmed or rejected), for the change report.
+public struct DecisionInForce: Hashable, Sendable {
+    public var id: Int64
+    public var document: String
+    public var key: TagKey
+    public var status: DecisionStatus
+    public var coder: String
+}
+
+extension AnnotationStore {
+    // MARK: - Reading state
+
+    /// Every file record, by document name, in one query.
+    public func retagFileRecords() throws(StoreError) -> [String: RetagFileRecord] {
+        try read { db in
+            var records: [String: RetagFileRecord] = [:]
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT doc.path, f.size, f.modified_ns, f.byte_hash, f.codebook_hash, f.run_id
+                    FROM retag_files f JOIN documents doc ON doc.id = f.document_id
+                    """)
+            while let row = try rows.next() {
+                let path: String = row[0]
+                records[path] = RetagFileRecord(
+                    path: path, size: row[1], modifiedNanoseconds: row[2], byteHash: row[3], codebookHash: row[4], run: row[5])
+            }
+            return records
+        }
+    }
+
+    /// The latest retag run over `scope` that is neither finished nor superseded by a later
+    /// run over the same scope, if any.
+    public func unfinishedRetagRun(scope: String) throws(StoreError) -> UnfinishedRetagRun? {
+        try read { db in
+            guard let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT r.run_id, r.state, s.codebook_hash FROM retag_runs r JOIN suggestion_runs s ON s.id = r.run_id
+                    WHERE r.scope = ? ORDER BY r.run_id DESC LIMIT 1
+                    """,
+                arguments: [scope])
+            else { return nil }
+            let state = RetagRunState(rawValue: row[1]) ?? .finished
+            guard state != .finished else { return nil }
+            return UnfinishedRetagRun(run: row[0], state: state, codebookHash: row[2])
+        }
+    }
+
+    /// The names of the documents a run has recorded.
+    public func documentsRecorded(run: Int64) throws(StoreError) -> Set<String> {
+        try read { db in
+            Set(try String.fetchAll(
+                db,
+                sql: "SELECT doc.path FROM run_documents r JOIN documents doc ON doc.id = r.document_id WHERE r.run_id = ?",
+                arguments: [run]))
+        }
+    }
+
+    /// The suggestion keys (tag and subject) of the latest run before `run` (any run when
+    /// nil) that covered the document; nil when no such run covered it.
+    public func suggestionKeys(document: String, before run: Int64? = nil) throws(StoreError) -> [TagKey]? {
+        try read { db in
+            guard let documentID = try Int64.fetchOne(db, sql: "SELECT id FROM documents WHERE path = ?", arguments: [document]),
+                let previous = try Int64.fetchOne(
+                    db, sql: "SELECT MAX(run_id) FROM run_documents WHERE document_id = ? AND run_id < ?",
+                    arguments: [documentID, run ?? Int64.max])
+            else { return nil }
+            return try Self.keys(db, documentID: documentID, run: previous)
+        }
+    }
+
+    /// The suggestion keys a run recorded for the document (empty when it recorded none).
+    public func suggestionKeys(document: String, run: Int64) throws(StoreError) -> [TagKey] {
+        try read { db in
+            guard let documentID = try Int64.fetchOne(db, sql: "SELECT id FROM documents WHERE path = ?", arguments: [document])
+            else { return [] }
+            return try Self.keys(db, documentID: documentID, run: run)
+        }
+    }
+
+    static func keys(_ db: Database, documentID: Int64, run: Int64) throws -> [TagKey] {
+        try Row.fetchAll(
+            db, sql: "SELECT tag, subject FROM suggestions WHERE document_id = ? AND run_id = ? ORDER BY id",
+            arguments: [documentID, run]
+        ).map { Self.tagKey(tag: $0[0], subject: $0[1]) }
+    }
+
+    /// Confirmed and rejected decisions in force, by document name, in one query.
+    public func decisionsInForce() throws(StoreError) -> [String: [DecisionInForce]] {
+        try read { db in
+            var result: [String: [DecisionInForce]] = [:]
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.id, doc.path, d.tag, d.subject, d.status, d.coder FROM decisions d
+                    JOIN documents doc ON doc.id = d.document_id
+                    WHERE d.superseded_by IS NULL AND d.status IN ('confirmed', 'rejected') ORDER BY d.id
+                    """)
+            for row in rows {
+                let path: String = row[1]
+                result[path, default: []].append(DecisionInForce(
+                    id: row[0], document: path, key: Self.tagKey(tag: row[2], subject: row[3]),
+                    status: DecisionStatus(rawValue: row[4]) ?? .rejected, coder: row[5]))
+            }
+            return result
+        }
+    }
+
+    /// A dump of the human side of the store (decisions, people, imports and the audit
+    /// log), in a stable order: equal dumps mean no decision changed. Tests compare dumps
+    /// taken before and after retag runs.
+    public func humanRecordsDump() throws(StoreError) -> String {
+        try read { db in
+            let output = RetagDumpBuffer()
+            try db.dumpTables(
+                ["decisions", "people", "imports", "audit_log"], format: .json(), tableHeader: .always, stableOrder: true, to: output)
+            return output.text
+        }
+    }
+
+    // MARK: - Writing
+
+    /// Starts a retag run over `scope` (a suggestion run plus its retag state).
+    public func beginRetagRun(
+        codebookVersion: String, codebookHash: String, scope: String, revtagVersion: String = RevtagInfo.version
+    ) throws(StoreError) -> Int64 {
+        try write { db in
+            let now = Self.timestamp(Date())
+            try db.execute(
+                sql: """
+                    INSERT INTO suggestion_runs (codebook_version, codebook_hash, revtag_version, started_at, status)
+                    VALUES (?, ?, ?, ?, 'running')
+                    """,
+                arguments: [codebookVersion, codebookHash, revtagVersion, now])
+            let run = db.lastInsertedRowID
+            try db.execute(
+                sql: "INSERT INTO retag_runs (run_id, scope, state, updated_at) VALUES (?, ?, 'running', ?)",
+                arguments: [run, scope, now])
+            return run
+        }
+    }
+
+    /// Records a retag run's state; `finished` also finishes its suggestion run.
+    public func setRetagRunState(_ run: Int64, _ state: RetagRunState) throws(StoreError) {
+        try write { db in
+            let now = Self.timestamp(Date())
+            try db.execute(sql: "UPDATE retag_runs SET state = ?, updated_at = ? WHERE run_id = ?", arguments: [state.rawValue, now, run])
+            if state == .finished {
+                try db.execute(
+                    sql: "UPDATE suggestion_runs SET finished_at = ?, status = 'finished' WHERE id = ?", arguments: [now, run])
+            }
+        }
+    }
+
+    /// Prepares a document's suggestions for ``recordRetagBatch(run:writes:)`` (pure; call
+    /// it on any thread). The stored rows are the same as
+    /// ``recordSuggestions(run:document:result:)`` writes.
+    public static func prepare(document: ReviewDocument, result: TaggingResult) throws(StoreError) -> PreparedSuggestions {
+        do {
+            let bytes = Array(document.text.utf8)
+            let counter = ScalarCounter(bytes)
+            var suggestions = result.suggestions
+            if let category = result.category {
+                suggestions.append(Suggestion(
+                    key: TagKey(tag: TagID(facet: Taxonomy.categoryFacet, id: category.id), subject: nil),
+                    confidence: category.confidence, evidence: []))
+            }
+            var rows: [PreparedSuggestions.Row] = []
+            rows.reserveCapacity(suggestions.count)
+            for suggestion in suggestions {
+                let evidence = suggestion.evidence.map { item in
+                    let anchor = counter.anchor(item.range)
+                    return StoredEvidence(
+                        text: item.text, start: item.range.start, end: item.range.end, rule: item.rule, line: item.line,
+                        character: item.character, prefix: anchor.prefix, suffix: anchor.suffix,
+                        characterStart: anchor.characterStart, characterEnd: anchor.characterEnd)
+                }
+                let rule = suggestion.evidence.first?.rule ?? (suggestion.tag.facet == Taxonomy.categoryFacet ? "category" : "")
+                rows.append(PreparedSuggestions.Row(
+                    tag: suggestion.tag.description, subject: subjectColumn(suggestion.key), confidence: suggestion.confidence,
+                    rule: rule, evidence: EvidenceJSON.encode(evidence)))
+            }
+            return PreparedSuggestions(
+                path: document.name, text: document.text, textHash: contentHash(document.text), metadata: try json(document.metadata),
+                textLength: bytes.count, rows: rows)
+        } catch {
+            throw .database(path: document.name, message: "cannot encode the suggestions: \(error)")
+        }
+    }
+
+    /// Writes a batch of documents into `run` in one transaction: registers each document
+    /// (the store re-anchors decisions when its text changed), records its suggestions
+    /// once per run, and keeps its file record for the incremental check. Entries without
+    /// suggestions only refresh their file record (`run` may be nil when every entry is such).
+    public func recordRetagBatch(run: Int64?, writes: [RetagWrite]) throws(StoreError) -> [RetagWriteOutcome] {
+        try write { db in
+            var outcomes: [RetagWriteOutcome] = []
+            let insertSuggestion = try db.cachedStatement(sql: """
+                INSERT INTO suggestions (run_id, document_id, tag, subject, confidence, rule, evidence)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            let upsertFile = try db.cachedStatement(sql: """
+                INSERT INTO retag_files (document_id, size, modified_ns, byte_hash, codebook_hash, run_id)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(document_id) DO UPDATE SET size = excluded.size, modified_ns = excluded.modified_ns,
+                    byte_hash = excluded.byte_hash, codebook_hash = excluded.codebook_hash, run_id = excluded.run_id
+                """)
+            for write in writes {
+                guard let prepared = write.suggestions else {
+                    guard let documentID = try Int64.fetchOne(
+                        db, sql: "SELECT id FROM documents WHERE path = ?", arguments: [write.file.path])
+                    else { continue }
+                    let file = write.file
+                    try upsertFile.execute(arguments: [
+                        documentID, file.size, file.modifiedNanoseconds, file.byteHash, file.codebookHash, file.run,
+                    ])
+                    continue
+                }
+                guard let run else { throw StoreError.invalidRequest("a retag batch with suggestions needs a run") }
+                let (documentID, reanchor) = try Self.registerPrepared(db, prepared)
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO run_documents (run_id, document_id, content_hash) VALUES (?, ?, ?)",
+                    arguments: [run, documentID, prepared.textHash])
+                guard db.changesCount > 0 else {
+                    outcomes.append(RetagWriteOutcome(path: prepared.path, recorded: false, reanchor: reanchor))
+                    continue
+                }
+                for row in prepared.rows {
+                    try insertSuggestion.execute(arguments: [
+                        run, documentID, row.tag, row.subject, row.confidence, row.rule, row.evidence,
+                    ])
+                }
+                let file = write.file
+                try upsertFile.execute(arguments: [
+                    documentID, file.size, file.modifiedNanoseconds, file.byteHash, file.codebookHash, run,
+                ])
+                outcomes.append(RetagWriteOutcome(path: prepared.path, recorded: true, reanchor: reanchor))
+            }
+            if let run {
+                try db.execute(sql: "UPDATE retag_runs SET updated_at = ? WHERE run_id = ?", arguments: [Self.timestamp(Date()), run])
+            }
+            return outcomes
+        }
+    }
+
+    /// ``register(_:_:)`` for a prepared document (same rules: insert, or update the hash
+    /// and metadata and re-anchor decisions when the text changed).
+    static func registerPrepared(_ db: Database, _ prepared: PreparedSuggestions) throws -> (Int64, ReanchorReport) {
+        let now = timestamp(Date())
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT id, content_hash FROM documents WHERE path = ?", arguments: [prepared.path])
+        else {
+            try db.execute(
+                sql: """
+                    INSERT INTO documents (path, content_hash, metadata, text_length, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [prepared.path, prepared.textHash, prepared.metadata, prepared.textLength, now, now])
+            return (db.lastInsertedRowID, ReanchorReport())
+        }
+        let documentID: Int64 = row[0]
+        let previousHash: String? = row[1]
+        try db.execute(
+            sql: "UPDATE documents SET content_hash = ?, metadata = ?, text_length = ?, updated_at = ? WHERE id = ?",
+            arguments: [prepared.textHash, prepared.metadata, prepared.textLength, now, documentID])
+        guard previousHash != prepared.textHash else { return (documentID, ReanchorReport()) }
+        let report = try reanchor(db, documentID: documentID, text: prepared.text, previousHash: previousHash, newHash: prepared.textHash)
+        return (documentID, report)
+    }
+}
+
+/// ``Anchoring/anchor(bytes:range:)`` for many ranges of one text: scalar counts come from
+/// checkpoints every 256 bytes instead of a scan from the start (the same results; a test
+/// compares the two).
+struct ScalarCounter {
+    let bytes: [UInt8]
+    private var checkpoints: [Int] = []
+    private static let stride = 256
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        var count = 0
+        checkpoints.reserveCapacity(bytes.count / Self.stride + 1)
+        for index in 0..<bytes.count {
+            if index % Self.stride == 0 { checkpoints.append(count) }
+            if bytes[index] & 0xC0 != 0x80 { count += 1 }
+        }
+    }
+
+    /// Scalars before `offset`.
+    func scalars(upTo offset: Int) -> Int {
+        guard offset > 0 else { return 0 }
+        let slot = min(offset / Self.stride, checkpoints.count - 1)
+        var count = checkpoints[slot]
+        var index = slot * Self.stride
+        while index < offset {
+            if bytes[index] & 0xC0 != 0x80 { count += 1 }
+            index += 1
+        }
+        return count
+    }
+
+    func anchor(_ range: TextRange) -> TextAnchor {
+        let start = min(max(0, range.start), bytes.count)
+        let end = min(max(start, range.end), bytes.count)
+        var prefixStart = start
+        var remaining = TextAnchor.contextLength
+        while prefixStart > 0, remaining > 0 {
+            prefixStart -= 1
+            while prefixStart > 0, bytes[prefixStart] & 0xC0 == 0x80 { prefixStart -= 1 }
+            remaining -= 1
+        }
+        var suffixEnd = end
+        remaining = TextAnchor.contextLength
+        while suffixEnd < bytes.count, remaining > 0 {
+            suffixEnd += 1
+            while suffixEnd < bytes.count, bytes[suffixEnd] & 0xC0 == 0x80 { suffixEnd += 1 }
+            remaining -= 1
+        }
+        let characterStart = scalars(upTo: start)
+        return TextAnchor(
+            exact: string(start, end), prefix: string(prefixStart, start), suffix: string(end, suffixEnd),
+            range: TextRange(start: start, end: end), characterStart: characterStart,
+            characterEnd: characterStart + Anchoring.scalarCount(bytes, from: start, upTo: end))
+    }
+
+    private func string(_ start: Int, _ end: Int) -> String {
+        String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+}
+
+/// Collects a dump; used by one reader closure only, never shared.
+private final class RetagDumpBuffer: TextOutputStream {
+    var text = ""
+    func write(_ string: String) { text += string }
+}
+
+/// The JSON of a suggestion's evidence list, byte for byte what `JSONEncoder` with sorted
+/// keys writes for `[StoredEvidence]` (a test compares the two), about ten times faster:
+/// a long review has hundreds of evidence spans, and encoding them dominated bulk writes.
+enum EvidenceJSON {
+    static func encode(_ items: [StoredEvidence]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(items.count * 320 + 2)
+        out.append(UInt8(ascii: "["))
+        for (index, item) in items.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            append(#"{"character":"#, to: &out)
+            append(item.character, to: &out)
+            append(#","characterEnd":"#, to: &out)
+            append(item.characterEnd, to: &out)
+            append(#","characterStart":"#, to: &out)
+            append(item.characterStart, to: &out)
+            append(#","end":"#, to: &out)
+            append(item.end, to: &out)
+            append(#","line":"#, to: &out)
+            append(item.line, to: &out)
+            append(#","prefix":"#, to: &out)
+            appendQuoted(item.prefix, to: &out)
+            append(#","rule":"#, to: &out)
+            appendQuoted(item.rule, to: &out)
+            append(#","start":"#, to: &out)
+            append(item.start, to: &out)
+            append(#","suffix":"#, to: &out)
+            appendQuoted(item.suffix, to: &out)
+            append(#","text":"#, to: &out)
+            appendQuoted(item.text, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func append(_ literal: StaticString, to out: inout [UInt8]) {
+        literal.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
+    private static func append(_ value: Int, to out: inout [UInt8]) {
+        if value < 0 {
+            out.append(UInt8(ascii: "-"))
+            if value == Int.min {
+                out.append(contentsOf: Array(String(value).utf8.dropFirst()))
+                return
+            }
+        }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
+        }
+    }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    private static func appendQuoted(_ string: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
+            case UInt8(ascii: "/"): out.append(contentsOf: [0x5C, 0x2F])
+            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+            case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+            case 0..<0x20:
+                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

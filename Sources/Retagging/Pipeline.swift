@@ -1,0 +1,181 @@
+import AnnotationStore
+import Foundation
+import ReviewModel
+
+/// A bounded FIFO between worker threads and the writer: `push` blocks while it is full,
+/// so memory holds at most `capacity` finished documents plus one per worker.
+/// `@unchecked Sendable`: every access to the stored properties holds `condition`'s lock.
+final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var items: [Element] = []
+    private var head = 0
+    private var producers: Int
+    private let capacity: Int
+    private var discarding = false
+
+    init(capacity: Int, producers: Int) {
+        self.capacity = max(1, capacity)
+        self.producers = producers
+    }
+
+    /// Adds an element, waiting while the queue is full (dropped once ``discard()`` was called).
+    func push(_ element: Element) {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count - head >= capacity, !discarding { condition.wait() }
+        guard !discarding else { return }
+        items.append(element)
+        condition.broadcast()
+    }
+
+    /// A producer is done.
+    func finishProducer() {
+        condition.lock()
+        producers -= 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next element; nil when every producer finished and the queue is empty.
+    func pop() -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == items.count, producers > 0 { condition.wait() }
+        guard head < items.count else { return nil }
+        let element = items[head]
+        head += 1
+        if head > 64, head * 2 > items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+        condition.broadcast()
+        return element
+    }
+
+    /// Drops queued and future elements (after a fatal error), unblocking producers.
+    func discard() {
+        condition.lock()
+        discarding = true
+        items.removeAll()
+        head = 0
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// Hands out work items to worker threads in order. `@unchecked Sendable`: `next` is only
+/// read and written under the lock.
+final class WorkList: @unchecked Sendable {
+    private let lock = NSLock()
+    private let items: [WorkItem]
+    private var next = 0
+
+    init(_ items: [WorkItem]) { self.items = items }
+
+    func take() -> WorkItem? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < items.count else { return nil }
+        next += 1
+        return items[next - 1]
+    }
+}
+
+/// The worker side: `jobs` threads each read, hash, parse, tag and prepare one document at
+/// a time; the calling thread is the writer.
+struct Pipeline: Sendable {
+    let work: [WorkItem]
+    let jobs: Int
+    let engine: RetagEngine
+    let store: AnnotationStore
+    let decisions: [String: [DecisionInForce]]
+    let dryRun: Bool
+
+    func run(cancellation: RetagCancellation, writer: inout Writer) throws(RetagError) {
+        guard !work.isEmpty else { return }
+        let workers = min(jobs, work.count)
+        let queue = BoundedQueue<WorkResult>(capacity: workers * 2, producers: workers)
+        let list = WorkList(work)
+        let finished = DispatchGroup()
+        for index in 0..<workers {
+            finished.enter()
+            let thread = Thread { [self] in
+                while !cancellation.isCancelled, let item = list.take() {
+                    let result = process(item)
+                    queue.push(result)
+                }
+                queue.finishProducer()
+                finished.leave()
+            }
+            thread.name = "revtag.retag.worker.\(index)"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        var failure: RetagError?
+        while let result = queue.pop() {
+            guard failure == nil else { continue }
+            do {
+                try writer.accept(result)
+            } catch {
+                failure = error
+                cancellation.cancel()
+                queue.discard()
+            }
+        }
+        finished.wait()
+        if let failure { throw failure }
+        try writer.flush()
+    }
+
+    /// One document, start to finish; every failure becomes a result.
+    func process(_ item: WorkItem) -> WorkResult {
+        let file = item.file
+        if file.size > engine.maxInputBytes {
+            return .failed(RetagFailure(
+                document: file.name,
+                reason: "too large: \(file.size) bytes, over the limit of \(engine.maxInputBytes); split it or raise the limit"),
+                bytes: 0)
+        }
+        let bytes: [UInt8]
+        switch RetagInput.readBytes(file.path, expected: file.size) {
+        case .success(let read): bytes = read
+        case .failure(let error): return .failed(RetagFailure(document: file.name, reason: "unreadable: \(error.message)"), bytes: 0)
+        }
+        let size = Int64(bytes.count)
+        let hash = ContentHash.hex(bytes)
+        let record = RetagFileRecord(
+            path: file.name, size: size, modifiedNanoseconds: file.modifiedNanoseconds, byteHash: hash,
+            codebookHash: engine.codebookHash, run: item.record?.run ?? 0)
+        if let previous = item.record, previous.byteHash == hash, previous.codebookHash == engine.codebookHash {
+            return .unchanged(record, bytes: size)
+        }
+        let document: ReviewDocument
+        do {
+            document = try engine.parse(bytes, file.name)
+        } catch {
+            return .failed(RetagFailure(document: file.name, reason: "\(error)"), bytes: size)
+        }
+        let result = engine.tag(document)
+        var now = Set(result.suggestions.map(\.key))
+        if let category = result.category {
+            now.insert(TagKey(tag: TagID(facet: Taxonomy.categoryFacet, id: category.id), subject: nil))
+        }
+        let previous: Set<TagKey>?
+        do {
+            previous = try store.suggestionKeys(document: file.name).map(Set.init)
+        } catch {
+            return .failed(RetagFailure(document: file.name, reason: "cannot read its previous suggestions: \(error)"), bytes: size)
+        }
+        let change = DocumentChange(document: file.name, now: now, previous: previous, decisions: decisions[file.name] ?? [])
+        if dryRun {
+            return .processed(write: RetagWrite(suggestions: nil, file: record), change: change, bytes: size, size: 0)
+        }
+        do {
+            let prepared = try AnnotationStore.prepare(document: document, result: result)
+            return .processed(
+                write: RetagWrite(suggestions: prepared, file: record), change: change, bytes: size, size: prepared.approximateBytes)
+        } catch {
+            return .failed(RetagFailure(document: file.name, reason: "\(error)"), bytes: size)
+        }
+    }
+}

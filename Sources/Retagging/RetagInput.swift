@@ -1,0 +1,111 @@
+import AnnotationStore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file retag will consider: where it is, the name the store knows it by, and what
+/// `stat` says about it.
+public struct RetagFile: Sendable, Hashable {
+    /// The path to open.
+    public var path: String
+    /// The document's name in the store (relative to the base folder when inside it).
+    public var name: String
+    /// Size in bytes.
+    public var size: Int64
+    /// Modification time in nanoseconds since 1970.
+    public var modifiedNanoseconds: Int64
+}
+
+/// Finding and reading the files of a corpus.
+public enum RetagInput {
+    /// The extensions retag picks up when it walks a folder (the formats the parser reads).
+    /// A file named explicitly is read whatever its extension.
+    public static let extensions: Set<String> = ["html", "htm", "xhtml", "xml", "pdf", "txt", "md", "markdown"]
+
+    /// The name under which a file is stored (the store's rule: relative to `base` when it
+    /// lies inside it, else absolute).
+    public static func documentName(_ path: String, base: String) -> String {
+        AnnotationStore.documentPath(path, relativeTo: base)
+    }
+
+    /// The files under `paths` (folders walked recursively, hidden entries skipped), each
+    /// once, sorted by name.
+    /// - Throws: ``RetagError/missingPath(_:)`` when a path does not exist.
+    public static func collect(paths: [String], base: String) throws(RetagError) -> [RetagFile] {
+        var seen: Set<String> = []
+        var files: [RetagFile] = []
+        func add(_ path: String) {
+            let name = documentName(path, base: base)
+            guard !seen.contains(name), let info = status(path), info.isRegular else { return }
+            seen.insert(name)
+            files.append(RetagFile(path: path, name: name, size: info.size, modifiedNanoseconds: info.modified))
+        }
+        for root in paths {
+            let absolute = root.hasPrefix("/") ? root : (base as NSString).appendingPathComponent(root)
+            guard let info = status(absolute) else { throw .missingPath(root) }
+            if !info.isDirectory {
+                add(absolute)
+                continue
+            }
+            let url = URL(fileURLWithPath: absolute, isDirectory: true)
+            guard let enumerator = FileManager.default.enumerator(
+                at: url, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
+            else { throw .missingPath(root) }
+            while let item = enumerator.nextObject() as? URL {
+                guard extensions.contains(item.pathExtension.lowercased()) else { continue }
+                add(item.path)
+            }
+        }
+        return files.sorted { $0.name < $1.name }
+    }
+
+    struct Status {
+        var isRegular: Bool
+        var isDirectory: Bool
+        var size: Int64
+        var modified: Int64
+    }
+
+    /// `stat(2)` of a path (following links); nil when it does not exist.
+    static func status(_ path: String) -> Status? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        let kind = info.st_mode & S_IFMT
+        #if canImport(Darwin)
+        let time = info.st_mtimespec
+        #else
+        let time = info.st_mtim
+        #endif
+        return Status(
+            isRegular: kind == S_IFREG, isDirectory: kind == S_IFDIR, size: Int64(info.st_size),
+            modified: Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec))
+    }
+
+    /// Reads a whole file; the error says why it could not be read.
+    static func readBytes(_ path: String, expected: Int64) -> Result<[UInt8], ReadFailure> {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return .failure(ReadFailure(message: String(cString: strerror(errno)))) }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(max(0, expected)) + 1)
+        let chunk = 1 << 20
+        var buffer = [UInt8](repeating: 0, count: chunk)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, chunk) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .failure(ReadFailure(message: String(cString: strerror(errno))))
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: buffer[0..<count])
+        }
+        return .success(bytes)
+    }
+
+    struct ReadFailure: Error {
+        var message: String
+    }
+}

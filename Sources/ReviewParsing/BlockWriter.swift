@@ -1,0 +1,220 @@
+import ReviewModel
+
+/// What a block about to be written is.
+struct BlockRequest {
+    var kind: BlockKind
+    var level: Int? = nil
+    var row: Int? = nil
+    var column: Int? = nil
+    var page: Int? = nil
+}
+
+/// Writes blocks into a ``DocumentBuilder`` from spans of the decoded source, collapsing
+/// whitespace, decoding character references and recording exact source spans.
+///
+/// A block is requested first and begun lazily at its first visible character, so its
+/// `sourceLine` is the line of that character and empty blocks cost nothing. Runs of source
+/// text that are copied unchanged (including single spaces between words) become verbatim
+/// segments; a character reference becomes one segment spanning the reference; a run of
+/// whitespace (spaces, tabs, line breaks, no-break spaces) becomes one space spanning the run,
+/// and leading and trailing whitespace of a block is dropped. Soft hyphens are dropped.
+struct BlockWriter {
+    var builder: DocumentBuilder
+    var scanner: MarkupScanner
+    private let lines: LineIndex
+    private var request: BlockRequest?
+    private var begun = false
+    private var pendingSpace: (start: Int, length: Int)?
+    private var scalarBuffer: [UInt8] = []
+
+    init(name: String, format: DocumentFormat, source: [UInt8], syntax: SourceSyntax) {
+        let lines = LineIndex(bytes: source)
+        self.lines = lines
+        builder = DocumentBuilder(name: name, format: format, source: lines)
+        scanner = MarkupScanner(source: source, syntax: syntax)
+    }
+
+    /// The decoded source.
+    var source: [UInt8] { scanner.source }
+
+    /// The 0-based source line of a byte offset.
+    func line(ofByte offset: Int) -> Int { lines.line(ofByte: offset) }
+
+    /// Whether a block has been requested (begun or not).
+    var hasRequest: Bool { request != nil }
+
+    /// Whether the current block has visible text.
+    var hasText: Bool { begun }
+
+    /// Ends the current block and requests a new one.
+    mutating func requestBlock(_ request: BlockRequest) {
+        endBlock()
+        self.request = request
+    }
+
+    /// Ends the current block, if any.
+    mutating func endBlock() {
+        if begun { builder.endBlock() }
+        begun = false
+        request = nil
+        pendingSpace = nil
+    }
+
+    /// A word break with no source text of its own (`<br>`, a line join): a space unless the
+    /// block is empty or already ends in one.
+    mutating func softBreak(at offset: Int) {
+        guard begun, pendingSpace == nil else { return }
+        pendingSpace = (offset, 0)
+    }
+
+    /// Writes the text of a source range (markup inside it is skipped, references decoded).
+    mutating func write(_ range: Range<Int>) {
+        write(range, raw: false)
+    }
+
+    /// Writes a source range whose bytes are all text (CDATA, plain text).
+    mutating func writeRaw(_ range: Range<Int>) {
+        write(range, raw: true)
+    }
+
+    /// Writes text that could not be located in the source; it maps to `offset` with no length.
+    mutating func writeUnlocated(_ content: UnsafeBufferPointer<UInt8>, at offset: Int) {
+        var index = 0
+        let count = content.count
+        while index < count {
+            let byte = content[index]
+            if ByteClass.isSpace(byte) {
+                addSpace(start: offset, length: 0)
+                index += 1
+                continue
+            }
+            if byte == 0xC2, index + 1 < count, content[index + 1] == 0xA0 {
+                addSpace(start: offset, length: 0)
+                index += 2
+                continue
+            }
+            var stop = index + 1
+            while stop < count, !ByteClass.isSpace(content[stop]), !(content[stop] == 0xC2 && stop + 1 < count && content[stop + 1] == 0xA0) {
+                stop += 1
+            }
+            emit(Array(content[index..<stop])[...], sourceStart: offset, sourceLength: 0)
+            index = stop
+        }
+    }
+
+    /// Writes one character that stands for the source span `range` (an entity reference).
+    mutating func writeCharacter(_ scalar: UInt32, for range: Range<Int>) {
+        let value = Self.remapC1(scalar)
+        if value == 0xA0 || value == 0x20 || value == 0x09 || value == 0x0A || value == 0x0D {
+            addSpace(start: range.lowerBound, length: range.count)
+            return
+        }
+        if value == 0xAD { return }
+        scalarBuffer.removeAll(keepingCapacity: true)
+        SourceDecoder.appendUTF8(value, to: &scalarBuffer)
+        emit(scalarBuffer[...], sourceStart: range.lowerBound, sourceLength: range.count)
+    }
+
+    private mutating func write(_ range: Range<Int>, raw: Bool) {
+        let source = scanner.source
+        var index = range.lowerBound
+        let end = min(range.upperBound, source.count)
+        var runStart = -1
+        while index < end {
+            let byte = source[index]
+            if byte < 0x80 && !ByteClass.isSpace(byte) && byte != 0x26 && byte != 0x3C {
+                if runStart < 0 { runStart = index }
+                index += 1
+                continue
+            }
+            if ByteClass.isSpace(byte) {
+                // A single space between two ordinary characters stays inside the run.
+                if byte == 0x20, runStart >= 0, index + 1 < end, Self.isOrdinary(source[index + 1]) {
+                    index += 1
+                    continue
+                }
+                flush(&runStart, to: index)
+                let start = index
+                while index < end, ByteClass.isSpace(source[index]) { index += 1 }
+                addSpace(start: start, length: index - start)
+                continue
+            }
+            if byte == 0xC2, index + 1 < end, source[index + 1] == 0xA0 || source[index + 1] == 0xAD {
+                flush(&runStart, to: index)
+                if source[index + 1] == 0xA0 { addSpace(start: index, length: 2) }
+                index += 2
+                continue
+            }
+            if !raw, byte == 0x3C, scanner.isMarkupStart(index) {
+                flush(&runStart, to: index)
+                index = scanner.skipMarkup(index)
+                continue
+            }
+            if !raw, byte == 0x26, let reference = scanner.decodeReference(at: index) {
+                flush(&runStart, to: index)
+                writeCharacter(reference.scalar, for: index..<(index + reference.length))
+                index += reference.length
+                continue
+            }
+            if runStart < 0 { runStart = index }
+            index += 1
+        }
+        flush(&runStart, to: end)
+    }
+
+    @inline(__always)
+    private static func isOrdinary(_ byte: UInt8) -> Bool {
+        !ByteClass.isSpace(byte) && byte != 0x26 && byte != 0x3C && byte != 0xC2
+    }
+
+    private mutating func flush(_ runStart: inout Int, to end: Int) {
+        guard runStart >= 0 else { return }
+        let start = runStart
+        runStart = -1
+        emit(scanner.source[start..<end], sourceStart: start, sourceLength: end - start)
+    }
+
+    private mutating func addSpace(start: Int, length: Int) {
+        guard begun else { return }
+        if let pending = pendingSpace {
+            if pending.start + pending.length == start { pendingSpace = (pending.start, pending.length + length) }
+        } else {
+            pendingSpace = (start, length)
+        }
+    }
+
+    private mutating func emit(_ bytes: ArraySlice<UInt8>, sourceStart: Int, sourceLength: Int) {
+        guard !bytes.isEmpty else { return }
+        if !begun {
+            let request = self.request ?? BlockRequest(kind: .paragraph)
+            // A list item's own bullet glyph (Word writes "·" in the Symbol font) is not text.
+            if request.kind == .listItem, bytes.count <= 3, Self.bulletGlyphs.contains(where: { $0.elementsEqual(bytes) }) {
+                return
+            }
+            self.request = request
+            builder.beginBlock(
+                request.kind, level: request.level, sourceLine: lines.line(ofByte: sourceStart), row: request.row,
+                column: request.column, page: request.page)
+            begun = true
+            pendingSpace = nil
+        } else if let pending = pendingSpace {
+            pendingSpace = nil
+            builder.append(utf8: [0x20], sourceStart: pending.start, sourceLength: pending.length)
+        }
+        builder.append(utf8: bytes, sourceStart: sourceStart, sourceLength: sourceLength)
+    }
+
+    private static let bulletGlyphs: [[UInt8]] = ["·", "•", "◦", "▪", "o", "§", "Ø", "-", "–", "*", "●", "○", "■", "\u{F0B7}"].map { Array($0.utf8) }
+
+    /// Numeric references to 0x80-0x9F mean Windows-1252 characters, as browsers read them.
+    static func remapC1(_ scalar: UInt32) -> UInt32 {
+        guard scalar >= 0x80 && scalar < 0xA0 else { return scalar }
+        return SourceDecoder.windows1252High[Int(scalar - 0x80)]
+    }
+
+    /// Finishes the document.
+    mutating func build() -> ReviewDocument {
+        endBlock()
+        return builder.build()
+    }
+}

@@ -1,0 +1,333 @@
+import CLibXML2
+import Foundation
+import ReviewModel
+
+/// The one place libxml2 is called. Documents are parsed, handed to a closure as a node
+/// pointer, and freed before the call returns: no libxml2 type leaves this module.
+enum LibXML {
+    /// Initialises libxml2 once per process and installs an external-entity loader that
+    /// refuses everything, so no file or URL is ever opened on a document's behalf (DTDs,
+    /// external entities, XInclude), whatever options a parse uses.
+    static let initialised: Void = {
+        xmlInitParser()
+        xmlSetExternalEntityLoader(refuseExternalEntity)
+    }()
+
+    static let htmlOptions: Int32 = Int32(
+        HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
+            | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_IGNORE_ENC.rawValue)
+
+    /// No XML_PARSE_NOENT (no entity substitution), no DTDLOAD/DTDATTR/DTDVALID (no DTD is
+    /// looked for), no XINCLUDE, no HUGE (libxml2's own depth and amplification limits stay on).
+    static let xmlOptions: Int32 = Int32(
+        XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
+            | XML_PARSE_COMPACT.rawValue | XML_PARSE_IGNORE_ENC.rawValue
+            | XML_PARSE_NOXINCNODE.rawValue)
+
+    /// Parses UTF-8 HTML leniently and passes the root element (nil for an empty document) to `body`.
+    static func withHTMLDocument<T>(
+        _ bytes: [UInt8], name: String, _ body: (xmlNodePtr?) throws(ParseError) -> T
+    ) throws(ParseError) -> T {
+        _ = initialised
+        guard let context = htmlNewParserCtxt() else {
+            throw .malformed(name: name, line: nil, message: "libxml2 could not allocate a parser")
+        }
+        defer { htmlFreeParserCtxt(context) }
+        let document = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { pointer in
+                htmlCtxtReadMemory(context, pointer, Int32(buffer.count), nil, "UTF-8", htmlOptions)
+            }
+        }
+        defer { if let document { xmlFreeDoc(document) } }
+        if let last = xmlCtxtGetLastError(context), let message = last.pointee.message,
+            String(cString: message).contains("Excessive depth")
+        {
+            // libxml2 stops reading at its depth limit; what it kept would be silently cut short.
+            throw .tooDeep(name: name, line: last.pointee.line > 0 ? Int(last.pointee.line) : nil, limit: 256)
+        }
+        guard let document else { return try body(nil) }
+        return try body(xmlDocGetRootElement(document))
+    }
+
+    /// Parses UTF-8 XML strictly (or with recovery when `recover`) and passes the root element to `body`.
+    static func withXMLDocument<T>(
+        _ bytes: [UInt8], name: String, recover: Bool, _ body: (xmlNodePtr) throws(ParseError) -> T
+    ) throws(ParseError) -> T {
+        _ = initialised
+        guard let context = xmlNewParserCtxt() else {
+            throw .malformed(name: name, line: nil, message: "libxml2 could not allocate a parser")
+        }
+        defer { xmlFreeParserCtxt(context) }
+        let options = xmlOptions | (recover ? Int32(XML_PARSE_RECOVER.rawValue) : 0)
+        let document = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { pointer in
+                xmlCtxtReadMemory(context, pointer, Int32(buffer.count), nil, "UTF-8", options)
+            }
+        }
+        defer { if let document { xmlFreeDoc(document) } }
+        let wellFormed = context.pointee.wellFormed != 0
+        if document == nil || (!wellFormed && !recover) || isHostile(context) {
+            throw error(from: context, name: name)
+        }
+        guard let document, let root = xmlDocGetRootElement(document) else {
+            throw .malformed(name: name, line: nil, message: "no root element")
+        }
+        return try body(root)
+    }
+
+    private static func isHostile(_ context: xmlParserCtxtPtr) -> Bool {
+        guard let last = xmlCtxtGetLastError(context) else { return false }
+        return last.pointee.code == Int32(XML_ERR_ENTITY_LOOP.rawValue)
+    }
+
+    /// The context's last error as a ``ParseError``.
+    private static func error(from context: xmlParserCtxtPtr, name: String) -> ParseError {
+        guard let last = xmlCtxtGetLastError(context), last.pointee.code != 0 else {
+            return .malformed(name: name, line: nil, message: "libxml2 could not parse the document")
+        }
+        let code = last.pointee.code
+        let line = last.pointee.line > 0 ? Int(last.pointee.line) : nil
+        var message = last.pointee.message.map { String(cString: $0) } ?? "error \(code)"
+        message = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        if code == Int32(XML_ERR_ENTITY_LOOP.rawValue) {
+            return .hostile(name: name, line: line, message: "entity expansion beyond libxml2's limits (\(message)); entity-expansion bombs are not read")
+        }
+        if message.contains("Excessive depth") {
+            return .tooDeep(name: name, line: line, limit: 256)
+        }
+        return .malformed(name: name, line: line, message: message)
+    }
+
+    /// The Unicode value of an HTML named character reference (`amp`, `rsquo`, `nbsp`), from libxml2's table.
+    static func htmlEntity(_ name: [UInt8]) -> UInt32? {
+        _ = initialised
+        var terminated = name
+        terminated.append(0)
+        return terminated.withUnsafeBufferPointer { buffer in
+            htmlEntityLookup(buffer.baseAddress).map { $0.pointee.value }
+        }
+    }
+}
+
+/// Refuses every external resource: no DTD, external entity or XInclude is ever read.
+private func refuseExternalEntity(
+    _ url: UnsafePointer<CChar>?, _ identifier: UnsafePointer<CChar>?, _ context: xmlParserCtxtPtr?
+) -> xmlParserInputPtr? {
+    nil
+}
+
+// MARK: - Node access
+
+extension UnsafeMutablePointer where Pointee == xmlNode {
+    /// Whether this is an element.
+    var isElement: Bool { pointee.type == XML_ELEMENT_NODE }
+    /// Whether this is a text node.
+    var isText: Bool { pointee.type == XML_TEXT_NODE }
+
+    /// The element's local name, ASCII-lowercased.
+    var lowercasedName: String {
+        guard let name = pointee.name else { return "" }
+        var bytes: [UInt8] = []
+        var pointer = name
+        while pointer.pointee != 0 {
+            let byte = pointer.pointee
+            bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+            pointer += 1
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The node's name as raw bytes.
+    var nameBytes: [UInt8] {
+        guard let name = pointee.name else { return [] }
+        return Array(UnsafeBufferPointer(start: name, count: strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))))
+    }
+
+    /// A text or CDATA node's content as a buffer (valid while the document lives).
+    var contentBuffer: UnsafeBufferPointer<UInt8> {
+        guard let content = pointee.content else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: content, count: strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self)))
+    }
+
+    /// Whether the node's name is `wanted` (which is lower-case ASCII), ignoring ASCII case.
+    func nameIs(_ wanted: StaticString) -> Bool {
+        guard let name = pointee.name else { return false }
+        return ByteClass.equalsIgnoringCase(name, wanted)
+    }
+
+    /// The raw value of an attribute (name matched ASCII case-insensitively; `wanted` is lower
+    /// case) when it is a single text node, as a buffer valid while the document lives.
+    func attributeBuffer(_ wanted: StaticString) -> UnsafeBufferPointer<UInt8>? {
+        var attribute = pointee.properties
+        while let current = attribute {
+            if let name = current.pointee.name, ByteClass.equalsIgnoringCase(name, wanted) {
+                guard let child = current.pointee.children else { return UnsafeBufferPointer(start: nil, count: 0) }
+                if child.pointee.next == nil { return UnsafeMutablePointer<xmlNode>(child).contentBuffer }
+                return nil
+            }
+            attribute = current.pointee.next
+        }
+        return nil
+    }
+
+    /// The value of an attribute (matched ASCII case-insensitively; `wanted` is lower case).
+    func attribute(_ wanted: StaticString) -> String? {
+        var attribute = pointee.properties
+        while let current = attribute {
+            if let name = current.pointee.name, ByteClass.equalsIgnoringCase(name, wanted) {
+                var value: [UInt8] = []
+                var child = current.pointee.children
+                while let node = child {
+                    value.append(contentsOf: UnsafeMutablePointer<xmlNode>(node).contentBuffer)
+                    child = node.pointee.next
+                }
+                return String(decoding: value, as: UTF8.self)
+            }
+            attribute = current.pointee.next
+        }
+        return nil
+    }
+
+    /// A numeric attribute ("12", " 3.5 ", "-4"), parsed without building strings.
+    func numberAttribute(_ wanted: StaticString) -> Double? {
+        guard let buffer = attributeBuffer(wanted) else { return attribute(wanted).flatMap { Double($0.trimmingASCIISpaces) } }
+        var index = 0
+        let count = buffer.count
+        while index < count, ByteClass.isSpace(buffer[index]) { index += 1 }
+        var negative = false
+        if index < count, buffer[index] == 0x2D {
+            negative = true
+            index += 1
+        }
+        var value = 0.0
+        var digits = 0
+        while index < count, ByteClass.isDigit(buffer[index]) {
+            value = value * 10 + Double(buffer[index] - 0x30)
+            index += 1
+            digits += 1
+        }
+        if index < count, buffer[index] == 0x2E {
+            index += 1
+            var scale = 0.1
+            while index < count, ByteClass.isDigit(buffer[index]) {
+                value += Double(buffer[index] - 0x30) * scale
+                scale /= 10
+                index += 1
+                digits += 1
+            }
+        }
+        while index < count, ByteClass.isSpace(buffer[index]) { index += 1 }
+        guard digits > 0, index == count else { return nil }
+        return negative ? -value : value
+    }
+
+    /// The concatenated text of all descendant text and CDATA nodes.
+    var textContent: [UInt8] {
+        var result: [UInt8] = []
+        func collect(_ node: xmlNodePtr) {
+            var child = node.pointee.children
+            while let current = child {
+                if current.pointee.type == XML_TEXT_NODE || current.pointee.type == XML_CDATA_SECTION_NODE {
+                    result.append(contentsOf: current.contentBuffer)
+                } else if current.pointee.type == XML_ELEMENT_NODE {
+                    collect(current)
+                }
+                child = current.pointee.next
+            }
+        }
+        collect(self)
+        return result
+    }
+
+    /// Whether the element has a direct child text node with non-whitespace content.
+    var hasDirectText: Bool {
+        var child = pointee.children
+        while let current = child {
+            if current.pointee.type == XML_TEXT_NODE || current.pointee.type == XML_CDATA_SECTION_NODE {
+                for byte in current.contentBuffer where !ByteClass.isSpace(byte) { return true }
+            }
+            child = current.pointee.next
+        }
+        return false
+    }
+
+    /// The first descendant element with the given lowercased name.
+    func firstDescendant(named wanted: String) -> xmlNodePtr? {
+        var child = pointee.children
+        while let current = child {
+            if current.isElement {
+                if current.lowercasedName == wanted { return current }
+                if let found = current.firstDescendant(named: wanted) { return found }
+            }
+            child = current.pointee.next
+        }
+        return nil
+    }
+}
+
+/// Byte classes shared by the scanners.
+enum ByteClass {
+    /// ASCII whitespace as HTML and XML count it (space, tab, LF, CR, FF).
+    @inline(__always)
+    static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C
+    }
+
+    @inline(__always)
+    static func isASCIILetter(_ byte: UInt8) -> Bool {
+        (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
+    }
+
+    @inline(__always)
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    @inline(__always)
+    static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
+
+    /// Whether a NUL-terminated C string equals `wanted` (lower-case ASCII), ignoring ASCII case.
+    static func equalsIgnoringCase(_ name: UnsafePointer<UInt8>, _ wanted: StaticString) -> Bool {
+        wanted.withUTF8Buffer { buffer in
+            for index in 0..<buffer.count where lower(name[index]) != buffer[index] { return false }
+            return name[buffer.count] == 0
+        }
+    }
+
+    /// Whether `haystack` contains `needle` (lower-case ASCII), ignoring ASCII case.
+    static func containsIgnoringCase(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: StaticString) -> Bool {
+        needle.withUTF8Buffer { buffer in
+            let length = buffer.count
+            guard haystack.count >= length, length > 0 else { return length == 0 }
+            var index = 0
+            while index <= haystack.count - length {
+                if lower(haystack[index]) == buffer[0] {
+                    var offset = 1
+                    while offset < length, lower(haystack[index + offset]) == buffer[offset] { offset += 1 }
+                    if offset == length { return true }
+                }
+                index += 1
+            }
+            return false
+        }
+    }
+
+    /// Whether `haystack` contains `needle` (both lower-cased ASCII bytes already).
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool { find(needle, in: haystack) != nil }
+
+    /// The first offset of `needle` in `haystack`.
+    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard !needle.isEmpty else { return 0 }
+        guard haystack.count >= needle.count else { return nil }
+        let first = needle[0]
+        var index = 0
+        let last = haystack.count - needle.count
+        while index <= last {
+            if haystack[index] == first {
+                var offset = 1
+                while offset < needle.count, haystack[index + offset] == needle[offset] { offset += 1 }
+                if offset == needle.count { return index }
+            }
+            index += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,554 @@
+import CLibXML2
+import ReviewModel
+
+/// What an element means for block structure.
+enum ElementRole: Equatable {
+    /// Left out with its content (navigation, forms, cookie banners); its text is still
+    /// located so the source cursor stays in step.
+    case skip
+    /// Left out, and its content is raw text the scanner skips anyway (`<script>`, `<style>`).
+    case skipRaw
+    /// Starts a block of its own.
+    case block(BlockKind, level: Int?)
+    /// A `<blockquote>`: the blocks inside are quotes.
+    case quote
+    case table
+    case row
+    case cell
+    /// A line break: a space between words.
+    case lineBreak
+    /// A container: ends an anonymous paragraph, separates words inside a block.
+    case structural
+    /// Inline markup: transparent.
+    case inline
+    /// A document-level metadata container (`<head>`, `<teiHeader>`, DocBook `<info>`):
+    /// skipped, but its title is the document's title.
+    case metadata
+}
+
+/// Which element vocabulary a markup document uses.
+enum Vocabulary {
+    case html
+    /// XML of any vocabulary: DocBook and TEI names, then a fallback on structure.
+    case xml
+}
+
+/// Walks a libxml2 tree (HTML or XML) and writes its blocks.
+struct MarkupReader {
+    private struct Context {
+        var request: BlockRequest
+        var anonymous: Bool
+    }
+
+    private var writer: BlockWriter
+    private var vocabulary: Vocabulary
+    private let maxDepth: Int
+    private let name: String
+    private var context: Context?
+    private var quoteDepth = 0
+    private var tables: [(row: Int, column: Int)] = []
+    /// Element names by libxml2's interned name pointer (names are interned per document).
+    private var names: [UnsafePointer<xmlChar>: String] = [:]
+    /// The document's own title (`<title>`, TEI `titleStmt/title`, DocBook `info/title`).
+    private(set) var title: String?
+
+    /// - Parameter vocabulary: `.xml` turns into `.html` when the root element is `<html>` (XHTML).
+    init(writer: BlockWriter, vocabulary: Vocabulary, maxDepth: Int, name: String) {
+        self.writer = writer
+        self.vocabulary = vocabulary
+        self.maxDepth = maxDepth
+        self.name = name
+    }
+
+    /// Reads the tree under `root` and returns the finished document.
+    mutating func read(root: xmlNodePtr?) throws(ParseError) -> ReviewDocument {
+        if let root {
+            if root.lowercasedName == "html" { vocabulary = .html }
+            try visit(root, depth: 1)
+        }
+        var document = writer.build()
+        document.metadata.title = title
+        return document
+    }
+
+    /// Number of text nodes whose source position could not be found.
+    var unlocatedCount: Int { writer.scanner.failures }
+
+    // MARK: Walking
+
+    /// The element's lower-cased local name, computed once per distinct name.
+    private mutating func name(of node: xmlNodePtr) -> String {
+        guard let pointer = node.pointee.name else { return "" }
+        if let known = names[pointer] { return known }
+        let computed = node.lowercasedName
+        names[pointer] = computed
+        return computed
+    }
+
+    private mutating func visit(_ node: xmlNodePtr, depth: Int) throws(ParseError) {
+        guard depth <= maxDepth else {
+            throw .tooDeep(name: name, line: Int(xmlGetLineNo(node)), limit: maxDepth)
+        }
+        switch node.pointee.type {
+        case XML_ELEMENT_NODE:
+            try element(node, depth: depth)
+        case XML_TEXT_NODE:
+            text(node)
+        case XML_CDATA_SECTION_NODE:
+            cdata(node)
+        case XML_ENTITY_REF_NODE:
+            entityReference(node)
+        default:
+            break
+        }
+    }
+
+    private mutating func children(_ node: xmlNodePtr, depth: Int) throws(ParseError) {
+        var child = node.pointee.children
+        while let current = child {
+            try visit(current, depth: depth + 1)
+            child = current.pointee.next
+        }
+    }
+
+    private mutating func element(_ node: xmlNodePtr, depth: Int) throws(ParseError) {
+        let elementName = name(of: node)
+        let role: ElementRole
+        switch vocabulary {
+        case .html: role = Self.htmlRole(elementName, node)
+        case .xml: role = xmlRole(elementName, node)
+        }
+        switch role {
+        case .skip:
+            try consume(node, depth: depth)
+        case .skipRaw:
+            break
+        case .metadata:
+            if title == nil, let titleNode = elementName == "title" ? node : node.firstDescendant(named: "title") {
+                let text = Self.collapse(titleNode.textContent)
+                if !text.isEmpty { title = text }
+            }
+            try consume(node, depth: depth)
+        case .inline:
+            try children(node, depth: depth)
+        case .lineBreak:
+            writer.softBreak(at: writer.scanner.cursor)
+        case .structural:
+            try structural(node, depth: depth)
+        case .block(let kind, let level):
+            try block(node, depth: depth, request: BlockRequest(kind: kind, level: level), elementName: elementName)
+        case .quote:
+            quoteDepth += 1
+            if let context, !context.anonymous {
+                // A quote inside a list item or cell: part of that block.
+                writer.softBreak(at: writer.scanner.cursor)
+                try children(node, depth: depth)
+            } else {
+                try block(node, depth: depth, request: BlockRequest(kind: .quote), elementName: elementName)
+            }
+            quoteDepth -= 1
+        case .table:
+            endAnonymous()
+            tables.append((row: -1, column: 0))
+            try children(node, depth: depth)
+            tables.removeLast()
+            endAnonymous()
+        case .row:
+            endAnonymous()
+            if !tables.isEmpty {
+                tables[tables.count - 1].row += 1
+                tables[tables.count - 1].column = 0
+            }
+            try children(node, depth: depth)
+        case .cell:
+            var row = 0
+            var column = 0
+            if let last = tables.last {
+                row = max(0, last.row)
+                column = last.column
+                let span = node.numberAttribute("colspan").map { Int($0) } ?? 1
+                tables[tables.count - 1].column += max(1, min(span, 1000))
+            }
+            try block(node, depth: depth, request: BlockRequest(kind: .tableCell, row: row, column: column), elementName: elementName)
+        }
+    }
+
+    /// Walks a skipped subtree, only moving the source cursor past its text.
+    private mutating func consume(_ node: xmlNodePtr, depth: Int) throws(ParseError) {
+        guard depth <= maxDepth else {
+            throw .tooDeep(name: name, line: Int(xmlGetLineNo(node)), limit: maxDepth)
+        }
+        var child = node.pointee.children
+        while let current = child {
+            switch current.pointee.type {
+            case XML_TEXT_NODE:
+                _ = writer.scanner.locate(current.contentBuffer)
+            case XML_CDATA_SECTION_NODE:
+                _ = writer.scanner.locateCDATA(current.contentBuffer)
+            case XML_ELEMENT_NODE:
+                if vocabulary == .html, current.nameIs("script") || current.nameIs("style") { break }
+                try consume(current, depth: depth + 1)
+            default:
+                break
+            }
+            child = current.pointee.next
+        }
+    }
+
+    private mutating func structural(_ node: xmlNodePtr, depth: Int) throws(ParseError) {
+        if let context, !context.anonymous {
+            writer.softBreak(at: writer.scanner.cursor)
+            try children(node, depth: depth)
+            writer.softBreak(at: writer.scanner.cursor)
+            return
+        }
+        endAnonymous()
+        try children(node, depth: depth)
+        endAnonymous()
+    }
+
+    private mutating func block(_ node: xmlNodePtr, depth: Int, request: BlockRequest, elementName: String) throws(ParseError) {
+        var request = request
+        if let outer = context, !outer.anonymous, request.kind == .paragraph {
+            let mergesParagraphs: Set<BlockKind> = [.listItem, .tableCell, .heading]
+            if mergesParagraphs.contains(outer.request.kind) {
+                // A paragraph inside a list item, cell or heading is part of it.
+                writer.softBreak(at: writer.scanner.cursor)
+                try children(node, depth: depth)
+                writer.softBreak(at: writer.scanner.cursor)
+                return
+            }
+        }
+        if request.kind == .paragraph && quoteDepth > 0 { request.kind = .quote }
+        if request.kind == .paragraph, vocabulary == .html, elementName == "p", let level = Self.boldHeadingLevel(node) {
+            request = BlockRequest(kind: .heading, level: level)
+        }
+        let saved = context
+        context = Context(request: request, anonymous: false)
+        writer.requestBlock(request)
+        try children(node, depth: depth)
+        writer.endBlock()
+        if let saved, !saved.anonymous {
+            context = saved
+            writer.requestBlock(saved.request)  // the rest of the outer block, if it has more text
+        } else {
+            context = nil
+        }
+    }
+
+    private mutating func endAnonymous() {
+        if let context, context.anonymous {
+            writer.endBlock()
+            self.context = nil
+        }
+    }
+
+    private mutating func text(_ node: xmlNodePtr) {
+        let content = node.contentBuffer
+        if context == nil {
+            var visible = false
+            for byte in content where !ByteClass.isSpace(byte) {
+                visible = true
+                break
+            }
+            guard visible else {
+                _ = writer.scanner.locate(content)
+                return
+            }
+            let request = BlockRequest(kind: quoteDepth > 0 ? .quote : .paragraph)
+            context = Context(request: request, anonymous: true)
+            writer.requestBlock(request)
+        }
+        if let range = writer.scanner.locate(content) {
+            writer.write(range)
+        } else {
+            writer.writeUnlocated(content, at: writer.scanner.cursor)
+        }
+    }
+
+    private mutating func cdata(_ node: xmlNodePtr) {
+        let content = node.contentBuffer
+        if context == nil {
+            guard content.contains(where: { !ByteClass.isSpace($0) }) else {
+                _ = writer.scanner.locateCDATA(content)
+                return
+            }
+            let request = BlockRequest(kind: quoteDepth > 0 ? .quote : .paragraph)
+            context = Context(request: request, anonymous: true)
+            writer.requestBlock(request)
+        }
+        if let range = writer.scanner.locateCDATA(content) {
+            writer.writeRaw(range)
+        } else {
+            writer.writeUnlocated(content, at: writer.scanner.cursor)
+        }
+    }
+
+    /// An entity reference libxml2 left unexpanded (XML without entity substitution). An
+    /// undeclared HTML character entity (`&rsquo;` in XHTML read without its DTD) is written
+    /// as its character; an entity the document declares itself is left out, never expanded.
+    private mutating func entityReference(_ node: xmlNodePtr) {
+        let entityName = node.nameBytes
+        let declared = node.pointee.children != nil
+        guard let range = writer.scanner.locateReference(entityName) else { return }
+        guard !declared, let value = LibXML.htmlEntity(entityName) else { return }
+        if context == nil {
+            let request = BlockRequest(kind: quoteDepth > 0 ? .quote : .paragraph)
+            context = Context(request: request, anonymous: true)
+            writer.requestBlock(request)
+        }
+        writer.writeCharacter(value, for: range)
+    }
+
+    // MARK: Roles
+
+    private static let htmlSkipped: Set<String> = [
+        "nav", "header", "footer", "aside", "form", "noscript", "iframe", "svg", "math", "select", "button", "object",
+        "embed", "canvas", "map", "audio", "video", "dialog", "menu",
+    ]
+    private static let htmlStructural: Set<String> = [
+        "div", "section", "article", "main", "body", "html", "ul", "ol", "dl", "center", "figure", "fieldset", "details",
+        "thead", "tbody", "tfoot", "dir", "hr", "hgroup", "frameset", "frame", "colgroup", "col",
+    ]
+
+    static func htmlRole(_ name: String, _ node: xmlNodePtr) -> ElementRole {
+        switch name {
+        case "script", "style", "template": return .skipRaw
+        case "head": return .metadata
+        case "title": return .metadata
+        case "h1", "h2", "h3", "h4", "h5", "h6":
+            if isBanner(node) { return .skip }
+            return .block(.heading, level: Int(name.utf8.last! - 0x30))
+        case "p":
+            if isBanner(node) { return .skip }
+            return paragraphRole(node)
+        case "li", "dt", "dd": return .block(.listItem, level: nil)
+        case "blockquote": return .quote
+        case "table": return isBanner(node) ? .skip : .table
+        case "tr": return .row
+        case "td", "th": return .cell
+        case "br": return .lineBreak
+        case "pre", "caption", "figcaption", "address", "summary", "legend": return .block(.paragraph, level: nil)
+        default:
+            if htmlSkipped.contains(name) { return .skip }
+            if htmlStructural.contains(name) { return isBanner(node) ? .skip : .structural }
+            return isBanner(node) ? .skip : .inline
+        }
+    }
+
+    /// Word's paragraph classes carry structure its HTML export drops.
+    private static func paragraphRole(_ node: xmlNodePtr) -> ElementRole {
+        guard let classBuffer = node.attributeBuffer("class"), classBuffer.count >= 4,
+            ByteClass.lower(classBuffer[0]) == 0x6D, ByteClass.lower(classBuffer[1]) == 0x73, ByteClass.lower(classBuffer[2]) == 0x6F,
+            !(classBuffer.count == 9 && ByteClass.containsIgnoringCase(classBuffer, "msonormal"))
+        else {
+            return .block(.paragraph, level: nil)
+        }
+        let className = String(decoding: classBuffer, as: UTF8.self).lowercased()
+        if className == "msotitle" { return .block(.heading, level: 1) }
+        if className == "msosubtitle" { return .block(.heading, level: 2) }
+        if className.hasPrefix("msolistparagraph") || className.hasPrefix("msolistbullet") || className.hasPrefix("msolistnumber") {
+            return .block(.listItem, level: nil)
+        }
+        if className == "msoquote" || className == "msointensequote" || className == "msoblocktext" {
+            return .block(.quote, level: nil)
+        }
+        return .block(.paragraph, level: nil)
+    }
+
+    /// Word users make headings by bolding a short paragraph (`<p class=MsoNormal><b>2.
+    /// Background</b></p>`): a paragraph whose visible text is all bold, at most 120 bytes,
+    /// and does not end like a sentence is a heading, of level 2 when numbered "2." or "2",
+    /// level 3 otherwise ("2.1 ...", "2019", "Events in May").
+    static func boldHeadingLevel(_ node: xmlNodePtr) -> Int? {
+        var text: [UInt8] = []
+        var allBold = true
+        func walk(_ parent: xmlNodePtr, bold: Bool) {
+            var child = parent.pointee.children
+            while let current = child, allBold {
+                if current.pointee.type == XML_TEXT_NODE {
+                    let content = current.contentBuffer
+                    if content.contains(where: { !ByteClass.isSpace($0) && $0 != 0xC2 && $0 != 0xA0 }) {
+                        if !bold { allBold = false }
+                        text.append(contentsOf: content)
+                        if text.count > 240 { allBold = false }
+                    }
+                } else if current.pointee.type == XML_ELEMENT_NODE {
+                    if current.nameIs("br") || current.nameIs("img") || current.nameIs("table") {
+                        allBold = false
+                    } else {
+                        walk(current, bold: bold || current.nameIs("b") || current.nameIs("strong"))
+                    }
+                }
+                child = current.pointee.next
+            }
+        }
+        walk(node, bold: false)
+        guard allBold else { return nil }
+        let collapsed = collapsedBytes(text)
+        guard !collapsed.isEmpty, collapsed.count <= 120, let last = collapsed.last,
+            last != UInt8(ascii: "."), last != UInt8(ascii: ","), last != UInt8(ascii: ";"),
+            collapsed.contains(where: { ByteClass.isASCIILetter($0) || ByteClass.isDigit($0) || $0 >= 0x80 })
+        else { return nil }
+        // "2." or "2 " then a letter: a major section.
+        var index = 0
+        while index < collapsed.count, ByteClass.isDigit(collapsed[index]) { index += 1 }
+        if index > 0 {
+            if index < collapsed.count, collapsed[index] == UInt8(ascii: ".") { index += 1 }
+            while index < collapsed.count, collapsed[index] == 0x20 { index += 1 }
+            if index < collapsed.count, ByteClass.isASCIILetter(collapsed[index]) { return 2 }
+        }
+        return 3
+    }
+
+    /// Cookie and consent banners, breadcrumbs, skip links and screen-reader-only text (by
+    /// class or id), landmarks that are not content (`role`), hidden elements.
+    static func isBanner(_ node: xmlNodePtr) -> Bool {
+        guard node.pointee.properties != nil else { return false }
+        for buffer in [node.attributeBuffer("class"), node.attributeBuffer("id")] {
+            guard let buffer else { continue }
+            if ByteClass.containsIgnoringCase(buffer, "cookie") || ByteClass.containsIgnoringCase(buffer, "consent")
+                || ByteClass.containsIgnoringCase(buffer, "banner") || ByteClass.containsIgnoringCase(buffer, "breadcrumb")
+                || ByteClass.containsIgnoringCase(buffer, "skip-link") || ByteClass.containsIgnoringCase(buffer, "skiplink")
+                || ByteClass.containsIgnoringCase(buffer, "visually-hidden") || ByteClass.containsIgnoringCase(buffer, "sr-only")
+            {
+                return true
+            }
+        }
+        if let role = node.attribute("role")?.lowercased(),
+            role == "navigation" || role == "banner" || role == "contentinfo" || role == "search" || role == "dialog"
+        {
+            return true
+        }
+        if node.attributeBuffer("hidden") != nil { return true }
+        if let ariaHidden = node.attribute("aria-hidden"), ariaHidden.lowercased() == "true" { return true }
+        return false
+    }
+
+    private static let xmlSectioning: Set<String> = [
+        "section", "chapter", "appendix", "part", "preface", "article", "book", "div", "div1", "div2", "div3", "div4",
+        "div5", "div6", "div7", "sect1", "sect2", "sect3", "sect4", "sect5", "simplesect", "refsect1", "refsect2",
+        "refsect3", "body", "back", "front",
+    ]
+    private static let xmlSkipped: Set<String> = [
+        "script", "style", "fw", "indexterm", "remark", "graphic", "mediaobject", "imageobject", "figdesc", "facsimile",
+        "nav", "header", "footer", "aside", "form", "noscript",
+    ]
+    private static let xmlInline: Set<String> = [
+        "emphasis", "hi", "link", "ulink", "xref", "ref", "ptr", "persname", "placename", "orgname", "name", "date",
+        "foreign", "foreignphrase", "term", "code", "literal", "phrase", "span", "b", "i", "em", "strong", "sup", "sub",
+        "u", "a", "abbr", "acronym", "citetitle", "firstterm", "quote", "q", "mentioned", "rs", "num", "socalled",
+        "time", "small", "font", "note", "footnote", "anchor", "pb", "cb", "milestone",
+    ]
+
+    private mutating func xmlRole(_ name: String, _ node: xmlNodePtr) -> ElementRole {
+        // XHTML elements embedded in another vocabulary read like HTML.
+        if node.pointee.ns != nil && Self.namespace(node) == "http://www.w3.org/1999/xhtml" {
+            return Self.htmlRole(name, node)
+        }
+        switch name {
+        case "teiheader", "info", "bookinfo", "articleinfo":
+            return .metadata
+        case "title", "head", "bridgehead", "subtitle":
+            let level = max(1, min(6, sectionAncestors(node)))
+            return .block(.heading, level: name == "subtitle" ? min(6, level + 1) : level)
+        case "para", "simpara", "p", "ab", "caption", "epigraph", "l", "address", "byline", "dateline", "opener",
+            "closer", "signed", "salute":
+            return .block(.paragraph, level: nil)
+        case "listitem", "item", "li", "glossdef", "glossterm", "member":
+            return .block(.listItem, level: nil)
+        case "blockquote", "cit", "disp-quote":
+            return .quote
+        case "table", "informaltable", "tgroup", "simplelist":
+            return name == "tgroup" ? .structural : .table
+        case "row", "tr":
+            return .row
+        case "entry", "cell", "td", "th":
+            return .cell
+        case "lb", "sbr", "br":
+            return .lineBreak
+        default:
+            break
+        }
+        if Self.xmlSkipped.contains(name) { return .skip }
+        if Self.xmlInline.contains(name) {
+            // Inline markup standing alone (outside any block) is a block of its own.
+            guard context == nil, node.hasDirectText else { return .inline }
+            return .block(name == "quote" || name == "q" ? .quote : .paragraph, level: nil)
+        }
+        if Self.xmlSectioning.contains(name) { return .structural }
+        // Unknown vocabulary: an element with text of its own is a block (a heading when its
+        // name says so); inside a block it is inline; otherwise it is a container.
+        if let context, !context.anonymous { return .inline }
+        if node.hasDirectText {
+            if name.contains("title") || name.contains("head") {
+                return .block(.heading, level: max(1, min(6, sectionAncestors(node))))
+            }
+            return .block(.paragraph, level: nil)
+        }
+        return .structural
+    }
+
+    private func sectionAncestors(_ node: xmlNodePtr) -> Int {
+        var count = 0
+        var parent = node.pointee.parent
+        while let current = parent, current.pointee.type == XML_ELEMENT_NODE {
+            if Self.xmlSectioning.contains(current.lowercasedName) { count += 1 }  // headings only: rare
+            parent = current.pointee.parent
+        }
+        // The root's own title is the document title (level 1); body/back/front do not nest.
+        return max(1, count)
+    }
+
+    private static func namespace(_ node: xmlNodePtr) -> String? {
+        guard let ns = node.pointee.ns, let href = ns.pointee.href else { return nil }
+        return String(cString: UnsafeRawPointer(href).assumingMemoryBound(to: CChar.self))
+    }
+
+    /// Collapses whitespace (including no-break spaces) in decoded text.
+    static func collapse(_ bytes: [UInt8]) -> String {
+        String(decoding: collapsedBytes(bytes), as: UTF8.self)
+    }
+
+    /// Decoded text with runs of whitespace (and no-break spaces) made one space, trimmed.
+    static func collapsedBytes(_ bytes: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var pendingSpace = false
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if ByteClass.isSpace(byte) || (byte == 0xC2 && index + 1 < count && bytes[index + 1] == 0xA0) {
+                pendingSpace = !output.isEmpty
+                index += byte == 0xC2 ? 2 : 1
+                continue
+            }
+            if pendingSpace {
+                output.append(0x20)
+                pendingSpace = false
+            }
+            output.append(byte)
+            index += 1
+        }
+        return output
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == xmlNode {
+    /// The parent element, if any.
+    var parent: xmlNodePtr? {
+        guard let parent = pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { return nil }
+        return parent
+    }
+}
+
+extension String {
+    /// The string without leading and trailing ASCII spaces.
+    var trimmingASCIISpaces: Substring {
+        var slice = Substring(self)
+        while let first = slice.first, first == " " || first == "\t" || first == "\n" || first == "\r" { slice.removeFirst() }
+        while let last = slice.last, last == " " || last == "\t" || last == "\n" || last == "\r" { slice.removeLast() }
+        return slice
+    }
+}

@@ -1,0 +1,431 @@
+import ReviewModel
+
+/// The syntax of a decoded source, which decides how raw text is read back from it.
+enum SourceSyntax {
+    /// HTML: named references from the HTML table, `<script>`/`<style>` content is raw.
+    case html
+    /// XML: the five predefined entities and numeric references; CDATA sections.
+    case xml
+    /// Plain text: every byte is text.
+    case raw
+}
+
+/// Finds where the text of a parsed node lies in the decoded source.
+///
+/// libxml2 reports line numbers but not byte offsets, so every text node (in document order,
+/// including ones that produce no output) is located by scanning forward from a cursor over
+/// the source's text (markup, comments, DOCTYPE and raw-text elements skipped), comparing
+/// the node's decoded content with the source decoded on the fly (character references,
+/// runs of whitespace compare equal to runs of whitespace). Because nodes come in source
+/// order, the match is nearly always at the cursor; a node that cannot be found (libxml2
+/// repaired the markup) is reported as unlocated and its text is emitted without a source span.
+struct MarkupScanner {
+    /// The decoded source (UTF-8).
+    let source: [UInt8]
+    let syntax: SourceSyntax
+    /// Everything before the cursor has been matched or skipped.
+    var cursor = 0
+    /// Number of nodes that could not be located.
+    private(set) var failures = 0
+    private var entityCache: [[UInt8]: UInt32] = [:]
+    /// How far past the cursor a node is looked for.
+    private var searchLimit = 1 << 20
+
+    init(source: [UInt8], syntax: SourceSyntax) {
+        self.source = source
+        self.syntax = syntax
+    }
+
+    // MARK: Markup
+
+    /// Whether a `<` at `position` starts markup (a tag, comment, declaration or processing
+    /// instruction) rather than being a literal less-than sign.
+    @inline(__always)
+    func isMarkupStart(_ position: Int) -> Bool {
+        guard syntax != .raw, position + 1 < source.count, source[position] == 0x3C else { return false }
+        let next = source[position + 1]
+        return ByteClass.isASCIILetter(next) || next == 0x2F || next == 0x21 || next == 0x3F
+    }
+
+    /// The position just after the markup starting at `position` (which must satisfy ``isMarkupStart(_:)``).
+    func skipMarkup(_ position: Int) -> Int {
+        let source = self.source
+        let count = source.count
+        let next = source[position + 1]
+        if next == 0x21 {  // <!
+            if hasPrefix("<!--", at: position) {
+                return find("-->", from: position + 4).map { $0 + 3 } ?? count
+            }
+            if hasPrefix("<![CDATA[", at: position) {
+                if syntax == .xml { return find("]]>", from: position + 9).map { $0 + 3 } ?? count }
+                return find(">", from: position + 2).map { $0 + 1 } ?? count
+            }
+            // DOCTYPE or other declaration, possibly with an internal subset in brackets.
+            var index = position + 2
+            var bracketDepth = 0
+            var quote: UInt8 = 0
+            while index < count {
+                let byte = source[index]
+                if quote != 0 {
+                    if byte == quote { quote = 0 }
+                } else if byte == 0x22 || byte == 0x27 {
+                    quote = byte
+                } else if byte == 0x5B {
+                    bracketDepth += 1
+                } else if byte == 0x5D {
+                    bracketDepth = max(0, bracketDepth - 1)
+                } else if byte == 0x3E && bracketDepth == 0 {
+                    return index + 1
+                }
+                index += 1
+            }
+            return count
+        }
+        if next == 0x3F {  // <?
+            if syntax == .xml { return find("?>", from: position + 2).map { $0 + 2 } ?? count }
+            return find(">", from: position + 2).map { $0 + 1 } ?? count
+        }
+        if next == 0x2F {  // </
+            return find(">", from: position + 2).map { $0 + 1 } ?? count
+        }
+        // Start tag: to the closing '>' outside quoted attribute values.
+        var index = position + 1
+        let nameStart = index
+        while index < count, !ByteClass.isSpace(source[index]), source[index] != 0x3E, source[index] != 0x2F {
+            index += 1
+        }
+        let nameEnd = index
+        var quote: UInt8 = 0
+        var sawEquals = false
+        while index < count {
+            let byte = source[index]
+            if quote != 0 {
+                if byte == quote { quote = 0 }
+            } else if (byte == 0x22 || byte == 0x27) && sawEquals {
+                quote = byte
+                sawEquals = false
+            } else if byte == 0x3D {
+                sawEquals = true
+            } else if byte == 0x3E {
+                index += 1
+                break
+            } else if !ByteClass.isSpace(byte) {
+                sawEquals = false
+            }
+            index += 1
+        }
+        if syntax == .html, let rawEnd = rawTextEnd(nameStart: nameStart, nameEnd: nameEnd, contentStart: index) {
+            return rawEnd
+        }
+        return index
+    }
+
+    /// For `<script>` and `<style>`, whose content HTML parsers keep as raw text, the position
+    /// after the matching end tag.
+    private func rawTextEnd(nameStart: Int, nameEnd: Int, contentStart: Int) -> Int? {
+        let length = nameEnd - nameStart
+        guard length == 5 || length == 6 else { return nil }
+        let name = source[nameStart..<nameEnd].map { $0 | 0x20 }
+        let closing: StaticString
+        if name.elementsEqual("script".utf8) {
+            closing = "</script"
+        } else if name.elementsEqual("style".utf8) {
+            closing = "</style"
+        } else {
+            return nil
+        }
+        guard let end = findCaseInsensitive(closing, from: contentStart) else { return source.count }
+        return find(">", from: end).map { $0 + 1 } ?? source.count
+    }
+
+    func hasPrefix(_ prefix: StaticString, at position: Int) -> Bool {
+        let length = prefix.utf8CodeUnitCount
+        guard position + length <= source.count else { return false }
+        return prefix.withUTF8Buffer { buffer in
+            for offset in 0..<length where source[position + offset] != buffer[offset] { return false }
+            return true
+        }
+    }
+
+    func find(_ needle: StaticString, from start: Int) -> Int? {
+        needle.withUTF8Buffer { buffer -> Int? in
+            let length = buffer.count
+            let first = buffer[0]
+            var index = start
+            let last = source.count - length
+            while index <= last {
+                if source[index] == first {
+                    var matched = true
+                    var offset = 1
+                    while offset < length {
+                        if source[index + offset] != buffer[offset] {
+                            matched = false
+                            break
+                        }
+                        offset += 1
+                    }
+                    if matched { return index }
+                }
+                index += 1
+            }
+            return nil
+        }
+    }
+
+    private func findCaseInsensitive(_ needle: StaticString, from start: Int) -> Int? {
+        needle.withUTF8Buffer { buffer -> Int? in
+            let length = buffer.count
+            var index = start
+            let last = source.count - length
+            while index <= last {
+                if source[index] == 0x3C {
+                    var matched = true
+                    for offset in 1..<length where source[index + offset] | 0x20 != buffer[offset] | 0x20 {
+                        matched = false
+                        break
+                    }
+                    if matched { return index }
+                }
+                index += 1
+            }
+            return nil
+        }
+    }
+
+    // MARK: Character references
+
+    /// The character a reference at `position` (which holds `&`) stands for, and its length in
+    /// the source, or nil when the `&` is literal (or, in XML, a reference to a declared or
+    /// unknown entity, which libxml2 leaves as an entity-reference node).
+    mutating func decodeReference(at position: Int) -> (scalar: UInt32, length: Int)? {
+        guard syntax != .raw else { return nil }
+        let count = source.count
+        var index = position + 1
+        guard index < count else { return nil }
+        if source[index] == 0x23 {  // &#
+            index += 1
+            var value: UInt32 = 0
+            var digits = 0
+            if index < count, source[index] | 0x20 == 0x78 {  // x
+                index += 1
+                while index < count, digits < 8 {
+                    let byte = source[index]
+                    let digit: UInt32
+                    if ByteClass.isDigit(byte) {
+                        digit = UInt32(byte - 0x30)
+                    } else if (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x66 {
+                        digit = UInt32((byte | 0x20) - 0x61 + 10)
+                    } else {
+                        break
+                    }
+                    value = value * 16 + digit
+                    digits += 1
+                    index += 1
+                }
+            } else {
+                while index < count, digits < 8, ByteClass.isDigit(source[index]) {
+                    value = value * 10 + UInt32(source[index] - 0x30)
+                    digits += 1
+                    index += 1
+                }
+            }
+            guard digits > 0, index < count, source[index] == 0x3B else { return nil }
+            guard value > 0, value <= 0x10FFFF, !(value >= 0xD800 && value <= 0xDFFF) else { return nil }
+            return (value, index + 1 - position)
+        }
+        let nameStart = index
+        while index < count, index - nameStart < 32,
+            ByteClass.isASCIILetter(source[index]) || ByteClass.isDigit(source[index])
+        {
+            index += 1
+        }
+        guard index > nameStart, index < count, source[index] == 0x3B else { return nil }
+        let name = Array(source[nameStart..<index])
+        let length = index + 1 - position
+        switch syntax {
+        case .xml:
+            if let value = Self.xmlPredefined(name) { return (value, length) }
+            return nil
+        case .html:
+            if let cached = entityCache[name] { return cached == 0 ? nil : (cached, length) }
+            let value = LibXML.htmlEntity(name) ?? 0
+            entityCache[name] = value
+            return value == 0 ? nil : (value, length)
+        case .raw:
+            return nil
+        }
+    }
+
+    private static func xmlPredefined(_ name: [UInt8]) -> UInt32? {
+        switch name {
+        case [0x6C, 0x74]: return 0x3C  // lt
+        case [0x67, 0x74]: return 0x3E  // gt
+        case [0x61, 0x6D, 0x70]: return 0x26  // amp
+        case [0x71, 0x75, 0x6F, 0x74]: return 0x22  // quot
+        case [0x61, 0x70, 0x6F, 0x73]: return 0x27  // apos
+        default: return nil
+        }
+    }
+
+    // MARK: Locating nodes
+
+    /// Locates a text node's content at or after the cursor and moves the cursor past it.
+    /// Returns the source range (including the node's own leading and trailing whitespace),
+    /// or nil when the content cannot be found.
+    mutating func locate(_ content: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        let source = self.source  // a local copy keeps the loop free of reloads and retains
+        let count = content.count
+        var first = 0
+        while first < count, ByteClass.isSpace(content[first]) { first += 1 }
+        let end = source.count
+        if first == count {
+            // Whitespace only: it is wherever the next text run starts, if that is whitespace.
+            var position = cursor
+            while position < end, isMarkupStart(position) { position = skipMarkup(position) }
+            guard position < end, ByteClass.isSpace(source[position]) else { return nil }
+            var stop = position
+            while stop < end, ByteClass.isSpace(source[stop]) { stop += 1 }
+            cursor = stop
+            return position..<stop
+        }
+        let firstByte = content[first]
+        let limit = min(end, cursor &+ searchLimit)
+        var position = cursor
+        while position < limit {
+            let byte = source[position]
+            if byte == firstByte || byte == 0x26 {
+                if let stop = match(content, from: first, at: position) {
+                    var start = position
+                    if first > 0 {
+                        while start > cursor, ByteClass.isSpace(source[start - 1]) { start -= 1 }
+                    }
+                    cursor = stop
+                    return start..<stop
+                }
+            }
+            if byte == 0x3C, isMarkupStart(position) {
+                position = skipMarkup(position)
+                continue
+            }
+            position += 1
+        }
+        failures += 1
+        if failures > 64 { searchLimit = 4096 }
+        return nil
+    }
+
+    /// Locates a CDATA section's content (XML only) after the cursor.
+    mutating func locateCDATA(_ content: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        var search = cursor
+        while let open = find("<![CDATA[", from: search), open - cursor < searchLimit {
+            let start = open + 9
+            if start + content.count <= source.count {
+                var equal = true
+                for offset in 0..<content.count where source[start + offset] != content[offset] {
+                    equal = false
+                    break
+                }
+                if equal {
+                    cursor = start + content.count
+                    if hasPrefix("]]>", at: cursor) { cursor += 3 }
+                    return start..<(start + content.count)
+                }
+            }
+            search = start
+        }
+        failures += 1
+        return nil
+    }
+
+    /// Locates an entity reference `&name;` after the cursor (outside markup).
+    mutating func locateReference(_ name: [UInt8]) -> Range<Int>? {
+        var position = cursor
+        let limit = min(source.count, cursor &+ 65536)
+        while position < limit {
+            let byte = source[position]
+            if byte == 0x3C, isMarkupStart(position) {
+                position = skipMarkup(position)
+                continue
+            }
+            if byte == 0x26, position + name.count + 1 < source.count,
+                source[position + name.count + 1] == 0x3B,
+                source[(position + 1)..<(position + 1 + name.count)].elementsEqual(name)
+            {
+                cursor = position + name.count + 2
+                return position..<cursor
+            }
+            position += 1
+        }
+        return nil
+    }
+
+    /// Whether `content[from...]` matches the source at `position`; returns the end of the match.
+    private mutating func match(_ content: UnsafeBufferPointer<UInt8>, from: Int, at position: Int) -> Int? {
+        let source = self.source
+        let count = content.count
+        let end = source.count
+        var index = from
+        var at = position
+        var scalarBytes: [UInt8] = []
+        while index < count {
+            if at < end, source[at] == 0x3C, isMarkupStart(at) {
+                let markupEnd = skipMarkup(at)
+                // libxml2's HTML parser keeps some markup-like runs as text (Word's
+                // `<![if !supportLists]>`); the writer drops them again as markup.
+                if content[index] == 0x3C, markupEnd - at <= count - index {
+                    var equal = true
+                    for offset in 0..<(markupEnd - at) where content[index + offset] != source[at + offset] {
+                        equal = false
+                        break
+                    }
+                    if equal { index += markupEnd - at }
+                }
+                at = markupEnd
+                continue
+            }
+            let byte = content[index]
+            if ByteClass.isSpace(byte) {
+                while index < count, ByteClass.isSpace(content[index]) { index += 1 }
+                guard at < end, ByteClass.isSpace(source[at]) else {
+                    if index == count { return at }
+                    return nil
+                }
+                while at < end {
+                    if ByteClass.isSpace(source[at]) {
+                        at += 1
+                    } else if index < count, source[at] == 0x3C, isMarkupStart(at) {
+                        at = skipMarkup(at)
+                    } else {
+                        break
+                    }
+                }
+                continue
+            }
+            guard at < end else { return nil }
+            let sourceByte = source[at]
+            if sourceByte == 0x26, let reference = decodeReference(at: at) {
+                scalarBytes.removeAll(keepingCapacity: true)
+                SourceDecoder.appendUTF8(reference.scalar, to: &scalarBytes)
+                if index + scalarBytes.count <= count {
+                    var equal = true
+                    for offset in 0..<scalarBytes.count where content[index + offset] != scalarBytes[offset] {
+                        equal = false
+                        break
+                    }
+                    if equal {
+                        index += scalarBytes.count
+                        at += reference.length
+                        continue
+                    }
+                }
+            }
+            if sourceByte == byte {
+                index += 1
+                at += 1
+                continue
+            }
+            return nil
+        }
+        return at
+    }
+}

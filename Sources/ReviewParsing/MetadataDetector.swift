@@ -1,0 +1,188 @@
+import ReviewModel
+
+/// Finds a document's title, review type, publication date and commissioning area from its
+/// title and first blocks.
+///
+/// Review types, in the order they are tried on each text (the title first, then headings,
+/// then the first paragraphs): Domestic Homicide Review / Domestic Abuse Related Death Review
+/// → `dhr`; Serious Case Review, (Local) Child Safeguarding Practice Review → `scr`;
+/// Safeguarding Adult(s) Review → `sar`; Independent Investigation, Mental Health Homicide
+/// Review → `iir`; Learning Review, Thematic Review, Lessons Learned Review → `other`.
+/// The evidence is the title, heading or sentence that names the type.
+enum MetadataDetector {
+    private static let reviewTypes: [(phrase: String, id: String)] = [
+        ("domestic homicide review", "dhr"),
+        ("domestic abuse related death review", "dhr"),
+        ("domestic violence homicide review", "dhr"),
+        ("local child safeguarding practice review", "scr"),
+        ("child safeguarding practice review", "scr"),
+        ("serious case review", "scr"),
+        ("safeguarding adults review", "sar"),
+        ("safeguarding adult review", "sar"),
+        ("mental health homicide review", "iir"),
+        ("independent investigation into the care and treatment", "iir"),
+        ("independent investigation", "iir"),
+        ("independent mental health investigation", "iir"),
+        ("learning review", "other"),
+        ("thematic review", "other"),
+        ("lessons learned review", "other"),
+        ("learning lessons review", "other"),
+    ]
+
+    private static let reviewTypeBytes: [(phrase: [UInt8], id: String)] = reviewTypes.map { (Array($0.phrase.utf8), $0.id) }
+
+    /// Acronyms that name a type when they stand alone as a word in a title or heading.
+    private static let acronyms: [(word: String, id: String)] = [
+        ("dhr", "dhr"), ("scr", "scr"), ("cspr", "scr"), ("lcspr", "scr"), ("sar", "sar"),
+    ]
+
+    static func detect(_ document: inout ReviewDocument) {
+        var metadata = document.metadata
+        let blocks = document.blocks
+        func text(_ index: Int) -> String { document.text(of: blocks[index]) }
+        if metadata.title == nil || metadata.title!.isEmpty {
+            if let heading = blocks.firstIndex(where: { $0.kind == .heading && ($0.level ?? 1) <= 2 }) ?? blocks.firstIndex(where: { $0.kind == .heading }), heading < 40 {
+                metadata.title = text(heading)
+            } else if !blocks.isEmpty {
+                metadata.title = String(text(0).prefix(200))
+            }
+        }
+        // Review type: title, then headings, then the opening paragraphs.
+        var candidates: [String] = []
+        if let title = metadata.title { candidates.append(title) }
+        var headings = 0
+        for block in blocks where block.kind == .heading {
+            candidates.append(document.text(of: block))
+            headings += 1
+            if headings >= 60 { break }
+        }
+        let headingCount = candidates.count
+        for index in blocks.indices.prefix(40) where blocks[index].kind != .heading {
+            candidates.append(text(index))
+        }
+        outer: for (position, candidate) in candidates.enumerated() {
+            let lowered = candidate.utf8.map(ByteClass.lower)
+            for (phrase, id) in reviewTypeBytes where ByteClass.contains(lowered, phrase) {
+                metadata.reviewType = ReviewTypeDetection(
+                    id: id, evidence: evidence(candidate, phrase: String(decoding: phrase, as: UTF8.self)))
+                break outer
+            }
+            if position < headingCount {
+                let words = Set(lowered.split { !ByteClass.isASCIILetter($0) })
+                for (word, id) in acronyms where words.contains(ArraySlice(word.utf8)) {
+                    metadata.reviewType = ReviewTypeDetection(id: id, evidence: evidence(candidate, phrase: word))
+                    break outer
+                }
+            }
+        }
+        // Date and area: only the front matter (before the second major heading, at most 25 blocks).
+        var front: [String] = []
+        var majorHeadings = 0
+        for block in blocks.prefix(25) {
+            if block.kind == .heading, (block.level ?? 1) <= 2 {
+                majorHeadings += 1
+                if majorHeadings >= 3 { break }
+            }
+            front.append(document.text(of: block))
+        }
+        if let title = metadata.title { front.insert(title, at: 0) }
+        metadata.publicationDate = publicationDate(front)
+        metadata.area = area(front)
+        document.metadata = metadata
+    }
+
+    /// The candidate itself when short, else the sentence around the phrase (at most 200 characters).
+    private static func evidence(_ candidate: String, phrase: String) -> String {
+        if candidate.utf8.count <= 200 { return candidate }
+        let lowered = candidate.lowercased()
+        guard let found = lowered.range(of: phrase) else { return String(candidate.prefix(200)) }
+        let offset = lowered.distance(from: lowered.startIndex, to: found.lowerBound)
+        let start = max(0, offset - 80)
+        let slice = candidate.dropFirst(start).prefix(200)
+        return String(slice)
+    }
+
+    private static let months = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+        "december",
+    ]
+
+    private static let dateKeywords = ["publish", "date", "final", "complet", "issued", "version"].map { Array($0.utf8) }
+
+    /// "Published: 12 March 2021", "Date of publication: March 2021", or a month and year on
+    /// the title page.
+    static func publicationDate(_ texts: [String]) -> String? {
+        var fallback: String?
+        for text in texts {
+            let words = text.split(whereSeparator: { $0 == " " || $0 == "," })
+            for (index, word) in words.enumerated() {
+                let lowered = word.lowercased().trimming(".:;")
+                guard months.contains(lowered), index + 1 < words.count else { continue }
+                let yearWord = words[index + 1].trimming(".:;)")
+                guard yearWord.count == 4, let year = Int(yearWord), year > 1980, year < 2100 else { continue }
+                var date = "\(word.trimming(".:;")) \(yearWord)"
+                if index > 0, let day = Int(words[index - 1].filter(\.isNumber)), day >= 1, day <= 31,
+                    words[index - 1].count <= 4
+                {
+                    date = "\(words[index - 1]) \(date)"
+                }
+                let loweredText = text.utf8.map(ByteClass.lower)
+                if dateKeywords.contains(where: { ByteClass.contains(loweredText, $0) }) {
+                    return date
+                }
+                if fallback == nil { fallback = date }
+            }
+        }
+        return fallback
+    }
+
+    private static let bodies = [
+        "community safety partnership", "safeguarding adults board", "safeguarding adult board",
+        "safeguarding children partnership", "safeguarding children board", "safeguarding children's partnership",
+        "safeguarding partnership", "safeguarding board", "safer communities partnership", "integrated care board",
+        "nhs england", "health board", "borough council", "county council", "city council", "district council",
+    ]
+
+    /// The commissioning partnership or board: the capitalised words before a body's name
+    /// ("Northshire Community Safety Partnership").
+    static func area(_ texts: [String]) -> String? {
+        for body in bodies {
+            let bodyBytes = Array(body.utf8)
+            for text in texts {
+                let lowered = text.utf8.map(ByteClass.lower)
+                guard let byteOffset = ByteClass.find(bodyBytes, in: lowered) else { continue }
+                // Character offsets (the body's name is ASCII, so its length is the same in both).
+                let offset = String(decoding: lowered[..<byteOffset], as: UTF8.self).count
+                let length = body.count
+                let before = text.prefix(offset)
+                let name = text.dropFirst(offset).prefix(length)
+                var words: [Substring] = []
+                for word in before.split(separator: " ").reversed() {
+                    let first = word.first!
+                    if first.isUppercase || (word == "and" || word == "&" || word == "of") && !words.isEmpty {
+                        words.insert(word, at: 0)
+                        if words.count >= 5 { break }
+                    } else {
+                        break
+                    }
+                }
+                while let first = words.first, first == "and" || first == "&" || first == "of" || first == "The" || first == "the" {
+                    words.removeFirst()
+                }
+                let result = (words.map(String.init) + [String(name)]).joined(separator: " ")
+                return result.trimming(" ,.:;")
+            }
+        }
+        return nil
+    }
+}
+
+extension StringProtocol {
+    /// The string without leading and trailing characters from `set`.
+    func trimming(_ set: String) -> String {
+        var slice = Substring(self)
+        while let first = slice.first, set.contains(first) { slice.removeFirst() }
+        while let last = slice.last, set.contains(last) { slice.removeLast() }
+        return String(slice)
+    }
+}

@@ -1,0 +1,118 @@
+import ReviewModel
+
+/// A codebook turned into patterns and one ``CompiledMatcher``, with the per-pattern facts the
+/// tagger needs (rule ids, trigger scopes). Built once, immutable, shared by all threads.
+struct CompiledCodebook: Sendable {
+    let codebook: Codebook
+    let matcher: CompiledMatcher
+    /// The rule id of each pattern (`alcohol-misuse/3`), or the lexicon it came from (`context/negation_pre`).
+    let ruleIDs: [String]
+    /// Scope override (in words) per pattern, from a trailing ` @N`; 0 for none.
+    let scopes: [Int]
+    /// Per pattern: its first word is a single word that is hypothetical only in lower case
+    /// ("may", "will"); a capitalised occurrence mid-sentence is a month or a name.
+    let caseSensitiveTrigger: [Bool]
+    /// Word classes of lower-case single words the people finder looks up.
+    let wordClasses: [String: Int32]
+
+    /// Pronouns, titles and name-code words the people finder uses (not codebook data: grammar).
+    static let pronouns: [(String, Gender, Bool)] = [
+        ("he", .male, false), ("him", .male, false), ("himself", .male, false), ("his", .male, true),
+        ("she", .female, false), ("herself", .female, false), ("her", .female, true), ("hers", .female, false),
+    ]
+    static let titles: [(String, Gender?)] = [
+        ("mr", .male), ("mrs", .female), ("ms", .female), ("miss", .female), ("dr", nil), ("mx", nil),
+    ]
+    /// Words that begin coded pseudonyms ("Adult A", "Child B").
+    static let codeWords: Set<String> = [
+        "adult", "child", "person", "baby", "subject", "individual", "victim", "perpetrator", "mother", "father",
+        "sibling", "male", "female", "patient", "service", "young", "man", "woman", "client", "resident", "family",
+        "mr", "mrs", "ms", "miss", "infant", "boy", "girl", "adolescent", "teenager", "witness",
+    ]
+
+    init(codebook: Codebook) throws(CodebookError) {
+        self.codebook = codebook
+        var patterns: [Pattern] = []
+        var ruleIDs: [String] = []
+        var scopes: [Int] = []
+        var caseSensitive: [Bool] = []
+        func add(_ kind: PatternKind, _ phrase: String, _ rule: String) {
+            var text = phrase
+            var scope = 0
+            if let at = phrase.lastIndex(of: "@"),
+                let value = Int(String(phrase[phrase.index(after: at)...]).trimmingCharacters(in: " "))
+            {
+                text = String(phrase[..<at])
+                scope = value
+            }
+            patterns.append(Pattern(kind: kind, phrase: text))
+            ruleIDs.append(rule)
+            scopes.append(scope)
+            let lower = text.lowercased().trimmingCharacters(in: " ")
+            caseSensitive.append(["may", "will", "should", "must", "might", "future"].contains(lower))
+        }
+        for (index, entry) in codebook.entries.enumerated() {
+            let prefix = codebook.rulePrefix(for: entry.tag)
+            for (number, phrase) in entry.phrases.enumerated() {
+                add(.tag(entry: Int32(index), rule: Int32(number + 1)), phrase, "\(prefix)/\(number + 1)")
+            }
+            for (nearIndex, rule) in entry.near.enumerated() {
+                let id = "\(prefix)/\(entry.phrases.count + nearIndex + 1)"
+                for phrase in rule.a { add(.proximity(entry: Int32(index), near: Int32(nearIndex), side: 0), phrase, id) }
+                for phrase in rule.b { add(.proximity(entry: Int32(index), near: Int32(nearIndex), side: 1), phrase, id) }
+            }
+            for phrase in entry.exclude { add(.exclusion(entry: Int32(index)), phrase, "\(prefix)/exclude") }
+        }
+        let context = codebook.context
+        for phrase in context.negationPre { add(.negationPre, phrase, "context/negation_pre") }
+        for phrase in context.negationPost { add(.negationPost, phrase, "context/negation_post") }
+        for phrase in context.pseudo { add(.pseudo, phrase, "context/pseudo") }
+        for phrase in context.termination { add(.termination, phrase, "context/termination") }
+        for phrase in context.hypotheticalPre { add(.hypotheticalPre, phrase, "context/hypothetical_pre") }
+        for phrase in context.hypotheticalPost { add(.hypotheticalPost, phrase, "context/hypothetical_post") }
+        let people = codebook.people
+        for phrase in people.victim { add(.victim, phrase, "people/victim") }
+        for phrase in people.perpetrator { add(.perpetrator, phrase, "people/perpetrator") }
+        for phrase in people.child { add(.child, phrase, "people/child") }
+        for phrase in people.declare { add(.declare, phrase, "people/declare") }
+        for phrase in people.victimAfter { add(.roleCue(victim: true, after: true), phrase, "people/victim_after") }
+        for phrase in people.victimBefore { add(.roleCue(victim: true, after: false), phrase, "people/victim_before") }
+        for phrase in people.perpetratorAfter { add(.roleCue(victim: false, after: true), phrase, "people/perpetrator_after") }
+        for phrase in people.perpetratorBefore { add(.roleCue(victim: false, after: false), phrase, "people/perpetrator_before") }
+        for phrase in people.female { add(.female, phrase, "people/female") }
+        for phrase in people.male { add(.male, phrase, "people/male") }
+        for (index, kin) in people.kin.enumerated() {
+            for phrase in kin.phrases { add(.kin(Int32(index)), phrase, "people/kin/\(kin.relation)") }
+        }
+        for group in Ethnicity.allCases {
+            for phrase in people.ethnicity[group] ?? [] { add(.ethnicity(group), phrase, "people/ethnicity/\(group.rawValue)") }
+        }
+        for (word, gender, possessive) in CompiledCodebook.pronouns {
+            add(.pronoun(gender, possessive: possessive), "=\(word)", "grammar/pronoun")
+        }
+        for (word, gender) in CompiledCodebook.titles { add(.title(gender), "=\(word)", "grammar/title") }
+        do {
+            matcher = try CompiledMatcher(patterns: patterns)
+        } catch {
+            throw CodebookError.badRule(rule: ruleIDs[error.index], phrase: patterns[error.index].phrase, message: error.message)
+        }
+        self.ruleIDs = ruleIDs
+        self.scopes = scopes
+        caseSensitiveTrigger = caseSensitive
+        var classes: [String: Int32] = [:]
+        for word in CompiledCodebook.codeWords {
+            let id = matcher.wordClass(word)
+            if id >= 0 { classes[word] = id }
+        }
+        wordClasses = classes
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: Character) -> String {
+        var result = Substring(self)
+        while result.first == set { result = result.dropFirst() }
+        while result.last == set { result = result.dropLast() }
+        return String(result)
+    }
+}

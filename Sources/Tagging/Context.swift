@@ -1,0 +1,138 @@
+import ReviewModel
+
+/// The context status of one target match, in the manner of NegEx/ConText.
+enum ContextStatus: Sendable, Equatable {
+    case affirmed
+    case suppressed(SuppressedMatch.Reason, trigger: String)
+}
+
+/// A match of a codebook rule (a phrase or a proximity rule) inside one sentence.
+struct TargetMatch: Sendable {
+    /// Index of the codebook entry.
+    var entry: Int
+    /// The rule id (`alcohol-misuse/3`).
+    var rule: String
+    /// Token range.
+    var start: Int
+    var end: Int
+}
+
+/// The triggers of one sentence, pruned, with the logic that decides whether a target is
+/// negated or hypothetical.
+///
+/// Pre-triggers scope forward to the sentence end, a termination word, or their scope in
+/// words; post-triggers look back at most `postScope` words. A trigger that starts before a
+/// target and overlaps it ("no history of" + "history of violence") negates it; a trigger that
+/// starts inside a target (or at its first word) is part of the phrase and does not.
+/// Pseudo-triggers ("not only", "no longer") cancel every trigger they cover.
+struct SentenceContext {
+    struct Trigger {
+        var start: Int
+        var end: Int
+        var scope: Int
+        var text: String
+    }
+
+    var negationPre: [Trigger] = []
+    var negationPost: [Trigger] = []
+    var hypotheticalPre: [Trigger] = []
+    var hypotheticalPost: [Trigger] = []
+    /// Token indexes where a termination word starts.
+    var terminations: [Int] = []
+    var preScope: Int
+    var postScope: Int
+
+    init(
+        matches: ArraySlice<Match>, compiled: CompiledCodebook, tokens: Tokens, sentenceStart: Int, text: String
+    ) {
+        preScope = compiled.codebook.context.preScope
+        postScope = compiled.codebook.context.postScope
+        var pseudo: [(Int, Int)] = []
+        var raw: [(PatternKind, Match)] = []
+        for match in matches {
+            let kind = compiled.matcher.patterns[Int(match.pattern)].kind
+            switch kind {
+            case .pseudo: pseudo.append((Int(match.start), Int(match.end)))
+            case .termination: terminations.append(Int(match.start))
+            case .negationPre, .negationPost, .hypotheticalPre, .hypotheticalPost:
+                if compiled.caseSensitiveTrigger[Int(match.pattern)], Int(match.start) != sentenceStart,
+                    tokens.flags[Int(match.start)] & Tokens.capitalised != 0
+                {
+                    continue  // "May 2019", "Will" as a name
+                }
+                raw.append((kind, match))
+            default: break
+            }
+        }
+        func covered(_ match: Match) -> Bool {
+            pseudo.contains { $0.0 <= Int(match.start) && Int(match.end) <= $0.1 }
+        }
+        func trigger(_ match: Match) -> Trigger {
+            let scope = compiled.scopes[Int(match.pattern)]
+            return Trigger(
+                start: Int(match.start), end: Int(match.end), scope: scope,
+                text: SentenceContext.text(of: match, tokens: tokens, in: text))
+        }
+        for (kind, match) in raw where !covered(match) {
+            // Prune a trigger contained in a longer one of the same kind.
+            let longer = raw.contains { other in
+                other.0 == kind && other.1 != match && other.1.start <= match.start && match.end <= other.1.end
+                    && (other.1.end - other.1.start) > (match.end - match.start) && !covered(other.1)
+            }
+            if longer { continue }
+            switch kind {
+            case .negationPre: negationPre.append(trigger(match))
+            case .negationPost: negationPost.append(trigger(match))
+            case .hypotheticalPre: hypotheticalPre.append(trigger(match))
+            case .hypotheticalPost: hypotheticalPost.append(trigger(match))
+            default: break
+            }
+        }
+        terminations.sort()
+    }
+
+    static func text(of match: Match, tokens: Tokens, in text: String) -> String {
+        let start = Int(tokens.starts[Int(match.start)])
+        let end = Int(tokens.ends[Int(match.end) - 1])
+        let utf8 = text.utf8
+        let lower = utf8.index(utf8.startIndex, offsetBy: start)
+        let upper = utf8.index(lower, offsetBy: end - start)
+        return String(text[lower..<upper])
+    }
+
+    private func terminated(from: Int, to: Int) -> Bool {
+        terminations.contains { $0 >= from && $0 < to }
+    }
+
+    private func preTrigger(_ triggers: [Trigger], target: TargetMatch) -> Trigger? {
+        for trigger in triggers where trigger.start < target.start {
+            if trigger.end > target.start { return trigger }  // shares words with the phrase
+            let scope = trigger.scope > 0 ? trigger.scope : preScope
+            if target.start - trigger.end <= scope, !terminated(from: trigger.end, to: target.start) {
+                return trigger
+            }
+        }
+        return nil
+    }
+
+    private func postTrigger(_ triggers: [Trigger], target: TargetMatch) -> Trigger? {
+        for trigger in triggers where trigger.start >= target.end {
+            let scope = trigger.scope > 0 ? trigger.scope : postScope
+            if trigger.start - target.end <= scope, !terminated(from: target.end, to: trigger.start) {
+                return trigger
+            }
+        }
+        return nil
+    }
+
+    /// Whether the target is negated or hypothetical (negation wins).
+    func status(of target: TargetMatch) -> ContextStatus {
+        if let trigger = preTrigger(negationPre, target: target) ?? postTrigger(negationPost, target: target) {
+            return .suppressed(.negated, trigger: trigger.text)
+        }
+        if let trigger = preTrigger(hypotheticalPre, target: target) ?? postTrigger(hypotheticalPost, target: target) {
+            return .suppressed(.hypothetical, trigger: trigger.text)
+        }
+        return .affirmed
+    }
+}

@@ -1,0 +1,569 @@
+import ReviewModel
+
+/// A name candidate in a sentence.
+struct NameCandidate {
+    var start: Int
+    var end: Int
+    var gender: Gender?
+    var declared: Bool
+}
+
+extension TaggingRun {
+    /// The entity a role pattern stands for, or nil (a child role outside children's reviews).
+    func roleEntity(_ match: Match) -> Int? {
+        switch kind(match) {
+        case .victim: return PeopleModel.victim
+        case .perpetrator: return PeopleModel.perpetrator
+        case .child:
+            let phrase = compiled.matcher.patterns[Int(match.pattern)].phrase
+            if phrase.contains("subject") {
+                return people.subjectIsPerpetrator ? PeopleModel.perpetrator : PeopleModel.victim
+            }
+            return people.victimIsChild ? PeopleModel.victim : nil
+        default: return nil
+        }
+    }
+
+    func nameKey(_ from: Int, _ to: Int) -> NameKey {
+        NameKey(hashes: Array(tokens.hashes[from..<to]))
+    }
+
+    func isCapitalised(_ index: Int) -> Bool { tokens.flags[index] & Tokens.capitalised != 0 }
+
+    /// Titles ("Mr B"), coded pseudonyms ("Adult A") and declared names ("known as 'Sam'") in a sentence.
+    func nameCandidates(_ sentence: SentenceSpan) -> [NameCandidate] {
+        var result: [NameCandidate] = []
+        let to = sentence.tokenTo
+        for match in matches[sentence.matchFrom..<sentence.matchTo] {
+            if case .title(let gender) = kind(match) {
+                let next = Int(match.end)
+                if next < to, isCapitalised(next), isCapitalised(Int(match.start)) {
+                    result.append(NameCandidate(start: Int(match.start), end: next + 1, gender: gender, declared: false))
+                }
+            }
+        }
+        var index = sentence.tokenFrom
+        while index + 1 < to {
+            let next = tokens.flags[index + 1]
+            if isCapitalised(index), next & (Tokens.singleCapital | Tokens.digits) != 0,
+                CompiledCodebook.codeWords.contains(lowerWord(index)),
+                !result.contains(where: { $0.start <= index && index < $0.end })
+            {
+                // "Young Person B", "Young Adult 1": one more capitalised code word before.
+                var start = index
+                if start - 1 >= sentence.tokenFrom, isCapitalised(start - 1), CompiledCodebook.codeWords.contains(lowerWord(start - 1)) {
+                    start -= 1
+                }
+                result.append(NameCandidate(start: start, end: index + 2, gender: nil, declared: false))
+                index += 2
+                continue
+            }
+            index += 1
+        }
+        // "Mr K senior"
+        for position in result.indices where result[position].end < to {
+            let word = lowerWord(result[position].end)
+            if word == "senior" || word == "junior" || word == "snr" || word == "jnr" { result[position].end += 1 }
+        }
+        for match in matches[sentence.matchFrom..<sentence.matchTo] {
+            guard case .declare = kind(match) else { continue }
+            let next = Int(match.end)
+            guard next < to, isCapitalised(next) else { continue }
+            if let existing = result.firstIndex(where: { $0.start == next }) {
+                result[existing].declared = true
+                continue
+            }
+            var end = next
+            while end < to, end < next + 3, isCapitalised(end) { end += 1 }
+            // A declared single word must not be an ordinary capitalised word of the sentence start.
+            result.append(NameCandidate(start: next, end: end, gender: nil, declared: true))
+        }
+        return result.sorted { $0.start < $1.start }
+    }
+
+    /// The possessor of a kin noun starting at `start`: a possessive pronoun just before it
+    /// (one adjective allowed between), or a role or name mention followed by `'s`.
+    /// Returns the possessor's token range and what it is.
+    func possessor(before start: Int, sentence: SentenceSpan, mentions: [Mention]) -> Mention? {
+        var probe = start - 1
+        var skipped = 0
+        while probe >= sentence.tokenFrom, skipped <= 1 {
+            if let mention = mentions.first(where: { $0.end == probe + 1 && $0.start <= probe }) {
+                if case .pronoun(let possessive) = mention.kind, possessive { return mention }
+                if mention.kind == .role || mention.kind == .name || mention.kind == .kin { return nil }
+            }
+            // 's after a mention
+            if lowerWord(probe) == "s", probe - 1 >= sentence.tokenFrom,
+                let mention = mentions.first(where: { $0.end == probe })
+            {
+                if mention.kind != .pronoun(possessive: false) { return mention }
+            }
+            probe -= 1
+            skipped += 1
+        }
+        return nil
+    }
+
+    // MARK: - Discovery
+
+    mutating func discoverPeople() {
+        var pendingKinNames: [(name: NameKey, display: String, kin: Int, possessorGender: Gender?, possessorEntity: Int?, range: TextRange)] = []
+        /// Declared names bound to a kin noun: (sentence, kin start) → name.
+        var kinNames: [[Int]: NameKey] = [:]
+        var declaredInSentence: [Int: [NameKey]] = [:]
+        discoverProperNames()
+        for (sentenceIndex, sentence) in sentences.enumerated() {
+            let slice = matches[sentence.matchFrom..<sentence.matchTo]
+            var roles: [(Int, Int, Int)] = []
+            var kins: [(Match, Int)] = []
+            for match in slice {
+                if let entity = roleEntity(match) { roles.append((Int(match.start), Int(match.end), entity)) }
+                if case .kin(let index) = kind(match) { kins.append((match, Int(index))) }
+            }
+            // Drop roles inside longer roles ("victim" in "the victim").
+            roles = roles.filter { role in
+                !roles.contains { $0 != role && $0.0 <= role.0 && role.1 <= $0.1 && ($0.1 - $0.0) > (role.1 - role.0) }
+            }
+            let candidates = nameCandidates(sentence)
+            for candidate in candidates {
+                let key = nameKey(candidate.start, candidate.end)
+                let display = text(tokens: candidate.start, candidate.end)
+                if candidate.declared, declaredInSentence[sentenceIndex]?.contains(key) != true {
+                    declaredInSentence[sentenceIndex, default: []].append(key)
+                }
+                // A code word that is itself a role ("Perpetrator 1", "Victim A").
+                let firstWord = lowerWord(candidate.start)
+                if firstWord == "perpetrator" || firstWord == "victim" {
+                    let role: Entity.Role = firstWord == "victim" ? .victim : .perpetrator
+                    if people.entityIndex(for: key) == nil {
+                        let target = role == .victim ? PeopleModel.victim : PeopleModel.perpetrator
+                        if people.entities[target].name == nil {
+                            people.register(name: key, display: display, entity: target)
+                        } else {
+                            people.entities.append(Entity(role: role, name: display))
+                            people.register(name: key, display: display, entity: people.entities.count - 1)
+                        }
+                    }
+                    continue
+                }
+                // Nearest role mention (apposition within 4 words, or anywhere in a declaration).
+                let nearest = roles.min { distance($0, candidate) < distance($1, candidate) }
+                let limit = candidate.declared ? 12 : 4
+                if let nearest, distance(nearest, candidate) <= limit {
+                    bind(key, display: display, to: nearest.2)
+                    if let gender = candidate.gender, people.entities[nearest.2].gender == nil { people.entities[nearest.2].gender = gender }
+                    continue
+                }
+                if candidate.declared,
+                    let kin = kins.min(by: { abs(Int($0.0.start) - candidate.start) < abs(Int($1.0.start) - candidate.start) }),
+                    abs(Int(kin.0.start) - candidate.start) <= 10
+                {
+                    // "her husband, referred to as Mr B": link through the kin noun's possessor.
+                    let start = Int(kin.0.start)
+                    var possessorGender: Gender?
+                    var possessorEntity: Int?
+                    if start > sentence.tokenFrom {
+                        let word = lowerWord(start - 1)
+                        if word == "her" { possessorGender = .female }
+                        if word == "his" { possessorGender = .male }
+                        if word == "s", start - 2 >= sentence.tokenFrom {
+                            if let role = roles.first(where: { $0.1 == start - 1 }) { possessorEntity = role.2 }
+                            if let name = earlierName(endingAt: start - 1, sentence: sentence) { possessorEntity = name }
+                        }
+                    }
+                    kinNames[[sentenceIndex, start]] = key
+                    if people.entityIndex(for: key) == nil {
+                        pendingKinNames.append((key, display, kin.1, possessorGender, possessorEntity, textRange(start, Int(kin.0.end))))
+                    }
+                    continue
+                }
+                if people.entityIndex(for: key) == nil {
+                    people.entities.append(Entity(role: .other, name: display, gender: candidate.gender))
+                    people.register(name: key, display: display, entity: people.entities.count - 1)
+                } else if let gender = candidate.gender, let entity = people.entityIndex(for: key), people.entities[entity].gender == nil {
+                    people.entities[entity].gender = gender
+                }
+            }
+            // A kin noun in apposition to a name ("her younger brother, Tariq", "Tariq, her
+            // brother"): the name is that relative, whose possessor is a principal or a name.
+            for (match, kinIndex) in kins {
+                let kinStart = Int(match.start)
+                let kinEnd = Int(match.end)
+                var nameEntity: Int?
+                if kinEnd < sentence.tokenTo, isCapitalised(kinEnd), let found = lookupName(at: kinEnd, limit: sentence.tokenTo),
+                    !(found.end < sentence.tokenTo && tokens.hashes[found.end] == Words2.s)  // "his wife, Mr K's mother"
+                {
+                    nameEntity = found.entity
+                } else if let name = earlierName(endingAt: kinStart - (kinStart - 1 >= sentence.tokenFrom && Words2.possessivePronouns.contains(tokens.hashes[kinStart - 1]) ? 1 : 0), sentence: sentence) {
+                    nameEntity = name  // "Tariq, her brother" (the comma is not a token)
+                }
+                guard let entity = nameEntity, entity > PeopleModel.perpetrator, people.entities[entity].kin == nil,
+                    people.entities[entity].role == .other
+                else { continue }
+                var probe = kinStart - 1
+                var owner: Int?
+                while probe >= sentence.tokenFrom, probe >= kinStart - 2 {
+                    let hash = tokens.hashes[probe]
+                    if Words2.possessivePronouns.contains(hash) {
+                        owner = PeopleModel.victim
+                        break
+                    }
+                    if hash == Words2.s, let name = earlierName(endingAt: probe, sentence: sentence) {
+                        owner = name
+                        break
+                    }
+                    probe -= 1
+                }
+                guard let owner, owner != entity else { continue }
+                people.entities[entity].kin = kinIndex
+                people.entities[entity].owner = owner
+                people.entities[entity].isParent = lexicon.kin[kinIndex].isParent
+                people.entities[entity].kinEvidence = textRange(kinStart, kinEnd)
+                if people.entities[entity].gender == nil { people.entities[entity].gender = lexicon.kin[kinIndex].gender }
+            }
+            // The perpetrator's relation from a kin noun next to a perpetrator mention.
+            for (match, index) in kins {
+                let start = Int(match.start)
+                for role in roles where role.2 == PeopleModel.perpetrator {
+                    // Not the code word of a name ("Perpetrator 1").
+                    if role.1 < sentence.tokenTo, tokens.flags[role.1] & (Tokens.digits | Tokens.singleCapital) != 0 { continue }
+                    let apposition = (role.1 <= start && start - role.1 <= 3) || (Int(match.end) <= role.0 && role.0 - Int(match.end) <= 3)
+                    let isPossessive = role.1 == start - 1 && lowerWord(start - 1) == "s"
+                    if apposition, !isPossessive, people.perpetratorRelation == nil {
+                        let before = start > sentence.tokenFrom ? lowerWord(start - 1) : ""
+                        if before == "his" || before == "her" || before == "the" || before == "s" || before == "their" {
+                            people.perpetratorRelation = lexicon.kin[index].relation
+                            people.perpetratorRelationEvidence = textRange(start, Int(match.end))
+                        }
+                    }
+                }
+            }
+        }
+        // Names declared for a kin noun become relatives (promoted below when cues say so).
+        for pending in pendingKinNames where people.entityIndex(for: pending.name) == nil {
+            let kin = lexicon.kin[pending.kin]
+            let owner: Int? = pending.possessorEntity ?? (pending.possessorGender != nil ? PeopleModel.victim : nil)
+            if owner == PeopleModel.victim, perpetratorMatches(kin), people.entities[PeopleModel.perpetrator].name == nil,
+                people.perpetratorRelation != nil
+            {
+                people.register(name: pending.name, display: pending.display, entity: PeopleModel.perpetrator)
+                people.perpetratorRelationEvidence = pending.range
+                continue
+            }
+            let entity = people.relative(owner: owner, kin: pending.kin, lexicon: lexicon)
+            people.entities[entity].kinEvidence = pending.range
+            if people.entities[entity].name == nil {
+                people.register(name: pending.name, display: pending.display, entity: entity)
+            } else {
+                people.entities.append(Entity(role: .other, name: pending.display, gender: kin.gender, owner: owner, kin: pending.kin, isParent: kin.isParent, kinEvidence: pending.range))
+                people.register(name: pending.name, display: pending.display, entity: people.entities.count - 1)
+            }
+        }
+        scoreRoles(kinNames: kinNames, declaredInSentence: declaredInSentence)
+        voteGenders()
+    }
+
+    /// The entity of a name mention that ends at token `end` (for "Adult A's husband").
+    func earlierName(endingAt end: Int, sentence: SentenceSpan) -> Int? {
+        var start = end - 1
+        while start >= sentence.tokenFrom, start >= end - 4 {
+            if isCapitalised(start), let found = lookupName(at: start, limit: end), found.end == end { return found.entity }
+            start -= 1
+        }
+        return nil
+    }
+
+    /// Proper names the text never declares ("Carol was 54"): capitalised words that never
+    /// occur in lower case, are no codebook word, and are followed at least twice by words
+    /// people do things with ("was", "had", "told", "'s").
+    mutating func discoverProperNames() {
+        var lowercase: Set<UInt64> = []
+        for index in 0..<tokens.count where tokens.flags[index] & Tokens.capitalised == 0 { lowercase.insert(tokens.hashes[index]) }
+        var counts: [UInt64: (Int, Int)] = [:]  // hash → (person-context count, first token)
+        for index in 0..<tokens.count {
+            let flags = tokens.flags[index]
+            guard flags & Tokens.capitalised != 0, flags & Tokens.singleCapital == 0,
+                tokens.classes[index] < 0, tokens.prefixes[index] < 0,
+                Int(tokens.ends[index] - tokens.starts[index]) >= 3, !lowercase.contains(tokens.hashes[index]),
+                !Words2.calendar.contains(tokens.hashes[index])
+            else { continue }
+            // All-capital words are acronyms.
+            if tokens.ends[index] - tokens.starts[index] > 1 {
+                let second = document.text.utf8[document.text.utf8.index(document.text.utf8.startIndex, offsetBy: Int(tokens.starts[index]) + 1)]
+                if second >= 0x41 && second <= 0x5A { continue }
+            }
+            if index + 1 < tokens.count, tokens.flags[index + 1] & Tokens.capitalised != 0,
+                tokens.starts[index + 1] - tokens.ends[index] == 1
+            {
+                continue  // part of a longer proper noun ("Harwell General Hospital")
+            }
+            var entry = counts[tokens.hashes[index]] ?? (0, index)
+            if index + 1 < tokens.count, Words2.personContext.contains(tokens.hashes[index + 1]) { entry.0 += 1 }
+            counts[tokens.hashes[index]] = entry
+        }
+        for (hash, entry) in counts where entry.0 >= 2 {
+            let key = NameKey(hashes: [hash])
+            guard people.entityIndex(for: key) == nil else { continue }
+            people.entities.append(Entity(role: .other, name: text(tokens: entry.1, entry.1 + 1)))
+            people.register(name: key, display: text(tokens: entry.1, entry.1 + 1), entity: people.entities.count - 1)
+        }
+    }
+
+    /// Scores named people as victim or perpetrator from event cues next to their names
+    /// ("Carol was killed", "killed by Martin", "Martin pleaded guilty") and the title, then
+    /// promotes the best candidates.
+    mutating func scoreRoles(kinNames: [[Int]: NameKey], declaredInSentence: [Int: [NameKey]]) {
+        var victimScore: [Int: Double] = [:]
+        var perpetratorScore: [Int: Double] = [:]
+        let introduction = max(8, sentences.count / 8)
+        for (sentenceIndex, sentence) in sentences.enumerated() {
+            let weight = sentenceIndex < introduction ? 2.0 : 1.0
+            // Name mentions of the sentence.
+            var names: [(Int, Int, Int)] = []
+            var index = sentence.tokenFrom
+            while index < sentence.tokenTo {
+                if isCapitalised(index), let found = lookupName(at: index, limit: sentence.tokenTo) {
+                    names.append((index, found.end, found.entity))
+                    index = found.end
+                    continue
+                }
+                index += 1
+            }
+            // Kin nouns that carry a declared name in this sentence stand for it.
+            for match in matches[sentence.matchFrom..<sentence.matchTo] {
+                guard case .kin = kind(match), let key = kinNames[[sentenceIndex, Int(match.start)]],
+                    let entity = people.entityIndex(for: key)
+                else { continue }
+                names.append((Int(match.start), Int(match.end), entity))
+            }
+            guard !names.isEmpty else { continue }
+            var kinTokens: Set<Int> = []
+            for match in matches[sentence.matchFrom..<sentence.matchTo] {
+                if case .kin = kind(match) { for position in Int(match.start)..<Int(match.end) { kinTokens.insert(position) } }
+            }
+            for match in matches[sentence.matchFrom..<sentence.matchTo] {
+                guard case .roleCue(let victim, let after) = kind(match) else { continue }
+                let cueStart = Int(match.start)
+                let cueEnd = Int(match.end)
+                let target: Int?
+                if after {
+                    // Words between the name and the cue may be adverbs, not "was" (passive).
+                    target = names.filter { name in
+                        name.1 <= cueStart && cueStart - name.1 <= 2
+                            && !(name.1..<cueStart).contains { Words2.passive.contains(tokens.hashes[$0]) }
+                    }.max { $0.1 < $1.1 }?.2
+                } else {
+                    // "killed Carol", "the death of Carol", "the death of her mother, Mrs L";
+                    // not "assaulted by Liam".
+                    target = names.filter { name in
+                        guard name.0 >= cueEnd, !(cueEnd < sentence.tokenTo && Words2.by == tokens.hashes[cueEnd]) else { return false }
+                        if name.0 - cueEnd <= 1 { return !(cueEnd..<name.0).contains { Words2.by == tokens.hashes[$0] } }
+                        return name.0 - cueEnd <= 4 && (cueEnd..<name.0).allSatisfy { position in
+                            Words2.possessives.contains(tokens.hashes[position]) || kinTokens.contains(position)
+                        }
+                    }.min { $0.0 < $1.0 }?.2
+                }
+                let scope = compiled.scopes[Int(match.pattern)]
+                let cueWeight = weight * (scope > 0 ? Double(scope) / 10 : 1)
+                if let target {
+                    if victim { victimScore[target, default: 0] += cueWeight } else { perpetratorScore[target, default: 0] += cueWeight }
+                } else if !after, let declared = declaredInSentence[sentenceIndex],
+                    let first = names.filter({ $0.0 >= cueEnd && $0.0 - cueEnd <= 10 }).min(by: { $0.0 < $1.0 }),
+                    declared.contains(where: { people.entityIndex(for: $0) == first.2 })
+                {
+                    // "This review concerns a baby girl, referred to here as Rosie": the first
+                    // declared name after the cue.
+                    if victim { victimScore[first.2, default: 0] += cueWeight } else { perpetratorScore[first.2, default: 0] += cueWeight }
+                } else if let declared = declaredInSentence[sentenceIndex], declared.count == 1,
+                    let entity = people.entityIndex(for: declared[0]), !names.contains(where: { $0.2 != entity && abs($0.0 - cueStart) <= 3 })
+                {
+                    // "The man who killed Mr V is referred to as Mr N."
+                    if victim { victimScore[entity, default: 0] += 0.5 * weight } else { perpetratorScore[entity, default: 0] += 0.5 * weight }
+                }
+            }
+        }
+        // The title names the subject of the review.
+        var titleText = (document.metadata.title ?? "") + " " + (document.metadata.reviewType?.evidence ?? "")
+        if let first = document.blocks.first(where: { $0.kind == .heading }) { titleText += " " + document.text(of: first) }
+        let titleTokens = compiled.matcher.tokenize(titleText)
+        let titleHashes = Set(titleTokens.hashes)
+        for (_, list) in people.names {
+            for (key, entity, _) in list where key.hashes.allSatisfy({ titleHashes.contains($0) }) {
+                if people.subjectIsPerpetrator { perpetratorScore[entity, default: 0] += 3 } else { victimScore[entity, default: 0] += 3 }
+            }
+        }
+        if people.victimIsChild {
+            for (_, list) in people.names {
+                for (key, entity, display) in list where display.hasPrefix("Child") || display.hasPrefix("Baby") {
+                    _ = key
+                    victimScore[entity, default: 0] += 2
+                }
+            }
+        }
+        for entity in Set(victimScore.keys).union(perpetratorScore.keys) {
+            debugScores[entity] = (victimScore[entity] ?? 0, perpetratorScore[entity] ?? 0)
+        }
+        func net(_ entity: Int, victim: Bool) -> Double {
+            victim ? (victimScore[entity] ?? 0) - (perpetratorScore[entity] ?? 0) : (perpetratorScore[entity] ?? 0) - (victimScore[entity] ?? 0)
+        }
+        let candidates = Set(victimScore.keys).union(perpetratorScore.keys)
+            .filter { $0 > PeopleModel.perpetrator && people.entities[$0].role == .other }
+        if people.entities[PeopleModel.victim].name == nil,
+            let best = candidates.filter({ net($0, victim: true) > 0 }).max(by: { net($0, victim: true) < net($1, victim: true) })
+        {
+            promote(best, to: PeopleModel.victim)
+        }
+        let perpetrators = candidates.filter { people.entities[$0].role == .other && net($0, victim: false) > 0 }
+            .sorted { net($0, victim: false) > net($1, victim: false) }
+        for (rank, entity) in perpetrators.enumerated() {
+            if rank == 0, people.entities[PeopleModel.perpetrator].name == nil {
+                promote(entity, to: PeopleModel.perpetrator)
+            } else if net(entity, victim: false) >= 2, (victimScore[entity] ?? 0) == 0 {
+                people.entities[entity].role = .perpetrator
+                if let owner = people.entities[entity].owner, owner == PeopleModel.victim, let kin = people.entities[entity].kin,
+                    people.perpetratorRelation == nil
+                {
+                    people.perpetratorRelation = lexicon.kin[kin].relation
+                    people.perpetratorRelationEvidence = people.entities[entity].kinEvidence
+                }
+            }
+        }
+    }
+
+    /// Makes `entity`'s names stand for `target` (the victim or the perpetrator), carrying its
+    /// gender and, for a relative, the relation it implies.
+    mutating func promote(_ entity: Int, to target: Int) {
+        let source = people.entities[entity]
+        for (first, list) in people.names {
+            people.names[first] = list.map { $0.1 == entity ? ($0.0, target, $0.2) : $0 }
+        }
+        if people.entities[target].name == nil { people.entities[target].name = source.name }
+        if people.entities[target].gender == nil { people.entities[target].gender = source.gender }
+        for (key, value) in people.relatives where value == entity { people.relatives[key] = target }
+        for index in people.entities.indices where people.entities[index].owner == entity { people.entities[index].owner = target }
+        if source.role == .other, people.entities[target].owner == nil, target != entity {
+            // The promoted person keeps no owner of its own; its relation is recorded below.
+        }
+        if let kin = source.kin, people.perpetratorRelation == nil {
+            let relation = lexicon.kin[kin].relation
+            people.perpetratorRelationEvidence = source.kinEvidence
+            if target == PeopleModel.perpetrator, source.owner == PeopleModel.victim { people.perpetratorRelation = relation }
+            if target == PeopleModel.victim, source.owner == PeopleModel.perpetrator { people.perpetratorRelation = inverseRelation(relation) }
+            if target == PeopleModel.victim, source.owner == nil || source.owner == PeopleModel.victim {
+                // "Mr K killed his father": the relative of the (other) subject is the victim.
+                if people.subjectIsPerpetrator { people.perpetratorRelation = inverseRelation(relation) }
+            }
+        }
+        people.entities[entity].name = nil
+    }
+
+    /// Gender votes: one person in a sentence, pronouns and gender words after them.
+    mutating func voteGenders() {
+        var votes: [Int: [Gender: Int]] = [:]
+        for sentence in sentences {
+            let slice = matches[sentence.matchFrom..<sentence.matchTo]
+            var sentenceEntities: [(Int, Int)] = []
+            for match in slice { if let entity = roleEntity(match) { sentenceEntities.append((Int(match.start), entity)) } }
+            var index = sentence.tokenFrom
+            while index < sentence.tokenTo {
+                if isCapitalised(index), let found = lookupName(at: index, limit: sentence.tokenTo) {
+                    sentenceEntities.append((index, found.entity))
+                    index = found.end
+                    continue
+                }
+                index += 1
+            }
+            let distinct = Set(sentenceEntities.map(\.1))
+            guard distinct.count == 1, let entity = distinct.first, let first = sentenceEntities.map(\.0).min() else { continue }
+            for match in slice where Int(match.start) > first {
+                switch kind(match) {
+                case .pronoun(let gender, _): vote(&votes, entity, gender, 1)
+                case .female where Int(match.start) - first <= 12: vote(&votes, entity, .female, 2)
+                case .male where Int(match.start) - first <= 12: vote(&votes, entity, .male, 2)
+                case .title(let gender?) where Int(match.start) == first: vote(&votes, entity, gender, 3)
+                default: break
+                }
+            }
+        }
+        for (entity, tally) in votes where people.entities[entity].gender == nil {
+            let female = tally[.female] ?? 0
+            let male = tally[.male] ?? 0
+            if female >= 1, Double(female) >= 2 * Double(male) { people.entities[entity].gender = .female }
+            if male >= 1, Double(male) >= 2 * Double(female) { people.entities[entity].gender = .male }
+        }
+    }
+
+    /// Whether a kin noun of the victim plausibly names the perpetrator.
+    func perpetratorMatches(_ kin: Codebook.Kin) -> Bool {
+        if let relation = people.perpetratorRelation { return relation == kin.relation }
+        let perpetratorGender = people.entities[PeopleModel.perpetrator].gender
+        if let gender = kin.gender, let perpetratorGender, gender != perpetratorGender { return false }
+        let type = reviewType?.id
+        if kin.relation == "partner" || kin.relation == "ex-partner" { return type != "scr" && type != "sar" }
+        return false
+    }
+
+    func distance(_ role: (Int, Int, Int), _ candidate: NameCandidate) -> Int {
+        if role.1 <= candidate.start { return candidate.start - role.1 }
+        if candidate.end <= role.0 { return role.0 - candidate.end }
+        return 0
+    }
+
+    func vote(_ votes: inout [Int: [Gender: Int]], _ entity: Int, _ gender: Gender, _ weight: Int) {
+        votes[entity, default: [:]][gender, default: 0] += weight
+    }
+
+    mutating func bind(_ key: NameKey, display: String, to entity: Int) {
+        if let existing = people.entityIndex(for: key) {
+            if existing == entity { return }
+            // Re-point a name first seen without a role.
+            if people.entities[existing].role == .other, people.entities[existing].kin == nil {
+                for (first, list) in people.names {
+                    people.names[first] = list.map { $0.0 == key ? ($0.0, entity, $0.2) : $0 }
+                }
+                if people.entities[entity].name == nil { people.entities[entity].name = display }
+                if people.entities[entity].gender == nil { people.entities[entity].gender = people.entities[existing].gender }
+            }
+            return
+        }
+        people.register(name: key, display: display, entity: entity)
+    }
+
+    /// The longest known name starting at token `index`.
+    func lookupName(at index: Int, limit: Int) -> (end: Int, entity: Int)? {
+        guard let list = people.names[tokens.hashes[index]] else { return nil }
+        var best: (Int, Int)?
+        for (key, entity, _) in list {
+            let end = index + key.hashes.count
+            guard end <= limit else { continue }
+            var equal = true
+            for offset in 0..<key.hashes.count where tokens.hashes[index + offset] != key.hashes[offset] {
+                equal = false
+                break
+            }
+            if equal, best == nil || end > best!.0 { best = (end, entity) }
+        }
+        return best
+    }
+}
+
+/// Word hashes the people finder compares against.
+enum Words2 {
+    static func hash(_ word: String) -> UInt64 { Vocabulary.hash(Array(word.utf8)) }
+    static let calendar: Set<UInt64> = Set([
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+        "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "christmas", "easter",
+    ].map(hash))
+    static let by = hash("by")
+    static let possessives: Set<UInt64> = Set(["her", "his", "their", "the", "s", "own", "younger", "older", "elder", "eldest", "youngest", "late", "adult", "only"].map(hash))
+    static let possessivePronouns: Set<UInt64> = Set(["her", "his", "their"].map(hash))
+    static let s = hash("s")
+    static let passive: Set<UInt64> = Set(["was", "were", "been", "being", "is", "be", "by"].map(hash))
+    static let personContext: Set<UInt64> = Set([
+        "was", "had", "is", "has", "said", "says", "told", "did", "does", "would", "could", "who", "s", "described",
+        "began", "became", "died", "attended", "saw", "lived", "moved", "reported", "disclosed", "asked", "felt", "went",
+        "left", "met", "married", "admitted", "denied", "refused", "stopped", "started", "took", "received", "called",
+        "phoned", "visited", "spent", "wanted", "agreed", "also", "later", "then", "continued", "explained", "killed",
+        "struck", "stabbed", "drank", "used", "smoked", "remained", "returned", "assaulted", "hit", "were",
+    ].map(hash))
+}

@@ -1,0 +1,267 @@
+import ReviewModel
+
+/// Hashes of the words the age finder compares tokens against.
+private enum Words {
+    static func hash(_ word: String) -> UInt64 { Vocabulary.hash(Array(word.utf8)) }
+    static let year = hash("year")
+    static let years = hash("years")
+    static let old = hash("old")
+    static let of = hash("of")
+    static let age = hash("age")
+    static let aged = hash("aged")
+    static let was = hash("was")
+    static let at = hash("at")
+    static let the = hash("the")
+    static let time = hash("time")
+    static let between = hash("between")
+    static let and = hash("and")
+    static let to = hash("to")
+    static let guards: Set<UInt64> = Set(["when", "until", "since", "from", "by", "before", "after", "till", "children", "child", "baby", "babies", "sons", "daughters", "aged", "under", "over", "than"].map(hash))
+    static let numbers: [UInt64: Int] = {
+        let units = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+        var table: [UInt64: Int] = [:]
+        for (index, word) in units.enumerated() { table[hash(word)] = index + 1 }
+        let tens = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+        for (index, word) in tens.enumerated() { table[hash(word)] = (index + 2) * 10 }
+        return table
+    }()
+    static let decades: [UInt64: Int] = {
+        var table: [UInt64: Int] = [hash("teens"): 13]
+        let words = ["twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties"]
+        for (index, word) in words.enumerated() { table[hash(word)] = (index + 2) * 10 }
+        return table
+    }()
+    static let early = hash("early")
+    static let mid = hash("mid")
+    static let late = hash("late")
+    static let her = hash("her")
+    static let his = hash("his")
+    static let their = hash("their")
+    static let `in` = hash("in")
+    static let then = hash("then")
+    static let `is` = hash("is")
+    static let infantUnits: Set<UInt64> = Set(["months", "month", "weeks", "week", "days", "day"].map(hash))
+    static let units: Set<UInt64> = Set([
+        "months", "month", "weeks", "week", "days", "day", "hours", "hour", "minutes", "times", "percent", "per", "units",
+        "miles", "am", "pm", "o", "pounds", "kg", "metres", "years", "year", "of", "out", "and", "or", "to", "in", "on", "at",
+    ].map(hash))
+}
+
+extension TaggingRun {
+    /// The number a token stands for (digits or a number word, "thirty four" joined), and the tokens it used.
+    func number(at index: Int, limit: Int) -> (Int, Int)? {
+        if tokens.flags[index] & Tokens.digits != 0 {
+            let length = Int(tokens.ends[index] - tokens.starts[index])
+            guard length <= 3, let value = Int(text(tokens: index, index + 1)) else { return nil }
+            return (value, index + 1)
+        }
+        guard let value = Words.numbers[tokens.hashes[index]] else { return nil }
+        if value >= 20, value % 10 == 0, index + 1 < limit, let unit = Words.numbers[tokens.hashes[index + 1]], unit < 10 {
+            return (value + unit, index + 2)
+        }
+        return (value, index + 1)
+    }
+
+    /// Ages stated in a sentence: (token position, age, priority); priority 0 is the most
+    /// explicit ("34-year-old", "aged 34", "was 19 at the time"), 1 is "she was 34", 2 is
+    /// "at the age of 34" (often a past event).
+    func ages(_ sentence: SentenceSpan) -> [(Int, Age, Int)] {
+        var result: [(Int, Age, Int)] = []
+        let from = sentence.tokenFrom
+        let to = sentence.tokenTo
+        let hashes = tokens.hashes
+        func word(_ index: Int) -> UInt64 { index >= from && index < to ? hashes[index] : 0 }
+        var index = from
+        while index < to {
+            // "in her (early|mid|late) thirties"
+            if let decade = Words.decades[hashes[index]] {
+                var low = decade
+                var high = decade == 13 ? 19 : decade + 9
+                let before = word(index - 1)
+                if before == Words.early { high = decade + 3 } else if before == Words.mid { low = decade + 3; high = decade + 6 } else if before == Words.late { low = decade + 6 }
+                let possessiveAt = (before == Words.early || before == Words.mid || before == Words.late) ? index - 2 : index - 1
+                let possessive = word(possessiveAt)
+                if possessive == Words.her || possessive == Words.his || possessive == Words.their, word(possessiveAt - 1) == Words.in {
+                    result.append((index, .range(low, high), 0))
+                }
+                index += 1
+                continue
+            }
+            guard let (value, after) = number(at: index, limit: to), value >= 0, value <= 110 else {
+                index += 1
+                continue
+            }
+            var guarded = false
+            for back in 1...4 where Words.guards.contains(word(index - back)) && !(back == 1 && word(index - 1) == Words.aged) {
+                guarded = true
+            }
+            if word(index - 2) == Words.aged { guarded = true }  // "children aged 3 and 5"
+            let infant = Words.infantUnits.contains(word(after))
+            // "aged between 30 and 35", "aged 30 to 35", "aged 30-35"
+            if word(index - 1) == Words.aged || (word(index - 1) == Words.between && word(index - 2) == Words.aged) {
+                if !infant, word(after) == Words.and || word(after) == Words.to, let (high, _) = number(at: after + 1, limit: to), high > value {
+                    if !guarded { result.append((index, .range(value, high), 0)) }
+                    index = after + 2
+                    continue
+                }
+                if !infant, after < to, let (high, _) = number(at: after, limit: to), high > value,
+                    Int(tokens.starts[after]) - Int(tokens.ends[index]) == 1
+                {
+                    if !guarded { result.append((index, .range(value, high), 0)) }
+                    index = after + 1
+                    continue
+                }
+                result.append((index, .years(infant ? 0 : value), 0))
+                index = after
+                continue
+            }
+            let unit = word(after)
+            if infant, word(after + 1) == Words.old || word(index - 1) == Words.of {
+                if !guarded { result.append((index, .years(0), 0)) }  // "four months old", "the age of four months"
+            } else if unit == Words.year || unit == Words.years, word(after + 1) == Words.old || (word(after + 1) == Words.of && word(after + 2) == Words.age) {
+                if !guarded { result.append((index, .years(value), 0)) }
+            } else if word(index - 1) == Words.of, word(index - 2) == Words.age, word(index - 3) == Words.the {
+                if !guarded || word(index - 4) == Words.at { result.append((index, .years(value), 2)) }  // "at the age of 34"
+            } else if word(index - 1) == Words.was || word(index - 1) == Words.is || (word(index - 1) == Words.then && word(index - 2) == Words.was) {
+                if word(after) == Words.at, word(after + 1) == Words.the, word(after + 2) == Words.time {
+                    result.append((index, .years(value), 0))  // "he was 19 at the time"
+                } else if word(index - 1) == Words.then {
+                    result.append((index, .years(value), 0))  // "who was then 39"
+                } else if !guarded, !Words.units.contains(unit), value >= 1 {
+                    result.append((index, .years(value), 1))  // "Carol was 54"
+                }
+            }
+            index = after
+        }
+        return result
+    }
+
+    /// The entity a position in a sentence is about: the nearest mention before it, else after it.
+    func entityFor(position: Int, mentions: [Mention], fallback: Int?) -> Int? {
+        if let before = mentions.last(where: { $0.end <= position && $0.entity != nil }) { return before.entity }
+        if let after = mentions.first(where: { $0.start >= position && $0.entity != nil }) { return after.entity }
+        return fallback
+    }
+
+    mutating func demographics(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, mentions: [Mention], fallback: Int?) {
+        for (position, age, priority) in ages(sentence) {
+            guard let entity = entityFor(position: position, mentions: mentions, fallback: nil) else { continue }
+            if people.entities[entity].age == nil || priority < (agePriority[entity] ?? 3) {
+                people.entities[entity].age = age
+                agePriority[entity] = priority
+            }
+        }
+        for match in slice {
+            guard case .ethnicity(let group) = kind(match) else { continue }
+            guard let entity = entityFor(position: Int(match.start), mentions: mentions, fallback: nil) else { continue }
+            if people.entities[entity].ethnicity == nil { people.entities[entity].ethnicity = group }
+        }
+    }
+
+    // MARK: - Finishing
+
+    mutating func finish() -> TaggingResult {
+        let victim = people.entities[PeopleModel.victim]
+        if let age = victim.age, age.upperBound < 18 { people.victimIsChild = true }
+        // One relationship type: the perpetrator's stated relation, else the best-supported one.
+        if let best = bestRelation() {
+            for key in evidence.keys where key.tag.facet == "relationship-type" && key.tag.id != best { evidence[key] = nil }
+            if evidence[TagKey(tag: TagID(facet: "relationship-type", id: best), subject: nil)] == nil,
+                let source = people.perpetratorRelationEvidence
+            {
+                evidence[TagKey(tag: TagID(facet: "relationship-type", id: best), subject: nil)] = [makeEvidence("kin/\(best)", source)]
+            }
+        }
+        let (category, reason) = decideCategory()
+        var suggestions: [Suggestion] = []
+        for (key, list) in evidence {
+            let sorted = list.sorted { $0.range.start < $1.range.start }
+            var confidence = min(0.95, 0.55 + 0.1 * Double(sorted.count))
+            if key.subject == .unknown { confidence *= 0.7 }
+            suggestions.append(Suggestion(key: key, confidence: (confidence * 100).rounded() / 100, evidence: sorted))
+        }
+        suggestions.sort { $0.key < $1.key }
+        var persons: [Person] = []
+        for (index, entity) in people.entities.enumerated() {
+            guard let subject = entity.subject else { continue }
+            guard index <= PeopleModel.perpetrator || entity.name != nil else { continue }
+            guard entity.mentioned || entity.name != nil || entity.age != nil || entity.ethnicity != nil else { continue }
+            persons.append(Person(subject: subject, name: entity.name, gender: entity.gender, age: entity.age, ethnicity: entity.ethnicity))
+        }
+        return TaggingResult(
+            document: document.name, reviewType: reviewType, category: category, categoryReason: reason,
+            suggestions: suggestions, people: persons, suppressed: suppressed)
+    }
+
+    /// The perpetrator's relation to the victim: stated links first, else the best-supported type.
+    func bestRelation() -> String? {
+        var scores = relationCounts
+        if let stated = people.perpetratorRelation { scores[stated, default: 0] += 5 }
+        return scores.filter { $0.value > 0 && Taxonomy.ids(of: "relationship-type").contains($0.key) }
+            .max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key
+    }
+
+    /// One category from explicit statements, the relationship type, ages and the review type.
+    func decideCategory() -> (CategorySuggestion?, String?) {
+        var scores = categoryScores
+        var reasons = categoryEvidence
+        let victimAge = people.entities[PeopleModel.victim].age
+        let perpetratorAge = people.entities[PeopleModel.perpetrator].age
+        let child = people.victimIsChild || (victimAge.map { $0.upperBound < 18 } ?? false)
+        let young = victimAge.map { $0.upperBound <= 25 } ?? false
+        let relation = bestRelation()
+        func add(_ id: String, _ score: Double, _ why: String) {
+            scores[id, default: 0] += score
+            reasons[id, default: []].append(why)
+        }
+        let sexual = evidence.keys.contains { $0.tag.id == "sexual-abuse" || $0.tag.id == "sexual-exploitation" }
+        if let relation {
+            let why = "relationship type: \(relation)"
+            switch relation {
+            case "partner", "ex-partner": add("intimate-partner-violence", 3, why)
+            case "adult-child", "sibling", "other-family":
+                add(child ? "within-family-violence-towards-children" : "adult-family-violence", 3, why)
+            case "parent", "partner-of-parent":
+                add(child ? "within-family-violence-towards-children" : "adult-family-violence", 3, why)
+            case "foster-carer": add(sexual ? "child-sexual-abuse" : "within-family-violence-towards-children", 3, why)
+            case "acquaintance", "stranger":
+                if child && sexual {
+                    add("child-sexual-abuse", 3, why)
+                } else {
+                    add(young || child ? "youth-peer-violence" : "adult-peer-violence", 2, why)
+                }
+            default: break
+            }
+        }
+        let perpetratorName = people.entities[PeopleModel.perpetrator].name?.lowercased() ?? ""
+        let youngPerpetrator = perpetratorName.hasPrefix("young person") || perpetratorName.hasPrefix("young adult")
+            || (perpetratorAge.map { $0.upperBound <= 25 } ?? false)
+        if youngPerpetrator, (victimAge.map { $0.lowerBound >= 10 && $0.upperBound <= 25 } ?? child), !(relation.map { ["parent", "partner-of-parent", "sibling", "other-family", "foster-carer"].contains($0) } ?? false) {
+            add(sexual && child ? "child-sexual-abuse" : "youth-peer-violence", 3, "young perpetrator")
+        }
+        if let victimAge {
+            if victimAge.upperBound < 18 {
+                add("within-family-violence-towards-children", 0.5, "victim aged \(victimAge)")
+                add("youth-peer-violence", victimAge.lowerBound >= 10 ? 0.5 : 0, "victim aged \(victimAge)")
+            } else if victimAge.upperBound <= 25, (perpetratorAge?.upperBound ?? 99) <= 25 {
+                add("youth-peer-violence", 1, "victim aged \(victimAge), perpetrator aged \(perpetratorAge!)")
+            }
+        }
+        switch reviewType?.id {
+        case "dhr": add("intimate-partner-violence", 1, "review type: DHR")
+        case "scr": add(sexual ? "child-sexual-abuse" : "within-family-violence-towards-children", 1, "review type: SCR/CSPR")
+        case "sar": add("adult-peer-violence", 0.5, "review type: SAR")
+        default: break
+        }
+        let total = scores.values.reduce(0, +)
+        guard let best = scores.max(by: { $0.value < $1.value || ($0.value == $1.value && Taxonomy.categoryOrder.firstIndex(of: $0.key)! > Taxonomy.categoryOrder.firstIndex(of: $1.key)!) }),
+            best.value > 0
+        else {
+            return (nil, "no relationship type, ages, explicit statement or review type decided a category")
+        }
+        let confidence = min(0.95, (best.value / max(total, 1)) * min(1, best.value / 3))
+        var why: [String] = []
+        for reason in reasons[best.key] ?? [] where !why.contains(reason) { why.append(reason) }
+        return (CategorySuggestion(id: best.key, confidence: (confidence * 100).rounded() / 100, evidence: Array(why.prefix(5))), nil)
+    }
+}

@@ -1,0 +1,430 @@
+import ReviewModel
+
+/// What a compiled pattern stands for.
+enum PatternKind: Hashable, Sendable {
+    /// Rule `rule` (1-based) of codebook entry `entry`.
+    case tag(entry: Int32, rule: Int32)
+    /// An exclusion phrase of codebook entry `entry`.
+    case exclusion(entry: Int32)
+    /// Side `side` (0 = a, 1 = b) of proximity rule `near` of entry `entry`.
+    case proximity(entry: Int32, near: Int32, side: UInt8)
+    case negationPre
+    case negationPost
+    case pseudo
+    case termination
+    case hypotheticalPre
+    case hypotheticalPost
+    case victim
+    case perpetrator
+    case child
+    case declare
+    /// A role cue: `victim` or not, `after` the name or before it.
+    case roleCue(victim: Bool, after: Bool)
+    /// A kinship noun (index into the people lexicon's kin list).
+    case kin(Int32)
+    case female
+    case male
+    /// A personal pronoun of the gender; `possessive` for his/her.
+    case pronoun(Gender, possessive: Bool)
+    /// A title (Mr, Mrs, Ms, Miss, Dr).
+    case title(Gender?)
+    case ethnicity(Ethnicity)
+}
+
+/// A compiled pattern: its kind and the phrase it came from (for explanations and lint).
+struct Pattern: Sendable, Hashable {
+    var kind: PatternKind
+    var phrase: String
+}
+
+/// One match of a pattern over tokens `start..<end`.
+struct Match: Sendable, Hashable {
+    var pattern: Int32
+    var start: Int32
+    var end: Int32
+}
+
+/// All codebook phrases compiled once into one word-level automaton: a trie over word-class
+/// ids (with bounded-gap edges) walked from every word of a sentence, in the manner of
+/// flashtext but reporting every overlapping match, plus a vocabulary hash that maps each
+/// word of the text to its class in one probe. Immutable and `Sendable`: one instance is
+/// shared by all threads.
+///
+/// - Complexity: building is O(total phrase length × inflections). Tokenising is O(n) in
+///   text bytes (one FNV-1a hash and one probe per word, plus a probe of the wildcard-prefix
+///   table for the rare words whose first two bytes start some `prefix*`). Matching a
+///   sentence of `w` words is O(w × d) where `d` is the depth the trie actually follows
+///   (a word that starts no phrase costs one array read), with gaps multiplying only the
+///   paths that reach them; there is no per-rule scan.
+struct CompiledMatcher: Sendable {
+    let patterns: [Pattern]
+    private let vocabulary: Vocabulary
+    private let prefixVocabulary: Vocabulary
+    /// Distinct wildcard-prefix lengths, longest first.
+    private let prefixLengths: [Int]
+    /// Bit per (first byte, second byte) pair that begins some wildcard prefix.
+    private let prefixStarts: [UInt64]
+    /// Number of word classes; prefix labels are `classCount + prefix index`.
+    private let classCount: Int32
+    /// Child of the root per label (-1 when none).
+    private let rootChildren: [Int32]
+    /// Other edges: open addressing over (node << 32 | label).
+    private let edgeKeys: [UInt64]
+    private let edgeValues: [Int32]
+    private let edgeMask: Int
+    /// Gap edges per node (only nodes with `hasGap`).
+    private let hasGap: [Bool]
+    private let gaps: [Int32: [Gap]]
+    /// Outputs per node in CSR form.
+    private let outputStart: [Int32]
+    private let outputList: [Int32]
+    /// Surface word → class, for lint and tests.
+    let classOfWord: [String: Int32]
+
+    struct Gap: Sendable, Hashable {
+        var min: Int
+        var max: Int
+        var target: Int32
+    }
+
+    /// A pattern whose phrase failed to parse.
+    struct BadPhrase: Error, Sendable {
+        var index: Int
+        var message: String
+    }
+
+    /// Compiles the patterns. Throws the first phrase that does not parse.
+    init(patterns: [Pattern]) throws(BadPhrase) {
+        self.patterns = patterns
+        // 1. Parse every phrase.
+        var sequencesPerPattern: [[[PhraseElement]]] = []
+        sequencesPerPattern.reserveCapacity(patterns.count)
+        for (index, pattern) in patterns.enumerated() {
+            switch PhraseParser.expand(pattern.phrase) {
+            case .success(let sequences): sequencesPerPattern.append(sequences)
+            case .failure(let error): throw BadPhrase(index: index, message: error.message)
+            }
+        }
+        // 2. Word classes: a word and its inflections share a class (union-find over surface forms).
+        var parent: [String: String] = [:]
+        func find(_ word: String) -> String {
+            var root = word
+            while let next = parent[root], next != root { root = next }
+            var current = word
+            while let next = parent[current], next != root {
+                parent[current] = root
+                current = next
+            }
+            return root
+        }
+        func union(_ a: String, _ b: String) {
+            if parent[a] == nil { parent[a] = a }
+            if parent[b] == nil { parent[b] = b }
+            let rootA = find(a)
+            let rootB = find(b)
+            if rootA != rootB { parent[rootB] = rootA }
+        }
+        var prefixIndex: [String: Int32] = [:]
+        for sequences in sequencesPerPattern {
+            for sequence in sequences {
+                for element in sequence {
+                    switch element {
+                    case .word(let word, let exact):
+                        if parent[word] == nil { parent[word] = word }
+                        if !exact {
+                            for form in Inflector.forms(of: word).dropFirst() { union(word, form) }
+                        }
+                    case .prefix(let prefix):
+                        if prefixIndex[prefix] == nil { prefixIndex[prefix] = Int32(prefixIndex.count) }
+                    case .gap:
+                        break
+                    }
+                }
+            }
+        }
+        var classOfRoot: [String: Int32] = [:]
+        var classOfWord: [String: Int32] = [:]
+        for word in parent.keys.sorted() {
+            let root = find(word)
+            let id: Int32
+            if let existing = classOfRoot[root] {
+                id = existing
+            } else {
+                id = Int32(classOfRoot.count)
+                classOfRoot[root] = id
+            }
+            classOfWord[word] = id
+        }
+        self.classOfWord = classOfWord
+        let classCount = Int32(classOfRoot.count)
+        self.classCount = classCount
+        vocabulary = Vocabulary(classOfWord.map { ($0.key, $0.value) })
+        prefixVocabulary = Vocabulary(prefixIndex.map { ($0.key, classCount + $0.value) })
+        prefixLengths = Set(prefixIndex.keys.map { $0.utf8.count }).sorted(by: >)
+        var starts = [UInt64](repeating: 0, count: 1024)
+        for prefix in prefixIndex.keys {
+            let bytes = Array(prefix.utf8)
+            let pair = Int(bytes[0]) << 8 | Int(bytes.count > 1 ? bytes[1] : 0)
+            starts[pair >> 6] |= 1 << UInt64(pair & 63)
+        }
+        prefixStarts = starts
+
+        // 3. The trie.
+        let labelCount = Int(classCount) + prefixIndex.count
+        var root = [Int32](repeating: -1, count: max(labelCount, 1))
+        var edges: [UInt64: Int32] = [:]
+        var gapEdges: [Int32: [Gap]] = [:]
+        var outputs: [[Int32]] = [[]]
+        func newNode() -> Int32 {
+            outputs.append([])
+            return Int32(outputs.count - 1)
+        }
+        for (patternIndex, sequences) in sequencesPerPattern.enumerated() {
+            for sequence in sequences {
+                var node: Int32 = 0
+                for element in sequence {
+                    switch element {
+                    case .word, .prefix:
+                        let label: Int32
+                        if case .word(let word, _) = element {
+                            label = classOfWord[word]!
+                        } else if case .prefix(let prefix) = element {
+                            label = classCount + prefixIndex[prefix]!
+                        } else {
+                            label = -1
+                        }
+                        if node == 0 {
+                            if root[Int(label)] < 0 { root[Int(label)] = newNode() }
+                            node = root[Int(label)]
+                        } else {
+                            let key = UInt64(UInt32(node)) << 32 | UInt64(UInt32(label))
+                            if let child = edges[key] {
+                                node = child
+                            } else {
+                                let child = newNode()
+                                edges[key] = child
+                                node = child
+                            }
+                        }
+                    case .gap(let low, let high):
+                        if let existing = gapEdges[node]?.first(where: { $0.min == low && $0.max == high }) {
+                            node = existing.target
+                        } else {
+                            let target = newNode()
+                            gapEdges[node, default: []].append(Gap(min: low, max: high, target: target))
+                            node = target
+                        }
+                    }
+                }
+                if !outputs[Int(node)].contains(Int32(patternIndex)) { outputs[Int(node)].append(Int32(patternIndex)) }
+            }
+        }
+        rootChildren = root
+        var capacity = 16
+        while capacity < edges.count * 2 + 2 { capacity <<= 1 }
+        var keys = [UInt64](repeating: UInt64.max, count: capacity)
+        var values = [Int32](repeating: -1, count: capacity)
+        for (key, value) in edges {
+            var slot = Int(truncatingIfNeeded: CompiledMatcher.mix(key)) & (capacity - 1)
+            while keys[slot] != UInt64.max { slot = (slot + 1) & (capacity - 1) }
+            keys[slot] = key
+            values[slot] = value
+        }
+        edgeKeys = keys
+        edgeValues = values
+        edgeMask = capacity - 1
+        var hasGap = [Bool](repeating: false, count: outputs.count)
+        for node in gapEdges.keys { hasGap[Int(node)] = true }
+        self.hasGap = hasGap
+        gaps = gapEdges
+        var start: [Int32] = [0]
+        var list: [Int32] = []
+        for output in outputs {
+            list.append(contentsOf: output)
+            start.append(Int32(list.count))
+        }
+        outputStart = start
+        outputList = list
+    }
+
+    @inline(__always)
+    private static func mix(_ key: UInt64) -> UInt64 {
+        var x = key &* 0x9E37_79B9_7F4A_7C15
+        x ^= x >> 29
+        return x
+    }
+
+    @inline(__always)
+    private func child(of node: Int32, label: Int32) -> Int32 {
+        if node == 0 { return rootChildren[Int(label)] }
+        let key = UInt64(UInt32(node)) << 32 | UInt64(UInt32(label))
+        var slot = Int(truncatingIfNeeded: CompiledMatcher.mix(key)) & edgeMask
+        while true {
+            let stored = edgeKeys[slot]
+            if stored == key { return edgeValues[slot] }
+            if stored == UInt64.max { return -1 }
+            slot = (slot + 1) & edgeMask
+        }
+    }
+
+    /// The class of a lower-case word (tests and lint), or -1.
+    func wordClass(_ word: String) -> Int32 { vocabulary.lookup(word) }
+
+    /// Tokenises UTF-8 text into words with their classes.
+    ///
+    /// - Complexity: O(n) in bytes.
+    func tokenize(_ bytes: UnsafeBufferPointer<UInt8>) -> Tokens {
+        var tokens = Tokens()
+        tokens.reserve(bytes.count / 5 + 16)
+        guard let base = bytes.baseAddress else { return tokens }
+        let end = bytes.count
+        var index = 0
+        let minPrefix = prefixLengths.last ?? Int.max
+        while index < end {
+            let byte = base[index]
+            let isWord: Bool
+            if byte < 0x80 {
+                isWord = ByteClass.isWordByte(byte)
+            } else {
+                isWord = ByteClass.separatorLength(base, index, end) == 0
+            }
+            if !isWord {
+                index += byte < 0x80 ? 1 : max(1, ByteClass.separatorLength(base, index, end))
+                continue
+            }
+            let start = index
+            var hash = Vocabulary.offsetBasis
+            var flags: UInt8 = 0
+            if byte >= 0x41 && byte <= 0x5A { flags |= Tokens.capitalised }
+            var allDigits = true
+            while index < end {
+                var current = base[index]
+                if current < 0x80 {
+                    if !ByteClass.isWordByte(current) { break }
+                    if current >= 0x41 && current <= 0x5A {
+                        current |= 0x20
+                    }
+                    if current > 0x39 { allDigits = false }
+                } else {
+                    if ByteClass.separatorLength(base, index, end) > 0 { break }
+                    allDigits = false
+                }
+                hash ^= UInt64(current)
+                hash = hash &* Vocabulary.prime
+                index += 1
+            }
+            let length = index - start
+            if allDigits { flags |= Tokens.digits }
+            if length == 1, flags & Tokens.capitalised != 0 { flags |= Tokens.singleCapital }
+            let wordClass = vocabulary.lookup(hash: hash, base: base, start: start, length: length)
+            var prefixClass: Int32 = -1
+            if length > minPrefix {
+                var first = base[start]
+                if first >= 0x41 && first <= 0x5A { first |= 0x20 }
+                var second = base[start + 1]
+                if second >= 0x41 && second <= 0x5A { second |= 0x20 }
+                let pair = Int(first) << 8 | Int(second)
+                if prefixStarts[pair >> 6] & (1 << UInt64(pair & 63)) != 0 {
+                    for prefixLength in prefixLengths where prefixLength < length {
+                        var prefixHash = Vocabulary.offsetBasis
+                        for offset in 0..<prefixLength {
+                            var current = base[start + offset]
+                            if current >= 0x41 && current <= 0x5A { current |= 0x20 }
+                            prefixHash ^= UInt64(current)
+                            prefixHash = prefixHash &* Vocabulary.prime
+                        }
+                        let found = prefixVocabulary.lookup(
+                            hash: prefixHash, base: base, start: start, length: prefixLength)
+                        if found >= 0 {
+                            prefixClass = found
+                            break
+                        }
+                    }
+                }
+            }
+            tokens.starts.append(Int32(start))
+            tokens.ends.append(Int32(index))
+            tokens.classes.append(wordClass)
+            tokens.prefixes.append(prefixClass)
+            tokens.flags.append(flags)
+            tokens.hashes.append(hash)
+        }
+        return tokens
+    }
+
+    /// Tokenises a string.
+    func tokenize(_ text: String) -> Tokens {
+        var copy = text
+        return copy.withUTF8 { tokenize($0) }
+    }
+
+    /// Appends every match inside tokens `from..<to` (one sentence) to `matches`.
+    ///
+    /// - Complexity: O(w × d) for `w` words and followed depth `d`.
+    func match(_ tokens: Tokens, from: Int, to: Int, into matches: inout [Match]) {
+        tokens.classes.withUnsafeBufferPointer { classes in
+            tokens.prefixes.withUnsafeBufferPointer { prefixes in
+                var index = from
+                while index < to {
+                    let wordClass = classes[index]
+                    let prefixClass = prefixes[index]
+                    if wordClass >= 0 {
+                        let node = rootChildren[Int(wordClass)]
+                        if node >= 0 { walk(node, index + 1, index, to, classes, prefixes, &matches) }
+                    }
+                    if prefixClass >= 0 {
+                        let node = rootChildren[Int(prefixClass)]
+                        if node >= 0 { walk(node, index + 1, index, to, classes, prefixes, &matches) }
+                    }
+                    index += 1
+                }
+            }
+        }
+    }
+
+    private func walk(
+        _ node: Int32, _ next: Int, _ start: Int, _ end: Int, _ classes: UnsafeBufferPointer<Int32>,
+        _ prefixes: UnsafeBufferPointer<Int32>, _ matches: inout [Match]
+    ) {
+        let outputFrom = Int(outputStart[Int(node)])
+        let outputTo = Int(outputStart[Int(node) + 1])
+        if outputFrom < outputTo {
+            for slot in outputFrom..<outputTo {
+                matches.append(Match(pattern: outputList[slot], start: Int32(start), end: Int32(next)))
+            }
+        }
+        if next < end {
+            let wordClass = classes[next]
+            if wordClass >= 0 {
+                let child = child(of: node, label: wordClass)
+                if child >= 0 { walk(child, next + 1, start, end, classes, prefixes, &matches) }
+            }
+            let prefixClass = prefixes[next]
+            if prefixClass >= 0 {
+                let child = child(of: node, label: prefixClass)
+                if child >= 0 { walk(child, next + 1, start, end, classes, prefixes, &matches) }
+            }
+        }
+        if hasGap[Int(node)], let edges = gaps[node] {
+            for gap in edges {
+                var skip = gap.min
+                while skip <= gap.max, next + skip < end {
+                    let target = gap.target
+                    // The word after the gap must continue the phrase.
+                    let position = next + skip
+                    let wordClass = classes[position]
+                    if wordClass >= 0 {
+                        let child = child(of: target, label: wordClass)
+                        if child >= 0 { walk(child, position + 1, start, end, classes, prefixes, &matches) }
+                    }
+                    let prefixClass = prefixes[position]
+                    if prefixClass >= 0 {
+                        let child = child(of: target, label: prefixClass)
+                        if child >= 0 { walk(child, position + 1, start, end, classes, prefixes, &matches) }
+                    }
+                    skip += 1
+                }
+            }
+        }
+    }
+}

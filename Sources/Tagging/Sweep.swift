@@ -1,0 +1,364 @@
+import ReviewModel
+
+/// The characteristic ids a child victim inherits from a parent's characteristic.
+private let parentalConversion: [String: String] = [
+    "mental-health": "parental-mental-health",
+    "alcohol-misuse": "household-substance-misuse",
+    "substance-misuse": "household-substance-misuse",
+    "experiencing-domestic-abuse": "experiencing-domestic-abuse",
+]
+
+/// Tags that record a relative's condition as the subject's own.
+private let childVictimTags: Set<String> = ["parental-mental-health", "household-substance-misuse", "experiencing-domestic-abuse"]
+
+extension TaggingRun {
+    /// Walks the sentences in order: resolves mentions, decides context, attributes subjects,
+    /// collects evidence, demographics and category cues.
+    mutating func sweep() {
+        var lastByGender: [Gender: Int] = [:]
+        var lastPrincipal: [Gender: Int] = [:]
+        var lastAny: Int?
+        var focus: Int?
+        var focusBlock = -1
+        var sectionFocus: Int?
+        for sentenceIndex in sentences.indices {
+            let sentence = sentences[sentenceIndex]
+            let slice = matches[sentence.matchFrom..<sentence.matchTo]
+            let block = document.blocks.isEmpty ? nil : document.blocks[sentence.block]
+            // 1. Mentions, resolved in order.
+            var mentions = collectMentions(sentence, slice)
+            var resolved: [Mention] = []
+            for var mention in mentions {
+                switch mention.kind {
+                case .pronoun:
+                    let gender: Gender = lowerWord(mention.start).hasPrefix("s") || lowerWord(mention.start).hasPrefix("her") ? .female : .male
+                    // A relative of that gender named earlier in this sentence; else the
+                    // principal (victim or perpetrator) of that gender most recently named.
+                    let local = resolved.last { earlier in
+                        guard let entity = earlier.entity, people.entities[entity].gender == gender else { return false }
+                        return earlier.kind != .pronoun(possessive: false) && earlier.kind != .pronoun(possessive: true)
+                    }?.entity
+                    if let local {
+                        mention.entity = local
+                    } else if let principal = lastPrincipal[gender] {
+                        mention.entity = principal
+                    } else if let candidate = lastByGender[gender] {
+                        mention.entity = candidate
+                    } else if let lastAny, people.entities[lastAny].gender == nil {
+                        mention.entity = lastAny
+                    }
+                case .kin:
+                    mention.entity = resolveKin(mention, sentence: sentence, earlier: resolved, lastByGender: lastByGender)
+                default:
+                    break
+                }
+                if let entity = mention.entity {
+                    people.entities[entity].mentioned = true
+                    if let gender = people.entities[entity].gender {
+                        lastByGender[gender] = entity
+                        if people.entities[entity].subject != nil { lastPrincipal[gender] = entity }
+                    }
+                    lastAny = entity
+                }
+                resolved.append(mention)
+            }
+            mentions = resolved
+            if block?.kind == .heading {
+                sectionFocus = mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) })?.entity
+            }
+            if sentence.block != focusBlock {
+                focus = nil
+                focusBlock = sentence.block
+            }
+            let fallback = focus ?? sectionFocus
+            // 2. Targets with their context.
+            let context = SentenceContext(
+                matches: slice, compiled: compiled, tokens: tokens, sentenceStart: sentence.tokenFrom, text: document.text)
+            let targets = collectTargets(sentence, slice)
+            for target in targets {
+                let entry = compiled.codebook.entries[target.entry]
+                let range = textRange(target.start, target.end)
+                // Exclusions.
+                if let exclusion = slice.first(where: { match in
+                    if case .exclusion(let excluded) = kind(match), Int(excluded) == target.entry {
+                        return Int(match.start) < target.end && target.start < Int(match.end)
+                    }
+                    return false
+                }) {
+                    suppress(entry.tag, target, range, .excluded, text(tokens: Int(exclusion.start), Int(exclusion.end)))
+                    continue
+                }
+                if sentence.hypotheticalSection {
+                    suppress(entry.tag, target, range, .hypothetical, "recommendations section")
+                    continue
+                }
+                if !entry.ignoreContext, case .suppressed(let reason, let trigger) = context.status(of: target) {
+                    suppress(entry.tag, target, range, reason, trigger)
+                    continue
+                }
+                switch entry.tag.facet {
+                case Taxonomy.reviewTypeFacet:
+                    continue
+                case Taxonomy.categoryFacet:
+                    categoryScores[entry.tag.id, default: 0] += 2
+                    categoryEvidence[entry.tag.id, default: []].append(document.substring(range))
+                case Taxonomy.characteristicFacet:
+                    attribute(target, entry: entry, range: range, mentions: mentions, fallback: fallback, sentence: sentence)
+                case "relationship-type":
+                    let involved = mentions.contains { $0.entity == PeopleModel.victim || $0.entity == PeopleModel.perpetrator }
+                    // A child victim has no partner: such phrases are about the adults around them.
+                    let partnerOfChild = people.victimIsChild && (entry.tag.id == "partner" || entry.tag.id == "ex-partner")
+                    if partnerOfChild {
+                        suppress(entry.tag, target, range, .thirdParty, "the victim is a child")
+                    } else if involved {
+                        add(TagKey(tag: entry.tag, subject: nil), target.rule, range)
+                        relationCounts[entry.tag.id, default: 0] += 1
+                    } else {
+                        suppress(entry.tag, target, range, .thirdParty, "no victim or perpetrator in the sentence")
+                    }
+                default:
+                    add(TagKey(tag: entry.tag, subject: nil), target.rule, range)
+                }
+            }
+            // 3. Kin mentions that name the perpetrator give the relationship type.
+            for mention in mentions where mention.kind == .kin {
+                guard let entity = mention.entity, entity == PeopleModel.perpetrator || entity == PeopleModel.victim,
+                    case .kin(let kinIndex)? = slice.first(where: { Int($0.start) == mention.start && kindIsKin($0) }).map({ kind($0) })
+                else { continue }
+                let kin = lexicon.kin[Int(kinIndex)]
+                let relation = entity == PeopleModel.perpetrator ? kin.relation : inverseRelation(kin.relation)
+                guard Taxonomy.ids(of: "relationship-type").contains(relation) else { continue }
+                let tag = TagID(facet: "relationship-type", id: relation)
+                add(TagKey(tag: tag, subject: nil), "kin/\(relation)", textRange(mention.start, mention.end))
+                relationCounts[relation, default: 0] += 2
+            }
+            // 4. Demographics.
+            demographics(sentence, slice, mentions: mentions, fallback: fallback)
+            if let first = mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) }) {
+                focus = first.entity
+            }
+        }
+    }
+
+    func kindIsKin(_ match: Match) -> Bool {
+        if case .kin = kind(match) { return true }
+        return false
+    }
+
+    func textRange(_ from: Int, _ to: Int) -> TextRange {
+        TextRange(start: Int(tokens.starts[from]), end: Int(tokens.ends[to - 1]))
+    }
+
+    /// Role, name, kin and pronoun mentions of a sentence, longest first where they overlap.
+    func collectMentions(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>) -> [Mention] {
+        var mentions: [Mention] = []
+        for match in slice {
+            let start = Int(match.start)
+            let end = Int(match.end)
+            if let entity = roleEntity(match) {
+                mentions.append(Mention(start: start, end: end, entity: entity, kind: .role))
+                continue
+            }
+            switch kind(match) {
+            case .kin: mentions.append(Mention(start: start, end: end, entity: nil, kind: .kin))
+            case .pronoun(_, let possessive): mentions.append(Mention(start: start, end: end, entity: nil, kind: .pronoun(possessive: possessive)))
+            default: break
+            }
+        }
+        var index = sentence.tokenFrom
+        while index < sentence.tokenTo {
+            if isCapitalised(index), let found = lookupName(at: index, limit: sentence.tokenTo) {
+                mentions.append(Mention(start: index, end: found.end, entity: found.entity, kind: .name))
+                index = found.end
+                continue
+            }
+            index += 1
+        }
+        mentions.sort { ($0.start, -$0.end) < ($1.start, -$1.end) }
+        var kept: [Mention] = []
+        for mention in mentions {
+            if let last = kept.last, mention.start < last.end {
+                // Overlap: keep the longer one (a name over a title, "the victim" over "victim").
+                if mention.end - mention.start > last.end - last.start { kept[kept.count - 1] = mention }
+                continue
+            }
+            kept.append(mention)
+        }
+        return kept
+    }
+
+    /// Whose relative a kin mention names, and whether that relative is the victim or the perpetrator.
+    mutating func resolveKin(_ mention: Mention, sentence: SentenceSpan, earlier: [Mention], lastByGender: [Gender: Int]) -> Int? {
+        guard case .kin(let kinIndex)? = matches[sentence.matchFrom..<sentence.matchTo]
+            .first(where: { Int($0.start) == mention.start && kindIsKin($0) }).map({ kind($0) })
+        else { return nil }
+        let kin = lexicon.kin[Int(kinIndex)]
+        var owner: Int?
+        if let possessor = possessor(before: mention.start, sentence: sentence, mentions: earlier) {
+            owner = possessor.entity
+        } else if people.victimIsChild, kin.isParent || kin.relation == "partner-of-parent" || kin.relation == "sibling" {
+            owner = PeopleModel.victim
+        }
+        if owner == PeopleModel.victim {
+            if perpetratorMatches(kin) || (people.perpetratorRelation == nil && people.victimIsChild
+                && people.entities[PeopleModel.perpetrator].name == nil
+                && (kin.relation == "parent" || kin.relation == "partner-of-parent")
+                && kin.gender != nil && kin.gender == people.entities[PeopleModel.perpetrator].gender)
+            {
+                return PeopleModel.perpetrator
+            }
+        } else if owner == PeopleModel.perpetrator {
+            let inverse = inverseRelation(kin.relation)
+            let victimGender = people.entities[PeopleModel.victim].gender
+            if let relation = people.perpetratorRelation {
+                if relation == inverse { return PeopleModel.victim }
+            } else if (kin.relation == "partner" || kin.relation == "ex-partner"), reviewType?.id != "scr", reviewType?.id != "sar",
+                kin.gender == nil || victimGender == nil || kin.gender == victimGender
+            {
+                return PeopleModel.victim
+            }
+        }
+        // A relative of someone: one entity per (owner, kin noun), created on first mention.
+        if owner == nil, !people.victimIsChild, kin.relation == "acquaintance" { return nil }
+        return people.relative(owner: owner, kin: Int(kinIndex), lexicon: lexicon)
+    }
+
+    mutating func suppress(_ tag: TagID, _ target: TargetMatch, _ range: TextRange, _ reason: SuppressedMatch.Reason, _ trigger: String) {
+        suppressed.append(SuppressedMatch(tag: tag, evidence: makeEvidence(target.rule, range), reason: reason, trigger: trigger))
+    }
+
+    func makeEvidence(_ rule: String, _ range: TextRange) -> Evidence {
+        let position = document.sourceMap.position(ofText: range.start)
+        return Evidence(
+            text: document.substring(range), range: range, rule: rule, line: position.line, character: position.utf16Column)
+    }
+
+    mutating func add(_ key: TagKey, _ rule: String, _ range: TextRange) {
+        var list = evidence[key, default: []]
+        if list.contains(where: { $0.range == range }) { return }
+        list.append(makeEvidence(rule, range))
+        evidence[key] = list
+    }
+
+    /// Attributes a characteristic match to the person its clause is about.
+    mutating func attribute(
+        _ target: TargetMatch, entry: Codebook.Entry, range: TextRange, mentions: [Mention], fallback: Int?, sentence: SentenceSpan
+    ) {
+        let id = entry.tag.id
+        // A kin noun inside the phrase ("her mother's depression", "abuse from her husband",
+        // "his father was absent"): the characteristic belongs to the kin noun's possessor.
+        let inside = mentions.first { $0.start >= target.start && $0.start < target.end && $0.kind == .kin }
+        let preceding = mentions.last { $0.end <= target.start && $0.entity != nil }
+        let following = mentions.first { $0.start >= target.end && $0.entity != nil }
+        var entity: Int?
+        if let inside, let owner = possessor(before: inside.start, sentence: sentence, mentions: mentions), let ownerEntity = owner.entity {
+            entity = ownerEntity
+        } else if let inside, childVictimTags.contains(id), preceding == nil || preceding!.end > inside.start {
+            entity = ownerOfUnresolvedKin(inside)
+        } else if let preceding {
+            entity = preceding.entity
+        } else if let following {
+            entity = following.entity
+        } else {
+            entity = fallback
+        }
+        guard let entity else {
+            // Nobody in the sentence, the paragraph or the section: a generic mention
+            // ("support for victims of domestic abuse"), nobody's characteristic.
+            if !mentions.contains(where: { $0.kind != .kin }) {
+                suppress(entry.tag, target, range, .thirdParty, "no person in context")
+                return
+            }
+            add(TagKey(tag: entry.tag, subject: .unknown), target.rule, range)
+            return
+        }
+        let person = people.entities[entity]
+        if let subject = person.subject {
+            add(TagKey(tag: entry.tag, subject: subject), target.rule, range)
+            // A child victim's parent who is the perpetrator: the child-victim tags follow.
+            if subject == .perpetrator, people.victimIsChild,
+                people.perpetratorRelation == "parent" || people.perpetratorRelation == "partner-of-parent",
+                let converted = parentalConversion[id], converted != id
+            {
+                add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: .victim), target.rule, range)
+            }
+            return
+        }
+        // A relative: the child-victim tags go to the person whose relative it is.
+        if let owner = person.owner, let ownerSubject = people.entities[owner].subject {
+            if childVictimTags.contains(id), person.isParent || person.kin.map({ lexicon.kin[$0].relation == "partner-of-parent" }) == true {
+                add(TagKey(tag: entry.tag, subject: ownerSubject), target.rule, range)
+                return
+            }
+            // Only a child victim's parents: an adult's parent's condition is a third party's.
+            if person.isParent, let converted = parentalConversion[id], ownerSubject == .victim, people.victimIsChild {
+                add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: ownerSubject), target.rule, range)
+                return
+            }
+        }
+        // A named person whose role the text never states: a third party when the review
+        // names its victim or perpetrator, else whose it is cannot be told.
+        if person.kin == nil, person.owner == nil {
+            let principalsNamed = people.entities[PeopleModel.victim].name != nil || people.entities[PeopleModel.perpetrator].name != nil
+            if !principalsNamed {
+                add(TagKey(tag: entry.tag, subject: .unknown), target.rule, range)
+                return
+            }
+        }
+        let who = person.name ?? person.kin.map { lexicon.kin[$0].phrases.first ?? "relative" } ?? "another person"
+        suppress(entry.tag, target, range, .thirdParty, who.replacingOccurrences(of: "=", with: ""))
+    }
+
+    func ownerOfUnresolvedKin(_ mention: Mention) -> Int? {
+        people.victimIsChild ? PeopleModel.victim : nil
+    }
+
+    /// The codebook targets of a sentence: phrase matches and satisfied proximity rules.
+    func collectTargets(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>) -> [TargetMatch] {
+        var targets: [TargetMatch] = []
+        var sides: [Int64: [[(Int, Int)]]] = [:]
+        for match in slice {
+            switch kind(match) {
+            case .tag(let entry, _):
+                targets.append(
+                    TargetMatch(entry: Int(entry), rule: compiled.ruleIDs[Int(match.pattern)], start: Int(match.start), end: Int(match.end)))
+            case .proximity(let entry, let near, let side):
+                let key = Int64(entry) << 32 | Int64(near)
+                var list = sides[key] ?? [[], []]
+                list[Int(side)].append((Int(match.start), Int(match.end)))
+                sides[key] = list
+            default:
+                break
+            }
+        }
+        for (key, list) in sides where !list[0].isEmpty && !list[1].isEmpty {
+            let entryIndex = Int(key >> 32)
+            let nearIndex = Int(key & 0xFFFF_FFFF)
+            let entry = compiled.codebook.entries[entryIndex]
+            let within = entry.near[nearIndex].within
+            var best: (Int, Int)?
+            for a in list[0] {
+                for b in list[1] {
+                    let gap = a.1 <= b.0 ? b.0 - a.1 : (b.1 <= a.0 ? a.0 - b.1 : 0)
+                    if gap <= within {
+                        let span = (min(a.0, b.0), max(a.1, b.1))
+                        if best == nil || span.1 - span.0 < best!.1 - best!.0 { best = span }
+                    }
+                }
+            }
+            if let best {
+                let prefix = compiled.codebook.rulePrefix(for: entry.tag)
+                targets.append(
+                    TargetMatch(entry: entryIndex, rule: "\(prefix)/\(entry.phrases.count + nearIndex + 1)", start: best.0, end: best.1))
+            }
+        }
+        // One target per entry and span: drop a match of an entry inside a longer match of the same entry.
+        targets.sort { ($0.start, -$0.end) < ($1.start, -$1.end) }
+        var kept: [TargetMatch] = []
+        for target in targets {
+            if kept.contains(where: { $0.entry == target.entry && $0.start <= target.start && target.end <= $0.end }) { continue }
+            kept.append(target)
+        }
+        return kept
+    }
+}

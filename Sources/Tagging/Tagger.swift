@@ -1,0 +1,175 @@
+import ReviewModel
+
+/// Suggests tags for review documents: codebook rules matched in one pass, filtered by
+/// negation and hypothetical context, attributed to the victim or the perpetrator, with a
+/// category, a review type and per-person demographics. Immutable and `Sendable`: build one
+/// and share it across tasks.
+///
+/// ```swift
+/// let tagger = try Tagger(codebook: try Codebook.loadDefault())
+/// let result = tagger.tag(document)
+/// for suggestion in result.suggestions { print(suggestion.key, suggestion.evidence.count) }
+/// ```
+public struct Tagger: Sendable {
+    let compiled: CompiledCodebook
+
+    /// Compiles the codebook's rules into one automaton.
+    public init(codebook: Codebook) throws(CodebookError) {
+        compiled = try CompiledCodebook(codebook: codebook)
+    }
+
+    /// The codebook the tagger was built from.
+    public var codebook: Codebook { compiled.codebook }
+
+    /// Tags one document.
+    ///
+    /// - Complexity: O(n) in the document's text plus O(w × d) per sentence for matching
+    ///   (see ``CompiledMatcher``); context and attribution are linear sweeps per sentence.
+    public func tag(_ document: ReviewDocument) -> TaggingResult {
+        var run = TaggingRun(compiled: compiled, document: document)
+        return run.run()
+    }
+
+    /// Tokenises `text` and runs the automaton over it (all trigger and rule patterns),
+    /// returning the number of raw matches: the match-only figure of the benchmark.
+    public func matchOnly(_ text: String) -> Int {
+        var copy = text
+        return copy.withUTF8 { bytes in
+            let tokens = compiled.matcher.tokenize(bytes)
+            var matches: [Match] = []
+            matches.reserveCapacity(1024)
+            var count = 0
+            var from = 0
+            // Chunks of at most 64 words stand in for sentences.
+            while from < tokens.count {
+                let to = min(tokens.count, from + 64)
+                compiled.matcher.match(tokens, from: from, to: to, into: &matches)
+                count += matches.count
+                matches.removeAll(keepingCapacity: true)
+                from = to
+            }
+            return count
+        }
+    }
+}
+
+/// One sentence's place in the token and match arrays.
+struct SentenceSpan {
+    var range: TextRange
+    var tokenFrom: Int
+    var tokenTo: Int
+    var block: Int
+    var matchFrom: Int
+    var matchTo: Int
+    var hypotheticalSection: Bool
+}
+
+/// The state of tagging one document.
+struct TaggingRun {
+    let compiled: CompiledCodebook
+    let document: ReviewDocument
+    var tokens = Tokens()
+    var sentences: [SentenceSpan] = []
+    var matches: [Match] = []
+    var people = PeopleModel()
+    var reviewType: ReviewTypeDetection?
+
+    // Results.
+    var evidence: [TagKey: [Evidence]] = [:]
+    var suppressed: [SuppressedMatch] = []
+    var categoryScores: [String: Double] = [:]
+    var categoryEvidence: [String: [String]] = [:]
+    var relationCounts: [String: Double] = [:]
+    /// How explicit each entity's recorded age statement was (0 best).
+    var agePriority: [Int: Int] = [:]
+    /// Role scores per entity (victim, perpetrator), kept for diagnostics.
+    var debugScores: [Int: (Double, Double)] = [:]
+
+    init(compiled: CompiledCodebook, document: ReviewDocument) {
+        self.compiled = compiled
+        self.document = document
+    }
+
+    var lexicon: Codebook.PeopleLexicon { compiled.codebook.people }
+
+    mutating func run() -> TaggingResult {
+        tokenizeAndMatch()
+        detectReviewType()
+        people.victimIsChild = reviewType?.id == "scr"
+        people.subjectIsPerpetrator = reviewType?.id == "iir"
+        discoverPeople()
+        sweep()
+        return finish()
+    }
+
+    // MARK: - Tokens, sentences, matches
+
+    mutating func tokenizeAndMatch() {
+        var text = document.text
+        tokens = text.withUTF8 { compiled.matcher.tokenize($0) }
+        let hypotheticalWords = compiled.codebook.context.hypotheticalSections.map { $0.lowercased() }
+        var sectionCache: [String: Bool] = [:]
+        func isHypothetical(_ block: Block) -> Bool {
+            var path = block.section
+            if block.kind == .heading { path.append(document.text(of: block)) }
+            let key = path.joined(separator: "\u{1F}")
+            if let cached = sectionCache[key] { return cached }
+            let lower = path.map { $0.lowercased() }
+            let value = lower.contains { heading in hypotheticalWords.contains { heading.contains($0) } }
+            sectionCache[key] = value
+            return value
+        }
+        var tokenIndex = 0
+        matches.reserveCapacity(tokens.count / 4)
+        for range in document.sentences {
+            while tokenIndex < tokens.count, Int(tokens.starts[tokenIndex]) < range.start { tokenIndex += 1 }
+            let from = tokenIndex
+            var to = from
+            while to < tokens.count, Int(tokens.starts[to]) < range.end { to += 1 }
+            tokenIndex = to
+            let block = document.blockIndex(containing: range.start) ?? 0
+            let matchFrom = matches.count
+            compiled.matcher.match(tokens, from: from, to: to, into: &matches)
+            matches[matchFrom..<matches.count].sort { ($0.start, $0.end) < ($1.start, $1.end) }
+            let hypothetical = document.blocks.isEmpty ? false : isHypothetical(document.blocks[block])
+            sentences.append(
+                SentenceSpan(
+                    range: range, tokenFrom: from, tokenTo: to, block: block, matchFrom: matchFrom,
+                    matchTo: matches.count, hypotheticalSection: hypothetical))
+        }
+    }
+
+    func kind(_ match: Match) -> PatternKind { compiled.matcher.patterns[Int(match.pattern)].kind }
+
+    func text(tokens from: Int, _ to: Int) -> String {
+        guard to > from else { return "" }
+        return document.substring(TextRange(start: Int(tokens.starts[from]), end: Int(tokens.ends[to - 1])))
+    }
+
+    func lowerWord(_ index: Int) -> String { text(tokens: index, index + 1).lowercased() }
+
+    // MARK: - Review type
+
+    mutating func detectReviewType() {
+        if let declared = document.metadata.reviewType {
+            reviewType = declared
+            return
+        }
+        var counts: [String: (Int, String)] = [:]
+        let limit = min(sentences.count, 60)
+        for sentenceIndex in 0..<limit {
+            let sentence = sentences[sentenceIndex]
+            let weight = document.blocks.isEmpty ? 1 : (document.blocks[sentence.block].kind == .heading || sentenceIndex < 3 ? 3 : 1)
+            for match in matches[sentence.matchFrom..<sentence.matchTo] {
+                guard case .tag(let entry, _) = kind(match) else { continue }
+                let tag = compiled.codebook.entries[Int(entry)].tag
+                guard tag.facet == Taxonomy.reviewTypeFacet else { continue }
+                let previous = counts[tag.id] ?? (0, text(tokens: Int(match.start), Int(match.end)))
+                counts[tag.id] = (previous.0 + weight, previous.1)
+            }
+        }
+        if let best = counts.max(by: { $0.value.0 < $1.value.0 || ($0.value.0 == $1.value.0 && $0.key > $1.key) }) {
+            reviewType = ReviewTypeDetection(id: best.key, evidence: best.value.1)
+        }
+    }
+}

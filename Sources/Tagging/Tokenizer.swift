@@ -1,0 +1,70 @@
+/// The word tokens of a text: byte ranges, vocabulary classes and shape flags, in parallel arrays.
+///
+/// Words are runs of ASCII letters and digits and of non-ASCII letters; everything else
+/// (spaces, punctuation, hyphens, apostrophes including `’`, dashes, quotes, NBSP) separates
+/// words. Lower-casing is ASCII-only and happens while hashing, so the text is never copied.
+struct Tokens: Sendable {
+    /// Flag: the word starts with an upper-case ASCII letter.
+    static let capitalised: UInt8 = 1
+    /// Flag: the word is all digits.
+    static let digits: UInt8 = 2
+    /// Flag: the word is one upper-case letter ("A" in "Adult A").
+    static let singleCapital: UInt8 = 4
+
+    /// UTF-8 start offset of each word in the text.
+    var starts: [Int32] = []
+    /// UTF-8 end offset (exclusive) of each word.
+    var ends: [Int32] = []
+    /// Vocabulary class of the word, or -1 when no rule uses it.
+    var classes: [Int32] = []
+    /// Wildcard-prefix class of the word (longest matching `prefix*`), or -1.
+    var prefixes: [Int32] = []
+    /// Shape flags.
+    var flags: [UInt8] = []
+    /// FNV-1a hash of the lower-cased word (names are looked up by it).
+    var hashes: [UInt64] = []
+
+    var count: Int { starts.count }
+
+    mutating func reserve(_ capacity: Int) {
+        starts.reserveCapacity(capacity)
+        ends.reserveCapacity(capacity)
+        classes.reserveCapacity(capacity)
+        prefixes.reserveCapacity(capacity)
+        flags.reserveCapacity(capacity)
+        hashes.reserveCapacity(capacity)
+    }
+}
+
+/// Byte classes for tokenising.
+enum ByteClass {
+    /// Whether a byte continues or starts a word, given the byte after it (for UTF-8
+    /// punctuation sequences such as `’` E2 80 99 and NBSP C2 A0, which separate words).
+    @inline(__always)
+    static func isWordByte(_ byte: UInt8) -> Bool {
+        if byte < 0x80 {
+            return (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+        }
+        return true
+    }
+
+    /// Length of a non-ASCII separator sequence at `index` (0 when there is none):
+    /// E2 80 xx (quotes, dashes, apostrophes, bullets), E2 88 92 (minus), C2 A0 (NBSP), C2 AD (soft hyphen),
+    /// C2 AB/BB (guillemets), EF BB BF (BOM).
+    @inline(__always)
+    static func separatorLength(_ base: UnsafePointer<UInt8>, _ index: Int, _ end: Int) -> Int {
+        let byte = base[index]
+        if byte == 0xE2, index + 2 < end {
+            let next = base[index + 1]
+            if next == 0x80 || next == 0x81 || next == 0x88 || next == 0x96 || next == 0x97 { return 3 }
+            return 0
+        }
+        if byte == 0xC2, index + 1 < end {
+            let next = base[index + 1]
+            if next == 0xA0 || next == 0xAD || next == 0xAB || next == 0xBB || next == 0xB7 { return 2 }
+            return 0
+        }
+        if byte == 0xEF, index + 2 < end, base[index + 1] == 0xBB, base[index + 2] == 0xBF { return 3 }
+        return 0
+    }
+}

@@ -1,0 +1,215 @@
+@testable import AnnotationStore
+import Foundation
+import Retagging
+import ReviewModel
+import Testing
+
+@Suite struct ContentHashTests {
+    @Test func xxh64MatchesPublishedVectors() {
+        #expect(ContentHash.hex([]) == "ef46db3751d8e999")
+        #expect(ContentHash.hex(Array("a".utf8)) == "d24ec4f1a98c6e5b")
+        #expect(ContentHash.hex(Array("abc".utf8)) == "44bc2cf5ad770999")
+        // 39 bytes: exercises the 32-byte stripes, the 8-byte and 4-byte tails and single bytes.
+        #expect(ContentHash.hex(Array("Nobody inspects the spammish repetition".utf8)) == "fbcea83c8a378bf1")
+    }
+
+    @Test func oneChangedByteChangesTheHash() {
+        var bytes = Array(String(repeating: "Ms Fenwick met the housing officer. ", count: 200).utf8)
+        let before = ContentHash.xxh64(bytes)
+        bytes[4000] ^= 1
+        #expect(ContentHash.xxh64(bytes) != before)
+    }
+}
+
+@Suite struct PreparedAnchorTests {
+    @Test func checkpointedAnchorsEqualTheStoreAnchors() {
+        let text = String(repeating: "Zoë met the constable — “twice” — at the surgery in Brønshøj. ", count: 300)
+        let bytes = Array(text.utf8)
+        let counter = ScalarCounter(bytes)
+        // Ranges on scalar boundaries all over the text, including both ends.
+        var starts: [Int] = [0]
+        var index = 0
+        while index < bytes.count {
+            if index % 997 < 3, bytes[index] & 0xC0 != 0x80 { starts.append(index) }
+            index += 1
+        }
+        for start in starts {
+            var end = min(bytes.count, start + 17)
+            while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
+            let range = TextRange(start: start, end: end)
+            #expect(counter.anchor(range) == Anchoring.anchor(bytes: bytes, range: range))
+        }
+        let last = TextRange(start: bytes.count, end: bytes.count)
+        #expect(counter.anchor(last) == Anchoring.anchor(bytes: bytes, range: last))
+    }
+}
+
+@Suite struct EvidenceJSONTests {
+    @Test func fastEncodingEqualsJSONEncoderByteForByte() throws {
+        let strings = [
+            "", "plain words", "quote \" and back\\slash", "a/b path", "line\nbreak\r\ttab", "\u{01}\u{1F}\u{08}\u{0C}",
+            "Zoë — “curly” ‘quotes’ Brønshøj", "emoji 👩🏽‍⚕️ and CJK 漢字", "\u{7F} delete",
+        ]
+        var items: [StoredEvidence] = []
+        for (index, text) in strings.enumerated() {
+            items.append(StoredEvidence(
+                text: text, start: index * 1_000_003, end: index * 1_000_003 + 17, rule: "agency/\(index)", line: index,
+                character: -index, prefix: strings[(index + 1) % strings.count], suffix: strings[(index + 2) % strings.count],
+                characterStart: Int.max - index, characterEnd: index))
+        }
+        #expect(EvidenceJSON.encode(items) == (try AnnotationStore.json(items)))
+        #expect(EvidenceJSON.encode([]) == (try AnnotationStore.json([StoredEvidence]())))
+    }
+}
+
+@Suite struct RetagRunTests {
+    @Test func unchangedDocumentsAreSkipped() throws {
+        let space = try Workspace()
+        try space.write("a.txt", "A police officer visited the flat in March.\n")
+        try space.write("b.txt", "She attended the surgery in May.\n")
+        try space.write("c.md", "# Review\n\nThe constable spoke to the general practitioner.\n")
+
+        let first = try space.retag()
+        #expect(first.counts.processed == 3)
+        #expect(first.newDocuments == ["corpus/a.txt", "corpus/b.txt", "corpus/c.md"])
+        let firstRun = try #require(first.run)
+
+        let again = try space.retag()
+        #expect(again.counts.processed == 0)
+        #expect(again.counts.unchanged == 3)
+        #expect(again.run == nil)
+        #expect(try space.store.suggestionRuns().count == 1)
+
+        // A newer modification time with the same bytes: read and hashed, still skipped.
+        let later = Date().addingTimeInterval(60)
+        try FileManager.default.setAttributes(
+            [.modificationDate: later], ofItemAtPath: space.root.appendingPathComponent("corpus/a.txt").path)
+        let touched = try space.retag()
+        #expect(touched.counts.processed == 0)
+        #expect(touched.counts.unchanged == 3)
+        #expect(touched.counts.bytes > 0)
+        // The refreshed record lets the next run skip it from `stat` alone.
+        #expect(try space.retag().counts.bytes == 0)
+
+        // Changed bytes: only that document is re-tagged, into a new run.
+        try space.write("b.txt", "She attended the surgery in May with a police officer.\n")
+        let changed = try space.retag()
+        #expect(changed.counts.processed == 1)
+        #expect(changed.counts.unchanged == 2)
+        #expect(changed.tagChanges == [RetagTagChange(tag: "agency/police", added: ["corpus/b.txt"], removed: [])])
+        let secondRun = try #require(changed.run)
+        #expect(secondRun > firstRun)
+        #expect(try space.store.documentsRecorded(run: secondRun) == ["corpus/b.txt"])
+
+        // A changed codebook re-tags everything; so does --force.
+        #expect(try space.retag(Codebooks.v2).counts.processed == 3)
+        #expect(try space.retag(Codebooks.v2).counts.processed == 0)
+        #expect(try space.retag(Codebooks.v2, force: true).counts.processed == 3)
+    }
+
+    @Test func codebookChangeReportsConflictsWithoutTouchingDecisions() throws {
+        let space = try Workspace()
+        try space.write("a.txt", "A police officer visited the flat in March.\n")
+        try space.write("b.txt", "She attended the surgery in May.\n")
+        try space.write("c.txt", "The constable spoke to the general practitioner.\n")
+        _ = try space.retag(Codebooks.v1)
+
+        let police = TagKey(tag: TagID(facet: "agency", id: "police"), subject: nil)
+        let gp = TagKey(tag: TagID(facet: "agency", id: "gp"), subject: nil)
+        let confirmed = try space.store.confirm(document: "corpus/a.txt", key: police, coder: "amira")
+        let rejected = try space.store.reject(document: "corpus/b.txt", key: gp, coder: "tomas", note: "a GP surgery is not mentioned")
+        try space.store.confirm(document: "corpus/c.txt", key: gp, coder: "amira")
+        let decisionsBefore = try space.store.humanRecordsDump()
+        let contentBefore = try space.store.contentDump()
+
+        // The dry run reports and writes nothing.
+        let dry = try space.retag(Codebooks.v2, dryRun: true)
+        #expect(dry.run == nil)
+        #expect(try space.store.contentDump() == contentBefore)
+
+        let report = try space.retag(Codebooks.v2)
+        for candidate in [dry, report] {
+            #expect(candidate.tagChanges == [
+                RetagTagChange(tag: "agency/gp", added: ["corpus/b.txt"], removed: []),
+                RetagTagChange(tag: "agency/police", added: [], removed: ["corpus/a.txt"]),
+            ])
+            #expect(candidate.conflicts == [
+                RetagConflict(
+                    document: "corpus/a.txt", tag: "agency/police", kind: .confirmedNoLongerSuggested, coder: "amira",
+                    decision: confirmed.id, new: true),
+                RetagConflict(
+                    document: "corpus/b.txt", tag: "agency/gp", kind: .rejectedButSuggested, coder: "tomas",
+                    decision: rejected.id, new: true),
+            ])
+            #expect(candidate.newDocuments.isEmpty)
+        }
+        #expect(try space.store.humanRecordsDump() == decisionsBefore)
+        #expect(try space.store.decisions(document: "corpus/b.txt").map(\.status) == [.rejected])
+
+        // Reported in every format, naming the documents and the coders.
+        let text = report.rendered(.text)
+        #expect(text.contains("corpus/b.txt: agency/gp suggested, but rejected by tomas"))
+        #expect(text.contains("corpus/a.txt: agency/police no longer suggested, but confirmed by amira"))
+        let markdown = report.rendered(.markdown)
+        #expect(markdown.contains("| corpus/b.txt | `agency/gp` | rejected-but-suggested | tomas |"))
+        let json = try JSONDecoder().decode(RetagReport.self, from: Data(report.rendered(.json).utf8))
+        #expect(json == report)
+    }
+
+    @Test func brokenFilesAreReportedAndTheRunGoesOn() throws {
+        let space = try Workspace()
+        try space.write("good-1.txt", "A police officer visited the flat in March.\n")
+        try space.write("good-2.html", "<html><body><p>The constable spoke to the general practitioner.</p></body></html>\n")
+        try space.write("binary.html", bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array(repeating: 0, count: 64))
+        try space.write("latin1.txt", bytes: Array("The surgery in Malm".utf8) + [0xF6, 0x20] + Array("closed.\n".utf8))
+        try space.write("huge.txt", String(repeating: "The constable called again. ", count: 400))
+        let decisionsBefore = try space.store.humanRecordsDump()
+
+        let report = try space.retag(maxInputBytes: 4096)
+        #expect(report.counts.processed == 2)
+        #expect(report.counts.failed == 3)
+        #expect(report.hasFailures)
+        #expect(report.failures.map(\.document) == ["corpus/binary.html", "corpus/huge.txt", "corpus/latin1.txt"])
+        let reasons = Dictionary(uniqueKeysWithValues: report.failures.map { ($0.document, $0.reason) })
+        #expect(reasons["corpus/huge.txt"]?.contains("too large") == true)
+        #expect(reasons["corpus/binary.html"]?.lowercased().contains("binary") == true)
+        #expect(reasons["corpus/latin1.txt"]?.contains("corpus/latin1.txt") == true)
+        #expect(try space.store.suggestionRuns().last?.status == .finished)
+        #expect(try space.store.documentsRecorded(run: try #require(report.run)) == ["corpus/good-1.txt", "corpus/good-2.html"])
+        #expect(try space.store.humanRecordsDump() == decisionsBefore)
+
+        // Failed files are tried again next time; the good ones are skipped.
+        let again = try space.retag(maxInputBytes: 4096)
+        #expect(again.counts.unchanged == 2)
+        #expect(again.counts.failed == 3)
+    }
+
+    @Test func cancellingCommitsWhatWasDoneAndTheNextRunResumes() throws {
+        let space = try Workspace()
+        for index in 0..<40 {
+            try space.write(String(format: "doc-%02d.txt", index), "Report \(index). A police officer visited the flat.\n")
+        }
+        let engine = try Codebooks.engine(Codebooks.v1)
+        var options = space.options(jobs: 1)
+        options.batchDocuments = 5
+        let cancellation = RetagCancellation()
+        let first = try Retagger(store: space.store, engine: engine).run(options, cancellation: cancellation) { event in
+            if case .committed = event { cancellation.cancel() }
+        }
+        #expect(first.interrupted)
+        let run = try #require(first.run)
+        let done = try space.store.documentsRecorded(run: run)
+        #expect(done.count >= 5 && done.count < 40)
+        #expect(first.counts.processed == done.count)
+
+        let second = try Retagger(store: space.store, engine: engine).run(options)
+        #expect(!second.interrupted)
+        #expect(second.resumedRun)
+        #expect(second.run == run)
+        #expect(second.counts.resumed == done.count)
+        #expect(second.counts.processed == 40 - done.count)
+        #expect(try space.store.documentsRecorded(run: run).count == 40)
+        #expect(second.newDocuments.count == 40)
+        #expect(try space.store.suggestionRuns().map(\.status) == [.finished])
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import ReviewModel
+import Testing
+@testable import Tagging
+
+@Suite struct AttributionTests {
+    static let dhr = """
+        # Domestic Homicide Review: Adult A
+
+        Adult A (the victim) was a 34-year-old White British woman who was killed by her husband in 2022. Her husband, referred to as Mr B, is the perpetrator.
+
+        Mr B had a long history of alcohol misuse. Adult A suffered from depression and was socially isolated.
+
+        He had been unemployed since 2019. She worked as a nurse.
+
+        His father had a drinking problem and her sister had schizophrenia.
+        """
+
+    @Test func charactersticsGoToThePersonTheClauseIsAbout() {
+        let result = sharedTagger.tag(makeDocument(Self.dhr, reviewType: "dhr"))
+        #expect(result.subjects("characteristic/alcohol-misuse") == [.perpetrator])
+        #expect(result.subjects("characteristic/mental-health") == [.victim])
+        #expect(result.subjects("characteristic/social-isolation") == [.victim])
+        #expect(result.subjects("characteristic/unemployment") == [.perpetrator])
+    }
+
+    @Test func thirdPartiesAreDroppedWithAReason() {
+        let result = sharedTagger.tag(makeDocument(Self.dhr, reviewType: "dhr"))
+        #expect(result.suppressed.contains { $0.reason == .thirdParty && $0.tag.id == "alcohol-misuse" })
+        #expect(result.suppressed.contains { $0.reason == .thirdParty && $0.tag.id == "mental-health" && $0.evidence.text == "schizophrenia" })
+    }
+
+    @Test func peopleNamesRolesAndRelationship() throws {
+        let result = sharedTagger.tag(makeDocument(Self.dhr, reviewType: "dhr"))
+        let victim = try #require(result.people.first { $0.subject == .victim })
+        #expect(victim.name == "Adult A")
+        #expect(victim.gender == .female)
+        #expect(victim.age == .years(34))
+        #expect(victim.ethnicity == .white)
+        let perpetrator = try #require(result.people.first { $0.subject == .perpetrator })
+        #expect(perpetrator.name == "Mr B")
+        #expect(perpetrator.gender == .male)
+        #expect(result.has("relationship-type/partner"))
+        #expect(result.category?.id == "intimate-partner-violence")
+    }
+
+    @Test func declaredPseudonymsAndEventCues() throws {
+        let text = """
+            This review concerns a man known as 'Sam' in this report, who was killed in 2021. The man who killed him is referred to as Lee (hereafter 'Lee').
+
+            Lee was convicted of manslaughter. Sam had a learning disability. Lee was homeless at the time.
+            """
+        let result = sharedTagger.tag(makeDocument(text, reviewType: "sar"))
+        #expect(result.people.first { $0.subject == .victim }?.name == "Sam")
+        #expect(result.people.first { $0.subject == .perpetrator }?.name == "Lee")
+        #expect(result.subjects("characteristic/learning-disability") == [.victim])
+        #expect(result.subjects("characteristic/homelessness") == [.perpetrator])
+    }
+
+    @Test func childVictimInheritsParentalTags() {
+        let text = """
+            # Child Safeguarding Practice Review: Child L
+
+            This review concerns a girl referred to as Child L, who was six when she was seriously injured.
+
+            Child L's mother had depression and drank heavily. Her father used cannabis daily.
+            """
+        let result = sharedTagger.tag(makeDocument(text, reviewType: "scr"))
+        #expect(result.subjects("characteristic/parental-mental-health") == [.victim])
+        #expect(result.subjects("characteristic/household-substance-misuse") == [.victim])
+        #expect(!result.has("characteristic/mental-health"))
+    }
+
+    @Test func unknownWhenTheTextDoesNotSay() {
+        let text = "Mr X and Ms Y were interviewed. One of them had debts."
+        let result = sharedTagger.tag(makeDocument(text))
+        #expect(result.subjects("characteristic/financial-difficulties") == [.unknown])
+    }
+}
+
+@Suite struct CategoryAndDemographicsTests {
+    @Test func categoryFromRelationshipAndAges() throws {
+        let text = """
+            This review concerns a baby referred to as Rosie, aged four months, who was shaken by her father, referred to as Dean. Dean was convicted of causing grievous bodily harm.
+            """
+        let result = sharedTagger.tag(makeDocument(text, reviewType: "scr"))
+        let category = try #require(result.category)
+        #expect(category.id == "within-family-violence-towards-children")
+        #expect(category.confidence > 0 && category.confidence <= 1)
+        #expect(!category.evidence.isEmpty)
+        #expect(result.people.first { $0.subject == .victim }?.age == .years(0))
+    }
+
+    @Test func explicitStatementDecidesCategory() {
+        let result = sharedTagger.tag(makeDocument("This was an intimate partner homicide. The victim was 41."))
+        #expect(result.category?.id == "intimate-partner-violence")
+    }
+
+    @Test func noCategoryComesWithAReason() {
+        let result = sharedTagger.tag(makeDocument("The weather was cold."))
+        #expect(result.category == nil)
+        #expect(result.categoryReason != nil)
+    }
+
+    @Test(arguments: [
+        ("The victim was a 34-year-old White British woman.", Age.years(34), Ethnicity.white),
+        ("The victim, aged 67, was of Black Caribbean heritage.", Age.years(67), Ethnicity.black),
+        ("The victim was Asian British and was in her early thirties.", Age.range(30, 33), Ethnicity.asian),
+        ("The victim was 19 at the time and described himself as of mixed heritage.", Age.years(19), Ethnicity.mixed),
+    ])
+    func demographicsFromExplicitStatements(_ item: (String, Age, Ethnicity)) throws {
+        let result = sharedTagger.tag(makeDocument(item.0))
+        let victim = try #require(result.people.first { $0.subject == .victim })
+        #expect(victim.age == item.1)
+        #expect(victim.ethnicity == item.2)
+    }
+
+    @Test func nothingIsGuessed() throws {
+        let result = sharedTagger.tag(makeDocument("The victim lived in Leeds and worked in a shop. When she was 12 she moved house."))
+        let victim = try #require(result.people.first { $0.subject == .victim })
+        #expect(victim.age == nil)
+        #expect(victim.ethnicity == nil)
+    }
+
+    @Test func reviewTypeFallsBackToHeadings() {
+        let result = sharedTagger.tag(makeDocument("# Safeguarding Adults Review: Adult D\n\nAdult D lived alone."))
+        #expect(result.reviewType?.id == "sar")
+    }
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Parse throughput and peak memory of `revtag parse`, on one core.
+#
+# Builds release, generates (once) a synthetic corpus of about 200 MB under tools/out/
+# (git-ignored) with tools/generate-corpus.py, then times `revtag parse` pinned to core 0
+# (taskset -c 0) under /usr/bin/time -v, on:
+#   1. the bundled corpus/ (read 20 times over, as it is small),
+#   2. the generated corpus, JSON output to /dev/null (the full job),
+#   3. the generated corpus, --format summary (parsing without rendering the JSON).
+# Prints MB/s (input bytes / wall-clock seconds, and / CPU seconds, which is the fairer
+# figure on a shared machine) and peak resident memory.
+#
+# Usage: tools/bench-parse.sh [SIZE_MB]     (default 200)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size_mb="${1:-200}"
+out="tools/out/corpus-${size_mb}mb"
+
+if [ ! -x /usr/bin/time ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq time >/dev/null
+fi
+command -v taskset >/dev/null || { echo "taskset (util-linux) is needed" >&2; exit 1; }
+
+swift build -c release --product revtag >/dev/null
+bin=.build/release/revtag
+
+if [ ! -f "$out/manifest.tsv" ]; then
+  echo "generating a ${size_mb} MB corpus in $out ..." >&2
+  python3 tools/generate-corpus.py --total-mb "$size_mb" --size-kb 200 --seed 1 --out "$out"
+fi
+
+bytes_of() { # total bytes of the supported files under the given directories
+  find "$@" -type f \( -name '*.html' -o -name '*.htm' -o -name '*.xhtml' -o -name '*.xml' -o -name '*.pdf' \
+    -o -name '*.txt' -o -name '*.md' -o -name '*.markdown' \) -printf '%s\n' | awk '{s += $1} END {print s}'
+}
+
+run() { # label, repetitions, format, paths...
+  local label="$1" reps="$2" format="$3"
+  shift 3
+  local args=()
+  for _ in $(seq "$reps"); do args+=("$@"); done
+  local bytes
+  bytes=$(( $(bytes_of "$@") * reps ))
+  local log
+  log=$(mktemp)
+  taskset -c 0 /usr/bin/time -v "$bin" parse --format "$format" "${args[@]}" >/dev/null 2>"$log" || {
+    echo "$label: revtag parse failed:" >&2; grep -v '^\s' "$log" | head -20 >&2; }
+  local wall cpu rss
+  wall=$(grep 'Elapsed (wall clock)' "$log" | awk '{print $NF}' | awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
+  cpu=$(awk -F: '/User time|System time/ {s += $2} END {print s}' "$log")
+  rss=$(grep 'Maximum resident set size' "$log" | awk '{print $NF}')
+  awk -v l="$label" -v b="$bytes" -v w="$wall" -v c="$cpu" -v r="$rss" 'BEGIN {
+    printf "%-40s %7.1f MB  wall %6.2f s = %6.1f MB/s  cpu %6.2f s = %6.1f MB/s  peak RSS %6.1f MB\n",
+      l, b / 1e6, w, b / 1e6 / w, c, b / 1e6 / c, r / 1024 }'
+  rm -f "$log"
+}
+
+echo "revtag parse, release build, one core (taskset -c 0), $(date -u +%Y-%m-%dT%H:%MZ)"
+run "corpus/ x20, --format json" 20 json corpus
+run "corpus/ x20, --format summary" 20 summary corpus
+run "generated ${size_mb} MB, --format json" 1 json "$out"
+run "generated ${size_mb} MB, --format summary" 1 summary "$out"

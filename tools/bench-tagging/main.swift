@@ -1,0 +1,128 @@
+// Benchmark of the tagging engine: match-only and parse + tag end to end, in MB/s.
+// Run through tools/bench-tagging.sh (release build, one core). Prints figures; asserts nothing.
+import Foundation
+import ReviewModel
+import ReviewParsing
+import Tagging
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard !arguments.isEmpty else {
+    FileHandle.standardError.write(Data("usage: bench-tagging DIR_OR_FILE... [--min-seconds S]\n".utf8))
+    exit(64)
+}
+var minimumSeconds = 3.0
+var inputs: [String] = []
+var index = 0
+while index < arguments.count {
+    if arguments[index] == "--min-seconds", index + 1 < arguments.count {
+        minimumSeconds = Double(arguments[index + 1]) ?? minimumSeconds
+        index += 2
+        continue
+    }
+    inputs.append(arguments[index])
+    index += 1
+}
+
+let extensions: Set<String> = ["html", "htm", "xhtml", "xml", "txt", "md", "markdown", "pdf"]
+var files: [String] = []
+for input in inputs {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else { continue }
+    if isDirectory.boolValue {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: input)) ?? []
+        for name in names.sorted() where extensions.contains((name as NSString).pathExtension.lowercased()) {
+            files.append((input as NSString).appendingPathComponent(name))
+        }
+    } else {
+        files.append(input)
+    }
+}
+
+struct Input {
+    var name: String
+    var bytes: [UInt8]
+    var format: String
+}
+
+let inputsLoaded: [Input] = files.compactMap { path in
+    guard let data = FileManager.default.contents(atPath: path) else { return nil }
+    return Input(name: path, bytes: [UInt8](data), format: (path as NSString).pathExtension.lowercased())
+}
+
+let tagger: Tagger
+do {
+    let start = Date()
+    tagger = try Tagger(codebook: try Codebook.loadDefault())
+    print(String(format: "codebook compile: %.1f ms", Date().timeIntervalSince(start) * 1000))
+} catch {
+    print("cannot compile the codebook: \(error)")
+    exit(70)
+}
+let reader = DocumentReader()
+
+let minimumDuration = minimumSeconds
+
+func measure(_ label: String, bytes: Int, _ body: () -> Int) {
+    var rounds = 0
+    var sink = 0
+    let start = Date()
+    var elapsed = 0.0
+    repeat {
+        sink &+= body()
+        rounds += 1
+        elapsed = Date().timeIntervalSince(start)
+    } while elapsed < minimumDuration
+    let megabytes = Double(bytes * rounds) / 1_000_000
+    print(String(format: "%@: %.1f MB/s  (%.2f MB x %d rounds in %.2f s; checksum %d)", label, megabytes / elapsed, Double(bytes) / 1_000_000, rounds, elapsed, sink))
+}
+
+// Parse once for the match-only and tag-only figures (measured on the normalised text).
+var documents: [ReviewDocument] = []
+var failures = 0
+for input in inputsLoaded {
+    do {
+        documents.append(try reader.read(bytes: input.bytes, name: input.name))
+    } catch {
+        failures += 1
+    }
+}
+let texts = documents.map(\.text)
+let textBytes = texts.reduce(0) { $0 + $1.utf8.count }
+let sourceBytes = inputsLoaded.reduce(0) { $0 + $1.bytes.count }
+print("files: \(inputsLoaded.count) (\(failures) failed to parse), source \(String(format: "%.2f", Double(sourceBytes) / 1e6)) MB, text \(String(format: "%.2f", Double(textBytes) / 1e6)) MB")
+
+measure("match-only (tokenise + automaton, text bytes)", bytes: textBytes) {
+    texts.reduce(0) { $0 &+ tagger.matchOnly($1) }
+}
+
+measure("tag only (match + context + attribution, text bytes)", bytes: textBytes) {
+    documents.reduce(0) { $0 &+ tagger.tag($1).suggestions.count }
+}
+
+measure("parse only (source bytes)", bytes: sourceBytes) {
+    var count = 0
+    for input in inputsLoaded where (try? reader.read(bytes: input.bytes, name: input.name)) != nil { count &+= 1 }
+    return count
+}
+
+measure("parse + tag end to end (source bytes)", bytes: sourceBytes) {
+    var count = 0
+    for input in inputsLoaded {
+        guard let document = try? reader.read(bytes: input.bytes, name: input.name) else { continue }
+        count &+= tagger.tag(document).suggestions.count
+    }
+    return count
+}
+
+let html = inputsLoaded.filter { $0.format == "html" || $0.format == "htm" || $0.format == "xhtml" }
+if !html.isEmpty, html.count != inputsLoaded.count {
+    let htmlBytes = html.reduce(0) { $0 + $1.bytes.count }
+    measure("parse + tag end to end, HTML only (source bytes)", bytes: htmlBytes) {
+        var count = 0
+        for input in html {
+            guard let document = try? reader.read(bytes: input.bytes, name: input.name) else { continue }
+            count &+= tagger.tag(document).suggestions.count
+        }
+        return count
+    }
+}
