@@ -146,10 +146,10 @@ enum MetadataDetector {
     /// The commissioning partnership or board: the capitalised words before a body's name
     /// ("Northshire Community Safety Partnership").
     static func area(_ texts: [String]) -> String? {
+        let loweredTexts = texts.map { $0.utf8.map(ByteClass.lower) }
         for body in bodies {
             let bodyBytes = Array(body.utf8)
-            for text in texts {
-                let lowered = text.utf8.map(ByteClass.lower)
+            for (text, lowered) in zip(texts, loweredTexts) {
                 guard let byteOffset = ByteClass.find(bodyBytes, in: lowered) else { continue }
                 // Character offsets (the body's name is ASCII, so its length is the same in both).
                 let offset = String(decoding: lowered[..<byteOffset], as: UTF8.self).count
