@@ -35,7 +35,8 @@ extension AnnotationStore {
     }
 
     /// The coded records of every document and coder (the JSONL export), with anchors and
-    /// rejected tags, ordered by document then coder.
+    /// rejected tags, ordered by document then coder. A document imported for a coder is
+    /// there even when the record held nothing (the coder found no tag).
     public func codedRecords(coder: String? = nil) throws(StoreError) -> [CodedRecord] {
         try read { db in
             let decisions = try Row.fetchAll(
@@ -62,6 +63,18 @@ extension AnnotationStore {
                 static func < (lhs: Key, rhs: Key) -> Bool { (lhs.document, lhs.coder) < (rhs.document, rhs.coder) }
             }
             var records: [Key: CodedRecord] = [:]
+            // Documents coded as a whole (imported records), including those with nothing found.
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT doc.path, c.coder FROM coded_documents c JOIN documents doc ON doc.id = c.document_id
+                    WHERE ?1 IS NULL OR c.coder = ?1
+                    """,
+                arguments: [coder])
+            {
+                let key = Key(document: row[0], coder: row[1])
+                records[key] = CodedRecord(document: key.document, coder: key.coder)
+            }
             for decision in decisions {
                 let key = Key(document: decision.document, coder: decision.coder)
                 var record = records[key] ?? CodedRecord(document: decision.document, coder: decision.coder)
@@ -127,6 +140,9 @@ extension AnnotationStore {
                 if !known.contains(record.document) { summary.newDocuments += 1 }
                 let document = try Self.ensureDocument(db, path: record.document)
                 let coder = record.coder ?? defaultCoder ?? actor
+                try db.executeCached(
+                    sql: "INSERT OR IGNORE INTO coded_documents (document_id, coder, import_id, recorded_at) VALUES (?, ?, ?, ?)",
+                    arguments: [document.id, coder, importID, Self.timestamp(Date())])
                 var entries: [(CodedRecord.Tag, DecisionStatus)] = []
                 if let reviewType = record.reviewType {
                     entries.append((CodedRecord.Tag(tag: TagID(facet: Taxonomy.reviewTypeFacet, id: reviewType)), .confirmed))

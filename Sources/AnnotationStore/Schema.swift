@@ -9,8 +9,22 @@ enum Schema {
             try db.execute(sql: v1)
         }
         migrator.registerMigration("v2-retag") { db in try db.execute(sql: RetagSchema.v2) }
+        migrator.registerMigration("v3-coded-documents") { db in try db.execute(sql: v3) }
         return migrator
     }
+
+    /// Which coder coded which document as a whole, even when the record holds no tag (a
+    /// coder who found nothing): imports write it, so that agreement counts the document.
+    private static let v3 = """
+        CREATE TABLE coded_documents (
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            coder TEXT NOT NULL,
+            import_id INTEGER REFERENCES imports(id),
+            recorded_at TEXT NOT NULL,
+            PRIMARY KEY (document_id, coder)
+        );
+        CREATE INDEX coded_documents_import ON coded_documents(import_id);
+        """
 
     /// Plain SQL (no application types), so that the migration never changes meaning.
     private static let v1 = """

@@ -75,7 +75,10 @@ struct ImportExportTests {
             anchor: Anchoring.anchor(text: Fixture.text, range: range(of: "assault", in: Fixture.text)))
         try source.store.recordPerson(
             document: Fixture.name, person: Person(subject: .victim, name: "Maya", gender: .female, age: .years(34)), coder: "amira")
-        try source.store.importRecords(ImportExportTests.validLines, file: "in.jsonl", defaultCoder: nil, actor: "amira")
+        try source.store.importRecords(
+            ImportExportTests.validLines + "\n{\"document\": \"teams/other/nothing.html\", \"coder\": \"chris\", \"tags\": []}",
+            file: "in.jsonl", defaultCoder: nil, actor: "amira")
+        #expect(try source.store.codedRecords(coder: "chris").map(\.document).contains("teams/other/nothing.html"))
 
         let jsonl = try source.store.export(format: .jsonl)
         let target = try TemporaryStore()

@@ -182,7 +182,7 @@ struct ProcessTests {
             {"document": "d1", "coder": "a", "tags": [{"tag": "characteristic/alcohol-misuse", "subject": "perpetrator"}]}
             {"document": "d2", "coder": "a", "tags": [{"tag": "characteristic/alcohol-misuse", "subject": "perpetrator"}]}
             {"document": "d3", "coder": "a", "tags": [{"tag": "weapon/knife"}]}
-            {"document": "d4", "coder": "a", "tags": [], "rejected": [{"tag": "weapon/knife"}]}
+            {"document": "d4", "coder": "a", "tags": []}
             {"document": "d1", "coder": "b", "tags": [{"tag": "characteristic/alcohol-misuse", "subject": "perpetrator"}]}
             {"document": "d2", "coder": "b", "tags": [], "rejected": [{"tag": "characteristic/alcohol-misuse", "subject": "perpetrator"}]}
             {"document": "d3", "coder": "b", "tags": [{"tag": "weapon/knife"}]}
