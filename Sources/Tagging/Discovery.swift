@@ -406,12 +406,13 @@ extension TaggingRun {
         let candidates = Set(victimScore.keys).union(perpetratorScore.keys)
             .filter { $0 > PeopleModel.perpetrator && people.entities[$0].role == .other }
         if people.entities[PeopleModel.victim].name == nil,
-            let best = candidates.filter({ net($0, victim: true) > 0 }).max(by: { net($0, victim: true) < net($1, victim: true) })
+            let best = candidates.filter({ net($0, victim: true) > 0 })
+                .max(by: { (net($0, victim: true), -$0) < (net($1, victim: true), -$1) })
         {
             promote(best, to: PeopleModel.victim)
         }
         let perpetrators = candidates.filter { people.entities[$0].role == .other && net($0, victim: false) > 0 }
-            .sorted { net($0, victim: false) > net($1, victim: false) }
+            .sorted { (net($0, victim: false), -$0) > (net($1, victim: false), -$1) }
         for (rank, entity) in perpetrators.enumerated() {
             if rank == 0, people.entities[PeopleModel.perpetrator].name == nil {
                 promote(entity, to: PeopleModel.perpetrator)

@@ -212,7 +212,10 @@ extension TaggingRun {
                 let left = evidence[a] ?? []
                 let right = evidence[b] ?? []
                 if left.count != right.count { return left.count < right.count }
-                return (left.first?.range.start ?? 0) > (right.first?.range.start ?? 0)
+                let leftStart = left.first?.range.start ?? 0
+                let rightStart = right.first?.range.start ?? 0
+                if leftStart != rightStart { return leftStart > rightStart }
+                return a > b
             }
         }
         func drop(_ key: TagKey, _ why: String) {
@@ -241,7 +244,7 @@ extension TaggingRun {
     mutating func childVictimRelationship() {
         let adultOnly: Set<String> = ["domestic-abuse", "strain-or-separation", "financial-abuse", "carer", "stalking", "coercive-control"]
         var abuseOfOthers: [Evidence] = []
-        for key in evidence.keys where key.tag.facet == "relationship" && adultOnly.contains(key.tag.id) {
+        for key in evidence.keys.sorted() where key.tag.facet == "relationship" && adultOnly.contains(key.tag.id) {
             let items = evidence[key] ?? []
             if key.tag.id == "domestic-abuse" || key.tag.id == "coercive-control" { abuseOfOthers.append(contentsOf: items) }
             for item in items {
@@ -252,7 +255,7 @@ extension TaggingRun {
         let perpetratorAbuse = evidence[TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: "domestic-abuse-perpetrator"), subject: .perpetrator)] ?? []
         let others = TagKey(tag: TagID(facet: "escalation", id: "violence-to-others"), subject: nil)
         if !perpetratorAbuse.isEmpty || !abuseOfOthers.isEmpty, evidence[others] == nil {
-            evidence[others] = Array((perpetratorAbuse + abuseOfOthers).prefix(3))
+            evidence[others] = Array((perpetratorAbuse + abuseOfOthers).sorted { $0.range.start < $1.range.start }.prefix(3))
         }
     }
 
