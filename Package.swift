@@ -88,7 +88,9 @@ let package = Package(
         .testTarget(name: "AggregationTests", dependencies: ["Aggregation", "AnnotationStore", "ReviewModel", "TestSupport"]),
         .testTarget(name: "RetaggingTests", dependencies: ["Retagging", "AnnotationStore", "Tagging", "ReviewParsing", "TestSupport"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
-        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "TestSupport", "AnnotationStore", "ReviewModel"]),
+        .testTarget(
+            name: "LanguageServerTests",
+            dependencies: ["LanguageServer", "JSONRPC", "TestSupport", "AnnotationStore", "ReviewModel", "ReviewParsing", "Tagging"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

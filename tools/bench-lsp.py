@@ -44,6 +44,24 @@ SENTENCES = [
     "{p}’s sister said that the relationship had been controlling for years 🙁.",
     "A multi-agency risk assessment conference considered the case in October.",
 ]
+NEUTRAL = [
+    "On {d} {p} attended an appointment with {a}.",
+    "{a} wrote to {p} on {d} to offer a further appointment.",
+    "A housing officer visited the flat on {d} and recorded that repairs were needed.",
+    "{p} moved to a new address in the town centre on {d}.",
+    "The panel met six times between {d} and the following spring.",
+    "{a} provided a chronology and an individual management review.",
+    "{p} spoke to the author by telephone on {d} and helped with the timeline.",
+    "There is no record of contact between {p} and {a} during the summer.",
+    "{p} was registered with a practice near the station from {d}.",
+    "The review was chaired by an independent author appointed on {d}.",
+    "{a} closed the referral on {d} after two unanswered letters.",
+    "{p} started work at a warehouse on the industrial estate on {d}.",
+    "Records from {a} were requested on {d} and received within a month.",
+    "The terms of reference were agreed by the panel on {d}.",
+]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
 HEADINGS = ["Introduction", "Background", "Chronology of agency contact", "Analysis", "Findings",
             "Recommendations", "Terms of reference", "Family involvement"]
 
@@ -58,7 +76,10 @@ def generate(size, fmt, rng):
             heading = f"{section}. {HEADINGS[section % len(HEADINGS)]}"
             paragraphs.append(("h", heading))
             total += len(heading) + 12
-        sentences = [rng.choice(SENTENCES).format(p=rng.choice(FIRST), a=rng.choice(AGENCIES))
+        # Most sentences of a chronology mention no characteristic; about one in five does.
+        sentences = [(rng.choice(SENTENCES) if rng.random() < 0.2 else rng.choice(NEUTRAL)).format(
+                         p=rng.choice(FIRST), a=rng.choice(AGENCIES),
+                         d=f"{rng.randint(1, 28)} {rng.choice(MONTHS)} {rng.randint(2012, 2022)}")
                      for _ in range(rng.randint(3, 6))]
         text = " ".join(sentences)
         paragraphs.append(("p", text))
@@ -82,9 +103,9 @@ def generate(size, fmt, rng):
 
 
 class Server:
-    def __init__(self, binary, cwd, extra):
+    def __init__(self, binary, cwd, extra, log=None):
         self.proc = subprocess.Popen([binary, "lsp"] + extra, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, cwd=cwd)
+                                     stderr=open(log, "w") if log else subprocess.DEVNULL, cwd=cwd)
         self.lock = threading.Condition()
         self.messages = []
         self.arrivals = []
@@ -149,17 +170,27 @@ def main():
     parser.add_argument("--edits", type=int, default=200)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--format", choices=["html", "text", "markdown"], default="html")
+    parser.add_argument("--log", help="write the server's log (per-analysis timings) to this file")
+    parser.add_argument("--input", help="benchmark this review file instead of a generated one (.html, .txt, .md, .xml)")
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
-    text, language, filename = generate(args.size, args.format, rng)
+    if args.input:
+        with open(args.input, encoding="utf-8") as handle:
+            text = handle.read()
+        filename = os.path.basename(args.input)
+        extension = filename.rsplit(".", 1)[-1].lower()
+        language = {"html": "html", "htm": "html", "xhtml": "xml", "xml": "xml", "md": "markdown"}.get(extension, "plaintext")
+        args.format = extension
+    else:
+        text, language, filename = generate(args.size, args.format, rng)
     workdir = tempfile.mkdtemp(prefix="revtag-bench-")
     path = os.path.join(workdir, filename)
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(text)
     uri = "file://" + path
     binary = os.path.abspath(args.binary)
-    server = Server(binary, workdir, ["--store", os.path.join(workdir, "bench.sqlite"), "--coder", "bench"])
+    server = Server(binary, workdir, ["--store", os.path.join(workdir, "bench.sqlite"), "--coder", "bench"], args.log)
     server.request("initialize", {"processId": os.getpid(), "rootUri": "file://" + workdir,
                                   "capabilities": {"textDocument": {"publishDiagnostics": {"versionSupport": True}}}})
     server.send({"jsonrpc": "2.0", "method": "initialized", "params": {}})

@@ -3,8 +3,9 @@
 # docs/s, MB/s and peak memory for --jobs 1 and --jobs 2 (store writes included),
 # then the time of a no-change re-run over the same documents.
 #
-# Usage: tools/bench-retag.sh [DOCS [SIZE_KB]]     (default 10000 documents of ~110 KB: ~1.1 GB)
+# Usage: tools/bench-retag.sh [DOCS [SIZE_KB]]     (default 10000 documents of ~115 KB: ~1.1 GB)
 #        KEEP=1 tools/bench-retag.sh ...           keep tools/out/bench-retag afterwards
+#        GENERATE_ONLY=1 tools/bench-retag.sh ...  only generate the corpus (kept for a later run)
 #
 # The corpus comes from tools/generate-corpus.py (deterministic, seed 1) and is written
 # under tools/out/ (git-ignored); it and the stores are deleted at the end unless KEEP=1.
@@ -13,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DOCS=${1:-10000}
-SIZE_KB=${2:-110}
+SIZE_KB=${2:-115}
 OUT=tools/out/bench-retag
 GENERATOR=tools/generate-corpus.py
 [ -f "$GENERATOR" ] || { echo "bench-retag: $GENERATOR is missing (it comes with the parser)" >&2; exit 66; }
@@ -22,14 +23,21 @@ GENERATOR=tools/generate-corpus.py
 cleanup() { [ "${KEEP:-0}" = 1 ] || rm -rf "$OUT"; }
 trap cleanup EXIT
 
+# The corpus is kept between the steps (and reused when a previous KEEP=1 run left it complete).
+STAMP="$OUT/corpus-$DOCS-$SIZE_KB.complete"
+if [ ! -f "$STAMP" ]; then
+    rm -rf "$OUT"
+    mkdir -p "$OUT"
+    echo "generating $DOCS documents of ~$SIZE_KB KB..." >&2
+    python3 "$GENERATOR" --docs "$DOCS" --size-kb "$SIZE_KB" --seed 1 --out "$OUT/corpus" >/dev/null
+    rm -f "$OUT/corpus/manifest.tsv"
+    touch "$STAMP"
+fi
+rm -f "$OUT"/store-*.sqlite* "$OUT"/report-*.json "$OUT"/time-*.txt
+[ "${GENERATE_ONLY:-0}" = 1 ] && { KEEP=1; exit 0; }
+
 swift build -c release --product revtag >/dev/null
 BIN="$(swift build -c release --show-bin-path)/revtag"
-
-rm -rf "$OUT"
-mkdir -p "$OUT"
-echo "generating $DOCS documents of ~$SIZE_KB KB..." >&2
-python3 "$GENERATOR" --docs "$DOCS" --size-kb "$SIZE_KB" --seed 1 --out "$OUT/corpus" >/dev/null
-rm -f "$OUT/corpus/manifest.tsv"
 CORPUS_BYTES=$(du -sb "$OUT/corpus" | cut -f1)
 CORPUS_FILES=$(find "$OUT/corpus" -type f | wc -l)
 echo "corpus: $CORPUS_FILES files, $((CORPUS_BYTES / 1048576)) MiB; cores: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"

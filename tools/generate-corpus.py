@@ -140,6 +140,9 @@ CHARACTERISTICS = {
     ],
 }
 ORDER = list(CHARACTERISTICS)
+# What can be said of a child or a teenager.
+CHILD_ORDER = ["mental-health", "substance-misuse", "learning-disability", "social-isolation", "english-additional-language",
+               "born-outside-uk", "disability", "childhood-abuse-neglect", "alcohol-misuse"]
 
 
 class Person:
@@ -204,12 +207,16 @@ def build(rng, index, target_chars):
         blocks.append(("li", 0, line[0].upper() + line[1:] + ";"))
     n += 1
     blocks.append(("h", 2, f"{n}. Background"))
+    def order_for(person):
+        return CHILD_ORDER if person.age < 18 else ORDER
+
     for sub, person in ((1, victim), (2, perp)):
         blocks.append(("h", 3, f"{n}.{sub} {person.name}"))
-        for cid in rng.sample(ORDER, 5):
+        for cid in rng.sample(order_for(person), 5):
             kind, sentence = rng.choice(CHARACTERISTICS[cid])
-            blocks.append(("p", 0, fill(sentence, person, rng) + " " + fill(rng.choice(CHARACTERISTICS[rng.choice(ORDER)])[1],
-                                                                             person if rng.random() < .5 else victim, rng)))
+            other = person if rng.random() < .5 else victim
+            blocks.append(("p", 0, fill(sentence, person, rng) + " " + fill(
+                rng.choice(CHARACTERISTICS[rng.choice(order_for(other))])[1], other, rng)))
     n += 1
     blocks.append(("h", 2, f"{n}. Chronology of agency contact"))
     chronology_n = n
@@ -230,7 +237,7 @@ def build(rng, index, target_chars):
             f"did not respond to two letters.",
             f"{who.name} told {agency} that {who.sub} was worried about money and about {rng.choice(['the tenancy', 'the children', 'a relative', 'work'])}.",
         ])
-        extra = fill(rng.choice(CHARACTERISTICS[rng.choice(ORDER)])[1], who, rng)
+        extra = fill(rng.choice(CHARACTERISTICS[rng.choice(order_for(who))])[1], who, rng)
         text = f"{n}.{para} {event} {extra}"
         blocks.append(("p", 0, text))
         size += len(text)

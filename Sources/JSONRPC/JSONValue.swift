@@ -11,6 +11,9 @@ public enum JSONValue: Sendable, Hashable {
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
+    /// A value already serialised as JSON (UTF-8), written verbatim: for hot paths that
+    /// encode by hand (the caller guarantees it is valid JSON). Never produced by parsing.
+    case encoded([UInt8])
 
     /// The member `key` of an object, or nil (also for non-objects).
     public subscript(key: String) -> JSONValue? {
@@ -74,14 +77,13 @@ public enum JSONValue: Sendable, Hashable {
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
-    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral, ExpressibleByFloatLiteral
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByFloatLiteral
 {
     public init(stringLiteral value: String) { self = .string(value) }
     public init(integerLiteral value: Int) { self = .int(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(floatLiteral value: Double) { self = .double(value) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    public init(nilLiteral: ()) { self = .null }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         var members: [String: JSONValue] = [:]
         for (key, value) in elements { members[key] = value }
@@ -376,6 +378,7 @@ extension JSONValue {
                 out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
             }
         case .string(let value): JSONValue.writeString(value, to: &out)
+        case .encoded(let bytes): out.append(contentsOf: bytes)
         case .array(let elements):
             out.append(UInt8(ascii: "["))
             for (position, element) in elements.enumerated() {

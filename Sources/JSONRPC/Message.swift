@@ -170,7 +170,8 @@ public enum Message: Sendable, Hashable {
         }
         guard members["jsonrpc"]?.stringValue == "2.0" else { throw invalid("\"jsonrpc\" must be \"2.0\"") }
         if let rawID, id == nil, !rawID.isNull { throw invalid("\"id\" must be an integer or a string") }
-        let params = members["params"]
+        // A null `params` (sent by some clients) counts as absent.
+        let params = members["params"].flatMap { $0.isNull ? nil : $0 }
         if let params {
             switch params {
             case .object, .array: break

@@ -73,6 +73,9 @@ struct AnalysisCache: Sendable {
     /// How many blocks the last analysis re-tagged and how many it took from the cache.
     var retagged = 0
     var reused = 0
+    /// Milliseconds spent parsing and tagging in the last analysis.
+    var parseMilliseconds = 0.0
+    var tagMilliseconds = 0.0
 }
 
 /// One suggestion evidence span or anchored decision, placed on the source text.
@@ -92,8 +95,9 @@ struct Finding: Sendable, Hashable {
     var rule: String
     /// The span in the document's normalised text.
     var textRange: TextRange
-    var start: SourcePosition
-    var end: SourcePosition
+    /// The span in the source (the editor's text), UTF-8 byte offsets.
+    var sourceStart: Int
+    var sourceEnd: Int
     /// How many evidence spans the (tag, subject) has in the document.
     var occurrences: Int
 }
@@ -124,26 +128,27 @@ struct DocumentAnalysis: Sendable {
             suggested.insert(suggestion.key)
             let status = status(of: suggestion.key, in: decisions)
             for evidence in suggestion.evidence {
-                let (start, end) = document.sourceMap.positions(of: evidence.range)
                 findings.append(
                     Finding(
                         key: suggestion.key, status: status, confidence: suggestion.confidence, quote: evidence.text,
-                        rule: evidence.rule, textRange: evidence.range, start: start, end: end,
-                        occurrences: suggestion.evidence.count))
+                        rule: evidence.rule, textRange: evidence.range,
+                        sourceStart: document.sourceMap.sourceOffset(ofText: evidence.range.start),
+                        sourceEnd: document.sourceMap.sourceOffset(ofText: evidence.range.end), occurrences: suggestion.evidence.count))
             }
         }
         // Confirmed or added tags that are not (or no longer) suggested, at their anchors.
         let textLength = document.text.utf8.count
         for decision in decisions where decision.status != .rejected && !suggested.contains(decision.key) {
             guard let range = decision.range, range.end <= textLength else { continue }
-            let (start, end) = document.sourceMap.positions(of: range)
             findings.append(
                 Finding(
                     key: decision.key, status: .confirmed, confidence: 1, quote: decision.quote ?? document.substring(range),
-                    rule: "", textRange: range, start: start, end: end, occurrences: 1))
+                    rule: "", textRange: range, sourceStart: document.sourceMap.sourceOffset(ofText: range.start),
+                    sourceEnd: document.sourceMap.sourceOffset(ofText: range.end), occurrences: 1))
         }
-        findings.sort { ($0.textRange.start, $0.key) < ($1.textRange.start, $1.key) }
-        return findings
+        // Document order (stable: suggestions keep their tag order at equal starts).
+        let order = findings.indices.map { (start: findings[$0].textRange.start, index: $0) }.sorted { ($0.start, $0.index) < ($1.start, $1.index) }
+        return order.map { findings[$0.index] }
     }
 }
 
@@ -198,19 +203,26 @@ extension LanguageServer {
     private func finishAnalysis(_ uri: String, version: Int, outcome: Result<DocumentAnalysis, EngineError>) {
         analysisTasks[uri] = nil
         guard let document = documents[uri] else { return }  // closed meanwhile
+        let current = version == document.version
         switch outcome {
         case .success(let analysis):
             analyses[uri] = analysis
+            let started = DispatchTime.now().uptimeNanoseconds
+            if current { publish(uri) }  // a superseded version is never published
+            let published = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+            log(
+                .info,
+                "\(document.name) v\(version): \(Self.ms(analysis.milliseconds)) ms (parse \(Self.ms(analysis.cache.parseMilliseconds)), "
+                    + "tag \(Self.ms(analysis.cache.tagMilliseconds)): \(analysis.cache.retagged) blocks tagged, \(analysis.cache.reused) reused), "
+                    + "\(analysis.findings.count) findings, " + (current ? "published in \(Self.ms(published)) ms" : "superseded"))
         case .failure(let error):
             log(.warning, "\(document.name): \(error.message)")
-            if version == document.version { failedVersions[uri] = version }
+            if current { failedVersions[uri] = version }
         }
-        guard version == document.version else {
-            scheduleAnalysis(uri)  // superseded: never publish a stale version
-            return
-        }
-        if case .success = outcome { publish(uri) }
+        if !current { scheduleAnalysis(uri) }
     }
+
+    private static func ms(_ value: Double) -> String { String(format: "%.1f", value) }
 
     /// The analysis of the document's current version, waiting for it when needed; nil when
     /// the document is not open or cannot be analysed.
@@ -235,6 +247,7 @@ extension LanguageServer {
                 suggested: Set(analysis.result.suggestions.map(\.key)))) ?? analysis.decisions
         analysis.findings = DocumentAnalysis.findings(document: analysis.document, result: analysis.result, decisions: analysis.decisions)
         analyses[uri] = analysis
+        diagnosticsGeneration += 1
     }
 
     // MARK: - Diagnostics
@@ -242,61 +255,109 @@ extension LanguageServer {
     /// The findings shown as diagnostics: rejected ones hidden, confirmed ones unless turned
     /// off, pending ranked by confidence, then capped; returned in document order.
     func shownFindings(_ analysis: DocumentAnalysis) -> [Finding] {
-        var shown = analysis.findings.filter {
-            switch $0.status {
-            case .pending: true
-            case .confirmed: configuration.showConfirmed
-            case .rejected: false
+        let findings = analysis.findings
+        var shown: [Int] = []
+        shown.reserveCapacity(findings.count)
+        for (index, finding) in findings.enumerated() {
+            switch finding.status {
+            case .pending: shown.append(index)
+            case .confirmed: if configuration.showConfirmed { shown.append(index) }
+            case .rejected: break
             }
         }
         if shown.count > configuration.maxDiagnostics {
-            let ranked = shown.enumerated().sorted { lhs, rhs in
-                let (a, b) = (lhs.element, rhs.element)
-                if (a.status == .pending) != (b.status == .pending) { return a.status == .pending }
-                if a.confidence != b.confidence { return a.confidence > b.confidence }
-                return lhs.offset < rhs.offset
-            }
-            let kept = Set(ranked.prefix(configuration.maxDiagnostics).map(\.offset))
-            shown = shown.enumerated().filter { kept.contains($0.offset) }.map(\.element)
+            // Keep the best-ranked: pending before confirmed, then by confidence, then document order.
+            let ranked = shown.map { (pending: findings[$0].status == .pending ? 0 : 1, confidence: -findings[$0].confidence, index: $0) }
+                .sorted { ($0.pending, $0.confidence, $0.index) < ($1.pending, $1.confidence, $1.index) }
+            shown = ranked.prefix(configuration.maxDiagnostics).map(\.index).sorted()
         }
-        return shown
+        return shown.map { findings[$0] }
     }
 
+    /// The LSP range of a finding in the negotiated encoding.
+    func lspRange(_ finding: Finding, in analysis: DocumentAnalysis) -> LSPRange {
+        let lines = analysis.document.sourceMap.lines
+        return LSPRange(start: lines.position(ofByte: finding.sourceStart).lsp(encoding), end: lines.position(ofByte: finding.sourceEnd).lsp(encoding))
+    }
+
+    /// The source byte offsets an LSP range of the client's text covers.
+    func byteRange(_ range: LSPRange, in analysis: DocumentAnalysis) -> (start: Int, end: Int) {
+        let lines = analysis.document.sourceMap.lines
+        return (lines.byteOffset(of: range.start, encoding: encoding), lines.byteOffset(of: range.end, encoding: encoding))
+    }
+
+    /// The diagnostics of an analysis as a JSON array, encoded by hand (this runs on every keystroke).
     func diagnosticsJSON(_ analysis: DocumentAnalysis, uri: String) -> JSONValue {
         let engine = currentEngine()
-        return .array(
-            shownFindings(analysis).map { finding in
-                let label = engine?.label(for: finding.key.tag) ?? finding.key.tag.id
-                let subject = finding.key.subject.map { " — \($0.rawValue)" } ?? ""
-                let message: String
-                switch finding.status {
-                case .confirmed: message = "\(configuration.confirmedMark) \(label)\(subject)"
-                default: message = "\(label)\(subject) (suggested, \(Int((finding.confidence * 100).rounded()))%)"
-                }
-                var data: [String: JSONValue] = [
-                    "uri": .string(uri), "tag": .string(finding.key.tag.description), "status": .string(finding.status.rawValue),
-                    "rule": .string(finding.rule), "quote": .string(finding.quote), "start": .int(finding.textRange.start),
-                    "end": .int(finding.textRange.end), "version": .int(analysis.version),
-                ]
-                if let subject = finding.key.subject { data["subject"] = .string(subject.rawValue) }
-                return [
-                    "range": LSPRange(start: finding.start.lsp(encoding), end: finding.end.lsp(encoding)).json,
-                    "severity": .int(finding.status == .confirmed ? 4 : 3),
-                    "source": "revtag",
-                    "code": .string(finding.key.tag.description),
-                    "message": .string(message),
-                    "data": .object(data),
-                ]
-            })
+        let shown = shownFindings(analysis)
+        let positions = analysis.document.sourceMap.lines.positions(ofBytes: shown.flatMap { [$0.sourceStart, $0.sourceEnd] })
+        var labels: [TagID: String] = [:]
+        var out: [UInt8] = []
+        out.reserveCapacity(shown.count * 400 + 2)
+        func key(_ name: String) {
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: name.utf8)
+            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        }
+        func string(_ value: String) { JSONValue.writeString(value, to: &out) }
+        func int(_ value: Int) { out.append(contentsOf: String(value).utf8) }
+        func comma() { out.append(UInt8(ascii: ",")) }
+        func position(_ position: SourcePosition) {
+            let lsp = position.lsp(encoding)
+            out.append(contentsOf: #"{"character":"#.utf8)
+            int(lsp.character)
+            out.append(contentsOf: #","line":"#.utf8)
+            int(lsp.line)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "["))
+        for (index, finding) in shown.enumerated() {
+            if index > 0 { comma() }
+            let tag = finding.key.tag
+            let label: String
+            if let known = labels[tag] {
+                label = known
+            } else {
+                label = engine?.label(for: tag) ?? tag.id
+                labels[tag] = label
+            }
+            let subject = finding.key.subject.map { " — \($0.rawValue)" } ?? ""
+            let message: String
+            switch finding.status {
+            case .confirmed: message = "\(configuration.confirmedMark) \(label)\(subject)"
+            default: message = "\(label)\(subject) (suggested, \(Int((finding.confidence * 100).rounded()))%)"
+            }
+            out.append(UInt8(ascii: "{"))
+            key("code"); string(tag.description); comma()
+            key("data"); out.append(UInt8(ascii: "{"))
+            key("end"); int(finding.textRange.end); comma()
+            key("quote"); string(finding.quote); comma()
+            key("rule"); string(finding.rule); comma()
+            key("start"); int(finding.textRange.start); comma()
+            key("status"); string(finding.status.rawValue); comma()
+            if let subject = finding.key.subject { key("subject"); string(subject.rawValue); comma() }
+            key("tag"); string(tag.description); comma()
+            key("uri"); string(uri); comma()
+            key("version"); int(analysis.version)
+            out.append(UInt8(ascii: "}")); comma()
+            key("message"); string(message); comma()
+            key("range"); out.append(contentsOf: #"{"end":"#.utf8); position(positions[2 * index + 1])
+            out.append(contentsOf: #","start":"#.utf8); position(positions[2 * index]); out.append(UInt8(ascii: "}")); comma()
+            key("severity"); int(finding.status == .confirmed ? 4 : 3); comma()
+            key("source"); string("revtag")
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
+        return .encoded(out)
     }
 
     /// Pushes the current diagnostics of `uri` (`textDocument/publishDiagnostics`, with the version).
     func publish(_ uri: String) {
+        guard !clientPullsDiagnostics else { return }
         guard let analysis = analyses[uri], let document = documents[uri], analysis.version == document.version else { return }
         let params: JSONValue = [
             "uri": .string(uri), "version": .int(analysis.version), "diagnostics": diagnosticsJSON(analysis, uri: uri),
         ]
-        lastPublished[uri] = analysis.version
         send(.notification(method: "textDocument/publishDiagnostics", params: params))
     }
 
@@ -305,8 +366,7 @@ extension LanguageServer {
         let uri = try documentURI(params)
         guard let analysis = await currentAnalysis(uri) else { return ["kind": "full", "items": []] }
         try checkCancelled(id)
-        let statuses = analysis.findings.map { "\($0.key)=\($0.status.rawValue)" }.joined(separator: ",")
-        let resultID = "\(analysis.version)-\(statuses.hashValue & 0xFFFF_FFFF)"
+        let resultID = "\(analysis.version)-\(diagnosticsGeneration)"
         if params?["previousResultId"]?.stringValue == resultID { return ["kind": "unchanged", "resultId": .string(resultID)] }
         return ["kind": "full", "resultId": .string(resultID), "items": diagnosticsJSON(analysis, uri: uri)]
     }

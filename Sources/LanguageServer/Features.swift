@@ -12,9 +12,8 @@ extension LanguageServer {
         let position = try LSPPosition(json: params?["position"], field: "position")
         guard let analysis = await currentAnalysis(uri) else { return .null }
         try checkCancelled(id)
-        let here = analysis.findings.filter {
-            $0.status != .rejected && LSPRange(start: $0.start.lsp(encoding), end: $0.end.lsp(encoding)).contains(position)
-        }
+        let offset = byteRange(LSPRange(start: position, end: position), in: analysis).start
+        let here = analysis.findings.filter { $0.status != .rejected && $0.sourceStart <= offset && offset <= $0.sourceEnd }
         guard !here.isEmpty else { return .null }
         let engine = currentEngine()
         var seen: Set<TagKey> = []
@@ -37,7 +36,7 @@ extension LanguageServer {
         let first = here[0]
         return [
             "contents": ["kind": "markdown", "value": .string(sections.joined(separator: "\n\n---\n\n"))],
-            "range": LSPRange(start: first.start.lsp(encoding), end: first.end.lsp(encoding)).json,
+            "range": lspRange(first, in: analysis).json,
         ]
     }
 
@@ -65,9 +64,10 @@ extension LanguageServer {
                 targets.append(finding)
             }
         }
+        let selected = byteRange(range, in: analysis)
+        func intersects(_ finding: Finding) -> Bool { finding.sourceStart <= selected.end && selected.start <= finding.sourceEnd }
         for finding in analysis.findings where finding.status == .pending {
-            let findingRange = LSPRange(start: finding.start.lsp(encoding), end: finding.end.lsp(encoding))
-            if findingRange.intersects(range), seen.insert(finding.key).inserted { targets.append(finding) }
+            if intersects(finding), seen.insert(finding.key).inserted { targets.append(finding) }
         }
         var actions: [JSONValue] = []
         func diagnosticsFor(_ finding: Finding) -> JSONValue {
@@ -114,8 +114,7 @@ extension LanguageServer {
             var keys: Set<TagKey> = []
             var items: [JSONValue] = []
             for finding in analysis.findings where finding.status == .pending {
-                let findingRange = LSPRange(start: finding.start.lsp(encoding), end: finding.end.lsp(encoding))
-                if findingRange.intersects(range), keys.insert(finding.key).inserted {
+                if intersects(finding), keys.insert(finding.key).inserted {
                     items.append(item(finding, subject: finding.key.subject))
                 }
             }
@@ -198,6 +197,7 @@ extension LanguageServer {
         }
         refreshDecisions(uri)
         publish(uri)
+        requestDiagnosticRefresh()
         return .null
     }
 

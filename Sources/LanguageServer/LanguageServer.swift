@@ -36,14 +36,18 @@ public actor LanguageServer {
     var documents: [String: OpenDocument] = [:]
     var clientSupportsConfiguration = false
     var clientSupportsRelatedInformation = false
+    /// The client pulls diagnostics (`textDocument/diagnostic`), so none are pushed (it would show both).
+    var clientPullsDiagnostics = false
+    /// The client accepts `workspace/diagnostic/refresh`.
+    var clientSupportsDiagnosticRefresh = false
     var nextOutgoingID = 1
     var outgoing: [RequestID: String] = [:]
     var engine: (any ReviewEngine)?
     var engineProblem: String?
     var analyses: [String: DocumentAnalysis] = [:]
     var analysisTasks: [String: Task<Void, Never>] = [:]
-    var lastPublished: [String: Int] = [:]
-    var pullResultIDs: [String: String] = [:]
+    /// Bumped whenever what diagnostics show may change without a new version (decisions, settings).
+    var diagnosticsGeneration = 0
     var failedVersions: [String: Int] = [:]
 
     /// Creates a server that sends its messages through `send`.
@@ -167,6 +171,8 @@ public actor LanguageServer {
         clientSupportsConfiguration = capabilities?["workspace"]?["configuration"]?.boolValue ?? false
         clientSupportsRelatedInformation =
             capabilities?["textDocument"]?["publishDiagnostics"]?["relatedInformation"]?.boolValue ?? false
+        if let pull = capabilities?["textDocument"]?["diagnostic"], case .object = pull { clientPullsDiagnostics = true }
+        clientSupportsDiagnosticRefresh = capabilities?["workspace"]?["diagnostics"]?["refreshSupport"]?.boolValue ?? false
         if let rootURI = params?["rootUri"]?.stringValue {
             rootPath = DocumentKinds.path(ofURI: rootURI)
         } else if let folder = params?["workspaceFolders"]?.arrayValue?.first?["uri"]?.stringValue {
@@ -263,9 +269,10 @@ public actor LanguageServer {
         guard documents.removeValue(forKey: uri) != nil else { return }
         analysisTasks.removeValue(forKey: uri)?.cancel()
         analyses[uri] = nil
-        lastPublished[uri] = nil
-        pullResultIDs[uri] = nil
-        send(.notification(method: "textDocument/publishDiagnostics", params: ["uri": .string(uri), "diagnostics": []]))
+        failedVersions[uri] = nil
+        if !clientPullsDiagnostics {
+            send(.notification(method: "textDocument/publishDiagnostics", params: ["uri": .string(uri), "diagnostics": []]))
+        }
     }
 
     // MARK: - Configuration
@@ -274,6 +281,7 @@ public actor LanguageServer {
         var updated = configuration
         for problem in updated.apply(settings) { log(.warning, "settings: \(problem)") }
         guard updated != configuration else { return }
+        diagnosticsGeneration += 1
         let engineChanged = updated.codebookPath != configuration.codebookPath || updated.storePath != configuration.storePath
         configuration = updated
         if engineChanged {
@@ -284,6 +292,7 @@ public actor LanguageServer {
             analyses[uri] = nil
             scheduleAnalysis(uri)
         }
+        requestDiagnosticRefresh()
     }
 
     private func requestConfiguration() {
@@ -292,6 +301,15 @@ public actor LanguageServer {
         nextOutgoingID += 1
         outgoing[id] = "workspace/configuration"
         send(.request(id: id, method: "workspace/configuration", params: ["items": [["section": "revtag"]]]))
+    }
+
+    /// Asks a pulling client to pull diagnostics again (after decisions or settings changed).
+    func requestDiagnosticRefresh() {
+        guard clientPullsDiagnostics, clientSupportsDiagnosticRefresh else { return }
+        let id = RequestID.string("revtag-\(nextOutgoingID)")
+        nextOutgoingID += 1
+        outgoing[id] = "workspace/diagnostic/refresh"
+        send(.request(id: id, method: "workspace/diagnostic/refresh", params: nil))
     }
 
     private func handleResponse(id: RequestID, result: JSONValue) {

@@ -243,7 +243,7 @@ extension RetagReport {
     private var countsLine: String {
         let megabytes = Double(counts.bytes) / 1_048_576
         let rate = seconds > 0 ? megabytes / seconds : 0
-        return "\(counts.found) files: \(counts.processed) re-tagged, \(counts.unchanged) unchanged (skipped), "
+        return "\(counts.found) files: \(counts.processed) \(dryRun ? "would be re-tagged" : "re-tagged"), \(counts.unchanged) unchanged (skipped), "
             + "\(counts.resumed) done earlier in this run, \(counts.failed) failed; "
             + String(format: "%.1f MB in %.1f s (%.1f MB/s)", megabytes, seconds, rate)
     }

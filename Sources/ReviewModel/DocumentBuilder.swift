@@ -222,6 +222,8 @@ public enum SentenceSplitter {
             if !isWordByte { break }
             wordStart -= 1
         }
+        // Every abbreviation is short: skip building a string for ordinary words.
+        if stop - wordStart > 8 { return false }
         let word = String(decoding: bytes[wordStart..<stop], as: UTF8.self).lowercased()
         if word.isEmpty { return false }
         return abbreviations.contains(word)

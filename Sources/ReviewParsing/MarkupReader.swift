@@ -428,7 +428,7 @@ struct MarkupReader {
     private static let xmlSectioning: Set<String> = [
         "section", "chapter", "appendix", "part", "preface", "article", "book", "div", "div1", "div2", "div3", "div4",
         "div5", "div6", "div7", "sect1", "sect2", "sect3", "sect4", "sect5", "simplesect", "refsect1", "refsect2",
-        "refsect3", "body", "back", "front",
+        "refsect3", "body", "back", "front", "sec",
     ]
     private static let xmlSkipped: Set<String> = [
         "script", "style", "fw", "indexterm", "remark", "graphic", "mediaobject", "imageobject", "figdesc", "facsimile",
@@ -452,6 +452,22 @@ struct MarkupReader {
         case "title", "head", "bridgehead", "subtitle":
             let level = max(1, min(6, sectionAncestors(node)))
             return .block(.heading, level: name == "subtitle" ? min(6, level + 1) : level)
+        case "h":
+            // OpenDocument (flat .fodt) headings carry their level.
+            let level = node.numberAttribute("outline-level").map { Int($0) } ?? max(1, min(6, sectionAncestors(node)))
+            return .block(.heading, level: max(1, min(6, level)))
+        case "meta" where node.pointee.parent?.pointee.type == XML_ELEMENT_NODE && node.parent?.parent == nil:
+            return .metadata  // OpenDocument's office:meta (dc:title)
+        case "list-item", "list-header":
+            return .block(.listItem, level: nil)
+        case "table-row":
+            return .row
+        case "table-cell":
+            return .cell
+        case "table-wrap":
+            return .structural
+        case "automatic-styles", "styles", "font-face-decls", "master-styles", "settings", "scripts":
+            return .skip
         case "para", "simpara", "p", "ab", "caption", "epigraph", "l", "address", "byline", "dateline", "opener",
             "closer", "signed", "salute":
             return .block(.paragraph, level: nil)

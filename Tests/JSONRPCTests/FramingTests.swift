@@ -158,6 +158,9 @@ struct MessageTests {
             try Message.decode(Array(#"{"jsonrpc":"2.0","id":"x7","method":"m"}"#.utf8))
                 == .request(id: .string("x7"), method: "m", params: nil))
         #expect(try Message.decode(Array(#"{"jsonrpc":"2.0","method":"n"}"#.utf8)) == .notification(method: "n", params: nil))
+        #expect(
+            try Message.decode(Array(#"{"jsonrpc":"2.0","id":2,"method":"shutdown","params":null}"#.utf8))
+                == .request(id: .int(2), method: "shutdown", params: nil))
         #expect(try Message.decode(Array(#"{"jsonrpc":"2.0","id":3,"result":null}"#.utf8)) == .response(id: .int(3), result: .null))
     }
 
@@ -195,7 +198,7 @@ struct MessageTests {
         let messages: [Message] = [
             .request(id: .int(1), method: "initialize", params: ["text": "é’🙂\n\t\"\\ \u{01}", "n": -12, "x": 1.5]),
             .notification(method: "textDocument/publishDiagnostics", params: ["diagnostics": []]),
-            .response(id: .string("q"), result: ["ok": true, "list": [1, "two", nil]]),
+            .response(id: .string("q"), result: ["ok": true, "list": [1, "two", .null]]),
             .errorResponse(id: nil, error: ResponseError(code: ErrorCode.parseError, message: "bad")),
         ]
         for message in messages {

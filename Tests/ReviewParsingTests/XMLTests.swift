@@ -190,3 +190,33 @@ import Testing
         #expect(texts(document) == ["Commissioned by in 2020."])
     }
 }
+
+@Suite struct OtherVocabularyTests {
+    @Test func openDocumentFlatXML() throws {
+        let xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+              xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+              xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+              xmlns:dc="http://purl.org/dc/elements/1.1/">
+              <office:meta><dc:title>Safeguarding Adults Review: Mr Ó</dc:title></office:meta>
+              <office:automatic-styles><style:style xmlns:style="s" style:name="P1"/></office:automatic-styles>
+              <office:body><office:text>
+                <text:h text:outline-level="1">Safeguarding Adults Review</text:h>
+                <text:h text:outline-level="2">Background</text:h>
+                <text:p text:style-name="P1">Mr Ó lived alone in Café Row.</text:p>
+                <text:list><text:list-item><text:p>He had a carer.</text:p></text:list-item></text:list>
+                <table:table><table:table-row><table:table-cell><text:p>2019</text:p></table:table-cell>
+                  <table:table-cell><text:p>Fall</text:p></table:table-cell></table:table-row></table:table>
+              </office:text></office:body>
+            </office:document>
+            """
+        let document = try parse(xml, name: "sar.fodt.xml")
+        #expect(document.metadata.title == "Safeguarding Adults Review: Mr Ó")
+        #expect(texts(document) == ["Safeguarding Adults Review", "Background", "Mr Ó lived alone in Café Row.", "He had a carer.", "2019", "Fall"])
+        #expect(document.blocks.map(\.kind) == [.heading, .heading, .paragraph, .listItem, .tableCell, .tableCell])
+        #expect(document.blocks[1].level == 2)
+        #expect(document.blocks[5].column == 1)
+        expectExactMap(document, needles: ["Ó", "é"])
+    }
+}

@@ -1,0 +1,34 @@
+extension LineIndex {
+    /// The positions of many byte offsets at once (any order; each clamped to the source).
+    ///
+    /// Offsets are visited in ascending order so that offsets on the same line share one
+    /// scan of it: the cost is one binary search per line touched plus the bytes scanned,
+    /// instead of a scan from the line start for every offset. Used by the language server,
+    /// which places hundreds of diagnostics per keystroke.
+    public func positions(ofBytes offsets: [Int]) -> [SourcePosition] {
+        var result = [SourcePosition](repeating: SourcePosition(line: 0, utf16Column: 0, utf8Column: 0, byteOffset: 0), count: offsets.count)
+        let order = offsets.indices.sorted { offsets[$0] < offsets[$1] }
+        var line = -1
+        var lineEnd = -1
+        var cursor = 0
+        var utf16 = 0
+        for index in order {
+            let offset = max(0, min(offsets[index], bytes.count))
+            if line < 0 || offset >= lineEnd || offset < cursor {
+                line = self.line(ofByte: offset)
+                cursor = lineStarts[line]
+                lineEnd = line + 1 < lineStarts.count ? lineStarts[line + 1] : bytes.count + 1
+                utf16 = 0
+            }
+            while cursor < offset {
+                let byte = bytes[cursor]
+                let width: Int
+                if byte < 0x80 { width = 1 } else if byte < 0xE0 { width = 2 } else if byte < 0xF0 { width = 3 } else { width = 4 }
+                utf16 += width == 4 ? 2 : 1
+                cursor += width
+            }
+            result[index] = SourcePosition(line: line, utf16Column: utf16, utf8Column: offset - lineStarts[line], byteOffset: offset)
+        }
+        return result
+    }
+}
