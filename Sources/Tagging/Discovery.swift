@@ -416,7 +416,7 @@ extension TaggingRun {
         for (rank, entity) in perpetrators.enumerated() {
             if rank == 0, people.entities[PeopleModel.perpetrator].name == nil {
                 promote(entity, to: PeopleModel.perpetrator)
-            } else if net(entity, victim: false) >= 2, (victimScore[entity] ?? 0) == 0 {
+            } else if net(entity, victim: false) >= 3, (victimScore[entity] ?? 0) == 0 {
                 people.entities[entity].role = .perpetrator
                 if let owner = people.entities[entity].owner, owner == PeopleModel.victim, let kin = people.entities[entity].kin,
                     people.perpetratorRelation == nil
