@@ -298,7 +298,8 @@ extension TaggingRun {
             if index + 1 < tokens.count, Words2.personContext.contains(tokens.hashes[index + 1]) { entry.0 += 1 }
             counts[tokens.hashes[index]] = entry
         }
-        for (hash, entry) in counts where entry.0 >= 2 {
+        // In order of first appearance, so that entity indexes (and tie-breaks) are stable.
+        for (hash, entry) in counts.sorted(by: { $0.value.1 < $1.value.1 }) where entry.0 >= 2 {
             let key = NameKey(hashes: [hash])
             guard people.entityIndex(for: key) == nil else { continue }
             people.entities.append(Entity(role: .other, name: text(tokens: entry.1, entry.1 + 1)))

@@ -225,11 +225,11 @@ extension TaggingRun {
             }
             evidence[key] = nil
         }
-        let locations = evidence.keys.filter { $0.tag.facet == "location" }
+        let locations = evidence.keys.filter { $0.tag.facet == "location" }.sorted()
         if let keep = best(Array(locations)) {
             for key in locations where key != keep { drop(key, "another location is better supported") }
         }
-        let methods = evidence.keys.filter { $0.tag.facet == "weapon" && $0.tag.id != "physical-assault" }
+        let methods = evidence.keys.filter { $0.tag.facet == "weapon" && $0.tag.id != "physical-assault" }.sorted()
         let primary = best(Array(methods))
         if let primary {
             for key in methods where key != primary { drop(key, "another method is better supported") }
