@@ -136,8 +136,9 @@ public struct DocumentBuilder: Sendable {
         endBlock()
         let string = String(decoding: text, as: UTF8.self)
         var sentences: [TextRange] = []
+        sentences.reserveCapacity(blocks.count * 2)
         for block in blocks {
-            sentences.append(contentsOf: SentenceSplitter.split(text, in: block.range))
+            SentenceSplitter.split(text, in: block.range, into: &sentences)
         }
         return ReviewDocument(
             name: name, format: format, metadata: metadata, text: string, blocks: blocks, sentences: sentences,
@@ -158,6 +159,12 @@ public enum SentenceSplitter {
     /// Sentence ranges inside `range` of `bytes` (trimmed of surrounding whitespace).
     public static func split(_ bytes: [UInt8], in range: TextRange) -> [TextRange] {
         var result: [TextRange] = []
+        split(bytes, in: range, into: &result)
+        return result
+    }
+
+    /// Appends the sentence ranges inside `range` of `bytes` to `result` (no array per block).
+    static func split(_ bytes: [UInt8], in range: TextRange, into result: inout [TextRange]) {
         var start = range.start
         var index = range.start
         let end = range.end
@@ -211,7 +218,6 @@ public enum SentenceSplitter {
             index += 1
         }
         emit(start, end)
-        return result
     }
 
     private static func isAbbreviation(_ bytes: [UInt8], before stop: Int, lowerBound: Int) -> Bool {
@@ -224,8 +230,23 @@ public enum SentenceSplitter {
         }
         // Every abbreviation is short: skip building a string for ordinary words.
         if stop - wordStart > 8 { return false }
-        let word = String(decoding: bytes[wordStart..<stop], as: UTF8.self).lowercased()
-        if word.isEmpty { return false }
-        return abbreviations.contains(word)
+        if stop == wordStart { return false }
+        // The word is ASCII letters and dots: lower-case it byte by byte and compare bytes.
+        let length = stop - wordStart
+        for candidate in abbreviationBytes where candidate.count == length {
+            var equal = true
+            for offset in 0..<length {
+                var c = bytes[wordStart + offset]
+                if c >= 0x41 && c <= 0x5A { c |= 0x20 }
+                if c != candidate[offset] {
+                    equal = false
+                    break
+                }
+            }
+            if equal { return true }
+        }
+        return false
     }
+
+    private static let abbreviationBytes: [[UInt8]] = abbreviations.sorted().map { Array($0.utf8) }
 }

@@ -199,10 +199,12 @@ struct BlockWriter {
             pendingSpace = nil
         } else if let pending = pendingSpace {
             pendingSpace = nil
-            builder.append(utf8: [0x20], sourceStart: pending.start, sourceLength: pending.length)
+            builder.append(utf8: Self.space, sourceStart: pending.start, sourceLength: pending.length)
         }
         builder.append(utf8: bytes, sourceStart: sourceStart, sourceLength: sourceLength)
     }
+
+    private static let space: ArraySlice<UInt8> = [0x20]
 
     private static let bulletGlyphs: [[UInt8]] = ["·", "•", "◦", "▪", "o", "§", "Ø", "-", "–", "*", "●", "○", "■", "\u{F0B7}"].map { Array($0.utf8) }
 

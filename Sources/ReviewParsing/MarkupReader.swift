@@ -405,16 +405,15 @@ struct MarkupReader {
     /// class or id), landmarks that are not content (`role`), hidden elements.
     static func isBanner(_ node: xmlNodePtr) -> Bool {
         guard node.pointee.properties != nil else { return false }
-        for buffer in [node.attributeBuffer("class"), node.attributeBuffer("id")] {
-            guard let buffer else { continue }
-            if ByteClass.containsIgnoringCase(buffer, "cookie") || ByteClass.containsIgnoringCase(buffer, "consent")
+        // Two plain checks rather than a loop over a fresh array (one allocation per element).
+        func isBannerName(_ buffer: UnsafeBufferPointer<UInt8>?) -> Bool {
+            guard let buffer else { return false }
+            return ByteClass.containsIgnoringCase(buffer, "cookie") || ByteClass.containsIgnoringCase(buffer, "consent")
                 || ByteClass.containsIgnoringCase(buffer, "banner") || ByteClass.containsIgnoringCase(buffer, "breadcrumb")
                 || ByteClass.containsIgnoringCase(buffer, "skip-link") || ByteClass.containsIgnoringCase(buffer, "skiplink")
                 || ByteClass.containsIgnoringCase(buffer, "visually-hidden") || ByteClass.containsIgnoringCase(buffer, "sr-only")
-            {
-                return true
-            }
         }
+        if isBannerName(node.attributeBuffer("class")) || isBannerName(node.attributeBuffer("id")) { return true }
         if let role = node.attribute("role")?.lowercased(),
             role == "navigation" || role == "banner" || role == "contentinfo" || role == "search" || role == "dialog"
         {

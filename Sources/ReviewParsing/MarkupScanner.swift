@@ -368,6 +368,29 @@ struct MarkupScanner {
         var at = position
         var scalarBytes: [UInt8] = []
         while index < count {
+            // Fast path: equal bytes that are no markup, reference or whitespace (the
+            // branches below would only advance both sides for them).
+            if at < end {
+                let run = source.withUnsafeBufferPointer { sourceBuffer -> Int in
+                    var step = 0
+                    let limit = min(count - index, end - at)
+                    while step < limit {
+                        let sourceByte = sourceBuffer[at + step]
+                        if sourceByte != content[index + step] || sourceByte == 0x3C || sourceByte == 0x26
+                            || ByteClass.isSpace(sourceByte)
+                        {
+                            break
+                        }
+                        step += 1
+                    }
+                    return step
+                }
+                if run > 0 {
+                    index += run
+                    at += run
+                    continue
+                }
+            }
             if at < end, source[at] == 0x3C, isMarkupStart(at) {
                 let markupEnd = skipMarkup(at)
                 // libxml2's HTML parser keeps some markup-like runs as text (Word's
