@@ -1,3 +1,4 @@
+import AnnotationStore
 import Foundation
 import JSONRPC
 import ReviewModel
@@ -238,9 +239,9 @@ public actor LanguageServer {
             return
         }
         let path = DocumentKinds.path(ofURI: uri)
-        documents[uri] = OpenDocument(
-            uri: uri, languageId: languageId, format: format, name: DocumentKinds.storeName(path: path, root: rootPath),
-            version: version, text: text)
+        // Named as the CLI names it (relative to the workspace folder when inside it), so both write to one document.
+        let name = AnnotationStore.documentPath(path, relativeTo: rootPath ?? FileManager.default.currentDirectoryPath)
+        documents[uri] = OpenDocument(uri: uri, languageId: languageId, format: format, name: name, version: version, text: text)
         analyses[uri] = nil
         scheduleAnalysis(uri)
     }
