@@ -50,6 +50,10 @@ public actor LanguageServer {
     /// Bumped whenever what diagnostics show may change without a new version (decisions, settings).
     var diagnosticsGeneration = 0
     var failedVersions: [String: Int] = [:]
+    /// The latest findings placed on each document's current text (moved along with edits).
+    var placedFindings: [String: [Finding]] = [:]
+    /// How long each document's last analysis took (decides whether edits get provisional diagnostics).
+    var lastAnalysisMilliseconds: [String: Double] = [:]
 
     /// Creates a server that sends its messages through `send`.
     ///
@@ -254,7 +258,7 @@ public actor LanguageServer {
         guard let rawChanges = params?["contentChanges"]?.arrayValue else { throw .invalidParams("contentChanges must be an array") }
         var changes: [OpenDocument.Change] = []
         for (index, raw) in rawChanges.enumerated() { changes.append(try OpenDocument.Change(json: raw, index: index)) }
-        document.apply(changes, encoding: encoding)
+        let edits = document.apply(changes, encoding: encoding)
         if let version = identifier["version"]?.intValue {
             if version <= document.version { log(.warning, "\(uri): version \(version) does not increase (was \(document.version))") }
             document.version = version
@@ -262,6 +266,8 @@ public actor LanguageServer {
             document.version += 1
         }
         documents[uri] = document
+        if let placed = placedFindings[uri] { placedFindings[uri] = Self.shift(placed, by: edits) }
+        if (lastAnalysisMilliseconds[uri] ?? 0) >= configuration.provisionalThresholdMilliseconds { publishProvisional(uri) }
         scheduleAnalysis(uri)
     }
 
@@ -271,6 +277,8 @@ public actor LanguageServer {
         analysisTasks.removeValue(forKey: uri)?.cancel()
         analyses[uri] = nil
         failedVersions[uri] = nil
+        placedFindings[uri] = nil
+        lastAnalysisMilliseconds[uri] = nil
         if !clientPullsDiagnostics {
             send(.notification(method: "textDocument/publishDiagnostics", params: ["uri": .string(uri), "diagnostics": []]))
         }

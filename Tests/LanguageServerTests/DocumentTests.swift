@@ -147,6 +147,25 @@ struct DocumentTests {
         #expect(try client.shutdownAndExit() == 0)
     }
 
+    @Test("slow documents first get the previous diagnostics moved with the edit, then the exact ones")
+    func provisionalDiagnostics() throws {
+        let (client, uri, published, _) = try openSample(sampleReview, encoding: "utf-16", options: ["provisionalAfterMilliseconds": 0])
+        var model = TextModel(text: sampleReview, encoding: "utf-16")
+        let before = expectExactRanges(published, model)
+        let start = model.position(of: "Mr B 🙂🙂 had")!
+        model.apply(range: ["start": start, "end": start], text: "Zq 🙂 ")
+        client.notify(
+            "textDocument/didChange",
+            ["textDocument": ["uri": .string(uri), "version": 2], "contentChanges": [["range": ["start": start, "end": start], "text": "Zq 🙂 "]]])
+        let provisional = try client.diagnostics(uri: uri, version: 2)
+        #expect(provisional["provisional"] == true)
+        #expect(expectExactRanges(provisional, model).count == before.count)
+        let exact = try client.diagnostics(uri: uri, version: 2)
+        #expect(exact["provisional"] == nil)
+        expectExactRanges(exact, model)
+        #expect(try client.shutdownAndExit() == 0)
+    }
+
     @Test("hover shows label, rule, occurrences and status; documentSymbol lists headings; codeLens counts")
     func hoverSymbolsLens() throws {
         let markdown =
