@@ -66,7 +66,8 @@ extension AnnotationStore {
                 arguments: [run, documentID, registration.document.contentHash ?? ""])
             // A document recorded twice in one run keeps its first suggestions (decisions may refer to them).
             guard db.changesCount > 0 else { return registration }
-            let bytes = Array(document.text.utf8)
+            // One scalar-count index for all the document's spans (see ScalarCounter).
+            let counter = ScalarCounter(Array(document.text.utf8))
             var suggestions = result.suggestions
             if let category = result.category {
                 suggestions.append(Suggestion(
@@ -79,7 +80,7 @@ extension AnnotationStore {
                 """)
             for suggestion in suggestions {
                 let evidence = suggestion.evidence.map { item in
-                    let anchor = Anchoring.anchor(bytes: bytes, range: item.range)
+                    let anchor = counter.anchor(item.range)
                     return StoredEvidence(
                         text: item.text, start: item.range.start, end: item.range.end, rule: item.rule, line: item.line,
                         character: item.character, prefix: anchor.prefix, suffix: anchor.suffix,

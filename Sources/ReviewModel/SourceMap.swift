@@ -149,10 +149,35 @@ public struct SourceMap: Sendable {
     /// Line index of the decoded source (UTF-8).
     public let lines: LineIndex
 
+    /// Segment indices ordered by (source start, text start); nil when that is the text order
+    /// already (the usual case).
+    private let sourceOrder: [Int]?
+    /// The longest source span of any segment (at least 1), bounding the backward search.
+    private let longestSpan: Int
+
     /// Creates a map from segments (sorted here by text offset) over the decoded source.
     public init(segments: [Segment], source: LineIndex) {
-        self.segments = segments.sorted { $0.textStart < $1.textStart }
+        var sorted = segments
+        if !Self.isOrdered(sorted, by: { ($0.textStart, 0) }) { sorted.sort { $0.textStart < $1.textStart } }
+        self.segments = sorted
         self.lines = source
+        if Self.isOrdered(sorted, by: { ($0.sourceStart, $0.textStart) }) {
+            sourceOrder = nil
+        } else {
+            sourceOrder = sorted.indices.sorted {
+                (sorted[$0].sourceStart, sorted[$0].textStart) < (sorted[$1].sourceStart, sorted[$1].textStart)
+            }
+        }
+        longestSpan = sorted.reduce(1) { max($0, $1.sourceLength) }
+    }
+
+    private static func isOrdered(_ segments: [Segment], by key: (Segment) -> (Int, Int)) -> Bool {
+        var index = 1
+        while index < segments.count {
+            if key(segments[index]) < key(segments[index - 1]) { return false }
+            index += 1
+        }
+        return true
     }
 
     /// An identity map for text that is its own source.
@@ -183,9 +208,44 @@ public struct SourceMap: Sendable {
     /// The text offset of a source byte offset: exact inside verbatim segments, the start of
     /// the segment's text inside transformed ones, and the next text offset for source bytes
     /// that produced no text (markup).
+    ///
+    /// - Complexity: O(log n) in the number of segments (a binary search in source order).
     public func textOffset(ofSource offset: Int) -> Int {
-        // Segments are sorted by text offset and, in reading order, nearly always by source
-        // offset too; a linear fallback keeps it exact when they are not.
+        let count = segments.count
+        guard count > 0 else { return 0 }
+        func segment(_ rank: Int) -> Segment { segments[sourceOrder?[rank] ?? rank] }
+        // Segments (in source order) starting at or before the offset: [0, upper).
+        var low = 0
+        var upper = count
+        while low < upper {
+            let mid = (low + upper) / 2
+            if segment(mid).sourceStart <= offset { low = mid + 1 } else { upper = mid }
+        }
+        // A segment containing the offset starts less than `longestSpan` bytes before it; of
+        // several, the first in text order wins.
+        var containing: Segment?
+        var rank = upper - 1
+        while rank >= 0 {
+            let candidate = segment(rank)
+            if candidate.sourceStart + longestSpan <= offset { break }
+            if offset < candidate.sourceStart + max(candidate.sourceLength, 1),
+                containing == nil || candidate.textStart < containing!.textStart
+            {
+                containing = candidate
+            }
+            rank -= 1
+        }
+        if let containing {
+            return containing.textStart + (containing.isVerbatim ? offset - containing.sourceStart : 0)
+        }
+        // Markup: the next segment in the source (the first in text order among equals).
+        if upper < count { return segment(upper).textStart }
+        let last = segments[count - 1]
+        return last.textStart + last.textLength
+    }
+
+    /// ``textOffset(ofSource:)`` by a linear scan; the reference the indexed version is tested against.
+    public func textOffsetByScanning(ofSource offset: Int) -> Int {
         var best: Int?
         var bestDistance = Int.max
         for segment in segments {

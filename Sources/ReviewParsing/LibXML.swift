@@ -29,6 +29,8 @@ enum LibXML {
         _ bytes: [UInt8], name: String, _ body: (xmlNodePtr?) throws(ParseError) -> T
     ) throws(ParseError) -> T {
         _ = initialised
+        guard !bytes.isEmpty else { return try body(nil) }
+        guard bytes.count < Int(Int32.max) else { throw .tooLarge(name: name, bytes: bytes.count, limit: Int(Int32.max) - 1) }
         guard let context = htmlNewParserCtxt() else {
             throw .malformed(name: name, line: nil, message: "libxml2 could not allocate a parser")
         }
@@ -54,6 +56,8 @@ enum LibXML {
         _ bytes: [UInt8], name: String, recover: Bool, _ body: (xmlNodePtr) throws(ParseError) -> T
     ) throws(ParseError) -> T {
         _ = initialised
+        guard !bytes.isEmpty else { throw .malformed(name: name, line: nil, message: "the document is empty") }
+        guard bytes.count < Int(Int32.max) else { throw .tooLarge(name: name, bytes: bytes.count, limit: Int(Int32.max) - 1) }
         guard let context = xmlNewParserCtxt() else {
             throw .malformed(name: name, line: nil, message: "libxml2 could not allocate a parser")
         }

@@ -102,6 +102,8 @@ enum MetadataDetector {
         return String(slice)
     }
 
+    private static let monthBytes = months.map { Array($0.utf8) }
+
     private static let months = [
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
         "december",
@@ -114,6 +116,9 @@ enum MetadataDetector {
     static func publicationDate(_ texts: [String]) -> String? {
         var fallback: String?
         for text in texts {
+            // Cheap test first: most texts name no month at all.
+            let loweredBytes = text.utf8.map(ByteClass.lower)
+            guard monthBytes.contains(where: { ByteClass.contains(loweredBytes, $0) }) else { continue }
             let words = text.split(whereSeparator: { $0 == " " || $0 == "," })
             for (index, word) in words.enumerated() {
                 let lowered = word.lowercased().trimming(".:;")
@@ -146,7 +151,14 @@ enum MetadataDetector {
     /// The commissioning partnership or board: the capitalised words before a body's name
     /// ("Northshire Community Safety Partnership").
     static func area(_ texts: [String]) -> String? {
-        let loweredTexts = texts.map { $0.utf8.map(ByteClass.lower) }
+        // Only texts naming some kind of body are searched for each body's name.
+        let kinds = ["partnership", "board", "council", "nhs"].map { Array($0.utf8) }
+        let candidates = texts.compactMap { text -> (String, [UInt8])? in
+            let lowered = text.utf8.map(ByteClass.lower)
+            return kinds.contains(where: { ByteClass.contains(lowered, $0) }) ? (text, lowered) : nil
+        }
+        let texts = candidates.map(\.0)
+        let loweredTexts = candidates.map(\.1)
         for body in bodies {
             let bodyBytes = Array(body.utf8)
             for (text, lowered) in zip(texts, loweredTexts) {

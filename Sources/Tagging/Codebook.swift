@@ -40,10 +40,13 @@ public struct Codebook: Sendable {
         /// Whether this tag ignores negation and hypothetical context (rare; for example
         /// practice findings that are themselves stated as absences).
         public var ignoreContext: Bool
+        /// What a match must be about to count: `incident` (a sentence about the incident:
+        /// weapons, locations), `victim` or `perpetrator` (outcomes), or nil for anything.
+        public var about: String?
 
         public init(
             tag: TagID, label: String, definition: String, phrases: [String] = [], near: [ProximityRule] = [],
-            exclude: [String] = [], ignoreContext: Bool = false
+            exclude: [String] = [], ignoreContext: Bool = false, about: String? = nil
         ) {
             self.tag = tag
             self.label = label
@@ -52,6 +55,7 @@ public struct Codebook: Sendable {
             self.near = near
             self.exclude = exclude
             self.ignoreContext = ignoreContext
+            self.about = about
         }
 
         /// Number of rules (phrases plus proximity rules).
@@ -88,6 +92,9 @@ public struct Codebook: Sendable {
         public var hypotheticalPost: [String] = []
         /// Heading words whose sections are recommendations or hypotheticals.
         public var hypotheticalSections: [String] = []
+        /// Phrases that mark a sentence as being about the incident itself ("was killed",
+        /// "on the night of"), for tags that are `about: incident`.
+        public var incident: [String] = []
         /// Maximum words between a pre-trigger and the phrase.
         public var preScope = 12
         /// Maximum words between the phrase and a post-trigger.
@@ -228,7 +235,8 @@ public struct Codebook: Sendable {
             entries.append(
                 Entry(
                     tag: tag, label: raw.label ?? tag.id, definition: raw.definition ?? "", phrases: raw.phrases ?? [],
-                    near: raw.near ?? [], exclude: raw.exclude ?? [], ignoreContext: raw.ignoreContext ?? false))
+                    near: raw.near ?? [], exclude: raw.exclude ?? [], ignoreContext: raw.ignoreContext ?? false,
+                    about: raw.about))
         }
         var context = ContextLexicon()
         if let raw = file.context {
@@ -239,6 +247,7 @@ public struct Codebook: Sendable {
             context.hypotheticalPre = raw.hypotheticalPre ?? []
             context.hypotheticalPost = raw.hypotheticalPost ?? []
             context.hypotheticalSections = raw.hypotheticalSections ?? []
+            context.incident = raw.incident ?? []
             context.preScope = raw.preScope ?? context.preScope
             context.postScope = raw.postScope ?? context.postScope
         }
@@ -305,9 +314,10 @@ struct CodebookFile: Decodable {
         var near: [Codebook.ProximityRule]?
         var exclude: [String]?
         var ignoreContext: Bool?
+        var about: String?
 
         enum CodingKeys: String, CodingKey {
-            case tag, label, definition, phrases, near, exclude
+            case tag, label, definition, phrases, near, exclude, about
             case ignoreContext = "ignore_context"
         }
     }
@@ -320,11 +330,12 @@ struct CodebookFile: Decodable {
         var hypotheticalPre: [String]?
         var hypotheticalPost: [String]?
         var hypotheticalSections: [String]?
+        var incident: [String]?
         var preScope: Int?
         var postScope: Int?
 
         enum CodingKeys: String, CodingKey {
-            case pseudo, termination
+            case pseudo, termination, incident
             case negationPre = "negation_pre"
             case negationPost = "negation_post"
             case hypotheticalPre = "hypothetical_pre"

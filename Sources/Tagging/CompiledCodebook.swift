@@ -2,7 +2,10 @@ import ReviewModel
 
 /// A codebook turned into patterns and one ``CompiledMatcher``, with the per-pattern facts the
 /// tagger needs (rule ids, trigger scopes). Built once, immutable, shared by all threads.
-struct CompiledCodebook: Sendable {
+///
+/// A `final class` with only `let` properties: it owns the large compiled tables, and every
+/// tagging call shares one reference instead of copying a dozen array references.
+final class CompiledCodebook: Sendable {
     let codebook: Codebook
     let matcher: CompiledMatcher
     /// The rule id of each pattern (`alcohol-misuse/3`), or the lexicon it came from (`context/negation_pre`).
@@ -14,6 +17,8 @@ struct CompiledCodebook: Sendable {
     let caseSensitiveTrigger: [Bool]
     /// Word classes of lower-case single words the people finder looks up.
     let wordClasses: [String: Int32]
+    /// The kind of each pattern (a flat copy for the hot path).
+    let kinds: [PatternKind]
 
     /// Pronouns, titles and name-code words the people finder uses (not codebook data: grammar).
     static let pronouns: [(String, Gender, Bool)] = [
@@ -70,6 +75,7 @@ struct CompiledCodebook: Sendable {
         for phrase in context.termination { add(.termination, phrase, "context/termination") }
         for phrase in context.hypotheticalPre { add(.hypotheticalPre, phrase, "context/hypothetical_pre") }
         for phrase in context.hypotheticalPost { add(.hypotheticalPost, phrase, "context/hypothetical_post") }
+        for phrase in context.incident { add(.incident, phrase, "context/incident") }
         let people = codebook.people
         for phrase in people.victim { add(.victim, phrase, "people/victim") }
         for phrase in people.perpetrator { add(.perpetrator, phrase, "people/perpetrator") }
@@ -98,6 +104,7 @@ struct CompiledCodebook: Sendable {
         }
         self.ruleIDs = ruleIDs
         self.scopes = scopes
+        kinds = patterns.map(\.kind)
         caseSensitiveTrigger = caseSensitive
         var classes: [String: Int32] = [:]
         for word in CompiledCodebook.codeWords {

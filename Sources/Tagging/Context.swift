@@ -50,7 +50,7 @@ struct SentenceContext {
         var pseudo: [(Int, Int)] = []
         var raw: [(PatternKind, Match)] = []
         for match in matches {
-            let kind = compiled.matcher.patterns[Int(match.pattern)].kind
+            let kind = compiled.kinds[Int(match.pattern)]
             switch kind {
             case .pseudo: pseudo.append((Int(match.start), Int(match.end)))
             case .termination: terminations.append(Int(match.start))

@@ -46,12 +46,12 @@ extension TaggingRun {
         while index + 1 < to {
             let next = tokens.flags[index + 1]
             if isCapitalised(index), next & (Tokens.singleCapital | Tokens.digits) != 0,
-                CompiledCodebook.codeWords.contains(lowerWord(index)),
+                Words2.codeWords.contains(tokens.hashes[index]),
                 !result.contains(where: { $0.start <= index && index < $0.end })
             {
                 // "Young Person B", "Young Adult 1": one more capitalised code word before.
                 var start = index
-                if start - 1 >= sentence.tokenFrom, isCapitalised(start - 1), CompiledCodebook.codeWords.contains(lowerWord(start - 1)) {
+                if start - 1 >= sentence.tokenFrom, isCapitalised(start - 1), Words2.codeWords.contains(tokens.hashes[start - 1]) {
                     start -= 1
                 }
                 result.append(NameCandidate(start: start, end: index + 2, gender: nil, declared: false))
@@ -62,8 +62,7 @@ extension TaggingRun {
         }
         // "Mr K senior"
         for position in result.indices where result[position].end < to {
-            let word = lowerWord(result[position].end)
-            if word == "senior" || word == "junior" || word == "snr" || word == "jnr" { result[position].end += 1 }
+            if Words2.generation.contains(tokens.hashes[result[position].end]) { result[position].end += 1 }
         }
         for match in matches[sentence.matchFrom..<sentence.matchTo] {
             guard case .declare = kind(match) else { continue }
@@ -93,7 +92,7 @@ extension TaggingRun {
                 if mention.kind == .role || mention.kind == .name || mention.kind == .kin { return nil }
             }
             // 's after a mention
-            if lowerWord(probe) == "s", probe - 1 >= sentence.tokenFrom,
+            if isWord(probe, Words2.s), probe - 1 >= sentence.tokenFrom,
                 let mention = mentions.first(where: { $0.end == probe })
             {
                 if mention.kind != .pronoun(possessive: false) { return mention }
@@ -163,10 +162,9 @@ extension TaggingRun {
                     var possessorGender: Gender?
                     var possessorEntity: Int?
                     if start > sentence.tokenFrom {
-                        let word = lowerWord(start - 1)
-                        if word == "her" { possessorGender = .female }
-                        if word == "his" { possessorGender = .male }
-                        if word == "s", start - 2 >= sentence.tokenFrom {
+                        if isWord(start - 1, Words2.her) { possessorGender = .female }
+                        if isWord(start - 1, Words2.his) { possessorGender = .male }
+                        if isWord(start - 1, Words2.s), start - 2 >= sentence.tokenFrom {
                             if let role = roles.first(where: { $0.1 == start - 1 }) { possessorEntity = role.2 }
                             if let name = earlierName(endingAt: start - 1, sentence: sentence) { possessorEntity = name }
                         }
@@ -228,10 +226,9 @@ extension TaggingRun {
                     // Not the code word of a name ("Perpetrator 1").
                     if role.1 < sentence.tokenTo, tokens.flags[role.1] & (Tokens.digits | Tokens.singleCapital) != 0 { continue }
                     let apposition = (role.1 <= start && start - role.1 <= 3) || (Int(match.end) <= role.0 && role.0 - Int(match.end) <= 3)
-                    let isPossessive = role.1 == start - 1 && lowerWord(start - 1) == "s"
+                    let isPossessive = role.1 == start - 1 && isWord(start - 1, Words2.s)
                     if apposition, !isPossessive, people.perpetratorRelation == nil {
-                        let before = start > sentence.tokenFrom ? lowerWord(start - 1) : ""
-                        if before == "his" || before == "her" || before == "the" || before == "s" || before == "their" {
+                        if start > sentence.tokenFrom, Words2.possessives.contains(tokens.hashes[start - 1]) {
                             people.perpetratorRelation = lexicon.kin[index].relation
                             people.perpetratorRelationEvidence = textRange(start, Int(match.end))
                         }
@@ -409,12 +406,13 @@ extension TaggingRun {
         let candidates = Set(victimScore.keys).union(perpetratorScore.keys)
             .filter { $0 > PeopleModel.perpetrator && people.entities[$0].role == .other }
         if people.entities[PeopleModel.victim].name == nil,
-            let best = candidates.filter({ net($0, victim: true) > 0 }).max(by: { net($0, victim: true) < net($1, victim: true) })
+            let best = candidates.filter({ net($0, victim: true) > 0 })
+                .max(by: { (net($0, victim: true), -$0) < (net($1, victim: true), -$1) })
         {
             promote(best, to: PeopleModel.victim)
         }
         let perpetrators = candidates.filter { people.entities[$0].role == .other && net($0, victim: false) > 0 }
-            .sorted { net($0, victim: false) > net($1, victim: false) }
+            .sorted { (net($0, victim: false), -$0) > (net($1, victim: false), -$1) }
         for (rank, entity) in perpetrators.enumerated() {
             if rank == 0, people.entities[PeopleModel.perpetrator].name == nil {
                 promote(entity, to: PeopleModel.perpetrator)
@@ -558,6 +556,10 @@ enum Words2 {
     static let possessives: Set<UInt64> = Set(["her", "his", "their", "the", "s", "own", "younger", "older", "elder", "eldest", "youngest", "late", "adult", "only"].map(hash))
     static let possessivePronouns: Set<UInt64> = Set(["her", "his", "their"].map(hash))
     static let s = hash("s")
+    static let her = hash("her")
+    static let his = hash("his")
+    static let generation: Set<UInt64> = Set(["senior", "junior", "snr", "jnr"].map(hash))
+    static let codeWords: Set<UInt64> = Set(CompiledCodebook.codeWords.map(hash))
     static let passive: Set<UInt64> = Set(["was", "were", "been", "being", "is", "be", "by"].map(hash))
     static let personContext: Set<UInt64> = Set([
         "was", "had", "is", "has", "said", "says", "told", "did", "does", "would", "could", "who", "s", "described",

@@ -51,8 +51,16 @@ extension TaggingRun {
     /// The number a token stands for (digits or a number word, "thirty four" joined), and the tokens it used.
     func number(at index: Int, limit: Int) -> (Int, Int)? {
         if tokens.flags[index] & Tokens.digits != 0 {
-            let length = Int(tokens.ends[index] - tokens.starts[index])
-            guard length <= 3, let value = Int(text(tokens: index, index + 1)) else { return nil }
+            let start = Int(tokens.starts[index])
+            let length = Int(tokens.ends[index]) - start
+            guard length <= 3 else { return nil }
+            var value = 0
+            let utf8 = document.text.utf8
+            var position = utf8.index(utf8.startIndex, offsetBy: start)
+            for _ in 0..<length {
+                value = value * 10 + Int(utf8[position] - 0x30)
+                position = utf8.index(after: position)
+            }
             return (value, index + 1)
         }
         guard let value = Words.numbers[tokens.hashes[index]] else { return nil }
@@ -172,6 +180,8 @@ extension TaggingRun {
                 evidence[TagKey(tag: TagID(facet: "relationship-type", id: best), subject: nil)] = [makeEvidence("kin/\(best)", source)]
             }
         }
+        keepPrimaryIncidentTags()
+        if people.victimIsChild { childVictimRelationship() }
         let (category, reason) = decideCategory()
         var suggestions: [Suggestion] = []
         for (key, list) in evidence {
@@ -191,6 +201,62 @@ extension TaggingRun {
         return TaggingResult(
             document: document.name, reviewType: reviewType, category: category, categoryReason: reason,
             suggestions: suggestions, people: persons, suppressed: suppressed)
+    }
+
+    /// A review describes one incident: one location, and one method of harm (physical
+    /// assault alongside a blunt object or alone). The best-supported tag (most evidence,
+    /// then earliest) is kept; the others stay visible as suppressed matches.
+    mutating func keepPrimaryIncidentTags() {
+        func best(_ keys: [TagKey]) -> TagKey? {
+            keys.max { a, b in
+                let left = evidence[a] ?? []
+                let right = evidence[b] ?? []
+                if left.count != right.count { return left.count < right.count }
+                let leftStart = left.first?.range.start ?? 0
+                let rightStart = right.first?.range.start ?? 0
+                if leftStart != rightStart { return leftStart > rightStart }
+                return a > b
+            }
+        }
+        func drop(_ key: TagKey, _ why: String) {
+            for item in evidence[key] ?? [] {
+                suppressed.append(SuppressedMatch(tag: key.tag, evidence: item, reason: .excluded, trigger: why))
+            }
+            evidence[key] = nil
+        }
+        let locations = evidence.keys.filter { $0.tag.facet == "location" }
+        if let keep = best(Array(locations)) {
+            for key in locations where key != keep { drop(key, "another location is better supported") }
+        }
+        let methods = evidence.keys.filter { $0.tag.facet == "weapon" && $0.tag.id != "physical-assault" }
+        let primary = best(Array(methods))
+        if let primary {
+            for key in methods where key != primary { drop(key, "another method is better supported") }
+            if primary.tag.id != "blunt-object" {
+                drop(TagKey(tag: TagID(facet: "weapon", id: "physical-assault"), subject: nil), "a weapon was used")
+            }
+        }
+    }
+
+    /// For a child victim the adult-relationship dynamics (domestic abuse, coercive control,
+    /// separation) are about the adults around the child, not between child and perpetrator:
+    /// they are dropped, and a perpetrator's abuse of the other parent is violence to others.
+    mutating func childVictimRelationship() {
+        let adultOnly: Set<String> = ["domestic-abuse", "strain-or-separation", "financial-abuse", "carer", "stalking", "coercive-control"]
+        var abuseOfOthers: [Evidence] = []
+        for key in evidence.keys.sorted() where key.tag.facet == "relationship" && adultOnly.contains(key.tag.id) {
+            let items = evidence[key] ?? []
+            if key.tag.id == "domestic-abuse" || key.tag.id == "coercive-control" { abuseOfOthers.append(contentsOf: items) }
+            for item in items {
+                suppressed.append(SuppressedMatch(tag: key.tag, evidence: item, reason: .thirdParty, trigger: "between the adults around a child victim"))
+            }
+            evidence[key] = nil
+        }
+        let perpetratorAbuse = evidence[TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: "domestic-abuse-perpetrator"), subject: .perpetrator)] ?? []
+        let others = TagKey(tag: TagID(facet: "escalation", id: "violence-to-others"), subject: nil)
+        if !perpetratorAbuse.isEmpty || !abuseOfOthers.isEmpty, evidence[others] == nil {
+            evidence[others] = Array((perpetratorAbuse + abuseOfOthers).sorted { $0.range.start < $1.range.start }.prefix(3))
+        }
     }
 
     /// The perpetrator's relation to the victim: stated links first, else the best-supported type.

@@ -14,6 +14,7 @@ enum PatternKind: Hashable, Sendable {
     case termination
     case hypotheticalPre
     case hypotheticalPost
+    case incident
     case victim
     case perpetrator
     case child
@@ -248,7 +249,7 @@ struct CompiledMatcher: Sendable {
     }
 
     @inline(__always)
-    private static func mix(_ key: UInt64) -> UInt64 {
+    static func mix(_ key: UInt64) -> UInt64 {
         var x = key &* 0x9E37_79B9_7F4A_7C15
         x ^= x >> 29
         return x
@@ -274,23 +275,44 @@ struct CompiledMatcher: Sendable {
     ///
     /// - Complexity: O(n) in bytes.
     func tokenize(_ bytes: UnsafeBufferPointer<UInt8>) -> Tokens {
-        var tokens = Tokens()
-        tokens.reserve(bytes.count / 5 + 16)
-        guard let base = bytes.baseAddress else { return tokens }
+        vocabulary.withLookup { words in
+            prefixVocabulary.withLookup { prefixes in
+                prefixStarts.withUnsafeBufferPointer { starts in
+                    tokenize(bytes, words: words, prefixes: prefixes, prefixStarts: starts.baseAddress!)
+                }
+            }
+        }
+    }
+
+    private func tokenize(
+        _ bytes: UnsafeBufferPointer<UInt8>, words: Vocabulary.Lookup, prefixes: Vocabulary.Lookup,
+        prefixStarts: UnsafePointer<UInt64>
+    ) -> Tokens {
+        guard let base = bytes.baseAddress else { return Tokens() }
+        let estimate = bytes.count / 5 + 16
+        var starts = Column<Int32>(capacity: estimate)
+        var ends = Column<Int32>(capacity: estimate)
+        var classes = Column<Int32>(capacity: estimate)
+        var prefixColumn = Column<Int32>(capacity: estimate)
+        var flagColumn = Column<UInt8>(capacity: estimate)
+        var hashes = Column<UInt64>(capacity: estimate)
         let end = bytes.count
         var index = 0
         let minPrefix = prefixLengths.last ?? Int.max
+        let lengths = prefixLengths
         while index < end {
             let byte = base[index]
-            let isWord: Bool
             if byte < 0x80 {
-                isWord = ByteClass.isWordByte(byte)
+                if !ByteClass.isWordByte(byte) {
+                    index += 1
+                    continue
+                }
             } else {
-                isWord = ByteClass.separatorLength(base, index, end) == 0
-            }
-            if !isWord {
-                index += byte < 0x80 ? 1 : max(1, ByteClass.separatorLength(base, index, end))
-                continue
+                let separator = ByteClass.separatorLength(base, index, end)
+                if separator > 0 {
+                    index += separator
+                    continue
+                }
             }
             let start = index
             var hash = Vocabulary.offsetBasis
@@ -301,9 +323,7 @@ struct CompiledMatcher: Sendable {
                 var current = base[index]
                 if current < 0x80 {
                     if !ByteClass.isWordByte(current) { break }
-                    if current >= 0x41 && current <= 0x5A {
-                        current |= 0x20
-                    }
+                    if current >= 0x41 && current <= 0x5A { current |= 0x20 }
                     if current > 0x39 { allDigits = false }
                 } else {
                     if ByteClass.separatorLength(base, index, end) > 0 { break }
@@ -316,7 +336,7 @@ struct CompiledMatcher: Sendable {
             let length = index - start
             if allDigits { flags |= Tokens.digits }
             if length == 1, flags & Tokens.capitalised != 0 { flags |= Tokens.singleCapital }
-            let wordClass = vocabulary.lookup(hash: hash, base: base, start: start, length: length)
+            let wordClass = words.find(hash: hash, base: base, start: start, length: length)
             var prefixClass: Int32 = -1
             if length > minPrefix {
                 var first = base[start]
@@ -325,7 +345,7 @@ struct CompiledMatcher: Sendable {
                 if second >= 0x41 && second <= 0x5A { second |= 0x20 }
                 let pair = Int(first) << 8 | Int(second)
                 if prefixStarts[pair >> 6] & (1 << UInt64(pair & 63)) != 0 {
-                    for prefixLength in prefixLengths where prefixLength < length {
+                    for prefixLength in lengths where prefixLength < length {
                         var prefixHash = Vocabulary.offsetBasis
                         for offset in 0..<prefixLength {
                             var current = base[start + offset]
@@ -333,8 +353,7 @@ struct CompiledMatcher: Sendable {
                             prefixHash ^= UInt64(current)
                             prefixHash = prefixHash &* Vocabulary.prime
                         }
-                        let found = prefixVocabulary.lookup(
-                            hash: prefixHash, base: base, start: start, length: prefixLength)
+                        let found = prefixes.find(hash: prefixHash, base: base, start: start, length: prefixLength)
                         if found >= 0 {
                             prefixClass = found
                             break
@@ -342,13 +361,20 @@ struct CompiledMatcher: Sendable {
                     }
                 }
             }
-            tokens.starts.append(Int32(start))
-            tokens.ends.append(Int32(index))
-            tokens.classes.append(wordClass)
-            tokens.prefixes.append(prefixClass)
-            tokens.flags.append(flags)
-            tokens.hashes.append(hash)
+            starts.append(Int32(start))
+            ends.append(Int32(index))
+            classes.append(wordClass)
+            prefixColumn.append(prefixClass)
+            flagColumn.append(flags)
+            hashes.append(hash)
         }
+        var tokens = Tokens()
+        tokens.starts = starts.finish()
+        tokens.ends = ends.finish()
+        tokens.classes = classes.finish()
+        tokens.prefixes = prefixColumn.finish()
+        tokens.flags = flagColumn.finish()
+        tokens.hashes = hashes.finish()
         return tokens
     }
 
@@ -358,69 +384,111 @@ struct CompiledMatcher: Sendable {
         return copy.withUTF8 { tokenize($0) }
     }
 
+    /// Unsafe views of the trie for one matching call.
+    private struct Walker {
+        let root: UnsafePointer<Int32>
+        let edgeKeys: UnsafePointer<UInt64>
+        let edgeValues: UnsafePointer<Int32>
+        let edgeMask: Int
+        let outputStart: UnsafePointer<Int32>
+        let outputList: UnsafePointer<Int32>
+        let hasGap: UnsafePointer<Bool>
+        let classes: UnsafePointer<Int32>
+        let prefixes: UnsafePointer<Int32>
+        let end: Int
+
+        @inline(__always)
+        func child(of node: Int32, label: Int32) -> Int32 {
+            let key = UInt64(UInt32(node)) << 32 | UInt64(UInt32(label))
+            var slot = Int(truncatingIfNeeded: CompiledMatcher.mix(key)) & edgeMask
+            while true {
+                let stored = edgeKeys[slot]
+                if stored == key { return edgeValues[slot] }
+                if stored == UInt64.max { return -1 }
+                slot = (slot + 1) & edgeMask
+            }
+        }
+    }
+
     /// Appends every match inside tokens `from..<to` (one sentence) to `matches`.
     ///
     /// - Complexity: O(w × d) for `w` words and followed depth `d`.
     func match(_ tokens: Tokens, from: Int, to: Int, into matches: inout [Match]) {
-        tokens.classes.withUnsafeBufferPointer { classes in
-            tokens.prefixes.withUnsafeBufferPointer { prefixes in
-                var index = from
-                while index < to {
-                    let wordClass = classes[index]
-                    let prefixClass = prefixes[index]
-                    if wordClass >= 0 {
-                        let node = rootChildren[Int(wordClass)]
-                        if node >= 0 { walk(node, index + 1, index, to, classes, prefixes, &matches) }
+        guard from < to else { return }
+        rootChildren.withUnsafeBufferPointer { root in
+            edgeKeys.withUnsafeBufferPointer { keys in
+                edgeValues.withUnsafeBufferPointer { values in
+                    outputStart.withUnsafeBufferPointer { starts in
+                        outputList.withUnsafeBufferPointer { list in
+                            hasGap.withUnsafeBufferPointer { gapFlags in
+                                tokens.classes.withUnsafeBufferPointer { classes in
+                                    tokens.prefixes.withUnsafeBufferPointer { prefixes in
+                                        let empty: [Int32] = [0]
+                                        empty.withUnsafeBufferPointer { fallback in
+                                            let walker = Walker(
+                                                root: root.baseAddress!, edgeKeys: keys.baseAddress!, edgeValues: values.baseAddress!,
+                                                edgeMask: edgeMask, outputStart: starts.baseAddress!,
+                                                outputList: list.baseAddress ?? fallback.baseAddress!, hasGap: gapFlags.baseAddress!,
+                                                classes: classes.baseAddress!, prefixes: prefixes.baseAddress!, end: to)
+                                            var index = from
+                                            while index < to {
+                                                let wordClass = walker.classes[index]
+                                                if wordClass >= 0 {
+                                                    let node = walker.root[Int(wordClass)]
+                                                    if node >= 0 { walk(walker, node, index + 1, index, &matches) }
+                                                }
+                                                let prefixClass = walker.prefixes[index]
+                                                if prefixClass >= 0 {
+                                                    let node = walker.root[Int(prefixClass)]
+                                                    if node >= 0 { walk(walker, node, index + 1, index, &matches) }
+                                                }
+                                                index += 1
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
-                    if prefixClass >= 0 {
-                        let node = rootChildren[Int(prefixClass)]
-                        if node >= 0 { walk(node, index + 1, index, to, classes, prefixes, &matches) }
-                    }
-                    index += 1
                 }
             }
         }
     }
 
-    private func walk(
-        _ node: Int32, _ next: Int, _ start: Int, _ end: Int, _ classes: UnsafeBufferPointer<Int32>,
-        _ prefixes: UnsafeBufferPointer<Int32>, _ matches: inout [Match]
-    ) {
-        let outputFrom = Int(outputStart[Int(node)])
-        let outputTo = Int(outputStart[Int(node) + 1])
+    private func walk(_ walker: Walker, _ node: Int32, _ next: Int, _ start: Int, _ matches: inout [Match]) {
+        let outputFrom = Int(walker.outputStart[Int(node)])
+        let outputTo = Int(walker.outputStart[Int(node) + 1])
         if outputFrom < outputTo {
             for slot in outputFrom..<outputTo {
-                matches.append(Match(pattern: outputList[slot], start: Int32(start), end: Int32(next)))
+                matches.append(Match(pattern: walker.outputList[slot], start: Int32(start), end: Int32(next)))
             }
         }
-        if next < end {
-            let wordClass = classes[next]
+        if next < walker.end {
+            let wordClass = walker.classes[next]
             if wordClass >= 0 {
-                let child = child(of: node, label: wordClass)
-                if child >= 0 { walk(child, next + 1, start, end, classes, prefixes, &matches) }
+                let child = walker.child(of: node, label: wordClass)
+                if child >= 0 { walk(walker, child, next + 1, start, &matches) }
             }
-            let prefixClass = prefixes[next]
+            let prefixClass = walker.prefixes[next]
             if prefixClass >= 0 {
-                let child = child(of: node, label: prefixClass)
-                if child >= 0 { walk(child, next + 1, start, end, classes, prefixes, &matches) }
+                let child = walker.child(of: node, label: prefixClass)
+                if child >= 0 { walk(walker, child, next + 1, start, &matches) }
             }
         }
-        if hasGap[Int(node)], let edges = gaps[node] {
+        if walker.hasGap[Int(node)], let edges = gaps[node] {
             for gap in edges {
                 var skip = gap.min
-                while skip <= gap.max, next + skip < end {
-                    let target = gap.target
-                    // The word after the gap must continue the phrase.
+                while skip <= gap.max, next + skip < walker.end {
                     let position = next + skip
-                    let wordClass = classes[position]
+                    let wordClass = walker.classes[position]
                     if wordClass >= 0 {
-                        let child = child(of: target, label: wordClass)
-                        if child >= 0 { walk(child, position + 1, start, end, classes, prefixes, &matches) }
+                        let child = walker.child(of: gap.target, label: wordClass)
+                        if child >= 0 { walk(walker, child, position + 1, start, &matches) }
                     }
-                    let prefixClass = prefixes[position]
+                    let prefixClass = walker.prefixes[position]
                     if prefixClass >= 0 {
-                        let child = child(of: target, label: prefixClass)
-                        if child >= 0 { walk(child, position + 1, start, end, classes, prefixes, &matches) }
+                        let child = walker.child(of: gap.target, label: prefixClass)
+                        if child >= 0 { walk(walker, child, position + 1, start, &matches) }
                     }
                     skip += 1
                 }

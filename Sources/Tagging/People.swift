@@ -46,6 +46,8 @@ struct Mention: Sendable {
     /// Entity index, or nil when it could not be resolved.
     var entity: Int?
     var kind: Kind
+    /// A pronoun's gender.
+    var gender: Gender? = nil
 }
 
 /// A declared name: lower-case word hashes and the entity it stands for.

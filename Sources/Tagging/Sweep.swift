@@ -31,7 +31,7 @@ extension TaggingRun {
             for var mention in mentions {
                 switch mention.kind {
                 case .pronoun:
-                    let gender: Gender = lowerWord(mention.start).hasPrefix("s") || lowerWord(mention.start).hasPrefix("her") ? .female : .male
+                    let gender: Gender = mention.gender ?? .male
                     // A relative of that gender named earlier in this sentence; else the
                     // principal (victim or perpetrator) of that gender most recently named.
                     let local = resolved.last { earlier in
@@ -95,6 +95,24 @@ extension TaggingRun {
                 if !entry.ignoreContext, case .suppressed(let reason, let trigger) = context.status(of: target) {
                     suppress(entry.tag, target, range, reason, trigger)
                     continue
+                }
+                if let about = entry.about {
+                    var concerns = true
+                    switch about {
+                    case "incident":
+                        concerns = slice.contains { if case .incident = kind($0) { return true } else { return false } }
+                    case "victim", "perpetrator":
+                        let wanted = about == "victim" ? PeopleModel.victim : PeopleModel.perpetrator
+                        let nearest = mentions.last { $0.end <= target.start && $0.entity != nil }?.entity
+                            ?? mentions.first { $0.entity != nil }?.entity ?? fallback
+                        concerns = nearest.map { people.entities[$0].subject == people.entities[wanted].subject } ?? (about == "victim")
+                    default:
+                        break
+                    }
+                    if !concerns {
+                        suppress(entry.tag, target, range, .historical, about == "incident" ? "not about the incident" : "not about the \(about)")
+                        continue
+                    }
                 }
                 switch entry.tag.facet {
                 case Taxonomy.reviewTypeFacet:
@@ -161,7 +179,8 @@ extension TaggingRun {
             }
             switch kind(match) {
             case .kin: mentions.append(Mention(start: start, end: end, entity: nil, kind: .kin))
-            case .pronoun(_, let possessive): mentions.append(Mention(start: start, end: end, entity: nil, kind: .pronoun(possessive: possessive)))
+            case .pronoun(let gender, let possessive):
+                mentions.append(Mention(start: start, end: end, entity: nil, kind: .pronoun(possessive: possessive), gender: gender))
             default: break
             }
         }

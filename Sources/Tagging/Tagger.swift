@@ -107,16 +107,27 @@ struct TaggingRun {
     mutating func tokenizeAndMatch() {
         var text = document.text
         tokens = text.withUTF8 { compiled.matcher.tokenize($0) }
-        let hypotheticalWords = compiled.codebook.context.hypotheticalSections.map { $0.lowercased() }
-        var sectionCache: [String: Bool] = [:]
-        func isHypothetical(_ block: Block) -> Bool {
+        let hypotheticalWords = compiled.codebook.context.hypotheticalSections.map { Array($0.lowercased().utf8) }
+        var sectionCache: [[String]: Bool] = [:]
+        func containsWord(_ heading: String) -> Bool {
+            let bytes = Array(heading.utf8).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+            return hypotheticalWords.contains { word in
+                guard word.count <= bytes.count else { return false }
+                var start = 0
+                while start + word.count <= bytes.count {
+                    if bytes[start] == word[0], Array(bytes[start..<start + word.count]) == word { return true }
+                    start += 1
+                }
+                return false
+            }
+        }
+        // Once per block: whether it lies in (or is the heading of) a recommendations section.
+        let blockHypothetical: [Bool] = document.blocks.map { block in
             var path = block.section
             if block.kind == .heading { path.append(document.text(of: block)) }
-            let key = path.joined(separator: "\u{1F}")
-            if let cached = sectionCache[key] { return cached }
-            let lower = path.map { $0.lowercased() }
-            let value = lower.contains { heading in hypotheticalWords.contains { heading.contains($0) } }
-            sectionCache[key] = value
+            if let cached = sectionCache[path] { return cached }
+            let value = path.contains(where: containsWord)
+            sectionCache[path] = value
             return value
         }
         var tokenIndex = 0
@@ -131,7 +142,7 @@ struct TaggingRun {
             let matchFrom = matches.count
             compiled.matcher.match(tokens, from: from, to: to, into: &matches)
             matches[matchFrom..<matches.count].sort { ($0.start, $0.end) < ($1.start, $1.end) }
-            let hypothetical = document.blocks.isEmpty ? false : isHypothetical(document.blocks[block])
+            let hypothetical = blockHypothetical.isEmpty ? false : blockHypothetical[block]
             sentences.append(
                 SentenceSpan(
                     range: range, tokenFrom: from, tokenTo: to, block: block, matchFrom: matchFrom,
@@ -139,7 +150,12 @@ struct TaggingRun {
         }
     }
 
-    func kind(_ match: Match) -> PatternKind { compiled.matcher.patterns[Int(match.pattern)].kind }
+    @inline(__always)
+    func kind(_ match: Match) -> PatternKind { compiled.kinds[Int(match.pattern)] }
+
+    /// Whether token `index` is the lower-case word with this hash.
+    @inline(__always)
+    func isWord(_ index: Int, _ hash: UInt64) -> Bool { index >= 0 && index < tokens.count && tokens.hashes[index] == hash }
 
     func text(tokens from: Int, _ to: Int) -> String {
         guard to > from else { return "" }

@@ -68,3 +68,41 @@ enum ByteClass {
         return 0
     }
 }
+
+/// A growable column of plain values written through a pointer (the tokenizer appends six
+/// of them per word; `Array.append` per value costs more than the scan itself).
+struct Column<Element: BitwiseCopyable> {
+    private(set) var pointer: UnsafeMutablePointer<Element>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(16, capacity)
+        pointer = UnsafeMutablePointer<Element>.allocate(capacity: self.capacity)
+    }
+
+    @inline(__always)
+    mutating func append(_ value: Element) {
+        if count == capacity { grow() }
+        pointer[count] = value
+        count += 1
+    }
+
+    private mutating func grow() {
+        let larger = capacity * 2
+        let moved = UnsafeMutablePointer<Element>.allocate(capacity: larger)
+        moved.initialize(from: pointer, count: count)
+        pointer.deallocate()
+        pointer = moved
+        capacity = larger
+    }
+
+    /// The values as an array; the column's memory is freed.
+    mutating func finish() -> [Element] {
+        let array = Array(UnsafeBufferPointer(start: pointer, count: count))
+        pointer.deallocate()
+        count = 0
+        capacity = 0
+        return array
+    }
+}

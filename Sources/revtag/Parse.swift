@@ -50,7 +50,7 @@ struct ParseCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard maxSize > 0, maxSize <= 4096 else { throw ValidationError("--max-size must be between 1 and 4096 (MB)") }
+        guard maxSize > 0, maxSize <= 2000 else { throw ValidationError("--max-size must be between 1 and 2000 (MB)") }
         guard maxDepth > 0, maxDepth <= 10_000 else { throw ValidationError("--max-depth must be between 1 and 10000") }
     }
 

@@ -25,3 +25,25 @@ import Testing
         #expect(document.sourceMap.sourceOffset(ofText: textAmpersand + 1) == ampersand + 5)
     }
 }
+
+@Suite struct SourceMapIndexTests {
+    @Test func indexedLookupAgreesWithTheScanOnOutOfOrderSegments() {
+        let source = LineIndex(String(repeating: "abcdefghij", count: 6))
+        // Text order differs from source order, with an inserted space and an entity-like span.
+        let segments = [
+            SourceMap.Segment(textStart: 0, textLength: 5, sourceStart: 30, sourceLength: 5),
+            SourceMap.Segment(textStart: 5, textLength: 1, sourceStart: 35, sourceLength: 0),
+            SourceMap.Segment(textStart: 6, textLength: 4, sourceStart: 2, sourceLength: 4),
+            SourceMap.Segment(textStart: 10, textLength: 1, sourceStart: 12, sourceLength: 5),
+            SourceMap.Segment(textStart: 11, textLength: 3, sourceStart: 50, sourceLength: 3),
+        ]
+        let map = SourceMap(segments: segments.reversed(), source: source)
+        for offset in 0...62 {
+            #expect(map.textOffset(ofSource: offset) == map.textOffsetByScanning(ofSource: offset), "source offset \(offset)")
+        }
+        #expect(map.textOffset(ofSource: 3) == 7)
+        #expect(map.textOffset(ofSource: 14) == 10)
+        #expect(map.textOffset(ofSource: 20) == 0)
+        #expect(map.textOffset(ofSource: 60) == 14)
+    }
+}

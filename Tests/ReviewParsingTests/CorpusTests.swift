@@ -46,6 +46,16 @@ import Testing
         expectExactMap(document, needles: [])
         // Every piece of text was found in the source (text without a source span would
         // be a segment of length 0 longer than an inserted space).
+        // The indexed source-to-text lookup agrees with a plain scan everywhere.
+        let sourceCount = document.sourceMap.lines.bytes.count
+        for offset in stride(from: 0, through: sourceCount, by: max(1, sourceCount / 2000)) {
+            let indexed = document.sourceMap.textOffset(ofSource: offset)
+            let scanned = document.sourceMap.textOffsetByScanning(ofSource: offset)
+            if indexed != scanned {
+                Issue.record("\(name): source offset \(offset) maps to \(indexed), scan says \(scanned)")
+                break
+            }
+        }
         let unlocated = document.sourceMap.segments.filter { $0.sourceLength == 0 && $0.textLength > 1 }
         #expect(unlocated.isEmpty, "\(name): \(unlocated.count) pieces of text have no source span")
     }

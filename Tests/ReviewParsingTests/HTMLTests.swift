@@ -180,3 +180,32 @@ import Testing
         #expect(document.blocks[2].section == ["3. Chronology", "2019"])
     }
 }
+
+@Suite struct HTMLEdgeTests {
+    @Test func nestedTablesAndNumericReferences() throws {
+        let html = """
+            <table>
+              <tr><td>Outer &#x1F600; cell<table><tr><td>Inner A</td><td>Inner B</td></tr></table>after inner</td>
+                  <td>Second &#233;</td></tr>
+            </table>
+            """
+        let document = try parse(html, name: "nested.html")
+        #expect(texts(document) == ["Outer 😀 cell", "Inner A", "Inner B", "after inner", "Second é"])
+        let cells = document.blocks.map { [$0.row ?? -1, $0.column ?? -1] }
+        #expect(cells == [[0, 0], [0, 0], [0, 1], [0, 0], [0, 1]])
+        // Characters from references map to the whole reference.
+        expectExactMap(document, needles: ["😀", "é"])
+        let text = Array(document.text.utf8)
+        let emoji = text.firstIndex(of: 0xF0)!
+        let start = document.sourceMap.sourceOffset(ofText: emoji)
+        let end = document.sourceMap.sourceOffset(ofText: emoji + 4)
+        #expect(String(decoding: document.sourceMap.lines.bytes[start..<end], as: UTF8.self) == "&#x1F600;")
+    }
+
+    @Test func emptyAndWhitespaceDocuments() throws {
+        #expect(try parse("", name: "empty.html").blocks.isEmpty)
+        #expect(try parse("   \n\t", name: "blank.html").blocks.isEmpty)
+        #expect(try parse("", name: "empty.txt").blocks.isEmpty)
+        #expect(throws: ParseError.self) { try parse("", name: "empty.xml") }
+    }
+}
