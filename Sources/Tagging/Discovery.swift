@@ -298,7 +298,8 @@ extension TaggingRun {
             if index + 1 < tokens.count, Words2.personContext.contains(tokens.hashes[index + 1]) { entry.0 += 1 }
             counts[tokens.hashes[index]] = entry
         }
-        for (hash, entry) in counts where entry.0 >= 2 {
+        // In order of first appearance, so that entity indexes (and tie-breaks) are stable.
+        for (hash, entry) in counts.sorted(by: { $0.value.1 < $1.value.1 }) where entry.0 >= 2 {
             let key = NameKey(hashes: [hash])
             guard people.entityIndex(for: key) == nil else { continue }
             people.entities.append(Entity(role: .other, name: text(tokens: entry.1, entry.1 + 1)))
@@ -416,7 +417,7 @@ extension TaggingRun {
         for (rank, entity) in perpetrators.enumerated() {
             if rank == 0, people.entities[PeopleModel.perpetrator].name == nil {
                 promote(entity, to: PeopleModel.perpetrator)
-            } else if net(entity, victim: false) >= 2, (victimScore[entity] ?? 0) == 0 {
+            } else if net(entity, victim: false) >= 3, (victimScore[entity] ?? 0) == 0 {
                 people.entities[entity].role = .perpetrator
                 if let owner = people.entities[entity].owner, owner == PeopleModel.victim, let kin = people.entities[entity].kin,
                     people.perpetratorRelation == nil

@@ -182,6 +182,7 @@ extension TaggingRun {
         }
         keepPrimaryIncidentTags()
         if people.victimIsChild { childVictimRelationship() }
+        if let age = people.entities[PeopleModel.victim].age, age.upperBound < 12 { youngChildVictim() }
         let (category, reason) = decideCategory()
         var suggestions: [Suggestion] = []
         for (key, list) in evidence {
@@ -224,11 +225,11 @@ extension TaggingRun {
             }
             evidence[key] = nil
         }
-        let locations = evidence.keys.filter { $0.tag.facet == "location" }
+        let locations = evidence.keys.filter { $0.tag.facet == "location" }.sorted()
         if let keep = best(Array(locations)) {
             for key in locations where key != keep { drop(key, "another location is better supported") }
         }
-        let methods = evidence.keys.filter { $0.tag.facet == "weapon" && $0.tag.id != "physical-assault" }
+        let methods = evidence.keys.filter { $0.tag.facet == "weapon" && $0.tag.id != "physical-assault" }.sorted()
         let primary = best(Array(methods))
         if let primary {
             for key in methods where key != primary { drop(key, "another method is better supported") }
@@ -256,6 +257,32 @@ extension TaggingRun {
         let others = TagKey(tag: TagID(facet: "escalation", id: "violence-to-others"), subject: nil)
         if !perpetratorAbuse.isEmpty || !abuseOfOthers.isEmpty, evidence[others] == nil {
             evidence[others] = Array((perpetratorAbuse + abuseOfOthers).sorted { $0.range.start < $1.range.start }.prefix(3))
+        }
+    }
+
+    /// A young child does not misuse drugs, hold convictions or lose a job: an adult's
+    /// characteristic that attribution gave to a victim under 12 belongs to the perpetrator
+    /// (the adult the clause is about), and, when the perpetrator is a parent, the child-victim
+    /// tags follow.
+    mutating func youngChildVictim() {
+        let adultOnly: Set<String> = [
+            "substance-misuse", "alcohol-misuse", "unemployment", "history-of-offending", "history-of-violence",
+            "domestic-abuse-perpetrator", "financial-difficulties", "homelessness", "medication-non-compliance",
+            "caring-responsibilities", "mental-health", "gang-involvement", "english-additional-language", "insecure-immigration",
+        ]
+        for key in evidence.keys.sorted() where key.subject == .victim && adultOnly.contains(key.tag.id) {
+            let moved = TagKey(tag: key.tag, subject: .perpetrator)
+            evidence[moved, default: []].append(contentsOf: evidence[key] ?? [])
+            evidence[key] = nil
+        }
+        guard people.perpetratorRelation == "parent" || people.perpetratorRelation == "partner-of-parent" else { return }
+        let conversions = ["mental-health": "parental-mental-health", "alcohol-misuse": "household-substance-misuse", "substance-misuse": "household-substance-misuse"]
+        for (from, to) in conversions.sorted(by: { $0.key < $1.key }) {
+            guard let items = evidence[TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: from), subject: .perpetrator)] else { continue }
+            let target = TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: to), subject: .victim)
+            for item in items where !(evidence[target] ?? []).contains(where: { $0.range == item.range }) {
+                evidence[target, default: []].append(item)
+            }
         }
     }
 
