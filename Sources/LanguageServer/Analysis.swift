@@ -207,6 +207,8 @@ extension LanguageServer {
         switch outcome {
         case .success(let analysis):
             analyses[uri] = analysis
+            lastAnalysisMilliseconds[uri] = analysis.milliseconds
+            if current { placedFindings[uri] = analysis.findings }
             let started = DispatchTime.now().uptimeNanoseconds
             if current { publish(uri) }  // a superseded version is never published
             let published = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
@@ -247,6 +249,7 @@ extension LanguageServer {
                 suggested: Set(analysis.result.suggestions.map(\.key)))) ?? analysis.decisions
         analysis.findings = DocumentAnalysis.findings(document: analysis.document, result: analysis.result, decisions: analysis.decisions)
         analyses[uri] = analysis
+        if analysis.version == document.version { placedFindings[uri] = analysis.findings }
         diagnosticsGeneration += 1
     }
 
@@ -254,8 +257,7 @@ extension LanguageServer {
 
     /// The findings shown as diagnostics: rejected ones hidden, confirmed ones unless turned
     /// off, pending ranked by confidence, then capped; returned in document order.
-    func shownFindings(_ analysis: DocumentAnalysis) -> [Finding] {
-        let findings = analysis.findings
+    func shownFindings(_ findings: [Finding]) -> [Finding] {
         var shown: [Int] = []
         shown.reserveCapacity(findings.count)
         for (index, finding) in findings.enumerated() {
@@ -288,9 +290,14 @@ extension LanguageServer {
 
     /// The diagnostics of an analysis as a JSON array, encoded by hand (this runs on every keystroke).
     func diagnosticsJSON(_ analysis: DocumentAnalysis, uri: String) -> JSONValue {
+        diagnosticsJSON(analysis.findings, lines: analysis.document.sourceMap.lines, version: analysis.version, uri: uri)
+    }
+
+    /// The diagnostics of findings placed on the text that `lines` indexes.
+    func diagnosticsJSON(_ findings: [Finding], lines: LineIndex, version: Int, uri: String) -> JSONValue {
         let engine = currentEngine()
-        let shown = shownFindings(analysis)
-        let positions = analysis.document.sourceMap.lines.positions(ofBytes: shown.flatMap { [$0.sourceStart, $0.sourceEnd] })
+        let shown = shownFindings(findings)
+        let positions = lines.positions(ofBytes: shown.flatMap { [$0.sourceStart, $0.sourceEnd] })
         var labels: [TagID: String] = [:]
         var out: [UInt8] = []
         out.reserveCapacity(shown.count * 400 + 2)
@@ -338,7 +345,7 @@ extension LanguageServer {
             if let subject = finding.key.subject { key("subject"); string(subject.rawValue); comma() }
             key("tag"); string(tag.description); comma()
             key("uri"); string(uri); comma()
-            key("version"); int(analysis.version)
+            key("version"); int(version)
             out.append(UInt8(ascii: "}")); comma()
             key("message"); string(message); comma()
             key("range"); out.append(contentsOf: #"{"end":"#.utf8); position(positions[2 * index + 1])
@@ -349,6 +356,36 @@ extension LanguageServer {
         }
         out.append(UInt8(ascii: "]"))
         return .encoded(out)
+    }
+
+    /// Moves the findings of the previous text onto the text after `edits` (byte edits applied
+    /// in order): findings after an edit shift, findings that overlap one are dropped.
+    static func shift(_ findings: [Finding], by edits: [OpenDocument.ByteEdit]) -> [Finding] {
+        var result = findings
+        for edit in edits {
+            let delta = edit.newLength - (edit.oldEnd - edit.start)
+            result = result.compactMap { finding in
+                if finding.sourceEnd <= edit.start { return finding }
+                guard finding.sourceStart >= edit.oldEnd else { return nil }
+                var moved = finding
+                moved.sourceStart += delta
+                moved.sourceEnd += delta
+                return moved
+            }
+        }
+        return result
+    }
+
+    /// Publishes the last findings moved onto the current text at once (marked
+    /// `"provisional": true`), for documents whose analysis takes long; the exact diagnostics
+    /// of this version follow when its analysis ends.
+    func publishProvisional(_ uri: String) {
+        guard !clientPullsDiagnostics, let document = documents[uri], let placed = placedFindings[uri] else { return }
+        let params: JSONValue = [
+            "uri": .string(uri), "version": .int(document.version), "provisional": true,
+            "diagnostics": diagnosticsJSON(placed, lines: document.lines, version: document.version, uri: uri),
+        ]
+        send(.notification(method: "textDocument/publishDiagnostics", params: params))
     }
 
     /// Pushes the current diagnostics of `uri` (`textDocument/publishDiagnostics`, with the version).

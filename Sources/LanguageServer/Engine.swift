@@ -74,7 +74,10 @@ struct RevtagEngine: ReviewEngine {
         let started = DispatchTime.now().uptimeNanoseconds
         let document: ReviewDocument
         do {
-            document = try reader.read(bytes: snapshot.bytes, name: snapshot.name, format: snapshot.format)
+            // The editor's text is UTF-8 whatever charset the file declares: a byte-order mark
+            // makes the reader decode it as such (the mark is not part of the decoded source,
+            // so offsets stay those of the editor's text).
+            document = try reader.read(bytes: [0xEF, 0xBB, 0xBF] + snapshot.bytes, name: snapshot.name, format: snapshot.format)
         } catch {
             throw EngineError(message: "\(error)")
         }

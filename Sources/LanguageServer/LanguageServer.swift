@@ -1,3 +1,4 @@
+import AnnotationStore
 import Foundation
 import JSONRPC
 import ReviewModel
@@ -49,6 +50,10 @@ public actor LanguageServer {
     /// Bumped whenever what diagnostics show may change without a new version (decisions, settings).
     var diagnosticsGeneration = 0
     var failedVersions: [String: Int] = [:]
+    /// The latest findings placed on each document's current text (moved along with edits).
+    var placedFindings: [String: [Finding]] = [:]
+    /// How long each document's last analysis took (decides whether edits get provisional diagnostics).
+    var lastAnalysisMilliseconds: [String: Double] = [:]
 
     /// Creates a server that sends its messages through `send`.
     ///
@@ -238,9 +243,9 @@ public actor LanguageServer {
             return
         }
         let path = DocumentKinds.path(ofURI: uri)
-        documents[uri] = OpenDocument(
-            uri: uri, languageId: languageId, format: format, name: DocumentKinds.storeName(path: path, root: rootPath),
-            version: version, text: text)
+        // Named as the CLI names it (relative to the workspace folder when inside it), so both write to one document.
+        let name = AnnotationStore.documentPath(path, relativeTo: rootPath ?? FileManager.default.currentDirectoryPath)
+        documents[uri] = OpenDocument(uri: uri, languageId: languageId, format: format, name: name, version: version, text: text)
         analyses[uri] = nil
         scheduleAnalysis(uri)
     }
@@ -253,7 +258,7 @@ public actor LanguageServer {
         guard let rawChanges = params?["contentChanges"]?.arrayValue else { throw .invalidParams("contentChanges must be an array") }
         var changes: [OpenDocument.Change] = []
         for (index, raw) in rawChanges.enumerated() { changes.append(try OpenDocument.Change(json: raw, index: index)) }
-        document.apply(changes, encoding: encoding)
+        let edits = document.apply(changes, encoding: encoding)
         if let version = identifier["version"]?.intValue {
             if version <= document.version { log(.warning, "\(uri): version \(version) does not increase (was \(document.version))") }
             document.version = version
@@ -261,6 +266,8 @@ public actor LanguageServer {
             document.version += 1
         }
         documents[uri] = document
+        if let placed = placedFindings[uri] { placedFindings[uri] = Self.shift(placed, by: edits) }
+        if (lastAnalysisMilliseconds[uri] ?? 0) >= configuration.provisionalThresholdMilliseconds { publishProvisional(uri) }
         scheduleAnalysis(uri)
     }
 
@@ -270,6 +277,8 @@ public actor LanguageServer {
         analysisTasks.removeValue(forKey: uri)?.cancel()
         analyses[uri] = nil
         failedVersions[uri] = nil
+        placedFindings[uri] = nil
+        lastAnalysisMilliseconds[uri] = nil
         if !clientPullsDiagnostics {
             send(.notification(method: "textDocument/publishDiagnostics", params: ["uri": .string(uri), "diagnostics": []]))
         }

@@ -132,13 +132,4 @@ enum DocumentKinds {
         if !rest.hasPrefix("/"), let slash = rest.firstIndex(of: "/") { rest = String(rest[slash...]) }  // host part
         return rest.removingPercentEncoding ?? rest
     }
-
-    /// The name a document is stored under: its path relative to `root` when inside it (as
-    /// the CLI, run from the project folder, names it), else the absolute path.
-    static func storeName(path: String, root: String?) -> String {
-        guard let root, !root.isEmpty else { return path }
-        let prefix = root.hasSuffix("/") ? root : root + "/"
-        if path.hasPrefix(prefix) { return String(path.dropFirst(prefix.count)) }
-        return path
-    }
 }

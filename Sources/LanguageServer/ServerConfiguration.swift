@@ -16,12 +16,17 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var showConfirmed: Bool
     /// The mark put before a confirmed tag's message.
     public var confirmedMark: String
+    /// When a document's analysis takes at least this long, an edit first publishes the
+    /// previous diagnostics moved along with the edit (`"provisional": true`), then the exact
+    /// ones; `.infinity` turns that off.
+    public var provisionalThresholdMilliseconds: Double
 
     /// The defaults: no paths, 500 diagnostics per document, confirmed tags shown with "✓ confirmed".
     public init(
         storePath: String? = nil, codebookPath: String? = nil, coder: String? = nil, maxDiagnostics: Int = 500,
-        showConfirmed: Bool = true, confirmedMark: String = "✓ confirmed"
+        showConfirmed: Bool = true, confirmedMark: String = "✓ confirmed", provisionalThresholdMilliseconds: Double = 30
     ) {
+        self.provisionalThresholdMilliseconds = provisionalThresholdMilliseconds
         self.storePath = storePath
         self.codebookPath = codebookPath
         self.coder = coder
@@ -54,6 +59,15 @@ public struct ServerConfiguration: Sendable, Hashable {
         }
         if let value = members["showConfirmed"] {
             if let flag = value.boolValue { showConfirmed = flag } else { problems.append("revtag.showConfirmed must be true or false") }
+        }
+        if let value = members["provisionalAfterMilliseconds"] {
+            if let number = value.doubleValue, number >= 0 {
+                provisionalThresholdMilliseconds = number
+            } else if value.boolValue == false || value.isNull {
+                provisionalThresholdMilliseconds = .infinity
+            } else {
+                problems.append("revtag.provisionalAfterMilliseconds must be a non-negative number, or false to turn it off")
+            }
         }
         if let value = members["confirmedMark"] {
             if let mark = value.stringValue { confirmedMark = mark } else { problems.append("revtag.confirmedMark must be a string") }

@@ -81,6 +81,26 @@ struct DocumentTests {
         #expect(try client.shutdownAndExit() == 0)
     }
 
+    @Test("HTML that declares another charset is read as the editor's UTF-8 text; ranges exact in both encodings", arguments: ["utf-16", "utf-8"])
+    func htmlRanges(encoding: String) throws {
+        let html = """
+            <!DOCTYPE html>
+            <html><head><meta charset="windows-1252"><title>Domestic Homicide Review: the death of Adult A</title></head>
+            <body><h1>Domestic Homicide Review: the death of Adult A</h1>
+            <p>The victim, Adult A (known as ‘Renée’ 🙂 in this report), lived with her husband in a flat above a café.
+            The perpetrator, her husband, is referred to as Mr B.</p>
+            <p>Mr B 🙂🙂 had been drinking heavily for years and had a long history of alcohol misuse. é 🙂 He had
+            threatened to kill her with a knife.</p>
+            </body></html>
+
+            """
+        let (client, _, published, _) = try openSample(html, encoding: encoding, name: "review.html", languageId: "html")
+        let diagnostics = expectExactRanges(published, TextModel(text: html, encoding: encoding))
+        #expect(diagnostics.contains { $0["code"] == "characteristic/alcohol-misuse" })
+        #expect(diagnostics.contains { $0["code"] == "weapon/knife" && $0["range"]?["start"]?["line"] == 6 })
+        #expect(try client.shutdownAndExit() == 0)
+    }
+
     @Test("incremental edits that move text, several changes in one notification, and a full replacement", arguments: ["utf-16", "utf-8"])
     func incrementalEdits(encoding: String) throws {
         let (client, uri, published, _) = try openSample(sampleReview, encoding: encoding)
@@ -124,6 +144,25 @@ struct DocumentTests {
         // Closing clears the diagnostics.
         client.notify("textDocument/didClose", ["textDocument": ["uri": .string(uri)]])
         #expect(try client.diagnostics(uri: uri)["diagnostics"] == [])
+        #expect(try client.shutdownAndExit() == 0)
+    }
+
+    @Test("slow documents first get the previous diagnostics moved with the edit, then the exact ones")
+    func provisionalDiagnostics() throws {
+        let (client, uri, published, _) = try openSample(sampleReview, encoding: "utf-16", options: ["provisionalAfterMilliseconds": 0])
+        var model = TextModel(text: sampleReview, encoding: "utf-16")
+        let before = expectExactRanges(published, model)
+        let start = model.position(of: "Mr B 🙂🙂 had")!
+        model.apply(range: ["start": start, "end": start], text: "Zq 🙂 ")
+        client.notify(
+            "textDocument/didChange",
+            ["textDocument": ["uri": .string(uri), "version": 2], "contentChanges": [["range": ["start": start, "end": start], "text": "Zq 🙂 "]]])
+        let provisional = try client.diagnostics(uri: uri, version: 2)
+        #expect(provisional["provisional"] == true)
+        #expect(expectExactRanges(provisional, model).count == before.count)
+        let exact = try client.diagnostics(uri: uri, version: 2)
+        #expect(exact["provisional"] == nil)
+        expectExactRanges(exact, model)
         #expect(try client.shutdownAndExit() == 0)
     }
 

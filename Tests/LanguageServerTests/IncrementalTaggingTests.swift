@@ -30,17 +30,8 @@ struct IncrementalTaggingTests {
         let reader = DocumentReader()
         let path = corpus.appendingPathComponent(file).path
         let document = try reader.read(path: path)
-        // Incremental tagging can only equal full tagging where full tagging is deterministic.
-        let reference = try encoded(tagger.tag(document))
-        let again = try encoded(tagger.tag(document))
-        guard reference == again else {
-            withKnownIssue("Tagger.tag(_:) is not deterministic on \(file) (people and subjects vary between runs)") {
-                Issue.record("two full taggings of \(file) differ")
-            }
-            return
-        }
         var cache = TaggingCache()
-        #expect(try encoded(tagger.tag(document, cache: &cache)) == reference)
+        expectSameAsFull(try encoded(tagger.tag(document, cache: &cache)), document, tagger, file)
 
         // Edit the source in the middle of some block's text, re-read, re-tag through the cache.
         var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
@@ -49,8 +40,22 @@ struct IncrementalTaggingTests {
         while offset < bytes.count, bytes[offset] & 0xC0 == 0x80 { offset += 1 }
         bytes.insert(contentsOf: Array(" alcohol misuse ".utf8), at: offset)
         let edited = try reader.read(bytes: bytes, name: path, format: nil)
-        let incremental = try encoded(tagger.tag(edited, cache: &cache))
-        #expect(incremental == (try encoded(tagger.tag(edited))))
+        expectSameAsFull(try encoded(tagger.tag(edited, cache: &cache)), edited, tagger, "\(file) after an edit")
         #expect(cache.reusedBlocks >= edited.blocks.count - 3)
+    }
+
+    /// Expects `incremental` to be what full tagging gives. Full tagging is not deterministic on
+    /// some documents (people and subjects vary between runs; a known issue of the tagger), so the
+    /// incremental result must be one of the results of several full runs.
+    private func expectSameAsFull(_ incremental: String, _ document: ReviewDocument, _ tagger: Tagger, _ what: String) {
+        var outputs: Set<String> = [(try? encoded(tagger.tag(document))) ?? ""]
+        if outputs.contains(incremental) { return }
+        for _ in 0..<5 { outputs.insert((try? encoded(tagger.tag(document))) ?? "") }
+        if outputs.count > 1 {
+            withKnownIssue("Tagger.tag(_:) is not deterministic on \(what): \(outputs.count) different results in several runs") {
+                Issue.record("full tagging of \(what) varies")
+            }
+        }
+        #expect(outputs.contains(incremental), "incremental tagging of \(what) differs from every full tagging")
     }
 }

@@ -68,8 +68,6 @@ struct OpenDocumentTests {
         #expect(DocumentKinds.format(languageId: "", uri: "file:///dir.v2/a.xhtml", text: "") == .xml)
         #expect(DocumentKinds.format(languageId: "swift", uri: "file:///a.swift", text: "") == nil)
         #expect(DocumentKinds.path(ofURI: "file:///tmp/caf%C3%A9%20review.txt") == "/tmp/café review.txt")
-        #expect(DocumentKinds.storeName(path: "/work/p/corpus/a.html", root: "/work/p") == "corpus/a.html")
-        #expect(DocumentKinds.storeName(path: "/elsewhere/a.html", root: "/work/p") == "/elsewhere/a.html")
     }
 
     private func randomPosition(_ model: TextModel, _ random: inout SplitMix) -> JSONValue {
