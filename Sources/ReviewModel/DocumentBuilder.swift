@@ -137,8 +137,10 @@ public struct DocumentBuilder: Sendable {
         let string = String(decoding: text, as: UTF8.self)
         var sentences: [TextRange] = []
         sentences.reserveCapacity(blocks.count * 2)
-        for block in blocks {
-            SentenceSplitter.split(text, in: block.range, into: &sentences)
+        text.withUnsafeBufferPointer { buffer in
+            for block in blocks {
+                SentenceSplitter.split(buffer: buffer, in: block.range, into: &sentences)
+            }
         }
         return ReviewDocument(
             name: name, format: format, metadata: metadata, text: string, blocks: blocks, sentences: sentences,
@@ -158,13 +160,17 @@ public enum SentenceSplitter {
 
     /// Sentence ranges inside `range` of `bytes` (trimmed of surrounding whitespace).
     public static func split(_ bytes: [UInt8], in range: TextRange) -> [TextRange] {
+        precondition(range.start >= range.end || (range.start >= 0 && range.end <= bytes.count), "range outside the bytes")
         var result: [TextRange] = []
-        split(bytes, in: range, into: &result)
+        bytes.withUnsafeBufferPointer { buffer in
+            split(buffer: buffer, in: range, into: &result)
+        }
         return result
     }
 
-    /// Appends the sentence ranges inside `range` of `bytes` to `result` (no array per block).
-    static func split(_ bytes: [UInt8], in range: TextRange, into result: inout [TextRange]) {
+    /// Appends the sentence ranges inside `range` of `bytes` to `result` (no array per block,
+    /// no bounds checks on the bytes: the range must lie inside the buffer).
+    static func split(buffer bytes: UnsafeBufferPointer<UInt8>, in range: TextRange, into result: inout [TextRange]) {
         var start = range.start
         var index = range.start
         let end = range.end
@@ -220,7 +226,7 @@ public enum SentenceSplitter {
         emit(start, end)
     }
 
-    private static func isAbbreviation(_ bytes: [UInt8], before stop: Int, lowerBound: Int) -> Bool {
+    private static func isAbbreviation(_ bytes: UnsafeBufferPointer<UInt8>, before stop: Int, lowerBound: Int) -> Bool {
         var wordStart = stop
         while wordStart > lowerBound {
             let c = bytes[wordStart - 1]
