@@ -181,7 +181,7 @@ extension TaggingRun {
             }
         }
         keepPrimaryIncidentTags()
-        if people.victimIsChild { childVictimRelationship() }
+        if people.victimIsChild { childVictimRelationship() } else { abusiveRelationship() }
         if let age = people.entities[PeopleModel.victim].age, age.upperBound < 12 { youngChildVictim() }
         let (category, reason) = decideCategory()
         var suggestions: [Suggestion] = []
@@ -255,8 +255,24 @@ extension TaggingRun {
         }
         let perpetratorAbuse = evidence[TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: "domestic-abuse-perpetrator"), subject: .perpetrator)] ?? []
         let others = TagKey(tag: TagID(facet: "escalation", id: "violence-to-others"), subject: nil)
-        if !perpetratorAbuse.isEmpty || !abuseOfOthers.isEmpty, evidence[others] == nil {
-            evidence[others] = Array((perpetratorAbuse + abuseOfOthers).sorted { $0.range.start < $1.range.start }.prefix(3))
+        let sample = Array((perpetratorAbuse + abuseOfOthers).sorted { $0.range.start < $1.range.start }.prefix(3))
+        if !sample.isEmpty, evidence[others] == nil { evidence[others] = sample }
+        // A child living with domestic abuse experiences it.
+        let living = TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: "experiencing-domestic-abuse"), subject: .victim)
+        if !abuseOfOthers.isEmpty, evidence[living] == nil { evidence[living] = Array(abuseOfOthers.sorted { $0.range.start < $1.range.start }.prefix(2)) }
+    }
+
+    /// Domestic abuse, coercive control or physical abuse between an adult victim and the
+    /// perpetrator means the victim experienced domestic abuse and the perpetrator perpetrated it.
+    mutating func abusiveRelationship() {
+        let kinds = ["domestic-abuse", "coercive-control", "physical-abuse"]
+        var found: [Evidence] = []
+        for id in kinds { found.append(contentsOf: evidence[TagKey(tag: TagID(facet: "relationship", id: id), subject: nil)] ?? []) }
+        guard !found.isEmpty, people.entities[PeopleModel.victim].subject != nil else { return }
+        let sample = Array(found.sorted { $0.range.start < $1.range.start }.prefix(2))
+        for (id, subject) in [("experiencing-domestic-abuse", Subject.victim), ("domestic-abuse-perpetrator", Subject.perpetrator)] {
+            let key = TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: id), subject: subject)
+            if evidence[key] == nil { evidence[key] = sample }
         }
     }
 
