@@ -182,6 +182,13 @@ extension TaggingRun {
         }
         keepPrimaryIncidentTags()
         if people.victimIsChild { childVictimRelationship() } else { abusiveRelationship() }
+        // Perpetrating domestic abuse is the perpetrator's characteristic when the review has one.
+        let misattributed = TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: "domestic-abuse-perpetrator"), subject: .victim)
+        if let items = evidence[misattributed], people.entities[PeopleModel.perpetrator].mentioned {
+            let target = TagKey(tag: misattributed.tag, subject: .perpetrator)
+            evidence[target, default: []].append(contentsOf: items.filter { item in !(evidence[target] ?? []).contains { $0.range == item.range } })
+            evidence[misattributed] = nil
+        }
         if let age = people.entities[PeopleModel.victim].age, age.upperBound < 12 { youngChildVictim() }
         let (category, reason) = decideCategory()
         var suggestions: [Suggestion] = []
@@ -265,6 +272,9 @@ extension TaggingRun {
     /// Domestic abuse, coercive control or physical abuse between an adult victim and the
     /// perpetrator means the victim experienced domestic abuse and the perpetrator perpetrated it.
     mutating func abusiveRelationship() {
+        // Domestic only between partners or family members.
+        let domestic: Set<String> = ["partner", "ex-partner", "adult-child", "parent", "sibling", "other-family", "partner-of-parent"]
+        guard let relation = bestRelation(), domestic.contains(relation) else { return }
         let kinds = ["domestic-abuse", "coercive-control", "physical-abuse"]
         var found: [Evidence] = []
         for id in kinds { found.append(contentsOf: evidence[TagKey(tag: TagID(facet: "relationship", id: id), subject: nil)] ?? []) }

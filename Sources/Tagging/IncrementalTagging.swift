@@ -19,7 +19,24 @@ public struct TaggingCache: Sendable {
         var sentenceMatches: [[Match]]
     }
 
-    var blocks: [String: BlockEntry] = [:]
+    /// A block's text, hashed once (FNV-1a over its bytes) so that lookups do not hash
+    /// (and Unicode-normalise) the whole string.
+    struct BlockKey: Hashable, Sendable {
+        var hash: UInt64
+        var bytes: [UInt8]
+
+        init(_ bytes: ArraySlice<UInt8>) {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            self.hash = hash
+            self.bytes = Array(bytes)
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+        static func == (lhs: BlockKey, rhs: BlockKey) -> Bool { lhs.hash == rhs.hash && lhs.bytes == rhs.bytes }
+    }
+
+    var blocks: [BlockKey: BlockEntry] = [:]
     /// Blocks taken from the cache by the last tagging.
     public internal(set) var reusedBlocks = 0
     /// Blocks tokenised and matched by the last tagging.
@@ -74,7 +91,7 @@ extension TaggingRun {
             tokenizeAndMatch()
             return
         }
-        var next: [String: TaggingCache.BlockEntry] = [:]
+        var next: [TaggingCache.BlockKey: TaggingCache.BlockEntry] = [:]
         next.reserveCapacity(document.blocks.count)
         var reused = 0
         var computed = 0
@@ -82,7 +99,7 @@ extension TaggingRun {
         matches.reserveCapacity(text.count / 20)
         for (blockIndex, block) in document.blocks.enumerated() {
             let start = block.range.start
-            let key = String(decoding: text[start..<block.range.end], as: UTF8.self)
+            let key = TaggingCache.BlockKey(text[start..<block.range.end])
             let relativeSentences = sentencesByBlock[blockIndex].map { TextRange(start: $0.start - start, end: $0.end - start) }
             var entry: TaggingCache.BlockEntry
             if let cached = next[key] ?? cache.blocks[key], cached.sentences == relativeSentences {

@@ -5,7 +5,7 @@ import Testing
 @testable import Tagging
 
 /// Runs suggest over the corpus and scores it against the gold annotations; fails below
-/// floors set from measured values (0.832 micro-F1, 0.871 category, 0.868 subject on 31 gold
+/// floors set from measured values (0.843 micro-F1, 0.871 category, 0.868 subject on 31 gold
 /// documents at 18:55 UTC, with a margin for gold still being added; targets 0.85 and 0.9).
 @Suite struct GoldEvaluationTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -27,7 +27,7 @@ import Testing
     @Test func suggestionsMeetTheFloors() throws {
         let evaluation = try Self.evaluate()
         try #require(evaluation.documents >= 20, "the gold corpus is missing")
-        #expect(evaluation.micro.f1 >= 0.79, "micro-F1 \(evaluation.micro.f1)")
+        #expect(evaluation.micro.f1 >= 0.8, "micro-F1 \(evaluation.micro.f1)")
         #expect(evaluation.categoryAccuracy >= 0.82, "category accuracy \(evaluation.categoryAccuracy)")
         #expect(evaluation.subjectAccuracy >= 0.82, "subject accuracy \(evaluation.subjectAccuracy)")
         #expect(evaluation.reviewTypeAccuracy >= 0.95, "review type accuracy \(evaluation.reviewTypeAccuracy)")
