@@ -30,7 +30,9 @@ struct SentenceContext {
         var start: Int
         var end: Int
         var scope: Int
-        var text: String
+        /// UTF-8 range of the trigger's text (the text is cut only when a target is suppressed).
+        var textStart: Int
+        var textEnd: Int
     }
 
     var negationPre: [Trigger] = []
@@ -41,10 +43,13 @@ struct SentenceContext {
     var terminations: [Int] = []
     var preScope: Int
     var postScope: Int
+    /// The document text the trigger ranges point into.
+    let text: String
 
     init(
         matches: ArraySlice<Match>, compiled: CompiledCodebook, tokens: Tokens, sentenceStart: Int, text: String
     ) {
+        self.text = text
         preScope = compiled.codebook.context.preScope
         postScope = compiled.codebook.context.postScope
         var pseudo: [(Int, Int)] = []
@@ -71,7 +76,7 @@ struct SentenceContext {
             let scope = compiled.scopes[Int(match.pattern)]
             return Trigger(
                 start: Int(match.start), end: Int(match.end), scope: scope,
-                text: SentenceContext.text(of: match, tokens: tokens, in: text))
+                textStart: Int(tokens.starts[Int(match.start)]), textEnd: Int(tokens.ends[Int(match.end) - 1]))
         }
         for (kind, match) in raw where !covered(match) {
             // Prune a trigger contained in a longer one of the same kind.
@@ -97,6 +102,13 @@ struct SentenceContext {
         let utf8 = text.utf8
         let lower = utf8.index(utf8.startIndex, offsetBy: start)
         let upper = utf8.index(lower, offsetBy: end - start)
+        return String(text[lower..<upper])
+    }
+
+    private func text(of trigger: Trigger) -> String {
+        let utf8 = text.utf8
+        let lower = utf8.index(utf8.startIndex, offsetBy: trigger.textStart)
+        let upper = utf8.index(lower, offsetBy: trigger.textEnd - trigger.textStart)
         return String(text[lower..<upper])
     }
 
@@ -128,10 +140,10 @@ struct SentenceContext {
     /// Whether the target is negated or hypothetical (negation wins).
     func status(of target: TargetMatch) -> ContextStatus {
         if let trigger = preTrigger(negationPre, target: target) ?? postTrigger(negationPost, target: target) {
-            return .suppressed(.negated, trigger: trigger.text)
+            return .suppressed(.negated, trigger: text(of: trigger))
         }
         if let trigger = preTrigger(hypotheticalPre, target: target) ?? postTrigger(hypotheticalPost, target: target) {
-            return .suppressed(.hypothetical, trigger: trigger.text)
+            return .suppressed(.hypothetical, trigger: text(of: trigger))
         }
         return .affirmed
     }

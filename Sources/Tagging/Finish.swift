@@ -40,6 +40,16 @@ private enum Words {
     static let `in` = hash("in")
     static let then = hash("then")
     static let `is` = hash("is")
+    /// A 4096-bit filter over the hashes of the number and decade words: most tokens are
+    /// neither, and the filter rejects them without two dictionary probes.
+    static let numericFilter: [UInt64] = {
+        var bits = [UInt64](repeating: 0, count: 64)
+        for hash in Array(numbers.keys) + Array(decades.keys) {
+            let bit = Int(truncatingIfNeeded: hash >> 52)
+            bits[bit >> 6] |= 1 << UInt64(bit & 63)
+        }
+        return bits
+    }()
     static let infantUnits: Set<UInt64> = Set(["months", "month", "weeks", "week", "days", "day"].map(hash))
     static let units: Set<UInt64> = Set([
         "months", "month", "weeks", "week", "days", "day", "hours", "hour", "minutes", "times", "percent", "per", "units",
@@ -79,8 +89,16 @@ extension TaggingRun {
         let to = sentence.tokenTo
         let hashes = tokens.hashes
         func word(_ index: Int) -> UInt64 { index >= from && index < to ? hashes[index] : 0 }
+        let numericFilter = Words.numericFilter
+        let flags = tokens.flags
         var index = from
         while index < to {
+            // Neither digits nor a number or decade word: nothing starts here.
+            let bit = Int(truncatingIfNeeded: hashes[index] >> 52)
+            if flags[index] & Tokens.digits == 0, numericFilter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 {
+                index += 1
+                continue
+            }
             // "in her (early|mid|late) thirties"
             if let decade = Words.decades[hashes[index]] {
                 var low = decade

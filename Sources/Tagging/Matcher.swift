@@ -106,34 +106,46 @@ struct CompiledMatcher: Sendable {
             case .failure(let error): throw BadPhrase(index: index, message: error.message)
             }
         }
-        // 2. Word classes: a word and its inflections share a class (union-find over surface forms).
-        var parent: [String: String] = [:]
-        func find(_ word: String) -> String {
+        // 2. Word classes: a word and its inflections share a class (union-find over surface
+        // forms, numbered on first sight so that the union-find runs on integers).
+        var wordIDs: [String: Int] = [:]
+        var words: [String] = []
+        var parent: [Int] = []
+        func number(_ word: String) -> Int {
+            if let existing = wordIDs[word] { return existing }
+            let fresh = words.count
+            wordIDs[word] = fresh
+            words.append(word)
+            parent.append(fresh)
+            return fresh
+        }
+        func find(_ word: Int) -> Int {
             var root = word
-            while let next = parent[root], next != root { root = next }
+            while parent[root] != root { root = parent[root] }
             var current = word
-            while let next = parent[current], next != root {
+            while parent[current] != root {
+                let next = parent[current]
                 parent[current] = root
                 current = next
             }
             return root
         }
-        func union(_ a: String, _ b: String) {
-            if parent[a] == nil { parent[a] = a }
-            if parent[b] == nil { parent[b] = b }
+        func union(_ a: Int, _ b: Int) {
             let rootA = find(a)
             let rootB = find(b)
             if rootA != rootB { parent[rootB] = rootA }
         }
         var prefixIndex: [String: Int32] = [:]
+        // Words already joined with their inflections (a word recurs in many phrases).
+        var inflected: Set<Int> = []
         for sequences in sequencesPerPattern {
             for sequence in sequences {
                 for element in sequence {
                     switch element {
                     case .word(let word, let exact):
-                        if parent[word] == nil { parent[word] = word }
-                        if !exact {
-                            for form in Inflector.forms(of: word).dropFirst() { union(word, form) }
+                        let wordID = number(word)
+                        if !exact, inflected.insert(wordID).inserted {
+                            for form in Inflector.forms(of: word).dropFirst() { union(wordID, number(form)) }
                         }
                     case .prefix(let prefix):
                         if prefixIndex[prefix] == nil { prefixIndex[prefix] = Int32(prefixIndex.count) }
@@ -143,10 +155,12 @@ struct CompiledMatcher: Sendable {
                 }
             }
         }
-        var classOfRoot: [String: Int32] = [:]
+        // Class ids in sorted word order: the first word of each class (alphabetically) numbers it.
+        var classOfRoot: [Int: Int32] = [:]
         var classOfWord: [String: Int32] = [:]
-        for word in parent.keys.sorted() {
-            let root = find(word)
+        classOfWord.reserveCapacity(words.count)
+        for wordID in words.indices.sorted(by: { words[$0] < words[$1] }) {
+            let root = find(wordID)
             let id: Int32
             if let existing = classOfRoot[root] {
                 id = existing
@@ -154,7 +168,7 @@ struct CompiledMatcher: Sendable {
                 id = Int32(classOfRoot.count)
                 classOfRoot[root] = id
             }
-            classOfWord[word] = id
+            classOfWord[words[wordID]] = id
         }
         self.classOfWord = classOfWord
         let classCount = Int32(classOfRoot.count)

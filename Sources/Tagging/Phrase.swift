@@ -256,7 +256,10 @@ enum Inflector {
 
     /// The word and its regular inflections (the word itself first).
     static func forms(of word: String) -> [String] {
-        guard word.count >= 3, !functionWords.contains(word), word.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+        // Byte-level ASCII-letter check (`Character.isLetter` looks up Unicode properties).
+        guard word.utf8.count >= 3, word.utf8.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }),
+            !functionWords.contains(word)
+        else {
             return [word]
         }
         var forms = [word]

@@ -253,10 +253,10 @@ extension TaggingRun {
     }
 
     mutating func add(_ key: TagKey, _ rule: String, _ range: TextRange) {
-        var list = evidence[key, default: []]
-        if list.contains(where: { $0.range == range }) { return }
-        list.append(makeEvidence(rule, range))
-        evidence[key] = list
+        // `evidenceSeen` mirrors the ranges already in `evidence` (only `add` writes it during
+        // the sweep): one hash probe instead of copying and scanning the list.
+        guard evidenceSeen.insert(EvidenceSlot(key: key, range: range)).inserted else { return }
+        evidence[key, default: []].append(makeEvidence(rule, range))
     }
 
     /// Attributes a characteristic match to the person its clause is about.
@@ -325,7 +325,9 @@ extension TaggingRun {
             }
         }
         let who = person.name ?? person.kin.map { lexicon.kin[$0].phrases.first ?? "relative" } ?? "another person"
-        suppress(entry.tag, target, range, .thirdParty, who.replacingOccurrences(of: "=", with: ""))
+        // Strip the exact-match marker "=" (scalar filter: Foundation's replacingOccurrences was a hot spot).
+        let display = who.utf8.contains(0x3D) ? String(String.UnicodeScalarView(who.unicodeScalars.filter { $0 != "=" })) : who
+        suppress(entry.tag, target, range, .thirdParty, display)
     }
 
     func ownerOfUnresolvedKin(_ mention: Mention) -> Int? {

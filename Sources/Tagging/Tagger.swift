@@ -53,6 +53,12 @@ public struct Tagger: Sendable {
     }
 }
 
+/// One piece of evidence's identity: its tag key and text range.
+struct EvidenceSlot: Hashable {
+    var key: TagKey
+    var range: TextRange
+}
+
 /// One sentence's place in the token and match arrays.
 struct SentenceSpan {
     var range: TextRange
@@ -76,6 +82,8 @@ struct TaggingRun {
 
     // Results.
     var evidence: [TagKey: [Evidence]] = [:]
+    /// The (key, range) pairs already in `evidence` (a duplicate check in O(1)).
+    var evidenceSeen: Set<EvidenceSlot> = []
     var suppressed: [SuppressedMatch] = []
     var categoryScores: [String: Double] = [:]
     var categoryEvidence: [String: [String]] = [:]
