@@ -274,8 +274,18 @@ extension TaggingRun {
     /// occur in lower case, are no codebook word, and are followed at least twice by words
     /// people do things with ("was", "had", "told", "'s").
     mutating func discoverProperNames() {
+        // Lower-case words are only ever looked up for capitalised ones: a 64K-bit filter of the
+        // capitalised words' hashes keeps the set (and its hashing) to the few that can matter.
+        var capitalisedBits = [UInt64](repeating: 0, count: 1024)
+        for index in 0..<tokens.count where tokens.flags[index] & Tokens.capitalised != 0 {
+            let bit = Int(truncatingIfNeeded: tokens.hashes[index] >> 48)
+            capitalisedBits[bit >> 6] |= 1 << UInt64(bit & 63)
+        }
         var lowercase: Set<UInt64> = []
-        for index in 0..<tokens.count where tokens.flags[index] & Tokens.capitalised == 0 { lowercase.insert(tokens.hashes[index]) }
+        for index in 0..<tokens.count where tokens.flags[index] & Tokens.capitalised == 0 {
+            let bit = Int(truncatingIfNeeded: tokens.hashes[index] >> 48)
+            if capitalisedBits[bit >> 6] & (1 << UInt64(bit & 63)) != 0 { lowercase.insert(tokens.hashes[index]) }
+        }
         var counts: [UInt64: (Int, Int)] = [:]  // hash → (person-context count, first token)
         for index in 0..<tokens.count {
             let flags = tokens.flags[index]
@@ -472,6 +482,7 @@ extension TaggingRun {
                 }
                 index += 1
             }
+            if sentenceEntities.isEmpty { continue }  // (no set to build)
             let distinct = Set(sentenceEntities.map(\.1))
             guard distinct.count == 1, let entity = distinct.first, let first = sentenceEntities.map(\.0).min() else { continue }
             for match in slice where Int(match.start) > first {

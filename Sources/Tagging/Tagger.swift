@@ -130,12 +130,25 @@ struct TaggingRun {
             }
         }
         // Once per block: whether it lies in (or is the heading of) a recommendations section.
+        // Consecutive blocks of one section share its path (often the same array storage, which
+        // `==` compares first): reuse the previous answer without hashing the path again.
+        var previousSection: [String]?
+        var previousValue = false
         let blockHypothetical: [Bool] = document.blocks.map { block in
+            if block.kind != .heading, let previousSection, previousSection == block.section { return previousValue }
             var path = block.section
             if block.kind == .heading { path.append(document.text(of: block)) }
-            if let cached = sectionCache[path] { return cached }
-            let value = path.contains(where: containsWord)
-            sectionCache[path] = value
+            let value: Bool
+            if let cached = sectionCache[path] {
+                value = cached
+            } else {
+                value = path.contains(where: containsWord)
+                sectionCache[path] = value
+            }
+            if block.kind != .heading {
+                previousSection = block.section
+                previousValue = value
+            }
             return value
         }
         var tokenIndex = 0
