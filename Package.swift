@@ -91,7 +91,6 @@ let package = Package(
         .testTarget(
             name: "LanguageServerTests",
             dependencies: ["LanguageServer", "JSONRPC", "TestSupport", "AnnotationStore", "ReviewModel", "ReviewParsing", "Tagging"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,6 +12,7 @@
 # figure on a shared machine) and peak resident memory.
 #
 # Usage: tools/bench-parse.sh [SIZE_MB]     (default 200)
+#        REVTAG_BIN=/path/to/revtag tools/bench-parse.sh   (time that binary, no build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mb="${1:-200}"
@@ -23,8 +24,12 @@ if [ ! -x /usr/bin/time ]; then
 fi
 command -v taskset >/dev/null || { echo "taskset (util-linux) is needed" >&2; exit 1; }
 
-swift build -c release --product revtag >/dev/null
-bin=.build/release/revtag
+if [ -n "${REVTAG_BIN:-}" ]; then
+  bin="$REVTAG_BIN"  # compare another build (say, a saved copy from before a change)
+else
+  swift build -c release --product revtag >/dev/null
+  bin=.build/release/revtag
+fi
 
 if [ ! -f "$out/manifest.tsv" ]; then
   echo "generating a ${size_mb} MB corpus in $out ..." >&2

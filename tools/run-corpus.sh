@@ -23,7 +23,8 @@ echo "== retag (store: $store)"
 "$bin" retag corpus --store "$store" --report "$out/retag-report.md" --format markdown
 "$bin" status --store "$store" --all-coders
 echo "== suggest (one document, text form)"
-"$bin" suggest --format text corpus/dhr-ipv-03.xhtml | head -n 60
+"$bin" suggest --format text corpus/dhr-ipv-03.xhtml > "$out/suggest-dhr-ipv-03.txt"
+sed -n 1,60p "$out/suggest-dhr-ipv-03.txt"
 echo "== aggregate (from the gold annotations)"
 python3 -c 'import json, sys
 for path in sys.argv[1:]:
@@ -34,5 +35,5 @@ rm -f "$out/gold.sqlite" "$out/gold.sqlite-wal" "$out/gold.sqlite-shm"
 for ext in html md csv json; do
   "$bin" aggregate --store "$out/gold.sqlite" --out "$out/report/report.$ext"
 done
-"$bin" aggregate --store "$out/gold.sqlite" --format markdown | head -n 40
+sed -n 1,40p "$out/report/report.md"
 echo "Report: $out/report/report.html"

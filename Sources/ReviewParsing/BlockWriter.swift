@@ -125,6 +125,16 @@ struct BlockWriter {
             if byte < 0x80 && !ByteClass.isSpace(byte) && byte != 0x26 && byte != 0x3C {
                 if runStart < 0 { runStart = index }
                 index += 1
+                // The rest of an ordinary ASCII run, on the buffer (no bounds checks).
+                index = source.withUnsafeBufferPointer { buffer in
+                    var position = index
+                    while position < end {
+                        let next = buffer[position]
+                        if next >= 0x80 || ByteClass.isSpace(next) || next == 0x26 || next == 0x3C { break }
+                        position += 1
+                    }
+                    return position
+                }
                 continue
             }
             if ByteClass.isSpace(byte) {

@@ -1,5 +1,6 @@
 import AnnotationStore
 import Foundation
+import TestSupport
 import Testing
 import ReviewModel
 @testable import Aggregation
@@ -7,15 +8,7 @@ import ReviewModel
 /// Runs the built `revtag` binary.
 enum RevtagBinary {
     /// The `revtag` executable built next to the tests.
-    static var path: String {
-        let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [bundleDirectory, bundleDirectory.deletingLastPathComponent()] {
-            let path = candidate.appendingPathComponent("revtag").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/revtag").path
-    }
+    static var path: String { TestPaths.revtagBinary }
 
     /// Runs `revtag` with the arguments; returns exit status, standard output and standard error.
     static func run(_ arguments: [String], directory: URL? = nil) throws -> (status: Int32, out: String, err: String) {

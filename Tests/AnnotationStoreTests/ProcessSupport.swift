@@ -1,18 +1,16 @@
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The `revtag` binary built beside the test bundle (`swift test` builds every product).
 func revtagBinary() throws -> URL {
-    let bundleFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    var candidates = [bundleFolder.appendingPathComponent("revtag")]
-    let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    candidates.append(packageRoot.appendingPathComponent(".build/debug/revtag"))
-    guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-        throw ProcessTestError.noBinary(candidates.map(\.path))
+    let path = TestPaths.revtagBinary
+    guard FileManager.default.isExecutableFile(atPath: path) else {
+        throw ProcessTestError.noBinary(TestPaths.revtagCandidates.map(\.path))
     }
-    return found
+    return URL(fileURLWithPath: path)
 }
 
 enum ProcessTestError: Error, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import JSONRPC
 
 /// Drives the real `revtag lsp` binary over pipes, as an editor would.
@@ -21,17 +22,7 @@ final class LSPClient: @unchecked Sendable {
     private var closed = false
 
     /// The path of the `revtag` executable built next to the tests.
-    static var binary: String {
-        // .build/<triple>/debug/revtagPackageTests.xctest -> .build/<triple>/debug/revtag
-        let bundleDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [bundleDir, bundleDir.deletingLastPathComponent()] {
-            let path = candidate.appendingPathComponent("revtag").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        // Fallback: the package root from this file's path.
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/revtag").path
-    }
+    static var binary: String { TestPaths.revtagBinary }
 
     /// Starts `revtag lsp` with extra arguments and environment.
     init(arguments: [String] = [], environment: [String: String] = [:], directory: URL? = nil) throws {

@@ -1,5 +1,6 @@
 import AnnotationStore
 import Foundation
+import TestSupport
 import Retagging
 import ReviewModel
 import Testing
@@ -12,15 +13,7 @@ import Darwin
 /// Runs the real `revtag retag` binary on a generated corpus, interrupts and kills it.
 @Suite(.serialized) struct RetagCommandTests {
     /// The `revtag` executable built next to the tests.
-    static var binary: String {
-        let bundleDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [bundleDir, bundleDir.deletingLastPathComponent()] {
-            let path = candidate.appendingPathComponent("revtag").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/revtag").path
-    }
+    static var binary: String { TestPaths.revtagBinary }
 
     struct Timeout: Error, CustomStringConvertible {
         var description: String
