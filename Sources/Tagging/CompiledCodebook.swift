@@ -19,6 +19,9 @@ final class CompiledCodebook: Sendable {
     let wordClasses: [String: Int32]
     /// The kind of each pattern (a flat copy for the hot path).
     let kinds: [PatternKind]
+    /// Per pattern: its phrase contains "subject" (a child role that names the review's subject),
+    /// computed once instead of a string search per match.
+    let phraseMentionsSubject: [Bool]
 
     /// Pronouns, titles and name-code words the people finder uses (not codebook data: grammar).
     static let pronouns: [(String, Gender, Bool)] = [
@@ -105,6 +108,7 @@ final class CompiledCodebook: Sendable {
         self.ruleIDs = ruleIDs
         self.scopes = scopes
         kinds = patterns.map(\.kind)
+        phraseMentionsSubject = patterns.map { $0.phrase.contains("subject") }
         caseSensitiveTrigger = caseSensitive
         var classes: [String: Int32] = [:]
         for word in CompiledCodebook.codeWords {

@@ -15,8 +15,7 @@ extension TaggingRun {
         case .victim: return PeopleModel.victim
         case .perpetrator: return PeopleModel.perpetrator
         case .child:
-            let phrase = compiled.matcher.patterns[Int(match.pattern)].phrase
-            if phrase.contains("subject") {
+            if compiled.phraseMentionsSubject[Int(match.pattern)] {
                 return people.subjectIsPerpetrator ? PeopleModel.perpetrator : PeopleModel.victim
             }
             return people.victimIsChild ? PeopleModel.victim : nil

@@ -153,6 +153,7 @@ struct TaggingRun {
         }
         var tokenIndex = 0
         matches.reserveCapacity(tokens.count / 4)
+        let matcher = compiled.matcher  // one copy of the matcher's table references, not one per sentence
         for range in document.sentences {
             while tokenIndex < tokens.count, Int(tokens.starts[tokenIndex]) < range.start { tokenIndex += 1 }
             let from = tokenIndex
@@ -161,7 +162,7 @@ struct TaggingRun {
             tokenIndex = to
             let block = document.blockIndex(containing: range.start) ?? 0
             let matchFrom = matches.count
-            compiled.matcher.match(tokens, from: from, to: to, into: &matches)
+            matcher.match(tokens, from: from, to: to, into: &matches)
             matches[matchFrom..<matches.count].sort { ($0.start, $0.end) < ($1.start, $1.end) }
             let hypothetical = blockHypothetical.isEmpty ? false : blockHypothetical[block]
             sentences.append(
