@@ -14,14 +14,7 @@ struct ConfirmCommand: AsyncParsableCommand {
             use `revtag add`. Example: revtag confirm corpus/dhr-ipv-01.html characteristic/alcohol-misuse --subject perpetrator
             """)
 
-    @Argument(help: ArgumentHelp("The review document (a file, or a document already in the store).", valueName: "file"))
-    var file: String
-
-    @Argument(help: ArgumentHelp("The tag id, facet/id (for example characteristic/alcohol-misuse).", valueName: "tag"))
-    var tag: String
-
-    @Option(help: ArgumentHelp("Whose characteristic: victim, perpetrator or unknown (characteristic/* tags only).", valueName: "subject"))
-    var subject: String?
+    @OptionGroup var target: SuggestedTagArguments
 
     @Option(help: ArgumentHelp("A note kept with the decision.", valueName: "text"))
     var note: String?
@@ -32,14 +25,9 @@ struct ConfirmCommand: AsyncParsableCommand {
 
     func run() async throws {
         try StoreSupport.reporting {
-            let store = try StoreSupport.open(storeOptions)
-            let codebook = try StoreSupport.codebook(codebookOptions)
-            let tagID = try StoreSupport.tag(tag, codebook: codebook)
-            let prepared = try StoreSupport.prepare(file, store: store, codebookOptions: codebookOptions, tag: true)
-            let suggested = try store.latestSuggestions(document: prepared.path).map(\.key)
-            let key = try StoreSupport.key(tag: tagID, subject: subject, suggested: suggested, fallback: nil)
-            let decision = try store.confirm(document: prepared.path, key: key, coder: coderOptions.resolvedCoder, note: note)
-            print("confirmed \(StoreSupport.describe(decision)) in \(prepared.path) (decision \(decision.id), coder \(decision.coder))")
+            let (store, path, key) = try target.resolve(store: storeOptions, codebook: codebookOptions)
+            let decision = try store.confirm(document: path, key: key, coder: coderOptions.resolvedCoder, note: note)
+            print("confirmed \(StoreSupport.describe(decision)) in \(path) (decision \(decision.id), coder \(decision.coder))")
         }
     }
 }
