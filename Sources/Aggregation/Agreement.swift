@@ -208,25 +208,7 @@ public struct AgreementReport: Hashable, Sendable {
             let rounded = (value * 10_000).rounded() / 10_000
             return rounded == rounded.rounded() ? String(Int(rounded)) : "\(rounded)"
         }
-        func string(_ value: String) -> String {
-            var out = "\""
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default:
-                    if scalar.value < 0x20 {
-                        out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            return out + "\""
-        }
+        func string(_ value: String) -> String { JSONString.quoted(value) }
         let tags = perTag.map { score in
             var fields = ["\"tag\": \(string(score.tag.description))"]
             if let subject = score.subject { fields.append("\"subject\": \(string(subject.rawValue))") }

@@ -273,26 +273,7 @@ public final class AnnotationStore: Sendable {
     /// details are small and written for every human action, so this avoids Foundation's
     /// general serializer.
     static func auditJSON(_ detail: [String: any Sendable]) -> String {
-        func quoted(_ string: String) -> String {
-            var out = "\""
-            for scalar in string.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default:
-                    if scalar.value < 0x20 {
-                        let hex = String(scalar.value, radix: 16)
-                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            return out + "\""
-        }
+        func quoted(_ string: String) -> String { JSONString.quoted(string) }
         let fields = detail.keys.sorted().map { key -> String in
             let value: String
             switch detail[key] {
