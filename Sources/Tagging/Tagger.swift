@@ -105,6 +105,7 @@ struct TaggingRun {
         detectReviewType()
         people.victimIsChild = reviewType?.id == "scr"
         people.subjectIsPerpetrator = reviewType?.id == "iir"
+        readPeopleTables()
         discoverPeople()
         sweep()
         return finish()
