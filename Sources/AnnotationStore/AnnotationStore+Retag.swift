@@ -282,33 +282,38 @@ extension AnnotationStore {
     public static func prepare(document: ReviewDocument, result: TaggingResult) throws(StoreError) -> PreparedSuggestions {
         do {
             let bytes = Array(document.text.utf8)
-            let counter = ScalarCounter(bytes)
-            var suggestions = result.suggestions
-            if let category = result.category {
-                suggestions.append(Suggestion(
-                    key: TagKey(tag: TagID(facet: Taxonomy.categoryFacet, id: category.id), subject: nil),
-                    confidence: category.confidence, evidence: []))
-            }
-            var rows: [PreparedSuggestions.Row] = []
-            rows.reserveCapacity(suggestions.count)
-            for suggestion in suggestions {
-                let evidence = suggestion.evidence.map { item in
-                    let anchor = counter.anchor(item.range)
-                    return StoredEvidence(
-                        text: item.text, start: item.range.start, end: item.range.end, rule: item.rule, line: item.line,
-                        character: item.character, prefix: anchor.prefix, suffix: anchor.suffix,
-                        characterStart: anchor.characterStart, characterEnd: anchor.characterEnd)
-                }
-                let rule = suggestion.evidence.first?.rule ?? (suggestion.tag.facet == Taxonomy.categoryFacet ? "category" : "")
-                rows.append(PreparedSuggestions.Row(
-                    tag: suggestion.tag.description, subject: subjectColumn(suggestion.key), confidence: suggestion.confidence,
-                    rule: rule, evidence: EvidenceJSON.encode(evidence)))
-            }
+            let rows = suggestionRows(result, text: bytes)
             return PreparedSuggestions(
                 path: document.name, text: document.text, textHash: contentHash(document.text), metadata: try json(document.metadata),
                 textLength: bytes.count, rows: rows)
         } catch {
             throw .database(path: document.name, message: "cannot encode the suggestions: \(error)")
+        }
+    }
+
+    /// The suggestion rows of one tagging result (the category as one more row), each
+    /// evidence span anchored in `text` (the document's UTF-8) and encoded as JSON.
+    static func suggestionRows(_ result: TaggingResult, text bytes: [UInt8]) -> [PreparedSuggestions.Row] {
+        // One scalar-count index for all the document's spans (see ScalarCounter).
+        let counter = ScalarCounter(bytes)
+        var suggestions = result.suggestions
+        if let category = result.category {
+            suggestions.append(Suggestion(
+                key: TagKey(tag: TagID(facet: Taxonomy.categoryFacet, id: category.id), subject: nil),
+                confidence: category.confidence, evidence: []))
+        }
+        return suggestions.map { suggestion in
+            let evidence = suggestion.evidence.map { item in
+                let anchor = counter.anchor(item.range)
+                return StoredEvidence(
+                    text: item.text, start: item.range.start, end: item.range.end, rule: item.rule, line: item.line,
+                    character: item.character, prefix: anchor.prefix, suffix: anchor.suffix,
+                    characterStart: anchor.characterStart, characterEnd: anchor.characterEnd)
+            }
+            let rule = suggestion.evidence.first?.rule ?? (suggestion.tag.facet == Taxonomy.categoryFacet ? "category" : "")
+            return PreparedSuggestions.Row(
+                tag: suggestion.tag.description, subject: subjectColumn(suggestion.key), confidence: suggestion.confidence,
+                rule: rule, evidence: EvidenceJSON.encode(evidence))
         }
     }
 
