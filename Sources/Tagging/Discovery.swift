@@ -523,7 +523,7 @@ extension TaggingRun {
     /// Gender votes: one person in a sentence, pronouns and gender words after them.
     mutating func voteGenders() {
         var votes: [Int: [Gender: Int]] = [:]
-        for sentence in sentences {
+        for (sentenceIndex, sentence) in sentences.enumerated() {
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
             var sentenceEntities: [(Int, Int)] = []
             for match in slice { if let entity = roleEntity(match) { sentenceEntities.append((Int(match.start), entity)) } }
@@ -537,9 +537,13 @@ extension TaggingRun {
                 index += 1
             }
             if sentenceEntities.isEmpty { continue }  // (no set to build)
+            appositionGenderVotes(sentence, mentions: sentenceEntities, into: &votes)
             let distinct = Set(sentenceEntities.map(\.1))
             guard distinct.count == 1, let entity = distinct.first, let first = sentenceEntities.map(\.0).min() else { continue }
-            for match in slice where Int(match.start) > first {
+            nextSentenceGenderVote(after: sentenceIndex, entity: entity, into: &votes)
+            // Kin nouns ("Carol's brother") are other people, not gender words for this one.
+            let kinStarts = Set(slice.filter(kindIsKin).map { Int($0.start) })
+            for match in slice where Int(match.start) > first && !kinStarts.contains(Int(match.start)) {
                 switch kind(match) {
                 case .pronoun(let gender, _): vote(&votes, entity, gender, 1)
                 case .female where Int(match.start) - first <= 12: vote(&votes, entity, .female, 2)
@@ -620,6 +624,11 @@ enum Words2 {
     ].map(hash))
     static let by = hash("by")
     static let of = hash("of")
+    static let numberWords: Set<UInt64> = Set([
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+        "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
+        "sixty", "seventy", "eighty", "ninety",
+    ].map(hash))
     static let review = hash("review")
     static let possessives: Set<UInt64> = Set(["her", "his", "their", "the", "s", "own", "younger", "older", "elder", "eldest", "youngest", "late", "adult", "only"].map(hash))
     static let kinModifiers: Set<UInt64> = Set(["own", "younger", "older", "elder", "eldest", "youngest", "late", "adult", "only", "middle"].map(hash))
