@@ -201,13 +201,24 @@ extension TaggingRun {
                             if let name = earlierName(endingAt: before, sentence: sentence) { possessorEntity = name }
                         }
                     }
+                    var kinIndex = kin.1
+                    // "with his mother and her partner, who is referred to as Mr R": in a
+                    // child's review, a partner whose possessive follows a parent of that gender
+                    // in the sentence is the parent's partner.
+                    if people.victimIsChild, let gender = possessorGender, lexicon.kin[kinIndex].relation == "partner",
+                        kins.contains(where: { Int($0.0.end) <= start && lexicon.kin[$0.1].isParent && lexicon.kin[$0.1].gender == gender }),
+                        let stepParent = lexicon.kin.firstIndex(where: { $0.relation == "partner-of-parent" && ($0.gender == nil || $0.gender != gender) })
+                    {
+                        kinIndex = stepParent
+                        possessorEntity = PeopleModel.victim
+                    }
                     kinNames[[sentenceIndex, start]] = key
                     if let existing = people.entityIndex(for: key) {
                         // A name already seen without a role ("Carol told..."): it is this relative.
                         let owner: Int? = possessorEntity ?? (possessorGender != nil ? PeopleModel.victim : nil)
-                        attachKin(existing, kin: kin.1, owner: owner, range: textRange(start, Int(kin.0.end)))
+                        attachKin(existing, kin: kinIndex, owner: owner, range: textRange(start, Int(kin.0.end)))
                     } else {
-                        pendingKinNames.append((key, display, kin.1, possessorGender, possessorEntity, textRange(start, Int(kin.0.end))))
+                        pendingKinNames.append((key, display, kinIndex, possessorGender, possessorEntity, textRange(start, Int(kin.0.end))))
                     }
                     continue
                 }
@@ -301,10 +312,11 @@ extension TaggingRun {
         voteGenders()
     }
 
-    /// Makes a named person with no role or kinship yet the `owner`'s relative of kin entry `kin`.
+    /// Makes a named person with no role or kinship yet the `owner`'s relative of kin entry
+    /// `kin` (nil: whose relative the text does not say, "the foster carer, Mr R").
     mutating func attachKin(_ entity: Int, kin: Int, owner: Int?, range: TextRange) {
         guard entity > PeopleModel.perpetrator, people.entities[entity].role == .other, people.entities[entity].kin == nil,
-            let owner, owner != entity
+            owner != entity
         else { return }
         let entry = lexicon.kin[kin]
         people.entities[entity].kin = kin
@@ -411,8 +423,17 @@ extension TaggingRun {
                 if after {
                     // Words between the name and the cue may be adverbs, not "was" (passive).
                     target = names.filter { name in
-                        name.1 <= cueStart && cueStart - name.1 <= 2
-                            && !(name.1..<cueStart).contains { Words2.passive.contains(tokens.hashes[$0]) }
+                        // Not "Alfie's mother was convicted" (the cue is the relative's).
+                        if name.1 <= cueStart && cueStart - name.1 <= 2
+                            && !(name.1..<cueStart).contains(where: { Words2.passive.contains(tokens.hashes[$0]) || tokens.hashes[$0] == Words2.s })
+                        {
+                            return true
+                        }
+                        // "Mr R, who was 28, was convicted": a relative clause between, no other
+                        // name in it, and the cue not the clause's own passive ("who was killed").
+                        return name.1 < cueStart && cueStart - name.1 <= 8 && isWord(name.1, Words2.who)
+                            && !Words2.passive.contains(tokens.hashes[cueStart - 1])
+                            && !names.contains { $0.0 > name.0 && $0.0 < cueStart }
                     }.max { $0.1 < $1.1 }?.2
                 } else {
                     // "killed Carol", "the death of Carol", "the death of her mother, Mrs L";
@@ -437,7 +458,8 @@ extension TaggingRun {
                     // declared name after the cue.
                     if victim { victimScore[first.2, default: 0] += cueWeight } else { perpetratorScore[first.2, default: 0] += cueWeight }
                 } else if let declared = declaredInSentence[sentenceIndex], declared.count == 1,
-                    let entity = people.entityIndex(for: declared[0]), !names.contains(where: { $0.2 != entity && abs($0.0 - cueStart) <= 3 })
+                    let entity = people.entityIndex(for: declared[0]), !names.contains(where: { $0.2 != entity && abs($0.0 - cueStart) <= 3 }),
+                    names.contains(where: { $0.2 == entity && abs($0.0 - cueStart) <= 10 })
                 {
                     // "The man who killed Mr V is referred to as Mr N."
                     if victim { victimScore[entity, default: 0] += 0.5 * weight } else { perpetratorScore[entity, default: 0] += 0.5 * weight }
@@ -511,6 +533,10 @@ extension TaggingRun {
             let relation = lexicon.kin[kin].relation
             people.perpetratorRelationEvidence = source.kinEvidence
             if target == PeopleModel.perpetrator, source.owner == PeopleModel.victim { people.perpetratorRelation = relation }
+            // "The foster carer, referred to here as Mr R, was arrested": a relative nobody's
+            // possessive names is the subject of the review's (the victim's, but in an
+            // independent investigation, whose subject is the perpetrator).
+            if target == PeopleModel.perpetrator, source.owner == nil, !people.subjectIsPerpetrator { people.perpetratorRelation = relation }
             if target == PeopleModel.victim, source.owner == PeopleModel.perpetrator { people.perpetratorRelation = inverseRelation(relation) }
             if target == PeopleModel.victim, source.owner == nil || source.owner == PeopleModel.victim {
                 // "Mr K killed his father": the relative of the (other) subject is the victim.
@@ -624,6 +650,7 @@ enum Words2 {
     ].map(hash))
     static let by = hash("by")
     static let of = hash("of")
+    static let who = hash("who")
     static let numberWords: Set<UInt64> = Set([
         "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
         "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
