@@ -408,12 +408,21 @@ struct ScalarCounter {
 
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
-        var count = 0
+        var checkpoints: [Int] = []
         checkpoints.reserveCapacity(bytes.count / Self.stride + 1)
-        for index in 0..<bytes.count {
-            if index % Self.stride == 0 { checkpoints.append(count) }
-            if bytes[index] & 0xC0 != 0x80 { count += 1 }
+        bytes.withUnsafeBufferPointer { buffer in
+            var count = 0
+            var chunk = 0
+            while chunk < buffer.count {
+                checkpoints.append(count)
+                let end = min(chunk + Self.stride, buffer.count)
+                var continuation = 0
+                for index in chunk..<end { continuation &+= Int((buffer[index] & 0xC0) == 0x80 ? 1 : 0) }
+                count += end - chunk - continuation
+                chunk = end
+            }
         }
+        self.checkpoints = checkpoints
     }
 
     /// Scalars before `offset`.
