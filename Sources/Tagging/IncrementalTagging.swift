@@ -52,12 +52,7 @@ extension Tagger {
     public func tag(_ document: ReviewDocument, cache: inout TaggingCache) -> TaggingResult {
         var run = TaggingRun(compiled: compiled, document: document)
         run.tokenizeAndMatch(cache: &cache)
-        run.detectReviewType()
-        run.people.victimIsChild = run.reviewType?.id == "scr"
-        run.people.subjectIsPerpetrator = run.reviewType?.id == "iir"
-        run.discoverPeople()
-        run.sweep()
-        return run.finish()
+        return run.analyse()
     }
 }
 
