@@ -87,6 +87,8 @@ struct AnalysisCache: Sendable {
     var tagMilliseconds = 0.0
     /// Whether the last analysis patched the previous document instead of parsing.
     var patched = false
+    /// Whether it moved the previous tagging result along an inert edit instead of tagging.
+    var moved = false
 }
 
 /// One suggestion evidence span or anchored decision, placed on the source text.
@@ -231,7 +233,7 @@ extension LanguageServer {
             log(
                 .info,
                 "\(document.name) v\(version): \(Self.ms(analysis.milliseconds)) ms (\(analysis.cache.patched ? "patch" : "parse") \(Self.ms(analysis.cache.parseMilliseconds)), "
-                    + "tag \(Self.ms(analysis.cache.tagMilliseconds)): \(analysis.cache.retagged) blocks tagged, \(analysis.cache.reused) reused), "
+                    + "tag \(Self.ms(analysis.cache.tagMilliseconds)): " + (analysis.cache.moved ? "inert edit, result moved), " : "\(analysis.cache.retagged) blocks tagged, \(analysis.cache.reused) reused), ")
                     + "\(analysis.findings.count) findings, " + (current ? "published in \(Self.ms(published)) ms" : "superseded"))
         case .failure(let error):
             log(.warning, "\(document.name): \(error.message)")

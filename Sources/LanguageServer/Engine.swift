@@ -102,7 +102,8 @@ struct RevtagEngine: ReviewEngine {
             document, result,
             AnalysisCache(
                 state: EngineState(document: document, tagging: cache), retagged: cache.computedBlocks, reused: cache.reusedBlocks,
-                parseMilliseconds: Double(parsed - started) / 1e6, tagMilliseconds: Double(tagged - parsed) / 1e6, patched: patched)
+                parseMilliseconds: Double(parsed - started) / 1e6, tagMilliseconds: Double(tagged - parsed) / 1e6, patched: patched,
+                moved: cache.movedResult)
         )
     }
 
@@ -125,7 +126,7 @@ struct RevtagEngine: ReviewEngine {
             }
             guard let (next, change) = document.patched(by: edit, source: source) else { return nil }
             // The tagging cache follows (when it cannot, the next tagging goes block by block).
-            tagger.update(&cache, for: change, in: next)
+            tagger.update(&cache, from: document, to: next, change: change)
             document = next
         }
         return document
