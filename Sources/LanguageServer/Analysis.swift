@@ -225,7 +225,8 @@ extension LanguageServer {
         case .success(let analysis):
             analyses[uri] = analysis
             documents[uri]?.forgetEdits(through: analysis.sequence)
-            lastAnalysisMilliseconds[uri] = analysis.milliseconds
+            // A moved result (an inert edit) says nothing of how long the next edit will take.
+            if !analysis.cache.moved || lastAnalysisMilliseconds[uri] == nil { lastAnalysisMilliseconds[uri] = analysis.milliseconds }
             if current { placedFindings[uri] = analysis.findings }
             let started = DispatchTime.now().uptimeNanoseconds
             if current { publish(uri) }  // a superseded version is never published
