@@ -282,33 +282,38 @@ extension AnnotationStore {
     public static func prepare(document: ReviewDocument, result: TaggingResult) throws(StoreError) -> PreparedSuggestions {
         do {
             let bytes = Array(document.text.utf8)
-            let counter = ScalarCounter(bytes)
-            var suggestions = result.suggestions
-            if let category = result.category {
-                suggestions.append(Suggestion(
-                    key: TagKey(tag: TagID(facet: Taxonomy.categoryFacet, id: category.id), subject: nil),
-                    confidence: category.confidence, evidence: []))
-            }
-            var rows: [PreparedSuggestions.Row] = []
-            rows.reserveCapacity(suggestions.count)
-            for suggestion in suggestions {
-                let evidence = suggestion.evidence.map { item in
-                    let anchor = counter.anchor(item.range)
-                    return StoredEvidence(
-                        text: item.text, start: item.range.start, end: item.range.end, rule: item.rule, line: item.line,
-                        character: item.character, prefix: anchor.prefix, suffix: anchor.suffix,
-                        characterStart: anchor.characterStart, characterEnd: anchor.characterEnd)
-                }
-                let rule = suggestion.evidence.first?.rule ?? (suggestion.tag.facet == Taxonomy.categoryFacet ? "category" : "")
-                rows.append(PreparedSuggestions.Row(
-                    tag: suggestion.tag.description, subject: subjectColumn(suggestion.key), confidence: suggestion.confidence,
-                    rule: rule, evidence: EvidenceJSON.encode(evidence)))
-            }
+            let rows = suggestionRows(result, text: bytes)
             return PreparedSuggestions(
                 path: document.name, text: document.text, textHash: contentHash(document.text), metadata: try json(document.metadata),
                 textLength: bytes.count, rows: rows)
         } catch {
             throw .database(path: document.name, message: "cannot encode the suggestions: \(error)")
+        }
+    }
+
+    /// The suggestion rows of one tagging result (the category as one more row), each
+    /// evidence span anchored in `text` (the document's UTF-8) and encoded as JSON.
+    static func suggestionRows(_ result: TaggingResult, text bytes: [UInt8]) -> [PreparedSuggestions.Row] {
+        // One scalar-count index for all the document's spans (see ScalarCounter).
+        let counter = ScalarCounter(bytes)
+        var suggestions = result.suggestions
+        if let category = result.category {
+            suggestions.append(Suggestion(
+                key: TagKey(tag: TagID(facet: Taxonomy.categoryFacet, id: category.id), subject: nil),
+                confidence: category.confidence, evidence: []))
+        }
+        return suggestions.map { suggestion in
+            let evidence = suggestion.evidence.map { item in
+                let anchor = counter.anchor(item.range)
+                return StoredEvidence(
+                    text: item.text, start: item.range.start, end: item.range.end, rule: item.rule, line: item.line,
+                    character: item.character, prefix: anchor.prefix, suffix: anchor.suffix,
+                    characterStart: anchor.characterStart, characterEnd: anchor.characterEnd)
+            }
+            let rule = suggestion.evidence.first?.rule ?? (suggestion.tag.facet == Taxonomy.categoryFacet ? "category" : "")
+            return PreparedSuggestions.Row(
+                tag: suggestion.tag.description, subject: subjectColumn(suggestion.key), confidence: suggestion.confidence,
+                rule: rule, evidence: EvidenceJSON.encode(evidence))
         }
     }
 
@@ -403,12 +408,21 @@ struct ScalarCounter {
 
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
-        var count = 0
+        var checkpoints: [Int] = []
         checkpoints.reserveCapacity(bytes.count / Self.stride + 1)
-        for index in 0..<bytes.count {
-            if index % Self.stride == 0 { checkpoints.append(count) }
-            if bytes[index] & 0xC0 != 0x80 { count += 1 }
+        bytes.withUnsafeBufferPointer { buffer in
+            var count = 0
+            var chunk = 0
+            while chunk < buffer.count {
+                checkpoints.append(count)
+                let end = min(chunk + Self.stride, buffer.count)
+                var continuation = 0
+                for index in chunk..<end { continuation &+= Int((buffer[index] & 0xC0) == 0x80 ? 1 : 0) }
+                count += end - chunk - continuation
+                chunk = end
+            }
         }
+        self.checkpoints = checkpoints
     }
 
     /// Scalars before `offset`.

@@ -66,30 +66,13 @@ extension AnnotationStore {
                 arguments: [run, documentID, registration.document.contentHash ?? ""])
             // A document recorded twice in one run keeps its first suggestions (decisions may refer to them).
             guard db.changesCount > 0 else { return registration }
-            // One scalar-count index for all the document's spans (see ScalarCounter).
-            let counter = ScalarCounter(Array(document.text.utf8))
-            var suggestions = result.suggestions
-            if let category = result.category {
-                suggestions.append(Suggestion(
-                    key: TagKey(tag: TagID(facet: Taxonomy.categoryFacet, id: category.id), subject: nil),
-                    confidence: category.confidence, evidence: []))
-            }
             let statement = try db.makeStatement(sql: """
                 INSERT INTO suggestions (run_id, document_id, tag, subject, confidence, rule, evidence)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
-            for suggestion in suggestions {
-                let evidence = suggestion.evidence.map { item in
-                    let anchor = counter.anchor(item.range)
-                    return StoredEvidence(
-                        text: item.text, start: item.range.start, end: item.range.end, rule: item.rule, line: item.line,
-                        character: item.character, prefix: anchor.prefix, suffix: anchor.suffix,
-                        characterStart: anchor.characterStart, characterEnd: anchor.characterEnd)
-                }
-                let rule = suggestion.evidence.first?.rule ?? (suggestion.tag.facet == Taxonomy.categoryFacet ? "category" : "")
+            for row in Self.suggestionRows(result, text: Array(document.text.utf8)) {
                 try statement.execute(arguments: [
-                    run, documentID, suggestion.tag.description, Self.subjectColumn(suggestion.key), suggestion.confidence,
-                    rule, try Self.json(evidence),
+                    run, documentID, row.tag, row.subject, row.confidence, row.rule, row.evidence,
                 ])
             }
             return registration

@@ -291,7 +291,7 @@ public final class AnnotationStore: Sendable {
 
     // MARK: - Conversions
 
-    static func contentHash(_ text: String) -> String { SHA256.hex(text.utf8) }
+    static func contentHash(_ text: String) -> String { SHA256.hex(text) }
 
     private static let timestampStyle = Date.ISO8601FormatStyle(
         includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC") ?? .current)

@@ -19,6 +19,8 @@ public struct DocumentBuilder: Sendable {
     private var segments: [SourceMap.Segment] = []
     private var blocks: [Block] = []
     private var headingStack: [(level: Int, text: String)] = []
+    /// The heading texts of `headingStack`, shared by every block of the section.
+    private var sectionPath: [String] = []
     private var open: Block?
     /// Metadata to attach to the document; parsers fill it in.
     public var metadata = DocumentMetadata()
@@ -28,6 +30,9 @@ public struct DocumentBuilder: Sendable {
         self.name = name
         self.format = format
         self.source = source
+        // The text is at most about as long as the source (markup and spaces collapse away);
+        // reserving it up front saves copying it while it grows.
+        text.reserveCapacity(source.bytes.count)
     }
 
     /// Whether a block is open.
@@ -45,9 +50,8 @@ public struct DocumentBuilder: Sendable {
             text.append(0x0A)
             text.append(0x0A)
         }
-        let section = headingStack.map(\.text)
         open = Block(
-            kind: kind, level: level, section: section, range: TextRange(start: text.count, end: text.count),
+            kind: kind, level: level, section: sectionPath, range: TextRange(start: text.count, end: text.count),
             sourceLine: sourceLine, row: row, column: column, page: page)
     }
 
@@ -118,6 +122,7 @@ public struct DocumentBuilder: Sendable {
             let headingText = String(decoding: text[block.range.start..<block.range.end], as: UTF8.self)
             while let last = headingStack.last, last.level >= level { headingStack.removeLast() }
             headingStack.append((level, headingText))
+            sectionPath = headingStack.map(\.text)
         }
         blocks.append(block)
     }
@@ -182,7 +187,18 @@ public enum SentenceSplitter {
             while upper > lower, isSpace(bytes[upper - 1]) { upper -= 1 }
             if upper > lower { result.append(TextRange(start: lower, end: upper)) }
         }
+        let raw = UnsafeRawPointer(bytes.baseAddress)
         while index < end {
+            // Eight bytes at a time while none of them is a stop.
+            if index + 8 <= end, let raw {
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                if zeroBytes(word ^ 0x2E2E_2E2E_2E2E_2E2E) | zeroBytes(word ^ 0x2121_2121_2121_2121)
+                    | zeroBytes(word ^ 0x3F3F_3F3F_3F3F_3F3F) == 0
+                {
+                    index += 8
+                    continue
+                }
+            }
             let byte = bytes[index]
             if byte == 0x2E || byte == 0x21 || byte == 0x3F {  // . ! ?
                 var after = index + 1
@@ -224,6 +240,12 @@ public enum SentenceSplitter {
             index += 1
         }
         emit(start, end)
+    }
+
+    /// 0x80 in every byte of `word` that is zero, 0 elsewhere (exact).
+    @inline(__always)
+    private static func zeroBytes(_ word: UInt64) -> UInt64 {
+        ~(((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | word | 0x7F7F_7F7F_7F7F_7F7F)
     }
 
     private static func isAbbreviation(_ bytes: UnsafeBufferPointer<UInt8>, before stop: Int, lowerBound: Int) -> Bool {

@@ -32,8 +32,17 @@ public struct LineIndex: Sendable {
         starts.reserveCapacity(bytes.count / 48 + 1)
         bytes.withUnsafeBufferPointer { buffer in
             let count = buffer.count
+            let raw = UnsafeRawBufferPointer(buffer)
             var index = 0
             while index < count {
+                // Eight bytes at a time while none of them is below 0x0E (so neither CR nor LF).
+                if index + 8 <= count {
+                    let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    if (word &- 0x0E0E_0E0E_0E0E_0E0E) & ~word & 0x8080_8080_8080_8080 == 0 {
+                        index += 8
+                        continue
+                    }
+                }
                 let byte = buffer[index]
                 // Most bytes are neither CR nor LF: one comparison rules both out.
                 if byte > 0x0D {

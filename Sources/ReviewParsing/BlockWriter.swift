@@ -26,6 +26,9 @@ struct BlockWriter {
     private var begun = false
     private var pendingSpace: (start: Int, length: Int)?
     private var scalarBuffer: [UInt8] = []
+    /// The line of the last block start: blocks begin in source order, so the next one is
+    /// usually on that line or a few after it.
+    private var lineHint = 0
 
     init(name: String, format: DocumentFormat, source: [UInt8], syntax: SourceSyntax) {
         let lines = LineIndex(bytes: source)
@@ -117,6 +120,12 @@ struct BlockWriter {
 
     private mutating func write(_ range: Range<Int>, raw: Bool) {
         let source = scanner.source
+        source.withUnsafeBufferPointer { buffer in
+            write(range, raw: raw, in: buffer)
+        }
+    }
+
+    private mutating func write(_ range: Range<Int>, raw: Bool, in source: UnsafeBufferPointer<UInt8>) {
         var index = range.lowerBound
         let end = min(range.upperBound, source.count)
         var runStart = -1
@@ -125,15 +134,34 @@ struct BlockWriter {
             if byte < 0x80 && !ByteClass.isSpace(byte) && byte != 0x26 && byte != 0x3C {
                 if runStart < 0 { runStart = index }
                 index += 1
-                // The rest of an ordinary ASCII run, on the buffer (no bounds checks).
-                index = source.withUnsafeBufferPointer { buffer in
-                    var position = index
-                    while position < end {
-                        let next = buffer[position]
-                        if next >= 0x80 || ByteClass.isSpace(next) || next == 0x26 || next == 0x3C { break }
-                        position += 1
+                // The rest of the run: what the branches below would add to it one byte at a
+                // time (ordinary ASCII, a single space between two ordinary characters, and
+                // non-ASCII bytes other than a no-break or soft hyphen's lead byte).
+                let base = UnsafeRawPointer(source.baseAddress!)
+                while index < end {
+                    // Eight plain bytes without a 0xC2 lead byte (no no-break space or soft
+                    // hyphen) at a time: all of them stay in the run by the rules below.
+                    if index + 8 <= end {
+                        let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                        if ByteClass.isPlain(word), ByteClass.bytes(word, equalTo: 0xC2) == 0 {
+                            index += 8
+                            continue
+                        }
                     }
-                    return position
+                    let next = source[index]
+                    if next < 0x80 {
+                        if !ByteClass.isSpace(next) && next != 0x26 && next != 0x3C {
+                            index += 1
+                            continue
+                        }
+                        if next == 0x20, index + 1 < end, Self.isOrdinary(source[index + 1]) {
+                            index += 1
+                            continue
+                        }
+                        break
+                    }
+                    if next == 0xC2, index + 1 < end, source[index + 1] == 0xA0 || source[index + 1] == 0xAD { break }
+                    index += 1
                 }
                 continue
             }
@@ -203,7 +231,7 @@ struct BlockWriter {
             }
             self.request = request
             builder.beginBlock(
-                request.kind, level: request.level, sourceLine: lines.line(ofByte: sourceStart), row: request.row,
+                request.kind, level: request.level, sourceLine: lineStarting(sourceStart), row: request.row,
                 column: request.column, page: request.page)
             begun = true
             pendingSpace = nil
@@ -215,6 +243,27 @@ struct BlockWriter {
     }
 
     private static let space: ArraySlice<UInt8> = [0x20]
+
+    /// The same as `lines.line(ofByte:)`, looking forward from the last block's line first.
+    private mutating func lineStarting(_ offset: Int) -> Int {
+        let starts = lines.lineStarts
+        let clamped = max(0, min(offset, lines.bytes.count))
+        var line = lineHint
+        if line < starts.count, starts[line] <= clamped {
+            var steps = 0
+            while line + 1 < starts.count, starts[line + 1] <= clamped, steps < 64 {
+                line += 1
+                steps += 1
+            }
+            if line + 1 == starts.count || starts[line + 1] > clamped {
+                lineHint = line
+                return line
+            }
+        }
+        line = lines.line(ofByte: offset)
+        lineHint = line
+        return line
+    }
 
     private static let bulletGlyphs: [[UInt8]] = ["·", "•", "◦", "▪", "o", "§", "Ø", "-", "–", "*", "●", "○", "■", "\u{F0B7}"].map { Array($0.utf8) }
 

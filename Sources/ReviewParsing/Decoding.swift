@@ -286,13 +286,26 @@ enum SourceDecoder {
     static func windows1252(_ raw: [UInt8]) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(raw.count + raw.count / 8)
-        for byte in raw {
-            if byte < 0x80 {
-                output.append(byte)
-            } else if byte < 0xA0 {
-                appendUTF8(windows1252High[Int(byte - 0x80)], to: &output)
-            } else {
-                appendUTF8(UInt32(byte), to: &output)
+        raw.withUnsafeBufferPointer { buffer in
+            let count = buffer.count
+            let bytes = UnsafeRawBufferPointer(buffer)
+            var index = 0
+            while index < count {
+                // Copy runs of ASCII whole (eight bytes without a high bit at a time).
+                let runStart = index
+                while index + 8 <= count, bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    index += 8
+                }
+                while index < count, buffer[index] < 0x80 { index += 1 }
+                if index > runStart { output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<index])) }
+                guard index < count else { break }
+                let byte = buffer[index]
+                if byte < 0xA0 {
+                    appendUTF8(windows1252High[Int(byte - 0x80)], to: &output)
+                } else {
+                    appendUTF8(UInt32(byte), to: &output)
+                }
+                index += 1
             }
         }
         return output

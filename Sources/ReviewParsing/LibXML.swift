@@ -271,6 +271,36 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
 
 /// Byte classes shared by the scanners.
 enum ByteClass {
+    /// 0x80 in every byte of `word` that is zero, 0 elsewhere (exact, no false positives).
+    @inline(__always)
+    static func zeroBytes(_ word: UInt64) -> UInt64 {
+        ~(((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | word | 0x7F7F_7F7F_7F7F_7F7F)
+    }
+
+    /// 0x80 in every byte of `word` that equals `byte`.
+    @inline(__always)
+    static func bytes(_ word: UInt64, equalTo byte: UInt8) -> UInt64 {
+        zeroBytes(word ^ (0x0101_0101_0101_0101 &* UInt64(byte)))
+    }
+
+    /// Whether any byte of `word` is below 0x20 (a control character; every whitespace byte
+    /// but the space is one).
+    @inline(__always)
+    static func hasControl(_ word: UInt64) -> Bool {
+        (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080 != 0
+    }
+
+    /// Whether eight bytes of text (little-endian word) are "plain": no control character, no
+    /// `<` or `&`, no two spaces in a row and no space in the last byte — so that every space
+    /// in them stands alone between two bytes that are neither whitespace nor `<`.
+    @inline(__always)
+    static func isPlain(_ word: UInt64) -> Bool {
+        if hasControl(word) { return false }
+        let spaces = bytes(word, equalTo: 0x20)
+        return bytes(word, equalTo: 0x3C) | bytes(word, equalTo: 0x26) | (spaces & (spaces >> 8))
+            | (spaces & 0x8000_0000_0000_0000) == 0
+    }
+
     /// ASCII whitespace as HTML and XML count it (space, tab, LF, CR, FF).
     @inline(__always)
     static func isSpace(_ byte: UInt8) -> Bool {

@@ -47,8 +47,9 @@ struct MarkupReader {
     private var context: Context?
     private var quoteDepth = 0
     private var tables: [(row: Int, column: Int)] = []
-    /// Element names by libxml2's interned name pointer (names are interned per document).
-    private var names: [UnsafePointer<xmlChar>: String] = [:]
+    /// Lower-cased element names by their bytes (libxml2's HTML parser gives every element
+    /// its own copy of its name, so the pointer is no key).
+    private var names: [NameKey: String] = [:]
     /// The document's own title (`<title>`, TEI `titleStmt/title`, DocBook `info/title`).
     private(set) var title: String?
 
@@ -79,9 +80,10 @@ struct MarkupReader {
     /// The element's lower-cased local name, computed once per distinct name.
     private mutating func name(of node: xmlNodePtr) -> String {
         guard let pointer = node.pointee.name else { return "" }
-        if let known = names[pointer] { return known }
+        guard let key = NameKey(pointer) else { return node.lowercasedName }
+        if let known = names[key] { return known }
         let computed = node.lowercasedName
-        names[pointer] = computed
+        names[key] = computed
         return computed
     }
 
@@ -547,6 +549,23 @@ struct MarkupReader {
             index += 1
         }
         return output
+    }
+}
+
+/// An element name of at most 16 bytes, ASCII-lowercased and packed into two words.
+struct NameKey: Hashable {
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+
+    /// Nil for names longer than 16 bytes.
+    init?(_ name: UnsafePointer<xmlChar>) {
+        var index = 0
+        while name[index] != 0 {
+            guard index < 16 else { return nil }
+            let byte = UInt64(ByteClass.lower(name[index]))
+            if index < 8 { low |= byte << (8 * UInt64(index)) } else { high |= byte << (8 * UInt64(index - 8)) }
+            index += 1
+        }
     }
 }
 

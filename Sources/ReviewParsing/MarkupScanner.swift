@@ -361,7 +361,15 @@ struct MarkupScanner {
 
     /// Whether `content[from...]` matches the source at `position`; returns the end of the match.
     private mutating func match(_ content: UnsafeBufferPointer<UInt8>, from: Int, at position: Int) -> Int? {
-        let source = self.source
+        let source = self.source  // a local copy keeps the loops free of reloads and retains
+        return source.withUnsafeBufferPointer { sourceBuffer in
+            match(content, from: from, at: position, in: sourceBuffer)
+        }
+    }
+
+    private mutating func match(
+        _ content: UnsafeBufferPointer<UInt8>, from: Int, at position: Int, in source: UnsafeBufferPointer<UInt8>
+    ) -> Int? {
         let count = content.count
         let end = source.count
         var index = from
@@ -369,25 +377,43 @@ struct MarkupScanner {
         var scalarBytes: [UInt8] = []
         while index < count {
             // Fast path: equal bytes that are no markup, reference or whitespace (the
-            // branches below would only advance both sides for them).
+            // branches below would only advance both sides for them), and a single whitespace
+            // byte on both sides between such bytes (the whitespace branch below would advance
+            // both sides by one for it, as the byte after it is neither whitespace nor `<`).
             if at < end {
-                let run = source.withUnsafeBufferPointer { sourceBuffer -> Int in
-                    var step = 0
-                    let limit = min(count - index, end - at)
-                    while step < limit {
-                        let sourceByte = sourceBuffer[at + step]
-                        if sourceByte != content[index + step] || sourceByte == 0x3C || sourceByte == 0x26
-                            || ByteClass.isSpace(sourceByte)
-                        {
-                            break
+                var step = 0
+                let limit = min(count - index, end - at)
+                let sourceBase = UnsafeRawPointer(source.baseAddress! + at)
+                let contentBase = UnsafeRawPointer(content.baseAddress! + index)
+                while step < limit {
+                    // Eight equal plain bytes at a time: what the byte loop below would step
+                    // over one by one (words are little-endian, as on every platform we build for).
+                    if step + 8 <= limit {
+                        let word = sourceBase.loadUnaligned(fromByteOffset: step, as: UInt64.self)
+                        if word == contentBase.loadUnaligned(fromByteOffset: step, as: UInt64.self), ByteClass.isPlain(word) {
+                            step += 8
+                            continue
                         }
-                        step += 1
                     }
-                    return step
+                    let sourceByte = source[at + step]
+                    let contentByte = content[index + step]
+                    if sourceByte == contentByte && sourceByte != 0x3C && sourceByte != 0x26 && !ByteClass.isSpace(sourceByte) {
+                        step += 1
+                        continue
+                    }
+                    if ByteClass.isSpace(sourceByte) && ByteClass.isSpace(contentByte) && step + 1 < limit {
+                        let nextSource = source[at + step + 1]
+                        let nextContent = content[index + step + 1]
+                        if !ByteClass.isSpace(nextSource) && nextSource != 0x3C && !ByteClass.isSpace(nextContent) {
+                            step += 1
+                            continue
+                        }
+                    }
+                    break
                 }
-                if run > 0 {
-                    index += run
-                    at += run
+                if step > 0 {
+                    index += step
+                    at += step
                     continue
                 }
             }

@@ -16,6 +16,12 @@ extension TaggingRun {
         case .perpetrator: return PeopleModel.perpetrator
         case .child:
             if compiled.phraseMentionsSubject[Int(match.pattern)] {
+                // "the subject of concerns", "the subject of a child protection plan": an
+                // ordinary phrase, unless a review follows ("the subject of this review").
+                let end = Int(match.end)
+                if isWord(end, Words2.of), !(end + 1..<min(end + 6, tokens.count)).contains(where: { tokens.hashes[$0] == Words2.review }) {
+                    return nil
+                }
                 return people.subjectIsPerpetrator ? PeopleModel.perpetrator : PeopleModel.victim
             }
             return people.victimIsChild ? PeopleModel.victim : nil
@@ -146,8 +152,32 @@ extension TaggingRun {
                 }
                 // Nearest role mention (apposition within 4 words, or anywhere in a declaration).
                 let nearest = roles.min { distance($0, candidate) < distance($1, candidate) }
-                let limit = candidate.declared ? 12 : 4
-                if let nearest, distance(nearest, candidate) <= limit {
+                var limit = candidate.declared ? 12 : 4
+                if !candidate.declared, let nearest,
+                    (nearest.1 <= candidate.start ? nearest.1..<candidate.start : min(candidate.end, nearest.0)..<nearest.0)
+                        .contains(where: { Words2.notApposition.contains(tokens.hashes[$0]) })
+                {
+                    limit = -1  // "the child of Mr P", "the victim and Mr B"
+                }
+                if let nearest, !candidate.declared {
+                    // A full stop or semicolon between them ("the child of Mr P. The baby was"):
+                    // the splitter kept an initial's stop inside the sentence; not an apposition.
+                    let gapFrom = nearest.1 <= candidate.start ? Int(tokens.ends[nearest.1 - 1]) : Int(tokens.ends[candidate.end - 1])
+                    let gapTo = nearest.1 <= candidate.start ? Int(tokens.starts[candidate.start]) : Int(tokens.starts[nearest.0])
+                    if gapTo > gapFrom, document.text.utf8[document.text.utf8.index(document.text.utf8.startIndex, offsetBy: gapFrom)..<document.text.utf8.index(document.text.utf8.startIndex, offsetBy: gapTo)].contains(where: { $0 == 0x2E || $0 == 0x3B }) {
+                        limit = -1
+                    }
+                }
+                // "the victim's husband, referred to as Mr B", "the children's stepfather, who is
+                // referred to as Mr P": the name is the role's relative, not the role.
+                let possessedKin = nearest.map { role in
+                    kins.contains { kin in
+                        let start = Int(kin.0.start)
+                        return role.1 < sentence.tokenTo && isWord(role.1, Words2.s) && (start == role.1 + 1 || start == role.1 + 2)
+                            && Int(kin.0.end) <= candidate.start
+                    }
+                } ?? false
+                if let nearest, distance(nearest, candidate) <= limit, !(candidate.declared && possessedKin) {
                     bind(key, display: display, to: nearest.2)
                     if let gender = candidate.gender, people.entities[nearest.2].gender == nil { people.entities[nearest.2].gender = gender }
                     continue
@@ -160,17 +190,35 @@ extension TaggingRun {
                     let start = Int(kin.0.start)
                     var possessorGender: Gender?
                     var possessorEntity: Int?
-                    if start > sentence.tokenFrom {
-                        if isWord(start - 1, Words2.her) { possessorGender = .female }
-                        if isWord(start - 1, Words2.his) { possessorGender = .male }
-                        if isWord(start - 1, Words2.s), start - 2 >= sentence.tokenFrom {
-                            if let role = roles.first(where: { $0.1 == start - 1 }) { possessorEntity = role.2 }
-                            if let name = earlierName(endingAt: start - 1, sentence: sentence) { possessorEntity = name }
+                    // One modifier may stand between ("his only daughter", "her late husband").
+                    var before = start - 1
+                    if before > sentence.tokenFrom, Words2.kinModifiers.contains(tokens.hashes[before]) { before -= 1 }
+                    if before >= sentence.tokenFrom {
+                        if isWord(before, Words2.her) { possessorGender = .female }
+                        if isWord(before, Words2.his) { possessorGender = .male }
+                        if isWord(before, Words2.s), before - 1 >= sentence.tokenFrom {
+                            if let role = roles.first(where: { $0.1 == before }) { possessorEntity = role.2 }
+                            if let name = earlierName(endingAt: before, sentence: sentence) { possessorEntity = name }
                         }
                     }
+                    var kinIndex = kin.1
+                    // "with his mother and her partner, who is referred to as Mr R": in a
+                    // child's review, a partner whose possessive follows a parent of that gender
+                    // in the sentence is the parent's partner.
+                    if people.victimIsChild, let gender = possessorGender, lexicon.kin[kinIndex].relation == "partner",
+                        kins.contains(where: { Int($0.0.end) <= start && lexicon.kin[$0.1].isParent && lexicon.kin[$0.1].gender == gender }),
+                        let stepParent = lexicon.kin.firstIndex(where: { $0.relation == "partner-of-parent" && ($0.gender == nil || $0.gender != gender) })
+                    {
+                        kinIndex = stepParent
+                        possessorEntity = PeopleModel.victim
+                    }
                     kinNames[[sentenceIndex, start]] = key
-                    if people.entityIndex(for: key) == nil {
-                        pendingKinNames.append((key, display, kin.1, possessorGender, possessorEntity, textRange(start, Int(kin.0.end))))
+                    if let existing = people.entityIndex(for: key) {
+                        // A name already seen without a role ("Carol told..."): it is this relative.
+                        let owner: Int? = possessorEntity ?? (possessorGender != nil ? PeopleModel.victim : nil)
+                        attachKin(existing, kin: kinIndex, owner: owner, range: textRange(start, Int(kin.0.end)))
+                    } else {
+                        pendingKinNames.append((key, display, kinIndex, possessorGender, possessorEntity, textRange(start, Int(kin.0.end))))
                     }
                     continue
                 }
@@ -236,9 +284,14 @@ extension TaggingRun {
             }
         }
         // Names declared for a kin noun become relatives (promoted below when cues say so).
-        for pending in pendingKinNames where people.entityIndex(for: pending.name) == nil {
+        for pending in pendingKinNames {
             let kin = lexicon.kin[pending.kin]
             let owner: Int? = pending.possessorEntity ?? (pending.possessorGender != nil ? PeopleModel.victim : nil)
+            if let existing = people.entityIndex(for: pending.name) {
+                // Also mentioned without the kin noun before this point: the same relative.
+                attachKin(existing, kin: pending.kin, owner: owner, range: pending.range)
+                continue
+            }
             if owner == PeopleModel.victim, perpetratorMatches(kin), people.entities[PeopleModel.perpetrator].name == nil,
                 people.perpetratorRelation != nil
             {
@@ -257,6 +310,20 @@ extension TaggingRun {
         }
         scoreRoles(kinNames: kinNames, declaredInSentence: declaredInSentence)
         voteGenders()
+    }
+
+    /// Makes a named person with no role or kinship yet the `owner`'s relative of kin entry
+    /// `kin` (nil: whose relative the text does not say, "the foster carer, Mr R").
+    mutating func attachKin(_ entity: Int, kin: Int, owner: Int?, range: TextRange) {
+        guard entity > PeopleModel.perpetrator, people.entities[entity].role == .other, people.entities[entity].kin == nil,
+            owner != entity
+        else { return }
+        let entry = lexicon.kin[kin]
+        people.entities[entity].kin = kin
+        people.entities[entity].owner = owner
+        people.entities[entity].isParent = entry.isParent
+        people.entities[entity].kinEvidence = range
+        if people.entities[entity].gender == nil { people.entities[entity].gender = entry.gender }
     }
 
     /// The entity of a name mention that ends at token `end` (for "Adult A's husband").
@@ -356,8 +423,17 @@ extension TaggingRun {
                 if after {
                     // Words between the name and the cue may be adverbs, not "was" (passive).
                     target = names.filter { name in
-                        name.1 <= cueStart && cueStart - name.1 <= 2
-                            && !(name.1..<cueStart).contains { Words2.passive.contains(tokens.hashes[$0]) }
+                        // Not "Alfie's mother was convicted" (the cue is the relative's).
+                        if name.1 <= cueStart && cueStart - name.1 <= 2
+                            && !(name.1..<cueStart).contains(where: { Words2.passive.contains(tokens.hashes[$0]) || tokens.hashes[$0] == Words2.s })
+                        {
+                            return true
+                        }
+                        // "Mr R, who was 28, was convicted": a relative clause between, no other
+                        // name in it, and the cue not the clause's own passive ("who was killed").
+                        return name.1 < cueStart && cueStart - name.1 <= 8 && isWord(name.1, Words2.who)
+                            && !Words2.passive.contains(tokens.hashes[cueStart - 1])
+                            && !names.contains { $0.0 > name.0 && $0.0 < cueStart }
                     }.max { $0.1 < $1.1 }?.2
                 } else {
                     // "killed Carol", "the death of Carol", "the death of her mother, Mrs L";
@@ -382,7 +458,8 @@ extension TaggingRun {
                     // declared name after the cue.
                     if victim { victimScore[first.2, default: 0] += cueWeight } else { perpetratorScore[first.2, default: 0] += cueWeight }
                 } else if let declared = declaredInSentence[sentenceIndex], declared.count == 1,
-                    let entity = people.entityIndex(for: declared[0]), !names.contains(where: { $0.2 != entity && abs($0.0 - cueStart) <= 3 })
+                    let entity = people.entityIndex(for: declared[0]), !names.contains(where: { $0.2 != entity && abs($0.0 - cueStart) <= 3 }),
+                    names.contains(where: { $0.2 == entity && abs($0.0 - cueStart) <= 10 })
                 {
                     // "The man who killed Mr V is referred to as Mr N."
                     if victim { victimScore[entity, default: 0] += 0.5 * weight } else { perpetratorScore[entity, default: 0] += 0.5 * weight }
@@ -456,6 +533,10 @@ extension TaggingRun {
             let relation = lexicon.kin[kin].relation
             people.perpetratorRelationEvidence = source.kinEvidence
             if target == PeopleModel.perpetrator, source.owner == PeopleModel.victim { people.perpetratorRelation = relation }
+            // "The foster carer, referred to here as Mr R, was arrested": a relative nobody's
+            // possessive names is the subject of the review's (the victim's, but in an
+            // independent investigation, whose subject is the perpetrator).
+            if target == PeopleModel.perpetrator, source.owner == nil, !people.subjectIsPerpetrator { people.perpetratorRelation = relation }
             if target == PeopleModel.victim, source.owner == PeopleModel.perpetrator { people.perpetratorRelation = inverseRelation(relation) }
             if target == PeopleModel.victim, source.owner == nil || source.owner == PeopleModel.victim {
                 // "Mr K killed his father": the relative of the (other) subject is the victim.
@@ -468,7 +549,7 @@ extension TaggingRun {
     /// Gender votes: one person in a sentence, pronouns and gender words after them.
     mutating func voteGenders() {
         var votes: [Int: [Gender: Int]] = [:]
-        for sentence in sentences {
+        for (sentenceIndex, sentence) in sentences.enumerated() {
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
             var sentenceEntities: [(Int, Int)] = []
             for match in slice { if let entity = roleEntity(match) { sentenceEntities.append((Int(match.start), entity)) } }
@@ -482,9 +563,13 @@ extension TaggingRun {
                 index += 1
             }
             if sentenceEntities.isEmpty { continue }  // (no set to build)
+            appositionGenderVotes(sentence, mentions: sentenceEntities, into: &votes)
             let distinct = Set(sentenceEntities.map(\.1))
             guard distinct.count == 1, let entity = distinct.first, let first = sentenceEntities.map(\.0).min() else { continue }
-            for match in slice where Int(match.start) > first {
+            nextSentenceGenderVote(after: sentenceIndex, entity: entity, into: &votes)
+            // Kin nouns ("Carol's brother") are other people, not gender words for this one.
+            let kinStarts = Set(slice.filter(kindIsKin).map { Int($0.start) })
+            for match in slice where Int(match.start) > first && !kinStarts.contains(Int(match.start)) {
                 switch kind(match) {
                 case .pronoun(let gender, _): vote(&votes, entity, gender, 1)
                 case .female where Int(match.start) - first <= 12: vote(&votes, entity, .female, 2)
@@ -564,7 +649,18 @@ enum Words2 {
         "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "christmas", "easter",
     ].map(hash))
     static let by = hash("by")
+    static let of = hash("of")
+    static let who = hash("who")
+    static let numberWords: Set<UInt64> = Set([
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+        "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
+        "sixty", "seventy", "eighty", "ninety",
+    ].map(hash))
+    static let review = hash("review")
     static let possessives: Set<UInt64> = Set(["her", "his", "their", "the", "s", "own", "younger", "older", "elder", "eldest", "youngest", "late", "adult", "only"].map(hash))
+    static let kinModifiers: Set<UInt64> = Set(["own", "younger", "older", "elder", "eldest", "youngest", "late", "adult", "only", "middle"].map(hash))
+    /// Words between a role and a name that make them two people ("the child of Mr P").
+    static let notApposition: Set<UInt64> = Set(["of", "by", "with", "and", "to", "from", "for", "or"].map(hash))
     static let possessivePronouns: Set<UInt64> = Set(["her", "his", "their"].map(hash))
     static let s = hash("s")
     static let her = hash("her")

@@ -40,6 +40,8 @@ private enum Words {
     static let `in` = hash("in")
     static let then = hash("then")
     static let `is` = hash("is")
+    static let when = hash("when")
+    static let death: Set<UInt64> = Set(["died", "killed", "murdered", "death"].map(hash))
     /// A 4096-bit filter over the hashes of the number and decade words: most tokens are
     /// neither, and the filter rejects them without two dictionary probes.
     static let numericFilter: [UInt64] = {
@@ -108,7 +110,8 @@ extension TaggingRun {
                 let possessiveAt = (before == Words.early || before == Words.mid || before == Words.late) ? index - 2 : index - 1
                 let possessive = word(possessiveAt)
                 if possessive == Words.her || possessive == Words.his || possessive == Words.their, word(possessiveAt - 1) == Words.in {
-                    result.append((index, .range(low, high), 0))
+                    // Often a past event ("in his early twenties he left"): below a stated age.
+                    result.append((index, .range(low, high), 2))
                 }
                 index += 1
                 continue
@@ -151,6 +154,8 @@ extension TaggingRun {
             } else if word(index - 1) == Words.was || word(index - 1) == Words.is || (word(index - 1) == Words.then && word(index - 2) == Words.was) {
                 if word(after) == Words.at, word(after + 1) == Words.the, word(after + 2) == Words.time {
                     result.append((index, .years(value), 0))  // "he was 19 at the time"
+                } else if word(after) == Words.when, (after + 1...after + 3).contains(where: { Words.death.contains(word($0)) }) {
+                    result.append((index, .years(value), 0))  // "who was 38 when he died"
                 } else if word(index - 1) == Words.then {
                     result.append((index, .years(value), 0))  // "who was then 39"
                 } else if !guarded, !Words.units.contains(unit), value >= 1 {

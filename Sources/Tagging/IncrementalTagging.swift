@@ -111,12 +111,7 @@ extension Tagger {
         } else {
             run.tokenizeAndMatch(cache: &cache)
         }
-        run.detectReviewType()
-        run.people.victimIsChild = run.reviewType?.id == "scr"
-        run.people.subjectIsPerpetrator = run.reviewType?.id == "iir"
-        run.discoverPeople()
-        run.sweep()
-        let result = run.finish()
+        let result = run.analyse()
         cache.current = nil
         cache.lastResult = nil
         if cache.snapshot != nil {
@@ -197,26 +192,33 @@ extension Tagger {
     /// knows): changing one of them is never inert. Every lower-case string literal of the
     /// tagging sources is here; a test fails when one is added there and not here.
     public static let taggerWords: Set<String> = [
-        "acquaintance", "admitted", "adolescent", "adult", "after", "age", "aged", "agreed", "also", "am", "and", "april", "asked",
-        "assaulted", "at", "attended", "august", "babies", "baby", "be", "became", "been", "before", "began", "being", "between",
-        "boy", "by", "called", "carer", "child", "children", "christmas", "client", "continued", "could", "daughters", "day",
-        "days", "december", "denied", "described", "dhr", "did", "died", "disclosed", "does", "dr", "drank", "early", "easter",
-        "eight", "eighteen", "eighties", "eighty", "elder", "eldest", "eleven", "escalation", "explained", "family", "father",
-        "february", "felt", "female", "fifteen", "fifties", "fifty", "five", "forties", "forty", "four", "fourteen", "friday",
-        "from", "future", "girl", "had", "has", "he", "her", "hers", "herself", "him", "himself", "his", "hit", "homelessness",
-        "hour", "hours", "iir", "in", "incident", "individual", "infant", "is", "january", "jnr", "july", "june", "junior", "kg",
-        "killed", "late", "later", "left", "lived", "location", "male", "man", "march", "married", "may", "met", "metres", "mid",
-        "might", "miles", "minutes", "miss", "monday", "month", "months", "mother", "moved", "mr", "mrs", "ms", "must", "mx",
-        "nine", "nineteen", "nineties", "ninety", "november", "o", "october", "of", "old", "older", "on", "one", "only", "or",
-        "out", "over", "own", "parent", "partner", "patient", "per", "percent", "perpetrator", "person", "phoned", "pm", "pounds",
-        "received", "refused", "relationship", "relative", "remained", "reported", "resident", "returned", "s", "said", "sar",
-        "saturday", "saw", "says", "scr", "senior", "september", "service", "seven", "seventeen", "seventies", "seventy", "she",
-        "should", "sibling", "since", "six", "sixteen", "sixties", "sixty", "smoked", "snr", "sons", "spent", "stabbed",
-        "stalking", "started", "stopped", "stranger", "struck", "subject", "sunday", "teenager", "teens", "ten", "than", "the",
-        "their", "then", "thirteen", "thirties", "thirty", "three", "thursday", "till", "time", "times", "to", "told", "took",
-        "tuesday", "twelve", "twenties", "twenty", "two", "under", "unemployment", "units", "until", "used", "victim", "visited",
-        "wanted", "was", "weapon", "wednesday", "week", "weeks", "went", "were", "when", "who", "will", "witness", "woman",
-        "would", "year", "years", "young", "younger", "youngest",
+        "a", "accused", "acquaintance", "admitted", "adolescent", "adult", "after", "age", "aged", "agreed", "alleged",
+        "also", "am", "an", "and", "april", "as", "asian", "asked", "assailant", "assaulted", "at", "attended", "august",
+        "babies", "baby", "be", "became", "been", "before", "began", "being", "between", "black", "boy", "british", "by",
+        "called", "carer", "child", "children", "christmas", "client", "connection", "continued", "could", "daughters",
+        "day", "days", "death", "deceased", "december", "defendant", "denied", "described", "description", "dhr", "did",
+        "died", "disabled", "disclosed", "divorced", "does", "dr", "drank", "early", "easter", "eight", "eighteen",
+        "eighties", "eighty", "elder", "elderly", "eldest", "eleven", "escalation", "ethnic", "ethnicity", "explained", "f",
+        "family", "father", "february", "felt", "female", "fifteen", "fifties", "fifty", "five", "for", "forties", "forty",
+        "four", "fourteen", "frail", "friday", "from", "future", "gender", "girl", "had", "has", "he", "her", "heritage",
+        "hers", "herself", "him", "himself", "his", "hit", "homelessness", "hour", "hours", "iir", "in", "incident",
+        "individual", "individuals", "infant", "initial", "initials", "involvement", "is", "january", "jnr", "july", "june",
+        "junior", "kg", "killed", "killer", "late", "later", "left", "lived", "local", "location", "m", "male", "man",
+        "march", "married", "may", "met", "metres", "mid", "middle", "might", "miles", "minutes", "miss", "mixed", "monday",
+        "month", "months", "mother", "moved", "mr", "mrs", "ms", "murdered", "must", "mx", "name", "names", "nine",
+        "nineteen", "nineties", "ninety", "november", "o", "october", "of", "offender", "old", "older", "on", "one", "only",
+        "or", "other", "out", "over", "own", "parent", "partner", "patient", "per", "percent", "perpetrator", "person",
+        "phoned", "pm", "pounds", "pregnant", "pseudonym", "pseudonyms", "race", "received", "referred", "refused",
+        "relation", "relationship", "relative", "remained", "reported", "resident", "retired", "returned", "review", "risk",
+        "role", "s", "said", "sar", "saturday", "saw", "says", "scr", "senior", "september", "service", "seven",
+        "seventeen", "seventies", "seventy", "sex", "she", "should", "sibling", "since", "single", "six", "sixteen",
+        "sixties", "sixty", "smoked", "snr", "sons", "spent", "stabbed", "stalking", "started", "status", "stopped",
+        "stranger", "struck", "subject", "sunday", "suspect", "teenage", "teenager", "teens", "ten", "than", "the", "their",
+        "then", "thirteen", "thirties", "thirty", "this", "three", "thursday", "till", "time", "times", "to", "told",
+        "took", "tuesday", "twelve", "twenties", "twenty", "two", "under", "unemployed", "unemployment", "units", "until",
+        "used", "victim", "visited", "vulnerable", "wanted", "was", "weapon", "wednesday", "week", "weeks", "went", "were",
+        "when", "white", "who", "widowed", "will", "with", "witness", "woman", "would", "year", "years", "young", "younger",
+        "youngest",
     ]
 
     /// Their hashes, with the tagger's word sets (which hold the same words).
@@ -328,7 +330,8 @@ extension Tagger {
 
         // Inert: one plain word became another plain word and nothing else the tagger reads
         // moved (same tokens otherwise, same matches, same sentences; no match spans the word).
-        var inert = cache.lastResult != nil && tokenDelta == 0 && matchDelta == 0 && sentenceDelta == 0
+        // (Table cells are read as people tables too: never inert.)
+        var inert = cache.lastResult != nil && block.kind != .tableCell && tokenDelta == 0 && matchDelta == 0 && sentenceDelta == 0
             && Array(snapshot.matches[matchFrom..<matchTo]) == blockMatches
         if inert {
             for (offset, span) in spans.enumerated() {

@@ -270,7 +270,9 @@ extension TaggingRun {
         let preceding = mentions.last { $0.end <= target.start && $0.entity != nil }
         let following = mentions.first { $0.start >= target.end && $0.entity != nil }
         var entity: Int?
-        if let inside, let owner = possessor(before: inside.start, sentence: sentence, mentions: mentions), let ownerEntity = owner.entity {
+        if let byMeaning = attributionByMeaning(id, target: target, mentions: mentions) {
+            entity = byMeaning
+        } else if let inside, let owner = possessor(before: inside.start, sentence: sentence, mentions: mentions), let ownerEntity = owner.entity {
             entity = ownerEntity
         } else if let inside, childVictimTags.contains(id), preceding == nil || preceding!.end > inside.start {
             entity = ownerOfUnresolvedKin(inside)

@@ -102,9 +102,15 @@ struct TaggingRun {
 
     mutating func run() -> TaggingResult {
         tokenizeAndMatch()
+        return analyse()
+    }
+
+    /// Everything after tokenising and matching (shared with incremental tagging).
+    mutating func analyse() -> TaggingResult {
         detectReviewType()
         people.victimIsChild = reviewType?.id == "scr"
         people.subjectIsPerpetrator = reviewType?.id == "iir"
+        readPeopleTables()
         discoverPeople()
         sweep()
         return finish()

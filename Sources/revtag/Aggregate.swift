@@ -92,17 +92,7 @@ struct AggregateCommand: AsyncParsableCommand {
                 + "or create one with `revtag retag` or `revtag annotations import`.")
             throw RevtagExit.noInput
         }
-        let codebook: Codebook
-        do {
-            if let path = codebookOptions.resolvedCodebookPath {
-                codebook = try Codebook.load(path: path)
-            } else {
-                codebook = try Codebook.loadDefault()
-            }
-        } catch {
-            printError("revtag aggregate: \(error)")
-            throw RevtagExit.dataError
-        }
+        let codebook = try codebookOptions.loadCodebook(for: "revtag aggregate")
         let records: [CaseRecord]
         let decisions: Int
         do {

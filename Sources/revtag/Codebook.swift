@@ -24,14 +24,7 @@ struct CodebookLintCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
-        let codebook: Codebook
-        do {
-            codebook = try codebookOptions.resolvedCodebookPath.map { path throws(CodebookError) in try Codebook.load(path: path) }
-                ?? Codebook.loadDefault()
-        } catch {
-            printError("revtag codebook lint: \(error)")
-            throw RevtagExit.dataError
-        }
+        let codebook = try codebookOptions.loadCodebook(for: "revtag codebook lint")
         let findings = CodebookLint.lint(codebook)
         let errors = findings.filter { $0.severity == .error }
         for finding in findings where !quiet || finding.severity == .error { print(finding) }
@@ -53,14 +46,7 @@ struct CodebookShowCommand: AsyncParsableCommand {
     @OptionGroup var codebookOptions: CodebookOptions
 
     func run() async throws {
-        let codebook: Codebook
-        do {
-            codebook = try codebookOptions.resolvedCodebookPath.map { path throws(CodebookError) in try Codebook.load(path: path) }
-                ?? Codebook.loadDefault()
-        } catch {
-            printError("revtag codebook show: \(error)")
-            throw RevtagExit.dataError
-        }
+        let codebook = try codebookOptions.loadCodebook(for: "revtag codebook show")
         guard let tag else {
             print("codebook \(codebook.version) (\(codebook.hash))")
             for entry in codebook.entries {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Tagging
 
 /// `--store PATH` (or `REVTAG_STORE`), shared by every command that reads or writes decisions.
 struct StoreOptions: ParsableArguments {
@@ -30,6 +31,24 @@ struct CodebookOptions: ParsableArguments {
         if let codebook { return codebook }
         if FileManager.default.fileExists(atPath: "revtag.yaml") { return "revtag.yaml" }
         return nil
+    }
+
+    /// The codebook these options name, or the shipped one.
+    func loadCodebook() throws(CodebookError) -> Codebook {
+        if let path = resolvedCodebookPath { return try Codebook.load(path: path) }
+        return try Codebook.loadDefault()
+    }
+
+    /// ``loadCodebook()`` for a command: an error is printed after `command` ("revtag lint")
+    /// and becomes the exit code (66 when the file cannot be read, 65 when it is invalid).
+    func loadCodebook(for command: String) throws -> Codebook {
+        do {
+            return try loadCodebook()
+        } catch {
+            printError("\(command): \(error)")
+            if case .unreadable = error { throw RevtagExit.noInput }
+            throw RevtagExit.dataError
+        }
     }
 }
 

@@ -77,17 +77,7 @@ struct RetagCommand: ParsableCommand {
     }
 
     func run() throws {
-        let codebook: Codebook
-        do {
-            if let path = codebookOptions.resolvedCodebookPath {
-                codebook = try Codebook.load(path: path)
-            } else {
-                codebook = try Codebook.loadDefault()
-            }
-        } catch {
-            printError("revtag retag: \(error)")
-            throw RevtagExit.dataError
-        }
+        let codebook = try codebookOptions.loadCodebook(for: "revtag retag")
         let store: AnnotationStore
         let engine: RetagEngine
         do {

@@ -53,8 +53,7 @@ enum StoreSupport {
     /// Loads the codebook the options name (or the shipped one).
     static func codebook(_ options: CodebookOptions) throws -> Codebook {
         do {
-            if let path = options.resolvedCodebookPath { return try Codebook.load(path: path) }
-            return try Codebook.loadDefault()
+            return try options.loadCodebook()
         } catch {
             throw CLIFailure(message: "cannot load the codebook: \(error)", code: RevtagExit.dataError)
         }

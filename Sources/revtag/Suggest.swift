@@ -67,13 +67,11 @@ struct SuggestCommand: AsyncParsableCommand {
 /// Loads the codebook the options name (or the shipped one) and compiles a tagger; errors
 /// are printed and become exit codes.
 func makeTagger(_ options: CodebookOptions) throws -> Tagger {
+    let codebook = try options.loadCodebook(for: "revtag")
     do {
-        let codebook = try options.resolvedCodebookPath.map { path throws(CodebookError) in try Codebook.load(path: path) }
-            ?? Codebook.loadDefault()
         return try Tagger(codebook: codebook)
-    } catch let error as CodebookError {
+    } catch {
         printError("revtag: \(error)")
-        if case .unreadable = error { throw RevtagExit.noInput }
         throw RevtagExit.dataError
     }
 }

@@ -1,0 +1,43 @@
+import ReviewModel
+
+extension TaggingRun {
+    /// Tags whose meaning says whose characteristic they are, whatever person the clause
+    /// starts with. Returns the entity, or nil when no special rule applies.
+    ///
+    /// - `caring-responsibilities`: the possessor of "carer" is the person cared for ("Mr K
+    ///   senior was Mr K's main carer", "she had become his carer", "her late husband had
+    ///   been her main carer"): the carer is the person before the possessor.
+    /// - `domestic-abuse-in-pregnancy`: the pregnant woman ("he kicked her when she was six
+    ///   months pregnant"), not the person who abused her.
+    func attributionByMeaning(_ id: String, target: TargetMatch, mentions: [Mention]) -> Int? {
+        switch id {
+        case "caring-responsibilities":
+            guard var possessor = mentions.last(where: { $0.end <= target.start }) else { return nil }
+            let adjacent = (possessor.kind == .pronoun(possessive: true) && possessor.end == target.start)
+                || (isWord(possessor.end, Words2.s) && possessor.end + 1 == target.start && possessor.kind != .pronoun(possessive: false))
+            guard adjacent else { return nil }
+            // "his son's main carer": the pronoun belongs to the possessor phrase.
+            if let pronoun = mentions.last(where: { $0.end == possessor.start }), pronoun.kind == .pronoun(possessive: true) {
+                possessor = pronoun
+            }
+            return mentions.last { $0.end <= possessor.start && $0.entity != nil && $0.kind != .pronoun(possessive: true) }?.entity
+        case "domestic-abuse-in-pregnancy":
+            func female(_ mention: Mention) -> Bool {
+                guard let entity = mention.entity else { return false }
+                return people.entities[entity].gender == .female || mention.gender == .female
+            }
+            if let inside = mentions.first(where: { $0.start >= target.start && $0.end <= target.end && female($0) }) {
+                return inside.entity
+            }
+            return mentions.filter(female).min { distance($0, target) < distance($1, target) }?.entity
+        default:
+            return nil
+        }
+    }
+
+    private func distance(_ mention: Mention, _ target: TargetMatch) -> Int {
+        if mention.end <= target.start { return target.start - mention.end }
+        if target.end <= mention.start { return mention.start - target.end }
+        return 0
+    }
+}

@@ -1,0 +1,66 @@
+import ReviewModel
+
+/// Words that may stand between a name and the gender noun of its apposition ("Carol, a
+/// 54-year-old woman", "Mr D, a retired widower"), so that the noun describes that person.
+private enum AppositionWords {
+    static func hash(_ word: String) -> UInt64 { Vocabulary.hash(Array(word.utf8)) }
+    static let allowed: Set<UInt64> = Set([
+        "a", "an", "the", "then", "aged", "year", "years", "old", "young", "elderly", "older", "middle", "local", "single",
+        "retired", "divorced", "married", "widowed", "british", "white", "black", "asian", "mixed", "heritage", "disabled",
+        "vulnerable", "frail", "unemployed", "pregnant", "teenage", "adult", "was", "is",
+    ].map(hash))
+    static let she = hash("she")
+    static let he = hash("he")
+}
+
+extension TaggingRun {
+    /// Gender votes from an apposition: a gender noun right after a person's mention, with only
+    /// ages and descriptive words between ("Carol, a 54-year-old woman", "Adult C, a man in his
+    /// thirties" is not one: "in" stops it). Other people in the sentence do not matter.
+    func appositionGenderVotes(_ sentence: SentenceSpan, mentions: [(Int, Int)], into votes: inout [Int: [Gender: Int]]) {
+        let slice = matches[sentence.matchFrom..<sentence.matchTo]
+        for (start, entity) in mentions {
+            // The mention's end: a name's tokens, else the role pattern's.
+            var end = start + 1
+            if let found = lookupName(at: start, limit: sentence.tokenTo) { end = found.end }
+            if let role = slice.first(where: { Int($0.start) == start && roleEntity($0) != nil }) { end = max(end, Int(role.end)) }
+            var probe = end
+            while probe < sentence.tokenTo, probe < end + 6 {
+                let gender: Gender? = slice.lazy.compactMap { match -> Gender? in
+                    guard Int(match.start) == probe else { return nil }
+                    switch kind(match) {
+                    case .female: return .female
+                    case .male: return .male
+                    default: return nil
+                    }
+                }.first
+                if let gender {
+                    // A kin noun ("her husband") is another person, not an apposition.
+                    if !slice.contains(where: { Int($0.start) == probe && { if case .kin = kind($0) { return true } else { return false } }($0) }) {
+                        var tally = votes[entity] ?? [:]
+                        tally[gender, default: 0] += 3
+                        votes[entity] = tally
+                    }
+                    break
+                }
+                let flags = tokens.flags[probe]
+                guard flags & Tokens.digits != 0 || AppositionWords.allowed.contains(tokens.hashes[probe]) || Words2.numberWords.contains(tokens.hashes[probe]) else { break }
+                probe += 1
+            }
+        }
+    }
+
+    /// A sentence about one person followed by a sentence that opens with "She" or "He":
+    /// one vote for that gender.
+    func nextSentenceGenderVote(after sentenceIndex: Int, entity: Int, into votes: inout [Int: [Gender: Int]]) {
+        guard sentenceIndex + 1 < sentences.count else { return }
+        let next = sentences[sentenceIndex + 1]
+        guard next.tokenFrom < next.tokenTo, sentences[sentenceIndex].block == next.block else { return }
+        let first = tokens.hashes[next.tokenFrom]
+        let gender: Gender? = first == AppositionWords.she ? .female : (first == AppositionWords.he ? .male : nil)
+        guard let gender else { return }
+        var tally = votes[entity] ?? [:]
+        tally[gender, default: 0] += 1
+        votes[entity] = tally
+    }
+}
