@@ -76,7 +76,7 @@ struct DocumentEditTests {
         var document = try readAsServer(bytes, name: file)
         var generator = SeededGenerator(seed: file.utf8.reduce(UInt64(7)) { $0 &* 31 &+ UInt64($1) })
         var patchedCount = 0
-        let rounds = bytes.count > 100_000 ? 60 : 150
+        let rounds = bytes.count > 100_000 ? 30 : 80
         for round in 0..<rounds {
             let edit = randomEdit(of: bytes, using: &generator)
             var next = bytes

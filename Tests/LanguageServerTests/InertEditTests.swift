@@ -86,7 +86,7 @@ struct InertEditTests {
         var generator = SeededGenerator(seed: UInt64(seed) + 100)
         var moved = 0
         var tagged = 0
-        for round in 0..<70 {
+        for round in 0..<50 {
             // Usually one edit, sometimes a burst of four before tagging.
             let burst = round % 5 == 4 ? 4 : 1
             var parsedAll = false
@@ -111,7 +111,7 @@ struct InertEditTests {
         }
         // Both paths were taken (and so checked).
         #expect(moved >= 4, "\(moved) moved results, \(tagged) taggings")
-        #expect(tagged >= 5, "\(moved) moved results, \(tagged) taggings")
+        #expect(tagged >= 3, "\(moved) moved results, \(tagged) taggings")
     }
 
     @Test("every lower-case word literal of the tagging sources is one of the tagger's words")

@@ -55,7 +55,7 @@ struct PatchedAnalysisTests {
         var snapshot = DocumentSnapshot(uri: "file:///\(name)", name: name, format: .html, version: 1, lines: LineIndex(bytes: bytes))
         var (_, _, cache) = try engine.analyze(snapshot, previous: nil)
         var patchedCount = 0
-        let rounds = 10
+        let rounds = 8
         for round in 0..<rounds {
             // One edit, or a burst of three (several changes before the next analysis), or a
             // markup edit that must be parsed.
