@@ -217,8 +217,8 @@ extension Tagger {
         "then", "thirteen", "thirties", "thirty", "this", "three", "thursday", "till", "time", "times", "to", "told",
         "took", "tuesday", "twelve", "twenties", "twenty", "two", "under", "unemployed", "unemployment", "units", "until",
         "used", "victim", "visited", "vulnerable", "wanted", "was", "weapon", "wednesday", "week", "weeks", "went", "were",
-        "when", "white", "who", "widowed", "will", "with", "witness", "woman", "would", "year", "years", "young", "younger",
-        "youngest",
+        "when", "white", "who", "whom", "widowed", "will", "with", "witness", "woman", "would", "year", "years", "young",
+        "younger", "youngest",
     ]
 
     /// Their hashes, with the tagger's word sets (which hold the same words).
