@@ -40,4 +40,10 @@ extension TaggingRun {
         if target.end <= mention.start { return mention.start - target.end }
         return 0
     }
+
+    /// Whether sentence `index` has an incident cue ("killed", "the attack", "was assaulted").
+    func sentenceIsAboutIncident(_ index: Int) -> Bool {
+        let sentence = sentences[index]
+        return matches[sentence.matchFrom..<sentence.matchTo].contains { if case .incident = kind($0) { return true } else { return false } }
+    }
 }
