@@ -91,9 +91,8 @@ extension TaggingRun {
                     var concerns = true
                     switch about {
                     case "incident":
-                        // The sentence, or the one before it in the paragraph, describes the incident.
-                        concerns = sentenceIsAboutIncident(sentenceIndex)
-                            || (sentenceIndex > 0 && sentences[sentenceIndex - 1].block == sentence.block && sentenceIsAboutIncident(sentenceIndex - 1))
+                        // The sentence, or one next to it in the paragraph, describes the incident.
+                        concerns = incidentContext(sentenceIndex)
                     case "victim", "perpetrator":
                         let wanted = about == "victim" ? PeopleModel.victim : PeopleModel.perpetrator
                         let nearest = mentions.last { $0.end <= target.start && $0.entity != nil }?.entity
