@@ -596,7 +596,8 @@ extension TaggingRun {
             let kinStarts = Set(slice.filter(kindIsKin).map { Int($0.start) })
             for match in slice where Int(match.start) > first && !kinStarts.contains(Int(match.start)) {
                 switch kind(match) {
-                case .pronoun(let gender, _): vote(&votes, entity, gender, 1)
+                // Only "she"/"he": "Liam took her phone" says nothing of Liam's gender.
+                case .pronoun(let gender, _) where PronounWords.subjects.contains(tokens.hashes[Int(match.start)]): vote(&votes, entity, gender, 1)
                 case .female where Int(match.start) - first <= 12: vote(&votes, entity, .female, 2)
                 case .male where Int(match.start) - first <= 12: vote(&votes, entity, .male, 2)
                 case .title(let gender?) where Int(match.start) == first: vote(&votes, entity, gender, 3)
