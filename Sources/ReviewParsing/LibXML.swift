@@ -25,6 +25,9 @@ enum LibXML {
             | XML_PARSE_NOXINCNODE.rawValue)
 
     /// Parses UTF-8 HTML leniently and passes the root element (nil for an empty document) to `body`.
+    ///
+    /// The tree is built by ``HTMLTreeBuilder`` from the parser's SAX events (the same tree
+    /// libxml2 would build, in one arena) and lives until `body` returns.
     static func withHTMLDocument<T>(
         _ bytes: [UInt8], name: String, _ body: (xmlNodePtr?) throws(ParseError) -> T
     ) throws(ParseError) -> T {
@@ -35,20 +38,25 @@ enum LibXML {
             throw .malformed(name: name, line: nil, message: "libxml2 could not allocate a parser")
         }
         defer { htmlFreeParserCtxt(context) }
+        let builder = HTMLTreeBuilder(sourceBytes: bytes.count)
+        builder.install(on: context)
         let document = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { pointer in
                 htmlCtxtReadMemory(context, pointer, Int32(buffer.count), nil, "UTF-8", htmlOptions)
             }
         }
-        defer { if let document { xmlFreeDoc(document) } }
+        // The builder creates no libxml2 document; free one should a handler have made it anyway.
+        if let document { xmlFreeDoc(document) }
+        if let line = builder.tooDeepLine {
+            // libxml2 stops reading at its depth limit; what it kept would be silently cut short.
+            throw .tooDeep(name: name, line: line > 0 ? line : nil, limit: 256)
+        }
         if let last = xmlCtxtGetLastError(context), let message = last.pointee.message,
             String(cString: message).contains("Excessive depth")
         {
-            // libxml2 stops reading at its depth limit; what it kept would be silently cut short.
             throw .tooDeep(name: name, line: last.pointee.line > 0 ? Int(last.pointee.line) : nil, limit: 256)
         }
-        guard let document else { return try body(nil) }
-        return try body(xmlDocGetRootElement(document))
+        return try withExtendedLifetime(builder) { () throws(ParseError) -> T in try body(builder.root) }
     }
 
     /// Parses UTF-8 XML strictly (or with recovery when `recover`) and passes the root element to `body`.
