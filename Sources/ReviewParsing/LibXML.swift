@@ -202,35 +202,12 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
 
     /// A numeric attribute ("12", " 3.5 ", "-4"), parsed without building strings.
     func numberAttribute(_ wanted: StaticString) -> Double? {
-        guard let buffer = attributeBuffer(wanted) else { return attribute(wanted).flatMap { Double($0.trimmingASCIISpaces) } }
-        var index = 0
-        let count = buffer.count
-        while index < count, ByteClass.isSpace(buffer[index]) { index += 1 }
-        var negative = false
-        if index < count, buffer[index] == 0x2D {
-            negative = true
-            index += 1
+        var attribute = pointee.properties
+        while let current = attribute {
+            if let name = current.pointee.name, ByteClass.equalsIgnoringCase(name, wanted) { return current.numberValue }
+            attribute = current.pointee.next
         }
-        var value = 0.0
-        var digits = 0
-        while index < count, ByteClass.isDigit(buffer[index]) {
-            value = value * 10 + Double(buffer[index] - 0x30)
-            index += 1
-            digits += 1
-        }
-        if index < count, buffer[index] == 0x2E {
-            index += 1
-            var scale = 0.1
-            while index < count, ByteClass.isDigit(buffer[index]) {
-                value += Double(buffer[index] - 0x30) * scale
-                scale /= 10
-                index += 1
-                digits += 1
-            }
-        }
-        while index < count, ByteClass.isSpace(buffer[index]) { index += 1 }
-        guard digits > 0, index == count else { return nil }
-        return negative ? -value : value
+        return nil
     }
 
     /// The concatenated text of all descendant text and CDATA nodes.
@@ -274,6 +251,54 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
             child = current.pointee.next
         }
         return nil
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == xmlAttr {
+    /// The attribute's value as a number ("12", " 3.5 ", "-4"), parsed without building
+    /// strings when it is one text node; nil when it is no such number.
+    var numberValue: Double? {
+        guard let child = pointee.children else { return Self.number(UnsafeBufferPointer(start: nil, count: 0)) }
+        if child.pointee.next == nil { return Self.number(UnsafeMutablePointer<xmlNode>(child).contentBuffer) }
+        // Several text nodes (entity references): join them.
+        var value: [UInt8] = []
+        var node: UnsafeMutablePointer<_xmlNode>? = child
+        while let current = node {
+            value.append(contentsOf: UnsafeMutablePointer<xmlNode>(current).contentBuffer)
+            node = current.pointee.next
+        }
+        return Double(String(decoding: value, as: UTF8.self).trimmingASCIISpaces)
+    }
+
+    private static func number(_ buffer: UnsafeBufferPointer<UInt8>) -> Double? {
+        var index = 0
+        let count = buffer.count
+        while index < count, ByteClass.isSpace(buffer[index]) { index += 1 }
+        var negative = false
+        if index < count, buffer[index] == 0x2D {
+            negative = true
+            index += 1
+        }
+        var value = 0.0
+        var digits = 0
+        while index < count, ByteClass.isDigit(buffer[index]) {
+            value = value * 10 + Double(buffer[index] - 0x30)
+            index += 1
+            digits += 1
+        }
+        if index < count, buffer[index] == 0x2E {
+            index += 1
+            var scale = 0.1
+            while index < count, ByteClass.isDigit(buffer[index]) {
+                value += Double(buffer[index] - 0x30) * scale
+                scale /= 10
+                index += 1
+                digits += 1
+            }
+        }
+        while index < count, ByteClass.isSpace(buffer[index]) { index += 1 }
+        guard digits > 0, index == count else { return nil }
+        return negative ? -value : value
     }
 }
 
