@@ -63,7 +63,16 @@ struct DocumentSnapshot: Sendable {
     var name: String
     var format: DocumentFormat
     var version: Int
-    var bytes: [UInt8]
+    /// The text's line index (holding its bytes).
+    var lines: LineIndex
+    /// The edits since the text of the previous analysis (whose cache is passed along), in
+    /// order; nil when unknown (then the text is parsed afresh).
+    var edits: [SourceEdit]? = nil
+    /// The document's edit sequence number at this text.
+    var sequence = 0
+
+    /// The text's bytes.
+    var bytes: [UInt8] { lines.bytes }
 }
 
 /// Per-block results kept between analyses of one document (the engine decides what goes in).
@@ -76,6 +85,10 @@ struct AnalysisCache: Sendable {
     /// Milliseconds spent parsing and tagging in the last analysis.
     var parseMilliseconds = 0.0
     var tagMilliseconds = 0.0
+    /// Whether the last analysis patched the previous document instead of parsing.
+    var patched = false
+    /// Whether it moved the previous tagging result along an inert edit instead of tagging.
+    var moved = false
 }
 
 /// One suggestion evidence span or anchored decision, placed on the source text.
@@ -105,6 +118,8 @@ struct Finding: Sendable, Hashable {
 /// The result of analysing one version of an open document.
 struct DocumentAnalysis: Sendable {
     var version: Int
+    /// The document's edit sequence number at the analysed text.
+    var sequence = 0
     var document: ReviewDocument
     var result: TaggingResult
     var decisions: [CoderDecision]
@@ -175,9 +190,11 @@ extension LanguageServer {
     func scheduleAnalysis(_ uri: String) {
         guard analysisTasks[uri] == nil, state == .running, let document = documents[uri] else { return }
         guard let engine = currentEngine() else { return }
+        let previousAnalysis = analyses[uri]
         let snapshot = DocumentSnapshot(
-            uri: uri, name: document.name, format: document.format, version: document.version, bytes: document.bytes)
-        let previous = analyses[uri]?.cache
+            uri: uri, name: document.name, format: document.format, version: document.version, lines: document.lines,
+            edits: previousAnalysis.flatMap { document.edits(since: $0.sequence) }, sequence: document.sequence)
+        let previous = previousAnalysis?.cache
         let coder = self.coder
         analysisTasks[uri] = Task.detached(priority: .userInitiated) { [weak self] in
             let started = DispatchTime.now().uptimeNanoseconds
@@ -191,7 +208,7 @@ extension LanguageServer {
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
                 outcome = .success(
                     DocumentAnalysis(
-                        version: snapshot.version, document: document, result: result, decisions: decisions, findings: findings,
+                        version: snapshot.version, sequence: snapshot.sequence, document: document, result: result, decisions: decisions, findings: findings,
                         cache: cache, milliseconds: elapsed))
             } catch {
                 outcome = .failure(error)
@@ -207,15 +224,17 @@ extension LanguageServer {
         switch outcome {
         case .success(let analysis):
             analyses[uri] = analysis
-            lastAnalysisMilliseconds[uri] = analysis.milliseconds
+            documents[uri]?.forgetEdits(through: analysis.sequence)
+            // A moved result (an inert edit) says nothing of how long the next edit will take.
+            if !analysis.cache.moved || lastAnalysisMilliseconds[uri] == nil { lastAnalysisMilliseconds[uri] = analysis.milliseconds }
             if current { placedFindings[uri] = analysis.findings }
             let started = DispatchTime.now().uptimeNanoseconds
             if current { publish(uri) }  // a superseded version is never published
             let published = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
             log(
                 .info,
-                "\(document.name) v\(version): \(Self.ms(analysis.milliseconds)) ms (parse \(Self.ms(analysis.cache.parseMilliseconds)), "
-                    + "tag \(Self.ms(analysis.cache.tagMilliseconds)): \(analysis.cache.retagged) blocks tagged, \(analysis.cache.reused) reused), "
+                "\(document.name) v\(version): \(Self.ms(analysis.milliseconds)) ms (\(analysis.cache.patched ? "patch" : "parse") \(Self.ms(analysis.cache.parseMilliseconds)), "
+                    + "tag \(Self.ms(analysis.cache.tagMilliseconds)): " + (analysis.cache.moved ? "inert edit, result moved), " : "\(analysis.cache.retagged) blocks tagged, \(analysis.cache.reused) reused), ")
                     + "\(analysis.findings.count) findings, " + (current ? "published in \(Self.ms(published)) ms" : "superseded"))
         case .failure(let error):
             log(.warning, "\(document.name): \(error.message)")

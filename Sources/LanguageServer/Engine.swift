@@ -61,6 +61,12 @@ final class StoreHandle: @unchecked Sendable {
     }
 }
 
+/// What the engine keeps between analyses of one document: the document and the tagging cache.
+struct EngineState: Sendable {
+    var document: ReviewDocument
+    var tagging: TaggingCache
+}
+
 /// The engine over the real parser, tagger, store and aggregation.
 struct RevtagEngine: ReviewEngine {
     let codebook: Codebook
@@ -72,27 +78,59 @@ struct RevtagEngine: ReviewEngine {
 
     func analyze(_ snapshot: DocumentSnapshot, previous: AnalysisCache?) throws(EngineError) -> (ReviewDocument, TaggingResult, AnalysisCache) {
         let started = DispatchTime.now().uptimeNanoseconds
-        let document: ReviewDocument
-        do {
-            // The editor's text is UTF-8 whatever charset the file declares: a byte-order mark
-            // makes the reader decode it as such (the mark is not part of the decoded source,
-            // so offsets stay those of the editor's text).
-            document = try reader.read(bytes: [0xEF, 0xBB, 0xBF] + snapshot.bytes, name: snapshot.name, format: snapshot.format)
-        } catch {
-            throw EngineError(message: "\(error)")
+        let state = previous?.state as? EngineState
+        var cache = state?.tagging ?? TaggingCache()
+        var document: ReviewDocument
+        var patched = false
+        if let state, let edits = snapshot.edits, let moved = Self.patch(state.document, edits: edits, final: snapshot.lines, tagger: tagger, cache: &cache) {
+            document = moved
+            patched = true
+        } else {
+            do {
+                // The editor's text is UTF-8 whatever charset the file declares: a byte-order mark
+                // makes the reader decode it as such (the mark is not part of the decoded source,
+                // so offsets stay those of the editor's text).
+                document = try reader.read(bytes: [0xEF, 0xBB, 0xBF] + snapshot.bytes, name: snapshot.name, format: snapshot.format)
+            } catch {
+                throw EngineError(message: "\(error)")
+            }
         }
         let parsed = DispatchTime.now().uptimeNanoseconds
-        var cache = (previous?.state as? TaggingCache) ?? TaggingCache()
         let result = tagger.tag(document, cache: &cache)
         let tagged = DispatchTime.now().uptimeNanoseconds
         return (
             document, result,
             AnalysisCache(
-                state: cache, retagged: cache.computedBlocks, reused: cache.reusedBlocks,
-                parseMilliseconds: Double(parsed - started) / 1e6, tagMilliseconds: Double(tagged - parsed) / 1e6)
+                state: EngineState(document: document, tagging: cache), retagged: cache.computedBlocks, reused: cache.reusedBlocks,
+                parseMilliseconds: Double(parsed - started) / 1e6, tagMilliseconds: Double(tagged - parsed) / 1e6, patched: patched,
+                moved: cache.movedResult)
         )
     }
 
+    /// The previous document moved through `edits` without parsing (``ReviewDocument/patched(by:source:)``),
+    /// with the tagging cache moved along; nil when some edit needs a parse.
+    static func patch(
+        _ previous: ReviewDocument, edits: [SourceEdit], final: LineIndex, tagger: Tagger, cache: inout TaggingCache
+    ) -> ReviewDocument? {
+        guard !edits.isEmpty else { return previous.sourceMap.lines.bytes == final.bytes ? previous : nil }
+        var document = previous
+        for (index, edit) in edits.enumerated() {
+            let source: LineIndex
+            if index == edits.count - 1 {
+                source = final
+            } else {
+                var bytes = document.sourceMap.lines.bytes
+                guard edit.oldEnd <= bytes.count else { return nil }
+                bytes.replaceSubrange(edit.start..<edit.oldEnd, with: edit.replacement)
+                source = LineIndex(bytes: bytes)
+            }
+            guard let (next, change) = document.patched(by: edit, source: source) else { return nil }
+            // The tagging cache follows (when it cannot, the next tagging goes block by block).
+            tagger.update(&cache, from: document, to: next, change: change)
+            document = next
+        }
+        return document
+    }
     func label(for tag: TagID) -> String? { codebook.label(for: tag) }
 
     func definition(for tag: TagID) -> String? { codebook.definition(for: tag) }

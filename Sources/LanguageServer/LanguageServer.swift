@@ -52,7 +52,8 @@ public actor LanguageServer {
     var failedVersions: [String: Int] = [:]
     /// The latest findings placed on each document's current text (moved along with edits).
     var placedFindings: [String: [Finding]] = [:]
-    /// How long each document's last analysis took (decides whether edits get provisional diagnostics).
+    /// How long each document's last analysis that ran the tagger took (decides whether edits
+    /// get provisional diagnostics).
     var lastAnalysisMilliseconds: [String: Double] = [:]
 
     /// Creates a server that sends its messages through `send`.

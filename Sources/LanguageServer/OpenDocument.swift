@@ -19,6 +19,11 @@ struct OpenDocument: Sendable {
     var version: Int
     /// The text's line index (which holds the UTF-8 bytes).
     private(set) var lines: LineIndex
+    /// Counts the `didChange` notifications applied (unlike `version`, always increasing).
+    private(set) var sequence = 0
+    /// The edits of the text, each with the ``sequence`` it produced, since the text the
+    /// last finished analysis saw (so that the next one can patch that analysis).
+    private(set) var pendingEdits: [(sequence: Int, edit: SourceEdit)] = []
 
     init(uri: String, languageId: String, format: DocumentFormat, name: String, version: Int, text: String) {
         self.uri = uri
@@ -59,10 +64,12 @@ struct OpenDocument: Sendable {
     @discardableResult
     mutating func apply(_ changes: [Change], encoding: PositionEncoding) -> [ByteEdit] {
         var edits: [ByteEdit] = []
+        sequence += 1
         for change in changes {
             let inserted = Array(change.text.utf8)
             guard let range = change.range else {
                 edits.append(ByteEdit(start: 0, oldEnd: lines.bytes.count, newLength: inserted.count))
+                pendingEdits.append((sequence, SourceEdit(start: 0, oldEnd: lines.bytes.count, replacement: inserted)))
                 lines = LineIndex(bytes: inserted)
                 continue
             }
@@ -74,8 +81,24 @@ struct OpenDocument: Sendable {
             bytes.replaceSubrange(start..<end, with: inserted)
             lines = LineIndex(bytes: bytes)
             edits.append(ByteEdit(start: start, oldEnd: end, newLength: inserted.count))
+            pendingEdits.append((sequence, SourceEdit(start: start, oldEnd: end, replacement: inserted)))
         }
+        // A long burst of edits with no analysis in between is re-parsed, not patched.
+        if pendingEdits.count > 64 { pendingEdits.removeFirst(pendingEdits.count - 64) }
         return edits
+    }
+
+    /// The edits made after the text of sequence number `analysed`, or nil when they are
+    /// no longer all known.
+    func edits(since analysed: Int) -> [SourceEdit]? {
+        if sequence == analysed { return [] }
+        guard let first = pendingEdits.first, first.sequence <= analysed + 1 else { return nil }
+        return pendingEdits.filter { $0.sequence > analysed }.map(\.edit)
+    }
+
+    /// Forgets the edits up to and including sequence number `analysed` (an analysis of that text finished).
+    mutating func forgetEdits(through analysed: Int) {
+        pendingEdits.removeAll { $0.sequence <= analysed }
     }
 
     /// The text as a string.

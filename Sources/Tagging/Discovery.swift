@@ -135,6 +135,28 @@ extension TaggingRun {
                 if candidate.declared, declaredInSentence[sentenceIndex]?.contains(key) != true {
                     declaredInSentence[sentenceIndex, default: []].append(key)
                 }
+                // "Child E, whom his mother asked us to call Riley", "Adult A, who will be
+                // called Sam": a name declared in a relative clause of another name is its alias.
+                if candidate.declared,
+                    let earlier = candidates.last(where: { $0.end <= candidate.start && candidate.start - $0.end <= 12 }),
+                    earlier.end < sentence.tokenTo, isWord(earlier.end, Words2.whom) || isWord(earlier.end, Words2.who),
+                    let entity = people.entityIndex(for: nameKey(earlier.start, earlier.end))
+                {
+                    if let existing = people.entityIndex(for: key) {
+                        // Seen before without a role ("Riley was"): the same person.
+                        if existing != entity, existing > PeopleModel.perpetrator, people.entities[existing].role == .other,
+                            people.entities[existing].kin == nil
+                        {
+                            for (first, list) in people.names {
+                                people.names[first] = list.map { $0.1 == existing ? ($0.0, entity, $0.2) : $0 }
+                            }
+                            people.entities[existing].name = nil
+                        }
+                    } else {
+                        people.register(name: key, display: display, entity: entity)
+                    }
+                    continue
+                }
                 // A code word that is itself a role ("Perpetrator 1", "Victim A").
                 let firstWord = lowerWord(candidate.start)
                 if firstWord == "perpetrator" || firstWord == "victim" {
@@ -182,8 +204,11 @@ extension TaggingRun {
                     if let gender = candidate.gender, people.entities[nearest.2].gender == nil { people.entities[nearest.2].gender = gender }
                     continue
                 }
+                // The kin noun before the name ("her husband, referred to as Mr B") or right after
+                // it ("Mr B, her husband"); not a later clause ("Child E, whom his mother...").
                 if candidate.declared,
-                    let kin = kins.min(by: { abs(Int($0.0.start) - candidate.start) < abs(Int($1.0.start) - candidate.start) }),
+                    let kin = kins.filter({ Int($0.0.start) < candidate.start || Int($0.0.start) - candidate.end <= 1 })
+                        .min(by: { abs(Int($0.0.start) - candidate.start) < abs(Int($1.0.start) - candidate.start) }),
                     abs(Int(kin.0.start) - candidate.start) <= 10
                 {
                     // "her husband, referred to as Mr B": link through the kin noun's possessor.
@@ -651,6 +676,7 @@ enum Words2 {
     static let by = hash("by")
     static let of = hash("of")
     static let who = hash("who")
+    static let whom = hash("whom")
     static let numberWords: Set<UInt64> = Set([
         "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
         "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",

@@ -291,13 +291,24 @@ enum Inflector {
             forms.append(String(word.dropLast()) + "ied")
             forms.append(word + "ing")
         } else {
-            forms.append(word + "ed")
-            forms.append(word + "ing")
-            // Consonant-vowel-consonant: also the doubled forms (stab → stabbed, travel → travelled).
+            // Consonant-vowel-consonant: the doubled forms (stab → stabbed, travel → travelled);
+            // a word of one syllable has only those ("car" does not give "cared" and "caring",
+            // which would make it match "care").
             let third = characters.count >= 3 ? characters[characters.count - 3] : "a"
-            if !vowels.contains(last), last != "w", last != "x", last != "y", vowels.contains(beforeLast),
-                !vowels.contains(third)
-            {
+            let consonantVowelConsonant = !vowels.contains(last) && last != "w" && last != "x" && last != "y"
+                && vowels.contains(beforeLast) && !vowels.contains(third)
+            var syllables = 0
+            var previousVowel = false
+            for character in characters {
+                let vowel = vowels.contains(character)
+                if vowel, !previousVowel { syllables += 1 }
+                previousVowel = vowel
+            }
+            if !(consonantVowelConsonant && syllables == 1) {
+                forms.append(word + "ed")
+                forms.append(word + "ing")
+            }
+            if consonantVowelConsonant {
                 forms.append(word + String(last) + "ed")
                 forms.append(word + String(last) + "ing")
             }

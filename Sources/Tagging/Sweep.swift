@@ -21,6 +21,8 @@ extension TaggingRun {
         var focus: Int?
         var focusBlock = -1
         var sectionFocus: Int?
+        var previousMentions: [Mention] = []
+        var previousBlock = -1
         for sentenceIndex in sentences.indices {
             let sentence = sentences[sentenceIndex]
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
@@ -31,22 +33,9 @@ extension TaggingRun {
             for var mention in mentions {
                 switch mention.kind {
                 case .pronoun:
-                    let gender: Gender = mention.gender ?? .male
-                    // A relative of that gender named earlier in this sentence; else the
-                    // principal (victim or perpetrator) of that gender most recently named.
-                    let local = resolved.last { earlier in
-                        guard let entity = earlier.entity, people.entities[entity].gender == gender else { return false }
-                        return earlier.kind != .pronoun(possessive: false) && earlier.kind != .pronoun(possessive: true)
-                    }?.entity
-                    if let local {
-                        mention.entity = local
-                    } else if let principal = lastPrincipal[gender] {
-                        mention.entity = principal
-                    } else if let candidate = lastByGender[gender] {
-                        mention.entity = candidate
-                    } else if let lastAny, people.entities[lastAny].gender == nil {
-                        mention.entity = lastAny
-                    }
+                    mention.entity = pronounAntecedent(
+                        mention, earlier: resolved, previous: sentence.block == previousBlock ? previousMentions : [],
+                        lastPrincipal: lastPrincipal, lastByGender: lastByGender, lastAny: lastAny)
                 case .kin:
                     mention.entity = resolveKin(mention, sentence: sentence, earlier: resolved, lastByGender: lastByGender)
                 default:
@@ -63,6 +52,8 @@ extension TaggingRun {
                 resolved.append(mention)
             }
             mentions = resolved
+            previousMentions = resolved
+            previousBlock = sentence.block
             if block?.kind == .heading {
                 sectionFocus = mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) })?.entity
             }

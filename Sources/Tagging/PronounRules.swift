@@ -1,0 +1,47 @@
+import ReviewModel
+
+extension TaggingRun {
+    /// The antecedent of a personal pronoun of `gender`:
+    /// 1. the last person of that gender named earlier in the sentence; but for "she"/"he", when
+    ///    that is a relative and an earlier "she"/"he" of the sentence already stood for a
+    ///    principal, that principal ("He said that he was beaten by his stepfather, and he spent two years
+    ///    in a children's home");
+    /// 2. else, for "she"/"he", a person of that gender named in the previous sentence of the
+    ///    paragraph when no principal of that gender was mentioned there ("Chloe confirms pregnancy. GP notes she is a care leaver");
+    /// 3. else the principal (victim or perpetrator) of that gender most recently named, then
+    ///    anyone of that gender, then the last person of unknown gender.
+    func pronounAntecedent(
+        _ pronoun: Mention, earlier: [Mention], previous: [Mention], lastPrincipal: [Gender: Int], lastByGender: [Gender: Int], lastAny: Int?
+    ) -> Int? {
+        let gender = pronoun.gender ?? .male
+        // "she", "he": a subject; "her", "him", "his": possessive or object.
+        let subjectPronoun = pronoun.start < tokens.count && PronounWords.subjects.contains(tokens.hashes[pronoun.start])
+        func isPronoun(_ mention: Mention) -> Bool {
+            mention.kind == .pronoun(possessive: false) || mention.kind == .pronoun(possessive: true)
+        }
+        func hasGender(_ entity: Int?) -> Bool { entity.map { people.entities[$0].gender == gender } ?? false }
+        if let local = earlier.last(where: { hasGender($0.entity) && !isPronoun($0) }), let entity = local.entity {
+            if subjectPronoun, people.entities[entity].subject == nil,
+                let subject = earlier.first(where: { $0.kind == .pronoun(possessive: false) && $0.end <= local.start && hasGender($0.entity) }),
+                let principal = subject.entity, people.entities[principal].subject != nil
+            {
+                return principal
+            }
+            return entity
+        }
+        let named = previous.filter { hasGender($0.entity) && !isPronoun($0) }
+        if subjectPronoun, !named.isEmpty, !previous.contains(where: { hasGender($0.entity) && people.entities[$0.entity!].subject != nil }),
+            let last = named.last?.entity
+        {
+            return last
+        }
+        if let principal = lastPrincipal[gender] { return principal }
+        if let candidate = lastByGender[gender] { return candidate }
+        if let lastAny, people.entities[lastAny].gender == nil { return lastAny }
+        return nil
+    }
+}
+
+private enum PronounWords {
+    static let subjects: Set<UInt64> = Set(["she", "he"].map { Vocabulary.hash(Array($0.utf8)) })
+}
