@@ -89,6 +89,8 @@ struct AnalysisCache: Sendable {
     var patched = false
     /// Whether it moved the previous tagging result along an inert edit instead of tagging.
     var moved = false
+    /// Milliseconds spent reading decisions and placing findings.
+    var findingsMilliseconds = 0.0
 }
 
 /// One suggestion evidence span or anchored decision, placed on the source text.
@@ -200,12 +202,15 @@ extension LanguageServer {
             let started = DispatchTime.now().uptimeNanoseconds
             let outcome: Result<DocumentAnalysis, EngineError>
             do throws(EngineError) {
-                let (document, result, cache) = try engine.analyze(snapshot, previous: previous)
+                var (document, result, cache) = try engine.analyze(snapshot, previous: previous)
+                let analysed = DispatchTime.now().uptimeNanoseconds
                 let decisions =
                     (try? engine.decisions(
                         document: snapshot.name, coder: coder, text: document.text, suggested: Set(result.suggestions.map(\.key)))) ?? []
                 let findings = DocumentAnalysis.findings(document: document, result: result, decisions: decisions)
-                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+                let finished = DispatchTime.now().uptimeNanoseconds
+                cache.findingsMilliseconds = Double(finished - analysed) / 1e6
+                let elapsed = Double(finished - started) / 1e6
                 outcome = .success(
                     DocumentAnalysis(
                         version: snapshot.version, sequence: snapshot.sequence, document: document, result: result, decisions: decisions, findings: findings,
@@ -235,7 +240,7 @@ extension LanguageServer {
                 .info,
                 "\(document.name) v\(version): \(Self.ms(analysis.milliseconds)) ms (\(analysis.cache.patched ? "patch" : "parse") \(Self.ms(analysis.cache.parseMilliseconds)), "
                     + "tag \(Self.ms(analysis.cache.tagMilliseconds)): " + (analysis.cache.moved ? "inert edit, result moved), " : "\(analysis.cache.retagged) blocks tagged, \(analysis.cache.reused) reused), ")
-                    + "\(analysis.findings.count) findings, " + (current ? "published in \(Self.ms(published)) ms" : "superseded"))
+                    + "\(analysis.findings.count) findings in \(Self.ms(analysis.cache.findingsMilliseconds)) ms, " + (current ? "published in \(Self.ms(published)) ms" : "superseded"))
         case .failure(let error):
             log(.warning, "\(document.name): \(error.message)")
             if current { failedVersions[uri] = version }

@@ -67,6 +67,25 @@ struct EngineState: Sendable {
     var tagging: TaggingCache
 }
 
+/// Holds an ``EngineState`` until the next analysis takes it (once).
+///
+/// `@unchecked Sendable`: `state` is only read and written under `lock`.
+final class EngineStateBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var state: EngineState?
+
+    init(_ state: EngineState) { self.state = state }
+
+    /// The state, leaving the box empty.
+    func take() -> EngineState? {
+        lock.lock()
+        defer { lock.unlock() }
+        let taken = state
+        state = nil
+        return taken
+    }
+}
+
 /// The engine over the real parser, tagger, store and aggregation.
 struct RevtagEngine: ReviewEngine {
     let codebook: Codebook
@@ -78,11 +97,17 @@ struct RevtagEngine: ReviewEngine {
 
     func analyze(_ snapshot: DocumentSnapshot, previous: AnalysisCache?) throws(EngineError) -> (ReviewDocument, TaggingResult, AnalysisCache) {
         let started = DispatchTime.now().uptimeNanoseconds
-        let state = previous?.state as? EngineState
+        // Taken out of the previous analysis (which keeps an empty box), so that the cache's
+        // arrays have one owner and an edit changes them in place instead of copying them.
+        var state = (previous?.state as? EngineStateBox)?.take()
+        let previousDocument = state?.document
         var cache = state?.tagging ?? TaggingCache()
+        state = nil
         var document: ReviewDocument
         var patched = false
-        if let state, let edits = snapshot.edits, let moved = Self.patch(state.document, edits: edits, final: snapshot.lines, tagger: tagger, cache: &cache) {
+        if let previousDocument, let edits = snapshot.edits,
+            let moved = Self.patch(previousDocument, edits: edits, final: snapshot.lines, tagger: tagger, cache: &cache)
+        {
             document = moved
             patched = true
         } else {
@@ -101,7 +126,7 @@ struct RevtagEngine: ReviewEngine {
         return (
             document, result,
             AnalysisCache(
-                state: EngineState(document: document, tagging: cache), retagged: cache.computedBlocks, reused: cache.reusedBlocks,
+                state: EngineStateBox(EngineState(document: document, tagging: cache)), retagged: cache.computedBlocks, reused: cache.reusedBlocks,
                 parseMilliseconds: Double(parsed - started) / 1e6, tagMilliseconds: Double(tagged - parsed) / 1e6, patched: patched,
                 moved: cache.movedResult)
         )

@@ -93,13 +93,16 @@ struct PatchedAnalysisTests {
         let bytes = Array(try Data(contentsOf: corpus.appendingPathComponent(name)))
         let lines = LineIndex(bytes: bytes)
         let first = DocumentSnapshot(uri: "file:///r", name: name, format: .html, version: 1, lines: lines)
-        let (_, _, cache) = try engine.analyze(first, previous: nil)
+        // Each analysis takes the previous one's cache over: a cache serves one next analysis.
+        func analysed() throws -> AnalysisCache { try engine.analyze(first, previous: nil).2 }
+        let cache = try analysed()
         #expect(!cache.patched)
-        // Unknown edits (nil) parse; no edits reuse the document.
+        // Unknown edits (nil) parse; no edits reuse the document; a cache already taken parses.
         let unknown = DocumentSnapshot(uri: "file:///r", name: name, format: .html, version: 2, lines: lines, edits: nil)
-        #expect(try !engine.analyze(unknown, previous: cache).2.patched)
+        #expect(try !engine.analyze(unknown, previous: analysed()).2.patched)
         let none = DocumentSnapshot(uri: "file:///r", name: name, format: .html, version: 2, lines: lines, edits: [])
         #expect(try engine.analyze(none, previous: cache).2.patched)
+        #expect(try !engine.analyze(none, previous: cache).2.patched)
         // An edit in the front matter (the metadata's blocks) parses.
         let title = try #require(String(decoding: bytes, as: UTF8.self).utf8.firstRange(of: "<h1".utf8))
         let start = String(decoding: bytes, as: UTF8.self).utf8.distance(from: String(decoding: bytes, as: UTF8.self).utf8.startIndex, to: title.upperBound) + 3
@@ -108,6 +111,6 @@ struct PatchedAnalysisTests {
         let front = DocumentSnapshot(
             uri: "file:///r", name: name, format: .html, version: 3, lines: LineIndex(bytes: edited),
             edits: [SourceEdit(start: start, oldEnd: start, replacement: [0x78])])
-        #expect(try !engine.analyze(front, previous: cache).2.patched)
+        #expect(try !engine.analyze(front, previous: analysed()).2.patched)
     }
 }
