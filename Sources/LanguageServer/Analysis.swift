@@ -91,6 +91,8 @@ struct AnalysisCache: Sendable {
     var moved = false
     /// Milliseconds spent reading decisions and placing findings.
     var findingsMilliseconds = 0.0
+    /// The text change of each edit when the document was patched (in order), else nil.
+    var textChanges: [TextEdit]?
 }
 
 /// One suggestion evidence span or anchored decision, placed on the source text.
@@ -135,6 +137,24 @@ struct DocumentAnalysis: Sendable {
     static func status(of key: TagKey, in decisions: [CoderDecision]) -> Finding.Status {
         guard let decision = decisions.last(where: { $0.key == key }) else { return .pending }
         return decision.status == .rejected ? .rejected : .confirmed
+    }
+
+    /// Findings moved through edits that overlap none of them (inert edits): each text change
+    /// and its source edit shift what follows them.
+    static func moved(_ findings: [Finding], text changes: [TextEdit], source edits: [SourceEdit]) -> [Finding] {
+        var findings = findings
+        for (change, edit) in zip(changes, edits) {
+            let textEnd = change.start + change.oldLength
+            for index in findings.indices {
+                if findings[index].textRange.start >= textEnd {
+                    findings[index].textRange = TextRange(
+                        start: findings[index].textRange.start + change.delta, end: findings[index].textRange.end + change.delta)
+                }
+                if findings[index].sourceStart >= edit.oldEnd { findings[index].sourceStart += edit.delta }
+                if findings[index].sourceEnd >= edit.oldEnd { findings[index].sourceEnd += edit.delta }
+            }
+        }
+        return findings
     }
 
     /// Builds the findings of a tagging result and the coder's decisions.
@@ -197,6 +217,8 @@ extension LanguageServer {
             uri: uri, name: document.name, format: document.format, version: document.version, lines: document.lines,
             edits: previousAnalysis.flatMap { document.edits(since: $0.sequence) }, sequence: document.sequence)
         let previous = previousAnalysis?.cache
+        let previousFindings = previousAnalysis?.findings
+        let previousDecisions = previousAnalysis?.decisions
         let coder = self.coder
         analysisTasks[uri] = Task.detached(priority: .userInitiated) { [weak self] in
             let started = DispatchTime.now().uptimeNanoseconds
@@ -207,7 +229,15 @@ extension LanguageServer {
                 let decisions =
                     (try? engine.decisions(
                         document: snapshot.name, coder: coder, text: document.text, suggested: Set(result.suggestions.map(\.key)))) ?? []
-                let findings = DocumentAnalysis.findings(document: document, result: result, decisions: decisions)
+                let findings: [Finding]
+                if cache.moved, let previousFindings, decisions == previousDecisions, !decisions.contains(where: { $0.range != nil }),
+                    let changes = cache.textChanges, let edits = snapshot.edits, changes.count == edits.count
+                {
+                    // An inert edit moved the result: the findings move the same way (same order, same texts).
+                    findings = DocumentAnalysis.moved(previousFindings, text: changes, source: edits)
+                } else {
+                    findings = DocumentAnalysis.findings(document: document, result: result, decisions: decisions)
+                }
                 let finished = DispatchTime.now().uptimeNanoseconds
                 cache.findingsMilliseconds = Double(finished - analysed) / 1e6
                 let elapsed = Double(finished - started) / 1e6

@@ -105,10 +105,11 @@ struct RevtagEngine: ReviewEngine {
         state = nil
         var document: ReviewDocument
         var patched = false
+        var changes: [TextEdit] = []
         if let previousDocument, let edits = snapshot.edits,
             let moved = Self.patch(previousDocument, edits: edits, final: snapshot.lines, tagger: tagger, cache: &cache)
         {
-            document = moved
+            (document, changes) = moved
             patched = true
         } else {
             do {
@@ -128,17 +129,18 @@ struct RevtagEngine: ReviewEngine {
             AnalysisCache(
                 state: EngineStateBox(EngineState(document: document, tagging: cache)), retagged: cache.computedBlocks, reused: cache.reusedBlocks,
                 parseMilliseconds: Double(parsed - started) / 1e6, tagMilliseconds: Double(tagged - parsed) / 1e6, patched: patched,
-                moved: cache.movedResult)
+                moved: cache.movedResult, textChanges: patched ? changes : nil)
         )
     }
 
     /// The previous document moved through `edits` without parsing (``ReviewDocument/patched(by:source:)``),
-    /// with the tagging cache moved along; nil when some edit needs a parse.
+    /// with the tagging cache moved along, and the text change of each edit; nil when some edit needs a parse.
     static func patch(
         _ previous: ReviewDocument, edits: [SourceEdit], final: LineIndex, tagger: Tagger, cache: inout TaggingCache
-    ) -> ReviewDocument? {
-        guard !edits.isEmpty else { return previous.sourceMap.lines.bytes == final.bytes ? previous : nil }
+    ) -> (ReviewDocument, [TextEdit])? {
+        guard !edits.isEmpty else { return previous.sourceMap.lines.bytes == final.bytes ? (previous, []) : nil }
         var document = previous
+        var changes: [TextEdit] = []
         for (index, edit) in edits.enumerated() {
             let source: LineIndex
             if index == edits.count - 1 {
@@ -153,8 +155,9 @@ struct RevtagEngine: ReviewEngine {
             // The tagging cache follows (when it cannot, the next tagging goes block by block).
             tagger.update(&cache, from: document, to: next, change: change)
             document = next
+            changes.append(change)
         }
-        return document
+        return (document, changes)
     }
     func label(for tag: TagID) -> String? { codebook.label(for: tag) }
 

@@ -53,7 +53,9 @@ struct PatchedAnalysisTests {
         var bytes = Array(try Data(contentsOf: corpus.appendingPathComponent(name)))
         var generator = SeededGenerator(seed: 99)
         var snapshot = DocumentSnapshot(uri: "file:///\(name)", name: name, format: .html, version: 1, lines: LineIndex(bytes: bytes))
-        var (_, _, cache) = try engine.analyze(snapshot, previous: nil)
+        let (firstDocument, firstResult, firstCache) = try engine.analyze(snapshot, previous: nil)
+        var cache = firstCache
+        var previousFindings = DocumentAnalysis.findings(document: firstDocument, result: firstResult, decisions: [])
         var patchedCount = 0
         let rounds = 8
         for round in 0..<rounds {
@@ -82,6 +84,11 @@ struct PatchedAnalysisTests {
             let findings = DocumentAnalysis.findings(document: document, result: result, decisions: [])
             let freshFindings = DocumentAnalysis.findings(document: freshDocument, result: freshResult, decisions: [])
             #expect(findings == freshFindings, "findings differ \(context)")
+            if next.moved, let changes = next.textChanges {
+                // The server moves the findings of a moved result instead of placing them again.
+                #expect(DocumentAnalysis.moved(previousFindings, text: changes, source: edits) == freshFindings, "moved findings \(context)")
+            }
+            previousFindings = findings
         }
         #expect(patchedCount >= 3, "only \(patchedCount) of \(rounds) analyses patched")
     }
@@ -112,5 +119,33 @@ struct PatchedAnalysisTests {
             uri: "file:///r", name: name, format: .html, version: 3, lines: LineIndex(bytes: edited),
             edits: [SourceEdit(start: start, oldEnd: start, replacement: [0x78])])
         #expect(try !engine.analyze(front, previous: analysed()).2.patched)
+    }
+
+    @Test("findings moved with an inert edit equal findings placed afresh")
+    func movedFindings() throws {
+        let engine = try #require(Self.engine)
+        var bytes = syntheticReview(paragraphs: 140, seed: 3)
+        var generator = SeededGenerator(seed: 31)
+        var snapshot = DocumentSnapshot(uri: "file:///r.html", name: "r.html", format: .html, version: 1, lines: LineIndex(bytes: bytes))
+        let (firstDocument, firstResult, firstCache) = try engine.analyze(snapshot, previous: nil)
+        var cache = firstCache
+        var findings = DocumentAnalysis.findings(document: firstDocument, result: firstResult, decisions: [])
+        var moved = 0
+        for round in 0..<40 {
+            let edit = wordEdit(of: bytes, using: &generator)
+            bytes.replaceSubrange(edit.start..<edit.oldEnd, with: edit.replacement)
+            snapshot = DocumentSnapshot(
+                uri: snapshot.uri, name: "r.html", format: .html, version: round + 2, lines: LineIndex(bytes: bytes), edits: [edit],
+                sequence: round + 2)
+            let (document, result, next) = try engine.analyze(snapshot, previous: cache)
+            cache = next
+            let placed = DocumentAnalysis.findings(document: document, result: result, decisions: [])
+            if next.moved, let changes = next.textChanges {
+                moved += 1
+                #expect(DocumentAnalysis.moved(findings, text: changes, source: [edit]) == placed, "round \(round)")
+            }
+            findings = placed
+        }
+        #expect(moved >= 2, "\(moved) moved results")
     }
 }
