@@ -73,9 +73,13 @@ struct CompiledMatcher: Sendable {
     private let edgeKeys: [UInt64]
     private let edgeValues: [Int32]
     private let edgeMask: Int
-    /// Gap edges per node (only nodes with `hasGap`).
-    private let hasGap: [Bool]
-    private let gaps: [Int32: [Gap]]
+    /// Per node: ``nodeHasGap`` and ``nodeHasChildren`` bits.
+    private let nodeFlags: [UInt8]
+    static let nodeHasGap: UInt8 = 1
+    static let nodeHasChildren: UInt8 = 2
+    /// Gap edges per node in CSR form (non-empty only for nodes flagged ``nodeHasGap``).
+    private let gapStart: [Int32]
+    private let gapList: [Gap]
     /// Outputs per node in CSR form.
     private let outputStart: [Int32]
     private let outputList: [Int32]
@@ -248,10 +252,19 @@ struct CompiledMatcher: Sendable {
         edgeKeys = keys
         edgeValues = values
         edgeMask = capacity - 1
-        var hasGap = [Bool](repeating: false, count: outputs.count)
-        for node in gapEdges.keys { hasGap[Int(node)] = true }
-        self.hasGap = hasGap
-        gaps = gapEdges
+        var nodeFlags = [UInt8](repeating: 0, count: outputs.count)
+        for node in gapEdges.keys { nodeFlags[Int(node)] |= CompiledMatcher.nodeHasGap }
+        for key in edges.keys { nodeFlags[Int(key >> 32)] |= CompiledMatcher.nodeHasChildren }
+        self.nodeFlags = nodeFlags
+        var gapStart: [Int32] = [0]
+        var gapList: [Gap] = []
+        for node in 0..<outputs.count {
+            gapList.append(contentsOf: gapEdges[Int32(node)] ?? [])
+            gapStart.append(Int32(gapList.count))
+        }
+        self.gapStart = gapStart
+        gapList.append(Gap(min: 0, max: -1, target: 0))  // a sentinel: the list is never empty
+        self.gapList = gapList
         var start: [Int32] = [0]
         var list: [Int32] = []
         for output in outputs {
@@ -313,74 +326,60 @@ struct CompiledMatcher: Sendable {
         let end = bytes.count
         var index = 0
         let minPrefix = prefixLengths.last ?? Int.max
-        let lengths = prefixLengths
-        while index < end {
-            let byte = base[index]
-            if byte < 0x80 {
-                if !ByteClass.isWordByte(byte) {
+        let table = ByteClass.table
+        prefixLengths.withUnsafeBufferPointer { lengths in
+            while index < end {
+                var byteClass = table[Int(base[index])]
+                if byteClass & ByteClass.word == 0 {
                     index += 1
                     continue
                 }
-            } else {
-                let separator = ByteClass.separatorLength(base, index, end)
-                if separator > 0 {
-                    index += separator
-                    continue
+                if byteClass & ByteClass.special != 0 {
+                    let separator = ByteClass.separatorLength(base, index, end)
+                    if separator > 0 {
+                        index += separator
+                        continue
+                    }
                 }
-            }
-            let start = index
-            var hash = Vocabulary.offsetBasis
-            var flags: UInt8 = 0
-            if byte >= 0x41 && byte <= 0x5A { flags |= Tokens.capitalised }
-            var allDigits = true
-            while index < end {
-                var current = base[index]
-                if current < 0x80 {
-                    if !ByteClass.isWordByte(current) { break }
-                    if current >= 0x41 && current <= 0x5A { current |= 0x20 }
-                    if current > 0x39 { allDigits = false }
-                } else {
-                    if ByteClass.separatorLength(base, index, end) > 0 { break }
-                    allDigits = false
-                }
-                hash ^= UInt64(current)
-                hash = hash &* Vocabulary.prime
+                let start = index
+                var flags: UInt8 = byteClass & ByteClass.upper != 0 ? Tokens.capitalised : 0
+                var digits = byteClass
                 index += 1
-            }
-            let length = index - start
-            if allDigits { flags |= Tokens.digits }
-            if length == 1, flags & Tokens.capitalised != 0 { flags |= Tokens.singleCapital }
-            let wordClass = words.find(hash: hash, base: base, start: start, length: length)
-            var prefixClass: Int32 = -1
-            if length > minPrefix {
-                var first = base[start]
-                if first >= 0x41 && first <= 0x5A { first |= 0x20 }
-                var second = base[start + 1]
-                if second >= 0x41 && second <= 0x5A { second |= 0x20 }
-                let pair = Int(first) << 8 | Int(second)
-                if prefixStarts[pair >> 6] & (1 << UInt64(pair & 63)) != 0 {
-                    for prefixLength in lengths where prefixLength < length {
-                        var prefixHash = Vocabulary.offsetBasis
-                        for offset in 0..<prefixLength {
-                            var current = base[start + offset]
-                            if current >= 0x41 && current <= 0x5A { current |= 0x20 }
-                            prefixHash ^= UInt64(current)
-                            prefixHash = prefixHash &* Vocabulary.prime
-                        }
-                        let found = prefixes.find(hash: prefixHash, base: base, start: start, length: prefixLength)
-                        if found >= 0 {
-                            prefixClass = found
-                            break
+                while index < end {
+                    byteClass = table[Int(base[index])]
+                    if byteClass & ByteClass.word == 0 { break }
+                    if byteClass & ByteClass.special != 0, ByteClass.separatorLength(base, index, end) > 0 { break }
+                    digits &= byteClass
+                    index += 1
+                }
+                let length = index - start
+                if digits & ByteClass.digit != 0 { flags |= Tokens.digits }
+                if length == 1, flags & Tokens.capitalised != 0 { flags |= Tokens.singleCapital }
+                let (hash, first) = Vocabulary.hashWord(base, start: start, length: length, end: end)
+                let wordClass = words.find(hash: hash, first: first, base: base, start: start, length: length)
+                var prefixClass: Int32 = -1
+                if length > minPrefix {
+                    // The first two bytes, lower-cased, are the low 16 bits of the first chunk.
+                    let pair = Int(truncatingIfNeeded: first & 0xFF) << 8 | Int(truncatingIfNeeded: (first >> 8) & 0xFF)
+                    if prefixStarts[pair >> 6] & (1 << UInt64(pair & 63)) != 0 {
+                        for prefixLength in lengths where prefixLength < length {
+                            let (prefixHash, prefixFirst) = Vocabulary.hashPrefix(
+                                base, start: start, length: prefixLength, first: first, end: end)
+                            let found = prefixes.find(hash: prefixHash, first: prefixFirst, base: base, start: start, length: prefixLength)
+                            if found >= 0 {
+                                prefixClass = found
+                                break
+                            }
                         }
                     }
                 }
+                starts.append(Int32(start))
+                ends.append(Int32(index))
+                classes.append(wordClass)
+                prefixColumn.append(prefixClass)
+                flagColumn.append(flags)
+                hashes.append(hash)
             }
-            starts.append(Int32(start))
-            ends.append(Int32(index))
-            classes.append(wordClass)
-            prefixColumn.append(prefixClass)
-            flagColumn.append(flags)
-            hashes.append(hash)
         }
         var tokens = Tokens()
         tokens.starts = starts.finish()
@@ -406,10 +405,11 @@ struct CompiledMatcher: Sendable {
         let edgeMask: Int
         let outputStart: UnsafePointer<Int32>
         let outputList: UnsafePointer<Int32>
-        let hasGap: UnsafePointer<Bool>
+        let nodeFlags: UnsafePointer<UInt8>
+        let gapStart: UnsafePointer<Int32>
+        let gapList: UnsafePointer<Gap>
         let classes: UnsafePointer<Int32>
         let prefixes: UnsafePointer<Int32>
-        let end: Int
 
         @inline(__always)
         func child(of node: Int32, label: Int32) -> Int32 {
@@ -429,34 +429,72 @@ struct CompiledMatcher: Sendable {
     /// - Complexity: O(w × d) for `w` words and followed depth `d`.
     func match(_ tokens: Tokens, from: Int, to: Int, into matches: inout [Match]) {
         guard from < to else { return }
+        withWalker(tokens) { walker in walkRange(walker, from: from, to: to, into: &matches) }
+    }
+
+    /// Matches each token range (the sentences of a document, in order), appending the matches
+    /// of each range to `matches` sorted by (start, end); returns the end index in `matches`
+    /// of each range's matches. The trie's tables are bound once for all ranges.
+    func match(_ tokens: Tokens, ranges: [Range<Int>], into matches: inout [Match]) -> [Int] {
+        var ends: [Int] = []
+        ends.reserveCapacity(ranges.count)
+        withWalker(tokens) { walker in
+            for range in ranges {
+                let first = matches.count
+                if range.lowerBound < range.upperBound {
+                    walkRange(walker, from: range.lowerBound, to: range.upperBound, into: &matches)
+                    if matches.count - first > 1 {
+                        matches[first..<matches.count].sort { ($0.start, $0.end) < ($1.start, $1.end) }
+                    }
+                }
+                ends.append(matches.count)
+            }
+        }
+        return ends
+    }
+
+    private func walkRange(_ walker: Walker, from: Int, to: Int, into matches: inout [Match]) {
+        var index = from
+        while index < to {
+            let wordClass = walker.classes[index]
+            if wordClass >= 0 {
+                let node = walker.root[Int(wordClass)]
+                if node >= 0 { walk(walker, node, index + 1, index, to, &matches) }
+            }
+            let prefixClass = walker.prefixes[index]
+            if prefixClass >= 0 {
+                let node = walker.root[Int(prefixClass)]
+                if node >= 0 { walk(walker, node, index + 1, index, to, &matches) }
+            }
+            index += 1
+        }
+    }
+
+    /// Runs `body` with unsafe views of the trie and of the tokens' classes.
+    private func withWalker(_ tokens: Tokens, _ body: (Walker) -> Void) {
         rootChildren.withUnsafeBufferPointer { root in
             edgeKeys.withUnsafeBufferPointer { keys in
                 edgeValues.withUnsafeBufferPointer { values in
                     outputStart.withUnsafeBufferPointer { starts in
                         outputList.withUnsafeBufferPointer { list in
-                            hasGap.withUnsafeBufferPointer { gapFlags in
-                                tokens.classes.withUnsafeBufferPointer { classes in
-                                    tokens.prefixes.withUnsafeBufferPointer { prefixes in
-                                        let empty: [Int32] = [0]
-                                        empty.withUnsafeBufferPointer { fallback in
-                                            let walker = Walker(
-                                                root: root.baseAddress!, edgeKeys: keys.baseAddress!, edgeValues: values.baseAddress!,
-                                                edgeMask: edgeMask, outputStart: starts.baseAddress!,
-                                                outputList: list.baseAddress ?? fallback.baseAddress!, hasGap: gapFlags.baseAddress!,
-                                                classes: classes.baseAddress!, prefixes: prefixes.baseAddress!, end: to)
-                                            var index = from
-                                            while index < to {
-                                                let wordClass = walker.classes[index]
-                                                if wordClass >= 0 {
-                                                    let node = walker.root[Int(wordClass)]
-                                                    if node >= 0 { walk(walker, node, index + 1, index, &matches) }
+                            nodeFlags.withUnsafeBufferPointer { flags in
+                                gapStart.withUnsafeBufferPointer { gapStarts in
+                                    gapList.withUnsafeBufferPointer { gapItems in
+                                        tokens.classes.withUnsafeBufferPointer { classes in
+                                            tokens.prefixes.withUnsafeBufferPointer { prefixes in
+                                                let empty: [Int32] = [0]
+                                                empty.withUnsafeBufferPointer { fallback in
+                                                    body(
+                                                        Walker(
+                                                            root: root.baseAddress!, edgeKeys: keys.baseAddress!,
+                                                            edgeValues: values.baseAddress!, edgeMask: edgeMask,
+                                                            outputStart: starts.baseAddress!,
+                                                            outputList: list.baseAddress ?? fallback.baseAddress!,
+                                                            nodeFlags: flags.baseAddress!, gapStart: gapStarts.baseAddress!,
+                                                            gapList: gapItems.baseAddress!,
+                                                            classes: classes.baseAddress ?? fallback.baseAddress!,
+                                                            prefixes: prefixes.baseAddress ?? fallback.baseAddress!))
                                                 }
-                                                let prefixClass = walker.prefixes[index]
-                                                if prefixClass >= 0 {
-                                                    let node = walker.root[Int(prefixClass)]
-                                                    if node >= 0 { walk(walker, node, index + 1, index, &matches) }
-                                                }
-                                                index += 1
                                             }
                                         }
                                     }
@@ -469,7 +507,7 @@ struct CompiledMatcher: Sendable {
         }
     }
 
-    private func walk(_ walker: Walker, _ node: Int32, _ next: Int, _ start: Int, _ matches: inout [Match]) {
+    private func walk(_ walker: Walker, _ node: Int32, _ next: Int, _ start: Int, _ end: Int, _ matches: inout [Match]) {
         let outputFrom = Int(walker.outputStart[Int(node)])
         let outputTo = Int(walker.outputStart[Int(node) + 1])
         if outputFrom < outputTo {
@@ -477,32 +515,34 @@ struct CompiledMatcher: Sendable {
                 matches.append(Match(pattern: walker.outputList[slot], start: Int32(start), end: Int32(next)))
             }
         }
-        if next < walker.end {
+        let flags = walker.nodeFlags[Int(node)]
+        if next < end, flags & CompiledMatcher.nodeHasChildren != 0 {
             let wordClass = walker.classes[next]
             if wordClass >= 0 {
                 let child = walker.child(of: node, label: wordClass)
-                if child >= 0 { walk(walker, child, next + 1, start, &matches) }
+                if child >= 0 { walk(walker, child, next + 1, start, end, &matches) }
             }
             let prefixClass = walker.prefixes[next]
             if prefixClass >= 0 {
                 let child = walker.child(of: node, label: prefixClass)
-                if child >= 0 { walk(walker, child, next + 1, start, &matches) }
+                if child >= 0 { walk(walker, child, next + 1, start, end, &matches) }
             }
         }
-        if walker.hasGap[Int(node)], let edges = gaps[node] {
-            for gap in edges {
+        if flags & CompiledMatcher.nodeHasGap != 0 {
+            for slot in Int(walker.gapStart[Int(node)])..<Int(walker.gapStart[Int(node) + 1]) {
+                let gap = walker.gapList[slot]
                 var skip = gap.min
-                while skip <= gap.max, next + skip < walker.end {
+                while skip <= gap.max, next + skip < end {
                     let position = next + skip
                     let wordClass = walker.classes[position]
                     if wordClass >= 0 {
                         let child = walker.child(of: gap.target, label: wordClass)
-                        if child >= 0 { walk(walker, child, position + 1, start, &matches) }
+                        if child >= 0 { walk(walker, child, position + 1, start, end, &matches) }
                     }
                     let prefixClass = walker.prefixes[position]
                     if prefixClass >= 0 {
                         let child = walker.child(of: gap.target, label: prefixClass)
-                        if child >= 0 { walk(walker, child, position + 1, start, &matches) }
+                        if child >= 0 { walk(walker, child, position + 1, start, end, &matches) }
                     }
                     skip += 1
                 }
