@@ -298,7 +298,9 @@ extension TaggingRun {
         // Domestic only between partners or family members.
         let domestic: Set<String> = ["partner", "ex-partner", "adult-child", "parent", "sibling", "other-family", "partner-of-parent"]
         guard let relation = bestRelation(), domestic.contains(relation) else { return }
-        let kinds = ["domestic-abuse", "coercive-control", "physical-abuse"]
+        // Physical abuse alone is domestic abuse between partners; between other family members
+        // (an adult child and an older parent) the review has to name it.
+        let kinds = relation == "partner" || relation == "ex-partner" ? ["domestic-abuse", "coercive-control", "physical-abuse"] : ["domestic-abuse", "coercive-control"]
         var found: [Evidence] = []
         for id in kinds { found.append(contentsOf: evidence[TagKey(tag: TagID(facet: "relationship", id: id), subject: nil)] ?? []) }
         guard !found.isEmpty, people.entities[PeopleModel.victim].subject != nil else { return }

@@ -101,4 +101,30 @@ import Testing
             """, reviewType: "scr"))
         #expect(!result.subjects("characteristic/sexual-exploitation").contains(.victim))
     }
+
+    @Test func peopleConvictedTogetherAreBothPerpetrators() {
+        let result = sharedTagger.tag(makeDocument(
+            """
+            # Child Safeguarding Practice Review: Child B
+
+            This review concerns a baby referred to as Child B. Child B's mother, referred to as Ms F, and his father, referred to as Mr G, were both convicted of causing or allowing serious physical harm to a child.
+
+            Ms F had been treated for depression since her teens.
+            """, reviewType: "scr"))
+        #expect(Set(result.people.filter { $0.subject == .perpetrator }.compactMap(\.name)) == ["Ms F", "Mr G"])
+        #expect(result.subjects("characteristic/mental-health").contains(.perpetrator))
+    }
+
+    @Test func twoChildrenNamedInTheTitleAreBothVictims() {
+        let result = sharedTagger.tag(makeDocument(
+            """
+            # Child Safeguarding Practice Review: Lily and Jack
+
+            Two children were seriously injured at home in 2023. They are called Lily and Jack in this report. Lily was injured first and Jack was injured later that evening.
+
+            Jack was diagnosed with autism in 2022.
+            """, reviewType: "scr"))
+        #expect(Set(result.people.filter { $0.subject == .victim }.compactMap(\.name)).isSuperset(of: ["Lily", "Jack"]))
+        #expect(result.subjects("characteristic/autism") == [.victim])
+    }
 }
