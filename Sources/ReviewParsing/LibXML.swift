@@ -25,6 +25,9 @@ enum LibXML {
             | XML_PARSE_NOXINCNODE.rawValue)
 
     /// Parses UTF-8 HTML leniently and passes the root element (nil for an empty document) to `body`.
+    ///
+    /// The tree is built by ``HTMLTreeBuilder`` from the parser's SAX events (the same tree
+    /// libxml2 would build, in one arena) and lives until `body` returns.
     static func withHTMLDocument<T>(
         _ bytes: [UInt8], name: String, _ body: (xmlNodePtr?) throws(ParseError) -> T
     ) throws(ParseError) -> T {
@@ -35,20 +38,25 @@ enum LibXML {
             throw .malformed(name: name, line: nil, message: "libxml2 could not allocate a parser")
         }
         defer { htmlFreeParserCtxt(context) }
+        let builder = HTMLTreeBuilder(sourceBytes: bytes.count)
+        builder.install(on: context)
         let document = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { pointer in
                 htmlCtxtReadMemory(context, pointer, Int32(buffer.count), nil, "UTF-8", htmlOptions)
             }
         }
-        defer { if let document { xmlFreeDoc(document) } }
+        // The builder creates no libxml2 document; free one should a handler have made it anyway.
+        if let document { xmlFreeDoc(document) }
+        if let line = builder.tooDeepLine {
+            // libxml2 stops reading at its depth limit; what it kept would be silently cut short.
+            throw .tooDeep(name: name, line: line > 0 ? line : nil, limit: 256)
+        }
         if let last = xmlCtxtGetLastError(context), let message = last.pointee.message,
             String(cString: message).contains("Excessive depth")
         {
-            // libxml2 stops reading at its depth limit; what it kept would be silently cut short.
             throw .tooDeep(name: name, line: last.pointee.line > 0 ? Int(last.pointee.line) : nil, limit: 256)
         }
-        guard let document else { return try body(nil) }
-        return try body(xmlDocGetRootElement(document))
+        return try withExtendedLifetime(builder) { () throws(ParseError) -> T in try body(builder.root) }
     }
 
     /// Parses UTF-8 XML strictly (or with recovery when `recover`) and passes the root element to `body`.
@@ -194,35 +202,12 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
 
     /// A numeric attribute ("12", " 3.5 ", "-4"), parsed without building strings.
     func numberAttribute(_ wanted: StaticString) -> Double? {
-        guard let buffer = attributeBuffer(wanted) else { return attribute(wanted).flatMap { Double($0.trimmingASCIISpaces) } }
-        var index = 0
-        let count = buffer.count
-        while index < count, ByteClass.isSpace(buffer[index]) { index += 1 }
-        var negative = false
-        if index < count, buffer[index] == 0x2D {
-            negative = true
-            index += 1
+        var attribute = pointee.properties
+        while let current = attribute {
+            if let name = current.pointee.name, ByteClass.equalsIgnoringCase(name, wanted) { return current.numberValue }
+            attribute = current.pointee.next
         }
-        var value = 0.0
-        var digits = 0
-        while index < count, ByteClass.isDigit(buffer[index]) {
-            value = value * 10 + Double(buffer[index] - 0x30)
-            index += 1
-            digits += 1
-        }
-        if index < count, buffer[index] == 0x2E {
-            index += 1
-            var scale = 0.1
-            while index < count, ByteClass.isDigit(buffer[index]) {
-                value += Double(buffer[index] - 0x30) * scale
-                scale /= 10
-                index += 1
-                digits += 1
-            }
-        }
-        while index < count, ByteClass.isSpace(buffer[index]) { index += 1 }
-        guard digits > 0, index == count else { return nil }
-        return negative ? -value : value
+        return nil
     }
 
     /// The concatenated text of all descendant text and CDATA nodes.
@@ -266,6 +251,54 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
             child = current.pointee.next
         }
         return nil
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == xmlAttr {
+    /// The attribute's value as a number ("12", " 3.5 ", "-4"), parsed without building
+    /// strings when it is one text node; nil when it is no such number.
+    var numberValue: Double? {
+        guard let child = pointee.children else { return Self.number(UnsafeBufferPointer(start: nil, count: 0)) }
+        if child.pointee.next == nil { return Self.number(UnsafeMutablePointer<xmlNode>(child).contentBuffer) }
+        // Several text nodes (entity references): join them.
+        var value: [UInt8] = []
+        var node: UnsafeMutablePointer<_xmlNode>? = child
+        while let current = node {
+            value.append(contentsOf: UnsafeMutablePointer<xmlNode>(current).contentBuffer)
+            node = current.pointee.next
+        }
+        return Double(String(decoding: value, as: UTF8.self).trimmingASCIISpaces)
+    }
+
+    private static func number(_ buffer: UnsafeBufferPointer<UInt8>) -> Double? {
+        var index = 0
+        let count = buffer.count
+        while index < count, ByteClass.isSpace(buffer[index]) { index += 1 }
+        var negative = false
+        if index < count, buffer[index] == 0x2D {
+            negative = true
+            index += 1
+        }
+        var value = 0.0
+        var digits = 0
+        while index < count, ByteClass.isDigit(buffer[index]) {
+            value = value * 10 + Double(buffer[index] - 0x30)
+            index += 1
+            digits += 1
+        }
+        if index < count, buffer[index] == 0x2E {
+            index += 1
+            var scale = 0.1
+            while index < count, ByteClass.isDigit(buffer[index]) {
+                value += Double(buffer[index] - 0x30) * scale
+                scale /= 10
+                index += 1
+                digits += 1
+            }
+        }
+        while index < count, ByteClass.isSpace(buffer[index]) { index += 1 }
+        guard digits > 0, index == count else { return nil }
+        return negative ? -value : value
     }
 }
 

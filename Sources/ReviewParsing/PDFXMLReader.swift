@@ -111,11 +111,28 @@ struct PDFXMLReader {
     }
 
     private mutating func textLine(_ node: xmlNodePtr, page: Int, pageHeight: Double) {
-        func number(_ attribute: StaticString) -> Double { node.numberAttribute(attribute) ?? 0 }
-        let font = node.numberAttribute("font").map { Int($0) } ?? -1
+        // One pass over the attributes, taking the first of each name as lookups by name would.
+        var font: Double??, top: Double??, left: Double??, width: Double??, height: Double??
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            attribute = current.pointee.next
+            guard let name = current.pointee.name else { continue }
+            if ByteClass.equalsIgnoringCase(name, "font") {
+                if font == nil { font = .some(current.numberValue) }
+            } else if ByteClass.equalsIgnoringCase(name, "top") {
+                if top == nil { top = .some(current.numberValue) }
+            } else if ByteClass.equalsIgnoringCase(name, "left") {
+                if left == nil { left = .some(current.numberValue) }
+            } else if ByteClass.equalsIgnoringCase(name, "width") {
+                if width == nil { width = .some(current.numberValue) }
+            } else if ByteClass.equalsIgnoringCase(name, "height") {
+                if height == nil { height = .some(current.numberValue) }
+            }
+        }
+        let fontID = (font ?? nil).map { Int($0) } ?? -1
         var line = Line(
-            page: page, pageHeight: pageHeight, top: number("top"), left: number("left"), width: number("width"),
-            height: number("height"), fontSize: fonts[font] ?? number("height"))
+            page: page, pageHeight: pageHeight, top: (top ?? nil) ?? 0, left: (left ?? nil) ?? 0,
+            width: (width ?? nil) ?? 0, height: (height ?? nil) ?? 0, fontSize: fonts[fontID] ?? (height ?? nil) ?? 0)
         spans(node, bold: false, into: &line, depth: 0)
         line.text = MarkupReader.collapsedBytes(line.spans.flatMap(\.content))
         if !line.text.isEmpty { lines.append(line) }
