@@ -351,6 +351,15 @@ extension TaggingRun {
         if people.entities[entity].gender == nil { people.entities[entity].gender = entry.gender }
     }
 
+    /// Whether a comma stands between token `index` and the next one.
+    func commaBetween(_ index: Int) -> Bool {
+        guard index >= 0, index + 1 < tokens.count else { return false }
+        let utf8 = document.text.utf8
+        let from = utf8.index(utf8.startIndex, offsetBy: Int(tokens.ends[index]))
+        let to = utf8.index(utf8.startIndex, offsetBy: Int(tokens.starts[index + 1]))
+        return utf8[from..<to].contains(0x2C)
+    }
+
     /// The entity of a name mention that ends at token `end` (for "Adult A's husband").
     func earlierName(endingAt end: Int, sentence: SentenceSpan) -> Int? {
         var start = end - 1
@@ -458,7 +467,10 @@ extension TaggingRun {
                         }
                         // "Mr R, who was 28, was convicted": a relative clause between, no other
                         // name in it, and the cue not the clause's own passive ("who was killed").
-                        return name.1 < cueStart && cueStart - name.1 <= 8 && isWord(name.1, Words2.who)
+                        // "Adult E, aged 28 and of mixed heritage, was convicted": a parenthesis.
+                        let clause = isWord(name.1, Words2.who) && cueStart - name.1 <= 8
+                            || (cueStart - name.1 <= 14 && commaBetween(name.1 - 1) && commaBetween(cueStart - 1))
+                        return name.1 < cueStart && clause
                             && !Words2.passive.contains(tokens.hashes[cueStart - 1])
                             && !names.contains { $0.0 > name.0 && $0.0 < cueStart }
                     }.max { $0.1 < $1.1 }?.2

@@ -127,4 +127,38 @@ import Testing
         #expect(Set(result.people.filter { $0.subject == .victim }.compactMap(\.name)).isSuperset(of: ["Lily", "Jack"]))
         #expect(result.subjects("characteristic/autism") == [.victim])
     }
+
+    @Test func agesAndEthnicityAsReviewsStateThem() throws {
+        let result = sharedTagger.tag(makeDocument(
+            """
+            Ellie was 14 when police found her in a hotel room with a man of 31, referred to in this report as Adult X. Adult X was convicted of sexual offences against Ellie.
+
+            Ellie was in foster care at the time. Adult X had presented himself online as a 17-year-old boy.
+            """, reviewType: "scr"))
+        #expect(result.people.first { $0.subject == .victim }?.age == .years(14))
+        #expect(result.people.first { $0.subject == .perpetrator }?.age == .years(31))
+
+        let family = sharedTagger.tag(makeDocument(
+            """
+            The victim is referred to as Mrs P. The perpetrator, her son, is referred to as Mr P.
+
+            The family are of Indian heritage. Mr P was 41 and lived with his mother.
+            """, reviewType: "dhr"))
+        #expect(family.people.first { $0.subject == .victim }?.ethnicity == .asian)
+        #expect(family.people.first { $0.subject == .perpetrator }?.ethnicity == .asian)
+        #expect(family.people.first { $0.subject == .perpetrator }?.age == .years(41))
+    }
+
+    @Test func aParenthesisBetweenNameAndConviction() throws {
+        let result = sharedTagger.tag(makeDocument(
+            """
+            This review concerns a man who will be known as Adult D. Adult E, aged 28 and of mixed White and Black African heritage, was convicted of manslaughter.
+
+            Adult E had been released from prison three weeks before.
+            """, reviewType: "sar"))
+        let perpetrator = try #require(result.people.first { $0.subject == .perpetrator })
+        #expect(perpetrator.name == "Adult E")
+        #expect(perpetrator.age == .years(28))
+        #expect(perpetrator.ethnicity == .mixed)
+    }
 }
