@@ -40,4 +40,17 @@ extension TaggingRun {
         if target.end <= mention.start { return mention.start - target.end }
         return 0
     }
+
+    /// Whether sentence `index` has an incident cue ("killed", "the attack", "was assaulted").
+    func sentenceIsAboutIncident(_ index: Int) -> Bool {
+        let sentence = sentences[index]
+        return matches[sentence.matchFrom..<sentence.matchTo].contains { if case .incident = kind($0) { return true } else { return false } }
+    }
+
+    /// Whether sentence `index`, or the sentence before it in the same paragraph, describes
+    /// the incident (an account of the incident runs on after the sentence that names it).
+    func incidentContext(_ index: Int) -> Bool {
+        if sentenceIsAboutIncident(index) { return true }
+        return index > 0 && sentences[index - 1].block == sentences[index].block && sentenceIsAboutIncident(index - 1)
+    }
 }

@@ -91,7 +91,8 @@ extension TaggingRun {
                     var concerns = true
                     switch about {
                     case "incident":
-                        concerns = slice.contains { if case .incident = kind($0) { return true } else { return false } }
+                        // The sentence, or one next to it in the paragraph, describes the incident.
+                        concerns = incidentContext(sentenceIndex)
                     case "victim", "perpetrator":
                         let wanted = about == "victim" ? PeopleModel.victim : PeopleModel.perpetrator
                         let nearest = mentions.last { $0.end <= target.start && $0.entity != nil }?.entity

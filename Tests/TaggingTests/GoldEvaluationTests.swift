@@ -56,4 +56,22 @@ import Testing
         #expect(evaluation.categoryAccuracy == 0)
         #expect(evaluation.reviewTypeAccuracy == 1)
     }
+
+    @Test func demographicsMatchThePersonOfTheSameName() {
+        let gold = CaseRecord(
+            document: "d", reviewType: "scr", category: nil, tags: [],
+            people: [
+                Person(subject: .perpetrator, name: "Ms K", gender: .female, age: .years(23)),
+                Person(subject: .perpetrator, name: "Mr J", gender: .male, age: .years(26)),
+            ])
+        let result = TaggingResult(
+            document: "d", reviewType: nil, category: nil, suggestions: [],
+            people: [
+                Person(subject: .perpetrator, name: "Mr J", gender: .male, age: .years(26)),
+                Person(subject: .perpetrator, name: "Ms K", gender: .female, age: .years(23)),
+            ])
+        let evaluation = Evaluation(cases: [(gold, result)])
+        #expect(evaluation.demographicsTotal == 4)
+        #expect(evaluation.demographicsCorrect == 4)
+    }
 }
