@@ -650,8 +650,10 @@ extension TaggingRun {
 
     /// Whether a kin noun of the victim plausibly names the perpetrator.
     func perpetratorMatches(_ kin: Codebook.Kin) -> Bool {
-        if let relation = people.perpetratorRelation { return relation == kin.relation }
         let perpetratorGender = people.entities[PeopleModel.perpetrator].gender
+        // "his mother" is not a perpetrator who is a man.
+        if let gender = kin.gender, let perpetratorGender, gender != perpetratorGender { return false }
+        if let relation = people.perpetratorRelation { return relation == kin.relation }
         if let gender = kin.gender, let perpetratorGender, gender != perpetratorGender { return false }
         let type = reviewType?.id
         if kin.relation == "partner" || kin.relation == "ex-partner" { return type != "scr" && type != "sar" }

@@ -290,6 +290,10 @@ extension TaggingRun {
             }
             evidence[key] = nil
         }
+        // A death another person caused is not a death from illness, accident or overdose.
+        if evidence[TagKey(tag: TagID(facet: "outcome", id: "homicide"), subject: nil)] != nil {
+            drop(TagKey(tag: TagID(facet: "outcome", id: "other-death"), subject: nil), "the victim was killed")
+        }
         let locations = evidence.keys.filter { $0.tag.facet == "location" }.sorted()
         if let keep = best(Array(locations)) {
             for key in locations where key != keep { drop(key, "another location is better supported") }

@@ -222,7 +222,8 @@ extension TaggingRun {
             let inverse = inverseRelation(kin.relation)
             let victimGender = people.entities[PeopleModel.victim].gender
             if let relation = people.perpetratorRelation {
-                if relation == inverse { return PeopleModel.victim }
+                // "Mr K's mother" is not a victim who is a man.
+                if relation == inverse, kin.gender == nil || victimGender == nil || kin.gender == victimGender { return PeopleModel.victim }
             } else if (kin.relation == "partner" || kin.relation == "ex-partner"), reviewType?.id != "scr", reviewType?.id != "sar",
                 kin.gender == nil || victimGender == nil || kin.gender == victimGender
             {
