@@ -13,7 +13,7 @@ import Foundation
 ///   document level if that is empty, else under the document's first child when that is an
 ///   element, else after the document's last child (`xmlSAX2StartElement`);
 /// - a prefixed name (`o:p` from Word) is the part after the first colon, as `xmlSplitQName`
-///   leaves it; the prefix binds no namespace (`ns` stays nil);
+///   leaves it (`o:` and `:x` stay whole); the prefix binds no namespace (`ns` stays nil);
 /// - attributes keep their order and full names, each with one text child holding its value;
 ///   a value-less attribute has no child, except HTML's boolean attributes, whose value is
 ///   their name (`xmlSAX2AttributeInternal`);
@@ -231,12 +231,12 @@ final class HTMLTreeBuilder {
     private static let maxDepth = 256
 
     /// The part of a qualified name after the first colon (`xmlSplitQName`); the whole name
-    /// when it has no colon or starts with one.
+    /// when it has no colon, starts with one or ends with its first one (`o:`).
     private static func localName(_ name: UnsafePointer<xmlChar>) -> UnsafePointer<xmlChar> {
         guard name[0] != 0x3A else { return name }
         var index = 0
         while name[index] != 0 {
-            if name[index] == 0x3A { return name + index + 1 }
+            if name[index] == 0x3A { return name[index + 1] == 0 ? name : name + index + 1 }
             index += 1
         }
         return name

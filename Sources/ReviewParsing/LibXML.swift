@@ -59,6 +59,59 @@ enum LibXML {
         return try withExtendedLifetime(builder) { () throws(ParseError) -> T in try body(builder.root) }
     }
 
+    /// An outline of an HTML document's tree under its root element (node types, names,
+    /// attributes, text, line numbers), built by ``HTMLTreeBuilder`` or, with `libxml2Tree`,
+    /// by libxml2's own tree builder. The tests check that the two agree.
+    static func htmlTreeOutline(_ bytes: [UInt8], libxml2Tree: Bool) -> String {
+        _ = initialised
+        guard !bytes.isEmpty, let context = htmlNewParserCtxt() else { return "" }
+        defer { htmlFreeParserCtxt(context) }
+        let builder = HTMLTreeBuilder(sourceBytes: bytes.count)
+        if !libxml2Tree { builder.install(on: context) }
+        let document = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { pointer in
+                htmlCtxtReadMemory(context, pointer, Int32(buffer.count), nil, "UTF-8", htmlOptions)
+            }
+        }
+        defer { if let document { xmlFreeDoc(document) } }
+        let root = libxml2Tree ? document.flatMap { xmlDocGetRootElement($0) } : builder.root
+        var outline = ""
+        func describe(_ node: xmlNodePtr, depth: Int) {
+            outline += String(repeating: " ", count: depth)
+            switch node.pointee.type {
+            case XML_ELEMENT_NODE:
+                outline += "<\(String(cString: node.pointee.name)) line=\(node.pointee.line)"
+                var attribute = node.pointee.properties
+                while let current = attribute {
+                    var children = 0
+                    var child = current.pointee.children
+                    while let text = child {
+                        children += 1
+                        child = text.pointee.next
+                    }
+                    let joined = current.pointee.children.map { String(cString: $0.pointee.content) } ?? "-"
+                    outline += " \(String(cString: current.pointee.name))(\(children))=\(joined)"
+                    attribute = current.pointee.next
+                }
+                outline += ">\n"
+                var child = node.pointee.children
+                while let current = child {
+                    describe(current, depth: depth + 1)
+                    child = current.pointee.next
+                }
+                return
+            case XML_TEXT_NODE: outline += "text \(String(reflecting: String(cString: node.pointee.content)))"
+            case XML_CDATA_SECTION_NODE: outline += "cdata \(String(reflecting: String(cString: node.pointee.content)))"
+            case XML_COMMENT_NODE: outline += "comment"
+            case XML_PI_NODE: outline += "pi"
+            default: outline += "type \(node.pointee.type.rawValue)"
+            }
+            outline += "\n"
+        }
+        if let root { describe(root, depth: 0) }
+        return outline
+    }
+
     /// Parses UTF-8 XML strictly (or with recovery when `recover`) and passes the root element to `body`.
     static func withXMLDocument<T>(
         _ bytes: [UInt8], name: String, recover: Bool, _ body: (xmlNodePtr) throws(ParseError) -> T
