@@ -8,7 +8,10 @@ publishDiagnostics frame for that version. Prints time to first diagnostics, p50
 max, and the number of diagnostics published.
 
     swift build -c release --product revtag
-    python3 tools/bench-lsp.py --binary .build/release/revtag [--size 1500000] [--edits 200] [--format html|text|markdown]
+    python3 tools/bench-lsp.py --binary .build/release/revtag [--size 1500000] [--edits 200] [--format html|text|markdown] [--log FILE]
+
+With --log, the server's per-analysis CPU times are summarised too (latency on a shared
+machine is noisy; the load average is printed with the figures).
 
 The generated text is fictional (invented people, places and agencies), deterministic for a seed.
 """
@@ -271,6 +274,22 @@ def main():
           f"mean {statistics.mean(latencies):.1f} ms")
     print(f"diagnostics per publish: min {min(counts)}, max {max(counts)}; exit code {code}")
     print(f"incremental result equals a fresh analysis of the final text: {'yes' if last == again else 'NO'}")
+    if args.log:
+        # The server logs each analysis's CPU time (its thread's, so what it costs without
+        # other processes on the cores) and whether an inert edit let it move the last result.
+        import re
+        rows = []
+        with open(args.log, encoding="utf-8") as handle:
+            for line in handle:
+                found = re.search(r" v(\d+): [\d.]+ ms, cpu ([\d.]+) ms .*?(inert edit|blocks tagged).*published in [\d.]+ ms \(cpu ([\d.]+)\)", line)
+                if found and 1 < int(found.group(1)) <= args.edits + 1:
+                    rows.append((found.group(3) == "inert edit", float(found.group(2)) + float(found.group(4))))
+        if rows:
+            cpu50, cpu95, _ = percentiles([cpu for _, cpu in rows])
+            inert = [cpu for moved, cpu in rows if moved]
+            print(f"server CPU per edit (analysis + exact publish): p50 {cpu50:.1f} ms, p95 {cpu95:.1f} ms; "
+                  f"{len(inert)} of {len(rows)} edits inert (result moved, CPU p50 "
+                  f"{statistics.median(inert) if inert else 0:.1f} ms)")
     return 0 if last == again and code == 0 else 1
 
 

@@ -91,6 +91,8 @@ struct AnalysisCache: Sendable {
     var moved = false
     /// Milliseconds spent reading decisions and placing findings.
     var findingsMilliseconds = 0.0
+    /// CPU milliseconds of the whole analysis (its thread's time: what it costs on an idle machine).
+    var cpuMilliseconds = 0.0
     /// The text change of each edit when the document was patched (in order), else nil.
     var textChanges: [TextEdit]?
 }
@@ -222,6 +224,7 @@ extension LanguageServer {
         let coder = self.coder
         analysisTasks[uri] = Task.detached(priority: .userInitiated) { [weak self] in
             let started = DispatchTime.now().uptimeNanoseconds
+            let cpuStarted = Self.threadCPUNanoseconds()
             let outcome: Result<DocumentAnalysis, EngineError>
             do throws(EngineError) {
                 var (document, result, cache) = try engine.analyze(snapshot, previous: previous)
@@ -240,6 +243,7 @@ extension LanguageServer {
                 }
                 let finished = DispatchTime.now().uptimeNanoseconds
                 cache.findingsMilliseconds = Double(finished - analysed) / 1e6
+                cache.cpuMilliseconds = Double(Self.threadCPUNanoseconds() - cpuStarted) / 1e6
                 let elapsed = Double(finished - started) / 1e6
                 outcome = .success(
                     DocumentAnalysis(
@@ -264,13 +268,15 @@ extension LanguageServer {
             if !analysis.cache.moved || lastAnalysisMilliseconds[uri] == nil { lastAnalysisMilliseconds[uri] = analysis.milliseconds }
             if current { placedFindings[uri] = analysis.findings }
             let started = DispatchTime.now().uptimeNanoseconds
+            let cpuStarted = Self.threadCPUNanoseconds()
             if current { publish(uri) }  // a superseded version is never published
             let published = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+            let publishedCPU = Double(Self.threadCPUNanoseconds() - cpuStarted) / 1e6
             log(
                 .info,
-                "\(document.name) v\(version): \(Self.ms(analysis.milliseconds)) ms (\(analysis.cache.patched ? "patch" : "parse") \(Self.ms(analysis.cache.parseMilliseconds)), "
+                "\(document.name) v\(version): \(Self.ms(analysis.milliseconds)) ms, cpu \(Self.ms(analysis.cache.cpuMilliseconds)) ms (\(analysis.cache.patched ? "patch" : "parse") \(Self.ms(analysis.cache.parseMilliseconds)), "
                     + "tag \(Self.ms(analysis.cache.tagMilliseconds)): " + (analysis.cache.moved ? "inert edit, result moved), " : "\(analysis.cache.retagged) blocks tagged, \(analysis.cache.reused) reused), ")
-                    + "\(analysis.findings.count) findings in \(Self.ms(analysis.cache.findingsMilliseconds)) ms, " + (current ? "published in \(Self.ms(published)) ms" : "superseded"))
+                    + "\(analysis.findings.count) findings in \(Self.ms(analysis.cache.findingsMilliseconds)) ms, " + (current ? "published in \(Self.ms(published)) ms (cpu \(Self.ms(publishedCPU)))" : "superseded"))
         case .failure(let error):
             log(.warning, "\(document.name): \(error.message)")
             if current { failedVersions[uri] = version }
@@ -279,6 +285,13 @@ extension LanguageServer {
     }
 
     private static func ms(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    /// The calling thread's CPU time (an analysis runs on one thread: it has no suspension point).
+    static func threadCPUNanoseconds() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
 
     /// The analysis of the document's current version, waiting for it when needed; nil when
     /// the document is not open or cannot be analysed.

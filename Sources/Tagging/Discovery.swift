@@ -628,7 +628,9 @@ extension TaggingRun {
             guard distinct.count == 1, let entity = distinct.first, let first = sentenceEntities.map(\.0).min() else { continue }
             nextSentenceGenderVote(after: sentenceIndex, entity: entity, into: &votes)
             // Kin nouns ("Carol's brother") are other people, not gender words for this one.
-            let kinStarts = Set(slice.filter(kindIsKin).map { Int($0.start) })
+            // (A loop, not `filter(kindIsKin)`: a method reference copies the whole run.)
+            var kinStarts: Set<Int> = []
+            for match in slice where kindIsKin(match) { kinStarts.insert(Int(match.start)) }
             for match in slice where Int(match.start) > first && !kinStarts.contains(Int(match.start)) {
                 switch kind(match) {
                 // Only "she"/"he": "Liam took her phone" says nothing of Liam's gender.
@@ -688,7 +690,8 @@ extension TaggingRun {
 
     /// The longest known name starting at token `index`.
     func lookupName(at index: Int, limit: Int) -> (end: Int, entity: Int)? {
-        guard let list = people.names[tokens.hashes[index]] else { return nil }
+        let hash = tokens.hashes[index]
+        guard people.mayStartName(hash), let list = people.names[hash] else { return nil }
         var best: (Int, Int)?
         for (key, entity, _) in list {
             let end = index + key.hashes.count

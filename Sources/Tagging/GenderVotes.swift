@@ -26,14 +26,18 @@ extension TaggingRun {
             if let role = slice.first(where: { Int($0.start) == start && roleEntity($0) != nil }) { end = max(end, Int(role.end)) }
             var probe = end
             while probe < sentence.tokenTo, probe < end + 9 {
-                let gender: Gender? = slice.lazy.compactMap { match -> Gender? in
-                    guard Int(match.start) == probe else { return nil }
-                    switch kind(match) {
-                    case .female: return .female
-                    case .male: return .male
-                    default: return nil
+                // The first gender word at the probe (a loop: a lazy closure would copy the run).
+                var gender: Gender?
+                for match in slice where Int(match.start) == probe {
+                    if case .female = kind(match) {
+                        gender = .female
+                        break
                     }
-                }.first
+                    if case .male = kind(match) {
+                        gender = .male
+                        break
+                    }
+                }
                 if let gender {
                     // A kin noun ("her husband") is another person, not an apposition.
                     if !slice.contains(where: { Int($0.start) == probe && { if case .kin = kind($0) { return true } else { return false } }($0) }) {

@@ -63,8 +63,15 @@ struct CompiledMatcher: Sendable {
     private let prefixVocabulary: Vocabulary
     /// Distinct wildcard-prefix lengths, longest first.
     private let prefixLengths: [Int]
-    /// Bit per (first byte, second byte) pair that begins some wildcard prefix.
+    /// Per hashed head (a word's first ``prefixHeadLength`` bytes, see ``prefixHeadSlot(_:)``):
+    /// bit `n` set when some wildcard prefix of `n` bytes (1...63) starts with such a head, bit 0
+    /// when one longer than 63 does. A word is looked up only at the prefix lengths its head has.
     private let prefixStarts: [UInt64]
+    /// How many leading bytes make a head: 3, or the shortest prefix's length when shorter.
+    private let prefixHeadLength: Int
+
+    @inline(__always)
+    static func prefixHeadSlot(_ head: UInt64) -> Int { Int(truncatingIfNeeded: (head &* 0x9E37_79B9_7F4A_7C15) >> 52) }
     /// Number of word classes; prefix labels are `classCount + prefix index`.
     private let classCount: Int32
     /// Child of the root per label (-1 when none).
@@ -77,6 +84,14 @@ struct CompiledMatcher: Sendable {
     private let nodeFlags: [UInt8]
     static let nodeHasGap: UInt8 = 1
     static let nodeHasChildren: UInt8 = 2
+    /// Per node: a 64-bit filter of its children's labels (``labelBit(_:)``): most probes of a
+    /// node with the next word's label find no edge, and the filter answers without the table.
+    private let childLabels: [UInt64]
+
+    @inline(__always)
+    static func labelBit(_ label: Int32) -> UInt64 {
+        1 << UInt64((UInt32(bitPattern: label) &* 0x9E37_79B1) >> 26)
+    }
     /// Gap edges per node in CSR form (non-empty only for nodes flagged ``nodeHasGap``).
     private let gapStart: [Int32]
     private let gapList: [Gap]
@@ -180,11 +195,13 @@ struct CompiledMatcher: Sendable {
         vocabulary = Vocabulary(classOfWord.map { ($0.key, $0.value) })
         prefixVocabulary = Vocabulary(prefixIndex.map { ($0.key, classCount + $0.value) })
         prefixLengths = Set(prefixIndex.keys.map { $0.utf8.count }).sorted(by: >)
-        var starts = [UInt64](repeating: 0, count: 1024)
+        let headLength = min(3, prefixLengths.last ?? 3)
+        prefixHeadLength = headLength
+        var starts = [UInt64](repeating: 0, count: 4096)
         for prefix in prefixIndex.keys {
             let bytes = Array(prefix.utf8)
-            let pair = Int(bytes[0]) << 8 | Int(bytes.count > 1 ? bytes[1] : 0)
-            starts[pair >> 6] |= 1 << UInt64(pair & 63)
+            let head = Vocabulary.chunk(bytes, from: 0) & Vocabulary.byteMask(headLength)
+            starts[CompiledMatcher.prefixHeadSlot(head)] |= bytes.count <= 63 ? 1 << UInt64(bytes.count) : 1
         }
         prefixStarts = starts
 
@@ -254,8 +271,13 @@ struct CompiledMatcher: Sendable {
         edgeMask = capacity - 1
         var nodeFlags = [UInt8](repeating: 0, count: outputs.count)
         for node in gapEdges.keys { nodeFlags[Int(node)] |= CompiledMatcher.nodeHasGap }
-        for key in edges.keys { nodeFlags[Int(key >> 32)] |= CompiledMatcher.nodeHasChildren }
+        var childLabels = [UInt64](repeating: 0, count: outputs.count)
+        for key in edges.keys {
+            nodeFlags[Int(key >> 32)] |= CompiledMatcher.nodeHasChildren
+            childLabels[Int(key >> 32)] |= CompiledMatcher.labelBit(Int32(truncatingIfNeeded: UInt32(truncatingIfNeeded: key)))
+        }
         self.nodeFlags = nodeFlags
+        self.childLabels = childLabels
         var gapStart: [Int32] = [0]
         var gapList: [Gap] = []
         for node in 0..<outputs.count {
@@ -315,17 +337,76 @@ struct CompiledMatcher: Sendable {
         _ bytes: UnsafeBufferPointer<UInt8>, words: Vocabulary.Lookup, prefixes: Vocabulary.Lookup,
         prefixStarts: UnsafePointer<UInt64>
     ) -> Tokens {
-        guard let base = bytes.baseAddress else { return Tokens() }
-        let estimate = bytes.count / 5 + 16
-        var starts = Column<Int32>(capacity: estimate)
-        var ends = Column<Int32>(capacity: estimate)
-        var classes = Column<Int32>(capacity: estimate)
-        var prefixColumn = Column<Int32>(capacity: estimate)
-        var flagColumn = Column<UInt8>(capacity: estimate)
-        var hashes = Column<UInt64>(capacity: estimate)
+        guard bytes.baseAddress != nil, !bytes.isEmpty else { return Tokens() }
+        // Columns are written in place: first with room for a word every 4 bytes (ordinary
+        // prose has one every 6), and only if a text has more, again with room for the most
+        // there can be (a word and a separator every 2 bytes).
+        if let tokens = tokenize(bytes, capacity: bytes.count / 4 + 16, words: words, prefixes: prefixes, prefixStarts: prefixStarts) {
+            return tokens
+        }
+        return tokenize(bytes, capacity: (bytes.count + 1) / 2, words: words, prefixes: prefixes, prefixStarts: prefixStarts)!
+    }
+
+    /// Tokenises into columns of `capacity` tokens; nil when the text has more words.
+    private func tokenize(
+        _ bytes: UnsafeBufferPointer<UInt8>, capacity: Int, words: Vocabulary.Lookup, prefixes: Vocabulary.Lookup,
+        prefixStarts: UnsafePointer<UInt64>
+    ) -> Tokens? {
+        var count: Int?
+        var ends: [Int32] = []
+        var classes: [Int32] = []
+        var prefixClasses: [Int32] = []
+        var flags: [UInt8] = []
+        var hashes: [UInt64] = []
+        let starts = [Int32](unsafeUninitializedCapacity: capacity) { startsBuffer, startsCount in
+            ends = [Int32](unsafeUninitializedCapacity: capacity) { endsBuffer, endsCount in
+                classes = [Int32](unsafeUninitializedCapacity: capacity) { classesBuffer, classesCount in
+                    prefixClasses = [Int32](unsafeUninitializedCapacity: capacity) { prefixBuffer, prefixCount in
+                        flags = [UInt8](unsafeUninitializedCapacity: capacity) { flagsBuffer, flagsCount in
+                            hashes = [UInt64](unsafeUninitializedCapacity: capacity) { hashesBuffer, hashesCount in
+                                count = scan(
+                                    bytes, capacity: capacity, words: words, prefixes: prefixes, prefixStarts: prefixStarts,
+                                    starts: startsBuffer.baseAddress!, ends: endsBuffer.baseAddress!,
+                                    classes: classesBuffer.baseAddress!, prefixClasses: prefixBuffer.baseAddress!,
+                                    flags: flagsBuffer.baseAddress!, hashes: hashesBuffer.baseAddress!)
+                                hashesCount = count ?? 0
+                            }
+                            flagsCount = count ?? 0
+                        }
+                        prefixCount = count ?? 0
+                    }
+                    classesCount = count ?? 0
+                }
+                endsCount = count ?? 0
+            }
+            startsCount = count ?? 0
+        }
+        guard count != nil else { return nil }
+        var tokens = Tokens()
+        tokens.starts = starts
+        tokens.ends = ends
+        tokens.classes = classes
+        tokens.prefixes = prefixClasses
+        tokens.flags = flags
+        tokens.hashes = hashes
+        return tokens
+    }
+
+    /// The tokenizer's loop: writes each word's columns; returns the number of words, or nil
+    /// when there are more than `capacity`.
+    private func scan(
+        _ bytes: UnsafeBufferPointer<UInt8>, capacity: Int, words: Vocabulary.Lookup, prefixes: Vocabulary.Lookup,
+        prefixStarts: UnsafePointer<UInt64>, starts: UnsafeMutablePointer<Int32>, ends: UnsafeMutablePointer<Int32>,
+        classes: UnsafeMutablePointer<Int32>, prefixClasses: UnsafeMutablePointer<Int32>, flags flagColumn: UnsafeMutablePointer<UInt8>,
+        hashes: UnsafeMutablePointer<UInt64>
+    ) -> Int? {
+        let base = bytes.baseAddress!
+        var count = 0
+        var overflow = false
         let end = bytes.count
         var index = 0
         let minPrefix = prefixLengths.last ?? Int.max
+        let headMask = Vocabulary.byteMask(prefixHeadLength)
         let table = ByteClass.table
         prefixLengths.withUnsafeBufferPointer { lengths in
             while index < end {
@@ -359,10 +440,25 @@ struct CompiledMatcher: Sendable {
                 let wordClass = words.find(hash: hash, first: first, base: base, start: start, length: length)
                 var prefixClass: Int32 = -1
                 if length > minPrefix {
-                    // The first two bytes, lower-cased, are the low 16 bits of the first chunk.
-                    let pair = Int(truncatingIfNeeded: first & 0xFF) << 8 | Int(truncatingIfNeeded: (first >> 8) & 0xFF)
-                    if prefixStarts[pair >> 6] & (1 << UInt64(pair & 63)) != 0 {
+                    // The prefix lengths below the word's length that some prefix with its head has.
+                    let candidates = prefixStarts[CompiledMatcher.prefixHeadSlot(first & headMask)]
+                    if candidates & 1 != 0 {
+                        // A prefix longer than 63 bytes shares the head: try every length.
                         for prefixLength in lengths where prefixLength < length {
+                            let (prefixHash, prefixFirst) = Vocabulary.hashPrefix(
+                                base, start: start, length: prefixLength, first: first, end: end)
+                            let found = prefixes.find(hash: prefixHash, first: prefixFirst, base: base, start: start, length: prefixLength)
+                            if found >= 0 {
+                                prefixClass = found
+                                break
+                            }
+                        }
+                    } else {
+                        // Longest first, as the lengths are listed.
+                        var remaining = length >= 64 ? candidates : candidates & ((1 << UInt64(length)) &- 1)
+                        while remaining != 0 {
+                            let prefixLength = 63 - remaining.leadingZeroBitCount
+                            remaining &= ~(1 << UInt64(prefixLength))
                             let (prefixHash, prefixFirst) = Vocabulary.hashPrefix(
                                 base, start: start, length: prefixLength, first: first, end: end)
                             let found = prefixes.find(hash: prefixHash, first: prefixFirst, base: base, start: start, length: prefixLength)
@@ -373,22 +469,20 @@ struct CompiledMatcher: Sendable {
                         }
                     }
                 }
-                starts.append(Int32(start))
-                ends.append(Int32(index))
-                classes.append(wordClass)
-                prefixColumn.append(prefixClass)
-                flagColumn.append(flags)
-                hashes.append(hash)
+                if count == capacity {
+                    overflow = true
+                    return
+                }
+                starts[count] = Int32(start)
+                ends[count] = Int32(index)
+                classes[count] = wordClass
+                prefixClasses[count] = prefixClass
+                flagColumn[count] = flags
+                hashes[count] = hash
+                count += 1
             }
         }
-        var tokens = Tokens()
-        tokens.starts = starts.finish()
-        tokens.ends = ends.finish()
-        tokens.classes = classes.finish()
-        tokens.prefixes = prefixColumn.finish()
-        tokens.flags = flagColumn.finish()
-        tokens.hashes = hashes.finish()
-        return tokens
+        return overflow ? nil : count
     }
 
     /// Tokenises a string.
@@ -406,6 +500,7 @@ struct CompiledMatcher: Sendable {
         let outputStart: UnsafePointer<Int32>
         let outputList: UnsafePointer<Int32>
         let nodeFlags: UnsafePointer<UInt8>
+        let childLabels: UnsafePointer<UInt64>
         let gapStart: UnsafePointer<Int32>
         let gapList: UnsafePointer<Gap>
         let classes: UnsafePointer<Int32>
@@ -413,6 +508,7 @@ struct CompiledMatcher: Sendable {
 
         @inline(__always)
         func child(of node: Int32, label: Int32) -> Int32 {
+            if childLabels[Int(node)] & CompiledMatcher.labelBit(label) == 0 { return -1 }
             let key = UInt64(UInt32(node)) << 32 | UInt64(UInt32(label))
             var slot = Int(truncatingIfNeeded: CompiledMatcher.mix(key)) & edgeMask
             while true {
@@ -478,6 +574,7 @@ struct CompiledMatcher: Sendable {
                     outputStart.withUnsafeBufferPointer { starts in
                         outputList.withUnsafeBufferPointer { list in
                             nodeFlags.withUnsafeBufferPointer { flags in
+                              childLabels.withUnsafeBufferPointer { labelBits in
                                 gapStart.withUnsafeBufferPointer { gapStarts in
                                     gapList.withUnsafeBufferPointer { gapItems in
                                         tokens.classes.withUnsafeBufferPointer { classes in
@@ -490,11 +587,13 @@ struct CompiledMatcher: Sendable {
                                                             edgeValues: values.baseAddress!, edgeMask: edgeMask,
                                                             outputStart: starts.baseAddress!,
                                                             outputList: list.baseAddress ?? fallback.baseAddress!,
-                                                            nodeFlags: flags.baseAddress!, gapStart: gapStarts.baseAddress!,
+                                                            nodeFlags: flags.baseAddress!, childLabels: labelBits.baseAddress!,
+                                                            gapStart: gapStarts.baseAddress!,
                                                             gapList: gapItems.baseAddress!,
                                                             classes: classes.baseAddress ?? fallback.baseAddress!,
                                                             prefixes: prefixes.baseAddress ?? fallback.baseAddress!))
                                                 }
+                                              }
                                             }
                                         }
                                     }

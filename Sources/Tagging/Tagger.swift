@@ -46,12 +46,6 @@ public struct Tagger: Sendable {
     }
 }
 
-/// One piece of evidence's identity: its tag key and text range.
-struct EvidenceSlot: Hashable {
-    var key: TagKey
-    var range: TextRange
-}
-
 /// One sentence's place in the token and match arrays.
 struct SentenceSpan {
     var range: TextRange
@@ -75,8 +69,8 @@ struct TaggingRun {
 
     // Results.
     var evidence: [TagKey: [Evidence]] = [:]
-    /// The (key, range) pairs already in `evidence` (a duplicate check in O(1)).
-    var evidenceSeen: Set<EvidenceSlot> = []
+    /// Evidence as the sweep collects it (moved into `evidence` when the sweep ends).
+    var collector: EvidenceCollector
     var suppressed: [SuppressedMatch] = []
     var categoryScores: [String: Double] = [:]
     var categoryEvidence: [String: [String]] = [:]
@@ -89,6 +83,7 @@ struct TaggingRun {
     init(compiled: CompiledCodebook, document: ReviewDocument) {
         self.compiled = compiled
         self.document = document
+        collector = EvidenceCollector(entryCount: compiled.facts.tags.count)
     }
 
     var lexicon: Codebook.PeopleLexicon { compiled.codebook.people }

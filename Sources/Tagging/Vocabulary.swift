@@ -5,39 +5,41 @@
 /// a word is hashed once and, when its hash and length match a slot, confirmed by comparing
 /// its first 8 bytes as one integer (and the rest of a longer word byte by byte).
 struct Vocabulary: Sendable {
+    /// One table slot (32 bytes: a probe that hits reads one cache line).
+    struct Slot: Sendable {
+        var hash: UInt64 = 0
+        /// The key's first 8 bytes, little-endian, zero-padded.
+        var chunk: UInt64 = 0
+        /// Key offset in `keyBytes`, or -1 when the slot is empty.
+        var offset: Int32 = -1
+        var length: Int32 = 0
+        var wordClass: Int32 = -1
+    }
+
     private var keyBytes: [UInt8] = []
-    /// Per slot: key offset (or -1 when empty), key length, class id, full hash.
-    private var slotOffset: [Int32]
-    private var slotLength: [Int32]
-    private var slotClass: [Int32]
-    private var slotHash: [UInt64]
-    /// Per slot: the key's first 8 bytes, little-endian, zero-padded.
-    private var slotChunk: [UInt64]
+    private var slots: [Slot]
     private let mask: Int
-    /// A 2^18-bit filter over the hashes: most words of a text are in no rule, and the filter
-    /// rejects them without touching the table.
+    /// A filter over the hashes (8 KB, cache-resident): most words of a text are in no rule,
+    /// and the filter rejects most of them without touching the table.
     private var filter: [UInt64]
-    static let filterBits = 18
+    static let filterBits = 16
 
     /// Builds a table for the given words (lower-case) and their class ids.
     init(_ words: [(String, Int32)]) {
         var capacity = 16
         while capacity < words.count * 2 + 2 { capacity <<= 1 }
         mask = capacity - 1
-        slotOffset = Array(repeating: -1, count: capacity)
-        slotLength = Array(repeating: 0, count: capacity)
-        slotClass = Array(repeating: -1, count: capacity)
-        slotHash = Array(repeating: 0, count: capacity)
-        slotChunk = Array(repeating: 0, count: capacity)
+        slots = Array(repeating: Slot(), count: capacity)
         filter = Array(repeating: 0, count: (1 << Vocabulary.filterBits) / 64)
         for (word, id) in words {
             let bytes = Array(word.utf8)
             let hash = Vocabulary.hash(bytes)
             var slot = Int(truncatingIfNeeded: hash) & mask
             var duplicate = false
-            while slotOffset[slot] >= 0 {
-                if slotHash[slot] == hash, slotLength[slot] == Int32(bytes.count),
-                    Array(keyBytes[Int(slotOffset[slot])..<Int(slotOffset[slot]) + bytes.count]) == bytes
+            while slots[slot].offset >= 0 {
+                let existing = slots[slot]
+                if existing.hash == hash, existing.length == Int32(bytes.count),
+                    Array(keyBytes[Int(existing.offset)..<Int(existing.offset) + bytes.count]) == bytes
                 {
                     duplicate = true
                     break
@@ -45,11 +47,9 @@ struct Vocabulary: Sendable {
                 slot = (slot + 1) & mask
             }
             if duplicate { continue }
-            slotOffset[slot] = Int32(keyBytes.count)
-            slotLength[slot] = Int32(bytes.count)
-            slotClass[slot] = id
-            slotHash[slot] = hash
-            slotChunk[slot] = Vocabulary.chunk(bytes, from: 0)
+            slots[slot] = Slot(
+                hash: hash, chunk: Vocabulary.chunk(bytes, from: 0), offset: Int32(keyBytes.count), length: Int32(bytes.count),
+                wordClass: id)
             let bit = Int(truncatingIfNeeded: hash >> 40) & ((1 << Vocabulary.filterBits) - 1)
             filter[bit >> 6] |= 1 << UInt64(bit & 63)
             keyBytes.append(contentsOf: bytes)
@@ -72,15 +72,12 @@ struct Vocabulary: Sendable {
         return x
     }
 
-    /// The final avalanche.
+    /// The hash of a word from its state after the last chunk. No further avalanche: ``mix(_:_:)``
+    /// already folds the product's high bits into the low ones (the table slot), the filter uses
+    /// the high bits, and for words of up to 8 bytes the hash is a bijection of the chunk (no
+    /// two such words of one length share a hash). The hash is on the tokenizer's critical path.
     @inline(__always)
-    static func finish(_ state: UInt64) -> UInt64 {
-        var x = state &* 0xBF58_476D_1CE4_E5B9
-        x ^= x >> 31
-        x = x &* 0x94D0_49BB_1331_11EB
-        x ^= x >> 32
-        return x
-    }
+    static func finish(_ state: UInt64) -> UInt64 { state }
 
     /// Bytes `from..<from+8` of `bytes` as a little-endian integer, zero-padded past the end.
     static func chunk(_ bytes: [UInt8], from: Int) -> UInt64 {
@@ -164,11 +161,7 @@ struct Vocabulary: Sendable {
 
     /// Unsafe views of the table for the tokenizer's loop (valid inside ``withLookup(_:)``).
     struct Lookup {
-        let hashes: UnsafePointer<UInt64>
-        let chunks: UnsafePointer<UInt64>
-        let offsets: UnsafePointer<Int32>
-        let lengths: UnsafePointer<Int32>
-        let classes: UnsafePointer<Int32>
+        let slots: UnsafePointer<Slot>
         let keys: UnsafePointer<UInt8>
         let mask: Int
         let filter: UnsafePointer<UInt64>
@@ -181,10 +174,10 @@ struct Vocabulary: Sendable {
             if filter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return -1 }
             var slot = Int(truncatingIfNeeded: hash) & mask
             while true {
-                let offset = offsets[slot]
-                if offset < 0 { return -1 }
-                if hashes[slot] == hash, Int(lengths[slot]) == length, chunks[slot] == first {
-                    let keyStart = Int(offset)
+                let entry = slots[slot]
+                if entry.offset < 0 { return -1 }
+                if entry.hash == hash, Int(entry.length) == length, entry.chunk == first {
+                    let keyStart = Int(entry.offset)
                     var index = 8
                     var equal = true
                     while index < length {
@@ -196,7 +189,7 @@ struct Vocabulary: Sendable {
                         }
                         index += 1
                     }
-                    if equal { return classes[slot] }
+                    if equal { return entry.wordClass }
                 }
                 slot = (slot + 1) & mask
             }
@@ -205,24 +198,15 @@ struct Vocabulary: Sendable {
 
     /// Runs `body` with unsafe views of the table.
     func withLookup<R>(_ body: (Lookup) -> R) -> R {
-        slotHash.withUnsafeBufferPointer { hashes in
-            slotChunk.withUnsafeBufferPointer { chunks in
-                slotOffset.withUnsafeBufferPointer { offsets in
-                    slotLength.withUnsafeBufferPointer { lengths in
-                        slotClass.withUnsafeBufferPointer { classes in
-                            keyBytes.withUnsafeBufferPointer { keys in
-                                filter.withUnsafeBufferPointer { bits in
-                                    let empty: [UInt8] = [0]
-                                    return empty.withUnsafeBufferPointer { fallback in
-                                        body(
-                                            Lookup(
-                                                hashes: hashes.baseAddress!, chunks: chunks.baseAddress!, offsets: offsets.baseAddress!,
-                                                lengths: lengths.baseAddress!, classes: classes.baseAddress!,
-                                                keys: keys.baseAddress ?? fallback.baseAddress!, mask: mask, filter: bits.baseAddress!))
-                                    }
-                                }
-                            }
-                        }
+        slots.withUnsafeBufferPointer { slots in
+            keyBytes.withUnsafeBufferPointer { keys in
+                filter.withUnsafeBufferPointer { bits in
+                    let empty: [UInt8] = [0]
+                    return empty.withUnsafeBufferPointer { fallback in
+                        body(
+                            Lookup(
+                                slots: slots.baseAddress!, keys: keys.baseAddress ?? fallback.baseAddress!, mask: mask,
+                                filter: bits.baseAddress!))
                     }
                 }
             }
