@@ -329,6 +329,15 @@ extension TaggingRun {
         // A child living with domestic abuse experiences it.
         let living = TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: "experiencing-domestic-abuse"), subject: .victim)
         if !abuseOfOthers.isEmpty, evidence[living] == nil { evidence[living] = Array(abuseOfOthers.sorted { $0.range.start < $1.range.start }.prefix(2)) }
+        // A child physically abused or neglected by a parent figure or relative experienced
+        // abuse or neglect as a child.
+        let family: Set<String> = ["parent", "partner-of-parent", "sibling", "other-family"]
+        if let relation = bestRelation(), family.contains(relation) {
+            var abuse: [Evidence] = []
+            for id in ["physical-abuse", "neglect"] { abuse.append(contentsOf: evidence[TagKey(tag: TagID(facet: "relationship", id: id), subject: nil)] ?? []) }
+            let childhood = TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: "childhood-abuse-neglect"), subject: .victim)
+            if !abuse.isEmpty, evidence[childhood] == nil { evidence[childhood] = Array(abuse.sorted { $0.range.start < $1.range.start }.prefix(2)) }
+        }
     }
 
     /// Domestic abuse, coercive control or physical abuse between an adult victim and the

@@ -195,7 +195,7 @@ extension Tagger {
         "a", "accused", "acquaintance", "admitted", "adolescent", "adult", "after", "age", "aged", "agreed", "alleged",
         "also", "am", "an", "and", "april", "as", "asian", "asked", "assailant", "assaulted", "at", "attended", "august",
         "babies", "baby", "be", "became", "been", "before", "began", "being", "between", "black", "boy", "british", "by",
-        "called", "carer", "child", "children", "couple", "gentleman", "lady", "homicide", "outcome", "christmas", "client", "connection", "continued", "could", "daughters",
+        "called", "carer", "child", "children", "couple", "gentleman", "lady", "homicide", "outcome", "neglect", "christmas", "client", "connection", "continued", "could", "daughters",
         "day", "days", "death", "deceased", "december", "defendant", "denied", "described", "description", "dhr", "did",
         "died", "disabled", "disclosed", "divorced", "does", "dr", "drank", "early", "easter", "eight", "eighteen",
         "eighties", "eighty", "elder", "elderly", "eldest", "eleven", "escalation", "ethnic", "ethnicity", "explained", "f",

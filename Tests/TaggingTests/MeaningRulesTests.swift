@@ -161,4 +161,14 @@ import Testing
         #expect(perpetrator.age == .years(28))
         #expect(perpetrator.ethnicity == .mixed)
     }
+
+    @Test func childhoodNeglectIsTheChildsNotTheParents() {
+        let result = sharedTagger.tag(makeDocument(
+            """
+            This review concerns a girl who will be called Child F. Child F, a nine-year-old girl, was sexually abused by her foster carer, referred to here as Mr R, who was convicted in 2023.
+
+            She was removed from her parents' care at the age of four because of chronic neglect.
+            """, reviewType: "scr"))
+        #expect(result.subjects("characteristic/childhood-abuse-neglect") == [.victim])
+    }
 }
