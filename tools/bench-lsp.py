@@ -8,7 +8,10 @@ publishDiagnostics frame for that version. Prints time to first diagnostics, p50
 max, and the number of diagnostics published.
 
     swift build -c release --product revtag
-    python3 tools/bench-lsp.py --binary .build/release/revtag [--size 1500000] [--edits 200] [--format html|text|markdown]
+    python3 tools/bench-lsp.py --binary .build/release/revtag [--size 1500000] [--edits 200] [--format html|text|markdown] [--log FILE]
+
+With --log, the server's per-analysis CPU times are summarised too (latency on a shared
+machine is noisy; the load average is printed with the figures).
 
 The generated text is fictional (invented people, places and agencies), deterministic for a seed.
 """
@@ -127,8 +130,10 @@ class Server:
                     length = int(line.split(":")[1])
             body = stream.read(length)
             arrived = time.perf_counter()
+            # Decoded by the waiting thread: parsing a large frame here would delay reading
+            # (and timing) the frames behind it.
             with self.lock:
-                self.messages.append(json.loads(body))
+                self.messages.append(body)
                 self.arrivals.append(arrived)
                 self.lock.notify_all()
 
@@ -148,6 +153,8 @@ class Server:
         with self.lock:
             while True:
                 for index, message in enumerate(self.messages):
+                    if isinstance(message, bytes):
+                        message = self.messages[index] = json.loads(message)
                     if predicate(message):
                         arrived = self.arrivals[index]
                         del self.messages[index]
@@ -174,6 +181,7 @@ def main():
     parser.add_argument("--input", help="benchmark this review file instead of a generated one (.html, .txt, .md, .xml)")
     args = parser.parse_args()
 
+    load_before = os.getloadavg()
     rng = random.Random(args.seed)
     if args.input:
         with open(args.input, encoding="utf-8") as handle:
@@ -255,6 +263,9 @@ def main():
 
     p50, p95, worst = percentiles(latencies)
     f50, f95, fworst = percentiles(firsts)
+    load_after = os.getloadavg()
+    print(f"load average (1/5/15 min): before {load_before[0]:.2f}/{load_before[1]:.2f}/{load_before[2]:.2f}, "
+          f"after {load_after[0]:.2f}/{load_after[1]:.2f}/{load_after[2]:.2f} on {os.cpu_count()} CPUs")
     print(f"document: {args.format}, {len(text.encode()) / 1e6:.2f} MB, {len(lines)} lines; edits: {args.edits} single characters")
     print(f"time to first diagnostics (didOpen): {first:.1f} ms, {counts[0]} diagnostics")
     print(f"didChange -> first publishDiagnostics: p50 {f50:.1f} ms, p95 {f95:.1f} ms, max {fworst:.1f} ms "
@@ -263,6 +274,22 @@ def main():
           f"mean {statistics.mean(latencies):.1f} ms")
     print(f"diagnostics per publish: min {min(counts)}, max {max(counts)}; exit code {code}")
     print(f"incremental result equals a fresh analysis of the final text: {'yes' if last == again else 'NO'}")
+    if args.log:
+        # The server logs each analysis's CPU time (its thread's, so what it costs without
+        # other processes on the cores) and whether an inert edit let it move the last result.
+        import re
+        rows = []
+        with open(args.log, encoding="utf-8") as handle:
+            for line in handle:
+                found = re.search(r" v(\d+): [\d.]+ ms, cpu ([\d.]+) ms .*?(inert edit|blocks tagged).*published in [\d.]+ ms \(cpu ([\d.]+)\)", line)
+                if found and 1 < int(found.group(1)) <= args.edits + 1:
+                    rows.append((found.group(3) == "inert edit", float(found.group(2)) + float(found.group(4))))
+        if rows:
+            cpu50, cpu95, _ = percentiles([cpu for _, cpu in rows])
+            inert = [cpu for moved, cpu in rows if moved]
+            print(f"server CPU per edit (analysis + exact publish): p50 {cpu50:.1f} ms, p95 {cpu95:.1f} ms; "
+                  f"{len(inert)} of {len(rows)} edits inert (result moved, CPU p50 "
+                  f"{statistics.median(inert) if inert else 0:.1f} ms)")
     return 0 if last == again and code == 0 else 1
 
 

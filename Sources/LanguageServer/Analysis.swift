@@ -89,6 +89,12 @@ struct AnalysisCache: Sendable {
     var patched = false
     /// Whether it moved the previous tagging result along an inert edit instead of tagging.
     var moved = false
+    /// Milliseconds spent reading decisions and placing findings.
+    var findingsMilliseconds = 0.0
+    /// CPU milliseconds of the whole analysis (its thread's time: what it costs on an idle machine).
+    var cpuMilliseconds = 0.0
+    /// The text change of each edit when the document was patched (in order), else nil.
+    var textChanges: [TextEdit]?
 }
 
 /// One suggestion evidence span or anchored decision, placed on the source text.
@@ -133,6 +139,24 @@ struct DocumentAnalysis: Sendable {
     static func status(of key: TagKey, in decisions: [CoderDecision]) -> Finding.Status {
         guard let decision = decisions.last(where: { $0.key == key }) else { return .pending }
         return decision.status == .rejected ? .rejected : .confirmed
+    }
+
+    /// Findings moved through edits that overlap none of them (inert edits): each text change
+    /// and its source edit shift what follows them.
+    static func moved(_ findings: [Finding], text changes: [TextEdit], source edits: [SourceEdit]) -> [Finding] {
+        var findings = findings
+        for (change, edit) in zip(changes, edits) {
+            let textEnd = change.start + change.oldLength
+            for index in findings.indices {
+                if findings[index].textRange.start >= textEnd {
+                    findings[index].textRange = TextRange(
+                        start: findings[index].textRange.start + change.delta, end: findings[index].textRange.end + change.delta)
+                }
+                if findings[index].sourceStart >= edit.oldEnd { findings[index].sourceStart += edit.delta }
+                if findings[index].sourceEnd >= edit.oldEnd { findings[index].sourceEnd += edit.delta }
+            }
+        }
+        return findings
     }
 
     /// Builds the findings of a tagging result and the coder's decisions.
@@ -195,17 +219,32 @@ extension LanguageServer {
             uri: uri, name: document.name, format: document.format, version: document.version, lines: document.lines,
             edits: previousAnalysis.flatMap { document.edits(since: $0.sequence) }, sequence: document.sequence)
         let previous = previousAnalysis?.cache
+        let previousFindings = previousAnalysis?.findings
+        let previousDecisions = previousAnalysis?.decisions
         let coder = self.coder
         analysisTasks[uri] = Task.detached(priority: .userInitiated) { [weak self] in
             let started = DispatchTime.now().uptimeNanoseconds
+            let cpuStarted = Self.threadCPUNanoseconds()
             let outcome: Result<DocumentAnalysis, EngineError>
             do throws(EngineError) {
-                let (document, result, cache) = try engine.analyze(snapshot, previous: previous)
+                var (document, result, cache) = try engine.analyze(snapshot, previous: previous)
+                let analysed = DispatchTime.now().uptimeNanoseconds
                 let decisions =
                     (try? engine.decisions(
                         document: snapshot.name, coder: coder, text: document.text, suggested: Set(result.suggestions.map(\.key)))) ?? []
-                let findings = DocumentAnalysis.findings(document: document, result: result, decisions: decisions)
-                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+                let findings: [Finding]
+                if cache.moved, let previousFindings, decisions == previousDecisions, !decisions.contains(where: { $0.range != nil }),
+                    let changes = cache.textChanges, let edits = snapshot.edits, changes.count == edits.count
+                {
+                    // An inert edit moved the result: the findings move the same way (same order, same texts).
+                    findings = DocumentAnalysis.moved(previousFindings, text: changes, source: edits)
+                } else {
+                    findings = DocumentAnalysis.findings(document: document, result: result, decisions: decisions)
+                }
+                let finished = DispatchTime.now().uptimeNanoseconds
+                cache.findingsMilliseconds = Double(finished - analysed) / 1e6
+                cache.cpuMilliseconds = Double(Self.threadCPUNanoseconds() - cpuStarted) / 1e6
+                let elapsed = Double(finished - started) / 1e6
                 outcome = .success(
                     DocumentAnalysis(
                         version: snapshot.version, sequence: snapshot.sequence, document: document, result: result, decisions: decisions, findings: findings,
@@ -229,13 +268,15 @@ extension LanguageServer {
             if !analysis.cache.moved || lastAnalysisMilliseconds[uri] == nil { lastAnalysisMilliseconds[uri] = analysis.milliseconds }
             if current { placedFindings[uri] = analysis.findings }
             let started = DispatchTime.now().uptimeNanoseconds
+            let cpuStarted = Self.threadCPUNanoseconds()
             if current { publish(uri) }  // a superseded version is never published
             let published = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+            let publishedCPU = Double(Self.threadCPUNanoseconds() - cpuStarted) / 1e6
             log(
                 .info,
-                "\(document.name) v\(version): \(Self.ms(analysis.milliseconds)) ms (\(analysis.cache.patched ? "patch" : "parse") \(Self.ms(analysis.cache.parseMilliseconds)), "
+                "\(document.name) v\(version): \(Self.ms(analysis.milliseconds)) ms, cpu \(Self.ms(analysis.cache.cpuMilliseconds)) ms (\(analysis.cache.patched ? "patch" : "parse") \(Self.ms(analysis.cache.parseMilliseconds)), "
                     + "tag \(Self.ms(analysis.cache.tagMilliseconds)): " + (analysis.cache.moved ? "inert edit, result moved), " : "\(analysis.cache.retagged) blocks tagged, \(analysis.cache.reused) reused), ")
-                    + "\(analysis.findings.count) findings, " + (current ? "published in \(Self.ms(published)) ms" : "superseded"))
+                    + "\(analysis.findings.count) findings in \(Self.ms(analysis.cache.findingsMilliseconds)) ms, " + (current ? "published in \(Self.ms(published)) ms (cpu \(Self.ms(publishedCPU)))" : "superseded"))
         case .failure(let error):
             log(.warning, "\(document.name): \(error.message)")
             if current { failedVersions[uri] = version }
@@ -244,6 +285,13 @@ extension LanguageServer {
     }
 
     private static func ms(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    /// The calling thread's CPU time (an analysis runs on one thread: it has no suspension point).
+    static func threadCPUNanoseconds() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
 
     /// The analysis of the document's current version, waiting for it when needed; nil when
     /// the document is not open or cannot be analysed.

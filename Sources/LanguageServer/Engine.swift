@@ -67,6 +67,25 @@ struct EngineState: Sendable {
     var tagging: TaggingCache
 }
 
+/// Holds an ``EngineState`` until the next analysis takes it (once).
+///
+/// `@unchecked Sendable`: `state` is only read and written under `lock`.
+final class EngineStateBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var state: EngineState?
+
+    init(_ state: EngineState) { self.state = state }
+
+    /// The state, leaving the box empty.
+    func take() -> EngineState? {
+        lock.lock()
+        defer { lock.unlock() }
+        let taken = state
+        state = nil
+        return taken
+    }
+}
+
 /// The engine over the real parser, tagger, store and aggregation.
 struct RevtagEngine: ReviewEngine {
     let codebook: Codebook
@@ -78,12 +97,19 @@ struct RevtagEngine: ReviewEngine {
 
     func analyze(_ snapshot: DocumentSnapshot, previous: AnalysisCache?) throws(EngineError) -> (ReviewDocument, TaggingResult, AnalysisCache) {
         let started = DispatchTime.now().uptimeNanoseconds
-        let state = previous?.state as? EngineState
+        // Taken out of the previous analysis (which keeps an empty box), so that the cache's
+        // arrays have one owner and an edit changes them in place instead of copying them.
+        var state = (previous?.state as? EngineStateBox)?.take()
+        let previousDocument = state?.document
         var cache = state?.tagging ?? TaggingCache()
+        state = nil
         var document: ReviewDocument
         var patched = false
-        if let state, let edits = snapshot.edits, let moved = Self.patch(state.document, edits: edits, final: snapshot.lines, tagger: tagger, cache: &cache) {
-            document = moved
+        var changes: [TextEdit] = []
+        if let previousDocument, let edits = snapshot.edits,
+            let moved = Self.patch(previousDocument, edits: edits, final: snapshot.lines, tagger: tagger, cache: &cache)
+        {
+            (document, changes) = moved
             patched = true
         } else {
             do {
@@ -101,19 +127,20 @@ struct RevtagEngine: ReviewEngine {
         return (
             document, result,
             AnalysisCache(
-                state: EngineState(document: document, tagging: cache), retagged: cache.computedBlocks, reused: cache.reusedBlocks,
+                state: EngineStateBox(EngineState(document: document, tagging: cache)), retagged: cache.computedBlocks, reused: cache.reusedBlocks,
                 parseMilliseconds: Double(parsed - started) / 1e6, tagMilliseconds: Double(tagged - parsed) / 1e6, patched: patched,
-                moved: cache.movedResult)
+                moved: cache.movedResult, textChanges: patched ? changes : nil)
         )
     }
 
     /// The previous document moved through `edits` without parsing (``ReviewDocument/patched(by:source:)``),
-    /// with the tagging cache moved along; nil when some edit needs a parse.
+    /// with the tagging cache moved along, and the text change of each edit; nil when some edit needs a parse.
     static func patch(
         _ previous: ReviewDocument, edits: [SourceEdit], final: LineIndex, tagger: Tagger, cache: inout TaggingCache
-    ) -> ReviewDocument? {
-        guard !edits.isEmpty else { return previous.sourceMap.lines.bytes == final.bytes ? previous : nil }
+    ) -> (ReviewDocument, [TextEdit])? {
+        guard !edits.isEmpty else { return previous.sourceMap.lines.bytes == final.bytes ? (previous, []) : nil }
         var document = previous
+        var changes: [TextEdit] = []
         for (index, edit) in edits.enumerated() {
             let source: LineIndex
             if index == edits.count - 1 {
@@ -128,8 +155,9 @@ struct RevtagEngine: ReviewEngine {
             // The tagging cache follows (when it cannot, the next tagging goes block by block).
             tagger.update(&cache, from: document, to: next, change: change)
             document = next
+            changes.append(change)
         }
-        return document
+        return (document, changes)
     }
     func label(for tag: TagID) -> String? { codebook.label(for: tag) }
 

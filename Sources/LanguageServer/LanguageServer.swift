@@ -268,8 +268,9 @@ public actor LanguageServer {
         }
         documents[uri] = document
         if let placed = placedFindings[uri] { placedFindings[uri] = Self.shift(placed, by: edits) }
-        if (lastAnalysisMilliseconds[uri] ?? 0) >= configuration.provisionalThresholdMilliseconds { publishProvisional(uri) }
+        // The analysis starts first: the provisional publish runs while it does.
         scheduleAnalysis(uri)
+        if (lastAnalysisMilliseconds[uri] ?? 0) >= configuration.provisionalThresholdMilliseconds { publishProvisional(uri) }
     }
 
     private func didClose(_ params: JSONValue?) throws(ResponseError) {

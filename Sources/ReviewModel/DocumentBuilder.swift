@@ -95,8 +95,7 @@ public struct DocumentBuilder: Sendable {
 
     /// Closes the open block. An empty block is dropped; a heading updates the section path.
     public mutating func endBlock() {
-        guard var block = open else { return }
-        open = nil
+        guard var block = open.take() else { return }
         // Trim trailing spaces that pieces may have left.
         var end = text.count
         while end > block.range.start, text[end - 1] == 0x20 { end -= 1 }

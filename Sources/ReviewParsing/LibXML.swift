@@ -25,6 +25,9 @@ enum LibXML {
             | XML_PARSE_NOXINCNODE.rawValue)
 
     /// Parses UTF-8 HTML leniently and passes the root element (nil for an empty document) to `body`.
+    ///
+    /// The tree is built by ``HTMLTreeBuilder`` from the parser's SAX events (the same tree
+    /// libxml2 would build, in one arena) and lives until `body` returns.
     static func withHTMLDocument<T>(
         _ bytes: [UInt8], name: String, _ body: (xmlNodePtr?) throws(ParseError) -> T
     ) throws(ParseError) -> T {
@@ -35,20 +38,78 @@ enum LibXML {
             throw .malformed(name: name, line: nil, message: "libxml2 could not allocate a parser")
         }
         defer { htmlFreeParserCtxt(context) }
+        let builder = HTMLTreeBuilder(sourceBytes: bytes.count)
+        builder.install(on: context)
+        let document = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { pointer in
+                htmlCtxtReadMemory(context, pointer, Int32(buffer.count), nil, "UTF-8", htmlOptions)
+            }
+        }
+        // The builder creates no libxml2 document; free one should a handler have made it anyway.
+        if let document { xmlFreeDoc(document) }
+        if let line = builder.tooDeepLine {
+            // libxml2 stops reading at its depth limit; what it kept would be silently cut short.
+            throw .tooDeep(name: name, line: line > 0 ? line : nil, limit: 256)
+        }
+        if let last = xmlCtxtGetLastError(context), let message = last.pointee.message,
+            String(cString: message).contains("Excessive depth")
+        {
+            throw .tooDeep(name: name, line: last.pointee.line > 0 ? Int(last.pointee.line) : nil, limit: 256)
+        }
+        return try withExtendedLifetime(builder) { () throws(ParseError) -> T in try body(builder.root) }
+    }
+
+    /// An outline of an HTML document's tree under its root element (node types, names,
+    /// attributes, text, line numbers), built by ``HTMLTreeBuilder`` or, with `libxml2Tree`,
+    /// by libxml2's own tree builder. The tests check that the two agree.
+    static func htmlTreeOutline(_ bytes: [UInt8], libxml2Tree: Bool) -> String {
+        _ = initialised
+        guard !bytes.isEmpty, let context = htmlNewParserCtxt() else { return "" }
+        defer { htmlFreeParserCtxt(context) }
+        let builder = HTMLTreeBuilder(sourceBytes: bytes.count)
+        if !libxml2Tree { builder.install(on: context) }
         let document = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { pointer in
                 htmlCtxtReadMemory(context, pointer, Int32(buffer.count), nil, "UTF-8", htmlOptions)
             }
         }
         defer { if let document { xmlFreeDoc(document) } }
-        if let last = xmlCtxtGetLastError(context), let message = last.pointee.message,
-            String(cString: message).contains("Excessive depth")
-        {
-            // libxml2 stops reading at its depth limit; what it kept would be silently cut short.
-            throw .tooDeep(name: name, line: last.pointee.line > 0 ? Int(last.pointee.line) : nil, limit: 256)
+        let root = libxml2Tree ? document.flatMap { xmlDocGetRootElement($0) } : builder.root
+        var outline = ""
+        func describe(_ node: xmlNodePtr, depth: Int) {
+            outline += String(repeating: " ", count: depth)
+            switch node.pointee.type {
+            case XML_ELEMENT_NODE:
+                outline += "<\(String(cString: node.pointee.name)) line=\(node.pointee.line)"
+                var attribute = node.pointee.properties
+                while let current = attribute {
+                    var children = 0
+                    var child = current.pointee.children
+                    while let text = child {
+                        children += 1
+                        child = text.pointee.next
+                    }
+                    let joined = current.pointee.children.map { String(cString: $0.pointee.content) } ?? "-"
+                    outline += " \(String(cString: current.pointee.name))(\(children))=\(joined)"
+                    attribute = current.pointee.next
+                }
+                outline += ">\n"
+                var child = node.pointee.children
+                while let current = child {
+                    describe(current, depth: depth + 1)
+                    child = current.pointee.next
+                }
+                return
+            case XML_TEXT_NODE: outline += "text \(String(reflecting: String(cString: node.pointee.content)))"
+            case XML_CDATA_SECTION_NODE: outline += "cdata \(String(reflecting: String(cString: node.pointee.content)))"
+            case XML_COMMENT_NODE: outline += "comment"
+            case XML_PI_NODE: outline += "pi"
+            default: outline += "type \(node.pointee.type.rawValue)"
+            }
+            outline += "\n"
         }
-        guard let document else { return try body(nil) }
-        return try body(xmlDocGetRootElement(document))
+        if let root { describe(root, depth: 0) }
+        return outline
     }
 
     /// Parses UTF-8 XML strictly (or with recovery when `recover`) and passes the root element to `body`.
@@ -194,35 +255,12 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
 
     /// A numeric attribute ("12", " 3.5 ", "-4"), parsed without building strings.
     func numberAttribute(_ wanted: StaticString) -> Double? {
-        guard let buffer = attributeBuffer(wanted) else { return attribute(wanted).flatMap { Double($0.trimmingASCIISpaces) } }
-        var index = 0
-        let count = buffer.count
-        while index < count, ByteClass.isSpace(buffer[index]) { index += 1 }
-        var negative = false
-        if index < count, buffer[index] == 0x2D {
-            negative = true
-            index += 1
+        var attribute = pointee.properties
+        while let current = attribute {
+            if let name = current.pointee.name, ByteClass.equalsIgnoringCase(name, wanted) { return current.numberValue }
+            attribute = current.pointee.next
         }
-        var value = 0.0
-        var digits = 0
-        while index < count, ByteClass.isDigit(buffer[index]) {
-            value = value * 10 + Double(buffer[index] - 0x30)
-            index += 1
-            digits += 1
-        }
-        if index < count, buffer[index] == 0x2E {
-            index += 1
-            var scale = 0.1
-            while index < count, ByteClass.isDigit(buffer[index]) {
-                value += Double(buffer[index] - 0x30) * scale
-                scale /= 10
-                index += 1
-                digits += 1
-            }
-        }
-        while index < count, ByteClass.isSpace(buffer[index]) { index += 1 }
-        guard digits > 0, index == count else { return nil }
-        return negative ? -value : value
+        return nil
     }
 
     /// The concatenated text of all descendant text and CDATA nodes.
@@ -266,6 +304,54 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
             child = current.pointee.next
         }
         return nil
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == xmlAttr {
+    /// The attribute's value as a number ("12", " 3.5 ", "-4"), parsed without building
+    /// strings when it is one text node; nil when it is no such number.
+    var numberValue: Double? {
+        guard let child = pointee.children else { return Self.number(UnsafeBufferPointer(start: nil, count: 0)) }
+        if child.pointee.next == nil { return Self.number(UnsafeMutablePointer<xmlNode>(child).contentBuffer) }
+        // Several text nodes (entity references): join them.
+        var value: [UInt8] = []
+        var node: UnsafeMutablePointer<_xmlNode>? = child
+        while let current = node {
+            value.append(contentsOf: UnsafeMutablePointer<xmlNode>(current).contentBuffer)
+            node = current.pointee.next
+        }
+        return Double(String(decoding: value, as: UTF8.self).trimmingASCIISpaces)
+    }
+
+    private static func number(_ buffer: UnsafeBufferPointer<UInt8>) -> Double? {
+        var index = 0
+        let count = buffer.count
+        while index < count, ByteClass.isSpace(buffer[index]) { index += 1 }
+        var negative = false
+        if index < count, buffer[index] == 0x2D {
+            negative = true
+            index += 1
+        }
+        var value = 0.0
+        var digits = 0
+        while index < count, ByteClass.isDigit(buffer[index]) {
+            value = value * 10 + Double(buffer[index] - 0x30)
+            index += 1
+            digits += 1
+        }
+        if index < count, buffer[index] == 0x2E {
+            index += 1
+            var scale = 0.1
+            while index < count, ByteClass.isDigit(buffer[index]) {
+                value += Double(buffer[index] - 0x30) * scale
+                scale /= 10
+                index += 1
+                digits += 1
+            }
+        }
+        while index < count, ByteClass.isSpace(buffer[index]) { index += 1 }
+        guard digits > 0, index == count else { return nil }
+        return negative ? -value : value
     }
 }
 

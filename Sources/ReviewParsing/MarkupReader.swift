@@ -26,6 +26,50 @@ enum ElementRole: Equatable {
     case metadata
 }
 
+/// What an HTML element's name alone says about it (``MarkupReader/htmlRole(_:_:)`` adds
+/// what its attributes say); computed once per distinct name.
+enum HTMLElementClass {
+    case raw
+    case metadata
+    case heading(level: Int)
+    case paragraph
+    case listItem
+    case blockquote
+    case table
+    case row
+    case cell
+    case lineBreak
+    /// A block of its own read as a paragraph (`pre`, `caption`, `address`, ...).
+    case block
+    case skipped
+    case structural
+    case other
+
+    init(_ name: String) {
+        switch name {
+        case "script", "style", "template": self = .raw
+        case "head", "title": self = .metadata
+        case "h1", "h2", "h3", "h4", "h5", "h6": self = .heading(level: Int(name.utf8.last! - 0x30))
+        case "p": self = .paragraph
+        case "li", "dt", "dd": self = .listItem
+        case "blockquote": self = .blockquote
+        case "table": self = .table
+        case "tr": self = .row
+        case "td", "th": self = .cell
+        case "br": self = .lineBreak
+        case "pre", "caption", "figcaption", "address", "summary", "legend": self = .block
+        default:
+            if MarkupReader.htmlSkipped.contains(name) {
+                self = .skipped
+            } else if MarkupReader.htmlStructural.contains(name) {
+                self = .structural
+            } else {
+                self = .other
+            }
+        }
+    }
+}
+
 /// Which element vocabulary a markup document uses.
 enum Vocabulary {
     case html
@@ -77,6 +121,29 @@ struct MarkupReader {
 
     // MARK: Walking
 
+    /// An element name and what it means in HTML.
+    private struct CachedName {
+        var pointer: UnsafePointer<xmlChar>?
+        var name: String
+        var htmlClass: HTMLElementClass
+    }
+
+    /// Recently seen names by their pointer (direct-mapped). libxml2 keeps one copy of each
+    /// name in its dictionary, and no node is freed during the walk, so within one document a
+    /// pointer always stands for the same name.
+    private var recentNames = [CachedName](repeating: CachedName(pointer: nil, name: "", htmlClass: .other), count: 256)
+
+    /// The element's lower-cased local name and its HTML class.
+    private mutating func cachedName(of node: xmlNodePtr) -> CachedName {
+        guard let pointer = node.pointee.name else { return CachedName(pointer: nil, name: "", htmlClass: HTMLElementClass("")) }
+        let slot = Int(truncatingIfNeeded: UInt(bitPattern: pointer) >> 3) & 255
+        if recentNames[slot].pointer == pointer { return recentNames[slot] }
+        let name = name(of: node)
+        let entry = CachedName(pointer: pointer, name: name, htmlClass: HTMLElementClass(name))
+        recentNames[slot] = entry
+        return entry
+    }
+
     /// The element's lower-cased local name, computed once per distinct name.
     private mutating func name(of node: xmlNodePtr) -> String {
         guard let pointer = node.pointee.name else { return "" }
@@ -114,10 +181,11 @@ struct MarkupReader {
     }
 
     private mutating func element(_ node: xmlNodePtr, depth: Int) throws(ParseError) {
-        let elementName = name(of: node)
+        let cached = cachedName(of: node)
+        let elementName = cached.name
         let role: ElementRole
         switch vocabulary {
-        case .html: role = Self.htmlRole(elementName, node)
+        case .html: role = Self.htmlRole(cached.htmlClass, node)
         case .xml: role = xmlRole(elementName, node)
         }
         switch role {
@@ -304,37 +372,39 @@ struct MarkupReader {
 
     // MARK: Roles
 
-    private static let htmlSkipped: Set<String> = [
+    static let htmlSkipped: Set<String> = [
         "nav", "header", "footer", "aside", "form", "noscript", "iframe", "svg", "math", "select", "button", "object",
         "embed", "canvas", "map", "audio", "video", "dialog", "menu",
     ]
-    private static let htmlStructural: Set<String> = [
+    static let htmlStructural: Set<String> = [
         "div", "section", "article", "main", "body", "html", "ul", "ol", "dl", "center", "figure", "fieldset", "details",
         "thead", "tbody", "tfoot", "dir", "hr", "hgroup", "frameset", "frame", "colgroup", "col",
     ]
 
     static func htmlRole(_ name: String, _ node: xmlNodePtr) -> ElementRole {
-        switch name {
-        case "script", "style", "template": return .skipRaw
-        case "head": return .metadata
-        case "title": return .metadata
-        case "h1", "h2", "h3", "h4", "h5", "h6":
+        htmlRole(HTMLElementClass(name), node)
+    }
+
+    static func htmlRole(_ htmlClass: HTMLElementClass, _ node: xmlNodePtr) -> ElementRole {
+        switch htmlClass {
+        case .raw: return .skipRaw
+        case .metadata: return .metadata
+        case .heading(let level):
             if isBanner(node) { return .skip }
-            return .block(.heading, level: Int(name.utf8.last! - 0x30))
-        case "p":
+            return .block(.heading, level: level)
+        case .paragraph:
             if isBanner(node) { return .skip }
             return paragraphRole(node)
-        case "li", "dt", "dd": return .block(.listItem, level: nil)
-        case "blockquote": return .quote
-        case "table": return isBanner(node) ? .skip : .table
-        case "tr": return .row
-        case "td", "th": return .cell
-        case "br": return .lineBreak
-        case "pre", "caption", "figcaption", "address", "summary", "legend": return .block(.paragraph, level: nil)
-        default:
-            if htmlSkipped.contains(name) { return .skip }
-            if htmlStructural.contains(name) { return isBanner(node) ? .skip : .structural }
-            return isBanner(node) ? .skip : .inline
+        case .listItem: return .block(.listItem, level: nil)
+        case .blockquote: return .quote
+        case .table: return isBanner(node) ? .skip : .table
+        case .row: return .row
+        case .cell: return .cell
+        case .lineBreak: return .lineBreak
+        case .block: return .block(.paragraph, level: nil)
+        case .skipped: return .skip
+        case .structural: return isBanner(node) ? .skip : .structural
+        case .other: return isBanner(node) ? .skip : .inline
         }
     }
 
@@ -369,11 +439,13 @@ struct MarkupReader {
             var child = parent.pointee.children
             while let current = child, allBold {
                 if current.pointee.type == XML_TEXT_NODE {
-                    let content = current.contentBuffer
-                    if content.contains(where: { !ByteClass.isSpace($0) && $0 != 0xC2 && $0 != 0xA0 }) {
-                        if !bold { allBold = false }
-                        text.append(contentsOf: content)
-                        if text.count > 240 { allBold = false }
+                    if hasVisibleByte(current.pointee.content) {
+                        if bold {
+                            text.append(contentsOf: current.contentBuffer)
+                            if text.count > 240 { allBold = false }
+                        } else {
+                            allBold = false  // (the text collected no longer matters)
+                        }
                     }
                 } else if current.pointee.type == XML_ELEMENT_NODE {
                     if current.nameIs("br") || current.nameIs("img") || current.nameIs("table") {
@@ -403,6 +475,17 @@ struct MarkupReader {
         return 3
     }
 
+    /// Whether a NUL-terminated text has a byte other than whitespace, 0xC2 and 0xA0.
+    private static func hasVisibleByte(_ content: UnsafeMutablePointer<xmlChar>?) -> Bool {
+        guard var pointer = content else { return false }
+        while pointer.pointee != 0 {
+            let byte = pointer.pointee
+            if !ByteClass.isSpace(byte) && byte != 0xC2 && byte != 0xA0 { return true }
+            pointer += 1
+        }
+        return false
+    }
+
     /// Cookie and consent banners, breadcrumbs, skip links and screen-reader-only text (by
     /// class or id), landmarks that are not content (`role`), hidden elements.
     static func isBanner(_ node: xmlNodePtr) -> Bool {
@@ -415,15 +498,56 @@ struct MarkupReader {
                 || ByteClass.containsIgnoringCase(buffer, "skip-link") || ByteClass.containsIgnoringCase(buffer, "skiplink")
                 || ByteClass.containsIgnoringCase(buffer, "visually-hidden") || ByteClass.containsIgnoringCase(buffer, "sr-only")
         }
-        if isBannerName(node.attributeBuffer("class")) || isBannerName(node.attributeBuffer("id")) { return true }
-        if let role = node.attribute("role")?.lowercased(),
-            role == "navigation" || role == "banner" || role == "contentinfo" || role == "search" || role == "dialog"
-        {
-            return true
+        // One pass over the attributes, looking at the first of each name as the lookups by
+        // name would (`class`, `id`, `role`, `hidden`, `aria-hidden`).
+        var seenClass = false, seenID = false, seenRole = false, seenHidden = false, seenAriaHidden = false
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            attribute = current.pointee.next
+            guard let name = current.pointee.name else { continue }
+            switch ByteClass.lower(name[0]) {
+            case 0x63 where !seenClass && ByteClass.equalsIgnoringCase(name, "class"):  // c
+                seenClass = true
+                if isBannerName(singleValue(current)) { return true }
+            case 0x69 where !seenID && ByteClass.equalsIgnoringCase(name, "id"):  // i
+                seenID = true
+                if isBannerName(singleValue(current)) { return true }
+            case 0x72 where !seenRole && ByteClass.equalsIgnoringCase(name, "role"):  // r
+                seenRole = true
+                let role = joinedValue(current).lowercased()
+                if role == "navigation" || role == "banner" || role == "contentinfo" || role == "search" || role == "dialog" {
+                    return true
+                }
+            case 0x68 where !seenHidden && ByteClass.equalsIgnoringCase(name, "hidden"):  // h
+                seenHidden = true
+                if singleValue(current) != nil { return true }
+            case 0x61 where !seenAriaHidden && ByteClass.equalsIgnoringCase(name, "aria-hidden"):  // a
+                seenAriaHidden = true
+                if joinedValue(current).lowercased() == "true" { return true }
+            default:
+                break
+            }
         }
-        if node.attributeBuffer("hidden") != nil { return true }
-        if let ariaHidden = node.attribute("aria-hidden"), ariaHidden.lowercased() == "true" { return true }
         return false
+    }
+
+    /// An attribute's value when it is one text node (empty without one), as
+    /// `attributeBuffer` gives it; nil when it has several.
+    private static func singleValue(_ attribute: UnsafeMutablePointer<xmlAttr>) -> UnsafeBufferPointer<UInt8>? {
+        guard let child = attribute.pointee.children else { return UnsafeBufferPointer(start: nil, count: 0) }
+        if child.pointee.next == nil { return UnsafeMutablePointer<xmlNode>(child).contentBuffer }
+        return nil
+    }
+
+    /// An attribute's value: its children's contents joined, as `attribute(_:)` gives it.
+    private static func joinedValue(_ attribute: UnsafeMutablePointer<xmlAttr>) -> String {
+        var value: [UInt8] = []
+        var child = attribute.pointee.children
+        while let node = child {
+            value.append(contentsOf: UnsafeMutablePointer<xmlNode>(node).contentBuffer)
+            child = node.pointee.next
+        }
+        return String(decoding: value, as: UTF8.self)
     }
 
     private static let xmlSectioning: Set<String> = [
@@ -532,21 +656,30 @@ struct MarkupReader {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var pendingSpace = false
-        var index = 0
-        let count = bytes.count
-        while index < count {
-            let byte = bytes[index]
-            if ByteClass.isSpace(byte) || (byte == 0xC2 && index + 1 < count && bytes[index + 1] == 0xA0) {
-                pendingSpace = !output.isEmpty
-                index += byte == 0xC2 ? 2 : 1
-                continue
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = 0
+            let count = buffer.count
+            while index < count {
+                let byte = buffer[index]
+                if ByteClass.isSpace(byte) || (byte == 0xC2 && index + 1 < count && buffer[index + 1] == 0xA0) {
+                    pendingSpace = !output.isEmpty
+                    index += byte == 0xC2 ? 2 : 1
+                    continue
+                }
+                if pendingSpace {
+                    output.append(0x20)
+                    pendingSpace = false
+                }
+                // The run up to the next whitespace or no-break space, copied whole.
+                var stop = index + 1
+                while stop < count {
+                    let next = buffer[stop]
+                    if ByteClass.isSpace(next) || (next == 0xC2 && stop + 1 < count && buffer[stop + 1] == 0xA0) { break }
+                    stop += 1
+                }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<stop]))
+                index = stop
             }
-            if pendingSpace {
-                output.append(0x20)
-                pendingSpace = false
-            }
-            output.append(byte)
-            index += 1
         }
         return output
     }

@@ -28,6 +28,8 @@ struct MarkupScanner {
     /// Number of nodes that could not be located.
     private(set) var failures = 0
     private var entityCache: [[UInt8]: UInt32] = [:]
+    /// Recently decoded references by packed name (0 = empty slot); value 0 = not a character.
+    private var recentReferences = [(name: UInt64, value: UInt32)](repeating: (0, 0), count: 64)
     /// How far past the cursor a node is looked for.
     private var searchLimit = 1 << 20
 
@@ -240,20 +242,38 @@ struct MarkupScanner {
             index += 1
         }
         guard index > nameStart, index < count, source[index] == 0x3B else { return nil }
-        let name = Array(source[nameStart..<index])
         let length = index + 1 - position
+        guard syntax != .raw else { return nil }
+        // Names of up to eight bytes (nbsp, amp, rsquo, ...) packed into a word and looked up
+        // in a small direct-mapped cache: no array and no hashing per reference.
+        var packed: UInt64 = 0
+        if index - nameStart <= 8 {
+            for offset in 0..<(index - nameStart) { packed |= UInt64(source[nameStart + offset]) << (8 * UInt64(offset)) }
+            let slot = Int(truncatingIfNeeded: (packed &* 0x9E37_79B9_7F4A_7C15) >> 58)
+            if recentReferences[slot].name == packed {
+                let value = recentReferences[slot].value
+                return value == 0 ? nil : (value, length)
+            }
+        }
+        let name = Array(source[nameStart..<index])
+        let value: UInt32
         switch syntax {
         case .xml:
-            if let value = Self.xmlPredefined(name) { return (value, length) }
-            return nil
+            value = Self.xmlPredefined(name) ?? 0
         case .html:
-            if let cached = entityCache[name] { return cached == 0 ? nil : (cached, length) }
-            let value = LibXML.htmlEntity(name) ?? 0
-            entityCache[name] = value
-            return value == 0 ? nil : (value, length)
+            if let cached = entityCache[name] {
+                value = cached
+            } else {
+                value = LibXML.htmlEntity(name) ?? 0
+                entityCache[name] = value
+            }
         case .raw:
             return nil
         }
+        if packed != 0 {
+            recentReferences[Int(truncatingIfNeeded: (packed &* 0x9E37_79B9_7F4A_7C15) >> 58)] = (packed, value)
+        }
+        return value == 0 ? nil : (value, length)
     }
 
     private static func xmlPredefined(_ name: [UInt8]) -> UInt32? {

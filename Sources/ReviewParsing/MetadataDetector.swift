@@ -51,8 +51,8 @@ enum MetadataDetector {
         var candidates: [String] = []
         if let title = metadata.title { candidates.append(title) }
         var headings = 0
-        for block in blocks where block.kind == .heading {
-            candidates.append(document.text(of: block))
+        for index in blocks.indices where blocks[index].kind == .heading {
+            candidates.append(document.text(of: blocks[index]))
             headings += 1
             if headings >= 60 { break }
         }

@@ -111,13 +111,30 @@ struct PDFXMLReader {
     }
 
     private mutating func textLine(_ node: xmlNodePtr, page: Int, pageHeight: Double) {
-        func number(_ attribute: StaticString) -> Double { node.numberAttribute(attribute) ?? 0 }
-        let font = node.numberAttribute("font").map { Int($0) } ?? -1
+        // One pass over the attributes, taking the first of each name as lookups by name would.
+        var font: Double??, top: Double??, left: Double??, width: Double??, height: Double??
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            attribute = current.pointee.next
+            guard let name = current.pointee.name else { continue }
+            if ByteClass.equalsIgnoringCase(name, "font") {
+                if font == nil { font = .some(current.numberValue) }
+            } else if ByteClass.equalsIgnoringCase(name, "top") {
+                if top == nil { top = .some(current.numberValue) }
+            } else if ByteClass.equalsIgnoringCase(name, "left") {
+                if left == nil { left = .some(current.numberValue) }
+            } else if ByteClass.equalsIgnoringCase(name, "width") {
+                if width == nil { width = .some(current.numberValue) }
+            } else if ByteClass.equalsIgnoringCase(name, "height") {
+                if height == nil { height = .some(current.numberValue) }
+            }
+        }
+        let fontID = (font ?? nil).map { Int($0) } ?? -1
         var line = Line(
-            page: page, pageHeight: pageHeight, top: number("top"), left: number("left"), width: number("width"),
-            height: number("height"), fontSize: fonts[font] ?? number("height"))
+            page: page, pageHeight: pageHeight, top: (top ?? nil) ?? 0, left: (left ?? nil) ?? 0,
+            width: (width ?? nil) ?? 0, height: (height ?? nil) ?? 0, fontSize: fonts[fontID] ?? (height ?? nil) ?? 0)
         spans(node, bold: false, into: &line, depth: 0)
-        line.text = MarkupReader.collapsedBytes(line.spans.flatMap(\.content))
+        line.text = Self.collapsedText(line.spans)
         if !line.text.isEmpty { lines.append(line) }
     }
 
@@ -150,6 +167,17 @@ struct PDFXMLReader {
             }
             child = current.pointee.next
         }
+    }
+
+    /// `MarkupReader.collapsedBytes` of the spans' contents joined, without joining them first.
+    static func collapsedText(_ spans: [Span]) -> [UInt8] {
+        if spans.count == 1 { return MarkupReader.collapsedBytes(spans[0].content) }
+        var total = 0
+        for span in spans { total += span.content.count }
+        var joined: [UInt8] = []
+        joined.reserveCapacity(total)
+        for span in spans { joined.append(contentsOf: span.content) }
+        return MarkupReader.collapsedBytes(joined)
     }
 
     // MARK: Running headers and footers
@@ -207,6 +235,7 @@ struct PDFXMLReader {
         for (index, line) in lines.enumerated() where inMargin(line) && Self.isPageNumber(line.text) {
             dropped.insert(index)
         }
+        if dropped.isEmpty { return lines }
         return lines.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
     }
 
@@ -315,12 +344,14 @@ struct PDFXMLReader {
         var groups: [Group] = []
         for line in lines {
             let lineKind = kind(line)
-            if var last = groups.last, let previous = last.lines.last,
-                continues(previous: previous, current: line, groupKind: last.kind, lineKind: lineKind, first: last.lines[0],
+            var joins = false
+            if let last = groups.last, let previous = last.lines.last {
+                joins = continues(
+                    previous: previous, current: line, groupKind: last.kind, lineKind: lineKind, first: last.lines[0],
                     spacing: spacing, bodySize: bodySize, rightEdge: rightEdge[previous.page] ?? 0)
-            {
-                last.lines.append(line)
-                groups[groups.count - 1] = last
+            }
+            if joins {
+                groups[groups.count - 1].lines.append(line)  // in place: no copy of the group's lines
             } else {
                 groups.append((lineKind, [line]))
             }

@@ -7,6 +7,8 @@ extension TaggingRun {
     /// - `caring-responsibilities`: the possessor of "carer" is the person cared for ("Mr K
     ///   senior was Mr K's main carer", "she had become his carer", "her late husband had
     ///   been her main carer"): the carer is the person before the possessor.
+    /// - `childhood-abuse-neglect`: not the parents who neglected the child ("she was removed
+    ///   from her parents' care because of neglect").
     /// - `domestic-abuse-in-pregnancy`: the pregnant woman ("he kicked her when she was six
     ///   months pregnant"), not the person who abused her.
     func attributionByMeaning(_ id: String, target: TargetMatch, mentions: [Mention]) -> Int? {
@@ -21,6 +23,16 @@ extension TaggingRun {
                 possessor = pronoun
             }
             return mentions.last { $0.end <= possessor.start && $0.entity != nil && $0.kind != .pronoun(possessive: true) }?.entity
+        case "childhood-abuse-neglect":
+            // "She was removed from her parents' care because of chronic neglect": the parents
+            // are who neglected her; the child is the subject named before them.
+            guard let preceding = mentions.last(where: { $0.end <= target.start && $0.entity != nil }), preceding.kind == .kin,
+                let relative = preceding.entity, people.entities[relative].subject == nil,
+                people.entities[relative].isParent || people.entities[relative].kin.map({ lexicon.kin[$0].relation == "partner-of-parent" }) == true,
+                let subject = mentions.first(where: { $0.end <= preceding.start && $0.kind != .pronoun(possessive: true) && $0.entity != nil }),
+                let principal = subject.entity, people.entities[principal].subject != nil
+            else { return nil }
+            return principal
         case "domestic-abuse-in-pregnancy":
             func female(_ mention: Mention) -> Bool {
                 guard let entity = mention.entity else { return false }
@@ -39,5 +51,18 @@ extension TaggingRun {
         if mention.end <= target.start { return target.start - mention.end }
         if target.end <= mention.start { return mention.start - target.end }
         return 0
+    }
+
+    /// Whether sentence `index` has an incident cue ("killed", "the attack", "was assaulted").
+    func sentenceIsAboutIncident(_ index: Int) -> Bool {
+        let sentence = sentences[index]
+        return matches[sentence.matchFrom..<sentence.matchTo].contains { if case .incident = kind($0) { return true } else { return false } }
+    }
+
+    /// Whether sentence `index`, or the sentence before it in the same paragraph, describes
+    /// the incident (an account of the incident runs on after the sentence that names it).
+    func incidentContext(_ index: Int) -> Bool {
+        if sentenceIsAboutIncident(index) { return true }
+        return index > 0 && sentences[index - 1].block == sentences[index].block && sentenceIsAboutIncident(index - 1)
     }
 }

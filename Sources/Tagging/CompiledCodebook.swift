@@ -22,6 +22,8 @@ final class CompiledCodebook: Sendable {
     /// Per pattern: its phrase contains "subject" (a child role that names the review's subject),
     /// computed once instead of a string search per match.
     let phraseMentionsSubject: [Bool]
+    /// Per-entry facts flattened for the sweep.
+    let facts: EntryFacts
 
     /// Pronouns, titles and name-code words the people finder uses (not codebook data: grammar).
     static let pronouns: [(String, Gender, Bool)] = [
@@ -106,6 +108,7 @@ final class CompiledCodebook: Sendable {
             throw CodebookError.badRule(rule: ruleIDs[error.index], phrase: patterns[error.index].phrase, message: error.message)
         }
         self.ruleIDs = ruleIDs
+        facts = EntryFacts(codebook)
         self.scopes = scopes
         kinds = patterns.map(\.kind)
         phraseMentionsSubject = patterns.map { $0.phrase.contains("subject") }

@@ -351,6 +351,15 @@ extension TaggingRun {
         if people.entities[entity].gender == nil { people.entities[entity].gender = entry.gender }
     }
 
+    /// Whether a comma stands between token `index` and the next one.
+    func commaBetween(_ index: Int) -> Bool {
+        guard index >= 0, index + 1 < tokens.count else { return false }
+        let utf8 = document.text.utf8
+        let from = utf8.index(utf8.startIndex, offsetBy: Int(tokens.ends[index]))
+        let to = utf8.index(utf8.startIndex, offsetBy: Int(tokens.starts[index + 1]))
+        return utf8[from..<to].contains(0x2C)
+    }
+
     /// The entity of a name mention that ends at token `end` (for "Adult A's husband").
     func earlierName(endingAt end: Int, sentence: SentenceSpan) -> Int? {
         var start = end - 1
@@ -414,6 +423,8 @@ extension TaggingRun {
     mutating func scoreRoles(kinNames: [[Int]: NameKey], declaredInSentence: [Int: [NameKey]]) {
         var victimScore: [Int: Double] = [:]
         var perpetratorScore: [Int: Double] = [:]
+        /// People a plural cue names together ("Ms K and Mr J were both convicted").
+        var jointlyAccused: Set<Int> = []
         let introduction = max(8, sentences.count / 8)
         for (sentenceIndex, sentence) in sentences.enumerated() {
             let weight = sentenceIndex < introduction ? 2.0 : 1.0
@@ -456,7 +467,10 @@ extension TaggingRun {
                         }
                         // "Mr R, who was 28, was convicted": a relative clause between, no other
                         // name in it, and the cue not the clause's own passive ("who was killed").
-                        return name.1 < cueStart && cueStart - name.1 <= 8 && isWord(name.1, Words2.who)
+                        // "Adult E, aged 28 and of mixed heritage, was convicted": a parenthesis.
+                        let clause = isWord(name.1, Words2.who) && cueStart - name.1 <= 8
+                            || (cueStart - name.1 <= 14 && commaBetween(name.1 - 1) && commaBetween(cueStart - 1))
+                        return name.1 < cueStart && clause
                             && !Words2.passive.contains(tokens.hashes[cueStart - 1])
                             && !names.contains { $0.0 > name.0 && $0.0 < cueStart }
                     }.max { $0.1 < $1.1 }?.2
@@ -475,6 +489,15 @@ extension TaggingRun {
                 let cueWeight = weight * (scope > 0 ? Double(scope) / 10 : 1)
                 if let target {
                     if victim { victimScore[target, default: 0] += cueWeight } else { perpetratorScore[target, default: 0] += cueWeight }
+                    // "Ms K ... and Mr J were both convicted": a plural cue is every named
+                    // person before it in the sentence (not a possessor, "Child H's mother").
+                    if after, isWord(cueStart, Words2.were) {
+                        let others = Set(names.filter { $0.1 <= cueStart && cueStart - $0.1 <= 30 && !isWord($0.1, Words2.s) && $0.2 != target }.map(\.2))
+                        for other in others.sorted() {
+                            if victim { victimScore[other, default: 0] += cueWeight } else { perpetratorScore[other, default: 0] += cueWeight }
+                        }
+                        if !victim, !others.isEmpty { jointlyAccused.formUnion(others + [target]) }
+                    }
                 } else if !after, let declared = declaredInSentence[sentenceIndex],
                     let first = names.filter({ $0.0 >= cueEnd && $0.0 - cueEnd <= 10 }).min(by: { $0.0 < $1.0 }),
                     declared.contains(where: { people.entityIndex(for: $0) == first.2 })
@@ -496,8 +519,10 @@ extension TaggingRun {
         if let first = document.blocks.first(where: { $0.kind == .heading }) { titleText += " " + document.text(of: first) }
         let titleTokens = compiled.matcher.tokenize(titleText)
         let titleHashes = Set(titleTokens.hashes)
+        var titleNamed: Set<Int> = []
         for (_, list) in people.names {
             for (key, entity, _) in list where key.hashes.allSatisfy({ titleHashes.contains($0) }) {
+                titleNamed.insert(entity)
                 if people.subjectIsPerpetrator { perpetratorScore[entity, default: 0] += 3 } else { victimScore[entity, default: 0] += 3 }
             }
         }
@@ -523,12 +548,22 @@ extension TaggingRun {
         {
             promote(best, to: PeopleModel.victim)
         }
+        // A second victim: named in the title with the first ("Review: Jasmine and Tyler").
+        if !people.subjectIsPerpetrator {
+            for entity in candidates.sorted() where people.entities[entity].role == .other && net(entity, victim: true) >= 3
+                && (perpetratorScore[entity] ?? 0) == 0 && titleNamed.contains(entity)
+            {
+                people.entities[entity].role = .victim
+            }
+        }
         let perpetrators = candidates.filter { people.entities[$0].role == .other && net($0, victim: false) > 0 }
             .sorted { (net($0, victim: false), -$0) > (net($1, victim: false), -$1) }
         for (rank, entity) in perpetrators.enumerated() {
             if rank == 0, people.entities[PeopleModel.perpetrator].name == nil {
                 promote(entity, to: PeopleModel.perpetrator)
-            } else if net(entity, victim: false) >= 3, (victimScore[entity] ?? 0) == 0 {
+            } else if (net(entity, victim: false) >= 3 && (victimScore[entity] ?? 0) == 0)
+                || (jointlyAccused.contains(entity) && net(entity, victim: false) > 0)
+            {
                 people.entities[entity].role = .perpetrator
                 if let owner = people.entities[entity].owner, owner == PeopleModel.victim, let kin = people.entities[entity].kin,
                     people.perpetratorRelation == nil
@@ -593,10 +628,13 @@ extension TaggingRun {
             guard distinct.count == 1, let entity = distinct.first, let first = sentenceEntities.map(\.0).min() else { continue }
             nextSentenceGenderVote(after: sentenceIndex, entity: entity, into: &votes)
             // Kin nouns ("Carol's brother") are other people, not gender words for this one.
-            let kinStarts = Set(slice.filter(kindIsKin).map { Int($0.start) })
+            // (A loop, not `filter(kindIsKin)`: a method reference copies the whole run.)
+            var kinStarts: Set<Int> = []
+            for match in slice where kindIsKin(match) { kinStarts.insert(Int(match.start)) }
             for match in slice where Int(match.start) > first && !kinStarts.contains(Int(match.start)) {
                 switch kind(match) {
-                case .pronoun(let gender, _): vote(&votes, entity, gender, 1)
+                // Only "she"/"he": "Liam took her phone" says nothing of Liam's gender.
+                case .pronoun(let gender, _) where PronounWords.subjects.contains(tokens.hashes[Int(match.start)]): vote(&votes, entity, gender, 1)
                 case .female where Int(match.start) - first <= 12: vote(&votes, entity, .female, 2)
                 case .male where Int(match.start) - first <= 12: vote(&votes, entity, .male, 2)
                 case .title(let gender?) where Int(match.start) == first: vote(&votes, entity, gender, 3)
@@ -614,8 +652,10 @@ extension TaggingRun {
 
     /// Whether a kin noun of the victim plausibly names the perpetrator.
     func perpetratorMatches(_ kin: Codebook.Kin) -> Bool {
-        if let relation = people.perpetratorRelation { return relation == kin.relation }
         let perpetratorGender = people.entities[PeopleModel.perpetrator].gender
+        // "his mother" is not a perpetrator who is a man.
+        if let gender = kin.gender, let perpetratorGender, gender != perpetratorGender { return false }
+        if let relation = people.perpetratorRelation { return relation == kin.relation }
         if let gender = kin.gender, let perpetratorGender, gender != perpetratorGender { return false }
         let type = reviewType?.id
         if kin.relation == "partner" || kin.relation == "ex-partner" { return type != "scr" && type != "sar" }
@@ -650,7 +690,8 @@ extension TaggingRun {
 
     /// The longest known name starting at token `index`.
     func lookupName(at index: Int, limit: Int) -> (end: Int, entity: Int)? {
-        guard let list = people.names[tokens.hashes[index]] else { return nil }
+        let hash = tokens.hashes[index]
+        guard people.mayStartName(hash), let list = people.names[hash] else { return nil }
         var best: (Int, Int)?
         for (key, entity, _) in list {
             let end = index + key.hashes.count
@@ -676,6 +717,7 @@ enum Words2 {
     static let by = hash("by")
     static let of = hash("of")
     static let who = hash("who")
+    static let were = hash("were")
     static let whom = hash("whom")
     static let numberWords: Set<UInt64> = Set([
         "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",

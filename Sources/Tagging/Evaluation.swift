@@ -106,7 +106,13 @@ public struct Evaluation: Sendable, Codable {
                 if result.reviewType?.id == type { reviewTypeCorrect += 1 }
             }
             for person in gold.people where person.subject != .unknown {
-                let found = result.people.first { $0.subject == person.subject }
+                // The suggested person of that subject with the gold name, else the first of it
+                // (a review may have two victims or two perpetrators).
+                let sameSubject = result.people.filter { $0.subject == person.subject }
+                let found = sameSubject.first { found in
+                    guard let name = person.name, let suggested = found.name else { return false }
+                    return name.lowercased() == suggested.lowercased()
+                } ?? sameSubject.first
                 if let gender = person.gender {
                     demographicsTotal += 1
                     if found?.gender == gender { demographicsCorrect += 1 }

@@ -41,6 +41,11 @@ private enum Words {
     static let then = hash("then")
     static let `is` = hash("is")
     static let when = hash("when")
+    static let family: Set<UInt64> = Set(["family", "couple"].map(hash))
+    static let familyRelations: Set<String> = ["partner", "ex-partner", "adult-child", "parent", "sibling", "other-family"]
+    static let she = hash("she")
+    static let he = hash("he")
+    static let personNouns: Set<UInt64> = Set(["man", "woman", "boy", "girl", "person", "lady", "gentleman", "mother", "father", "adult"].map(hash))
     static let death: Set<UInt64> = Set(["died", "killed", "murdered", "death"].map(hash))
     /// A 4096-bit filter over the hashes of the number and decade words: most tokens are
     /// neither, and the filter rejects them without two dictionary probes.
@@ -149,6 +154,19 @@ extension TaggingRun {
                 if !guarded { result.append((index, .years(0), 0)) }  // "four months old", "the age of four months"
             } else if unit == Words.year || unit == Words.years, word(after + 1) == Words.old || (word(after + 1) == Words.of && word(after + 2) == Words.age) {
                 if !guarded { result.append((index, .years(value), 0)) }
+            } else if unit == Words.year || unit == Words.years, word(after + 1) == Words.and, Words.infantUnits.contains(word(after + 3)),
+                word(after + 4) == Words.old
+            {
+                // "two years and four months old"
+                if !guarded || word(index - 1) == Words.was { result.append((index, .years(value), guarded ? 2 : 0)) }
+                index = after + 4
+                continue
+            } else if word(index - 1) == Words.of, Words.personNouns.contains(word(index - 2)), !Words.units.contains(unit) || unit == Words.and {
+                result.append((index, .years(value), 0))  // "a man of 31"
+            } else if word(index - 1) == Words.was, word(index - 2) == Words.she || word(index - 2) == Words.he, word(index - 3) == Words.when,
+                matches[sentence.matchFrom..<sentence.matchTo].contains(where: { if case .incident = kind($0) { return true } else { return false } })
+            {
+                result.append((index, .years(value), 2))  // "In October 2023, when he was 14, Child T was attacked"
             } else if word(index - 1) == Words.of, word(index - 2) == Words.age, word(index - 3) == Words.the {
                 if !guarded || word(index - 4) == Words.at { result.append((index, .years(value), 2)) }  // "at the age of 34"
             } else if word(index - 1) == Words.was || word(index - 1) == Words.is || (word(index - 1) == Words.then && word(index - 2) == Words.was) {
@@ -158,8 +176,8 @@ extension TaggingRun {
                     result.append((index, .years(value), 0))  // "who was 38 when he died"
                 } else if word(index - 1) == Words.then {
                     result.append((index, .years(value), 0))  // "who was then 39"
-                } else if !guarded, !Words.units.contains(unit), value >= 1 {
-                    result.append((index, .years(value), 1))  // "Carol was 54"
+                } else if !guarded, !Words.units.contains(unit) || (unit == Words.and && number(at: after + 1, limit: to) == nil), value >= 1 {
+                    result.append((index, .years(value), 1))  // "Carol was 54", "Martin was 58 and is White British"
                 }
             }
             index = after
@@ -176,7 +194,12 @@ extension TaggingRun {
 
     mutating func demographics(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, mentions: [Mention], fallback: Int?) {
         for (position, age, priority) in ages(sentence) {
-            guard let entity = entityFor(position: position, mentions: mentions, fallback: nil) else { continue }
+            // "with a man of 31, referred to as Adult X": the age of the person named right after.
+            var forward: Int?
+            if position >= 2, tokens.hashes[position - 1] == Words.of, Words.personNouns.contains(tokens.hashes[position - 2]) {
+                forward = mentions.first { $0.start > position && $0.start - position <= 7 && $0.entity != nil && $0.kind == .name }?.entity
+            }
+            guard let entity = forward ?? entityFor(position: position, mentions: mentions, fallback: nil) else { continue }
             if people.entities[entity].age == nil || priority < (agePriority[entity] ?? 3) {
                 people.entities[entity].age = age
                 agePriority[entity] = priority
@@ -184,7 +207,19 @@ extension TaggingRun {
         }
         for match in slice {
             guard case .ethnicity(let group) = kind(match) else { continue }
-            guard let entity = entityFor(position: Int(match.start), mentions: mentions, fallback: nil) else { continue }
+            guard let entity = entityFor(position: Int(match.start), mentions: mentions, fallback: nil) else {
+                // "The family are British Pakistani": the victim's family, and the perpetrator's
+                // when the perpetrator is family.
+                if (sentence.tokenFrom..<Int(match.start)).contains(where: { Words.family.contains(tokens.hashes[$0]) }) {
+                    if people.entities[PeopleModel.victim].ethnicity == nil { people.entities[PeopleModel.victim].ethnicity = group }
+                    if let relation = people.perpetratorRelation, Words.familyRelations.contains(relation),
+                        people.entities[PeopleModel.perpetrator].ethnicity == nil
+                    {
+                        people.entities[PeopleModel.perpetrator].ethnicity = group
+                    }
+                }
+                continue
+            }
             if people.entities[entity].ethnicity == nil { people.entities[entity].ethnicity = group }
         }
     }
@@ -255,6 +290,10 @@ extension TaggingRun {
             }
             evidence[key] = nil
         }
+        // A death another person caused is not a death from illness, accident or overdose.
+        if evidence[TagKey(tag: TagID(facet: "outcome", id: "homicide"), subject: nil)] != nil {
+            drop(TagKey(tag: TagID(facet: "outcome", id: "other-death"), subject: nil), "the victim was killed")
+        }
         let locations = evidence.keys.filter { $0.tag.facet == "location" }.sorted()
         if let keep = best(Array(locations)) {
             for key in locations where key != keep { drop(key, "another location is better supported") }
@@ -290,6 +329,15 @@ extension TaggingRun {
         // A child living with domestic abuse experiences it.
         let living = TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: "experiencing-domestic-abuse"), subject: .victim)
         if !abuseOfOthers.isEmpty, evidence[living] == nil { evidence[living] = Array(abuseOfOthers.sorted { $0.range.start < $1.range.start }.prefix(2)) }
+        // A child physically abused or neglected by a parent figure or relative experienced
+        // abuse or neglect as a child.
+        let family: Set<String> = ["parent", "partner-of-parent", "sibling", "other-family"]
+        if let relation = bestRelation(), family.contains(relation) {
+            var abuse: [Evidence] = []
+            for id in ["physical-abuse", "neglect"] { abuse.append(contentsOf: evidence[TagKey(tag: TagID(facet: "relationship", id: id), subject: nil)] ?? []) }
+            let childhood = TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: "childhood-abuse-neglect"), subject: .victim)
+            if !abuse.isEmpty, evidence[childhood] == nil { evidence[childhood] = Array(abuse.sorted { $0.range.start < $1.range.start }.prefix(2)) }
+        }
     }
 
     /// Domestic abuse, coercive control or physical abuse between an adult victim and the
@@ -298,7 +346,9 @@ extension TaggingRun {
         // Domestic only between partners or family members.
         let domestic: Set<String> = ["partner", "ex-partner", "adult-child", "parent", "sibling", "other-family", "partner-of-parent"]
         guard let relation = bestRelation(), domestic.contains(relation) else { return }
-        let kinds = ["domestic-abuse", "coercive-control", "physical-abuse"]
+        // Physical abuse alone is domestic abuse between partners; between other family members
+        // (an adult child and an older parent) the review has to name it.
+        let kinds = relation == "partner" || relation == "ex-partner" ? ["domestic-abuse", "coercive-control", "physical-abuse"] : ["domestic-abuse", "coercive-control"]
         var found: [Evidence] = []
         for id in kinds { found.append(contentsOf: evidence[TagKey(tag: TagID(facet: "relationship", id: id), subject: nil)] ?? []) }
         guard !found.isEmpty, people.entities[PeopleModel.victim].subject != nil else { return }

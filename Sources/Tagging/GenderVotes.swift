@@ -25,20 +25,24 @@ extension TaggingRun {
             if let found = lookupName(at: start, limit: sentence.tokenTo) { end = found.end }
             if let role = slice.first(where: { Int($0.start) == start && roleEntity($0) != nil }) { end = max(end, Int(role.end)) }
             var probe = end
-            while probe < sentence.tokenTo, probe < end + 6 {
-                let gender: Gender? = slice.lazy.compactMap { match -> Gender? in
-                    guard Int(match.start) == probe else { return nil }
-                    switch kind(match) {
-                    case .female: return .female
-                    case .male: return .male
-                    default: return nil
+            while probe < sentence.tokenTo, probe < end + 9 {
+                // The first gender word at the probe (a loop: a lazy closure would copy the run).
+                var gender: Gender?
+                for match in slice where Int(match.start) == probe {
+                    if case .female = kind(match) {
+                        gender = .female
+                        break
                     }
-                }.first
+                    if case .male = kind(match) {
+                        gender = .male
+                        break
+                    }
+                }
                 if let gender {
                     // A kin noun ("her husband") is another person, not an apposition.
                     if !slice.contains(where: { Int($0.start) == probe && { if case .kin = kind($0) { return true } else { return false } }($0) }) {
                         var tally = votes[entity] ?? [:]
-                        tally[gender, default: 0] += 3
+                        tally[gender, default: 0] += 8  // an explicit statement outweighs pronoun noise
                         votes[entity] = tally
                     }
                     break

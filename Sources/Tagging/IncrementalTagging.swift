@@ -195,7 +195,7 @@ extension Tagger {
         "a", "accused", "acquaintance", "admitted", "adolescent", "adult", "after", "age", "aged", "agreed", "alleged",
         "also", "am", "an", "and", "april", "as", "asian", "asked", "assailant", "assaulted", "at", "attended", "august",
         "babies", "baby", "be", "became", "been", "before", "began", "being", "between", "black", "boy", "british", "by",
-        "called", "carer", "child", "children", "christmas", "client", "connection", "continued", "could", "daughters",
+        "called", "carer", "child", "children", "couple", "gentleman", "lady", "homicide", "outcome", "neglect", "christmas", "client", "connection", "continued", "could", "daughters",
         "day", "days", "death", "deceased", "december", "defendant", "denied", "described", "description", "dhr", "did",
         "died", "disabled", "disclosed", "divorced", "does", "dr", "drank", "early", "easter", "eight", "eighteen",
         "eighties", "eighty", "elder", "elderly", "eldest", "eleven", "escalation", "ethnic", "ethnicity", "explained", "f",
@@ -280,7 +280,8 @@ extension Tagger {
         let start = block.range.start
         let delta = change.delta
         // The text, blocks and sentence ranges of the new document.
-        let oldText = snapshot.text
+        // The block's old bytes (the text is changed in place below; no copy of the whole).
+        let oldBlock = Array(snapshot.text[block.range.start..<(block.range.end - change.delta)])
         snapshot.text.replaceSubrange(change.start..<(change.start + change.oldLength), with: document.text.utf8[
             document.text.utf8.index(document.text.utf8.startIndex, offsetBy: change.start)..<document.text.utf8.index(
                 document.text.utf8.startIndex, offsetBy: change.start + change.newLength)])
@@ -353,7 +354,7 @@ extension Tagger {
                 if oldEnd < change.start || oldStart > editEnd { continue }
                 let newStart = Int(blockTokens.starts[index]) + start
                 let newEnd = Int(blockTokens.ends[index]) + start
-                if oldStart != newStart || !oldText[oldStart..<oldEnd].elementsEqual(snapshot.text[newStart..<newEnd]) {
+                if oldStart != newStart || !oldBlock[(oldStart - start)..<(oldEnd - start)].elementsEqual(snapshot.text[newStart..<newEnd]) {
                     changed.append(index)
                 }
             }

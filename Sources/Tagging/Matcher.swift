@@ -63,8 +63,15 @@ struct CompiledMatcher: Sendable {
     private let prefixVocabulary: Vocabulary
     /// Distinct wildcard-prefix lengths, longest first.
     private let prefixLengths: [Int]
-    /// Bit per (first byte, second byte) pair that begins some wildcard prefix.
+    /// Per hashed head (a word's first ``prefixHeadLength`` bytes, see ``prefixHeadSlot(_:)``):
+    /// bit `n` set when some wildcard prefix of `n` bytes (1...63) starts with such a head, bit 0
+    /// when one longer than 63 does. A word is looked up only at the prefix lengths its head has.
     private let prefixStarts: [UInt64]
+    /// How many leading bytes make a head: 3, or the shortest prefix's length when shorter.
+    private let prefixHeadLength: Int
+
+    @inline(__always)
+    static func prefixHeadSlot(_ head: UInt64) -> Int { Int(truncatingIfNeeded: (head &* 0x9E37_79B9_7F4A_7C15) >> 52) }
     /// Number of word classes; prefix labels are `classCount + prefix index`.
     private let classCount: Int32
     /// Child of the root per label (-1 when none).
@@ -73,9 +80,21 @@ struct CompiledMatcher: Sendable {
     private let edgeKeys: [UInt64]
     private let edgeValues: [Int32]
     private let edgeMask: Int
-    /// Gap edges per node (only nodes with `hasGap`).
-    private let hasGap: [Bool]
-    private let gaps: [Int32: [Gap]]
+    /// Per node: ``nodeHasGap`` and ``nodeHasChildren`` bits.
+    private let nodeFlags: [UInt8]
+    static let nodeHasGap: UInt8 = 1
+    static let nodeHasChildren: UInt8 = 2
+    /// Per node: a 64-bit filter of its children's labels (``labelBit(_:)``): most probes of a
+    /// node with the next word's label find no edge, and the filter answers without the table.
+    private let childLabels: [UInt64]
+
+    @inline(__always)
+    static func labelBit(_ label: Int32) -> UInt64 {
+        1 << UInt64((UInt32(bitPattern: label) &* 0x9E37_79B1) >> 26)
+    }
+    /// Gap edges per node in CSR form (non-empty only for nodes flagged ``nodeHasGap``).
+    private let gapStart: [Int32]
+    private let gapList: [Gap]
     /// Outputs per node in CSR form.
     private let outputStart: [Int32]
     private let outputList: [Int32]
@@ -176,11 +195,13 @@ struct CompiledMatcher: Sendable {
         vocabulary = Vocabulary(classOfWord.map { ($0.key, $0.value) })
         prefixVocabulary = Vocabulary(prefixIndex.map { ($0.key, classCount + $0.value) })
         prefixLengths = Set(prefixIndex.keys.map { $0.utf8.count }).sorted(by: >)
-        var starts = [UInt64](repeating: 0, count: 1024)
+        let headLength = min(3, prefixLengths.last ?? 3)
+        prefixHeadLength = headLength
+        var starts = [UInt64](repeating: 0, count: 4096)
         for prefix in prefixIndex.keys {
             let bytes = Array(prefix.utf8)
-            let pair = Int(bytes[0]) << 8 | Int(bytes.count > 1 ? bytes[1] : 0)
-            starts[pair >> 6] |= 1 << UInt64(pair & 63)
+            let head = Vocabulary.chunk(bytes, from: 0) & Vocabulary.byteMask(headLength)
+            starts[CompiledMatcher.prefixHeadSlot(head)] |= bytes.count <= 63 ? 1 << UInt64(bytes.count) : 1
         }
         prefixStarts = starts
 
@@ -248,10 +269,24 @@ struct CompiledMatcher: Sendable {
         edgeKeys = keys
         edgeValues = values
         edgeMask = capacity - 1
-        var hasGap = [Bool](repeating: false, count: outputs.count)
-        for node in gapEdges.keys { hasGap[Int(node)] = true }
-        self.hasGap = hasGap
-        gaps = gapEdges
+        var nodeFlags = [UInt8](repeating: 0, count: outputs.count)
+        for node in gapEdges.keys { nodeFlags[Int(node)] |= CompiledMatcher.nodeHasGap }
+        var childLabels = [UInt64](repeating: 0, count: outputs.count)
+        for key in edges.keys {
+            nodeFlags[Int(key >> 32)] |= CompiledMatcher.nodeHasChildren
+            childLabels[Int(key >> 32)] |= CompiledMatcher.labelBit(Int32(truncatingIfNeeded: UInt32(truncatingIfNeeded: key)))
+        }
+        self.nodeFlags = nodeFlags
+        self.childLabels = childLabels
+        var gapStart: [Int32] = [0]
+        var gapList: [Gap] = []
+        for node in 0..<outputs.count {
+            gapList.append(contentsOf: gapEdges[Int32(node)] ?? [])
+            gapStart.append(Int32(gapList.count))
+        }
+        self.gapStart = gapStart
+        gapList.append(Gap(min: 0, max: -1, target: 0))  // a sentinel: the list is never empty
+        self.gapList = gapList
         var start: [Int32] = [0]
         var list: [Int32] = []
         for output in outputs {
@@ -302,94 +337,152 @@ struct CompiledMatcher: Sendable {
         _ bytes: UnsafeBufferPointer<UInt8>, words: Vocabulary.Lookup, prefixes: Vocabulary.Lookup,
         prefixStarts: UnsafePointer<UInt64>
     ) -> Tokens {
-        guard let base = bytes.baseAddress else { return Tokens() }
-        let estimate = bytes.count / 5 + 16
-        var starts = Column<Int32>(capacity: estimate)
-        var ends = Column<Int32>(capacity: estimate)
-        var classes = Column<Int32>(capacity: estimate)
-        var prefixColumn = Column<Int32>(capacity: estimate)
-        var flagColumn = Column<UInt8>(capacity: estimate)
-        var hashes = Column<UInt64>(capacity: estimate)
+        guard bytes.baseAddress != nil, !bytes.isEmpty else { return Tokens() }
+        // Columns are written in place: first with room for a word every 4 bytes (ordinary
+        // prose has one every 6), and only if a text has more, again with room for the most
+        // there can be (a word and a separator every 2 bytes).
+        if let tokens = tokenize(bytes, capacity: bytes.count / 4 + 16, words: words, prefixes: prefixes, prefixStarts: prefixStarts) {
+            return tokens
+        }
+        return tokenize(bytes, capacity: (bytes.count + 1) / 2, words: words, prefixes: prefixes, prefixStarts: prefixStarts)!
+    }
+
+    /// Tokenises into columns of `capacity` tokens; nil when the text has more words.
+    private func tokenize(
+        _ bytes: UnsafeBufferPointer<UInt8>, capacity: Int, words: Vocabulary.Lookup, prefixes: Vocabulary.Lookup,
+        prefixStarts: UnsafePointer<UInt64>
+    ) -> Tokens? {
+        var count: Int?
+        var ends: [Int32] = []
+        var classes: [Int32] = []
+        var prefixClasses: [Int32] = []
+        var flags: [UInt8] = []
+        var hashes: [UInt64] = []
+        let starts = [Int32](unsafeUninitializedCapacity: capacity) { startsBuffer, startsCount in
+            ends = [Int32](unsafeUninitializedCapacity: capacity) { endsBuffer, endsCount in
+                classes = [Int32](unsafeUninitializedCapacity: capacity) { classesBuffer, classesCount in
+                    prefixClasses = [Int32](unsafeUninitializedCapacity: capacity) { prefixBuffer, prefixCount in
+                        flags = [UInt8](unsafeUninitializedCapacity: capacity) { flagsBuffer, flagsCount in
+                            hashes = [UInt64](unsafeUninitializedCapacity: capacity) { hashesBuffer, hashesCount in
+                                count = scan(
+                                    bytes, capacity: capacity, words: words, prefixes: prefixes, prefixStarts: prefixStarts,
+                                    starts: startsBuffer.baseAddress!, ends: endsBuffer.baseAddress!,
+                                    classes: classesBuffer.baseAddress!, prefixClasses: prefixBuffer.baseAddress!,
+                                    flags: flagsBuffer.baseAddress!, hashes: hashesBuffer.baseAddress!)
+                                hashesCount = count ?? 0
+                            }
+                            flagsCount = count ?? 0
+                        }
+                        prefixCount = count ?? 0
+                    }
+                    classesCount = count ?? 0
+                }
+                endsCount = count ?? 0
+            }
+            startsCount = count ?? 0
+        }
+        guard count != nil else { return nil }
+        var tokens = Tokens()
+        tokens.starts = starts
+        tokens.ends = ends
+        tokens.classes = classes
+        tokens.prefixes = prefixClasses
+        tokens.flags = flags
+        tokens.hashes = hashes
+        return tokens
+    }
+
+    /// The tokenizer's loop: writes each word's columns; returns the number of words, or nil
+    /// when there are more than `capacity`.
+    private func scan(
+        _ bytes: UnsafeBufferPointer<UInt8>, capacity: Int, words: Vocabulary.Lookup, prefixes: Vocabulary.Lookup,
+        prefixStarts: UnsafePointer<UInt64>, starts: UnsafeMutablePointer<Int32>, ends: UnsafeMutablePointer<Int32>,
+        classes: UnsafeMutablePointer<Int32>, prefixClasses: UnsafeMutablePointer<Int32>, flags flagColumn: UnsafeMutablePointer<UInt8>,
+        hashes: UnsafeMutablePointer<UInt64>
+    ) -> Int? {
+        let base = bytes.baseAddress!
+        var count = 0
+        var overflow = false
         let end = bytes.count
         var index = 0
         let minPrefix = prefixLengths.last ?? Int.max
-        let lengths = prefixLengths
-        while index < end {
-            let byte = base[index]
-            if byte < 0x80 {
-                if !ByteClass.isWordByte(byte) {
+        let headMask = Vocabulary.byteMask(prefixHeadLength)
+        let table = ByteClass.table
+        prefixLengths.withUnsafeBufferPointer { lengths in
+            while index < end {
+                var byteClass = table[Int(base[index])]
+                if byteClass & ByteClass.word == 0 {
                     index += 1
                     continue
                 }
-            } else {
-                let separator = ByteClass.separatorLength(base, index, end)
-                if separator > 0 {
-                    index += separator
-                    continue
+                if byteClass & ByteClass.special != 0 {
+                    let separator = ByteClass.separatorLength(base, index, end)
+                    if separator > 0 {
+                        index += separator
+                        continue
+                    }
                 }
-            }
-            let start = index
-            var hash = Vocabulary.offsetBasis
-            var flags: UInt8 = 0
-            if byte >= 0x41 && byte <= 0x5A { flags |= Tokens.capitalised }
-            var allDigits = true
-            while index < end {
-                var current = base[index]
-                if current < 0x80 {
-                    if !ByteClass.isWordByte(current) { break }
-                    if current >= 0x41 && current <= 0x5A { current |= 0x20 }
-                    if current > 0x39 { allDigits = false }
-                } else {
-                    if ByteClass.separatorLength(base, index, end) > 0 { break }
-                    allDigits = false
-                }
-                hash ^= UInt64(current)
-                hash = hash &* Vocabulary.prime
+                let start = index
+                var flags: UInt8 = byteClass & ByteClass.upper != 0 ? Tokens.capitalised : 0
+                var digits = byteClass
                 index += 1
-            }
-            let length = index - start
-            if allDigits { flags |= Tokens.digits }
-            if length == 1, flags & Tokens.capitalised != 0 { flags |= Tokens.singleCapital }
-            let wordClass = words.find(hash: hash, base: base, start: start, length: length)
-            var prefixClass: Int32 = -1
-            if length > minPrefix {
-                var first = base[start]
-                if first >= 0x41 && first <= 0x5A { first |= 0x20 }
-                var second = base[start + 1]
-                if second >= 0x41 && second <= 0x5A { second |= 0x20 }
-                let pair = Int(first) << 8 | Int(second)
-                if prefixStarts[pair >> 6] & (1 << UInt64(pair & 63)) != 0 {
-                    for prefixLength in lengths where prefixLength < length {
-                        var prefixHash = Vocabulary.offsetBasis
-                        for offset in 0..<prefixLength {
-                            var current = base[start + offset]
-                            if current >= 0x41 && current <= 0x5A { current |= 0x20 }
-                            prefixHash ^= UInt64(current)
-                            prefixHash = prefixHash &* Vocabulary.prime
+                while index < end {
+                    byteClass = table[Int(base[index])]
+                    if byteClass & ByteClass.word == 0 { break }
+                    if byteClass & ByteClass.special != 0, ByteClass.separatorLength(base, index, end) > 0 { break }
+                    digits &= byteClass
+                    index += 1
+                }
+                let length = index - start
+                if digits & ByteClass.digit != 0 { flags |= Tokens.digits }
+                if length == 1, flags & Tokens.capitalised != 0 { flags |= Tokens.singleCapital }
+                let (hash, first) = Vocabulary.hashWord(base, start: start, length: length, end: end)
+                let wordClass = words.find(hash: hash, first: first, base: base, start: start, length: length)
+                var prefixClass: Int32 = -1
+                if length > minPrefix {
+                    // The prefix lengths below the word's length that some prefix with its head has.
+                    let candidates = prefixStarts[CompiledMatcher.prefixHeadSlot(first & headMask)]
+                    if candidates & 1 != 0 {
+                        // A prefix longer than 63 bytes shares the head: try every length.
+                        for prefixLength in lengths where prefixLength < length {
+                            let (prefixHash, prefixFirst) = Vocabulary.hashPrefix(
+                                base, start: start, length: prefixLength, first: first, end: end)
+                            let found = prefixes.find(hash: prefixHash, first: prefixFirst, base: base, start: start, length: prefixLength)
+                            if found >= 0 {
+                                prefixClass = found
+                                break
+                            }
                         }
-                        let found = prefixes.find(hash: prefixHash, base: base, start: start, length: prefixLength)
-                        if found >= 0 {
-                            prefixClass = found
-                            break
+                    } else {
+                        // Longest first, as the lengths are listed.
+                        var remaining = length >= 64 ? candidates : candidates & ((1 << UInt64(length)) &- 1)
+                        while remaining != 0 {
+                            let prefixLength = 63 - remaining.leadingZeroBitCount
+                            remaining &= ~(1 << UInt64(prefixLength))
+                            let (prefixHash, prefixFirst) = Vocabulary.hashPrefix(
+                                base, start: start, length: prefixLength, first: first, end: end)
+                            let found = prefixes.find(hash: prefixHash, first: prefixFirst, base: base, start: start, length: prefixLength)
+                            if found >= 0 {
+                                prefixClass = found
+                                break
+                            }
                         }
                     }
                 }
+                if count == capacity {
+                    overflow = true
+                    return
+                }
+                starts[count] = Int32(start)
+                ends[count] = Int32(index)
+                classes[count] = wordClass
+                prefixClasses[count] = prefixClass
+                flagColumn[count] = flags
+                hashes[count] = hash
+                count += 1
             }
-            starts.append(Int32(start))
-            ends.append(Int32(index))
-            classes.append(wordClass)
-            prefixColumn.append(prefixClass)
-            flagColumn.append(flags)
-            hashes.append(hash)
         }
-        var tokens = Tokens()
-        tokens.starts = starts.finish()
-        tokens.ends = ends.finish()
-        tokens.classes = classes.finish()
-        tokens.prefixes = prefixColumn.finish()
-        tokens.flags = flagColumn.finish()
-        tokens.hashes = hashes.finish()
-        return tokens
+        return overflow ? nil : count
     }
 
     /// Tokenises a string.
@@ -406,13 +499,16 @@ struct CompiledMatcher: Sendable {
         let edgeMask: Int
         let outputStart: UnsafePointer<Int32>
         let outputList: UnsafePointer<Int32>
-        let hasGap: UnsafePointer<Bool>
+        let nodeFlags: UnsafePointer<UInt8>
+        let childLabels: UnsafePointer<UInt64>
+        let gapStart: UnsafePointer<Int32>
+        let gapList: UnsafePointer<Gap>
         let classes: UnsafePointer<Int32>
         let prefixes: UnsafePointer<Int32>
-        let end: Int
 
         @inline(__always)
         func child(of node: Int32, label: Int32) -> Int32 {
+            if childLabels[Int(node)] & CompiledMatcher.labelBit(label) == 0 { return -1 }
             let key = UInt64(UInt32(node)) << 32 | UInt64(UInt32(label))
             var slot = Int(truncatingIfNeeded: CompiledMatcher.mix(key)) & edgeMask
             while true {
@@ -429,34 +525,75 @@ struct CompiledMatcher: Sendable {
     /// - Complexity: O(w × d) for `w` words and followed depth `d`.
     func match(_ tokens: Tokens, from: Int, to: Int, into matches: inout [Match]) {
         guard from < to else { return }
+        withWalker(tokens) { walker in walkRange(walker, from: from, to: to, into: &matches) }
+    }
+
+    /// Matches each token range (the sentences of a document, in order), appending the matches
+    /// of each range to `matches` sorted by (start, end); returns the end index in `matches`
+    /// of each range's matches. The trie's tables are bound once for all ranges.
+    func match(_ tokens: Tokens, ranges: [Range<Int>], into matches: inout [Match]) -> [Int] {
+        var ends: [Int] = []
+        ends.reserveCapacity(ranges.count)
+        withWalker(tokens) { walker in
+            for range in ranges {
+                let first = matches.count
+                if range.lowerBound < range.upperBound {
+                    walkRange(walker, from: range.lowerBound, to: range.upperBound, into: &matches)
+                    if matches.count - first > 1 {
+                        matches[first..<matches.count].sort { ($0.start, $0.end) < ($1.start, $1.end) }
+                    }
+                }
+                ends.append(matches.count)
+            }
+        }
+        return ends
+    }
+
+    private func walkRange(_ walker: Walker, from: Int, to: Int, into matches: inout [Match]) {
+        var index = from
+        while index < to {
+            let wordClass = walker.classes[index]
+            if wordClass >= 0 {
+                let node = walker.root[Int(wordClass)]
+                if node >= 0 { walk(walker, node, index + 1, index, to, &matches) }
+            }
+            let prefixClass = walker.prefixes[index]
+            if prefixClass >= 0 {
+                let node = walker.root[Int(prefixClass)]
+                if node >= 0 { walk(walker, node, index + 1, index, to, &matches) }
+            }
+            index += 1
+        }
+    }
+
+    /// Runs `body` with unsafe views of the trie and of the tokens' classes.
+    private func withWalker(_ tokens: Tokens, _ body: (Walker) -> Void) {
         rootChildren.withUnsafeBufferPointer { root in
             edgeKeys.withUnsafeBufferPointer { keys in
                 edgeValues.withUnsafeBufferPointer { values in
                     outputStart.withUnsafeBufferPointer { starts in
                         outputList.withUnsafeBufferPointer { list in
-                            hasGap.withUnsafeBufferPointer { gapFlags in
-                                tokens.classes.withUnsafeBufferPointer { classes in
-                                    tokens.prefixes.withUnsafeBufferPointer { prefixes in
-                                        let empty: [Int32] = [0]
-                                        empty.withUnsafeBufferPointer { fallback in
-                                            let walker = Walker(
-                                                root: root.baseAddress!, edgeKeys: keys.baseAddress!, edgeValues: values.baseAddress!,
-                                                edgeMask: edgeMask, outputStart: starts.baseAddress!,
-                                                outputList: list.baseAddress ?? fallback.baseAddress!, hasGap: gapFlags.baseAddress!,
-                                                classes: classes.baseAddress!, prefixes: prefixes.baseAddress!, end: to)
-                                            var index = from
-                                            while index < to {
-                                                let wordClass = walker.classes[index]
-                                                if wordClass >= 0 {
-                                                    let node = walker.root[Int(wordClass)]
-                                                    if node >= 0 { walk(walker, node, index + 1, index, &matches) }
+                            nodeFlags.withUnsafeBufferPointer { flags in
+                              childLabels.withUnsafeBufferPointer { labelBits in
+                                gapStart.withUnsafeBufferPointer { gapStarts in
+                                    gapList.withUnsafeBufferPointer { gapItems in
+                                        tokens.classes.withUnsafeBufferPointer { classes in
+                                            tokens.prefixes.withUnsafeBufferPointer { prefixes in
+                                                let empty: [Int32] = [0]
+                                                empty.withUnsafeBufferPointer { fallback in
+                                                    body(
+                                                        Walker(
+                                                            root: root.baseAddress!, edgeKeys: keys.baseAddress!,
+                                                            edgeValues: values.baseAddress!, edgeMask: edgeMask,
+                                                            outputStart: starts.baseAddress!,
+                                                            outputList: list.baseAddress ?? fallback.baseAddress!,
+                                                            nodeFlags: flags.baseAddress!, childLabels: labelBits.baseAddress!,
+                                                            gapStart: gapStarts.baseAddress!,
+                                                            gapList: gapItems.baseAddress!,
+                                                            classes: classes.baseAddress ?? fallback.baseAddress!,
+                                                            prefixes: prefixes.baseAddress ?? fallback.baseAddress!))
                                                 }
-                                                let prefixClass = walker.prefixes[index]
-                                                if prefixClass >= 0 {
-                                                    let node = walker.root[Int(prefixClass)]
-                                                    if node >= 0 { walk(walker, node, index + 1, index, &matches) }
-                                                }
-                                                index += 1
+                                              }
                                             }
                                         }
                                     }
@@ -469,7 +606,7 @@ struct CompiledMatcher: Sendable {
         }
     }
 
-    private func walk(_ walker: Walker, _ node: Int32, _ next: Int, _ start: Int, _ matches: inout [Match]) {
+    private func walk(_ walker: Walker, _ node: Int32, _ next: Int, _ start: Int, _ end: Int, _ matches: inout [Match]) {
         let outputFrom = Int(walker.outputStart[Int(node)])
         let outputTo = Int(walker.outputStart[Int(node) + 1])
         if outputFrom < outputTo {
@@ -477,32 +614,34 @@ struct CompiledMatcher: Sendable {
                 matches.append(Match(pattern: walker.outputList[slot], start: Int32(start), end: Int32(next)))
             }
         }
-        if next < walker.end {
+        let flags = walker.nodeFlags[Int(node)]
+        if next < end, flags & CompiledMatcher.nodeHasChildren != 0 {
             let wordClass = walker.classes[next]
             if wordClass >= 0 {
                 let child = walker.child(of: node, label: wordClass)
-                if child >= 0 { walk(walker, child, next + 1, start, &matches) }
+                if child >= 0 { walk(walker, child, next + 1, start, end, &matches) }
             }
             let prefixClass = walker.prefixes[next]
             if prefixClass >= 0 {
                 let child = walker.child(of: node, label: prefixClass)
-                if child >= 0 { walk(walker, child, next + 1, start, &matches) }
+                if child >= 0 { walk(walker, child, next + 1, start, end, &matches) }
             }
         }
-        if walker.hasGap[Int(node)], let edges = gaps[node] {
-            for gap in edges {
+        if flags & CompiledMatcher.nodeHasGap != 0 {
+            for slot in Int(walker.gapStart[Int(node)])..<Int(walker.gapStart[Int(node) + 1]) {
+                let gap = walker.gapList[slot]
                 var skip = gap.min
-                while skip <= gap.max, next + skip < walker.end {
+                while skip <= gap.max, next + skip < end {
                     let position = next + skip
                     let wordClass = walker.classes[position]
                     if wordClass >= 0 {
                         let child = walker.child(of: gap.target, label: wordClass)
-                        if child >= 0 { walk(walker, child, position + 1, start, &matches) }
+                        if child >= 0 { walk(walker, child, position + 1, start, end, &matches) }
                     }
                     let prefixClass = walker.prefixes[position]
                     if prefixClass >= 0 {
                         let child = walker.child(of: gap.target, label: prefixClass)
-                        if child >= 0 { walk(walker, child, position + 1, start, &matches) }
+                        if child >= 0 { walk(walker, child, position + 1, start, end, &matches) }
                     }
                     skip += 1
                 }

@@ -63,6 +63,17 @@ struct PeopleModel {
     var entities: [Entity] = [Entity(role: .victim), Entity(role: .perpetrator)]
     /// Names → entity, keyed by the hash of their first word.
     var names: [UInt64: [(NameKey, Int, String)]] = [:]
+    /// A 4096-bit filter over the first-word hashes of `names` (kept by ``register(name:display:entity:)``,
+    /// the only place that adds a key): most capitalised words start no name, and the filter
+    /// answers for them without a dictionary probe.
+    private(set) var nameStarts = [UInt64](repeating: 0, count: 64)
+
+    /// Whether some name may start with the word of this hash (false: certainly none).
+    @inline(__always)
+    func mayStartName(_ hash: UInt64) -> Bool {
+        let bit = Int(truncatingIfNeeded: hash >> 52)
+        return nameStarts[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+    }
     /// The perpetrator's relation to the victim (a relationship-type id), when the text links them.
     var perpetratorRelation: String?
     var perpetratorRelationEvidence: TextRange?
@@ -82,6 +93,8 @@ struct PeopleModel {
         guard let first = name.hashes.first else { return }
         if names[first]?.contains(where: { $0.0 == name }) == true { return }
         names[first, default: []].append((name, entity, display))
+        let bit = Int(truncatingIfNeeded: first >> 52)
+        nameStarts[bit >> 6] |= 1 << UInt64(bit & 63)
         if entities[entity].name == nil { entities[entity].name = display }
     }
 

@@ -42,6 +42,7 @@ extension TaggingRun {
     }
 }
 
-private enum PronounWords {
+/// Subject pronouns.
+enum PronounWords {
     static let subjects: Set<UInt64> = Set(["she", "he"].map { Vocabulary.hash(Array($0.utf8)) })
 }

@@ -23,10 +23,12 @@ extension TaggingRun {
         var sectionFocus: Int?
         var previousMentions: [Mention] = []
         var previousBlock = -1
+        let facts = compiled.facts
+        let headings = document.blocks.map { $0.kind == .heading }
         for sentenceIndex in sentences.indices {
             let sentence = sentences[sentenceIndex]
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
-            let block = document.blocks.isEmpty ? nil : document.blocks[sentence.block]
+            let isHeading = headings.isEmpty ? false : headings[sentence.block]
             // 1. Mentions, resolved in order.
             var mentions = collectMentions(sentence, slice)
             var resolved: [Mention] = []
@@ -54,7 +56,7 @@ extension TaggingRun {
             mentions = resolved
             previousMentions = resolved
             previousBlock = sentence.block
-            if block?.kind == .heading {
+            if isHeading {
                 sectionFocus = mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) })?.entity
             }
             if sentence.block != focusBlock {
@@ -62,12 +64,12 @@ extension TaggingRun {
                 focusBlock = sentence.block
             }
             let fallback = focus ?? sectionFocus
-            // 2. Targets with their context.
-            let context = SentenceContext(
-                matches: slice, compiled: compiled, tokens: tokens, sentenceStart: sentence.tokenFrom, text: document.text)
+            // 2. Targets with their context (built only for a sentence with a target).
             let targets = collectTargets(sentence, slice)
+            var context: SentenceContext?
             for target in targets {
-                let entry = compiled.codebook.entries[target.entry]
+                let entryIndex = target.entry
+                let tag = facts.tags[entryIndex]
                 let range = textRange(target.start, target.end)
                 // Exclusions.
                 if let exclusion = slice.first(where: { match in
@@ -76,57 +78,66 @@ extension TaggingRun {
                     }
                     return false
                 }) {
-                    suppress(entry.tag, target, range, .excluded, text(tokens: Int(exclusion.start), Int(exclusion.end)))
+                    suppress(tag, target, range, .excluded, text(tokens: Int(exclusion.start), Int(exclusion.end)))
                     continue
                 }
                 if sentence.hypotheticalSection {
-                    suppress(entry.tag, target, range, .hypothetical, "recommendations section")
+                    suppress(tag, target, range, .hypothetical, "recommendations section")
                     continue
                 }
-                if !entry.ignoreContext, case .suppressed(let reason, let trigger) = context.status(of: target) {
-                    suppress(entry.tag, target, range, reason, trigger)
-                    continue
-                }
-                if let about = entry.about {
-                    var concerns = true
-                    switch about {
-                    case "incident":
-                        concerns = slice.contains { if case .incident = kind($0) { return true } else { return false } }
-                    case "victim", "perpetrator":
-                        let wanted = about == "victim" ? PeopleModel.victim : PeopleModel.perpetrator
-                        let nearest = mentions.last { $0.end <= target.start && $0.entity != nil }?.entity
-                            ?? mentions.first { $0.entity != nil }?.entity ?? fallback
-                        concerns = nearest.map { people.entities[$0].subject == people.entities[wanted].subject } ?? (about == "victim")
-                    default:
-                        break
+                if !facts.ignoreContext[entryIndex] {
+                    if context == nil {
+                        context = SentenceContext(
+                            matches: slice, compiled: compiled, tokens: tokens, sentenceStart: sentence.tokenFrom, text: document.text)
                     }
-                    if !concerns {
-                        suppress(entry.tag, target, range, .historical, about == "incident" ? "not about the incident" : "not about the \(about)")
+                    if case .suppressed(let reason, let trigger) = context!.status(of: target) {
+                        suppress(tag, target, range, reason, trigger)
                         continue
                     }
                 }
-                switch entry.tag.facet {
-                case Taxonomy.reviewTypeFacet:
+                let about = facts.about[entryIndex]
+                if about != .none {
+                    var concerns = true
+                    switch about {
+                    case .incident:
+                        // The sentence, or one next to it in the paragraph, describes the incident.
+                        concerns = incidentContext(sentenceIndex)
+                    case .victim, .perpetrator:
+                        let wanted = about == .victim ? PeopleModel.victim : PeopleModel.perpetrator
+                        let nearest = mentions.last { $0.end <= target.start && $0.entity != nil }?.entity
+                            ?? mentions.first { $0.entity != nil }?.entity ?? fallback
+                        concerns = nearest.map { people.entities[$0].subject == people.entities[wanted].subject } ?? (about == .victim)
+                    case .none:
+                        break
+                    }
+                    if !concerns {
+                        let why = about == .incident ? "not about the incident" : (about == .victim ? "not about the victim" : "not about the perpetrator")
+                        suppress(tag, target, range, .historical, why)
+                        continue
+                    }
+                }
+                switch facts.facets[entryIndex] {
+                case .reviewType:
                     continue
-                case Taxonomy.categoryFacet:
-                    categoryScores[entry.tag.id, default: 0] += 2
-                    categoryEvidence[entry.tag.id, default: []].append(document.substring(range))
-                case Taxonomy.characteristicFacet:
-                    attribute(target, entry: entry, range: range, mentions: mentions, fallback: fallback, sentence: sentence)
-                case "relationship-type":
+                case .category:
+                    categoryScores[tag.id, default: 0] += 2
+                    categoryEvidence[tag.id, default: []].append(document.substring(range))
+                case .characteristic:
+                    attribute(target, entry: entryIndex, range: range, mentions: mentions, fallback: fallback, sentence: sentence)
+                case .relationshipType:
                     let involved = mentions.contains { $0.entity == PeopleModel.victim || $0.entity == PeopleModel.perpetrator }
                     // A child victim has no partner: such phrases are about the adults around them.
-                    let partnerOfChild = people.victimIsChild && (entry.tag.id == "partner" || entry.tag.id == "ex-partner")
+                    let partnerOfChild = people.victimIsChild && facts.isPartnerTag[entryIndex]
                     if partnerOfChild {
-                        suppress(entry.tag, target, range, .thirdParty, "the victim is a child")
+                        suppress(tag, target, range, .thirdParty, "the victim is a child")
                     } else if involved {
-                        add(TagKey(tag: entry.tag, subject: nil), target.rule, range)
-                        relationCounts[entry.tag.id, default: 0] += 1
+                        add(entry: entryIndex, subject: nil, target.rule, range)
+                        relationCounts[tag.id, default: 0] += 1
                     } else {
-                        suppress(entry.tag, target, range, .thirdParty, "no victim or perpetrator in the sentence")
+                        suppress(tag, target, range, .thirdParty, "no victim or perpetrator in the sentence")
                     }
-                default:
-                    add(TagKey(tag: entry.tag, subject: nil), target.rule, range)
+                case .other:
+                    add(entry: entryIndex, subject: nil, target.rule, range)
                 }
             }
             // 3. Kin mentions that name the perpetrator give the relationship type.
@@ -147,6 +158,11 @@ extension TaggingRun {
                 focus = first.entity
             }
         }
+        // The collected evidence, keyed by tag and subject, for the finishing steps.
+        for (slot, key) in collector.keys.enumerated() where !collector.lists[slot].isEmpty {
+            evidence[key, default: []].append(contentsOf: collector.lists[slot])
+        }
+        collector = EvidenceCollector(entryCount: 0)
     }
 
     func kindIsKin(_ match: Match) -> Bool {
@@ -221,7 +237,8 @@ extension TaggingRun {
             let inverse = inverseRelation(kin.relation)
             let victimGender = people.entities[PeopleModel.victim].gender
             if let relation = people.perpetratorRelation {
-                if relation == inverse { return PeopleModel.victim }
+                // "Mr K's mother" is not a victim who is a man.
+                if relation == inverse, kin.gender == nil || victimGender == nil || kin.gender == victimGender { return PeopleModel.victim }
             } else if (kin.relation == "partner" || kin.relation == "ex-partner"), reviewType?.id != "scr", reviewType?.id != "sar",
                 kin.gender == nil || victimGender == nil || kin.gender == victimGender
             {
@@ -243,18 +260,37 @@ extension TaggingRun {
             text: document.substring(range), range: range, rule: rule, line: position.line, character: position.utf16Column)
     }
 
+    /// Adds evidence for a key (the sweep collects it in ``collector``; `evidence` is filled at
+    /// the end of the sweep). A range already recorded for the key is not added again.
     mutating func add(_ key: TagKey, _ rule: String, _ range: TextRange) {
-        // `evidenceSeen` mirrors the ranges already in `evidence` (only `add` writes it during
-        // the sweep): one hash probe instead of copying and scanning the list.
-        guard evidenceSeen.insert(EvidenceSlot(key: key, range: range)).inserted else { return }
-        evidence[key, default: []].append(makeEvidence(rule, range))
+        let entry = compiled.facts.entryOfTag[key.tag]
+        let slot = collector.slot(key, entry: entry)
+        addEvidence(slot, rule, range)
+    }
+
+    /// ``add(_:_:_:)`` for a codebook entry's tag: no `TagKey` built or hashed once the
+    /// (entry, subject) pair has a key number.
+    mutating func add(entry: Int, subject: Subject?, _ rule: String, _ range: TextRange) {
+        let facts = compiled.facts
+        let canonical = facts.canonical[entry]
+        let takesSubject = facts.facets[canonical] == .characteristic
+        let code = takesSubject ? EvidenceCollector.code(subject ?? .unknown) : 0
+        var slot = collector.existingSlot(entry: canonical, code: code)
+        if slot < 0 { slot = collector.slot(TagKey(tag: facts.tags[canonical], subject: subject), entry: canonical) }
+        addEvidence(slot, rule, range)
+    }
+
+    private mutating func addEvidence(_ slot: Int, _ rule: String, _ range: TextRange) {
+        guard collector.insert(slot: slot, range: range) else { return }
+        collector.append(makeEvidence(rule, range), to: slot)
     }
 
     /// Attributes a characteristic match to the person its clause is about.
     mutating func attribute(
-        _ target: TargetMatch, entry: Codebook.Entry, range: TextRange, mentions: [Mention], fallback: Int?, sentence: SentenceSpan
+        _ target: TargetMatch, entry entryIndex: Int, range: TextRange, mentions: [Mention], fallback: Int?, sentence: SentenceSpan
     ) {
-        let id = entry.tag.id
+        let tag = compiled.facts.tags[entryIndex]
+        let id = tag.id
         // A kin noun inside the phrase ("her mother's depression", "abuse from her husband",
         // "his father was absent"): the characteristic belongs to the kin noun's possessor.
         let inside = mentions.first { $0.start >= target.start && $0.start < target.end && $0.kind == .kin }
@@ -278,15 +314,15 @@ extension TaggingRun {
             // Nobody in the sentence, the paragraph or the section: a generic mention
             // ("support for victims of domestic abuse"), nobody's characteristic.
             if !mentions.contains(where: { $0.kind != .kin }) {
-                suppress(entry.tag, target, range, .thirdParty, "no person in context")
+                suppress(tag, target, range, .thirdParty, "no person in context")
                 return
             }
-            add(TagKey(tag: entry.tag, subject: .unknown), target.rule, range)
+            add(entry: entryIndex, subject: .unknown, target.rule, range)
             return
         }
         let person = people.entities[entity]
         if let subject = person.subject {
-            add(TagKey(tag: entry.tag, subject: subject), target.rule, range)
+            add(entry: entryIndex, subject: subject, target.rule, range)
             // A child victim's parent who is the perpetrator: the child-victim tags follow.
             if subject == .perpetrator, people.victimIsChild,
                 people.perpetratorRelation == "parent" || people.perpetratorRelation == "partner-of-parent",
@@ -299,7 +335,7 @@ extension TaggingRun {
         // A relative: the child-victim tags go to the person whose relative it is.
         if let owner = person.owner, let ownerSubject = people.entities[owner].subject {
             if childVictimTags.contains(id), person.isParent || person.kin.map({ lexicon.kin[$0].relation == "partner-of-parent" }) == true {
-                add(TagKey(tag: entry.tag, subject: ownerSubject), target.rule, range)
+                add(entry: entryIndex, subject: ownerSubject, target.rule, range)
                 return
             }
             // Only a child victim's parents: an adult's parent's condition is a third party's.
@@ -313,14 +349,14 @@ extension TaggingRun {
         if person.kin == nil, person.owner == nil {
             let principalsNamed = people.entities[PeopleModel.victim].name != nil || people.entities[PeopleModel.perpetrator].name != nil
             if !principalsNamed {
-                add(TagKey(tag: entry.tag, subject: .unknown), target.rule, range)
+                add(entry: entryIndex, subject: .unknown, target.rule, range)
                 return
             }
         }
         let who = person.name ?? person.kin.map { lexicon.kin[$0].phrases.first ?? "relative" } ?? "another person"
         // Strip the exact-match marker "=" (scalar filter: Foundation's replacingOccurrences was a hot spot).
         let display = who.utf8.contains(0x3D) ? String(String.UnicodeScalarView(who.unicodeScalars.filter { $0 != "=" })) : who
-        suppress(entry.tag, target, range, .thirdParty, display)
+        suppress(tag, target, range, .thirdParty, display)
     }
 
     func ownerOfUnresolvedKin(_ mention: Mention) -> Int? {
@@ -348,8 +384,7 @@ extension TaggingRun {
         for (key, list) in sides where !list[0].isEmpty && !list[1].isEmpty {
             let entryIndex = Int(key >> 32)
             let nearIndex = Int(key & 0xFFFF_FFFF)
-            let entry = compiled.codebook.entries[entryIndex]
-            let within = entry.near[nearIndex].within
+            let within = compiled.facts.nearWithin[entryIndex][nearIndex]
             var best: (Int, Int)?
             for a in list[0] {
                 for b in list[1] {
@@ -361,9 +396,8 @@ extension TaggingRun {
                 }
             }
             if let best {
-                let prefix = compiled.codebook.rulePrefix(for: entry.tag)
                 targets.append(
-                    TargetMatch(entry: entryIndex, rule: "\(prefix)/\(entry.phrases.count + nearIndex + 1)", start: best.0, end: best.1))
+                    TargetMatch(entry: entryIndex, rule: compiled.facts.nearRuleIDs[entryIndex][nearIndex], start: best.0, end: best.1))
             }
         }
         // One target per entry and span: drop a match of an entry inside a longer match of the same entry.

@@ -36,27 +36,14 @@ public struct Tagger: Sendable {
         var copy = text
         return copy.withUTF8 { bytes in
             let tokens = compiled.matcher.tokenize(bytes)
-            var matches: [Match] = []
-            matches.reserveCapacity(1024)
-            var count = 0
-            var from = 0
             // Chunks of at most 64 words stand in for sentences.
-            while from < tokens.count {
-                let to = min(tokens.count, from + 64)
-                compiled.matcher.match(tokens, from: from, to: to, into: &matches)
-                count += matches.count
-                matches.removeAll(keepingCapacity: true)
-                from = to
-            }
-            return count
+            let ranges = stride(from: 0, to: tokens.count, by: 64).map { $0..<min(tokens.count, $0 + 64) }
+            var matches: [Match] = []
+            matches.reserveCapacity(tokens.count / 4)
+            _ = compiled.matcher.match(tokens, ranges: ranges, into: &matches)
+            return matches.count
         }
     }
-}
-
-/// One piece of evidence's identity: its tag key and text range.
-struct EvidenceSlot: Hashable {
-    var key: TagKey
-    var range: TextRange
 }
 
 /// One sentence's place in the token and match arrays.
@@ -82,8 +69,8 @@ struct TaggingRun {
 
     // Results.
     var evidence: [TagKey: [Evidence]] = [:]
-    /// The (key, range) pairs already in `evidence` (a duplicate check in O(1)).
-    var evidenceSeen: Set<EvidenceSlot> = []
+    /// Evidence as the sweep collects it (moved into `evidence` when the sweep ends).
+    var collector: EvidenceCollector
     var suppressed: [SuppressedMatch] = []
     var categoryScores: [String: Double] = [:]
     var categoryEvidence: [String: [String]] = [:]
@@ -96,6 +83,7 @@ struct TaggingRun {
     init(compiled: CompiledCodebook, document: ReviewDocument) {
         self.compiled = compiled
         self.document = document
+        collector = EvidenceCollector(entryCount: compiled.facts.tags.count)
     }
 
     var lexicon: Codebook.PeopleLexicon { compiled.codebook.people }
@@ -157,24 +145,46 @@ struct TaggingRun {
             }
             return value
         }
+        // Token range and block of each sentence (sentences and blocks are in text order: the
+        // block is found by stepping forward, with a binary search when that fails).
         var tokenIndex = 0
+        var tokenRanges: [Range<Int>] = []
+        tokenRanges.reserveCapacity(document.sentences.count)
+        var sentenceBlocks: [Int] = []
+        sentenceBlocks.reserveCapacity(document.sentences.count)
+        let blockRanges = document.blocks.map(\.range)
+        var blockCursor = 0
+        tokens.starts.withUnsafeBufferPointer { starts in
+            for range in document.sentences {
+                while tokenIndex < starts.count, Int(starts[tokenIndex]) < range.start { tokenIndex += 1 }
+                let from = tokenIndex
+                var to = from
+                while to < starts.count, Int(starts[to]) < range.end { to += 1 }
+                tokenIndex = to
+                tokenRanges.append(from..<to)
+                var block: Int?
+                while blockCursor < blockRanges.count, blockRanges[blockCursor].end <= range.start { blockCursor += 1 }
+                if blockCursor < blockRanges.count, blockRanges[blockCursor].start <= range.start {
+                    block = blockCursor
+                } else {
+                    block = document.blockIndex(containing: range.start)
+                    if let block { blockCursor = block }
+                }
+                sentenceBlocks.append(block ?? 0)
+            }
+        }
         matches.reserveCapacity(tokens.count / 4)
-        let matcher = compiled.matcher  // one copy of the matcher's table references, not one per sentence
-        for range in document.sentences {
-            while tokenIndex < tokens.count, Int(tokens.starts[tokenIndex]) < range.start { tokenIndex += 1 }
-            let from = tokenIndex
-            var to = from
-            while to < tokens.count, Int(tokens.starts[to]) < range.end { to += 1 }
-            tokenIndex = to
-            let block = document.blockIndex(containing: range.start) ?? 0
-            let matchFrom = matches.count
-            matcher.match(tokens, from: from, to: to, into: &matches)
-            matches[matchFrom..<matches.count].sort { ($0.start, $0.end) < ($1.start, $1.end) }
+        let matchEnds = compiled.matcher.match(tokens, ranges: tokenRanges, into: &matches)
+        sentences.reserveCapacity(tokenRanges.count)
+        var matchFrom = 0
+        for (index, range) in document.sentences.enumerated() {
+            let block = sentenceBlocks[index]
             let hypothetical = blockHypothetical.isEmpty ? false : blockHypothetical[block]
             sentences.append(
                 SentenceSpan(
-                    range: range, tokenFrom: from, tokenTo: to, block: block, matchFrom: matchFrom,
-                    matchTo: matches.count, hypotheticalSection: hypothetical))
+                    range: range, tokenFrom: tokenRanges[index].lowerBound, tokenTo: tokenRanges[index].upperBound, block: block,
+                    matchFrom: matchFrom, matchTo: matchEnds[index], hypotheticalSection: hypothetical))
+            matchFrom = matchEnds[index]
         }
     }
 

@@ -38,6 +38,30 @@ struct Tokens: Sendable {
 
 /// Byte classes for tokenising.
 enum ByteClass {
+    /// The byte belongs to a word (ASCII letter or digit, or any non-ASCII byte).
+    static let word: UInt8 = 1
+    /// ASCII upper-case letter (the value 2 shifted left by 4 is the lower-casing bit 0x20).
+    static let upper: UInt8 = 2
+    /// ASCII digit.
+    static let digit: UInt8 = 4
+    /// A lead byte that may start a separator sequence (C2, E2, EF; see ``separatorLength(_:_:_:)``).
+    static let special: UInt8 = 8
+
+    /// The class bits of every byte value. Written once when first used, then only read:
+    /// `nonisolated(unsafe)` because an immutable pointer is not `Sendable`.
+    nonisolated(unsafe) static let table: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        for value in 0..<256 {
+            let byte = UInt8(value)
+            var bits: UInt8 = isWordByte(byte) ? word : 0
+            if byte >= 0x41 && byte <= 0x5A { bits |= upper }
+            if byte >= 0x30 && byte <= 0x39 { bits |= digit }
+            if byte == 0xC2 || byte == 0xE2 || byte == 0xEF { bits |= special }
+            table[value] = bits
+        }
+        return UnsafePointer(table)
+    }()
+
     /// Whether a byte continues or starts a word, given the byte after it (for UTF-8
     /// punctuation sequences such as `’` E2 80 99 and NBSP C2 A0, which separate words).
     @inline(__always)
@@ -66,43 +90,5 @@ enum ByteClass {
         }
         if byte == 0xEF, index + 2 < end, base[index + 1] == 0xBB, base[index + 2] == 0xBF { return 3 }
         return 0
-    }
-}
-
-/// A growable column of plain values written through a pointer (the tokenizer appends six
-/// of them per word; `Array.append` per value costs more than the scan itself).
-struct Column<Element: BitwiseCopyable> {
-    private(set) var pointer: UnsafeMutablePointer<Element>
-    private(set) var count = 0
-    private var capacity: Int
-
-    init(capacity: Int) {
-        self.capacity = max(16, capacity)
-        pointer = UnsafeMutablePointer<Element>.allocate(capacity: self.capacity)
-    }
-
-    @inline(__always)
-    mutating func append(_ value: Element) {
-        if count == capacity { grow() }
-        pointer[count] = value
-        count += 1
-    }
-
-    private mutating func grow() {
-        let larger = capacity * 2
-        let moved = UnsafeMutablePointer<Element>.allocate(capacity: larger)
-        moved.initialize(from: pointer, count: count)
-        pointer.deallocate()
-        pointer = moved
-        capacity = larger
-    }
-
-    /// The values as an array; the column's memory is freed.
-    mutating func finish() -> [Element] {
-        let array = Array(UnsafeBufferPointer(start: pointer, count: count))
-        pointer.deallocate()
-        count = 0
-        capacity = 0
-        return array
     }
 }

@@ -157,7 +157,7 @@ struct DocumentTests {
         client.notify(
             "textDocument/didChange",
             ["textDocument": ["uri": .string(uri), "version": 2], "contentChanges": [["range": ["start": start, "end": start], "text": "Zq 🙂 "]]])
-        let provisional = try client.diagnostics(uri: uri, version: 2)
+        let provisional = try client.diagnostics(uri: uri, version: 2, provisional: true)
         #expect(provisional["provisional"] == true)
         #expect(expectExactRanges(provisional, model).count == before.count)
         let exact = try client.diagnostics(uri: uri, version: 2)

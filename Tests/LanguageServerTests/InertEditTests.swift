@@ -13,11 +13,11 @@ private func encoded(_ result: TaggingResult) throws -> String {
     return String(decoding: try encoder.encode(result), as: UTF8.self)
 }
 
-private func isLetter(_ byte: UInt8) -> Bool { (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) }
+func isLetter(_ byte: UInt8) -> Bool { (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) }
 
 /// An edit inside a word: a letter typed, deleted or replaced (ASCII or not), or now and then
 /// a space or punctuation between letters (which is never inert).
-private func wordEdit(of bytes: [UInt8], using generator: inout SeededGenerator) -> SourceEdit {
+func wordEdit(of bytes: [UInt8], using generator: inout SeededGenerator) -> SourceEdit {
     let letters = ["a", "e", "o", "r", "t", "n", "é", "ü", "k", "s"]
     for _ in 0..<10_000 {
         let start = Int.random(in: 1..<(bytes.count - 1), using: &generator)

@@ -145,10 +145,15 @@ final class LSPClient: @unchecked Sendable {
     }
 
     /// Waits for a `publishDiagnostics` of `uri` (with `version`, when given) and returns its params.
-    func diagnostics(uri: String, version: Int? = nil, timeout: Double = 20) throws -> JSONValue {
+    ///
+    /// Provisional publishes (the previous diagnostics moved with an edit, sent while a slow
+    /// analysis runs) are skipped unless `provisional` is true, so that a test waits for the
+    /// exact diagnostics whatever the speed of the build.
+    func diagnostics(uri: String, version: Int? = nil, provisional: Bool = false, timeout: Double = 20) throws -> JSONValue {
         let message = try waitFor("diagnostics of \(uri) v\(version.map(String.init) ?? "any")", timeout: timeout) {
             guard case .notification("textDocument/publishDiagnostics", let params) = $0 else { return false }
             guard params?["uri"]?.stringValue == uri else { return false }
+            if !provisional, params?["provisional"]?.boolValue == true { return false }
             if let version { return params?["version"]?.intValue == version }
             return true
         }

@@ -53,7 +53,9 @@ struct PatchedAnalysisTests {
         var bytes = Array(try Data(contentsOf: corpus.appendingPathComponent(name)))
         var generator = SeededGenerator(seed: 99)
         var snapshot = DocumentSnapshot(uri: "file:///\(name)", name: name, format: .html, version: 1, lines: LineIndex(bytes: bytes))
-        var (_, _, cache) = try engine.analyze(snapshot, previous: nil)
+        let (firstDocument, firstResult, firstCache) = try engine.analyze(snapshot, previous: nil)
+        var cache = firstCache
+        var previousFindings = DocumentAnalysis.findings(document: firstDocument, result: firstResult, decisions: [])
         var patchedCount = 0
         let rounds = 8
         for round in 0..<rounds {
@@ -82,6 +84,11 @@ struct PatchedAnalysisTests {
             let findings = DocumentAnalysis.findings(document: document, result: result, decisions: [])
             let freshFindings = DocumentAnalysis.findings(document: freshDocument, result: freshResult, decisions: [])
             #expect(findings == freshFindings, "findings differ \(context)")
+            if next.moved, let changes = next.textChanges {
+                // The server moves the findings of a moved result instead of placing them again.
+                #expect(DocumentAnalysis.moved(previousFindings, text: changes, source: edits) == freshFindings, "moved findings \(context)")
+            }
+            previousFindings = findings
         }
         #expect(patchedCount >= 3, "only \(patchedCount) of \(rounds) analyses patched")
     }
@@ -93,13 +100,16 @@ struct PatchedAnalysisTests {
         let bytes = Array(try Data(contentsOf: corpus.appendingPathComponent(name)))
         let lines = LineIndex(bytes: bytes)
         let first = DocumentSnapshot(uri: "file:///r", name: name, format: .html, version: 1, lines: lines)
-        let (_, _, cache) = try engine.analyze(first, previous: nil)
+        // Each analysis takes the previous one's cache over: a cache serves one next analysis.
+        func analysed() throws -> AnalysisCache { try engine.analyze(first, previous: nil).2 }
+        let cache = try analysed()
         #expect(!cache.patched)
-        // Unknown edits (nil) parse; no edits reuse the document.
+        // Unknown edits (nil) parse; no edits reuse the document; a cache already taken parses.
         let unknown = DocumentSnapshot(uri: "file:///r", name: name, format: .html, version: 2, lines: lines, edits: nil)
-        #expect(try !engine.analyze(unknown, previous: cache).2.patched)
+        #expect(try !engine.analyze(unknown, previous: analysed()).2.patched)
         let none = DocumentSnapshot(uri: "file:///r", name: name, format: .html, version: 2, lines: lines, edits: [])
         #expect(try engine.analyze(none, previous: cache).2.patched)
+        #expect(try !engine.analyze(none, previous: cache).2.patched)
         // An edit in the front matter (the metadata's blocks) parses.
         let title = try #require(String(decoding: bytes, as: UTF8.self).utf8.firstRange(of: "<h1".utf8))
         let start = String(decoding: bytes, as: UTF8.self).utf8.distance(from: String(decoding: bytes, as: UTF8.self).utf8.startIndex, to: title.upperBound) + 3
@@ -108,6 +118,34 @@ struct PatchedAnalysisTests {
         let front = DocumentSnapshot(
             uri: "file:///r", name: name, format: .html, version: 3, lines: LineIndex(bytes: edited),
             edits: [SourceEdit(start: start, oldEnd: start, replacement: [0x78])])
-        #expect(try !engine.analyze(front, previous: cache).2.patched)
+        #expect(try !engine.analyze(front, previous: analysed()).2.patched)
+    }
+
+    @Test("findings moved with an inert edit equal findings placed afresh")
+    func movedFindings() throws {
+        let engine = try #require(Self.engine)
+        var bytes = syntheticReview(paragraphs: 140, seed: 3)
+        var generator = SeededGenerator(seed: 31)
+        var snapshot = DocumentSnapshot(uri: "file:///r.html", name: "r.html", format: .html, version: 1, lines: LineIndex(bytes: bytes))
+        let (firstDocument, firstResult, firstCache) = try engine.analyze(snapshot, previous: nil)
+        var cache = firstCache
+        var findings = DocumentAnalysis.findings(document: firstDocument, result: firstResult, decisions: [])
+        var moved = 0
+        for round in 0..<40 {
+            let edit = wordEdit(of: bytes, using: &generator)
+            bytes.replaceSubrange(edit.start..<edit.oldEnd, with: edit.replacement)
+            snapshot = DocumentSnapshot(
+                uri: snapshot.uri, name: "r.html", format: .html, version: round + 2, lines: LineIndex(bytes: bytes), edits: [edit],
+                sequence: round + 2)
+            let (document, result, next) = try engine.analyze(snapshot, previous: cache)
+            cache = next
+            let placed = DocumentAnalysis.findings(document: document, result: result, decisions: [])
+            if next.moved, let changes = next.textChanges {
+                moved += 1
+                #expect(DocumentAnalysis.moved(findings, text: changes, source: [edit]) == placed, "round \(round)")
+            }
+            findings = placed
+        }
+        #expect(moved >= 2, "\(moved) moved results")
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import ReviewModel
-import ReviewParsing
 import Testing
+
+@testable import ReviewParsing
 
 /// tools/generate-corpus.py writes documents the reader understands: a small generated
 /// corpus (every format) parses with the review type its manifest records, every piece of
@@ -39,6 +40,12 @@ import Testing
             #expect(unlocated.isEmpty, "\(row[0]): \(unlocated.count) pieces without a source span")
             #expect(!document.text.contains("cookies"), "\(row[0]): cookie banner kept")
             expectExactMap(document, needles: [])
+            if row[1] == "html" || row[1] == "word" {
+                // The arena tree HTML is read into is the tree libxml2 would build (Word's markup included).
+                let raw = try [UInt8](Data(contentsOf: URL(fileURLWithPath: directory + "/" + row[0])))
+                let decoded = try SourceDecoder.decode(raw, format: .html, name: row[0], lenient: false).bytes
+                #expect(LibXML.htmlTreeOutline(decoded, libxml2Tree: false) == LibXML.htmlTreeOutline(decoded, libxml2Tree: true), "\(row[0])")
+            }
         }
     }
 

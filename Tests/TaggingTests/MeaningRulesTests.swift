@@ -101,4 +101,74 @@ import Testing
             """, reviewType: "scr"))
         #expect(!result.subjects("characteristic/sexual-exploitation").contains(.victim))
     }
+
+    @Test func peopleConvictedTogetherAreBothPerpetrators() {
+        let result = sharedTagger.tag(makeDocument(
+            """
+            # Child Safeguarding Practice Review: Child B
+
+            This review concerns a baby referred to as Child B. Child B's mother, referred to as Ms F, and his father, referred to as Mr G, were both convicted of causing or allowing serious physical harm to a child.
+
+            Ms F had been treated for depression since her teens.
+            """, reviewType: "scr"))
+        #expect(Set(result.people.filter { $0.subject == .perpetrator }.compactMap(\.name)) == ["Ms F", "Mr G"])
+        #expect(result.subjects("characteristic/mental-health").contains(.perpetrator))
+    }
+
+    @Test func twoChildrenNamedInTheTitleAreBothVictims() {
+        let result = sharedTagger.tag(makeDocument(
+            """
+            # Child Safeguarding Practice Review: Lily and Jack
+
+            Two children were seriously injured at home in 2023. They are called Lily and Jack in this report. Lily was injured first and Jack was injured later that evening.
+
+            Jack was diagnosed with autism in 2022.
+            """, reviewType: "scr"))
+        #expect(Set(result.people.filter { $0.subject == .victim }.compactMap(\.name)).isSuperset(of: ["Lily", "Jack"]))
+        #expect(result.subjects("characteristic/autism") == [.victim])
+    }
+
+    @Test func agesAndEthnicityAsReviewsStateThem() throws {
+        let result = sharedTagger.tag(makeDocument(
+            """
+            Ellie was 14 when police found her in a hotel room with a man of 31, referred to in this report as Adult X. Adult X was convicted of sexual offences against Ellie.
+
+            Ellie was in foster care at the time. Adult X had presented himself online as a 17-year-old boy.
+            """, reviewType: "scr"))
+        #expect(result.people.first { $0.subject == .victim }?.age == .years(14))
+        #expect(result.people.first { $0.subject == .perpetrator }?.age == .years(31))
+
+        let family = sharedTagger.tag(makeDocument(
+            """
+            The victim is referred to as Mrs P. The perpetrator, her son, is referred to as Mr P.
+
+            The family are of Indian heritage. Mr P was 41 and lived with his mother.
+            """, reviewType: "dhr"))
+        #expect(family.people.first { $0.subject == .victim }?.ethnicity == .asian)
+        #expect(family.people.first { $0.subject == .perpetrator }?.ethnicity == .asian)
+        #expect(family.people.first { $0.subject == .perpetrator }?.age == .years(41))
+    }
+
+    @Test func aParenthesisBetweenNameAndConviction() throws {
+        let result = sharedTagger.tag(makeDocument(
+            """
+            This review concerns a man who will be known as Adult D. Adult E, aged 28 and of mixed White and Black African heritage, was convicted of manslaughter.
+
+            Adult E had been released from prison three weeks before.
+            """, reviewType: "sar"))
+        let perpetrator = try #require(result.people.first { $0.subject == .perpetrator })
+        #expect(perpetrator.name == "Adult E")
+        #expect(perpetrator.age == .years(28))
+        #expect(perpetrator.ethnicity == .mixed)
+    }
+
+    @Test func childhoodNeglectIsTheChildsNotTheParents() {
+        let result = sharedTagger.tag(makeDocument(
+            """
+            This review concerns a girl who will be called Child F. Child F, a nine-year-old girl, was sexually abused by her foster carer, referred to here as Mr R, who was convicted in 2023.
+
+            She was removed from her parents' care at the age of four because of chronic neglect.
+            """, reviewType: "scr"))
+        #expect(result.subjects("characteristic/childhood-abuse-neglect") == [.victim])
+    }
 }

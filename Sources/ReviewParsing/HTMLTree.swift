@@ -1,0 +1,292 @@
+import CLibXML2
+import Foundation
+
+/// Builds the element tree of an HTML document from libxml2's SAX events, in one arena.
+///
+/// libxml2's own tree builder (`xmlSAX2StartElement` and friends) allocates every node, name,
+/// attribute, attribute value and text separately and frees them one by one afterwards, which
+/// was a fifth to a third of the time spent reading HTML (most of it for Word's attribute-heavy
+/// exports). This builder follows the same rules for the parts of the tree the readers look at
+/// and writes libxml2's own node structs, so ``MarkupReader`` walks it unchanged:
+///
+/// - an element is added as the last child of the open element; with none open it goes to the
+///   document level if that is empty, else under the document's first child when that is an
+///   element, else after the document's last child (`xmlSAX2StartElement`);
+/// - a prefixed name (`o:p` from Word) is the part after the first colon, as `xmlSplitQName`
+///   leaves it (`o:` and `:x` stay whole); the prefix binds no namespace (`ns` stays nil);
+/// - attributes keep their order and full names, each with one text child holding its value;
+///   a value-less attribute has no child, except HTML's boolean attributes, whose value is
+///   their name (`xmlSAX2AttributeInternal`);
+/// - text appends to the open element's last child when that is text (CDATA to CDATA) and is
+///   dropped when no element is open (`xmlSAX2Text`); comments and processing instructions
+///   are nodes of their own, so they separate text nodes;
+/// - an element opened with more than `xmlParserMaxDepth` (256) already open stops the
+///   parser, as `nodePush` does.
+///
+/// Fields filled in: `type`, `name`, `children`, `last`, `parent`, `next`, `prev`, `content`,
+/// `properties` and `line`. Names point into the parser's dictionary, so the tree must not
+/// outlive the parser context. A final class because it owns the arena's memory.
+final class HTMLTreeBuilder {
+    /// The first element at the document level (libxml2's root element), if any.
+    private(set) var root: xmlNodePtr?
+    /// The source line at which nesting went past libxml2's depth limit, if it did.
+    private(set) var tooDeepLine: Int?
+
+    private var chunks: [UnsafeMutableRawPointer] = []
+    private var next: UnsafeMutableRawPointer?
+    private var end: UnsafeMutableRawPointer?
+    private var chunkSize: Int
+    /// Open elements, innermost last (libxml2's node stack).
+    private var open: [xmlNodePtr] = []
+    /// Whether the document has any child yet (a DTD, comment, PI or element).
+    private var documentHasChildren = false
+    /// The document's first child when it is an element (nil when it is anything else).
+    private var firstDocumentElement: xmlNodePtr?
+    /// The most recent text or CDATA node and its content length (no strlen when text grows).
+    private var lastText: xmlNodePtr?
+    private var lastTextLength = 0
+
+    /// - Parameter sourceBytes: the document's size, to size the arena's first chunk.
+    init(sourceBytes: Int) {
+        chunkSize = max(64 << 10, min(sourceBytes * 2, 32 << 20))
+        open.reserveCapacity(64)
+    }
+
+    deinit {
+        for chunk in chunks { chunk.deallocate() }
+    }
+
+    // MARK: Arena
+
+    private func allocate(_ size: Int, alignment: Int) -> UnsafeMutableRawPointer {
+        if let start = next, let end {
+            let aligned = start.alignedUp(toMultipleOf: alignment)
+            if aligned + size <= end {
+                next = aligned + size
+                return aligned
+            }
+        }
+        let capacity = max(chunkSize, size + alignment)
+        let chunk = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        chunks.append(chunk)
+        chunkSize = min(chunkSize * 2, 64 << 20)
+        next = chunk + size
+        end = chunk + capacity
+        return chunk
+    }
+
+    private func newNode(_ type: xmlElementType) -> xmlNodePtr {
+        let node = allocate(MemoryLayout<xmlNode>.stride, alignment: MemoryLayout<xmlNode>.alignment)
+            .bindMemory(to: xmlNode.self, capacity: 1)
+        node.initialize(to: xmlNode())
+        node.pointee.type = type
+        return node
+    }
+
+    /// A NUL-terminated copy of `count` bytes.
+    private func copy(_ bytes: UnsafePointer<xmlChar>?, count: Int) -> UnsafeMutablePointer<xmlChar> {
+        let storage = allocate(count + 1, alignment: 1).bindMemory(to: xmlChar.self, capacity: count + 1)
+        if count > 0, let bytes { storage.update(from: bytes, count: count) }
+        storage[count] = 0
+        return storage
+    }
+
+    // MARK: Linking
+
+    private func appendChild(_ child: xmlNodePtr, to parent: xmlNodePtr) {
+        child.pointee.parent = parent
+        if let last = parent.pointee.last {
+            last.pointee.next = child
+            child.pointee.prev = last
+        } else {
+            parent.pointee.children = child
+        }
+        parent.pointee.last = child
+    }
+
+    /// A node added at the document level (`xmlAddChild(doc, node)` or `xmlAddSibling`).
+    private func appendToDocument(_ node: xmlNodePtr) {
+        if !documentHasChildren {
+            documentHasChildren = true
+            if node.pointee.type == XML_ELEMENT_NODE { firstDocumentElement = node }
+        }
+        if root == nil, node.pointee.type == XML_ELEMENT_NODE { root = node }
+    }
+
+    /// A comment or processing instruction: under the open element, else at the document level.
+    private func appendMisc(_ node: xmlNodePtr) {
+        if let parent = open.last { appendChild(node, to: parent) } else { appendToDocument(node) }
+    }
+
+    // MARK: Events
+
+    fileprivate func startElement(
+        _ fullName: UnsafePointer<xmlChar>, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
+        context: htmlParserCtxtPtr
+    ) {
+        if open.count > Self.maxDepth {
+            tooDeepLine = Int(context.pointee.input?.pointee.line ?? 0)
+            xmlStopParser(context)
+            return
+        }
+        let node = newNode(XML_ELEMENT_NODE)
+        node.pointee.name = Self.localName(fullName)
+        if context.pointee.linenumbers != 0, let input = context.pointee.input {
+            node.pointee.line = UInt16(clamping: min(Int(input.pointee.line), 65535))
+        }
+        if let parent = open.last {
+            appendChild(node, to: parent)
+        } else if !documentHasChildren {
+            appendToDocument(node)
+        } else if let first = firstDocumentElement {
+            appendChild(node, to: first)
+        } else {
+            appendToDocument(node)
+        }
+        open.append(node)
+        if let attributes { addAttributes(attributes, to: node) }
+    }
+
+    private func addAttributes(_ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>, to element: xmlNodePtr) {
+        var index = 0
+        var last: UnsafeMutablePointer<xmlAttr>?
+        while let name = attributes[index] {
+            var value = attributes[index + 1]
+            index += 2
+            if value == nil, htmlIsBooleanAttr(name) != 0 { value = name }
+            let attribute = allocate(MemoryLayout<xmlAttr>.stride, alignment: MemoryLayout<xmlAttr>.alignment)
+                .bindMemory(to: xmlAttr.self, capacity: 1)
+            attribute.initialize(to: xmlAttr())
+            attribute.pointee.type = XML_ATTRIBUTE_NODE
+            attribute.pointee.name = name
+            attribute.pointee.parent = element
+            if let value {
+                let text = newNode(XML_TEXT_NODE)
+                text.pointee.content = copy(value, count: strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self)))
+                text.pointee.parent = UnsafeMutableRawPointer(attribute).assumingMemoryBound(to: xmlNode.self)
+                attribute.pointee.children = text
+                attribute.pointee.last = text
+            }
+            if let last {
+                last.pointee.next = attribute
+                attribute.pointee.prev = last
+            } else {
+                element.pointee.properties = attribute
+            }
+            last = attribute
+        }
+    }
+
+    fileprivate func endElement() {
+        _ = open.popLast()
+    }
+
+    fileprivate func text(_ bytes: UnsafePointer<xmlChar>?, count: Int, type: xmlElementType, context: htmlParserCtxtPtr) {
+        guard let parent = open.last else { return }
+        if let last = parent.pointee.last, last.pointee.type == type, let content = last.pointee.content {
+            let length = last == lastText ? lastTextLength : strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
+            if count > 0, let bytes {
+                if UnsafeMutableRawPointer(content + length + 1) == next, let next, let end, next + count <= end {
+                    // The content is the arena's latest allocation: grow it in place.
+                    (content + length).update(from: bytes, count: count)
+                    content[length + count] = 0
+                    self.next = next + count
+                } else {
+                    let joined = allocate(length + count + 1, alignment: 1).bindMemory(to: xmlChar.self, capacity: length + count + 1)
+                    joined.update(from: content, count: length)
+                    (joined + length).update(from: bytes, count: count)
+                    joined[length + count] = 0
+                    last.pointee.content = joined
+                }
+            }
+            lastText = last
+            lastTextLength = length + count
+            return
+        }
+        let node = newNode(type)
+        node.pointee.content = copy(bytes, count: count)
+        if context.pointee.linenumbers != 0, let input = context.pointee.input {
+            node.pointee.line = UInt16(clamping: min(Int(input.pointee.line), 65535))
+        }
+        appendChild(node, to: parent)
+        lastText = node
+        lastTextLength = count
+    }
+
+    fileprivate func comment() {
+        appendMisc(newNode(XML_COMMENT_NODE))
+    }
+
+    fileprivate func processingInstruction() {
+        appendMisc(newNode(XML_PI_NODE))
+    }
+
+    /// A DOCTYPE: libxml2 puts the DTD first among an HTML document's children.
+    fileprivate func internalSubset() {
+        documentHasChildren = true
+        firstDocumentElement = nil
+    }
+
+    /// libxml2's `xmlParserMaxDepth` (256), which nothing in revtag changes.
+    private static let maxDepth = 256
+
+    /// The part of a qualified name after the first colon (`xmlSplitQName`); the whole name
+    /// when it has no colon, starts with one or ends with its first one (`o:`).
+    private static func localName(_ name: UnsafePointer<xmlChar>) -> UnsafePointer<xmlChar> {
+        guard name[0] != 0x3A else { return name }
+        var index = 0
+        while name[index] != 0 {
+            if name[index] == 0x3A { return name[index + 1] == 0 ? name : name + index + 1 }
+            index += 1
+        }
+        return name
+    }
+
+    // MARK: SAX handler
+
+    /// Points the parser's SAX handler at this builder (the context's `_private`); the builder
+    /// must outlive the parse.
+    func install(on context: htmlParserCtxtPtr) {
+        context.pointee._private = Unmanaged.passUnretained(self).toOpaque()
+        guard let sax = context.pointee.sax else { return }
+        let initialized = sax.pointee.initialized
+        sax.pointee = htmlSAXHandler()
+        sax.pointee.initialized = initialized
+        sax.pointee.startElement = { context, name, attributes in
+            guard let context, let name else { return }
+            let parser = context.assumingMemoryBound(to: htmlParserCtxt.self)
+            HTMLTreeBuilder.with(parser) { $0.startElement(name, attributes: attributes, context: parser) }
+        }
+        sax.pointee.endElement = { context, _ in
+            guard let context else { return }
+            HTMLTreeBuilder.with(context.assumingMemoryBound(to: htmlParserCtxt.self)) { $0.endElement() }
+        }
+        sax.pointee.characters = { context, bytes, count in
+            guard let context else { return }
+            let parser = context.assumingMemoryBound(to: htmlParserCtxt.self)
+            HTMLTreeBuilder.with(parser) { $0.text(bytes, count: Int(count), type: XML_TEXT_NODE, context: parser) }
+        }
+        sax.pointee.cdataBlock = { context, bytes, count in
+            guard let context else { return }
+            let parser = context.assumingMemoryBound(to: htmlParserCtxt.self)
+            HTMLTreeBuilder.with(parser) { $0.text(bytes, count: Int(count), type: XML_CDATA_SECTION_NODE, context: parser) }
+        }
+        sax.pointee.comment = { context, _ in
+            guard let context else { return }
+            HTMLTreeBuilder.with(context.assumingMemoryBound(to: htmlParserCtxt.self)) { $0.comment() }
+        }
+        sax.pointee.processingInstruction = { context, _, _ in
+            guard let context else { return }
+            HTMLTreeBuilder.with(context.assumingMemoryBound(to: htmlParserCtxt.self)) { $0.processingInstruction() }
+        }
+        sax.pointee.internalSubset = { context, _, _, _ in
+            guard let context else { return }
+            HTMLTreeBuilder.with(context.assumingMemoryBound(to: htmlParserCtxt.self)) { $0.internalSubset() }
+        }
+    }
+
+    /// Runs `body` on the context's builder without retaining it (the caller keeps it alive).
+    private static func with(_ context: htmlParserCtxtPtr, _ body: (HTMLTreeBuilder) -> Void) {
+        Unmanaged<HTMLTreeBuilder>.fromOpaque(context.pointee._private)._withUnsafeGuaranteedRef(body)
+    }
+}

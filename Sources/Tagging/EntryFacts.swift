@@ -1,0 +1,184 @@
+import ReviewModel
+
+/// The per-entry facts of a codebook that the sweep reads for every match, flattened into
+/// arrays once at compile time: no `Codebook.Entry` copy (a dozen reference-counted fields)
+/// and no string comparison of facets per match.
+struct EntryFacts: Sendable {
+    /// The facets the sweep treats differently.
+    enum Facet: UInt8, Sendable {
+        case reviewType
+        case category
+        case characteristic
+        case relationshipType
+        case other
+    }
+
+    /// The `about` condition of an entry (anything else counts as none).
+    enum About: UInt8, Sendable {
+        case none
+        case incident
+        case victim
+        case perpetrator
+    }
+
+    let tags: [TagID]
+    let facets: [Facet]
+    let about: [About]
+    let ignoreContext: [Bool]
+    /// Per entry: `partner` or `ex-partner` (a child victim has none).
+    let isPartnerTag: [Bool]
+    /// Per entry: the first entry with the same tag id (their evidence shares one key).
+    let canonical: [Int]
+    /// The first entry of each tag id.
+    let entryOfTag: [TagID: Int]
+    /// Per entry and proximity rule: its rule id (`<prefix>/<phrases + near + 1>`) and its distance.
+    let nearRuleIDs: [[String]]
+    let nearWithin: [[Int]]
+
+    init(_ codebook: Codebook) {
+        var entryOfTag: [TagID: Int] = [:]
+        var canonical: [Int] = []
+        for (index, entry) in codebook.entries.enumerated() {
+            if let first = entryOfTag[entry.tag] {
+                canonical.append(first)
+            } else {
+                entryOfTag[entry.tag] = index
+                canonical.append(index)
+            }
+        }
+        self.entryOfTag = entryOfTag
+        self.canonical = canonical
+        tags = codebook.entries.map(\.tag)
+        facets = codebook.entries.map { entry in
+            switch entry.tag.facet {
+            case Taxonomy.reviewTypeFacet: .reviewType
+            case Taxonomy.categoryFacet: .category
+            case Taxonomy.characteristicFacet: .characteristic
+            case "relationship-type": .relationshipType
+            default: .other
+            }
+        }
+        about = codebook.entries.map { entry in
+            switch entry.about {
+            case "incident": .incident
+            case "victim": .victim
+            case "perpetrator": .perpetrator
+            default: .none
+            }
+        }
+        ignoreContext = codebook.entries.map(\.ignoreContext)
+        isPartnerTag = codebook.entries.map { $0.tag.id == "partner" || $0.tag.id == "ex-partner" }
+        nearRuleIDs = codebook.entries.map { entry in
+            let prefix = codebook.rulePrefix(for: entry.tag)
+            return entry.near.indices.map { "\(prefix)/\(entry.phrases.count + $0 + 1)" }
+        }
+        nearWithin = codebook.entries.map { $0.near.map(\.within) }
+    }
+}
+
+/// The evidence of one tagging run while the sweep collects it: one list per (tag, subject)
+/// key, keys numbered densely (a codebook entry's four subject variants first, other keys
+/// after), and a hash set of (key number, range) pairs for the duplicate check — no `TagKey`
+/// (two strings) hashed per piece of evidence.
+struct EvidenceCollector {
+    /// Per entry × subject code (0 none, 1 victim, 2 perpetrator, 3 unknown): key number or -1.
+    private var entrySlots: [Int32]
+    private var otherSlots: [TagKey: Int32] = [:]
+    private(set) var keys: [TagKey] = []
+    private(set) var lists: [[Evidence]] = []
+    private var seen = PairSet()
+
+    init(entryCount: Int) {
+        entrySlots = [Int32](repeating: -1, count: entryCount * 4)
+    }
+
+    @inline(__always)
+    static func code(_ subject: Subject?) -> Int {
+        switch subject {
+        case nil: 0
+        case .victim: 1
+        case .perpetrator: 2
+        case .unknown: 3
+        }
+    }
+
+    /// The key number of (canonical entry, subject code), or -1 when it has none yet.
+    @inline(__always)
+    func existingSlot(entry: Int, code: Int) -> Int { Int(entrySlots[entry * 4 + code]) }
+
+    /// The key number of a (normalised) key; `entry` is the canonical entry of its tag, or nil.
+    mutating func slot(_ key: TagKey, entry: Int?) -> Int {
+        if let entry {
+            let index = entry * 4 + EvidenceCollector.code(key.subject)
+            let existing = entrySlots[index]
+            if existing >= 0 { return Int(existing) }
+            entrySlots[index] = Int32(keys.count)
+        } else {
+            if let existing = otherSlots[key] { return Int(existing) }
+            otherSlots[key] = Int32(keys.count)
+        }
+        keys.append(key)
+        lists.append([])
+        return keys.count - 1
+    }
+
+    /// Whether (slot, range) is new; records it.
+    @inline(__always)
+    mutating func insert(slot: Int, range: TextRange) -> Bool {
+        seen.insert(UInt64(slot), UInt64(UInt32(truncatingIfNeeded: range.start)) << 32 | UInt64(UInt32(truncatingIfNeeded: range.end)))
+    }
+
+    mutating func append(_ evidence: Evidence, to slot: Int) {
+        lists[slot].append(evidence)
+    }
+}
+
+/// An open-addressing hash set of pairs of 64-bit integers (grows at half load).
+struct PairSet {
+    private var firsts: [UInt64] = []
+    private var seconds: [UInt64] = []
+    private var used: [Bool] = []
+    private var count = 0
+    private var mask = -1
+
+    /// Inserts the pair; returns whether it was new.
+    mutating func insert(_ first: UInt64, _ second: UInt64) -> Bool {
+        if (count + 1) * 2 > used.count { grow() }
+        var slot = PairSet.position(first, second) & mask
+        while used[slot] {
+            if firsts[slot] == first && seconds[slot] == second { return false }
+            slot = (slot + 1) & mask
+        }
+        used[slot] = true
+        firsts[slot] = first
+        seconds[slot] = second
+        count += 1
+        return true
+    }
+
+    @inline(__always)
+    private static func position(_ first: UInt64, _ second: UInt64) -> Int {
+        var x = (first &* 0x9E37_79B9_7F4A_7C15) ^ second
+        x = x &* 0xBF58_476D_1CE4_E5B9
+        x ^= x >> 31
+        return Int(truncatingIfNeeded: x)
+    }
+
+    private mutating func grow() {
+        let capacity = max(64, used.count * 2)
+        let oldFirsts = firsts
+        let oldSeconds = seconds
+        let oldUsed = used
+        firsts = [UInt64](repeating: 0, count: capacity)
+        seconds = [UInt64](repeating: 0, count: capacity)
+        used = [Bool](repeating: false, count: capacity)
+        mask = capacity - 1
+        for index in oldUsed.indices where oldUsed[index] {
+            var slot = PairSet.position(oldFirsts[index], oldSeconds[index]) & mask
+            while used[slot] { slot = (slot + 1) & mask }
+            used[slot] = true
+            firsts[slot] = oldFirsts[index]
+            seconds[slot] = oldSeconds[index]
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import ReviewModel
+import Testing
+
+@testable import ReviewParsing
+
+/// HTML is read through libxml2's SAX interface into ``HTMLTreeBuilder``'s arena instead of
+/// libxml2's own tree; the reader depends on getting exactly the tree libxml2 would build.
+/// These tests build both trees for the same input and compare them node by node.
+@Suite struct HTMLTreeTests {
+    static func expectSameTree(_ source: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let bytes = Array(source.utf8)
+        let ours = LibXML.htmlTreeOutline(bytes, libxml2Tree: false)
+        let libxml2 = LibXML.htmlTreeOutline(bytes, libxml2Tree: true)
+        #expect(ours == libxml2, "\(name): the arena tree differs from libxml2's", sourceLocation: sourceLocation)
+    }
+
+    /// Inputs where libxml2's tree builder has rules of its own: content after `</html>` with
+    /// and without a DOCTYPE or a leading comment, a misplaced DOCTYPE, Word's prefixed
+    /// elements (`o:p` is an element named `p`), boolean and value-less attributes, text split
+    /// by comments and processing instructions, script and style content, empty text.
+    static let tricky: [(String, String)] = [
+        ("comment first", "<!-- c --><html><body><p>One.</p></body></html>\n<p>After html.</p>\n"),
+        ("doctype, content after html", "<!DOCTYPE html><html><body><p>One.</p></body></html><p>After.</p> tail text"),
+        ("content after html", "<html><body><p>One.</p></body></html><p>After.</p> tail"),
+        ("misplaced doctype", "<html><body><p>One.</p><!DOCTYPE html><p>Two.</p></body></html><p>Three.</p>"),
+        ("text before any element", "Leading text <b>bold</b><p>Para</p>"),
+        ("comments and PIs split text", "<html><body><p>A<?php echo 1 ?>B</p><p>C<!-- x -->D</p></body></html>"),
+        ("script and style", "<p>Hello <script>var a = \"<p>no</p>\";</script> world</p><style>p{}</style><p>x</p>"),
+        (
+            "Word export",
+            "<html xmlns:o=\"urn:schemas-microsoft-com:office:office\"><body><p class=MsoNormal><b>2. Background<o:p></o:p></b></p>"
+                + "<p class=MsoListParagraph style=\"mso-list:l0\"><![if !supportLists]>·<![endif]>Item one<o:p></o:p></p>"
+                + "<p class=MsoNormal>Text &nbsp; with&rsquo;s<o:p>&nbsp;</o:p></p><v:shape id=x></v:shape><:odd>q</:odd><o:>e</o:></body></html>"
+        ),
+        (
+            "attributes",
+            "<div hidden><p>hidden</p></div><p id=main role=NAVIGATION title=\"a &amp; b\">nav</p><p class=\"x\" class=\"cookie\">dup</p>"
+                + "<table><tr><td colspan=2>a</td><td colspan=\"\">b</td></tr></table><input checked><select disabled><option selected>o</select>"
+        ),
+        ("unclosed", "<ul><li>one<li>two<ul><li>nested</ul><li>three</ul><p>p1<p>p2<div>d<p>p3</div><table><tr><td>x<td>y<tr><td>z</table>"),
+        ("entities", "<p>a &amp; b &lt; c &#8217; d &#x1F600; &bogus; &amp e</p>"),
+        ("empty text", "<p></p><p> </p><p>\n</p><b></b><p>x</p>"),
+        ("nested html", "<html><head><title>Tt</title></head><body><html><body><p>inner</p></body></html></body></html>"),
+        ("frames and svg", "<frameset><frame src=a></frameset><noframes><p>nf</p></noframes><p>x<svg><text>in svg</text></svg>y</p>"),
+    ]
+
+    @Test func trickyInputsGiveLibxml2sTree() {
+        for (name, source) in Self.tricky { Self.expectSameTree(source, name) }
+    }
+
+    /// Up to libxml2's depth limit the trees agree; past it both stop.
+    @Test func deepNestingGivesLibxml2sTree() {
+        for depth in [200, 255, 256, 257] {
+            Self.expectSameTree(String(repeating: "<div>", count: depth) + "deep" + String(repeating: "</div>", count: depth), "depth \(depth)")
+        }
+    }
+
+    /// Random tag soup (seeded): unbalanced, misnested and stray end tags, comments, PIs,
+    /// references and Word's prefixed elements.
+    @Test func randomTagSoupGivesLibxml2sTree() {
+        var generator = SeededGenerator(seed: 20_251_126)
+        let tags = [
+            "p", "div", "span", "b", "li", "ul", "table", "tr", "td", "h2", "br", "blockquote", "o:p", "a", "html", "body", "head",
+            "title", "script", "style", "o:", ":x", "v:shape", "P", "TD", "select", "option", "input", "frameset", "noscript",
+        ]
+        let attributes = [
+            "", " class=MsoNormal", " hidden", " checked", " class=\"a &amp; b\"", " id=x id=y", " colspan=2", " role=navigation",
+            " style='mso-list:l0'", " selected",
+        ]
+        let texts = [
+            "Hello world. ", "  ", "\n", "The café’s owner. ", "x", "<", "&amp;", "&nbsp;", "é😀 ", "<!-- c -->", "<?pi x?>",
+            "<![if !supportLists]>", "<![endif]>", "<!DOCTYPE html>", "&#8217;", "&bogus;", ">",
+        ]
+        for round in 0..<200 {
+            var source = Bool.random(using: &generator) ? "<!DOCTYPE html>" : ""
+            for _ in 0..<Int.random(in: 10...150, using: &generator) {
+                let tag = tags.randomElement(using: &generator)!
+                switch Int.random(in: 0..<10, using: &generator) {
+                case 0...3: source += "<\(tag)" + attributes.randomElement(using: &generator)! + ">"
+                case 4...5: source += "</\(tag)>"
+                default: source += texts.randomElement(using: &generator)!
+                }
+            }
+            Self.expectSameTree(source, "soup \(round): \(source)")
+        }
+    }
+
+    @Test func corpusHTMLGivesLibxml2sTree() throws {
+        let directory = repositoryRoot.appendingPathComponent("corpus").path
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory).sorted() where name.hasSuffix(".html") {
+            let raw = try [UInt8](Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)))
+            let decoded = try SourceDecoder.decode(raw, format: .html, name: name, lenient: false).bytes
+            let ours = LibXML.htmlTreeOutline(decoded, libxml2Tree: false)
+            #expect(ours == LibXML.htmlTreeOutline(decoded, libxml2Tree: true), "\(name)")
+            #expect(ours.count > 1000, "\(name)")
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64) for reproducible random inputs.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
