@@ -24,6 +24,8 @@ final class CompiledCodebook: Sendable {
     let phraseMentionsSubject: [Bool]
     /// Per-entry facts flattened for the sweep.
     let facts: EntryFacts
+    /// Per kin entry: how a third-party suppression names it (its first phrase, "=" removed).
+    let kinDisplay: [String]
 
     /// Pronouns, titles and name-code words the people finder uses (not codebook data: grammar).
     static let pronouns: [(String, Gender, Bool)] = [
@@ -109,6 +111,10 @@ final class CompiledCodebook: Sendable {
         }
         self.ruleIDs = ruleIDs
         facts = EntryFacts(codebook)
+        kinDisplay = codebook.people.kin.map { kin in
+            let who = kin.phrases.first ?? "relative"
+            return who.utf8.contains(0x3D) ? String(String.UnicodeScalarView(who.unicodeScalars.filter { $0 != "=" })) : who
+        }
         self.scopes = scopes
         kinds = patterns.map(\.kind)
         phraseMentionsSubject = patterns.map { $0.phrase.contains("subject") }

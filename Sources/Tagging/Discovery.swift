@@ -609,9 +609,10 @@ extension TaggingRun {
     /// Gender votes: one person in a sentence, pronouns and gender words after them.
     mutating func voteGenders() {
         var votes: [Int: [Gender: Int]] = [:]
+        var sentenceEntities: [(Int, Int)] = []  // one buffer for all sentences
         for (sentenceIndex, sentence) in sentences.enumerated() {
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
-            var sentenceEntities: [(Int, Int)] = []
+            sentenceEntities.removeAll(keepingCapacity: true)
             for match in slice { if let entity = roleEntity(match) { sentenceEntities.append((Int(match.start), entity)) } }
             var index = sentence.tokenFrom
             while index < sentence.tokenTo {
@@ -624,14 +625,18 @@ extension TaggingRun {
             }
             if sentenceEntities.isEmpty { continue }  // (no set to build)
             appositionGenderVotes(sentence, mentions: sentenceEntities, into: &votes)
-            let distinct = Set(sentenceEntities.map(\.1))
-            guard distinct.count == 1, let entity = distinct.first, let first = sentenceEntities.map(\.0).min() else { continue }
+            // One person in the sentence (no set built: a loop over the mentions).
+            let entity = sentenceEntities[0].1
+            guard sentenceEntities.allSatisfy({ $0.1 == entity }) else { continue }
+            var first = sentenceEntities[0].0
+            for mention in sentenceEntities where mention.0 < first { first = mention.0 }
             nextSentenceGenderVote(after: sentenceIndex, entity: entity, into: &votes)
             // Kin nouns ("Carol's brother") are other people, not gender words for this one.
-            // (A loop, not `filter(kindIsKin)`: a method reference copies the whole run.)
-            var kinStarts: Set<Int> = []
-            for match in slice where kindIsKin(match) { kinStarts.insert(Int(match.start)) }
-            for match in slice where Int(match.start) > first && !kinStarts.contains(Int(match.start)) {
+            func isKinStart(_ start: Int32) -> Bool {
+                for match in slice where match.start == start && kindIsKin(match) { return true }
+                return false
+            }
+            for match in slice where Int(match.start) > first && !isKinStart(match.start) {
                 switch kind(match) {
                 // Only "she"/"he": "Liam took her phone" says nothing of Liam's gender.
                 case .pronoun(let gender, _) where PronounWords.subjects.contains(tokens.hashes[Int(match.start)]): vote(&votes, entity, gender, 1)

@@ -353,7 +353,12 @@ extension TaggingRun {
                 return
             }
         }
-        let who = person.name ?? person.kin.map { lexicon.kin[$0].phrases.first ?? "relative" } ?? "another person"
+        // A kin noun's display (its first phrase without "=") is computed once per codebook.
+        if person.name == nil, let kin = person.kin {
+            suppress(tag, target, range, .thirdParty, compiled.kinDisplay[kin])
+            return
+        }
+        let who = person.name ?? "another person"
         // Strip the exact-match marker "=" (scalar filter: Foundation's replacingOccurrences was a hot spot).
         let display = who.utf8.contains(0x3D) ? String(String.UnicodeScalarView(who.unicodeScalars.filter { $0 != "=" })) : who
         suppress(tag, target, range, .thirdParty, display)
