@@ -73,7 +73,8 @@ public struct Evaluation: Sendable, Codable {
             documents += 1
             let goldKeys = Set(gold.tags.map(\.key).filter { $0.tag.facet != Taxonomy.reviewTypeFacet && $0.tag.facet != Taxonomy.categoryFacet })
             let suggested = Set(result.suggestions.map(\.key))
-            for key in goldKeys.union(suggested) {
+            // In a fixed order, so that the error list (and every report) is the same run after run.
+            for key in goldKeys.union(suggested).sorted(by: { $0.description < $1.description }) {
                 var counts = Counts()
                 let inGold = goldKeys.contains(key)
                 let inSuggested = suggested.contains(key)
@@ -146,7 +147,9 @@ public struct Evaluation: Sendable, Codable {
             .filter { $0.1.falsePositives + $0.1.falseNegatives > 0 }
             .sorted {
                 if $0.1.f1 != $1.1.f1 { return $0.1.f1 < $1.1.f1 }
-                return ($0.1.falsePositives + $0.1.falseNegatives) > ($1.1.falsePositives + $1.1.falseNegatives)
+                let errors = ($0.1.falsePositives + $0.1.falseNegatives, $1.1.falsePositives + $1.1.falseNegatives)
+                if errors.0 != errors.1 { return errors.0 > errors.1 }
+                return $0.0 < $1.0
             }
             .prefix(limit)
             .map { (tag: $0.0, counts: $0.1) }
