@@ -16,7 +16,9 @@ private enum Words {
     static let between = hash("between")
     static let and = hash("and")
     static let to = hash("to")
-    static let guards: Set<UInt64> = Set(["when", "until", "since", "from", "by", "before", "after", "till", "children", "child", "baby", "babies", "sons", "daughters", "aged", "under", "over", "than"].map(hash))
+    static let guards: Set<UInt64> = Set(["when", "until", "since", "from", "by", "before", "after", "till", "children", "child", "baby", "babies", "sons", "daughters", "aged", "under", "over", "than",
+        // Other people's ages ("three other boys aged 15 to 17", "young people aged 16").
+        "boys", "girls", "men", "women", "people", "others", "teenagers", "youths", "brothers", "sisters", "siblings", "friends", "peers"].map(hash))
     static let numbers: [UInt64: Int] = {
         let units = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
         var table: [UInt64: Int] = [:]
@@ -57,6 +59,8 @@ private enum Words {
         }
         return bits
     }()
+    /// Child nouns that also start a pseudonym ("Child M", "Baby R").
+    static let childNames: Set<UInt64> = Set(["child", "baby"].map(hash))
     static let infantUnits: Set<UInt64> = Set(["months", "month", "weeks", "week", "days", "day"].map(hash))
     static let units: Set<UInt64> = Set([
         "months", "month", "weeks", "week", "days", "day", "hours", "hour", "minutes", "times", "percent", "per", "units",
@@ -127,7 +131,10 @@ extension TaggingRun {
             }
             var guarded = false
             for back in 1...4 where Words.guards.contains(word(index - back)) && !(back == 1 && word(index - 1) == Words.aged) {
-                guarded = true
+                // "Child M was a fifteen-year-old", "Baby R, who was nine weeks old": a name, not another child.
+                let named = Words.childNames.contains(word(index - back)) && index - back + 1 < to
+                    && tokens.flags[index - back + 1] & Tokens.singleCapital != 0
+                if !named { guarded = true }
             }
             if word(index - 2) == Words.aged { guarded = true }  // "children aged 3 and 5"
             let infant = Words.infantUnits.contains(word(after))
@@ -410,7 +417,13 @@ extension TaggingRun {
         if let relation {
             let why = "relationship type: \(relation)"
             switch relation {
-            case "partner", "ex-partner": add("intimate-partner-violence", 3, why)
+            case "partner", "ex-partner":
+                // A child has no partner: a partner seen around a child victim is a parent's partner.
+                if child {
+                    add("within-family-violence-towards-children", 3, "\(why) around a child victim: a parent's partner")
+                } else {
+                    add("intimate-partner-violence", 3, why)
+                }
             case "adult-child", "sibling", "other-family":
                 add(child ? "within-family-violence-towards-children" : "adult-family-violence", 3, why)
             case "parent", "partner-of-parent":
@@ -439,11 +452,20 @@ extension TaggingRun {
                 add("youth-peer-violence", 1, "victim aged \(victimAge), perpetrator aged \(perpetratorAge!)")
             }
         }
+        let familyRelation = relation.map { ["partner", "ex-partner", "parent", "partner-of-parent", "sibling", "other-family", "adult-child", "foster-carer"].contains($0) } ?? false
+        if child || young, !familyRelation, let cue = youngPeerGroupCue() {
+            // "stabbed by three other boys", "attacked by a group of teenagers".
+            add(sexual && child ? "child-sexual-abuse" : "youth-peer-violence", 3, "harmed by other young people: \(cue)")
+        }
         switch reviewType?.id {
-        case "dhr": add("intimate-partner-violence", 1, "review type: DHR")
+        case "dhr" where !child: add("intimate-partner-violence", 1, "review type: DHR")
         case "scr": add(sexual ? "child-sexual-abuse" : "within-family-violence-towards-children", 1, "review type: SCR/CSPR")
-        case "sar": add("adult-peer-violence", 0.5, "review type: SAR")
+        case "sar" where !child: add("adult-peer-violence", 0.5, "review type: SAR")
         default: break
+        }
+        if child {
+            // A child victim is never in an adult category, whatever a phrase said.
+            for adult in ["intimate-partner-violence", "adult-family-violence", "adult-peer-violence"] { scores[adult] = nil }
         }
         let total = scores.values.reduce(0, +)
         guard let best = scores.max(by: { $0.value < $1.value || ($0.value == $1.value && Taxonomy.categoryOrder.firstIndex(of: $0.key)! > Taxonomy.categoryOrder.firstIndex(of: $1.key)!) }),

@@ -110,6 +110,16 @@ extension TaggingRun {
                     case .none:
                         break
                     }
+                    if !concerns, about == .victim, tag.facet == "outcome", tag.id == "suicide",
+                        let entry = facts.tags.firstIndex(of: TagID(facet: "outcome", id: "perpetrator-suicide")),
+                        (mentions.last { $0.end <= target.start && $0.entity != nil }?.entity).map({
+                            people.entities[$0].subject == people.entities[PeopleModel.perpetrator].subject
+                        }) ?? false
+                    {
+                        // "Mr B took his own life two days later": the perpetrator's suicide.
+                        add(entry: entry, subject: nil, target.rule, range)
+                        continue
+                    }
                     if !concerns {
                         let why = about == .incident ? "not about the incident" : (about == .victim ? "not about the victim" : "not about the perpetrator")
                         suppress(tag, target, range, .historical, why)
