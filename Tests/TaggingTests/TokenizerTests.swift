@@ -1,0 +1,75 @@
+import Foundation
+import ReviewModel
+import Testing
+@testable import Tagging
+
+/// The fast tokenizer (byte class table, 8-byte chunk hashing, SWAR lower-casing, prefix heads,
+/// columns written in place) against slow, independent paths: the phrase parser's word
+/// splitter, the byte-array hash and the vocabulary's string lookup.
+@Suite struct TokenizerTests {
+    /// Words of every length class (1, 8, 9, 16, 17+ bytes), mixed case, digits, non-ASCII
+    /// letters and UTF-8 separators, and words that start wildcard prefixes.
+    static let text = """
+        A alcoholic ALCOHOLISM Alcohol-dependent drinking’s Strangulation strangled \
+        intercontinentalisation INTERCONTINENTALISATIONS é Zoë naïve Ünïcödé 12 2019 3rd \
+        self—harm self–harming “threatened” to kill\u{00A0}her; non-fatal strangulations \
+        ABCDEFGH abcdefghi ABCDEFGHIJKLMNOPQ x Y z
+        """
+
+    static func compiled() throws -> CompiledCodebook {
+        let entries = [
+            Codebook.Entry(
+                tag: TagID(facet: "test", id: "a"), label: "a", definition: "a",
+                phrases: ["alcohol*", "strangul*", "intercontinentalisation", "abcdefgh", "abcdefghi", "zoë", "self harm*", "x", "threatened (to) kill"]),
+        ]
+        return try CompiledCodebook(codebook: Codebook(version: "t", entries: entries))
+    }
+
+    @Test func tokensAgreeWithTheSlowPaths() throws {
+        let compiled = try TokenizerTests.compiled()
+        let tokens = compiled.matcher.tokenize(TokenizerTests.text)
+        let words = PhraseParser.lowerWords(TokenizerTests.text)
+        #expect(tokens.count == words.count)
+        let utf8 = Array(TokenizerTests.text.utf8)
+        for (index, word) in words.enumerated() where index < tokens.count {
+            let bytes = Array(utf8[Int(tokens.starts[index])..<Int(tokens.ends[index])])
+            let lower = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+            #expect(String(decoding: lower, as: UTF8.self) == word)
+            // The chunked, SWAR-lower-cased hash equals the hash of the lower-case bytes.
+            #expect(tokens.hashes[index] == Vocabulary.hash(Array(word.utf8)), "\(word)")
+            // The class found through the filter and chunk compare equals the string lookup.
+            #expect(tokens.classes[index] == compiled.matcher.wordClass(word), "\(word)")
+            let capitalised = bytes[0] >= 0x41 && bytes[0] <= 0x5A
+            #expect((tokens.flags[index] & Tokens.capitalised != 0) == capitalised, "\(word)")
+            #expect((tokens.flags[index] & Tokens.digits != 0) == bytes.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }, "\(word)")
+            #expect((tokens.flags[index] & Tokens.singleCapital != 0) == (capitalised && bytes.count == 1), "\(word)")
+        }
+    }
+
+    @Test func wildcardPrefixesMatchLongAndShortWords() throws {
+        let tagger = try testTagger(["a": ["alcohol*"], "s": ["strangul*"], "h": ["self harm*"]])
+        #expect(tagger.found("a", in: "She was ALCOHOLIC."))
+        #expect(tagger.found("a", in: "His alcoholisation was noted."))  // longer than 16 bytes
+        #expect(!tagger.found("a", in: "He drank alcohol."))  // the prefix alone is not a match
+        #expect(tagger.found("s", in: "Attempted strangulation."))
+        #expect(tagger.found("h", in: "A history of self-harming."))
+        #expect(!tagger.found("h", in: "A history of selfharming."))
+    }
+
+    /// A text with more words than the first guess of the column size (one every 4 bytes)
+    /// takes the second, exact-bound pass; it must give the same tokens.
+    @Test func denseTextTakesTheSecondPass() throws {
+        let compiled = try TokenizerTests.compiled()
+        let dense = String(repeating: "a b x Y ", count: 500) + "alcoholic "
+        let tokens = compiled.matcher.tokenize(dense)
+        #expect(tokens.count == 2001)
+        #expect(tokens.starts[1] == 2 && tokens.ends[1] == 3)
+        #expect(tokens.classes[2] == compiled.matcher.wordClass("x"))
+        #expect(tokens.flags[3] & Tokens.singleCapital != 0)
+        #expect(tokens.prefixes[2000] >= 0)
+        // One word and one separator every 2 bytes: the most a text can hold.
+        let densest = String(repeating: "a ", count: 300)
+        #expect(compiled.matcher.tokenize(densest).count == 300)
+        #expect(compiled.matcher.tokenize("").count == 0)
+    }
+}
