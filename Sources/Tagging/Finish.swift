@@ -53,12 +53,18 @@ private enum Words {
     /// neither, and the filter rejects them without two dictionary probes.
     static let numericFilter: [UInt64] = {
         var bits = [UInt64](repeating: 0, count: 64)
-        for hash in Array(numbers.keys) + Array(decades.keys) {
+        for hash in Array(numbers.keys) + Array(decades.keys) + Array(childRoles) {
             let bit = Int(truncatingIfNeeded: hash >> 52)
             bits[bit >> 6] |= 1 << UInt64(bit & 63)
         }
         return bits
     }()
+    /// "was a newborn": age 0.
+    static let newborn = hash("newborn")
+    /// "was a toddler", "was a newborn": a child, whatever the age.
+    static let childRoles: Set<UInt64> = Set(["newborn", "baby", "toddler", "infant", "neonate"].map(hash))
+    static let a = hash("a")
+    static let an = hash("an")
     /// Child nouns that also start a pseudonym ("Child M", "Baby R").
     static let childNames: Set<UInt64> = Set(["child", "baby"].map(hash))
     static let infantUnits: Set<UInt64> = Set(["months", "month", "weeks", "week", "days", "day"].map(hash))
@@ -91,6 +97,9 @@ extension TaggingRun {
         return (value, index + 1)
     }
 
+    /// The priority `ages(_:)` gives a child role without an age ("was a toddler").
+    static var childRolePriority: Int { 9 }
+
     /// Ages stated in a sentence: (token position, age, priority); priority 0 is the most
     /// explicit ("34-year-old", "aged 34", "was 19 at the time"), 1 is "she was 34", 2 is
     /// "at the age of 34" (often a past event).
@@ -107,6 +116,15 @@ extension TaggingRun {
             // Neither digits nor a number or decade word: nothing starts here.
             let bit = Int(truncatingIfNeeded: hashes[index] >> 52)
             if flags[index] & Tokens.digits == 0, numericFilter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 {
+                index += 1
+                continue
+            }
+            // "was a newborn", "who was a toddler": a child (the victim when it is about the victim).
+            if Words.childRoles.contains(hashes[index]) {
+                let article = word(index - 1) == Words.a || word(index - 1) == Words.an
+                if article, word(index - 2) == Words.was || word(index - 2) == Words.is {
+                    result.append((index, .years(0), hashes[index] == Words.newborn ? 1 : Self.childRolePriority))
+                }
                 index += 1
                 continue
             }
@@ -207,6 +225,12 @@ extension TaggingRun {
                 forward = mentions.first { $0.start > position && $0.start - position <= 7 && $0.entity != nil && $0.kind == .name }?.entity
             }
             guard let entity = forward ?? entityFor(position: position, mentions: mentions, fallback: nil) else { continue }
+            if priority == Self.childRolePriority {
+                // "was a toddler": no age, but the victim is a child.
+                if entity == PeopleModel.victim { people.victimIsChild = true }
+                continue
+            }
+            if priority == 1, age == .years(0), entity == PeopleModel.victim { people.victimIsChild = true }
             if people.entities[entity].age == nil || priority < (agePriority[entity] ?? 3) {
                 people.entities[entity].age = age
                 agePriority[entity] = priority

@@ -38,6 +38,34 @@ import Tagging
         #expect(!result.has("outcome/suicide"))
     }
 
+    @Test func aNewbornVictimIsAgeZeroAndAToddlerIsAChild() {
+        let newborn = sharedTagger.tag(makeDocument(
+            """
+            # Child Safeguarding Practice Review: Baby V
+
+            The child, referred to as Baby V, was a newborn when he was found with a bleed on the brain. His father is referred to as Mr F.
+            """))
+        #expect(victim(newborn)?.age == .years(0))
+        #expect(newborn.category?.id == "within-family-violence-towards-children")
+        let toddler = sharedTagger.tag(makeDocument(
+            """
+            # Review: Noah
+
+            The victim, referred to as Noah, was a toddler. The perpetrator, referred to as Mr E, was a neighbour who assaulted Noah in the garden.
+            """))
+        #expect(toddler.category?.id != "adult-peer-violence")
+    }
+
+    @Test func foundDeadHavingKilledIsPerpetratorSuicide() {
+        let result = sharedTagger.tag(makeDocument(
+            """
+            The victim, a man of 70, is referred to as Reg. The perpetrator, his son, is referred to as Carl.
+
+            Carl was found dead at a railway line the next morning, having killed his father in the night.
+            """, reviewType: "dhr"))
+        #expect(result.has("outcome/perpetrator-suicide"))
+    }
+
     @Test func theVictimTakingHerOwnLifeIsNotPerpetratorSuicide() {
         let result = sharedTagger.tag(makeDocument(
             """
