@@ -147,6 +147,17 @@ extension TaggingRun {
                         suppress(tag, target, range, .thirdParty, "no victim or perpetrator in the sentence")
                     }
                 case .other:
+                    // Supported accommodation is context when the victim or the perpetrator lives or
+                    // stays there, not when a relative, a worker or people in general do.
+                    if tag.facet == "context", tag.id == "supported-accommodation" {
+                        // A relative or someone referred back to ("her brother lives in supported
+                        // accommodation"); a sentence about the setting itself keeps it.
+                        let nearest = mentions.last { $0.end <= target.start && $0.entity != nil }
+                        if let nearest, nearest.kind != .name, nearest.kind != .role, people.entities[nearest.entity!].subject == nil {
+                            suppress(tag, target, range, .thirdParty, "not where the victim or the perpetrator lived")
+                            continue
+                        }
+                    }
                     add(entry: entryIndex, subject: nil, target.rule, range)
                 }
             }

@@ -110,3 +110,78 @@ import Tagging
         #expect(result.category?.id == "within-family-violence-towards-children")
     }
 }
+
+/// Recall on weak tags by the phrasings writers use, and supported-accommodation precision.
+@Suite struct WeakTagRecallTests {
+    @Test func carryingWeaponsPhrasedManyWays() {
+        for sentence in [
+            "Mr R routinely carried a lock knife when he went out.",
+            "Mr R was stopped by police and found to have a kitchen knife in his coat.",
+            "Mr R had been photographed holding a machete at a party.",
+        ] {
+            let result = sharedTagger.tag(makeDocument(
+                """
+                # Review: Lena
+
+                The victim, a woman of 30, is referred to as Lena. The perpetrator, her partner, is referred to as Mr R.
+
+                \(sentence)
+                """, reviewType: "dhr"))
+            #expect(result.has("escalation/carrying-weapons"), "\(sentence)")
+        }
+    }
+
+    @Test func gangInvolvementPhrasedManyWays() {
+        let result = sharedTagger.tag(makeDocument(
+            """
+            # Review: Child K
+
+            The victim, a boy of 16, is referred to as Child K. The perpetrator, a young man of 19, is referred to as Mr O.
+
+            Mr O was said by police to be part of a gang that sold drugs in the town.
+            """, reviewType: "scr"))
+        #expect(result.subjects("characteristic/gang-involvement").contains(.perpetrator))
+    }
+
+    @Test func caringForARelativeWithNeeds() {
+        let result = sharedTagger.tag(makeDocument(
+            """
+            # Review: Irene
+
+            The victim, a woman of 66, is referred to as Irene. The perpetrator, her son, is referred to as Neil.
+
+            Irene supported her adult son with his mental health and his medication for many years.
+            """, reviewType: "dhr"))
+        #expect(result.subjects("characteristic/caring-responsibilities") == [.victim])
+    }
+
+    @Test func aRelativesSupportedAccommodationIsNotContextButTheVictimsIs() {
+        let brother = sharedTagger.tag(makeDocument(
+            """
+            # Review: Jo
+
+            The victim, a woman of 35, is referred to as Jo. The perpetrator, her husband, is referred to as Mr U.
+
+            Jo's brother has a learning disability and he lives in supported accommodation in another town.
+            """, reviewType: "dhr"))
+        #expect(!brother.has("context/supported-accommodation"))
+        let worker = sharedTagger.tag(makeDocument(
+            """
+            # Review: Jo
+
+            The victim, a woman of 35, is referred to as Jo. The perpetrator, her husband, is referred to as Mr U.
+
+            Mr U had once punched a hostel worker.
+            """, reviewType: "dhr"))
+        #expect(!worker.has("context/supported-accommodation"))
+        let victim = sharedTagger.tag(makeDocument(
+            """
+            # Review: Jo
+
+            The victim, a woman of 35, is referred to as Jo. The perpetrator, a fellow resident, is referred to as Mr U.
+
+            Jo lived in a homeless hostel in the city centre for two years.
+            """, reviewType: "sar"))
+        #expect(victim.has("context/supported-accommodation"))
+    }
+}
