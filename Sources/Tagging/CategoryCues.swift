@@ -41,3 +41,25 @@ extension TaggingRun {
         return nil
     }
 }
+
+/// Words that place repeated violence over time rather than within one attack.
+private enum PatternWords {
+    static func hash(_ word: String) -> UInt64 { Vocabulary.hash(Array(word.utf8)) }
+    static let overTime: Set<UInt64> = Set([
+        "occasions", "occasion", "times", "pattern", "history", "previous", "previously", "before", "earlier", "frequent",
+        "frequently", "escalating", "escalated", "escalation", "series", "ongoing", "years", "months", "weeks", "had", "often",
+        "regularly", "increasingly", "past",
+    ].map(hash))
+}
+
+extension TaggingRun {
+    /// Whether "repeatedly struck and kicked" describes blows within the attack the review is
+    /// about (an incident sentence with no word that places the violence over time), which is
+    /// not a pattern of physical violence.
+    func blowsWithinTheIncident(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>) -> Bool {
+        let incident = slice.contains { if case .incident = kind($0) { return true } else { return false } }
+        guard incident else { return false }
+        let hashes = tokens.hashes
+        return !(sentence.tokenFrom..<sentence.tokenTo).contains { PatternWords.overTime.contains(hashes[$0]) }
+    }
+}

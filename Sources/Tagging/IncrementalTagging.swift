@@ -195,7 +195,9 @@ extension Tagger {
         // Category cues and ages of other people (CategoryCues.swift, Finish.swift, Sweep.swift).
         "adolescents", "suicide", "people", "pupils", "students", "several", "persons", "household", "cousins", "males", "girls",
         "lads", "some", "men", "brothers", "siblings", "peers", "others", "women", "sisters", "teenagers", "youths", "boys", "friends",
-        "newborn", "toddler", "infant", "neonate", "context",
+        "newborn", "toddler", "infant", "neonate", "context", "escalation", "occasions", "occasion", "times", "pattern", "history",
+        "previous", "previously", "earlier", "frequent", "frequently", "escalating", "escalated", "series", "ongoing", "years",
+        "months", "weeks", "had", "often", "regularly", "increasingly", "past",
         "a", "accused", "acquaintance", "admitted", "adolescent", "adult", "after", "age", "aged", "agreed", "alleged",
         "also", "am", "an", "and", "april", "as", "asian", "asked", "assailant", "assaulted", "at", "attended", "august",
         "babies", "baby", "be", "became", "been", "before", "began", "being", "between", "black", "boy", "british", "by",

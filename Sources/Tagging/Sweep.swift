@@ -126,6 +126,10 @@ extension TaggingRun {
                         continue
                     }
                 }
+                if tag.facet == "escalation", tag.id == "pattern-of-physical-violence", blowsWithinTheIncident(sentence, slice) {
+                    suppress(tag, target, range, .historical, "blows within the incident, not a pattern over time")
+                    continue
+                }
                 switch facts.facets[entryIndex] {
                 case .reviewType:
                     continue

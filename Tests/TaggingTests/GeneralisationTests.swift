@@ -185,3 +185,26 @@ import Tagging
         #expect(victim.has("context/supported-accommodation"))
     }
 }
+
+@Suite struct PatternOfViolenceTests {
+    @Test func repeatedBlowsInTheFatalAttackAreNotAPatternButRepeatedAssaultsOverTimeAre() {
+        let attack = sharedTagger.tag(makeDocument(
+            """
+            # Review: Alan
+
+            The victim, a man of 49, is referred to as Alan. The perpetrator, his neighbour, is referred to as Mr J.
+
+            On the night of 4 April 2022 Mr J repeatedly punched and kicked Alan in the stairwell, and Alan died of his injuries.
+            """, reviewType: "sar"))
+        #expect(!attack.has("escalation/pattern-of-physical-violence"))
+        let history = sharedTagger.tag(makeDocument(
+            """
+            # Review: Alan
+
+            The victim, a man of 49, is referred to as Alan. The perpetrator, his neighbour, is referred to as Mr J.
+
+            Mr J had repeatedly punched and kicked Alan in the months before Alan died.
+            """, reviewType: "sar"))
+        #expect(history.has("escalation/pattern-of-physical-violence"))
+    }
+}
