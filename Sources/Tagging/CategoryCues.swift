@@ -63,3 +63,27 @@ extension TaggingRun {
         return !(sentence.tokenFrom..<sentence.tokenTo).contains { PatternWords.overTime.contains(hashes[$0]) }
     }
 }
+
+/// Words that make a group membership someone else's.
+private enum GroupWords {
+    static func hash(_ word: String) -> UInt64 { Vocabulary.hash(Array(word.utf8)) }
+    static let were = hash("were")
+    static let singular: Set<UInt64> = Set(["was", "he", "she", "his", "her", "is", "had"].map(hash))
+    static let pluralMembers: Set<UInt64> = Set(["members", "associates"].map(hash))
+}
+
+extension TaggingRun {
+    /// Whether a gang membership is said of several other people ("two members of the group",
+    /// "older young men who were themselves involved in a local gang") rather than of one person.
+    func groupMembershipOfOthers(_ sentence: SentenceSpan, start: Int) -> Bool {
+        let hashes = tokens.hashes
+        if GroupWords.pluralMembers.contains(hashes[start]) { return true }
+        let from = max(sentence.tokenFrom, start - 4)
+        var plural = false
+        for index in from..<start {
+            if GroupWords.singular.contains(hashes[index]) { return false }
+            if hashes[index] == GroupWords.were { plural = true }
+        }
+        return plural
+    }
+}

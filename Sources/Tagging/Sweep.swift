@@ -126,6 +126,10 @@ extension TaggingRun {
                         continue
                     }
                 }
+                if tag.facet == Taxonomy.characteristicFacet, tag.id == "gang-involvement", groupMembershipOfOthers(sentence, start: target.start) {
+                    suppress(tag, target, range, .thirdParty, "said of several other people")
+                    continue
+                }
                 if tag.facet == "escalation", tag.id == "pattern-of-physical-violence", blowsWithinTheIncident(sentence, slice) {
                     suppress(tag, target, range, .historical, "blows within the incident, not a pattern over time")
                     continue

@@ -208,3 +208,26 @@ import Tagging
         #expect(history.has("escalation/pattern-of-physical-violence"))
     }
 }
+
+@Suite struct GroupMembershipTests {
+    @Test func othersGangMembershipIsNotTheVictims() {
+        let others = sharedTagger.tag(makeDocument(
+            """
+            # Review: Child W
+
+            The victim, a boy of 15, is referred to as Child W. The perpetrator, a young man of 18, is referred to as Mr Q.
+
+            Child W spent time with older teenagers who were all involved with a gang from the next town.
+            """, reviewType: "scr"))
+        #expect(!others.subjects("characteristic/gang-involvement").contains(.victim))
+        let own = sharedTagger.tag(makeDocument(
+            """
+            # Review: Child W
+
+            The victim, a boy of 15, is referred to as Child W. The perpetrator, a young man of 18, is referred to as Mr Q.
+
+            By the summer Child W was involved with a gang from the next town.
+            """, reviewType: "scr"))
+        #expect(own.subjects("characteristic/gang-involvement").contains(.victim))
+    }
+}
