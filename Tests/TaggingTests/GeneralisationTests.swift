@@ -231,3 +231,23 @@ import Tagging
         #expect(own.subjects("characteristic/gang-involvement").contains(.victim))
     }
 }
+
+@Suite struct NumberWordAgeTests {
+    @Test func numberWordsAndDecadesGiveAgesAndRanges() {
+        let decade = sharedTagger.tag(makeDocument(
+            """
+            # Review: Rita
+
+            The victim, referred to as Rita, was in her mid-forties. The perpetrator, her husband, is referred to as Mr N.
+            """, reviewType: "dhr"))
+        #expect(decade.people.first { $0.subject == .victim }?.age == .range(43, 46))
+        let words = sharedTagger.tag(makeDocument(
+            """
+            # Review: Child H
+
+            The victim, referred to as Child H, was aged seventeen. The perpetrator, her stepfather, is referred to as Mr D.
+            """, reviewType: "scr"))
+        #expect(words.people.first { $0.subject == .victim }?.age == .years(17))
+        #expect(words.category?.id == "within-family-violence-towards-children")
+    }
+}
