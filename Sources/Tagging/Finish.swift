@@ -16,7 +16,9 @@ private enum Words {
     static let between = hash("between")
     static let and = hash("and")
     static let to = hash("to")
-    static let guards: Set<UInt64> = Set(["when", "until", "since", "from", "by", "before", "after", "till", "children", "child", "baby", "babies", "sons", "daughters", "aged", "under", "over", "than"].map(hash))
+    static let guards: Set<UInt64> = Set(["when", "until", "since", "from", "by", "before", "after", "till", "children", "child", "baby", "babies", "sons", "daughters", "aged", "under", "over", "than",
+        // Other people's ages ("three other boys aged 15 to 17", "young people aged 16").
+        "boys", "girls", "men", "women", "people", "others", "teenagers", "youths", "brothers", "sisters", "siblings", "friends", "peers"].map(hash))
     static let numbers: [UInt64: Int] = {
         let units = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
         var table: [UInt64: Int] = [:]
@@ -51,12 +53,20 @@ private enum Words {
     /// neither, and the filter rejects them without two dictionary probes.
     static let numericFilter: [UInt64] = {
         var bits = [UInt64](repeating: 0, count: 64)
-        for hash in Array(numbers.keys) + Array(decades.keys) {
+        for hash in Array(numbers.keys) + Array(decades.keys) + Array(childRoles) {
             let bit = Int(truncatingIfNeeded: hash >> 52)
             bits[bit >> 6] |= 1 << UInt64(bit & 63)
         }
         return bits
     }()
+    /// "was a newborn": age 0.
+    static let newborn = hash("newborn")
+    /// "was a toddler", "was a newborn": a child, whatever the age.
+    static let childRoles: Set<UInt64> = Set(["newborn", "baby", "toddler", "infant", "neonate"].map(hash))
+    static let a = hash("a")
+    static let an = hash("an")
+    /// Child nouns that also start a pseudonym ("Child M", "Baby R").
+    static let childNames: Set<UInt64> = Set(["child", "baby"].map(hash))
     static let infantUnits: Set<UInt64> = Set(["months", "month", "weeks", "week", "days", "day"].map(hash))
     static let units: Set<UInt64> = Set([
         "months", "month", "weeks", "week", "days", "day", "hours", "hour", "minutes", "times", "percent", "per", "units",
@@ -87,6 +97,9 @@ extension TaggingRun {
         return (value, index + 1)
     }
 
+    /// The priority `ages(_:)` gives a child role without an age ("was a toddler").
+    static var childRolePriority: Int { 9 }
+
     /// Ages stated in a sentence: (token position, age, priority); priority 0 is the most
     /// explicit ("34-year-old", "aged 34", "was 19 at the time"), 1 is "she was 34", 2 is
     /// "at the age of 34" (often a past event).
@@ -103,6 +116,15 @@ extension TaggingRun {
             // Neither digits nor a number or decade word: nothing starts here.
             let bit = Int(truncatingIfNeeded: hashes[index] >> 52)
             if flags[index] & Tokens.digits == 0, numericFilter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 {
+                index += 1
+                continue
+            }
+            // "was a newborn", "who was a toddler": a child (the victim when it is about the victim).
+            if Words.childRoles.contains(hashes[index]) {
+                let article = word(index - 1) == Words.a || word(index - 1) == Words.an
+                if article, word(index - 2) == Words.was || word(index - 2) == Words.is {
+                    result.append((index, .years(0), hashes[index] == Words.newborn ? 1 : Self.childRolePriority))
+                }
                 index += 1
                 continue
             }
@@ -127,7 +149,10 @@ extension TaggingRun {
             }
             var guarded = false
             for back in 1...4 where Words.guards.contains(word(index - back)) && !(back == 1 && word(index - 1) == Words.aged) {
-                guarded = true
+                // "Child M was a fifteen-year-old", "Baby R, who was nine weeks old": a name, not another child.
+                let named = Words.childNames.contains(word(index - back)) && index - back + 1 < to
+                    && tokens.flags[index - back + 1] & Tokens.singleCapital != 0
+                if !named { guarded = true }
             }
             if word(index - 2) == Words.aged { guarded = true }  // "children aged 3 and 5"
             let infant = Words.infantUnits.contains(word(after))
@@ -200,6 +225,12 @@ extension TaggingRun {
                 forward = mentions.first { $0.start > position && $0.start - position <= 7 && $0.entity != nil && $0.kind == .name }?.entity
             }
             guard let entity = forward ?? entityFor(position: position, mentions: mentions, fallback: nil) else { continue }
+            if priority == Self.childRolePriority {
+                // "was a toddler": no age, but the victim is a child.
+                if entity == PeopleModel.victim { people.victimIsChild = true }
+                continue
+            }
+            if priority == 1, age == .years(0), entity == PeopleModel.victim { people.victimIsChild = true }
             if people.entities[entity].age == nil || priority < (agePriority[entity] ?? 3) {
                 people.entities[entity].age = age
                 agePriority[entity] = priority
@@ -410,7 +441,13 @@ extension TaggingRun {
         if let relation {
             let why = "relationship type: \(relation)"
             switch relation {
-            case "partner", "ex-partner": add("intimate-partner-violence", 3, why)
+            case "partner", "ex-partner":
+                // A child has no partner: a partner seen around a child victim is a parent's partner.
+                if child {
+                    add("within-family-violence-towards-children", 3, "\(why) around a child victim: a parent's partner")
+                } else {
+                    add("intimate-partner-violence", 3, why)
+                }
             case "adult-child", "sibling", "other-family":
                 add(child ? "within-family-violence-towards-children" : "adult-family-violence", 3, why)
             case "parent", "partner-of-parent":
@@ -439,11 +476,20 @@ extension TaggingRun {
                 add("youth-peer-violence", 1, "victim aged \(victimAge), perpetrator aged \(perpetratorAge!)")
             }
         }
+        let familyRelation = relation.map { ["partner", "ex-partner", "parent", "partner-of-parent", "sibling", "other-family", "adult-child", "foster-carer"].contains($0) } ?? false
+        if child || young, !familyRelation, let cue = youngPeerGroupCue() {
+            // "stabbed by three other boys", "attacked by a group of teenagers".
+            add(sexual && child ? "child-sexual-abuse" : "youth-peer-violence", 3, "harmed by other young people: \(cue)")
+        }
         switch reviewType?.id {
-        case "dhr": add("intimate-partner-violence", 1, "review type: DHR")
+        case "dhr" where !child: add("intimate-partner-violence", 1, "review type: DHR")
         case "scr": add(sexual ? "child-sexual-abuse" : "within-family-violence-towards-children", 1, "review type: SCR/CSPR")
-        case "sar": add("adult-peer-violence", 0.5, "review type: SAR")
+        case "sar" where !child: add("adult-peer-violence", 0.5, "review type: SAR")
         default: break
+        }
+        if child {
+            // A child victim is never in an adult category, whatever a phrase said.
+            for adult in ["intimate-partner-violence", "adult-family-violence", "adult-peer-violence"] { scores[adult] = nil }
         }
         let total = scores.values.reduce(0, +)
         guard let best = scores.max(by: { $0.value < $1.value || ($0.value == $1.value && Taxonomy.categoryOrder.firstIndex(of: $0.key)! > Taxonomy.categoryOrder.firstIndex(of: $1.key)!) }),

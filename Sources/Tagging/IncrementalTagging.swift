@@ -192,6 +192,13 @@ extension Tagger {
     /// knows): changing one of them is never inert. Every lower-case string literal of the
     /// tagging sources is here; a test fails when one is added there and not here.
     public static let taggerWords: Set<String> = [
+        // Category cues and ages of other people (CategoryCues.swift, Finish.swift, Sweep.swift).
+        "adolescents", "suicide", "people", "pupils", "students", "several", "persons", "household", "cousins", "males", "girls",
+        "lads", "some", "men", "brothers", "siblings", "peers", "others", "women", "sisters", "teenagers", "youths", "boys", "friends",
+        "newborn", "toddler", "infant", "neonate", "context", "escalation", "occasions", "occasion", "times", "pattern", "history",
+        "previous", "previously", "earlier", "frequent", "frequently", "escalating", "escalated", "series", "ongoing", "years",
+        "months", "weeks", "had", "often", "regularly", "increasingly", "past", "gang-involvement", "were", "was", "he", "she", "his",
+        "her", "is", "members", "associates",
         "a", "accused", "acquaintance", "admitted", "adolescent", "adult", "after", "age", "aged", "agreed", "alleged",
         "also", "am", "an", "and", "april", "as", "asian", "asked", "assailant", "assaulted", "at", "attended", "august",
         "babies", "baby", "be", "became", "been", "before", "began", "being", "between", "black", "boy", "british", "by",

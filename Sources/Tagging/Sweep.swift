@@ -110,11 +110,29 @@ extension TaggingRun {
                     case .none:
                         break
                     }
+                    if !concerns, about == .victim, tag.facet == "outcome", tag.id == "suicide",
+                        let entry = facts.tags.firstIndex(of: TagID(facet: "outcome", id: "perpetrator-suicide")),
+                        (mentions.last { $0.end <= target.start && $0.entity != nil }?.entity).map({
+                            people.entities[$0].subject == people.entities[PeopleModel.perpetrator].subject
+                        }) ?? false
+                    {
+                        // "Mr B took his own life two days later": the perpetrator's suicide.
+                        add(entry: entry, subject: nil, target.rule, range)
+                        continue
+                    }
                     if !concerns {
                         let why = about == .incident ? "not about the incident" : (about == .victim ? "not about the victim" : "not about the perpetrator")
                         suppress(tag, target, range, .historical, why)
                         continue
                     }
+                }
+                if tag.facet == Taxonomy.characteristicFacet, tag.id == "gang-involvement", groupMembershipOfOthers(sentence, start: target.start) {
+                    suppress(tag, target, range, .thirdParty, "said of several other people")
+                    continue
+                }
+                if tag.facet == "escalation", tag.id == "pattern-of-physical-violence", blowsWithinTheIncident(sentence, slice) {
+                    suppress(tag, target, range, .historical, "blows within the incident, not a pattern over time")
+                    continue
                 }
                 switch facts.facets[entryIndex] {
                 case .reviewType:
@@ -137,6 +155,17 @@ extension TaggingRun {
                         suppress(tag, target, range, .thirdParty, "no victim or perpetrator in the sentence")
                     }
                 case .other:
+                    // Supported accommodation is context when the victim or the perpetrator lives or
+                    // stays there, not when a relative, a worker or people in general do.
+                    if tag.facet == "context", tag.id == "supported-accommodation" {
+                        // A relative or someone referred back to ("her brother lives in supported
+                        // accommodation"); a sentence about the setting itself keeps it.
+                        let nearest = mentions.last { $0.end <= target.start && $0.entity != nil }
+                        if let nearest, nearest.kind != .name, nearest.kind != .role, people.entities[nearest.entity!].subject == nil {
+                            suppress(tag, target, range, .thirdParty, "not where the victim or the perpetrator lived")
+                            continue
+                        }
+                    }
                     add(entry: entryIndex, subject: nil, target.rule, range)
                 }
             }
