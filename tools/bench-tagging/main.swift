@@ -8,8 +8,8 @@ import ReviewParsing
 import Tagging
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-guard !arguments.isEmpty else {
-    FileHandle.standardError.write(Data("usage: bench-tagging DIR_OR_FILE... [--min-seconds S]\n".utf8))
+guard !arguments.isEmpty, !arguments.contains("--help"), !arguments.contains("-h") else {
+    FileHandle.standardError.write(Data("usage: bench-tagging DIR_OR_FILE... [--min-seconds S] [--only match,tag,parse,e2e]\n".utf8))
     exit(64)
 }
 var minimumSeconds = 3.0
@@ -36,7 +36,10 @@ let extensions: Set<String> = ["html", "htm", "xhtml", "xml", "txt", "md", "mark
 var files: [String] = []
 for input in inputs {
     var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else { continue }
+    guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
+        FileHandle.standardError.write(Data("bench-tagging: \(input): no such file or folder\n".utf8))
+        exit(66)
+    }
     if isDirectory.boolValue {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: input)) ?? []
         for name in names.sorted() where extensions.contains((name as NSString).pathExtension.lowercased()) {
@@ -45,6 +48,11 @@ for input in inputs {
     } else {
         files.append(input)
     }
+}
+
+guard !files.isEmpty else {
+    FileHandle.standardError.write(Data("bench-tagging: no review documents (\(extensions.sorted().joined(separator: ", "))) in \(inputs.joined(separator: " "))\n".utf8))
+    exit(66)
 }
 
 struct Input {
