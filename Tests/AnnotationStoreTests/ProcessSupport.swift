@@ -74,7 +74,7 @@ final class PseudoTerminalSession {
             unsafeBitCast(unlockSymbol, to: Open.self)(master) == 0,
             unsafeBitCast(nameSymbol, to: Name.self)(master, &name, name.count) == 0
         else { throw POSIXError(.ENOTTY) }
-        let slave = open(String(cString: name), O_RDWR | O_NOCTTY)
+        let slave = open(String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), O_RDWR | O_NOCTTY)
         guard slave >= 0 else { throw POSIXError(.ENOTTY) }
         let handle = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
         process.executableURL = try revtagBinary()

@@ -2,6 +2,7 @@ import Foundation
 import ReviewModel
 import ReviewParsing
 import Testing
+import TestSupport
 
 /// The repository's corpus folder.
 private let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -13,18 +14,6 @@ private func markupFiles() -> [String] {
     return names.filter { ["html", "htm", "xhtml", "xml"].contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
 }
 
-/// A deterministic generator (SplitMix64), so that a failure names a reproducible seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Reads editor bytes as the language server does (a byte-order mark makes them UTF-8).
 func readAsServer(_ bytes: [UInt8], name: String) throws -> ReviewDocument {

@@ -3,6 +3,7 @@ import ReviewModel
 import ReviewParsing
 import Tagging
 import Testing
+import TestSupport
 
 /// The repository root.
 private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -1,20 +1,9 @@
 import JSONRPC
 import Testing
+import TestSupport
 
 @testable import LanguageServer
 
-/// A small deterministic generator (SplitMix64) so failures reproduce.
-private struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}
 
 @Suite("Open documents: incremental sync against a reference model")
 struct OpenDocumentTests {
@@ -22,7 +11,7 @@ struct OpenDocumentTests {
 
     @Test("random edit sequences apply exactly as the reference model does", arguments: ["utf-16", "utf-8"])
     func randomEdits(encoding: String) {
-        var random = SplitMix(state: encoding == "utf-8" ? 7 : 11)
+        var random = SeededGenerator(seed: encoding == "utf-8" ? 7 : 11)
         let lspEncoding = PositionEncoding(rawValue: encoding)!
         for _ in 0..<40 {
             var model = TextModel(text: "Start é’🙂\nline two\r\nthree\rfour", encoding: encoding)
@@ -70,7 +59,7 @@ struct OpenDocumentTests {
         #expect(DocumentKinds.path(ofURI: "file:///tmp/caf%C3%A9%20review.txt") == "/tmp/café review.txt")
     }
 
-    private func randomPosition(_ model: TextModel, _ random: inout SplitMix) -> JSONValue {
+    private func randomPosition(_ model: TextModel, _ random: inout SeededGenerator) -> JSONValue {
         let lines = model.lines
         let line = random.below(lines.count)
         // Pick a character boundary, then express it in the encoding.
@@ -81,7 +70,7 @@ struct OpenDocumentTests {
         return ["line": .int(line), "character": .int(model.encoding == "utf-8" ? prefix.utf8.count : prefix.utf16.count)]
     }
 
-    private func laterPosition(_ model: TextModel, after start: JSONValue, _ random: inout SplitMix) -> JSONValue {
+    private func laterPosition(_ model: TextModel, after start: JSONValue, _ random: inout SeededGenerator) -> JSONValue {
         for _ in 0..<10 {
             let candidate = randomPosition(model, &random)
             let (l1, c1) = (start["line"]!.intValue!, start["character"]!.intValue!)

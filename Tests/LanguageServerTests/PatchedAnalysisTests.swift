@@ -3,6 +3,7 @@ import ReviewModel
 import ReviewParsing
 import Tagging
 import Testing
+import TestSupport
 
 @testable import LanguageServer
 
