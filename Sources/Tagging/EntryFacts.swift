@@ -86,6 +86,9 @@ struct EvidenceCollector {
     private var otherSlots: [TagKey: Int32] = [:]
     private(set) var keys: [TagKey] = []
     private(set) var lists: [[Evidence]] = []
+    /// The slot of each piece of evidence in the order appended (the incremental sweep keeps
+    /// each block's evidence apart with it).
+    private(set) var order: [Int32] = []
     private var seen = PairSet()
 
     init(entryCount: Int) {
@@ -130,6 +133,7 @@ struct EvidenceCollector {
 
     mutating func append(_ evidence: Evidence, to slot: Int) {
         lists[slot].append(evidence)
+        order.append(Int32(truncatingIfNeeded: slot))
     }
 }
 
