@@ -143,14 +143,17 @@ extension Tagger {
             cache.current = document
             cache.lastResult = result
             cache.inertChanges = []
-            var referenced: Set<UInt64> = []
-            for index in 0..<run.tokens.count where run.tokens.flags[index] & Tokens.capitalised != 0 {
-                referenced.insert(run.tokens.hashes[index])
+            // (Unchanged when discovery was skipped: no capitalised word and no name changed.)
+            if !run.skippedDiscovery {
+                var referenced: Set<UInt64> = []
+                for index in 0..<run.tokens.count where run.tokens.flags[index] & Tokens.capitalised != 0 {
+                    referenced.insert(run.tokens.hashes[index])
+                }
+                for (_, names) in run.people.names {
+                    for (key, _, _) in names { referenced.formUnion(key.hashes) }
+                }
+                cache.referencedHashes = referenced
             }
-            for (_, names) in run.people.names {
-                for (key, _, _) in names { referenced.formUnion(key.hashes) }
-            }
-            cache.referencedHashes = referenced
         }
         return result
     }
@@ -296,6 +299,15 @@ extension Tagger {
     /// one of its words, no capitalised word's or name's twin.
     static func isInvisibleToDiscovery(_ tokens: Tokens, _ index: Int, referenced: Set<UInt64>) -> Bool {
         tokens.flags[index] == 0 && !discoveryHashes.contains(tokens.hashes[index]) && !referenced.contains(tokens.hashes[index])
+    }
+
+    /// Words discovery reads after a capitalised word or a name, or at a sentence's start.
+    static let readAfterNames: Set<UInt64> = Words2.personContext.union(Words2.generation).union(PronounWords.subjects)
+
+    /// Whether people discovery reads a token only next to the matches it looks for: lower case,
+    /// no digits, not read after names, no capitalised word's or name's twin.
+    static func isQuietForDiscovery(_ tokens: Tokens, _ index: Int, referenced: Set<UInt64>) -> Bool {
+        tokens.flags[index] == 0 && !readAfterNames.contains(tokens.hashes[index]) && !referenced.contains(tokens.hashes[index])
     }
 
     /// Whether people discovery (or the review type) reads matches of this kind.
@@ -489,6 +501,28 @@ extension Tagger {
                     .filter { Self.discoveryReads(compiled.kinds[Int($0.pattern)]) }
                 if before != after { discoveryInert = false }
             }
+        }
+        // Or: the word is one discovery only reads next to what it looks for (roles, kin nouns,
+        // titles, declarations, role cues, pronouns, gender words), and there is none of these in
+        // its sentence or in the few words before it (lookahead from an earlier match); and it
+        // is not a word read after any capitalised word or name ("Carol was", "Adult A senior",
+        // a sentence opening "She"), nor a capitalised word's or name's twin.
+        if !discoveryInert, let index = changedToken, block.kind != .tableCell, sentenceFrom >= Self.reviewTypeSentences,
+            Self.isQuietForDiscovery(snapshot.tokens, tokenFrom + index, referenced: cache.referencedHashes),
+            Self.isQuietForDiscovery(blockTokens, index, referenced: cache.referencedHashes),
+            let offset = spans.firstIndex(where: { $0.tokenFrom <= tokenFrom + index && tokenFrom + index < $0.tokenTo })
+        {
+            let absolute = tokenFrom + index
+            let span = spans[offset]
+            let reads = { (match: Match) in Self.discoveryReads(compiled.kinds[Int(match.pattern)]) }
+            var quiet = !blockMatches[(span.matchFrom - matchFrom)..<(span.matchTo - matchFrom)].contains(where: reads)
+            var sentence = sentenceFrom + offset
+            while quiet, sentence >= 0, sentence == sentenceFrom + offset || snapshot.sentences[sentence].tokenTo > absolute - 8 {
+                let old = snapshot.sentences[sentence]
+                if snapshot.matches[old.matchFrom..<old.matchTo].contains(where: reads) { quiet = false }
+                sentence -= 1
+            }
+            discoveryInert = quiet
         }
         if var record {
             record.changes.append(change)

@@ -121,3 +121,27 @@ struct IncrementalSweepTests {
         #expect(skipped >= 3, "\(skipped) taggings skipped discovery")
     }
 }
+
+@Suite("Discovery words")
+struct DiscoveryWordsTests {
+    @Test("every lower-case word literal of people discovery's sources is one of its words")
+    func discoveryWordsAreComplete() throws {
+        // Discovery compares tokens against these words by value; a word missing from
+        // Tagger.discoveryWords would let an edit of it skip discovery and keep stale people.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let folder = root.appendingPathComponent("Sources/Tagging")
+        let files = ["Discovery.swift", "GenderVotes.swift", "PronounRules.swift", "People.swift", "PeopleTable.swift", "Tagger.swift"]
+        let literal = try Regex(#"//[^\n]*|"(?:[^"\\\n]|\\.)*""#)
+        var missing: Set<String> = []
+        for name in files {
+            let source = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            for match in source.matches(of: literal) {
+                let text = String(source[match.range])
+                guard text.hasPrefix("\""), text.count > 2 else { continue }
+                let word = String(text.dropFirst().dropLast())
+                if word.allSatisfy({ $0 >= "a" && $0 <= "z" }), !Tagger.discoveryWords.contains(word) { missing.insert(word) }
+            }
+        }
+        #expect(missing.isEmpty, "add to Tagger.discoveryWords (Sources/Tagging/IncrementalTagging.swift): \(missing.sorted())")
+    }
+}
