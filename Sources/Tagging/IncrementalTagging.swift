@@ -310,6 +310,15 @@ extension Tagger {
         tokens.flags[index] == 0 && !readAfterNames.contains(tokens.hashes[index]) && !referenced.contains(tokens.hashes[index])
     }
 
+    /// Whether people discovery reads the words around matches of this kind (not pronouns,
+    /// read as they are, nor titles, which read only the capitalised word after them).
+    static func discoveryReadsAround(_ kind: PatternKind) -> Bool {
+        switch kind {
+        case .pronoun, .title: false
+        default: discoveryReads(kind)
+        }
+    }
+
     /// Whether people discovery (or the review type) reads matches of this kind.
     static func discoveryReads(_ kind: PatternKind) -> Bool {
         switch kind {
@@ -502,11 +511,11 @@ extension Tagger {
                 if before != after { discoveryInert = false }
             }
         }
-        // Or: the word is one discovery only reads next to what it looks for (roles, kin nouns,
-        // titles, declarations, role cues, pronouns, gender words), and there is none of these in
-        // its sentence or in the few words before it (lookahead from an earlier match); and it
-        // is not a word read after any capitalised word or name ("Carol was", "Adult A senior",
-        // a sentence opening "She"), nor a capitalised word's or name's twin.
+        // Or: the word is one discovery only reads next to roles, kin nouns, declarations, role
+        // cues and gender words, and there is none of these in its sentence or in the few words
+        // before it (lookahead from an earlier match), the matches discovery reads (pronouns and
+        // titles too) stay; and it is not a word read after any capitalised word or name ("Carol
+        // was", "Adult A senior", a sentence opening "She"), nor a capitalised word's or name's twin.
         if !discoveryInert, let index = changedToken, block.kind != .tableCell, sentenceFrom >= Self.reviewTypeSentences,
             Self.isQuietForDiscovery(snapshot.tokens, tokenFrom + index, referenced: cache.referencedHashes),
             Self.isQuietForDiscovery(blockTokens, index, referenced: cache.referencedHashes),
@@ -514,8 +523,11 @@ extension Tagger {
         {
             let absolute = tokenFrom + index
             let span = spans[offset]
-            let reads = { (match: Match) in Self.discoveryReads(compiled.kinds[Int(match.pattern)]) }
-            var quiet = !blockMatches[(span.matchFrom - matchFrom)..<(span.matchTo - matchFrom)].contains(where: reads)
+            let reads = { (match: Match) in Self.discoveryReadsAround(compiled.kinds[Int(match.pattern)]) }
+            let new = blockMatches[(span.matchFrom - matchFrom)..<(span.matchTo - matchFrom)]
+            let old = snapshot.sentences[sentenceFrom + offset]
+            let kept = { (match: Match) in Self.discoveryReads(compiled.kinds[Int(match.pattern)]) }
+            var quiet = !new.contains(where: reads) && snapshot.matches[old.matchFrom..<old.matchTo].filter(kept) == new.filter(kept)
             var sentence = sentenceFrom + offset
             while quiet, sentence >= 0, sentence == sentenceFrom + offset || snapshot.sentences[sentence].tokenTo > absolute - 8 {
                 let old = snapshot.sentences[sentence]
