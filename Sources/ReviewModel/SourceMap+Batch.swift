@@ -11,16 +11,7 @@ extension SourceMap {
     public func positions(ofText offsets: [Int]) -> [SourcePosition] {
         var sourceOffsets = [Int](repeating: 0, count: offsets.count)
         if !segments.isEmpty, !offsets.isEmpty {
-            var ascending = true
-            var index = 1
-            while index < offsets.count {
-                if offsets[index] < offsets[index - 1] {
-                    ascending = false
-                    break
-                }
-                index += 1
-            }
-            let order = ascending ? Array(offsets.indices) : offsets.indices.sorted { offsets[$0] < offsets[$1] }
+            let order = LineIndex.ascendingOrder(offsets)
             segments.withUnsafeBufferPointer { segments in
                 var low = 0
                 for index in order {
