@@ -6,6 +6,14 @@
 # Usage: tools/bench-retag.sh [DOCS [SIZE_KB]]     (default 10000 documents of ~115 KB: ~1.1 GB)
 #        KEEP=1 tools/bench-retag.sh ...           keep tools/out/bench-retag afterwards
 #        GENERATE_ONLY=1 tools/bench-retag.sh ...  only generate the corpus (kept for a later run)
+#        CORPUS=DIR tools/bench-retag.sh           use an existing corpus folder (read only; DOCS and
+#                                                  SIZE_KB are then ignored), e.g. another worktree's
+#        JOBS="1 2" tools/bench-retag.sh ...       which --jobs to measure (the no-change re-runs use the last)
+#
+# Each line gives the CPU seconds by stage from the report (summed over threads): parse+tag,
+# and what is spent outside them (read, hash, compare with the previous run, prepare rows,
+# the writer thread), as a share of parse+tag. The store's size is measured after the run
+# (database and WAL), per GB of text read.
 #
 # The corpus comes from tools/generate-corpus.py (deterministic, seed 1) and is written
 # under tools/out/ (git-ignored); it and the stores are deleted at the end unless KEEP=1.
@@ -25,7 +33,10 @@ trap cleanup EXIT
 
 # The corpus is kept between the steps (and reused when a previous KEEP=1 run left it complete).
 STAMP="$OUT/corpus-$DOCS-$SIZE_KB.complete"
-if [ ! -f "$STAMP" ]; then
+if [ -n "${CORPUS:-}" ]; then
+    [ -d "$CORPUS" ] || { echo "bench-retag: CORPUS=$CORPUS is not a folder" >&2; exit 66; }
+    mkdir -p "$OUT"
+elif [ ! -f "$STAMP" ]; then
     rm -rf "$OUT"
     mkdir -p "$OUT"
     echo "generating $DOCS documents of ~$SIZE_KB KB..." >&2
@@ -35,11 +46,16 @@ if [ ! -f "$STAMP" ]; then
 fi
 rm -f "$OUT"/store-*.sqlite* "$OUT"/report-*.json "$OUT"/time-*.txt
 [ "${GENERATE_ONLY:-0}" = 1 ] && { KEEP=1; exit 0; }
+CORPUS=${CORPUS:-$OUT/corpus}
+if [ "$CORPUS" != "$OUT/corpus" ] && [ "${KEEP:-0}" != 1 ]; then
+    # Never delete a corpus we did not generate: only the stores and reports.
+    cleanup() { rm -f "$OUT"/store-*.sqlite* "$OUT"/report-*.json "$OUT"/time-*.txt; }
+fi
 
 swift build -c release --product revtag >/dev/null
 BIN="$(swift build -c release --show-bin-path)/revtag"
-CORPUS_BYTES=$(du -sb "$OUT/corpus" | cut -f1)
-CORPUS_FILES=$(find "$OUT/corpus" -type f | wc -l)
+CORPUS_BYTES=$(du -sb "$CORPUS" | cut -f1)
+CORPUS_FILES=$(find "$CORPUS" -type f | wc -l)
 echo "corpus: $CORPUS_FILES files, $((CORPUS_BYTES / 1048576)) MiB; cores: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Runs retag under /usr/bin/time -v; prints one line of figures.
@@ -47,10 +63,10 @@ measure() {
     local label=$1 store=$2
     shift 2
     local report="$OUT/report-$label.json" timing="$OUT/time-$label.txt"
-    /usr/bin/time -v "$BIN" retag "$OUT/corpus" --store "$store" --quiet --format json --report "$report" "$@" 2>"$timing" || true
-    python3 - "$label" "$report" "$timing" <<'PY'
-import json, re, sys
-label, report_path, timing_path = sys.argv[1:4]
+    /usr/bin/time -v "$BIN" retag "$CORPUS" --store "$store" --quiet --format json --report "$report" "$@" 2>"$timing" || true
+    python3 - "$label" "$report" "$timing" "$store" <<'PY'
+import json, os, re, sys
+label, report_path, timing_path, store = sys.argv[1:5]
 report = json.load(open(report_path))
 timing = open(timing_path).read()
 def field(name):
@@ -67,12 +83,27 @@ print(f"{label:>14}: {counts['processed']} re-tagged, {counts['unchanged']} unch
       f"{mb:.0f} MiB read; wall {seconds:.2f} s; "
       f"{(counts['processed'] or done) / seconds:.0f} docs/s; {mb / seconds:.1f} MB/s; peak RSS {rss_mb:.0f} MB; "
       f"user {field('User time (seconds)')} s, sys {field('System time (seconds)')} s")
+cpu = report.get("cpu")
+if cpu and counts["processed"]:
+    core = cpu["parse"] + cpu["tag"]
+    names = ["read", "hash", "compare", "prepare", "write"]
+    outside = sum(cpu[n] for n in names)
+    print(f"{'':>14}  CPU: parse {cpu['parse']:.2f} s + tag {cpu['tag']:.2f} s = {core:.2f} s ({mb / core:.1f} MB/s per core); "
+          f"outside {outside:.2f} s = {100 * outside / core:.1f}% of parse+tag ("
+          + ", ".join(f"{n} {cpu[n]:.2f}" for n in names) + ")")
+size = sum(os.path.getsize(p) for p in (store, store + "-wal") if os.path.exists(p))
+if counts["processed"]:
+    print(f"{'':>14}  store: {size / 1048576:.0f} MB = {size / counts['bytes']:.2f} GB per GB of text")
 PY
 }
 
-measure "jobs 1" "$OUT/store-1.sqlite" --jobs 1
-measure "jobs 2" "$OUT/store-2.sqlite" --jobs 2
-measure "no-change" "$OUT/store-2.sqlite" --jobs 2
-touch "$OUT"/corpus/*
-measure "touched" "$OUT/store-2.sqlite" --jobs 2
-ls -la "$OUT"/store-2.sqlite | awk '{printf "store after one run: %.0f MB\n", $5 / 1048576}'
+LAST=
+for jobs in ${JOBS:-1 2}; do
+    measure "jobs $jobs" "$OUT/store-$jobs.sqlite" --jobs "$jobs"
+    LAST=$jobs
+done
+measure "no-change" "$OUT/store-$LAST.sqlite" --jobs "$LAST"
+if [ "$CORPUS" = "$OUT/corpus" ]; then
+    touch "$OUT"/corpus/*
+    measure "touched" "$OUT/store-$LAST.sqlite" --jobs "$LAST"
+fi

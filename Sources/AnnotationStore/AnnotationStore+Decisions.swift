@@ -25,7 +25,7 @@ extension AnnotationStore {
             }
             return try Self.decide(
                 db, documentID: documentID, path: document, key: key, status: .confirmed, coder: coder, note: note,
-                anchor: Self.storedEvidence(suggestion).first?.anchor, suggestionID: suggestion["id"], origin: origin)
+                anchor: Self.storedEvidence(suggestion).anchor, suggestionID: suggestion["id"], origin: origin)
         }
     }
 
@@ -41,7 +41,7 @@ extension AnnotationStore {
             let suggestion = try Self.latestSuggestionRow(db, documentID: documentID, key: key)
             return try Self.decide(
                 db, documentID: documentID, path: document, key: key, status: .rejected, coder: coder, note: note,
-                anchor: suggestion.flatMap { Self.storedEvidence($0).first?.anchor }, suggestionID: suggestion?["id"],
+                anchor: suggestion.flatMap { Self.storedEvidence($0).anchor }, suggestionID: suggestion?["id"],
                 origin: origin)
         }
     }
@@ -73,7 +73,7 @@ extension AnnotationStore {
             let oldKey = TagKey(tag: tag, subject: from)
             let newKey = TagKey(tag: tag, subject: to)
             let suggestion = try Self.latestSuggestionRow(db, documentID: documentID, key: oldKey)
-            let anchor = suggestion.flatMap { Self.storedEvidence($0).first?.anchor }
+            let anchor = suggestion.flatMap { Self.storedEvidence($0).anchor }
             let rejected = try Self.decide(
                 db, documentID: documentID, path: document, key: oldKey, status: .rejected, coder: coder,
                 note: "subject corrected to \(to.rawValue)", anchor: anchor, suggestionID: suggestion?["id"], origin: origin)

@@ -280,19 +280,18 @@ extension AnnotationStore {
     /// it on any thread). The stored rows are the same as
     /// ``recordSuggestions(run:document:result:)`` writes.
     public static func prepare(document: ReviewDocument, result: TaggingResult) throws(StoreError) -> PreparedSuggestions {
-        do {
-            let bytes = Array(document.text.utf8)
-            let rows = suggestionRows(result, text: bytes)
-            return PreparedSuggestions(
-                path: document.name, text: document.text, textHash: contentHash(document.text), metadata: try json(document.metadata),
-                textLength: bytes.count, rows: rows)
-        } catch {
-            throw .database(path: document.name, message: "cannot encode the suggestions: \(error)")
-        }
+        // (Nothing in it fails any more since the encodings are hand-written; the signature
+        // stays for the callers.)
+        let bytes = Array(document.text.utf8)
+        let rows = suggestionRows(result, text: bytes)
+        return PreparedSuggestions(
+            path: document.name, text: document.text, textHash: contentHash(document.text),
+            metadata: MetadataJSON.encode(document.metadata), textLength: bytes.count, rows: rows)
     }
 
-    /// The suggestion rows of one tagging result (the category as one more row), each
-    /// evidence span anchored in `text` (the document's UTF-8) and encoded as JSON.
+    /// The suggestion rows of one tagging result (the category as one more row), the
+    /// evidence encoded by ``EvidenceCodec`` with the first span's anchor in `text` (the
+    /// document's UTF-8): the anchor a confirm or reject records.
     static func suggestionRows(_ result: TaggingResult, text bytes: [UInt8]) -> [PreparedSuggestions.Row] {
         // One scalar-count index for all the document's spans (see ScalarCounter).
         let counter = ScalarCounter(bytes)
@@ -303,17 +302,11 @@ extension AnnotationStore {
                 confidence: category.confidence, evidence: []))
         }
         return suggestions.map { suggestion in
-            let evidence = suggestion.evidence.map { item in
-                let anchor = counter.anchor(item.range)
-                return StoredEvidence(
-                    text: item.text, start: item.range.start, end: item.range.end, rule: item.rule, line: item.line,
-                    character: item.character, prefix: anchor.prefix, suffix: anchor.suffix,
-                    characterStart: anchor.characterStart, characterEnd: anchor.characterEnd)
-            }
+            let anchor = suggestion.evidence.first.map { counter.anchor($0.range) }
             let rule = suggestion.evidence.first?.rule ?? (suggestion.tag.facet == Taxonomy.categoryFacet ? "category" : "")
             return PreparedSuggestions.Row(
                 tag: suggestion.tag.description, subject: subjectColumn(suggestion.key), confidence: suggestion.confidence,
-                rule: rule, evidence: EvidenceJSON.encode(evidence))
+                rule: rule, evidence: EvidenceCodec.encode(suggestion.evidence, anchor: anchor))
         }
     }
 
@@ -471,102 +464,4 @@ struct ScalarCounter {
 private final class RetagDumpBuffer: TextOutputStream {
     var text = ""
     func write(_ string: String) { text += string }
-}
-
-/// The JSON of a suggestion's evidence list, byte for byte what `JSONEncoder` with sorted
-/// keys writes for `[StoredEvidence]` (a test compares the two), about ten times faster:
-/// a long review has hundreds of evidence spans, and encoding them dominated bulk writes.
-enum EvidenceJSON {
-    static func encode(_ items: [StoredEvidence]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(items.count * 320 + 2)
-        out.append(UInt8(ascii: "["))
-        for (index, item) in items.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            append(#"{"character":"#, to: &out)
-            append(item.character, to: &out)
-            append(#","characterEnd":"#, to: &out)
-            append(item.characterEnd, to: &out)
-            append(#","characterStart":"#, to: &out)
-            append(item.characterStart, to: &out)
-            append(#","end":"#, to: &out)
-            append(item.end, to: &out)
-            append(#","line":"#, to: &out)
-            append(item.line, to: &out)
-            append(#","prefix":"#, to: &out)
-            appendQuoted(item.prefix, to: &out)
-            append(#","rule":"#, to: &out)
-            appendQuoted(item.rule, to: &out)
-            append(#","start":"#, to: &out)
-            append(item.start, to: &out)
-            append(#","suffix":"#, to: &out)
-            appendQuoted(item.suffix, to: &out)
-            append(#","text":"#, to: &out)
-            appendQuoted(item.text, to: &out)
-            out.append(UInt8(ascii: "}"))
-        }
-        out.append(UInt8(ascii: "]"))
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func append(_ literal: StaticString, to out: inout [UInt8]) {
-        literal.withUTF8Buffer { out.append(contentsOf: $0) }
-    }
-
-    private static func append(_ value: Int, to out: inout [UInt8]) {
-        if value < 0 {
-            out.append(UInt8(ascii: "-"))
-            if value == Int.min {
-                out.append(contentsOf: Array(String(value).utf8.dropFirst()))
-                return
-            }
-        }
-        var magnitude = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
-        }
-    }
-
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-
-    private static func appendQuoted(_ string: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var string = string
-        string.withUTF8 { bytes in
-            // Copy runs of plain bytes at once; escape the few that need it.
-            var runStart = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x2F else { continue }
-                if runStart < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
-                runStart = index + 1
-                out.append(0x5C)
-                switch byte {
-                case 0x22, 0x5C, 0x2F: out.append(byte)
-                case 0x0A: out.append(UInt8(ascii: "n"))
-                case 0x0D: out.append(UInt8(ascii: "r"))
-                case 0x09: out.append(UInt8(ascii: "t"))
-                case 0x08: out.append(UInt8(ascii: "b"))
-                case 0x0C: out.append(UInt8(ascii: "f"))
-                default:
-                    out.append(UInt8(ascii: "u"))
-                    out.append(UInt8(ascii: "0"))
-                    out.append(UInt8(ascii: "0"))
-                    out.append(hex[Int(byte >> 4)])
-                    out.append(hex[Int(byte & 0xF)])
-                }
-            }
-            if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])) }
-        }
-        out.append(UInt8(ascii: "\""))
-    }
 }

@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 import ReviewModel
 
-/// One evidence span as stored with a suggestion: the span, plus the quote context that a
-/// decision anchored on it needs.
+/// One evidence span as stores before the compact encoding (``EvidenceCodec``) hold it, a
+/// JSON array of these per suggestion: the span, plus the quote context that a decision
+/// anchored on it needs. Read only.
 struct StoredEvidence: Codable {
     var text: String
     var start: Int
@@ -152,14 +153,15 @@ extension AnnotationStore {
         ).map { suggestion($0, path: path) }
     }
 
-    static func storedEvidence(_ row: Row) -> [StoredEvidence] {
-        decode([StoredEvidence].self, row["evidence"]) ?? []
+    /// A suggestion row's evidence and the anchor of its first span (either encoding).
+    static func storedEvidence(_ row: Row) -> EvidenceCodec.Decoded {
+        (row["evidence"] as String?).flatMap(EvidenceCodec.decode) ?? EvidenceCodec.Decoded(evidence: [], anchor: nil)
     }
 
     static func suggestion(_ row: Row, path: String) -> StoredSuggestion {
         StoredSuggestion(
             id: row["id"], runID: row["run_id"], document: path, key: tagKey(tag: row["tag"], subject: row["subject"]),
-            confidence: row["confidence"], rule: row["rule"], evidence: storedEvidence(row).map(\.evidence))
+            confidence: row["confidence"], rule: row["rule"], evidence: storedEvidence(row).evidence)
     }
 }
 

@@ -137,7 +137,7 @@ public final class AnnotationStore: Sendable {
 
     static func register(_ db: Database, _ document: ReviewDocument) throws -> DocumentRegistration {
         let hash = contentHash(document.text)
-        let metadata = try json(document.metadata)
+        let metadata = MetadataJSON.encode(document.metadata)
         let now = timestamp(Date())
         let length = document.text.utf8.count
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM documents WHERE path = ?", arguments: [document.name]) else {

@@ -1,6 +1,20 @@
 import AnnotationStore
 import Foundation
 import ReviewModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The calling thread's CPU clock (user and system time), for the stage times of a report.
+enum ThreadClock {
+    static func seconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+    }
+}
 
 /// A bounded FIFO between worker threads and the writer: `push` blocks while it is full,
 /// so memory holds at most `capacity` finished documents plus one per worker.
@@ -94,15 +108,16 @@ struct Pipeline: Sendable {
     func run(cancellation: RetagCancellation, writer: inout Writer) throws(RetagError) {
         guard !work.isEmpty else { return }
         let workers = min(jobs, work.count)
-        let queue = BoundedQueue<WorkResult>(capacity: workers * 2, producers: workers)
+        let queue = BoundedQueue<(WorkResult, RetagStageTimes)>(capacity: workers * 2, producers: workers)
         let list = WorkList(work)
         let finished = DispatchGroup()
         for index in 0..<workers {
             finished.enter()
             let thread = Thread { [self] in
                 while !cancellation.isCancelled, let item = list.take() {
-                    let result = process(item)
-                    queue.push(result)
+                    var times = RetagStageTimes()
+                    let result = process(item, times: &times)
+                    queue.push((result, times))
                 }
                 queue.finishProducer()
                 finished.leave()
@@ -112,7 +127,10 @@ struct Pipeline: Sendable {
             thread.start()
         }
         var failure: RetagError?
-        while let result = queue.pop() {
+        let writerStarted = ThreadClock.seconds()
+        defer { writer.builder.report.cpu.write += ThreadClock.seconds() - writerStarted }
+        while let (result, times) = queue.pop() {
+            writer.builder.report.cpu = writer.builder.report.cpu + times
             guard failure == nil else { continue }
             do {
                 try writer.accept(result)
@@ -127,8 +145,16 @@ struct Pipeline: Sendable {
         try writer.flush()
     }
 
-    /// One document, start to finish; every failure becomes a result.
-    func process(_ item: WorkItem) -> WorkResult {
+    /// One document, start to finish; every failure becomes a result. Adds the CPU time of
+    /// each stage to `times`.
+    func process(_ item: WorkItem, times: inout RetagStageTimes) -> WorkResult {
+        var clock = ThreadClock.seconds()
+        /// The thread CPU seconds since the previous lap.
+        func lap() -> Double {
+            let now = ThreadClock.seconds()
+            defer { clock = now }
+            return now - clock
+        }
         let file = item.file
         if file.size > engine.maxInputBytes {
             return .failed(RetagFailure(
@@ -141,11 +167,13 @@ struct Pipeline: Sendable {
         case .success(let read): bytes = read
         case .failure(let error): return .failed(RetagFailure(document: file.name, reason: "unreadable: \(error.message)"), bytes: 0)
         }
+        times.read += lap()
         let size = Int64(bytes.count)
         let hash = ContentHash.hex(bytes)
         let record = RetagFileRecord(
             path: file.name, size: size, modifiedNanoseconds: file.modifiedNanoseconds, byteHash: hash,
             codebookHash: engine.codebookHash, run: item.record?.run ?? 0)
+        times.hash += lap()
         if let previous = item.record, previous.byteHash == hash, previous.codebookHash == engine.codebookHash {
             return .unchanged(record, bytes: size)
         }
@@ -153,9 +181,12 @@ struct Pipeline: Sendable {
         do {
             document = try engine.parse(bytes, file.name)
         } catch {
+            times.parse += lap()
             return .failed(RetagFailure(document: file.name, reason: "\(error)"), bytes: size)
         }
+        times.parse += lap()
         let result = engine.tag(document)
+        times.tag += lap()
         var now = Set(result.suggestions.map(\.key))
         if let category = result.category {
             now.insert(TagKey(tag: TagID(facet: Taxonomy.categoryFacet, id: category.id), subject: nil))
@@ -167,11 +198,13 @@ struct Pipeline: Sendable {
             return .failed(RetagFailure(document: file.name, reason: "cannot read its previous suggestions: \(error)"), bytes: size)
         }
         let change = DocumentChange(document: file.name, now: now, previous: previous, decisions: decisions[file.name] ?? [])
+        times.compare += lap()
         if dryRun {
             return .processed(write: RetagWrite(suggestions: nil, file: record), change: change, bytes: size, size: 0)
         }
         do {
             let prepared = try AnnotationStore.prepare(document: document, result: result)
+            times.prepare += lap()
             return .processed(
                 write: RetagWrite(suggestions: prepared, file: record), change: change, bytes: size, size: prepared.approximateBytes)
         } catch {

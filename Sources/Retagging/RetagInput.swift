@@ -89,18 +89,36 @@ public enum RetagInput {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { return .failure(ReadFailure(message: String(cString: strerror(errno)))) }
         defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(max(0, expected)) + 1)
-        let chunk = 1 << 20
-        var buffer = [UInt8](repeating: 0, count: chunk)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, chunk) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .failure(ReadFailure(message: String(cString: strerror(errno))))
+        // Read straight into the array's storage (no zero-filled buffer, no copy); one byte
+        // more than `stat` said, so that a file that grew since is noticed and read on.
+        let capacity = Int(max(0, expected)) + 1
+        var failure: Int32 = 0
+        var bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            var filled = 0
+            while filled < buffer.count {
+                let count = read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                if count == 0 { break }
+                filled += count
             }
-            if count == 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
+            initialized = filled
+        }
+        if failure != 0 { return .failure(ReadFailure(message: String(cString: strerror(failure)))) }
+        if bytes.count == capacity {
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return .failure(ReadFailure(message: String(cString: strerror(errno))))
+                }
+                if count == 0 { break }
+                bytes.append(contentsOf: chunk[0..<count])
+            }
         }
         return .success(bytes)
     }

@@ -98,6 +98,44 @@ public struct RetagCounts: Hashable, Sendable, Codable {
     public var bytes: Int64 = 0
 }
 
+/// CPU seconds a run spent in each stage, summed over its threads (each thread's own CPU
+/// clock, user and system): where the time goes outside parsing and tagging.
+public struct RetagStageTimes: Hashable, Sendable, Codable {
+    /// Opening and reading files.
+    public var read: Double = 0
+    /// Hashing their bytes (XXH64) for the incremental check.
+    public var hash: Double = 0
+    /// Parsing.
+    public var parse: Double = 0
+    /// Tagging.
+    public var tag: Double = 0
+    /// Reading the previous run's tags and comparing (the change report).
+    public var compare: Double = 0
+    /// Preparing rows: hashing the text (SHA-256), anchoring and encoding evidence.
+    public var prepare: Double = 0
+    /// The writer thread: transactions, report bookkeeping and progress events.
+    public var write: Double = 0
+
+    public init() {}
+
+    /// Parsing and tagging.
+    public var parseAndTag: Double { parse + tag }
+    /// Everything else.
+    public var outside: Double { read + hash + compare + prepare + write }
+
+    static func + (lhs: Self, rhs: Self) -> Self {
+        var sum = lhs
+        sum.read += rhs.read
+        sum.hash += rhs.hash
+        sum.parse += rhs.parse
+        sum.tag += rhs.tag
+        sum.compare += rhs.compare
+        sum.prepare += rhs.prepare
+        sum.write += rhs.write
+        return sum
+    }
+}
+
 /// The outcome of a retag run: counts, and the change report against each document's
 /// previous run.
 public struct RetagReport: Hashable, Sendable, Codable {
@@ -112,6 +150,8 @@ public struct RetagReport: Hashable, Sendable, Codable {
     public var codebookHash: String
     public var counts = RetagCounts()
     public var seconds: Double = 0
+    /// CPU time by stage.
+    public var cpu = RetagStageTimes()
     /// Documents tagged for the first time (their suggestions are not listed as added).
     public var newDocuments: [String] = []
     public var tagChanges: [RetagTagChange] = []
@@ -145,8 +185,9 @@ struct DocumentChange: Sendable {
         }
         categoryFrom = category(before)
         categoryTo = category(now)
-        added = now.subtracting(before).filter { $0.tag.facet != Taxonomy.categoryFacet }.sorted()
-        removed = before.subtracting(now).filter { $0.tag.facet != Taxonomy.categoryFacet }.sorted()
+        // A new document's report lists it as new, not its tags (no sorting of all its keys).
+        added = isNew ? [] : now.subtracting(before).filter { $0.tag.facet != Taxonomy.categoryFacet }.sorted()
+        removed = isNew ? [] : before.subtracting(now).filter { $0.tag.facet != Taxonomy.categoryFacet }.sorted()
         conflicts = decisions.compactMap { decision in
             switch decision.status {
             case .rejected where now.contains(decision.key):

@@ -1,7 +1,10 @@
 @testable import AnnotationStore
 import Foundation
-import Retagging
+@testable import Retagging
 import ReviewModel
+import Tagging
+import TestSupport
+import ReviewParsing
 import Testing
 
 @Suite struct ContentHashTests {
@@ -18,6 +21,26 @@ import Testing
         let before = ContentHash.xxh64(bytes)
         bytes[4000] ^= 1
         #expect(ContentHash.xxh64(bytes) != before)
+    }
+}
+
+@Suite struct ReadBytesTests {
+    /// The size `stat` gave may be stale: a file that grew or shrank since is read whole.
+    @Test func readsTheWholeFileWhateverSizeWasExpected() throws {
+        let space = try Workspace()
+        var generator = SeededGenerator(seed: 7)
+        let bytes = (0..<200_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        try space.write("big.txt", bytes: bytes)
+        let path = space.root.appendingPathComponent("corpus/big.txt").path
+        for expected: Int64 in [0, 1, 65_535, 199_999, 200_000, 200_001, 1 << 20] {
+            #expect(try RetagInput.readBytes(path, expected: expected).get() == bytes, "expected \(expected)")
+        }
+        try space.write("empty.txt", bytes: [])
+        #expect(try RetagInput.readBytes(space.root.appendingPathComponent("corpus/empty.txt").path, expected: 0).get() == [])
+        guard case .failure = RetagInput.readBytes(space.root.appendingPathComponent("corpus/missing.txt").path, expected: 10) else {
+            Issue.record("a missing file was read")
+            return
+        }
     }
 }
 
@@ -44,21 +67,34 @@ import Testing
     }
 }
 
-@Suite struct EvidenceJSONTests {
-    @Test func fastEncodingEqualsJSONEncoderByteForByte() throws {
-        let strings = [
-            "", "plain words", "quote \" and back\\slash", "a/b path", "line\nbreak\r\ttab", "\u{01}\u{1F}\u{08}\u{0C}",
-            "Zoë — “curly” ‘quotes’ Brønshøj", "emoji 👩🏽‍⚕️ and CJK 漢字", "\u{7F} delete",
-        ]
-        var items: [StoredEvidence] = []
-        for (index, text) in strings.enumerated() {
-            items.append(StoredEvidence(
-                text: text, start: index * 1_000_003, end: index * 1_000_003 + 17, rule: "agency/\(index)", line: index,
-                character: -index, prefix: strings[(index + 1) % strings.count], suffix: strings[(index + 2) % strings.count],
-                characterStart: Int.max - index, characterEnd: index))
+@Suite struct StoredEvidenceSizeTests {
+    /// On a real review tagged with the default codebook, the stored evidence keeps every
+    /// span (and the anchor a decision needs) in a fraction of the old JSON's bytes.
+    @Test func compactRowsKeepEverySpanInAThirdOfTheBytes() throws {
+        let path = TestPaths.packageRoot.appendingPathComponent("corpus/dhr-afv-01.html").path
+        let document = try DocumentReader().read(path: path)
+        let result = try Tagger(codebook: Codebook.loadDefault()).tag(document)
+        let prepared = try AnnotationStore.prepare(document: document, result: result)
+        let bytes = Array(document.text.utf8)
+        #expect(prepared.rows.count == result.suggestions.count + (result.category == nil ? 0 : 1))
+        var compact = 0
+        var legacy = 0
+        for (row, suggestion) in zip(prepared.rows, result.suggestions) {
+            let decoded = try #require(EvidenceCodec.decode(row.evidence))
+            #expect(decoded.evidence == suggestion.evidence)
+            #expect(decoded.anchor == Anchoring.anchor(bytes: bytes, range: suggestion.evidence[0].range))
+            let items = suggestion.evidence.map { item in
+                let anchor = Anchoring.anchor(bytes: bytes, range: item.range)
+                return StoredEvidence(
+                    text: item.text, start: item.range.start, end: item.range.end, rule: item.rule, line: item.line,
+                    character: item.character, prefix: anchor.prefix, suffix: anchor.suffix,
+                    characterStart: anchor.characterStart, characterEnd: anchor.characterEnd)
+            }
+            compact += row.evidence.utf8.count
+            legacy += try AnnotationStore.json(items).utf8.count
         }
-        #expect(EvidenceJSON.encode(items) == (try AnnotationStore.json(items)))
-        #expect(EvidenceJSON.encode([]) == (try AnnotationStore.json([StoredEvidence]())))
+        #expect(result.suggestions.count > 5)
+        #expect(compact * 3 < legacy, "compact \(compact) bytes, legacy JSON \(legacy)")
     }
 }
 

@@ -1,0 +1,229 @@
+import ReviewModel
+
+/// The compact encoding of a suggestion's evidence in `suggestions.evidence` (format `e1`).
+///
+/// Earlier stores hold a JSON array of ``StoredEvidence`` per suggestion, every item with
+/// 32 characters of quote context either side and its scalar offsets: about 260 bytes an
+/// item, twice the corpus text in all. Only the first item's context is ever read (a
+/// confirm or reject anchors the decision on the first evidence span), so `e1` keeps the
+/// anchor context once per suggestion and each item as a few delta-encoded numbers:
+///
+/// ```
+/// e1|<rule count>|(<bytes>:<rule>)*<text count>|(<bytes>:<text>)*
+///   A<bytes>:<prefix><bytes>:<suffix><characterStart>,<characterEnd>|     (or "-|" without items)
+///   (<start - previous start>,<end - start>,<line - previous line>,<character>,<rule index>,<text index>;)*
+/// ```
+///
+/// Strings are length-prefixed UTF-8 (no escaping); numbers are decimal, possibly
+/// negative. About 18 bytes an item. ``decode(_:)`` reads both this and the old JSON, so
+/// stores written before keep working unchanged.
+enum EvidenceCodec {
+    /// What a stored evidence list decodes to: the spans, and the anchor of the first one.
+    struct Decoded: Equatable {
+        var evidence: [Evidence]
+        var anchor: TextAnchor?
+    }
+
+    private static let magic: [UInt8] = Array("e1|".utf8)
+
+    /// Encodes `items` with `anchor`, the first item's anchor (nil when there are no items).
+    static func encode(_ items: [Evidence], anchor: TextAnchor?) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + items.count * 20 + (anchor.map { $0.prefix.utf8.count + $0.suffix.utf8.count } ?? 0))
+        out.append(contentsOf: magic)
+        var rules = Interner()
+        var texts = Interner()
+        var indexes: [(rule: Int, text: Int)] = []
+        indexes.reserveCapacity(items.count)
+        for item in items { indexes.append((rules.index(item.rule), texts.index(item.text))) }
+        let ruleList = rules.strings
+        let textList = texts.strings
+        append(ruleList.count, to: &out)
+        out.append(UInt8(ascii: "|"))
+        for rule in ruleList { appendString(rule, to: &out) }
+        append(textList.count, to: &out)
+        out.append(UInt8(ascii: "|"))
+        for text in textList { appendString(text, to: &out) }
+        if let anchor, !items.isEmpty {
+            out.append(UInt8(ascii: "A"))
+            appendString(anchor.prefix, to: &out)
+            appendString(anchor.suffix, to: &out)
+            append(anchor.characterStart, to: &out)
+            out.append(UInt8(ascii: ","))
+            append(anchor.characterEnd, to: &out)
+        } else {
+            out.append(UInt8(ascii: "-"))
+        }
+        out.append(UInt8(ascii: "|"))
+        var previousStart = 0
+        var previousLine = 0
+        for (item, index) in zip(items, indexes) {
+            append(item.range.start &- previousStart, to: &out)
+            out.append(UInt8(ascii: ","))
+            append(item.range.end &- item.range.start, to: &out)
+            out.append(UInt8(ascii: ","))
+            append(item.line &- previousLine, to: &out)
+            out.append(UInt8(ascii: ","))
+            append(item.character, to: &out)
+            out.append(UInt8(ascii: ","))
+            append(index.rule, to: &out)
+            out.append(UInt8(ascii: ","))
+            append(index.text, to: &out)
+            out.append(UInt8(ascii: ";"))
+            previousStart = item.range.start
+            previousLine = item.line
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Decodes a stored evidence list, compact or legacy JSON; nil when it is neither.
+    static func decode(_ string: String) -> Decoded? {
+        var string = string
+        let compact = string.withUTF8 { bytes -> Decoded?? in
+            guard bytes.count >= magic.count, bytes[0] == magic[0], bytes[1] == magic[1], bytes[2] == magic[2] else {
+                return .none
+            }
+            var reader = Reader(bytes: bytes, index: magic.count)
+            return .some(reader.decoded())
+        }
+        if let compact { return compact }
+        guard let legacy = AnnotationStore.decode([StoredEvidence].self, string) else { return nil }
+        return Decoded(evidence: legacy.map(\.evidence), anchor: legacy.first?.anchor)
+    }
+
+    // MARK: - Writing
+
+    /// Numbers distinct strings in order of first appearance. A suggestion's spans share a
+    /// few texts and rules, so a linear search over the last ones seen beats hashing each;
+    /// a dictionary takes over when there are many.
+    private struct Interner {
+        var strings: [String] = []
+        private var lookup: [String: Int] = [:]
+
+        mutating func index(_ string: String) -> Int {
+            if strings.count <= 8 {
+                if let found = strings.firstIndex(of: string) { return found }
+                strings.append(string)
+                if strings.count > 8 {
+                    for (index, known) in strings.enumerated() { lookup[known] = index }
+                }
+                return strings.count - 1
+            }
+            if let found = lookup[string] { return found }
+            strings.append(string)
+            lookup[string] = strings.count - 1
+            return strings.count - 1
+        }
+    }
+
+    private static func appendString(_ string: String, to out: inout [UInt8]) {
+        var string = string
+        string.withUTF8 { bytes in
+            append(bytes.count, to: &out)
+            out.append(UInt8(ascii: ":"))
+            out.append(contentsOf: bytes)
+        }
+    }
+
+    private static func append(_ value: Int, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for UInt.max's 20 digits
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
+        }
+    }
+
+    // MARK: - Reading
+
+    private struct Reader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var index: Int
+
+        mutating func decoded() -> Decoded? {
+            guard let ruleCount = number(then: "|"), ruleCount >= 0 else { return nil }
+            var rules: [String] = []
+            for _ in 0..<ruleCount {
+                guard let rule = string() else { return nil }
+                rules.append(rule)
+            }
+            guard let textCount = number(then: "|"), textCount >= 0 else { return nil }
+            var texts: [String] = []
+            for _ in 0..<textCount {
+                guard let text = string() else { return nil }
+                texts.append(text)
+            }
+            var context: (prefix: String, suffix: String, start: Int, end: Int)?
+            guard index < bytes.count else { return nil }
+            if bytes[index] == UInt8(ascii: "A") {
+                index += 1
+                guard let prefix = string(), let suffix = string(), let start = number(then: ","), let end = number(then: "|")
+                else { return nil }
+                context = (prefix, suffix, start, end)
+            } else {
+                guard bytes[index] == UInt8(ascii: "-"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "|") else {
+                    return nil
+                }
+                index += 2
+            }
+            var evidence: [Evidence] = []
+            var start = 0
+            var line = 0
+            while index < bytes.count {
+                guard let startDelta = number(then: ","), let length = number(then: ","), let lineDelta = number(then: ","),
+                    let character = number(then: ","), let rule = number(then: ","), let text = number(then: ";"),
+                    rules.indices.contains(rule), texts.indices.contains(text)
+                else { return nil }
+                start &+= startDelta
+                line &+= lineDelta
+                evidence.append(Evidence(
+                    text: texts[text], range: TextRange(start: start, end: max(start, start &+ length)), rule: rules[rule],
+                    line: line, character: character))
+            }
+            guard context == nil || !evidence.isEmpty else { return nil }
+            var anchor: TextAnchor?
+            if let first = evidence.first, let context {
+                anchor = TextAnchor(
+                    exact: first.text, prefix: context.prefix, suffix: context.suffix, range: first.range,
+                    characterStart: context.start, characterEnd: context.end)
+            }
+            return Decoded(evidence: evidence, anchor: anchor)
+        }
+
+        /// A decimal number followed by `terminator`.
+        mutating func number(then terminator: Unicode.Scalar) -> Int? {
+            var negative = false
+            if index < bytes.count, bytes[index] == UInt8(ascii: "-") {
+                negative = true
+                index += 1
+            }
+            var value = 0
+            var digits = 0
+            while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+                let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+                let (sum, overflow2) = times.addingReportingOverflow(Int(bytes[index] - UInt8(ascii: "0")))
+                guard !overflow1, !overflow2 else { return nil }
+                value = sum
+                digits += 1
+                index += 1
+            }
+            guard digits > 0, index < bytes.count, bytes[index] == UInt8(terminator.value) else { return nil }
+            index += 1
+            return negative ? -value : value
+        }
+
+        /// A length-prefixed UTF-8 string.
+        mutating func string() -> String? {
+            guard let length = number(then: ":"), length >= 0, length <= bytes.count - index else { return nil }
+            let string = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<(index + length)]), as: UTF8.self)
+            index += length
+            return string
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+import ReviewModel
+import Testing
+@testable import AnnotationStore
+
+/// The old encoding of a suggestion's evidence (a JSON array of ``StoredEvidence``, every
+/// item with its anchor context), exactly as stores written before ``EvidenceCodec`` hold it.
+func legacyEvidenceJSON(_ evidence: [Evidence], text: String) throws -> String {
+    let bytes = Array(text.utf8)
+    let items = evidence.map { item in
+        let anchor = Anchoring.anchor(bytes: bytes, range: item.range)
+        return StoredEvidence(
+            text: item.text, start: item.range.start, end: item.range.end, rule: item.rule, line: item.line,
+            character: item.character, prefix: anchor.prefix, suffix: anchor.suffix, characterStart: anchor.characterStart,
+            characterEnd: anchor.characterEnd)
+    }
+    return try AnnotationStore.json(items)
+}
+
+@Suite("The compact evidence encoding")
+struct EvidenceEncodingTests {
+    static let awkward = [
+        "", "plain words", "1:2|3;4,5-6", "e1|", "A5:", "quote \" and back\\slash", "line\nbreak\r\ttab",
+        "\u{01}\u{1F}\u{0}", "Zoë — “curly” ‘quotes’ Brønshøj", "emoji 👩🏽‍⚕️ and CJK 漢字",
+    ]
+
+    @Test func roundTripsAwkwardTextsRulesAndOrders() throws {
+        // Unsorted starts and lines (negative deltas), repeated and distinct texts and rules.
+        var items: [Evidence] = []
+        for (index, text) in Self.awkward.enumerated() {
+            let start = (index * 7_919) % 50_000
+            items.append(Evidence(
+                text: text, range: TextRange(start: start, end: start + text.utf8.count), rule: Self.awkward[(index + 3) % Self.awkward.count],
+                line: (index * 37) % 11, character: index * 3))
+            items.append(Evidence(text: text, range: TextRange(start: start + 9, end: start + 9), rule: "r/1", line: 0, character: 0))
+        }
+        let anchor = TextAnchor(
+            exact: items[0].text, prefix: "e1|9:ab", suffix: "\n;,|", range: items[0].range, characterStart: 123_456, characterEnd: 123_456)
+        let encoded = EvidenceCodec.encode(items, anchor: anchor)
+        #expect(encoded.hasPrefix("e1|"))
+        let decoded = try #require(EvidenceCodec.decode(encoded))
+        #expect(decoded.evidence == items)
+        #expect(decoded.anchor == anchor)
+
+        #expect(EvidenceCodec.decode(EvidenceCodec.encode([], anchor: nil)) == EvidenceCodec.Decoded(evidence: [], anchor: nil))
+        let unanchored = try #require(EvidenceCodec.decode(EvidenceCodec.encode(items, anchor: nil)))
+        #expect(unanchored.evidence == items)
+        #expect(unanchored.anchor == nil)
+    }
+
+    @Test func damagedValuesDecodeToNothingInsteadOfGarbage() throws {
+        let items = [Evidence(text: "drank heavily", range: TextRange(start: 40, end: 53), rule: "alcohol-misuse/1", line: 2, character: 5)]
+        let encoded = EvidenceCodec.encode(items, anchor: Anchoring.anchor(text: String(repeating: "x", count: 40) + "drank heavily", range: items[0].range))
+        #expect(EvidenceCodec.decode(encoded) != nil)
+        for cut in 3..<encoded.utf8.count {
+            let truncated = String(decoding: Array(encoded.utf8)[0..<cut], as: UTF8.self)
+            #expect(EvidenceCodec.decode(truncated) == nil, "\(truncated)")
+        }
+        #expect(EvidenceCodec.decode("e1|1|3:abc1|1:x-|0,1,0,0,1,0;") == nil)  // rule index out of range
+        #expect(EvidenceCodec.decode("not evidence") == nil)
+    }
+
+    @Test func legacyJSONDecodesToTheSameEvidenceAndAnchor() throws {
+        let text = Fixture.text
+        for suggestion in Fixture.suggestions {
+            let legacy = try #require(EvidenceCodec.decode(try legacyEvidenceJSON(suggestion.evidence, text: text)))
+            let anchor = Anchoring.anchor(text: text, range: suggestion.evidence[0].range)
+            let compact = try #require(EvidenceCodec.decode(EvidenceCodec.encode(suggestion.evidence, anchor: anchor)))
+            #expect(legacy == compact)
+            #expect(compact.anchor == anchor)
+        }
+    }
+
+    /// A store written before the compact encoding (its rows rewritten to the old JSON)
+    /// reads the same suggestions, and a confirm anchors the same way, as one written now.
+    @Test func aStoreWithOldEvidenceRowsReadsAndAnchorsTheSame() throws {
+        let current = try TemporaryStore()
+        try current.store.recordFixture()
+        let old = try TemporaryStore()
+        try old.store.recordFixture()
+        try old.store.pool.write { db in
+            for row in try Row.fetchAll(db, sql: "SELECT id, evidence FROM suggestions") {
+                let evidence = try #require(EvidenceCodec.decode(row["evidence"])).evidence
+                try db.execute(
+                    sql: "UPDATE suggestions SET evidence = ? WHERE id = ?",
+                    arguments: [try legacyEvidenceJSON(evidence, text: Fixture.text), row["id"] as Int64])
+            }
+        }
+        let stored = try old.store.pool.read { db in try String.fetchAll(db, sql: "SELECT evidence FROM suggestions") }
+        #expect(stored.allSatisfy { $0.hasPrefix("[") })
+
+        #expect(try old.store.latestSuggestions(document: Fixture.name) == current.store.latestSuggestions(document: Fixture.name))
+        for key in [Fixture.alcohol, Fixture.mood, Fixture.police] {
+            let then = try old.store.confirm(document: Fixture.name, key: key, coder: "amira")
+            let now = try current.store.confirm(document: Fixture.name, key: key, coder: "amira")
+            #expect(then.anchor != nil)
+            #expect(then.anchor == now.anchor)
+        }
+        let rejectedThen = try old.store.reject(document: Fixture.name, key: Fixture.mood, coder: "tomas")
+        let rejectedNow = try current.store.reject(document: Fixture.name, key: Fixture.mood, coder: "tomas")
+        #expect(rejectedThen.anchor == rejectedNow.anchor)
+    }
+}
+
+@Suite("Document metadata JSON")
+struct MetadataJSONTests {
+    @Test func handWrittenEncodingEqualsJSONEncoderByteForByte() throws {
+        let strings = [
+            "", "Domestic Homicide Review into the death of “Adult A” (Brønshøj)", "quote \" back\\slash a/b",
+            "line\nbreak\r\ttab\u{08}\u{0C}", "\u{01}\u{1F}\u{7F}", "emoji 👩🏽‍⚕️ 漢字",
+        ]
+        var cases: [DocumentMetadata] = [DocumentMetadata()]
+        for (index, string) in strings.enumerated() {
+            let other = strings[(index + 1) % strings.count]
+            cases.append(DocumentMetadata(
+                title: string, reviewType: ReviewTypeDetection(id: "dhr/\(index)", evidence: other), publicationDate: other,
+                area: string))
+            cases.append(DocumentMetadata(title: nil, reviewType: nil, publicationDate: string, area: nil))
+            cases.append(DocumentMetadata(title: other, reviewType: ReviewTypeDetection(id: string, evidence: string)))
+        }
+        for metadata in cases {
+            #expect(MetadataJSON.encode(metadata) == (try AnnotationStore.json(metadata)))
+        }
+    }
+}
