@@ -103,6 +103,9 @@ struct Pipeline: Sendable {
     let engine: RetagEngine
     let store: AnnotationStore
     let decisions: [String: [DecisionInForce]]
+    /// Each document's latest run when the retag started (its previous tags for the report;
+    /// a document of the resumed run is not processed again, so this never names the run itself).
+    let latestRuns: [String: LatestRun]
     let dryRun: Bool
 
     func run(cancellation: RetagCancellation, writer: inout Writer) throws(RetagError) {
@@ -193,7 +196,7 @@ struct Pipeline: Sendable {
         }
         let previous: Set<TagKey>?
         do {
-            previous = try store.suggestionKeys(document: file.name).map(Set.init)
+            previous = try latestRuns[file.name].map { latest throws(StoreError) in Set(try store.suggestionKeys(latest)) }
         } catch {
             return .failed(RetagFailure(document: file.name, reason: "cannot read its previous suggestions: \(error)"), bytes: size)
         }

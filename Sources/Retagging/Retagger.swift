@@ -167,11 +167,13 @@ public struct Retagger: Sendable {
 
         let records: [String: RetagFileRecord]
         let decisions: [String: [DecisionInForce]]
+        let latestRuns: [String: LatestRun]
         var run: Int64?
         var alreadyDone: Set<String> = []
         do {
             records = try store.retagFileRecords()
             decisions = try store.decisionsInForce()
+            latestRuns = try store.latestRuns()
             if let unfinished = try store.unfinishedRetagRun(scope: scope), unfinished.codebookHash == engine.codebookHash {
                 run = unfinished.run
                 alreadyDone = try store.documentsRecorded(run: unfinished.run)
@@ -211,7 +213,9 @@ public struct Retagger: Sendable {
         var writer = Writer(
             store: store, engine: engine, options: options, scope: scope, run: run, builder: builder,
             total: work.count, bytesTotal: bytesTotal, events: events)
-        try Pipeline(work: work, jobs: max(1, options.jobs), engine: engine, store: store, decisions: decisions, dryRun: options.dryRun)
+        try Pipeline(
+            work: work, jobs: max(1, options.jobs), engine: engine, store: store, decisions: decisions, latestRuns: latestRuns,
+            dryRun: options.dryRun)
             .run(cancellation: cancellation, writer: &writer)
         builder = writer.builder
         run = writer.run
