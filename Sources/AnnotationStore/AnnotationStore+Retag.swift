@@ -359,7 +359,7 @@ extension AnnotationStore {
             for write in writes {
                 guard let prepared = write.suggestions else {
                     guard let documentID = try Int64.fetchOne(
-                        db, sql: "SELECT id FROM documents WHERE path = ?", arguments: [write.file.path])
+                        db.cachedStatement(sql: "SELECT id FROM documents WHERE path = ?"), arguments: [write.file.path])
                     else { continue }
                     let file = write.file
                     try upsertFile.execute(arguments: [
@@ -369,7 +369,7 @@ extension AnnotationStore {
                 }
                 guard let run else { throw StoreError.invalidRequest("a retag batch with suggestions needs a run") }
                 let (documentID, reanchor) = try Self.registerPrepared(db, prepared)
-                try db.execute(
+                try db.executeCached(
                     sql: "INSERT OR IGNORE INTO run_documents (run_id, document_id, content_hash) VALUES (?, ?, ?)",
                     arguments: [run, documentID, prepared.textHash])
                 guard db.changesCount > 0 else {
@@ -398,10 +398,10 @@ extension AnnotationStore {
     /// and metadata and re-anchor decisions when the text changed).
     static func registerPrepared(_ db: Database, _ prepared: PreparedSuggestions) throws -> (Int64, ReanchorReport) {
         let now = timestamp(Date())
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT id, content_hash FROM documents WHERE path = ?", arguments: [prepared.path])
+        guard let row = try db.fetchOneCached(
+            sql: "SELECT id, content_hash FROM documents WHERE path = ?", arguments: [prepared.path])
         else {
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO documents (path, content_hash, metadata, text_length, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?)
@@ -411,7 +411,7 @@ extension AnnotationStore {
         }
         let documentID: Int64 = row[0]
         let previousHash: String? = row[1]
-        try db.execute(
+        try db.executeCached(
             sql: "UPDATE documents SET content_hash = ?, metadata = ?, text_length = ?, updated_at = ? WHERE id = ?",
             arguments: [prepared.textHash, prepared.metadata, prepared.textLength, now, documentID])
         guard previousHash != prepared.textHash else { return (documentID, ReanchorReport()) }

@@ -100,7 +100,7 @@ final class WorkList: @unchecked Sendable {
 struct Pipeline: Sendable {
     let work: [WorkItem]
     let jobs: Int
-    let engine: RetagEngine
+    var engine: RetagEngine
     let store: AnnotationStore
     let decisions: [String: [DecisionInForce]]
     /// Each document's latest run when the retag started (its previous tags for the report;
@@ -117,9 +117,12 @@ struct Pipeline: Sendable {
         for index in 0..<workers {
             finished.enter()
             let thread = Thread { [self] in
+                // Each worker after the first gets its own engine (see RetagEngine.replicate).
+                var worker = self
+                if index > 0, let replica = engine.replicate?() { worker.engine = replica }
                 while !cancellation.isCancelled, let item = list.take() {
                     var times = RetagStageTimes()
-                    let result = process(item, times: &times)
+                    let result = worker.process(item, times: &times)
                     queue.push((result, times))
                 }
                 queue.finishProducer()

@@ -17,6 +17,11 @@ public struct RetagEngine: Sendable {
     public var parse: @Sendable (_ bytes: [UInt8], _ name: String) throws -> ReviewDocument
     /// Tags a document.
     public var tag: @Sendable (_ document: ReviewDocument) -> TaggingResult
+    /// Makes an equivalent engine for another worker thread, sharing no objects with this
+    /// one (the standard engine compiles the codebook again, in a few hundredths of a
+    /// second): workers that share one compiled codebook contend on its reference counts,
+    /// which every match retains and releases. Nil: every worker uses this engine.
+    public var replicate: (@Sendable () -> RetagEngine?)?
 
     public init(
         codebookVersion: String, codebookHash: String, maxInputBytes: Int = 64 << 20,
@@ -28,6 +33,7 @@ public struct RetagEngine: Sendable {
         self.maxInputBytes = maxInputBytes
         self.parse = parse
         self.tag = tag
+        self.replicate = nil
     }
 }
 
