@@ -188,10 +188,7 @@ extension TaggingRun {
             }
         }
         // The collected evidence, keyed by tag and subject, for the finishing steps.
-        for (slot, key) in collector.keys.enumerated() where !collector.lists[slot].isEmpty {
-            evidence[key, default: []].append(contentsOf: collector.lists[slot])
-        }
-        collector = EvidenceCollector(entryCount: 0)
+        flushCollectedEvidence()
     }
 
     func kindIsKin(_ match: Match) -> Bool {
@@ -279,8 +276,51 @@ extension TaggingRun {
         return people.relative(owner: owner, kin: Int(kinIndex), lexicon: lexicon)
     }
 
+    /// Records a suppressed match (its evidence is cut by ``flushCollectedEvidence()``).
     mutating func suppress(_ tag: TagID, _ target: TargetMatch, _ range: TextRange, _ reason: SuppressedMatch.Reason, _ trigger: String) {
-        suppressed.append(SuppressedMatch(tag: tag, evidence: makeEvidence(target.rule, range), reason: reason, trigger: trigger))
+        collector.suppressions.append(PendingSuppression(tag: tag, range: range, rule: target.rule, reason: reason, trigger: trigger))
+    }
+
+    /// Moves the sweep's evidence and suppressed matches into ``evidence`` and ``suppressed``,
+    /// cutting every span's text and finding every source position in one pass over the
+    /// offsets in order (the same values ``makeEvidence(_:_:)`` gives one at a time).
+    mutating func flushCollectedEvidence() {
+        var offsets: [Int] = []
+        offsets.reserveCapacity(collector.suppressions.count + collector.lists.reduce(0) { $0 + $1.count })
+        for list in collector.lists {
+            for item in list { offsets.append(item.range.start) }
+        }
+        for item in collector.suppressions { offsets.append(item.range.start) }
+        let positions = document.sourceMap.positions(ofText: offsets)
+        var text = document.text
+        text.withUTF8 { bytes in
+            var next = 0
+            func materialise(_ range: TextRange, _ rule: String) -> Evidence {
+                let position = positions[next]
+                next += 1
+                return Evidence(
+                    text: TaggingRun.substring(bytes, range) ?? document.substring(range), range: range, rule: rule,
+                    line: position.line, character: position.utf16Column)
+            }
+            for (slot, key) in collector.keys.enumerated() where !collector.lists[slot].isEmpty {
+                evidence[key, default: []].append(contentsOf: collector.lists[slot].map { materialise($0.range, $0.rule) })
+            }
+            suppressed.reserveCapacity(suppressed.count + collector.suppressions.count)
+            for item in collector.suppressions {
+                suppressed.append(SuppressedMatch(tag: item.tag, evidence: materialise(item.range, item.rule), reason: item.reason, trigger: item.trigger))
+            }
+        }
+        collector = EvidenceCollector(entryCount: 0)
+    }
+
+    /// The text of a range when both ends fall on scalar boundaries (nil otherwise: the
+    /// caller falls back to ``ReviewDocument/substring(_:)``, which rounds them).
+    @inline(__always)
+    static func substring(_ bytes: UnsafeBufferPointer<UInt8>, _ range: TextRange) -> String? {
+        guard range.start >= 0, range.start <= range.end, range.end <= bytes.count else { return nil }
+        if range.start < bytes.count, bytes[range.start] & 0xC0 == 0x80 { return nil }
+        if range.end < bytes.count, bytes[range.end] & 0xC0 == 0x80 { return nil }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[range.start..<range.end]), as: UTF8.self)
     }
 
     func makeEvidence(_ rule: String, _ range: TextRange) -> Evidence {
@@ -311,7 +351,7 @@ extension TaggingRun {
 
     private mutating func addEvidence(_ slot: Int, _ rule: String, _ range: TextRange) {
         guard collector.insert(slot: slot, range: range) else { return }
-        collector.append(makeEvidence(rule, range), to: slot)
+        collector.append(PendingEvidence(range: range, rule: rule), to: slot)
     }
 
     /// Attributes a characteristic match to the person its clause is about.
