@@ -121,12 +121,6 @@ public struct RetagWriteOutcome: Hashable, Sendable {
     public var reanchor: ReanchorReport
 }
 
-/// A document's id in the store and the latest run that covered it.
-public struct LatestRun: Hashable, Sendable {
-    public var documentID: Int64
-    public var run: Int64
-}
-
 /// A decision in force that bears on a suggestion (confirmed or rejected), for the change report.
 public struct DecisionInForce: Hashable, Sendable {
     public var id: Int64
@@ -186,29 +180,6 @@ extension AnnotationStore {
         }
     }
 
-    /// For every document some run covered: its id and the latest run that covered it, in
-    /// one query (retag reads each document's previous tags by these, without a lookup by name).
-    public func latestRuns() throws(StoreError) -> [String: LatestRun] {
-        try read { db in
-            var result: [String: LatestRun] = [:]
-            let rows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT doc.path, r.document_id, MAX(r.run_id) FROM run_documents r
-                    JOIN documents doc ON doc.id = r.document_id GROUP BY r.document_id
-                    """)
-            while let row = try rows.next() {
-                result[row[0]] = LatestRun(documentID: row[1], run: row[2])
-            }
-            return result
-        }
-    }
-
-    /// The suggestion keys a run recorded for a document known by its id.
-    public func suggestionKeys(_ latest: LatestRun) throws(StoreError) -> [TagKey] {
-        try read { db in try Self.keys(db, documentID: latest.documentID, run: latest.run) }
-    }
-
     /// The suggestion keys (tag and subject) of the latest run before `run` (any run when
     /// nil) that covered the document; nil when no such run covered it.
     public func suggestionKeys(document: String, before run: Int64? = nil) throws(StoreError) -> [TagKey]? {
@@ -233,7 +204,7 @@ extension AnnotationStore {
 
     static func keys(_ db: Database, documentID: Int64, run: Int64) throws -> [TagKey] {
         try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT tag, subject FROM suggestions WHERE document_id = ? AND run_id = ? ORDER BY id"),
+            db, sql: "SELECT tag, subject FROM suggestions WHERE document_id = ? AND run_id = ? ORDER BY id",
             arguments: [documentID, run]
         ).map { Self.tagKey(tag: $0[0], subject: $0[1]) }
     }
@@ -359,7 +330,7 @@ extension AnnotationStore {
             for write in writes {
                 guard let prepared = write.suggestions else {
                     guard let documentID = try Int64.fetchOne(
-                        db.cachedStatement(sql: "SELECT id FROM documents WHERE path = ?"), arguments: [write.file.path])
+                        db, sql: "SELECT id FROM documents WHERE path = ?", arguments: [write.file.path])
                     else { continue }
                     let file = write.file
                     try upsertFile.execute(arguments: [
@@ -369,7 +340,7 @@ extension AnnotationStore {
                 }
                 guard let run else { throw StoreError.invalidRequest("a retag batch with suggestions needs a run") }
                 let (documentID, reanchor) = try Self.registerPrepared(db, prepared)
-                try db.executeCached(
+                try db.execute(
                     sql: "INSERT OR IGNORE INTO run_documents (run_id, document_id, content_hash) VALUES (?, ?, ?)",
                     arguments: [run, documentID, prepared.textHash])
                 guard db.changesCount > 0 else {
@@ -398,10 +369,10 @@ extension AnnotationStore {
     /// and metadata and re-anchor decisions when the text changed).
     static func registerPrepared(_ db: Database, _ prepared: PreparedSuggestions) throws -> (Int64, ReanchorReport) {
         let now = timestamp(Date())
-        guard let row = try db.fetchOneCached(
-            sql: "SELECT id, content_hash FROM documents WHERE path = ?", arguments: [prepared.path])
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT id, content_hash FROM documents WHERE path = ?", arguments: [prepared.path])
         else {
-            try db.executeCached(
+            try db.execute(
                 sql: """
                     INSERT INTO documents (path, content_hash, metadata, text_length, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?)
@@ -411,7 +382,7 @@ extension AnnotationStore {
         }
         let documentID: Int64 = row[0]
         let previousHash: String? = row[1]
-        try db.executeCached(
+        try db.execute(
             sql: "UPDATE documents SET content_hash = ?, metadata = ?, text_length = ?, updated_at = ? WHERE id = ?",
             arguments: [prepared.textHash, prepared.metadata, prepared.textLength, now, documentID])
         guard previousHash != prepared.textHash else { return (documentID, ReanchorReport()) }
@@ -432,45 +403,32 @@ struct ScalarCounter {
         self.bytes = bytes
         var checkpoints: [Int] = []
         checkpoints.reserveCapacity(bytes.count / Self.stride + 1)
-        bytes.withUnsafeBytes { buffer in
+        bytes.withUnsafeBufferPointer { buffer in
             var count = 0
             var chunk = 0
             while chunk < buffer.count {
                 checkpoints.append(count)
                 let end = min(chunk + Self.stride, buffer.count)
-                count += end - chunk - Self.continuationBytes(buffer, from: chunk, to: end)
+                var continuation = 0
+                for index in chunk..<end { continuation &+= Int((buffer[index] & 0xC0) == 0x80 ? 1 : 0) }
+                count += end - chunk - continuation
                 chunk = end
             }
         }
         self.checkpoints = checkpoints
     }
 
-    /// UTF-8 continuation bytes (10xxxxxx) in `start..<end`, eight bytes at a time.
-    static func continuationBytes(_ buffer: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int {
-        let high: UInt64 = 0x8080_8080_8080_8080
-        var index = start
-        var count = 0
-        while index + 8 <= end {
-            let word = buffer.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            // Bit 7 set and bit 6 clear, in every byte lane.
-            count += (word & ~(word << 1) & high).nonzeroBitCount
-            index += 8
-        }
-        while index < end {
-            if buffer[index] & 0xC0 == 0x80 { count += 1 }
+    /// Scalars before `offset`.
+    func scalars(upTo offset: Int) -> Int {
+        guard offset > 0 else { return 0 }
+        let slot = min(offset / Self.stride, checkpoints.count - 1)
+        var count = checkpoints[slot]
+        var index = slot * Self.stride
+        while index < offset {
+            if bytes[index] & 0xC0 != 0x80 { count += 1 }
             index += 1
         }
         return count
-    }
-
-    /// Scalars before `offset`.
-    func scalars(upTo offset: Int) -> Int {
-        let offset = min(offset, bytes.count)
-        guard offset > 0 else { return 0 }
-        let slot = min(offset / Self.stride, checkpoints.count - 1)
-        let from = slot * Self.stride
-        return checkpoints[slot] + (offset - from)
-            - bytes.withUnsafeBytes { Self.continuationBytes($0, from: from, to: offset) }
     }
 
     func anchor(_ range: TextRange) -> TextAnchor {

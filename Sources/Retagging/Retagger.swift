@@ -17,11 +17,6 @@ public struct RetagEngine: Sendable {
     public var parse: @Sendable (_ bytes: [UInt8], _ name: String) throws -> ReviewDocument
     /// Tags a document.
     public var tag: @Sendable (_ document: ReviewDocument) -> TaggingResult
-    /// Makes an equivalent engine for another worker thread, sharing no objects with this
-    /// one (the standard engine compiles the codebook again, in a few hundredths of a
-    /// second): workers that share one compiled codebook contend on its reference counts,
-    /// which every match retains and releases. Nil: every worker uses this engine.
-    public var replicate: (@Sendable () -> RetagEngine?)?
 
     public init(
         codebookVersion: String, codebookHash: String, maxInputBytes: Int = 64 << 20,
@@ -33,7 +28,6 @@ public struct RetagEngine: Sendable {
         self.maxInputBytes = maxInputBytes
         self.parse = parse
         self.tag = tag
-        self.replicate = nil
     }
 }
 
@@ -173,13 +167,11 @@ public struct Retagger: Sendable {
 
         let records: [String: RetagFileRecord]
         let decisions: [String: [DecisionInForce]]
-        let latestRuns: [String: LatestRun]
         var run: Int64?
         var alreadyDone: Set<String> = []
         do {
             records = try store.retagFileRecords()
             decisions = try store.decisionsInForce()
-            latestRuns = try store.latestRuns()
             if let unfinished = try store.unfinishedRetagRun(scope: scope), unfinished.codebookHash == engine.codebookHash {
                 run = unfinished.run
                 alreadyDone = try store.documentsRecorded(run: unfinished.run)
@@ -219,9 +211,7 @@ public struct Retagger: Sendable {
         var writer = Writer(
             store: store, engine: engine, options: options, scope: scope, run: run, builder: builder,
             total: work.count, bytesTotal: bytesTotal, events: events)
-        try Pipeline(
-            work: work, jobs: max(1, options.jobs), engine: engine, store: store, decisions: decisions, latestRuns: latestRuns,
-            dryRun: options.dryRun)
+        try Pipeline(work: work, jobs: max(1, options.jobs), engine: engine, store: store, decisions: decisions, dryRun: options.dryRun)
             .run(cancellation: cancellation, writer: &writer)
         builder = writer.builder
         run = writer.run
