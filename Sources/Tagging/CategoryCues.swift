@@ -4,15 +4,15 @@ import ReviewModel
 private enum CueWords {
     static func hash(_ word: String) -> UInt64 { Vocabulary.hash(Array(word.utf8)) }
     /// Plural nouns that name young people as a group ("a group of teenagers").
-    static let youngGroups: Set<UInt64> = Set(["teenagers", "youths", "adolescents"].map(hash))
+    static let youngGroups: WordSet = WordSet(["teenagers", "youths", "adolescents"].map(hash))
     /// Plural nouns that name young people only after a quantifier ("three other boys").
-    static let youngPlurals: Set<UInt64> = Set(["boys", "girls", "lads", "children", "pupils", "students", "peers"].map(hash))
-    static let quantifiers: Set<UInt64> = Set(
+    static let youngPlurals: WordSet = WordSet(["boys", "girls", "lads", "children", "pupils", "students", "peers"].map(hash))
+    static let quantifiers: WordSet = WordSet(
         ["other", "older", "two", "three", "four", "five", "six", "several", "some", "of", "local", "teenage", "young"].map(hash))
     static let young = hash("young")
-    static let youngFollowers: Set<UInt64> = Set(["people", "men", "women", "males", "persons"].map(hash))
+    static let youngFollowers: WordSet = WordSet(["people", "men", "women", "males", "persons"].map(hash))
     /// Words that make the group family ("her brothers and other children in the household").
-    static let family: Set<UInt64> = Set(["siblings", "brothers", "sisters", "household", "family", "cousins"].map(hash))
+    static let family: WordSet = WordSet(["siblings", "brothers", "sisters", "household", "family", "cousins"].map(hash))
 }
 
 extension TaggingRun {
@@ -45,7 +45,7 @@ extension TaggingRun {
 /// Words that place repeated violence over time rather than within one attack.
 private enum PatternWords {
     static func hash(_ word: String) -> UInt64 { Vocabulary.hash(Array(word.utf8)) }
-    static let overTime: Set<UInt64> = Set([
+    static let overTime: WordSet = WordSet([
         "occasions", "occasion", "times", "pattern", "history", "previous", "previously", "before", "earlier", "frequent",
         "frequently", "escalating", "escalated", "escalation", "series", "ongoing", "years", "months", "weeks", "had", "often",
         "regularly", "increasingly", "past",
@@ -68,8 +68,8 @@ extension TaggingRun {
 private enum GroupWords {
     static func hash(_ word: String) -> UInt64 { Vocabulary.hash(Array(word.utf8)) }
     static let were = hash("were")
-    static let singular: Set<UInt64> = Set(["was", "he", "she", "his", "her", "is", "had"].map(hash))
-    static let pluralMembers: Set<UInt64> = Set(["members", "associates"].map(hash))
+    static let singular: WordSet = WordSet(["was", "he", "she", "his", "her", "is", "had"].map(hash))
+    static let pluralMembers: WordSet = WordSet(["members", "associates"].map(hash))
 }
 
 extension TaggingRun {

@@ -76,19 +76,39 @@ struct EntryFacts: Sendable {
     }
 }
 
+/// A piece of evidence as the sweep records it: its span and rule. Its text and source
+/// position are cut once per run, for all evidence together (see
+/// ``TaggingRun/flushCollectedEvidence()``).
+struct PendingEvidence {
+    var range: TextRange
+    var rule: String
+}
+
+/// A suppressed match as the sweep records it (text and position cut at the end of the sweep).
+struct PendingSuppression {
+    var tag: TagID
+    var range: TextRange
+    var rule: String
+    var reason: SuppressedMatch.Reason
+    var trigger: String
+}
+
 /// The evidence of one tagging run while the sweep collects it: one list per (tag, subject)
 /// key, keys numbered densely (a codebook entry's four subject variants first, other keys
 /// after), and a hash set of (key number, range) pairs for the duplicate check — no `TagKey`
-/// (two strings) hashed per piece of evidence.
+/// (two strings) hashed per piece of evidence. Spans only: the text and line/column of every
+/// piece are materialised in one forward pass when the sweep ends.
 struct EvidenceCollector {
     /// Per entry × subject code (0 none, 1 victim, 2 perpetrator, 3 unknown): key number or -1.
     private var entrySlots: [Int32]
     private var otherSlots: [TagKey: Int32] = [:]
     private(set) var keys: [TagKey] = []
-    private(set) var lists: [[Evidence]] = []
+    private(set) var lists: [[PendingEvidence]] = []
     /// The slot of each piece of evidence in the order appended (the incremental sweep keeps
     /// each block's evidence apart with it).
     private(set) var order: [Int32] = []
+    /// Suppressed matches in the order the sweep found them.
+    var suppressions: [PendingSuppression] = []
     private var seen = PairSet()
 
     init(entryCount: Int) {
@@ -131,7 +151,7 @@ struct EvidenceCollector {
         seen.insert(UInt64(slot), UInt64(UInt32(truncatingIfNeeded: range.start)) << 32 | UInt64(UInt32(truncatingIfNeeded: range.end)))
     }
 
-    mutating func append(_ evidence: Evidence, to slot: Int) {
+    mutating func append(_ evidence: PendingEvidence, to slot: Int) {
         lists[slot].append(evidence)
         order.append(Int32(truncatingIfNeeded: slot))
     }

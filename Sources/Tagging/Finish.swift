@@ -16,22 +16,22 @@ private enum Words {
     static let between = hash("between")
     static let and = hash("and")
     static let to = hash("to")
-    static let guards: Set<UInt64> = Set(["when", "until", "since", "from", "by", "before", "after", "till", "children", "child", "baby", "babies", "sons", "daughters", "aged", "under", "over", "than",
+    static let guards: WordSet = WordSet(["when", "until", "since", "from", "by", "before", "after", "till", "children", "child", "baby", "babies", "sons", "daughters", "aged", "under", "over", "than",
         // Other people's ages ("three other boys aged 15 to 17", "young people aged 16").
         "boys", "girls", "men", "women", "people", "others", "teenagers", "youths", "brothers", "sisters", "siblings", "friends", "peers"].map(hash))
-    static let numbers: [UInt64: Int] = {
+    static let numbers: WordTable = {
         let units = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
-        var table: [UInt64: Int] = [:]
-        for (index, word) in units.enumerated() { table[hash(word)] = index + 1 }
+        var table: [(UInt64, Int)] = []
+        for (index, word) in units.enumerated() { table.append((hash(word), index + 1)) }
         let tens = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-        for (index, word) in tens.enumerated() { table[hash(word)] = (index + 2) * 10 }
-        return table
+        for (index, word) in tens.enumerated() { table.append((hash(word), (index + 2) * 10)) }
+        return WordTable(table)
     }()
-    static let decades: [UInt64: Int] = {
-        var table: [UInt64: Int] = [hash("teens"): 13]
+    static let decades: WordTable = {
+        var table: [(UInt64, Int)] = [(hash("teens"), 13)]
         let words = ["twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties"]
-        for (index, word) in words.enumerated() { table[hash(word)] = (index + 2) * 10 }
-        return table
+        for (index, word) in words.enumerated() { table.append((hash(word), (index + 2) * 10)) }
+        return WordTable(table)
     }()
     static let early = hash("early")
     static let mid = hash("mid")
@@ -43,17 +43,17 @@ private enum Words {
     static let then = hash("then")
     static let `is` = hash("is")
     static let when = hash("when")
-    static let family: Set<UInt64> = Set(["family", "couple"].map(hash))
+    static let family: WordSet = WordSet(["family", "couple"].map(hash))
     static let familyRelations: Set<String> = ["partner", "ex-partner", "adult-child", "parent", "sibling", "other-family"]
     static let she = hash("she")
     static let he = hash("he")
-    static let personNouns: Set<UInt64> = Set(["man", "woman", "boy", "girl", "person", "lady", "gentleman", "mother", "father", "adult"].map(hash))
-    static let death: Set<UInt64> = Set(["died", "killed", "murdered", "death"].map(hash))
+    static let personNouns: WordSet = WordSet(["man", "woman", "boy", "girl", "person", "lady", "gentleman", "mother", "father", "adult"].map(hash))
+    static let death: WordSet = WordSet(["died", "killed", "murdered", "death"].map(hash))
     /// A 4096-bit filter over the hashes of the number and decade words: most tokens are
     /// neither, and the filter rejects them without two dictionary probes.
     static let numericFilter: [UInt64] = {
         var bits = [UInt64](repeating: 0, count: 64)
-        for hash in Array(numbers.keys) + Array(decades.keys) + Array(childRoles) {
+        for hash in numbers.keysInOrder + decades.keysInOrder + childRoles.members {
             let bit = Int(truncatingIfNeeded: hash >> 52)
             bits[bit >> 6] |= 1 << UInt64(bit & 63)
         }
@@ -62,13 +62,13 @@ private enum Words {
     /// "was a newborn": age 0.
     static let newborn = hash("newborn")
     /// "was a toddler", "was a newborn": a child, whatever the age.
-    static let childRoles: Set<UInt64> = Set(["newborn", "baby", "toddler", "infant", "neonate"].map(hash))
+    static let childRoles: WordSet = WordSet(["newborn", "baby", "toddler", "infant", "neonate"].map(hash))
     static let a = hash("a")
     static let an = hash("an")
     /// Child nouns that also start a pseudonym ("Child M", "Baby R").
-    static let childNames: Set<UInt64> = Set(["child", "baby"].map(hash))
-    static let infantUnits: Set<UInt64> = Set(["months", "month", "weeks", "week", "days", "day"].map(hash))
-    static let units: Set<UInt64> = Set([
+    static let childNames: WordSet = WordSet(["child", "baby"].map(hash))
+    static let infantUnits: WordSet = WordSet(["months", "month", "weeks", "week", "days", "day"].map(hash))
+    static let units: WordSet = WordSet([
         "months", "month", "weeks", "week", "days", "day", "hours", "hour", "minutes", "times", "percent", "per", "units",
         "miles", "am", "pm", "o", "pounds", "kg", "metres", "years", "year", "of", "out", "and", "or", "to", "in", "on", "at",
     ].map(hash))

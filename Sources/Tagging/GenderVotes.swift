@@ -4,7 +4,7 @@ import ReviewModel
 /// 54-year-old woman", "Mr D, a retired widower"), so that the noun describes that person.
 private enum AppositionWords {
     static func hash(_ word: String) -> UInt64 { Vocabulary.hash(Array(word.utf8)) }
-    static let allowed: Set<UInt64> = Set([
+    static let allowed: WordSet = WordSet([
         "a", "an", "the", "then", "aged", "year", "years", "old", "young", "elderly", "older", "middle", "local", "single",
         "retired", "divorced", "married", "widowed", "british", "white", "black", "asian", "mixed", "heritage", "disabled",
         "vulnerable", "frail", "unemployed", "pregnant", "teenage", "adult", "was", "is",

@@ -825,7 +825,6 @@ extension TaggingRun {
             people.victimIsChild = start.victimIsChild
             agePriority = start.agePriority
         }
-        suppressed = []
         collector = EvidenceCollector(entryCount: compiled.facts.tags.count)
         let headings = document.blocks.map { $0.kind == .heading }
         let blockCount = document.blocks.count
@@ -837,7 +836,7 @@ extension TaggingRun {
             if let old, block > dirtyTo, now.same(as: old.carries[block]) { break }
             piece.carries.append(now)
             orderStarts.append(collector.order.count)
-            piece.suppressedStarts.append(suppressed.count)
+            piece.suppressedStarts.append(collector.suppressions.count)
             piece.categoryStarts.append(cursor.categoryLog.count)
             piece.relationStarts.append(cursor.relationLog.count)
             for sentenceIndex in blockSentences[block]..<blockSentences[block + 1] {
@@ -847,21 +846,40 @@ extension TaggingRun {
         }
         if block == blockCount { piece.end = carry(cursor) }
         orderStarts.append(collector.order.count)
-        piece.suppressedStarts.append(suppressed.count)
+        piece.suppressedStarts.append(collector.suppressions.count)
         piece.categoryStarts.append(cursor.categoryLog.count)
         piece.relationStarts.append(cursor.relationLog.count)
-        // The evidence in the order it was added, with its slot.
+        // The evidence in the order it was added, with its slot, and the suppressed matches, with
+        // their texts and positions cut in one pass (as ``flushCollectedEvidence()`` does).
         var cursors = [Int](repeating: 0, count: collector.keys.count)
-        piece.evidence.reserveCapacity(collector.order.count)
-        piece.evidenceSlots = collector.order
+        var pending: [PendingEvidence] = []
+        pending.reserveCapacity(collector.order.count)
         for slot in collector.order {
             let index = Int(slot)
-            piece.evidence.append(collector.lists[index][cursors[index]])
+            pending.append(collector.lists[index][cursors[index]])
             cursors[index] += 1
         }
+        var offsets = pending.map(\.range.start)
+        offsets.append(contentsOf: collector.suppressions.lazy.map(\.range.start))
+        let positions = document.sourceMap.positions(ofText: offsets)
+        var text = document.text
+        text.withUTF8 { bytes in
+            var next = 0
+            func materialise(_ range: TextRange, _ rule: String) -> Evidence {
+                let position = positions[next]
+                next += 1
+                return Evidence(
+                    text: TaggingRun.substring(bytes, range) ?? document.substring(range), range: range, rule: rule,
+                    line: position.line, character: position.utf16Column)
+            }
+            piece.evidence = pending.map { materialise($0.range, $0.rule) }
+            piece.suppressed = collector.suppressions.map { item in
+                SuppressedMatch(tag: item.tag, evidence: materialise(item.range, item.rule), reason: item.reason, trigger: item.trigger)
+            }
+        }
+        piece.evidenceSlots = collector.order
         piece.evidenceStarts = orderStarts
         piece.keys = collector.keys
-        piece.suppressed = suppressed
         piece.categories = cursor.categoryLog
         piece.relations = cursor.relationLog
         collector = EvidenceCollector(entryCount: 0)

@@ -52,10 +52,10 @@ struct PeopleTableColumns: Equatable {
 /// starts with one of them ("Victim", "Former partner; perpetrator", "The deceased").
 private enum TableWords {
     static func hash(_ word: String) -> UInt64 { Vocabulary.hash(Array(word.utf8)) }
-    static let victim: Set<UInt64> = Set(["victim", "deceased", "subject", "child"].map(hash))
-    static let perpetrator: Set<UInt64> = Set(["perpetrator", "offender", "defendant", "accused", "suspect", "assailant", "killer"].map(hash))
-    static let lead: Set<UInt64> = Set(["the", "alleged", "also", "and"].map(hash))
-    static let skip: Set<UInt64> = Set(["the", "this", "alleged"].map(hash))
+    static let victim: WordSet = WordSet(["victim", "deceased", "subject", "child"].map(hash))
+    static let perpetrator: WordSet = WordSet(["perpetrator", "offender", "defendant", "accused", "suspect", "assailant", "killer"].map(hash))
+    static let lead: WordSet = WordSet(["the", "alleged", "also", "and"].map(hash))
+    static let skip: WordSet = WordSet(["the", "this", "alleged"].map(hash))
     static let adultAtRisk: [UInt64] = ["adult", "at", "risk"].map(hash)
     static let review = hash("review")
     static let s = hash("s")

@@ -36,15 +36,8 @@ extension TaggingRun {
         for sentenceIndex in sentences.indices {
             sweepSentence(sentenceIndex, headings: headings, cursor: &cursor)
         }
-        collectEvidence()
-    }
-
-    /// The collected evidence, keyed by tag and subject, for the finishing steps.
-    mutating func collectEvidence() {
-        for (slot, key) in collector.keys.enumerated() where !collector.lists[slot].isEmpty {
-            evidence[key, default: []].append(contentsOf: collector.lists[slot])
-        }
-        collector = EvidenceCollector(entryCount: 0)
+        // The collected evidence, keyed by tag and subject, for the finishing steps.
+        flushCollectedEvidence()
     }
 
     /// One sentence of the sweep. What it carries to the next sentence is in `cursor` and in
@@ -60,6 +53,7 @@ extension TaggingRun {
             // 1. Mentions, resolved in order.
             var mentions = collectMentions(sentence, slice)
             var resolved: [Mention] = []
+            resolved.reserveCapacity(mentions.count)
             for var mention in mentions {
                 switch mention.kind {
                 case .pronoun:
@@ -234,6 +228,7 @@ extension TaggingRun {
     /// Role, name, kin and pronoun mentions of a sentence, longest first where they overlap.
     func collectMentions(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>) -> [Mention] {
         var mentions: [Mention] = []
+        mentions.reserveCapacity(slice.count + 4)
         for match in slice {
             let start = Int(match.start)
             let end = Int(match.end)
@@ -257,17 +252,22 @@ extension TaggingRun {
             }
             index += 1
         }
-        mentions.sort { ($0.start, -$0.end) < ($1.start, -$1.end) }
-        var kept: [Mention] = []
-        for mention in mentions {
-            if let last = kept.last, mention.start < last.end {
+        if mentions.count > 1 { mentions.sort { ($0.start, -$0.end) < ($1.start, -$1.end) } }
+        // Compacted in place: the kept mentions are the prefix `0..<kept`.
+        var kept = 0
+        for index in mentions.indices {
+            let mention = mentions[index]
+            if kept > 0, mention.start < mentions[kept - 1].end {
                 // Overlap: keep the longer one (a name over a title, "the victim" over "victim").
-                if mention.end - mention.start > last.end - last.start { kept[kept.count - 1] = mention }
+                let last = mentions[kept - 1]
+                if mention.end - mention.start > last.end - last.start { mentions[kept - 1] = mention }
                 continue
             }
-            kept.append(mention)
+            mentions[kept] = mention
+            kept += 1
         }
-        return kept
+        if kept < mentions.count { mentions.removeLast(mentions.count - kept) }
+        return mentions
     }
 
     /// Whose relative a kin mention names, and whether that relative is the victim or the perpetrator.
@@ -307,8 +307,51 @@ extension TaggingRun {
         return people.relative(owner: owner, kin: Int(kinIndex), lexicon: lexicon)
     }
 
+    /// Records a suppressed match (its evidence is cut by ``flushCollectedEvidence()``).
     mutating func suppress(_ tag: TagID, _ target: TargetMatch, _ range: TextRange, _ reason: SuppressedMatch.Reason, _ trigger: String) {
-        suppressed.append(SuppressedMatch(tag: tag, evidence: makeEvidence(target.rule, range), reason: reason, trigger: trigger))
+        collector.suppressions.append(PendingSuppression(tag: tag, range: range, rule: target.rule, reason: reason, trigger: trigger))
+    }
+
+    /// Moves the sweep's evidence and suppressed matches into ``evidence`` and ``suppressed``,
+    /// cutting every span's text and finding every source position in one pass over the
+    /// offsets in order (the same values ``makeEvidence(_:_:)`` gives one at a time).
+    mutating func flushCollectedEvidence() {
+        var offsets: [Int] = []
+        offsets.reserveCapacity(collector.suppressions.count + collector.lists.reduce(0) { $0 + $1.count })
+        for list in collector.lists {
+            for item in list { offsets.append(item.range.start) }
+        }
+        for item in collector.suppressions { offsets.append(item.range.start) }
+        let positions = document.sourceMap.positions(ofText: offsets)
+        var text = document.text
+        text.withUTF8 { bytes in
+            var next = 0
+            func materialise(_ range: TextRange, _ rule: String) -> Evidence {
+                let position = positions[next]
+                next += 1
+                return Evidence(
+                    text: TaggingRun.substring(bytes, range) ?? document.substring(range), range: range, rule: rule,
+                    line: position.line, character: position.utf16Column)
+            }
+            for (slot, key) in collector.keys.enumerated() where !collector.lists[slot].isEmpty {
+                evidence[key, default: []].append(contentsOf: collector.lists[slot].map { materialise($0.range, $0.rule) })
+            }
+            suppressed.reserveCapacity(suppressed.count + collector.suppressions.count)
+            for item in collector.suppressions {
+                suppressed.append(SuppressedMatch(tag: item.tag, evidence: materialise(item.range, item.rule), reason: item.reason, trigger: item.trigger))
+            }
+        }
+        collector = EvidenceCollector(entryCount: 0)
+    }
+
+    /// The text of a range when both ends fall on scalar boundaries (nil otherwise: the
+    /// caller falls back to ``ReviewDocument/substring(_:)``, which rounds them).
+    @inline(__always)
+    static func substring(_ bytes: UnsafeBufferPointer<UInt8>, _ range: TextRange) -> String? {
+        guard range.start >= 0, range.start <= range.end, range.end <= bytes.count else { return nil }
+        if range.start < bytes.count, bytes[range.start] & 0xC0 == 0x80 { return nil }
+        if range.end < bytes.count, bytes[range.end] & 0xC0 == 0x80 { return nil }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[range.start..<range.end]), as: UTF8.self)
     }
 
     func makeEvidence(_ rule: String, _ range: TextRange) -> Evidence {
@@ -339,7 +382,7 @@ extension TaggingRun {
 
     private mutating func addEvidence(_ slot: Int, _ rule: String, _ range: TextRange) {
         guard collector.insert(slot: slot, range: range) else { return }
-        collector.append(makeEvidence(rule, range), to: slot)
+        collector.append(PendingEvidence(range: range, rule: rule), to: slot)
     }
 
     /// Attributes a characteristic match to the person its clause is about.
@@ -427,7 +470,19 @@ extension TaggingRun {
 
     /// The codebook targets of a sentence: phrase matches and satisfied proximity rules.
     func collectTargets(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>) -> [TargetMatch] {
+        // Most sentences have no target: find out before allocating, and size the list once.
+        var phraseCount = 0
+        var hasProximity = false
+        for match in slice {
+            switch kind(match) {
+            case .tag: phraseCount += 1
+            case .proximity: hasProximity = true
+            default: break
+            }
+        }
+        if phraseCount == 0, !hasProximity { return [] }
         var targets: [TargetMatch] = []
+        targets.reserveCapacity(phraseCount + (hasProximity ? 4 : 0))
         var sides: [Int64: [[(Int, Int)]]] = [:]
         for match in slice {
             switch kind(match) {
@@ -462,13 +517,24 @@ extension TaggingRun {
                     TargetMatch(entry: entryIndex, rule: compiled.facts.nearRuleIDs[entryIndex][nearIndex], start: best.0, end: best.1))
             }
         }
-        // One target per entry and span: drop a match of an entry inside a longer match of the same entry.
-        targets.sort { ($0.start, -$0.end) < ($1.start, -$1.end) }
-        var kept: [TargetMatch] = []
-        for target in targets {
-            if kept.contains(where: { $0.entry == target.entry && $0.start <= target.start && target.end <= $0.end }) { continue }
-            kept.append(target)
+        // One target per entry and span: drop a match of an entry inside a longer match of the same entry
+        // (compacted in place: the kept ones are the prefix `0..<kept`).
+        if targets.count > 1 { targets.sort { ($0.start, -$0.end) < ($1.start, -$1.end) } }
+        var kept = 0
+        for index in targets.indices {
+            let entry = targets[index].entry
+            let start = targets[index].start
+            let end = targets[index].end
+            var covered = false
+            for earlier in 0..<kept where targets[earlier].entry == entry && targets[earlier].start <= start && end <= targets[earlier].end {
+                covered = true
+                break
+            }
+            if covered { continue }
+            if kept != index { targets.swapAt(kept, index) }
+            kept += 1
         }
-        return kept
+        if kept < targets.count { targets.removeLast(targets.count - kept) }
+        return targets
     }
 }

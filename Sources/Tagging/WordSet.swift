@@ -1,0 +1,122 @@
+/// An immutable set of word hashes (the FNV-1a hashes ``Tokens/hashes`` holds) whose probe
+/// is a multiply and one or two loads: `Set<UInt64>` runs SipHash on every probe, which showed
+/// in the tagger's profile (the word tests of ages, names and cues run for many tokens).
+struct WordSet: Sendable, Sequence {
+    /// Open addressing, 0 marks an empty slot (a member 0 is kept in ``hasZero``).
+    private let slots: [UInt64]
+    private let mask: Int
+    private let hasZero: Bool
+    /// The members, in the order given (duplicates removed).
+    let members: [UInt64]
+
+    init<S: Sequence>(_ hashes: S) where S.Element == UInt64 {
+        var unique: [UInt64] = []
+        var seen = Set<UInt64>()
+        for hash in hashes where seen.insert(hash).inserted { unique.append(hash) }
+        members = unique
+        var capacity = 8
+        while capacity < unique.count * 4 { capacity <<= 1 }
+        var slots = [UInt64](repeating: 0, count: capacity)
+        var hasZero = false
+        for hash in unique {
+            if hash == 0 {
+                hasZero = true
+                continue
+            }
+            var slot = WordSet.slot(hash) & (capacity - 1)
+            while slots[slot] != 0 { slot = (slot + 1) & (capacity - 1) }
+            slots[slot] = hash
+        }
+        self.slots = slots
+        self.mask = capacity - 1
+        self.hasZero = hasZero
+    }
+
+    @inline(__always)
+    private static func slot(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 40) }
+
+    /// Whether the hash is a member.
+    @inline(__always)
+    func contains(_ hash: UInt64) -> Bool {
+        if hash == 0 { return hasZero }
+        return slots.withUnsafeBufferPointer { slots in
+            var slot = WordSet.slot(hash) & mask
+            while true {
+                let stored = slots[slot]
+                if stored == hash { return true }
+                if stored == 0 { return false }
+                slot = (slot + 1) & mask
+            }
+        }
+    }
+
+    var count: Int { members.count }
+
+    func makeIterator() -> IndexingIterator<[UInt64]> { members.makeIterator() }
+}
+
+/// An immutable map from word hashes to small integers, probed like ``WordSet``.
+struct WordTable: Sendable {
+    private let keys: WordSetSlots
+    /// The entries, in the order given (a later duplicate key replaces the value).
+    let entries: [(UInt64, Int)]
+
+    init(_ pairs: [(UInt64, Int)]) {
+        var order: [UInt64] = []
+        var values: [UInt64: Int] = [:]
+        for (key, value) in pairs {
+            if values.updateValue(value, forKey: key) == nil { order.append(key) }
+        }
+        entries = order.map { ($0, values[$0]!) }
+        keys = WordSetSlots(entries)
+    }
+
+    /// The value of a hash, or nil.
+    @inline(__always)
+    subscript(_ hash: UInt64) -> Int? { keys.value(hash) }
+
+    /// The keys, in the order given.
+    var keysInOrder: [UInt64] { entries.map(\.0) }
+}
+
+/// The slots of a ``WordTable``.
+struct WordSetSlots: Sendable {
+    private let slots: [UInt64]
+    private let values: [Int]
+    private let mask: Int
+    private let zeroValue: Int?
+
+    init(_ entries: [(UInt64, Int)]) {
+        var capacity = 8
+        while capacity < entries.count * 4 { capacity <<= 1 }
+        var slots = [UInt64](repeating: 0, count: capacity)
+        var values = [Int](repeating: 0, count: capacity)
+        var zeroValue: Int?
+        for (hash, value) in entries {
+            if hash == 0 {
+                zeroValue = value
+                continue
+            }
+            var slot = Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 40) & (capacity - 1)
+            while slots[slot] != 0 { slot = (slot + 1) & (capacity - 1) }
+            slots[slot] = hash
+            values[slot] = value
+        }
+        self.slots = slots
+        self.values = values
+        self.mask = capacity - 1
+        self.zeroValue = zeroValue
+    }
+
+    @inline(__always)
+    func value(_ hash: UInt64) -> Int? {
+        if hash == 0 { return zeroValue }
+        var slot = Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+        while true {
+            let stored = slots[slot]
+            if stored == hash { return values[slot] }
+            if stored == 0 { return nil }
+            slot = (slot + 1) & mask
+        }
+    }
+}
