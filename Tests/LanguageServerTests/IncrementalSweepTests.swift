@@ -23,9 +23,12 @@ private func encoded(_ result: TaggingResult) throws -> String {
 
 private func isASCIILetter(_ byte: UInt8) -> Bool { (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) }
 
+private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
 /// An edit of the prose of a block the patcher takes in place (past the metadata blocks, long
 /// enough): a letter typed, deleted or replaced inside a word, or a word typed after one — an
-/// ordinary word, a word of the tagger's, a pronoun, a name, a phrase of the codebook — so that
+/// ordinary word, a word of the tagger's, a pronoun, a name, a phrase of the codebook — or a digit
+/// or letter typed or deleted inside a number, so that
 /// discovery, the sweep and the carried state all change now and then. Nil when the document
 /// has no such place.
 func proseEdit(of document: ReviewDocument, bytes: [UInt8], using generator: inout SeededGenerator) -> SourceEdit? {
@@ -36,13 +39,20 @@ func proseEdit(of document: ReviewDocument, bytes: [UInt8], using generator: ino
     let letters = ["a", "e", "o", "r", "t", "s", "é", "K"]
     let words = [
         " the", " he", " she", " her", " his", " was", " had", " Mr Hollis", " Carol", " killed", " depression", " alcohol misuse",
-        " aged 34", " his mother", " the victim", " not", " partner", " unemployed", " drank", " that", " kitchen", " x",
+        " aged 34", " his mother", " the victim", " not", " partner", " unemployed", " drank", " that", " kitchen", " x", " 12",
+        " Adult 7", " a woman",
     ]
     for _ in 0..<200 {
         let block = document.blocks[blocks[generator.below(blocks.count)]]
         let text = block.range.start + 2 + generator.below(block.range.length - 4)
         let offset = document.sourceMap.sourceOffset(ofText: text)
-        guard offset > 1, offset + 1 < bytes.count, isASCIILetter(bytes[offset - 1]) else { continue }
+        guard offset > 1, offset + 1 < bytes.count else { continue }
+        if isDigit(bytes[offset - 1]), isDigit(bytes[offset]) {
+            // Inside a number: a digit or a letter typed, or a digit deleted.
+            let typed = Array(["1", "7", "0", "a", "x"][generator.below(5)].utf8)
+            return generator.below(3) == 0 ? SourceEdit(start: offset, oldEnd: offset + 1, replacement: []) : SourceEdit(start: offset, oldEnd: offset, replacement: typed)
+        }
+        guard isASCIILetter(bytes[offset - 1]) else { continue }
         if bytes[offset] == 0x20, isASCIILetter(bytes[offset + 1]), generator.below(2) == 0 {
             return SourceEdit(start: offset, oldEnd: offset, replacement: Array(words[generator.below(words.count)].utf8))
         }
