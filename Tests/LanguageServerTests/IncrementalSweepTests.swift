@@ -1,4 +1,5 @@
 import Foundation
+import JSONRPC
 import ReviewModel
 import ReviewParsing
 import Tagging
@@ -153,5 +154,32 @@ struct DiscoveryWordsTests {
             }
         }
         #expect(missing.isEmpty, "add to Tagger.discoveryWords (Sources/Tagging/IncrementalTagging.swift): \(missing.sorted())")
+    }
+}
+
+@Suite("revtag lsp over pipes: the diagnostics cap")
+struct DiagnosticsCapTests {
+    /// The confidence percentage of a diagnostic's message ("… (suggested, 75%)").
+    private func percent(_ diagnostic: JSONValue) -> Int {
+        let message = diagnostic["message"]?.stringValue ?? ""
+        guard let open = message.range(of: "suggested, ", options: .backwards), let close = message.range(of: "%)", options: .backwards)
+        else { return -1 }
+        return Int(message[open.upperBound..<close.lowerBound]) ?? -1
+    }
+
+    @Test("a capped document shows its most confident suggestions, in document order", arguments: [1, 2, 4])
+    func cap(limit: Int) throws {
+        let (client, _, all, _) = try openSample(sampleReview, encoding: "utf-16")
+        _ = try client.shutdownAndExit()
+        let every = all["diagnostics"]?.arrayValue ?? []
+        #expect(every.count > limit)
+        let (capped, _, shown, _) = try openSample(sampleReview, encoding: "utf-16", options: ["maxDiagnostics": .int(limit)])
+        _ = try capped.shutdownAndExit()
+        // Best first: higher confidence, then earlier in the document; shown in document order.
+        let expected = every.indices.sorted { (-percent(every[$0]), $0) < (-percent(every[$1]), $1) }.prefix(limit).sorted().map { every[$0] }
+        let got = shown["diagnostics"]?.arrayValue ?? []
+        #expect(got.count == limit)
+        #expect(got.map { $0["range"]?.jsonString } == expected.map { $0["range"]?.jsonString })
+        #expect(got.map { $0["code"] } == expected.map { $0["code"] })
     }
 }
