@@ -46,7 +46,10 @@ let package = Package(
         // SQLite store of documents, runs, suggestions, human decisions, audit log.
         .target(
             name: "AnnotationStore",
-            dependencies: ["ReviewModel", "CSHA256", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "ReviewModel", "CSHA256", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         // Report tables (Tables 3-6), agreement statistics, renderers.

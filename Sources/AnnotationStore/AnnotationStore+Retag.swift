@@ -346,10 +346,7 @@ extension AnnotationStore {
     public func recordRetagBatch(run: Int64?, writes: [RetagWrite]) throws(StoreError) -> [RetagWriteOutcome] {
         try write { db in
             var outcomes: [RetagWriteOutcome] = []
-            let insertSuggestion = try db.cachedStatement(sql: """
-                INSERT INTO suggestions (run_id, document_id, tag, subject, confidence, rule, evidence)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insertSuggestion = try SuggestionInserter(db)
             let upsertFile = try db.cachedStatement(sql: """
                 INSERT INTO retag_files (document_id, size, modified_ns, byte_hash, codebook_hash, run_id)
                 VALUES (?, ?, ?, ?, ?, ?)
@@ -377,9 +374,9 @@ extension AnnotationStore {
                     continue
                 }
                 for row in prepared.rows {
-                    try insertSuggestion.execute(arguments: [
-                        run, documentID, row.tag, row.subject, row.confidence, row.rule, row.evidence,
-                    ])
+                    try insertSuggestion.insert(
+                        run: run, document: documentID, tag: row.tag, subject: row.subject, confidence: row.confidence,
+                        rule: row.rule, evidence: row.evidence)
                 }
                 let file = write.file
                 try upsertFile.execute(arguments: [

@@ -173,13 +173,11 @@ public struct Retagger: Sendable {
 
         let records: [String: RetagFileRecord]
         let decisions: [String: [DecisionInForce]]
-        let latestRuns: [String: LatestRun]
         var run: Int64?
         var alreadyDone: Set<String> = []
         do {
             records = try store.retagFileRecords()
             decisions = try store.decisionsInForce()
-            latestRuns = try store.latestRuns()
             if let unfinished = try store.unfinishedRetagRun(scope: scope), unfinished.codebookHash == engine.codebookHash {
                 run = unfinished.run
                 alreadyDone = try store.documentsRecorded(run: unfinished.run)
@@ -215,6 +213,10 @@ public struct Retagger: Sendable {
         if let resumed = run, !options.dryRun, !work.isEmpty {
             do { try store.setRetagRunState(resumed, .running) } catch { throw .store(error) }
         }
+
+        // Each document's previous run, for the change report (not needed when nothing is read).
+        let latestRuns: [String: LatestRun]
+        do { latestRuns = work.isEmpty ? [:] : try store.latestRuns() } catch { throw .store(error) }
 
         var writer = Writer(
             store: store, engine: engine, options: options, scope: scope, run: run, builder: builder,
@@ -344,7 +346,9 @@ struct Writer {
             if run == nil, batch.contains(where: { $0.suggestions != nil }) {
                 run = try store.beginRetagRun(codebookVersion: engine.codebookVersion, codebookHash: engine.codebookHash, scope: scope)
             }
+            let transaction = ThreadClock.seconds()
             let outcomes = try store.recordRetagBatch(run: run, writes: batch)
+            builder.report.cpu.transactions += ThreadClock.seconds() - transaction
             var recorded: Set<String> = []
             for outcome in outcomes where outcome.recorded {
                 recorded.insert(outcome.path)

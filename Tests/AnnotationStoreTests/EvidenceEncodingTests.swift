@@ -184,3 +184,28 @@ struct SchemaV4MigrationTests {
         #expect(try store.decisions(document: Fixture.name).map(\.id) == [decision.id])
     }
 }
+
+@Suite("Bulk-written suggestion rows")
+struct BulkSuggestionRowsTests {
+    /// The retag batch writer binds values itself; its rows are the ones the ordinary path
+    /// writes, value for value and type for type (an empty subject is '' and never NULL).
+    @Test func batchRowsEqualTheOrdinaryPathsRows() throws {
+        let ordinary = try TemporaryStore()
+        try ordinary.store.recordFixture()
+        let bulk = try TemporaryStore()
+        let run = try bulk.store.beginRetagRun(codebookVersion: "test-1", codebookHash: "abc", scope: "corpus")
+        let prepared = try AnnotationStore.prepare(document: Fixture.document, result: Fixture.tagging)
+        let file = RetagFileRecord(path: Fixture.name, size: 1, modifiedNanoseconds: 2, byteHash: "0", codebookHash: "abc", run: 0)
+        let outcomes = try bulk.store.recordRetagBatch(run: run, writes: [RetagWrite(suggestions: prepared, file: file)])
+        #expect(outcomes.map(\.recorded) == [true])
+        let sql = """
+            SELECT tag, typeof(tag), subject, typeof(subject), confidence, typeof(confidence), rule, evidence, typeof(evidence)
+            FROM suggestions ORDER BY id
+            """
+        let expected = try ordinary.store.pool.read { db in try Row.fetchAll(db, sql: sql) }
+        let written = try bulk.store.pool.read { db in try Row.fetchAll(db, sql: sql) }
+        #expect(written.count == Fixture.suggestions.count + 1)
+        #expect(written == expected)
+        #expect(try bulk.store.latestSuggestions(document: Fixture.name).map(\.evidence) == ordinary.store.latestSuggestions(document: Fixture.name).map(\.evidence))
+    }
+}
