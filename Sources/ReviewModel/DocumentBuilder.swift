@@ -93,6 +93,44 @@ public struct DocumentBuilder: Sendable {
         text.append(contentsOf: bytes)
     }
 
+    /// Appends UTF-8 bytes read through a pointer (a span of a decoded source, say) that came
+    /// from `sourceLength` bytes at `sourceStart`; the same as
+    /// ``append(utf8:sourceStart:sourceLength:)`` for an `ArraySlice`, without retaining an array
+    /// per piece. The bytes must be whole UTF-8 characters.
+    public mutating func append(utf8 bytes: UnsafeBufferPointer<UInt8>, sourceStart: Int, sourceLength: Int) {
+        precondition(open != nil, "append outside a block")
+        guard !bytes.isEmpty else { return }
+        record(textLength: bytes.count, sourceStart: sourceStart, sourceLength: sourceLength)
+        text.append(contentsOf: bytes)
+    }
+
+    /// Appends one space that stands for `sourceLength` bytes at `sourceStart` (a run of
+    /// whitespace, or nothing for a word break the markup implies).
+    public mutating func appendSpace(sourceStart: Int, sourceLength: Int) {
+        precondition(open != nil, "append outside a block")
+        record(textLength: 1, sourceStart: sourceStart, sourceLength: sourceLength)
+        text.append(0x20)
+    }
+
+    /// Records the segment of a piece about to be appended: extends the last segment when both
+    /// are verbatim and adjacent in text and source, else adds one.
+    @inline(__always)
+    private mutating func record(textLength: Int, sourceStart: Int, sourceLength: Int) {
+        let count = segments.count
+        if count > 0 {
+            let last = segments[count - 1]
+            if last.isVerbatim, textLength == sourceLength, last.textStart + last.textLength == text.count,
+                last.sourceStart + last.sourceLength == sourceStart
+            {
+                segments[count - 1].textLength += textLength
+                segments[count - 1].sourceLength += sourceLength
+                return
+            }
+        }
+        segments.append(
+            SourceMap.Segment(textStart: text.count, textLength: textLength, sourceStart: sourceStart, sourceLength: sourceLength))
+    }
+
     /// Closes the open block. An empty block is dropped; a heading updates the section path.
     public mutating func endBlock() {
         guard var block = open.take() else { return }
@@ -138,7 +176,7 @@ public struct DocumentBuilder: Sendable {
     /// Finishes the document: closes any open block and splits sentences.
     public mutating func build() -> ReviewDocument {
         endBlock()
-        let string = String(decoding: text, as: UTF8.self)
+        let string = Self.string(fromValidUTF8: text)
         var sentences: [TextRange] = []
         sentences.reserveCapacity(blocks.count * 2)
         text.withUnsafeBufferPointer { buffer in
@@ -149,6 +187,62 @@ public struct DocumentBuilder: Sendable {
         return ReviewDocument(
             name: name, format: format, metadata: metadata, text: string, blocks: blocks, sentences: sentences,
             sourceMap: SourceMap(segments: segments, source: source))
+    }
+}
+
+extension DocumentBuilder {
+    /// The string of bytes that are valid UTF-8 (slices of a validated source and encoded
+    /// scalars), equal to `String(decoding: bytes, as: UTF8.self)`.
+    ///
+    /// The standard library validates a whole buffer eight bytes at a time while it is ASCII
+    /// but byte by byte from its first non-ASCII byte on, which made building the string a
+    /// twentieth of parsing an HTML document with curly quotes. Here maximal ASCII runs and
+    /// the non-ASCII runs between them are converted separately (each run stays on character
+    /// boundaries) and appended to one string, which appending never re-validates.
+    static func string(fromValidUTF8 bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer { buffer -> String in
+            let count = buffer.count
+            guard let base = buffer.baseAddress, count > 0 else { return "" }
+            let raw = UnsafeRawPointer(base)
+            /// The first index at or after `from` whose byte has (with `highBit`) or lacks the
+            /// high bit; `count` when there is none.
+            func next(from: Int, highBit: Bool) -> Int {
+                var index = from
+                if highBit {
+                    while index + 8 <= count, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                        index += 8
+                    }
+                    while index < count, base[index] < 0x80 { index += 1 }
+                } else {
+                    while index < count, base[index] >= 0x80 { index += 1 }
+                }
+                return index
+            }
+            let firstHigh = next(from: 0, highBit: true)
+            if firstHigh == count { return String(decoding: buffer, as: UTF8.self) }  // all ASCII: one fast pass
+            var result = String()
+            result.reserveCapacity(count)
+            var start = 0
+            var index = firstHigh
+            while start < count {
+                // [start, index) is ASCII; then a non-ASCII run up to the next ASCII byte.
+                let asciiEnd = index
+                let highEnd = next(from: asciiEnd, highBit: false)
+                // Short ASCII runs travel with the non-ASCII run after them: one append instead of two.
+                if asciiEnd - start >= 64 {
+                    result.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<asciiEnd]), as: UTF8.self))
+                    start = asciiEnd
+                }
+                result.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<highEnd]), as: UTF8.self))
+                start = highEnd
+                index = highEnd < count ? next(from: highEnd, highBit: true) : count
+                if index == count, start < count {
+                    result.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<count]), as: UTF8.self))
+                    start = count
+                }
+            }
+            return result
+        }
     }
 }
 
@@ -258,22 +352,23 @@ public enum SentenceSplitter {
         // Every abbreviation is short: skip building a string for ordinary words.
         if stop - wordStart > 8 { return false }
         if stop == wordStart { return false }
-        // The word is ASCII letters and dots: lower-case it byte by byte and compare bytes.
-        let length = stop - wordStart
-        for candidate in abbreviationBytes where candidate.count == length {
-            var equal = true
-            for offset in 0..<length {
-                var c = bytes[wordStart + offset]
-                if c >= 0x41 && c <= 0x5A { c |= 0x20 }
-                if c != candidate[offset] {
-                    equal = false
-                    break
-                }
-            }
-            if equal { return true }
+        // The word is at most eight ASCII letters and dots: lower-case it into one word and
+        // compare it with the packed abbreviations.
+        var packed: UInt64 = 0
+        for offset in 0..<(stop - wordStart) {
+            var c = bytes[wordStart + offset]
+            if c >= 0x41 && c <= 0x5A { c |= 0x20 }
+            packed |= UInt64(c) << (8 * UInt64(offset))
         }
+        for candidate in packedAbbreviations where candidate == packed { return true }
         return false
     }
 
-    private static let abbreviationBytes: [[UInt8]] = abbreviations.sorted().map { Array($0.utf8) }
+    /// The abbreviations (each at most eight bytes) packed little-endian into words.
+    private static let packedAbbreviations: [UInt64] = abbreviations.sorted().map { abbreviation in
+        precondition(abbreviation.utf8.count <= 8, "abbreviations are packed into eight bytes")
+        var packed: UInt64 = 0
+        for (offset, byte) in abbreviation.utf8.enumerated() { packed |= UInt64(byte) << (8 * UInt64(offset)) }
+        return packed
+    }
 }

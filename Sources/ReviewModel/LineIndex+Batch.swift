@@ -17,7 +17,19 @@ extension LineIndex {
             for index in order {
                 let offset = max(0, min(offsets[index], bytes.count))
                 if line < 0 || offset >= lineEnd || offset < cursor {
-                    line = self.line(ofByte: offset)
+                    // Offsets ascend: a later line is usually a few lines on (stepped to), else searched.
+                    var next = line
+                    if line >= 0, offset >= lineEnd {
+                        var steps = 0
+                        while next + 1 < lineStarts.count, lineStarts[next + 1] <= offset, steps < 16 {
+                            next += 1
+                            steps += 1
+                        }
+                        if next + 1 < lineStarts.count, lineStarts[next + 1] <= offset { next = self.line(ofByte: offset) }
+                    } else if line < 0 || offset < lineStarts[line] {
+                        next = self.line(ofByte: offset)
+                    }
+                    line = next
                     cursor = lineStarts[line]
                     lineEnd = line + 1 < lineStarts.count ? lineStarts[line + 1] : bytes.count + 1
                     utf16 = 0

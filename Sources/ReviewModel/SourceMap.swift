@@ -31,6 +31,7 @@ public struct LineIndex: Sendable {
         var starts = [0]
         starts.reserveCapacity(bytes.count / 48 + 1)
         bytes.withUnsafeBufferPointer { buffer in
+            if Self.lineFeedStarts(of: buffer, into: &starts) { return }
             let count = buffer.count
             let raw = UnsafeRawBufferPointer(buffer)
             var index = 0

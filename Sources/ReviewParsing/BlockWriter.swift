@@ -100,7 +100,7 @@ struct BlockWriter {
             while stop < count, !ByteClass.isSpace(content[stop]), !(content[stop] == 0xC2 && stop + 1 < count && content[stop + 1] == 0xA0) {
                 stop += 1
             }
-            emit(Array(content[index..<stop])[...], sourceStart: offset, sourceLength: 0)
+            emit(UnsafeBufferPointer(rebasing: content[index..<stop]), sourceStart: offset, sourceLength: 0)
             index = stop
         }
     }
@@ -115,14 +115,12 @@ struct BlockWriter {
         if value == 0xAD { return }
         scalarBuffer.removeAll(keepingCapacity: true)
         SourceDecoder.appendUTF8(value, to: &scalarBuffer)
-        emit(scalarBuffer[...], sourceStart: range.lowerBound, sourceLength: range.count)
+        let bytes = scalarBuffer
+        bytes.withUnsafeBufferPointer { emit($0, sourceStart: range.lowerBound, sourceLength: range.count) }
     }
 
     private mutating func write(_ range: Range<Int>, raw: Bool) {
-        let source = scanner.source
-        source.withUnsafeBufferPointer { buffer in
-            write(range, raw: raw, in: buffer)
-        }
+        write(range, raw: raw, in: scanner.bytes)
     }
 
     private mutating func write(_ range: Range<Int>, raw: Bool, in source: UnsafeBufferPointer<UInt8>) {
@@ -209,7 +207,7 @@ struct BlockWriter {
         guard runStart >= 0 else { return }
         let start = runStart
         runStart = -1
-        emit(scanner.source[start..<end], sourceStart: start, sourceLength: end - start)
+        emit(UnsafeBufferPointer(rebasing: scanner.bytes[start..<end]), sourceStart: start, sourceLength: end - start)
     }
 
     private mutating func addSpace(start: Int, length: Int) {
@@ -221,7 +219,7 @@ struct BlockWriter {
         }
     }
 
-    private mutating func emit(_ bytes: ArraySlice<UInt8>, sourceStart: Int, sourceLength: Int) {
+    private mutating func emit(_ bytes: UnsafeBufferPointer<UInt8>, sourceStart: Int, sourceLength: Int) {
         guard !bytes.isEmpty else { return }
         if !begun {
             let request = self.request ?? BlockRequest(kind: .paragraph)
@@ -237,12 +235,10 @@ struct BlockWriter {
             pendingSpace = nil
         } else if let pending = pendingSpace {
             pendingSpace = nil
-            builder.append(utf8: Self.space, sourceStart: pending.start, sourceLength: pending.length)
+            builder.appendSpace(sourceStart: pending.start, sourceLength: pending.length)
         }
         builder.append(utf8: bytes, sourceStart: sourceStart, sourceLength: sourceLength)
     }
-
-    private static let space: ArraySlice<UInt8> = [0x20]
 
     /// The same as `lines.line(ofByte:)`, looking forward from the last block's line first.
     private mutating func lineStarting(_ offset: Int) -> Int {

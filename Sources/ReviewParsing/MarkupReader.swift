@@ -136,7 +136,9 @@ struct MarkupReader {
     /// The element's lower-cased local name and its HTML class.
     private mutating func cachedName(of node: xmlNodePtr) -> CachedName {
         guard let pointer = node.pointee.name else { return CachedName(pointer: nil, name: "", htmlClass: HTMLElementClass("")) }
-        let slot = Int(truncatingIfNeeded: UInt(bitPattern: pointer) >> 3) & 255
+        // Names in libxml2's dictionary lie a few bytes apart: hash every bit of the pointer
+        // (dropping the low ones would put "p", "b" and "i" in one slot).
+        let slot = Int(truncatingIfNeeded: (UInt64(UInt(bitPattern: pointer)) &* 0x9E37_79B9_7F4A_7C15) >> 56)
         if recentNames[slot].pointer == pointer { return recentNames[slot] }
         let name = name(of: node)
         let entry = CachedName(pointer: pointer, name: name, htmlClass: HTMLElementClass(name))
@@ -280,8 +282,8 @@ struct MarkupReader {
     private mutating func block(_ node: xmlNodePtr, depth: Int, request: BlockRequest, elementName: String) throws(ParseError) {
         var request = request
         if let outer = context, !outer.anonymous, request.kind == .paragraph {
-            let mergesParagraphs: Set<BlockKind> = [.listItem, .tableCell, .heading]
-            if mergesParagraphs.contains(outer.request.kind) {
+            let outerKind = outer.request.kind
+            if outerKind == .listItem || outerKind == .tableCell || outerKind == .heading {
                 // A paragraph inside a list item, cell or heading is part of it.
                 writer.softBreak(at: writer.scanner.cursor)
                 try children(node, depth: depth)

@@ -22,6 +22,11 @@ enum SourceSyntax {
 struct MarkupScanner {
     /// The decoded source (UTF-8).
     let source: [UInt8]
+    /// The same bytes, read through a pointer: no retain, release or bounds check per access
+    /// in the loops below (each of which checks its indices itself).
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// Owns the memory `bytes` points to.
+    private let storage: SourceStorage
     let syntax: SourceSyntax
     /// Everything before the cursor has been matched or skipped.
     var cursor = 0
@@ -36,6 +41,8 @@ struct MarkupScanner {
     init(source: [UInt8], syntax: SourceSyntax) {
         self.source = source
         self.syntax = syntax
+        storage = SourceStorage(source)
+        bytes = storage.bytes
     }
 
     // MARK: Markup
@@ -44,6 +51,7 @@ struct MarkupScanner {
     /// instruction) rather than being a literal less-than sign.
     @inline(__always)
     func isMarkupStart(_ position: Int) -> Bool {
+        let source = bytes
         guard syntax != .raw, position + 1 < source.count, source[position] == 0x3C else { return false }
         let next = source[position + 1]
         return ByteClass.isASCIILetter(next) || next == 0x2F || next == 0x21 || next == 0x3F
@@ -51,7 +59,7 @@ struct MarkupScanner {
 
     /// The position just after the markup starting at `position` (which must satisfy ``isMarkupStart(_:)``).
     func skipMarkup(_ position: Int) -> Int {
-        let source = self.source
+        let source = bytes
         let count = source.count
         let next = source[position + 1]
         if next == 0x21 {  // <!
@@ -125,6 +133,7 @@ struct MarkupScanner {
     /// For `<script>` and `<style>`, whose content HTML parsers keep as raw text, the position
     /// after the matching end tag.
     private func rawTextEnd(nameStart: Int, nameEnd: Int, contentStart: Int) -> Int? {
+        let source = bytes
         let length = nameEnd - nameStart
         guard length == 5 || length == 6 else { return nil }
         let name = source[nameStart..<nameEnd].map { $0 | 0x20 }
@@ -141,6 +150,7 @@ struct MarkupScanner {
     }
 
     func hasPrefix(_ prefix: StaticString, at position: Int) -> Bool {
+        let source = bytes
         let length = prefix.utf8CodeUnitCount
         guard position + length <= source.count else { return false }
         return prefix.withUTF8Buffer { buffer in
@@ -150,7 +160,8 @@ struct MarkupScanner {
     }
 
     func find(_ needle: StaticString, from start: Int) -> Int? {
-        needle.withUTF8Buffer { buffer -> Int? in
+        let source = bytes
+        return needle.withUTF8Buffer { buffer -> Int? in
             let length = buffer.count
             let first = buffer[0]
             var index = start
@@ -175,7 +186,8 @@ struct MarkupScanner {
     }
 
     private func findCaseInsensitive(_ needle: StaticString, from start: Int) -> Int? {
-        needle.withUTF8Buffer { buffer -> Int? in
+        let source = bytes
+        return needle.withUTF8Buffer { buffer -> Int? in
             let length = buffer.count
             var index = start
             let last = source.count - length
@@ -200,6 +212,7 @@ struct MarkupScanner {
     /// the source, or nil when the `&` is literal (or, in XML, a reference to a declared or
     /// unknown entity, which libxml2 leaves as an entity-reference node).
     mutating func decodeReference(at position: Int) -> (scalar: UInt32, length: Int)? {
+        let source = bytes
         guard syntax != .raw else { return nil }
         let count = source.count
         var index = position + 1
@@ -293,7 +306,7 @@ struct MarkupScanner {
     /// Returns the source range (including the node's own leading and trailing whitespace),
     /// or nil when the content cannot be found.
     mutating func locate(_ content: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
-        let source = self.source  // a local copy keeps the loop free of reloads and retains
+        let source = bytes
         let count = content.count
         var first = 0
         while first < count, ByteClass.isSpace(content[first]) { first += 1 }
@@ -336,6 +349,7 @@ struct MarkupScanner {
 
     /// Locates a CDATA section's content (XML only) after the cursor.
     mutating func locateCDATA(_ content: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        let source = bytes
         var search = cursor
         while let open = find("<![CDATA[", from: search), open - cursor < searchLimit {
             let start = open + 9
@@ -359,6 +373,7 @@ struct MarkupScanner {
 
     /// Locates an entity reference `&name;` after the cursor (outside markup).
     mutating func locateReference(_ name: [UInt8]) -> Range<Int>? {
+        let source = bytes
         var position = cursor
         let limit = min(source.count, cursor &+ 65536)
         while position < limit {
@@ -381,10 +396,7 @@ struct MarkupScanner {
 
     /// Whether `content[from...]` matches the source at `position`; returns the end of the match.
     private mutating func match(_ content: UnsafeBufferPointer<UInt8>, from: Int, at position: Int) -> Int? {
-        let source = self.source  // a local copy keeps the loops free of reloads and retains
-        return source.withUnsafeBufferPointer { sourceBuffer in
-            match(content, from: from, at: position, in: sourceBuffer)
-        }
+        match(content, from: from, at: position, in: bytes)
     }
 
     private mutating func match(
@@ -496,5 +508,22 @@ struct MarkupScanner {
             return nil
         }
         return at
+    }
+}
+
+/// A private copy of a decoded source that ``MarkupScanner`` reads through a pointer. A final
+/// class because it owns that memory; immutable after `init`.
+final class SourceStorage {
+    /// The copied bytes (valid while this object lives).
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    init(_ source: [UInt8]) {
+        let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(source.count, 1))
+        _ = copy.initialize(from: source)
+        bytes = UnsafeBufferPointer(rebasing: UnsafeBufferPointer(copy)[0..<source.count])
+    }
+
+    deinit {
+        UnsafeMutableRawPointer(mutating: bytes.baseAddress)?.deallocate()
     }
 }

@@ -16,7 +16,8 @@ import ReviewModel
 struct PlainTextReader {
     private var writer: BlockWriter
     private let markdown: Bool
-    private var source: [UInt8] { writer.source }
+    /// The decoded source, read through the scanner's pointer (valid while `writer` lives).
+    private let source: UnsafeBufferPointer<UInt8>
 
     private struct LineSpan {
         var start: Int
@@ -30,6 +31,7 @@ struct PlainTextReader {
     init(writer: BlockWriter, markdown: Bool) {
         self.writer = writer
         self.markdown = markdown
+        source = writer.scanner.bytes
     }
 
     mutating func read() -> ReviewDocument {

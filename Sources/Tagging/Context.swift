@@ -52,6 +52,19 @@ struct SentenceContext {
         self.text = text
         preScope = compiled.codebook.context.preScope
         postScope = compiled.codebook.context.postScope
+        // Without a negation or hypothetical trigger every target is affirmed: pseudo-triggers and
+        // terminations only limit triggers, so there is nothing to collect.
+        var hasTrigger = false
+        for match in matches {
+            switch compiled.kinds[Int(match.pattern)] {
+            case .negationPre, .negationPost, .hypotheticalPre, .hypotheticalPost: hasTrigger = true
+            default: continue
+            }
+            break
+        }
+        guard hasTrigger else { return }
+        // Plain loops over the columns (no nested function capturing `tokens`: that copied its six arrays).
+        let flags = tokens.flags
         var pseudo: [(Int, Int)] = []
         var raw: [(PatternKind, Match)] = []
         for match in matches {
@@ -61,7 +74,7 @@ struct SentenceContext {
             case .termination: terminations.append(Int(match.start))
             case .negationPre, .negationPost, .hypotheticalPre, .hypotheticalPost:
                 if compiled.caseSensitiveTrigger[Int(match.pattern)], Int(match.start) != sentenceStart,
-                    tokens.flags[Int(match.start)] & Tokens.capitalised != 0
+                    flags[Int(match.start)] & Tokens.capitalised != 0
                 {
                     continue  // "May 2019", "Will" as a name
                 }
@@ -69,31 +82,32 @@ struct SentenceContext {
             default: break
             }
         }
-        func covered(_ match: Match) -> Bool {
-            pseudo.contains { $0.0 <= Int(match.start) && Int(match.end) <= $0.1 }
-        }
-        func trigger(_ match: Match) -> Trigger {
-            let scope = compiled.scopes[Int(match.pattern)]
-            return Trigger(
-                start: Int(match.start), end: Int(match.end), scope: scope,
-                textStart: Int(tokens.starts[Int(match.start)]), textEnd: Int(tokens.ends[Int(match.end) - 1]))
-        }
-        for (kind, match) in raw where !covered(match) {
+        let starts = tokens.starts
+        let ends = tokens.ends
+        for (kind, match) in raw where !SentenceContext.covered(match, by: pseudo) {
             // Prune a trigger contained in a longer one of the same kind.
             let longer = raw.contains { other in
                 other.0 == kind && other.1 != match && other.1.start <= match.start && match.end <= other.1.end
-                    && (other.1.end - other.1.start) > (match.end - match.start) && !covered(other.1)
+                    && (other.1.end - other.1.start) > (match.end - match.start) && !SentenceContext.covered(other.1, by: pseudo)
             }
             if longer { continue }
+            let trigger = Trigger(
+                start: Int(match.start), end: Int(match.end), scope: compiled.scopes[Int(match.pattern)],
+                textStart: Int(starts[Int(match.start)]), textEnd: Int(ends[Int(match.end) - 1]))
             switch kind {
-            case .negationPre: negationPre.append(trigger(match))
-            case .negationPost: negationPost.append(trigger(match))
-            case .hypotheticalPre: hypotheticalPre.append(trigger(match))
-            case .hypotheticalPost: hypotheticalPost.append(trigger(match))
+            case .negationPre: negationPre.append(trigger)
+            case .negationPost: negationPost.append(trigger)
+            case .hypotheticalPre: hypotheticalPre.append(trigger)
+            case .hypotheticalPost: hypotheticalPost.append(trigger)
             default: break
             }
         }
         terminations.sort()
+    }
+
+    /// Whether a pseudo-trigger covers the match.
+    private static func covered(_ match: Match, by pseudo: [(Int, Int)]) -> Bool {
+        pseudo.contains { $0.0 <= Int(match.start) && Int(match.end) <= $0.1 }
     }
 
     static func text(of match: Match, tokens: Tokens, in text: String) -> String {

@@ -32,6 +32,7 @@ extension TaggingRun {
             // 1. Mentions, resolved in order.
             var mentions = collectMentions(sentence, slice)
             var resolved: [Mention] = []
+            resolved.reserveCapacity(mentions.count)
             for var mention in mentions {
                 switch mention.kind {
                 case .pronoun:
@@ -203,6 +204,7 @@ extension TaggingRun {
     /// Role, name, kin and pronoun mentions of a sentence, longest first where they overlap.
     func collectMentions(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>) -> [Mention] {
         var mentions: [Mention] = []
+        mentions.reserveCapacity(slice.count + 4)
         for match in slice {
             let start = Int(match.start)
             let end = Int(match.end)
@@ -226,17 +228,22 @@ extension TaggingRun {
             }
             index += 1
         }
-        mentions.sort { ($0.start, -$0.end) < ($1.start, -$1.end) }
-        var kept: [Mention] = []
-        for mention in mentions {
-            if let last = kept.last, mention.start < last.end {
+        if mentions.count > 1 { mentions.sort { ($0.start, -$0.end) < ($1.start, -$1.end) } }
+        // Compacted in place: the kept mentions are the prefix `0..<kept`.
+        var kept = 0
+        for index in mentions.indices {
+            let mention = mentions[index]
+            if kept > 0, mention.start < mentions[kept - 1].end {
                 // Overlap: keep the longer one (a name over a title, "the victim" over "victim").
-                if mention.end - mention.start > last.end - last.start { kept[kept.count - 1] = mention }
+                let last = mentions[kept - 1]
+                if mention.end - mention.start > last.end - last.start { mentions[kept - 1] = mention }
                 continue
             }
-            kept.append(mention)
+            mentions[kept] = mention
+            kept += 1
         }
-        return kept
+        if kept < mentions.count { mentions.removeLast(mentions.count - kept) }
+        return mentions
     }
 
     /// Whose relative a kin mention names, and whether that relative is the victim or the perpetrator.
@@ -439,7 +446,19 @@ extension TaggingRun {
 
     /// The codebook targets of a sentence: phrase matches and satisfied proximity rules.
     func collectTargets(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>) -> [TargetMatch] {
+        // Most sentences have no target: find out before allocating, and size the list once.
+        var phraseCount = 0
+        var hasProximity = false
+        for match in slice {
+            switch kind(match) {
+            case .tag: phraseCount += 1
+            case .proximity: hasProximity = true
+            default: break
+            }
+        }
+        if phraseCount == 0, !hasProximity { return [] }
         var targets: [TargetMatch] = []
+        targets.reserveCapacity(phraseCount + (hasProximity ? 4 : 0))
         var sides: [Int64: [[(Int, Int)]]] = [:]
         for match in slice {
             switch kind(match) {
@@ -474,13 +493,24 @@ extension TaggingRun {
                     TargetMatch(entry: entryIndex, rule: compiled.facts.nearRuleIDs[entryIndex][nearIndex], start: best.0, end: best.1))
             }
         }
-        // One target per entry and span: drop a match of an entry inside a longer match of the same entry.
-        targets.sort { ($0.start, -$0.end) < ($1.start, -$1.end) }
-        var kept: [TargetMatch] = []
-        for target in targets {
-            if kept.contains(where: { $0.entry == target.entry && $0.start <= target.start && target.end <= $0.end }) { continue }
-            kept.append(target)
+        // One target per entry and span: drop a match of an entry inside a longer match of the same entry
+        // (compacted in place: the kept ones are the prefix `0..<kept`).
+        if targets.count > 1 { targets.sort { ($0.start, -$0.end) < ($1.start, -$1.end) } }
+        var kept = 0
+        for index in targets.indices {
+            let entry = targets[index].entry
+            let start = targets[index].start
+            let end = targets[index].end
+            var covered = false
+            for earlier in 0..<kept where targets[earlier].entry == entry && targets[earlier].start <= start && end <= targets[earlier].end {
+                covered = true
+                break
+            }
+            if covered { continue }
+            if kept != index { targets.swapAt(kept, index) }
+            kept += 1
         }
-        return kept
+        if kept < targets.count { targets.removeLast(targets.count - kept) }
+        return targets
     }
 }

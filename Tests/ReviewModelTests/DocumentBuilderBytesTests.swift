@@ -47,3 +47,60 @@ import Testing
         #expect(map.textOffset(ofSource: 60) == 14)
     }
 }
+
+@Suite struct DocumentConstructionTests {
+    /// Text of blocks built from pieces; the builder's string must equal the bytes decoded by
+    /// the standard library, whatever mix of ASCII and non-ASCII runs the pieces make.
+    @Test(arguments: [
+        "", "plain ASCII only", "é", "café", "Zoë’s 😀", String(repeating: "a", count: 100) + "’" + String(repeating: "b", count: 70),
+        "“" + String(repeating: "x ", count: 40) + "” and – then 𝔘 " + String(repeating: "y", count: 200) + "é",
+        String(repeating: "word ’ ", count: 50), String(repeating: "ü", count: 300),
+    ])
+    func textEqualsTheDecodedBytes(_ piece: String) {
+        let source = Array(piece.utf8)
+        var builder = DocumentBuilder(name: "t.txt", format: .text, source: LineIndex(bytes: source))
+        builder.beginBlock(.paragraph, sourceLine: 0)
+        builder.append(utf8: source[...], sourceStart: 0, sourceLength: source.count)
+        let document = builder.build()
+        let expected = String(decoding: source, as: UTF8.self).trimmingSpaces
+        #expect(document.text == expected)
+        #expect(Array(document.text.utf8) == Array(expected.utf8))
+    }
+
+    @Test func lineStartsAgreeForLineFeedsCarriageReturnsAndBoth() {
+        let cases = ["", "a", "a\n", "\n\n", "one\ntwo\nthree", "a\r\nb\rc\nd", "x\r", "\r\n", "no newline at all"]
+        for text in cases {
+            let index = LineIndex(text)
+            var expected = [0]
+            let bytes = Array(text.utf8)
+            var position = 0
+            while position < bytes.count {
+                if bytes[position] == 0x0A {
+                    expected.append(position + 1)
+                } else if bytes[position] == 0x0D {
+                    if position + 1 < bytes.count, bytes[position + 1] == 0x0A { position += 1 }
+                    expected.append(position + 1)
+                }
+                position += 1
+            }
+            #expect(index.lineStarts == expected, "\(String(reflecting: text))")
+        }
+    }
+
+    @Test func abbreviationsDoNotEndSentences() {
+        let text = Array("Mr. Smith met Dr. Jones. They spoke e.g. About it. Then ST. Paul came. Approx. Ten. Nos. Five.".utf8)
+        let sentences = SentenceSplitter.split(text, in: TextRange(start: 0, end: text.count)).map {
+            String(decoding: text[$0.start..<$0.end], as: UTF8.self)
+        }
+        #expect(sentences == ["Mr. Smith met Dr. Jones.", "They spoke e.g. About it.", "Then ST. Paul came.", "Approx. Ten.", "Nos. Five."])
+    }
+}
+
+extension String {
+    fileprivate var trimmingSpaces: String {
+        var slice = Substring(self)
+        while slice.first == " " { slice.removeFirst() }
+        while slice.last == " " { slice.removeLast() }
+        return String(slice)
+    }
+}
