@@ -104,6 +104,9 @@ struct EvidenceCollector {
     private var otherSlots: [TagKey: Int32] = [:]
     private(set) var keys: [TagKey] = []
     private(set) var lists: [[PendingEvidence]] = []
+    /// The slot of each piece of evidence in the order appended (the incremental sweep keeps
+    /// each block's evidence apart with it).
+    private(set) var order: [Int32] = []
     /// Suppressed matches in the order the sweep found them.
     var suppressions: [PendingSuppression] = []
     private var seen = PairSet()
@@ -150,6 +153,7 @@ struct EvidenceCollector {
 
     mutating func append(_ evidence: PendingEvidence, to slot: Int) {
         lists[slot].append(evidence)
+        order.append(Int32(truncatingIfNeeded: slot))
     }
 }
 
