@@ -105,7 +105,10 @@ struct EvidenceCollector {
     private(set) var keys: [TagKey] = []
     private(set) var lists: [[PendingEvidence]] = []
     /// Suppressed matches in the order the sweep found them.
-    var suppressions: [PendingSuppression] = []
+    private(set) var suppressions: [PendingSuppression] = []
+    /// Every piece of evidence (its key number) and suppressed match (-1) in the order the sweep
+    /// recorded them: nearly in text order, so their positions are found in one forward pass.
+    private(set) var log: [Int32] = []
     private var seen = PairSet()
 
     init(entryCount: Int) {
@@ -150,6 +153,12 @@ struct EvidenceCollector {
 
     mutating func append(_ evidence: PendingEvidence, to slot: Int) {
         lists[slot].append(evidence)
+        log.append(Int32(slot))
+    }
+
+    mutating func append(_ suppression: PendingSuppression) {
+        suppressions.append(suppression)
+        log.append(-1)
     }
 }
 
@@ -185,7 +194,8 @@ struct PairSet {
     }
 
     private mutating func grow() {
-        let capacity = max(64, used.count * 2)
+        // A document records thousands of pairs: start at 2048 slots rather than rehash from 64 up.
+        let capacity = max(2048, used.count * 2)
         let oldFirsts = firsts
         let oldSeconds = seconds
         let oldUsed = used
