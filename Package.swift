@@ -41,10 +41,15 @@ let package = Package(
             resources: [.copy("Resources/codebook.yaml")],
             swiftSettings: strictSettings
         ),
+        // SHA-256 blocks with the x86 SHA instructions (content hashes of the store).
+        .target(name: "CSHA256"),
         // SQLite store of documents, runs, suggestions, human decisions, audit log.
         .target(
             name: "AnnotationStore",
-            dependencies: ["ReviewModel", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "ReviewModel", "CSHA256", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         // Report tables (Tables 3-6), agreement statistics, renderers.

@@ -90,7 +90,7 @@ if cpu and counts["processed"]:
     outside = sum(cpu[n] for n in names)
     print(f"{'':>14}  CPU: parse {cpu['parse']:.2f} s + tag {cpu['tag']:.2f} s = {core:.2f} s ({mb / core:.1f} MB/s per core); "
           f"outside {outside:.2f} s = {100 * outside / core:.1f}% of parse+tag ("
-          + ", ".join(f"{n} {cpu[n]:.2f}" for n in names) + ")")
+          + ", ".join(f"{n} {cpu[n]:.2f}" for n in names) + f" of which transactions {cpu.get('transactions', 0):.2f})")
 size = sum(os.path.getsize(p) for p in (store, store + "-wal") if os.path.exists(p))
 if counts["processed"]:
     print(f"{'':>14}  store: {size / 1048576:.0f} MB = {size / counts['bytes']:.2f} GB per GB of text")

@@ -121,6 +121,12 @@ public struct RetagWriteOutcome: Hashable, Sendable {
     public var reanchor: ReanchorReport
 }
 
+/// A document's id in the store and the latest run that covered it.
+public struct LatestRun: Hashable, Sendable {
+    public var documentID: Int64
+    public var run: Int64
+}
+
 /// A decision in force that bears on a suggestion (confirmed or rejected), for the change report.
 public struct DecisionInForce: Hashable, Sendable {
     public var id: Int64
@@ -180,6 +186,29 @@ extension AnnotationStore {
         }
     }
 
+    /// For every document some run covered: its id and the latest run that covered it, in
+    /// one query (retag reads each document's previous tags by these, without a lookup by name).
+    public func latestRuns() throws(StoreError) -> [String: LatestRun] {
+        try read { db in
+            var result: [String: LatestRun] = [:]
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT doc.path, r.document_id, MAX(r.run_id) FROM run_documents r
+                    JOIN documents doc ON doc.id = r.document_id GROUP BY r.document_id
+                    """)
+            while let row = try rows.next() {
+                result[row[0]] = LatestRun(documentID: row[1], run: row[2])
+            }
+            return result
+        }
+    }
+
+    /// The suggestion keys a run recorded for a document known by its id.
+    public func suggestionKeys(_ latest: LatestRun) throws(StoreError) -> [TagKey] {
+        try read { db in try Self.keys(db, documentID: latest.documentID, run: latest.run) }
+    }
+
     /// The suggestion keys (tag and subject) of the latest run before `run` (any run when
     /// nil) that covered the document; nil when no such run covered it.
     public func suggestionKeys(document: String, before run: Int64? = nil) throws(StoreError) -> [TagKey]? {
@@ -204,7 +233,7 @@ extension AnnotationStore {
 
     static func keys(_ db: Database, documentID: Int64, run: Int64) throws -> [TagKey] {
         try Row.fetchAll(
-            db, sql: "SELECT tag, subject FROM suggestions WHERE document_id = ? AND run_id = ? ORDER BY id",
+            db.cachedStatement(sql: "SELECT tag, subject FROM suggestions WHERE document_id = ? AND run_id = ? ORDER BY id"),
             arguments: [documentID, run]
         ).map { Self.tagKey(tag: $0[0], subject: $0[1]) }
     }
@@ -317,10 +346,7 @@ extension AnnotationStore {
     public func recordRetagBatch(run: Int64?, writes: [RetagWrite]) throws(StoreError) -> [RetagWriteOutcome] {
         try write { db in
             var outcomes: [RetagWriteOutcome] = []
-            let insertSuggestion = try db.cachedStatement(sql: """
-                INSERT INTO suggestions (run_id, document_id, tag, subject, confidence, rule, evidence)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insertSuggestion = try SuggestionInserter(db)
             let upsertFile = try db.cachedStatement(sql: """
                 INSERT INTO retag_files (document_id, size, modified_ns, byte_hash, codebook_hash, run_id)
                 VALUES (?, ?, ?, ?, ?, ?)
@@ -330,7 +356,7 @@ extension AnnotationStore {
             for write in writes {
                 guard let prepared = write.suggestions else {
                     guard let documentID = try Int64.fetchOne(
-                        db, sql: "SELECT id FROM documents WHERE path = ?", arguments: [write.file.path])
+                        db.cachedStatement(sql: "SELECT id FROM documents WHERE path = ?"), arguments: [write.file.path])
                     else { continue }
                     let file = write.file
                     try upsertFile.execute(arguments: [
@@ -340,7 +366,7 @@ extension AnnotationStore {
                 }
                 guard let run else { throw StoreError.invalidRequest("a retag batch with suggestions needs a run") }
                 let (documentID, reanchor) = try Self.registerPrepared(db, prepared)
-                try db.execute(
+                try db.executeCached(
                     sql: "INSERT OR IGNORE INTO run_documents (run_id, document_id, content_hash) VALUES (?, ?, ?)",
                     arguments: [run, documentID, prepared.textHash])
                 guard db.changesCount > 0 else {
@@ -348,9 +374,9 @@ extension AnnotationStore {
                     continue
                 }
                 for row in prepared.rows {
-                    try insertSuggestion.execute(arguments: [
-                        run, documentID, row.tag, row.subject, row.confidence, row.rule, row.evidence,
-                    ])
+                    try insertSuggestion.insert(
+                        run: run, document: documentID, tag: row.tag, subject: row.subject, confidence: row.confidence,
+                        rule: row.rule, evidence: row.evidence)
                 }
                 let file = write.file
                 try upsertFile.execute(arguments: [
@@ -369,10 +395,10 @@ extension AnnotationStore {
     /// and metadata and re-anchor decisions when the text changed).
     static func registerPrepared(_ db: Database, _ prepared: PreparedSuggestions) throws -> (Int64, ReanchorReport) {
         let now = timestamp(Date())
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT id, content_hash FROM documents WHERE path = ?", arguments: [prepared.path])
+        guard let row = try db.fetchOneCached(
+            sql: "SELECT id, content_hash FROM documents WHERE path = ?", arguments: [prepared.path])
         else {
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO documents (path, content_hash, metadata, text_length, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?)
@@ -382,7 +408,7 @@ extension AnnotationStore {
         }
         let documentID: Int64 = row[0]
         let previousHash: String? = row[1]
-        try db.execute(
+        try db.executeCached(
             sql: "UPDATE documents SET content_hash = ?, metadata = ?, text_length = ?, updated_at = ? WHERE id = ?",
             arguments: [prepared.textHash, prepared.metadata, prepared.textLength, now, documentID])
         guard previousHash != prepared.textHash else { return (documentID, ReanchorReport()) }
@@ -403,32 +429,45 @@ struct ScalarCounter {
         self.bytes = bytes
         var checkpoints: [Int] = []
         checkpoints.reserveCapacity(bytes.count / Self.stride + 1)
-        bytes.withUnsafeBufferPointer { buffer in
+        bytes.withUnsafeBytes { buffer in
             var count = 0
             var chunk = 0
             while chunk < buffer.count {
                 checkpoints.append(count)
                 let end = min(chunk + Self.stride, buffer.count)
-                var continuation = 0
-                for index in chunk..<end { continuation &+= Int((buffer[index] & 0xC0) == 0x80 ? 1 : 0) }
-                count += end - chunk - continuation
+                count += end - chunk - Self.continuationBytes(buffer, from: chunk, to: end)
                 chunk = end
             }
         }
         self.checkpoints = checkpoints
     }
 
-    /// Scalars before `offset`.
-    func scalars(upTo offset: Int) -> Int {
-        guard offset > 0 else { return 0 }
-        let slot = min(offset / Self.stride, checkpoints.count - 1)
-        var count = checkpoints[slot]
-        var index = slot * Self.stride
-        while index < offset {
-            if bytes[index] & 0xC0 != 0x80 { count += 1 }
+    /// UTF-8 continuation bytes (10xxxxxx) in `start..<end`, eight bytes at a time.
+    static func continuationBytes(_ buffer: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        var index = start
+        var count = 0
+        while index + 8 <= end {
+            let word = buffer.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            // Bit 7 set and bit 6 clear, in every byte lane.
+            count += (word & ~(word << 1) & high).nonzeroBitCount
+            index += 8
+        }
+        while index < end {
+            if buffer[index] & 0xC0 == 0x80 { count += 1 }
             index += 1
         }
         return count
+    }
+
+    /// Scalars before `offset`.
+    func scalars(upTo offset: Int) -> Int {
+        let offset = min(offset, bytes.count)
+        guard offset > 0 else { return 0 }
+        let slot = min(offset / Self.stride, checkpoints.count - 1)
+        let from = slot * Self.stride
+        return checkpoints[slot] + (offset - from)
+            - bytes.withUnsafeBytes { Self.continuationBytes($0, from: from, to: offset) }
     }
 
     func anchor(_ range: TextRange) -> TextAnchor {

@@ -28,52 +28,61 @@ enum EvidenceCodec {
 
     /// Encodes `items` with `anchor`, the first item's anchor (nil when there are no items).
     static func encode(_ items: [Evidence], anchor: TextAnchor?) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(64 + items.count * 20 + (anchor.map { $0.prefix.utf8.count + $0.suffix.utf8.count } ?? 0))
-        out.append(contentsOf: magic)
         var rules = Interner()
         var texts = Interner()
         var indexes: [(rule: Int, text: Int)] = []
         indexes.reserveCapacity(items.count)
         for item in items { indexes.append((rules.index(item.rule), texts.index(item.text))) }
-        let ruleList = rules.strings
-        let textList = texts.strings
-        append(ruleList.count, to: &out)
-        out.append(UInt8(ascii: "|"))
-        for rule in ruleList { appendString(rule, to: &out) }
-        append(textList.count, to: &out)
-        out.append(UInt8(ascii: "|"))
-        for text in textList { appendString(text, to: &out) }
-        if let anchor, !items.isEmpty {
-            out.append(UInt8(ascii: "A"))
-            appendString(anchor.prefix, to: &out)
-            appendString(anchor.suffix, to: &out)
-            append(anchor.characterStart, to: &out)
-            out.append(UInt8(ascii: ","))
-            append(anchor.characterEnd, to: &out)
-        } else {
-            out.append(UInt8(ascii: "-"))
+        let anchor = items.isEmpty ? nil : anchor
+        // An upper bound of the size: 20 digits and a sign for a number, plus separators.
+        var capacity = magic.count + 2 * 22 + 2 + items.count * 6 * 22
+        for string in rules.strings + texts.strings { capacity += string.utf8.count + 22 }
+        if let anchor { capacity += anchor.prefix.utf8.count + anchor.suffix.utf8.count + 4 * 22 }
+        return String(unsafeUninitializedCapacity: capacity) { buffer in
+            var out = Writer(base: buffer.baseAddress!)
+            for byte in magic { out.byte(byte) }
+            out.number(rules.strings.count)
+            out.byte(UInt8(ascii: "|"))
+            for rule in rules.strings { out.string(rule) }
+            out.number(texts.strings.count)
+            out.byte(UInt8(ascii: "|"))
+            for text in texts.strings { out.string(text) }
+            if let anchor {
+                out.byte(UInt8(ascii: "A"))
+                out.string(anchor.prefix)
+                out.string(anchor.suffix)
+                out.number(anchor.characterStart)
+                out.byte(UInt8(ascii: ","))
+                out.number(anchor.characterEnd)
+            } else {
+                out.byte(UInt8(ascii: "-"))
+            }
+            out.byte(UInt8(ascii: "|"))
+            var previousStart = 0
+            var previousLine = 0
+            items.withUnsafeBufferPointer { items in
+                for position in 0..<items.count {
+                    let range = items[position].range
+                    let line = items[position].line
+                    out.number(range.start &- previousStart)
+                    out.byte(UInt8(ascii: ","))
+                    out.number(range.end &- range.start)
+                    out.byte(UInt8(ascii: ","))
+                    out.number(line &- previousLine)
+                    out.byte(UInt8(ascii: ","))
+                    out.number(items[position].character)
+                    out.byte(UInt8(ascii: ","))
+                    out.number(indexes[position].rule)
+                    out.byte(UInt8(ascii: ","))
+                    out.number(indexes[position].text)
+                    out.byte(UInt8(ascii: ";"))
+                    previousStart = range.start
+                    previousLine = line
+                }
+            }
+            precondition(out.count <= capacity, "EvidenceCodec: the size bound is wrong")
+            return out.count
         }
-        out.append(UInt8(ascii: "|"))
-        var previousStart = 0
-        var previousLine = 0
-        for (item, index) in zip(items, indexes) {
-            append(item.range.start &- previousStart, to: &out)
-            out.append(UInt8(ascii: ","))
-            append(item.range.end &- item.range.start, to: &out)
-            out.append(UInt8(ascii: ","))
-            append(item.line &- previousLine, to: &out)
-            out.append(UInt8(ascii: ","))
-            append(item.character, to: &out)
-            out.append(UInt8(ascii: ","))
-            append(index.rule, to: &out)
-            out.append(UInt8(ascii: ","))
-            append(index.text, to: &out)
-            out.append(UInt8(ascii: ";"))
-            previousStart = item.range.start
-            previousLine = item.line
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes a stored evidence list, compact or legacy JSON; nil when it is neither.
@@ -116,27 +125,42 @@ enum EvidenceCodec {
         }
     }
 
-    private static func appendString(_ string: String, to out: inout [UInt8]) {
-        var string = string
-        string.withUTF8 { bytes in
-            append(bytes.count, to: &out)
-            out.append(UInt8(ascii: ":"))
-            out.append(contentsOf: bytes)
-        }
-    }
-
-    private static func append(_ value: Int, to out: inout [UInt8]) {
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for UInt.max's 20 digits
+    /// Writes into memory the caller sized (see the bound in ``encode(_:anchor:)``).
+    private struct Writer {
+        let base: UnsafeMutablePointer<UInt8>
         var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
+
+        mutating func byte(_ byte: UInt8) {
+            base[count] = byte
+            count += 1
+        }
+
+        mutating func number(_ value: Int) {
+            if value < 0 { byte(UInt8(ascii: "-")) }
+            var magnitude = value.magnitude
+            var digits = 1
+            var scale: UInt = 10
+            while digits < 20, magnitude >= scale {
+                digits += 1
+                scale = scale &* 10
+            }
+            var index = count + digits - 1
             repeat {
-                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                base[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
                 magnitude /= 10
-                count += 1
+                index -= 1
             } while magnitude > 0
-            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
+            count += digits
+        }
+
+        mutating func string(_ string: String) {
+            var string = string
+            string.withUTF8 { bytes in
+                number(bytes.count)
+                byte(UInt8(ascii: ":"))
+                if let source = bytes.baseAddress { (base + count).initialize(from: source, count: bytes.count) }
+                count += bytes.count
+            }
         }
     }
 

@@ -1,3 +1,5 @@
+import CSHA256
+
 /// SHA-256 (FIPS 180-4) of a byte sequence, for documents' content hashes.
 /// (Foundation on Linux has no CryptoKit, and the store needs nothing more.)
 ///
@@ -28,15 +30,29 @@ enum SHA256 {
         return Array(input).withUnsafeBytes { hex($0) }
     }
 
-    /// The digest of a buffer as 64 lowercase hex digits.
+    /// Whether the CPU's SHA instructions compress the blocks (see `Sources/CSHA256`).
+    static let hardware = revtag_sha256_hardware_available() == 1
+
+    /// The digest of a buffer as 64 lowercase hex digits (with the CPU's SHA instructions
+    /// when it has them, about ten times faster).
     static func hex(_ input: UnsafeRawBufferPointer) -> String {
+        hex(input, hardware: hardware)
+    }
+
+    /// The digest computed with the SHA instructions or with the portable code (tests
+    /// compare the two).
+    static func hex(_ input: UnsafeRawBufferPointer, hardware: Bool) -> String {
         var state = State()
         let whole = input.count / 64 * 64
-        if let base = input.baseAddress {
-            var offset = 0
-            while offset < whole {
-                state.compress(base + offset)
-                offset += 64
+        if let base = input.baseAddress, whole > 0 {
+            if hardware {
+                state.compressHardware(base.assumingMemoryBound(to: UInt8.self), blocks: whole / 64)
+            } else {
+                var offset = 0
+                while offset < whole {
+                    state.compress(base + offset)
+                    offset += 64
+                }
             }
         }
         // The tail, the 0x80 marker, zeros and the bit length: one or two more blocks.
@@ -48,8 +64,12 @@ enum SHA256 {
         let bitLength = UInt64(input.count) &* 8
         for byte in 0..<8 { tail[tailLength - 1 - byte] = UInt8(truncatingIfNeeded: bitLength >> UInt64(byte * 8)) }
         tail.withUnsafeBytes { buffer in
-            state.compress(buffer.baseAddress!)
-            if tailLength == 128 { state.compress(buffer.baseAddress! + 64) }
+            if hardware {
+                state.compressHardware(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), blocks: tailLength / 64)
+            } else {
+                state.compress(buffer.baseAddress!)
+                if tailLength == 128 { state.compress(buffer.baseAddress! + 64) }
+            }
         }
         let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
@@ -65,6 +85,15 @@ enum SHA256 {
         var h4: UInt32 = 0x510e527f, h5: UInt32 = 0x9b05688c, h6: UInt32 = 0x1f83d9ab, h7: UInt32 = 0x5be0cd19
 
         var words: [UInt32] { [h0, h1, h2, h3, h4, h5, h6, h7] }
+
+        /// Compresses `blocks` 64-byte blocks with the SHA instructions.
+        mutating func compressHardware(_ data: UnsafePointer<UInt8>, blocks: Int) {
+            var words = (h0, h1, h2, h3, h4, h5, h6, h7)
+            withUnsafeMutableBytes(of: &words) { buffer in
+                revtag_sha256_blocks(buffer.baseAddress!.assumingMemoryBound(to: UInt32.self), data, blocks)
+            }
+            (h0, h1, h2, h3, h4, h5, h6, h7) = words
+        }
 
         /// Compresses the 64 bytes at `block`.
         mutating func compress(_ block: UnsafeRawPointer) {

@@ -10,8 +10,17 @@ enum Schema {
         }
         migrator.registerMigration("v2-retag") { db in try db.execute(sql: RetagSchema.v2) }
         migrator.registerMigration("v3-coded-documents") { db in try db.execute(sql: v3) }
+        migrator.registerMigration("v4-suggestions-without-run-index") { db in try db.execute(sql: v4) }
         return migrator
     }
+
+    /// Every query of suggestions is by document and run (`suggestions_document_run`), and
+    /// runs are never deleted, so the index by run alone only cost each insert of a bulk
+    /// retag (and space). Stores keep their rows; evidence written since is in the compact
+    /// encoding (``EvidenceCodec``), older rows stay JSON and read the same.
+    private static let v4 = """
+        DROP INDEX IF EXISTS suggestions_run;
+        """
 
     /// Which coder coded which document as a whole, even when the record holds no tag (a
     /// coder who found nothing): imports write it, so that agreement counts the document.

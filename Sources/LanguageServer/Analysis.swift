@@ -89,6 +89,9 @@ struct AnalysisCache: Sendable {
     var patched = false
     /// Whether it moved the previous tagging result along an inert edit instead of tagging.
     var moved = false
+    /// Blocks the tagger's sweep went through, and whether people discovery was skipped.
+    var swept = 0
+    var skippedDiscovery = false
     /// Milliseconds spent reading decisions and placing findings.
     var findingsMilliseconds = 0.0
     /// CPU milliseconds of the whole analysis (its thread's time: what it costs on an idle machine).
@@ -275,7 +278,7 @@ extension LanguageServer {
             log(
                 .info,
                 "\(document.name) v\(version): \(Self.ms(analysis.milliseconds)) ms, cpu \(Self.ms(analysis.cache.cpuMilliseconds)) ms (\(analysis.cache.patched ? "patch" : "parse") \(Self.ms(analysis.cache.parseMilliseconds)), "
-                    + "tag \(Self.ms(analysis.cache.tagMilliseconds)): " + (analysis.cache.moved ? "inert edit, result moved), " : "\(analysis.cache.retagged) blocks tagged, \(analysis.cache.reused) reused), ")
+                    + "tag \(Self.ms(analysis.cache.tagMilliseconds)): " + (analysis.cache.moved ? "inert edit, result moved), " : "\(analysis.cache.retagged) blocks tagged, \(analysis.cache.reused) reused, \(analysis.cache.swept) swept\(analysis.cache.skippedDiscovery ? ", discovery skipped" : "")), ")
                     + "\(analysis.findings.count) findings in \(Self.ms(analysis.cache.findingsMilliseconds)) ms, " + (current ? "published in \(Self.ms(published)) ms (cpu \(Self.ms(publishedCPU)))" : "superseded"))
         case .failure(let error):
             log(.warning, "\(document.name): \(error.message)")

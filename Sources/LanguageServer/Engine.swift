@@ -129,7 +129,7 @@ struct RevtagEngine: ReviewEngine {
             AnalysisCache(
                 state: EngineStateBox(EngineState(document: document, tagging: cache)), retagged: cache.computedBlocks, reused: cache.reusedBlocks,
                 parseMilliseconds: Double(parsed - started) / 1e6, tagMilliseconds: Double(tagged - parsed) / 1e6, patched: patched,
-                moved: cache.movedResult, textChanges: patched ? changes : nil)
+                moved: cache.movedResult, swept: cache.sweptBlocks, skippedDiscovery: cache.skippedDiscovery, textChanges: patched ? changes : nil)
         )
     }
 

@@ -100,9 +100,12 @@ final class WorkList: @unchecked Sendable {
 struct Pipeline: Sendable {
     let work: [WorkItem]
     let jobs: Int
-    let engine: RetagEngine
+    var engine: RetagEngine
     let store: AnnotationStore
     let decisions: [String: [DecisionInForce]]
+    /// Each document's latest run when the retag started (its previous tags for the report;
+    /// a document of the resumed run is not processed again, so this never names the run itself).
+    let latestRuns: [String: LatestRun]
     let dryRun: Bool
 
     func run(cancellation: RetagCancellation, writer: inout Writer) throws(RetagError) {
@@ -114,9 +117,12 @@ struct Pipeline: Sendable {
         for index in 0..<workers {
             finished.enter()
             let thread = Thread { [self] in
+                // Each worker after the first gets its own engine (see RetagEngine.replicate).
+                var worker = self
+                if index > 0, let replica = engine.replicate?() { worker.engine = replica }
                 while !cancellation.isCancelled, let item = list.take() {
                     var times = RetagStageTimes()
-                    let result = process(item, times: &times)
+                    let result = worker.process(item, times: &times)
                     queue.push((result, times))
                 }
                 queue.finishProducer()
@@ -193,7 +199,7 @@ struct Pipeline: Sendable {
         }
         let previous: Set<TagKey>?
         do {
-            previous = try store.suggestionKeys(document: file.name).map(Set.init)
+            previous = try latestRuns[file.name].map { latest throws(StoreError) in Set(try store.suggestionKeys(latest)) }
         } catch {
             return .failed(RetagFailure(document: file.name, reason: "cannot read its previous suggestions: \(error)"), bytes: size)
         }

@@ -115,6 +115,8 @@ public struct RetagStageTimes: Hashable, Sendable, Codable {
     public var prepare: Double = 0
     /// The writer thread: transactions, report bookkeeping and progress events.
     public var write: Double = 0
+    /// Of ``write``, the store's transactions (inserts, WAL writes, checkpoints).
+    public var transactions: Double = 0
 
     public init() {}
 
@@ -132,6 +134,7 @@ public struct RetagStageTimes: Hashable, Sendable, Codable {
         sum.compare += rhs.compare
         sum.prepare += rhs.prepare
         sum.write += rhs.write
+        sum.transactions += rhs.transactions
         return sum
     }
 }

@@ -17,6 +17,11 @@ public struct RetagEngine: Sendable {
     public var parse: @Sendable (_ bytes: [UInt8], _ name: String) throws -> ReviewDocument
     /// Tags a document.
     public var tag: @Sendable (_ document: ReviewDocument) -> TaggingResult
+    /// Makes an equivalent engine for another worker thread, sharing no objects with this
+    /// one (the standard engine compiles the codebook again, in a few hundredths of a
+    /// second): workers that share one compiled codebook contend on its reference counts,
+    /// which every match retains and releases. Nil: every worker uses this engine.
+    public var replicate: (@Sendable () -> RetagEngine?)?
 
     public init(
         codebookVersion: String, codebookHash: String, maxInputBytes: Int = 64 << 20,
@@ -28,6 +33,7 @@ public struct RetagEngine: Sendable {
         self.maxInputBytes = maxInputBytes
         self.parse = parse
         self.tag = tag
+        self.replicate = nil
     }
 }
 
@@ -208,10 +214,16 @@ public struct Retagger: Sendable {
             do { try store.setRetagRunState(resumed, .running) } catch { throw .store(error) }
         }
 
+        // Each document's previous run, for the change report (not needed when nothing is read).
+        let latestRuns: [String: LatestRun]
+        do { latestRuns = work.isEmpty ? [:] : try store.latestRuns() } catch { throw .store(error) }
+
         var writer = Writer(
             store: store, engine: engine, options: options, scope: scope, run: run, builder: builder,
             total: work.count, bytesTotal: bytesTotal, events: events)
-        try Pipeline(work: work, jobs: max(1, options.jobs), engine: engine, store: store, decisions: decisions, dryRun: options.dryRun)
+        try Pipeline(
+            work: work, jobs: max(1, options.jobs), engine: engine, store: store, decisions: decisions, latestRuns: latestRuns,
+            dryRun: options.dryRun)
             .run(cancellation: cancellation, writer: &writer)
         builder = writer.builder
         run = writer.run
@@ -334,7 +346,9 @@ struct Writer {
             if run == nil, batch.contains(where: { $0.suggestions != nil }) {
                 run = try store.beginRetagRun(codebookVersion: engine.codebookVersion, codebookHash: engine.codebookHash, scope: scope)
             }
+            let transaction = ThreadClock.seconds()
             let outcomes = try store.recordRetagBatch(run: run, writes: batch)
+            builder.report.cpu.transactions += ThreadClock.seconds() - transaction
             var recorded: Set<String> = []
             for outcome in outcomes where outcome.recorded {
                 recorded.insert(outcome.path)

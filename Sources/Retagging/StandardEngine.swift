@@ -14,9 +14,12 @@ extension RetagEngine {
             throw .codebook("\(error)")
         }
         let reader = DocumentReader(options: parseOptions)
-        return RetagEngine(
+        var engine = RetagEngine(
             codebookVersion: codebook.version, codebookHash: codebook.hash, maxInputBytes: parseOptions.maxInputBytes,
             parse: { bytes, name in try reader.read(bytes: bytes, name: name) },
             tag: { document in tagger.tag(document) })
+        // It compiled once, so it compiles again.
+        engine.replicate = { try? standard(codebook: codebook, parseOptions: parseOptions) }
+        return engine
     }
 }

@@ -75,12 +75,19 @@ enum LibXML {
         }
         defer { if let document { xmlFreeDoc(document) } }
         let root = libxml2Tree ? document.flatMap { xmlDocGetRootElement($0) } : builder.root
+        return outline(of: root, textLines: false)
+    }
+
+    /// An outline of the tree under `root`: node types, names, attributes, text, line numbers
+    /// (of text nodes too when `textLines`), entity references with whether they have children.
+    static func outline(of root: xmlNodePtr?, textLines: Bool) -> String {
         var outline = ""
         func describe(_ node: xmlNodePtr, depth: Int) {
             outline += String(repeating: " ", count: depth)
             switch node.pointee.type {
             case XML_ELEMENT_NODE:
                 outline += "<\(String(cString: node.pointee.name)) line=\(node.pointee.line)"
+                if let ns = node.pointee.ns, let href = ns.pointee.href { outline += " ns=\(String(cString: href))" }
                 var attribute = node.pointee.properties
                 while let current = attribute {
                     var children = 0
@@ -102,10 +109,13 @@ enum LibXML {
                 return
             case XML_TEXT_NODE: outline += "text \(String(reflecting: String(cString: node.pointee.content)))"
             case XML_CDATA_SECTION_NODE: outline += "cdata \(String(reflecting: String(cString: node.pointee.content)))"
+            case XML_ENTITY_REF_NODE:
+                outline += "reference \(String(cString: node.pointee.name)) children=\(node.pointee.children != nil)"
             case XML_COMMENT_NODE: outline += "comment"
             case XML_PI_NODE: outline += "pi"
             default: outline += "type \(node.pointee.type.rawValue)"
             }
+            if textLines { outline += " line=\(xmlGetLineNo(node))" }
             outline += "\n"
         }
         if let root { describe(root, depth: 0) }
@@ -113,6 +123,11 @@ enum LibXML {
     }
 
     /// Parses UTF-8 XML strictly (or with recovery when `recover`) and passes the root element to `body`.
+    ///
+    /// The tree is built by ``XMLTreeBuilder`` from the parser's SAX2 events (the same tree
+    /// libxml2 would build, in one arena) and lives until `body` returns; a document the
+    /// builder does not reproduce (one whose DTD declares entities, say) is read with
+    /// libxml2's own tree instead.
     static func withXMLDocument<T>(
         _ bytes: [UInt8], name: String, recover: Bool, _ body: (xmlNodePtr) throws(ParseError) -> T
     ) throws(ParseError) -> T {
@@ -123,21 +138,77 @@ enum LibXML {
             throw .malformed(name: name, line: nil, message: "libxml2 could not allocate a parser")
         }
         defer { xmlFreeParserCtxt(context) }
-        let options = xmlOptions | (recover ? Int32(XML_PARSE_RECOVER.rawValue) : 0)
-        let document = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { pointer in
-                xmlCtxtReadMemory(context, pointer, Int32(buffer.count), nil, "UTF-8", options)
-            }
-        }
+        let builder = XMLTreeBuilder(sourceBytes: bytes.count)
+        builder.install(on: context)
+        let document = readXML(bytes, context: context, recover: recover)
         defer { if let document { xmlFreeDoc(document) } }
-        let wellFormed = context.pointee.wellFormed != 0
-        if document == nil || (!wellFormed && !recover) || isHostile(context) {
-            throw error(from: context, name: name)
+        if builder.unsupported != nil {
+            return try withLibxml2XMLTree(bytes, name: name, recover: recover, body)
         }
+        try check(document, context: context, recover: recover, name: name)
+        guard let root = builder.root else { throw .malformed(name: name, line: nil, message: "no root element") }
+        return try withExtendedLifetime(builder) { () throws(ParseError) -> T in try body(root) }
+    }
+
+    /// ``withXMLDocument(_:name:recover:_:)`` on the tree libxml2 builds itself.
+    static func withLibxml2XMLTree<T>(
+        _ bytes: [UInt8], name: String, recover: Bool, _ body: (xmlNodePtr) throws(ParseError) -> T
+    ) throws(ParseError) -> T {
+        _ = initialised
+        guard let context = xmlNewParserCtxt() else {
+            throw .malformed(name: name, line: nil, message: "libxml2 could not allocate a parser")
+        }
+        defer { xmlFreeParserCtxt(context) }
+        let document = readXML(bytes, context: context, recover: recover)
+        defer { if let document { xmlFreeDoc(document) } }
+        try check(document, context: context, recover: recover, name: name)
         guard let document, let root = xmlDocGetRootElement(document) else {
             throw .malformed(name: name, line: nil, message: "no root element")
         }
         return try body(root)
+    }
+
+    private static func readXML(_ bytes: [UInt8], context: xmlParserCtxtPtr, recover: Bool) -> xmlDocPtr? {
+        let options = xmlOptions | (recover ? Int32(XML_PARSE_RECOVER.rawValue) : 0)
+        return bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { pointer in
+                xmlCtxtReadMemory(context, pointer, Int32(buffer.count), nil, "UTF-8", options)
+            }
+        }
+    }
+
+    /// Throws when libxml2 gave no document, found it not well-formed (unless recovering) or hostile.
+    private static func check(_ document: xmlDocPtr?, context: xmlParserCtxtPtr, recover: Bool, name: String) throws(ParseError) {
+        let wellFormed = context.pointee.wellFormed != 0
+        if document == nil || (!wellFormed && !recover) || isHostile(context) {
+            throw error(from: context, name: name)
+        }
+    }
+
+    /// An outline of an XML document's tree (see ``outline(of:textLines:)``), built by
+    /// ``XMLTreeBuilder`` or, with `libxml2Tree`, by libxml2; "unsupported: ..." when the
+    /// builder hands the document to libxml2's tree, "error: ..." when it is refused.
+    static func xmlTreeOutline(_ bytes: [UInt8], libxml2Tree: Bool, recover: Bool) -> String {
+        do throws(ParseError) {
+            if libxml2Tree {
+                return try withLibxml2XMLTree(bytes, name: "t.xml", recover: recover) { root in outline(of: root, textLines: true) }
+            }
+            _ = initialised
+            guard let context = xmlNewParserCtxt() else { return "no parser" }
+            defer { xmlFreeParserCtxt(context) }
+            let builder = XMLTreeBuilder(sourceBytes: bytes.count)
+            builder.install(on: context)
+            let document = readXML(bytes, context: context, recover: recover)
+            defer { if let document { xmlFreeDoc(document) } }
+            if let reason = builder.unsupported { return "unsupported: \(reason)" }
+            try check(document, context: context, recover: recover, name: "t.xml")
+            guard let root = builder.root else {
+                return "error: \(ParseError.malformed(name: "t.xml", line: nil, message: "no root element"))"
+            }
+            return withExtendedLifetime(builder) { outline(of: root, textLines: true) }
+        } catch {
+            return "error: \(error)"
+        }
     }
 
     private static func isHostile(_ context: xmlParserCtxtPtr) -> Bool {

@@ -104,11 +104,11 @@ struct EvidenceCollector {
     private var otherSlots: [TagKey: Int32] = [:]
     private(set) var keys: [TagKey] = []
     private(set) var lists: [[PendingEvidence]] = []
+    /// The slot of each piece of evidence in the order appended (the incremental sweep keeps
+    /// each block's evidence apart with it).
+    private(set) var order: [Int32] = []
     /// Suppressed matches in the order the sweep found them.
     private(set) var suppressions: [PendingSuppression] = []
-    /// Every piece of evidence (its key number) and suppressed match (-1) in the order the sweep
-    /// recorded them: nearly in text order, so their positions are found in one forward pass.
-    private(set) var log: [Int32] = []
     private var seen = PairSet()
 
     init(entryCount: Int) {
@@ -153,12 +153,11 @@ struct EvidenceCollector {
 
     mutating func append(_ evidence: PendingEvidence, to slot: Int) {
         lists[slot].append(evidence)
-        log.append(Int32(slot))
+        order.append(Int32(truncatingIfNeeded: slot))
     }
 
     mutating func append(_ suppression: PendingSuppression) {
         suppressions.append(suppression)
-        log.append(-1)
     }
 }
 

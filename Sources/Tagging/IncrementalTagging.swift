@@ -59,6 +59,15 @@ public struct TaggingCache: Sendable {
 
     var snapshot: Snapshot?
 
+    /// The last tagging's sweep, block by block, with the changes made since (see
+    /// ``TaggingRun/analyse(record:blockSentences:blockTokens:)``); nil when the next tagging
+    /// must sweep every block.
+    var sweep: SweepRecord?
+    /// Blocks the last tagging swept (all of them when it could not resume a recorded sweep).
+    public internal(set) var sweptBlocks = 0
+    /// Whether the last tagging took people discovery's result from the record instead of running it.
+    public internal(set) var skippedDiscovery = false
+
     /// The document the cache was last tagged on or moved onto (kept, so that its storage
     /// identifies it: a document parsed afresh is never taken for it).
     var current: ReviewDocument?
@@ -90,6 +99,8 @@ extension Tagger {
     public func tag(_ document: ReviewDocument, cache: inout TaggingCache) -> TaggingResult {
         var run = TaggingRun(compiled: compiled, document: document)
         cache.movedResult = false
+        var record = cache.sweep
+        cache.sweep = nil
         if let snapshot = cache.snapshot, snapshot.sentenceRanges == document.sentences, snapshot.blocks == document.blocks,
             Self.equal(snapshot.text, document.text)
         {
@@ -101,6 +112,8 @@ extension Tagger {
                 cache.movedResult = true
                 cache.reusedBlocks = document.blocks.count
                 cache.computedBlocks = 0
+                cache.sweep = record
+                cache.sweptBlocks = 0
                 return result
             }
             run.tokens = snapshot.tokens
@@ -110,22 +123,37 @@ extension Tagger {
             cache.computedBlocks = 0
         } else {
             run.tokenizeAndMatch(cache: &cache)
+            record = nil
         }
-        let result = run.analyse()
+        let result: TaggingResult
+        if let snapshot = cache.snapshot {
+            let (tagged, next) = run.analyse(record: record, blockSentences: snapshot.blockSentences, blockTokens: snapshot.blockTokens)
+            result = tagged
+            cache.sweep = next
+            cache.sweptBlocks = run.sweptBlocks
+            cache.skippedDiscovery = run.skippedDiscovery
+        } else {
+            result = run.analyse()
+            cache.sweptBlocks = document.blocks.count
+            cache.skippedDiscovery = false
+        }
         cache.current = nil
         cache.lastResult = nil
         if cache.snapshot != nil {
             cache.current = document
             cache.lastResult = result
             cache.inertChanges = []
-            var referenced: Set<UInt64> = []
-            for index in 0..<run.tokens.count where run.tokens.flags[index] & Tokens.capitalised != 0 {
-                referenced.insert(run.tokens.hashes[index])
+            // (Unchanged when discovery was skipped: no capitalised word and no name changed.)
+            if !run.skippedDiscovery {
+                var referenced: Set<UInt64> = []
+                for index in 0..<run.tokens.count where run.tokens.flags[index] & Tokens.capitalised != 0 {
+                    referenced.insert(run.tokens.hashes[index])
+                }
+                for (_, names) in run.people.names {
+                    for (key, _, _) in names { referenced.formUnion(key.hashes) }
+                }
+                cache.referencedHashes = referenced
             }
-            for (_, names) in run.people.names {
-                for (key, _, _) in names { referenced.formUnion(key.hashes) }
-            }
-            cache.referencedHashes = referenced
         }
         return result
     }
@@ -228,6 +256,79 @@ extension Tagger {
         "younger", "youngest",
     ]
 
+    /// Sentences the review type is read from (``TaggingRun/detectReviewType()``).
+    static let reviewTypeSentences = 60
+
+    /// Words people discovery (and the people tables and gender votes) compares tokens with by
+    /// value: every lower-case string literal of its sources (a test checks).
+    public static let discoveryWords: Set<String> = [
+        "a", "accused", "admitted", "adult", "age", "aged", "agreed", "alleged", "also", "an", "and", "april", "as", "asian", "asked",
+        "assailant", "assaulted", "at", "attended", "august", "be", "became", "been", "began", "being", "black", "boy", "british", "by",
+        "called", "child", "christmas", "connection", "continued", "could", "deceased", "december", "defendant", "denied", "described",
+        "description", "did", "died", "disabled", "disclosed", "divorced", "does", "drank", "easter", "eight", "eighteen", "eighty",
+        "elder", "elderly", "eldest", "eleven", "ethnic", "ethnicity", "explained", "f", "february", "felt", "female", "fifteen",
+        "fifty", "five", "for", "forty", "four", "fourteen", "frail", "friday", "from", "gender", "girl", "had", "has", "he", "her",
+        "heritage", "his", "hit", "iir", "individual", "individuals", "initial", "initials", "involvement", "is", "january", "jnr",
+        "july", "june", "junior", "killed", "killer", "late", "later", "left", "lived", "local", "m", "male", "man", "march",
+        "married", "may", "met", "middle", "mixed", "monday", "month", "moved", "name", "names", "nine", "nineteen", "ninety",
+        "november", "october", "of", "offender", "old", "older", "one", "only", "or", "other", "own", "parent", "partner",
+        "perpetrator", "person", "phoned", "pregnant", "pseudonym", "pseudonyms", "race", "received", "referred", "refused",
+        "relation", "relationship", "remained", "reported", "retired", "returned", "review", "risk", "role", "s", "said", "sar",
+        "saturday", "saw", "says", "scr", "senior", "september", "seven", "seventeen", "seventy", "sex", "she", "single", "six",
+        "sixteen", "sixty", "smoked", "snr", "spent", "stabbed", "started", "status", "stopped", "struck", "subject", "sunday",
+        "suspect", "teenage", "ten", "the", "their", "then", "thirteen", "thirty", "this", "three", "thursday", "to", "told", "took",
+        "tuesday", "twelve", "twenty", "two", "unemployed", "used", "victim", "visited", "vulnerable", "wanted", "was", "wednesday",
+        "week", "went", "were", "white", "who", "whom", "widowed", "with", "woman", "would", "year", "years", "young", "younger",
+        "youngest",
+    ]
+
+    /// Their hashes, with discovery's word sets.
+    static let discoveryHashes: Set<UInt64> = {
+        var hashes = Set(discoveryWords.map(Words2.hash))
+        for set in [
+            Words2.calendar, Words2.numberWords, Words2.possessives, Words2.kinModifiers, Words2.notApposition, Words2.possessivePronouns,
+            Words2.generation, Words2.codeWords, Words2.passive, Words2.personContext, PronounWords.subjects,
+        ] {
+            hashes.formUnion(set)
+        }
+        hashes.formUnion([Words2.by, Words2.of, Words2.who, Words2.were, Words2.whom, Words2.review, Words2.s, Words2.her, Words2.his])
+        return hashes
+    }()
+
+    /// Whether people discovery treats a token as any other word: lower case, no digits, not
+    /// one of its words, no capitalised word's or name's twin.
+    static func isInvisibleToDiscovery(_ tokens: Tokens, _ index: Int, referenced: Set<UInt64>) -> Bool {
+        tokens.flags[index] == 0 && !discoveryHashes.contains(tokens.hashes[index]) && !referenced.contains(tokens.hashes[index])
+    }
+
+    /// Words discovery reads after a capitalised word or a name, or at a sentence's start.
+    static let readAfterNames: Set<UInt64> = Words2.personContext.union(Words2.generation).union(PronounWords.subjects)
+
+    /// Whether people discovery reads a token only next to the matches it looks for: lower case,
+    /// no digits, not read after names, no capitalised word's or name's twin.
+    static func isQuietForDiscovery(_ tokens: Tokens, _ index: Int, referenced: Set<UInt64>) -> Bool {
+        tokens.flags[index] == 0 && !readAfterNames.contains(tokens.hashes[index]) && !referenced.contains(tokens.hashes[index])
+    }
+
+    /// Whether people discovery reads the words around matches of this kind (not pronouns,
+    /// read as they are, nor titles, which read only the capitalised word after them).
+    static func discoveryReadsAround(_ kind: PatternKind) -> Bool {
+        switch kind {
+        case .pronoun, .title: false
+        default: discoveryReads(kind)
+        }
+    }
+
+    /// Whether people discovery (or the review type) reads matches of this kind.
+    static func discoveryReads(_ kind: PatternKind) -> Bool {
+        switch kind {
+        case .victim, .perpetrator, .child, .declare, .roleCue, .kin, .female, .male, .pronoun, .title: true
+        case .tag, .exclusion, .proximity, .negationPre, .negationPost, .pseudo, .termination, .hypotheticalPre, .hypotheticalPost,
+            .incident, .ethnicity:
+            false
+        }
+    }
+
     /// Their hashes, with the tagger's word sets (which hold the same words).
     static let taggerHashes: Set<UInt64> = {
         var hashes = Set(taggerWords.map(Words2.hash))
@@ -264,6 +365,9 @@ extension Tagger {
     public func update(_ cache: inout TaggingCache, from previous: ReviewDocument, to document: ReviewDocument, change: TextEdit) -> Bool {
         guard var snapshot = cache.snapshot else { return false }
         cache.movedResult = false
+        // The sweep record follows the change when the update succeeds (put back below).
+        let record = cache.sweep
+        cache.sweep = nil
         cache.snapshot = nil  // unique references: the arrays below are changed in place
         // A result carries over only from the very document the change was made to.
         if let current = cache.current, Self.same(current, previous) {} else {
@@ -336,22 +440,17 @@ extension Tagger {
         let matchDelta = blockMatches.count - (matchTo - matchFrom)
         let sentenceDelta = spans.count - (sentenceTo - sentenceFrom)
 
-        // Inert: one plain word became another plain word and nothing else the tagger reads
-        // moved (same tokens otherwise, same matches, same sentences; no match spans the word).
-        // (Table cells are read as people tables too: never inert.)
-        var inert = cache.lastResult != nil && block.kind != .tableCell && tokenDelta == 0 && matchDelta == 0 && sentenceDelta == 0
-            && Array(snapshot.matches[matchFrom..<matchTo]) == blockMatches
-        if inert {
+        // The one token whose bytes changed when the change lies inside a word that stays one
+        // word (same tokens otherwise, same sentences in tokens), or nil.
+        var sameShape = tokenDelta == 0 && sentenceDelta == 0
+        if sameShape {
             for (offset, span) in spans.enumerated() {
                 let old = snapshot.sentences[sentenceFrom + offset]
-                if old.tokenFrom != span.tokenFrom || old.tokenTo != span.tokenTo || old.matchFrom != span.matchFrom
-                    || old.matchTo != span.matchTo
-                {
-                    inert = false
-                }
+                if old.tokenFrom != span.tokenFrom || old.tokenTo != span.tokenTo { sameShape = false }
             }
         }
-        if inert {
+        var changedToken: Int?
+        if sameShape {
             // The tokens whose bytes changed (only those touching the change can have).
             var changed: [Int] = []
             let editEnd = change.start + change.oldLength
@@ -371,14 +470,76 @@ extension Tagger {
                 let oldEnd = Int(snapshot.tokens.ends[absolute])
                 let newStart = Int(blockTokens.starts[index]) + start
                 let newEnd = Int(blockTokens.ends[index]) + start
-                inert = oldStart <= change.start && editEnd <= oldEnd && newStart <= change.start
-                    && change.start + change.newLength <= newEnd
-                    && Self.isPlain(snapshot.tokens, absolute, referenced: cache.referencedHashes)
-                    && Self.isPlain(blockTokens, index, referenced: cache.referencedHashes)
-                    && !blockMatches.contains { Int($0.start) <= absolute && absolute < Int($0.end) }
-            } else {
-                inert = false
+                if oldStart <= change.start && editEnd <= oldEnd && newStart <= change.start && change.start + change.newLength <= newEnd {
+                    changedToken = index
+                }
             }
+        }
+        // Inert: one plain word became another plain word and nothing else the tagger reads
+        // moved (same tokens otherwise, same matches, same sentences; no match spans the word).
+        // (Table cells are read as people tables too: never inert.)
+        var inert = cache.lastResult != nil && block.kind != .tableCell && matchDelta == 0
+            && Array(snapshot.matches[matchFrom..<matchTo]) == blockMatches
+        if inert {
+            for (offset, span) in spans.enumerated() {
+                let old = snapshot.sentences[sentenceFrom + offset]
+                if old.matchFrom != span.matchFrom || old.matchTo != span.matchTo { inert = false }
+            }
+        }
+        if inert, let index = changedToken {
+            let absolute = tokenFrom + index
+            inert = Self.isPlain(snapshot.tokens, absolute, referenced: cache.referencedHashes)
+                && Self.isPlain(blockTokens, index, referenced: cache.referencedHashes)
+                && !blockMatches.contains { Int($0.start) <= absolute && absolute < Int($0.end) }
+        } else {
+            inert = false
+        }
+        // Inert for people discovery (and the review type and people tables): the word is one
+        // discovery treats as any other and the matches discovery reads stay (codebook phrases
+        // and context cues may change: only the sweep reads them).
+        var discoveryInert = false
+        if let index = changedToken, block.kind != .tableCell, sentenceFrom >= Self.reviewTypeSentences,
+            Self.isInvisibleToDiscovery(snapshot.tokens, tokenFrom + index, referenced: cache.referencedHashes),
+            Self.isInvisibleToDiscovery(blockTokens, index, referenced: cache.referencedHashes)
+        {
+            discoveryInert = true
+            for (offset, span) in spans.enumerated() where discoveryInert {
+                let old = snapshot.sentences[sentenceFrom + offset]
+                let before = snapshot.matches[old.matchFrom..<old.matchTo].filter { Self.discoveryReads(compiled.kinds[Int($0.pattern)]) }
+                let after = blockMatches[(span.matchFrom - matchFrom)..<(span.matchTo - matchFrom)]
+                    .filter { Self.discoveryReads(compiled.kinds[Int($0.pattern)]) }
+                if before != after { discoveryInert = false }
+            }
+        }
+        // Or: the word is one discovery only reads next to roles, kin nouns, declarations, role
+        // cues and gender words, and there is none of these in its sentence or in the few words
+        // before it (lookahead from an earlier match), the matches discovery reads (pronouns and
+        // titles too) stay; and it is not a word read after any capitalised word or name ("Carol
+        // was", "Adult A senior", a sentence opening "She"), nor a capitalised word's or name's twin.
+        if !discoveryInert, let index = changedToken, block.kind != .tableCell, sentenceFrom >= Self.reviewTypeSentences,
+            Self.isQuietForDiscovery(snapshot.tokens, tokenFrom + index, referenced: cache.referencedHashes),
+            Self.isQuietForDiscovery(blockTokens, index, referenced: cache.referencedHashes),
+            let offset = spans.firstIndex(where: { $0.tokenFrom <= tokenFrom + index && tokenFrom + index < $0.tokenTo })
+        {
+            let absolute = tokenFrom + index
+            let span = spans[offset]
+            let reads = { (match: Match) in Self.discoveryReadsAround(compiled.kinds[Int(match.pattern)]) }
+            let new = blockMatches[(span.matchFrom - matchFrom)..<(span.matchTo - matchFrom)]
+            let old = snapshot.sentences[sentenceFrom + offset]
+            let kept = { (match: Match) in Self.discoveryReads(compiled.kinds[Int(match.pattern)]) }
+            var quiet = !new.contains(where: reads) && snapshot.matches[old.matchFrom..<old.matchTo].filter(kept) == new.filter(kept)
+            var sentence = sentenceFrom + offset
+            while quiet, sentence >= 0, sentence == sentenceFrom + offset || snapshot.sentences[sentence].tokenTo > absolute - 8 {
+                let old = snapshot.sentences[sentence]
+                if snapshot.matches[old.matchFrom..<old.matchTo].contains(where: reads) { quiet = false }
+                sentence -= 1
+            }
+            discoveryInert = quiet
+        }
+        if var record {
+            record.changes.append(change)
+            record.discoveryInert = record.discoveryInert && discoveryInert
+            cache.sweep = record
         }
         if inert {
             cache.inertChanges.append(change)
@@ -539,5 +700,406 @@ extension TaggingRun {
             matches: matches, blockTokens: blockTokens, blockSentences: blockSentences)
         cache.reusedBlocks = reused
         cache.computedBlocks = computed
+    }
+}
+
+// MARK: - Resumable sweep
+
+/// What the sweep carries across a block boundary: the people it last named by gender, the
+/// section's focus, the people (mentioned flags, ages, ethnicities, relatives created on first
+/// mention), whether the victim is a child, and how explicit each recorded age was. At a block
+/// boundary nothing else of ``SweepCursor`` matters (the paragraph focus and the previous
+/// sentence's mentions are per block).
+struct SweepCarry: Sendable {
+    var lastByGender: GenderMap
+    var lastPrincipal: GenderMap
+    var lastAny: Int?
+    var sectionFocus: Int?
+    var entities: [Entity]
+    var relatives: [[Int]: Int]
+    var victimIsChild: Bool
+    var agePriority: [Int: Int]
+
+    /// Whether the sweep would go on from both alike (where a relative's kin noun was found is
+    /// not read by the sweep or after it, and is not compared).
+    func same(as other: SweepCarry) -> Bool {
+        lastAny == other.lastAny && sectionFocus == other.sectionFocus && victimIsChild == other.victimIsChild
+            && lastByGender == other.lastByGender && lastPrincipal == other.lastPrincipal && relatives == other.relatives
+            && agePriority == other.agePriority && SweepCarry.sameEntities(entities, other.entities, kinEvidence: { _ in true })
+    }
+
+    /// Whether two entity lists are equal; `kinEvidence` decides on the kin evidence of a pair.
+    static func sameEntities(_ a: [Entity], _ b: [Entity], kinEvidence: (_ index: Int) -> Bool) -> Bool {
+        guard a.count == b.count else { return false }
+        let shared = a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
+        for index in a.indices {
+            if !shared {
+                let x = a[index]
+                let y = b[index]
+                guard x.role == y.role, x.name == y.name, x.gender == y.gender, x.owner == y.owner, x.kin == y.kin,
+                    x.isParent == y.isParent, x.age == y.age, x.ethnicity == y.ethnicity, x.mentioned == y.mentioned
+                else { return false }
+            }
+            if !kinEvidence(index) { return false }
+        }
+        return true
+    }
+}
+
+/// The sweep of the last tagging, block by block, so that the next tagging of the document
+/// after an edit sweeps from the edited block only until the carried state is again what it
+/// was (``SweepCarry``), and takes the outputs of the blocks after that from here, moved.
+struct SweepRecord: Sendable {
+    var blockCount: Int
+    /// The state before the sweep: people as discovery left them, the review type, age priorities.
+    var people: PeopleModel
+    var reviewType: ReviewTypeDetection?
+    var agePriority: [Int: Int]
+    var debugScores: [Int: (Double, Double)]
+    /// Per block, the carried state before it; one more entry: after the last block.
+    var carries: [SweepCarry]
+    /// The evidence keys (evidence refers to them by index).
+    var keys: [TagKey]
+    var keyIndex: [TagKey: Int32]
+    /// Evidence in sweep order with its key; per block, where its evidence starts (one more entry for the end).
+    var evidence: [Evidence]
+    var evidenceKeys: [Int32]
+    var evidenceStarts: [Int]
+    var suppressed: [SuppressedMatch]
+    var suppressedStarts: [Int]
+    var categories: [(id: String, text: String)]
+    var categoryStarts: [Int]
+    var relations: [(id: String, amount: Double)]
+    var relationStarts: [Int]
+    /// The text changes made since (in order).
+    var changes: [TextEdit] = []
+    /// Whether every change since provably leaves the state before the sweep as it was.
+    var discoveryInert = true
+
+    /// The key number of a key, added when new.
+    mutating func key(_ key: TagKey) -> Int32 {
+        if let known = keyIndex[key] { return known }
+        keys.append(key)
+        keyIndex[key] = Int32(keys.count - 1)
+        return Int32(keys.count - 1)
+    }
+}
+
+/// The outputs of sweeping a run of blocks.
+struct SweepPiece {
+    var carries: [SweepCarry] = []
+    var end: SweepCarry?
+    var evidence: [Evidence] = []
+    var evidenceSlots: [Int32] = []
+    var evidenceStarts: [Int] = []
+    var suppressed: [SuppressedMatch] = []
+    var suppressedStarts: [Int] = []
+    var categories: [(id: String, text: String)] = []
+    var categoryStarts: [Int] = []
+    var relations: [(id: String, amount: Double)] = []
+    var relationStarts: [Int] = []
+    var keys: [TagKey] = []
+}
+
+extension TaggingRun {
+    /// The carried state now.
+    func carry(_ cursor: SweepCursor) -> SweepCarry {
+        SweepCarry(
+            lastByGender: cursor.lastByGender, lastPrincipal: cursor.lastPrincipal, lastAny: cursor.lastAny, sectionFocus: cursor.sectionFocus,
+            entities: people.entities, relatives: people.relatives, victimIsChild: people.victimIsChild, agePriority: agePriority)
+    }
+
+    /// Sweeps blocks from `first` on, from `start` (nil: the state as it is), and stops before a
+    /// block after `dirtyTo` whose carried state equals `old`'s (from there the old sweep holds).
+    /// Returns the outputs and the block it stopped before.
+    mutating func sweepBlocks(from first: Int, start: SweepCarry?, dirtyTo: Int, blockSentences: [Int], old: SweepRecord?) -> (SweepPiece, Int) {
+        var cursor = SweepCursor()
+        cursor.logging = true
+        if let start {
+            cursor.lastByGender = start.lastByGender
+            cursor.lastPrincipal = start.lastPrincipal
+            cursor.lastAny = start.lastAny
+            cursor.sectionFocus = start.sectionFocus
+            people.entities = start.entities
+            people.relatives = start.relatives
+            people.victimIsChild = start.victimIsChild
+            agePriority = start.agePriority
+        }
+        collector = EvidenceCollector(entryCount: compiled.facts.tags.count)
+        let headings = document.blocks.map { $0.kind == .heading }
+        let blockCount = document.blocks.count
+        var piece = SweepPiece()
+        var orderStarts: [Int] = []
+        var block = first
+        while block < blockCount {
+            let now = carry(cursor)
+            if let old, block > dirtyTo, now.same(as: old.carries[block]) { break }
+            piece.carries.append(now)
+            orderStarts.append(collector.order.count)
+            piece.suppressedStarts.append(collector.suppressions.count)
+            piece.categoryStarts.append(cursor.categoryLog.count)
+            piece.relationStarts.append(cursor.relationLog.count)
+            for sentenceIndex in blockSentences[block]..<blockSentences[block + 1] {
+                sweepSentence(sentenceIndex, headings: headings, cursor: &cursor)
+            }
+            block += 1
+        }
+        if block == blockCount { piece.end = carry(cursor) }
+        orderStarts.append(collector.order.count)
+        piece.suppressedStarts.append(collector.suppressions.count)
+        piece.categoryStarts.append(cursor.categoryLog.count)
+        piece.relationStarts.append(cursor.relationLog.count)
+        // The evidence in the order it was added, with its slot, and the suppressed matches, with
+        // their texts and positions cut in one pass (as ``flushCollectedEvidence()`` does).
+        var cursors = [Int](repeating: 0, count: collector.keys.count)
+        var pending: [PendingEvidence] = []
+        pending.reserveCapacity(collector.order.count)
+        for slot in collector.order {
+            let index = Int(slot)
+            pending.append(collector.lists[index][cursors[index]])
+            cursors[index] += 1
+        }
+        var offsets = pending.map(\.range.start)
+        offsets.append(contentsOf: collector.suppressions.lazy.map(\.range.start))
+        let positions = document.sourceMap.positions(ofText: offsets)
+        var text = document.text
+        text.withUTF8 { bytes in
+            var next = 0
+            func materialise(_ range: TextRange, _ rule: String) -> Evidence {
+                let position = positions[next]
+                next += 1
+                return Evidence(
+                    text: TaggingRun.substring(bytes, range) ?? document.substring(range), range: range, rule: rule,
+                    line: position.line, character: position.utf16Column)
+            }
+            piece.evidence = pending.map { materialise($0.range, $0.rule) }
+            piece.suppressed = collector.suppressions.map { item in
+                SuppressedMatch(tag: item.tag, evidence: materialise(item.range, item.rule), reason: item.reason, trigger: item.trigger)
+            }
+        }
+        piece.evidenceSlots = collector.order
+        piece.evidenceStarts = orderStarts
+        piece.keys = collector.keys
+        piece.categories = cursor.categoryLog
+        piece.relations = cursor.relationLog
+        collector = EvidenceCollector(entryCount: 0)
+        return (piece, block)
+    }
+
+    /// The results of a complete record, as a full sweep leaves them in the run.
+    mutating func adopt(_ record: SweepRecord) {
+        let end = record.carries[record.blockCount]
+        people.entities = end.entities
+        people.relatives = end.relatives
+        people.victimIsChild = end.victimIsChild
+        agePriority = end.agePriority
+        var lists = [[Evidence]](repeating: [], count: record.keys.count)
+        for index in record.evidence.indices { lists[Int(record.evidenceKeys[index])].append(record.evidence[index]) }
+        evidence = [:]
+        for (key, list) in zip(record.keys, lists) where !list.isEmpty { evidence[key] = list }
+        suppressed = record.suppressed
+        categoryScores = [:]
+        categoryEvidence = [:]
+        for (id, text) in record.categories {
+            categoryScores[id, default: 0] += 2
+            categoryEvidence[id, default: []].append(text)
+        }
+        relationCounts = [:]
+        for (id, amount) in record.relations { relationCounts[id, default: 0] += amount }
+    }
+
+    /// A record of a sweep of every block (the state before the sweep is the run's now).
+    mutating func recordedSweep(blockSentences: [Int]) -> SweepRecord {
+        let before = people
+        let priorities = agePriority
+        let (piece, _) = sweepBlocks(from: 0, start: nil, dirtyTo: document.blocks.count, blockSentences: blockSentences, old: nil)
+        sweptBlocks = document.blocks.count
+        var keyIndex: [TagKey: Int32] = [:]
+        for (index, key) in piece.keys.enumerated() { keyIndex[key] = Int32(index) }
+        var record = SweepRecord(
+            blockCount: document.blocks.count, people: before, reviewType: reviewType, agePriority: priorities, debugScores: debugScores,
+            carries: piece.carries + [piece.end!], keys: piece.keys, keyIndex: keyIndex, evidence: piece.evidence,
+            evidenceKeys: piece.evidenceSlots, evidenceStarts: piece.evidenceStarts, suppressed: piece.suppressed,
+            suppressedStarts: piece.suppressedStarts, categories: piece.categories, categoryStarts: piece.categoryStarts,
+            relations: piece.relations, relationStarts: piece.relationStarts)
+        record.changes = []
+        return record
+    }
+
+    /// Everything after tokenising and matching, through the sweep record of the previous
+    /// tagging when it still holds: discovery is skipped when every change since was inert for
+    /// it, and the sweep resumes at the first changed block and stops when its state is again
+    /// the recorded one. Returns the result and the record of this tagging.
+    mutating func analyse(record old: SweepRecord?, blockSentences: [Int], blockTokens: [Int]) -> (TaggingResult, SweepRecord) {
+        let blockCount = document.blocks.count
+        if var record = old, record.blockCount == blockCount, blockSentences.count == blockCount + 1 {
+            var holds = false
+            if record.discoveryInert, let moved = Self.moved(record.people, through: record.changes) {
+                reviewType = record.reviewType
+                people = moved
+                agePriority = record.agePriority
+                debugScores = record.debugScores
+                holds = true
+                skippedDiscovery = true
+            } else {
+                detectReviewType()
+                people.victimIsChild = reviewType?.id == "scr"
+                people.subjectIsPerpetrator = reviewType?.id == "iir"
+                readPeopleTables()
+                discoverPeople()
+                holds = reviewType == record.reviewType && agePriority == record.agePriority
+                    && Self.samePeople(people, record.people, through: record.changes)
+            }
+            if holds {
+                let before = people
+                // The changed blocks, from a few tokens before the first (a sentence may look a few
+                // words past its end).
+                var firstDirty = blockCount
+                var lastDirty = -1
+                for change in record.changes {
+                    firstDirty = min(firstDirty, change.block)
+                    lastDirty = max(lastDirty, change.block)
+                }
+                if firstDirty < blockCount {
+                    let target = max(0, blockTokens[firstDirty] - 8)
+                    while firstDirty > 0, blockTokens[firstDirty] > target { firstDirty -= 1 }
+                }
+                if firstDirty < blockCount {
+                    let (piece, end) = sweepBlocks(
+                        from: firstDirty, start: record.carries[firstDirty], dirtyTo: lastDirty, blockSentences: blockSentences, old: record)
+                    Self.splice(piece, from: firstDirty, to: end, into: &record, document: document)
+                    sweptBlocks = end - firstDirty
+                }
+                record.people = before
+                record.changes = []
+                record.discoveryInert = true
+                adopt(record)
+                return (finish(), record)
+            }
+            let record = recordedSweep(blockSentences: blockSentences)
+            adopt(record)
+            return (finish(), record)
+        }
+        detectReviewType()
+        people.victimIsChild = reviewType?.id == "scr"
+        people.subjectIsPerpetrator = reviewType?.id == "iir"
+        readPeopleTables()
+        discoverPeople()
+        let record = recordedSweep(blockSentences: blockSentences)
+        adopt(record)
+        return (finish(), record)
+    }
+
+    /// A text range carried through changes (nil when one overlaps it).
+    static func moved(_ range: TextRange, through changes: [TextEdit]) -> TextRange? {
+        var range = range
+        for change in changes {
+            if range.start >= change.start + change.oldLength {
+                range = TextRange(start: range.start + change.delta, end: range.end + change.delta)
+            } else if range.end > change.start {
+                return nil
+            }
+        }
+        return range
+    }
+
+    /// People with their text ranges carried through changes (nil when a change overlaps one).
+    static func moved(_ people: PeopleModel, through changes: [TextEdit]) -> PeopleModel? {
+        guard !changes.isEmpty else { return people }
+        var people = people
+        if let range = people.perpetratorRelationEvidence {
+            guard let moved = moved(range, through: changes) else { return nil }
+            people.perpetratorRelationEvidence = moved
+        }
+        for index in people.entities.indices {
+            guard let range = people.entities[index].kinEvidence else { continue }
+            guard let moved = moved(range, through: changes) else { return nil }
+            if moved != range { people.entities[index].kinEvidence = moved }
+        }
+        return people
+    }
+
+    /// Whether the people discovery found now are those it found before `changes`.
+    static func samePeople(_ new: PeopleModel, _ old: PeopleModel, through changes: [TextEdit]) -> Bool {
+        guard new.victimIsChild == old.victimIsChild, new.subjectIsPerpetrator == old.subjectIsPerpetrator,
+            new.perpetratorRelation == old.perpetratorRelation, new.relatives == old.relatives, new.names.count == old.names.count
+        else { return false }
+        if (new.perpetratorRelationEvidence == nil) != (old.perpetratorRelationEvidence == nil) { return false }
+        if let range = old.perpetratorRelationEvidence, moved(range, through: changes) != new.perpetratorRelationEvidence { return false }
+        let entities = SweepCarry.sameEntities(new.entities, old.entities) { index in
+            let a = new.entities[index].kinEvidence
+            let b = old.entities[index].kinEvidence
+            if a == nil || b == nil { return a == nil && b == nil }
+            return moved(b!, through: changes) == a
+        }
+        guard entities else { return false }
+        for (first, list) in new.names {
+            guard let other = old.names[first], other.count == list.count else { return false }
+            for (x, y) in zip(list, other) where x.0 != y.0 || x.1 != y.1 || x.2 != y.2 { return false }
+        }
+        return true
+    }
+
+    /// Puts the outputs of re-swept blocks `from..<to` in place of the record's and moves the
+    /// outputs of the blocks after them (which lie after every change) by the changes' length.
+    static func splice(_ piece: SweepPiece, from: Int, to: Int, into record: inout SweepRecord, document: ReviewDocument) {
+        let delta = record.changes.reduce(0) { $0 + $1.delta }
+        // The source lines the changes lie on (they add or remove no line break): positions
+        // there are placed again.
+        var lines: Set<Int> = []
+        for (index, change) in record.changes.enumerated() {
+            var offset = change.start
+            for later in record.changes[(index + 1)...] where later.start + later.oldLength <= offset { offset += later.delta }
+            lines.insert(document.sourceMap.position(ofText: offset).line)
+        }
+        func moved(_ evidence: inout Evidence) {
+            evidence.range = TextRange(start: evidence.range.start + delta, end: evidence.range.end + delta)
+            if lines.contains(evidence.line) {
+                let position = document.sourceMap.position(ofText: evidence.range.start)
+                evidence.line = position.line
+                evidence.character = position.utf16Column
+            }
+        }
+        record.carries.replaceSubrange(from..<to, with: piece.carries)
+        if let end = piece.end { record.carries[record.blockCount] = end }
+        // Evidence.
+        let slots = piece.keys.map { record.key($0) }
+        let evidenceFrom = record.evidenceStarts[from]
+        let evidenceTo = record.evidenceStarts[to]
+        record.evidence.replaceSubrange(evidenceFrom..<evidenceTo, with: piece.evidence)
+        record.evidenceKeys.replaceSubrange(evidenceFrom..<evidenceTo, with: piece.evidenceSlots.lazy.map { slots[Int($0)] })
+        let evidenceTail = evidenceFrom + piece.evidence.count
+        if delta != 0 || !lines.isEmpty {
+            for index in evidenceTail..<record.evidence.count { moved(&record.evidence[index]) }
+        }
+        Self.replaceStarts(&record.evidenceStarts, from: from, to: to, with: piece.evidenceStarts, base: evidenceFrom)
+        // Suppressed matches.
+        let suppressedFrom = record.suppressedStarts[from]
+        let suppressedTo = record.suppressedStarts[to]
+        record.suppressed.replaceSubrange(suppressedFrom..<suppressedTo, with: piece.suppressed)
+        if delta != 0 || !lines.isEmpty {
+            for index in (suppressedFrom + piece.suppressed.count)..<record.suppressed.count { moved(&record.suppressed[index].evidence) }
+        }
+        Self.replaceStarts(&record.suppressedStarts, from: from, to: to, with: piece.suppressedStarts, base: suppressedFrom)
+        // Category and relation cues (no positions).
+        let categoryFrom = record.categoryStarts[from]
+        record.categories.replaceSubrange(categoryFrom..<record.categoryStarts[to], with: piece.categories)
+        Self.replaceStarts(&record.categoryStarts, from: from, to: to, with: piece.categoryStarts, base: categoryFrom)
+        let relationFrom = record.relationStarts[from]
+        record.relations.replaceSubrange(relationFrom..<record.relationStarts[to], with: piece.relations)
+        Self.replaceStarts(&record.relationStarts, from: from, to: to, with: piece.relationStarts, base: relationFrom)
+    }
+
+    /// Replaces the per-block starts of blocks `from..<to` (and moves the later ones) after the
+    /// items of those blocks were replaced by a piece whose starts (relative, one more entry for
+    /// its end) are `starts`, placed at `base`.
+    static func replaceStarts(_ record: inout [Int], from: Int, to: Int, with starts: [Int], base: Int) {
+        let oldCount = record[to] - record[from]
+        let newCount = starts[starts.count - 1] - starts[0]
+        record.replaceSubrange(from..<to, with: starts.dropLast().lazy.map { $0 - starts[0] + base })
+        let shift = newCount - oldCount
+        if shift != 0 {
+            for index in (from + starts.count - 1)..<record.count { record[index] += shift }
+        }
     }
 }

@@ -11,21 +11,42 @@ private let parentalConversion: [String: String] = [
 /// Tags that record a relative's condition as the subject's own.
 private let childVictimTags: Set<String> = ["parental-mental-health", "household-substance-misuse", "experiencing-domestic-abuse"]
 
+/// What the sweep carries from one sentence to the next.
+struct SweepCursor {
+    var lastByGender = GenderMap()
+    var lastPrincipal = GenderMap()
+    var lastAny: Int?
+    var focus: Int?
+    var focusBlock = -1
+    var sectionFocus: Int?
+    var previousMentions: [Mention] = []
+    var previousBlock = -1
+    /// Whether category and relation cues are logged too (for the incremental sweep).
+    var logging = false
+    var categoryLog: [(id: String, text: String)] = []
+    var relationLog: [(id: String, amount: Double)] = []
+}
+
 extension TaggingRun {
     /// Walks the sentences in order: resolves mentions, decides context, attributes subjects,
     /// collects evidence, demographics and category cues.
     mutating func sweep() {
-        var lastByGender = GenderMap()
-        var lastPrincipal = GenderMap()
-        var lastAny: Int?
-        var focus: Int?
-        var focusBlock = -1
-        var sectionFocus: Int?
-        var previousMentions: [Mention] = []
-        var previousBlock = -1
-        let facts = compiled.facts
+        var cursor = SweepCursor()
         let headings = document.blocks.map { $0.kind == .heading }
         for sentenceIndex in sentences.indices {
+            sweepSentence(sentenceIndex, headings: headings, cursor: &cursor)
+        }
+        // The collected evidence, keyed by tag and subject, for the finishing steps.
+        flushCollectedEvidence()
+    }
+
+    /// One sentence of the sweep. What it carries to the next sentence is in `cursor` and in
+    /// the run (people, age priorities, evidence, suppressed matches, category and relation
+    /// scores); at a block boundary only `cursor`'s ``SweepCursor/carry`` part and the people,
+    /// age priorities and victim-is-child flag matter (see `IncrementalTagging.swift`).
+    mutating func sweepSentence(_ sentenceIndex: Int, headings: [Bool], cursor: inout SweepCursor) {
+        let facts = compiled.facts
+        do {
             let sentence = sentences[sentenceIndex]
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
             let isHeading = headings.isEmpty ? false : headings[sentence.block]
@@ -37,34 +58,35 @@ extension TaggingRun {
                 switch mention.kind {
                 case .pronoun:
                     mention.entity = pronounAntecedent(
-                        mention, earlier: resolved, previous: sentence.block == previousBlock ? previousMentions : [],
-                        lastPrincipal: lastPrincipal, lastByGender: lastByGender, lastAny: lastAny)
+                        mention, earlier: resolved, previous: sentence.block == cursor.previousBlock ? cursor.previousMentions : [],
+                        lastPrincipal: cursor.lastPrincipal, lastByGender: cursor.lastByGender, lastAny: cursor.lastAny)
                 case .kin:
-                    mention.entity = resolveKin(mention, sentence: sentence, earlier: resolved, lastByGender: lastByGender)
+                    mention.entity = resolveKin(mention, sentence: sentence, earlier: resolved, lastByGender: cursor.lastByGender)
                 default:
                     break
                 }
                 if let entity = mention.entity {
-                    people.entities[entity].mentioned = true
+                    // Written only when it changes: checkpoints of the incremental sweep share the storage.
+                    if !people.entities[entity].mentioned { people.entities[entity].mentioned = true }
                     if let gender = people.entities[entity].gender {
-                        lastByGender[gender] = entity
-                        if people.entities[entity].subject != nil { lastPrincipal[gender] = entity }
+                        if cursor.lastByGender[gender] != entity { cursor.lastByGender[gender] = entity }
+                        if people.entities[entity].subject != nil, cursor.lastPrincipal[gender] != entity { cursor.lastPrincipal[gender] = entity }
                     }
-                    lastAny = entity
+                    cursor.lastAny = entity
                 }
                 resolved.append(mention)
             }
             mentions = resolved
-            previousMentions = resolved
-            previousBlock = sentence.block
+            cursor.previousMentions = resolved
+            cursor.previousBlock = sentence.block
             if isHeading {
-                sectionFocus = mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) })?.entity
+                cursor.sectionFocus = mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) })?.entity
             }
-            if sentence.block != focusBlock {
-                focus = nil
-                focusBlock = sentence.block
+            if sentence.block != cursor.focusBlock {
+                cursor.focus = nil
+                cursor.focusBlock = sentence.block
             }
-            let fallback = focus ?? sectionFocus
+            let fallback = cursor.focus ?? cursor.sectionFocus
             // 2. Targets with their context (built only for a sentence with a target).
             let targets = collectTargets(sentence, slice)
             var context: SentenceContext?
@@ -139,8 +161,10 @@ extension TaggingRun {
                 case .reviewType:
                     continue
                 case .category:
+                    let text = document.substring(range)
                     categoryScores[tag.id, default: 0] += 2
-                    categoryEvidence[tag.id, default: []].append(document.substring(range))
+                    categoryEvidence[tag.id, default: []].append(text)
+                    if cursor.logging { cursor.categoryLog.append((tag.id, text)) }
                 case .characteristic:
                     attribute(target, entry: entryIndex, range: range, mentions: mentions, fallback: fallback, sentence: sentence)
                 case .relationshipType:
@@ -152,6 +176,7 @@ extension TaggingRun {
                     } else if involved {
                         add(entry: entryIndex, subject: nil, target.rule, range)
                         relationCounts[tag.id, default: 0] += 1
+                        if cursor.logging { cursor.relationLog.append((tag.id, 1)) }
                     } else {
                         suppress(tag, target, range, .thirdParty, "no victim or perpetrator in the sentence")
                     }
@@ -181,15 +206,14 @@ extension TaggingRun {
                 let tag = TagID(facet: "relationship-type", id: relation)
                 add(TagKey(tag: tag, subject: nil), "kin/\(relation)", textRange(mention.start, mention.end))
                 relationCounts[relation, default: 0] += 2
+                if cursor.logging { cursor.relationLog.append((relation, 2)) }
             }
             // 4. Demographics.
             demographics(sentence, slice, mentions: mentions, fallback: fallback)
             if let first = mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) }) {
-                focus = first.entity
+                cursor.focus = first.entity
             }
         }
-        // The collected evidence, keyed by tag and subject, for the finishing steps.
-        flushCollectedEvidence()
     }
 
     func kindIsKin(_ match: Match) -> Bool {
@@ -292,23 +316,19 @@ extension TaggingRun {
     /// cutting every span's text and finding every source position in one pass over the
     /// offsets in order (the same values ``makeEvidence(_:_:)`` gives one at a time).
     mutating func flushCollectedEvidence() {
-        let log = collector.log
+        let order = collector.order
         let lists = collector.lists
         let suppressions = collector.suppressions
-        // Start offsets in the order recorded (nearly ascending: little left for the sort).
+        // Start offsets of the evidence in the order recorded, then of the suppressed matches:
+        // two nearly ascending runs, little left for the sort.
         var offsets: [Int] = []
-        offsets.reserveCapacity(log.count)
+        offsets.reserveCapacity(order.count + suppressions.count)
         var cursors = [Int](repeating: 0, count: lists.count)
-        var suppressionCursor = 0
-        for slot in log {
-            if slot < 0 {
-                offsets.append(suppressions[suppressionCursor].range.start)
-                suppressionCursor += 1
-            } else {
-                offsets.append(lists[Int(slot)][cursors[Int(slot)]].range.start)
-                cursors[Int(slot)] += 1
-            }
+        for slot in order {
+            offsets.append(lists[Int(slot)][cursors[Int(slot)]].range.start)
+            cursors[Int(slot)] += 1
         }
+        for item in suppressions { offsets.append(item.range.start) }
         let positions = document.sourceMap.positions(ofText: offsets)
         var built: [[Evidence]] = lists.map { list in
             var items: [Evidence] = []
@@ -319,30 +339,22 @@ extension TaggingRun {
         builtSuppressed.reserveCapacity(suppressions.count)
         var text = document.text
         text.withUTF8 { bytes in
-            for index in cursors.indices { cursors[index] = 0 }
-            suppressionCursor = 0
-            for (next, slot) in log.enumerated() {
-                let item: PendingEvidence
-                let suppression: PendingSuppression?
-                if slot < 0 {
-                    let pending = suppressions[suppressionCursor]
-                    suppressionCursor += 1
-                    item = PendingEvidence(range: pending.range, rule: pending.rule)
-                    suppression = pending
-                } else {
-                    item = lists[Int(slot)][cursors[Int(slot)]]
-                    cursors[Int(slot)] += 1
-                    suppression = nil
-                }
-                let position = positions[next]
-                let piece = Evidence(
-                    text: TaggingRun.substring(bytes, item.range) ?? document.substring(item.range), range: item.range, rule: item.rule,
+            func piece(_ range: TextRange, _ rule: String, _ position: SourcePosition) -> Evidence {
+                Evidence(
+                    text: TaggingRun.substring(bytes, range) ?? document.substring(range), range: range, rule: rule,
                     line: position.line, character: position.utf16Column)
-                if let suppression {
-                    builtSuppressed.append(SuppressedMatch(tag: suppression.tag, evidence: piece, reason: suppression.reason, trigger: suppression.trigger))
-                } else {
-                    built[Int(slot)].append(piece)
-                }
+            }
+            for index in cursors.indices { cursors[index] = 0 }
+            for (next, slot) in order.enumerated() {
+                let item = lists[Int(slot)][cursors[Int(slot)]]
+                cursors[Int(slot)] += 1
+                built[Int(slot)].append(piece(item.range, item.rule, positions[next]))
+            }
+            for (index, item) in suppressions.enumerated() {
+                builtSuppressed.append(
+                    SuppressedMatch(
+                        tag: item.tag, evidence: piece(item.range, item.rule, positions[order.count + index]), reason: item.reason,
+                        trigger: item.trigger))
             }
         }
         for (slot, key) in collector.keys.enumerated() where !built[slot].isEmpty {

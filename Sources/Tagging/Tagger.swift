@@ -79,6 +79,9 @@ struct TaggingRun {
     var agePriority: [Int: Int] = [:]
     /// Role scores per entity (victim, perpetrator), kept for diagnostics.
     var debugScores: [Int: (Double, Double)] = [:]
+    /// Incremental tagging: blocks swept, and whether discovery's result was reused.
+    var sweptBlocks = 0
+    var skippedDiscovery = false
 
     init(compiled: CompiledCodebook, document: ReviewDocument) {
         self.compiled = compiled

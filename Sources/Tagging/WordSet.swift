@@ -54,6 +54,9 @@ struct WordSet: Sendable, Sequence {
 
     var count: Int { members.count }
 
+    /// The members and another sequence's, as a `Set`.
+    func union<S: Sequence>(_ other: S) -> Set<UInt64> where S.Element == UInt64 { Set(members).union(other) }
+
     func makeIterator() -> IndexingIterator<[UInt64]> { members.makeIterator() }
 }
 
@@ -125,7 +128,7 @@ struct WordSetSlots: Sendable {
 
 /// The last entity seen per gender: a `[Gender: Int]` without hashing (the sweep updates it
 /// for every resolved mention).
-struct GenderMap: Sendable {
+struct GenderMap: Sendable, Equatable {
     private var female: Int?
     private var male: Int?
 

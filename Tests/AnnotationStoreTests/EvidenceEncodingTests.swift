@@ -35,6 +35,9 @@ struct EvidenceEncodingTests {
                 line: (index * 37) % 11, character: index * 3))
             items.append(Evidence(text: text, range: TextRange(start: start + 9, end: start + 9), rule: "r/1", line: 0, character: 0))
         }
+        items.append(Evidence(
+            text: "far", range: TextRange(start: 9_000_000_000, end: 9_000_000_100), rule: "r/1", line: 1_000_000_007,
+            character: 99_999_999_999))
         let anchor = TextAnchor(
             exact: items[0].text, prefix: "e1|9:ab", suffix: "\n;,|", range: items[0].range, characterStart: 123_456, characterEnd: 123_456)
         let encoded = EvidenceCodec.encode(items, anchor: anchor)
@@ -122,5 +125,87 @@ struct MetadataJSONTests {
         for metadata in cases {
             #expect(MetadataJSON.encode(metadata) == (try AnnotationStore.json(metadata)))
         }
+    }
+}
+
+@Suite("A store written by the schema before v4")
+struct SchemaV4MigrationTests {
+    @Test func anOldStoreOpensMigratesAndReadsItsSuggestions() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("revtag-v3-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("old.sqlite").path
+
+        // The schema as it was (migrations up to v3), with a run written the old way: JSON evidence.
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Schema.migrator.migrate(queue, upTo: "v3-coded-documents")
+            try queue.write { db in
+                #expect(try db.indexes(on: "suggestions").contains { $0.name == "suggestions_run" })
+                try db.execute(
+                    sql: """
+                        INSERT INTO documents (id, path, content_hash, text_length, created_at, updated_at)
+                        VALUES (1, ?, ?, ?, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+                        INSERT INTO suggestion_runs (id, codebook_version, codebook_hash, revtag_version, started_at, status)
+                        VALUES (1, 'old', 'abc', '0.0.9', '2026-01-01T00:00:00Z', 'finished');
+                        INSERT INTO run_documents (run_id, document_id, content_hash) VALUES (1, 1, ?);
+                        """,
+                    arguments: [Fixture.name, AnnotationStore.contentHash(of: Fixture.text), Fixture.text.utf8.count,
+                                AnnotationStore.contentHash(of: Fixture.text)])
+                for suggestion in Fixture.suggestions {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO suggestions (run_id, document_id, tag, subject, confidence, rule, evidence)
+                            VALUES (1, 1, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [suggestion.tag.description, suggestion.subject?.rawValue ?? "", suggestion.confidence,
+                                    suggestion.evidence[0].rule, try legacyEvidenceJSON(suggestion.evidence, text: Fixture.text)])
+                }
+            }
+        }
+
+        let store = try AnnotationStore(path: path)
+        let indexes = try store.pool.read { db in try db.indexes(on: "suggestions").map(\.name) }
+        #expect(!indexes.contains("suggestions_run"))
+        #expect(indexes.contains("suggestions_document_run"))
+        let stored = try store.latestSuggestions(document: Fixture.name)
+        #expect(stored.map(\.key) == Fixture.suggestions.map(\.key))
+        #expect(stored.map(\.evidence) == Fixture.suggestions.map(\.evidence))
+        let decision = try store.confirm(document: Fixture.name, key: Fixture.alcohol, coder: "amira")
+        #expect(decision.anchor == Anchoring.anchor(text: Fixture.text, range: Fixture.suggestions[0].evidence[0].range))
+
+        // A new run on the migrated store writes compact rows beside the old ones.
+        try store.recordFixture()
+        let rows = try store.pool.read { db in try String.fetchAll(db, sql: "SELECT evidence FROM suggestions ORDER BY id") }
+        #expect(rows.count == 2 * Fixture.suggestions.count + 1)
+        #expect(rows.prefix(Fixture.suggestions.count).allSatisfy { $0.hasPrefix("[") })
+        #expect(rows.dropFirst(Fixture.suggestions.count).allSatisfy { $0.hasPrefix("e1|") })
+        #expect(try store.latestSuggestions(document: Fixture.name).prefix(3).map(\.evidence) == Fixture.suggestions.map(\.evidence))
+        #expect(try store.decisions(document: Fixture.name).map(\.id) == [decision.id])
+    }
+}
+
+@Suite("Bulk-written suggestion rows")
+struct BulkSuggestionRowsTests {
+    /// The retag batch writer binds values itself; its rows are the ones the ordinary path
+    /// writes, value for value and type for type (an empty subject is '' and never NULL).
+    @Test func batchRowsEqualTheOrdinaryPathsRows() throws {
+        let ordinary = try TemporaryStore()
+        try ordinary.store.recordFixture()
+        let bulk = try TemporaryStore()
+        let run = try bulk.store.beginRetagRun(codebookVersion: "test-1", codebookHash: "abc", scope: "corpus")
+        let prepared = try AnnotationStore.prepare(document: Fixture.document, result: Fixture.tagging)
+        let file = RetagFileRecord(path: Fixture.name, size: 1, modifiedNanoseconds: 2, byteHash: "0", codebookHash: "abc", run: 0)
+        let outcomes = try bulk.store.recordRetagBatch(run: run, writes: [RetagWrite(suggestions: prepared, file: file)])
+        #expect(outcomes.map(\.recorded) == [true])
+        let sql = """
+            SELECT tag, typeof(tag), subject, typeof(subject), confidence, typeof(confidence), rule, evidence, typeof(evidence)
+            FROM suggestions ORDER BY id
+            """
+        let expected = try ordinary.store.pool.read { db in try Row.fetchAll(db, sql: sql) }
+        let written = try bulk.store.pool.read { db in try Row.fetchAll(db, sql: sql) }
+        #expect(written.count == Fixture.suggestions.count + 1)
+        #expect(written == expected)
+        #expect(try bulk.store.latestSuggestions(document: Fixture.name).map(\.evidence) == ordinary.store.latestSuggestions(document: Fixture.name).map(\.evidence))
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import AnnotationStore
 
 /// The store's content hash against published SHA-256 vectors (FIPS 180-2 appendix B) and
@@ -34,6 +35,21 @@ struct SHA256Tests {
         #expect(SHA256.hex(bytes) == expected)
         #expect(SHA256.hex(bytes[...]) == expected)
         #expect(SHA256.hex(bytes.lazy.map { $0 }) == expected)  // not contiguous: copied first
+    }
+
+    @Test("the CPU's SHA instructions and the portable code agree on every length up to 300 and on 1 MB")
+    func hardwareEqualsPortable() {
+        var generator = SeededGenerator(seed: 256)
+        let bytes = (0..<(1 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        bytes.withUnsafeBytes { buffer in
+            for length in Array(0...300) + [4096, 65_537, buffer.count] {
+                let slice = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
+                #expect(SHA256.hex(slice, hardware: false) == SHA256.hex(slice), "length \(length)")
+                if SHA256.hardware {
+                    #expect(SHA256.hex(slice, hardware: true) == SHA256.hex(slice, hardware: false), "length \(length)")
+                }
+            }
+        }
     }
 
     @Test("non-ASCII text hashes its UTF-8")

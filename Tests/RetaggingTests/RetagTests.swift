@@ -99,6 +99,37 @@ import Testing
 }
 
 @Suite struct RetagRunTests {
+    /// Workers after the first tag with their own compiled codebook: the stored suggestions
+    /// are the same whatever the number of workers.
+    @Test func everyWorkerCountStoresTheSameSuggestions() throws {
+        let space = try Workspace()
+        for index in 0..<12 {
+            try space.write(
+                "d\(index).txt",
+                String(repeating: "The constable spoke to the general practitioner about the police officer's visit. ", count: index + 1)
+                    + "A surgery in May.\n")
+        }
+        let engine = try Codebooks.engine(Codebooks.v2)
+        #expect(engine.replicate?() != nil)
+        var stored: [[[StoredSuggestion]]] = []
+        for jobs in [1, 3] {
+            var options = space.options(force: true, jobs: jobs)
+            options.batchDocuments = 5
+            let report = try Retagger(store: space.store, engine: engine).run(options)
+            #expect(report.counts.processed == 12)
+            stored.append(try (0..<12).map { index in
+                try space.store.latestSuggestions(document: "corpus/d\(index).txt").map { suggestion in
+                    var copy = suggestion
+                    copy.id = 0
+                    copy.runID = 0
+                    return copy
+                }
+            })
+        }
+        #expect(stored[0] == stored[1])
+        #expect(stored[0].allSatisfy { !$0.isEmpty })
+    }
+
     @Test func unchangedDocumentsAreSkipped() throws {
         let space = try Workspace()
         try space.write("a.txt", "A police officer visited the flat in March.\n")

@@ -1,0 +1,341 @@
+import CLibXML2
+import Foundation
+
+/// Memory for a tree of libxml2 node structs, freed all at once when the arena goes.
+/// Noncopyable: it owns its chunks.
+struct NodeArena: ~Copyable {
+    private var chunks: [UnsafeMutableRawPointer] = []
+    private var next: UnsafeMutableRawPointer?
+    private var end: UnsafeMutableRawPointer?
+    private var chunkSize: Int
+
+    /// - Parameter sourceBytes: the document's size, to size the first chunk.
+    init(sourceBytes: Int) {
+        chunkSize = max(64 << 10, min(sourceBytes * 2, 32 << 20))
+    }
+
+    deinit {
+        for chunk in chunks { chunk.deallocate() }
+    }
+
+    mutating func allocate(_ size: Int, alignment: Int) -> UnsafeMutableRawPointer {
+        if let start = next, let end {
+            let aligned = start.alignedUp(toMultipleOf: alignment)
+            if aligned + size <= end {
+                next = aligned + size
+                return aligned
+            }
+        }
+        let capacity = max(chunkSize, size + alignment)
+        let chunk = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        chunks.append(chunk)
+        chunkSize = min(chunkSize * 2, 64 << 20)
+        next = chunk + size
+        end = chunk + capacity
+        return chunk
+    }
+
+    /// A zeroed node of the given type.
+    mutating func node(_ type: xmlElementType) -> xmlNodePtr {
+        let node = allocate(MemoryLayout<xmlNode>.stride, alignment: MemoryLayout<xmlNode>.alignment)
+            .bindMemory(to: xmlNode.self, capacity: 1)
+        node.initialize(to: xmlNode())
+        node.pointee.type = type
+        return node
+    }
+
+    /// A NUL-terminated copy of `count` bytes.
+    mutating func copy(_ bytes: UnsafePointer<xmlChar>?, count: Int) -> UnsafeMutablePointer<xmlChar> {
+        let storage = allocate(count + 1, alignment: 1).bindMemory(to: xmlChar.self, capacity: count + 1)
+        if count > 0, let bytes { storage.update(from: bytes, count: count) }
+        storage[count] = 0
+        return storage
+    }
+
+    /// `content` (a NUL-terminated string of `length` bytes from this arena) with `count` more
+    /// bytes: grown in place when it is the latest allocation and the chunk has room, else copied.
+    mutating func appending(
+        _ bytes: UnsafePointer<xmlChar>, count: Int, to content: UnsafeMutablePointer<xmlChar>, length: Int
+    ) -> UnsafeMutablePointer<xmlChar> {
+        if UnsafeMutableRawPointer(content + length + 1) == next, let next, let end, next + count <= end {
+            (content + length).update(from: bytes, count: count)
+            content[length + count] = 0
+            self.next = next + count
+            return content
+        }
+        let joined = allocate(length + count + 1, alignment: 1).bindMemory(to: xmlChar.self, capacity: length + count + 1)
+        joined.update(from: content, count: length)
+        (joined + length).update(from: bytes, count: count)
+        joined[length + count] = 0
+        return joined
+    }
+}
+
+/// Builds the element tree of an XML document from libxml2's SAX2 events, in one arena, as
+/// ``HTMLTreeBuilder`` does for HTML.
+///
+/// libxml2's tree builder (`xmlSAX2StartElementNs` and friends) allocates every node, name,
+/// attribute and text separately and frees them one by one; for pdftohtml's XML, one element
+/// with five attributes per line of text, that was about a fifth of the time spent reading it.
+/// This builder writes the same node structs for the parts of the tree the readers look at:
+///
+/// - an element is added as the last child of the open element; the first element with none
+///   open is the root; its `name` is the local name, and an element in a namespace gets an
+///   `ns` whose `href` is the namespace URI (`nsDef` is not filled in);
+/// - attributes keep their order and local names, each with one text child holding its value;
+/// - text appends to the open element's last child when that is text, CDATA to CDATA, and is
+///   dropped when no element is open (`xmlSAX2Characters`, `xmlSAX2CDataBlock`); comments and
+///   processing instructions are nodes of their own, so they separate text nodes; an
+///   undeclared entity's reference is an entity-reference node without children
+///   (`xmlSAX2Reference`).
+///
+/// What it does not reproduce makes it stop the parser and record a reason in
+/// ``unsupported``; the document is then read again with libxml2's own tree. That is a DTD
+/// that declares anything (entities, whose references libxml2 expands into subtrees through
+/// these same callbacks; attribute defaults), a reference in an attribute value (libxml2
+/// splits such a value into several nodes), a prefix without a namespace, and a text node
+/// longer than libxml2's limit for one.
+///
+/// Fields filled in: `type`, `name`, `children`, `last`, `parent`, `next`, `prev`, `content`,
+/// `properties`, `ns` and `line`. Element names point into the parser's dictionary, so the
+/// tree must not outlive the parser context. A final class because it owns the arena.
+final class XMLTreeBuilder {
+    /// The document's root element, if any.
+    private(set) var root: xmlNodePtr?
+    /// Why the document needs libxml2's own tree; nil while the arena tree is libxml2's.
+    private(set) var unsupported: String?
+
+    private var arena: NodeArena
+    /// Open elements, innermost last (libxml2's node stack).
+    private var open: [xmlNodePtr] = []
+    /// The most recent text or CDATA node and its content length (no strlen when text grows).
+    private var lastText: xmlNodePtr?
+    private var lastTextLength = 0
+
+    /// libxml2's `XML_MAX_TEXT_LENGTH`: a longer text node is an error without `XML_PARSE_HUGE`.
+    private static let maxTextLength = 10_000_000
+
+    init(sourceBytes: Int) {
+        arena = NodeArena(sourceBytes: sourceBytes)
+        open.reserveCapacity(64)
+    }
+
+    private func refuse(_ reason: String, _ context: xmlParserCtxtPtr) {
+        if unsupported == nil { unsupported = reason }
+        xmlStopParser(context)
+    }
+
+    private func appendChild(_ child: xmlNodePtr, to parent: xmlNodePtr) {
+        child.pointee.parent = parent
+        if let last = parent.pointee.last {
+            last.pointee.next = child
+            child.pointee.prev = last
+        } else {
+            parent.pointee.children = child
+        }
+        parent.pointee.last = child
+    }
+
+    private static func line(_ context: xmlParserCtxtPtr) -> UInt16 {
+        guard context.pointee.linenumbers != 0, let input = context.pointee.input else { return 0 }
+        return UInt16(clamping: min(Int(input.pointee.line), 65535))
+    }
+
+    // MARK: Events
+
+    fileprivate func startElement(
+        _ localName: UnsafePointer<xmlChar>, prefix: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?,
+        attributeCount: Int, defaultedCount: Int, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
+        context: xmlParserCtxtPtr
+    ) {
+        guard unsupported == nil else { return }
+        if prefix != nil && uri == nil { return refuse("an element prefix without a namespace", context) }
+        if defaultedCount != 0 { return refuse("attribute defaults from the DTD", context) }
+        let node = arena.node(XML_ELEMENT_NODE)
+        node.pointee.name = localName
+        node.pointee.line = Self.line(context)
+        if let uri {
+            let ns = arena.allocate(MemoryLayout<xmlNs>.stride, alignment: MemoryLayout<xmlNs>.alignment)
+                .bindMemory(to: xmlNs.self, capacity: 1)
+            ns.initialize(to: xmlNs())
+            ns.pointee.type = XML_NAMESPACE_DECL
+            ns.pointee.href = UnsafePointer(arena.copy(uri, count: strlen(UnsafeRawPointer(uri).assumingMemoryBound(to: CChar.self))))
+            if let prefix {
+                ns.pointee.prefix = UnsafePointer(
+                    arena.copy(prefix, count: strlen(UnsafeRawPointer(prefix).assumingMemoryBound(to: CChar.self))))
+            }
+            node.pointee.ns = ns
+        }
+        if let parent = open.last {
+            appendChild(node, to: parent)
+        } else if root == nil {
+            root = node
+        }
+        open.append(node)
+        if attributeCount > 0, let attributes { addAttributes(attributes, count: attributeCount, to: node, context: context) }
+    }
+
+    /// SAX2 passes five pointers per attribute: local name, prefix, URI, value start, value end.
+    private func addAttributes(
+        _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>, count: Int, to element: xmlNodePtr,
+        context: xmlParserCtxtPtr
+    ) {
+        var last: UnsafeMutablePointer<xmlAttr>?
+        for index in 0..<count {
+            let base = index * 5
+            guard let name = attributes[base] else { continue }
+            if attributes[base + 1] != nil && attributes[base + 2] == nil {
+                return refuse("an attribute prefix without a namespace", context)
+            }
+            let start = attributes[base + 3]
+            let length = start.flatMap { start in attributes[base + 4].map { $0 - start } } ?? 0
+            if let start, length > 0, memchr(start, 0x26, length) != nil {
+                return refuse("a reference in an attribute value", context)
+            }
+            let attribute = arena.allocate(MemoryLayout<xmlAttr>.stride, alignment: MemoryLayout<xmlAttr>.alignment)
+                .bindMemory(to: xmlAttr.self, capacity: 1)
+            attribute.initialize(to: xmlAttr())
+            attribute.pointee.type = XML_ATTRIBUTE_NODE
+            attribute.pointee.name = name
+            attribute.pointee.parent = element
+            let text = arena.node(XML_TEXT_NODE)
+            text.pointee.content = arena.copy(start, count: length)
+            text.pointee.parent = UnsafeMutableRawPointer(attribute).assumingMemoryBound(to: xmlNode.self)
+            attribute.pointee.children = text
+            attribute.pointee.last = text
+            if let last {
+                last.pointee.next = attribute
+                attribute.pointee.prev = last
+            } else {
+                element.pointee.properties = attribute
+            }
+            last = attribute
+        }
+    }
+
+    fileprivate func endElement() {
+        _ = open.popLast()
+    }
+
+    fileprivate func text(_ bytes: UnsafePointer<xmlChar>?, count: Int, type: xmlElementType, context: xmlParserCtxtPtr) {
+        guard unsupported == nil, let parent = open.last else { return }
+        if let last = parent.pointee.last, last.pointee.type == type, let content = last.pointee.content {
+            let length = last == lastText ? lastTextLength : strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
+            if length + count > Self.maxTextLength { return refuse("a text node longer than libxml2's limit", context) }
+            if count > 0, let bytes {
+                last.pointee.content = arena.appending(bytes, count: count, to: content, length: length)
+            }
+            lastText = last
+            lastTextLength = length + count
+            return
+        }
+        if count > Self.maxTextLength { return refuse("a text node longer than libxml2's limit", context) }
+        let node = arena.node(type)
+        node.pointee.content = arena.copy(bytes, count: count)
+        node.pointee.line = Self.line(context)
+        appendChild(node, to: parent)
+        lastText = node
+        lastTextLength = count
+    }
+
+    /// A comment or processing instruction: a child of the open element (at the document
+    /// level, before or after the root, it is not part of the tree the readers walk).
+    fileprivate func misc(_ type: xmlElementType, context: xmlParserCtxtPtr) {
+        guard unsupported == nil, let parent = open.last else { return }
+        let node = arena.node(type)
+        node.pointee.line = Self.line(context)
+        appendChild(node, to: parent)
+    }
+
+    /// A reference to an entity the document does not declare (a declaration stops the
+    /// builder first), as `xmlSAX2Reference` adds it: a node without children.
+    fileprivate func reference(_ name: UnsafePointer<xmlChar>, context: xmlParserCtxtPtr) {
+        guard unsupported == nil, let parent = open.last else { return }
+        if name[0] == 0x23 { return refuse("a character reference node", context) }
+        let node = arena.node(XML_ENTITY_REF_NODE)
+        node.pointee.name = UnsafePointer(arena.copy(name, count: strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))))
+        appendChild(node, to: parent)
+    }
+
+    // MARK: SAX handler
+
+    /// Points the parser's SAX2 handler at this builder (the context's `_private`); the
+    /// builder must outlive the parse. The document, DTD and entity lookups stay libxml2's.
+    func install(on context: xmlParserCtxtPtr) {
+        context.pointee._private = Unmanaged.passUnretained(self).toOpaque()
+        guard let sax = context.pointee.sax else { return }
+        sax.pointee.startElementNs = { context, localName, prefix, uri, _, _, attributeCount, defaultedCount, attributes in
+            guard let context, let localName else { return }
+            let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
+            XMLTreeBuilder.with(parser) {
+                $0.startElement(
+                    localName, prefix: prefix, uri: uri, attributeCount: Int(attributeCount), defaultedCount: Int(defaultedCount),
+                    attributes: attributes, context: parser)
+            }
+        }
+        sax.pointee.endElementNs = { context, _, _, _ in
+            guard let context else { return }
+            XMLTreeBuilder.with(context.assumingMemoryBound(to: xmlParserCtxt.self)) { $0.endElement() }
+        }
+        sax.pointee.characters = { context, bytes, count in
+            guard let context else { return }
+            let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
+            XMLTreeBuilder.with(parser) { $0.text(bytes, count: Int(count), type: XML_TEXT_NODE, context: parser) }
+        }
+        // As in libxml2's SAX2 handler: whitespace goes to the same function (so the parser
+        // does not ask whether it is ignorable).
+        sax.pointee.ignorableWhitespace = sax.pointee.characters
+        sax.pointee.cdataBlock = { context, bytes, count in
+            guard let context else { return }
+            let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
+            XMLTreeBuilder.with(parser) { $0.text(bytes, count: Int(count), type: XML_CDATA_SECTION_NODE, context: parser) }
+        }
+        sax.pointee.comment = { context, _ in
+            guard let context else { return }
+            let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
+            XMLTreeBuilder.with(parser) { $0.misc(XML_COMMENT_NODE, context: parser) }
+        }
+        sax.pointee.processingInstruction = { context, _, _ in
+            guard let context else { return }
+            let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
+            XMLTreeBuilder.with(parser) { $0.misc(XML_PI_NODE, context: parser) }
+        }
+        sax.pointee.reference = { context, name in
+            guard let context, let name else { return }
+            let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
+            XMLTreeBuilder.with(parser) { $0.reference(name, context: parser) }
+        }
+        // Declarations: libxml2's tree reads them (entities expand through the callbacks above).
+        sax.pointee.entityDecl = { context, _, _, _, _, _ in
+            guard let context else { return }
+            let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
+            XMLTreeBuilder.with(parser) { $0.refuse("an entity declaration", parser) }
+        }
+        sax.pointee.attributeDecl = { context, _, _, _, _, _, tree in
+            if let tree { xmlFreeEnumeration(tree) }  // the handler owns the enumeration
+            guard let context else { return }
+            let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
+            XMLTreeBuilder.with(parser) { $0.refuse("an attribute declaration", parser) }
+        }
+        sax.pointee.elementDecl = { context, _, _, _ in
+            guard let context else { return }
+            let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
+            XMLTreeBuilder.with(parser) { $0.refuse("an element declaration", parser) }
+        }
+        sax.pointee.notationDecl = { context, _, _, _ in
+            guard let context else { return }
+            let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
+            XMLTreeBuilder.with(parser) { $0.refuse("a notation declaration", parser) }
+        }
+        sax.pointee.unparsedEntityDecl = { context, _, _, _, _ in
+            guard let context else { return }
+            let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
+            XMLTreeBuilder.with(parser) { $0.refuse("an unparsed entity declaration", parser) }
+        }
+    }
+
+    /// Runs `body` on the context's builder without retaining it (the caller keeps it alive).
+    private static func with(_ context: xmlParserCtxtPtr, _ body: (XMLTreeBuilder) -> Void) {
+        Unmanaged<XMLTreeBuilder>.fromOpaque(context.pointee._private)._withUnsafeGuaranteedRef(body)
+    }
+}
