@@ -46,8 +46,11 @@ struct SentenceContext {
     /// The document text the trigger ranges point into.
     let text: String
 
+    /// The parameters are borrowed: an initializer takes its arguments owned by default, which
+    /// made every sentence retain and release the six token columns, the matches and the codebook.
     init(
-        matches: ArraySlice<Match>, compiled: CompiledCodebook, tokens: Tokens, sentenceStart: Int, text: String
+        matches: borrowing ArraySlice<Match>, compiled: borrowing CompiledCodebook, tokens: borrowing Tokens, sentenceStart: Int,
+        text: String
     ) {
         self.text = text
         preScope = compiled.codebook.context.preScope
@@ -55,26 +58,30 @@ struct SentenceContext {
         // Without a negation or hypothetical trigger every target is affirmed: pseudo-triggers and
         // terminations only limit triggers, so there is nothing to collect.
         var hasTrigger = false
-        for match in matches {
-            switch compiled.kinds[Int(match.pattern)] {
+        var position = matches.startIndex
+        while position < matches.endIndex {
+            switch compiled.kinds[Int(matches[position].pattern)] {
             case .negationPre, .negationPost, .hypotheticalPre, .hypotheticalPost: hasTrigger = true
-            default: continue
+            default: break
             }
-            break
+            if hasTrigger { break }
+            position += 1
         }
         guard hasTrigger else { return }
         // Plain loops over the columns (no nested function capturing `tokens`: that copied its six arrays).
-        let flags = tokens.flags
         var pseudo: [(Int, Int)] = []
         var raw: [(PatternKind, Match)] = []
-        for match in matches {
+        position = matches.startIndex
+        while position < matches.endIndex {
+            let match = matches[position]
+            position += 1
             let kind = compiled.kinds[Int(match.pattern)]
             switch kind {
             case .pseudo: pseudo.append((Int(match.start), Int(match.end)))
             case .termination: terminations.append(Int(match.start))
             case .negationPre, .negationPost, .hypotheticalPre, .hypotheticalPost:
                 if compiled.caseSensitiveTrigger[Int(match.pattern)], Int(match.start) != sentenceStart,
-                    flags[Int(match.start)] & Tokens.capitalised != 0
+                    tokens.flags[Int(match.start)] & Tokens.capitalised != 0
                 {
                     continue  // "May 2019", "Will" as a name
                 }
@@ -82,8 +89,6 @@ struct SentenceContext {
             default: break
             }
         }
-        let starts = tokens.starts
-        let ends = tokens.ends
         for (kind, match) in raw where !SentenceContext.covered(match, by: pseudo) {
             // Prune a trigger contained in a longer one of the same kind.
             let longer = raw.contains { other in
@@ -93,7 +98,7 @@ struct SentenceContext {
             if longer { continue }
             let trigger = Trigger(
                 start: Int(match.start), end: Int(match.end), scope: compiled.scopes[Int(match.pattern)],
-                textStart: Int(starts[Int(match.start)]), textEnd: Int(ends[Int(match.end) - 1]))
+                textStart: Int(tokens.starts[Int(match.start)]), textEnd: Int(tokens.ends[Int(match.end) - 1]))
             switch kind {
             case .negationPre: negationPre.append(trigger)
             case .negationPost: negationPost.append(trigger)

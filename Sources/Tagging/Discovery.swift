@@ -715,7 +715,7 @@ extension TaggingRun {
 /// Word hashes the people finder compares against.
 enum Words2 {
     static func hash(_ word: String) -> UInt64 { Vocabulary.hash(Array(word.utf8)) }
-    static let calendar: Set<UInt64> = Set([
+    static let calendar: WordSet = WordSet([
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
         "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "christmas", "easter",
     ].map(hash))
@@ -724,24 +724,24 @@ enum Words2 {
     static let who = hash("who")
     static let were = hash("were")
     static let whom = hash("whom")
-    static let numberWords: Set<UInt64> = Set([
+    static let numberWords: WordSet = WordSet([
         "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
         "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
         "sixty", "seventy", "eighty", "ninety",
     ].map(hash))
     static let review = hash("review")
-    static let possessives: Set<UInt64> = Set(["her", "his", "their", "the", "s", "own", "younger", "older", "elder", "eldest", "youngest", "late", "adult", "only"].map(hash))
-    static let kinModifiers: Set<UInt64> = Set(["own", "younger", "older", "elder", "eldest", "youngest", "late", "adult", "only", "middle"].map(hash))
+    static let possessives: WordSet = WordSet(["her", "his", "their", "the", "s", "own", "younger", "older", "elder", "eldest", "youngest", "late", "adult", "only"].map(hash))
+    static let kinModifiers: WordSet = WordSet(["own", "younger", "older", "elder", "eldest", "youngest", "late", "adult", "only", "middle"].map(hash))
     /// Words between a role and a name that make them two people ("the child of Mr P").
-    static let notApposition: Set<UInt64> = Set(["of", "by", "with", "and", "to", "from", "for", "or"].map(hash))
-    static let possessivePronouns: Set<UInt64> = Set(["her", "his", "their"].map(hash))
+    static let notApposition: WordSet = WordSet(["of", "by", "with", "and", "to", "from", "for", "or"].map(hash))
+    static let possessivePronouns: WordSet = WordSet(["her", "his", "their"].map(hash))
     static let s = hash("s")
     static let her = hash("her")
     static let his = hash("his")
-    static let generation: Set<UInt64> = Set(["senior", "junior", "snr", "jnr"].map(hash))
-    static let codeWords: Set<UInt64> = Set(CompiledCodebook.codeWords.map(hash))
-    static let passive: Set<UInt64> = Set(["was", "were", "been", "being", "is", "be", "by"].map(hash))
-    static let personContext: Set<UInt64> = Set([
+    static let generation: WordSet = WordSet(["senior", "junior", "snr", "jnr"].map(hash))
+    static let codeWords: WordSet = WordSet(CompiledCodebook.codeWords.map(hash))
+    static let passive: WordSet = WordSet(["was", "were", "been", "being", "is", "be", "by"].map(hash))
+    static let personContext: WordSet = WordSet([
         "was", "had", "is", "has", "said", "says", "told", "did", "does", "would", "could", "who", "s", "described",
         "began", "became", "died", "attended", "saw", "lived", "moved", "reported", "disclosed", "asked", "felt", "went",
         "left", "met", "married", "admitted", "denied", "refused", "stopped", "started", "took", "received", "called",

@@ -108,7 +108,7 @@ struct EvidenceCollector {
     /// each block's evidence apart with it).
     private(set) var order: [Int32] = []
     /// Suppressed matches in the order the sweep found them.
-    var suppressions: [PendingSuppression] = []
+    private(set) var suppressions: [PendingSuppression] = []
     private var seen = PairSet()
 
     init(entryCount: Int) {
@@ -155,6 +155,10 @@ struct EvidenceCollector {
         lists[slot].append(evidence)
         order.append(Int32(truncatingIfNeeded: slot))
     }
+
+    mutating func append(_ suppression: PendingSuppression) {
+        suppressions.append(suppression)
+    }
 }
 
 /// An open-addressing hash set of pairs of 64-bit integers (grows at half load).
@@ -189,7 +193,8 @@ struct PairSet {
     }
 
     private mutating func grow() {
-        let capacity = max(64, used.count * 2)
+        // A document records thousands of pairs: start at 2048 slots rather than rehash from 64 up.
+        let capacity = max(2048, used.count * 2)
         let oldFirsts = firsts
         let oldSeconds = seconds
         let oldUsed = used

@@ -257,6 +257,16 @@ extension TaggingRun {
 
     // MARK: - Finishing
 
+    /// Whether the evidence is in ascending order of start (ties allowed).
+    static func isOrderedByStart(_ list: [Evidence]) -> Bool {
+        var index = 1
+        while index < list.count {
+            if list[index].range.start < list[index - 1].range.start { return false }
+            index += 1
+        }
+        return true
+    }
+
     mutating func finish() -> TaggingResult {
         let victim = people.entities[PeopleModel.victim]
         if let age = victim.age, age.upperBound < 18 { people.victimIsChild = true }
@@ -282,7 +292,8 @@ extension TaggingRun {
         let (category, reason) = decideCategory()
         var suggestions: [Suggestion] = []
         for (key, list) in evidence {
-            let sorted = list.sorted { $0.range.start < $1.range.start }
+            // Usually in order already (the sweep goes forward): no copy then (a stable sort keeps it as is).
+            let sorted = TaggingRun.isOrderedByStart(list) ? list : list.sorted { $0.range.start < $1.range.start }
             var confidence = min(0.95, 0.55 + 0.1 * Double(sorted.count))
             if key.subject == .unknown { confidence *= 0.7 }
             suggestions.append(Suggestion(key: key, confidence: (confidence * 100).rounded() / 100, evidence: sorted))

@@ -711,8 +711,8 @@ extension TaggingRun {
 /// boundary nothing else of ``SweepCursor`` matters (the paragraph focus and the previous
 /// sentence's mentions are per block).
 struct SweepCarry: Sendable {
-    var lastByGender: [Gender: Int]
-    var lastPrincipal: [Gender: Int]
+    var lastByGender: GenderMap
+    var lastPrincipal: GenderMap
     var lastAny: Int?
     var sectionFocus: Int?
     var entities: [Entity]

@@ -11,7 +11,7 @@ extension TaggingRun {
     /// 3. else the principal (victim or perpetrator) of that gender most recently named, then
     ///    anyone of that gender, then the last person of unknown gender.
     func pronounAntecedent(
-        _ pronoun: Mention, earlier: [Mention], previous: [Mention], lastPrincipal: [Gender: Int], lastByGender: [Gender: Int], lastAny: Int?
+        _ pronoun: Mention, earlier: [Mention], previous: [Mention], lastPrincipal: GenderMap, lastByGender: GenderMap, lastAny: Int?
     ) -> Int? {
         let gender = pronoun.gender ?? .male
         // "she", "he": a subject; "her", "him", "his": possessive or object.
@@ -44,5 +44,5 @@ extension TaggingRun {
 
 /// Subject pronouns.
 enum PronounWords {
-    static let subjects: Set<UInt64> = Set(["she", "he"].map { Vocabulary.hash(Array($0.utf8)) })
+    static let subjects = WordSet(["she", "he"].map { Vocabulary.hash(Array($0.utf8)) })
 }

@@ -13,8 +13,8 @@ private let childVictimTags: Set<String> = ["parental-mental-health", "household
 
 /// What the sweep carries from one sentence to the next.
 struct SweepCursor {
-    var lastByGender: [Gender: Int] = [:]
-    var lastPrincipal: [Gender: Int] = [:]
+    var lastByGender = GenderMap()
+    var lastPrincipal = GenderMap()
     var lastAny: Int?
     var focus: Int?
     var focusBlock = -1
@@ -271,7 +271,7 @@ extension TaggingRun {
     }
 
     /// Whose relative a kin mention names, and whether that relative is the victim or the perpetrator.
-    mutating func resolveKin(_ mention: Mention, sentence: SentenceSpan, earlier: [Mention], lastByGender: [Gender: Int]) -> Int? {
+    mutating func resolveKin(_ mention: Mention, sentence: SentenceSpan, earlier: [Mention], lastByGender: GenderMap) -> Int? {
         guard case .kin(let kinIndex)? = matches[sentence.matchFrom..<sentence.matchTo]
             .first(where: { Int($0.start) == mention.start && kindIsKin($0) }).map({ kind($0) })
         else { return nil }
@@ -309,38 +309,62 @@ extension TaggingRun {
 
     /// Records a suppressed match (its evidence is cut by ``flushCollectedEvidence()``).
     mutating func suppress(_ tag: TagID, _ target: TargetMatch, _ range: TextRange, _ reason: SuppressedMatch.Reason, _ trigger: String) {
-        collector.suppressions.append(PendingSuppression(tag: tag, range: range, rule: target.rule, reason: reason, trigger: trigger))
+        collector.append(PendingSuppression(tag: tag, range: range, rule: target.rule, reason: reason, trigger: trigger))
     }
 
     /// Moves the sweep's evidence and suppressed matches into ``evidence`` and ``suppressed``,
     /// cutting every span's text and finding every source position in one pass over the
     /// offsets in order (the same values ``makeEvidence(_:_:)`` gives one at a time).
     mutating func flushCollectedEvidence() {
+        let order = collector.order
+        let lists = collector.lists
+        let suppressions = collector.suppressions
+        // Start offsets of the evidence in the order recorded, then of the suppressed matches:
+        // two nearly ascending runs, little left for the sort.
         var offsets: [Int] = []
-        offsets.reserveCapacity(collector.suppressions.count + collector.lists.reduce(0) { $0 + $1.count })
-        for list in collector.lists {
-            for item in list { offsets.append(item.range.start) }
+        offsets.reserveCapacity(order.count + suppressions.count)
+        var cursors = [Int](repeating: 0, count: lists.count)
+        for slot in order {
+            offsets.append(lists[Int(slot)][cursors[Int(slot)]].range.start)
+            cursors[Int(slot)] += 1
         }
-        for item in collector.suppressions { offsets.append(item.range.start) }
+        for item in suppressions { offsets.append(item.range.start) }
         let positions = document.sourceMap.positions(ofText: offsets)
+        var built: [[Evidence]] = lists.map { list in
+            var items: [Evidence] = []
+            items.reserveCapacity(list.count)
+            return items
+        }
+        var builtSuppressed: [SuppressedMatch] = []
+        builtSuppressed.reserveCapacity(suppressions.count)
         var text = document.text
         text.withUTF8 { bytes in
-            var next = 0
-            func materialise(_ range: TextRange, _ rule: String) -> Evidence {
-                let position = positions[next]
-                next += 1
-                return Evidence(
+            func piece(_ range: TextRange, _ rule: String, _ position: SourcePosition) -> Evidence {
+                Evidence(
                     text: TaggingRun.substring(bytes, range) ?? document.substring(range), range: range, rule: rule,
                     line: position.line, character: position.utf16Column)
             }
-            for (slot, key) in collector.keys.enumerated() where !collector.lists[slot].isEmpty {
-                evidence[key, default: []].append(contentsOf: collector.lists[slot].map { materialise($0.range, $0.rule) })
+            for index in cursors.indices { cursors[index] = 0 }
+            for (next, slot) in order.enumerated() {
+                let item = lists[Int(slot)][cursors[Int(slot)]]
+                cursors[Int(slot)] += 1
+                built[Int(slot)].append(piece(item.range, item.rule, positions[next]))
             }
-            suppressed.reserveCapacity(suppressed.count + collector.suppressions.count)
-            for item in collector.suppressions {
-                suppressed.append(SuppressedMatch(tag: item.tag, evidence: materialise(item.range, item.rule), reason: item.reason, trigger: item.trigger))
+            for (index, item) in suppressions.enumerated() {
+                builtSuppressed.append(
+                    SuppressedMatch(
+                        tag: item.tag, evidence: piece(item.range, item.rule, positions[order.count + index]), reason: item.reason,
+                        trigger: item.trigger))
             }
         }
+        for (slot, key) in collector.keys.enumerated() where !built[slot].isEmpty {
+            if evidence[key] == nil {
+                evidence[key] = built[slot]
+            } else {
+                evidence[key]!.append(contentsOf: built[slot])
+            }
+        }
+        suppressed.append(contentsOf: builtSuppressed)
         collector = EvidenceCollector(entryCount: 0)
     }
 

@@ -120,7 +120,12 @@ struct TaggingRun {
                 guard word.count <= bytes.count else { return false }
                 var start = 0
                 while start + word.count <= bytes.count {
-                    if bytes[start] == word[0], Array(bytes[start..<start + word.count]) == word { return true }
+                    if bytes[start] == word[0] {
+                        // Compared in place (no copy of the window per position).
+                        var matched = 1
+                        while matched < word.count, bytes[start + matched] == word[matched] { matched += 1 }
+                        if matched == word.count { return true }
+                    }
                     start += 1
                 }
                 return false

@@ -1,3 +1,5 @@
+import ReviewModel
+
 /// An immutable set of word hashes (the FNV-1a hashes ``Tokens/hashes`` holds) whose probe
 /// is a multiply and one or two loads: `Set<UInt64>` runs SipHash on every probe, which showed
 /// in the tagger's profile (the word tests of ages, names and cues run for many tokens).
@@ -51,6 +53,9 @@ struct WordSet: Sendable, Sequence {
     }
 
     var count: Int { members.count }
+
+    /// The members and another sequence's, as a `Set`.
+    func union<S: Sequence>(_ other: S) -> Set<UInt64> where S.Element == UInt64 { Set(members).union(other) }
 
     func makeIterator() -> IndexingIterator<[UInt64]> { members.makeIterator() }
 }
@@ -117,6 +122,31 @@ struct WordSetSlots: Sendable {
             if stored == hash { return values[slot] }
             if stored == 0 { return nil }
             slot = (slot + 1) & mask
+        }
+    }
+}
+
+/// The last entity seen per gender: a `[Gender: Int]` without hashing (the sweep updates it
+/// for every resolved mention).
+struct GenderMap: Sendable, Equatable {
+    private var female: Int?
+    private var male: Int?
+
+    init() {}
+
+    @inline(__always)
+    subscript(_ gender: Gender) -> Int? {
+        get {
+            switch gender {
+            case .female: female
+            case .male: male
+            }
+        }
+        set {
+            switch gender {
+            case .female: female = newValue
+            case .male: male = newValue
+            }
         }
     }
 }
