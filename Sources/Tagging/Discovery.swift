@@ -36,7 +36,7 @@ extension TaggingRun {
     func isCapitalised(_ index: Int) -> Bool { tokens.flags[index] & Tokens.capitalised != 0 }
 
     /// Titles ("Mr B"), coded pseudonyms ("Adult A") and declared names ("known as 'Sam'") in a sentence.
-    func nameCandidates(_ sentence: SentenceSpan) -> [NameCandidate] {
+    func nameCandidates(_ sentence: SentenceSpan, capitals: ArraySlice<Int32>) -> [NameCandidate] {
         var result: [NameCandidate] = []
         let to = sentence.tokenTo
         for match in matches[sentence.matchFrom..<sentence.matchTo] {
@@ -47,10 +47,14 @@ extension TaggingRun {
                 }
             }
         }
-        var index = sentence.tokenFrom
-        while index + 1 < to {
+        // Code words ("Adult A"): only capitalised tokens can start one; a found name's second
+        // token is not looked at again.
+        var skipTo = sentence.tokenFrom
+        for position in capitals {
+            let index = Int(position)
+            guard index >= skipTo, index + 1 < to else { continue }
             let next = tokens.flags[index + 1]
-            if isCapitalised(index), next & (Tokens.singleCapital | Tokens.digits) != 0,
+            if next & (Tokens.singleCapital | Tokens.digits) != 0,
                 Words2.codeWords.contains(tokens.hashes[index]),
                 !result.contains(where: { $0.start <= index && index < $0.end })
             {
@@ -60,10 +64,8 @@ extension TaggingRun {
                     start -= 1
                 }
                 result.append(NameCandidate(start: start, end: index + 2, gender: nil, declared: false))
-                index += 2
-                continue
+                skipTo = index + 2
             }
-            index += 1
         }
         // "Mr K senior"
         for position in result.indices where result[position].end < to {
@@ -82,7 +84,8 @@ extension TaggingRun {
             // A declared single word must not be an ordinary capitalised word of the sentence start.
             result.append(NameCandidate(start: next, end: end, gender: nil, declared: true))
         }
-        return result.sorted { $0.start < $1.start }
+        if result.count > 1 { result.sort { $0.start < $1.start } }
+        return result
     }
 
     /// The possessor of a kin noun starting at `start`: a possessive pronoun just before it
@@ -115,23 +118,30 @@ extension TaggingRun {
         /// Declared names bound to a kin noun: (sentence, kin start) → name.
         var kinNames: [[Int]: NameKey] = [:]
         var declaredInSentence: [Int: [NameKey]] = [:]
-        discoverProperNames()
+        let capitals = CapitalIndex(tokens, sentences: sentences)
+        discoverProperNames(capitals: capitals)
+        var roles: [(Int, Int, Int)] = []  // buffers for all sentences
+        var kins: [(Match, Int)] = []
         for (sentenceIndex, sentence) in sentences.enumerated() {
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
-            var roles: [(Int, Int, Int)] = []
-            var kins: [(Match, Int)] = []
+            roles.removeAll(keepingCapacity: true)
+            kins.removeAll(keepingCapacity: true)
             for match in slice {
                 if let entity = roleEntity(match) { roles.append((Int(match.start), Int(match.end), entity)) }
                 if case .kin(let index) = kind(match) { kins.append((match, Int(index))) }
             }
+            let candidates = nameCandidates(sentence, capitals: capitals.tokens(inSentence: sentenceIndex))
+            // Roles are read only for names and kin nouns: a sentence with neither adds nothing.
+            if candidates.isEmpty, kins.isEmpty { continue }
             // Drop roles inside longer roles ("victim" in "the victim").
-            roles = roles.filter { role in
-                !roles.contains { $0 != role && $0.0 <= role.0 && role.1 <= $0.1 && ($0.1 - $0.0) > (role.1 - role.0) }
+            if roles.count > 1 {
+                roles = roles.filter { role in
+                    !roles.contains { $0 != role && $0.0 <= role.0 && role.1 <= $0.1 && ($0.1 - $0.0) > (role.1 - role.0) }
+                }
             }
-            let candidates = nameCandidates(sentence)
             for candidate in candidates {
                 let key = nameKey(candidate.start, candidate.end)
-                let display = text(tokens: candidate.start, candidate.end)
+                // The display text is cut from the document only where a name is registered.
                 if candidate.declared, declaredInSentence[sentenceIndex]?.contains(key) != true {
                     declaredInSentence[sentenceIndex, default: []].append(key)
                 }
@@ -153,21 +163,23 @@ extension TaggingRun {
                             people.entities[existing].name = nil
                         }
                     } else {
-                        people.register(name: key, display: display, entity: entity)
+                        people.register(name: key, display: text(tokens: candidate.start, candidate.end), entity: entity)
                     }
                     continue
                 }
                 // A code word that is itself a role ("Perpetrator 1", "Victim A").
-                let firstWord = lowerWord(candidate.start)
+                // (The word's hash first: only "perpetrator" or "victim" in some case has it.)
+                let firstHash = tokens.hashes[candidate.start]
+                let firstWord = firstHash == Words2.perpetrator || firstHash == Words2.victim ? lowerWord(candidate.start) : ""
                 if firstWord == "perpetrator" || firstWord == "victim" {
                     let role: Entity.Role = firstWord == "victim" ? .victim : .perpetrator
                     if people.entityIndex(for: key) == nil {
                         let target = role == .victim ? PeopleModel.victim : PeopleModel.perpetrator
                         if people.entities[target].name == nil {
-                            people.register(name: key, display: display, entity: target)
+                            people.register(name: key, display: text(tokens: candidate.start, candidate.end), entity: target)
                         } else {
-                            people.entities.append(Entity(role: role, name: display))
-                            people.register(name: key, display: display, entity: people.entities.count - 1)
+                            people.entities.append(Entity(role: role, name: text(tokens: candidate.start, candidate.end)))
+                            people.register(name: key, display: text(tokens: candidate.start, candidate.end), entity: people.entities.count - 1)
                         }
                     }
                     continue
@@ -200,7 +212,7 @@ extension TaggingRun {
                     }
                 } ?? false
                 if let nearest, distance(nearest, candidate) <= limit, !(candidate.declared && possessedKin) {
-                    bind(key, display: display, to: nearest.2)
+                    bind(key, display: text(tokens: candidate.start, candidate.end), to: nearest.2)
                     if let gender = candidate.gender, people.entities[nearest.2].gender == nil { people.entities[nearest.2].gender = gender }
                     continue
                 }
@@ -243,13 +255,13 @@ extension TaggingRun {
                         let owner: Int? = possessorEntity ?? (possessorGender != nil ? PeopleModel.victim : nil)
                         attachKin(existing, kin: kinIndex, owner: owner, range: textRange(start, Int(kin.0.end)))
                     } else {
-                        pendingKinNames.append((key, display, kinIndex, possessorGender, possessorEntity, textRange(start, Int(kin.0.end))))
+                        pendingKinNames.append((key, text(tokens: candidate.start, candidate.end), kinIndex, possessorGender, possessorEntity, textRange(start, Int(kin.0.end))))
                     }
                     continue
                 }
                 if people.entityIndex(for: key) == nil {
-                    people.entities.append(Entity(role: .other, name: display, gender: candidate.gender))
-                    people.register(name: key, display: display, entity: people.entities.count - 1)
+                    people.entities.append(Entity(role: .other, name: text(tokens: candidate.start, candidate.end), gender: candidate.gender))
+                    people.register(name: key, display: text(tokens: candidate.start, candidate.end), entity: people.entities.count - 1)
                 } else if let gender = candidate.gender, let entity = people.entityIndex(for: key), people.entities[entity].gender == nil {
                     people.entities[entity].gender = gender
                 }
@@ -264,8 +276,12 @@ extension TaggingRun {
                     !(found.end < sentence.tokenTo && tokens.hashes[found.end] == Words2.s)  // "his wife, Mr K's mother"
                 {
                     nameEntity = found.entity
-                } else if let name = earlierName(endingAt: kinStart - (kinStart - 1 >= sentence.tokenFrom && Words2.possessivePronouns.contains(tokens.hashes[kinStart - 1]) ? 1 : 0), sentence: sentence) {
-                    nameEntity = name  // "Tariq, her brother" (the comma is not a token)
+                } else {
+                    // (The end computed first: an argument that reads the run would copy it.)
+                    let nameEnd = kinStart - (kinStart - 1 >= sentence.tokenFrom && Words2.possessivePronouns.contains(tokens.hashes[kinStart - 1]) ? 1 : 0)
+                    if let name = earlierName(endingAt: nameEnd, sentence: sentence) {
+                        nameEntity = name  // "Tariq, her brother" (the comma is not a token)
+                    }
                 }
                 guard let entity = nameEntity, entity > PeopleModel.perpetrator, people.entities[entity].kin == nil,
                     people.entities[entity].role == .other
@@ -333,8 +349,8 @@ extension TaggingRun {
                 people.register(name: pending.name, display: pending.display, entity: people.entities.count - 1)
             }
         }
-        scoreRoles(kinNames: kinNames, declaredInSentence: declaredInSentence)
-        voteGenders()
+        scoreRoles(kinNames: kinNames, declaredInSentence: declaredInSentence, capitals: capitals)
+        voteGenders(capitals: capitals)
     }
 
     /// Makes a named person with no role or kinship yet the `owner`'s relative of kin entry
@@ -373,30 +389,21 @@ extension TaggingRun {
     /// Proper names the text never declares ("Carol was 54"): capitalised words that never
     /// occur in lower case, are no codebook word, and are followed at least twice by words
     /// people do things with ("was", "had", "told", "'s").
-    mutating func discoverProperNames() {
-        // Lower-case words are only ever looked up for capitalised ones: a 64K-bit filter of the
-        // capitalised words' hashes keeps the set (and its hashing) to the few that can matter.
-        var capitalisedBits = [UInt64](repeating: 0, count: 1024)
-        for index in 0..<tokens.count where tokens.flags[index] & Tokens.capitalised != 0 {
-            let bit = Int(truncatingIfNeeded: tokens.hashes[index] >> 48)
-            capitalisedBits[bit >> 6] |= 1 << UInt64(bit & 63)
-        }
-        var lowercase: Set<UInt64> = []
-        for index in 0..<tokens.count where tokens.flags[index] & Tokens.capitalised == 0 {
-            let bit = Int(truncatingIfNeeded: tokens.hashes[index] >> 48)
-            if capitalisedBits[bit >> 6] & (1 << UInt64(bit & 63)) != 0 { lowercase.insert(tokens.hashes[index]) }
-        }
+    mutating func discoverProperNames(capitals: CapitalIndex) {
+        // Counted first at capitalised words alone (whether a word also occurs in lower case, or
+        // is a month, holds for all its occurrences alike, so it is checked per word afterwards).
         var counts: [UInt64: (Int, Int)] = [:]  // hash → (person-context count, first token)
-        for index in 0..<tokens.count {
+        let utf8 = document.text.utf8
+        for position in capitals.positions {
+            let index = Int(position)
             let flags = tokens.flags[index]
-            guard flags & Tokens.capitalised != 0, flags & Tokens.singleCapital == 0,
+            guard flags & Tokens.singleCapital == 0,
                 tokens.classes[index] < 0, tokens.prefixes[index] < 0,
-                Int(tokens.ends[index] - tokens.starts[index]) >= 3, !lowercase.contains(tokens.hashes[index]),
-                !Words2.calendar.contains(tokens.hashes[index])
+                Int(tokens.ends[index] - tokens.starts[index]) >= 3
             else { continue }
             // All-capital words are acronyms.
             if tokens.ends[index] - tokens.starts[index] > 1 {
-                let second = document.text.utf8[document.text.utf8.index(document.text.utf8.startIndex, offsetBy: Int(tokens.starts[index]) + 1)]
+                let second = utf8[utf8.index(utf8.startIndex, offsetBy: Int(tokens.starts[index]) + 1)]
                 if second >= 0x41 && second <= 0x5A { continue }
             }
             if index + 1 < tokens.count, tokens.flags[index + 1] & Tokens.capitalised != 0,
@@ -404,9 +411,28 @@ extension TaggingRun {
             {
                 continue  // part of a longer proper noun ("Harwell General Hospital")
             }
-            var entry = counts[tokens.hashes[index]] ?? (0, index)
-            if index + 1 < tokens.count, Words2.personContext.contains(tokens.hashes[index + 1]) { entry.0 += 1 }
-            counts[tokens.hashes[index]] = entry
+            let context = index + 1 < tokens.count && Words2.personContext.contains(tokens.hashes[index + 1]) ? 1 : 0
+            counts[tokens.hashes[index], default: (0, index)].0 += context
+        }
+        counts = counts.filter { $0.value.0 >= 2 && !Words2.calendar.contains($0.key) }
+        // Words that never occur in lower case: a 64K-bit filter of the counted words' hashes
+        // keeps the lower-case words looked up to the few that can matter.
+        if !counts.isEmpty {
+            var countedBits = [UInt64](repeating: 0, count: 1024)
+            for hash in counts.keys {
+                let bit = Int(truncatingIfNeeded: hash >> 48)
+                countedBits[bit >> 6] |= 1 << UInt64(bit & 63)
+            }
+            var lowercase: Set<UInt64> = []
+            tokens.flags.withUnsafeBufferPointer { flags in
+                tokens.hashes.withUnsafeBufferPointer { hashes in
+                    for index in flags.indices where flags[index] & Tokens.capitalised == 0 {
+                        let bit = Int(truncatingIfNeeded: hashes[index] >> 48)
+                        if countedBits[bit >> 6] & (1 << UInt64(bit & 63)) != 0, counts[hashes[index]] != nil { lowercase.insert(hashes[index]) }
+                    }
+                }
+            }
+            if !lowercase.isEmpty { counts = counts.filter { !lowercase.contains($0.key) } }
         }
         // In order of first appearance, so that entity indexes (and tie-breaks) are stable.
         for (hash, entry) in counts.sorted(by: { $0.value.1 < $1.value.1 }) where entry.0 >= 2 {
@@ -420,7 +446,74 @@ extension TaggingRun {
     /// Scores named people as victim or perpetrator from event cues next to their names
     /// ("Carol was killed", "killed by Martin", "Martin pleaded guilty") and the title, then
     /// promotes the best candidates.
-    mutating func scoreRoles(kinNames: [[Int]: NameKey], declaredInSentence: [Int: [NameKey]]) {
+    mutating func scoreRoles(kinNames: [[Int]: NameKey], declaredInSentence: [Int: [NameKey]], capitals: CapitalIndex) {
+        var (victimScore, perpetratorScore, jointlyAccused) = cueScores(kinNames: kinNames, declaredInSentence: declaredInSentence, capitals: capitals)
+        // The title names the subject of the review.
+        var titleText = (document.metadata.title ?? "") + " " + (document.metadata.reviewType?.evidence ?? "")
+        if let first = document.blocks.first(where: { $0.kind == .heading }) { titleText += " " + document.text(of: first) }
+        let titleTokens = compiled.matcher.tokenize(titleText)
+        let titleHashes = Set(titleTokens.hashes)
+        var titleNamed: Set<Int> = []
+        for (_, list) in people.names {
+            for (key, entity, _) in list where key.hashes.allSatisfy({ titleHashes.contains($0) }) {
+                titleNamed.insert(entity)
+                if people.subjectIsPerpetrator { perpetratorScore[entity, default: 0] += 3 } else { victimScore[entity, default: 0] += 3 }
+            }
+        }
+        if people.victimIsChild {
+            for (_, list) in people.names {
+                for (key, entity, display) in list where display.hasPrefix("Child") || display.hasPrefix("Baby") {
+                    _ = key
+                    victimScore[entity, default: 0] += 2
+                }
+            }
+        }
+        for entity in Set(victimScore.keys).union(perpetratorScore.keys) {
+            debugScores[entity] = (victimScore[entity] ?? 0, perpetratorScore[entity] ?? 0)
+        }
+        func net(_ entity: Int, victim: Bool) -> Double {
+            victim ? (victimScore[entity] ?? 0) - (perpetratorScore[entity] ?? 0) : (perpetratorScore[entity] ?? 0) - (victimScore[entity] ?? 0)
+        }
+        let candidates = Set(victimScore.keys).union(perpetratorScore.keys)
+            .filter { $0 > PeopleModel.perpetrator && people.entities[$0].role == .other }
+        if people.entities[PeopleModel.victim].name == nil,
+            let best = candidates.filter({ net($0, victim: true) > 0 })
+                .max(by: { (net($0, victim: true), -$0) < (net($1, victim: true), -$1) })
+        {
+            promote(best, to: PeopleModel.victim)
+        }
+        // A second victim: named in the title with the first ("Review: Jasmine and Tyler").
+        if !people.subjectIsPerpetrator {
+            for entity in candidates.sorted() where people.entities[entity].role == .other && net(entity, victim: true) >= 3
+                && (perpetratorScore[entity] ?? 0) == 0 && titleNamed.contains(entity)
+            {
+                people.entities[entity].role = .victim
+            }
+        }
+        let perpetrators = candidates.filter { people.entities[$0].role == .other && net($0, victim: false) > 0 }
+            .sorted { (net($0, victim: false), -$0) > (net($1, victim: false), -$1) }
+        for (rank, entity) in perpetrators.enumerated() {
+            if rank == 0, people.entities[PeopleModel.perpetrator].name == nil {
+                promote(entity, to: PeopleModel.perpetrator)
+            } else if (net(entity, victim: false) >= 3 && (victimScore[entity] ?? 0) == 0)
+                || (jointlyAccused.contains(entity) && net(entity, victim: false) > 0)
+            {
+                people.entities[entity].role = .perpetrator
+                if let owner = people.entities[entity].owner, owner == PeopleModel.victim, let kin = people.entities[entity].kin,
+                    people.perpetratorRelation == nil
+                {
+                    people.perpetratorRelation = lexicon.kin[kin].relation
+                    people.perpetratorRelationEvidence = people.entities[entity].kinEvidence
+                }
+            }
+        }
+    }
+
+    /// The sentences' role cue scores per entity (victim, perpetrator) and the people plural cues
+    /// name together. Not mutating: its closures read the run without copying it.
+    func cueScores(kinNames: [[Int]: NameKey], declaredInSentence: [Int: [NameKey]], capitals: CapitalIndex)
+        -> (victim: [Int: Double], perpetrator: [Int: Double], jointlyAccused: Set<Int>)
+    {
         var victimScore: [Int: Double] = [:]
         var perpetratorScore: [Int: Double] = [:]
         /// People a plural cue names together ("Ms K and Mr J were both convicted").
@@ -433,14 +526,13 @@ extension TaggingRun {
             let weight = sentenceIndex < introduction ? 2.0 : 1.0
             // Name mentions of the sentence.
             var names: [(Int, Int, Int)] = []
-            var index = sentence.tokenFrom
-            while index < sentence.tokenTo {
-                if isCapitalised(index), let found = lookupName(at: index, limit: sentence.tokenTo) {
+            var skipTo = sentence.tokenFrom
+            for position in capitals.tokens(inSentence: sentenceIndex) where Int(position) >= skipTo {
+                let index = Int(position)
+                if let found = lookupName(at: index, limit: sentence.tokenTo) {
                     names.append((index, found.end, found.entity))
-                    index = found.end
-                    continue
+                    skipTo = found.end
                 }
-                index += 1
             }
             // Kin nouns that carry a declared name in this sentence stand for it.
             for match in matches[sentence.matchFrom..<sentence.matchTo] {
@@ -517,65 +609,7 @@ extension TaggingRun {
                 }
             }
         }
-        // The title names the subject of the review.
-        var titleText = (document.metadata.title ?? "") + " " + (document.metadata.reviewType?.evidence ?? "")
-        if let first = document.blocks.first(where: { $0.kind == .heading }) { titleText += " " + document.text(of: first) }
-        let titleTokens = compiled.matcher.tokenize(titleText)
-        let titleHashes = Set(titleTokens.hashes)
-        var titleNamed: Set<Int> = []
-        for (_, list) in people.names {
-            for (key, entity, _) in list where key.hashes.allSatisfy({ titleHashes.contains($0) }) {
-                titleNamed.insert(entity)
-                if people.subjectIsPerpetrator { perpetratorScore[entity, default: 0] += 3 } else { victimScore[entity, default: 0] += 3 }
-            }
-        }
-        if people.victimIsChild {
-            for (_, list) in people.names {
-                for (key, entity, display) in list where display.hasPrefix("Child") || display.hasPrefix("Baby") {
-                    _ = key
-                    victimScore[entity, default: 0] += 2
-                }
-            }
-        }
-        for entity in Set(victimScore.keys).union(perpetratorScore.keys) {
-            debugScores[entity] = (victimScore[entity] ?? 0, perpetratorScore[entity] ?? 0)
-        }
-        func net(_ entity: Int, victim: Bool) -> Double {
-            victim ? (victimScore[entity] ?? 0) - (perpetratorScore[entity] ?? 0) : (perpetratorScore[entity] ?? 0) - (victimScore[entity] ?? 0)
-        }
-        let candidates = Set(victimScore.keys).union(perpetratorScore.keys)
-            .filter { $0 > PeopleModel.perpetrator && people.entities[$0].role == .other }
-        if people.entities[PeopleModel.victim].name == nil,
-            let best = candidates.filter({ net($0, victim: true) > 0 })
-                .max(by: { (net($0, victim: true), -$0) < (net($1, victim: true), -$1) })
-        {
-            promote(best, to: PeopleModel.victim)
-        }
-        // A second victim: named in the title with the first ("Review: Jasmine and Tyler").
-        if !people.subjectIsPerpetrator {
-            for entity in candidates.sorted() where people.entities[entity].role == .other && net(entity, victim: true) >= 3
-                && (perpetratorScore[entity] ?? 0) == 0 && titleNamed.contains(entity)
-            {
-                people.entities[entity].role = .victim
-            }
-        }
-        let perpetrators = candidates.filter { people.entities[$0].role == .other && net($0, victim: false) > 0 }
-            .sorted { (net($0, victim: false), -$0) > (net($1, victim: false), -$1) }
-        for (rank, entity) in perpetrators.enumerated() {
-            if rank == 0, people.entities[PeopleModel.perpetrator].name == nil {
-                promote(entity, to: PeopleModel.perpetrator)
-            } else if (net(entity, victim: false) >= 3 && (victimScore[entity] ?? 0) == 0)
-                || (jointlyAccused.contains(entity) && net(entity, victim: false) > 0)
-            {
-                people.entities[entity].role = .perpetrator
-                if let owner = people.entities[entity].owner, owner == PeopleModel.victim, let kin = people.entities[entity].kin,
-                    people.perpetratorRelation == nil
-                {
-                    people.perpetratorRelation = lexicon.kin[kin].relation
-                    people.perpetratorRelationEvidence = people.entities[entity].kinEvidence
-                }
-            }
-        }
+        return (victimScore, perpetratorScore, jointlyAccused)
     }
 
     /// Makes `entity`'s names stand for `target` (the victim or the perpetrator), carrying its
@@ -610,7 +644,19 @@ extension TaggingRun {
     }
 
     /// Gender votes: one person in a sentence, pronouns and gender words after them.
-    mutating func voteGenders() {
+    mutating func voteGenders(capitals: CapitalIndex) {
+        let votes = genderVotes(capitals: capitals)
+        for (entity, tally) in votes where people.entities[entity].gender == nil {
+            let female = tally[.female] ?? 0
+            let male = tally[.male] ?? 0
+            if female >= 1, Double(female) >= 2 * Double(male) { people.entities[entity].gender = .female }
+            if male >= 1, Double(male) >= 2 * Double(female) { people.entities[entity].gender = .male }
+        }
+    }
+
+    /// The sentences' gender votes per entity. Not mutating: its closures read the run without
+    /// copying it.
+    func genderVotes(capitals: CapitalIndex) -> [Int: [Gender: Int]] {
         var votes: [Int: [Gender: Int]] = [:]
         var sentenceEntities: [(Int, Int)] = []  // one buffer for all sentences
         for (sentenceIndex, sentence) in sentences.enumerated() {
@@ -631,14 +677,13 @@ extension TaggingRun {
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
             sentenceEntities.removeAll(keepingCapacity: true)
             for match in slice { if let entity = roleEntity(match) { sentenceEntities.append((Int(match.start), entity)) } }
-            var index = sentence.tokenFrom
-            while index < sentence.tokenTo {
-                if isCapitalised(index), let found = lookupName(at: index, limit: sentence.tokenTo) {
+            var skipTo = sentence.tokenFrom
+            for position in capitals.tokens(inSentence: sentenceIndex) where Int(position) >= skipTo {
+                let index = Int(position)
+                if let found = lookupName(at: index, limit: sentence.tokenTo) {
                     sentenceEntities.append((index, found.entity))
-                    index = found.end
-                    continue
+                    skipTo = found.end
                 }
-                index += 1
             }
             if sentenceEntities.isEmpty { continue }  // (no set to build)
             appositionGenderVotes(sentence, mentions: sentenceEntities, into: &votes)
@@ -664,12 +709,7 @@ extension TaggingRun {
                 }
             }
         }
-        for (entity, tally) in votes where people.entities[entity].gender == nil {
-            let female = tally[.female] ?? 0
-            let male = tally[.male] ?? 0
-            if female >= 1, Double(female) >= 2 * Double(male) { people.entities[entity].gender = .female }
-            if male >= 1, Double(male) >= 2 * Double(female) { people.entities[entity].gender = .male }
-        }
+        return votes
     }
 
     /// Whether a kin noun of the victim plausibly names the perpetrator.
@@ -747,6 +787,8 @@ enum Words2 {
         "sixty", "seventy", "eighty", "ninety",
     ].map(hash))
     static let review = hash("review")
+    static let perpetrator = hash("perpetrator")
+    static let victim = hash("victim")
     static let possessives: WordSet = WordSet(["her", "his", "their", "the", "s", "own", "younger", "older", "elder", "eldest", "youngest", "late", "adult", "only"].map(hash))
     static let kinModifiers: WordSet = WordSet(["own", "younger", "older", "elder", "eldest", "youngest", "late", "adult", "only", "middle"].map(hash))
     /// Words between a role and a name that make them two people ("the child of Mr P").
