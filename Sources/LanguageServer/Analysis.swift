@@ -164,33 +164,51 @@ struct DocumentAnalysis: Sendable {
 
     /// Builds the findings of a tagging result and the coder's decisions.
     static func findings(document: ReviewDocument, result: TaggingResult, decisions: [CoderDecision]) -> [Finding] {
-        var findings: [Finding] = []
+        // Every finding's place first (suggestion and evidence index, or decision), sorted into
+        // document order (stable: suggestions keep their tag order at equal starts, decisions
+        // come after them); then each finding is built once, in that order.
+        var places: [(start: Int, order: Int, suggestion: Int32, item: Int32)] = []
+        places.reserveCapacity(result.suggestions.reduce(0) { $0 + $1.evidence.count })
         var suggested: Set<TagKey> = []
-        for suggestion in result.suggestions {
+        for (index, suggestion) in result.suggestions.enumerated() {
             suggested.insert(suggestion.key)
-            let status = status(of: suggestion.key, in: decisions)
-            for evidence in suggestion.evidence {
-                findings.append(
-                    Finding(
-                        key: suggestion.key, status: status, confidence: suggestion.confidence, quote: evidence.text,
-                        rule: evidence.rule, textRange: evidence.range,
-                        sourceStart: document.sourceMap.sourceOffset(ofText: evidence.range.start),
-                        sourceEnd: document.sourceMap.sourceOffset(ofText: evidence.range.end), occurrences: suggestion.evidence.count))
+            for (item, evidence) in suggestion.evidence.enumerated() {
+                places.append((evidence.range.start, places.count, Int32(index), Int32(item)))
             }
         }
         // Confirmed or added tags that are not (or no longer) suggested, at their anchors.
         let textLength = document.text.utf8.count
-        for decision in decisions where decision.status != .rejected && !suggested.contains(decision.key) {
+        for (index, decision) in decisions.enumerated() where decision.status != .rejected && !suggested.contains(decision.key) {
             guard let range = decision.range, range.end <= textLength else { continue }
-            findings.append(
-                Finding(
-                    key: decision.key, status: .confirmed, confidence: 1, quote: decision.quote ?? document.substring(range),
-                    rule: "", textRange: range, sourceStart: document.sourceMap.sourceOffset(ofText: range.start),
-                    sourceEnd: document.sourceMap.sourceOffset(ofText: range.end), occurrences: 1))
+            places.append((range.start, places.count, -1, Int32(index)))
         }
-        // Document order (stable: suggestions keep their tag order at equal starts).
-        let order = findings.indices.map { (start: findings[$0].textRange.start, index: $0) }.sorted { ($0.start, $0.index) < ($1.start, $1.index) }
-        return order.map { findings[$0.index] }
+        places.sort { ($0.start, $0.order) < ($1.start, $1.order) }
+        var statuses: [Finding.Status] = []
+        statuses.reserveCapacity(result.suggestions.count)
+        for suggestion in result.suggestions { statuses.append(status(of: suggestion.key, in: decisions)) }
+        var findings: [Finding] = []
+        findings.reserveCapacity(places.count)
+        for place in places {
+            if place.suggestion >= 0 {
+                let suggestion = result.suggestions[Int(place.suggestion)]
+                let evidence = suggestion.evidence[Int(place.item)]
+                findings.append(
+                    Finding(
+                        key: suggestion.key, status: statuses[Int(place.suggestion)], confidence: suggestion.confidence, quote: evidence.text,
+                        rule: evidence.rule, textRange: evidence.range,
+                        sourceStart: document.sourceMap.sourceOffset(ofText: evidence.range.start),
+                        sourceEnd: document.sourceMap.sourceOffset(ofText: evidence.range.end), occurrences: suggestion.evidence.count))
+            } else {
+                let decision = decisions[Int(place.item)]
+                let range = decision.range!
+                findings.append(
+                    Finding(
+                        key: decision.key, status: .confirmed, confidence: 1, quote: decision.quote ?? document.substring(range),
+                        rule: "", textRange: range, sourceStart: document.sourceMap.sourceOffset(ofText: range.start),
+                        sourceEnd: document.sourceMap.sourceOffset(ofText: range.end), occurrences: 1))
+            }
+        }
+        return findings
     }
 }
 
@@ -338,10 +356,24 @@ extension LanguageServer {
             }
         }
         if shown.count > configuration.maxDiagnostics {
-            // Keep the best-ranked: pending before confirmed, then by confidence, then document order.
-            let ranked = shown.map { (pending: findings[$0].status == .pending ? 0 : 1, confidence: -findings[$0].confidence, index: $0) }
-                .sorted { ($0.pending, $0.confidence, $0.index) < ($1.pending, $1.confidence, $1.index) }
-            shown = ranked.prefix(configuration.maxDiagnostics).map(\.index).sorted()
+            // Keep the best-ranked: pending before confirmed, then by confidence, then document
+            // order. Confidences take few values: the findings are grouped by rank (each group
+            // in document order, as `shown` is) and whole groups taken best first.
+            struct Rank: Hashable {
+                var confirmed: Bool
+                var confidence: Double
+            }
+            var groups: [Rank: [Int]] = [:]
+            for index in shown {
+                groups[Rank(confirmed: findings[index].status != .pending, confidence: findings[index].confidence), default: []].append(index)
+            }
+            var kept: [Int] = []
+            kept.reserveCapacity(configuration.maxDiagnostics)
+            for rank in groups.keys.sorted(by: { ($0.confirmed ? 1 : 0, -$0.confidence) < ($1.confirmed ? 1 : 0, -$1.confidence) }) {
+                kept.append(contentsOf: groups[rank]!.prefix(configuration.maxDiagnostics - kept.count))
+                if kept.count == configuration.maxDiagnostics { break }
+            }
+            shown = kept.sorted()
         }
         return shown.map { findings[$0] }
     }

@@ -360,15 +360,23 @@ public enum SentenceSplitter {
             if c >= 0x41 && c <= 0x5A { c |= 0x20 }
             packed |= UInt64(c) << (8 * UInt64(offset))
         }
-        for candidate in packedAbbreviations where candidate == packed { return true }
-        return false
+        // Binary search of the sorted packed words.
+        return packedAbbreviations.withUnsafeBufferPointer { sorted in
+            var low = 0
+            var high = sorted.count
+            while low < high {
+                let middle = (low + high) / 2
+                if sorted[middle] < packed { low = middle + 1 } else { high = middle }
+            }
+            return low < sorted.count && sorted[low] == packed
+        }
     }
 
-    /// The abbreviations (each at most eight bytes) packed little-endian into words.
-    private static let packedAbbreviations: [UInt64] = abbreviations.sorted().map { abbreviation in
+    /// The abbreviations (each at most eight bytes) packed little-endian into words, sorted.
+    private static let packedAbbreviations: [UInt64] = abbreviations.map { abbreviation in
         precondition(abbreviation.utf8.count <= 8, "abbreviations are packed into eight bytes")
         var packed: UInt64 = 0
         for (offset, byte) in abbreviation.utf8.enumerated() { packed |= UInt64(byte) << (8 * UInt64(offset)) }
         return packed
-    }
+    }.sorted()
 }

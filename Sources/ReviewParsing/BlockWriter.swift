@@ -72,6 +72,17 @@ struct BlockWriter {
 
     /// Writes the text of a source range (markup inside it is skipped, references decoded).
     mutating func write(_ range: Range<Int>) {
+        if let plain = scanner.plainRun, plain.range == range {
+            // The scanner matched it as one plain run after its leading whitespace: what the
+            // scan below would write, without scanning it again.
+            if plain.runStart > range.lowerBound { addSpace(start: range.lowerBound, length: plain.runStart - range.lowerBound) }
+            if plain.runStart < range.upperBound {
+                emit(
+                    UnsafeBufferPointer(rebasing: scanner.bytes[plain.runStart..<range.upperBound]), sourceStart: plain.runStart,
+                    sourceLength: range.upperBound - plain.runStart)
+            }
+            return
+        }
         write(range, raw: false)
     }
 

@@ -655,33 +655,36 @@ struct MarkupReader {
 
     /// Decoded text with runs of whitespace (and no-break spaces) made one space, trimmed.
     static func collapsedBytes(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.withUnsafeBufferPointer { collapsedBytes($0) }
+    }
+
+    /// ``collapsedBytes(_:)`` of bytes read through a pointer.
+    static func collapsedBytes(_ buffer: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
+        output.reserveCapacity(buffer.count)
         var pendingSpace = false
-        bytes.withUnsafeBufferPointer { buffer in
-            var index = 0
-            let count = buffer.count
-            while index < count {
-                let byte = buffer[index]
-                if ByteClass.isSpace(byte) || (byte == 0xC2 && index + 1 < count && buffer[index + 1] == 0xA0) {
-                    pendingSpace = !output.isEmpty
-                    index += byte == 0xC2 ? 2 : 1
-                    continue
-                }
-                if pendingSpace {
-                    output.append(0x20)
-                    pendingSpace = false
-                }
-                // The run up to the next whitespace or no-break space, copied whole.
-                var stop = index + 1
-                while stop < count {
-                    let next = buffer[stop]
-                    if ByteClass.isSpace(next) || (next == 0xC2 && stop + 1 < count && buffer[stop + 1] == 0xA0) { break }
-                    stop += 1
-                }
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<stop]))
-                index = stop
+        var index = 0
+        let count = buffer.count
+        while index < count {
+            let byte = buffer[index]
+            if ByteClass.isSpace(byte) || (byte == 0xC2 && index + 1 < count && buffer[index + 1] == 0xA0) {
+                pendingSpace = !output.isEmpty
+                index += byte == 0xC2 ? 2 : 1
+                continue
             }
+            if pendingSpace {
+                output.append(0x20)
+                pendingSpace = false
+            }
+            // The run up to the next whitespace or no-break space, copied whole.
+            var stop = index + 1
+            while stop < count {
+                let next = buffer[stop]
+                if ByteClass.isSpace(next) || (next == 0xC2 && stop + 1 < count && buffer[stop + 1] == 0xA0) { break }
+                stop += 1
+            }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<stop]))
+            index = stop
         }
         return output
     }

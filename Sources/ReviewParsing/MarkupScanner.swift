@@ -1,3 +1,4 @@
+import Foundation
 import ReviewModel
 
 /// The syntax of a decoded source, which decides how raw text is read back from it.
@@ -37,6 +38,13 @@ struct MarkupScanner {
     private var recentReferences = [(name: UInt64, value: UInt32)](repeating: (0, 0), count: 64)
     /// How far past the cursor a node is looked for.
     private var searchLimit = 1 << 20
+    /// The range the last ``locate(_:)`` returned when everything in it after its leading
+    /// whitespace (from `runStart`) is one run of text that ``BlockWriter`` copies verbatim:
+    /// no markup, reference, no-break or soft hyphen, and no whitespace but single spaces
+    /// between other characters. The writer then skips scanning it again.
+    private(set) var plainRun: (range: Range<Int>, runStart: Int)?
+    /// Whether the last successful ``match(_:from:at:in:)`` took only its fast paths.
+    private var lastMatchWasPlain = false
 
     init(source: [UInt8], syntax: SourceSyntax) {
         self.source = source
@@ -307,6 +315,7 @@ struct MarkupScanner {
     /// or nil when the content cannot be found.
     mutating func locate(_ content: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         let source = bytes
+        plainRun = nil
         let count = content.count
         var first = 0
         while first < count, ByteClass.isSpace(content[first]) { first += 1 }
@@ -333,6 +342,9 @@ struct MarkupScanner {
                         while start > cursor, ByteClass.isSpace(source[start - 1]) { start -= 1 }
                     }
                     cursor = stop
+                    if lastMatchWasPlain, memchr(source.baseAddress! + position, 0xC2, stop - position) == nil {
+                        plainRun = (start..<stop, position)
+                    }
                     return start..<stop
                 }
             }
@@ -407,6 +419,9 @@ struct MarkupScanner {
         var index = from
         var at = position
         var scalarBytes: [UInt8] = []
+        // Whether only the fast paths below ran, with single spaces (no other whitespace).
+        var plain = true
+        defer { lastMatchWasPlain = plain }
         while index < count {
             // Fast path: equal bytes that are no markup, reference or whitespace (the
             // branches below would only advance both sides for them), and a single whitespace
@@ -437,6 +452,7 @@ struct MarkupScanner {
                         let nextSource = source[at + step + 1]
                         let nextContent = content[index + step + 1]
                         if !ByteClass.isSpace(nextSource) && nextSource != 0x3C && !ByteClass.isSpace(nextContent) {
+                            if sourceByte != 0x20 { plain = false }
                             step += 1
                             continue
                         }
@@ -449,6 +465,7 @@ struct MarkupScanner {
                     continue
                 }
             }
+            plain = false  // every branch below is a slow one
             if at < end, source[at] == 0x3C, isMarkupStart(at) {
                 let markupEnd = skipMarkup(at)
                 // libxml2's HTML parser keeps some markup-like runs as text (Word's

@@ -26,7 +26,9 @@ import ReviewModel
 struct PDFXMLReader {
     struct Span {
         var range: Range<Int>?
-        var content: [UInt8]
+        /// The text node's content, in the parsed tree (which outlives the reader's work:
+        /// `read(root:)` finishes before the tree is freed). No copy per span.
+        var content: UnsafeBufferPointer<UInt8>
         var bold: Bool
     }
 
@@ -144,10 +146,10 @@ struct PDFXMLReader {
         while let current = child {
             if current.isText {
                 let content = current.contentBuffer
-                line.spans.append(Span(range: writer.scanner.locate(content), content: Array(content), bold: bold))
+                line.spans.append(Span(range: writer.scanner.locate(content), content: content, bold: bold))
             } else if current.pointee.type == XML_CDATA_SECTION_NODE {
                 let content = current.contentBuffer
-                line.spans.append(Span(range: writer.scanner.locateCDATA(content), content: Array(content), bold: bold))
+                line.spans.append(Span(range: writer.scanner.locateCDATA(content), content: content, bold: bold))
             } else if current.isElement {
                 spans(current, bold: bold || current.nameIs("b"), into: &line, depth: depth + 1)
             }
@@ -201,9 +203,17 @@ struct PDFXMLReader {
 
     /// Whether the text is only a page number ("12", "Page 3", "Page 3 of 40", "- 7 -", "3/40").
     static func isPageNumber(_ text: [UInt8]) -> Bool {
-        let key = runningKey(text)
-        let patterns: [[UInt8]] = ["#", "page#", "page#of#", "-#-", "#/#", "#of#", "p.#", "–#–", "[#]", "(#)"].map { Array($0.utf8) }
-        return patterns.contains(key)
+        pageNumberKeys.contains(runningKey(text))
+    }
+
+    private static let pageNumberKeys: [[UInt8]] = ["#", "page#", "page#of#", "-#-", "#/#", "#of#", "p.#", "–#–", "[#]", "(#)"].map {
+        Array($0.utf8)
+    }
+
+    /// Lines with the same running key (text with digits masked) in the same font size.
+    private struct RunningKey: Hashable {
+        var text: [UInt8]
+        var fontSize: Int
     }
 
     private func inMargin(_ line: Line) -> Bool {
@@ -214,12 +224,10 @@ struct PDFXMLReader {
 
     private func dropRunningLines(_ lines: [Line]) -> [Line] {
         let pages = Set(lines.map(\.page)).count
-        var groups: [[UInt8]: [Int]] = [:]
+        var groups: [RunningKey: [Int]] = [:]
         for (index, line) in lines.enumerated() where inMargin(line) {
             // Same text (digits masked) in the same font size.
-            var key = Self.runningKey(line.text)
-            key.append(contentsOf: "@\(Int(line.fontSize.rounded()))".utf8)
-            groups[key, default: []].append(index)
+            groups[RunningKey(text: Self.runningKey(line.text), fontSize: Int(line.fontSize.rounded())), default: []].append(index)
         }
         var dropped = Set<Int>()
         let threshold = max(2, (pages + 1) / 2)
@@ -438,7 +446,7 @@ struct PDFXMLReader {
                         if index == 0, spanIndex == 0, group.kind == .listItem { range = trimmingBullet(range) }
                         writer.write(range)
                     } else {
-                        span.content.withUnsafeBufferPointer { writer.writeUnlocated($0, at: writer.scanner.cursor) }
+                        writer.writeUnlocated(span.content, at: writer.scanner.cursor)
                     }
                 }
                 if join == .space, index + 1 < group.lines.count {

@@ -429,6 +429,9 @@ extension TaggingRun {
         var jointlyAccused: Set<Int> = []
         let introduction = max(8, sentences.count / 8)
         for (sentenceIndex, sentence) in sentences.enumerated() {
+            // Only role cues score: a sentence without one is passed over before its names are looked up.
+            guard matches[sentence.matchFrom..<sentence.matchTo].contains(where: { if case .roleCue = kind($0) { return true } else { return false } })
+            else { continue }
             let weight = sentenceIndex < introduction ? 2.0 : 1.0
             // Name mentions of the sentence.
             var names: [(Int, Int, Int)] = []
@@ -613,6 +616,20 @@ extension TaggingRun {
         var votes: [Int: [Gender: Int]] = [:]
         var sentenceEntities: [(Int, Int)] = []  // one buffer for all sentences
         for (sentenceIndex, sentence) in sentences.enumerated() {
+            // Votes come only from gender words, pronouns and titles in the sentence, or from a next
+            // sentence (of the paragraph) opening "She" or "He": without any, nothing is looked up.
+            let votable = matches[sentence.matchFrom..<sentence.matchTo].contains { match in
+                switch kind(match) {
+                case .female, .male, .pronoun, .title: return true
+                default: return false
+                }
+            }
+            if !votable {
+                let next = sentenceIndex + 1
+                guard next < sentences.count, sentences[next].block == sentence.block, sentences[next].tokenFrom < sentences[next].tokenTo,
+                    PronounWords.subjects.contains(tokens.hashes[sentences[next].tokenFrom])
+                else { continue }
+            }
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
             sentenceEntities.removeAll(keepingCapacity: true)
             for match in slice { if let entity = roleEntity(match) { sentenceEntities.append((Int(match.start), entity)) } }

@@ -127,7 +127,8 @@ extension Tagger {
         }
         let result: TaggingResult
         if let snapshot = cache.snapshot {
-            let (tagged, next) = run.analyse(record: record, blockSentences: snapshot.blockSentences, blockTokens: snapshot.blockTokens)
+            // (The record is moved in, not copied: its arrays are changed in place.)
+            let (tagged, next) = run.analyse(record: record.take(), blockSentences: snapshot.blockSentences, blockTokens: snapshot.blockTokens)
             result = tagged
             cache.sweep = next
             cache.sweptBlocks = run.sweptBlocks
@@ -307,7 +308,13 @@ extension Tagger {
     /// Whether people discovery reads a token only next to the matches it looks for: lower case,
     /// no digits, not read after names, no capitalised word's or name's twin.
     static func isQuietForDiscovery(_ tokens: Tokens, _ index: Int, referenced: Set<UInt64>) -> Bool {
-        tokens.flags[index] == 0 && !readAfterNames.contains(tokens.hashes[index]) && !referenced.contains(tokens.hashes[index])
+        (tokens.flags[index] == 0 || tokens.flags[index] == Tokens.digits) && !readAfterNames.contains(tokens.hashes[index])
+            && !referenced.contains(tokens.hashes[index])
+    }
+
+    /// Whether the token before `index` (of a block's tokens) is a capitalised code word ("Adult", "Child").
+    static func followsCodeWord(_ tokens: Tokens, _ index: Int) -> Bool {
+        index == 0 || (tokens.flags[index - 1] & Tokens.capitalised != 0 && Words2.codeWords.contains(tokens.hashes[index - 1]))
     }
 
     /// Whether people discovery reads the words around matches of this kind (not pronouns,
@@ -516,9 +523,14 @@ extension Tagger {
         // before it (lookahead from an earlier match), the matches discovery reads (pronouns and
         // titles too) stay; and it is not a word read after any capitalised word or name ("Carol
         // was", "Adult A senior", a sentence opening "She"), nor a capitalised word's or name's twin.
+        // A number may become another number or a word (and back): discovery reads only whether
+        // a token is all digits, after a capitalised code word ("Adult 1") or around the matches
+        // that rule out a quiet sentence.
         if !discoveryInert, let index = changedToken, block.kind != .tableCell, sentenceFrom >= Self.reviewTypeSentences,
             Self.isQuietForDiscovery(snapshot.tokens, tokenFrom + index, referenced: cache.referencedHashes),
             Self.isQuietForDiscovery(blockTokens, index, referenced: cache.referencedHashes),
+            blockTokens.flags[index] == 0 && snapshot.tokens.flags[tokenFrom + index] == 0
+                || !Self.followsCodeWord(blockTokens, index),
             let offset = spans.firstIndex(where: { $0.tokenFrom <= tokenFrom + index && tokenFrom + index < $0.tokenTo })
         {
             let absolute = tokenFrom + index
@@ -930,9 +942,9 @@ extension TaggingRun {
     /// tagging when it still holds: discovery is skipped when every change since was inert for
     /// it, and the sweep resumes at the first changed block and stops when its state is again
     /// the recorded one. Returns the result and the record of this tagging.
-    mutating func analyse(record old: SweepRecord?, blockSentences: [Int], blockTokens: [Int]) -> (TaggingResult, SweepRecord) {
+    mutating func analyse(record old: consuming SweepRecord?, blockSentences: [Int], blockTokens: [Int]) -> (TaggingResult, SweepRecord) {
         let blockCount = document.blocks.count
-        if var record = old, record.blockCount == blockCount, blockSentences.count == blockCount + 1 {
+        if var record = old.take(), record.blockCount == blockCount, blockSentences.count == blockCount + 1 {
             var holds = false
             if record.discoveryInert, let moved = Self.moved(record.people, through: record.changes) {
                 reviewType = record.reviewType

@@ -1,4 +1,5 @@
 import Foundation
+import JSONRPC
 import ReviewModel
 import ReviewParsing
 import Tagging
@@ -23,9 +24,12 @@ private func encoded(_ result: TaggingResult) throws -> String {
 
 private func isASCIILetter(_ byte: UInt8) -> Bool { (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) }
 
+private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
 /// An edit of the prose of a block the patcher takes in place (past the metadata blocks, long
 /// enough): a letter typed, deleted or replaced inside a word, or a word typed after one — an
-/// ordinary word, a word of the tagger's, a pronoun, a name, a phrase of the codebook — so that
+/// ordinary word, a word of the tagger's, a pronoun, a name, a phrase of the codebook — or a digit
+/// or letter typed or deleted inside a number, so that
 /// discovery, the sweep and the carried state all change now and then. Nil when the document
 /// has no such place.
 func proseEdit(of document: ReviewDocument, bytes: [UInt8], using generator: inout SeededGenerator) -> SourceEdit? {
@@ -36,13 +40,20 @@ func proseEdit(of document: ReviewDocument, bytes: [UInt8], using generator: ino
     let letters = ["a", "e", "o", "r", "t", "s", "é", "K"]
     let words = [
         " the", " he", " she", " her", " his", " was", " had", " Mr Hollis", " Carol", " killed", " depression", " alcohol misuse",
-        " aged 34", " his mother", " the victim", " not", " partner", " unemployed", " drank", " that", " kitchen", " x",
+        " aged 34", " his mother", " the victim", " not", " partner", " unemployed", " drank", " that", " kitchen", " x", " 12",
+        " Adult 7", " a woman",
     ]
     for _ in 0..<200 {
         let block = document.blocks[blocks[generator.below(blocks.count)]]
         let text = block.range.start + 2 + generator.below(block.range.length - 4)
         let offset = document.sourceMap.sourceOffset(ofText: text)
-        guard offset > 1, offset + 1 < bytes.count, isASCIILetter(bytes[offset - 1]) else { continue }
+        guard offset > 1, offset + 1 < bytes.count else { continue }
+        if isDigit(bytes[offset - 1]), isDigit(bytes[offset]) {
+            // Inside a number: a digit or a letter typed, or a digit deleted.
+            let typed = Array(["1", "7", "0", "a", "x"][generator.below(5)].utf8)
+            return generator.below(3) == 0 ? SourceEdit(start: offset, oldEnd: offset + 1, replacement: []) : SourceEdit(start: offset, oldEnd: offset, replacement: typed)
+        }
+        guard isASCIILetter(bytes[offset - 1]) else { continue }
         if bytes[offset] == 0x20, isASCIILetter(bytes[offset + 1]), generator.below(2) == 0 {
             return SourceEdit(start: offset, oldEnd: offset, replacement: Array(words[generator.below(words.count)].utf8))
         }
@@ -143,5 +154,32 @@ struct DiscoveryWordsTests {
             }
         }
         #expect(missing.isEmpty, "add to Tagger.discoveryWords (Sources/Tagging/IncrementalTagging.swift): \(missing.sorted())")
+    }
+}
+
+@Suite("revtag lsp over pipes: the diagnostics cap")
+struct DiagnosticsCapTests {
+    /// The confidence percentage of a diagnostic's message ("… (suggested, 75%)").
+    private func percent(_ diagnostic: JSONValue) -> Int {
+        let message = diagnostic["message"]?.stringValue ?? ""
+        guard let open = message.range(of: "suggested, ", options: .backwards), let close = message.range(of: "%)", options: .backwards)
+        else { return -1 }
+        return Int(message[open.upperBound..<close.lowerBound]) ?? -1
+    }
+
+    @Test("a capped document shows its most confident suggestions, in document order", arguments: [1, 2, 4])
+    func cap(limit: Int) throws {
+        let (client, _, all, _) = try openSample(sampleReview, encoding: "utf-16")
+        _ = try client.shutdownAndExit()
+        let every = all["diagnostics"]?.arrayValue ?? []
+        #expect(every.count > limit)
+        let (capped, _, shown, _) = try openSample(sampleReview, encoding: "utf-16", options: ["maxDiagnostics": .int(limit)])
+        _ = try capped.shutdownAndExit()
+        // Best first: higher confidence, then earlier in the document; shown in document order.
+        let expected = every.indices.sorted { (-percent(every[$0]), $0) < (-percent(every[$1]), $1) }.prefix(limit).sorted().map { every[$0] }
+        let got = shown["diagnostics"]?.arrayValue ?? []
+        #expect(got.count == limit)
+        #expect(got.map { $0["range"]?.jsonString } == expected.map { $0["range"]?.jsonString })
+        #expect(got.map { $0["code"] } == expected.map { $0["code"] })
     }
 }
