@@ -272,16 +272,14 @@ extension TaggingRun {
                 let kinStart = Int(match.start)
                 let kinEnd = Int(match.end)
                 var nameEntity: Int?
+                // Out of the `&&` below: an autoclosure reading `tokens` copied the whole run per kin noun.
+                let pronounBefore = kinStart - 1 >= sentence.tokenFrom ? Words2.possessivePronouns.contains(tokens.hashes[kinStart - 1]) : false
                 if kinEnd < sentence.tokenTo, isCapitalised(kinEnd), let found = lookupName(at: kinEnd, limit: sentence.tokenTo),
                     !(found.end < sentence.tokenTo && tokens.hashes[found.end] == Words2.s)  // "his wife, Mr K's mother"
                 {
                     nameEntity = found.entity
-                } else {
-                    // (The end computed first: an argument that reads the run would copy it.)
-                    let nameEnd = kinStart - (kinStart - 1 >= sentence.tokenFrom && Words2.possessivePronouns.contains(tokens.hashes[kinStart - 1]) ? 1 : 0)
-                    if let name = earlierName(endingAt: nameEnd, sentence: sentence) {
-                        nameEntity = name  // "Tariq, her brother" (the comma is not a token)
-                    }
+                } else if let name = earlierName(endingAt: kinStart - (pronounBefore ? 1 : 0), sentence: sentence) {
+                    nameEntity = name  // "Tariq, her brother" (the comma is not a token)
                 }
                 guard let entity = nameEntity, entity > PeopleModel.perpetrator, people.entities[entity].kin == nil,
                     people.entities[entity].role == .other
