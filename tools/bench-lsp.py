@@ -16,9 +16,11 @@ machine is noisy; the load average is printed with the figures).
 The generated text is fictional (invented people, places and agencies), deterministic for a seed.
 """
 import argparse
+import atexit
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -193,6 +195,7 @@ def main():
     else:
         text, language, filename = generate(args.size, args.format, rng)
     workdir = tempfile.mkdtemp(prefix="revtag-bench-")
+    atexit.register(shutil.rmtree, workdir, True)
     path = os.path.join(workdir, filename)
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(text)

@@ -8,7 +8,7 @@ one transaction), the JSONL export of the result, `status` over N documents, a
 refused import (one bad line at the end: validation time, store untouched), and the
 latency of one `confirm` on a corpus document already tagged in the store.
 """
-import argparse, json, os, subprocess, sys, tempfile, time
+import argparse, atexit, json, os, shutil, subprocess, sys, tempfile, time
 
 TAGS = ["characteristic/alcohol-misuse", "characteristic/mental-health", "weapon/knife",
         "agency/police", "location/home", "outcome/homicide"]
@@ -28,6 +28,7 @@ def main():
     options = parser.parse_args()
     binary = os.path.abspath(options.bin)
     folder = tempfile.mkdtemp(prefix="revtag-bench-")
+    atexit.register(shutil.rmtree, folder, True)
     env = dict(os.environ, REVTAG_STORE=os.path.join(folder, "store.sqlite"), REVTAG_CODER="bench")
     lines = []
     for index in range(options.records):

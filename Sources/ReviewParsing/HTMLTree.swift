@@ -32,10 +32,7 @@ final class HTMLTreeBuilder {
     /// The source line at which nesting went past libxml2's depth limit, if it did.
     private(set) var tooDeepLine: Int?
 
-    private var chunks: [UnsafeMutableRawPointer] = []
-    private var next: UnsafeMutableRawPointer?
-    private var end: UnsafeMutableRawPointer?
-    private var chunkSize: Int
+    private var arena: NodeArena
     /// Open elements, innermost last (libxml2's node stack).
     private var open: [xmlNodePtr] = []
     /// Whether the document has any child yet (a DTD, comment, PI or element).
@@ -48,47 +45,8 @@ final class HTMLTreeBuilder {
 
     /// - Parameter sourceBytes: the document's size, to size the arena's first chunk.
     init(sourceBytes: Int) {
-        chunkSize = max(64 << 10, min(sourceBytes * 2, 32 << 20))
+        arena = NodeArena(sourceBytes: sourceBytes)
         open.reserveCapacity(64)
-    }
-
-    deinit {
-        for chunk in chunks { chunk.deallocate() }
-    }
-
-    // MARK: Arena
-
-    private func allocate(_ size: Int, alignment: Int) -> UnsafeMutableRawPointer {
-        if let start = next, let end {
-            let aligned = start.alignedUp(toMultipleOf: alignment)
-            if aligned + size <= end {
-                next = aligned + size
-                return aligned
-            }
-        }
-        let capacity = max(chunkSize, size + alignment)
-        let chunk = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
-        chunks.append(chunk)
-        chunkSize = min(chunkSize * 2, 64 << 20)
-        next = chunk + size
-        end = chunk + capacity
-        return chunk
-    }
-
-    private func newNode(_ type: xmlElementType) -> xmlNodePtr {
-        let node = allocate(MemoryLayout<xmlNode>.stride, alignment: MemoryLayout<xmlNode>.alignment)
-            .bindMemory(to: xmlNode.self, capacity: 1)
-        node.initialize(to: xmlNode())
-        node.pointee.type = type
-        return node
-    }
-
-    /// A NUL-terminated copy of `count` bytes.
-    private func copy(_ bytes: UnsafePointer<xmlChar>?, count: Int) -> UnsafeMutablePointer<xmlChar> {
-        let storage = allocate(count + 1, alignment: 1).bindMemory(to: xmlChar.self, capacity: count + 1)
-        if count > 0, let bytes { storage.update(from: bytes, count: count) }
-        storage[count] = 0
-        return storage
     }
 
     // MARK: Linking
@@ -129,7 +87,7 @@ final class HTMLTreeBuilder {
             xmlStopParser(context)
             return
         }
-        let node = newNode(XML_ELEMENT_NODE)
+        let node = arena.node(XML_ELEMENT_NODE)
         node.pointee.name = Self.localName(fullName)
         if context.pointee.linenumbers != 0, let input = context.pointee.input {
             node.pointee.line = UInt16(clamping: min(Int(input.pointee.line), 65535))
@@ -154,15 +112,15 @@ final class HTMLTreeBuilder {
             var value = attributes[index + 1]
             index += 2
             if value == nil, htmlIsBooleanAttr(name) != 0 { value = name }
-            let attribute = allocate(MemoryLayout<xmlAttr>.stride, alignment: MemoryLayout<xmlAttr>.alignment)
+            let attribute = arena.allocate(MemoryLayout<xmlAttr>.stride, alignment: MemoryLayout<xmlAttr>.alignment)
                 .bindMemory(to: xmlAttr.self, capacity: 1)
             attribute.initialize(to: xmlAttr())
             attribute.pointee.type = XML_ATTRIBUTE_NODE
             attribute.pointee.name = name
             attribute.pointee.parent = element
             if let value {
-                let text = newNode(XML_TEXT_NODE)
-                text.pointee.content = copy(value, count: strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self)))
+                let text = arena.node(XML_TEXT_NODE)
+                text.pointee.content = arena.copy(value, count: strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self)))
                 text.pointee.parent = UnsafeMutableRawPointer(attribute).assumingMemoryBound(to: xmlNode.self)
                 attribute.pointee.children = text
                 attribute.pointee.last = text
@@ -186,25 +144,14 @@ final class HTMLTreeBuilder {
         if let last = parent.pointee.last, last.pointee.type == type, let content = last.pointee.content {
             let length = last == lastText ? lastTextLength : strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
             if count > 0, let bytes {
-                if UnsafeMutableRawPointer(content + length + 1) == next, let next, let end, next + count <= end {
-                    // The content is the arena's latest allocation: grow it in place.
-                    (content + length).update(from: bytes, count: count)
-                    content[length + count] = 0
-                    self.next = next + count
-                } else {
-                    let joined = allocate(length + count + 1, alignment: 1).bindMemory(to: xmlChar.self, capacity: length + count + 1)
-                    joined.update(from: content, count: length)
-                    (joined + length).update(from: bytes, count: count)
-                    joined[length + count] = 0
-                    last.pointee.content = joined
-                }
+                last.pointee.content = arena.appending(bytes, count: count, to: content, length: length)
             }
             lastText = last
             lastTextLength = length + count
             return
         }
-        let node = newNode(type)
-        node.pointee.content = copy(bytes, count: count)
+        let node = arena.node(type)
+        node.pointee.content = arena.copy(bytes, count: count)
         if context.pointee.linenumbers != 0, let input = context.pointee.input {
             node.pointee.line = UInt16(clamping: min(Int(input.pointee.line), 65535))
         }
@@ -214,11 +161,11 @@ final class HTMLTreeBuilder {
     }
 
     fileprivate func comment() {
-        appendMisc(newNode(XML_COMMENT_NODE))
+        appendMisc(arena.node(XML_COMMENT_NODE))
     }
 
     fileprivate func processingInstruction() {
-        appendMisc(newNode(XML_PI_NODE))
+        appendMisc(arena.node(XML_PI_NODE))
     }
 
     /// A DOCTYPE: libxml2 puts the DTD first among an HTML document's children.

@@ -350,11 +350,13 @@ extension TaggingRun {
                 cursors[Int(slot)] += 1
                 built[Int(slot)].append(piece(item.range, item.rule, positions[next]))
             }
-            for (index, item) in suppressions.enumerated() {
+            // By index, field by field: no copy of each pending suppression as a whole.
+            for index in suppressions.indices {
                 builtSuppressed.append(
                     SuppressedMatch(
-                        tag: item.tag, evidence: piece(item.range, item.rule, positions[order.count + index]), reason: item.reason,
-                        trigger: item.trigger))
+                        tag: suppressions[index].tag,
+                        evidence: piece(suppressions[index].range, suppressions[index].rule, positions[order.count + index]),
+                        reason: suppressions[index].reason, trigger: suppressions[index].trigger))
             }
         }
         for (slot, key) in collector.keys.enumerated() where !built[slot].isEmpty {
@@ -364,7 +366,11 @@ extension TaggingRun {
                 evidence[key]!.append(contentsOf: built[slot])
             }
         }
-        suppressed.append(contentsOf: builtSuppressed)
+        if suppressed.isEmpty {
+            suppressed = builtSuppressed  // moved, not copied item by item
+        } else {
+            suppressed.append(contentsOf: builtSuppressed)
+        }
         collector = EvidenceCollector(entryCount: 0)
     }
 

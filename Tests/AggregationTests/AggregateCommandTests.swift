@@ -62,7 +62,7 @@ struct AggregateCommandTests {
 
     @Test("`revtag annotations import`, then `revtag aggregate`: all through the CLI")
     func importAndAggregateThroughTheCLI() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("revtag-agg-\(UUID().uuidString)")
+        let folder = try TestPaths.scratchDirectory("revtag-agg")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let jsonl = folder.appendingPathComponent("tables.jsonl")
@@ -120,7 +120,7 @@ struct AggregateCommandTests {
 
     @Test("a missing store names the path and exits 66; an unwritable --out exits 64")
     func missingStoreAndBadOut() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("revtag-agg-\(UUID().uuidString)")
+        let folder = try TestPaths.scratchDirectory("revtag-agg")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let missing = folder.appendingPathComponent("none.sqlite").path

@@ -1,5 +1,6 @@
 import AnnotationStore
 import Foundation
+import TestSupport
 import Testing
 import ReviewModel
 @testable import Aggregation
@@ -10,7 +11,7 @@ import ReviewModel
 struct StoreEndToEndTests {
     /// A fresh store in a temporary folder, removed afterwards by the caller.
     static func temporaryStore() throws -> (store: AnnotationStore, folder: URL) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("revtag-agg-\(UUID().uuidString)")
+        let folder = try TestPaths.scratchDirectory("revtag-agg")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return (try AnnotationStore(path: folder.appendingPathComponent("store.sqlite").path), folder)
     }

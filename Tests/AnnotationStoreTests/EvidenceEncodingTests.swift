@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ReviewModel
+import TestSupport
 import Testing
 @testable import AnnotationStore
 
@@ -131,7 +132,7 @@ struct MetadataJSONTests {
 @Suite("A store written by the schema before v4")
 struct SchemaV4MigrationTests {
     @Test func anOldStoreOpensMigratesAndReadsItsSuggestions() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("revtag-v3-\(UUID().uuidString)")
+        let directory = try TestPaths.scratchDirectory("revtag-v3")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("old.sqlite").path

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import ReviewModel
 import ReviewParsing
+import TestSupport
 import Testing
 @testable import AnnotationStore
 #if canImport(Glibc)
@@ -19,7 +20,7 @@ struct ProjectFixture {
     static let file = "corpus/test-dhr.txt"
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("revtag-cli-\(UUID().uuidString)")
+        directory = try TestPaths.scratchDirectory("revtag-cli")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("corpus"), withIntermediateDirectories: true)
         let fileURL = directory.appendingPathComponent(Self.file)
         try (Fixture.text + "\n").write(to: fileURL, atomically: true, encoding: .utf8)

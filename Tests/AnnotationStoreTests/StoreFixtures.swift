@@ -1,5 +1,6 @@
 import Foundation
 import ReviewModel
+import TestSupport
 @testable import AnnotationStore
 
 /// A fresh store in its own temporary folder.
@@ -8,7 +9,7 @@ struct TemporaryStore {
     let store: AnnotationStore
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("revtag-store-\(UUID().uuidString)")
+        directory = try TestPaths.scratchDirectory("revtag-store")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try AnnotationStore(path: directory.appendingPathComponent("revtag.sqlite").path)
     }

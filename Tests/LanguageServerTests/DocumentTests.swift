@@ -1,5 +1,6 @@
 import Foundation
 import JSONRPC
+import TestSupport
 import Testing
 
 /// A fictional review excerpt with é, ’ and emoji before the phrases the codebook matches,
@@ -17,9 +18,7 @@ let sampleReview = """
     """
 
 func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("revtag-lsp-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
+    try TestPaths.scratchDirectory("revtag-lsp")
 }
 
 /// Opens `text` as a plain-text document and returns the client, its URI and the first diagnostics.

@@ -1,6 +1,7 @@
 import Foundation
 import ReviewModel
 import ReviewParsing
+import TestSupport
 import Testing
 
 /// Reads an in-memory fixture.
@@ -75,8 +76,10 @@ func expectExactMap(
 
 /// A unique temporary path.
 func temporaryPath(_ name: String) -> String {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("revtag-parse-tests-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    // A scratch folder of the test process (removed when it exits).
+    guard let directory = try? TestPaths.scratchDirectory("revtag-parse-tests") else {
+        return FileManager.default.temporaryDirectory.appendingPathComponent("revtag-parse-tests-\(UUID().uuidString)-\(name)").path
+    }
     return directory.appendingPathComponent(name).path
 }
 

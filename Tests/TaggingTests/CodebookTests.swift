@@ -1,5 +1,6 @@
 import Foundation
 import ReviewModel
+import TestSupport
 import Testing
 @testable import Tagging
 
@@ -53,7 +54,7 @@ import Testing
         #expect(throws: CodebookError.unreadable(path: "/nonexistent/codebook.yaml")) {
             try Codebook.load(path: "/nonexistent/codebook.yaml")
         }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("revtag-bad-\(UUID().uuidString).yaml").path
+        let path = try TestPaths.scratchFile("revtag-bad.yaml")
         try "version: 1\ntags: [ {tag: nonsense} ]\n".write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {

@@ -1,0 +1,71 @@
+import CLibXML2
+
+/// Memory for a tree of libxml2 node structs, freed all at once when the arena goes.
+/// Noncopyable: it owns its chunks.
+struct NodeArena: ~Copyable {
+    private var chunks: [UnsafeMutableRawPointer] = []
+    private var next: UnsafeMutableRawPointer?
+    private var end: UnsafeMutableRawPointer?
+    private var chunkSize: Int
+
+    /// - Parameter sourceBytes: the document's size, to size the first chunk.
+    init(sourceBytes: Int) {
+        chunkSize = max(64 << 10, min(sourceBytes * 2, 32 << 20))
+    }
+
+    deinit {
+        for chunk in chunks { chunk.deallocate() }
+    }
+
+    mutating func allocate(_ size: Int, alignment: Int) -> UnsafeMutableRawPointer {
+        if let start = next, let end {
+            let aligned = start.alignedUp(toMultipleOf: alignment)
+            if aligned + size <= end {
+                next = aligned + size
+                return aligned
+            }
+        }
+        let capacity = max(chunkSize, size + alignment)
+        let chunk = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        chunks.append(chunk)
+        chunkSize = min(chunkSize * 2, 64 << 20)
+        next = chunk + size
+        end = chunk + capacity
+        return chunk
+    }
+
+    /// A zeroed node of the given type.
+    mutating func node(_ type: xmlElementType) -> xmlNodePtr {
+        let node = allocate(MemoryLayout<xmlNode>.stride, alignment: MemoryLayout<xmlNode>.alignment)
+            .bindMemory(to: xmlNode.self, capacity: 1)
+        node.initialize(to: xmlNode())
+        node.pointee.type = type
+        return node
+    }
+
+    /// A NUL-terminated copy of `count` bytes.
+    mutating func copy(_ bytes: UnsafePointer<xmlChar>?, count: Int) -> UnsafeMutablePointer<xmlChar> {
+        let storage = allocate(count + 1, alignment: 1).bindMemory(to: xmlChar.self, capacity: count + 1)
+        if count > 0, let bytes { storage.update(from: bytes, count: count) }
+        storage[count] = 0
+        return storage
+    }
+
+    /// `content` (a NUL-terminated string of `length` bytes from this arena) with `count` more
+    /// bytes: grown in place when it is the latest allocation and the chunk has room, else copied.
+    mutating func appending(
+        _ bytes: UnsafePointer<xmlChar>, count: Int, to content: UnsafeMutablePointer<xmlChar>, length: Int
+    ) -> UnsafeMutablePointer<xmlChar> {
+        if UnsafeMutableRawPointer(content + length + 1) == next, let next, let end, next + count <= end {
+            (content + length).update(from: bytes, count: count)
+            content[length + count] = 0
+            self.next = next + count
+            return content
+        }
+        let joined = allocate(length + count + 1, alignment: 1).bindMemory(to: xmlChar.self, capacity: length + count + 1)
+        joined.update(from: content, count: length)
+        (joined + length).update(from: bytes, count: count)
+        joined[length + count] = 0
+        return joined
+    }
+}
