@@ -107,6 +107,17 @@ extension Tagger {
             if let last = cache.lastResult, let current = cache.current, Self.same(current, document) {
                 // Only inert edits since the last result: it holds with its ranges moved.
                 let result = Self.move(last, through: cache.inertChanges, in: document)
+                // The sweep record holds through the same changes: moved now as the result was, so
+                // that the next sweep need not re-sweep the blocks they lie in.
+                if var moved = record, moved.discoveryInert, !moved.changes.isEmpty, moved.changes == cache.inertChanges,
+                    let people = TaggingRun.moved(moved.people, through: moved.changes)
+                {
+                    record = nil
+                    Self.move(&moved, through: moved.changes, in: document)
+                    moved.people = people
+                    moved.changes = []
+                    record = moved
+                }
                 cache.lastResult = result
                 cache.inertChanges = []
                 cache.movedResult = true
@@ -215,6 +226,32 @@ extension Tagger {
             result.suppressed[index].evidence = moved(result.suppressed[index].evidence)
         }
         return result
+    }
+
+    /// A sweep record moved through inert changes, as ``move(_:through:in:)`` moves a result:
+    /// its evidence and suppressed matches after each change shift by its length difference, and
+    /// positions on the changed source lines are placed again.
+    static func move(_ record: inout SweepRecord, through changes: [TextEdit], in document: ReviewDocument) {
+        var lines: Set<Int> = []
+        for (index, change) in changes.enumerated() {
+            var offset = change.start
+            for later in changes[(index + 1)...] where later.start + later.oldLength <= offset { offset += later.delta }
+            lines.insert(document.sourceMap.position(ofText: offset).line)
+        }
+        func moved(_ evidence: inout Evidence) {
+            var shifted = false
+            for change in changes where evidence.range.start >= change.start + change.oldLength {
+                evidence.range = TextRange(start: evidence.range.start + change.delta, end: evidence.range.end + change.delta)
+                shifted = true
+            }
+            if shifted, lines.contains(evidence.line) {
+                let position = document.sourceMap.position(ofText: evidence.range.start)
+                evidence.line = position.line
+                evidence.character = position.utf16Column
+            }
+        }
+        for index in record.evidence.indices { moved(&record.evidence[index]) }
+        for index in record.suppressed.indices { moved(&record.suppressed[index].evidence) }
     }
 
     /// Words the tagger compares by value (outside the codebook's phrases, which the matcher
