@@ -52,14 +52,7 @@ final class HTMLTreeBuilder {
     // MARK: Linking
 
     private func appendChild(_ child: xmlNodePtr, to parent: xmlNodePtr) {
-        child.pointee.parent = parent
-        if let last = parent.pointee.last {
-            last.pointee.next = child
-            child.pointee.prev = last
-        } else {
-            parent.pointee.children = child
-        }
-        parent.pointee.last = child
+        NodeArena.appendChild(child, to: parent)
     }
 
     /// A node added at the document level (`xmlAddChild(doc, node)` or `xmlAddSibling`).
@@ -112,25 +105,8 @@ final class HTMLTreeBuilder {
             var value = attributes[index + 1]
             index += 2
             if value == nil, htmlIsBooleanAttr(name) != 0 { value = name }
-            let attribute = arena.allocate(MemoryLayout<xmlAttr>.stride, alignment: MemoryLayout<xmlAttr>.alignment)
-                .bindMemory(to: xmlAttr.self, capacity: 1)
-            attribute.initialize(to: xmlAttr())
-            attribute.pointee.type = XML_ATTRIBUTE_NODE
-            attribute.pointee.name = name
-            attribute.pointee.parent = element
-            if let value {
-                let text = arena.node(XML_TEXT_NODE)
-                text.pointee.content = arena.copy(value, count: strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self)))
-                text.pointee.parent = UnsafeMutableRawPointer(attribute).assumingMemoryBound(to: xmlNode.self)
-                attribute.pointee.children = text
-                attribute.pointee.last = text
-            }
-            if let last {
-                last.pointee.next = attribute
-                attribute.pointee.prev = last
-            } else {
-                element.pointee.properties = attribute
-            }
+            let text = value.map { (bytes: Optional($0), count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))) }
+            let attribute = arena.attribute(name, value: text, of: element, after: last)
             last = attribute
         }
     }

@@ -68,4 +68,45 @@ struct NodeArena: ~Copyable {
         joined[length + count] = 0
         return joined
     }
+    /// An attribute node named `name` (a string libxml2 keeps alive for the parse) added to
+    /// `element` after `previous` (first when nil), with one text child holding a copy of
+    /// `value`'s bytes (empty when they are nil), or no child when `value` is nil: what
+    /// libxml2's builders make.
+    mutating func attribute(
+        _ name: UnsafePointer<xmlChar>, value: (bytes: UnsafePointer<xmlChar>?, count: Int)?, of element: xmlNodePtr,
+        after previous: UnsafeMutablePointer<xmlAttr>?
+    ) -> UnsafeMutablePointer<xmlAttr> {
+        let attribute = allocate(MemoryLayout<xmlAttr>.stride, alignment: MemoryLayout<xmlAttr>.alignment)
+            .bindMemory(to: xmlAttr.self, capacity: 1)
+        attribute.initialize(to: xmlAttr())
+        attribute.pointee.type = XML_ATTRIBUTE_NODE
+        attribute.pointee.name = name
+        attribute.pointee.parent = element
+        if let value {
+            let text = node(XML_TEXT_NODE)
+            text.pointee.content = copy(value.bytes, count: value.count)
+            text.pointee.parent = UnsafeMutableRawPointer(attribute).assumingMemoryBound(to: xmlNode.self)
+            attribute.pointee.children = text
+            attribute.pointee.last = text
+        }
+        if let previous {
+            previous.pointee.next = attribute
+            attribute.pointee.prev = previous
+        } else {
+            element.pointee.properties = attribute
+        }
+        return attribute
+    }
+
+    /// Appends `child` as the last child of `parent` (`xmlAddChild` without text merging).
+    static func appendChild(_ child: xmlNodePtr, to parent: xmlNodePtr) {
+        child.pointee.parent = parent
+        if let last = parent.pointee.last {
+            last.pointee.next = child
+            child.pointee.prev = last
+        } else {
+            parent.pointee.children = child
+        }
+        parent.pointee.last = child
+    }
 }

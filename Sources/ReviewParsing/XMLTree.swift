@@ -56,14 +56,7 @@ final class XMLTreeBuilder {
     }
 
     private func appendChild(_ child: xmlNodePtr, to parent: xmlNodePtr) {
-        child.pointee.parent = parent
-        if let last = parent.pointee.last {
-            last.pointee.next = child
-            child.pointee.prev = last
-        } else {
-            parent.pointee.children = child
-        }
-        parent.pointee.last = child
+        NodeArena.appendChild(child, to: parent)
     }
 
     private static func line(_ context: xmlParserCtxtPtr) -> UInt16 {
@@ -122,23 +115,8 @@ final class XMLTreeBuilder {
             if let start, length > 0, memchr(start, 0x26, length) != nil {
                 return refuse("a reference in an attribute value", context)
             }
-            let attribute = arena.allocate(MemoryLayout<xmlAttr>.stride, alignment: MemoryLayout<xmlAttr>.alignment)
-                .bindMemory(to: xmlAttr.self, capacity: 1)
-            attribute.initialize(to: xmlAttr())
-            attribute.pointee.type = XML_ATTRIBUTE_NODE
-            attribute.pointee.name = name
-            attribute.pointee.parent = element
-            let text = arena.node(XML_TEXT_NODE)
-            text.pointee.content = arena.copy(start, count: length)
-            text.pointee.parent = UnsafeMutableRawPointer(attribute).assumingMemoryBound(to: xmlNode.self)
-            attribute.pointee.children = text
-            attribute.pointee.last = text
-            if let last {
-                last.pointee.next = attribute
-                attribute.pointee.prev = last
-            } else {
-                element.pointee.properties = attribute
-            }
+            // Every attribute gets its text child, empty or not, as libxml2's SAX2 builder gives it.
+            let attribute = arena.attribute(name, value: (start, length), of: element, after: last)
             last = attribute
         }
     }
