@@ -197,61 +197,19 @@ extension Tagger {
     static func move(_ result: TaggingResult, through changes: [TextEdit], in document: ReviewDocument) -> TaggingResult {
         guard !changes.isEmpty else { return result }
         var result = result
-        var lines: Set<Int> = []
-        func moved(_ evidence: Evidence) -> Evidence {
-            var evidence = evidence
-            var shifted = false
-            for change in changes where evidence.range.start >= change.start + change.oldLength {
-                evidence.range = TextRange(start: evidence.range.start + change.delta, end: evidence.range.end + change.delta)
-                shifted = true
-            }
-            if shifted, lines.contains(evidence.line) {
-                let position = document.sourceMap.position(ofText: evidence.range.start)
-                evidence.line = position.line
-                evidence.character = position.utf16Column
-            }
-            return evidence
-        }
-        // The source lines the changes lie on (inert changes add or remove no line break), each
-        // change's offset carried through the later changes into this document's text.
-        for (index, change) in changes.enumerated() {
-            var offset = change.start
-            for later in changes[(index + 1)...] where later.start + later.oldLength <= offset { offset += later.delta }
-            lines.insert(document.sourceMap.position(ofText: offset).line)
-        }
+        let move = InertMove(changes, in: document)
         for index in result.suggestions.indices {
-            result.suggestions[index].evidence = result.suggestions[index].evidence.map(moved)
+            for item in result.suggestions[index].evidence.indices { move.apply(to: &result.suggestions[index].evidence[item]) }
         }
-        for index in result.suppressed.indices {
-            result.suppressed[index].evidence = moved(result.suppressed[index].evidence)
-        }
+        for index in result.suppressed.indices { move.apply(to: &result.suppressed[index].evidence) }
         return result
     }
 
-    /// A sweep record moved through inert changes, as ``move(_:through:in:)`` moves a result:
-    /// its evidence and suppressed matches after each change shift by its length difference, and
-    /// positions on the changed source lines are placed again.
+    /// A sweep record moved through inert changes, as ``move(_:through:in:)`` moves a result.
     static func move(_ record: inout SweepRecord, through changes: [TextEdit], in document: ReviewDocument) {
-        var lines: Set<Int> = []
-        for (index, change) in changes.enumerated() {
-            var offset = change.start
-            for later in changes[(index + 1)...] where later.start + later.oldLength <= offset { offset += later.delta }
-            lines.insert(document.sourceMap.position(ofText: offset).line)
-        }
-        func moved(_ evidence: inout Evidence) {
-            var shifted = false
-            for change in changes where evidence.range.start >= change.start + change.oldLength {
-                evidence.range = TextRange(start: evidence.range.start + change.delta, end: evidence.range.end + change.delta)
-                shifted = true
-            }
-            if shifted, lines.contains(evidence.line) {
-                let position = document.sourceMap.position(ofText: evidence.range.start)
-                evidence.line = position.line
-                evidence.character = position.utf16Column
-            }
-        }
-        for index in record.evidence.indices { moved(&record.evidence[index]) }
-        for index in record.suppressed.indices { moved(&record.suppressed[index].evidence) }
+        let move = InertMove(changes, in: document)
+        for index in record.evidence.indices { move.apply(to: &record.evidence[index]) }
+        for index in record.suppressed.indices { move.apply(to: &record.suppressed[index].evidence) }
     }
 
     /// Words the tagger compares by value (outside the codebook's phrases, which the matcher
@@ -1149,6 +1107,42 @@ extension TaggingRun {
         let shift = newCount - oldCount
         if shift != 0 {
             for index in (from + starts.count - 1)..<record.count { record[index] += shift }
+        }
+    }
+}
+
+/// Inert changes of a document's text, applied to evidence recorded before them: a range after
+/// a change shifts by its length difference (none overlaps one), and a position on a changed
+/// source line is placed again.
+struct InertMove {
+    let changes: [TextEdit]
+    let document: ReviewDocument
+    /// The source lines the changes lie on (inert changes add or remove no line break), each
+    /// change's offset carried through the later changes into this document's text.
+    let lines: Set<Int>
+
+    init(_ changes: [TextEdit], in document: ReviewDocument) {
+        self.changes = changes
+        self.document = document
+        var lines: Set<Int> = []
+        for (index, change) in changes.enumerated() {
+            var offset = change.start
+            for later in changes[(index + 1)...] where later.start + later.oldLength <= offset { offset += later.delta }
+            lines.insert(document.sourceMap.position(ofText: offset).line)
+        }
+        self.lines = lines
+    }
+
+    func apply(to evidence: inout Evidence) {
+        var shifted = false
+        for change in changes where evidence.range.start >= change.start + change.oldLength {
+            evidence.range = TextRange(start: evidence.range.start + change.delta, end: evidence.range.end + change.delta)
+            shifted = true
+        }
+        if shifted, lines.contains(evidence.line) {
+            let position = document.sourceMap.position(ofText: evidence.range.start)
+            evidence.line = position.line
+            evidence.character = position.utf16Column
         }
     }
 }
