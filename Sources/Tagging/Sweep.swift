@@ -45,7 +45,6 @@ extension TaggingRun {
     /// scores); at a block boundary only `cursor`'s ``SweepCursor/carry`` part and the people,
     /// age priorities and victim-is-child flag matter (see `IncrementalTagging.swift`).
     mutating func sweepSentence(_ sentenceIndex: Int, headings: [Bool], cursor: inout SweepCursor) {
-        let facts = compiled.facts
         do {
             let sentence = sentences[sentenceIndex]
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
@@ -89,110 +88,116 @@ extension TaggingRun {
             let fallback = cursor.focus ?? cursor.sectionFocus
             // 2. Targets with their context (built only for a sentence with a target).
             let targets = collectTargets(sentence, slice)
-            var context: SentenceContext?
-            for target in targets {
-                let entryIndex = target.entry
-                let tag = facts.tags[entryIndex]
-                let range = textRange(target.start, target.end)
-                // Exclusions.
-                if let exclusion = slice.first(where: { match in
-                    if case .exclusion(let excluded) = kind(match), Int(excluded) == target.entry {
-                        return Int(match.start) < target.end && target.start < Int(match.end)
-                    }
-                    return false
-                }) {
-                    suppress(tag, target, range, .excluded, text(tokens: Int(exclusion.start), Int(exclusion.end)))
-                    continue
-                }
-                if sentence.hypotheticalSection {
-                    suppress(tag, target, range, .hypothetical, "recommendations section")
-                    continue
-                }
-                if !facts.ignoreContext[entryIndex] {
-                    if context == nil {
-                        context = SentenceContext(
-                            matches: slice, compiled: compiled, tokens: tokens, sentenceStart: sentence.tokenFrom, text: document.text)
-                    }
-                    if case .suppressed(let reason, let trigger) = context!.status(of: target) {
-                        suppress(tag, target, range, reason, trigger)
+            if !targets.isEmpty {
+                // Copied only for a sentence with targets (ten array references).
+                let facts = compiled.facts
+                // Built on the first target that needs it (not an optional: its generic destroy showed).
+                var context = SentenceContext()
+                var contextBuilt = false
+                for target in targets {
+                    let entryIndex = target.entry
+                    let tag = facts.tags[entryIndex]
+                    let range = textRange(target.start, target.end)
+                    // Exclusions.
+                    if let exclusion = slice.first(where: { match in
+                        if case .exclusion(let excluded) = kind(match), Int(excluded) == target.entry {
+                            return Int(match.start) < target.end && target.start < Int(match.end)
+                        }
+                        return false
+                    }) {
+                        suppress(tag, target, range, .excluded, text(tokens: Int(exclusion.start), Int(exclusion.end)))
                         continue
                     }
-                }
-                let about = facts.about[entryIndex]
-                if about != .none {
-                    var concerns = true
-                    switch about {
-                    case .incident:
-                        // The sentence, or one next to it in the paragraph, describes the incident.
-                        concerns = incidentContext(sentenceIndex)
-                    case .victim, .perpetrator:
-                        let wanted = about == .victim ? PeopleModel.victim : PeopleModel.perpetrator
-                        let nearest = mentions.last { $0.end <= target.start && $0.entity != nil }?.entity
-                            ?? mentions.first { $0.entity != nil }?.entity ?? fallback
-                        concerns = nearest.map { people.entities[$0].subject == people.entities[wanted].subject } ?? (about == .victim)
-                    case .none:
-                        break
-                    }
-                    if !concerns, about == .victim, tag.facet == "outcome", tag.id == "suicide",
-                        let entry = facts.tags.firstIndex(of: TagID(facet: "outcome", id: "perpetrator-suicide")),
-                        (mentions.last { $0.end <= target.start && $0.entity != nil }?.entity).map({
-                            people.entities[$0].subject == people.entities[PeopleModel.perpetrator].subject
-                        }) ?? false
-                    {
-                        // "Mr B took his own life two days later": the perpetrator's suicide.
-                        add(entry: entry, subject: nil, target.rule, range)
+                    if sentence.hypotheticalSection {
+                        suppress(tag, target, range, .hypothetical, "recommendations section")
                         continue
                     }
-                    if !concerns {
-                        let why = about == .incident ? "not about the incident" : (about == .victim ? "not about the victim" : "not about the perpetrator")
-                        suppress(tag, target, range, .historical, why)
-                        continue
-                    }
-                }
-                if tag.facet == Taxonomy.characteristicFacet, tag.id == "gang-involvement", groupMembershipOfOthers(sentence, start: target.start) {
-                    suppress(tag, target, range, .thirdParty, "said of several other people")
-                    continue
-                }
-                if tag.facet == "escalation", tag.id == "pattern-of-physical-violence", blowsWithinTheIncident(sentence, slice) {
-                    suppress(tag, target, range, .historical, "blows within the incident, not a pattern over time")
-                    continue
-                }
-                switch facts.facets[entryIndex] {
-                case .reviewType:
-                    continue
-                case .category:
-                    let text = document.substring(range)
-                    categoryScores[tag.id, default: 0] += 2
-                    categoryEvidence[tag.id, default: []].append(text)
-                    if cursor.logging { cursor.categoryLog.append((tag.id, text)) }
-                case .characteristic:
-                    attribute(target, entry: entryIndex, range: range, mentions: mentions, fallback: fallback, sentence: sentence)
-                case .relationshipType:
-                    let involved = mentions.contains { $0.entity == PeopleModel.victim || $0.entity == PeopleModel.perpetrator }
-                    // A child victim has no partner: such phrases are about the adults around them.
-                    let partnerOfChild = people.victimIsChild && facts.isPartnerTag[entryIndex]
-                    if partnerOfChild {
-                        suppress(tag, target, range, .thirdParty, "the victim is a child")
-                    } else if involved {
-                        add(entry: entryIndex, subject: nil, target.rule, range)
-                        relationCounts[tag.id, default: 0] += 1
-                        if cursor.logging { cursor.relationLog.append((tag.id, 1)) }
-                    } else {
-                        suppress(tag, target, range, .thirdParty, "no victim or perpetrator in the sentence")
-                    }
-                case .other:
-                    // Supported accommodation is context when the victim or the perpetrator lives or
-                    // stays there, not when a relative, a worker or people in general do.
-                    if tag.facet == "context", tag.id == "supported-accommodation" {
-                        // A relative or someone referred back to ("her brother lives in supported
-                        // accommodation"); a sentence about the setting itself keeps it.
-                        let nearest = mentions.last { $0.end <= target.start && $0.entity != nil }
-                        if let nearest, nearest.kind != .name, nearest.kind != .role, people.entities[nearest.entity!].subject == nil {
-                            suppress(tag, target, range, .thirdParty, "not where the victim or the perpetrator lived")
+                    if !facts.ignoreContext[entryIndex] {
+                        if !contextBuilt {
+                            context = SentenceContext(matches: slice, compiled: compiled, tokens: tokens, sentenceStart: sentence.tokenFrom)
+                            contextBuilt = true
+                        }
+                        if case .suppressed(let reason, let trigger) = context.status(of: target, text: document.text) {
+                            suppress(tag, target, range, reason, trigger)
                             continue
                         }
                     }
-                    add(entry: entryIndex, subject: nil, target.rule, range)
+                    let about = facts.about[entryIndex]
+                    if about != .none {
+                        var concerns = true
+                        switch about {
+                        case .incident:
+                            // The sentence, or one next to it in the paragraph, describes the incident.
+                            concerns = incidentContext(sentenceIndex)
+                        case .victim, .perpetrator:
+                            let wanted = about == .victim ? PeopleModel.victim : PeopleModel.perpetrator
+                            let nearest = mentions.last { $0.end <= target.start && $0.entity != nil }?.entity
+                                ?? mentions.first { $0.entity != nil }?.entity ?? fallback
+                            concerns = nearest.map { people.entities[$0].subject == people.entities[wanted].subject } ?? (about == .victim)
+                        case .none:
+                            break
+                        }
+                        if !concerns, about == .victim, tag.facet == "outcome", tag.id == "suicide",
+                            let entry = facts.tags.firstIndex(of: TagID(facet: "outcome", id: "perpetrator-suicide")),
+                            (mentions.last { $0.end <= target.start && $0.entity != nil }?.entity).map({
+                                people.entities[$0].subject == people.entities[PeopleModel.perpetrator].subject
+                            }) ?? false
+                        {
+                            // "Mr B took his own life two days later": the perpetrator's suicide.
+                            add(entry: entry, subject: nil, target.rule, range)
+                            continue
+                        }
+                        if !concerns {
+                            let why = about == .incident ? "not about the incident" : (about == .victim ? "not about the victim" : "not about the perpetrator")
+                            suppress(tag, target, range, .historical, why)
+                            continue
+                        }
+                    }
+                    if tag.facet == Taxonomy.characteristicFacet, tag.id == "gang-involvement", groupMembershipOfOthers(sentence, start: target.start) {
+                        suppress(tag, target, range, .thirdParty, "said of several other people")
+                        continue
+                    }
+                    if tag.facet == "escalation", tag.id == "pattern-of-physical-violence", blowsWithinTheIncident(sentence, slice) {
+                        suppress(tag, target, range, .historical, "blows within the incident, not a pattern over time")
+                        continue
+                    }
+                    switch facts.facets[entryIndex] {
+                    case .reviewType:
+                        continue
+                    case .category:
+                        let text = document.substring(range)
+                        categoryScores[tag.id, default: 0] += 2
+                        categoryEvidence[tag.id, default: []].append(text)
+                        if cursor.logging { cursor.categoryLog.append((tag.id, text)) }
+                    case .characteristic:
+                        attribute(target, entry: entryIndex, range: range, mentions: mentions, fallback: fallback, sentence: sentence)
+                    case .relationshipType:
+                        let involved = mentions.contains { $0.entity == PeopleModel.victim || $0.entity == PeopleModel.perpetrator }
+                        // A child victim has no partner: such phrases are about the adults around them.
+                        let partnerOfChild = people.victimIsChild && facts.isPartnerTag[entryIndex]
+                        if partnerOfChild {
+                            suppress(tag, target, range, .thirdParty, "the victim is a child")
+                        } else if involved {
+                            add(entry: entryIndex, subject: nil, target.rule, range)
+                            relationCounts[tag.id, default: 0] += 1
+                            if cursor.logging { cursor.relationLog.append((tag.id, 1)) }
+                        } else {
+                            suppress(tag, target, range, .thirdParty, "no victim or perpetrator in the sentence")
+                        }
+                    case .other:
+                        // Supported accommodation is context when the victim or the perpetrator lives or
+                        // stays there, not when a relative, a worker or people in general do.
+                        if tag.facet == "context", tag.id == "supported-accommodation" {
+                            // A relative or someone referred back to ("her brother lives in supported
+                            // accommodation"); a sentence about the setting itself keeps it.
+                            let nearest = mentions.last { $0.end <= target.start && $0.entity != nil }
+                            if let nearest, nearest.kind != .name, nearest.kind != .role, people.entities[nearest.entity!].subject == nil {
+                                suppress(tag, target, range, .thirdParty, "not where the victim or the perpetrator lived")
+                                continue
+                            }
+                        }
+                        add(entry: entryIndex, subject: nil, target.rule, range)
+                    }
                 }
             }
             // 3. Kin mentions that name the perpetrator give the relationship type.
