@@ -3,7 +3,11 @@ import ReviewModel
 /// The per-entry facts of a codebook that the sweep reads for every match, flattened into
 /// arrays once at compile time: no `Codebook.Entry` copy (a dozen reference-counted fields)
 /// and no string comparison of facets per match.
-struct EntryFacts: Sendable {
+///
+/// A `final class` with only `let` properties (immutable, so `Sendable`): the sweep takes it
+/// per sentence and per piece of evidence, and a struct copy retained and released all ten
+/// of its arrays each time.
+final class EntryFacts: Sendable {
     /// The facets the sweep treats differently.
     enum Facet: UInt8, Sendable {
         case reviewType

@@ -51,16 +51,18 @@ extension TaggingRun {
             let isHeading = headings.isEmpty ? false : headings[sentence.block]
             // 1. Mentions, resolved in order.
             var mentions = collectMentions(sentence, slice)
-            var resolved: [Mention] = []
-            resolved.reserveCapacity(mentions.count)
-            for var mention in mentions {
+            // Resolved in place: the mentions before `index` are the resolved earlier ones (kin
+            // resolution reads only mentions ending before the kin noun, so it takes them all).
+            let previous = sentence.block == cursor.previousBlock ? cursor.previousMentions : []
+            for index in mentions.indices {
+                var mention = mentions[index]
                 switch mention.kind {
                 case .pronoun:
                     mention.entity = pronounAntecedent(
-                        mention, earlier: resolved, previous: sentence.block == cursor.previousBlock ? cursor.previousMentions : [],
+                        mention, earlier: mentions[..<index], previous: previous,
                         lastPrincipal: cursor.lastPrincipal, lastByGender: cursor.lastByGender, lastAny: cursor.lastAny)
                 case .kin:
-                    mention.entity = resolveKin(mention, sentence: sentence, earlier: resolved, lastByGender: cursor.lastByGender)
+                    mention.entity = resolveKin(mention, sentence: sentence, earlier: mentions, lastByGender: cursor.lastByGender)
                 default:
                     break
                 }
@@ -73,10 +75,9 @@ extension TaggingRun {
                     }
                     cursor.lastAny = entity
                 }
-                resolved.append(mention)
+                mentions[index] = mention
             }
-            mentions = resolved
-            cursor.previousMentions = resolved
+            cursor.previousMentions = mentions
             cursor.previousBlock = sentence.block
             if isHeading {
                 cursor.sectionFocus = mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) })?.entity
@@ -89,7 +90,6 @@ extension TaggingRun {
             // 2. Targets with their context (built only for a sentence with a target).
             let targets = collectTargets(sentence, slice)
             if !targets.isEmpty {
-                // Copied only for a sentence with targets (ten array references).
                 let facts = compiled.facts
                 // Built on the first target that needs it (not an optional: its generic destroy showed).
                 var context = SentenceContext()
@@ -276,6 +276,8 @@ extension TaggingRun {
     }
 
     /// Whose relative a kin mention names, and whether that relative is the victim or the perpetrator.
+    /// `earlier` holds the sentence's mentions, resolved up to this one (only those ending before
+    /// it are read).
     mutating func resolveKin(_ mention: Mention, sentence: SentenceSpan, earlier: [Mention], lastByGender: GenderMap) -> Int? {
         guard case .kin(let kinIndex)? = matches[sentence.matchFrom..<sentence.matchTo]
             .first(where: { Int($0.start) == mention.start && kindIsKin($0) }).map({ kind($0) })
