@@ -10,8 +10,9 @@ enum ContextStatus: Sendable, Equatable {
 struct TargetMatch: Sendable {
     /// Index of the codebook entry.
     var entry: Int
-    /// The rule id (`alcohol-misuse/3`).
-    var rule: String
+    /// A pattern of the rule (its id, `alcohol-misuse/3`, is `CompiledCodebook.ruleIDs[pattern]`;
+    /// an index, not the string, so that building and copying targets retains nothing).
+    var pattern: Int32
     /// Token range.
     var start: Int
     var end: Int

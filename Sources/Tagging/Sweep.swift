@@ -50,7 +50,10 @@ extension TaggingRun {
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
             let isHeading = headings.isEmpty ? false : headings[sentence.block]
             // 1. Mentions, resolved in order.
-            var mentions = collectMentions(sentence, slice)
+            // The scratch list (the one before the previous sentence's): storage reused.
+            var mentions: [Mention] = []
+            swap(&mentions, &sweepScratch.mentions)
+            collectMentions(sentence, slice, into: &mentions)
             // Resolved in place: the mentions before `index` are the resolved earlier ones (kin
             // resolution reads only mentions ending before the kin noun, so it takes them all).
             let previous = sentence.block == cursor.previousBlock ? cursor.previousMentions : []
@@ -77,7 +80,10 @@ extension TaggingRun {
                 }
                 mentions[index] = mention
             }
-            cursor.previousMentions = mentions
+            // This sentence's mentions become the previous ones; the old previous list is the next scratch.
+            var spare = mentions
+            swap(&spare, &cursor.previousMentions)
+            sweepScratch.mentions = spare
             cursor.previousBlock = sentence.block
             if isHeading {
                 cursor.sectionFocus = mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) })?.entity
@@ -88,7 +94,10 @@ extension TaggingRun {
             }
             let fallback = cursor.focus ?? cursor.sectionFocus
             // 2. Targets with their context (built only for a sentence with a target).
-            let targets = collectTargets(sentence, slice)
+            var targets: [TargetMatch] = []
+            swap(&targets, &sweepScratch.targets)
+            collectTargets(sentence, slice, into: &targets)
+            defer { sweepScratch.targets = targets }
             if !targets.isEmpty {
                 let facts = compiled.facts
                 // Built on the first target that needs it (not an optional: its generic destroy showed).
@@ -137,14 +146,14 @@ extension TaggingRun {
                         case .none:
                             break
                         }
-                        if !concerns, about == .victim, tag.facet == "outcome", tag.id == "suicide",
+                        if !concerns, about == .victim, facts.special[entryIndex] == .suicide,
                             let entry = facts.tags.firstIndex(of: TagID(facet: "outcome", id: "perpetrator-suicide")),
                             (mentions.last { $0.end <= target.start && $0.entity != nil }?.entity).map({
                                 people.entities[$0].subject == people.entities[PeopleModel.perpetrator].subject
                             }) ?? false
                         {
                             // "Mr B took his own life two days later": the perpetrator's suicide.
-                            add(entry: entry, subject: nil, target.rule, range)
+                            add(entry: entry, subject: nil, compiled.ruleIDs[Int(target.pattern)], range)
                             continue
                         }
                         if !concerns {
@@ -153,11 +162,11 @@ extension TaggingRun {
                             continue
                         }
                     }
-                    if tag.facet == Taxonomy.characteristicFacet, tag.id == "gang-involvement", groupMembershipOfOthers(sentence, start: target.start) {
+                    if facts.special[entryIndex] == .gangInvolvement, groupMembershipOfOthers(sentence, start: target.start) {
                         suppress(tag, target, range, .thirdParty, "said of several other people")
                         continue
                     }
-                    if tag.facet == "escalation", tag.id == "pattern-of-physical-violence", blowsWithinTheIncident(sentence, slice) {
+                    if facts.special[entryIndex] == .patternOfPhysicalViolence, blowsWithinTheIncident(sentence, slice) {
                         suppress(tag, target, range, .historical, "blows within the incident, not a pattern over time")
                         continue
                     }
@@ -178,7 +187,7 @@ extension TaggingRun {
                         if partnerOfChild {
                             suppress(tag, target, range, .thirdParty, "the victim is a child")
                         } else if involved {
-                            add(entry: entryIndex, subject: nil, target.rule, range)
+                            add(entry: entryIndex, subject: nil, compiled.ruleIDs[Int(target.pattern)], range)
                             relationCounts[tag.id, default: 0] += 1
                             if cursor.logging { cursor.relationLog.append((tag.id, 1)) }
                         } else {
@@ -187,7 +196,7 @@ extension TaggingRun {
                     case .other:
                         // Supported accommodation is context when the victim or the perpetrator lives or
                         // stays there, not when a relative, a worker or people in general do.
-                        if tag.facet == "context", tag.id == "supported-accommodation" {
+                        if facts.special[entryIndex] == .supportedAccommodation {
                             // A relative or someone referred back to ("her brother lives in supported
                             // accommodation"); a sentence about the setting itself keeps it.
                             let nearest = mentions.last { $0.end <= target.start && $0.entity != nil }
@@ -196,7 +205,7 @@ extension TaggingRun {
                                 continue
                             }
                         }
-                        add(entry: entryIndex, subject: nil, target.rule, range)
+                        add(entry: entryIndex, subject: nil, compiled.ruleIDs[Int(target.pattern)], range)
                     }
                 }
             }
@@ -231,9 +240,8 @@ extension TaggingRun {
     }
 
     /// Role, name, kin and pronoun mentions of a sentence, longest first where they overlap.
-    func collectMentions(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>) -> [Mention] {
-        var mentions: [Mention] = []
-        mentions.reserveCapacity(slice.count + 4)
+    func collectMentions(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, into mentions: inout [Mention]) {
+        mentions.removeAll(keepingCapacity: true)
         for match in slice {
             let start = Int(match.start)
             let end = Int(match.end)
@@ -272,7 +280,6 @@ extension TaggingRun {
             kept += 1
         }
         if kept < mentions.count { mentions.removeLast(mentions.count - kept) }
-        return mentions
     }
 
     /// Whose relative a kin mention names, and whether that relative is the victim or the perpetrator.
@@ -316,7 +323,7 @@ extension TaggingRun {
 
     /// Records a suppressed match (its evidence is cut by ``flushCollectedEvidence()``).
     mutating func suppress(_ tag: TagID, _ target: TargetMatch, _ range: TextRange, _ reason: SuppressedMatch.Reason, _ trigger: String) {
-        collector.append(PendingSuppression(tag: tag, range: range, rule: target.rule, reason: reason, trigger: trigger))
+        collector.append(PendingSuppression(tag: tag, range: range, rule: compiled.ruleIDs[Int(target.pattern)], reason: reason, trigger: trigger))
     }
 
     /// Moves the sweep's evidence and suppressed matches into ``evidence`` and ``suppressed``,
@@ -434,7 +441,10 @@ extension TaggingRun {
         let preceding = mentions.last { $0.end <= target.start && $0.entity != nil }
         let following = mentions.first { $0.start >= target.end && $0.entity != nil }
         var entity: Int?
-        if let byMeaning = attributionByMeaning(id, target: target, mentions: mentions) {
+        // Only three tags have a rule by meaning: no call (and no string switch) for the others.
+        let special = compiled.facts.special[entryIndex]
+        let byMeaningRule = special == .caringResponsibilities || special == .childhoodAbuseNeglect || special == .domesticAbuseInPregnancy
+        if byMeaningRule, let byMeaning = attributionByMeaning(id, target: target, mentions: mentions) {
             entity = byMeaning
         } else if let inside, let owner = possessor(before: inside.start, sentence: sentence, mentions: mentions), let ownerEntity = owner.entity {
             entity = ownerEntity
@@ -454,30 +464,30 @@ extension TaggingRun {
                 suppress(tag, target, range, .thirdParty, "no person in context")
                 return
             }
-            add(entry: entryIndex, subject: .unknown, target.rule, range)
+            add(entry: entryIndex, subject: .unknown, compiled.ruleIDs[Int(target.pattern)], range)
             return
         }
         let person = people.entities[entity]
         if let subject = person.subject {
-            add(entry: entryIndex, subject: subject, target.rule, range)
+            add(entry: entryIndex, subject: subject, compiled.ruleIDs[Int(target.pattern)], range)
             // A child victim's parent who is the perpetrator: the child-victim tags follow.
             if subject == .perpetrator, people.victimIsChild,
                 people.perpetratorRelation == "parent" || people.perpetratorRelation == "partner-of-parent",
                 let converted = parentalConversion[id], converted != id
             {
-                add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: .victim), target.rule, range)
+                add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: .victim), compiled.ruleIDs[Int(target.pattern)], range)
             }
             return
         }
         // A relative: the child-victim tags go to the person whose relative it is.
         if let owner = person.owner, let ownerSubject = people.entities[owner].subject {
             if childVictimTags.contains(id), person.isParent || person.kin.map({ lexicon.kin[$0].relation == "partner-of-parent" }) == true {
-                add(entry: entryIndex, subject: ownerSubject, target.rule, range)
+                add(entry: entryIndex, subject: ownerSubject, compiled.ruleIDs[Int(target.pattern)], range)
                 return
             }
             // Only a child victim's parents: an adult's parent's condition is a third party's.
             if person.isParent, let converted = parentalConversion[id], ownerSubject == .victim, people.victimIsChild {
-                add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: ownerSubject), target.rule, range)
+                add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: ownerSubject), compiled.ruleIDs[Int(target.pattern)], range)
                 return
             }
         }
@@ -486,7 +496,7 @@ extension TaggingRun {
         if person.kin == nil, person.owner == nil {
             let principalsNamed = people.entities[PeopleModel.victim].name != nil || people.entities[PeopleModel.perpetrator].name != nil
             if !principalsNamed {
-                add(entry: entryIndex, subject: .unknown, target.rule, range)
+                add(entry: entryIndex, subject: .unknown, compiled.ruleIDs[Int(target.pattern)], range)
                 return
             }
         }
@@ -506,7 +516,8 @@ extension TaggingRun {
     }
 
     /// The codebook targets of a sentence: phrase matches and satisfied proximity rules.
-    func collectTargets(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>) -> [TargetMatch] {
+    func collectTargets(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, into targets: inout [TargetMatch]) {
+        targets.removeAll(keepingCapacity: true)
         // Most sentences have no target: find out before allocating, and size the list once.
         var phraseCount = 0
         var hasProximity = false
@@ -517,15 +528,14 @@ extension TaggingRun {
             default: break
             }
         }
-        if phraseCount == 0, !hasProximity { return [] }
-        var targets: [TargetMatch] = []
+        if phraseCount == 0, !hasProximity { return }
         targets.reserveCapacity(phraseCount + (hasProximity ? 4 : 0))
         var sides: [Int64: [[(Int, Int)]]] = [:]
         for match in slice {
             switch kind(match) {
             case .tag(let entry, _):
                 targets.append(
-                    TargetMatch(entry: Int(entry), rule: compiled.ruleIDs[Int(match.pattern)], start: Int(match.start), end: Int(match.end)))
+                    TargetMatch(entry: Int(entry), pattern: match.pattern, start: Int(match.start), end: Int(match.end)))
             case .proximity(let entry, let near, let side):
                 let key = Int64(entry) << 32 | Int64(near)
                 var list = sides[key] ?? [[], []]
@@ -551,7 +561,7 @@ extension TaggingRun {
             }
             if let best {
                 targets.append(
-                    TargetMatch(entry: entryIndex, rule: compiled.facts.nearRuleIDs[entryIndex][nearIndex], start: best.0, end: best.1))
+                    TargetMatch(entry: entryIndex, pattern: compiled.nearPatterns[entryIndex][nearIndex], start: best.0, end: best.1))
             }
         }
         // One target per entry and span: drop a match of an entry inside a longer match of the same entry
@@ -572,6 +582,5 @@ extension TaggingRun {
             kept += 1
         }
         if kept < targets.count { targets.removeLast(targets.count - kept) }
-        return targets
     }
 }
