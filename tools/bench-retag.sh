@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark of `revtag retag` (release build) on a generated corpus:
 # docs/s, MB/s and peak memory for --jobs 1 and --jobs 2 (store writes included),
-# then the time of a no-change re-run over the same documents.
+# then the time of a no-change re-run over the same documents, and a "codebook changed" re-run
+# (the shipped codebook plus one phrase) for each --jobs, which loads every document from the
+# parse cache the first runs wrote beside their stores instead of parsing it.
 #
 # Usage: tools/bench-retag.sh [DOCS [SIZE_KB]]     (default 10000 documents of ~115 KB: ~1.1 GB)
 #        KEEP=1 tools/bench-retag.sh ...           keep tools/out/bench-retag afterwards
@@ -12,8 +14,9 @@
 #
 # Each line gives the CPU seconds by stage from the report (summed over threads): parse+tag,
 # and what is spent outside them (read, hash, compare with the previous run, prepare rows,
-# the writer thread), as a share of parse+tag. The store's size is measured after the run
-# (database and WAL), per GB of text read.
+# the writer thread), as a share of parse+tag, and the parse cache's loads and writes. The
+# store's size is measured after the run (database and WAL), per GB of text read, and so is the
+# parse cache's (<store>.parse-cache).
 #
 # The corpus comes from tools/generate-corpus.py (deterministic, seed 1) and is written
 # under tools/out/ (git-ignored); it and the stores are deleted at the end unless KEEP=1.
@@ -44,12 +47,12 @@ elif [ ! -f "$STAMP" ]; then
     rm -f "$OUT/corpus/manifest.tsv"
     touch "$STAMP"
 fi
-rm -f "$OUT"/store-*.sqlite* "$OUT"/report-*.json "$OUT"/time-*.txt
+rm -rf "$OUT"/store-*.sqlite* "$OUT"/report-*.json "$OUT"/time-*.txt "$OUT"/codebook-changed.yaml
 [ "${GENERATE_ONLY:-0}" = 1 ] && { KEEP=1; exit 0; }
 CORPUS=${CORPUS:-$OUT/corpus}
 if [ "$CORPUS" != "$OUT/corpus" ] && [ "${KEEP:-0}" != 1 ]; then
     # Never delete a corpus we did not generate: only the stores and reports.
-    cleanup() { rm -f "$OUT"/store-*.sqlite* "$OUT"/report-*.json "$OUT"/time-*.txt; }
+    cleanup() { rm -rf "$OUT"/store-*.sqlite* "$OUT"/report-*.json "$OUT"/time-*.txt "$OUT"/codebook-changed.yaml; }
 fi
 
 swift build -c release --product revtag >/dev/null
@@ -91,9 +94,21 @@ if cpu and counts["processed"]:
     print(f"{'':>14}  CPU: parse {cpu['parse']:.2f} s + tag {cpu['tag']:.2f} s = {core:.2f} s ({mb / core:.1f} MB/s per core); "
           f"outside {outside:.2f} s = {100 * outside / core:.1f}% of parse+tag ("
           + ", ".join(f"{n} {cpu[n]:.2f}" for n in names) + f" of which transactions {cpu.get('transactions', 0):.2f})")
+    cache = report.get("parseCache")
+    if cache:
+        load, save = cpu.get("cacheLoad", 0), cpu.get("cacheStore", 0)
+        total = sum(cpu.get(n, 0) for n in names + ["parse", "tag", "cacheLoad", "cacheStore"])
+        print(f"{'':>14}  parse cache: {cache['hits']} loaded, {cache['parsed']} parsed, {cache['invalid']} damaged, "
+              f"{cache['written']} written; load {load:.2f} s"
+              + (f" ({mb / load:.0f} MB/s of documents)" if cache["hits"] and load > 0 else "")
+              + f", write {save:.2f} s; all stages {total:.2f} CPU s = {mb / total:.1f} MB/s per core")
 size = sum(os.path.getsize(p) for p in (store, store + "-wal") if os.path.exists(p))
 if counts["processed"]:
     print(f"{'':>14}  store: {size / 1048576:.0f} MB = {size / counts['bytes']:.2f} GB per GB of text")
+cache_dir = store + ".parse-cache"
+if counts["processed"] and os.path.isdir(cache_dir):
+    cache_size = sum(os.path.getsize(os.path.join(root, f)) for root, _, files in os.walk(cache_dir) for f in files)
+    print(f"{'':>14}  parse cache: {cache_size / 1048576:.0f} MB = {cache_size / counts['bytes']:.2f} GB per GB of text")
 PY
 }
 
@@ -107,3 +122,16 @@ if [ "$CORPUS" = "$OUT/corpus" ]; then
     touch "$OUT"/corpus/*
     measure "touched" "$OUT/store-$LAST.sqlite" --jobs "$LAST"
 fi
+# The run users wait for: the codebook changed (one phrase added), the corpus did not; every
+# document is re-tagged, loaded from the parse cache the first run wrote.
+python3 - Sources/Tagging/Resources/codebook.yaml "$OUT/codebook-changed.yaml" <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+changed = text.replace('phrases: ["domestic homicide review", ', 'phrases: ["domestic homicide review", "homicide review panel", ', 1)
+changed = changed.replace('version: "1.0.0"', 'version: "1.0.0-bench"', 1)
+assert changed.count("homicide review panel") == 1 and changed != text, "the codebook's DHR phrases moved: update bench-retag.sh"
+open(sys.argv[2], "w").write(changed)
+PY
+for jobs in ${JOBS:-1 2}; do
+    measure "changed j$jobs" "$OUT/store-$jobs.sqlite" --jobs "$jobs" --codebook "$OUT/codebook-changed.yaml"
+done

@@ -17,7 +17,11 @@ public enum ContentHash {
 
     /// The XXH64 of `bytes` as 16 lowercase hex digits.
     public static func hex(_ bytes: [UInt8], seed: UInt64 = 0) -> String {
-        let value = xxh64(bytes, seed: seed)
+        hex(xxh64(bytes, seed: seed))
+    }
+
+    /// A hash as 16 lowercase hex digits.
+    public static func hex(_ value: UInt64) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
     }

@@ -107,11 +107,13 @@ struct Pipeline: Sendable {
     /// a document of the resumed run is not processed again, so this never names the run itself).
     let latestRuns: [String: LatestRun]
     let dryRun: Bool
+    /// Parsed documents from earlier runs (written to unless a dry run); nil: parse everything.
+    let cache: ParseCache?
 
     func run(cancellation: RetagCancellation, writer: inout Writer) throws(RetagError) {
         guard !work.isEmpty else { return }
         let workers = min(jobs, work.count)
-        let queue = BoundedQueue<(WorkResult, RetagStageTimes)>(capacity: workers * 2, producers: workers)
+        let queue = BoundedQueue<(WorkResult, RetagStageTimes, RetagParseCacheCounts)>(capacity: workers * 2, producers: workers)
         let list = WorkList(work)
         let finished = DispatchGroup()
         for index in 0..<workers {
@@ -122,8 +124,9 @@ struct Pipeline: Sendable {
                 if index > 0, let replica = engine.replicate?() { worker.engine = replica }
                 while !cancellation.isCancelled, let item = list.take() {
                     var times = RetagStageTimes()
-                    let result = worker.process(item, times: &times)
-                    queue.push((result, times))
+                    var cacheCounts = RetagParseCacheCounts()
+                    let result = worker.process(item, times: &times, cache: &cacheCounts)
+                    queue.push((result, times, cacheCounts))
                 }
                 queue.finishProducer()
                 finished.leave()
@@ -135,8 +138,9 @@ struct Pipeline: Sendable {
         var failure: RetagError?
         let writerStarted = ThreadClock.seconds()
         defer { writer.builder.report.cpu.write += ThreadClock.seconds() - writerStarted }
-        while let (result, times) = queue.pop() {
+        while let (result, times, cacheCounts) = queue.pop() {
             writer.builder.report.cpu = writer.builder.report.cpu + times
+            writer.builder.report.parseCache?.add(cacheCounts)
             guard failure == nil else { continue }
             do {
                 try writer.accept(result)
@@ -152,8 +156,8 @@ struct Pipeline: Sendable {
     }
 
     /// One document, start to finish; every failure becomes a result. Adds the CPU time of
-    /// each stage to `times`.
-    func process(_ item: WorkItem, times: inout RetagStageTimes) -> WorkResult {
+    /// each stage to `times`, and what the parse cache did to `cacheCounts`.
+    func process(_ item: WorkItem, times: inout RetagStageTimes, cache cacheCounts: inout RetagParseCacheCounts) -> WorkResult {
         var clock = ThreadClock.seconds()
         /// The thread CPU seconds since the previous lap.
         func lap() -> Double {
@@ -175,7 +179,8 @@ struct Pipeline: Sendable {
         }
         times.read += lap()
         let size = Int64(bytes.count)
-        let hash = ContentHash.hex(bytes)
+        let contentHash = ContentHash.xxh64(bytes)
+        let hash = ContentHash.hex(contentHash)
         let record = RetagFileRecord(
             path: file.name, size: size, modifiedNanoseconds: file.modifiedNanoseconds, byteHash: hash,
             codebookHash: engine.codebookHash, run: item.record?.run ?? 0)
@@ -183,14 +188,41 @@ struct Pipeline: Sendable {
         if let previous = item.record, previous.byteHash == hash, previous.codebookHash == engine.codebookHash {
             return .unchanged(record, bytes: size)
         }
-        let document: ReviewDocument
-        do {
-            document = try engine.parse(bytes, file.name)
-        } catch {
-            times.parse += lap()
-            return .failed(RetagFailure(document: file.name, reason: "\(error)"), bytes: size)
+        var cached: ReviewDocument?
+        if let cache {
+            switch cache.load(name: file.name, contentHash: contentHash, input: bytes) {
+            case .hit(let document):
+                cached = document
+                cacheCounts.hits += 1
+            case .miss:
+                break
+            case .invalid:
+                cacheCounts.invalid += 1
+            }
+            times.cacheLoad += lap()
         }
-        times.parse += lap()
+        let document: ReviewDocument
+        if let cached {
+            document = cached
+        } else {
+            do {
+                document = try engine.parse(bytes, file.name)
+            } catch {
+                times.parse += lap()
+                return .failed(RetagFailure(document: file.name, reason: "\(error)"), bytes: size)
+            }
+            cacheCounts.parsed += 1
+            times.parse += lap()
+            if let cache, !dryRun {
+                if let written = cache.save(document, contentHash: contentHash, input: bytes) {
+                    cacheCounts.written += 1
+                    cacheCounts.bytesWritten += Int64(written)
+                } else {
+                    cacheCounts.writeFailures += 1
+                }
+                times.cacheStore += lap()
+            }
+        }
         let result = engine.tag(document)
         times.tag += lap()
         var now = Set(result.suggestions.map(\.key))

@@ -117,13 +117,17 @@ public struct RetagStageTimes: Hashable, Sendable, Codable {
     public var write: Double = 0
     /// Of ``write``, the store's transactions (inserts, WAL writes, checkpoints).
     public var transactions: Double = 0
+    /// Looking documents up in the parse cache and loading them (instead of ``parse``).
+    public var cacheLoad: Double = 0
+    /// Writing parsed documents to the parse cache.
+    public var cacheStore: Double = 0
 
     public init() {}
 
     /// Parsing and tagging.
     public var parseAndTag: Double { parse + tag }
     /// Everything else.
-    public var outside: Double { read + hash + compare + prepare + write }
+    public var outside: Double { read + hash + cacheLoad + cacheStore + compare + prepare + write }
 
     static func + (lhs: Self, rhs: Self) -> Self {
         var sum = lhs
@@ -135,7 +139,48 @@ public struct RetagStageTimes: Hashable, Sendable, Codable {
         sum.prepare += rhs.prepare
         sum.write += rhs.write
         sum.transactions += rhs.transactions
+        sum.cacheLoad += rhs.cacheLoad
+        sum.cacheStore += rhs.cacheStore
         return sum
+    }
+}
+
+/// What the parse cache (``ParseCache``) did in a run.
+public struct RetagParseCacheCounts: Hashable, Sendable, Codable {
+    /// The cache's folder.
+    public var directory: String = ""
+    /// Documents loaded from the cache instead of parsed.
+    public var hits = 0
+    /// Documents parsed: not in the cache, changed since, or their entry was unusable.
+    public var parsed = 0
+    /// Entries found truncated, damaged or unreadable (the document was parsed and, unless
+    /// a dry run, the entry rewritten).
+    public var invalid = 0
+    /// Entries written.
+    public var written = 0
+    /// Entries that could not be written (the run went on; those documents are parsed next time).
+    public var writeFailures = 0
+    /// Bytes of the entries written.
+    public var bytesWritten: Int64 = 0
+
+    public init(directory: String = "") { self.directory = directory }
+
+    mutating func add(_ other: Self) {
+        hits += other.hits
+        parsed += other.parsed
+        invalid += other.invalid
+        written += other.written
+        writeFailures += other.writeFailures
+        bytesWritten += other.bytesWritten
+    }
+
+    /// One line for the text and Markdown reports.
+    var line: String {
+        var text = "parse cache: \(hits) loaded, \(parsed) parsed"
+        if invalid > 0 { text += ", \(invalid) damaged entries replaced" }
+        text += String(format: ", %d written (%.1f MB)", written, Double(bytesWritten) / 1_048_576)
+        if writeFailures > 0 { text += ", \(writeFailures) could not be written" }
+        return text + " (\(directory); derived data, safe to delete)"
     }
 }
 
@@ -155,6 +200,8 @@ public struct RetagReport: Hashable, Sendable, Codable {
     public var seconds: Double = 0
     /// CPU time by stage.
     public var cpu = RetagStageTimes()
+    /// What the parse cache did; nil when the run used none.
+    public var parseCache: RetagParseCacheCounts?
     /// Documents tagged for the first time (their suggestions are not listed as added).
     public var newDocuments: [String] = []
     public var tagChanges: [RetagTagChange] = []
@@ -300,6 +347,7 @@ extension RetagReport {
     /// Plain text for a terminal.
     public func text() -> String {
         var lines = ["retag: " + headline, countsLine]
+        if let parseCache, parseCache.hits + parseCache.parsed > 0 { lines.append(parseCache.line) }
         if !newDocuments.isEmpty { lines.append("\(newDocuments.count) document(s) tagged for the first time.") }
         lines.append("")
         lines.append("Tag changes (\(tagChanges.count) tag(s)):")
@@ -334,6 +382,7 @@ extension RetagReport {
     public func markdown() -> String {
         func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
         var lines = ["# Retag report", "", headline, "", countsLine, ""]
+        if let parseCache, parseCache.hits + parseCache.parsed > 0 { lines += [parseCache.line, ""] }
         if !newDocuments.isEmpty { lines += ["\(newDocuments.count) document(s) tagged for the first time.", ""] }
         lines += ["## Tag changes", ""]
         if tagChanges.isEmpty { lines += ["None.", ""] } else {

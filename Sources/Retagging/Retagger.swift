@@ -22,15 +22,20 @@ public struct RetagEngine: Sendable {
     /// second): workers that share one compiled codebook contend on its reference counts,
     /// which every match retains and releases. Nil: every worker uses this engine.
     public var replicate: (@Sendable () -> RetagEngine?)?
+    /// Identifies what ``parse`` produces: the parser's build and the options that change
+    /// its output. Parsed documents are cached (``RetagOptions/parseCacheDirectory``) only
+    /// when it is set, under this version; a different version never sees those entries.
+    public var parserVersion: String?
 
     public init(
-        codebookVersion: String, codebookHash: String, maxInputBytes: Int = 64 << 20,
+        codebookVersion: String, codebookHash: String, maxInputBytes: Int = 64 << 20, parserVersion: String? = nil,
         parse: @escaping @Sendable (_ bytes: [UInt8], _ name: String) throws -> ReviewDocument,
         tag: @escaping @Sendable (_ document: ReviewDocument) -> TaggingResult
     ) {
         self.codebookVersion = codebookVersion
         self.codebookHash = codebookHash
         self.maxInputBytes = maxInputBytes
+        self.parserVersion = parserVersion
         self.parse = parse
         self.tag = tag
         self.replicate = nil
@@ -55,6 +60,12 @@ public struct RetagOptions: Sendable {
     public var batchSeconds: Double = 2
     /// Document names are relative to this folder.
     public var baseDirectory = FileManager.default.currentDirectoryPath
+    /// The folder of the parse cache (``ParseCache``), nil for none. A document whose
+    /// bytes were parsed before (by the same parser version) is loaded from it instead of
+    /// parsed again; parsed documents are written to it (not in a dry run). Derived data:
+    /// safe to delete at any time. `revtag retag` uses
+    /// ``ParseCache/defaultDirectory(forStore:)`` unless `--no-parse-cache`.
+    public var parseCacheDirectory: String?
 
     public init(paths: [String] = ["corpus"], jobs: Int = ProcessInfo.processInfo.activeProcessorCount, dryRun: Bool = false, force: Bool = false) {
         self.paths = paths
@@ -218,12 +229,22 @@ public struct Retagger: Sendable {
         let latestRuns: [String: LatestRun]
         do { latestRuns = work.isEmpty ? [:] : try store.latestRuns() } catch { throw .store(error) }
 
+        // The parse cache, when the engine names its parser version; prepared (old versions
+        // removed) only when something will be parsed and written.
+        var cache: ParseCache?
+        if let directory = options.parseCacheDirectory, let version = engine.parserVersion {
+            let parseCache = ParseCache(directory: directory, parserVersion: version)
+            if !work.isEmpty, !options.dryRun { parseCache.prepare() }
+            cache = parseCache
+            builder.report.parseCache = RetagParseCacheCounts(directory: directory)
+        }
+
         var writer = Writer(
             store: store, engine: engine, options: options, scope: scope, run: run, builder: builder,
             total: work.count, bytesTotal: bytesTotal, events: events)
         try Pipeline(
             work: work, jobs: max(1, options.jobs), engine: engine, store: store, decisions: decisions, latestRuns: latestRuns,
-            dryRun: options.dryRun)
+            dryRun: options.dryRun, cache: cache)
             .run(cancellation: cancellation, writer: &writer)
         builder = writer.builder
         run = writer.run

@@ -43,10 +43,31 @@ final class HTMLTreeBuilder {
     private var lastText: xmlNodePtr?
     private var lastTextLength = 0
 
-    /// - Parameter sourceBytes: the document's size, to size the arena's first chunk.
-    init(sourceBytes: Int) {
+    /// Runs of text the parser reads as placeholders (``HTMLTextCompaction``), in order.
+    private let runs: [HTMLTextCompaction.Run]
+    /// The original source the runs' bytes come from (valid during the parse).
+    private let source: UnsafePointer<UInt8>?
+    /// How many runs have arrived as character data where they were put.
+    private var arrivedRuns = 0
+
+    /// Whether every replaced run arrived as character data where it was put, so the tree is
+    /// the one libxml2 builds from the original source (always true without compaction).
+    var compactionHeld: Bool { arrivedRuns == runs.count }
+
+    /// The first run that did not arrive (for messages): its index and source offset.
+    var firstMissingRun: (index: Int, sourceStart: Int)? {
+        arrivedRuns < runs.count ? (arrivedRuns, runs[arrivedRuns].sourceStart) : nil
+    }
+
+    /// - Parameters:
+    ///   - sourceBytes: the document's size, to size the arena's first chunk.
+    ///   - compaction: the runs replaced in what the parser reads, and the original source
+    ///     (which must stay valid until the parse ends); nil when it reads the source itself.
+    init(sourceBytes: Int, compaction: (runs: [HTMLTextCompaction.Run], source: UnsafePointer<UInt8>)? = nil) {
         arena = NodeArena(sourceBytes: sourceBytes)
         open.reserveCapacity(64)
+        runs = compaction?.runs ?? []
+        source = compaction?.source
     }
 
     // MARK: Linking
@@ -116,6 +137,22 @@ final class HTMLTreeBuilder {
     }
 
     fileprivate func text(_ bytes: UnsafePointer<xmlChar>?, count: Int, type: xmlElementType, context: htmlParserCtxtPtr) {
+        var bytes = bytes
+        var count = count
+        if arrivedRuns < runs.count, type == XML_TEXT_NODE, let given = bytes, let source {
+            // A placeholder, reported as character data where it was put: the run's own text.
+            let run = runs[arrivedRuns]
+            let at = run.placeholderOffset
+            if count == run.compactLength, given[at] == HTMLTextCompaction.placeholder.0,
+                given[at + 1] == HTMLTextCompaction.placeholder.1, given[at + 2] == HTMLTextCompaction.placeholder.2,
+                let input = context.pointee.input, let base = input.pointee.base, let cur = input.pointee.cur,
+                Int(input.pointee.consumed) + (cur - base) == run.compactEnd
+            {
+                arrivedRuns += 1
+                bytes = source + run.sourceStart
+                count = run.sourceEnd - run.sourceStart
+            }
+        }
         guard let parent = open.last else { return }
         if let last = parent.pointee.last, last.pointee.type == type, let content = last.pointee.content {
             let length = last == lastText ? lastTextLength : strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))

@@ -34,6 +34,14 @@ struct RetagCommand: ParsableCommand {
             human decisions in force (rejected tags suggested again, confirmed tags no longer \
             suggested), listed for review. Retag never changes a decision.
 
+            Parse cache: documents parsed by a run are kept, compactly, in a folder beside the \
+            store (<store>.parse-cache, e.g. annotations/revtag.sqlite.parse-cache), so that \
+            re-applying a changed codebook to an unchanged corpus loads them instead of parsing \
+            them again. It is derived data, never the store: delete it at any time (rm -r) to \
+            reclaim the space (about half the corpus's size for HTML); a damaged entry is simply \
+            parsed again, and a new revtag build starts a fresh cache and removes the old one. \
+            --no-parse-cache neither reads nor writes it.
+
             Files that fail (unreadable, binary, too large, malformed) are reported and \
             skipped. Exit status: 0 done; 1 some files failed; 66 a path does not exist; \
             130 interrupted.
@@ -59,6 +67,10 @@ struct RetagCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Report format: text, json or markdown.", valueName: "format"))
     var format: RetagReport.Format = .text
+
+    @Flag(name: .customLong("no-parse-cache"), help: ArgumentHelp(
+        "Parse every document instead of loading those parsed before from the parse cache beside the store (<store>.parse-cache), and write no cache."))
+    var noParseCache = false
 
     @Flag(name: .long, help: "No progress display (failures are still listed on standard error).")
     var quiet = false
@@ -90,6 +102,7 @@ struct RetagCommand: ParsableCommand {
         var options = RetagOptions(paths: paths.isEmpty ? ["corpus"] : paths, jobs: jobs, dryRun: dryRun, force: force)
         options.baseDirectory = FileManager.default.currentDirectoryPath
         options.batchDocuments = batchSize
+        if !noParseCache { options.parseCacheDirectory = ParseCache.defaultDirectory(forStore: storeOptions.resolvedStorePath) }
 
         let cancellation = RetagCancellation()
         let interrupts = InterruptHandler(cancellation: cancellation)

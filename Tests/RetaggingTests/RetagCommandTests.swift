@@ -111,6 +111,60 @@ import Darwin
         #expect(fourth.terminationStatus == 0)
         #expect(try space.store.suggestionRuns().count == 1)
         #expect(try space.store.humanRecordsDump() == humanBefore)
+
+        // The parse cache the interrupted and killed runs wrote holds no half-written entry:
+        // a forced re-run loads every document, none damaged.
+        let cacheFolder = try #require(try FileManager.default.contentsOfDirectory(atPath: space.storePath + ".parse-cache").first)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: space.storePath + ".parse-cache/" + cacheFolder)
+            .filter { $0.hasPrefix(".tmp-") }
+        #expect(leftovers.isEmpty)
+        let forced = try start(arguments + ["--force", "--format", "json", "--report", reportPath], in: space)
+        forced.waitUntilExit()
+        #expect(forced.terminationStatus == 0)
+        let forcedReport = try JSONDecoder().decode(RetagReport.self, from: Data(contentsOf: URL(fileURLWithPath: reportPath)))
+        #expect(forcedReport.parseCache?.hits == total)
+        #expect(forcedReport.parseCache?.invalid == 0)
+        #expect(try space.store.humanRecordsDump() == humanBefore)
+    }
+
+    /// The cache is a folder beside the store; `--no-parse-cache` neither reads nor writes it;
+    /// the help says it is safe to delete.
+    @Test func theParseCacheLivesBesideTheStoreAndCanBeTurnedOff() throws {
+        let space = try Workspace()
+        try space.write("a.txt", "A police officer visited the flat in March.\n")
+        try space.write("b.html", "<html><body><p>The constable spoke to the general practitioner.</p></body></html>\n")
+        try Data(Codebooks.v1.utf8).write(to: space.root.appendingPathComponent("v1.yaml"))
+        try Data(Codebooks.v2.utf8).write(to: space.root.appendingPathComponent("v2.yaml"))
+        let reportPath = space.root.appendingPathComponent("report.json").path
+        func retag(_ extra: [String]) throws -> RetagReport {
+            let process = try start(["--store", space.storePath, "--quiet", "--format", "json", "--report", reportPath] + extra, in: space)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            return try JSONDecoder().decode(RetagReport.self, from: Data(contentsOf: URL(fileURLWithPath: reportPath)))
+        }
+        let cache = space.storePath + ".parse-cache"
+        #expect(try retag(["--codebook", "v1.yaml", "--no-parse-cache"]).parseCache == nil)
+        #expect(!FileManager.default.fileExists(atPath: cache))
+        #expect(try retag(["--codebook", "v2.yaml"]).parseCache?.written == 2)
+        #expect(FileManager.default.fileExists(atPath: cache))
+        #expect(try retag(["--codebook", "v1.yaml"]).parseCache?.hits == 2)
+        // Deleting it at any time only costs parsing again.
+        try FileManager.default.removeItem(atPath: cache)
+        let afterDelete = try retag(["--codebook", "v2.yaml"])
+        #expect(afterDelete.parseCache?.parsed == 2)
+        #expect(afterDelete.counts.processed == 2)
+
+        let help = Process()
+        help.executableURL = URL(fileURLWithPath: Self.binary)
+        help.arguments = ["retag", "--help"]
+        let pipe = Pipe()
+        help.standardOutput = pipe
+        try help.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        help.waitUntilExit()
+        #expect(text.contains("--no-parse-cache"))
+        let words = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(words.contains("derived data, never the store: delete it at any time"))
     }
 
     @Test func someFailedFilesMeanExitCodeOne() throws {

@@ -1,0 +1,201 @@
+import Foundation
+import ReviewModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Parsed documents kept on disk between retag runs, so that re-applying a changed codebook
+/// to an unchanged corpus loads each document (a ``DocumentArchive``) instead of parsing it.
+///
+/// Derived data, never the store: the folder (by default beside the store's SQLite file,
+/// see ``defaultDirectory(forStore:)``) may be deleted at any time, and nothing in it is
+/// trusted without checks. An entry is keyed by the document's name and records the
+/// content hash (XXH64) and size of the bytes it was parsed from, and the payload's length
+/// and checksum (XXH64); an entry that is missing, of other bytes, truncated or damaged is
+/// a miss (the document is parsed and the entry rewritten), never a failure. Entries live
+/// in a subfolder named by the parser's version (``init(directory:parserVersion:)``): a new
+/// parser, parse options that change output or a new archive layout starts a new
+/// subfolder and ``prepare()`` deletes the old ones. Entries are written to a temporary
+/// file and renamed into place, so a run killed mid-write leaves no entry that is trusted.
+///
+/// Size: one entry per document name (a document that changes replaces its entry), about
+/// the size of its normalised text plus a few bytes per block, sentence and source-map
+/// segment; the source is stored only when it is not the file itself (PDF, non-UTF-8).
+public struct ParseCache: Sendable {
+    /// The cache's folder.
+    public let directory: String
+    /// What identifies the parser's output (see ``RetagEngine/parserVersion``).
+    public let parserVersion: String
+    /// The subfolder of this parser version's entries.
+    public let folder: String
+
+    static let magic: UInt32 = 0x4350_5652  // "RVPC" little-endian
+    static let entryVersion: UInt32 = 1
+    static let fileExtension = "rvpc"
+
+    /// A cache in `directory` for documents parsed by `parserVersion`.
+    public init(directory: String, parserVersion: String) {
+        self.directory = directory
+        self.parserVersion = parserVersion
+        let key = ContentHash.hex(Array("entry \(Self.entryVersion); archive \(DocumentArchive.version); \(parserVersion)".utf8))
+        folder = (directory as NSString).appendingPathComponent("v-" + key)
+    }
+
+    /// The default folder for a store: `<store file>.parse-cache` beside it.
+    public static func defaultDirectory(forStore storePath: String) -> String { storePath + ".parse-cache" }
+
+    /// Creates this version's folder, deletes other versions' folders and temporary files
+    /// left by killed runs. Call once before a run that may write; failures only mean that
+    /// entries will not be written.
+    public func prepare() {
+        let manager = FileManager.default
+        try? manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let own = (folder as NSString).lastPathComponent
+        for entry in (try? manager.contentsOfDirectory(atPath: directory)) ?? [] where entry.hasPrefix("v-") && entry != own {
+            try? manager.removeItem(atPath: (directory as NSString).appendingPathComponent(entry))
+        }
+        for entry in (try? manager.contentsOfDirectory(atPath: folder)) ?? [] where entry.hasPrefix(".tmp-") {
+            unlink((folder as NSString).appendingPathComponent(entry))
+        }
+    }
+
+    /// The entry file of a document name.
+    public func entryPath(name: String) -> String {
+        (folder as NSString).appendingPathComponent(ContentHash.hex(Array(name.utf8)) + "." + Self.fileExtension)
+    }
+
+    /// What a lookup found.
+    public enum Lookup: Sendable {
+        /// The document as parsed from these bytes.
+        case hit(ReviewDocument)
+        /// No entry, or an entry of other bytes (the document changed).
+        case miss
+        /// An entry that cannot be used (truncated, damaged, unreadable), with the reason.
+        case invalid(String)
+    }
+
+    /// The document `name` parsed from `input` (whose XXH64 is `contentHash`), if cached.
+    public func load(name: String, contentHash: UInt64, input: [UInt8]) -> Lookup {
+        let path = entryPath(name: name)
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            return errno == ENOENT ? .miss : .invalid("\(path): cannot open: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return .invalid("\(path): cannot stat: \(String(cString: strerror(errno)))") }
+        let size = Int(info.st_size)
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var filled = 0
+            while filled < size {
+                let count = read(descriptor, buffer.baseAddress! + filled, size - filled)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                if count == 0 { break }
+                filled += count
+            }
+            initialized = filled
+        }
+        if failure != 0 { return .invalid("\(path): cannot read: \(String(cString: strerror(failure)))") }
+        return bytes.withUnsafeBytes { buffer in
+            decode(buffer, path: path, name: name, contentHash: contentHash, input: input)
+        }
+    }
+
+    private func decode(_ buffer: UnsafeRawBufferPointer, path: String, name: String, contentHash: UInt64, input: [UInt8]) -> Lookup {
+        var offset = 0
+        func u32() -> UInt32? {
+            guard offset + 4 <= buffer.count else { return nil }
+            defer { offset += 4 }
+            return UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        }
+        func u64() -> UInt64? {
+            guard offset + 8 <= buffer.count else { return nil }
+            defer { offset += 8 }
+            return UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        }
+        guard let magic = u32(), let version = u32(), let hash = u64(), let inputSize = u64(), let nameLength = u32() else {
+            return .invalid("\(path): truncated header (\(buffer.count) bytes)")
+        }
+        guard magic == Self.magic, version == Self.entryVersion else { return .invalid("\(path): not a parse-cache entry of this version") }
+        guard Int(nameLength) <= buffer.count - offset else { return .invalid("\(path): truncated name") }
+        let storedName = UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + Int(nameLength))])
+        offset += Int(nameLength)
+        guard Self.equal(name, storedName) else { return .miss }  // another name with the same hash
+        guard hash == contentHash, inputSize == UInt64(input.count) else { return .miss }  // the document changed
+        guard let payloadLength = u64(), let checksum = u64() else { return .invalid("\(path): truncated header") }
+        guard payloadLength == UInt64(buffer.count - offset) else {
+            return .invalid("\(path): payload of \(buffer.count - offset) bytes, header says \(payloadLength)")
+        }
+        let payload = UnsafeRawBufferPointer(rebasing: buffer[offset...])
+        guard ContentHash.xxh64(payload) == checksum else { return .invalid("\(path): checksum mismatch") }
+        do {
+            let document = try DocumentArchive.decode(payload, input: input, name: path)
+            guard document.name == name else { return .invalid("\(path): holds document \(document.name)") }
+            return .hit(document)
+        } catch {
+            return .invalid(error.description)
+        }
+    }
+
+    /// Writes the entry of `document` (parsed from `input`, whose XXH64 is `contentHash`)
+    /// atomically: a temporary file renamed over the entry.
+    /// - Returns: the bytes written, or nil when the document is not representable or the
+    ///   write failed (the run goes on; the document is parsed again next time).
+    @discardableResult
+    public func save(_ document: ReviewDocument, contentHash: UInt64, input: [UInt8]) -> Int? {
+        guard let payload = DocumentArchive.encode(document, input: input) else { return nil }
+        var header: [UInt8] = []
+        let name = Array(document.name.utf8)
+        header.reserveCapacity(48 + name.count)
+        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { header.append(contentsOf: $0) } }
+        append(Self.magic)
+        append(Self.entryVersion)
+        append(contentHash)
+        append(UInt64(input.count))
+        append(UInt32(name.count))
+        header.append(contentsOf: name)
+        append(UInt64(payload.count))
+        append(ContentHash.xxh64(payload))
+
+        let path = entryPath(name: document.name)
+        let temporary = (folder as NSString).appendingPathComponent(
+            ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard descriptor >= 0 else { return nil }
+        let written = Self.writeAll(descriptor, header) && Self.writeAll(descriptor, payload)
+        guard close(descriptor) == 0, written, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            return nil
+        }
+        return header.count + payload.count
+    }
+
+    private static func equal(_ text: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        var text = text
+        return text.withUTF8 { utf8 in
+            utf8.count == bytes.count && (utf8.count == 0 || memcmp(utf8.baseAddress!, bytes.baseAddress!, utf8.count) == 0)
+        }
+    }
+
+    private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                let count = write(descriptor, buffer.baseAddress! + done, buffer.count - done)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                done += count
+            }
+            return true
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import ReviewModel
+import ReviewParsing
+import Tagging
+import TestSupport
+import Testing
+
+/// Every field of two documents is equal, and so are the source map's answers.
+func expectSameDocument(_ loaded: ReviewDocument, _ parsed: ReviewDocument, _ label: String) {
+    #expect(loaded.name == parsed.name, "\(label): name")
+    #expect(loaded.format == parsed.format, "\(label): format")
+    #expect(loaded.metadata == parsed.metadata, "\(label): metadata")
+    #expect(loaded.text == parsed.text, "\(label): text")
+    #expect(loaded.blocks == parsed.blocks, "\(label): blocks")
+    #expect(loaded.sentences == parsed.sentences, "\(label): sentences")
+    #expect(loaded.sourceMap.segments == parsed.sourceMap.segments, "\(label): source map segments")
+    #expect(loaded.sourceMap.lines.bytes == parsed.sourceMap.lines.bytes, "\(label): source bytes")
+    #expect(loaded.sourceMap.lines.lineStarts == parsed.sourceMap.lines.lineStarts, "\(label): line starts")
+    // The map's derived lookups (its private source order and longest span) answer alike.
+    let sourceCount = parsed.sourceMap.lines.bytes.count
+    let step = max(1, sourceCount / 500)
+    var mismatches = 0
+    for offset in stride(from: 0, through: sourceCount, by: step)
+    where loaded.sourceMap.textOffset(ofSource: offset) != parsed.sourceMap.textOffset(ofSource: offset) {
+        mismatches += 1
+    }
+    let textCount = parsed.text.utf8.count
+    for offset in stride(from: 0, through: textCount, by: max(1, textCount / 500))
+    where loaded.sourceMap.position(ofText: offset) != parsed.sourceMap.position(ofText: offset) {
+        mismatches += 1
+    }
+    #expect(mismatches == 0, "\(label): \(mismatches) offsets map differently")
+}
+
+/// The documents the archive is tested on: every review of `corpus/` (not its holdout
+/// folder) and a generated document of each of the generator's formats.
+enum ArchiveSamples {
+    static let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    static func corpusFiles() throws -> [String] {
+        let corpus = TestPaths.packageRoot.appendingPathComponent("corpus")
+        return try FileManager.default.contentsOfDirectory(atPath: corpus.path).sorted().compactMap { name in
+            let path = corpus.appendingPathComponent(name).path
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { return nil }
+            return path
+        }
+    }
+
+    /// Six generated documents: clean HTML, Word HTML (windows-1252), XHTML, pdftohtml XML, text, Markdown.
+    static func generatedFiles() throws -> [String] {
+        guard let python else { return [] }
+        let directory = try TestPaths.scratchDirectory("archive-generated")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [
+            TestPaths.packageRoot.appendingPathComponent("tools/generate-corpus.py").path, "--docs", "6", "--size-kb", "16",
+            "--seed", "11", "--out", directory.path,
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+            .filter { $0 != "manifest.tsv" }.map { directory.appendingPathComponent($0).path }
+    }
+}
+
+@Suite struct DocumentArchiveTests {
+    static let tagger: Tagger? = try? Tagger(codebook: Codebook.loadDefault())
+
+    /// Round trip of every corpus document and a generated one of every format: equal in
+    /// every field, and the tagger's output on the loaded document is byte for byte the same.
+    @Test func everyDocumentRoundTripsAndTagsIdentically() throws {
+        let tagger = try #require(Self.tagger)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let files = try ArchiveSamples.corpusFiles() + ArchiveSamples.generatedFiles()
+        #expect(files.count >= 30)
+        var formats: Set<DocumentFormat> = []
+        var sourceLeftOut = 0
+        for path in files {
+            let input = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            let parsed = try DocumentReader().read(bytes: input, name: path)
+            formats.insert(parsed.format)
+            let archive = try #require(DocumentArchive.encode(parsed, input: input), "\(path)")
+            let loaded = try DocumentArchive.decode(archive, input: input, name: path)
+            expectSameDocument(loaded, parsed, path)
+            if archive.count < parsed.text.utf8.count + input.count { sourceLeftOut += 1 }
+
+            // Without the input the source is stored, and decodes without it.
+            let standalone = try #require(DocumentArchive.encode(parsed), "\(path)")
+            expectSameDocument(try DocumentArchive.decode(standalone, name: path), parsed, path + " (source stored)")
+
+            let fromParsed = try encoder.encode(tagger.tag(parsed))
+            let fromLoaded = try encoder.encode(tagger.tag(loaded))
+            #expect(fromParsed == fromLoaded, "\(path): tagging the loaded document differs")
+        }
+        #expect(formats == Set(DocumentFormat.allCases), "formats covered: \(formats)")
+        // UTF-8 sources (most of them) are not stored twice.
+        #expect(sourceLeftOut * 2 > files.count)
+    }
+
+    /// Every optional field set and unset, non-ASCII text, segments out of source order.
+    @Test func everyFieldOfASyntheticDocumentRoundTrips() throws {
+        let source = "<h1>Révision — Zoë</h1>\r\n<td>a&amp;b</td>\n<p>Plus 🙂 tard.</p>"
+        let text = "Révision — Zoë\n\na&b\n\nPlus 🙂 tard."
+        let count = text.utf8.count
+        let document = ReviewDocument(
+            name: "synthetic/ünïcode.html", format: .html,
+            metadata: DocumentMetadata(
+                title: "Révision", reviewType: ReviewTypeDetection(id: "dhr", evidence: "Domestic Homicide Review"),
+                publicationDate: "March 2021", area: "Northshire"),
+            text: text,
+            blocks: [
+                Block(kind: .heading, level: 1, section: [], range: TextRange(start: 0, end: 17), sourceLine: 0),
+                Block(kind: .tableCell, section: ["Révision — Zoë"], range: TextRange(start: 19, end: 22), sourceLine: 1, row: 0, column: 3),
+                Block(kind: .quote, section: ["Révision — Zoë"], range: TextRange(start: 24, end: count), sourceLine: 2, page: 7),
+            ],
+            sentences: [TextRange(start: 0, end: 17), TextRange(start: 19, end: 22), TextRange(start: 24, end: count)],
+            sourceMap: SourceMap(
+                segments: [
+                    .init(textStart: 0, textLength: 17, sourceStart: 4, sourceLength: 17),
+                    .init(textStart: 19, textLength: 3, sourceStart: 35, sourceLength: 7),
+                    .init(textStart: 24, textLength: count - 24, sourceStart: 3, sourceLength: 1),
+                ],
+                source: LineIndex(source)))
+        let archive = try #require(DocumentArchive.encode(document))
+        expectSameDocument(try DocumentArchive.decode(archive, name: "synthetic"), document, "synthetic")
+
+        let empty = ReviewDocument(name: "", format: .text, text: "", blocks: [], sentences: [], sourceMap: SourceMap.identity(""))
+        expectSameDocument(try DocumentArchive.decode(try #require(DocumentArchive.encode(empty)), name: "empty"), empty, "empty")
+    }
+
+    /// A truncated archive, one of another layout, or the wrong input never decodes.
+    @Test func damagedArchivesThrowNamingTheArchive() throws {
+        let input = Array("# Review\n\nThe constable spoke to the general practitioner in May.\n\n- one item\n".utf8)
+        let parsed = try DocumentReader().read(bytes: input, name: "small.md")
+        let archive = try #require(DocumentArchive.encode(parsed, input: input))
+        for length in 0..<archive.count {
+            #expect(throws: DocumentArchiveError.self, "prefix of \(length) bytes") {
+                try DocumentArchive.decode(Array(archive[0..<length]), input: input, name: "entry-x")
+            }
+        }
+        #expect(throws: DocumentArchiveError.self) { try DocumentArchive.decode(archive + [0], input: input, name: "entry-x") }
+        #expect(throws: DocumentArchiveError.self) { try DocumentArchive.decode(archive, name: "entry-x") }
+        #expect(throws: DocumentArchiveError.self) { try DocumentArchive.decode(archive, input: input + [0x0A], name: "entry-x") }
+        var otherVersion = archive
+        otherVersion[4] &+= 1
+        do {
+            _ = try DocumentArchive.decode(otherVersion, input: input, name: "entry-x")
+            Issue.record("an archive of another layout version decoded")
+        } catch {
+            #expect(error.description.hasPrefix("entry-x: "))
+            #expect(error.description.contains("version"))
+        }
+        // Any single damaged byte either throws or decodes to a document (never a crash); the
+        // cache's checksum is what turns such a document into a miss.
+        for index in stride(from: 0, to: archive.count, by: 3) {
+            var damaged = archive
+            damaged[index] ^= 0xA5
+            _ = try? DocumentArchive.decode(damaged, input: input, name: "entry-x")
+        }
+    }
+}

@@ -1,0 +1,220 @@
+import AnnotationStore
+import Foundation
+@testable import Retagging
+import ReviewModel
+import ReviewParsing
+import Tagging
+import TestSupport
+import Testing
+
+/// The parse cache: a codebook change re-tags without parsing, damaged entries are parsed
+/// again and replaced, a new parser version starts afresh, and results never differ.
+@Suite struct ParseCacheTests {
+    /// A few documents of several formats with the phrases the test codebooks look for.
+    static func fill(_ space: Workspace) throws {
+        let filler = String(repeating: "The family were seen at home and the review panel met twice. ", count: 30)
+        for index in 0..<4 {
+            try space.write("note-\(index).txt", "Report \(index). A police officer visited the flat. \(filler)\nThe surgery closed.\n")
+        }
+        try space.write(
+            "review.html",
+            "<html><head><title>Domestic Homicide Review</title></head><body><h1>Chronology</h1>"
+                + "<p>The constable spoke to the general practitioner &amp; the surgery.</p><ul><li>\(filler)</li></ul></body></html>\n")
+        try space.write("review.md", "# Findings\n\nThe police officer met the general practitioner.\n\n- \(filler)\n")
+        try space.write("review.xml", "<?xml version=\"1.0\"?><review><title>Review</title><p>A constable at the surgery.</p></review>\n")
+    }
+
+    static let documentCount = 7
+
+    func cacheDirectory(_ space: Workspace) -> String { space.root.appendingPathComponent("store.sqlite.parse-cache").path }
+
+    func run(_ space: Workspace, _ yaml: String, cache: Bool = true, parserVersion: String? = nil, force: Bool = false, dryRun: Bool = false)
+        throws -> RetagReport
+    {
+        var engine = try Codebooks.engine(yaml)
+        if let parserVersion { engine.parserVersion = parserVersion }
+        var options = space.options(dryRun: dryRun, force: force)
+        options.parseCacheDirectory = cache ? cacheDirectory(space) : nil
+        return try Retagger(store: space.store, engine: engine).run(options)
+    }
+
+    func entries(_ space: Workspace) -> [String] {
+        let directory = cacheDirectory(space)
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return folders.flatMap { folder in
+            ((try? FileManager.default.contentsOfDirectory(atPath: directory + "/" + folder)) ?? []).map { directory + "/" + folder + "/" + $0 }
+        }.sorted()
+    }
+
+    @Test func aCodebookChangeLoadsEveryDocumentInsteadOfParsingIt() throws {
+        let space = try Workspace()
+        try Self.fill(space)
+        let first = try run(space, Codebooks.v1)
+        let firstCache = try #require(first.parseCache)
+        #expect(firstCache.parsed == Self.documentCount)
+        #expect(firstCache.hits == 0)
+        #expect(firstCache.written == Self.documentCount)
+        #expect(firstCache.bytesWritten > 0)
+        #expect(entries(space).count == Self.documentCount)
+
+        let second = try run(space, Codebooks.v2)
+        let cache = try #require(second.parseCache)
+        #expect(second.counts.processed == Self.documentCount)
+        #expect(cache.hits == Self.documentCount)
+        #expect(cache.parsed == 0)
+        #expect(cache.written == 0)
+        #expect(second.cpu.parse == 0)
+        #expect(second.cpu.cacheLoad > 0)
+        #expect(second.rendered(.text).contains("parse cache: \(Self.documentCount) loaded, 0 parsed"))
+
+        // A changed document is parsed again and its entry replaced; the others still load.
+        try space.write("review.md", "# Findings\n\nThe constable met the general practitioner at the surgery.\n")
+        let changed = try run(space, Codebooks.v1)
+        #expect(changed.parseCache?.hits == Self.documentCount - 1)
+        #expect(changed.parseCache?.parsed == 1)
+        #expect(changed.parseCache?.written == 1)
+        #expect(entries(space).count == Self.documentCount)
+
+        // Unchanged documents and codebook: nothing is read, the cache is not consulted.
+        let unchanged = try run(space, Codebooks.v1)
+        #expect(unchanged.counts.unchanged == Self.documentCount)
+        #expect(unchanged.parseCache?.hits == 0)
+        #expect(unchanged.parseCache?.parsed == 0)
+    }
+
+    /// Runs with and without the cache, and with a warm cache, store the same suggestions
+    /// and report the same changes.
+    @Test func resultsAreTheSameWithAndWithoutTheCache() throws {
+        var stored: [[[StoredSuggestion]]] = []
+        var reports: [RetagReport] = []
+        for mode in ["no cache", "cold cache", "warm cache"] {
+            let space = try Workspace()
+            try Self.fill(space)
+            if mode == "warm cache" {
+                // Warm the cache from another store, so that this store's runs both load.
+                let other = try AnnotationStore(path: space.root.appendingPathComponent("other.sqlite").path)
+                var options = space.options()
+                options.parseCacheDirectory = cacheDirectory(space)
+                _ = try Retagger(store: other, engine: Codebooks.engine(Codebooks.v1)).run(options)
+            }
+            let useCache = mode != "no cache"
+            _ = try run(space, Codebooks.v1, cache: useCache)
+            var report = try run(space, Codebooks.v2, cache: useCache)
+            if mode == "warm cache" { #expect(report.parseCache?.parsed == 0) }
+            if mode == "cold cache" { #expect(report.parseCache?.hits == Self.documentCount) }
+            report.seconds = 0
+            report.cpu = RetagStageTimes()
+            report.parseCache = nil
+            reports.append(report)
+            let names = try RetagInput.collect(paths: ["corpus"], base: space.root.path).map(\.name)
+            #expect(names.count == Self.documentCount)
+            stored.append(try names.map { name in
+                try space.store.latestSuggestions(document: name).map { suggestion in
+                    var copy = suggestion
+                    copy.id = 0
+                    copy.runID = 0
+                    return copy
+                }
+            })
+        }
+        #expect(stored[0].contains { !$0.isEmpty })
+        #expect(stored[1] == stored[0])
+        #expect(stored[2] == stored[0])
+        #expect(!reports[0].tagChanges.isEmpty)
+        #expect(reports[1] == reports[0])
+        #expect(reports[2] == reports[0])
+    }
+
+    /// Truncated, damaged and foreign entries, and a temporary file a killed run left, are
+    /// never trusted: those documents are parsed and their entries rewritten.
+    @Test func damagedEntriesAreParsedAgainAndReplaced() throws {
+        let space = try Workspace()
+        try Self.fill(space)
+        _ = try run(space, Codebooks.v1)
+        let cache = ParseCache(
+            directory: cacheDirectory(space), parserVersion: try #require(Codebooks.engine(Codebooks.v1).parserVersion))
+        let truncated = cache.entryPath(name: "corpus/note-0.txt")
+        let flipped = cache.entryPath(name: "corpus/review.html")
+        let garbage = cache.entryPath(name: "corpus/review.md")
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: truncated)))
+        try Data(bytes[0..<(bytes.count / 2)]).write(to: URL(fileURLWithPath: truncated))
+        bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: flipped)))
+        bytes[bytes.count - 40] ^= 0x20  // inside the text or source: only the checksum notices
+        try Data(bytes).write(to: URL(fileURLWithPath: flipped))
+        try Data("not an entry".utf8).write(to: URL(fileURLWithPath: garbage))
+        // A killed run's half-written temporary file beside them.
+        let leftover = cache.folder + "/.tmp-1-2"
+        try Data(bytes[0..<100]).write(to: URL(fileURLWithPath: leftover))
+
+        let report = try run(space, Codebooks.v2)
+        let counts = try #require(report.parseCache)
+        #expect(counts.invalid == 3)
+        #expect(counts.parsed == 3)
+        #expect(counts.hits == Self.documentCount - 3)
+        #expect(counts.written == 3)
+        #expect(report.counts.failed == 0)
+        #expect(report.counts.processed == Self.documentCount)
+        #expect(!FileManager.default.fileExists(atPath: leftover))
+
+        // Rewritten entries load again, and give the parsed documents.
+        let again = try run(space, Codebooks.v1)
+        #expect(again.parseCache?.hits == Self.documentCount)
+        for name in ["corpus/note-0.txt", "corpus/review.html", "corpus/review.md"] {
+            let input = try [UInt8](Data(contentsOf: space.root.appendingPathComponent(name)))
+            guard case .hit(let loaded) = cache.load(name: name, contentHash: ContentHash.xxh64(input), input: input) else {
+                Issue.record("\(name): no entry after the rewrite")
+                continue
+            }
+            expectSameDocument(loaded, try DocumentReader().read(bytes: input, name: name), name)
+            // The entry of other bytes (same name) is a miss, not a wrong document.
+            var other = input
+            other[0] ^= 0x01
+            guard case .miss = cache.load(name: name, contentHash: ContentHash.xxh64(other), input: other) else {
+                Issue.record("\(name): an entry was used for other bytes")
+                continue
+            }
+        }
+    }
+
+    /// A new parser version ignores the old entries, parses everything and deletes them.
+    @Test func aNewParserVersionInvalidatesEverything() throws {
+        let space = try Workspace()
+        try Self.fill(space)
+        _ = try run(space, Codebooks.v1, parserVersion: "parser A")
+        let old = entries(space)
+        #expect(old.count == Self.documentCount)
+
+        let report = try run(space, Codebooks.v2, parserVersion: "parser B")
+        #expect(report.parseCache?.hits == 0)
+        #expect(report.parseCache?.parsed == Self.documentCount)
+        let new = entries(space)
+        #expect(new.count == Self.documentCount)
+        #expect(Set(new).isDisjoint(with: old))
+        #expect(old.allSatisfy { !FileManager.default.fileExists(atPath: $0) })
+
+        // An engine that names no parser version uses no cache at all.
+        var engine = try Codebooks.engine(Codebooks.v1)
+        engine.parserVersion = nil
+        var options = space.options()
+        options.parseCacheDirectory = cacheDirectory(space)
+        #expect(try Retagger(store: space.store, engine: engine).run(options).parseCache == nil)
+    }
+
+    /// A dry run reads the cache but writes nothing, the cache included; without a cache
+    /// folder nothing is created.
+    @Test func dryRunsAndRunsWithoutCacheWriteNoEntries() throws {
+        let space = try Workspace()
+        try Self.fill(space)
+        let dry = try run(space, Codebooks.v1, dryRun: true)
+        #expect(dry.parseCache?.parsed == Self.documentCount)
+        #expect(dry.parseCache?.written == 0)
+        #expect(entries(space).isEmpty)
+        let uncached = try run(space, Codebooks.v1, cache: false)
+        #expect(uncached.parseCache == nil)
+        #expect(!FileManager.default.fileExists(atPath: cacheDirectory(space)))
+
+        _ = try run(space, Codebooks.v2)
+        let warmDry = try run(space, Codebooks.v1, dryRun: true)
+        #expect(warmDry.parseCache?.hits == Self.documentCount)
+    }
+}
