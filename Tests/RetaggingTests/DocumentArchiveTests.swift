@@ -129,6 +129,15 @@ enum ArchiveSamples {
         let archive = try #require(DocumentArchive.encode(document))
         expectSameDocument(try DocumentArchive.decode(archive, name: "synthetic"), document, "synthetic")
 
+        // Segments that overlap in the text: the text is stored whole, nothing copied.
+        var overlapping = document
+        overlapping.sourceMap = SourceMap(
+            segments: document.sourceMap.segments + [.init(textStart: 5, textLength: 4, sourceStart: 9, sourceLength: 4)],
+            source: document.sourceMap.lines)
+        let whole = try #require(DocumentArchive.encode(overlapping))
+        #expect(whole.count > archive.count)
+        expectSameDocument(try DocumentArchive.decode(whole, name: "overlapping"), overlapping, "overlapping")
+
         let empty = ReviewDocument(name: "", format: .text, text: "", blocks: [], sentences: [], sourceMap: SourceMap.identity(""))
         expectSameDocument(try DocumentArchive.decode(try #require(DocumentArchive.encode(empty)), name: "empty"), empty, "empty")
     }
