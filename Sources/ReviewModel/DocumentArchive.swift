@@ -17,27 +17,33 @@
 /// mark); then it is not stored, and ``decode(_:input:name:)`` must be given the same input
 /// bytes. Most of the text is a verbatim copy of the source, so only the text that is not
 /// (joins between blocks, replaced entities, collapsed spaces) is stored: a segment of the
-/// source map whose text equals its source bytes is marked and copied back on decoding.
+/// source map whose text equals its source bytes is marked and copied back on decoding, and
+/// one that differs in a few bytes (a line break read as a space) is copied and patched.
 /// Numbers are LEB128 varints, offsets stored as differences from the previous element.
 /// Decoding checks every count, offset and range against the buffer, so a damaged archive
 /// throws instead of producing a wrong document; it does not detect a changed byte inside
 /// the stored text (a caller that stores archives adds a checksum).
 ///
-/// Layout (version 2): magic `RVDA`, version and flags (u32); name, format raw value and
+/// Layout (version 3): magic `RVDA`, version and flags (u32); name, format raw value and
 /// metadata as (optional) strings; the block-kind names; the distinct section paths; the
 /// text's length and its stored pieces; the source unless flagged as equal to the input;
 /// blocks (kind, section, level, start, length, source line, row, column, page); sentences
-/// (start, length); segments (text start, text length and copied bit, source start, source
-/// length).
+/// (start, length); segments (text start, text length and how its text is rebuilt, source
+/// start, source length, then the patches of a patched copy).
 public enum DocumentArchive {
     /// The layout version written; archives of another version do not decode.
-    public static let version: UInt32 = 2
+    public static let version: UInt32 = 3
 
     static let magic: UInt32 = 0x4144_5652  // "RVDA" little-endian
     static let sourceIsInputFlag: UInt32 = 1
     /// The whole text is stored (segments overlap or stray out of it: nothing is copied).
     static let wholeTextFlag: UInt32 = 2
     static let absentString: UInt32 = .max
+    /// How a segment's text is rebuilt: from the stored text, copied from the source, or
+    /// copied and patched.
+    static let storedMode: UInt8 = 0
+    static let copiedMode: UInt8 = 1
+    static let patchedMode: UInt8 = 2
 
     /// Encodes a document. When `input` is given and the document's decoded source equals it
     /// byte for byte, the source is left out (decode with the same input).
@@ -49,8 +55,10 @@ public enum DocumentArchive {
         var text = document.text
         let textCount = text.utf8.count
 
-        // Which segments' text is a copy of their source bytes, and the text that is not.
-        var copied = [Bool](repeating: false, count: segments.count)
+        // How each segment's text is rebuilt (stored, copied, or copied and patched), the
+        // patches (offset in the segment, byte), and the text that is not copied.
+        var modes = [UInt8](repeating: storedMode, count: segments.count)
+        var patches: [[(offset: Int, byte: UInt8)]] = Array(repeating: [], count: segments.count)
         var literal: [UInt8] = []
         var wholeText = false
         text.withUTF8 { textBytes in
@@ -63,13 +71,27 @@ public enum DocumentArchive {
                         return
                     }
                     literal.append(contentsOf: textBytes[cursor..<segment.textStart])
-                    if segment.textLength > 0, segment.sourceStart >= 0, segment.sourceStart + segment.textLength <= sourceBytes.count,
-                        memcmp(textBytes.baseAddress! + segment.textStart, sourceBytes.baseAddress! + segment.sourceStart, segment.textLength) == 0
-                    {
-                        copied[index] = true
-                    } else {
-                        literal.append(contentsOf: textBytes[segment.textStart..<end])
+                    if segment.textLength > 0, segment.sourceStart >= 0, segment.sourceStart + segment.textLength <= sourceBytes.count {
+                        let copy = textBytes.baseAddress! + segment.textStart
+                        let original = sourceBytes.baseAddress! + segment.sourceStart
+                        if memcmp(copy, original, segment.textLength) == 0 {
+                            modes[index] = copiedMode
+                        } else {
+                            // A few differing bytes (at most one in eight) are cheaper as patches.
+                            var differences: [(offset: Int, byte: UInt8)] = []
+                            let limit = segment.textLength / 8
+                            var offset = 0
+                            while offset < segment.textLength, differences.count <= limit {
+                                if copy[offset] != original[offset] { differences.append((offset, copy[offset])) }
+                                offset += 1
+                            }
+                            if differences.count <= limit {
+                                modes[index] = patchedMode
+                                patches[index] = differences
+                            }
+                        }
                     }
+                    if modes[index] == storedMode { literal.append(contentsOf: textBytes[segment.textStart..<end]) }
                     cursor = end
                 }
                 literal.append(contentsOf: textBytes[cursor..<textBytes.count])
@@ -77,7 +99,8 @@ public enum DocumentArchive {
         }
         if wholeText {
             literal = Array(text.utf8)
-            copied = [Bool](repeating: false, count: segments.count)
+            modes = [UInt8](repeating: storedMode, count: segments.count)
+            patches = Array(repeating: [], count: segments.count)
         }
 
         var writer = ArchiveWriter(capacity: 256 + literal.count + (sourceIsInput ? 0 : source.count)
@@ -168,12 +191,21 @@ public enum DocumentArchive {
         var previousSourceEnd = 0
         for (index, segment) in segments.enumerated() {
             guard segment.textStart >= 0, segment.textLength >= 0, segment.sourceStart >= 0, segment.sourceLength >= 0,
-                segment.textLength < Int.max / 2
+                segment.textLength < Int.max / 4
             else { return nil }
             writer.varint(zigzag(segment.textStart - previousTextEnd))
-            writer.varint(UInt64(segment.textLength) << 1 | (copied[index] ? 1 : 0))
+            writer.varint(UInt64(segment.textLength) << 2 | UInt64(modes[index]))
             writer.varint(zigzag(segment.sourceStart - previousSourceEnd))
             writer.varint(segment.sourceLength == segment.textLength ? 0 : UInt64(segment.sourceLength) + 1)
+            if modes[index] == patchedMode {
+                writer.varint(UInt64(patches[index].count))
+                var previousOffset = 0
+                for patch in patches[index] {
+                    writer.varint(UInt64(patch.offset - previousOffset))
+                    writer.byte(patch.byte)
+                    previousOffset = patch.offset
+                }
+            }
             previousTextEnd = segment.textStart + segment.textLength
             previousSourceEnd = segment.sourceStart + segment.sourceLength
         }
@@ -315,8 +347,9 @@ public enum DocumentArchive {
                     }
                     for number in 0..<segmentCount {
                         let textStart = try reader.offset(from: previousTextEnd)
-                        let lengthAndCopy = try reader.varint()
-                        let textLength = Int(lengthAndCopy >> 1)
+                        let lengthAndMode = try reader.varint()
+                        let textLength = Int(lengthAndMode >> 2)
+                        let mode = UInt8(lengthAndMode & 3)
                         let sourceStart = try reader.offset(from: previousSourceEnd)
                         let sourceCode = try reader.varint()
                         guard sourceCode <= UInt64(Int.max) else { throw reader.error("segment \(number) has a source length out of range") }
@@ -329,16 +362,28 @@ public enum DocumentArchive {
                                 throw reader.error("segment \(number) (\(textStart) + \(textLength)) is out of the text or out of order")
                             }
                             try takeLiteral(textStart - cursor, to: cursor)
-                            if lengthAndCopy & 1 == 1 {
+                            if mode == copiedMode || mode == patchedMode {
                                 guard textLength <= sourceCount - sourceStart else {
                                     throw reader.error("segment \(number) copies beyond the source (\(sourceStart) + \(textLength))")
                                 }
                                 if textLength > 0 { memcpy(text.baseAddress! + textStart, sourceBytes.baseAddress! + sourceStart, textLength) }
+                                if mode == patchedMode {
+                                    let count = try reader.count(minimumBytesEach: 2)
+                                    var offset = 0
+                                    for _ in 0..<count {
+                                        offset = try reader.offset(from: offset, unsigned: true)
+                                        let byte = try reader.byte()
+                                        guard offset < textLength else { throw reader.error("segment \(number) has a patch out of it") }
+                                        text[textStart + offset] = byte
+                                    }
+                                }
+                            } else if mode != storedMode {
+                                throw reader.error("segment \(number) has an unknown mode \(mode)")
                             } else {
                                 try takeLiteral(textLength, to: textStart)
                             }
                             cursor = textStart + textLength
-                        } else if lengthAndCopy & 1 == 1 {
+                        } else if mode != storedMode {
                             throw reader.error("segment \(number) is marked copied in a whole-text archive")
                         }
                         segments.append(SourceMap.Segment(textStart: textStart, textLength: textLength, sourceStart: sourceStart, sourceLength: sourceLength))
@@ -429,6 +474,8 @@ private struct ArchiveWriter {
 
     mutating func bytes(_ buffer: UnsafeRawBufferPointer) { storage.append(contentsOf: buffer) }
 
+    mutating func byte(_ value: UInt8) { storage.append(value) }
+
     /// Unsigned LEB128.
     mutating func varint(_ value: UInt64) {
         var value = value
@@ -494,10 +541,18 @@ private struct ArchiveReader {
         return Int(value)
     }
 
-    /// `base` plus a zigzag-coded difference.
-    mutating func offset(from base: Int) throws(DocumentArchiveError) -> Int {
+    mutating func byte() throws(DocumentArchiveError) -> UInt8 {
+        guard offset < buffer.count else { throw error("truncated at byte \(offset) of \(buffer.count)") }
+        defer { offset += 1 }
+        return buffer[offset]
+    }
+
+    /// `base` plus a zigzag-coded (or, when `unsigned`, a plain) difference.
+    mutating func offset(from base: Int, unsigned: Bool = false) throws(DocumentArchiveError) -> Int {
         let code = try varint()
-        let delta = Int(truncatingIfNeeded: Int64(bitPattern: code >> 1) ^ -Int64(bitPattern: code & 1))
+        let delta = unsigned
+            ? Int(truncatingIfNeeded: min(code, UInt64(Int.max)))
+            : Int(truncatingIfNeeded: Int64(bitPattern: code >> 1) ^ -Int64(bitPattern: code & 1))
         let (sum, overflow) = base.addingReportingOverflow(delta)
         guard !overflow else { throw error("an offset before byte \(offset) is out of range") }
         return sum
