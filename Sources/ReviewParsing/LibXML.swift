@@ -27,55 +27,102 @@ enum LibXML {
     /// Parses UTF-8 HTML leniently and passes the root element (nil for an empty document) to `body`.
     ///
     /// The tree is built by ``HTMLTreeBuilder`` from the parser's SAX events (the same tree
-    /// libxml2 would build, in one arena) and lives until `body` returns.
+    /// libxml2 would build, in one arena) and lives until `body` returns. The parser reads the
+    /// source with its longer runs of text cut short (``HTMLTextCompaction``), and the whole
+    /// source again should a run not come back as text where it was put.
     static func withHTMLDocument<T>(
         _ bytes: [UInt8], name: String, _ body: (xmlNodePtr?) throws(ParseError) -> T
     ) throws(ParseError) -> T {
         _ = initialised
         guard !bytes.isEmpty else { return try body(nil) }
         guard bytes.count < Int(Int32.max) else { throw .tooLarge(name: name, bytes: bytes.count, limit: Int(Int32.max) - 1) }
-        guard let context = htmlNewParserCtxt() else {
+        var parse = HTMLParse(bytes, compaction: HTMLTextCompaction(source: bytes))
+        if parse?.builder.compactionHeld == false {
+            parse = HTMLParse(bytes, compaction: nil)
+        }
+        guard let parse else {
             throw .malformed(name: name, line: nil, message: "libxml2 could not allocate a parser")
         }
-        defer { htmlFreeParserCtxt(context) }
-        let builder = HTMLTreeBuilder(sourceBytes: bytes.count)
-        builder.install(on: context)
-        let document = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { pointer in
-                htmlCtxtReadMemory(context, pointer, Int32(buffer.count), nil, "UTF-8", htmlOptions)
-            }
-        }
-        // The builder creates no libxml2 document; free one should a handler have made it anyway.
-        if let document { xmlFreeDoc(document) }
+        let builder = parse.builder
         if let line = builder.tooDeepLine {
             // libxml2 stops reading at its depth limit; what it kept would be silently cut short.
             throw .tooDeep(name: name, line: line > 0 ? line : nil, limit: 256)
         }
-        if let last = xmlCtxtGetLastError(context), let message = last.pointee.message,
+        if let last = xmlCtxtGetLastError(parse.context), let message = last.pointee.message,
             String(cString: message).contains("Excessive depth")
         {
             throw .tooDeep(name: name, line: last.pointee.line > 0 ? Int(last.pointee.line) : nil, limit: 256)
         }
-        return try withExtendedLifetime(builder) { () throws(ParseError) -> T in try body(builder.root) }
+        return try withExtendedLifetime(parse) { () throws(ParseError) -> T in try body(builder.root) }
+    }
+
+    /// One run of libxml2's HTML parser over a document: its context (whose dictionary holds
+    /// the tree's names) and the builder holding the tree, or libxml2's own document when
+    /// `libxml2Tree`. A final class because it frees the context and document.
+    final class HTMLParse {
+        let context: htmlParserCtxtPtr
+        let builder: HTMLTreeBuilder
+        let document: xmlDocPtr?
+
+        /// Parses `bytes`, or the compacted text when `compaction` is given; nil when libxml2
+        /// cannot allocate a parser.
+        init?(_ bytes: [UInt8], compaction: HTMLTextCompaction?, libxml2Tree: Bool = false) {
+            guard let context = htmlNewParserCtxt() else { return nil }
+            self.context = context
+            let input = compaction?.bytes ?? bytes
+            (builder, document) = bytes.withUnsafeBufferPointer { source in
+                let builder = HTMLTreeBuilder(
+                    sourceBytes: bytes.count, compaction: compaction.flatMap { compaction in source.baseAddress.map { (compaction.runs, $0) } })
+                if !libxml2Tree { builder.install(on: context) }
+                let document = input.withUnsafeBufferPointer { buffer in
+                    buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { pointer in
+                        htmlCtxtReadMemory(context, pointer, Int32(buffer.count), nil, "UTF-8", htmlOptions)
+                    }
+                }
+                return (builder, document)
+            }
+        }
+
+        deinit {
+            // The builder creates no libxml2 document; free one should a handler have made it anyway.
+            if let document { xmlFreeDoc(document) }
+            htmlFreeParserCtxt(context)
+        }
+    }
+
+    /// How ``htmlTreeOutline(_:_:)`` builds the tree.
+    enum HTMLTreeSource {
+        /// libxml2's own tree builder.
+        case libxml2
+        /// ``HTMLTreeBuilder`` on the source itself.
+        case arena
+        /// ``HTMLTreeBuilder`` on the compacted source (``HTMLTextCompaction``), with no
+        /// second parse: "compaction failed" when a run did not come back as text, "no
+        /// compaction" when nothing was replaced.
+        case compacted
     }
 
     /// An outline of an HTML document's tree under its root element (node types, names,
-    /// attributes, text, line numbers), built by ``HTMLTreeBuilder`` or, with `libxml2Tree`,
-    /// by libxml2's own tree builder. The tests check that the two agree.
-    static func htmlTreeOutline(_ bytes: [UInt8], libxml2Tree: Bool) -> String {
+    /// attributes, text, line numbers), built as `source` says. The tests check that they agree.
+    static func htmlTreeOutline(_ bytes: [UInt8], _ source: HTMLTreeSource) -> String {
         _ = initialised
-        guard !bytes.isEmpty, let context = htmlNewParserCtxt() else { return "" }
-        defer { htmlFreeParserCtxt(context) }
-        let builder = HTMLTreeBuilder(sourceBytes: bytes.count)
-        if !libxml2Tree { builder.install(on: context) }
-        let document = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { pointer in
-                htmlCtxtReadMemory(context, pointer, Int32(buffer.count), nil, "UTF-8", htmlOptions)
-            }
+        guard !bytes.isEmpty else { return "" }
+        var compaction: HTMLTextCompaction?
+        if source == .compacted {
+            compaction = HTMLTextCompaction(source: bytes)
+            if compaction == nil { return "no compaction" }
         }
-        defer { if let document { xmlFreeDoc(document) } }
-        let root = libxml2Tree ? document.flatMap { xmlDocGetRootElement($0) } : builder.root
-        return outline(of: root, textLines: false)
+        guard let parse = HTMLParse(bytes, compaction: compaction, libxml2Tree: source == .libxml2) else { return "" }
+        if let missing = parse.builder.firstMissingRun {
+            return "compaction failed at run \(missing.index) of \(compaction?.runs.count ?? 0), source offset \(missing.sourceStart)"
+        }
+        let root = source == .libxml2 ? parse.document.flatMap { xmlDocGetRootElement($0) } : parse.builder.root
+        return withExtendedLifetime(parse) { outline(of: root, textLines: false) }
+    }
+
+    /// ``htmlTreeOutline(_:_:)`` with the arena builder or libxml2's.
+    static func htmlTreeOutline(_ bytes: [UInt8], libxml2Tree: Bool) -> String {
+        htmlTreeOutline(bytes, libxml2Tree ? .libxml2 : .arena)
     }
 
     /// An outline of the tree under `root`: node types, names, attributes, text, line numbers

@@ -45,4 +45,11 @@ struct CapitalIndex {
     func tokens(inSentence sentence: Int) -> ArraySlice<Int32> {
         positions[Int(sentenceFrom[sentence])..<Int(sentenceTo[sentence])]
     }
+
+    /// Where sentence `sentence`'s capitalised tokens lie in ``positions`` (no slice: a slice
+    /// retains the array, once per sentence and pass).
+    @inline(__always)
+    func range(inSentence sentence: Int) -> Range<Int> {
+        Int(sentenceFrom[sentence])..<Int(sentenceTo[sentence])
+    }
 }

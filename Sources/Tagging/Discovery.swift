@@ -10,23 +10,29 @@ struct NameCandidate {
 
 extension TaggingRun {
     /// The entity a role pattern stands for, or nil (a child role outside children's reviews).
+    /// (Inlined: the sweep and discovery ask it for every match; only a child role needs more.)
+    @inline(__always)
     func roleEntity(_ match: Match) -> Int? {
         switch kind(match) {
         case .victim: return PeopleModel.victim
         case .perpetrator: return PeopleModel.perpetrator
-        case .child:
-            if compiled.phraseMentionsSubject[Int(match.pattern)] {
-                // "the subject of concerns", "the subject of a child protection plan": an
-                // ordinary phrase, unless a review follows ("the subject of this review").
-                let end = Int(match.end)
-                if isWord(end, Words2.of), !(end + 1..<min(end + 6, tokens.count)).contains(where: { tokens.hashes[$0] == Words2.review }) {
-                    return nil
-                }
-                return people.subjectIsPerpetrator ? PeopleModel.perpetrator : PeopleModel.victim
-            }
-            return people.victimIsChild ? PeopleModel.victim : nil
+        case .child: return childRoleEntity(match)
         default: return nil
         }
+    }
+
+    /// ``roleEntity(_:)`` of a child role pattern.
+    func childRoleEntity(_ match: Match) -> Int? {
+        if compiled.phraseMentionsSubject[Int(match.pattern)] {
+            // "the subject of concerns", "the subject of a child protection plan": an
+            // ordinary phrase, unless a review follows ("the subject of this review").
+            let end = Int(match.end)
+            if isWord(end, Words2.of), !(end + 1..<min(end + 6, tokens.count)).contains(where: { tokens.hashes[$0] == Words2.review }) {
+                return nil
+            }
+            return people.subjectIsPerpetrator ? PeopleModel.perpetrator : PeopleModel.victim
+        }
+        return people.victimIsChild ? PeopleModel.victim : nil
     }
 
     func nameKey(_ from: Int, _ to: Int) -> NameKey {
@@ -36,10 +42,14 @@ extension TaggingRun {
     func isCapitalised(_ index: Int) -> Bool { tokens.flags[index] & Tokens.capitalised != 0 }
 
     /// Titles ("Mr B"), coded pseudonyms ("Adult A") and declared names ("known as 'Sam'") in a sentence.
-    func nameCandidates(_ sentence: SentenceSpan, capitals: ArraySlice<Int32>) -> [NameCandidate] {
-        var result: [NameCandidate] = []
+    /// `titlesOrDeclarations`: whether the sentence has a title or declaration match (when not,
+    /// only code words are looked for). `result` is emptied first (one buffer for all sentences).
+    func nameCandidates(
+        _ sentence: SentenceSpan, _ sentenceIndex: Int, capitals: CapitalIndex, titlesOrDeclarations: Bool, into result: inout [NameCandidate]
+    ) {
+        if !result.isEmpty { result.removeAll(keepingCapacity: true) }
         let to = sentence.tokenTo
-        for match in matches[sentence.matchFrom..<sentence.matchTo] {
+        for match in matches[sentence.matchFrom..<sentence.matchTo] where titlesOrDeclarations {
             if case .title(let gender) = kind(match) {
                 let next = Int(match.end)
                 if next < to, isCapitalised(next), isCapitalised(Int(match.start)) {
@@ -50,8 +60,8 @@ extension TaggingRun {
         // Code words ("Adult A"): only capitalised tokens can start one; a found name's second
         // token is not looked at again.
         var skipTo = sentence.tokenFrom
-        for position in capitals {
-            let index = Int(position)
+        for position in capitals.range(inSentence: sentenceIndex) {
+            let index = Int(capitals.positions[position])
             guard index >= skipTo, index + 1 < to else { continue }
             let next = tokens.flags[index + 1]
             if next & (Tokens.singleCapital | Tokens.digits) != 0,
@@ -71,7 +81,7 @@ extension TaggingRun {
         for position in result.indices where result[position].end < to {
             if Words2.generation.contains(tokens.hashes[result[position].end]) { result[position].end += 1 }
         }
-        for match in matches[sentence.matchFrom..<sentence.matchTo] {
+        for match in matches[sentence.matchFrom..<sentence.matchTo] where titlesOrDeclarations {
             guard case .declare = kind(match) else { continue }
             let next = Int(match.end)
             guard next < to, isCapitalised(next) else { continue }
@@ -85,7 +95,20 @@ extension TaggingRun {
             result.append(NameCandidate(start: next, end: end, gender: nil, declared: true))
         }
         if result.count > 1 { result.sort { $0.start < $1.start } }
-        return result
+    }
+
+    /// Whether a code word ("Adult A") may start at one of the sentence's capitalised tokens:
+    /// when not, and the sentence has no title or declaration, it has no name candidate.
+    func mayHaveCodeWord(_ sentence: SentenceSpan, _ sentenceIndex: Int, capitals: CapitalIndex) -> Bool {
+        for position in capitals.range(inSentence: sentenceIndex) {
+            let index = Int(capitals.positions[position])
+            if index + 1 < sentence.tokenTo, tokens.flags[index + 1] & (Tokens.singleCapital | Tokens.digits) != 0,
+                Words2.codeWords.contains(tokens.hashes[index])
+            {
+                return true
+            }
+        }
+        return false
     }
 
     /// The possessor of a kin noun starting at `start`: a possessive pronoun just before it
@@ -119,20 +142,31 @@ extension TaggingRun {
         var kinNames: [[Int]: NameKey] = [:]
         var declaredInSentence: [Int: [NameKey]] = [:]
         let capitals = CapitalIndex(tokens, sentences: sentences)
+        let sentenceKinds = SentenceKinds(matches: matches, sentences: sentences, kinds: compiled.kinds)
         discoverProperNames(capitals: capitals)
         var roles: [(Int, Int, Int)] = []  // buffers for all sentences
         var kins: [(Match, Int)] = []
+        var candidates: [NameCandidate] = []
         for (sentenceIndex, sentence) in sentences.enumerated() {
+            // Names come from titles, declarations and code words: a sentence with none of them
+            // and no kin noun adds nothing.
+            let hasKin = sentenceKinds.has(sentenceIndex, SentenceKinds.kin)
+            let titlesOrDeclarations = sentenceKinds.has(sentenceIndex, SentenceKinds.titleOrDeclaration)
+            if !hasKin, !titlesOrDeclarations, !mayHaveCodeWord(sentence, sentenceIndex, capitals: capitals) { continue }
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
-            roles.removeAll(keepingCapacity: true)
             kins.removeAll(keepingCapacity: true)
-            for match in slice {
-                if let entity = roleEntity(match) { roles.append((Int(match.start), Int(match.end), entity)) }
-                if case .kin(let index) = kind(match) { kins.append((match, Int(index))) }
+            if hasKin {
+                for match in slice {
+                    if case .kin(let index) = kind(match) { kins.append((match, Int(index))) }
+                }
             }
-            let candidates = nameCandidates(sentence, capitals: capitals.tokens(inSentence: sentenceIndex))
+            nameCandidates(sentence, sentenceIndex, capitals: capitals, titlesOrDeclarations: titlesOrDeclarations, into: &candidates)
             // Roles are read only for names and kin nouns: a sentence with neither adds nothing.
             if candidates.isEmpty, kins.isEmpty { continue }
+            roles.removeAll(keepingCapacity: true)
+            for match in slice {
+                if let entity = roleEntity(match) { roles.append((Int(match.start), Int(match.end), entity)) }
+            }
             // Drop roles inside longer roles ("victim" in "the victim").
             if roles.count > 1 {
                 roles = roles.filter { role in
@@ -157,9 +191,7 @@ extension TaggingRun {
                         if existing != entity, existing > PeopleModel.perpetrator, people.entities[existing].role == .other,
                             people.entities[existing].kin == nil
                         {
-                            for (first, list) in people.names {
-                                people.names[first] = list.map { $0.1 == existing ? ($0.0, entity, $0.2) : $0 }
-                            }
+                            people.reassignNames(of: existing, to: entity)
                             people.entities[existing].name = nil
                         }
                     } else {
@@ -347,8 +379,8 @@ extension TaggingRun {
                 people.register(name: pending.name, display: pending.display, entity: people.entities.count - 1)
             }
         }
-        scoreRoles(kinNames: kinNames, declaredInSentence: declaredInSentence, capitals: capitals)
-        voteGenders(capitals: capitals)
+        scoreRoles(kinNames: kinNames, declaredInSentence: declaredInSentence, capitals: capitals, sentenceKinds: sentenceKinds)
+        voteGenders(capitals: capitals, sentenceKinds: sentenceKinds)
     }
 
     /// Makes a named person with no role or kinship yet the `owner`'s relative of kin entry
@@ -388,64 +420,82 @@ extension TaggingRun {
     /// occur in lower case, are no codebook word, and are followed at least twice by words
     /// people do things with ("was", "had", "told", "'s").
     mutating func discoverProperNames(capitals: CapitalIndex) {
-        // Counted first at capitalised words alone (whether a word also occurs in lower case, or
-        // is a month, holds for all its occurrences alike, so it is checked per word afterwards).
-        var counts: [UInt64: (Int, Int)] = [:]  // hash → (person-context count, first token)
-        let utf8 = document.text.utf8
-        for position in capitals.positions {
-            let index = Int(position)
-            let flags = tokens.flags[index]
-            guard flags & Tokens.singleCapital == 0,
-                tokens.classes[index] < 0, tokens.prefixes[index] < 0,
-                Int(tokens.ends[index] - tokens.starts[index]) >= 3
-            else { continue }
-            // All-capital words are acronyms.
-            if tokens.ends[index] - tokens.starts[index] > 1 {
-                let second = utf8[utf8.index(utf8.startIndex, offsetBy: Int(tokens.starts[index]) + 1)]
-                if second >= 0x41 && second <= 0x5A { continue }
-            }
-            if index + 1 < tokens.count, tokens.flags[index + 1] & Tokens.capitalised != 0,
-                tokens.starts[index + 1] - tokens.ends[index] == 1
-            {
-                continue  // part of a longer proper noun ("Harwell General Hospital")
-            }
-            let context = index + 1 < tokens.count && Words2.personContext.contains(tokens.hashes[index + 1]) ? 1 : 0
-            counts[tokens.hashes[index], default: (0, index)].0 += context
-        }
-        counts = counts.filter { $0.value.0 >= 2 && !Words2.calendar.contains($0.key) }
-        // Words that never occur in lower case: a 64K-bit filter of the counted words' hashes
-        // keeps the lower-case words looked up to the few that can matter.
-        if !counts.isEmpty {
-            var countedBits = [UInt64](repeating: 0, count: 1024)
-            for hash in counts.keys {
-                let bit = Int(truncatingIfNeeded: hash >> 48)
-                countedBits[bit >> 6] |= 1 << UInt64(bit & 63)
-            }
-            var lowercase: Set<UInt64> = []
-            tokens.flags.withUnsafeBufferPointer { flags in
-                tokens.hashes.withUnsafeBufferPointer { hashes in
-                    for index in flags.indices where flags[index] & Tokens.capitalised == 0 {
-                        let bit = Int(truncatingIfNeeded: hashes[index] >> 48)
-                        if countedBits[bit >> 6] & (1 << UInt64(bit & 63)) != 0, counts[hashes[index]] != nil { lowercase.insert(hashes[index]) }
-                    }
-                }
-            }
-            if !lowercase.isEmpty { counts = counts.filter { !lowercase.contains($0.key) } }
-        }
-        // In order of first appearance, so that entity indexes (and tie-breaks) are stable.
-        for (hash, entry) in counts.sorted(by: { $0.value.1 < $1.value.1 }) where entry.0 >= 2 {
+        for (hash, first) in properNames(capitals: capitals) {
             let key = NameKey(hashes: [hash])
             guard people.entityIndex(for: key) == nil else { continue }
-            people.entities.append(Entity(role: .other, name: text(tokens: entry.1, entry.1 + 1)))
-            people.register(name: key, display: text(tokens: entry.1, entry.1 + 1), entity: people.entities.count - 1)
+            people.entities.append(Entity(role: .other, name: text(tokens: first, first + 1)))
+            people.register(name: key, display: text(tokens: first, first + 1), entity: people.entities.count - 1)
         }
+    }
+
+    /// The words ``discoverProperNames(capitals:)`` makes people: their hashes and first tokens,
+    /// in order of first appearance (so that entity indexes and tie-breaks are stable).
+    func properNames(capitals: CapitalIndex) -> [(hash: UInt64, first: Int)] {
+        // Counted first at capitalised words alone (whether a word also occurs in lower case, or
+        // is a month, holds for all its occurrences alike, so it is checked per word afterwards).
+        var tally = WordTally(capacity: capitals.positions.count)
+        let flags = tokens.flags
+        let hashes = tokens.hashes
+        let starts = tokens.starts
+        let ends = tokens.ends
+        let classes = tokens.classes
+        let prefixes = tokens.prefixes
+        let count = tokens.count
+        var text = document.text
+        text.withUTF8 { utf8 in
+            for position in capitals.positions {
+                let index = Int(position)
+                let start = Int(starts[index])
+                let length = Int(ends[index]) - start
+                guard flags[index] & Tokens.singleCapital == 0, classes[index] < 0, prefixes[index] < 0, length >= 3 else { continue }
+                // All-capital words are acronyms.
+                let second = utf8[start + 1]
+                if second >= 0x41 && second <= 0x5A { continue }
+                var context: Int32 = 0
+                if index + 1 < count {
+                    if flags[index + 1] & Tokens.capitalised != 0, Int(starts[index + 1]) - start - length == 1 {
+                        continue  // part of a longer proper noun ("Harwell General Hospital")
+                    }
+                    if Words2.personContext.contains(hashes[index + 1]) { context = 1 }
+                }
+                tally.add(hashes[index], amount: context, token: index)
+            }
+        }
+        // Twice in a person's context, and no month or day.
+        var kept = 0
+        for position in 0..<tally.count {
+            if tally.counts[position] >= 2, !Words2.calendar.contains(tally.hashes[position]) {
+                kept += 1
+            } else {
+                tally.setCount(0, at: position)
+            }
+        }
+        guard kept > 0 else { return [] }
+        // Words that never occur in lower case: a 64K-bit filter of the kept words' hashes
+        // keeps the lower-case words looked up to the few that can matter.
+        var keptBits = [UInt64](repeating: 0, count: 1024)
+        for position in 0..<tally.count where tally.counts[position] >= 2 {
+            let bit = Int(truncatingIfNeeded: tally.hashes[position] >> 48)
+            keptBits[bit >> 6] |= 1 << UInt64(bit & 63)
+        }
+        for index in 0..<count where flags[index] & Tokens.capitalised == 0 {
+            let hash = hashes[index]
+            let bit = Int(truncatingIfNeeded: hash >> 48)
+            if keptBits[bit >> 6] & (1 << UInt64(bit & 63)) != 0, let position = tally.find(hash) { tally.setCount(0, at: position) }
+        }
+        var result: [(hash: UInt64, first: Int)] = []
+        for position in 0..<tally.count where tally.counts[position] >= 2 {
+            result.append((tally.hashes[position], Int(tally.firsts[position])))
+        }
+        return result
     }
 
     /// Scores named people as victim or perpetrator from event cues next to their names
     /// ("Carol was killed", "killed by Martin", "Martin pleaded guilty") and the title, then
     /// promotes the best candidates.
-    mutating func scoreRoles(kinNames: [[Int]: NameKey], declaredInSentence: [Int: [NameKey]], capitals: CapitalIndex) {
-        var (victimScore, perpetratorScore, jointlyAccused) = cueScores(kinNames: kinNames, declaredInSentence: declaredInSentence, capitals: capitals)
+    mutating func scoreRoles(kinNames: [[Int]: NameKey], declaredInSentence: [Int: [NameKey]], capitals: CapitalIndex, sentenceKinds: SentenceKinds) {
+        var (victimScore, perpetratorScore, jointlyAccused) = cueScores(
+            kinNames: kinNames, declaredInSentence: declaredInSentence, capitals: capitals, sentenceKinds: sentenceKinds)
         // The title names the subject of the review.
         var titleText = (document.metadata.title ?? "") + " " + (document.metadata.reviewType?.evidence ?? "")
         if let first = document.blocks.first(where: { $0.kind == .heading }) { titleText += " " + document.text(of: first) }
@@ -509,7 +559,7 @@ extension TaggingRun {
 
     /// The sentences' role cue scores per entity (victim, perpetrator) and the people plural cues
     /// name together. Not mutating: its closures read the run without copying it.
-    func cueScores(kinNames: [[Int]: NameKey], declaredInSentence: [Int: [NameKey]], capitals: CapitalIndex)
+    func cueScores(kinNames: [[Int]: NameKey], declaredInSentence: [Int: [NameKey]], capitals: CapitalIndex, sentenceKinds: SentenceKinds)
         -> (victim: [Int: Double], perpetrator: [Int: Double], jointlyAccused: Set<Int>)
     {
         var victimScore: [Int: Double] = [:]
@@ -519,14 +569,13 @@ extension TaggingRun {
         let introduction = max(8, sentences.count / 8)
         for (sentenceIndex, sentence) in sentences.enumerated() {
             // Only role cues score: a sentence without one is passed over before its names are looked up.
-            guard matches[sentence.matchFrom..<sentence.matchTo].contains(where: { if case .roleCue = kind($0) { return true } else { return false } })
-            else { continue }
+            guard sentenceKinds.has(sentenceIndex, SentenceKinds.roleCue) else { continue }
             let weight = sentenceIndex < introduction ? 2.0 : 1.0
             // Name mentions of the sentence.
             var names: [(Int, Int, Int)] = []
             var skipTo = sentence.tokenFrom
-            for position in capitals.tokens(inSentence: sentenceIndex) where Int(position) >= skipTo {
-                let index = Int(position)
+            for position in capitals.range(inSentence: sentenceIndex) where Int(capitals.positions[position]) >= skipTo {
+                let index = Int(capitals.positions[position])
                 if let found = lookupName(at: index, limit: sentence.tokenTo) {
                     names.append((index, found.end, found.entity))
                     skipTo = found.end
@@ -614,9 +663,7 @@ extension TaggingRun {
     /// gender and, for a relative, the relation it implies.
     mutating func promote(_ entity: Int, to target: Int) {
         let source = people.entities[entity]
-        for (first, list) in people.names {
-            people.names[first] = list.map { $0.1 == entity ? ($0.0, target, $0.2) : $0 }
-        }
+        people.reassignNames(of: entity, to: target)
         if people.entities[target].name == nil { people.entities[target].name = source.name }
         if people.entities[target].gender == nil { people.entities[target].gender = source.gender }
         for (key, value) in people.relatives where value == entity { people.relatives[key] = target }
@@ -642,11 +689,11 @@ extension TaggingRun {
     }
 
     /// Gender votes: one person in a sentence, pronouns and gender words after them.
-    mutating func voteGenders(capitals: CapitalIndex) {
-        let votes = genderVotes(capitals: capitals)
-        for (entity, tally) in votes where people.entities[entity].gender == nil {
-            let female = tally[.female] ?? 0
-            let male = tally[.male] ?? 0
+    mutating func voteGenders(capitals: CapitalIndex, sentenceKinds: SentenceKinds) {
+        let votes = genderVotes(capitals: capitals, sentenceKinds: sentenceKinds)
+        for entity in people.entities.indices where people.entities[entity].gender == nil {
+            let female = votes.female[entity]
+            let male = votes.male[entity]
             if female >= 1, Double(female) >= 2 * Double(male) { people.entities[entity].gender = .female }
             if male >= 1, Double(male) >= 2 * Double(female) { people.entities[entity].gender = .male }
         }
@@ -654,19 +701,13 @@ extension TaggingRun {
 
     /// The sentences' gender votes per entity. Not mutating: its closures read the run without
     /// copying it.
-    func genderVotes(capitals: CapitalIndex) -> [Int: [Gender: Int]] {
-        var votes: [Int: [Gender: Int]] = [:]
+    func genderVotes(capitals: CapitalIndex, sentenceKinds: SentenceKinds) -> GenderVoteTally {
+        var votes = GenderVoteTally(entityCount: people.entities.count)
         var sentenceEntities: [(Int, Int)] = []  // one buffer for all sentences
         for (sentenceIndex, sentence) in sentences.enumerated() {
             // Votes come only from gender words, pronouns and titles in the sentence, or from a next
             // sentence (of the paragraph) opening "She" or "He": without any, nothing is looked up.
-            let votable = matches[sentence.matchFrom..<sentence.matchTo].contains { match in
-                switch kind(match) {
-                case .female, .male, .pronoun, .title: return true
-                default: return false
-                }
-            }
-            if !votable {
+            if !sentenceKinds.has(sentenceIndex, SentenceKinds.genderWord) {
                 let next = sentenceIndex + 1
                 guard next < sentences.count, sentences[next].block == sentence.block, sentences[next].tokenFrom < sentences[next].tokenTo,
                     PronounWords.subjects.contains(tokens.hashes[sentences[next].tokenFrom])
@@ -674,10 +715,12 @@ extension TaggingRun {
             }
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
             sentenceEntities.removeAll(keepingCapacity: true)
-            for match in slice { if let entity = roleEntity(match) { sentenceEntities.append((Int(match.start), entity)) } }
+            if sentenceKinds.has(sentenceIndex, SentenceKinds.role) {
+                for match in slice { if let entity = roleEntity(match) { sentenceEntities.append((Int(match.start), entity)) } }
+            }
             var skipTo = sentence.tokenFrom
-            for position in capitals.tokens(inSentence: sentenceIndex) where Int(position) >= skipTo {
-                let index = Int(position)
+            for position in capitals.range(inSentence: sentenceIndex) where Int(capitals.positions[position]) >= skipTo {
+                let index = Int(capitals.positions[position])
                 if let found = lookupName(at: index, limit: sentence.tokenTo) {
                     sentenceEntities.append((index, found.entity))
                     skipTo = found.end
@@ -692,17 +735,19 @@ extension TaggingRun {
             for mention in sentenceEntities where mention.0 < first { first = mention.0 }
             nextSentenceGenderVote(after: sentenceIndex, entity: entity, into: &votes)
             // Kin nouns ("Carol's brother") are other people, not gender words for this one.
+            let hasKin = sentenceKinds.has(sentenceIndex, SentenceKinds.kin)
             func isKinStart(_ start: Int32) -> Bool {
+                guard hasKin else { return false }
                 for match in slice where match.start == start && kindIsKin(match) { return true }
                 return false
             }
             for match in slice where Int(match.start) > first && !isKinStart(match.start) {
                 switch kind(match) {
                 // Only "she"/"he": "Liam took her phone" says nothing of Liam's gender.
-                case .pronoun(let gender, _) where PronounWords.subjects.contains(tokens.hashes[Int(match.start)]): vote(&votes, entity, gender, 1)
-                case .female where Int(match.start) - first <= 12: vote(&votes, entity, .female, 2)
-                case .male where Int(match.start) - first <= 12: vote(&votes, entity, .male, 2)
-                case .title(let gender?) where Int(match.start) == first: vote(&votes, entity, gender, 3)
+                case .pronoun(let gender, _) where PronounWords.subjects.contains(tokens.hashes[Int(match.start)]): votes.add(entity, gender, 1)
+                case .female where Int(match.start) - first <= 12: votes.add(entity, .female, 2)
+                case .male where Int(match.start) - first <= 12: votes.add(entity, .male, 2)
+                case .title(let gender?) where Int(match.start) == first: votes.add(entity, gender, 3)
                 default: break
                 }
             }
@@ -728,18 +773,12 @@ extension TaggingRun {
         return 0
     }
 
-    func vote(_ votes: inout [Int: [Gender: Int]], _ entity: Int, _ gender: Gender, _ weight: Int) {
-        votes[entity, default: [:]][gender, default: 0] += weight
-    }
-
     mutating func bind(_ key: NameKey, display: String, to entity: Int) {
         if let existing = people.entityIndex(for: key) {
             if existing == entity { return }
             // Re-point a name first seen without a role.
             if people.entities[existing].role == .other, people.entities[existing].kin == nil {
-                for (first, list) in people.names {
-                    people.names[first] = list.map { $0.0 == key ? ($0.0, entity, $0.2) : $0 }
-                }
+                people.reassignName(key, to: entity)
                 if people.entities[entity].name == nil { people.entities[entity].name = display }
                 if people.entities[entity].gender == nil { people.entities[entity].gender = people.entities[existing].gender }
             }
@@ -748,22 +787,37 @@ extension TaggingRun {
         people.register(name: key, display: display, entity: entity)
     }
 
-    /// The longest known name starting at token `index`.
+    /// The longest known name starting at token `index`. (Two names of one length that both
+    /// match are one name: the order the chain is walked in does not matter.)
     func lookupName(at index: Int, limit: Int) -> (end: Int, entity: Int)? {
-        let hash = tokens.hashes[index]
-        guard people.mayStartName(hash), let list = people.names[hash] else { return nil }
-        var best: (Int, Int)?
-        for (key, entity, _) in list {
-            let end = index + key.hashes.count
-            guard end <= limit else { continue }
-            var equal = true
-            for offset in 0..<key.hashes.count where tokens.hashes[index + offset] != key.hashes[offset] {
-                equal = false
-                break
+        let hashes = tokens.hashes
+        let hash = hashes[index]
+        guard people.mayStartName(hash) else { return nil }
+        let table = people.nameTable
+        var name = table.chain(hash)
+        var bestEnd = -1
+        var bestEntity = 0
+        while name >= 0 {
+            let length = table.length(of: name)
+            let end = index + length
+            if end <= limit, end > bestEnd {
+                var equal = true
+                var offset = 1
+                while offset < length {
+                    if hashes[index + offset] != table.word(offset, of: name) {
+                        equal = false
+                        break
+                    }
+                    offset += 1
+                }
+                if equal {
+                    bestEnd = end
+                    bestEntity = Int(table.entities[name])
+                }
             }
-            if equal, best == nil || end > best!.0 { best = (end, entity) }
+            name = table.next(after: name)
         }
-        return best
+        return bestEnd < 0 ? nil : (bestEnd, bestEntity)
     }
 }
 

@@ -17,7 +17,7 @@ extension TaggingRun {
     /// Gender votes from an apposition: a gender noun right after a person's mention, with only
     /// ages and descriptive words between ("Carol, a 54-year-old woman", "Adult C, a man in his
     /// thirties" is not one: "in" stops it). Other people in the sentence do not matter.
-    func appositionGenderVotes(_ sentence: SentenceSpan, mentions: [(Int, Int)], into votes: inout [Int: [Gender: Int]]) {
+    func appositionGenderVotes(_ sentence: SentenceSpan, mentions: [(Int, Int)], into votes: inout GenderVoteTally) {
         let slice = matches[sentence.matchFrom..<sentence.matchTo]
         for (start, entity) in mentions {
             // The mention's end: a name's tokens, else the role pattern's.
@@ -41,9 +41,7 @@ extension TaggingRun {
                 if let gender {
                     // A kin noun ("her husband") is another person, not an apposition.
                     if !slice.contains(where: { Int($0.start) == probe && { if case .kin = kind($0) { return true } else { return false } }($0) }) {
-                        var tally = votes[entity] ?? [:]
-                        tally[gender, default: 0] += 8  // an explicit statement outweighs pronoun noise
-                        votes[entity] = tally
+                        votes.add(entity, gender, 8)  // an explicit statement outweighs pronoun noise
                     }
                     break
                 }
@@ -56,15 +54,33 @@ extension TaggingRun {
 
     /// A sentence about one person followed by a sentence that opens with "She" or "He":
     /// one vote for that gender.
-    func nextSentenceGenderVote(after sentenceIndex: Int, entity: Int, into votes: inout [Int: [Gender: Int]]) {
+    func nextSentenceGenderVote(after sentenceIndex: Int, entity: Int, into votes: inout GenderVoteTally) {
         guard sentenceIndex + 1 < sentences.count else { return }
         let next = sentences[sentenceIndex + 1]
         guard next.tokenFrom < next.tokenTo, sentences[sentenceIndex].block == next.block else { return }
         let first = tokens.hashes[next.tokenFrom]
         let gender: Gender? = first == AppositionWords.she ? .female : (first == AppositionWords.he ? .male : nil)
         guard let gender else { return }
-        var tally = votes[entity] ?? [:]
-        tally[gender, default: 0] += 1
-        votes[entity] = tally
+        votes.add(entity, gender, 1)
+    }
+}
+
+/// Gender votes per entity index: a `[Int: [Gender: Int]]` without hashing, for the entities
+/// that exist when the votes are counted.
+struct GenderVoteTally {
+    var female: [Int]
+    var male: [Int]
+
+    init(entityCount: Int) {
+        female = [Int](repeating: 0, count: entityCount)
+        male = [Int](repeating: 0, count: entityCount)
+    }
+
+    @inline(__always)
+    mutating func add(_ entity: Int, _ gender: Gender, _ weight: Int) {
+        switch gender {
+        case .female: female[entity] += weight
+        case .male: male[entity] += weight
+        }
     }
 }

@@ -61,8 +61,11 @@ struct PeopleModel {
     static let perpetrator = 1
 
     var entities: [Entity] = [Entity(role: .victim), Entity(role: .perpetrator)]
-    /// Names → entity, keyed by the hash of their first word.
-    var names: [UInt64: [(NameKey, Int, String)]] = [:]
+    /// Names → entity, keyed by the hash of their first word. Changed only through
+    /// ``register(name:display:entity:)`` and the `reassign` methods, which keep ``nameTable`` in step.
+    private(set) var names: [UInt64: [(NameKey, Int, String)]] = [:]
+    /// The same names for ``TaggingRun/lookupName(at:limit:)``, probed without hashing or copies.
+    private(set) var nameTable = NameTable()
     /// A 4096-bit filter over the first-word hashes of `names` (kept by ``register(name:display:entity:)``,
     /// the only place that adds a key): most capitalised words start no name, and the filter
     /// answers for them without a dictionary probe.
@@ -85,17 +88,33 @@ struct PeopleModel {
     var relatives: [[Int]: Int] = [:]
 
     func entityIndex(for name: NameKey) -> Int? {
-        guard let first = name.hashes.first else { return nil }
-        return names[first]?.first { $0.0 == name }?.1
+        guard let first = name.hashes.first, mayStartName(first) else { return nil }
+        return nameTable.entity(of: name.hashes)
     }
 
     mutating func register(name: NameKey, display: String, entity: Int) {
         guard let first = name.hashes.first else { return }
-        if names[first]?.contains(where: { $0.0 == name }) == true { return }
+        if mayStartName(first), nameTable.entity(of: name.hashes) != nil { return }
         names[first, default: []].append((name, entity, display))
+        nameTable.add(name.hashes, entity: entity)
         let bit = Int(truncatingIfNeeded: first >> 52)
         nameStarts[bit >> 6] |= 1 << UInt64(bit & 63)
         if entities[entity].name == nil { entities[entity].name = display }
+    }
+
+    /// Makes every name of entity `old` stand for `new`.
+    mutating func reassignNames(of old: Int, to new: Int) {
+        for (first, list) in names where list.contains(where: { $0.1 == old }) {
+            names[first] = list.map { $0.1 == old ? ($0.0, new, $0.2) : $0 }
+        }
+        nameTable.reassign(from: old, to: new)
+    }
+
+    /// Makes the name `key` stand for `entity`.
+    mutating func reassignName(_ key: NameKey, to entity: Int) {
+        guard let first = key.hashes.first, let list = names[first] else { return }
+        names[first] = list.map { $0.0 == key ? ($0.0, entity, $0.2) : $0 }
+        nameTable.reassign(key.hashes, to: entity)
     }
 
     /// The relative entity of `owner` for kin entry `kin`, created on first use.
@@ -116,5 +135,108 @@ func inverseRelation(_ relation: String) -> String {
     case "parent": "adult-child"
     case "partner-of-parent": "step-child"
     default: relation
+    }
+}
+
+/// Registered names for lookups at a token: per name its word hashes and entity, and per first
+/// word a chain of the names that start with it, found by open addressing on the word hash (no
+/// SipHash, no copy of a list per probe). Names are only added; their entities may change.
+struct NameTable: Sendable {
+    /// Per name: where its hashes start in `words`, how many, its entity, and the next name
+    /// with the same first word (-1: none).
+    private var starts: [Int32] = []
+    private var lengths: [Int32] = []
+    private(set) var entities: [Int32] = []
+    private var next: [Int32] = []
+    private var words: [UInt64] = []
+    /// Per slot: the last name added whose first word hashes there and is that word, or -1.
+    private var slots = [Int32](repeating: -1, count: 16)
+
+    var count: Int { starts.count }
+
+    @inline(__always)
+    private func home(_ hash: UInt64, mask: Int) -> Int { Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask }
+
+    /// The first name of the chain for names starting with the word `hash`, or -1.
+    @inline(__always)
+    func chain(_ hash: UInt64) -> Int {
+        let mask = slots.count - 1
+        var slot = home(hash, mask: mask)
+        while true {
+            let name = Int(slots[slot])
+            if name < 0 || words[Int(starts[name])] == hash { return name }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// The name after `name` in its chain, or -1.
+    @inline(__always)
+    func next(after name: Int) -> Int { Int(next[name]) }
+
+    /// Whether name `name` is the words `hashes[from..<from + length]` (its length checked by the caller).
+    @inline(__always)
+    func length(of name: Int) -> Int { Int(lengths[name]) }
+
+    @inline(__always)
+    func word(_ offset: Int, of name: Int) -> UInt64 { words[Int(starts[name]) + offset] }
+
+    /// The entity of the name with exactly these word hashes, or nil.
+    func entity(of key: [UInt64]) -> Int? {
+        guard let first = key.first else { return nil }
+        var name = chain(first)
+        while name >= 0 {
+            if Int(lengths[name]) == key.count, words[Int(starts[name])..<Int(starts[name]) + key.count].elementsEqual(key) {
+                return Int(entities[name])
+            }
+            name = Int(next[name])
+        }
+        return nil
+    }
+
+    /// Adds a name (not yet in the table).
+    mutating func add(_ key: [UInt64], entity: Int) {
+        guard let first = key.first else { return }
+        if (starts.count + 1) * 2 > slots.count { grow() }
+        let name = Int32(truncatingIfNeeded: starts.count)
+        starts.append(Int32(truncatingIfNeeded: words.count))
+        lengths.append(Int32(truncatingIfNeeded: key.count))
+        entities.append(Int32(truncatingIfNeeded: entity))
+        words.append(contentsOf: key)
+        let mask = slots.count - 1
+        var slot = home(first, mask: mask)
+        while slots[slot] >= 0, words[Int(starts[Int(slots[slot])])] != first { slot = (slot + 1) & mask }
+        next.append(slots[slot])
+        slots[slot] = name
+    }
+
+    /// Every name of entity `old` stands for `new`.
+    mutating func reassign(from old: Int, to new: Int) {
+        for name in entities.indices where entities[name] == Int32(truncatingIfNeeded: old) { entities[name] = Int32(truncatingIfNeeded: new) }
+    }
+
+    /// The name `key` stands for `entity`.
+    mutating func reassign(_ key: [UInt64], to entity: Int) {
+        guard let first = key.first else { return }
+        var name = chain(first)
+        while name >= 0 {
+            if Int(lengths[name]) == key.count, words[Int(starts[name])..<Int(starts[name]) + key.count].elementsEqual(key) {
+                entities[name] = Int32(truncatingIfNeeded: entity)
+                return
+            }
+            name = Int(next[name])
+        }
+    }
+
+    /// Twice the slots, the chains' heads placed again (a chain's order is kept: only heads move).
+    private mutating func grow() {
+        let old = slots
+        slots = [Int32](repeating: -1, count: old.count * 2)
+        let mask = slots.count - 1
+        for head in old where head >= 0 {
+            let first = words[Int(starts[Int(head)])]
+            var slot = home(first, mask: mask)
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = head
+        }
     }
 }

@@ -95,7 +95,116 @@ import TestSupport
             let ours = LibXML.htmlTreeOutline(decoded, libxml2Tree: false)
             #expect(ours == LibXML.htmlTreeOutline(decoded, libxml2Tree: true), "\(name)")
             #expect(ours.count > 1000, "\(name)")
+            // With its text compacted, and without falling back to the whole source.
+            let compacted = LibXML.htmlTreeOutline(decoded, .compacted)
+            #expect(compacted == ours, "\(name): compacted: \(compacted.prefix(100))")
         }
+    }
+
+    // MARK: Compacted text
+
+    /// The compacted parse either gives libxml2's tree or reports that a run did not come
+    /// back as text (the reader then parses the whole source); returns whether it held.
+    @discardableResult
+    static func expectCompactedTree(_ source: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+        let bytes = Array(source.utf8)
+        let compacted = LibXML.htmlTreeOutline(bytes, .compacted)
+        if compacted.hasPrefix("compaction failed") || compacted == "no compaction" { return false }
+        #expect(compacted == LibXML.htmlTreeOutline(bytes, .libxml2), "\(name): the compacted tree differs", sourceLocation: sourceLocation)
+        return true
+    }
+
+    static let sentence = "The practitioners did not share what they knew about the risk. "
+
+    /// Long text where libxml2 opens implied elements (text first, text in `<head>` and after
+    /// `</html>`), next to references, literal `<`, comments, script, attribute values with
+    /// `>` in them, and newlines (line numbers).
+    static let compactionInputs: [(String, String)] = [
+        ("text first", sentence + "<p>" + sentence + "</p>"),
+        ("text in head", "<html><head>" + sentence + "<title>" + sentence + "</title></head><body>" + sentence + "</body></html>"),
+        ("after html", "<html><body><p>x</p></body></html>" + sentence + "\n\n" + sentence),
+        ("references", "<p>" + sentence + "&amp;" + sentence + "&nbsp;" + sentence + "&#8217;" + sentence + "&bogus;" + sentence + "& " + sentence + "</p>"),
+        ("literal less-than", "<p>" + sentence + "< " + sentence + "<3" + sentence + "</p>"),
+        ("newlines", "<div>\n" + sentence + "\n" + sentence + "\n\n</div><p\nclass=x>\n" + sentence + "</p>\n<p>" + sentence + "</p>"),
+        ("comment", "<p>" + sentence + "<!-- " + sentence + " -->" + sentence + "</p><!-- a > b " + sentence + "-->"),
+        ("script", "<p>" + sentence + "<script>if (a > b) { x = '" + sentence + "' }</script>" + sentence + "</p>"),
+        ("attribute with >", "<p title=\"a > " + sentence + "\">" + sentence + "</p><p title='x>" + sentence + "'>y</p>"),
+        ("unclosed quote", "<p title=\"a>" + sentence + "<p>" + sentence + "</p>\">" + sentence),
+        ("controls", "<p>" + sentence + "\u{1}" + sentence + "</p><p>" + sentence + "\u{FFFE}</p>"),
+        ("placeholder in source", "<p>" + sentence + "\u{E000}" + sentence + "</p>"),
+        ("doctype mid-document", "<p>" + sentence + "</p><!DOCTYPE html>" + sentence),
+        ("tables and lists", "<table><tr><td>" + sentence + "<td>" + sentence + "</table><ul><li>" + sentence + "<li>" + sentence + "</ul>"),
+        ("crlf", "<p>\r\n" + sentence + "\r\n" + sentence + "</p>\r\n"),
+        ("long run", "<p>" + String(repeating: sentence, count: 100) + "</p>"),
+        ("many newlines", "<p>" + sentence + String(repeating: "\n", count: 1200) + sentence + "</p><p>" + sentence + "</p>"),
+    ]
+
+    @Test func compactedTextGivesLibxml2sTree() {
+        var held = 0
+        for (name, source) in Self.compactionInputs where Self.expectCompactedTree(source, name) { held += 1 }
+        #expect(held >= Self.compactionInputs.count - 3, "the compaction should hold on most of these inputs")
+        // A source holding the placeholder is not compacted.
+        #expect(LibXML.htmlTreeOutline(Array(Self.compactionInputs[11].1.utf8), .compacted) == "no compaction")
+    }
+
+    /// Which runs are replaced: long text after markup or a known reference, with its
+    /// leading blanks and newlines kept; not text with a character libxml2 drops (wherever it
+    /// stands in the run, the scan reading eight bytes at a time), nor text after `&bogus;`.
+    @Test func compactionReplacesCleanRunsOnly() throws {
+        let sentence = Self.sentence
+        for position in 0..<24 {
+            for bad in ["\u{1}", "\u{1F}", "\u{FFFE}", "\u{FFFF}"] {
+                var run = Array(sentence)
+                run.insert(contentsOf: bad, at: position)
+                let source = "<p>" + sentence + "</p><p>" + String(run) + "</p>"
+                let compaction = try #require(HTMLTextCompaction(source: Array(source.utf8)))
+                #expect(compaction.runs.count == 1, "\(position) \(bad.unicodeScalars.first!.value)")
+                #expect(compaction.runs.first?.sourceStart == 3)
+            }
+        }
+        let source = "<div>\n  " + sentence + "\n" + sentence + "</div>&amp;" + sentence + "&bogus;" + sentence + "<p>short</p>"
+        let compaction = try #require(HTMLTextCompaction(source: Array(source.utf8)))
+        #expect(compaction.runs.map { $0.sourceStart } == [5, 5 + 3 + 1 + 2 * sentence.utf8.count + 6 + 5])
+        let first = compaction.runs[0]
+        #expect(first.placeholderOffset == 3 && first.compactLength == 3 + 3 + 1)
+        #expect(Array(compaction.bytes[(first.compactEnd - first.compactLength)..<first.compactEnd]) == Array("\n  \u{E000}\n".utf8))
+        #expect(compaction.bytes.count < source.utf8.count - sentence.utf8.count * 2)
+    }
+
+    /// A run the scanner takes for text but libxml2 does not read as text where it stands
+    /// (it skips the blanks after a DOCTYPE before text) makes the compacted
+    /// parse report failure; the reader's document is still the one libxml2's tree gives.
+    @Test func compactionFailureFallsBackToTheSource() throws {
+        let source = "<!DOCTYPE html>\n  " + Self.sentence + "<p>" + Self.sentence + "</p>"
+        #expect(LibXML.htmlTreeOutline(Array(source.utf8), .compacted).hasPrefix("compaction failed at run 0 of 2"))
+        let document = try DocumentReader().read(bytes: Array(source.utf8), name: "t.html")
+        let texts = document.blocks.map { document.text(of: $0) }
+        let sentence = Self.sentence.trimmingCharacters(in: .whitespaces)
+        #expect(texts == [sentence, sentence])
+    }
+
+    /// Random tag soup with long text (seeded), as ``randomTagSoupGivesLibxml2sTree()``.
+    @Test func randomTagSoupWithLongTextGivesLibxml2sTree() {
+        var generator = SeededGenerator(seed: 20_261_127)
+        let tags = ["p", "div", "span", "b", "li", "ul", "table", "tr", "td", "h2", "br", "o:p", "html", "body", "head", "title", "script", "style", "select", "frameset"]
+        let texts = [
+            Self.sentence, Self.sentence + "\n", "  ", "\n", "The café’s owner, é😀. ", "<", "&amp;", "&nbsp;", "<!-- c -->", "<?pi x?>",
+            "<![if !supportLists]>", "<!DOCTYPE html>", "&#8217;", "&bogus;", ">", "& ", "<p title='" + Self.sentence + "'>",
+        ]
+        var held = 0
+        for round in 0..<150 {
+            var source = Bool.random(using: &generator) ? "<!DOCTYPE html>" : ""
+            for _ in 0..<Int.random(in: 10...120, using: &generator) {
+                let tag = tags.randomElement(using: &generator)!
+                switch Int.random(in: 0..<10, using: &generator) {
+                case 0...2: source += "<\(tag)>"
+                case 3...4: source += "</\(tag)>"
+                default: source += texts.randomElement(using: &generator)!
+                }
+            }
+            if Self.expectCompactedTree(source, "long soup \(round): \(source)") { held += 1 }
+        }
+        #expect(held > 100, "the compaction held on \(held) of 150")
     }
 }
 

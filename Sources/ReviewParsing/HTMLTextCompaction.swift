@@ -1,0 +1,179 @@
+import Foundation
+
+/// HTML source with its longer runs of text cut short before libxml2 reads it.
+///
+/// libxml2's HTML parser reads character data one character at a time through a function
+/// call per character (`htmlParseCharDataInternal`, `htmlCurrentChar`): on our documents that
+/// was about half of the time spent parsing HTML. What libxml2 does with a run of text
+/// between a `<` or `&` and the next does not depend on the text itself, only on whether it
+/// holds a non-blank character (which may open an implied `<p>`), on its leading blanks
+/// (skipped in places) and on its newlines (line numbers). So each such run is replaced by
+/// its leading blanks, one placeholder character (U+E000, from the private use area) and the
+/// rest of its newlines, libxml2 parses the shorter source, and
+/// ``HTMLTreeBuilder`` puts the run's own bytes back when the placeholder arrives as
+/// character data.
+///
+/// The builder checks that every placeholder arrives as character data exactly where it was
+/// put, in order (so libxml2 was reading text at that point, as it would have been in the
+/// original); when one does not (a run this scanner took for text was inside markup, say),
+/// the document is parsed again from the original source. A source that already holds the
+/// placeholder is not compacted.
+struct HTMLTextCompaction {
+    /// A run of source text replaced by the placeholder.
+    struct Run {
+        /// Where the placeholder and its newlines end in ``bytes``: where libxml2's input
+        /// stands when it reports the run as character data.
+        var compactEnd: Int
+        /// The run in the source.
+        var sourceStart: Int
+        var sourceEnd: Int
+        /// How many bytes libxml2 reports for it: the run's leading blanks, the placeholder and
+        /// the rest of the run's newlines.
+        var compactLength: Int
+        /// Where the placeholder stands in what libxml2 reports (after the leading blanks).
+        var placeholderOffset: Int
+    }
+
+    /// The placeholder, U+E000 in UTF-8.
+    static let placeholder: (UInt8, UInt8, UInt8) = (0xEE, 0x80, 0x80)
+    /// Runs shorter than this are left alone: replacing them saves little.
+    static let minimumRun = 24
+    /// libxml2 reports character data in pieces of about 1000 bytes; a run's leading blanks,
+    /// placeholder and newlines stay well inside one.
+    static let maximumCompactLength = 900
+
+    /// What libxml2 reads instead of the source.
+    let bytes: [UInt8]
+    /// The replaced runs, in source order.
+    let runs: [Run]
+
+    /// Compacts `source` (decoded UTF-8 HTML); nil when there is nothing worth replacing or
+    /// the source holds the placeholder already.
+    init?(source: [UInt8]) {
+        var scanner = MarkupScanner(source: source, syntax: .html)
+        guard let (bytes, runs) = Self.compact(&scanner) else { return nil }
+        self.bytes = bytes
+        self.runs = runs
+    }
+
+    /// The compacted bytes and the runs replaced, reading the source through the scanner
+    /// (which knows where markup ends and decodes references).
+    private static func compact(_ scanner: inout MarkupScanner) -> ([UInt8], [Run])? {
+        let buffer = scanner.bytes
+        var output: [UInt8] = []
+        var runs: [Run] = []
+        var copied = 0
+        let count = buffer.count
+        let space = SIMD16<UInt8>(repeating: 0x20)
+        let lessThan = SIMD16<UInt8>(repeating: 0x3C)
+        let ampersand = SIMD16<UInt8>(repeating: 0x26)
+        let ef = SIMD16<UInt8>(repeating: 0xEF)
+        do {
+            guard let base = buffer.baseAddress else { return nil }
+            // The placeholder in the source would be taken for a replaced run.
+            if Self.containsPlaceholder(base, count: count) { return nil }
+            output.reserveCapacity(count / 3)
+            var index = 0
+            // Whether a run may start at `index`: libxml2 starts reading character data there
+            // after looking at nothing past it (after markup or a reference it reads whole;
+            // not after a literal '<' or '&', whose next byte it looks at, nor at the start,
+            // where it skips blanks first).
+            var canStart = false
+            while index < count {
+                let byte = base[index]
+                if byte == 0x3C {  // <
+                    if scanner.isMarkupStart(index) && !Self.isLiteralDeclaration(base, count: count, at: index) {
+                        index = scanner.skipMarkup(index)
+                        canStart = true
+                    } else {
+                        index += 1  // libxml2 reports a literal '<' and reads on as text
+                        canStart = false
+                    }
+                    continue
+                }
+                if byte == 0x26 {  // &
+                    // A reference libxml2 reads whole, semicolon included (a number, or a name
+                    // its table knows); after anything else it reads on from a place this
+                    // scanner does not follow.
+                    if let reference = scanner.decodeReference(at: index) {
+                        index += reference.length
+                        canStart = true
+                    } else {
+                        index += 1
+                        canStart = false
+                    }
+                    continue
+                }
+                // Text up to the next '<' or '&': blanks, kept as they are (libxml2 skips them
+                // in some places, which then shows), then the rest.
+                let start = index
+                while index < count, base[index] == 0x20 || base[index] == 0x0A || base[index] == 0x09 || base[index] == 0x0D {
+                    index += 1
+                }
+                let blanksEnd = index
+                var newlines = 0
+                var clean = true
+                let raw = UnsafeRawPointer(base)
+                while index < count {
+                    // Sixteen bytes at a time while none is a control character, '<', '&' or
+                    // 0xEF (the lead byte of U+FFFE and U+FFFF).
+                    while index + 16 <= count {
+                        let chunk = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+                        let stops = (chunk .< space) .| (chunk .== lessThan) .| (chunk .== ampersand) .| (chunk .== ef)
+                        if any(stops) { break }
+                        index += 16
+                    }
+                    guard index < count else { break }
+                    let current = base[index]
+                    if current == 0x3C || current == 0x26 { break }
+                    if current < 0x21 {
+                        if current == 0x0A {
+                            newlines += 1
+                        } else if current != 0x20 && current != 0x09 && current != 0x0D {
+                            clean = false  // a character libxml2 drops from text
+                        }
+                    } else if current == 0xEF, index + 2 < count, base[index + 1] == 0xBF, base[index + 2] >= 0xBE {
+                        clean = false  // U+FFFE and U+FFFF are dropped too
+                    }
+                    index += 1
+                }
+                let compactLength = blanksEnd - start + 3 + newlines
+                if canStart, clean, index > blanksEnd, index - start >= Self.minimumRun, compactLength <= Self.maximumCompactLength {
+                    output.append(contentsOf: UnsafeBufferPointer(start: base + copied, count: blanksEnd - copied))
+                    output.append(Self.placeholder.0)
+                    output.append(Self.placeholder.1)
+                    output.append(Self.placeholder.2)
+                    for _ in 0..<newlines { output.append(0x0A) }
+                    runs.append(Run(compactEnd: output.count, sourceStart: start, sourceEnd: index, compactLength: compactLength, placeholderOffset: blanksEnd - start))
+                    copied = index
+                }
+                canStart = false
+            }
+            guard !runs.isEmpty else { return nil }
+            output.append(contentsOf: UnsafeBufferPointer(start: base + copied, count: count - copied))
+            return (output, runs)
+        }
+    }
+
+    /// Whether `<!` at `index` starts neither a comment nor a DOCTYPE: libxml2's HTML parser
+    /// reports the `<` as text and reads on (Word's `<![if !supportLists]>` is text to it).
+    private static func isLiteralDeclaration(_ base: UnsafePointer<UInt8>, count: Int, at index: Int) -> Bool {
+        guard index + 1 < count, base[index + 1] == 0x21 else { return false }
+        if index + 3 < count, base[index + 2] == 0x2D, base[index + 3] == 0x2D { return false }  // <!--
+        let doctype: [UInt8] = Array("DOCTYPE".utf8)
+        guard index + 2 + doctype.count <= count else { return true }
+        for offset in 0..<doctype.count where base[index + 2 + offset] & 0xDF != doctype[offset] { return true }
+        return false
+    }
+
+    private static func containsPlaceholder(_ base: UnsafePointer<UInt8>, count: Int) -> Bool {
+        var index = 0
+        while index + 2 < count {
+            guard let hit = memchr(base + index, Int32(placeholder.0), count - 2 - index) else { return false }
+            let at = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+            if base[at + 1] == placeholder.1 && base[at + 2] == placeholder.2 { return true }
+            index = at + 1
+        }
+        return false
+    }
+}

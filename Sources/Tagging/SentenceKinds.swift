@@ -1,0 +1,41 @@
+/// Per sentence, which kinds of people matches it holds, from one pass over all matches:
+/// people discovery's passes (names and kin nouns, role cues, gender votes) each skip the
+/// sentences without the kinds they read instead of scanning every sentence's matches again.
+struct SentenceKinds {
+    /// A kin noun ("her husband").
+    static let kin: UInt8 = 1
+    /// A title ("Mr") or a declaration ("referred to as").
+    static let titleOrDeclaration: UInt8 = 2
+    /// A gender word, pronoun or title: what gender votes read.
+    static let genderWord: UInt8 = 4
+    /// A role cue ("was killed by").
+    static let roleCue: UInt8 = 8
+    /// A role pattern ("the victim"; a child role may still stand for nobody).
+    static let role: UInt8 = 16
+
+    private let bits: [UInt8]
+
+    init(matches: [Match], sentences: [SentenceSpan], kinds: [PatternKind]) {
+        var bits = [UInt8](repeating: 0, count: sentences.count)
+        for (index, sentence) in sentences.enumerated() {
+            var found: UInt8 = 0
+            for match in matches[sentence.matchFrom..<sentence.matchTo] {
+                switch kinds[Int(match.pattern)] {
+                case .kin: found |= Self.kin
+                case .declare: found |= Self.titleOrDeclaration
+                case .title: found |= Self.titleOrDeclaration | Self.genderWord
+                case .female, .male, .pronoun: found |= Self.genderWord
+                case .roleCue: found |= Self.roleCue
+                case .victim, .perpetrator, .child: found |= Self.role
+                default: break
+                }
+            }
+            bits[index] = found
+        }
+        self.bits = bits
+    }
+
+    /// Whether sentence `sentence` holds a match of one of the kinds in `mask`.
+    @inline(__always)
+    func has(_ sentence: Int, _ mask: UInt8) -> Bool { bits[sentence] & mask != 0 }
+}

@@ -1,0 +1,70 @@
+/// Counts per word hash (the hashes ``Tokens/hashes`` holds), in the order the words were
+/// first added: a `[UInt64: (Int, Int)]` without SipHash, rehashing or per-key allocation, for
+/// people discovery's count of capitalised words. Sized once for at most `capacity` words.
+struct WordTally {
+    /// Per word, in first-added order: its hash, its count and the token where it was first added.
+    private(set) var hashes: [UInt64] = []
+    private(set) var counts: [Int32] = []
+    private(set) var firsts: [Int32] = []
+    /// Open addressing: the word's position in `hashes` plus one, 0 for an empty slot.
+    private var slots: [Int32]
+    private let shift: UInt64
+    private let mask: Int
+
+    /// A tally for at most `capacity` distinct words (more would loop forever: the caller bounds it).
+    init(capacity: Int) {
+        var size = 16
+        var bits: UInt64 = 4
+        while size < capacity * 2 {
+            size <<= 1
+            bits += 1
+        }
+        slots = [Int32](repeating: 0, count: size)
+        shift = 64 - bits
+        mask = size - 1
+        hashes.reserveCapacity(min(capacity, 1024))
+        counts.reserveCapacity(min(capacity, 1024))
+        firsts.reserveCapacity(min(capacity, 1024))
+    }
+
+    @inline(__always)
+    private func home(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> shift) & mask }
+
+    /// Adds `amount` to the word's count; a new word records `token` as its first.
+    @inline(__always)
+    mutating func add(_ hash: UInt64, amount: Int32, token: Int) {
+        var slot = home(hash)
+        while true {
+            let stored = Int(slots[slot])
+            if stored == 0 {
+                hashes.append(hash)
+                counts.append(amount)
+                firsts.append(Int32(truncatingIfNeeded: token))
+                slots[slot] = Int32(truncatingIfNeeded: hashes.count)
+                return
+            }
+            if hashes[stored - 1] == hash {
+                counts[stored - 1] &+= amount
+                return
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// The word's position in ``hashes``, or nil.
+    @inline(__always)
+    func find(_ hash: UInt64) -> Int? {
+        var slot = home(hash)
+        while true {
+            let stored = Int(slots[slot])
+            if stored == 0 { return nil }
+            if hashes[stored - 1] == hash { return stored - 1 }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Sets the count of the word at `position` (of ``hashes``).
+    mutating func setCount(_ count: Int32, at position: Int) { counts[position] = count }
+
+    var count: Int { hashes.count }
+}
