@@ -51,9 +51,25 @@ struct SentenceContext {
         postScope = 0
     }
 
-    /// The parameters are borrowed: an initializer takes its arguments owned by default, which
-    /// made every sentence retain and release the six token columns, the matches and the codebook.
+    /// The context of one sentence. The parameters are borrowed: an initializer takes its
+    /// arguments owned by default, which made every sentence retain and release the six token
+    /// columns, the matches and the codebook.
     init(matches: borrowing ArraySlice<Match>, compiled: borrowing CompiledCodebook, tokens: borrowing Tokens, sentenceStart: Int) {
+        self.init()
+        rebuild(matches: matches, compiled: compiled, tokens: tokens, sentenceStart: sentenceStart)
+    }
+
+    /// Makes this the context of another sentence, reusing the trigger lists' storage (the
+    /// sweep keeps one context for all sentences).
+    mutating func rebuild(
+        matches: borrowing ArraySlice<Match>, compiled: borrowing CompiledCodebook, tokens: borrowing Tokens, sentenceStart: Int
+    ) {
+        // Emptied only when filled (most sentences have no trigger; `removeAll` is not free).
+        if !negationPre.isEmpty { negationPre.removeAll(keepingCapacity: true) }
+        if !negationPost.isEmpty { negationPost.removeAll(keepingCapacity: true) }
+        if !hypotheticalPre.isEmpty { hypotheticalPre.removeAll(keepingCapacity: true) }
+        if !hypotheticalPost.isEmpty { hypotheticalPost.removeAll(keepingCapacity: true) }
+        if !terminations.isEmpty { terminations.removeAll(keepingCapacity: true) }
         preScope = compiled.codebook.context.preScope
         postScope = compiled.codebook.context.postScope
         // Without a negation or hypothetical trigger every target is affirmed: pseudo-triggers and

@@ -100,8 +100,11 @@ extension TaggingRun {
             defer { sweepScratch.targets = targets }
             if !targets.isEmpty {
                 let facts = compiled.facts
-                // Built on the first target that needs it (not an optional: its generic destroy showed).
+                // Built on the first target that needs it (not an optional: its generic destroy
+                // showed), in the scratch context's storage.
                 var context = SentenceContext()
+                swap(&context, &sweepScratch.context)
+                defer { sweepScratch.context = context }
                 var contextBuilt = false
                 for target in targets {
                     let entryIndex = target.entry
@@ -123,7 +126,7 @@ extension TaggingRun {
                     }
                     if !facts.ignoreContext[entryIndex] {
                         if !contextBuilt {
-                            context = SentenceContext(matches: slice, compiled: compiled, tokens: tokens, sentenceStart: sentence.tokenFrom)
+                            context.rebuild(matches: slice, compiled: compiled, tokens: tokens, sentenceStart: sentence.tokenFrom)
                             contextBuilt = true
                         }
                         if case .suppressed(let reason, let trigger) = context.status(of: target, text: document.text) {
@@ -530,38 +533,42 @@ extension TaggingRun {
         }
         if phraseCount == 0, !hasProximity { return }
         targets.reserveCapacity(phraseCount + (hasProximity ? 4 : 0))
-        var sides: [Int64: [[(Int, Int)]]] = [:]
-        for match in slice {
-            switch kind(match) {
-            case .tag(let entry, _):
-                targets.append(
-                    TargetMatch(entry: Int(entry), pattern: match.pattern, start: Int(match.start), end: Int(match.end)))
-            case .proximity(let entry, let near, let side):
-                let key = Int64(entry) << 32 | Int64(near)
-                var list = sides[key] ?? [[], []]
-                list[Int(side)].append((Int(match.start), Int(match.end)))
-                sides[key] = list
-            default:
-                break
-            }
-        }
-        for (key, list) in sides where !list[0].isEmpty && !list[1].isEmpty {
-            let entryIndex = Int(key >> 32)
-            let nearIndex = Int(key & 0xFFFF_FFFF)
-            let within = compiled.facts.nearWithin[entryIndex][nearIndex]
-            var best: (Int, Int)?
-            for a in list[0] {
-                for b in list[1] {
-                    let gap = a.1 <= b.0 ? b.0 - a.1 : (b.1 <= a.0 ? a.0 - b.1 : 0)
-                    if gap <= within {
-                        let span = (min(a.0, b.0), max(a.1, b.1))
-                        if best == nil || span.1 - span.0 < best!.1 - best!.0 { best = span }
-                    }
+        if phraseCount > 0 {
+            for match in slice {
+                if case .tag(let entry, _) = kind(match) {
+                    targets.append(TargetMatch(entry: Int(entry), pattern: match.pattern, start: Int(match.start), end: Int(match.end)))
                 }
             }
-            if let best {
-                targets.append(
-                    TargetMatch(entry: entryIndex, pattern: compiled.nearPatterns[entryIndex][nearIndex], start: best.0, end: best.1))
+        }
+        // The sides of proximity rules (the dictionary only for a sentence that has some).
+        if hasProximity {
+            var sides: [Int64: [[(Int, Int)]]] = [:]
+            for match in slice {
+                if case .proximity(let entry, let near, let side) = kind(match) {
+                    let key = Int64(entry) << 32 | Int64(near)
+                    var list = sides[key] ?? [[], []]
+                    list[Int(side)].append((Int(match.start), Int(match.end)))
+                    sides[key] = list
+                }
+            }
+            for (key, list) in sides where !list[0].isEmpty && !list[1].isEmpty {
+                let entryIndex = Int(key >> 32)
+                let nearIndex = Int(key & 0xFFFF_FFFF)
+                let within = compiled.facts.nearWithin[entryIndex][nearIndex]
+                var best: (Int, Int)?
+                for a in list[0] {
+                    for b in list[1] {
+                        let gap = a.1 <= b.0 ? b.0 - a.1 : (b.1 <= a.0 ? a.0 - b.1 : 0)
+                        if gap <= within {
+                            let span = (min(a.0, b.0), max(a.1, b.1))
+                            if best == nil || span.1 - span.0 < best!.1 - best!.0 { best = span }
+                        }
+                    }
+                }
+                if let best {
+                    targets.append(
+                        TargetMatch(entry: entryIndex, pattern: compiled.nearPatterns[entryIndex][nearIndex], start: best.0, end: best.1))
+                }
             }
         }
         // One target per entry and span: drop a match of an entry inside a longer match of the same entry

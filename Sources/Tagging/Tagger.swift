@@ -51,6 +51,7 @@ public struct Tagger: Sendable {
 struct SweepScratch {
     var mentions: [Mention] = []
     var targets: [TargetMatch] = []
+    var context = SentenceContext()
 }
 
 /// One sentence's place in the token and match arrays.
