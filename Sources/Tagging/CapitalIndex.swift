@@ -46,6 +46,21 @@ struct CapitalIndex {
         positions[Int(sentenceFrom[sentence])..<Int(sentenceTo[sentence])]
     }
 
+    /// Whether a code word ("Adult A") may start at one of the sentence's capitalised tokens:
+    /// when not, and the sentence has no title or declaration, it has no name candidate. (Here,
+    /// not on the tagging run: a call on the run from its mutating discovery loop copied the
+    /// whole run, ~550 bytes, per sentence.)
+    func mayHaveCodeWord(_ sentence: Int, tokenTo: Int, tokens: Tokens) -> Bool {
+        let codeWords = Words2.codeWords
+        for position in range(inSentence: sentence) {
+            let index = Int(positions[position])
+            if index + 1 < tokenTo, tokens.flags[index + 1] & (Tokens.singleCapital | Tokens.digits) != 0, codeWords.contains(tokens.hashes[index]) {
+                return true
+            }
+        }
+        return false
+    }
+
     /// Where sentence `sentence`'s capitalised tokens lie in ``positions`` (no slice: a slice
     /// retains the array, once per sentence and pass).
     @inline(__always)

@@ -12,6 +12,8 @@ struct SentenceKinds {
     static let roleCue: UInt8 = 8
     /// A role pattern ("the victim"; a child role may still stand for nobody).
     static let role: UInt8 = 16
+    /// A gender noun ("woman", "brother"): what apposition votes read.
+    static let genderNoun: UInt8 = 32
 
     private let bits: [UInt8]
 
@@ -24,7 +26,8 @@ struct SentenceKinds {
                 case .kin: found |= Self.kin
                 case .declare: found |= Self.titleOrDeclaration
                 case .title: found |= Self.titleOrDeclaration | Self.genderWord
-                case .female, .male, .pronoun: found |= Self.genderWord
+                case .female, .male: found |= Self.genderWord | Self.genderNoun
+                case .pronoun: found |= Self.genderWord
                 case .roleCue: found |= Self.roleCue
                 case .victim, .perpetrator, .child: found |= Self.role
                 default: break
