@@ -128,7 +128,7 @@ extension TaggingRun {
         var kinNames: [Int: NameKey] = [:]  // keyed by kinNameKey(sentence, start)
         var declaredInSentence: [Int: [NameKey]] = [:]
         let capitals = CapitalIndex(tokens, sentences: sentences)
-        let sentenceKinds = SentenceKinds(matches: matches, sentences: sentences, kinds: compiled.kinds)
+        let sentenceKinds = SentenceKinds(matches: matches, sentences: sentences, kinds: compiled.kinds, capitals: capitals, tokens: tokens)
         discoverProperNames(capitals: capitals)
         var roles: [(Int, Int, Int)] = []  // buffers for all sentences
         var kins: [(Match, Int)] = []
@@ -138,7 +138,7 @@ extension TaggingRun {
             // and no kin noun adds nothing.
             let hasKin = sentenceKinds.has(sentenceIndex, SentenceKinds.kin)
             let titlesOrDeclarations = sentenceKinds.has(sentenceIndex, SentenceKinds.titleOrDeclaration)
-            if !hasKin, !titlesOrDeclarations, !capitals.mayHaveCodeWord(sentenceIndex, tokenTo: sentence.tokenTo, tokens: tokens) { continue }
+            if !hasKin, !titlesOrDeclarations, !sentenceKinds.has(sentenceIndex, SentenceKinds.codeWord) { continue }
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
             kins.removeAll(keepingCapacity: true)
             if hasKin {
@@ -791,12 +791,19 @@ extension TaggingRun {
         people.register(name: key, display: display, entity: entity)
     }
 
-    /// The longest known name starting at token `index`. (Two names of one length that both
-    /// match are one name: the order the chain is walked in does not matter.)
+    /// The longest known name starting at token `index`. (Inlined: most capitalised words start
+    /// no name, and the first-word filter answers for them without a call.)
+    @inline(__always)
     func lookupName(at index: Int, limit: Int) -> (end: Int, entity: Int)? {
+        guard people.mayStartName(tokens.hashes[index]) else { return nil }
+        return lookupKnownName(at: index, limit: limit)
+    }
+
+    /// ``lookupName(at:limit:)`` past the filter. (Two names of one length that both match are
+    /// one name: the order the chain is walked in does not matter.)
+    func lookupKnownName(at index: Int, limit: Int) -> (end: Int, entity: Int)? {
         let hashes = tokens.hashes
         let hash = hashes[index]
-        guard people.mayStartName(hash) else { return nil }
         let table = people.nameTable
         var name = table.chain(hash)
         var bestEnd = -1
