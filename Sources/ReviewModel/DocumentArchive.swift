@@ -6,51 +6,108 @@
 
 /// A compact binary form of a parsed ``ReviewDocument`` that loads much faster than parsing:
 /// everything a parser produces (name, format, metadata, text, blocks, sentences, source map
-/// segments, the decoded source) as flat little-endian arrays in one buffer.
+/// segments, the decoded source) in one buffer.
 ///
 /// ```swift
 /// let archive = DocumentArchive.encode(document, input: fileBytes)!   // nil: not representable
 /// let again = try DocumentArchive.decode(archive, input: fileBytes, name: "cache entry x")
 /// ```
 ///
-/// The decoded source is usually the input file itself (UTF-8 without a byte order mark);
-/// then it is not stored, and ``decode(_:input:name:)`` must be given the same input bytes.
-/// Offsets are stored as 32-bit integers, so documents whose text or source exceed 4 GiB
-/// are not representable. Decoding checks every count, offset and range against the
-/// buffer, so a damaged archive throws instead of producing a wrong document; it does not
-/// detect a changed byte inside the text (a caller that stores archives adds a checksum).
+/// Compact: the decoded source is usually the input file itself (UTF-8 without a byte order
+/// mark); then it is not stored, and ``decode(_:input:name:)`` must be given the same input
+/// bytes. Most of the text is a verbatim copy of the source, so only the text that is not
+/// (joins between blocks, replaced entities, collapsed spaces) is stored: a segment of the
+/// source map whose text equals its source bytes is marked and copied back on decoding, and
+/// one that differs in a few bytes (a line break read as a space) is copied and patched.
+/// Numbers are LEB128 varints, offsets stored as differences from the previous element.
+/// Decoding checks every count, offset and range against the buffer, so a damaged archive
+/// throws instead of producing a wrong document; it does not detect a changed byte inside
+/// the stored text (a caller that stores archives adds a checksum).
 ///
-/// Layout (version 1): magic `RVDA`, version, flags; the format's raw value; metadata as
-/// optional strings; the block-kind names; the distinct section paths; blocks as 9 x Int32
-/// (kind, level, section, start, end, source line, row, column, page; `Int32.min` for nil);
-/// sentences as 2 x UInt32; source-map segments as 4 x UInt32; the text; the source unless
-/// flagged as equal to the input.
+/// Layout (version 3): magic `RVDA`, version and flags (u32); name, format raw value and
+/// metadata as (optional) strings; the block-kind names; the distinct section paths; the
+/// text's length and its stored pieces; the source unless flagged as equal to the input;
+/// blocks (kind, section, level, start, length, source line, row, column, page); sentences
+/// (start, length); segments (text start, text length and how its text is rebuilt, source
+/// start, source length, then the patches of a patched copy).
 public enum DocumentArchive {
     /// The layout version written; archives of another version do not decode.
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 3
 
     static let magic: UInt32 = 0x4144_5652  // "RVDA" little-endian
     static let sourceIsInputFlag: UInt32 = 1
-    static let absent: Int32 = .min
+    /// The whole text is stored (segments overlap or stray out of it: nothing is copied).
+    static let wholeTextFlag: UInt32 = 2
     static let absentString: UInt32 = .max
+    /// How a segment's text is rebuilt: from the stored text, copied from the source, or
+    /// copied and patched.
+    static let storedMode: UInt8 = 0
+    static let copiedMode: UInt8 = 1
+    static let patchedMode: UInt8 = 2
 
     /// Encodes a document. When `input` is given and the document's decoded source equals it
     /// byte for byte, the source is left out (decode with the same input).
-    /// - Returns: nil when the document is not representable (a count or offset over 32 bits,
-    ///   a block field outside Int32).
+    /// - Returns: nil when the document is not representable (a negative offset or length).
     public static func encode(_ document: ReviewDocument, input: [UInt8]? = nil) -> [UInt8]? {
         let source = document.sourceMap.lines.bytes
         let sourceIsInput = input.map { Self.equal($0, source) } ?? false
-        let textCount = document.text.utf8.count
-        guard textCount < Int(UInt32.max), source.count < Int(UInt32.max), document.blocks.count < Int(Int32.max),
-            document.sentences.count < Int(UInt32.max), document.sourceMap.segments.count < Int(UInt32.max)
-        else { return nil }
+        let segments = document.sourceMap.segments
+        var text = document.text
+        let textCount = text.utf8.count
 
-        var writer = ArchiveWriter(capacity: 256 + textCount + (sourceIsInput ? 0 : source.count)
-            + document.blocks.count * 36 + document.sentences.count * 8 + document.sourceMap.segments.count * 16)
+        // How each segment's text is rebuilt (stored, copied, or copied and patched), the
+        // patches (offset in the segment, byte), and the text that is not copied.
+        var modes = [UInt8](repeating: storedMode, count: segments.count)
+        var patches: [[(offset: Int, byte: UInt8)]] = Array(repeating: [], count: segments.count)
+        var literal: [UInt8] = []
+        var wholeText = false
+        text.withUTF8 { textBytes in
+            source.withUnsafeBufferPointer { sourceBytes in
+                var cursor = 0
+                for (index, segment) in segments.enumerated() {
+                    let end = segment.textStart + segment.textLength
+                    guard segment.textStart >= cursor, segment.textLength >= 0, end <= textBytes.count else {
+                        wholeText = true
+                        return
+                    }
+                    literal.append(contentsOf: textBytes[cursor..<segment.textStart])
+                    if segment.textLength > 0, segment.sourceStart >= 0, segment.sourceStart + segment.textLength <= sourceBytes.count {
+                        let copy = textBytes.baseAddress! + segment.textStart
+                        let original = sourceBytes.baseAddress! + segment.sourceStart
+                        if memcmp(copy, original, segment.textLength) == 0 {
+                            modes[index] = copiedMode
+                        } else {
+                            // A few differing bytes (at most one in eight) are cheaper as patches.
+                            var differences: [(offset: Int, byte: UInt8)] = []
+                            let limit = segment.textLength / 8
+                            var offset = 0
+                            while offset < segment.textLength, differences.count <= limit {
+                                if copy[offset] != original[offset] { differences.append((offset, copy[offset])) }
+                                offset += 1
+                            }
+                            if differences.count <= limit {
+                                modes[index] = patchedMode
+                                patches[index] = differences
+                            }
+                        }
+                    }
+                    if modes[index] == storedMode { literal.append(contentsOf: textBytes[segment.textStart..<end]) }
+                    cursor = end
+                }
+                literal.append(contentsOf: textBytes[cursor..<textBytes.count])
+            }
+        }
+        if wholeText {
+            literal = Array(text.utf8)
+            modes = [UInt8](repeating: storedMode, count: segments.count)
+            patches = Array(repeating: [], count: segments.count)
+        }
+
+        var writer = ArchiveWriter(capacity: 256 + literal.count + (sourceIsInput ? 0 : source.count)
+            + document.blocks.count * 10 + document.sentences.count * 3 + segments.count * 6)
         writer.u32(magic)
         writer.u32(version)
-        writer.u32(sourceIsInput ? sourceIsInputFlag : 0)
+        writer.u32((sourceIsInput ? sourceIsInputFlag : 0) | (wholeText ? wholeTextFlag : 0))
         writer.string(document.name)
         writer.string(document.format.rawValue)
         let metadata = document.metadata
@@ -62,79 +119,96 @@ public enum DocumentArchive {
 
         // Block kinds by name, so that the layout does not depend on the enum's case order.
         let kinds = BlockKind.allCases
-        writer.u32(UInt32(kinds.count))
+        writer.varint(UInt64(kinds.count))
         for kind in kinds { writer.string(kind.rawValue) }
 
         // Distinct section paths (consecutive blocks usually share one array).
-        var pathIndex: [[String]: Int32] = [:]
+        var pathIndex: [[String]: Int] = [:]
         var paths: [[String]] = []
-        var blockSections: [Int32] = []
+        var blockSections: [Int] = []
         blockSections.reserveCapacity(document.blocks.count)
-        var previous: (path: [String], index: Int32)?
+        var previous: (path: [String], index: Int)?
         for block in document.blocks {
             if let previous, previous.path == block.section {
                 blockSections.append(previous.index)
                 continue
             }
-            let index: Int32
+            let index: Int
             if let known = pathIndex[block.section] {
                 index = known
             } else {
-                index = Int32(paths.count)
+                index = paths.count
                 pathIndex[block.section] = index
                 paths.append(block.section)
             }
             blockSections.append(index)
             previous = (block.section, index)
         }
-        writer.u32(UInt32(paths.count))
+        writer.varint(UInt64(paths.count))
         for path in paths {
-            writer.u32(UInt32(path.count))
+            writer.varint(UInt64(path.count))
             for heading in path { writer.string(heading) }
         }
 
-        writer.u32(UInt32(document.blocks.count))
+        writer.varint(UInt64(textCount))
+        writer.varint(UInt64(literal.count))
+        literal.withUnsafeBytes { writer.bytes($0) }
+        writer.varint(UInt64(source.count))
+        if !sourceIsInput { source.withUnsafeBytes { writer.bytes($0) } }
+
+        writer.varint(UInt64(document.blocks.count))
+        var previousEnd = 0
+        var previousLine = 0
         for (number, block) in document.blocks.enumerated() {
-            guard let kind = kinds.firstIndex(of: block.kind), let level = int32(block.level),
-                let line = int32(block.sourceLine), let row = int32(block.row), let column = int32(block.column),
-                let page = int32(block.page), block.range.start >= 0, block.range.end <= textCount
+            guard let kind = kinds.firstIndex(of: block.kind), block.range.start >= 0, block.range.end <= textCount,
+                let level = optional(block.level), let row = optional(block.row), let column = optional(block.column),
+                let page = optional(block.page)
             else { return nil }
-            writer.i32(Int32(kind))
-            writer.i32(level)
-            writer.i32(blockSections[number])
-            writer.u32(UInt32(block.range.start))
-            writer.u32(UInt32(block.range.end))
-            writer.i32(line)
-            writer.i32(row)
-            writer.i32(column)
-            writer.i32(page)
+            writer.varint(UInt64(kind))
+            writer.varint(UInt64(blockSections[number]))
+            writer.varint(level)
+            writer.varint(zigzag(block.range.start - previousEnd))
+            writer.varint(UInt64(block.range.length))
+            writer.varint(zigzag(block.sourceLine &- previousLine))
+            writer.varint(row)
+            writer.varint(column)
+            writer.varint(page)
+            previousEnd = block.range.end
+            previousLine = block.sourceLine
         }
 
-        writer.u32(UInt32(document.sentences.count))
+        writer.varint(UInt64(document.sentences.count))
+        previousEnd = 0
         for sentence in document.sentences {
             guard sentence.start >= 0, sentence.end <= textCount else { return nil }
-            writer.u32(UInt32(sentence.start))
-            writer.u32(UInt32(sentence.end))
+            writer.varint(zigzag(sentence.start - previousEnd))
+            writer.varint(UInt64(sentence.length))
+            previousEnd = sentence.end
         }
 
-        let segments = document.sourceMap.segments
-        writer.u32(UInt32(segments.count))
-        for segment in segments {
-            let limit = Int(UInt32.max)
-            guard segment.textStart >= 0, segment.textStart <= limit, segment.textLength >= 0, segment.textLength <= limit,
-                segment.sourceStart >= 0, segment.sourceStart <= limit, segment.sourceLength >= 0, segment.sourceLength <= limit
+        writer.varint(UInt64(segments.count))
+        var previousTextEnd = 0
+        var previousSourceEnd = 0
+        for (index, segment) in segments.enumerated() {
+            guard segment.textStart >= 0, segment.textLength >= 0, segment.sourceStart >= 0, segment.sourceLength >= 0,
+                segment.textLength < Int.max / 4
             else { return nil }
-            writer.u32(UInt32(segment.textStart))
-            writer.u32(UInt32(segment.textLength))
-            writer.u32(UInt32(segment.sourceStart))
-            writer.u32(UInt32(segment.sourceLength))
+            writer.varint(zigzag(segment.textStart - previousTextEnd))
+            writer.varint(UInt64(segment.textLength) << 2 | UInt64(modes[index]))
+            writer.varint(zigzag(segment.sourceStart - previousSourceEnd))
+            writer.varint(segment.sourceLength == segment.textLength ? 0 : UInt64(segment.sourceLength) + 1)
+            if modes[index] == patchedMode {
+                writer.varint(UInt64(patches[index].count))
+                var previousOffset = 0
+                for patch in patches[index] {
+                    writer.varint(UInt64(patch.offset - previousOffset))
+                    writer.byte(patch.byte)
+                    previousOffset = patch.offset
+                }
+            }
+            previousTextEnd = segment.textStart + segment.textLength
+            previousSourceEnd = segment.sourceStart + segment.sourceLength
         }
-
-        writer.u32(UInt32(textCount))
-        var text = document.text
-        text.withUTF8 { writer.bytes(UnsafeRawBufferPointer($0)) }
-        writer.u32(UInt32(source.count))
-        if !sourceIsInput { source.withUnsafeBytes { writer.bytes($0) } }
         return writer.finish()
     }
 
@@ -147,15 +221,15 @@ public enum DocumentArchive {
     /// - Throws: ``DocumentArchiveError`` when the archive is truncated, of another version,
     ///   or inconsistent.
     public static func decode(_ archive: [UInt8], input: [UInt8]? = nil, name: String) throws(DocumentArchiveError) -> ReviewDocument {
-        do {
-            return try archive.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) throws(DocumentArchiveError) -> ReviewDocument in
-                try decode(buffer, input: input, name: name)
+        var result: Result<ReviewDocument, DocumentArchiveError>!
+        archive.withUnsafeBytes { buffer in
+            do throws(DocumentArchiveError) {
+                result = .success(try decode(buffer, input: input, name: name))
+            } catch {
+                result = .failure(error)
             }
-        } catch let error as DocumentArchiveError {
-            throw error
-        } catch {
-            throw DocumentArchiveError(archive: name, problem: "\(error)")
         }
+        return try result.get()
     }
 
     /// Decodes an archive held in a buffer (see ``decode(_:input:name:)``).
@@ -186,7 +260,7 @@ public enum DocumentArchive {
             kinds.append(kind)
         }
 
-        let pathCount = try reader.count(minimumBytesEach: 4)
+        let pathCount = try reader.count(minimumBytesEach: 1)
         var paths: [[String]] = []
         paths.reserveCapacity(pathCount)
         for _ in 0..<pathCount {
@@ -197,15 +271,10 @@ public enum DocumentArchive {
             paths.append(path)
         }
 
-        let blockCount = try reader.count(minimumBytesEach: 36)
-        let blockBase = try reader.skip(blockCount * 36)
-        let sentenceCount = try reader.count(minimumBytesEach: 8)
-        let sentenceBase = try reader.skip(sentenceCount * 8)
-        let segmentCount = try reader.count(minimumBytesEach: 16)
-        let segmentBase = try reader.skip(segmentCount * 16)
-        let textCount = try reader.count(minimumBytesEach: 1)
-        let textBase = try reader.skip(textCount)
-        let sourceCount = Int(try reader.u32())
+        let textCount = try reader.int()
+        let literalCount = try reader.count(minimumBytesEach: 1)
+        let literalBase = try reader.skip(literalCount)
+        let sourceCount = try reader.int()
         let source: [UInt8]
         if flags & sourceIsInputFlag != 0 {
             guard let input else { throw reader.error("the source was left out as equal to the input, but no input was given") }
@@ -217,60 +286,143 @@ public enum DocumentArchive {
             let base = try reader.skip(sourceCount)
             source = Array(UnsafeRawBufferPointer(rebasing: buffer[base..<(base + sourceCount)]))
         }
-        guard reader.offset == buffer.count else { throw reader.error("\(buffer.count - reader.offset) bytes after the end") }
+        let wholeText = flags & wholeTextFlag != 0
+        // Copied text comes from the source: a text far longer than both is damage (and must
+        // not be allocated).
+        guard textCount <= literalCount + 16 * sourceCount else { throw reader.error("a text of \(textCount) bytes is out of range") }
+        guard !wholeText || literalCount == textCount else { throw reader.error("the text has \(literalCount) bytes, not \(textCount)") }
 
-        // The text: valid UTF-8 exactly as stored.
-        let textBytes = UnsafeRawBufferPointer(rebasing: buffer[textBase..<(textBase + textCount)])
-        let text = String(decoding: textBytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
-        guard Self.equal(text, textBytes) else { throw reader.error("the text is not valid UTF-8") }
-
-        func i32(_ offset: Int) -> Int32 { Int32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: Int32.self)) }
-        func u32(_ offset: Int) -> Int { Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self))) }
-        func optional(_ value: Int32) -> Int? { value == absent ? nil : Int(value) }
-
+        let blockCount = try reader.count(minimumBytesEach: 9)
         var blocks: [Block] = []
         blocks.reserveCapacity(blockCount)
+        var previousEnd = 0
+        var previousLine = 0
         for number in 0..<blockCount {
-            let at = blockBase + number * 36
-            let kind = Int(i32(at)), section = Int(i32(at + 8)), start = u32(at + 12), end = u32(at + 16)
-            guard kind >= 0, kind < kinds.count, section >= 0, section < paths.count, start <= end, end <= textCount else {
-                throw reader.error("block \(number) is inconsistent (kind \(kind), section \(section), range \(start)..<\(end))")
+            let kind = try reader.int(), section = try reader.int(), level = try reader.optional()
+            let start = try reader.offset(from: previousEnd), length = try reader.int()
+            let line = try reader.offset(from: previousLine)
+            let row = try reader.optional(), column = try reader.optional(), page = try reader.optional()
+            guard kind < kinds.count, section < paths.count, start >= 0, length <= textCount - start else {
+                throw reader.error("block \(number) is inconsistent (kind \(kind), section \(section), range \(start) + \(length))")
             }
             blocks.append(Block(
-                kind: kinds[kind], level: optional(i32(at + 4)), section: paths[section], range: TextRange(start: start, end: end),
-                sourceLine: Int(i32(at + 20)), row: optional(i32(at + 24)), column: optional(i32(at + 28)),
-                page: optional(i32(at + 32))))
+                kind: kinds[kind], level: level, section: paths[section], range: TextRange(start: start, end: start + length),
+                sourceLine: line, row: row, column: column, page: page))
+            previousEnd = start + length
+            previousLine = line
         }
 
+        let sentenceCount = try reader.count(minimumBytesEach: 2)
         var sentences: [TextRange] = []
         sentences.reserveCapacity(sentenceCount)
+        previousEnd = 0
         for number in 0..<sentenceCount {
-            let start = u32(sentenceBase + number * 8), end = u32(sentenceBase + number * 8 + 4)
-            guard start <= end, end <= textCount else { throw reader.error("sentence \(number) is out of the text (\(start)..<\(end))") }
-            sentences.append(TextRange(start: start, end: end))
+            let start = try reader.offset(from: previousEnd), length = try reader.int()
+            guard start >= 0, length <= textCount - start else {
+                throw reader.error("sentence \(number) is out of the text (\(start) + \(length))")
+            }
+            sentences.append(TextRange(start: start, end: start + length))
+            previousEnd = start + length
         }
 
+        // Segments, copying their text from the source (or the stored pieces) as they come.
+        let segmentCount = try reader.count(minimumBytesEach: 4)
         var segments: [SourceMap.Segment] = []
         segments.reserveCapacity(segmentCount)
-        for number in 0..<segmentCount {
-            let at = segmentBase + number * 16
-            segments.append(SourceMap.Segment(textStart: u32(at), textLength: u32(at + 4), sourceStart: u32(at + 8), sourceLength: u32(at + 12)))
+        var textBytes = [UInt8](repeating: 0, count: textCount)
+        var cursor = 0
+        var literalOffset = 0
+        var previousTextEnd = 0
+        var previousSourceEnd = 0
+        var failure: DocumentArchiveError?
+        textBytes.withUnsafeMutableBytes { (text: UnsafeMutableRawBufferPointer) in
+            source.withUnsafeBytes { (sourceBytes: UnsafeRawBufferPointer) in
+                do throws(DocumentArchiveError) {
+                    func takeLiteral(_ count: Int, to offset: Int) throws(DocumentArchiveError) {
+                        guard count >= 0, count <= literalCount - literalOffset, count <= textCount - offset else {
+                            throw reader.error("the stored text runs out at byte \(offset) of \(textCount)")
+                        }
+                        if count > 0 { memcpy(text.baseAddress! + offset, buffer.baseAddress! + literalBase + literalOffset, count) }
+                        literalOffset += count
+                    }
+                    for number in 0..<segmentCount {
+                        let textStart = try reader.offset(from: previousTextEnd)
+                        let lengthAndMode = try reader.varint()
+                        let textLength = Int(lengthAndMode >> 2)
+                        let mode = UInt8(lengthAndMode & 3)
+                        let sourceStart = try reader.offset(from: previousSourceEnd)
+                        let sourceCode = try reader.varint()
+                        guard sourceCode <= UInt64(Int.max) else { throw reader.error("segment \(number) has a source length out of range") }
+                        let sourceLength = sourceCode == 0 ? textLength : Int(sourceCode) - 1
+                        guard textStart >= 0, sourceStart >= 0, textLength <= Int.max - textStart, sourceLength <= Int.max - sourceStart else {
+                            throw reader.error("segment \(number) is out of range")
+                        }
+                        if !wholeText {
+                            guard textStart >= cursor, textLength <= textCount - textStart else {
+                                throw reader.error("segment \(number) (\(textStart) + \(textLength)) is out of the text or out of order")
+                            }
+                            try takeLiteral(textStart - cursor, to: cursor)
+                            if mode == copiedMode || mode == patchedMode {
+                                guard textLength <= sourceCount - sourceStart else {
+                                    throw reader.error("segment \(number) copies beyond the source (\(sourceStart) + \(textLength))")
+                                }
+                                if textLength > 0 { memcpy(text.baseAddress! + textStart, sourceBytes.baseAddress! + sourceStart, textLength) }
+                                if mode == patchedMode {
+                                    let count = try reader.count(minimumBytesEach: 2)
+                                    var offset = 0
+                                    for _ in 0..<count {
+                                        offset = try reader.offset(from: offset, unsigned: true)
+                                        let byte = try reader.byte()
+                                        guard offset < textLength else { throw reader.error("segment \(number) has a patch out of it") }
+                                        text[textStart + offset] = byte
+                                    }
+                                }
+                            } else if mode != storedMode {
+                                throw reader.error("segment \(number) has an unknown mode \(mode)")
+                            } else {
+                                try takeLiteral(textLength, to: textStart)
+                            }
+                            cursor = textStart + textLength
+                        } else if mode != storedMode {
+                            throw reader.error("segment \(number) is marked copied in a whole-text archive")
+                        }
+                        segments.append(SourceMap.Segment(textStart: textStart, textLength: textLength, sourceStart: sourceStart, sourceLength: sourceLength))
+                        previousTextEnd = textStart + textLength
+                        previousSourceEnd = sourceStart + sourceLength
+                    }
+                    if wholeText {
+                        try takeLiteral(textCount, to: 0)
+                    } else {
+                        try takeLiteral(textCount - cursor, to: cursor)
+                    }
+                    guard literalOffset == literalCount else { throw reader.error("\(literalCount - literalOffset) bytes of stored text left over") }
+                } catch {
+                    failure = error
+                }
+            }
         }
+        if let failure { throw failure }
+        guard reader.offset == buffer.count else { throw reader.error("\(buffer.count - reader.offset) bytes after the end") }
+
+        // The text: valid UTF-8 exactly as rebuilt.
+        let text = String(decoding: textBytes, as: UTF8.self)
+        let valid = textBytes.withUnsafeBytes { Self.equal(text, $0) }
+        guard valid else { throw reader.error("the text is not valid UTF-8") }
 
         return ReviewDocument(
             name: documentName, format: format, metadata: metadata, text: text, blocks: blocks, sentences: sentences,
             sourceMap: SourceMap(segments: segments, source: LineIndex(bytes: source)))
     }
 
-    private static func int32(_ value: Int?) -> Int32? {
-        guard let value else { return absent }
-        guard value > Int(Int32.min), value <= Int(Int32.max) else { return nil }
-        return Int32(value)
+    private static func zigzag(_ value: Int) -> UInt64 {
+        UInt64(bitPattern: Int64((value << 1) ^ (value >> (Int.bitWidth - 1))))
     }
 
-    private static func int32(_ value: Int) -> Int32? {
-        guard value > Int(Int32.min), value <= Int(Int32.max) else { return nil }
-        return Int32(value)
+    /// An optional integer as a varint: 0 for nil, else its zigzag code plus one; nil when not representable.
+    private static func optional(_ value: Int?) -> UInt64? {
+        guard let value else { return 0 }
+        guard value != Int.min, zigzag(value) < UInt64.max else { return nil }
+        return zigzag(value) + 1
     }
 
     private static func equal(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
@@ -322,6 +474,18 @@ private struct ArchiveWriter {
 
     mutating func bytes(_ buffer: UnsafeRawBufferPointer) { storage.append(contentsOf: buffer) }
 
+    mutating func byte(_ value: UInt8) { storage.append(value) }
+
+    /// Unsigned LEB128.
+    mutating func varint(_ value: UInt64) {
+        var value = value
+        while value >= 0x80 {
+            storage.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        storage.append(UInt8(value))
+    }
+
     mutating func string(_ value: String) {
         var value = value
         value.withUTF8 { utf8 in
@@ -355,11 +519,58 @@ private struct ArchiveReader {
         return UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
     }
 
+    /// Unsigned LEB128.
+    mutating func varint() throws(DocumentArchiveError) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < buffer.count {
+            let byte = buffer[offset]
+            offset += 1
+            guard shift < 63 || byte <= 1 else { throw error("a number at byte \(offset - 1) overflows") }
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return result }
+            shift += 7
+        }
+        throw error("truncated at byte \(offset) of \(buffer.count)")
+    }
+
+    /// A non-negative integer.
+    mutating func int() throws(DocumentArchiveError) -> Int {
+        let value = try varint()
+        guard value <= UInt64(Int.max) else { throw error("a number before byte \(offset) is out of range") }
+        return Int(value)
+    }
+
+    mutating func byte() throws(DocumentArchiveError) -> UInt8 {
+        guard offset < buffer.count else { throw error("truncated at byte \(offset) of \(buffer.count)") }
+        defer { offset += 1 }
+        return buffer[offset]
+    }
+
+    /// `base` plus a zigzag-coded (or, when `unsigned`, a plain) difference.
+    mutating func offset(from base: Int, unsigned: Bool = false) throws(DocumentArchiveError) -> Int {
+        let code = try varint()
+        let delta = unsigned
+            ? Int(truncatingIfNeeded: min(code, UInt64(Int.max)))
+            : Int(truncatingIfNeeded: Int64(bitPattern: code >> 1) ^ -Int64(bitPattern: code & 1))
+        let (sum, overflow) = base.addingReportingOverflow(delta)
+        guard !overflow else { throw error("an offset before byte \(offset) is out of range") }
+        return sum
+    }
+
+    /// An optional integer: 0 for nil, else its zigzag code plus one.
+    mutating func optional() throws(DocumentArchiveError) -> Int? {
+        let code = try varint()
+        guard code > 0 else { return nil }
+        let value = code - 1
+        return Int(truncatingIfNeeded: Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1))
+    }
+
     /// A count of elements that each take at least `minimumBytesEach`, checked against the bytes left.
     mutating func count(minimumBytesEach: Int) throws(DocumentArchiveError) -> Int {
         let at = offset
-        let value = Int(try u32())
-        guard value * minimumBytesEach <= buffer.count - offset else {
+        let value = try int()
+        guard value <= (buffer.count - offset) / minimumBytesEach else {
             throw error("count \(value) at byte \(at) exceeds the \(buffer.count - offset) bytes left")
         }
         return value

@@ -64,6 +64,10 @@ struct HTMLTextCompaction {
         var runs: [Run] = []
         var copied = 0
         let count = buffer.count
+        let space = SIMD16<UInt8>(repeating: 0x20)
+        let lessThan = SIMD16<UInt8>(repeating: 0x3C)
+        let ampersand = SIMD16<UInt8>(repeating: 0x26)
+        let ef = SIMD16<UInt8>(repeating: 0xEF)
         do {
             guard let base = buffer.baseAddress else { return nil }
             // The placeholder in the source would be taken for a replaced run.
@@ -109,7 +113,17 @@ struct HTMLTextCompaction {
                 let blanksEnd = index
                 var newlines = 0
                 var clean = true
+                let raw = UnsafeRawPointer(base)
                 while index < count {
+                    // Sixteen bytes at a time while none is a control character, '<', '&' or
+                    // 0xEF (the lead byte of U+FFFE and U+FFFF).
+                    while index + 16 <= count {
+                        let chunk = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+                        let stops = (chunk .< space) .| (chunk .== lessThan) .| (chunk .== ampersand) .| (chunk .== ef)
+                        if any(stops) { break }
+                        index += 16
+                    }
+                    guard index < count else { break }
                     let current = base[index]
                     if current == 0x3C || current == 0x26 { break }
                     if current < 0x21 {

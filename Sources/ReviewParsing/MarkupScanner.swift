@@ -113,24 +113,25 @@ struct MarkupScanner {
             index += 1
         }
         let nameEnd = index
-        var quote: UInt8 = 0
-        var sawEquals = false
+        // A quote opens a value only after '=' and blanks; the value's end is found with memchr.
         while index < count {
             let byte = source[index]
-            if quote != 0 {
-                if byte == quote { quote = 0 }
-            } else if (byte == 0x22 || byte == 0x27) && sawEquals {
-                quote = byte
-                sawEquals = false
-            } else if byte == 0x3D {
-                sawEquals = true
-            } else if byte == 0x3E {
+            if byte == 0x3E {
                 index += 1
                 break
-            } else if !ByteClass.isSpace(byte) {
-                sawEquals = false
             }
             index += 1
+            guard byte == 0x3D else { continue }
+            while index < count, ByteClass.isSpace(source[index]) { index += 1 }
+            guard index < count else { break }
+            let quote = source[index]
+            guard quote == 0x22 || quote == 0x27 else { continue }
+            let valueStart = index + 1
+            guard valueStart < count, let close = memchr(source.baseAddress! + valueStart, Int32(quote), count - valueStart) else {
+                index = count
+                break
+            }
+            index = UnsafePointer<UInt8>(close.assumingMemoryBound(to: UInt8.self)) - source.baseAddress! + 1
         }
         if syntax == .html, let rawEnd = rawTextEnd(nameStart: nameStart, nameEnd: nameEnd, contentStart: index) {
             return rawEnd

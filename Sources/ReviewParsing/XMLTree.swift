@@ -29,18 +29,19 @@ import Foundation
 /// Fields filled in: `type`, `name`, `children`, `last`, `parent`, `next`, `prev`, `content`,
 /// `properties`, `ns` and `line`. Element names point into the parser's dictionary, so the
 /// tree must not outlive the parser context. A final class because it owns the arena.
+/// Its mutable properties are `@exclusivity(unchecked)`, as ``HTMLTreeBuilder``'s are.
 final class XMLTreeBuilder {
     /// The document's root element, if any.
-    private(set) var root: xmlNodePtr?
+    @exclusivity(unchecked) private(set) var root: xmlNodePtr?
     /// Why the document needs libxml2's own tree; nil while the arena tree is libxml2's.
-    private(set) var unsupported: String?
+    @exclusivity(unchecked) private(set) var unsupported: String?
 
-    private var arena: NodeArena
+    @exclusivity(unchecked) private var arena: NodeArena
     /// Open elements, innermost last (libxml2's node stack).
-    private var open: [xmlNodePtr] = []
+    @exclusivity(unchecked) private var open: [xmlNodePtr] = []
     /// The most recent text or CDATA node and its content length (no strlen when text grows).
-    private var lastText: xmlNodePtr?
-    private var lastTextLength = 0
+    @exclusivity(unchecked) private var lastText: xmlNodePtr?
+    @exclusivity(unchecked) private var lastTextLength = 0
 
     /// libxml2's `XML_MAX_TEXT_LENGTH`: a longer text node is an error without `XML_PARSE_HUGE`.
     private static let maxTextLength = 10_000_000

@@ -147,6 +147,30 @@ import TestSupport
         #expect(LibXML.htmlTreeOutline(Array(Self.compactionInputs[11].1.utf8), .compacted) == "no compaction")
     }
 
+    /// Which runs are replaced: long text after markup or a known reference, with its
+    /// leading blanks and newlines kept; not text with a character libxml2 drops (wherever it
+    /// stands in the run, the scan reading eight bytes at a time), nor text after `&bogus;`.
+    @Test func compactionReplacesCleanRunsOnly() throws {
+        let sentence = Self.sentence
+        for position in 0..<24 {
+            for bad in ["\u{1}", "\u{1F}", "\u{FFFE}", "\u{FFFF}"] {
+                var run = Array(sentence)
+                run.insert(contentsOf: bad, at: position)
+                let source = "<p>" + sentence + "</p><p>" + String(run) + "</p>"
+                let compaction = try #require(HTMLTextCompaction(source: Array(source.utf8)))
+                #expect(compaction.runs.count == 1, "\(position) \(bad.unicodeScalars.first!.value)")
+                #expect(compaction.runs.first?.sourceStart == 3)
+            }
+        }
+        let source = "<div>\n  " + sentence + "\n" + sentence + "</div>&amp;" + sentence + "&bogus;" + sentence + "<p>short</p>"
+        let compaction = try #require(HTMLTextCompaction(source: Array(source.utf8)))
+        #expect(compaction.runs.map { $0.sourceStart } == [5, 5 + 3 + 1 + 2 * sentence.utf8.count + 6 + 5])
+        let first = compaction.runs[0]
+        #expect(first.placeholderOffset == 3 && first.compactLength == 3 + 3 + 1)
+        #expect(Array(compaction.bytes[(first.compactEnd - first.compactLength)..<first.compactEnd]) == Array("\n  \u{E000}\n".utf8))
+        #expect(compaction.bytes.count < source.utf8.count - sentence.utf8.count * 2)
+    }
+
     /// A run the scanner takes for text but libxml2 does not read as text where it stands
     /// (it skips the blanks after a DOCTYPE before text) makes the compacted
     /// parse report failure; the reader's document is still the one libxml2's tree gives.
