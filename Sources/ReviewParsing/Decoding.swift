@@ -120,7 +120,7 @@ enum SourceDecoder {
     }
 
     private static func lowercasedASCII(_ slice: ArraySlice<UInt8>) -> [UInt8] {
-        slice.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+        slice.withUnsafeBufferPointer { ByteClass.lowercased($0) }
     }
 
     static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {

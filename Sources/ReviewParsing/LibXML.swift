@@ -522,6 +522,20 @@ enum ByteClass {
     @inline(__always)
     static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
 
+    /// The bytes ASCII-lowercased (`bytes.map(lower)` without its per-element overhead).
+    static func lowercased(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: bytes.count) { output, initialized in
+            for index in 0..<bytes.count { output[index] = lower(bytes[index]) }
+            initialized = bytes.count
+        }
+    }
+
+    /// A string's UTF-8 bytes ASCII-lowercased (`text.utf8.map(lower)`).
+    static func lowercased(_ text: String) -> [UInt8] {
+        var text = text
+        return text.withUTF8 { lowercased($0) }
+    }
+
     /// Whether a NUL-terminated C string equals `wanted` (lower-case ASCII), ignoring ASCII case.
     static func equalsIgnoringCase(_ name: UnsafePointer<UInt8>, _ wanted: StaticString) -> Bool {
         wanted.withUTF8Buffer { buffer in

@@ -658,35 +658,33 @@ struct MarkupReader {
         bytes.withUnsafeBufferPointer { collapsedBytes($0) }
     }
 
-    /// ``collapsedBytes(_:)`` of bytes read through a pointer.
+    /// ``collapsedBytes(_:)`` of bytes read through a pointer: written straight into the
+    /// result's storage (never longer than the input), no append per word.
     static func collapsedBytes(_ buffer: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(buffer.count)
-        var pendingSpace = false
-        var index = 0
         let count = buffer.count
-        while index < count {
-            let byte = buffer[index]
-            if ByteClass.isSpace(byte) || (byte == 0xC2 && index + 1 < count && buffer[index + 1] == 0xA0) {
-                pendingSpace = !output.isEmpty
-                index += byte == 0xC2 ? 2 : 1
-                continue
+        guard count > 0 else { return [] }
+        return [UInt8](unsafeUninitializedCapacity: count) { output, initialized in
+            var written = 0
+            var pendingSpace = false
+            var index = 0
+            while index < count {
+                let byte = buffer[index]
+                if ByteClass.isSpace(byte) || (byte == 0xC2 && index + 1 < count && buffer[index + 1] == 0xA0) {
+                    pendingSpace = written > 0
+                    index += byte == 0xC2 ? 2 : 1
+                    continue
+                }
+                if pendingSpace {
+                    output[written] = 0x20
+                    written += 1
+                    pendingSpace = false
+                }
+                output[written] = byte
+                written += 1
+                index += 1
             }
-            if pendingSpace {
-                output.append(0x20)
-                pendingSpace = false
-            }
-            // The run up to the next whitespace or no-break space, copied whole.
-            var stop = index + 1
-            while stop < count {
-                let next = buffer[stop]
-                if ByteClass.isSpace(next) || (next == 0xC2 && stop + 1 < count && buffer[stop + 1] == 0xA0) { break }
-                stop += 1
-            }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<stop]))
-            index = stop
+            initialized = written
         }
-        return output
     }
 }
 

@@ -61,7 +61,7 @@ enum MetadataDetector {
             candidates.append(text(index))
         }
         outer: for (position, candidate) in candidates.enumerated() {
-            let lowered = candidate.utf8.map(ByteClass.lower)
+            let lowered = ByteClass.lowercased(candidate)
             for (phrase, id) in reviewTypeBytes where ByteClass.contains(lowered, phrase) {
                 metadata.reviewType = ReviewTypeDetection(
                     id: id, evidence: evidence(candidate, phrase: String(decoding: phrase, as: UTF8.self)))
@@ -117,7 +117,7 @@ enum MetadataDetector {
         var fallback: String?
         for text in texts {
             // Cheap test first: most texts name no month at all.
-            let loweredBytes = text.utf8.map(ByteClass.lower)
+            let loweredBytes = ByteClass.lowercased(text)
             guard monthBytes.contains(where: { ByteClass.contains(loweredBytes, $0) }) else { continue }
             let words = text.split(whereSeparator: { $0 == " " || $0 == "," })
             for (index, word) in words.enumerated() {
@@ -131,7 +131,7 @@ enum MetadataDetector {
                 {
                     date = "\(words[index - 1]) \(date)"
                 }
-                let loweredText = text.utf8.map(ByteClass.lower)
+                let loweredText = ByteClass.lowercased(text)
                 if dateKeywords.contains(where: { ByteClass.contains(loweredText, $0) }) {
                     return date
                 }
@@ -154,7 +154,7 @@ enum MetadataDetector {
         // Only texts naming some kind of body are searched for each body's name.
         let kinds = ["partnership", "board", "council", "nhs"].map { Array($0.utf8) }
         let candidates = texts.compactMap { text -> (String, [UInt8])? in
-            let lowered = text.utf8.map(ByteClass.lower)
+            let lowered = ByteClass.lowercased(text)
             return kinds.contains(where: { ByteClass.contains(lowered, $0) }) ? (text, lowered) : nil
         }
         let texts = candidates.map(\.0)

@@ -26,6 +26,9 @@ final class CompiledCodebook: Sendable {
     let facts: EntryFacts
     /// Per kin entry: how a third-party suppression names it (its first phrase, "=" removed).
     let kinDisplay: [String]
+    /// Per entry and proximity rule: one of its patterns (all carry the rule's id,
+    /// `<prefix>/<phrases + near + 1>`), or -1 when the rule has no phrase.
+    let nearPatterns: [[Int32]]
 
     /// Pronouns, titles and name-code words the people finder uses (not codebook data: grammar).
     static let pronouns: [(String, Gender, Bool)] = [
@@ -117,6 +120,13 @@ final class CompiledCodebook: Sendable {
         }
         self.scopes = scopes
         kinds = patterns.map(\.kind)
+        var nearPatterns = codebook.entries.map { [Int32](repeating: -1, count: $0.near.count) }
+        for (index, pattern) in patterns.enumerated() {
+            if case .proximity(let entry, let near, _) = pattern.kind, nearPatterns[Int(entry)][Int(near)] < 0 {
+                nearPatterns[Int(entry)][Int(near)] = Int32(index)
+            }
+        }
+        self.nearPatterns = nearPatterns
         phraseMentionsSubject = patterns.map { $0.phrase.contains("subject") }
         caseSensitiveTrigger = caseSensitive
         var classes: [String: Int32] = [:]

@@ -10,8 +10,9 @@ enum ContextStatus: Sendable, Equatable {
 struct TargetMatch: Sendable {
     /// Index of the codebook entry.
     var entry: Int
-    /// The rule id (`alcohol-misuse/3`).
-    var rule: String
+    /// A pattern of the rule (its id, `alcohol-misuse/3`, is `CompiledCodebook.ruleIDs[pattern]`;
+    /// an index, not the string, so that building and copying targets retains nothing).
+    var pattern: Int32
     /// Token range.
     var start: Int
     var end: Int
@@ -43,16 +44,16 @@ struct SentenceContext {
     var terminations: [Int] = []
     var preScope: Int
     var postScope: Int
-    /// The document text the trigger ranges point into.
-    let text: String
+
+    /// A context with no trigger: every target is affirmed (nothing allocated).
+    init() {
+        preScope = 0
+        postScope = 0
+    }
 
     /// The parameters are borrowed: an initializer takes its arguments owned by default, which
     /// made every sentence retain and release the six token columns, the matches and the codebook.
-    init(
-        matches: borrowing ArraySlice<Match>, compiled: borrowing CompiledCodebook, tokens: borrowing Tokens, sentenceStart: Int,
-        text: String
-    ) {
-        self.text = text
+    init(matches: borrowing ArraySlice<Match>, compiled: borrowing CompiledCodebook, tokens: borrowing Tokens, sentenceStart: Int) {
         preScope = compiled.codebook.context.preScope
         postScope = compiled.codebook.context.postScope
         // Without a negation or hypothetical trigger every target is affirmed: pseudo-triggers and
@@ -70,30 +71,47 @@ struct SentenceContext {
         guard hasTrigger else { return }
         // Plain loops over the columns (no nested function capturing `tokens`: that copied its six arrays).
         var pseudo: [(Int, Int)] = []
-        var raw: [(PatternKind, Match)] = []
+        position = matches.startIndex
+        while position < matches.endIndex {
+            let match = matches[position]
+            position += 1
+            switch compiled.kinds[Int(match.pattern)] {
+            case .pseudo: pseudo.append((Int(match.start), Int(match.end)))
+            case .termination: terminations.append(Int(match.start))
+            default: break
+            }
+        }
+        // The triggers, in match order, found again by `isTrigger` (no list of them allocated).
+        func isTrigger(_ match: Match, _ kind: PatternKind) -> Bool {
+            switch kind {
+            case .negationPre, .negationPost, .hypotheticalPre, .hypotheticalPost:
+                // "May 2019", "Will" as a name
+                return !(compiled.caseSensitiveTrigger[Int(match.pattern)] && Int(match.start) != sentenceStart
+                    && tokens.flags[Int(match.start)] & Tokens.capitalised != 0)
+            default:
+                return false
+            }
+        }
         position = matches.startIndex
         while position < matches.endIndex {
             let match = matches[position]
             position += 1
             let kind = compiled.kinds[Int(match.pattern)]
-            switch kind {
-            case .pseudo: pseudo.append((Int(match.start), Int(match.end)))
-            case .termination: terminations.append(Int(match.start))
-            case .negationPre, .negationPost, .hypotheticalPre, .hypotheticalPost:
-                if compiled.caseSensitiveTrigger[Int(match.pattern)], Int(match.start) != sentenceStart,
-                    tokens.flags[Int(match.start)] & Tokens.capitalised != 0
-                {
-                    continue  // "May 2019", "Will" as a name
-                }
-                raw.append((kind, match))
-            default: break
-            }
-        }
-        for (kind, match) in raw where !SentenceContext.covered(match, by: pseudo) {
+            guard isTrigger(match, kind), !SentenceContext.covered(match, by: pseudo) else { continue }
             // Prune a trigger contained in a longer one of the same kind.
-            let longer = raw.contains { other in
-                other.0 == kind && other.1 != match && other.1.start <= match.start && match.end <= other.1.end
-                    && (other.1.end - other.1.start) > (match.end - match.start) && !SentenceContext.covered(other.1, by: pseudo)
+            var longer = false
+            var other = matches.startIndex
+            while other < matches.endIndex {
+                let candidate = matches[other]
+                other += 1
+                let otherKind = compiled.kinds[Int(candidate.pattern)]
+                if otherKind == kind, isTrigger(candidate, otherKind), candidate != match, candidate.start <= match.start,
+                    match.end <= candidate.end, (candidate.end - candidate.start) > (match.end - match.start),
+                    !SentenceContext.covered(candidate, by: pseudo)
+                {
+                    longer = true
+                    break
+                }
             }
             if longer { continue }
             let trigger = Trigger(
@@ -124,7 +142,7 @@ struct SentenceContext {
         return String(text[lower..<upper])
     }
 
-    private func text(of trigger: Trigger) -> String {
+    private func text(of trigger: Trigger, in text: String) -> String {
         let utf8 = text.utf8
         let lower = utf8.index(utf8.startIndex, offsetBy: trigger.textStart)
         let upper = utf8.index(lower, offsetBy: trigger.textEnd - trigger.textStart)
@@ -156,13 +174,14 @@ struct SentenceContext {
         return nil
     }
 
-    /// Whether the target is negated or hypothetical (negation wins).
-    func status(of target: TargetMatch) -> ContextStatus {
+    /// Whether the target is negated or hypothetical (negation wins); `text` is the document
+    /// text the trigger ranges point into.
+    func status(of target: TargetMatch, text: String) -> ContextStatus {
         if let trigger = preTrigger(negationPre, target: target) ?? postTrigger(negationPost, target: target) {
-            return .suppressed(.negated, trigger: text(of: trigger))
+            return .suppressed(.negated, trigger: self.text(of: trigger, in: text))
         }
         if let trigger = preTrigger(hypotheticalPre, target: target) ?? postTrigger(hypotheticalPost, target: target) {
-            return .suppressed(.hypothetical, trigger: text(of: trigger))
+            return .suppressed(.hypothetical, trigger: self.text(of: trigger, in: text))
         }
         return .affirmed
     }

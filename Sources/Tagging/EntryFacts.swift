@@ -3,7 +3,11 @@ import ReviewModel
 /// The per-entry facts of a codebook that the sweep reads for every match, flattened into
 /// arrays once at compile time: no `Codebook.Entry` copy (a dozen reference-counted fields)
 /// and no string comparison of facets per match.
-struct EntryFacts: Sendable {
+///
+/// A `final class` with only `let` properties (immutable, so `Sendable`): the sweep takes it
+/// per sentence and per piece of evidence, and a struct copy retained and released all ten
+/// of its arrays each time.
+final class EntryFacts: Sendable {
     /// The facets the sweep treats differently.
     enum Facet: UInt8, Sendable {
         case reviewType
@@ -31,9 +35,29 @@ struct EntryFacts: Sendable {
     let canonical: [Int]
     /// The first entry of each tag id.
     let entryOfTag: [TagID: Int]
-    /// Per entry and proximity rule: its rule id (`<prefix>/<phrases + near + 1>`) and its distance.
-    let nearRuleIDs: [[String]]
+    /// Per entry and proximity rule: its distance.
     let nearWithin: [[Int]]
+
+    /// Tags the sweep treats by name, recognised once per entry instead of by string
+    /// comparisons per target.
+    enum Special: UInt8, Sendable {
+        case none
+        /// `outcome/suicide` (may be the perpetrator's suicide).
+        case suicide
+        /// `characteristic/gang-involvement`.
+        case gangInvolvement
+        /// `escalation/pattern-of-physical-violence`.
+        case patternOfPhysicalViolence
+        /// `context/supported-accommodation`.
+        case supportedAccommodation
+        /// The characteristics ``TaggingRun/attributionByMeaning(_:target:mentions:)`` attributes
+        /// by their meaning.
+        case caringResponsibilities
+        case childhoodAbuseNeglect
+        case domesticAbuseInPregnancy
+    }
+
+    let special: [Special]
 
     init(_ codebook: Codebook) {
         var entryOfTag: [TagID: Int] = [:]
@@ -68,11 +92,19 @@ struct EntryFacts: Sendable {
         }
         ignoreContext = codebook.entries.map(\.ignoreContext)
         isPartnerTag = codebook.entries.map { $0.tag.id == "partner" || $0.tag.id == "ex-partner" }
-        nearRuleIDs = codebook.entries.map { entry in
-            let prefix = codebook.rulePrefix(for: entry.tag)
-            return entry.near.indices.map { "\(prefix)/\(entry.phrases.count + $0 + 1)" }
-        }
         nearWithin = codebook.entries.map { $0.near.map(\.within) }
+        special = codebook.entries.map { entry in
+            switch (entry.tag.facet, entry.tag.id) {
+            case ("outcome", "suicide"): .suicide
+            case (Taxonomy.characteristicFacet, "gang-involvement"): .gangInvolvement
+            case ("escalation", "pattern-of-physical-violence"): .patternOfPhysicalViolence
+            case ("context", "supported-accommodation"): .supportedAccommodation
+            case (_, "caring-responsibilities"): .caringResponsibilities
+            case (_, "childhood-abuse-neglect"): .childhoodAbuseNeglect
+            case (_, "domestic-abuse-in-pregnancy"): .domesticAbuseInPregnancy
+            default: .none
+            }
+        }
     }
 }
 

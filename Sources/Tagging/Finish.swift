@@ -267,6 +267,32 @@ extension TaggingRun {
         return true
     }
 
+    /// Tag keys in `TagKey` order (`<`: tag description, then subject), each description built
+    /// once instead of twice per comparison.
+    static func sortedKeys<S: Sequence>(_ keys: S) -> [TagKey] where S.Element == TagKey {
+        sortedByKey(Array(keys), key: \.self)
+    }
+
+    /// Elements with distinct keys in `TagKey` order of their keys (the order `<` gives).
+    static func sortedByKey<Element>(_ elements: [Element], key: (Element) -> TagKey) -> [Element] {
+        guard elements.count > 1 else { return elements }
+        let decorated: [(description: String, subject: Int, index: Int)] = elements.indices.map { index in
+            let tagKey = key(elements[index])
+            let subject: Int
+            switch tagKey.subject ?? .unknown {
+            case .victim: subject = 0
+            case .perpetrator: subject = 1
+            case .unknown: subject = 2
+            }
+            return (tagKey.tag.description, subject, index)
+        }
+        let order = decorated.sorted { a, b in
+            if a.description != b.description { return a.description < b.description }
+            return a.subject < b.subject
+        }
+        return order.map { elements[$0.index] }
+    }
+
     mutating func finish() -> TaggingResult {
         let victim = people.entities[PeopleModel.victim]
         if let age = victim.age, age.upperBound < 18 { people.victimIsChild = true }
@@ -298,7 +324,8 @@ extension TaggingRun {
             if key.subject == .unknown { confidence *= 0.7 }
             suggestions.append(Suggestion(key: key, confidence: (confidence * 100).rounded() / 100, evidence: sorted))
         }
-        suggestions.sort { $0.key < $1.key }
+        // In `TagKey` order, each key's description built once (`TagID.<` builds two per comparison).
+        suggestions = TaggingRun.sortedByKey(suggestions, key: \.key)
         var persons: [Person] = []
         for (index, entity) in people.entities.enumerated() {
             guard let subject = entity.subject else { continue }
@@ -356,7 +383,7 @@ extension TaggingRun {
     mutating func childVictimRelationship() {
         let adultOnly: Set<String> = ["domestic-abuse", "strain-or-separation", "financial-abuse", "carer", "stalking", "coercive-control"]
         var abuseOfOthers: [Evidence] = []
-        for key in evidence.keys.sorted() where key.tag.facet == "relationship" && adultOnly.contains(key.tag.id) {
+        for key in TaggingRun.sortedKeys(evidence.keys.filter { $0.tag.facet == "relationship" && adultOnly.contains($0.tag.id) }) {
             let items = evidence[key] ?? []
             if key.tag.id == "domestic-abuse" || key.tag.id == "coercive-control" { abuseOfOthers.append(contentsOf: items) }
             for item in items {
@@ -411,7 +438,7 @@ extension TaggingRun {
             "domestic-abuse-perpetrator", "financial-difficulties", "homelessness", "medication-non-compliance",
             "caring-responsibilities", "mental-health", "gang-involvement", "english-additional-language", "insecure-immigration",
         ]
-        for key in evidence.keys.sorted() where key.subject == .victim && adultOnly.contains(key.tag.id) {
+        for key in TaggingRun.sortedKeys(evidence.keys.filter { $0.subject == .victim && adultOnly.contains($0.tag.id) }) {
             let moved = TagKey(tag: key.tag, subject: .perpetrator)
             evidence[moved, default: []].append(contentsOf: evidence[key] ?? [])
             evidence[key] = nil

@@ -540,7 +540,12 @@ struct CompiledMatcher: Sendable {
                 if range.lowerBound < range.upperBound {
                     walkRange(walker, from: range.lowerBound, to: range.upperBound, into: &matches)
                     if matches.count - first > 1 {
-                        matches[first..<matches.count].sort { ($0.start, $0.end) < ($1.start, $1.end) }
+                        // Sorted in place (sorting `matches[first...]` copied the slice out and back).
+                        let count = matches.count
+                        matches.withUnsafeMutableBufferPointer { buffer in
+                            var part = UnsafeMutableBufferPointer(rebasing: buffer[first..<count])
+                            part.sort { ($0.start, $0.end) < ($1.start, $1.end) }
+                        }
                     }
                 }
                 ends.append(matches.count)

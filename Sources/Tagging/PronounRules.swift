@@ -11,7 +11,7 @@ extension TaggingRun {
     /// 3. else the principal (victim or perpetrator) of that gender most recently named, then
     ///    anyone of that gender, then the last person of unknown gender.
     func pronounAntecedent(
-        _ pronoun: Mention, earlier: [Mention], previous: [Mention], lastPrincipal: GenderMap, lastByGender: GenderMap, lastAny: Int?
+        _ pronoun: Mention, earlier: ArraySlice<Mention>, previous: [Mention], lastPrincipal: GenderMap, lastByGender: GenderMap, lastAny: Int?
     ) -> Int? {
         let gender = pronoun.gender ?? .male
         // "she", "he": a subject; "her", "him", "his": possessive or object.
@@ -29,9 +29,9 @@ extension TaggingRun {
             }
             return entity
         }
-        let named = previous.filter { hasGender($0.entity) && !isPronoun($0) }
-        if subjectPronoun, !named.isEmpty, !previous.contains(where: { hasGender($0.entity) && people.entities[$0.entity!].subject != nil }),
-            let last = named.last?.entity
+        // The last person of that gender named in the previous sentence (no filtered copy).
+        if subjectPronoun, let last = previous.last(where: { hasGender($0.entity) && !isPronoun($0) })?.entity,
+            !previous.contains(where: { hasGender($0.entity) && people.entities[$0.entity!].subject != nil })
         {
             return last
         }

@@ -45,23 +45,27 @@ extension TaggingRun {
     /// scores); at a block boundary only `cursor`'s ``SweepCursor/carry`` part and the people,
     /// age priorities and victim-is-child flag matter (see `IncrementalTagging.swift`).
     mutating func sweepSentence(_ sentenceIndex: Int, headings: [Bool], cursor: inout SweepCursor) {
-        let facts = compiled.facts
         do {
             let sentence = sentences[sentenceIndex]
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
             let isHeading = headings.isEmpty ? false : headings[sentence.block]
             // 1. Mentions, resolved in order.
-            var mentions = collectMentions(sentence, slice)
-            var resolved: [Mention] = []
-            resolved.reserveCapacity(mentions.count)
-            for var mention in mentions {
+            // The scratch list (the one before the previous sentence's): storage reused.
+            var mentions: [Mention] = []
+            swap(&mentions, &sweepScratch.mentions)
+            collectMentions(sentence, slice, into: &mentions)
+            // Resolved in place: the mentions before `index` are the resolved earlier ones (kin
+            // resolution reads only mentions ending before the kin noun, so it takes them all).
+            let previous = sentence.block == cursor.previousBlock ? cursor.previousMentions : []
+            for index in mentions.indices {
+                var mention = mentions[index]
                 switch mention.kind {
                 case .pronoun:
                     mention.entity = pronounAntecedent(
-                        mention, earlier: resolved, previous: sentence.block == cursor.previousBlock ? cursor.previousMentions : [],
+                        mention, earlier: mentions[..<index], previous: previous,
                         lastPrincipal: cursor.lastPrincipal, lastByGender: cursor.lastByGender, lastAny: cursor.lastAny)
                 case .kin:
-                    mention.entity = resolveKin(mention, sentence: sentence, earlier: resolved, lastByGender: cursor.lastByGender)
+                    mention.entity = resolveKin(mention, sentence: sentence, earlier: mentions, lastByGender: cursor.lastByGender)
                 default:
                     break
                 }
@@ -74,10 +78,12 @@ extension TaggingRun {
                     }
                     cursor.lastAny = entity
                 }
-                resolved.append(mention)
+                mentions[index] = mention
             }
-            mentions = resolved
-            cursor.previousMentions = resolved
+            // This sentence's mentions become the previous ones; the old previous list is the next scratch.
+            var spare = mentions
+            swap(&spare, &cursor.previousMentions)
+            sweepScratch.mentions = spare
             cursor.previousBlock = sentence.block
             if isHeading {
                 cursor.sectionFocus = mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) })?.entity
@@ -88,111 +94,119 @@ extension TaggingRun {
             }
             let fallback = cursor.focus ?? cursor.sectionFocus
             // 2. Targets with their context (built only for a sentence with a target).
-            let targets = collectTargets(sentence, slice)
-            var context: SentenceContext?
-            for target in targets {
-                let entryIndex = target.entry
-                let tag = facts.tags[entryIndex]
-                let range = textRange(target.start, target.end)
-                // Exclusions.
-                if let exclusion = slice.first(where: { match in
-                    if case .exclusion(let excluded) = kind(match), Int(excluded) == target.entry {
-                        return Int(match.start) < target.end && target.start < Int(match.end)
-                    }
-                    return false
-                }) {
-                    suppress(tag, target, range, .excluded, text(tokens: Int(exclusion.start), Int(exclusion.end)))
-                    continue
-                }
-                if sentence.hypotheticalSection {
-                    suppress(tag, target, range, .hypothetical, "recommendations section")
-                    continue
-                }
-                if !facts.ignoreContext[entryIndex] {
-                    if context == nil {
-                        context = SentenceContext(
-                            matches: slice, compiled: compiled, tokens: tokens, sentenceStart: sentence.tokenFrom, text: document.text)
-                    }
-                    if case .suppressed(let reason, let trigger) = context!.status(of: target) {
-                        suppress(tag, target, range, reason, trigger)
+            var targets: [TargetMatch] = []
+            swap(&targets, &sweepScratch.targets)
+            collectTargets(sentence, slice, into: &targets)
+            defer { sweepScratch.targets = targets }
+            if !targets.isEmpty {
+                let facts = compiled.facts
+                // Built on the first target that needs it (not an optional: its generic destroy showed).
+                var context = SentenceContext()
+                var contextBuilt = false
+                for target in targets {
+                    let entryIndex = target.entry
+                    let tag = facts.tags[entryIndex]
+                    let range = textRange(target.start, target.end)
+                    // Exclusions.
+                    if let exclusion = slice.first(where: { match in
+                        if case .exclusion(let excluded) = kind(match), Int(excluded) == target.entry {
+                            return Int(match.start) < target.end && target.start < Int(match.end)
+                        }
+                        return false
+                    }) {
+                        suppress(tag, target, range, .excluded, text(tokens: Int(exclusion.start), Int(exclusion.end)))
                         continue
                     }
-                }
-                let about = facts.about[entryIndex]
-                if about != .none {
-                    var concerns = true
-                    switch about {
-                    case .incident:
-                        // The sentence, or one next to it in the paragraph, describes the incident.
-                        concerns = incidentContext(sentenceIndex)
-                    case .victim, .perpetrator:
-                        let wanted = about == .victim ? PeopleModel.victim : PeopleModel.perpetrator
-                        let nearest = mentions.last { $0.end <= target.start && $0.entity != nil }?.entity
-                            ?? mentions.first { $0.entity != nil }?.entity ?? fallback
-                        concerns = nearest.map { people.entities[$0].subject == people.entities[wanted].subject } ?? (about == .victim)
-                    case .none:
-                        break
-                    }
-                    if !concerns, about == .victim, tag.facet == "outcome", tag.id == "suicide",
-                        let entry = facts.tags.firstIndex(of: TagID(facet: "outcome", id: "perpetrator-suicide")),
-                        (mentions.last { $0.end <= target.start && $0.entity != nil }?.entity).map({
-                            people.entities[$0].subject == people.entities[PeopleModel.perpetrator].subject
-                        }) ?? false
-                    {
-                        // "Mr B took his own life two days later": the perpetrator's suicide.
-                        add(entry: entry, subject: nil, target.rule, range)
+                    if sentence.hypotheticalSection {
+                        suppress(tag, target, range, .hypothetical, "recommendations section")
                         continue
                     }
-                    if !concerns {
-                        let why = about == .incident ? "not about the incident" : (about == .victim ? "not about the victim" : "not about the perpetrator")
-                        suppress(tag, target, range, .historical, why)
-                        continue
-                    }
-                }
-                if tag.facet == Taxonomy.characteristicFacet, tag.id == "gang-involvement", groupMembershipOfOthers(sentence, start: target.start) {
-                    suppress(tag, target, range, .thirdParty, "said of several other people")
-                    continue
-                }
-                if tag.facet == "escalation", tag.id == "pattern-of-physical-violence", blowsWithinTheIncident(sentence, slice) {
-                    suppress(tag, target, range, .historical, "blows within the incident, not a pattern over time")
-                    continue
-                }
-                switch facts.facets[entryIndex] {
-                case .reviewType:
-                    continue
-                case .category:
-                    let text = document.substring(range)
-                    categoryScores[tag.id, default: 0] += 2
-                    categoryEvidence[tag.id, default: []].append(text)
-                    if cursor.logging { cursor.categoryLog.append((tag.id, text)) }
-                case .characteristic:
-                    attribute(target, entry: entryIndex, range: range, mentions: mentions, fallback: fallback, sentence: sentence)
-                case .relationshipType:
-                    let involved = mentions.contains { $0.entity == PeopleModel.victim || $0.entity == PeopleModel.perpetrator }
-                    // A child victim has no partner: such phrases are about the adults around them.
-                    let partnerOfChild = people.victimIsChild && facts.isPartnerTag[entryIndex]
-                    if partnerOfChild {
-                        suppress(tag, target, range, .thirdParty, "the victim is a child")
-                    } else if involved {
-                        add(entry: entryIndex, subject: nil, target.rule, range)
-                        relationCounts[tag.id, default: 0] += 1
-                        if cursor.logging { cursor.relationLog.append((tag.id, 1)) }
-                    } else {
-                        suppress(tag, target, range, .thirdParty, "no victim or perpetrator in the sentence")
-                    }
-                case .other:
-                    // Supported accommodation is context when the victim or the perpetrator lives or
-                    // stays there, not when a relative, a worker or people in general do.
-                    if tag.facet == "context", tag.id == "supported-accommodation" {
-                        // A relative or someone referred back to ("her brother lives in supported
-                        // accommodation"); a sentence about the setting itself keeps it.
-                        let nearest = mentions.last { $0.end <= target.start && $0.entity != nil }
-                        if let nearest, nearest.kind != .name, nearest.kind != .role, people.entities[nearest.entity!].subject == nil {
-                            suppress(tag, target, range, .thirdParty, "not where the victim or the perpetrator lived")
+                    if !facts.ignoreContext[entryIndex] {
+                        if !contextBuilt {
+                            context = SentenceContext(matches: slice, compiled: compiled, tokens: tokens, sentenceStart: sentence.tokenFrom)
+                            contextBuilt = true
+                        }
+                        if case .suppressed(let reason, let trigger) = context.status(of: target, text: document.text) {
+                            suppress(tag, target, range, reason, trigger)
                             continue
                         }
                     }
-                    add(entry: entryIndex, subject: nil, target.rule, range)
+                    let about = facts.about[entryIndex]
+                    if about != .none {
+                        var concerns = true
+                        switch about {
+                        case .incident:
+                            // The sentence, or one next to it in the paragraph, describes the incident.
+                            concerns = incidentContext(sentenceIndex)
+                        case .victim, .perpetrator:
+                            let wanted = about == .victim ? PeopleModel.victim : PeopleModel.perpetrator
+                            let nearest = mentions.last { $0.end <= target.start && $0.entity != nil }?.entity
+                                ?? mentions.first { $0.entity != nil }?.entity ?? fallback
+                            concerns = nearest.map { people.entities[$0].subject == people.entities[wanted].subject } ?? (about == .victim)
+                        case .none:
+                            break
+                        }
+                        if !concerns, about == .victim, facts.special[entryIndex] == .suicide,
+                            let entry = facts.tags.firstIndex(of: TagID(facet: "outcome", id: "perpetrator-suicide")),
+                            (mentions.last { $0.end <= target.start && $0.entity != nil }?.entity).map({
+                                people.entities[$0].subject == people.entities[PeopleModel.perpetrator].subject
+                            }) ?? false
+                        {
+                            // "Mr B took his own life two days later": the perpetrator's suicide.
+                            add(entry: entry, subject: nil, compiled.ruleIDs[Int(target.pattern)], range)
+                            continue
+                        }
+                        if !concerns {
+                            let why = about == .incident ? "not about the incident" : (about == .victim ? "not about the victim" : "not about the perpetrator")
+                            suppress(tag, target, range, .historical, why)
+                            continue
+                        }
+                    }
+                    if facts.special[entryIndex] == .gangInvolvement, groupMembershipOfOthers(sentence, start: target.start) {
+                        suppress(tag, target, range, .thirdParty, "said of several other people")
+                        continue
+                    }
+                    if facts.special[entryIndex] == .patternOfPhysicalViolence, blowsWithinTheIncident(sentence, slice) {
+                        suppress(tag, target, range, .historical, "blows within the incident, not a pattern over time")
+                        continue
+                    }
+                    switch facts.facets[entryIndex] {
+                    case .reviewType:
+                        continue
+                    case .category:
+                        let text = document.substring(range)
+                        categoryScores[tag.id, default: 0] += 2
+                        categoryEvidence[tag.id, default: []].append(text)
+                        if cursor.logging { cursor.categoryLog.append((tag.id, text)) }
+                    case .characteristic:
+                        attribute(target, entry: entryIndex, range: range, mentions: mentions, fallback: fallback, sentence: sentence)
+                    case .relationshipType:
+                        let involved = mentions.contains { $0.entity == PeopleModel.victim || $0.entity == PeopleModel.perpetrator }
+                        // A child victim has no partner: such phrases are about the adults around them.
+                        let partnerOfChild = people.victimIsChild && facts.isPartnerTag[entryIndex]
+                        if partnerOfChild {
+                            suppress(tag, target, range, .thirdParty, "the victim is a child")
+                        } else if involved {
+                            add(entry: entryIndex, subject: nil, compiled.ruleIDs[Int(target.pattern)], range)
+                            relationCounts[tag.id, default: 0] += 1
+                            if cursor.logging { cursor.relationLog.append((tag.id, 1)) }
+                        } else {
+                            suppress(tag, target, range, .thirdParty, "no victim or perpetrator in the sentence")
+                        }
+                    case .other:
+                        // Supported accommodation is context when the victim or the perpetrator lives or
+                        // stays there, not when a relative, a worker or people in general do.
+                        if facts.special[entryIndex] == .supportedAccommodation {
+                            // A relative or someone referred back to ("her brother lives in supported
+                            // accommodation"); a sentence about the setting itself keeps it.
+                            let nearest = mentions.last { $0.end <= target.start && $0.entity != nil }
+                            if let nearest, nearest.kind != .name, nearest.kind != .role, people.entities[nearest.entity!].subject == nil {
+                                suppress(tag, target, range, .thirdParty, "not where the victim or the perpetrator lived")
+                                continue
+                            }
+                        }
+                        add(entry: entryIndex, subject: nil, compiled.ruleIDs[Int(target.pattern)], range)
+                    }
                 }
             }
             // 3. Kin mentions that name the perpetrator give the relationship type.
@@ -226,9 +240,8 @@ extension TaggingRun {
     }
 
     /// Role, name, kin and pronoun mentions of a sentence, longest first where they overlap.
-    func collectMentions(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>) -> [Mention] {
-        var mentions: [Mention] = []
-        mentions.reserveCapacity(slice.count + 4)
+    func collectMentions(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, into mentions: inout [Mention]) {
+        mentions.removeAll(keepingCapacity: true)
         for match in slice {
             let start = Int(match.start)
             let end = Int(match.end)
@@ -267,10 +280,11 @@ extension TaggingRun {
             kept += 1
         }
         if kept < mentions.count { mentions.removeLast(mentions.count - kept) }
-        return mentions
     }
 
     /// Whose relative a kin mention names, and whether that relative is the victim or the perpetrator.
+    /// `earlier` holds the sentence's mentions, resolved up to this one (only those ending before
+    /// it are read).
     mutating func resolveKin(_ mention: Mention, sentence: SentenceSpan, earlier: [Mention], lastByGender: GenderMap) -> Int? {
         guard case .kin(let kinIndex)? = matches[sentence.matchFrom..<sentence.matchTo]
             .first(where: { Int($0.start) == mention.start && kindIsKin($0) }).map({ kind($0) })
@@ -309,7 +323,7 @@ extension TaggingRun {
 
     /// Records a suppressed match (its evidence is cut by ``flushCollectedEvidence()``).
     mutating func suppress(_ tag: TagID, _ target: TargetMatch, _ range: TextRange, _ reason: SuppressedMatch.Reason, _ trigger: String) {
-        collector.append(PendingSuppression(tag: tag, range: range, rule: target.rule, reason: reason, trigger: trigger))
+        collector.append(PendingSuppression(tag: tag, range: range, rule: compiled.ruleIDs[Int(target.pattern)], reason: reason, trigger: trigger))
     }
 
     /// Moves the sweep's evidence and suppressed matches into ``evidence`` and ``suppressed``,
@@ -427,7 +441,10 @@ extension TaggingRun {
         let preceding = mentions.last { $0.end <= target.start && $0.entity != nil }
         let following = mentions.first { $0.start >= target.end && $0.entity != nil }
         var entity: Int?
-        if let byMeaning = attributionByMeaning(id, target: target, mentions: mentions) {
+        // Only three tags have a rule by meaning: no call (and no string switch) for the others.
+        let special = compiled.facts.special[entryIndex]
+        let byMeaningRule = special == .caringResponsibilities || special == .childhoodAbuseNeglect || special == .domesticAbuseInPregnancy
+        if byMeaningRule, let byMeaning = attributionByMeaning(id, target: target, mentions: mentions) {
             entity = byMeaning
         } else if let inside, let owner = possessor(before: inside.start, sentence: sentence, mentions: mentions), let ownerEntity = owner.entity {
             entity = ownerEntity
@@ -447,30 +464,30 @@ extension TaggingRun {
                 suppress(tag, target, range, .thirdParty, "no person in context")
                 return
             }
-            add(entry: entryIndex, subject: .unknown, target.rule, range)
+            add(entry: entryIndex, subject: .unknown, compiled.ruleIDs[Int(target.pattern)], range)
             return
         }
         let person = people.entities[entity]
         if let subject = person.subject {
-            add(entry: entryIndex, subject: subject, target.rule, range)
+            add(entry: entryIndex, subject: subject, compiled.ruleIDs[Int(target.pattern)], range)
             // A child victim's parent who is the perpetrator: the child-victim tags follow.
             if subject == .perpetrator, people.victimIsChild,
                 people.perpetratorRelation == "parent" || people.perpetratorRelation == "partner-of-parent",
                 let converted = parentalConversion[id], converted != id
             {
-                add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: .victim), target.rule, range)
+                add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: .victim), compiled.ruleIDs[Int(target.pattern)], range)
             }
             return
         }
         // A relative: the child-victim tags go to the person whose relative it is.
         if let owner = person.owner, let ownerSubject = people.entities[owner].subject {
             if childVictimTags.contains(id), person.isParent || person.kin.map({ lexicon.kin[$0].relation == "partner-of-parent" }) == true {
-                add(entry: entryIndex, subject: ownerSubject, target.rule, range)
+                add(entry: entryIndex, subject: ownerSubject, compiled.ruleIDs[Int(target.pattern)], range)
                 return
             }
             // Only a child victim's parents: an adult's parent's condition is a third party's.
             if person.isParent, let converted = parentalConversion[id], ownerSubject == .victim, people.victimIsChild {
-                add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: ownerSubject), target.rule, range)
+                add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: ownerSubject), compiled.ruleIDs[Int(target.pattern)], range)
                 return
             }
         }
@@ -479,7 +496,7 @@ extension TaggingRun {
         if person.kin == nil, person.owner == nil {
             let principalsNamed = people.entities[PeopleModel.victim].name != nil || people.entities[PeopleModel.perpetrator].name != nil
             if !principalsNamed {
-                add(entry: entryIndex, subject: .unknown, target.rule, range)
+                add(entry: entryIndex, subject: .unknown, compiled.ruleIDs[Int(target.pattern)], range)
                 return
             }
         }
@@ -499,7 +516,8 @@ extension TaggingRun {
     }
 
     /// The codebook targets of a sentence: phrase matches and satisfied proximity rules.
-    func collectTargets(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>) -> [TargetMatch] {
+    func collectTargets(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, into targets: inout [TargetMatch]) {
+        targets.removeAll(keepingCapacity: true)
         // Most sentences have no target: find out before allocating, and size the list once.
         var phraseCount = 0
         var hasProximity = false
@@ -510,15 +528,14 @@ extension TaggingRun {
             default: break
             }
         }
-        if phraseCount == 0, !hasProximity { return [] }
-        var targets: [TargetMatch] = []
+        if phraseCount == 0, !hasProximity { return }
         targets.reserveCapacity(phraseCount + (hasProximity ? 4 : 0))
         var sides: [Int64: [[(Int, Int)]]] = [:]
         for match in slice {
             switch kind(match) {
             case .tag(let entry, _):
                 targets.append(
-                    TargetMatch(entry: Int(entry), rule: compiled.ruleIDs[Int(match.pattern)], start: Int(match.start), end: Int(match.end)))
+                    TargetMatch(entry: Int(entry), pattern: match.pattern, start: Int(match.start), end: Int(match.end)))
             case .proximity(let entry, let near, let side):
                 let key = Int64(entry) << 32 | Int64(near)
                 var list = sides[key] ?? [[], []]
@@ -544,7 +561,7 @@ extension TaggingRun {
             }
             if let best {
                 targets.append(
-                    TargetMatch(entry: entryIndex, rule: compiled.facts.nearRuleIDs[entryIndex][nearIndex], start: best.0, end: best.1))
+                    TargetMatch(entry: entryIndex, pattern: compiled.nearPatterns[entryIndex][nearIndex], start: best.0, end: best.1))
             }
         }
         // One target per entry and span: drop a match of an entry inside a longer match of the same entry
@@ -565,6 +582,5 @@ extension TaggingRun {
             kept += 1
         }
         if kept < targets.count { targets.removeLast(targets.count - kept) }
-        return targets
     }
 }

@@ -46,6 +46,13 @@ public struct Tagger: Sendable {
     }
 }
 
+/// Lists the sweep refills for every sentence, kept between sentences so that their storage is
+/// reused. Only their capacity carries over: each sentence empties them first.
+struct SweepScratch {
+    var mentions: [Mention] = []
+    var targets: [TargetMatch] = []
+}
+
 /// One sentence's place in the token and match arrays.
 struct SentenceSpan {
     var range: TextRange
@@ -82,6 +89,8 @@ struct TaggingRun {
     /// Incremental tagging: blocks swept, and whether discovery's result was reused.
     var sweptBlocks = 0
     var skippedDiscovery = false
+    /// Lists the sweep refills for every sentence (their storage reused, not allocated anew).
+    var sweepScratch = SweepScratch()
 
     init(compiled: CompiledCodebook, document: ReviewDocument) {
         self.compiled = compiled

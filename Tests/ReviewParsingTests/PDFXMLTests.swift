@@ -2,6 +2,7 @@ import Foundation
 import ReviewModel
 @testable import ReviewParsing
 import Testing
+import TestSupport
 
 @Suite struct PDFXMLTests {
     /// Two pages as `pdftohtml -xml -i` writes them: a running header and page numbers,
@@ -100,5 +101,22 @@ import Testing
         let document = try parse(xml, name: "one.xml")
         #expect(texts(document) == ["Safeguarding Adults Review: Mr K", "Body text of the review."])
         #expect(document.metadata.reviewType?.id == "sar")
+    }
+}
+
+/// `MarkupReader.collapsedBytes` (titles, pdftohtml lines) writes into the result's storage
+/// directly; it must still be "split on whitespace and no-break spaces, join with one space".
+@Suite struct CollapseTests {
+    @Test func collapsedBytesJoinsWordsWithOneSpace() {
+        var generator = SeededGenerator(seed: 20_261_127)
+        let pieces = ["a", "Word", " ", "  ", "\n", "\t", "\r\n", "\u{0C}", "\u{A0}", "\u{A0}\u{A0}", "¢", "Â", "é", "’", "😀", "12"]
+        for _ in 0..<2000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...12, using: &generator) { text += pieces.randomElement(using: &generator)! }
+            let separators: Set<Unicode.Scalar> = [" ", "\n", "\t", "\r", "\u{0C}", "\u{A0}"]
+            let words = text.unicodeScalars.split(whereSeparator: { separators.contains($0) }).map { String(String.UnicodeScalarView($0)) }
+            let expected = words.joined(separator: " ")
+            #expect(MarkupReader.collapse(Array(text.utf8)) == expected, "\(String(reflecting: text))")
+        }
     }
 }
