@@ -11,12 +11,26 @@ struct CapitalIndex {
     init(_ tokens: Tokens, sentences: [SentenceSpan]) {
         let flags = tokens.flags
         let positions = [Int32](unsafeUninitializedCapacity: flags.count) { buffer, count in
-            // Branch-free: every index is written, the count advances only past capitalised ones.
+            // Branch-free: every index is written, the count advances only past capitalised ones
+            // (the flag is bit 0). Eight flags without one are skipped with one load.
             var kept = 0
             flags.withUnsafeBufferPointer { flags in
-                for index in flags.indices {
+                guard let base = flags.baseAddress else { return }
+                var index = 0
+                while index + 8 <= flags.count {
+                    let eight = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                    if eight & 0x0101_0101_0101_0101 != 0 {
+                        for offset in index..<index + 8 {
+                            buffer[kept] = Int32(truncatingIfNeeded: offset)
+                            kept &+= Int(flags[offset] & Tokens.capitalised)
+                        }
+                    }
+                    index += 8
+                }
+                while index < flags.count {
                     buffer[kept] = Int32(truncatingIfNeeded: index)
                     kept &+= Int(flags[index] & Tokens.capitalised)
+                    index += 1
                 }
             }
             count = kept

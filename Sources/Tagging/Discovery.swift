@@ -97,20 +97,6 @@ extension TaggingRun {
         if result.count > 1 { result.sort { $0.start < $1.start } }
     }
 
-    /// Whether a code word ("Adult A") may start at one of the sentence's capitalised tokens:
-    /// when not, and the sentence has no title or declaration, it has no name candidate.
-    func mayHaveCodeWord(_ sentence: SentenceSpan, _ sentenceIndex: Int, capitals: CapitalIndex) -> Bool {
-        for position in capitals.range(inSentence: sentenceIndex) {
-            let index = Int(capitals.positions[position])
-            if index + 1 < sentence.tokenTo, tokens.flags[index + 1] & (Tokens.singleCapital | Tokens.digits) != 0,
-                Words2.codeWords.contains(tokens.hashes[index])
-            {
-                return true
-            }
-        }
-        return false
-    }
-
     /// The possessor of a kin noun starting at `start`: a possessive pronoun just before it
     /// (one adjective allowed between), or a role or name mention followed by `'s`.
     /// Returns the possessor's token range and what it is.
@@ -139,10 +125,10 @@ extension TaggingRun {
     mutating func discoverPeople() {
         var pendingKinNames: [(name: NameKey, display: String, kin: Int, possessorGender: Gender?, possessorEntity: Int?, range: TextRange)] = []
         /// Declared names bound to a kin noun: (sentence, kin start) → name.
-        var kinNames: [[Int]: NameKey] = [:]
+        var kinNames: [Int: NameKey] = [:]  // keyed by kinNameKey(sentence, start)
         var declaredInSentence: [Int: [NameKey]] = [:]
         let capitals = CapitalIndex(tokens, sentences: sentences)
-        let sentenceKinds = SentenceKinds(matches: matches, sentences: sentences, kinds: compiled.kinds)
+        let sentenceKinds = SentenceKinds(matches: matches, sentences: sentences, kinds: compiled.kinds, capitals: capitals, tokens: tokens)
         discoverProperNames(capitals: capitals)
         var roles: [(Int, Int, Int)] = []  // buffers for all sentences
         var kins: [(Match, Int)] = []
@@ -152,7 +138,7 @@ extension TaggingRun {
             // and no kin noun adds nothing.
             let hasKin = sentenceKinds.has(sentenceIndex, SentenceKinds.kin)
             let titlesOrDeclarations = sentenceKinds.has(sentenceIndex, SentenceKinds.titleOrDeclaration)
-            if !hasKin, !titlesOrDeclarations, !mayHaveCodeWord(sentence, sentenceIndex, capitals: capitals) { continue }
+            if !hasKin, !titlesOrDeclarations, !sentenceKinds.has(sentenceIndex, SentenceKinds.codeWord) { continue }
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
             kins.removeAll(keepingCapacity: true)
             if hasKin {
@@ -281,7 +267,7 @@ extension TaggingRun {
                         kinIndex = stepParent
                         possessorEntity = PeopleModel.victim
                     }
-                    kinNames[[sentenceIndex, start]] = key
+                    kinNames[Self.kinNameKey(sentenceIndex, start)] = key
                     if let existing = people.entityIndex(for: key) {
                         // A name already seen without a role ("Carol told..."): it is this relative.
                         let owner: Int? = possessorEntity ?? (possessorGender != nil ? PeopleModel.victim : nil)
@@ -434,37 +420,37 @@ extension TaggingRun {
         // Counted first at capitalised words alone (whether a word also occurs in lower case, or
         // is a month, holds for all its occurrences alike, so it is checked per word afterwards).
         var tally = WordTally(capacity: capitals.positions.count)
-        let flags = tokens.flags
-        let hashes = tokens.hashes
-        let starts = tokens.starts
-        let ends = tokens.ends
-        let classes = tokens.classes
-        let prefixes = tokens.prefixes
+        let personContext = Words2.personContext  // (a global read once, not per word)
         let count = tokens.count
         var text = document.text
         text.withUTF8 { utf8 in
-            for position in capitals.positions {
-                let index = Int(position)
-                let start = Int(starts[index])
-                let length = Int(ends[index]) - start
-                guard flags[index] & Tokens.singleCapital == 0, classes[index] < 0, prefixes[index] < 0, length >= 3 else { continue }
-                // All-capital words are acronyms.
-                let second = utf8[start + 1]
-                if second >= 0x41 && second <= 0x5A { continue }
-                var context: Int32 = 0
-                if index + 1 < count {
-                    if flags[index + 1] & Tokens.capitalised != 0, Int(starts[index + 1]) - start - length == 1 {
-                        continue  // part of a longer proper noun ("Harwell General Hospital")
+            tokens.withBuffers { flags, hashes, starts, ends, classes, prefixes in
+                capitals.positions.withUnsafeBufferPointer { positions in
+                    for position in positions {
+                        let index = Int(position)
+                        let start = Int(starts[index])
+                        let length = Int(ends[index]) - start
+                        guard flags[index] & Tokens.singleCapital == 0, classes[index] < 0, prefixes[index] < 0, length >= 3 else { continue }
+                        // All-capital words are acronyms.
+                        let second = utf8[start + 1]
+                        if second >= 0x41 && second <= 0x5A { continue }
+                        var context: Int32 = 0
+                        if index + 1 < count {
+                            if flags[index + 1] & Tokens.capitalised != 0, Int(starts[index + 1]) - start - length == 1 {
+                                continue  // part of a longer proper noun ("Harwell General Hospital")
+                            }
+                            if personContext.contains(hashes[index + 1]) { context = 1 }
+                        }
+                        tally.add(hashes[index], amount: context, token: index)
                     }
-                    if Words2.personContext.contains(hashes[index + 1]) { context = 1 }
                 }
-                tally.add(hashes[index], amount: context, token: index)
             }
         }
         // Twice in a person's context, and no month or day.
+        let calendar = Words2.calendar
         var kept = 0
         for position in 0..<tally.count {
-            if tally.counts[position] >= 2, !Words2.calendar.contains(tally.hashes[position]) {
+            if tally.counts[position] >= 2, !calendar.contains(tally.hashes[position]) {
                 kept += 1
             } else {
                 tally.setCount(0, at: position)
@@ -478,10 +464,18 @@ extension TaggingRun {
             let bit = Int(truncatingIfNeeded: tally.hashes[position] >> 48)
             keptBits[bit >> 6] |= 1 << UInt64(bit & 63)
         }
-        for index in 0..<count where flags[index] & Tokens.capitalised == 0 {
-            let hash = hashes[index]
-            let bit = Int(truncatingIfNeeded: hash >> 48)
-            if keptBits[bit >> 6] & (1 << UInt64(bit & 63)) != 0, let position = tally.find(hash) { tally.setCount(0, at: position) }
+        keptBits.withUnsafeBufferPointer { bits in
+            tokens.flags.withUnsafeBufferPointer { flags in
+                tokens.hashes.withUnsafeBufferPointer { hashes in
+                    for index in 0..<count {
+                        let hash = hashes[index]
+                        let bit = Int(truncatingIfNeeded: hash >> 48)
+                        if bits[bit >> 6] & (1 << UInt64(bit & 63)) != 0, flags[index] & Tokens.capitalised == 0, let position = tally.find(hash) {
+                            tally.setCount(0, at: position)
+                        }
+                    }
+                }
+            }
         }
         var result: [(hash: UInt64, first: Int)] = []
         for position in 0..<tally.count where tally.counts[position] >= 2 {
@@ -493,7 +487,7 @@ extension TaggingRun {
     /// Scores named people as victim or perpetrator from event cues next to their names
     /// ("Carol was killed", "killed by Martin", "Martin pleaded guilty") and the title, then
     /// promotes the best candidates.
-    mutating func scoreRoles(kinNames: [[Int]: NameKey], declaredInSentence: [Int: [NameKey]], capitals: CapitalIndex, sentenceKinds: SentenceKinds) {
+    mutating func scoreRoles(kinNames: [Int: NameKey], declaredInSentence: [Int: [NameKey]], capitals: CapitalIndex, sentenceKinds: SentenceKinds) {
         var (victimScore, perpetratorScore, jointlyAccused) = cueScores(
             kinNames: kinNames, declaredInSentence: declaredInSentence, capitals: capitals, sentenceKinds: sentenceKinds)
         // The title names the subject of the review.
@@ -559,7 +553,7 @@ extension TaggingRun {
 
     /// The sentences' role cue scores per entity (victim, perpetrator) and the people plural cues
     /// name together. Not mutating: its closures read the run without copying it.
-    func cueScores(kinNames: [[Int]: NameKey], declaredInSentence: [Int: [NameKey]], capitals: CapitalIndex, sentenceKinds: SentenceKinds)
+    func cueScores(kinNames: [Int: NameKey], declaredInSentence: [Int: [NameKey]], capitals: CapitalIndex, sentenceKinds: SentenceKinds)
         -> (victim: [Int: Double], perpetrator: [Int: Double], jointlyAccused: Set<Int>)
     {
         var victimScore: [Int: Double] = [:]
@@ -582,16 +576,17 @@ extension TaggingRun {
                 }
             }
             // Kin nouns that carry a declared name in this sentence stand for it.
-            for match in matches[sentence.matchFrom..<sentence.matchTo] {
-                guard case .kin = kind(match), let key = kinNames[[sentenceIndex, Int(match.start)]],
+            for match in matches[sentence.matchFrom..<sentence.matchTo] where !kinNames.isEmpty {
+                guard case .kin = kind(match), let key = kinNames[Self.kinNameKey(sentenceIndex, Int(match.start))],
                     let entity = people.entityIndex(for: key)
                 else { continue }
                 names.append((Int(match.start), Int(match.end), entity))
             }
             guard !names.isEmpty else { continue }
-            var kinTokens: Set<Int> = []
+            // The kin nouns' tokens (a list of ranges: a sentence has few).
+            var kinRanges: [Range<Int>] = []
             for match in matches[sentence.matchFrom..<sentence.matchTo] {
-                if case .kin = kind(match) { for position in Int(match.start)..<Int(match.end) { kinTokens.insert(position) } }
+                if case .kin = kind(match) { kinRanges.append(Int(match.start)..<Int(match.end)) }
             }
             for match in matches[sentence.matchFrom..<sentence.matchTo] {
                 guard case .roleCue(let victim, let after) = kind(match) else { continue }
@@ -623,7 +618,7 @@ extension TaggingRun {
                         guard name.0 >= cueEnd, !(cueEnd < sentence.tokenTo && Words2.by == tokens.hashes[cueEnd]) else { return false }
                         if name.0 - cueEnd <= 1 { return !(cueEnd..<name.0).contains { Words2.by == tokens.hashes[$0] } }
                         return name.0 - cueEnd <= 4 && (cueEnd..<name.0).allSatisfy { position in
-                            Words2.possessives.contains(tokens.hashes[position]) || kinTokens.contains(position)
+                            Words2.possessives.contains(tokens.hashes[position]) || kinRanges.contains(where: { $0.contains(position) })
                         }
                     }.min { $0.0 < $1.0 }?.2
                 }
@@ -658,6 +653,9 @@ extension TaggingRun {
         }
         return (victimScore, perpetratorScore, jointlyAccused)
     }
+
+    /// The key of `kinNames` for the kin noun starting at token `start` of sentence `sentence`.
+    static func kinNameKey(_ sentence: Int, _ start: Int) -> Int { sentence << 32 | start }
 
     /// Makes `entity`'s names stand for `target` (the victim or the perpetrator), carrying its
     /// gender and, for a relative, the relation it implies.
@@ -703,51 +701,57 @@ extension TaggingRun {
     /// copying it.
     func genderVotes(capitals: CapitalIndex, sentenceKinds: SentenceKinds) -> GenderVoteTally {
         var votes = GenderVoteTally(entityCount: people.entities.count)
-        var sentenceEntities: [(Int, Int)] = []  // one buffer for all sentences
+        // Buffers for all sentences: the mentions (start, entity, a name's end or -1 for a role),
+        // and the role patterns, gender words and kin noun starts of the sentence, in match order.
+        var sentenceEntities: [(start: Int, entity: Int, nameEnd: Int)] = []
+        var words = SentenceGenderWords()
+        let subjects = PronounWords.subjects  // (globals read once, not per match)
         for (sentenceIndex, sentence) in sentences.enumerated() {
             // Votes come only from gender words, pronouns and titles in the sentence, or from a next
             // sentence (of the paragraph) opening "She" or "He": without any, nothing is looked up.
             if !sentenceKinds.has(sentenceIndex, SentenceKinds.genderWord) {
                 let next = sentenceIndex + 1
                 guard next < sentences.count, sentences[next].block == sentence.block, sentences[next].tokenFrom < sentences[next].tokenTo,
-                    PronounWords.subjects.contains(tokens.hashes[sentences[next].tokenFrom])
+                    subjects.contains(tokens.hashes[sentences[next].tokenFrom])
                 else { continue }
             }
-            let slice = matches[sentence.matchFrom..<sentence.matchTo]
             sentenceEntities.removeAll(keepingCapacity: true)
             if sentenceKinds.has(sentenceIndex, SentenceKinds.role) {
-                for match in slice { if let entity = roleEntity(match) { sentenceEntities.append((Int(match.start), entity)) } }
+                for position in sentence.matchFrom..<sentence.matchTo {
+                    let match = matches[position]
+                    if let entity = roleEntity(match) { sentenceEntities.append((Int(match.start), entity, -1)) }
+                }
             }
             var skipTo = sentence.tokenFrom
             for position in capitals.range(inSentence: sentenceIndex) where Int(capitals.positions[position]) >= skipTo {
                 let index = Int(capitals.positions[position])
                 if let found = lookupName(at: index, limit: sentence.tokenTo) {
-                    sentenceEntities.append((index, found.entity))
+                    sentenceEntities.append((index, found.entity, found.end))
                     skipTo = found.end
                 }
             }
             if sentenceEntities.isEmpty { continue }  // (no set to build)
-            appositionGenderVotes(sentence, mentions: sentenceEntities, into: &votes)
+            // Appositions need a gender noun; the votes below skip kin nouns.
+            let hasGenderNoun = sentenceKinds.has(sentenceIndex, SentenceKinds.genderNoun)
+            if hasGenderNoun || sentenceKinds.has(sentenceIndex, SentenceKinds.kin) { words.read(self, sentence) } else { words.clear() }
+            if hasGenderNoun { appositionGenderVotes(sentence, mentions: sentenceEntities, words: words, into: &votes) }
             // One person in the sentence (no set built: a loop over the mentions).
-            let entity = sentenceEntities[0].1
-            guard sentenceEntities.allSatisfy({ $0.1 == entity }) else { continue }
-            var first = sentenceEntities[0].0
-            for mention in sentenceEntities where mention.0 < first { first = mention.0 }
+            let entity = sentenceEntities[0].entity
+            guard sentenceEntities.allSatisfy({ $0.entity == entity }) else { continue }
+            var first = sentenceEntities[0].start
+            for mention in sentenceEntities where mention.start < first { first = mention.start }
             nextSentenceGenderVote(after: sentenceIndex, entity: entity, into: &votes)
             // Kin nouns ("Carol's brother") are other people, not gender words for this one.
-            let hasKin = sentenceKinds.has(sentenceIndex, SentenceKinds.kin)
-            func isKinStart(_ start: Int32) -> Bool {
-                guard hasKin else { return false }
-                for match in slice where match.start == start && kindIsKin(match) { return true }
-                return false
-            }
-            for match in slice where Int(match.start) > first && !isKinStart(match.start) {
+            for position in sentence.matchFrom..<sentence.matchTo {
+                let match = matches[position]
+                let start = Int(match.start)
+                guard start > first, !words.kinStarts.contains(start) else { continue }
                 switch kind(match) {
                 // Only "she"/"he": "Liam took her phone" says nothing of Liam's gender.
-                case .pronoun(let gender, _) where PronounWords.subjects.contains(tokens.hashes[Int(match.start)]): votes.add(entity, gender, 1)
-                case .female where Int(match.start) - first <= 12: votes.add(entity, .female, 2)
-                case .male where Int(match.start) - first <= 12: votes.add(entity, .male, 2)
-                case .title(let gender?) where Int(match.start) == first: votes.add(entity, gender, 3)
+                case .pronoun(let gender, _) where subjects.contains(tokens.hashes[start]): votes.add(entity, gender, 1)
+                case .female where start - first <= 12: votes.add(entity, .female, 2)
+                case .male where start - first <= 12: votes.add(entity, .male, 2)
+                case .title(let gender?) where start == first: votes.add(entity, gender, 3)
                 default: break
                 }
             }
@@ -787,12 +791,19 @@ extension TaggingRun {
         people.register(name: key, display: display, entity: entity)
     }
 
-    /// The longest known name starting at token `index`. (Two names of one length that both
-    /// match are one name: the order the chain is walked in does not matter.)
+    /// The longest known name starting at token `index`. (Inlined: most capitalised words start
+    /// no name, and the first-word filter answers for them without a call.)
+    @inline(__always)
     func lookupName(at index: Int, limit: Int) -> (end: Int, entity: Int)? {
+        guard people.mayStartName(tokens.hashes[index]) else { return nil }
+        return lookupKnownName(at: index, limit: limit)
+    }
+
+    /// ``lookupName(at:limit:)`` past the filter. (Two names of one length that both match are
+    /// one name: the order the chain is walked in does not matter.)
+    func lookupKnownName(at index: Int, limit: Int) -> (end: Int, entity: Int)? {
         let hashes = tokens.hashes
         let hash = hashes[index]
-        guard people.mayStartName(hash) else { return nil }
         let table = people.nameTable
         var name = table.chain(hash)
         var bestEnd = -1

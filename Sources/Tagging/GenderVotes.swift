@@ -17,36 +17,32 @@ extension TaggingRun {
     /// Gender votes from an apposition: a gender noun right after a person's mention, with only
     /// ages and descriptive words between ("Carol, a 54-year-old woman", "Adult C, a man in his
     /// thirties" is not one: "in" stops it). Other people in the sentence do not matter.
-    func appositionGenderVotes(_ sentence: SentenceSpan, mentions: [(Int, Int)], into votes: inout GenderVoteTally) {
-        let slice = matches[sentence.matchFrom..<sentence.matchTo]
-        for (start, entity) in mentions {
+    func appositionGenderVotes(
+        _ sentence: SentenceSpan, mentions: [(start: Int, entity: Int, nameEnd: Int)], words: SentenceGenderWords, into votes: inout GenderVoteTally
+    ) {
+        let allowed = AppositionWords.allowed  // (globals read once, not per word)
+        let numberWords = Words2.numberWords
+        for (start, entity, nameEnd) in mentions {
             // The mention's end: a name's tokens, else the role pattern's.
             var end = start + 1
-            if let found = lookupName(at: start, limit: sentence.tokenTo) { end = found.end }
-            if let role = slice.first(where: { Int($0.start) == start && roleEntity($0) != nil }) { end = max(end, Int(role.end)) }
+            if nameEnd >= 0 {
+                end = nameEnd
+            } else if let found = lookupName(at: start, limit: sentence.tokenTo) {
+                end = found.end
+            }
+            if let role = words.roles.first(where: { $0.start == start }) { end = max(end, role.end) }
             var probe = end
             while probe < sentence.tokenTo, probe < end + 9 {
-                // The first gender word at the probe (a loop: a lazy closure would copy the run).
-                var gender: Gender?
-                for match in slice where Int(match.start) == probe {
-                    if case .female = kind(match) {
-                        gender = .female
-                        break
-                    }
-                    if case .male = kind(match) {
-                        gender = .male
-                        break
-                    }
-                }
-                if let gender {
+                // The first gender word at the probe.
+                if let gender = words.genders.first(where: { $0.start == probe })?.gender {
                     // A kin noun ("her husband") is another person, not an apposition.
-                    if !slice.contains(where: { Int($0.start) == probe && { if case .kin = kind($0) { return true } else { return false } }($0) }) {
+                    if !words.kinStarts.contains(probe) {
                         votes.add(entity, gender, 8)  // an explicit statement outweighs pronoun noise
                     }
                     break
                 }
                 let flags = tokens.flags[probe]
-                guard flags & Tokens.digits != 0 || AppositionWords.allowed.contains(tokens.hashes[probe]) || Words2.numberWords.contains(tokens.hashes[probe]) else { break }
+                guard flags & Tokens.digits != 0 || allowed.contains(tokens.hashes[probe]) || numberWords.contains(tokens.hashes[probe]) else { break }
                 probe += 1
             }
         }
@@ -81,6 +77,36 @@ struct GenderVoteTally {
         switch gender {
         case .female: female[entity] += weight
         case .male: male[entity] += weight
+        }
+    }
+}
+
+/// The matches of one sentence that gender votes read, in match order: role patterns (start,
+/// end), gender words (start, gender) and kin noun starts. One pass over the sentence's matches
+/// instead of one per mention and probed word; the arrays are reused from sentence to sentence.
+struct SentenceGenderWords {
+    private(set) var roles: [(start: Int, end: Int)] = []
+    private(set) var genders: [(start: Int, gender: Gender)] = []
+    private(set) var kinStarts: [Int] = []
+
+    mutating func clear() {
+        if !roles.isEmpty { roles.removeAll(keepingCapacity: true) }
+        if !genders.isEmpty { genders.removeAll(keepingCapacity: true) }
+        if !kinStarts.isEmpty { kinStarts.removeAll(keepingCapacity: true) }
+    }
+
+    mutating func read(_ run: borrowing TaggingRun, _ sentence: SentenceSpan) {
+        clear()
+        for position in sentence.matchFrom..<sentence.matchTo {
+            let match = run.matches[position]
+            switch run.kind(match) {
+            case .female: genders.append((Int(match.start), .female))
+            case .male: genders.append((Int(match.start), .male))
+            case .kin: kinStarts.append(Int(match.start))
+            case .victim, .perpetrator, .child:
+                if run.roleEntity(match) != nil { roles.append((Int(match.start), Int(match.end))) }
+            default: break
+            }
         }
     }
 }

@@ -63,6 +63,24 @@ private enum TableWords {
     static let female: Set<String> = ["female", "f", "woman", "girl"]
     static let male: Set<String> = ["male", "m", "man", "boy"]
     static let groups: [String: Ethnicity] = ["white": .white, "black": .black, "asian": .asian, "mixed": .mixed, "other": .other]
+    static let nameWords: WordSet = WordSet(PeopleTableColumns.nameWords.map(hash))
+    static let who = hash("who")
+    static let referred = hash("referred")
+    static let to = hash("to")
+    static let `as` = hash("as")
+}
+
+/// Per block, the tokens and matches of its sentences (table cells only): a dictionary keyed by
+/// block index, as an array.
+struct BlockSpans {
+    private var spans: [(tokenFrom: Int, tokenTo: Int, matchFrom: Int, matchTo: Int)]
+
+    init(blockCount: Int) { spans = Array(repeating: (-1, -1, -1, -1), count: blockCount) }
+
+    subscript(_ block: Int) -> (tokenFrom: Int, tokenTo: Int, matchFrom: Int, matchTo: Int)? {
+        get { spans[block].tokenFrom < 0 ? nil : spans[block] }
+        set { spans[block] = newValue ?? (-1, -1, -1, -1) }
+    }
 }
 
 extension TaggingRun {
@@ -72,7 +90,7 @@ extension TaggingRun {
         let blocks = document.blocks
         guard blocks.contains(where: { $0.kind == .tableCell }) else { return }
         // Each block's tokens and matches, from its sentences.
-        var blockSpans: [Int: (tokenFrom: Int, tokenTo: Int, matchFrom: Int, matchTo: Int)] = [:]
+        var blockSpans = BlockSpans(blockCount: blocks.count)
         for sentence in sentences where blocks[sentence.block].kind == .tableCell {
             if let span = blockSpans[sentence.block] {
                 blockSpans[sentence.block] = (span.tokenFrom, sentence.tokenTo, span.matchFrom, sentence.matchTo)
@@ -94,8 +112,20 @@ extension TaggingRun {
     }
 
     /// One table (its cell blocks in order).
-    private mutating func readPeopleTable(cells: [Int], spans: [Int: (tokenFrom: Int, tokenTo: Int, matchFrom: Int, matchTo: Int)]) {
+    private mutating func readPeopleTable(cells: [Int], spans: BlockSpans) {
         let blocks = document.blocks
+        // Most tables list no people (a chronology: "Date", "Agency", "Contact"): a header without
+        // a word a name column needs is passed over before rows and header words are built.
+        var firstRow = Int.max
+        for cell in cells {
+            if let row = blocks[cell].row, blocks[cell].column != nil, row < firstRow { firstRow = row }
+        }
+        guard firstRow < Int.max,
+            cells.contains(where: { cell in
+                guard blocks[cell].row == firstRow, blocks[cell].column != nil, let span = spans[cell] else { return false }
+                return mayNameColumn(span.tokenFrom, span.tokenTo)
+            })
+        else { return }
         var rows: [Int: [Int: Int]] = [:]  // row → column → block
         for cell in cells {
             guard let row = blocks[cell].row, let column = blocks[cell].column else { continue }
@@ -208,6 +238,20 @@ extension TaggingRun {
                 break
             }
         }
+    }
+
+    /// Whether a header cell's words may be those of a name column (see
+    /// ``PeopleTableColumns/recognise(_:)``): a name word, "referred to as" at its start, or "who"
+    /// alone. Compared by word hash (those words lower-case as ASCII, so the hash of the token
+    /// is the hash of its lower-cased text).
+    private func mayNameColumn(_ from: Int, _ to: Int) -> Bool {
+        if to - from == 1, tokens.hashes[from] == TableWords.who { return true }
+        if to - from >= 3, tokens.hashes[from] == TableWords.referred, tokens.hashes[from + 1] == TableWords.to, tokens.hashes[from + 2] == TableWords.as {
+            return true
+        }
+        let nameWords = TableWords.nameWords
+        for index in from..<to where nameWords.contains(tokens.hashes[index]) { return true }
+        return false
     }
 
     /// The role a role cell states: a segment (between commas, semicolons, slashes or

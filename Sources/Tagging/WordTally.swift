@@ -68,3 +68,26 @@ struct WordTally {
 
     var count: Int { hashes.count }
 }
+
+extension Tokens {
+    /// Calls `body` with the token columns people discovery reads, as buffers (no bounds checks
+    /// in its per-token loops): flags, hashes, starts, ends, classes, prefixes.
+    func withBuffers<R>(
+        _ body: (
+            UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt64>, UnsafeBufferPointer<Int32>, UnsafeBufferPointer<Int32>,
+            UnsafeBufferPointer<Int32>, UnsafeBufferPointer<Int32>
+        ) throws -> R
+    ) rethrows -> R {
+        try flags.withUnsafeBufferPointer { flags in
+            try hashes.withUnsafeBufferPointer { hashes in
+                try starts.withUnsafeBufferPointer { starts in
+                    try ends.withUnsafeBufferPointer { ends in
+                        try classes.withUnsafeBufferPointer { classes in
+                            try prefixes.withUnsafeBufferPointer { prefixes in try body(flags, hashes, starts, ends, classes, prefixes) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
