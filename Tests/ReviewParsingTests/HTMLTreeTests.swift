@@ -171,6 +171,38 @@ import TestSupport
         #expect(compaction.bytes.count < source.utf8.count - sentence.utf8.count * 2)
     }
 
+    /// The depth limit holds with compacted text: nesting past libxml2's 256 elements, with
+    /// long text (replaced runs) on every line, stops libxml2 at the same line as without
+    /// compaction (line numbers are kept), and the reader refuses the document naming it.
+    @Test func depthLimitHoldsWithCompactedText() throws {
+        var source = ""
+        for depth in 0..<300 { source += "<div>" + Self.sentence + "\(depth)\n" }
+        let bytes = Array(source.utf8)
+        let compaction = try #require(HTMLTextCompaction(source: bytes))
+        #expect(compaction.runs.count == 300)
+        let compacted = try #require(LibXML.HTMLParse(bytes, compaction: compaction))
+        let whole = try #require(LibXML.HTMLParse(bytes, compaction: nil))
+        let stoppedAt = try #require(whole.builder.tooDeepLine)
+        #expect(compacted.builder.tooDeepLine == stoppedAt)
+        #expect(!compacted.builder.compactionHeld, "the runs after the stop never arrive, so the reader parses again")
+        #expect(throws: ParseError.self) { try DocumentReader().read(bytes: bytes, name: "deep.html") }
+        do {
+            _ = try DocumentReader().read(bytes: bytes, name: "deep.html")
+        } catch {
+            guard case .tooDeep(let name, let line, let limit) = error else {
+                Issue.record("expected tooDeep, got \(error)")
+                return
+            }
+            #expect(name == "deep.html" && limit == 256)
+            #expect(line == stoppedAt)
+        }
+        // Below the limit the same text reads whole.
+        var shallow = ""
+        for depth in 0..<200 { shallow += "<div>" + Self.sentence + "\(depth)\n" }
+        let document = try DocumentReader().read(bytes: Array(shallow.utf8), name: "shallow.html")
+        #expect(document.blocks.count == 200)
+    }
+
     /// A run the scanner takes for text but libxml2 does not read as text where it stands
     /// (it skips the blanks after a DOCTYPE before text) makes the compacted
     /// parse report failure; the reader's document is still the one libxml2's tree gives.
