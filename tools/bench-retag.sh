@@ -11,6 +11,7 @@
 #        CORPUS=DIR tools/bench-retag.sh           use an existing corpus folder (read only; DOCS and
 #                                                  SIZE_KB are then ignored), e.g. another worktree's
 #        JOBS="1 2" tools/bench-retag.sh ...       which --jobs to measure (the no-change re-runs use the last)
+#        AB_NO_CACHE=0 tools/bench-retag.sh ...    skip the last run: a codebook change with --no-parse-cache
 #
 # Each line gives the CPU seconds by stage from the report (summed over threads): parse+tag,
 # and what is spent outside them (read, hash, compare with the previous run, prepare rows,
@@ -47,12 +48,12 @@ elif [ ! -f "$STAMP" ]; then
     rm -f "$OUT/corpus/manifest.tsv"
     touch "$STAMP"
 fi
-rm -rf "$OUT"/store-*.sqlite* "$OUT"/report-*.json "$OUT"/time-*.txt "$OUT"/codebook-changed.yaml
+rm -rf "$OUT"/store-*.sqlite* "$OUT"/report-*.json "$OUT"/time-*.txt "$OUT"/codebook-changed*.yaml
 [ "${GENERATE_ONLY:-0}" = 1 ] && { KEEP=1; exit 0; }
 CORPUS=${CORPUS:-$OUT/corpus}
 if [ "$CORPUS" != "$OUT/corpus" ] && [ "${KEEP:-0}" != 1 ]; then
     # Never delete a corpus we did not generate: only the stores and reports.
-    cleanup() { rm -rf "$OUT"/store-*.sqlite* "$OUT"/report-*.json "$OUT"/time-*.txt "$OUT"/codebook-changed.yaml; }
+    cleanup() { rm -rf "$OUT"/store-*.sqlite* "$OUT"/report-*.json "$OUT"/time-*.txt "$OUT"/codebook-changed*.yaml; }
 fi
 
 swift build -c release --product revtag >/dev/null
@@ -124,14 +125,19 @@ if [ "$CORPUS" = "$OUT/corpus" ]; then
 fi
 # The run users wait for: the codebook changed (one phrase added), the corpus did not; every
 # document is re-tagged, loaded from the parse cache the first run wrote.
-python3 - Sources/Tagging/Resources/codebook.yaml "$OUT/codebook-changed.yaml" <<'PY'
+python3 - Sources/Tagging/Resources/codebook.yaml "$OUT" <<'PY'
 import sys
 text = open(sys.argv[1]).read()
-changed = text.replace('phrases: ["domestic homicide review", ', 'phrases: ["domestic homicide review", "homicide review panel", ', 1)
-changed = changed.replace('version: "1.0.0"', 'version: "1.0.0-bench"', 1)
-assert changed.count("homicide review panel") == 1 and changed != text, "the codebook's DHR phrases moved: update bench-retag.sh"
-open(sys.argv[2], "w").write(changed)
+for name, phrase in (("codebook-changed", "homicide review panel"), ("codebook-changed-again", "homicide review board")):
+    changed = text.replace('phrases: ["domestic homicide review", ', f'phrases: ["domestic homicide review", "{phrase}", ', 1)
+    changed = changed.replace('version: "1.0.0"', f'version: "1.0.0-{name}"', 1)
+    assert changed.count(phrase) == 1 and changed != text, "the codebook's DHR phrases moved: update bench-retag.sh"
+    open(f"{sys.argv[2]}/{name}.yaml", "w").write(changed)
 PY
 for jobs in ${JOBS:-1 2}; do
     measure "changed j$jobs" "$OUT/store-$jobs.sqlite" --jobs "$jobs" --codebook "$OUT/codebook-changed.yaml"
 done
+# The same kind of run without the cache (A/B, same minute): every document parsed again.
+if [ "${AB_NO_CACHE:-1}" = 1 ]; then
+    measure "no cache j$LAST" "$OUT/store-$LAST.sqlite" --jobs "$LAST" --codebook "$OUT/codebook-changed-again.yaml" --no-parse-cache
+fi

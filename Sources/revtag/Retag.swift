@@ -38,7 +38,8 @@ struct RetagCommand: ParsableCommand {
             store (<store>.parse-cache, e.g. annotations/revtag.sqlite.parse-cache), so that \
             re-applying a changed codebook to an unchanged corpus loads them instead of parsing \
             them again. It is derived data, never the store: delete it at any time (rm -r) to \
-            reclaim the space (about half the corpus's size for HTML); a damaged entry is simply \
+            reclaim the space (about 0.15 GB per GB of UTF-8 HTML, text or Markdown; more for \
+            PDF and non-UTF-8 files, whose decoded source it keeps); a damaged entry is simply \
             parsed again, and a new revtag build starts a fresh cache and removes the old one. \
             --no-parse-cache neither reads nor writes it.
 
