@@ -240,6 +240,8 @@ struct PlainTextReader {
     }
 
     /// Where a list item's text starts, if the line starts a list item.
+    private static let bulletBytes: [[UInt8]] = ["•", "◦", "▪", "‣", "●"].map { Array($0.utf8) }
+
     private func listItemContent(_ content: Range<Int>) -> Int? {
         let start = content.lowerBound
         let end = content.upperBound
@@ -250,12 +252,14 @@ struct PlainTextReader {
             if start + 1 < end, source[start + 1] == 0x20 || source[start + 1] == 0x09 { return skipSpaces(start + 1, end) }
             return nil
         }
-        for bullet in ["•", "◦", "▪", "‣", "●"] {
-            let bytes = Array(bullet.utf8)
-            if end - start > bytes.count, source[start..<(start + bytes.count)].elementsEqual(bytes),
-                source[start + bytes.count] == 0x20 || source[start + bytes.count] == 0x09
-            {
-                return skipSpaces(start + bytes.count, end)
+        // (Each of these bullets starts with 0xE2 in UTF-8.)
+        if first == 0xE2 {
+            for bytes in Self.bulletBytes {
+                if end - start > bytes.count, source[start..<(start + bytes.count)].elementsEqual(bytes),
+                    source[start + bytes.count] == 0x20 || source[start + bytes.count] == 0x09
+                {
+                    return skipSpaces(start + bytes.count, end)
+                }
             }
         }
         // (a) (ii) (1)

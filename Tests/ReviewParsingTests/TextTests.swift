@@ -4,6 +4,17 @@ import ReviewParsing
 import Testing
 
 @Suite struct PlainTextTests {
+    /// Unicode bullets start list items when a space or tab follows them; other text starting
+    /// with their lead byte (0xE2: a dash, a quotation mark) does not.
+    @Test func unicodeBulletsStartListItems() throws {
+        let text = "Agencies involved\n\n• Police attended twice.\n\n◦\tThe GP saw her.\n\n▪ Housing.\n\n‣ Probation.\n\n● Social care.\n\n"
+            + "•No space after this bullet.\n\n– An en dash starts this paragraph.\n\n“Quoted” paragraph here.\n"
+        let document = try parse(text, name: "bullets.txt")
+        #expect(document.blocks.map(\.kind) == [.heading, .listItem, .listItem, .listItem, .listItem, .listItem, .paragraph, .paragraph, .paragraph])
+        #expect(texts(document)[1] == "Police attended twice.")
+        #expect(texts(document)[2] == "The GP saw her.")
+    }
+
     static let report = """
         DOMESTIC HOMICIDE REVIEW
         Overview Report into the death of Zoë
