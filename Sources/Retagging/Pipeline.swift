@@ -103,9 +103,10 @@ struct Pipeline: Sendable {
     var engine: RetagEngine
     let store: AnnotationStore
     let decisions: [String: [DecisionInForce]]
-    /// Each document's latest run when the retag started (its previous tags for the report;
-    /// a document of the resumed run is not processed again, so this never names the run itself).
-    let latestRuns: [String: LatestRun]
+    /// Each document's suggestion keys of its latest run when the retag started (its previous
+    /// tags for the report; a document of the resumed run is not processed again, so these are
+    /// never the run's own); read in one pass before the workers start.
+    let previousKeys: [String: [TagKey]]
     let dryRun: Bool
     /// Parsed documents from earlier runs (written to unless a dry run); nil: parse everything.
     let cache: ParseCache?
@@ -229,12 +230,7 @@ struct Pipeline: Sendable {
         if let category = result.category {
             now.insert(TagKey(tag: TagID(facet: Taxonomy.categoryFacet, id: category.id), subject: nil))
         }
-        let previous: Set<TagKey>?
-        do {
-            previous = try latestRuns[file.name].map { latest throws(StoreError) in Set(try store.suggestionKeys(latest)) }
-        } catch {
-            return .failed(RetagFailure(document: file.name, reason: "cannot read its previous suggestions: \(error)"), bytes: size)
-        }
+        let previous = previousKeys[file.name].map(Set.init)
         let change = DocumentChange(document: file.name, now: now, previous: previous, decisions: decisions[file.name] ?? [])
         times.compare += lap()
         if dryRun {
