@@ -86,23 +86,10 @@ public struct ParseCache: Sendable {
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { return .invalid("\(path): cannot stat: \(String(cString: strerror(errno)))") }
-        let size = Int(info.st_size)
-        var failure: Int32 = 0
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-            var filled = 0
-            while filled < size {
-                let count = read(descriptor, buffer.baseAddress! + filled, size - filled)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    break
-                }
-                if count == 0 { break }
-                filled += count
-            }
-            initialized = filled
+        let bytes: [UInt8]
+        do { bytes = try RetagInput.readUpTo(descriptor, capacity: Int(info.st_size)) } catch {
+            return .invalid("\(path): cannot read: \(error.message)")
         }
-        if failure != 0 { return .invalid("\(path): cannot read: \(String(cString: strerror(failure)))") }
         return bytes.withUnsafeBytes { buffer in
             decode(buffer, path: path, name: name, contentHash: contentHash, input: input)
         }

@@ -92,22 +92,8 @@ public enum RetagInput {
         // Read straight into the array's storage (no zero-filled buffer, no copy); one byte
         // more than `stat` said, so that a file that grew since is noticed and read on.
         let capacity = Int(max(0, expected)) + 1
-        var failure: Int32 = 0
-        var bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
-            var filled = 0
-            while filled < buffer.count {
-                let count = read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    break
-                }
-                if count == 0 { break }
-                filled += count
-            }
-            initialized = filled
-        }
-        if failure != 0 { return .failure(ReadFailure(message: String(cString: strerror(failure)))) }
+        var bytes: [UInt8]
+        do { bytes = try readUpTo(descriptor, capacity: capacity) } catch { return .failure(error) }
         if bytes.count == capacity {
             var chunk = [UInt8](repeating: 0, count: 1 << 16)
             while true {
@@ -121,6 +107,28 @@ public enum RetagInput {
             }
         }
         return .success(bytes)
+    }
+
+    /// Reads up to `capacity` bytes from an open file straight into a new array's storage (no
+    /// zero-filled buffer, no copy), retrying interrupted reads; shorter at the end of the file.
+    static func readUpTo(_ descriptor: Int32, capacity: Int) throws(ReadFailure) -> [UInt8] {
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            var filled = 0
+            while filled < buffer.count {
+                let count = read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                if count == 0 { break }
+                filled += count
+            }
+            initialized = filled
+        }
+        if failure != 0 { throw ReadFailure(message: String(cString: strerror(failure))) }
+        return bytes
     }
 
     struct ReadFailure: Error {
