@@ -551,7 +551,10 @@ extension TaggingRun {
                     sides[key] = list
                 }
             }
-            for (key, list) in sides where !list[0].isEmpty && !list[1].isEmpty {
+            // In key order: a dictionary's order changes from process to process, and two rules
+            // satisfied over the same span must come out in the same order in every run.
+            for key in sides.keys.sorted() {
+                guard let list = sides[key], !list[0].isEmpty, !list[1].isEmpty else { continue }
                 let entryIndex = Int(key >> 32)
                 let nearIndex = Int(key & 0xFFFF_FFFF)
                 let within = compiled.facts.nearWithin[entryIndex][nearIndex]
