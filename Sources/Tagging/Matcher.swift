@@ -426,19 +426,29 @@ struct CompiledMatcher: Sendable {
                     }
                 }
                 let start = index
-                var flags: UInt8 = byteClass & ByteClass.upper != 0 ? Tokens.capitalised : 0
+                // Bit arithmetic: upper (2) >> 1 is capitalised (1), digit (4) >> 1 is digits (2).
+                var flags: UInt8 = (byteClass & ByteClass.upper) &>> 1
                 var digits = byteClass
                 index &+= 1
-                while index < end {
-                    byteClass = table[Int(base[index])]
-                    if byteClass & ByteClass.word == 0 { break }
-                    if byteClass & ByteClass.special != 0, ByteClass.separatorLength(base, index, end) > 0 { break }
-                    digits &= byteClass
-                    index &+= 1
+                while true {
+                    // The common bytes (ASCII letters and digits, non-ASCII bytes that cannot
+                    // start a separator) with one test each; a separator lead byte below.
+                    while index < end {
+                        byteClass = table[Int(base[index])]
+                        if byteClass & ByteClass.plain == 0 { break }
+                        digits &= byteClass
+                        index &+= 1
+                    }
+                    if index < end, byteClass & ByteClass.word != 0, ByteClass.separatorLength(base, index, end) == 0 {
+                        digits &= byteClass
+                        index &+= 1
+                        continue
+                    }
+                    break
                 }
                 let length = index &- start
-                if digits & ByteClass.digit != 0 { flags |= Tokens.digits }
-                if length == 1, flags & Tokens.capitalised != 0 { flags |= Tokens.singleCapital }
+                flags |= (digits & ByteClass.digit) &>> 1
+                if length == 1 { flags |= (flags & Tokens.capitalised) &<< 2 }
                 let (hash, first) = Vocabulary.hashWord(base, start: start, length: length, end: end)
                 let wordClass = words.find(hash: hash, first: first, base: base, start: start, length: length)
                 var prefixClass: Int32 = -1

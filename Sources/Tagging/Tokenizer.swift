@@ -46,6 +46,8 @@ enum ByteClass {
     static let digit: UInt8 = 4
     /// A lead byte that may start a separator sequence (C2, E2, EF; see ``separatorLength(_:_:_:)``).
     static let special: UInt8 = 8
+    /// A word byte that is not ``special`` (the tokenizer's inner loop tests only this bit).
+    static let plain: UInt8 = 16
 
     /// The class bits of every byte value. Written once when first used, then only read:
     /// `nonisolated(unsafe)` because an immutable pointer is not `Sendable`.
@@ -57,6 +59,7 @@ enum ByteClass {
             if byte >= 0x41 && byte <= 0x5A { bits |= upper }
             if byte >= 0x30 && byte <= 0x39 { bits |= digit }
             if byte == 0xC2 || byte == 0xE2 || byte == 0xEF { bits |= special }
+            if bits & word != 0 && bits & special == 0 { bits |= plain }
             table[value] = bits
         }
         return UnsafePointer(table)
