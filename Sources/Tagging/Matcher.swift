@@ -404,6 +404,9 @@ struct CompiledMatcher: Sendable {
         var count = 0
         var overflow = false
         let end = bytes.count
+        // Offsets fit in Int32 and no index arithmetic below can overflow (indices stay within
+        // `0...end`), so the loop uses wrapping arithmetic: no overflow checks per byte and word.
+        precondition(end <= Int(Int32.max), "text longer than 2 GiB")
         var index = 0
         let minPrefix = prefixLengths.last ?? Int.max
         let headMask = Vocabulary.byteMask(prefixHeadLength)
@@ -412,28 +415,28 @@ struct CompiledMatcher: Sendable {
             while index < end {
                 var byteClass = table[Int(base[index])]
                 if byteClass & ByteClass.word == 0 {
-                    index += 1
+                    index &+= 1
                     continue
                 }
                 if byteClass & ByteClass.special != 0 {
                     let separator = ByteClass.separatorLength(base, index, end)
                     if separator > 0 {
-                        index += separator
+                        index &+= separator
                         continue
                     }
                 }
                 let start = index
                 var flags: UInt8 = byteClass & ByteClass.upper != 0 ? Tokens.capitalised : 0
                 var digits = byteClass
-                index += 1
+                index &+= 1
                 while index < end {
                     byteClass = table[Int(base[index])]
                     if byteClass & ByteClass.word == 0 { break }
                     if byteClass & ByteClass.special != 0, ByteClass.separatorLength(base, index, end) > 0 { break }
                     digits &= byteClass
-                    index += 1
+                    index &+= 1
                 }
-                let length = index - start
+                let length = index &- start
                 if digits & ByteClass.digit != 0 { flags |= Tokens.digits }
                 if length == 1, flags & Tokens.capitalised != 0 { flags |= Tokens.singleCapital }
                 let (hash, first) = Vocabulary.hashWord(base, start: start, length: length, end: end)
@@ -455,10 +458,10 @@ struct CompiledMatcher: Sendable {
                         }
                     } else {
                         // Longest first, as the lengths are listed.
-                        var remaining = length >= 64 ? candidates : candidates & ((1 << UInt64(length)) &- 1)
+                        var remaining = length >= 64 ? candidates : candidates & ((1 &<< UInt64(length)) &- 1)
                         while remaining != 0 {
-                            let prefixLength = 63 - remaining.leadingZeroBitCount
-                            remaining &= ~(1 << UInt64(prefixLength))
+                            let prefixLength = 63 &- remaining.leadingZeroBitCount
+                            remaining &= ~(1 &<< UInt64(prefixLength))
                             let (prefixHash, prefixFirst) = Vocabulary.hashPrefix(
                                 base, start: start, length: prefixLength, first: first, end: end)
                             let found = prefixes.find(hash: prefixHash, first: prefixFirst, base: base, start: start, length: prefixLength)
@@ -473,13 +476,13 @@ struct CompiledMatcher: Sendable {
                     overflow = true
                     return
                 }
-                starts[count] = Int32(start)
-                ends[count] = Int32(index)
+                starts[count] = Int32(truncatingIfNeeded: start)
+                ends[count] = Int32(truncatingIfNeeded: index)
                 classes[count] = wordClass
                 prefixClasses[count] = prefixClass
                 flagColumn[count] = flags
                 hashes[count] = hash
-                count += 1
+                count &+= 1
             }
         }
         return overflow ? nil : count

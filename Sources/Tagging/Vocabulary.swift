@@ -111,7 +111,7 @@ struct Vocabulary: Sendable {
     /// The mask of the first `count` bytes (1...8) of a chunk.
     @inline(__always)
     static func byteMask(_ count: Int) -> UInt64 {
-        count >= 8 ? UInt64.max : (UInt64(1) << UInt64(8 * count)) &- 1
+        count >= 8 ? UInt64.max : (UInt64(1) &<< UInt64(truncatingIfNeeded: 8 &* count)) &- 1
     }
 
     /// The lower-cased bytes `from..<from+count` (count 1...8) of the text as a chunk, reading
@@ -119,7 +119,7 @@ struct Vocabulary: Sendable {
     @inline(__always)
     static func loadLowerChunk(_ base: UnsafePointer<UInt8>, from: Int, count: Int, end: Int) -> UInt64 {
         var value: UInt64
-        if from + 8 <= end {
+        if from &+ 8 <= end {
             value = UnsafeRawPointer(base + from).loadUnaligned(as: UInt64.self)
         } else {
             value = 0
@@ -138,11 +138,11 @@ struct Vocabulary: Sendable {
     static func hashWord(_ base: UnsafePointer<UInt8>, start: Int, length: Int, end: Int) -> (hash: UInt64, first: UInt64) {
         let first = loadLowerChunk(base, from: start, count: min(length, 8), end: end)
         var state = mix(seed(length: length), first)
-        var from = start + 8
-        let stop = start + length
+        var from = start &+ 8
+        let stop = start &+ length
         while from < stop {
-            state = mix(state, loadLowerChunk(base, from: from, count: min(stop - from, 8), end: end))
-            from += 8
+            state = mix(state, loadLowerChunk(base, from: from, count: min(stop &- from, 8), end: end))
+            from &+= 8
         }
         return (finish(state), first)
     }
