@@ -324,19 +324,25 @@ extension AnnotationStore {
     static func suggestionRows(_ result: TaggingResult, text bytes: [UInt8]) -> [PreparedSuggestions.Row] {
         // One scalar-count index for all the document's spans (see ScalarCounter).
         let counter = ScalarCounter(bytes)
-        var suggestions = result.suggestions
+        // Rows straight from the result (appending the category to a copy of the
+        // suggestions would copy, retain and release every one of them).
+        var rows: [PreparedSuggestions.Row] = []
+        rows.reserveCapacity(result.suggestions.count + 1)
+        for suggestion in result.suggestions { rows.append(row(suggestion, counter)) }
         if let category = result.category {
-            suggestions.append(Suggestion(
+            rows.append(row(Suggestion(
                 key: TagKey(tag: TagID(facet: Taxonomy.categoryFacet, id: category.id), subject: nil),
-                confidence: category.confidence, evidence: []))
+                confidence: category.confidence, evidence: []), counter))
         }
-        return suggestions.map { suggestion in
-            let anchor = suggestion.evidence.first.map { counter.anchor($0.range) }
-            let rule = suggestion.evidence.first?.rule ?? (suggestion.tag.facet == Taxonomy.categoryFacet ? "category" : "")
-            return PreparedSuggestions.Row(
-                tag: suggestion.tag.description, subject: subjectColumn(suggestion.key), confidence: suggestion.confidence,
-                rule: rule, evidence: EvidenceCodec.encode(suggestion.evidence, anchor: anchor))
-        }
+        return rows
+    }
+
+    private static func row(_ suggestion: Suggestion, _ counter: ScalarCounter) -> PreparedSuggestions.Row {
+        let anchor = suggestion.evidence.first.map { counter.anchor($0.range) }
+        let rule = suggestion.evidence.first?.rule ?? (suggestion.tag.facet == Taxonomy.categoryFacet ? "category" : "")
+        return PreparedSuggestions.Row(
+            tag: suggestion.tag.description, subject: subjectColumn(suggestion.key), confidence: suggestion.confidence,
+            rule: rule, evidence: EvidenceCodec.encode(suggestion.evidence, anchor: anchor))
     }
 
     /// Writes a batch of documents into `run` in one transaction: registers each document
@@ -435,11 +441,36 @@ struct ScalarCounter {
             while chunk < buffer.count {
                 checkpoints.append(count)
                 let end = min(chunk + Self.stride, buffer.count)
-                count += end - chunk - Self.continuationBytes(buffer, from: chunk, to: end)
+                let continuations = end - chunk == Self.stride
+                    ? Self.continuationBytesInStride(buffer, from: chunk)
+                    : Self.continuationBytes(buffer, from: chunk, to: end)
+                count += end - chunk - continuations
                 chunk = end
             }
         }
         self.checkpoints = checkpoints
+    }
+
+    /// ``continuationBytes(_:from:to:)`` of the whole stride at `start`, 32 bytes a step
+    /// (four independent words, so the loop is not one long dependency chain).
+    static func continuationBytesInStride(_ buffer: UnsafeRawBufferPointer, from start: Int) -> Int {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        var index = start
+        let end = start + Self.stride
+        var count = 0
+        while index < end {
+            let a = buffer.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let b = buffer.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
+            let c = buffer.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self)
+            let d = buffer.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self)
+            // ASCII-only words (the common case) have no high bits at all.
+            if (a | b | c | d) & high != 0 {
+                count &+= (a & ~(a << 1) & high).nonzeroBitCount &+ (b & ~(b << 1) & high).nonzeroBitCount
+                    &+ (c & ~(c << 1) & high).nonzeroBitCount &+ (d & ~(d << 1) & high).nonzeroBitCount
+            }
+            index &+= 32
+        }
+        return count
     }
 
     /// UTF-8 continuation bytes (10xxxxxx) in `start..<end`, eight bytes at a time.

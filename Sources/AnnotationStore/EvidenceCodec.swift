@@ -32,11 +32,17 @@ enum EvidenceCodec {
         var texts = Interner()
         var indexes: [(rule: Int, text: Int)] = []
         indexes.reserveCapacity(items.count)
-        for item in items { indexes.append((rules.index(item.rule), texts.index(item.text))) }
+        // Borrowed in place: copying each item would retain and release its two strings.
+        items.withUnsafeBufferPointer { items in
+            for position in items.indices {
+                indexes.append((rules.index(items[position].rule), texts.index(items[position].text)))
+            }
+        }
         let anchor = items.isEmpty ? nil : anchor
         // An upper bound of the size: 20 digits and a sign for a number, plus separators.
         var capacity = magic.count + 2 * 22 + 2 + items.count * 6 * 22
-        for string in rules.strings + texts.strings { capacity += string.utf8.count + 22 }
+        for string in rules.strings { capacity += string.utf8.count + 22 }
+        for string in texts.strings { capacity += string.utf8.count + 22 }
         if let anchor { capacity += anchor.prefix.utf8.count + anchor.suffix.utf8.count + 4 * 22 }
         return String(unsafeUninitializedCapacity: capacity) { buffer in
             var out = Writer(base: buffer.baseAddress!)
@@ -136,6 +142,17 @@ enum EvidenceCodec {
         }
 
         mutating func number(_ value: Int) {
+            // Most numbers are indexes, deltas and lengths of one or two digits.
+            if UInt(bitPattern: value) < 10 {
+                byte(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
+                return
+            }
+            if UInt(bitPattern: value) < 100 {
+                base[count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10)
+                base[count + 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
+                count += 2
+                return
+            }
             if value < 0 { byte(UInt8(ascii: "-")) }
             var magnitude = value.magnitude
             var digits = 1

@@ -53,6 +53,33 @@ struct EvidenceEncodingTests {
         #expect(unanchored.anchor == nil)
     }
 
+    @Test func numbersAroundTheDigitFastPathsEncodeAsBefore() throws {
+        // The exact bytes stores hold: one- and two-digit numbers, their edges, negatives.
+        let items = [
+            Evidence(text: "x", range: TextRange(start: 9, end: 19), rule: "r/1", line: 99, character: 100),
+            Evidence(text: "x", range: TextRange(start: 8, end: 18), rule: "r/1", line: 89, character: 0),
+        ]
+        let encoded = EvidenceCodec.encode(items, anchor: nil)
+        #expect(encoded == "e1|1|3:r/11|1:x-|9,10,99,100,0,0;-1,10,-10,0,0,0;")
+        #expect(EvidenceCodec.decode(encoded)?.evidence == items)
+    }
+
+    @Test func strideContinuationCountEqualsTheWordByWordCount() {
+        var generator = SeededGenerator(seed: 7)
+        let pieces = ["plain ascii text ", "Zoë ", "— ", "“q” ", "👩🏽‍⚕️ ", "漢字 "]
+        for round in 0..<40 {
+            var text = ""
+            while text.utf8.count < 1_024 { text += pieces[Int.random(in: 0..<(round % 3 == 0 ? 1 : pieces.count), using: &generator)] }
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBytes { buffer in
+                for start in stride(from: 0, through: buffer.count - 256, by: 64) {
+                    #expect(ScalarCounter.continuationBytesInStride(buffer, from: start)
+                        == ScalarCounter.continuationBytes(buffer, from: start, to: start + 256))
+                }
+            }
+        }
+    }
+
     @Test func damagedValuesDecodeToNothingInsteadOfGarbage() throws {
         let items = [Evidence(text: "drank heavily", range: TextRange(start: 40, end: 53), rule: "alcohol-misuse/1", line: 2, character: 5)]
         let encoded = EvidenceCodec.encode(items, anchor: Anchoring.anchor(text: String(repeating: "x", count: 40) + "drank heavily", range: items[0].range))
