@@ -567,13 +567,8 @@ extension TaggingRun {
             let weight = sentenceIndex < introduction ? 2.0 : 1.0
             // Name mentions of the sentence.
             var names: [(Int, Int, Int)] = []
-            var skipTo = sentence.tokenFrom
-            for position in capitals.range(inSentence: sentenceIndex) where Int(capitals.positions[position]) >= skipTo {
-                let index = Int(capitals.positions[position])
-                if let found = lookupName(at: index, limit: sentence.tokenTo) {
-                    names.append((index, found.end, found.entity))
-                    skipTo = found.end
-                }
+            forEachKnownName(inSentence: sentenceIndex, sentence, capitals: capitals) { start, end, entity in
+                names.append((start, end, entity))
             }
             // Kin nouns that carry a declared name in this sentence stand for it.
             for match in matches[sentence.matchFrom..<sentence.matchTo] where !kinNames.isEmpty {
@@ -722,13 +717,8 @@ extension TaggingRun {
                     if let entity = roleEntity(match) { sentenceEntities.append((Int(match.start), entity, -1)) }
                 }
             }
-            var skipTo = sentence.tokenFrom
-            for position in capitals.range(inSentence: sentenceIndex) where Int(capitals.positions[position]) >= skipTo {
-                let index = Int(capitals.positions[position])
-                if let found = lookupName(at: index, limit: sentence.tokenTo) {
-                    sentenceEntities.append((index, found.entity, found.end))
-                    skipTo = found.end
-                }
+            forEachKnownName(inSentence: sentenceIndex, sentence, capitals: capitals) { start, end, entity in
+                sentenceEntities.append((start, entity, end))
             }
             if sentenceEntities.isEmpty { continue }  // (no set to build)
             // Appositions need a gender noun; the votes below skip kin nouns.
@@ -789,6 +779,23 @@ extension TaggingRun {
             return
         }
         people.register(name: key, display: display, entity: entity)
+    }
+
+    /// Calls `body` with each known name of sentence `sentenceIndex`, left to right and not
+    /// overlapping (a name's later words start no other): its first token, the token after it
+    /// and the entity it names. Only capitalised tokens are tried.
+    @inline(__always)
+    func forEachKnownName(
+        inSentence sentenceIndex: Int, _ sentence: SentenceSpan, capitals: CapitalIndex, _ body: (_ start: Int, _ end: Int, _ entity: Int) -> Void
+    ) {
+        var skipTo = sentence.tokenFrom
+        for position in capitals.range(inSentence: sentenceIndex) where Int(capitals.positions[position]) >= skipTo {
+            let index = Int(capitals.positions[position])
+            if let found = lookupName(at: index, limit: sentence.tokenTo) {
+                body(index, found.end, found.entity)
+                skipTo = found.end
+            }
+        }
     }
 
     /// The longest known name starting at token `index`. (Inlined: most capitalised words start
