@@ -97,30 +97,56 @@ extension TaggingRun {
         return (value, index + 1)
     }
 
+    /// The first token of `from..<to` that has digits or is a number, decade or child-role
+    /// word (only such a token can start an age), or `to` when there is none. Most sentences
+    /// have none: the scan reads the flag and hash columns through raw pointers.
+    @inline(__always)
+    static func firstAgeCandidate(_ tokens: borrowing Tokens, from: Int, to: Int) -> Int {
+        guard from < to else { return to }
+        return tokens.flags.withUnsafeBufferPointer { flags in
+            tokens.hashes.withUnsafeBufferPointer { hashes in
+                Words.numericFilter.withUnsafeBufferPointer { filter in
+                    var index = from
+                    while index < to {
+                        let bit = Int(truncatingIfNeeded: hashes[index] >> 52)
+                        if flags[index] & Tokens.digits != 0 || filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 { return index }
+                        index += 1
+                    }
+                    return to
+                }
+            }
+        }
+    }
+
     /// The priority `ages(_:)` gives a child role without an age ("was a toddler").
     static var childRolePriority: Int { 9 }
 
     /// Ages stated in a sentence: (token position, age, priority); priority 0 is the most
     /// explicit ("34-year-old", "aged 34", "was 19 at the time"), 1 is "she was 34", 2 is
     /// "at the age of 34" (often a past event).
-    func ages(_ sentence: SentenceSpan) -> [(Int, Age, Int)] {
+    ///
+    /// `first` is the sentence's first token that may start an age (see
+    /// ``firstAgeCandidate(_:from:to:)``): the tokens before it are skipped unread.
+    func ages(_ sentence: SentenceSpan, first: Int) -> [(Int, Age, Int)] {
         var result: [(Int, Age, Int)] = []
         let from = sentence.tokenFrom
         let to = sentence.tokenTo
         let hashes = tokens.hashes
         func word(_ index: Int) -> UInt64 { index >= from && index < to ? hashes[index] : 0 }
-        let numericFilter = Words.numericFilter
-        let flags = tokens.flags
-        var index = from
+        var index = max(from, first)
         while index < to {
-            // Neither digits nor a number or decade word: nothing starts here.
-            let bit = Int(truncatingIfNeeded: hashes[index] >> 52)
-            if flags[index] & Tokens.digits == 0, numericFilter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 {
+            // Neither digits nor a number or decade word: nothing starts here (the next token
+            // that may start an age is found by a scan over the raw columns).
+            index = TaggingRun.firstAgeCandidate(tokens, from: index, to: to)
+            if index >= to { break }
+            // A number of more than three digits (a year, mostly) is no age; digits are no word.
+            let isDigits = tokens.flags[index] & Tokens.digits != 0
+            if isDigits, Int(tokens.ends[index]) - Int(tokens.starts[index]) > 3 {
                 index += 1
                 continue
             }
             // "was a newborn", "who was a toddler": a child (the victim when it is about the victim).
-            if Words.childRoles.contains(hashes[index]) {
+            if !isDigits, Words.childRoles.contains(hashes[index]) {
                 let article = word(index - 1) == Words.a || word(index - 1) == Words.an
                 if article, word(index - 2) == Words.was || word(index - 2) == Words.is {
                     result.append((index, .years(0), hashes[index] == Words.newborn ? 1 : Self.childRolePriority))
@@ -129,7 +155,7 @@ extension TaggingRun {
                 continue
             }
             // "in her (early|mid|late) thirties"
-            if let decade = Words.decades[hashes[index]] {
+            if !isDigits, let decade = Words.decades[hashes[index]] {
                 var low = decade
                 var high = decade == 13 ? 19 : decade + 9
                 let before = word(index - 1)
@@ -218,7 +244,10 @@ extension TaggingRun {
     }
 
     mutating func demographics(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, mentions: [Mention], fallback: Int?) {
-        for (position, age, priority) in ages(sentence) {
+        // Most sentences hold no number: no call of `ages` (which copied the run) for them.
+        let firstCandidate = TaggingRun.firstAgeCandidate(tokens, from: sentence.tokenFrom, to: sentence.tokenTo)
+        let stated = firstCandidate < sentence.tokenTo ? ages(sentence, first: firstCandidate) : []
+        for (position, age, priority) in stated {
             // "with a man of 31, referred to as Adult X": the age of the person named right after.
             var forward: Int?
             if position >= 2, tokens.hashes[position - 1] == Words.of, Words.personNouns.contains(tokens.hashes[position - 2]) {
