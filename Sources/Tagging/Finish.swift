@@ -173,26 +173,29 @@ extension TaggingRun {
                 index += 1
                 continue
             }
-            var guarded = false
-            for back in 1...4 where Words.guards.contains(word(index - back)) && !(back == 1 && word(index - 1) == Words.aged) {
-                // "Child M was a fifteen-year-old", "Baby R, who was nine weeks old": a name, not another child.
-                let named = Words.childNames.contains(word(index - back)) && index - back + 1 < to
-                    && tokens.flags[index - back + 1] & Tokens.singleCapital != 0
-                if !named { guarded = true }
+            // Whether a guard word before the number makes it someone else's age or no age; asked
+            // only on the paths that record an age (most numbers take none of them).
+            func isGuarded() -> Bool {
+                for back in 1...4 where Words.guards.contains(word(index - back)) && !(back == 1 && word(index - 1) == Words.aged) {
+                    // "Child M was a fifteen-year-old", "Baby R, who was nine weeks old": a name, not another child.
+                    let named = Words.childNames.contains(word(index - back)) && index - back + 1 < to
+                        && tokens.flags[index - back + 1] & Tokens.singleCapital != 0
+                    if !named { return true }
+                }
+                return word(index - 2) == Words.aged  // "children aged 3 and 5"
             }
-            if word(index - 2) == Words.aged { guarded = true }  // "children aged 3 and 5"
             let infant = Words.infantUnits.contains(word(after))
             // "aged between 30 and 35", "aged 30 to 35", "aged 30-35"
             if word(index - 1) == Words.aged || (word(index - 1) == Words.between && word(index - 2) == Words.aged) {
                 if !infant, word(after) == Words.and || word(after) == Words.to, let (high, _) = number(at: after + 1, limit: to), high > value {
-                    if !guarded { result.append((index, .range(value, high), 0)) }
+                    if !isGuarded() { result.append((index, .range(value, high), 0)) }
                     index = after + 2
                     continue
                 }
                 if !infant, after < to, let (high, _) = number(at: after, limit: to), high > value,
                     Int(tokens.starts[after]) - Int(tokens.ends[index]) == 1
                 {
-                    if !guarded { result.append((index, .range(value, high), 0)) }
+                    if !isGuarded() { result.append((index, .range(value, high), 0)) }
                     index = after + 1
                     continue
                 }
@@ -202,14 +205,14 @@ extension TaggingRun {
             }
             let unit = word(after)
             if infant, word(after + 1) == Words.old || word(index - 1) == Words.of {
-                if !guarded { result.append((index, .years(0), 0)) }  // "four months old", "the age of four months"
+                if !isGuarded() { result.append((index, .years(0), 0)) }  // "four months old", "the age of four months"
             } else if unit == Words.year || unit == Words.years, word(after + 1) == Words.old || (word(after + 1) == Words.of && word(after + 2) == Words.age) {
-                if !guarded { result.append((index, .years(value), 0)) }
+                if !isGuarded() { result.append((index, .years(value), 0)) }
             } else if unit == Words.year || unit == Words.years, word(after + 1) == Words.and, Words.infantUnits.contains(word(after + 3)),
                 word(after + 4) == Words.old
             {
                 // "two years and four months old"
-                if !guarded || word(index - 1) == Words.was { result.append((index, .years(value), guarded ? 2 : 0)) }
+                if !isGuarded() || word(index - 1) == Words.was { result.append((index, .years(value), isGuarded() ? 2 : 0)) }
                 index = after + 4
                 continue
             } else if word(index - 1) == Words.of, Words.personNouns.contains(word(index - 2)), !Words.units.contains(unit) || unit == Words.and {
@@ -219,7 +222,7 @@ extension TaggingRun {
             {
                 result.append((index, .years(value), 2))  // "In October 2023, when he was 14, Child T was attacked"
             } else if word(index - 1) == Words.of, word(index - 2) == Words.age, word(index - 3) == Words.the {
-                if !guarded || word(index - 4) == Words.at { result.append((index, .years(value), 2)) }  // "at the age of 34"
+                if !isGuarded() || word(index - 4) == Words.at { result.append((index, .years(value), 2)) }  // "at the age of 34"
             } else if word(index - 1) == Words.was || word(index - 1) == Words.is || (word(index - 1) == Words.then && word(index - 2) == Words.was) {
                 if word(after) == Words.at, word(after + 1) == Words.the, word(after + 2) == Words.time {
                     result.append((index, .years(value), 0))  // "he was 19 at the time"
@@ -227,7 +230,7 @@ extension TaggingRun {
                     result.append((index, .years(value), 0))  // "who was 38 when he died"
                 } else if word(index - 1) == Words.then {
                     result.append((index, .years(value), 0))  // "who was then 39"
-                } else if !guarded, !Words.units.contains(unit) || (unit == Words.and && number(at: after + 1, limit: to) == nil), value >= 1 {
+                } else if !isGuarded(), !Words.units.contains(unit) || (unit == Words.and && number(at: after + 1, limit: to) == nil), value >= 1 {
                     result.append((index, .years(value), 1))  // "Carol was 54", "Martin was 58 and is White British"
                 }
             }

@@ -321,23 +321,14 @@ extension TaggingRun {
     }
 
     /// Moves the sweep's evidence and suppressed matches into ``evidence`` and ``suppressed``,
-    /// cutting every span's text and finding every source position in one pass over the
-    /// offsets in order (the same values ``makeEvidence(_:_:)`` gives one at a time).
+    /// cutting every span's text and finding its source position as it goes (the same values
+    /// ``makeEvidence(_:_:)`` gives one at a time): the evidence in the order recorded, then the
+    /// suppressed matches, are two nearly ascending runs of offsets that one
+    /// ``SourceMap/PositionCursor`` follows, with no array of offsets or positions in between.
     mutating func flushCollectedEvidence() {
         let order = collector.order
         let lists = collector.lists
         let suppressions = collector.suppressions
-        // Start offsets of the evidence in the order recorded, then of the suppressed matches:
-        // two nearly ascending runs, little left for the sort.
-        var offsets: [Int] = []
-        offsets.reserveCapacity(order.count + suppressions.count)
-        var cursors = [Int](repeating: 0, count: lists.count)
-        for slot in order {
-            offsets.append(lists[Int(slot)][cursors[Int(slot)]].range.start)
-            cursors[Int(slot)] += 1
-        }
-        for item in suppressions { offsets.append(item.range.start) }
-        let positions = document.sourceMap.positions(ofText: offsets)
         var built: [[Evidence]] = lists.map { list in
             var items: [Evidence] = []
             items.reserveCapacity(list.count)
@@ -345,25 +336,27 @@ extension TaggingRun {
         }
         var builtSuppressed: [SuppressedMatch] = []
         builtSuppressed.reserveCapacity(suppressions.count)
+        var positions = document.sourceMap.positionCursor()
+        var cursors = [Int](repeating: 0, count: lists.count)
         var text = document.text
         text.withUTF8 { bytes in
-            func piece(_ range: TextRange, _ rule: String, _ position: SourcePosition) -> Evidence {
-                Evidence(
+            func piece(_ range: TextRange, _ rule: String) -> Evidence {
+                let position = positions.position(ofText: range.start)
+                return Evidence(
                     text: TaggingRun.substring(bytes, range) ?? document.substring(range), range: range, rule: rule,
                     line: position.line, character: position.utf16Column)
             }
-            for index in cursors.indices { cursors[index] = 0 }
-            for (next, slot) in order.enumerated() {
-                let item = lists[Int(slot)][cursors[Int(slot)]]
-                cursors[Int(slot)] += 1
-                built[Int(slot)].append(piece(item.range, item.rule, positions[next]))
+            // Items read field by field in place: no copy of a pending item (and its strings) each.
+            for slot in order {
+                let list = Int(slot)
+                let item = cursors[list]
+                cursors[list] = item + 1
+                built[list].append(piece(lists[list][item].range, lists[list][item].rule))
             }
-            // By index, field by field: no copy of each pending suppression as a whole.
             for index in suppressions.indices {
                 builtSuppressed.append(
                     SuppressedMatch(
-                        tag: suppressions[index].tag,
-                        evidence: piece(suppressions[index].range, suppressions[index].rule, positions[order.count + index]),
+                        tag: suppressions[index].tag, evidence: piece(suppressions[index].range, suppressions[index].rule),
                         reason: suppressions[index].reason, trigger: suppressions[index].trigger))
             }
         }
@@ -511,7 +504,8 @@ extension TaggingRun {
     }
 
     /// The codebook targets of a sentence: phrase matches and satisfied proximity rules.
-    func collectTargets(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, into targets: inout [TargetMatch]) {
+    /// (`mutating` only so that the sweep, itself mutating, passes the run without copying it.)
+    mutating func collectTargets(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, into targets: inout [TargetMatch]) {
         // Emptied only when filled (most sentences have no target; `removeAll` is not free).
         if !targets.isEmpty { targets.removeAll(keepingCapacity: true) }
         // Most sentences have no target: find out before allocating, and size the list once.
@@ -533,27 +527,32 @@ extension TaggingRun {
                 }
             }
         }
-        // The sides of proximity rules (the dictionary only for a sentence that has some).
+        // The sides of proximity rules, as (rule key, side, span) in match order, taken rule by rule
+        // in ascending key order: a dictionary's order changes from process to process, and two
+        // rules satisfied over the same span must come out in the same order in every run (a
+        // flat list sorted by key and match order; no dictionary built and freed per sentence).
         if hasProximity {
-            var sides: [Int64: [[(Int, Int)]]] = [:]
+            var sides: [(key: Int64, side: UInt8, start: Int, end: Int)] = []
             for match in slice {
                 if case .proximity(let entry, let near, let side) = kind(match) {
-                    let key = Int64(entry) << 32 | Int64(near)
-                    var list = sides[key] ?? [[], []]
-                    list[Int(side)].append((Int(match.start), Int(match.end)))
-                    sides[key] = list
+                    sides.append((Int64(entry) << 32 | Int64(near), side, Int(match.start), Int(match.end)))
                 }
             }
-            // In key order: a dictionary's order changes from process to process, and two rules
-            // satisfied over the same span must come out in the same order in every run.
-            for key in sides.keys.sorted() {
-                guard let list = sides[key], !list[0].isEmpty, !list[1].isEmpty else { continue }
+            var order = Array(sides.indices)
+            order.sort { sides[$0].key != sides[$1].key ? sides[$0].key < sides[$1].key : $0 < $1 }
+            var groupStart = 0
+            while groupStart < order.count {
+                let key = sides[order[groupStart]].key
+                var groupEnd = groupStart + 1
+                while groupEnd < order.count, sides[order[groupEnd]].key == key { groupEnd += 1 }
                 let entryIndex = Int(key >> 32)
                 let nearIndex = Int(key & 0xFFFF_FFFF)
                 let within = compiled.facts.nearWithin[entryIndex][nearIndex]
                 var best: (Int, Int)?
-                for a in list[0] {
-                    for b in list[1] {
+                for first in groupStart..<groupEnd where sides[order[first]].side == 0 {
+                    let a = (sides[order[first]].start, sides[order[first]].end)
+                    for second in groupStart..<groupEnd where sides[order[second]].side == 1 {
+                        let b = (sides[order[second]].start, sides[order[second]].end)
                         let gap = a.1 <= b.0 ? b.0 - a.1 : (b.1 <= a.0 ? a.0 - b.1 : 0)
                         if gap <= within {
                             let span = (min(a.0, b.0), max(a.1, b.1))
@@ -565,6 +564,7 @@ extension TaggingRun {
                     targets.append(
                         TargetMatch(entry: entryIndex, pattern: compiled.nearPatterns[entryIndex][nearIndex], start: best.0, end: best.1))
                 }
+                groupStart = groupEnd
             }
         }
         // One target per entry and span: drop a match of an entry inside a longer match of the same entry
