@@ -162,6 +162,8 @@ public struct RetagParseCacheCounts: Hashable, Sendable, Codable {
     public var writeFailures = 0
     /// Bytes of the entries written.
     public var bytesWritten: Int64 = 0
+    /// Entries removed at the end of the run because their documents no longer exist.
+    public var removed = 0
 
     public init(directory: String = "") { self.directory = directory }
 
@@ -180,6 +182,7 @@ public struct RetagParseCacheCounts: Hashable, Sendable, Codable {
         if invalid > 0 { text += ", \(invalid) damaged entries replaced" }
         text += String(format: ", %d written (%.1f MB)", written, Double(bytesWritten) / 1_048_576)
         if writeFailures > 0 { text += ", \(writeFailures) could not be written" }
+        if removed > 0 { text += ", \(removed) of deleted documents removed" }
         return text + " (\(directory); derived data, safe to delete)"
     }
 }
@@ -347,7 +350,7 @@ extension RetagReport {
     /// Plain text for a terminal.
     public func text() -> String {
         var lines = ["retag: " + headline, countsLine]
-        if let parseCache, parseCache.hits + parseCache.parsed > 0 { lines.append(parseCache.line) }
+        if let parseCache, parseCache.hits + parseCache.parsed + parseCache.removed > 0 { lines.append(parseCache.line) }
         if !newDocuments.isEmpty { lines.append("\(newDocuments.count) document(s) tagged for the first time.") }
         lines.append("")
         lines.append("Tag changes (\(tagChanges.count) tag(s)):")
@@ -382,7 +385,7 @@ extension RetagReport {
     public func markdown() -> String {
         func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
         var lines = ["# Retag report", "", headline, "", countsLine, ""]
-        if let parseCache, parseCache.hits + parseCache.parsed > 0 { lines += [parseCache.line, ""] }
+        if let parseCache, parseCache.hits + parseCache.parsed + parseCache.removed > 0 { lines += [parseCache.line, ""] }
         if !newDocuments.isEmpty { lines += ["\(newDocuments.count) document(s) tagged for the first time.", ""] }
         lines += ["## Tag changes", ""]
         if tagChanges.isEmpty { lines += ["None.", ""] } else {

@@ -267,6 +267,12 @@ public struct Retagger: Sendable {
 
         let interrupted = cancellation.isCancelled
         builder.report.interrupted = interrupted
+        // A complete run saw every file under its paths: the entries of documents no longer
+        // there are removed (only those, and only in the cache's folder).
+        if let cache, !options.dryRun, !interrupted {
+            builder.report.parseCache?.removed = cache.prune(
+                keeping: Set(files.map(\.name)), under: options.paths, base: options.baseDirectory)
+        }
         if let run, !options.dryRun {
             do { try store.setRetagRunState(run, interrupted ? .interrupted : .finished) } catch { throw .store(error) }
         }

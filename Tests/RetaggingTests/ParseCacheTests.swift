@@ -217,4 +217,54 @@ import Testing
         let warmDry = try run(space, Codebooks.v1, dryRun: true)
         #expect(warmDry.parseCache?.hits == Self.documentCount)
     }
+
+    /// At the end of a complete run, the entries of documents deleted from the corpus are
+    /// removed; not in a dry or interrupted run, not those of documents outside the run's
+    /// paths, and nothing that is not an entry.
+    @Test func entriesOfDeletedDocumentsAreRemovedAfterACompleteRun() throws {
+        let space = try Workspace()
+        try Self.fill(space)
+        // A document outside the run's paths, cached by a run over its own folder.
+        let otherFolder = space.root.appendingPathComponent("other")
+        try FileManager.default.createDirectory(at: otherFolder, withIntermediateDirectories: true)
+        try Data("A constable called at the surgery.\n".utf8).write(to: otherFolder.appendingPathComponent("elsewhere.txt"))
+        var otherOptions = space.options()
+        otherOptions.paths = ["other"]
+        otherOptions.parseCacheDirectory = cacheDirectory(space)
+        _ = try Retagger(store: space.store, engine: Codebooks.engine(Codebooks.v1)).run(otherOptions)
+        let first = try run(space, Codebooks.v1)
+        #expect(first.parseCache?.removed == 0)
+        let cache = ParseCache(directory: cacheDirectory(space), parserVersion: try #require(Codebooks.engine(Codebooks.v1).parserVersion))
+        #expect(entries(space).count == Self.documentCount + 1)
+        // Files that are not entries, inside and beside the cache's folder.
+        let stray = cache.folder + "/notes.txt"
+        let lookalike = cache.folder + "/0123456789abcdef.rvpc"
+        let beside = cacheDirectory(space) + "/README"
+        for path in [stray, lookalike, beside] { try Data("keep me".utf8).write(to: URL(fileURLWithPath: path)) }
+
+        let deleted = "corpus/note-1.txt"
+        try FileManager.default.removeItem(at: space.root.appendingPathComponent(deleted))
+        // A dry run and an interrupted run remove nothing.
+        #expect(try run(space, Codebooks.v2, dryRun: true).parseCache?.removed == 0)
+        let cancelled = RetagCancellation()
+        cancelled.cancel()
+        var options = space.options()
+        options.parseCacheDirectory = cacheDirectory(space)
+        let interrupted = try Retagger(store: space.store, engine: Codebooks.engine(Codebooks.v2)).run(options, cancellation: cancelled)
+        #expect(interrupted.interrupted)
+        #expect(interrupted.parseCache?.removed == 0)
+        #expect(FileManager.default.fileExists(atPath: cache.entryPath(name: deleted)))
+
+        let report = try run(space, Codebooks.v2)
+        #expect(report.interrupted == false)
+        #expect(report.parseCache?.removed == 1)
+        #expect(report.rendered(.text).contains("1 of deleted documents removed"))
+        #expect(!FileManager.default.fileExists(atPath: cache.entryPath(name: deleted)))
+        for name in ["corpus/note-0.txt", "corpus/review.html", "other/elsewhere.txt"] {
+            #expect(FileManager.default.fileExists(atPath: cache.entryPath(name: name)), "\(name)")
+        }
+        for path in [stray, lookalike, beside] { #expect(FileManager.default.fileExists(atPath: path), "\(path)") }
+        #expect(entries(space).count == Self.documentCount + 2)  // 6 corpus entries, other's, the two strays
+        #expect(report.parseCache?.hits == Self.documentCount - 1)
+    }
 }
