@@ -22,7 +22,7 @@ public struct RetagEngine: Sendable {
     /// second): workers that share one compiled codebook contend on its reference counts,
     /// which every match retains and releases. Nil: every worker uses this engine.
     public var replicate: (@Sendable () -> RetagEngine?)?
-    /// Identifies what ``parse`` produces: the parser's build and the options that change
+    /// Identifies what ``parse`` produces: the parser's version and the options that change
     /// its output. Parsed documents are cached (``RetagOptions/parseCacheDirectory``) only
     /// when it is set, under this version; a different version never sees those entries.
     public var parserVersion: String?

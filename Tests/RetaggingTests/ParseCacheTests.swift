@@ -267,4 +267,46 @@ import Testing
         #expect(entries(space).count == Self.documentCount + 2)  // 6 corpus entries, other's, the two strays
         #expect(report.parseCache?.hits == Self.documentCount - 1)
     }
+
+    /// The standard engine keys the cache on the parser's declared version and the parse
+    /// options, not on the executable: an entry written under another parser version is
+    /// never used (and its folder goes), one written under the current version is.
+    @Test func anEntryOfAnotherParserVersionIsNotUsed() throws {
+        let standard = RetagEngine.parserVersion(ParseOptions())
+        #expect(standard.contains(ParserVersion.current))
+        #expect(try Codebooks.engine(Codebooks.v1).parserVersion == standard)
+        #expect(RetagEngine.parserVersion(ParseOptions(maxInputBytes: 1 << 20)) == standard)  // refuses files, parses the same
+        #expect(RetagEngine.parserVersion(ParseOptions(lenient: true)) != standard)
+
+        // A planted entry for the real bytes of a document, holding another document (one
+        // the codebook tags differently): used, it would change the suggestions.
+        let name = "corpus/note.txt"
+        let input = Array("A constable called at the flat.\n".utf8)
+        let planted = try DocumentReader().read(bytes: Array("The general practitioner wrote.\n".utf8), name: name)
+        func plant(_ version: String, in space: Workspace) throws -> ParseCache {
+            let cache = ParseCache(directory: cacheDirectory(space), parserVersion: version)
+            cache.prepare()
+            #expect(cache.save(planted, contentHash: ContentHash.xxh64(input), input: input) != nil)
+            return cache
+        }
+        func tags(_ space: Workspace) throws -> [String] {
+            try space.store.latestSuggestions(document: name).map(\.key.tag.description).filter { $0.hasPrefix("agency/") }
+        }
+
+        let other = try Workspace()
+        try other.write("note.txt", bytes: input)
+        let foreign = try plant("parser \(ParserVersion.current)-older; lenient false; depth 256; pdftohtml PATH", in: other)
+        let report = try run(other, Codebooks.v1)
+        #expect(report.parseCache?.hits == 0)
+        #expect(report.parseCache?.parsed == 1)
+        #expect(try tags(other) == ["agency/police"])
+        #expect(!FileManager.default.fileExists(atPath: foreign.folder))
+
+        let same = try Workspace()
+        try same.write("note.txt", bytes: input)
+        _ = try plant(standard, in: same)
+        let used = try run(same, Codebooks.v1)
+        #expect(used.parseCache?.hits == 1)
+        #expect(try tags(same) == ["agency/gp"])
+    }
 }
