@@ -110,7 +110,6 @@ private enum Words {
 
 extension TaggingRun {
     /// The number a token stands for (digits or a number word, "thirty four" joined), and the tokens it used.
-    @inline(__always)
     func number(at index: Int, limit: Int) -> (Int, Int)? {
         if tokens.flags[index] & Tokens.digits != 0 {
             let start = Int(tokens.starts[index])
@@ -162,8 +161,7 @@ extension TaggingRun {
     ///
     /// `first` is the sentence's first token that may start an age (see
     /// ``firstAgeCandidate(_:from:to:)``): the tokens before it are skipped unread.
-    /// (`mutating` only so that the sweep, itself mutating, passes the run without copying it.)
-    mutating func ages(_ sentence: SentenceSpan, first: Int) -> [(Int, Age, Int)] {
+    func ages(_ sentence: SentenceSpan, first: Int) -> [(Int, Age, Int)] {
         var result: [(Int, Age, Int)] = []
         let w = Words.scalars
         let from = sentence.tokenFrom
