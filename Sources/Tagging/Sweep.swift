@@ -49,13 +49,16 @@ extension TaggingRun {
             let samePrevious = sentence.block == cursor.previousBlock
             for index in mentions.indices {
                 var mention = mentions[index]
+                // Written back only when resolved here (a role or name comes resolved).
                 switch mention.kind {
                 case .pronoun:
                     mention.entity = pronounAntecedent(
                         mention, earlier: mentions[..<index], previous: samePrevious ? cursor.previousMentions : [],
                         lastPrincipal: cursor.lastPrincipal, lastByGender: cursor.lastByGender, lastAny: cursor.lastAny)
+                    mentions[index] = mention
                 case .kin:
                     mention.entity = resolveKin(mention, sentence: sentence, earlier: mentions, lastByGender: cursor.lastByGender)
+                    mentions[index] = mention
                 default:
                     break
                 }
@@ -68,7 +71,6 @@ extension TaggingRun {
                     }
                     cursor.lastAny = entity
                 }
-                mentions[index] = mention
             }
             if isHeading {
                 cursor.sectionFocus = mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) })?.entity
