@@ -538,8 +538,21 @@ private struct ArchiveReader {
         return UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
     }
 
-    /// Unsigned LEB128.
+    /// Unsigned LEB128 (most numbers take one byte: read inline).
+    @inline(__always)
     mutating func varint() throws(DocumentArchiveError) -> UInt64 {
+        if offset < buffer.count {
+            let byte = buffer[offset]
+            if byte < 0x80 {
+                offset += 1
+                return UInt64(byte)
+            }
+        }
+        return try longVarint()
+    }
+
+    /// ``varint()`` of more than one byte (or at the end of the buffer).
+    mutating func longVarint() throws(DocumentArchiveError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while offset < buffer.count {
