@@ -644,12 +644,12 @@ struct CompiledMatcher: Sendable {
             let wordClass = walker.classes[index]
             if wordClass >= 0 {
                 let node = walker.root[Int(wordClass)]
-                if node >= 0 { walk(walker, node, index + 1, index, to, &matches) }
+                if node >= 0 { visit(walker, node, index + 1, index, to, &matches) }
             }
             let prefixClass = walker.prefixes[index]
             if prefixClass >= 0 {
                 let node = walker.root[Int(prefixClass)]
-                if node >= 0 { walk(walker, node, index + 1, index, to, &matches) }
+                if node >= 0 { visit(walker, node, index + 1, index, to, &matches) }
             }
             index += 1
         }
@@ -695,12 +695,22 @@ struct CompiledMatcher: Sendable {
         }
     }
 
+    /// One node of a walk and, through ``visit(_:_:_:_:_:_:)``, the nodes below it.
+    @inline(never)
     private func walk(_ walker: Walker, _ node: Int32, _ next: Int, _ start: Int, _ end: Int, _ matches: inout [Match]) {
+        visit(walker, node, next, start, end, &matches)
+    }
+
+    /// Reports the node's outputs and walks on to its children. Inlined into the loop over a
+    /// sentence's words: most walks stop at the first node (a word that starts phrases but
+    /// not with the next word), so only a found child costs a call.
+    @inline(__always)
+    private func visit(_ walker: Walker, _ node: Int32, _ next: Int, _ start: Int, _ end: Int, _ matches: inout [Match]) {
         let outputFrom = Int(walker.outputStart[Int(node)])
         let outputTo = Int(walker.outputStart[Int(node) + 1])
         if outputFrom < outputTo {
             for slot in outputFrom..<outputTo {
-                matches.append(Match(pattern: walker.outputList[slot], start: Int32(start), end: Int32(next)))
+                matches.append(Match(pattern: walker.outputList[slot], start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: next)))
             }
         }
         let flags = walker.nodeFlags[Int(node)]
