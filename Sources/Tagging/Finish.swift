@@ -44,6 +44,7 @@ private enum Words {
     static let `is` = hash("is")
     static let when = hash("when")
     static let family: WordSet = WordSet(["family", "couple"].map(hash))
+    static let both = hash("both")
     static let familyRelations: Set<String> = ["partner", "ex-partner", "adult-child", "parent", "sibling", "other-family"]
     static let she = hash("she")
     static let he = hash("he")
@@ -305,6 +306,7 @@ extension TaggingRun {
         }
         for match in slice {
             guard case .ethnicity(let group) = kind(match) else { continue }
+            if bothPrincipals(before: Int(match.start), sentence, mentions: mentions, group: group) { continue }
             guard let entity = entityFor(position: Int(match.start), mentions: mentions, fallback: nil) else {
                 // "The family are British Pakistani": the victim's family, and the perpetrator's
                 // when the perpetrator is family.
@@ -320,6 +322,29 @@ extension TaggingRun {
             }
             if people.entities[entity].ethnicity == nil { people.entities[entity].ethnicity = group }
         }
+    }
+
+    /// "Both men were white British", "Ann and Joe were both of Black Caribbean heritage": when
+    /// "both" stands before the group and the sentence names nobody but the victim and the
+    /// perpetrator before it (no relative: "both her parents"), the group is each principal's it
+    /// names, or both known principals' when it names none. Returns whether it applied.
+    mutating func bothPrincipals(before position: Int, _ sentence: SentenceSpan, mentions: [Mention], group: Ethnicity) -> Bool {
+        guard (sentence.tokenFrom..<position).contains(where: { tokens.hashes[$0] == Words.both }) else { return false }
+        var named: Set<Int> = []
+        for mention in mentions where mention.end <= position {
+            if mention.kind == .kin { return false }
+            guard let entity = mention.entity else { continue }
+            if entity > PeopleModel.perpetrator { return false }
+            named.insert(entity)
+        }
+        // "Both children are of mixed heritage" (a child role: the victims) names one.
+        if named.isEmpty { named = [PeopleModel.victim, PeopleModel.perpetrator] }
+        for entity in named.sorted() {
+            let person = people.entities[entity]
+            guard person.mentioned || person.name != nil || person.age != nil else { continue }
+            if person.ethnicity == nil { people.entities[entity].ethnicity = group }
+        }
+        return true
     }
 
     // MARK: - Finishing
