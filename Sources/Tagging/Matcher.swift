@@ -470,18 +470,16 @@ struct CompiledMatcher: Sendable {
                     let rest = (interesting2 &>> UInt64(truncatingIfNeeded: stopBits2)) &>> 8
                     index &+= rest == 0 ? 16 : length &+ 1 &+ (rest.trailingZeroBitCount &>> 3)
                 } else {
-                    let word = CompiledMatcher.slowToken(base, index, end, table)
+                    let word = CompiledMatcher.slowWord(base, index, end, table)
                     index = word.next
                     if word.length == 0 { continue }
-                    (start, length, flags) = (word.start, word.length, word.flags)
-                    (hash, first) = Vocabulary.hashWord(base, start: start, length: length, end: end)
+                    (start, length, flags, hash, first) = (word.start, word.length, word.flags, word.hash, word.first)
                 }
             } else {
-                let word = CompiledMatcher.slowToken(base, index, end, table)
+                let word = CompiledMatcher.slowWord(base, index, end, table)
                 index = word.next
                 if word.length == 0 { continue }
-                (start, length, flags) = (word.start, word.length, word.flags)
-                (hash, first) = Vocabulary.hashWord(base, start: start, length: length, end: end)
+                (start, length, flags, hash, first) = (word.start, word.length, word.flags, word.hash, word.first)
             }
             // Words of up to 8 bytes are their first chunk (no word byte is 0): a direct-mapped
             // cache of this text's words answers the frequent ones ("the", "her", "was") with
@@ -549,6 +547,17 @@ struct CompiledMatcher: Sendable {
             if found >= 0 { return found }
         }
         return -1
+    }
+
+    /// ``slowToken(_:_:_:_:)`` and, for a word, its hash and first lower-cased chunk.
+    @inline(__always)
+    private static func slowWord(
+        _ base: UnsafePointer<UInt8>, _ index: Int, _ end: Int, _ table: UnsafePointer<UInt8>
+    ) -> (start: Int, length: Int, flags: UInt8, hash: UInt64, first: UInt64, next: Int) {
+        let word = slowToken(base, index, end, table)
+        if word.length == 0 { return (word.start, 0, 0, 0, 0, word.next) }
+        let (hash, first) = Vocabulary.hashWord(base, start: word.start, length: word.length, end: end)
+        return (word.start, word.length, word.flags, hash, first, word.next)
     }
 
     /// The byte loop of the tokenizer: from `index`, one separator (length 0) or one word (its
