@@ -225,7 +225,7 @@ extension Tagger {
         "her", "is", "members", "associates",
         "a", "accused", "acquaintance", "admitted", "adolescent", "adult", "after", "age", "aged", "agreed", "alleged",
         "also", "am", "an", "and", "april", "as", "asian", "asked", "assailant", "assaulted", "at", "attended", "august",
-        "babies", "baby", "be", "became", "been", "before", "began", "being", "between", "black", "boy", "british", "by",
+        "babies", "baby", "be", "became", "been", "before", "began", "being", "between", "black", "both", "boy", "british", "by",
         "called", "carer", "child", "children", "couple", "gentleman", "lady", "homicide", "outcome", "neglect", "christmas", "client", "connection", "continued", "could", "daughters",
         "day", "days", "death", "deceased", "december", "defendant", "denied", "described", "description", "dhr", "did",
         "died", "disabled", "disclosed", "divorced", "does", "dr", "drank", "early", "easter", "eight", "eighteen",
