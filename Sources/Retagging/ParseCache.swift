@@ -63,7 +63,73 @@ public struct ParseCache: Sendable {
 
     /// The entry file of a document name.
     public func entryPath(name: String) -> String {
-        (folder as NSString).appendingPathComponent(ContentHash.hex(Array(name.utf8)) + "." + Self.fileExtension)
+        (folder as NSString).appendingPathComponent(Self.entryFileName(name: name))
+    }
+
+    /// The file name (in ``folder``) of a document's entry: the XXH64 of its name, in hex.
+    static func entryFileName(name: String) -> String {
+        ContentHash.hex(Array(name.utf8)) + "." + fileExtension
+    }
+
+    /// Deletes the entries of documents that no longer exist: entries in this version's
+    /// ``folder`` whose document lies under one of `roots` (the run's paths) but is not in
+    /// `present` (the names of the files the run found there). Entries of documents outside
+    /// the roots, and files that are not readable entries, are left alone; nothing outside
+    /// ``folder`` is touched, and only regular files named like entries are removed.
+    /// Call at the end of a complete (not interrupted, not dry) run over `roots`.
+    /// - Parameters:
+    ///   - present: the document names found under `roots`.
+    ///   - roots: the run's files and folders, as given (relative to `base` unless absolute).
+    ///   - base: the folder document names are relative to.
+    /// - Returns: the number of entries removed.
+    @discardableResult
+    public func prune(keeping present: Set<String>, under roots: [String], base: String) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        guard !names.isEmpty else { return 0 }
+        let kept = Set(present.map(Self.entryFileName(name:)))
+        let scopes = roots.map { Self.absolute($0, base: base) }
+        var removed = 0
+        for fileName in names where !kept.contains(fileName) && Self.isEntryFileName(fileName) {
+            let path = (folder as NSString).appendingPathComponent(fileName)
+            guard let document = Self.storedName(path: path), !present.contains(document) else { continue }
+            let location = Self.absolute(document, base: base)
+            guard scopes.contains(where: { location == $0 || location.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) else { continue }
+            if unlink(path) == 0 { removed += 1 }
+        }
+        return removed
+    }
+
+    /// A path made absolute against `base` and standardised (as document names are).
+    private static func absolute(_ path: String, base: String) -> String {
+        ((path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path)) as NSString).standardizingPath
+    }
+
+    /// Whether a file name is an entry's: 16 lowercase hex digits and the extension.
+    static func isEntryFileName(_ name: String) -> Bool {
+        let utf8 = Array(name.utf8)
+        let suffix = Array(("." + fileExtension).utf8)
+        guard utf8.count == 16 + suffix.count, Array(utf8[16...]) == suffix else { return false }
+        return utf8[..<16].allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
+    }
+
+    /// The document name in an entry's header; nil when the file is not a regular file
+    /// holding an entry of this layout.
+    static func storedName(path: String) -> String? {
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        let fixed = 28  // magic, version, content hash, input size, name length
+        guard let header = try? RetagInput.readUpTo(descriptor, capacity: fixed), header.count == fixed else { return nil }
+        func u32(_ offset: Int) -> UInt32 {
+            header.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+        }
+        let length = Int(u32(24))
+        guard u32(0) == magic, u32(4) == entryVersion, length <= 4096,
+            let name = try? RetagInput.readUpTo(descriptor, capacity: length), name.count == length
+        else { return nil }
+        return String(validating: name, as: UTF8.self)
     }
 
     /// What a lookup found.

@@ -27,9 +27,30 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     private let capacity: Int
     private var discarding = false
 
+    /// Elements handed over for the consumer to finish (see ``reserveDeferral(limit:)``).
+    private var deferred = 0
+
     init(capacity: Int, producers: Int) {
         self.capacity = max(1, capacity)
         self.producers = producers
+    }
+
+    /// Whether a producer may hand over unfinished work: true (and counted) while fewer than
+    /// `limit` such elements are queued or being finished by the consumer, false when the
+    /// consumer is behind and the producer should finish the work itself.
+    func reserveDeferral(limit: Int) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard deferred < limit else { return false }
+        deferred += 1
+        return true
+    }
+
+    /// The consumer finished an element handed over under ``reserveDeferral(limit:)``.
+    func endDeferral() {
+        condition.lock()
+        deferred -= 1
+        condition.unlock()
     }
 
     /// Adds an element, waiting while the queue is full (dropped once ``discard()`` was called).
@@ -95,8 +116,29 @@ final class WorkList: @unchecked Sendable {
     }
 }
 
-/// The worker side: `jobs` threads each read, hash, parse, tag and prepare one document at
-/// a time; the calling thread is the writer.
+/// A document a worker parsed (or loaded) and tagged, not yet compared, prepared or cached.
+struct TaggedDocument: Sendable {
+    var record: RetagFileRecord
+    var document: ReviewDocument
+    var result: TaggingResult
+    /// The file's size in bytes.
+    var size: Int64
+    /// The input bytes and their XXH64 when the document was parsed and its parse-cache entry
+    /// is still to be written; nil otherwise.
+    var cacheInput: (bytes: [UInt8], hash: UInt64)?
+}
+
+/// What a worker hands the writer: a result, or a tagged document for the writer to finish.
+enum WorkerOutput: Sendable {
+    case finished(WorkResult)
+    case tagged(TaggedDocument)
+}
+
+/// The worker side: `jobs` threads each read, hash, load or parse, and tag one document at
+/// a time; the calling thread is the writer. What follows tagging (the parse-cache write,
+/// the comparison with the previous run, preparing the rows) is handed to the writer while
+/// it keeps up (at most ``deferralLimit`` documents waiting), so that tagging threads only
+/// tag; a worker finishes the document itself when the writer is behind.
 struct Pipeline: Sendable {
     let work: [WorkItem]
     let jobs: Int
@@ -111,10 +153,16 @@ struct Pipeline: Sendable {
     /// Parsed documents from earlier runs (written to unless a dry run); nil: parse everything.
     let cache: ParseCache?
 
+    /// Tagged documents that may wait for the writer to finish them.
+    static let deferralLimit = 8
+
     func run(cancellation: RetagCancellation, writer: inout Writer) throws(RetagError) {
         guard !work.isEmpty else { return }
         let workers = min(jobs, work.count)
-        let queue = BoundedQueue<(WorkResult, RetagStageTimes, RetagParseCacheCounts)>(capacity: workers * 2, producers: workers)
+        // Room for every deferred document plus two per worker, so that a worker does not
+        // wait while the writer commits a transaction.
+        let queue = BoundedQueue<(WorkerOutput, RetagStageTimes, RetagParseCacheCounts)>(
+            capacity: Self.deferralLimit + workers * 2, producers: workers)
         let list = WorkList(work)
         let finished = DispatchGroup()
         for index in 0..<workers {
@@ -126,8 +174,11 @@ struct Pipeline: Sendable {
                 while !cancellation.isCancelled, let item = list.take() {
                     var times = RetagStageTimes()
                     var cacheCounts = RetagParseCacheCounts()
-                    let result = worker.process(item, times: &times, cache: &cacheCounts)
-                    queue.push((result, times, cacheCounts))
+                    var output = worker.process(item, times: &times, cache: &cacheCounts)
+                    if case .tagged(let tagged) = output, !queue.reserveDeferral(limit: Self.deferralLimit) {
+                        output = .finished(worker.finish(tagged, times: &times, cache: &cacheCounts))
+                    }
+                    queue.push((output, times, cacheCounts))
                 }
                 queue.finishProducer()
                 finished.leave()
@@ -138,8 +189,23 @@ struct Pipeline: Sendable {
         }
         var failure: RetagError?
         let writerStarted = ThreadClock.seconds()
-        defer { writer.builder.report.cpu.write += ThreadClock.seconds() - writerStarted }
-        while let (result, times, cacheCounts) = queue.pop() {
+        // The writer's CPU time finishing documents counts in their stages, not in `write`.
+        var finishing = 0.0
+        defer { writer.builder.report.cpu.write += ThreadClock.seconds() - writerStarted - finishing }
+        while let (output, times, cacheCounts) = queue.pop() {
+            var times = times
+            var cacheCounts = cacheCounts
+            let result: WorkResult
+            switch output {
+            case .finished(let done):
+                result = done
+            case .tagged(let tagged):
+                defer { queue.endDeferral() }
+                guard failure == nil else { continue }
+                let started = ThreadClock.seconds()
+                result = finish(tagged, times: &times, cache: &cacheCounts)
+                finishing += ThreadClock.seconds() - started
+            }
             writer.builder.report.cpu = writer.builder.report.cpu + times
             writer.builder.report.parseCache?.add(cacheCounts)
             guard failure == nil else { continue }
@@ -156,9 +222,9 @@ struct Pipeline: Sendable {
         try writer.flush()
     }
 
-    /// One document, start to finish; every failure becomes a result. Adds the CPU time of
+    /// One document up to tagging; every failure becomes a result. Adds the CPU time of
     /// each stage to `times`, and what the parse cache did to `cacheCounts`.
-    func process(_ item: WorkItem, times: inout RetagStageTimes, cache cacheCounts: inout RetagParseCacheCounts) -> WorkResult {
+    func process(_ item: WorkItem, times: inout RetagStageTimes, cache cacheCounts: inout RetagParseCacheCounts) -> WorkerOutput {
         var clock = ThreadClock.seconds()
         /// The thread CPU seconds since the previous lap.
         func lap() -> Double {
@@ -168,15 +234,15 @@ struct Pipeline: Sendable {
         }
         let file = item.file
         if file.size > engine.maxInputBytes {
-            return .failed(RetagFailure(
+            return .finished(.failed(RetagFailure(
                 document: file.name,
                 reason: "too large: \(file.size) bytes, over the limit of \(engine.maxInputBytes); split it or raise the limit"),
-                bytes: 0)
+                bytes: 0))
         }
         let bytes: [UInt8]
         switch RetagInput.readBytes(file.path, expected: file.size) {
         case .success(let read): bytes = read
-        case .failure(let error): return .failed(RetagFailure(document: file.name, reason: "unreadable: \(error.message)"), bytes: 0)
+        case .failure(let error): return .finished(.failed(RetagFailure(document: file.name, reason: "unreadable: \(error.message)"), bytes: 0))
         }
         times.read += lap()
         let size = Int64(bytes.count)
@@ -187,7 +253,7 @@ struct Pipeline: Sendable {
             codebookHash: engine.codebookHash, run: item.record?.run ?? 0)
         times.hash += lap()
         if let previous = item.record, previous.byteHash == hash, previous.codebookHash == engine.codebookHash {
-            return .unchanged(record, bytes: size)
+            return .finished(.unchanged(record, bytes: size))
         }
         var cached: ReviewDocument?
         if let cache {
@@ -203,6 +269,7 @@ struct Pipeline: Sendable {
             times.cacheLoad += lap()
         }
         let document: ReviewDocument
+        var cacheInput: (bytes: [UInt8], hash: UInt64)?
         if let cached {
             document = cached
         } else {
@@ -210,39 +277,59 @@ struct Pipeline: Sendable {
                 document = try engine.parse(bytes, file.name)
             } catch {
                 times.parse += lap()
-                return .failed(RetagFailure(document: file.name, reason: "\(error)"), bytes: size)
+                return .finished(.failed(RetagFailure(document: file.name, reason: "\(error)"), bytes: size))
             }
             cacheCounts.parsed += 1
             times.parse += lap()
-            if let cache, !dryRun {
-                if let written = cache.save(document, contentHash: contentHash, input: bytes) {
-                    cacheCounts.written += 1
-                    cacheCounts.bytesWritten += Int64(written)
-                } else {
-                    cacheCounts.writeFailures += 1
-                }
-                times.cacheStore += lap()
-            }
+            if cache != nil, !dryRun { cacheInput = (bytes, contentHash) }
         }
         let result = engine.tag(document)
         times.tag += lap()
-        var now = Set(result.suggestions.map(\.key))
-        if let category = result.category {
-            now.insert(TagKey(tag: TagID(facet: Taxonomy.categoryFacet, id: category.id), subject: nil))
+        return .tagged(TaggedDocument(record: record, document: document, result: result, size: size, cacheInput: cacheInput))
+    }
+
+    /// The rest of a tagged document (on a worker or the writer): its parse-cache entry,
+    /// the comparison with its previous run, and its prepared rows (none in a dry run).
+    func finish(_ tagged: TaggedDocument, times: inout RetagStageTimes, cache cacheCounts: inout RetagParseCacheCounts) -> WorkResult {
+        var clock = ThreadClock.seconds()
+        func lap() -> Double {
+            let now = ThreadClock.seconds()
+            defer { clock = now }
+            return now - clock
         }
-        let previous = previousKeys[file.name].map(Set.init)
-        let change = DocumentChange(document: file.name, now: now, previous: previous, decisions: decisions[file.name] ?? [])
+        let name = tagged.record.path
+        let document = tagged.document
+        let result = tagged.result
+        if let cache, let input = tagged.cacheInput {
+            if let written = cache.save(document, contentHash: input.hash, input: input.bytes) {
+                cacheCounts.written += 1
+                cacheCounts.bytesWritten += Int64(written)
+            } else {
+                cacheCounts.writeFailures += 1
+            }
+            times.cacheStore += lap()
+        }
+        // The keys in the order the rows are recorded (the previous run's are read in that order).
+        var now: [TagKey] = []
+        now.reserveCapacity(result.suggestions.count + 1)
+        for suggestion in result.suggestions { now.append(suggestion.key) }
+        if let category = result.category {
+            now.append(TagKey(tag: TagID(facet: Taxonomy.categoryFacet, id: category.id), subject: nil))
+        }
+        let change = DocumentChange(
+            document: name, nowInOrder: now, previousInOrder: previousKeys[name], decisions: decisions[name] ?? [])
         times.compare += lap()
         if dryRun {
-            return .processed(write: RetagWrite(suggestions: nil, file: record), change: change, bytes: size, size: 0)
+            return .processed(write: RetagWrite(suggestions: nil, file: tagged.record), change: change, bytes: tagged.size, size: 0)
         }
         do {
             let prepared = try AnnotationStore.prepare(document: document, result: result)
             times.prepare += lap()
             return .processed(
-                write: RetagWrite(suggestions: prepared, file: record), change: change, bytes: size, size: prepared.approximateBytes)
+                write: RetagWrite(suggestions: prepared, file: tagged.record), change: change, bytes: tagged.size,
+                size: prepared.approximateBytes)
         } catch {
-            return .failed(RetagFailure(document: file.name, reason: "\(error)"), bytes: size)
+            return .failed(RetagFailure(document: name, reason: "\(error)"), bytes: tagged.size)
         }
     }
 }

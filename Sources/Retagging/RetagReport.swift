@@ -162,6 +162,8 @@ public struct RetagParseCacheCounts: Hashable, Sendable, Codable {
     public var writeFailures = 0
     /// Bytes of the entries written.
     public var bytesWritten: Int64 = 0
+    /// Entries removed at the end of the run because their documents no longer exist.
+    public var removed = 0
 
     public init(directory: String = "") { self.directory = directory }
 
@@ -180,6 +182,7 @@ public struct RetagParseCacheCounts: Hashable, Sendable, Codable {
         if invalid > 0 { text += ", \(invalid) damaged entries replaced" }
         text += String(format: ", %d written (%.1f MB)", written, Double(bytesWritten) / 1_048_576)
         if writeFailures > 0 { text += ", \(writeFailures) could not be written" }
+        if removed > 0 { text += ", \(removed) of deleted documents removed" }
         return text + " (\(directory); derived data, safe to delete)"
     }
 }
@@ -224,6 +227,37 @@ struct DocumentChange: Sendable {
     var categoryTo: String?
     var conflicts: [RetagConflict]
 
+    /// ``init(document:now:previous:decisions:)`` from the keys in recorded order (the
+    /// suggestions', then the category's). When they are the previous run's, in the same
+    /// order (the usual case: a codebook change moves few documents), nothing was added or
+    /// removed and no set is built unless decisions need one.
+    init(document: String, nowInOrder now: [TagKey], previousInOrder previous: [TagKey]?, decisions: [DecisionInForce]) {
+        guard let previous, previous == now else {
+            self.init(document: document, now: Set(now), previous: previous.map(Set.init), decisions: decisions)
+            return
+        }
+        let category = now.lazy.filter { $0.tag.facet == Taxonomy.categoryFacet }.map(\.tag.id).min()
+        var conflicts: [RetagConflict] = []
+        if !decisions.isEmpty {
+            let keys = Set(now)
+            conflicts = Self.conflicts(document: document, now: keys, before: keys, previousExists: true, decisions: decisions)
+        }
+        self.init(document: document, isNew: false, added: [], removed: [], categoryFrom: category, categoryTo: category, conflicts: conflicts)
+    }
+
+    private init(
+        document: String, isNew: Bool, added: [TagKey], removed: [TagKey], categoryFrom: String?, categoryTo: String?,
+        conflicts: [RetagConflict]
+    ) {
+        self.document = document
+        self.isNew = isNew
+        self.added = added
+        self.removed = removed
+        self.categoryFrom = categoryFrom
+        self.categoryTo = categoryTo
+        self.conflicts = conflicts
+    }
+
     /// Compares the suggestion keys of a document's new run with its previous run (nil
     /// when there was none) and with the decisions in force.
     init(document: String, now: Set<TagKey>, previous: Set<TagKey>?, decisions: [DecisionInForce]) {
@@ -238,7 +272,14 @@ struct DocumentChange: Sendable {
         // A new document's report lists it as new, not its tags (no sorting of all its keys).
         added = isNew ? [] : now.subtracting(before).filter { $0.tag.facet != Taxonomy.categoryFacet }.sorted()
         removed = isNew ? [] : before.subtracting(now).filter { $0.tag.facet != Taxonomy.categoryFacet }.sorted()
-        conflicts = decisions.compactMap { decision in
+        conflicts = Self.conflicts(document: document, now: now, before: before, previousExists: previous != nil, decisions: decisions)
+    }
+
+    /// The decisions in force that the new suggestions disagree with.
+    private static func conflicts(
+        document: String, now: Set<TagKey>, before: Set<TagKey>, previousExists: Bool, decisions: [DecisionInForce]
+    ) -> [RetagConflict] {
+        decisions.compactMap { decision in
             switch decision.status {
             case .rejected where now.contains(decision.key):
                 return RetagConflict(
@@ -247,7 +288,7 @@ struct DocumentChange: Sendable {
             case .confirmed where !now.contains(decision.key):
                 return RetagConflict(
                     document: document, tag: decision.key.description, kind: .confirmedNoLongerSuggested,
-                    coder: decision.coder, decision: decision.id, new: previous == nil || before.contains(decision.key))
+                    coder: decision.coder, decision: decision.id, new: !previousExists || before.contains(decision.key))
             default:
                 return nil
             }
@@ -347,7 +388,7 @@ extension RetagReport {
     /// Plain text for a terminal.
     public func text() -> String {
         var lines = ["retag: " + headline, countsLine]
-        if let parseCache, parseCache.hits + parseCache.parsed > 0 { lines.append(parseCache.line) }
+        if let parseCache, parseCache.hits + parseCache.parsed + parseCache.removed > 0 { lines.append(parseCache.line) }
         if !newDocuments.isEmpty { lines.append("\(newDocuments.count) document(s) tagged for the first time.") }
         lines.append("")
         lines.append("Tag changes (\(tagChanges.count) tag(s)):")
@@ -382,7 +423,7 @@ extension RetagReport {
     public func markdown() -> String {
         func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
         var lines = ["# Retag report", "", headline, "", countsLine, ""]
-        if let parseCache, parseCache.hits + parseCache.parsed > 0 { lines += [parseCache.line, ""] }
+        if let parseCache, parseCache.hits + parseCache.parsed + parseCache.removed > 0 { lines += [parseCache.line, ""] }
         if !newDocuments.isEmpty { lines += ["\(newDocuments.count) document(s) tagged for the first time.", ""] }
         lines += ["## Tag changes", ""]
         if tagChanges.isEmpty { lines += ["None.", ""] } else {

@@ -22,7 +22,7 @@ public struct RetagEngine: Sendable {
     /// second): workers that share one compiled codebook contend on its reference counts,
     /// which every match retains and releases. Nil: every worker uses this engine.
     public var replicate: (@Sendable () -> RetagEngine?)?
-    /// Identifies what ``parse`` produces: the parser's build and the options that change
+    /// Identifies what ``parse`` produces: the parser's version and the options that change
     /// its output. Parsed documents are cached (``RetagOptions/parseCacheDirectory``) only
     /// when it is set, under this version; a different version never sees those entries.
     public var parserVersion: String?
@@ -267,6 +267,12 @@ public struct Retagger: Sendable {
 
         let interrupted = cancellation.isCancelled
         builder.report.interrupted = interrupted
+        // A complete run saw every file under its paths: the entries of documents no longer
+        // there are removed (only those, and only in the cache's folder).
+        if let cache, !options.dryRun, !interrupted {
+            builder.report.parseCache?.removed = cache.prune(
+                keeping: Set(files.map(\.name)), under: options.paths, base: options.baseDirectory)
+        }
         if let run, !options.dryRun {
             do { try store.setRetagRunState(run, interrupted ? .interrupted : .finished) } catch { throw .store(error) }
         }

@@ -32,24 +32,13 @@ extension RetagEngine {
 }
 
 extension RetagEngine {
-    /// The standard engine's parser version: revtag's version, this executable's build
-    /// (size and modification time: every rebuild is a new parser, so a parser fix can never
-    /// be hidden by documents it parsed before) and the parse options that change output.
-    /// `maxInputBytes` is left out: it refuses files, it never changes a parse.
+    /// The standard engine's parser version: ``ParserVersion/current`` (bumped by the parser's
+    /// authors whenever a parsed document may change) and the parse options that change
+    /// output. Rebuilding revtag keeps the parse cache; a new parser version starts a new
+    /// one (the cache adds its own entry and ``DocumentArchive`` layout versions to the key).
+    /// `maxInputBytes` and `pdfTimeout` are left out: they refuse files, they never change a parse.
     public static func parserVersion(_ options: ParseOptions) -> String {
-        "revtag \(RevtagInfo.version); build \(buildFingerprint); lenient \(options.lenient); depth \(options.maxDepth); "
+        "parser \(ParserVersion.current); lenient \(options.lenient); depth \(options.maxDepth); "
             + "pdftohtml \(options.pdfConverter ?? "PATH")"
     }
-
-    /// Size and modification time of the running executable ("unknown" when it cannot be found).
-    static let buildFingerprint: String = {
-        var candidates = ["/proc/self/exe"]
-        if let path = Bundle.main.executablePath { candidates.append(path) }
-        candidates.append(CommandLine.arguments[0])
-        for path in candidates {
-            guard let info = RetagInput.status(path), info.isRegular else { continue }
-            return "\(info.size)-\(info.modified)"
-        }
-        return "unknown"
-    }()
 }

@@ -40,7 +40,11 @@ struct RetagCommand: ParsableCommand {
             them again. It is derived data, never the store: delete it at any time (rm -r) to \
             reclaim the space (about 0.15 GB per GB of UTF-8 HTML, text or Markdown; more for \
             PDF and non-UTF-8 files, whose decoded source it keeps); a damaged entry is simply \
-            parsed again, and a new revtag build starts a fresh cache and removes the old one. \
+            parsed again. Entries are keyed on the parser version (ParserVersion.current, \
+            bumped whenever parsing output may change), the parse options and the cache's \
+            layout version, not on the revtag build: rebuilding keeps the cache, a new parser \
+            version starts a fresh one and removes the old. A complete run (not --dry-run, not \
+            interrupted) removes the entries of documents deleted from its paths. \
             --no-parse-cache neither reads nor writes it.
 
             Files that fail (unreadable, binary, too large, malformed) are reported and \

@@ -217,4 +217,96 @@ import Testing
         let warmDry = try run(space, Codebooks.v1, dryRun: true)
         #expect(warmDry.parseCache?.hits == Self.documentCount)
     }
+
+    /// At the end of a complete run, the entries of documents deleted from the corpus are
+    /// removed; not in a dry or interrupted run, not those of documents outside the run's
+    /// paths, and nothing that is not an entry.
+    @Test func entriesOfDeletedDocumentsAreRemovedAfterACompleteRun() throws {
+        let space = try Workspace()
+        try Self.fill(space)
+        // A document outside the run's paths, cached by a run over its own folder.
+        let otherFolder = space.root.appendingPathComponent("other")
+        try FileManager.default.createDirectory(at: otherFolder, withIntermediateDirectories: true)
+        try Data("A constable called at the surgery.\n".utf8).write(to: otherFolder.appendingPathComponent("elsewhere.txt"))
+        var otherOptions = space.options()
+        otherOptions.paths = ["other"]
+        otherOptions.parseCacheDirectory = cacheDirectory(space)
+        _ = try Retagger(store: space.store, engine: Codebooks.engine(Codebooks.v1)).run(otherOptions)
+        let first = try run(space, Codebooks.v1)
+        #expect(first.parseCache?.removed == 0)
+        let cache = ParseCache(directory: cacheDirectory(space), parserVersion: try #require(Codebooks.engine(Codebooks.v1).parserVersion))
+        #expect(entries(space).count == Self.documentCount + 1)
+        // Files that are not entries, inside and beside the cache's folder.
+        let stray = cache.folder + "/notes.txt"
+        let lookalike = cache.folder + "/0123456789abcdef.rvpc"
+        let beside = cacheDirectory(space) + "/README"
+        for path in [stray, lookalike, beside] { try Data("keep me".utf8).write(to: URL(fileURLWithPath: path)) }
+
+        let deleted = "corpus/note-1.txt"
+        try FileManager.default.removeItem(at: space.root.appendingPathComponent(deleted))
+        // A dry run and an interrupted run remove nothing.
+        #expect(try run(space, Codebooks.v2, dryRun: true).parseCache?.removed == 0)
+        let cancelled = RetagCancellation()
+        cancelled.cancel()
+        var options = space.options()
+        options.parseCacheDirectory = cacheDirectory(space)
+        let interrupted = try Retagger(store: space.store, engine: Codebooks.engine(Codebooks.v2)).run(options, cancellation: cancelled)
+        #expect(interrupted.interrupted)
+        #expect(interrupted.parseCache?.removed == 0)
+        #expect(FileManager.default.fileExists(atPath: cache.entryPath(name: deleted)))
+
+        let report = try run(space, Codebooks.v2)
+        #expect(report.interrupted == false)
+        #expect(report.parseCache?.removed == 1)
+        #expect(report.rendered(.text).contains("1 of deleted documents removed"))
+        #expect(!FileManager.default.fileExists(atPath: cache.entryPath(name: deleted)))
+        for name in ["corpus/note-0.txt", "corpus/review.html", "other/elsewhere.txt"] {
+            #expect(FileManager.default.fileExists(atPath: cache.entryPath(name: name)), "\(name)")
+        }
+        for path in [stray, lookalike, beside] { #expect(FileManager.default.fileExists(atPath: path), "\(path)") }
+        #expect(entries(space).count == Self.documentCount + 2)  // 6 corpus entries, other's, the two strays
+        #expect(report.parseCache?.hits == Self.documentCount - 1)
+    }
+
+    /// The standard engine keys the cache on the parser's declared version and the parse
+    /// options, not on the executable: an entry written under another parser version is
+    /// never used (and its folder goes), one written under the current version is.
+    @Test func anEntryOfAnotherParserVersionIsNotUsed() throws {
+        let standard = RetagEngine.parserVersion(ParseOptions())
+        #expect(standard.contains(ParserVersion.current))
+        #expect(try Codebooks.engine(Codebooks.v1).parserVersion == standard)
+        #expect(RetagEngine.parserVersion(ParseOptions(maxInputBytes: 1 << 20)) == standard)  // refuses files, parses the same
+        #expect(RetagEngine.parserVersion(ParseOptions(lenient: true)) != standard)
+
+        // A planted entry for the real bytes of a document, holding another document (one
+        // the codebook tags differently): used, it would change the suggestions.
+        let name = "corpus/note.txt"
+        let input = Array("A constable called at the flat.\n".utf8)
+        let planted = try DocumentReader().read(bytes: Array("The general practitioner wrote.\n".utf8), name: name)
+        func plant(_ version: String, in space: Workspace) throws -> ParseCache {
+            let cache = ParseCache(directory: cacheDirectory(space), parserVersion: version)
+            cache.prepare()
+            #expect(cache.save(planted, contentHash: ContentHash.xxh64(input), input: input) != nil)
+            return cache
+        }
+        func tags(_ space: Workspace) throws -> [String] {
+            try space.store.latestSuggestions(document: name).map(\.key.tag.description).filter { $0.hasPrefix("agency/") }
+        }
+
+        let other = try Workspace()
+        try other.write("note.txt", bytes: input)
+        let foreign = try plant("parser \(ParserVersion.current)-older; lenient false; depth 256; pdftohtml PATH", in: other)
+        let report = try run(other, Codebooks.v1)
+        #expect(report.parseCache?.hits == 0)
+        #expect(report.parseCache?.parsed == 1)
+        #expect(try tags(other) == ["agency/police"])
+        #expect(!FileManager.default.fileExists(atPath: foreign.folder))
+
+        let same = try Workspace()
+        try same.write("note.txt", bytes: input)
+        _ = try plant(standard, in: same)
+        let used = try run(same, Codebooks.v1)
+        #expect(used.parseCache?.hits == 1)
+        #expect(try tags(same) == ["agency/gp"])
+    }
 }

@@ -280,3 +280,41 @@ import Testing
         #expect(try space.store.suggestionRuns().map(\.status) == [.finished])
     }
 }
+
+@Suite struct DocumentChangeTests {
+    static func key(_ tag: String, _ subject: Subject? = nil) -> TagKey { TagKey(tag: TagID(tag)!, subject: subject) }
+
+    /// The comparison from keys in recorded order (with its shortcut for unchanged keys)
+    /// finds what the comparison of sets finds, decisions and categories included.
+    @Test func keysInOrderCompareLikeSets() {
+        let police = Self.key("agency/police"), gp = Self.key("agency/gp"), victim = Self.key("characteristic/alcohol-misuse", .victim)
+        let dhr = Self.key("category/dhr"), sar = Self.key("category/sar")
+        let decisions = [
+            DecisionInForce(id: 1, document: "d", key: police, status: .rejected, coder: "amira"),
+            DecisionInForce(id: 2, document: "d", key: gp, status: .confirmed, coder: "amira"),
+            DecisionInForce(id: 3, document: "d", key: victim, status: .confirmed, coder: "ben"),
+        ]
+        let lists: [[TagKey]] = [[], [police], [police, gp, dhr], [gp, police, dhr], [victim, sar], [police, victim, gp, sar], [gp, dhr, sar]]
+        var shortcuts = 0
+        for now in lists {
+            for previous in lists.map(Optional.some) + [nil] {
+                for decided in [[], decisions] {
+                    let fast = DocumentChange(document: "d", nowInOrder: now, previousInOrder: previous, decisions: decided)
+                    let sets = DocumentChange(document: "d", now: Set(now), previous: previous.map(Set.init), decisions: decided)
+                    if previous == now { shortcuts += 1 }
+                    #expect(fast.isNew == sets.isNew)
+                    #expect(fast.added == sets.added)
+                    #expect(fast.removed == sets.removed)
+                    #expect(fast.categoryFrom == sets.categoryFrom)
+                    #expect(fast.categoryTo == sets.categoryTo)
+                    #expect(fast.conflicts == sets.conflicts, "now \(now), previous \(String(describing: previous))")
+                }
+            }
+        }
+        #expect(shortcuts == lists.count * 2)
+        // Reordered keys are not the same list, but the same set: nothing added or removed.
+        let reordered = DocumentChange(document: "d", nowInOrder: [gp, police, dhr], previousInOrder: [police, gp, dhr], decisions: decisions)
+        #expect(reordered.added.isEmpty && reordered.removed.isEmpty)
+        #expect(reordered.conflicts.map(\.decision) == [1, 3])
+    }
+}
