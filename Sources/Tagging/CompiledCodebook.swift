@@ -19,6 +19,8 @@ final class CompiledCodebook: Sendable {
     let wordClasses: [String: Int32]
     /// The kind of each pattern (a flat copy for the hot path).
     let kinds: [PatternKind]
+    /// Per pattern: the ``SentenceKinds`` bit its matches set (``SentenceKinds/bit(of:)``).
+    let sentenceKindBits: [UInt8]
     /// Per pattern: its phrase contains "subject" (a child role that names the review's subject),
     /// computed once instead of a string search per match.
     let phraseMentionsSubject: [Bool]
@@ -120,6 +122,7 @@ final class CompiledCodebook: Sendable {
         }
         self.scopes = scopes
         kinds = patterns.map(\.kind)
+        sentenceKindBits = patterns.map { SentenceKinds.bit(of: $0.kind) }
         var nearPatterns = codebook.entries.map { [Int32](repeating: -1, count: $0.near.count) }
         for (index, pattern) in patterns.enumerated() {
             if case .proximity(let entry, let near, _) = pattern.kind, nearPatterns[Int(entry)][Int(near)] < 0 {

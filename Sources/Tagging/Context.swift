@@ -193,12 +193,26 @@ struct SentenceContext {
     /// Whether the target is negated or hypothetical (negation wins); `text` is the document
     /// text the trigger ranges point into.
     func status(of target: TargetMatch, text: String) -> ContextStatus {
+        guard let (reason, trigger) = suppression(of: target) else { return .affirmed }
+        return .suppressed(reason, trigger: self.text(of: trigger, in: text))
+    }
+
+    /// The reason and the trigger that suppress the target (negation wins), or nil when it is
+    /// affirmed: ``status(of:text:)`` without the text, which the sweep cuts (with
+    /// ``triggerText(_:in:)``) only for a suppressed target.
+    @inline(__always)
+    func suppression(of target: TargetMatch) -> (SuppressedMatch.Reason, Trigger)? {
+        // No trigger at all (most sentences): nothing to look through.
+        if negationPre.isEmpty, negationPost.isEmpty, hypotheticalPre.isEmpty, hypotheticalPost.isEmpty { return nil }
         if let trigger = preTrigger(negationPre, target: target) ?? postTrigger(negationPost, target: target) {
-            return .suppressed(.negated, trigger: self.text(of: trigger, in: text))
+            return (.negated, trigger)
         }
         if let trigger = preTrigger(hypotheticalPre, target: target) ?? postTrigger(hypotheticalPost, target: target) {
-            return .suppressed(.hypothetical, trigger: self.text(of: trigger, in: text))
+            return (.hypothetical, trigger)
         }
-        return .affirmed
+        return nil
     }
+
+    /// The text of a trigger of this context.
+    func triggerText(_ trigger: Trigger, in text: String) -> String { self.text(of: trigger, in: text) }
 }

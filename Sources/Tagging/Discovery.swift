@@ -128,7 +128,7 @@ extension TaggingRun {
         var kinNames: [Int: NameKey] = [:]  // keyed by kinNameKey(sentence, start)
         var declaredInSentence: [Int: [NameKey]] = [:]
         let capitals = CapitalIndex(tokens, sentences: sentences)
-        let sentenceKinds = SentenceKinds(matches: matches, sentences: sentences, kinds: compiled.kinds, capitals: capitals, tokens: tokens)
+        let sentenceKinds = SentenceKinds(matches: matches, sentences: sentences, patternBits: compiled.sentenceKindBits, capitals: capitals, tokens: tokens)
         discoverProperNames(capitals: capitals)
         var roles: [(Int, Int, Int)] = []  // buffers for all sentences
         var kins: [(Match, Int)] = []

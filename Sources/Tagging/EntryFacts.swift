@@ -59,6 +59,23 @@ final class EntryFacts: Sendable {
 
     let special: [Special]
 
+    /// The characteristic ids a child victim inherits from a parent's characteristic.
+    private static let parentalConversions: [String: String] = [
+        "mental-health": "parental-mental-health",
+        "alcohol-misuse": "household-substance-misuse",
+        "substance-misuse": "household-substance-misuse",
+        "experiencing-domestic-abuse": "experiencing-domestic-abuse",
+    ]
+
+    /// Tags that record a relative's condition as the subject's own.
+    private static let childVictimTags: Set<String> = ["parental-mental-health", "household-substance-misuse", "experiencing-domestic-abuse"]
+
+    /// Per entry: its tag id is a child-victim tag (a relative's condition recorded as the
+    /// subject's own), looked up once instead of a string hash per attributed match.
+    let childVictimTag: [Bool]
+    /// Per entry: the child-victim tag id a parent's condition with this tag id converts to, or nil.
+    let parentalConversion: [String?]
+
     init(_ codebook: Codebook) {
         var entryOfTag: [TagID: Int] = [:]
         var canonical: [Int] = []
@@ -91,6 +108,8 @@ final class EntryFacts: Sendable {
             }
         }
         ignoreContext = codebook.entries.map(\.ignoreContext)
+        childVictimTag = codebook.entries.map { EntryFacts.childVictimTags.contains($0.tag.id) }
+        parentalConversion = codebook.entries.map { EntryFacts.parentalConversions[$0.tag.id] }
         isPartnerTag = codebook.entries.map { $0.tag.id == "partner" || $0.tag.id == "ex-partner" }
         nearWithin = codebook.entries.map { $0.near.map(\.within) }
         special = codebook.entries.map { entry in

@@ -97,30 +97,56 @@ extension TaggingRun {
         return (value, index + 1)
     }
 
+    /// The first token of `from..<to` that has digits or is a number, decade or child-role
+    /// word (only such a token can start an age), or `to` when there is none. Most sentences
+    /// have none: the scan reads the flag and hash columns through raw pointers.
+    @inline(__always)
+    static func firstAgeCandidate(_ tokens: borrowing Tokens, from: Int, to: Int) -> Int {
+        guard from < to else { return to }
+        return tokens.flags.withUnsafeBufferPointer { flags in
+            tokens.hashes.withUnsafeBufferPointer { hashes in
+                Words.numericFilter.withUnsafeBufferPointer { filter in
+                    var index = from
+                    while index < to {
+                        let bit = Int(truncatingIfNeeded: hashes[index] >> 52)
+                        if flags[index] & Tokens.digits != 0 || filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 { return index }
+                        index += 1
+                    }
+                    return to
+                }
+            }
+        }
+    }
+
     /// The priority `ages(_:)` gives a child role without an age ("was a toddler").
     static var childRolePriority: Int { 9 }
 
     /// Ages stated in a sentence: (token position, age, priority); priority 0 is the most
     /// explicit ("34-year-old", "aged 34", "was 19 at the time"), 1 is "she was 34", 2 is
     /// "at the age of 34" (often a past event).
-    func ages(_ sentence: SentenceSpan) -> [(Int, Age, Int)] {
+    ///
+    /// `first` is the sentence's first token that may start an age (see
+    /// ``firstAgeCandidate(_:from:to:)``): the tokens before it are skipped unread.
+    func ages(_ sentence: SentenceSpan, first: Int) -> [(Int, Age, Int)] {
         var result: [(Int, Age, Int)] = []
         let from = sentence.tokenFrom
         let to = sentence.tokenTo
         let hashes = tokens.hashes
         func word(_ index: Int) -> UInt64 { index >= from && index < to ? hashes[index] : 0 }
-        let numericFilter = Words.numericFilter
-        let flags = tokens.flags
-        var index = from
+        var index = max(from, first)
         while index < to {
-            // Neither digits nor a number or decade word: nothing starts here.
-            let bit = Int(truncatingIfNeeded: hashes[index] >> 52)
-            if flags[index] & Tokens.digits == 0, numericFilter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 {
+            // Neither digits nor a number or decade word: nothing starts here (the next token
+            // that may start an age is found by a scan over the raw columns).
+            index = TaggingRun.firstAgeCandidate(tokens, from: index, to: to)
+            if index >= to { break }
+            // A number of more than three digits (a year, mostly) is no age; digits are no word.
+            let isDigits = tokens.flags[index] & Tokens.digits != 0
+            if isDigits, Int(tokens.ends[index]) - Int(tokens.starts[index]) > 3 {
                 index += 1
                 continue
             }
             // "was a newborn", "who was a toddler": a child (the victim when it is about the victim).
-            if Words.childRoles.contains(hashes[index]) {
+            if !isDigits, Words.childRoles.contains(hashes[index]) {
                 let article = word(index - 1) == Words.a || word(index - 1) == Words.an
                 if article, word(index - 2) == Words.was || word(index - 2) == Words.is {
                     result.append((index, .years(0), hashes[index] == Words.newborn ? 1 : Self.childRolePriority))
@@ -129,7 +155,7 @@ extension TaggingRun {
                 continue
             }
             // "in her (early|mid|late) thirties"
-            if let decade = Words.decades[hashes[index]] {
+            if !isDigits, let decade = Words.decades[hashes[index]] {
                 var low = decade
                 var high = decade == 13 ? 19 : decade + 9
                 let before = word(index - 1)
@@ -147,26 +173,29 @@ extension TaggingRun {
                 index += 1
                 continue
             }
-            var guarded = false
-            for back in 1...4 where Words.guards.contains(word(index - back)) && !(back == 1 && word(index - 1) == Words.aged) {
-                // "Child M was a fifteen-year-old", "Baby R, who was nine weeks old": a name, not another child.
-                let named = Words.childNames.contains(word(index - back)) && index - back + 1 < to
-                    && tokens.flags[index - back + 1] & Tokens.singleCapital != 0
-                if !named { guarded = true }
+            // Whether a guard word before the number makes it someone else's age or no age; asked
+            // only on the paths that record an age (most numbers take none of them).
+            func isGuarded() -> Bool {
+                for back in 1...4 where Words.guards.contains(word(index - back)) && !(back == 1 && word(index - 1) == Words.aged) {
+                    // "Child M was a fifteen-year-old", "Baby R, who was nine weeks old": a name, not another child.
+                    let named = Words.childNames.contains(word(index - back)) && index - back + 1 < to
+                        && tokens.flags[index - back + 1] & Tokens.singleCapital != 0
+                    if !named { return true }
+                }
+                return word(index - 2) == Words.aged  // "children aged 3 and 5"
             }
-            if word(index - 2) == Words.aged { guarded = true }  // "children aged 3 and 5"
             let infant = Words.infantUnits.contains(word(after))
             // "aged between 30 and 35", "aged 30 to 35", "aged 30-35"
             if word(index - 1) == Words.aged || (word(index - 1) == Words.between && word(index - 2) == Words.aged) {
                 if !infant, word(after) == Words.and || word(after) == Words.to, let (high, _) = number(at: after + 1, limit: to), high > value {
-                    if !guarded { result.append((index, .range(value, high), 0)) }
+                    if !isGuarded() { result.append((index, .range(value, high), 0)) }
                     index = after + 2
                     continue
                 }
                 if !infant, after < to, let (high, _) = number(at: after, limit: to), high > value,
                     Int(tokens.starts[after]) - Int(tokens.ends[index]) == 1
                 {
-                    if !guarded { result.append((index, .range(value, high), 0)) }
+                    if !isGuarded() { result.append((index, .range(value, high), 0)) }
                     index = after + 1
                     continue
                 }
@@ -176,14 +205,14 @@ extension TaggingRun {
             }
             let unit = word(after)
             if infant, word(after + 1) == Words.old || word(index - 1) == Words.of {
-                if !guarded { result.append((index, .years(0), 0)) }  // "four months old", "the age of four months"
+                if !isGuarded() { result.append((index, .years(0), 0)) }  // "four months old", "the age of four months"
             } else if unit == Words.year || unit == Words.years, word(after + 1) == Words.old || (word(after + 1) == Words.of && word(after + 2) == Words.age) {
-                if !guarded { result.append((index, .years(value), 0)) }
+                if !isGuarded() { result.append((index, .years(value), 0)) }
             } else if unit == Words.year || unit == Words.years, word(after + 1) == Words.and, Words.infantUnits.contains(word(after + 3)),
                 word(after + 4) == Words.old
             {
                 // "two years and four months old"
-                if !guarded || word(index - 1) == Words.was { result.append((index, .years(value), guarded ? 2 : 0)) }
+                if !isGuarded() || word(index - 1) == Words.was { result.append((index, .years(value), isGuarded() ? 2 : 0)) }
                 index = after + 4
                 continue
             } else if word(index - 1) == Words.of, Words.personNouns.contains(word(index - 2)), !Words.units.contains(unit) || unit == Words.and {
@@ -193,7 +222,7 @@ extension TaggingRun {
             {
                 result.append((index, .years(value), 2))  // "In October 2023, when he was 14, Child T was attacked"
             } else if word(index - 1) == Words.of, word(index - 2) == Words.age, word(index - 3) == Words.the {
-                if !guarded || word(index - 4) == Words.at { result.append((index, .years(value), 2)) }  // "at the age of 34"
+                if !isGuarded() || word(index - 4) == Words.at { result.append((index, .years(value), 2)) }  // "at the age of 34"
             } else if word(index - 1) == Words.was || word(index - 1) == Words.is || (word(index - 1) == Words.then && word(index - 2) == Words.was) {
                 if word(after) == Words.at, word(after + 1) == Words.the, word(after + 2) == Words.time {
                     result.append((index, .years(value), 0))  // "he was 19 at the time"
@@ -201,7 +230,7 @@ extension TaggingRun {
                     result.append((index, .years(value), 0))  // "who was 38 when he died"
                 } else if word(index - 1) == Words.then {
                     result.append((index, .years(value), 0))  // "who was then 39"
-                } else if !guarded, !Words.units.contains(unit) || (unit == Words.and && number(at: after + 1, limit: to) == nil), value >= 1 {
+                } else if !isGuarded(), !Words.units.contains(unit) || (unit == Words.and && number(at: after + 1, limit: to) == nil), value >= 1 {
                     result.append((index, .years(value), 1))  // "Carol was 54", "Martin was 58 and is White British"
                 }
             }
@@ -218,7 +247,10 @@ extension TaggingRun {
     }
 
     mutating func demographics(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, mentions: [Mention], fallback: Int?) {
-        for (position, age, priority) in ages(sentence) {
+        // Most sentences hold no number: no call of `ages` (which copied the run) for them.
+        let firstCandidate = TaggingRun.firstAgeCandidate(tokens, from: sentence.tokenFrom, to: sentence.tokenTo)
+        let stated = firstCandidate < sentence.tokenTo ? ages(sentence, first: firstCandidate) : []
+        for (position, age, priority) in stated {
             // "with a man of 31, referred to as Adult X": the age of the person named right after.
             var forward: Int?
             if position >= 2, tokens.hashes[position - 1] == Words.of, Words.personNouns.contains(tokens.hashes[position - 2]) {

@@ -402,7 +402,6 @@ struct CompiledMatcher: Sendable {
     ) -> Int? {
         let base = bytes.baseAddress!
         var count = 0
-        var overflow = false
         let end = bytes.count
         // Offsets fit in Int32 and no index arithmetic below can overflow (indices stay within
         // `0...end`), so the loop uses wrapping arithmetic: no overflow checks per byte and word.
@@ -411,91 +410,163 @@ struct CompiledMatcher: Sendable {
         let minPrefix = prefixLengths.last ?? Int.max
         let headMask = Vocabulary.byteMask(prefixHeadLength)
         let table = ByteClass.table
-        prefixLengths.withUnsafeBufferPointer { lengths in
-            while index < end {
-                var byteClass = table[Int(base[index])]
-                if byteClass & ByteClass.word == 0 {
-                    index &+= 1
+        while index < end {
+            let start: Int
+            let length: Int
+            var flags: UInt8
+            let hash: UInt64
+            let first: UInt64
+            // Fast path, 8 bytes at once (SWAR): a run of ASCII separators is skipped in one step,
+            // and an ASCII word shorter than 8 bytes that ends at an ASCII byte is measured,
+            // classified and hashed from one load, and the next word found in the same load.
+            // Anything else (non-ASCII bytes, longer words, the last 7 bytes of the text) takes
+            // the byte loop (``slowToken(_:_:_:_:)``), which splits alike.
+            if index &+ 8 <= end {
+                let chunk = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                let (word, digitLanes, folded) = SWAR.wordLanes(chunk)
+                let interesting = word | (chunk & SWAR.highBits)
+                if interesting & 0xFF == 0 {
+                    // ASCII separators up to the next word or non-ASCII byte.
+                    index &+= interesting == 0 ? 8 : interesting.trailingZeroBitCount &>> 3
                     continue
                 }
-                if byteClass & ByteClass.special != 0 {
-                    let separator = ByteClass.separatorLength(base, index, end)
-                    if separator > 0 {
-                        index &+= separator
-                        continue
-                    }
+                // The bit offset of the first lane that is no ASCII letter or digit (64: none).
+                let stopBits = (~word & SWAR.highBits).trailingZeroBitCount & ~7
+                if word & 0x80 != 0, stopBits < 64, (chunk &>> UInt64(truncatingIfNeeded: stopBits)) & 0x80 == 0 {
+                    start = index
+                    length = stopBits &>> 3
+                    let mask = (UInt64(1) &<< UInt64(truncatingIfNeeded: stopBits)) &- 1
+                    let firstByte = UInt8(truncatingIfNeeded: chunk)
+                    flags = firstByte &- 0x41 < 26 ? Tokens.capitalised : 0
+                    if digitLanes & mask == mask & SWAR.highBits { flags |= Tokens.digits }
+                    if length == 1 { flags |= (flags & Tokens.capitalised) &<< 2 }
+                    // Folding sets bit 5, which lower-cases an ASCII letter and leaves a digit as it is.
+                    first = folded & mask
+                    hash = Vocabulary.finish(Vocabulary.mix(Vocabulary.seed(length: length), first))
+                    // The next word (or non-ASCII byte) when it starts inside this chunk.
+                    let rest = (interesting &>> UInt64(truncatingIfNeeded: stopBits)) &>> 8
+                    index &+= rest == 0 ? 8 : length &+ 1 &+ (rest.trailingZeroBitCount &>> 3)
+                } else if word == SWAR.highBits, index &+ 16 <= end,
+                    case let second = UnsafeRawPointer(base + (index &+ 8)).loadUnaligned(as: UInt64.self),
+                    case let (word2, digitLanes2, folded2) = SWAR.wordLanes(second),
+                    case let stopBits2 = (~word2 & SWAR.highBits).trailingZeroBitCount & ~7,
+                    stopBits2 < 64, (second &>> UInt64(truncatingIfNeeded: stopBits2)) & 0x80 == 0
+                {
+                    // An ASCII word of 8 to 15 bytes: the same from two loads.
+                    start = index
+                    length = 8 &+ stopBits2 &>> 3
+                    let mask2 = (UInt64(1) &<< UInt64(truncatingIfNeeded: stopBits2)) &- 1
+                    let firstByte = UInt8(truncatingIfNeeded: chunk)
+                    flags = firstByte &- 0x41 < 26 ? Tokens.capitalised : 0
+                    if digitLanes == SWAR.highBits, digitLanes2 & mask2 == mask2 & SWAR.highBits { flags |= Tokens.digits }
+                    first = folded
+                    var state = Vocabulary.mix(Vocabulary.seed(length: length), first)
+                    if stopBits2 != 0 { state = Vocabulary.mix(state, folded2 & mask2) }
+                    hash = Vocabulary.finish(state)
+                    let interesting2 = word2 | (second & SWAR.highBits)
+                    let rest = (interesting2 &>> UInt64(truncatingIfNeeded: stopBits2)) &>> 8
+                    index &+= rest == 0 ? 16 : length &+ 1 &+ (rest.trailingZeroBitCount &>> 3)
+                } else {
+                    let word = CompiledMatcher.slowToken(base, index, end, table)
+                    index = word.next
+                    if word.length == 0 { continue }
+                    (start, length, flags) = (word.start, word.length, word.flags)
+                    (hash, first) = Vocabulary.hashWord(base, start: start, length: length, end: end)
                 }
-                let start = index
-                // Bit arithmetic: upper (2) >> 1 is capitalised (1), digit (4) >> 1 is digits (2).
-                var flags: UInt8 = (byteClass & ByteClass.upper) &>> 1
-                var digits = byteClass
-                index &+= 1
-                while true {
-                    // The common bytes (ASCII letters and digits, non-ASCII bytes that cannot
-                    // start a separator) with one test each; a separator lead byte below.
-                    while index < end {
-                        byteClass = table[Int(base[index])]
-                        if byteClass & ByteClass.plain == 0 { break }
-                        digits &= byteClass
-                        index &+= 1
-                    }
-                    if index < end, byteClass & ByteClass.word != 0, ByteClass.separatorLength(base, index, end) == 0 {
-                        digits &= byteClass
-                        index &+= 1
-                        continue
-                    }
-                    break
-                }
-                let length = index &- start
-                flags |= (digits & ByteClass.digit) &>> 1
-                if length == 1 { flags |= (flags & Tokens.capitalised) &<< 2 }
-                let (hash, first) = Vocabulary.hashWord(base, start: start, length: length, end: end)
-                let wordClass = words.find(hash: hash, first: first, base: base, start: start, length: length)
-                var prefixClass: Int32 = -1
-                if length > minPrefix {
-                    // The prefix lengths below the word's length that some prefix with its head has.
-                    let candidates = prefixStarts[CompiledMatcher.prefixHeadSlot(first & headMask)]
-                    if candidates & 1 != 0 {
-                        // A prefix longer than 63 bytes shares the head: try every length.
-                        for prefixLength in lengths where prefixLength < length {
-                            let (prefixHash, prefixFirst) = Vocabulary.hashPrefix(
-                                base, start: start, length: prefixLength, first: first, end: end)
-                            let found = prefixes.find(hash: prefixHash, first: prefixFirst, base: base, start: start, length: prefixLength)
-                            if found >= 0 {
-                                prefixClass = found
-                                break
-                            }
-                        }
-                    } else {
-                        // Longest first, as the lengths are listed.
-                        var remaining = length >= 64 ? candidates : candidates & ((1 &<< UInt64(length)) &- 1)
-                        while remaining != 0 {
-                            let prefixLength = 63 &- remaining.leadingZeroBitCount
-                            remaining &= ~(1 &<< UInt64(prefixLength))
-                            let (prefixHash, prefixFirst) = Vocabulary.hashPrefix(
-                                base, start: start, length: prefixLength, first: first, end: end)
-                            let found = prefixes.find(hash: prefixHash, first: prefixFirst, base: base, start: start, length: prefixLength)
-                            if found >= 0 {
-                                prefixClass = found
-                                break
-                            }
-                        }
-                    }
-                }
-                if count == capacity {
-                    overflow = true
-                    return
-                }
-                starts[count] = Int32(truncatingIfNeeded: start)
-                ends[count] = Int32(truncatingIfNeeded: index)
-                classes[count] = wordClass
-                prefixClasses[count] = prefixClass
-                flagColumn[count] = flags
-                hashes[count] = hash
-                count &+= 1
+            } else {
+                let word = CompiledMatcher.slowToken(base, index, end, table)
+                index = word.next
+                if word.length == 0 { continue }
+                (start, length, flags) = (word.start, word.length, word.flags)
+                (hash, first) = Vocabulary.hashWord(base, start: start, length: length, end: end)
             }
+            let wordClass = words.find(hash: hash, first: first, base: base, start: start, length: length)
+            var prefixClass: Int32 = -1
+            if length > minPrefix {
+                // The prefix lengths below the word's length that some prefix with its head has.
+                let candidates = prefixStarts[CompiledMatcher.prefixHeadSlot(first & headMask)]
+                if candidates & 1 != 0 {
+                    // A prefix longer than 63 bytes shares the head: try every length.
+                    prefixClass = longestPrefixClass(base, start: start, length: length, first: first, end: end, prefixes: prefixes)
+                } else {
+                    // Longest first, as the lengths are listed.
+                    var remaining = length >= 64 ? candidates : candidates & ((1 &<< UInt64(length)) &- 1)
+                    while remaining != 0 {
+                        let prefixLength = 63 &- remaining.leadingZeroBitCount
+                        remaining &= ~(1 &<< UInt64(prefixLength))
+                        let (prefixHash, prefixFirst) = Vocabulary.hashPrefix(
+                            base, start: start, length: prefixLength, first: first, end: end)
+                        let found = prefixes.find(hash: prefixHash, first: prefixFirst, base: base, start: start, length: prefixLength)
+                        if found >= 0 {
+                            prefixClass = found
+                            break
+                        }
+                    }
+                }
+            }
+            if count == capacity { return nil }
+            starts[count] = Int32(truncatingIfNeeded: start)
+            ends[count] = Int32(truncatingIfNeeded: start &+ length)
+            classes[count] = wordClass
+            prefixClasses[count] = prefixClass
+            flagColumn[count] = flags
+            hashes[count] = hash
+            count &+= 1
         }
-        return overflow ? nil : count
+        return count
+    }
+
+    /// The class of the longest wildcard prefix of the word, trying every prefix length (the
+    /// rare case of a head shared with a prefix longer than 63 bytes), or -1.
+    private func longestPrefixClass(
+        _ base: UnsafePointer<UInt8>, start: Int, length: Int, first: UInt64, end: Int, prefixes: Vocabulary.Lookup
+    ) -> Int32 {
+        for prefixLength in prefixLengths where prefixLength < length {
+            let (prefixHash, prefixFirst) = Vocabulary.hashPrefix(base, start: start, length: prefixLength, first: first, end: end)
+            let found = prefixes.find(hash: prefixHash, first: prefixFirst, base: base, start: start, length: prefixLength)
+            if found >= 0 { return found }
+        }
+        return -1
+    }
+
+    /// The byte loop of the tokenizer: from `index`, one separator (length 0) or one word (its
+    /// start, length and shape flags), and the index after it. Not inlined: the fast path in
+    /// ``scan`` reads most words, and the loop keeps its index in a register.
+    @inline(never)
+    private static func slowToken(
+        _ base: UnsafePointer<UInt8>, _ index: Int, _ end: Int, _ table: UnsafePointer<UInt8>
+    ) -> (start: Int, length: Int, flags: UInt8, next: Int) {
+        var byteClass = table[Int(base[index])]
+        if byteClass & ByteClass.word == 0 { return (index, 0, 0, index &+ 1) }
+        if byteClass & ByteClass.special != 0 {
+            let separator = ByteClass.separatorLength(base, index, end)
+            if separator > 0 { return (index, 0, 0, index &+ separator) }
+        }
+        let start = index
+        var index = index &+ 1
+        // Bit arithmetic: upper (2) >> 1 is capitalised (1), digit (4) >> 1 is digits (2).
+        var flags: UInt8 = (byteClass & ByteClass.upper) &>> 1
+        var digits = byteClass
+        while true {
+            // The common bytes (ASCII letters and digits, non-ASCII bytes that cannot
+            // start a separator) with one test each; a separator lead byte below.
+            while index < end {
+                byteClass = table[Int(base[index])]
+                if byteClass & ByteClass.plain == 0 { break }
+                digits &= byteClass
+                index &+= 1
+            }
+            if index < end, byteClass & ByteClass.word != 0, ByteClass.separatorLength(base, index, end) == 0 {
+                digits &= byteClass
+                index &+= 1
+                continue
+            }
+            break
+        }
+        let length = index &- start
+        flags |= (digits & ByteClass.digit) &>> 1
+        if length == 1 { flags |= (flags & Tokens.capitalised) &<< 2 }
+        return (start, length, flags, index)
     }
 
     /// Tokenises a string.
@@ -573,12 +644,12 @@ struct CompiledMatcher: Sendable {
             let wordClass = walker.classes[index]
             if wordClass >= 0 {
                 let node = walker.root[Int(wordClass)]
-                if node >= 0 { walk(walker, node, index + 1, index, to, &matches) }
+                if node >= 0 { visit(walker, node, index + 1, index, to, &matches) }
             }
             let prefixClass = walker.prefixes[index]
             if prefixClass >= 0 {
                 let node = walker.root[Int(prefixClass)]
-                if node >= 0 { walk(walker, node, index + 1, index, to, &matches) }
+                if node >= 0 { visit(walker, node, index + 1, index, to, &matches) }
             }
             index += 1
         }
@@ -624,12 +695,22 @@ struct CompiledMatcher: Sendable {
         }
     }
 
+    /// One node of a walk and, through ``visit(_:_:_:_:_:_:)``, the nodes below it.
+    @inline(never)
     private func walk(_ walker: Walker, _ node: Int32, _ next: Int, _ start: Int, _ end: Int, _ matches: inout [Match]) {
+        visit(walker, node, next, start, end, &matches)
+    }
+
+    /// Reports the node's outputs and walks on to its children. Inlined into the loop over a
+    /// sentence's words: most walks stop at the first node (a word that starts phrases but
+    /// not with the next word), so only a found child costs a call.
+    @inline(__always)
+    private func visit(_ walker: Walker, _ node: Int32, _ next: Int, _ start: Int, _ end: Int, _ matches: inout [Match]) {
         let outputFrom = Int(walker.outputStart[Int(node)])
         let outputTo = Int(walker.outputStart[Int(node) + 1])
         if outputFrom < outputTo {
             for slot in outputFrom..<outputTo {
-                matches.append(Match(pattern: walker.outputList[slot], start: Int32(start), end: Int32(next)))
+                matches.append(Match(pattern: walker.outputList[slot], start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: next)))
             }
         }
         let flags = walker.nodeFlags[Int(node)]

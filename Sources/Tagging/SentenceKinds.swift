@@ -20,33 +20,44 @@ struct SentenceKinds {
 
     private let bits: [UInt8]
 
-    init(matches: [Match], sentences: [SentenceSpan], kinds: [PatternKind], capitals: CapitalIndex, tokens: Tokens) {
+    /// The kinds bit a pattern of kind `kind` sets (0 for kinds discovery does not read).
+    static func bit(of kind: PatternKind) -> UInt8 {
+        switch kind {
+        case .kin: kin
+        case .declare: titleOrDeclaration
+        case .title: titleOrDeclaration | genderWord
+        case .female, .male: genderWord | genderNoun
+        case .pronoun: genderWord
+        case .roleCue: roleCue
+        case .victim, .perpetrator, .child: role
+        default: 0
+        }
+    }
+
+    /// - Parameter patternBits: ``bit(of:)`` of every pattern (``CompiledCodebook/sentenceKindBits``),
+    ///   so that a match costs one load instead of a switch over its kind.
+    init(matches: [Match], sentences: [SentenceSpan], patternBits: [UInt8], capitals: CapitalIndex, tokens: Tokens) {
         var bits = [UInt8](repeating: 0, count: sentences.count)
         let codeWords = Words2.codeWords
-        for (index, sentence) in sentences.enumerated() {
-            var found: UInt8 = 0
-            for position in capitals.range(inSentence: index) {
-                let token = Int(capitals.positions[position])
-                if token + 1 < sentence.tokenTo, tokens.flags[token + 1] & (Tokens.singleCapital | Tokens.digits) != 0,
-                    codeWords.contains(tokens.hashes[token])
-                {
-                    found = Self.codeWord
-                    break
+        matches.withUnsafeBufferPointer { matches in
+            patternBits.withUnsafeBufferPointer { patternBits in
+                for (index, sentence) in sentences.enumerated() {
+                    var found: UInt8 = 0
+                    for position in capitals.range(inSentence: index) {
+                        let token = Int(capitals.positions[position])
+                        if token + 1 < sentence.tokenTo, tokens.flags[token + 1] & (Tokens.singleCapital | Tokens.digits) != 0,
+                            codeWords.contains(tokens.hashes[token])
+                        {
+                            found = Self.codeWord
+                            break
+                        }
+                    }
+                    for position in sentence.matchFrom..<sentence.matchTo {
+                        found |= patternBits[Int(matches[position].pattern)]
+                    }
+                    bits[index] = found
                 }
             }
-            for match in matches[sentence.matchFrom..<sentence.matchTo] {
-                switch kinds[Int(match.pattern)] {
-                case .kin: found |= Self.kin
-                case .declare: found |= Self.titleOrDeclaration
-                case .title: found |= Self.titleOrDeclaration | Self.genderWord
-                case .female, .male: found |= Self.genderWord | Self.genderNoun
-                case .pronoun: found |= Self.genderWord
-                case .roleCue: found |= Self.roleCue
-                case .victim, .perpetrator, .child: found |= Self.role
-                default: break
-                }
-            }
-            bits[index] = found
         }
         self.bits = bits
     }

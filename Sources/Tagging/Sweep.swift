@@ -1,16 +1,5 @@
 import ReviewModel
 
-/// The characteristic ids a child victim inherits from a parent's characteristic.
-private let parentalConversion: [String: String] = [
-    "mental-health": "parental-mental-health",
-    "alcohol-misuse": "household-substance-misuse",
-    "substance-misuse": "household-substance-misuse",
-    "experiencing-domestic-abuse": "experiencing-domestic-abuse",
-]
-
-/// Tags that record a relative's condition as the subject's own.
-private let childVictimTags: Set<String> = ["parental-mental-health", "household-substance-misuse", "experiencing-domestic-abuse"]
-
 /// What the sweep carries from one sentence to the next.
 struct SweepCursor {
     var lastByGender = GenderMap()
@@ -56,13 +45,14 @@ extension TaggingRun {
             collectMentions(sentence, slice, into: &mentions)
             // Resolved in place: the mentions before `index` are the resolved earlier ones (kin
             // resolution reads only mentions ending before the kin noun, so it takes them all).
-            let previous = sentence.block == cursor.previousBlock ? cursor.previousMentions : []
+            // The previous sentence's mentions count only in the same block (read in place, not copied).
+            let samePrevious = sentence.block == cursor.previousBlock
             for index in mentions.indices {
                 var mention = mentions[index]
                 switch mention.kind {
                 case .pronoun:
                     mention.entity = pronounAntecedent(
-                        mention, earlier: mentions[..<index], previous: previous,
+                        mention, earlier: mentions[..<index], previous: samePrevious ? cursor.previousMentions : [],
                         lastPrincipal: cursor.lastPrincipal, lastByGender: cursor.lastByGender, lastAny: cursor.lastAny)
                 case .kin:
                     mention.entity = resolveKin(mention, sentence: sentence, earlier: mentions, lastByGender: cursor.lastByGender)
@@ -80,11 +70,6 @@ extension TaggingRun {
                 }
                 mentions[index] = mention
             }
-            // This sentence's mentions become the previous ones; the old previous list is the next scratch.
-            var spare = mentions
-            swap(&spare, &cursor.previousMentions)
-            sweepScratch.mentions = spare
-            cursor.previousBlock = sentence.block
             if isHeading {
                 cursor.sectionFocus = mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) })?.entity
             }
@@ -97,18 +82,18 @@ extension TaggingRun {
             var targets: [TargetMatch] = []
             swap(&targets, &sweepScratch.targets)
             collectTargets(sentence, slice, into: &targets)
-            defer { sweepScratch.targets = targets }
+            // Given back by a swap (an assignment retained the list and released the old one).
+            defer { swap(&targets, &sweepScratch.targets) }
             if !targets.isEmpty {
                 let facts = compiled.facts
-                // Built on the first target that needs it (not an optional: its generic destroy
-                // showed), in the scratch context's storage.
-                var context = SentenceContext()
-                swap(&context, &sweepScratch.context)
-                defer { sweepScratch.context = context }
+                // Rebuilt on the first target that needs it, in place in the scratch context (not
+                // swapped out and assigned back: that retained and released its five lists).
                 var contextBuilt = false
-                for target in targets {
+                // By index (no iterator holding the list) and the tag read only where it is used:
+                // a `TagID` copy retained and released its two strings for every target.
+                for targetIndex in targets.indices {
+                    let target = targets[targetIndex]
                     let entryIndex = target.entry
-                    let tag = facts.tags[entryIndex]
                     let range = textRange(target.start, target.end)
                     // Exclusions.
                     if let exclusion = slice.first(where: { match in
@@ -117,20 +102,20 @@ extension TaggingRun {
                         }
                         return false
                     }) {
-                        suppress(tag, target, range, .excluded, text(tokens: Int(exclusion.start), Int(exclusion.end)))
+                        suppress(facts.tags[entryIndex], target, range, .excluded, text(tokens: Int(exclusion.start), Int(exclusion.end)))
                         continue
                     }
                     if sentence.hypotheticalSection {
-                        suppress(tag, target, range, .hypothetical, "recommendations section")
+                        suppress(facts.tags[entryIndex], target, range, .hypothetical, "recommendations section")
                         continue
                     }
                     if !facts.ignoreContext[entryIndex] {
                         if !contextBuilt {
-                            context.rebuild(matches: slice, compiled: compiled, tokens: tokens, sentenceStart: sentence.tokenFrom)
+                            sweepScratch.context.rebuild(matches: slice, compiled: compiled, tokens: tokens, sentenceStart: sentence.tokenFrom)
                             contextBuilt = true
                         }
-                        if case .suppressed(let reason, let trigger) = context.status(of: target, text: document.text) {
-                            suppress(tag, target, range, reason, trigger)
+                        if let (reason, trigger) = sweepScratch.context.suppression(of: target) {
+                            suppress(facts.tags[entryIndex], target, range, reason, sweepScratch.context.triggerText(trigger, in: document.text))
                             continue
                         }
                     }
@@ -161,16 +146,16 @@ extension TaggingRun {
                         }
                         if !concerns {
                             let why = about == .incident ? "not about the incident" : (about == .victim ? "not about the victim" : "not about the perpetrator")
-                            suppress(tag, target, range, .historical, why)
+                            suppress(facts.tags[entryIndex], target, range, .historical, why)
                             continue
                         }
                     }
                     if facts.special[entryIndex] == .gangInvolvement, groupMembershipOfOthers(sentence, start: target.start) {
-                        suppress(tag, target, range, .thirdParty, "said of several other people")
+                        suppress(facts.tags[entryIndex], target, range, .thirdParty, "said of several other people")
                         continue
                     }
                     if facts.special[entryIndex] == .patternOfPhysicalViolence, blowsWithinTheIncident(sentence, slice) {
-                        suppress(tag, target, range, .historical, "blows within the incident, not a pattern over time")
+                        suppress(facts.tags[entryIndex], target, range, .historical, "blows within the incident, not a pattern over time")
                         continue
                     }
                     switch facts.facets[entryIndex] {
@@ -178,9 +163,9 @@ extension TaggingRun {
                         continue
                     case .category:
                         let text = document.substring(range)
-                        categoryScores[tag.id, default: 0] += 2
-                        categoryEvidence[tag.id, default: []].append(text)
-                        if cursor.logging { cursor.categoryLog.append((tag.id, text)) }
+                        categoryScores[facts.tags[entryIndex].id, default: 0] += 2
+                        categoryEvidence[facts.tags[entryIndex].id, default: []].append(text)
+                        if cursor.logging { cursor.categoryLog.append((facts.tags[entryIndex].id, text)) }
                     case .characteristic:
                         attribute(target, entry: entryIndex, range: range, mentions: mentions, fallback: fallback, sentence: sentence)
                     case .relationshipType:
@@ -188,13 +173,13 @@ extension TaggingRun {
                         // A child victim has no partner: such phrases are about the adults around them.
                         let partnerOfChild = people.victimIsChild && facts.isPartnerTag[entryIndex]
                         if partnerOfChild {
-                            suppress(tag, target, range, .thirdParty, "the victim is a child")
+                            suppress(facts.tags[entryIndex], target, range, .thirdParty, "the victim is a child")
                         } else if involved {
                             add(entry: entryIndex, subject: nil, compiled.ruleIDs[Int(target.pattern)], range)
-                            relationCounts[tag.id, default: 0] += 1
-                            if cursor.logging { cursor.relationLog.append((tag.id, 1)) }
+                            relationCounts[facts.tags[entryIndex].id, default: 0] += 1
+                            if cursor.logging { cursor.relationLog.append((facts.tags[entryIndex].id, 1)) }
                         } else {
-                            suppress(tag, target, range, .thirdParty, "no victim or perpetrator in the sentence")
+                            suppress(facts.tags[entryIndex], target, range, .thirdParty, "no victim or perpetrator in the sentence")
                         }
                     case .other:
                         // Supported accommodation is context when the victim or the perpetrator lives or
@@ -204,7 +189,7 @@ extension TaggingRun {
                             // accommodation"); a sentence about the setting itself keeps it.
                             let nearest = mentions.last { $0.end <= target.start && $0.entity != nil }
                             if let nearest, nearest.kind != .name, nearest.kind != .role, people.entities[nearest.entity!].subject == nil {
-                                suppress(tag, target, range, .thirdParty, "not where the victim or the perpetrator lived")
+                                suppress(facts.tags[entryIndex], target, range, .thirdParty, "not where the victim or the perpetrator lived")
                                 continue
                             }
                         }
@@ -213,7 +198,8 @@ extension TaggingRun {
                 }
             }
             // 3. Kin mentions that name the perpetrator give the relationship type.
-            for mention in mentions where mention.kind == .kin {
+            for mentionIndex in mentions.indices where mentions[mentionIndex].kind == .kin {
+                let mention = mentions[mentionIndex]
                 guard let entity = mention.entity, entity == PeopleModel.perpetrator || entity == PeopleModel.victim,
                     case .kin(let kinIndex)? = slice.first(where: { Int($0.start) == mention.start && kindIsKin($0) }).map({ kind($0) })
                 else { continue }
@@ -230,6 +216,11 @@ extension TaggingRun {
             if let first = mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) }) {
                 cursor.focus = first.entity
             }
+            // This sentence's mentions become the previous ones and the old previous list the next
+            // scratch: two swaps, no list retained or released.
+            swap(&mentions, &cursor.previousMentions)
+            swap(&mentions, &sweepScratch.mentions)
+            cursor.previousBlock = sentence.block
         }
     }
 
@@ -244,7 +235,7 @@ extension TaggingRun {
 
     /// Role, name, kin and pronoun mentions of a sentence, longest first where they overlap.
     func collectMentions(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, into mentions: inout [Mention]) {
-        mentions.removeAll(keepingCapacity: true)
+        if !mentions.isEmpty { mentions.removeAll(keepingCapacity: true) }
         for match in slice {
             let start = Int(match.start)
             let end = Int(match.end)
@@ -330,23 +321,14 @@ extension TaggingRun {
     }
 
     /// Moves the sweep's evidence and suppressed matches into ``evidence`` and ``suppressed``,
-    /// cutting every span's text and finding every source position in one pass over the
-    /// offsets in order (the same values ``makeEvidence(_:_:)`` gives one at a time).
+    /// cutting every span's text and finding its source position as it goes (the same values
+    /// ``makeEvidence(_:_:)`` gives one at a time): the evidence in the order recorded, then the
+    /// suppressed matches, are two nearly ascending runs of offsets that one
+    /// ``SourceMap/PositionCursor`` follows, with no array of offsets or positions in between.
     mutating func flushCollectedEvidence() {
         let order = collector.order
         let lists = collector.lists
         let suppressions = collector.suppressions
-        // Start offsets of the evidence in the order recorded, then of the suppressed matches:
-        // two nearly ascending runs, little left for the sort.
-        var offsets: [Int] = []
-        offsets.reserveCapacity(order.count + suppressions.count)
-        var cursors = [Int](repeating: 0, count: lists.count)
-        for slot in order {
-            offsets.append(lists[Int(slot)][cursors[Int(slot)]].range.start)
-            cursors[Int(slot)] += 1
-        }
-        for item in suppressions { offsets.append(item.range.start) }
-        let positions = document.sourceMap.positions(ofText: offsets)
         var built: [[Evidence]] = lists.map { list in
             var items: [Evidence] = []
             items.reserveCapacity(list.count)
@@ -354,25 +336,27 @@ extension TaggingRun {
         }
         var builtSuppressed: [SuppressedMatch] = []
         builtSuppressed.reserveCapacity(suppressions.count)
+        var positions = document.sourceMap.positionCursor()
+        var cursors = [Int](repeating: 0, count: lists.count)
         var text = document.text
         text.withUTF8 { bytes in
-            func piece(_ range: TextRange, _ rule: String, _ position: SourcePosition) -> Evidence {
-                Evidence(
+            func piece(_ range: TextRange, _ rule: String) -> Evidence {
+                let position = positions.position(ofText: range.start)
+                return Evidence(
                     text: TaggingRun.substring(bytes, range) ?? document.substring(range), range: range, rule: rule,
                     line: position.line, character: position.utf16Column)
             }
-            for index in cursors.indices { cursors[index] = 0 }
-            for (next, slot) in order.enumerated() {
-                let item = lists[Int(slot)][cursors[Int(slot)]]
-                cursors[Int(slot)] += 1
-                built[Int(slot)].append(piece(item.range, item.rule, positions[next]))
+            // Items read field by field in place: no copy of a pending item (and its strings) each.
+            for slot in order {
+                let list = Int(slot)
+                let item = cursors[list]
+                cursors[list] = item + 1
+                built[list].append(piece(lists[list][item].range, lists[list][item].rule))
             }
-            // By index, field by field: no copy of each pending suppression as a whole.
             for index in suppressions.indices {
                 builtSuppressed.append(
                     SuppressedMatch(
-                        tag: suppressions[index].tag,
-                        evidence: piece(suppressions[index].range, suppressions[index].rule, positions[order.count + index]),
+                        tag: suppressions[index].tag, evidence: piece(suppressions[index].range, suppressions[index].rule),
                         reason: suppressions[index].reason, trigger: suppressions[index].trigger))
             }
         }
@@ -436,8 +420,9 @@ extension TaggingRun {
     mutating func attribute(
         _ target: TargetMatch, entry entryIndex: Int, range: TextRange, mentions: [Mention], fallback: Int?, sentence: SentenceSpan
     ) {
-        let tag = compiled.facts.tags[entryIndex]
-        let id = tag.id
+        // The entry's tag and id are read only on the paths that use them (a `TagID` copy retained
+        // and released two strings per call); the child-victim facts are per-entry flags.
+        let facts = compiled.facts
         // A kin noun inside the phrase ("her mother's depression", "abuse from her husband",
         // "his father was absent"): the characteristic belongs to the kin noun's possessor.
         let inside = mentions.first { $0.start >= target.start && $0.start < target.end && $0.kind == .kin }
@@ -447,11 +432,11 @@ extension TaggingRun {
         // Only three tags have a rule by meaning: no call (and no string switch) for the others.
         let special = compiled.facts.special[entryIndex]
         let byMeaningRule = special == .caringResponsibilities || special == .childhoodAbuseNeglect || special == .domesticAbuseInPregnancy
-        if byMeaningRule, let byMeaning = attributionByMeaning(id, target: target, mentions: mentions) {
+        if byMeaningRule, let byMeaning = attributionByMeaning(facts.tags[entryIndex].id, target: target, mentions: mentions) {
             entity = byMeaning
         } else if let inside, let owner = possessor(before: inside.start, sentence: sentence, mentions: mentions), let ownerEntity = owner.entity {
             entity = ownerEntity
-        } else if let inside, childVictimTags.contains(id), preceding == nil || preceding!.end > inside.start {
+        } else if let inside, facts.childVictimTag[entryIndex], preceding == nil || preceding!.end > inside.start {
             entity = ownerOfUnresolvedKin(inside)
         } else if let preceding {
             entity = preceding.entity
@@ -464,32 +449,32 @@ extension TaggingRun {
             // Nobody in the sentence, the paragraph or the section: a generic mention
             // ("support for victims of domestic abuse"), nobody's characteristic.
             if !mentions.contains(where: { $0.kind != .kin }) {
-                suppress(tag, target, range, .thirdParty, "no person in context")
+                suppress(facts.tags[entryIndex], target, range, .thirdParty, "no person in context")
                 return
             }
             add(entry: entryIndex, subject: .unknown, compiled.ruleIDs[Int(target.pattern)], range)
             return
         }
-        let person = people.entities[entity]
-        if let subject = person.subject {
+        if let subject = people.entities[entity].subject {
             add(entry: entryIndex, subject: subject, compiled.ruleIDs[Int(target.pattern)], range)
             // A child victim's parent who is the perpetrator: the child-victim tags follow.
             if subject == .perpetrator, people.victimIsChild,
                 people.perpetratorRelation == "parent" || people.perpetratorRelation == "partner-of-parent",
-                let converted = parentalConversion[id], converted != id
+                let converted = facts.parentalConversion[entryIndex], converted != facts.tags[entryIndex].id
             {
                 add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: .victim), compiled.ruleIDs[Int(target.pattern)], range)
             }
             return
         }
+        let person = people.entities[entity]
         // A relative: the child-victim tags go to the person whose relative it is.
         if let owner = person.owner, let ownerSubject = people.entities[owner].subject {
-            if childVictimTags.contains(id), person.isParent || person.kin.map({ lexicon.kin[$0].relation == "partner-of-parent" }) == true {
+            if facts.childVictimTag[entryIndex], person.isParent || person.kin.map({ lexicon.kin[$0].relation == "partner-of-parent" }) == true {
                 add(entry: entryIndex, subject: ownerSubject, compiled.ruleIDs[Int(target.pattern)], range)
                 return
             }
             // Only a child victim's parents: an adult's parent's condition is a third party's.
-            if person.isParent, let converted = parentalConversion[id], ownerSubject == .victim, people.victimIsChild {
+            if person.isParent, let converted = facts.parentalConversion[entryIndex], ownerSubject == .victim, people.victimIsChild {
                 add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: ownerSubject), compiled.ruleIDs[Int(target.pattern)], range)
                 return
             }
@@ -505,13 +490,13 @@ extension TaggingRun {
         }
         // A kin noun's display (its first phrase without "=") is computed once per codebook.
         if person.name == nil, let kin = person.kin {
-            suppress(tag, target, range, .thirdParty, compiled.kinDisplay[kin])
+            suppress(facts.tags[entryIndex], target, range, .thirdParty, compiled.kinDisplay[kin])
             return
         }
         let who = person.name ?? "another person"
         // Strip the exact-match marker "=" (scalar filter: Foundation's replacingOccurrences was a hot spot).
         let display = who.utf8.contains(0x3D) ? String(String.UnicodeScalarView(who.unicodeScalars.filter { $0 != "=" })) : who
-        suppress(tag, target, range, .thirdParty, display)
+        suppress(facts.tags[entryIndex], target, range, .thirdParty, display)
     }
 
     func ownerOfUnresolvedKin(_ mention: Mention) -> Int? {
@@ -519,8 +504,10 @@ extension TaggingRun {
     }
 
     /// The codebook targets of a sentence: phrase matches and satisfied proximity rules.
-    func collectTargets(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, into targets: inout [TargetMatch]) {
-        targets.removeAll(keepingCapacity: true)
+    /// (`mutating` only so that the sweep, itself mutating, passes the run without copying it.)
+    mutating func collectTargets(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, into targets: inout [TargetMatch]) {
+        // Emptied only when filled (most sentences have no target; `removeAll` is not free).
+        if !targets.isEmpty { targets.removeAll(keepingCapacity: true) }
         // Most sentences have no target: find out before allocating, and size the list once.
         var phraseCount = 0
         var hasProximity = false
@@ -540,27 +527,32 @@ extension TaggingRun {
                 }
             }
         }
-        // The sides of proximity rules (the dictionary only for a sentence that has some).
+        // The sides of proximity rules, as (rule key, side, span) in match order, taken rule by rule
+        // in ascending key order: a dictionary's order changes from process to process, and two
+        // rules satisfied over the same span must come out in the same order in every run (a
+        // flat list sorted by key and match order; no dictionary built and freed per sentence).
         if hasProximity {
-            var sides: [Int64: [[(Int, Int)]]] = [:]
+            var sides: [(key: Int64, side: UInt8, start: Int, end: Int)] = []
             for match in slice {
                 if case .proximity(let entry, let near, let side) = kind(match) {
-                    let key = Int64(entry) << 32 | Int64(near)
-                    var list = sides[key] ?? [[], []]
-                    list[Int(side)].append((Int(match.start), Int(match.end)))
-                    sides[key] = list
+                    sides.append((Int64(entry) << 32 | Int64(near), side, Int(match.start), Int(match.end)))
                 }
             }
-            // In key order: a dictionary's order changes from process to process, and two rules
-            // satisfied over the same span must come out in the same order in every run.
-            for key in sides.keys.sorted() {
-                guard let list = sides[key], !list[0].isEmpty, !list[1].isEmpty else { continue }
+            var order = Array(sides.indices)
+            order.sort { sides[$0].key != sides[$1].key ? sides[$0].key < sides[$1].key : $0 < $1 }
+            var groupStart = 0
+            while groupStart < order.count {
+                let key = sides[order[groupStart]].key
+                var groupEnd = groupStart + 1
+                while groupEnd < order.count, sides[order[groupEnd]].key == key { groupEnd += 1 }
                 let entryIndex = Int(key >> 32)
                 let nearIndex = Int(key & 0xFFFF_FFFF)
                 let within = compiled.facts.nearWithin[entryIndex][nearIndex]
                 var best: (Int, Int)?
-                for a in list[0] {
-                    for b in list[1] {
+                for first in groupStart..<groupEnd where sides[order[first]].side == 0 {
+                    let a = (sides[order[first]].start, sides[order[first]].end)
+                    for second in groupStart..<groupEnd where sides[order[second]].side == 1 {
+                        let b = (sides[order[second]].start, sides[order[second]].end)
                         let gap = a.1 <= b.0 ? b.0 - a.1 : (b.1 <= a.0 ? a.0 - b.1 : 0)
                         if gap <= within {
                             let span = (min(a.0, b.0), max(a.1, b.1))
@@ -572,6 +564,7 @@ extension TaggingRun {
                     targets.append(
                         TargetMatch(entry: entryIndex, pattern: compiled.nearPatterns[entryIndex][nearIndex], start: best.0, end: best.1))
                 }
+                groupStart = groupEnd
             }
         }
         // One target per entry and span: drop a match of an entry inside a longer match of the same entry

@@ -191,7 +191,8 @@ struct TaggingRun {
                 sentenceBlocks.append(block ?? 0)
             }
         }
-        matches.reserveCapacity(tokens.count / 4)
+        // (A quarter of the tokens was too few on generated reviews: the array grew while matching.)
+        matches.reserveCapacity(tokens.count / 2 + 16)
         let matchEnds = compiled.matcher.match(tokens, ranges: tokenRanges, into: &matches)
         sentences.reserveCapacity(tokenRanges.count)
         var matchFrom = 0

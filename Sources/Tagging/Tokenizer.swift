@@ -95,3 +95,25 @@ enum ByteClass {
         return 0
     }
 }
+
+/// Eight bytes at once (SWAR) for the tokenizer's fast path: per-lane tests whose answer is the
+/// lane's top bit.
+enum SWAR {
+    /// The top bit of every lane.
+    static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// The lanes of `chunk` that are ASCII letters or digits (``ByteClass/word`` bytes below 0x80)
+    /// and the lanes that are ASCII digits, each as the lane's top bit, and the chunk with bit 7
+    /// cleared and bit 5 set in every lane (an ASCII letter or digit lower-cased). No carry crosses
+    /// a lane: the additions are on bytes below 0x80 with addends below 0x80.
+    @inline(__always)
+    static func wordLanes(_ chunk: UInt64) -> (word: UInt64, digits: UInt64, folded: UInt64) {
+        let ascii = ~chunk & highBits
+        let low = chunk & 0x7F7F_7F7F_7F7F_7F7F
+        // Upper-case letters fold onto lower-case ones (and digits stay digits).
+        let folded = low | 0x2020_2020_2020_2020
+        let letters = (folded &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(folded &+ 0x0505_0505_0505_0505)  // 0x61...0x7A
+        let digits = (low &+ 0x5050_5050_5050_5050) & ~(low &+ 0x4646_4646_4646_4646) & ascii  // 0x30...0x39
+        return ((letters & ascii) | digits, digits, folded)
+    }
+}

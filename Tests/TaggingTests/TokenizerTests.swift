@@ -72,4 +72,68 @@ import Testing
         #expect(compiled.matcher.tokenize(densest).count == 300)
         #expect(compiled.matcher.tokenize("").count == 0)
     }
+
+    /// Word spans the simple way, one byte at a time (as ``PhraseParser/lowerWords(_:)`` splits).
+    static func referenceSpans(_ bytes: [UInt8]) -> [(Int, Int)] {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return [] }
+            var spans: [(Int, Int)] = []
+            var start = -1
+            var index = 0
+            while index < buffer.count {
+                let separator = ByteClass.separatorLength(base, index, buffer.count)
+                let isWord = separator == 0 && ByteClass.isWordByte(base[index])
+                if isWord {
+                    if start < 0 { start = index }
+                    index += 1
+                } else {
+                    if start >= 0 { spans.append((start, index)) }
+                    start = -1
+                    index += max(separator, 1)
+                }
+            }
+            if start >= 0 { spans.append((start, buffer.count)) }
+            return spans
+        }
+    }
+
+    /// The 8-byte fast path (separator runs skipped at once, short ASCII words read from one load)
+    /// against the byte-at-a-time reference on seeded random texts: words of every length next
+    /// to punctuation, non-ASCII letters and UTF-8 separators, at every alignment and text end.
+    @Test func fastPathAgreesWithTheByteLoopOnRandomTexts() throws {
+        let compiled = try TokenizerTests.compiled()
+        let pieces: [String] = [
+            " ", "  ", "\n", ".", ",", "-", "'", "’", "\u{00A0}", "—", "é", "Zoë", "naïve", "a", "B", "x", "Y", "7", "42",
+            "2019", "3rd", "her", "Alcoholic", "ALCOHOL", "alcoholism", "strangulation", "abcdefgh", "ABCDEFGHI",
+            "intercontinentalisation", "threatened", "to", "kill", "Mr", "A1", "x9y", "«", "»", "·", "\u{00AD}", "€", "∂",
+        ]
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next(_ bound: Int) -> Int {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Int(state % UInt64(bound))
+        }
+        for _ in 0..<300 {
+            var text = ""
+            for _ in 0..<(1 + next(40)) { text += pieces[next(pieces.count)] }
+            let bytes = Array(text.utf8)
+            let tokens = compiled.matcher.tokenize(text)
+            let spans = TokenizerTests.referenceSpans(bytes)
+            #expect(tokens.count == spans.count, "\(text)")
+            guard tokens.count == spans.count else { continue }
+            for (index, span) in spans.enumerated() {
+                #expect(Int(tokens.starts[index]) == span.0 && Int(tokens.ends[index]) == span.1, "\(text)")
+                let word = bytes[span.0..<span.1]
+                let lower = word.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+                #expect(tokens.hashes[index] == Vocabulary.hash(lower), "\(text)")
+                #expect(tokens.classes[index] == compiled.matcher.wordClass(String(decoding: lower, as: UTF8.self)), "\(text)")
+                let capitalised = word.first! >= 0x41 && word.first! <= 0x5A
+                var flags: UInt8 = capitalised ? Tokens.capitalised : 0
+                if word.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { flags |= Tokens.digits }
+                if capitalised && word.count == 1 { flags |= Tokens.singleCapital }
+                #expect(tokens.flags[index] == flags, "\(text)")
+            }
+        }
+    }
 }

@@ -1,0 +1,119 @@
+extension SourceMap {
+    /// A cursor for the source positions of many text offsets asked one at a time, mostly in
+    /// ascending order: each answer is ``SourceMap/position(ofText:)``'s, but the segment and
+    /// the line are found by stepping forward from the previous offset's (a binary search only
+    /// after a backward or a long jump), and an offset on the same line as the previous one
+    /// continues the previous one's column count instead of scanning the line from its start.
+    ///
+    /// For callers that place thousands of spans in text order (the tagger's evidence) without
+    /// collecting the offsets into an array first, as ``SourceMap/positions(ofText:)`` needs.
+    ///
+    /// ```swift
+    /// var cursor = document.sourceMap.positionCursor()
+    /// for range in ranges { print(cursor.position(ofText: range.start).line) }
+    /// ```
+    ///
+    /// - Complexity: amortised O(1) per offset plus the bytes scanned, for ascending offsets.
+    public struct PositionCursor {
+        private let segments: [Segment]
+        private let lines: LineIndex
+        /// The segment of the previous offset.
+        private var segment = 0
+        /// The line of the previous source offset (-1: none yet), the offset where the next line
+        /// starts, and how far into the line the UTF-16 count `utf16` has been taken.
+        private var line = -1
+        private var lineEnd = -1
+        private var scanned = 0
+        private var utf16 = 0
+
+        init(_ map: SourceMap) {
+            segments = map.segments
+            lines = map.lines
+        }
+
+        /// The source position of a text offset (the same as ``SourceMap/position(ofText:)``).
+        public mutating func position(ofText offset: Int) -> SourcePosition {
+            position(ofByte: sourceOffset(ofText: offset))
+        }
+
+        /// ``SourceMap/sourceOffset(ofText:)`` from the previous offset's segment.
+        private mutating func sourceOffset(ofText offset: Int) -> Int {
+            let count = segments.count
+            guard count > 0 else { return 0 }
+            if segments[segment].textStart > offset {
+                // Backwards: the last segment starting at or before the offset (the first when none does).
+                var low = 0
+                var high = segment
+                while low < high {
+                    let mid = (low + high + 1) / 2
+                    if segments[mid].textStart <= offset { low = mid } else { high = mid - 1 }
+                }
+                segment = low
+            } else {
+                var steps = 0
+                while segment + 1 < count, segments[segment + 1].textStart <= offset, steps < 16 {
+                    segment += 1
+                    steps += 1
+                }
+                if segment + 1 < count, segments[segment + 1].textStart <= offset {
+                    var low = segment
+                    var high = count - 1
+                    while low < high {
+                        let mid = (low + high + 1) / 2
+                        if segments[mid].textStart <= offset { low = mid } else { high = mid - 1 }
+                    }
+                    segment = low
+                }
+            }
+            let found = segments[segment]
+            if offset < found.textStart { return found.sourceStart }
+            let delta = offset - found.textStart
+            if delta >= found.textLength { return found.sourceStart + found.sourceLength }
+            if found.isVerbatim { return found.sourceStart + delta }
+            return found.sourceStart
+        }
+
+        /// ``LineIndex/position(ofByte:)`` from the previous offset's line and column count.
+        private mutating func position(ofByte byteOffset: Int) -> SourcePosition {
+            let starts = lines.lineStarts
+            return lines.bytes.withUnsafeBufferPointer { bytes in
+                let offset = max(0, min(byteOffset, bytes.count))
+                if line < 0 || offset >= lineEnd || offset < scanned {
+                    var next = line
+                    if line >= 0, offset >= lineEnd {
+                        // Usually a few lines on: stepped to, else searched.
+                        var steps = 0
+                        while next + 1 < starts.count, starts[next + 1] <= offset, steps < 16 {
+                            next += 1
+                            steps += 1
+                        }
+                        if next + 1 < starts.count, starts[next + 1] <= offset { next = lines.line(ofByte: offset) }
+                    } else if line < 0 || offset < starts[line] {
+                        next = lines.line(ofByte: offset)
+                    }
+                    line = next
+                    scanned = starts[line]
+                    lineEnd = line + 1 < starts.count ? starts[line + 1] : bytes.count + 1
+                    utf16 = 0
+                }
+                // Eight ASCII bytes at a time (one UTF-16 unit each) while they all lie before the offset.
+                let raw = UnsafeRawBufferPointer(bytes)
+                while scanned + 8 <= offset, raw.loadUnaligned(fromByteOffset: scanned, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    utf16 += 8
+                    scanned += 8
+                }
+                while scanned < offset {
+                    let byte = bytes[scanned]
+                    let width: Int
+                    if byte < 0x80 { width = 1 } else if byte < 0xE0 { width = 2 } else if byte < 0xF0 { width = 3 } else { width = 4 }
+                    utf16 += width == 4 ? 2 : 1
+                    scanned += width
+                }
+                return SourcePosition(line: line, utf16Column: utf16, utf8Column: offset - starts[line], byteOffset: offset)
+            }
+        }
+    }
+
+    /// A cursor that answers ``position(ofText:)`` for offsets asked mostly in ascending order.
+    public func positionCursor() -> PositionCursor { PositionCursor(self) }
+}
