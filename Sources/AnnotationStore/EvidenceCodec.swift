@@ -32,10 +32,17 @@ enum EvidenceCodec {
         var texts = Interner()
         var indexes: [(rule: Int, text: Int)] = []
         indexes.reserveCapacity(items.count)
-        // Borrowed in place: copying each item would retain and release its two strings.
+        // Borrowed in place: copying each item would retain and release its two strings. A
+        // span usually has the rule (and often the text) of the one before: compared in place,
+        // without handing the string to the interner (which retains it).
         items.withUnsafeBufferPointer { items in
             for position in items.indices {
-                indexes.append((rules.index(items[position].rule), texts.index(items[position].text)))
+                let previous = position - 1
+                let rule = position > 0 && items[position].rule == items[previous].rule
+                    ? indexes[previous].rule : rules.index(items[position].rule)
+                let text = position > 0 && items[position].text == items[previous].text
+                    ? indexes[previous].text : texts.index(items[position].text)
+                indexes.append((rule, text))
             }
         }
         let anchor = items.isEmpty ? nil : anchor

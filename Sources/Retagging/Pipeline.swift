@@ -98,6 +98,31 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     }
 }
 
+/// Each document's suggestion keys of its latest run when the retag started (its previous
+/// tags for the change report), read by the writer in one pass while the first documents are
+/// tagged; whoever compares a document before they are in waits for them.
+/// `@unchecked Sendable`: `keys` is only touched under `condition`'s lock.
+final class PreviousKeys: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var keys: [String: [TagKey]]?
+
+    /// Makes the keys available (once).
+    func set(_ keys: [String: [TagKey]]) {
+        condition.lock()
+        self.keys = keys
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// A document's keys in recorded order (nil when no run covered it), once they are read.
+    func keys(for document: String) -> [TagKey]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while keys == nil { condition.wait() }
+        return keys?[document]
+    }
+}
+
 /// Hands out work items to worker threads in order. `@unchecked Sendable`: `next` is only
 /// read and written under the lock.
 final class WorkList: @unchecked Sendable {
@@ -147,8 +172,8 @@ struct Pipeline: Sendable {
     let decisions: [String: [DecisionInForce]]
     /// Each document's suggestion keys of its latest run when the retag started (its previous
     /// tags for the report; a document of the resumed run is not processed again, so these are
-    /// never the run's own); read in one pass before the workers start.
-    let previousKeys: [String: [TagKey]]
+    /// never the run's own); read by the writer in one pass once the workers have started.
+    let previousKeys: PreviousKeys
     let dryRun: Bool
     /// Parsed documents from earlier runs (written to unless a dry run); nil: parse everything.
     let cache: ParseCache?
@@ -192,6 +217,18 @@ struct Pipeline: Sendable {
         // The writer's CPU time finishing documents counts in their stages, not in `write`.
         var finishing = 0.0
         defer { writer.builder.report.cpu.write += ThreadClock.seconds() - writerStarted - finishing }
+        // The previous keys, read while the workers tag (its CPU time counts as comparing).
+        do {
+            previousKeys.set(try store.previousSuggestionKeys(documents: work.map(\.file.name)))
+        } catch {
+            previousKeys.set([:])
+            failure = .store(error)
+            cancellation.cancel()
+            queue.discard()
+        }
+        let keysRead = ThreadClock.seconds() - writerStarted
+        writer.builder.report.cpu.compare += keysRead
+        finishing += keysRead
         while let (output, times, cacheCounts) = queue.pop() {
             var times = times
             var cacheCounts = cacheCounts
@@ -317,7 +354,7 @@ struct Pipeline: Sendable {
             now.append(TagKey(tag: TagID(facet: Taxonomy.categoryFacet, id: category.id), subject: nil))
         }
         let change = DocumentChange(
-            document: name, nowInOrder: now, previousInOrder: previousKeys[name], decisions: decisions[name] ?? [])
+            document: name, nowInOrder: now, previousInOrder: previousKeys.keys(for: name), decisions: decisions[name] ?? [])
         times.compare += lap()
         if dryRun {
             return .processed(write: RetagWrite(suggestions: nil, file: tagged.record), change: change, bytes: tagged.size, size: 0)

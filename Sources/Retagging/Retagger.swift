@@ -225,13 +225,6 @@ public struct Retagger: Sendable {
             do { try store.setRetagRunState(resumed, .running) } catch { throw .store(error) }
         }
 
-        // Each document's previous suggestion keys, for the change report, in one read (its
-        // CPU time counts as the compare stage's).
-        let previousKeys: [String: [TagKey]]
-        let previousKeysStarted = ThreadClock.seconds()
-        do { previousKeys = try store.previousSuggestionKeys(documents: work.map(\.file.name)) } catch { throw .store(error) }
-        builder.report.cpu.compare += ThreadClock.seconds() - previousKeysStarted
-
         // The parse cache, when the engine names its parser version; prepared (old versions
         // removed) only when something will be parsed and written.
         var cache: ParseCache?
@@ -246,7 +239,7 @@ public struct Retagger: Sendable {
             store: store, engine: engine, options: options, scope: scope, run: run, builder: builder,
             total: work.count, bytesTotal: bytesTotal, events: events)
         try Pipeline(
-            work: work, jobs: max(1, options.jobs), engine: engine, store: store, decisions: decisions, previousKeys: previousKeys,
+            work: work, jobs: max(1, options.jobs), engine: engine, store: store, decisions: decisions, previousKeys: PreviousKeys(),
             dryRun: options.dryRun, cache: cache)
             .run(cancellation: cancellation, writer: &writer)
         builder = writer.builder

@@ -325,93 +325,112 @@ public enum DocumentArchive {
             previousEnd = start + length
         }
 
-        // Segments, copying their text from the source (or the stored pieces) as they come.
+        // Segments, copying their text from the source (or the stored pieces) as they come,
+        // straight into the text's bytes (every byte is written once: stored pieces fill the
+        // gaps between segments).
         let segmentCount = try reader.count(minimumBytesEach: 4)
-        var segments: [SourceMap.Segment] = []
-        segments.reserveCapacity(segmentCount)
-        var textBytes = [UInt8](repeating: 0, count: textCount)
-        var cursor = 0
-        var literalOffset = 0
-        var previousTextEnd = 0
-        var previousSourceEnd = 0
-        var failure: DocumentArchiveError?
-        textBytes.withUnsafeMutableBytes { (text: UnsafeMutableRawBufferPointer) in
-            source.withUnsafeBytes { (sourceBytes: UnsafeRawBufferPointer) in
-                do throws(DocumentArchiveError) {
-                    func takeLiteral(_ count: Int, to offset: Int) throws(DocumentArchiveError) {
-                        guard count >= 0, count <= literalCount - literalOffset, count <= textCount - offset else {
-                            throw reader.error("the stored text runs out at byte \(offset) of \(textCount)")
-                        }
-                        if count > 0 { memcpy(text.baseAddress! + offset, buffer.baseAddress! + literalBase + literalOffset, count) }
-                        literalOffset += count
-                    }
-                    for number in 0..<segmentCount {
-                        let textStart = try reader.offset(from: previousTextEnd)
-                        let lengthAndMode = try reader.varint()
-                        let textLength = Int(lengthAndMode >> 2)
-                        let mode = UInt8(lengthAndMode & 3)
-                        let sourceStart = try reader.offset(from: previousSourceEnd)
-                        let sourceCode = try reader.varint()
-                        guard sourceCode <= UInt64(Int.max) else { throw reader.error("segment \(number) has a source length out of range") }
-                        let sourceLength = sourceCode == 0 ? textLength : Int(sourceCode) - 1
-                        guard textStart >= 0, sourceStart >= 0, textLength <= Int.max - textStart, sourceLength <= Int.max - sourceStart else {
-                            throw reader.error("segment \(number) is out of range")
-                        }
-                        if !wholeText {
-                            guard textStart >= cursor, textLength <= textCount - textStart else {
-                                throw reader.error("segment \(number) (\(textStart) + \(textLength)) is out of the text or out of order")
-                            }
-                            try takeLiteral(textStart - cursor, to: cursor)
-                            if mode == copiedMode || mode == patchedMode {
-                                guard textLength <= sourceCount - sourceStart else {
-                                    throw reader.error("segment \(number) copies beyond the source (\(sourceStart) + \(textLength))")
-                                }
-                                if textLength > 0 { memcpy(text.baseAddress! + textStart, sourceBytes.baseAddress! + sourceStart, textLength) }
-                                if mode == patchedMode {
-                                    let count = try reader.count(minimumBytesEach: 2)
-                                    var offset = 0
-                                    for _ in 0..<count {
-                                        offset = try reader.offset(from: offset, unsigned: true)
-                                        let byte = try reader.byte()
-                                        guard offset < textLength else { throw reader.error("segment \(number) has a patch out of it") }
-                                        text[textStart + offset] = byte
-                                    }
-                                }
-                            } else if mode != storedMode {
-                                throw reader.error("segment \(number) has an unknown mode \(mode)")
-                            } else {
-                                try takeLiteral(textLength, to: textStart)
-                            }
-                            cursor = textStart + textLength
-                        } else if mode != storedMode {
-                            throw reader.error("segment \(number) is marked copied in a whole-text archive")
-                        }
-                        segments.append(SourceMap.Segment(textStart: textStart, textLength: textLength, sourceStart: sourceStart, sourceLength: sourceLength))
-                        previousTextEnd = textStart + textLength
-                        previousSourceEnd = sourceStart + sourceLength
-                    }
-                    if wholeText {
-                        try takeLiteral(textCount, to: 0)
-                    } else {
-                        try takeLiteral(textCount - cursor, to: cursor)
-                    }
-                    guard literalOffset == literalCount else { throw reader.error("\(literalCount - literalOffset) bytes of stored text left over") }
-                } catch {
-                    failure = error
+        let literal = UnsafeRawBufferPointer(rebasing: buffer[literalBase..<(literalBase + literalCount)])
+        var outcome: Result<[SourceMap.Segment], DocumentArchiveError> = .success([])
+        let textBytes = [UInt8](unsafeUninitializedCapacity: textCount) { text, initialized in
+            outcome = source.withUnsafeBytes { sourceBytes in
+                Result { () throws(DocumentArchiveError) in
+                    try rebuild(&reader, segments: segmentCount, text: UnsafeMutableRawBufferPointer(text), source: sourceBytes,
+                        literal: literal, wholeText: wholeText)
                 }
             }
+            if case .success = outcome { initialized = textCount }
         }
-        if let failure { throw failure }
+        let segments = try outcome.get()
         guard reader.offset == buffer.count else { throw reader.error("\(buffer.count - reader.offset) bytes after the end") }
 
         // The text: valid UTF-8 exactly as rebuilt.
-        let text = String(decoding: textBytes, as: UTF8.self)
-        let valid = textBytes.withUnsafeBytes { Self.equal(text, $0) }
-        guard valid else { throw reader.error("the text is not valid UTF-8") }
+        guard let text = String(validating: textBytes, as: UTF8.self) else { throw reader.error("the text is not valid UTF-8") }
 
         return ReviewDocument(
             name: documentName, format: format, metadata: metadata, text: text, blocks: blocks, sentences: sentences,
             sourceMap: SourceMap(segments: segments, source: LineIndex(bytes: source)))
+    }
+
+    /// Reads `count` segments, writing the text they cover into `text` (copied from the
+    /// source, copied and patched, or taken from the stored pieces in `literal`, which also
+    /// fill the gaps); every byte of `text` is written unless it throws.
+    private static func rebuild(
+        _ reader: inout ArchiveReader, segments segmentCount: Int, text: UnsafeMutableRawBufferPointer,
+        source sourceBytes: UnsafeRawBufferPointer, literal: UnsafeRawBufferPointer, wholeText: Bool
+    ) throws(DocumentArchiveError) -> [SourceMap.Segment] {
+        let textCount = text.count
+        let sourceCount = sourceBytes.count
+        var segments: [SourceMap.Segment] = []
+        segments.reserveCapacity(segmentCount)
+        var literalOffset = 0
+        var cursor = 0
+        var previousTextEnd = 0
+        var previousSourceEnd = 0
+        for number in 0..<segmentCount {
+            let textStart = try reader.offset(from: previousTextEnd)
+            let lengthAndMode = try reader.varint()
+            let textLength = Int(lengthAndMode >> 2)
+            let mode = UInt8(lengthAndMode & 3)
+            let sourceStart = try reader.offset(from: previousSourceEnd)
+            let sourceCode = try reader.varint()
+            guard sourceCode <= UInt64(Int.max) else { throw reader.error("segment \(number) has a source length out of range") }
+            let sourceLength = sourceCode == 0 ? textLength : Int(sourceCode) - 1
+            guard textStart >= 0, sourceStart >= 0, textLength <= Int.max - textStart, sourceLength <= Int.max - sourceStart else {
+                throw reader.error("segment \(number) is out of range")
+            }
+            if !wholeText {
+                guard textStart >= cursor, textLength <= textCount - textStart else {
+                    throw reader.error("segment \(number) (\(textStart) + \(textLength)) is out of the text or out of order")
+                }
+                try takeLiteral(textStart - cursor, to: cursor, text: text, literal: literal, at: &literalOffset, reader)
+                if mode == copiedMode || mode == patchedMode {
+                    guard textLength <= sourceCount - sourceStart else {
+                        throw reader.error("segment \(number) copies beyond the source (\(sourceStart) + \(textLength))")
+                    }
+                    if textLength > 0 { memcpy(text.baseAddress! + textStart, sourceBytes.baseAddress! + sourceStart, textLength) }
+                    if mode == patchedMode {
+                        let count = try reader.count(minimumBytesEach: 2)
+                        var offset = 0
+                        for _ in 0..<count {
+                            offset = try reader.offset(from: offset, unsigned: true)
+                            let byte = try reader.byte()
+                            guard offset < textLength else { throw reader.error("segment \(number) has a patch out of it") }
+                            text[textStart + offset] = byte
+                        }
+                    }
+                } else if mode != storedMode {
+                    throw reader.error("segment \(number) has an unknown mode \(mode)")
+                } else {
+                    try takeLiteral(textLength, to: textStart, text: text, literal: literal, at: &literalOffset, reader)
+                }
+                cursor = textStart + textLength
+            } else if mode != storedMode {
+                throw reader.error("segment \(number) is marked copied in a whole-text archive")
+            }
+            segments.append(SourceMap.Segment(textStart: textStart, textLength: textLength, sourceStart: sourceStart, sourceLength: sourceLength))
+            previousTextEnd = textStart + textLength
+            previousSourceEnd = sourceStart + sourceLength
+        }
+        if wholeText {
+            try takeLiteral(textCount, to: 0, text: text, literal: literal, at: &literalOffset, reader)
+        } else {
+            try takeLiteral(textCount - cursor, to: cursor, text: text, literal: literal, at: &literalOffset, reader)
+        }
+        guard literalOffset == literal.count else { throw reader.error("\(literal.count - literalOffset) bytes of stored text left over") }
+        return segments
+    }
+
+    /// Copies the next `count` stored bytes to `offset` in the text.
+    @inline(__always)
+    private static func takeLiteral(
+        _ count: Int, to offset: Int, text: UnsafeMutableRawBufferPointer, literal: UnsafeRawBufferPointer, at literalOffset: inout Int,
+        _ reader: ArchiveReader
+    ) throws(DocumentArchiveError) {
+        guard count >= 0, count <= literal.count - literalOffset, count <= text.count - offset else {
+            throw reader.error("the stored text runs out at byte \(offset) of \(text.count)")
+        }
+        if count > 0 { memcpy(text.baseAddress! + offset, literal.baseAddress! + literalOffset, count) }
+        literalOffset += count
     }
 
     private static func zigzag(_ value: Int) -> UInt64 {
@@ -519,8 +538,21 @@ private struct ArchiveReader {
         return UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
     }
 
-    /// Unsigned LEB128.
+    /// Unsigned LEB128 (most numbers take one byte: read inline).
+    @inline(__always)
     mutating func varint() throws(DocumentArchiveError) -> UInt64 {
+        if offset < buffer.count {
+            let byte = buffer[offset]
+            if byte < 0x80 {
+                offset += 1
+                return UInt64(byte)
+            }
+        }
+        return try longVarint()
+    }
+
+    /// ``varint()`` of more than one byte (or at the end of the buffer).
+    mutating func longVarint() throws(DocumentArchiveError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while offset < buffer.count {

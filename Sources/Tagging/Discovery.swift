@@ -6,6 +6,8 @@ struct NameCandidate {
     var end: Int
     var gender: Gender?
     var declared: Bool
+    /// Starts with a title ("Mr", "Ms").
+    var titled = false
 }
 
 extension TaggingRun {
@@ -53,7 +55,9 @@ extension TaggingRun {
             if case .title(let gender) = kind(match) {
                 let next = Int(match.end)
                 if next < to, isCapitalised(next), isCapitalised(Int(match.start)) {
-                    result.append(NameCandidate(start: Int(match.start), end: next + 1, gender: gender, declared: false))
+                    // "Mr Walter Finch": a first name and a surname after the title.
+                    let end = isSurname(after: next, limit: to) ? next + 2 : next + 1
+                    result.append(NameCandidate(start: Int(match.start), end: end, gender: gender, declared: false, titled: true))
                 }
             }
         }
@@ -95,6 +99,36 @@ extension TaggingRun {
             result.append(NameCandidate(start: next, end: end, gender: nil, declared: true))
         }
         if result.count > 1 { result.sort { $0.start < $1.start } }
+    }
+
+    /// Whether the token after `index` is a surname written right after it ("Walter Finch"):
+    /// capitalised, one space away, not a one-letter code ("Mr A B"), no acronym, month or code word.
+    func isSurname(after index: Int, limit: Int) -> Bool {
+        let next = index + 1
+        guard next < limit, isCapitalised(next), tokens.flags[next] & (Tokens.singleCapital | Tokens.digits) == 0,
+            tokens.flags[index] & (Tokens.singleCapital | Tokens.digits) == 0,
+            Int(tokens.starts[next]) - Int(tokens.ends[index]) == 1
+        else { return false }
+        let hash = tokens.hashes[next]
+        if Words2.calendar.contains(hash) || Words2.codeWords.contains(hash) || Words2.generation.contains(hash) { return false }
+        let start = Int(tokens.starts[next])
+        let length = Int(tokens.ends[next]) - start
+        guard length >= 2 else { return false }
+        let utf8 = document.text.utf8
+        let second = utf8[utf8.index(utf8.startIndex, offsetBy: start + 1)]
+        return !(second >= 0x41 && second <= 0x5A)  // not an acronym ("Mr K NHS")
+    }
+
+    /// Makes the shorter forms of a titled full name ("Mr Walter Finch") name its person too:
+    /// "Walter Finch", "Walter" and "Mr Finch". A bare surname is left alone (relatives share it).
+    mutating func bindTitledAliases(of candidate: NameCandidate) {
+        guard candidate.titled, candidate.end - candidate.start == 3, let entity = people.entityIndex(for: nameKey(candidate.start, candidate.end)) else { return }
+        let title = candidate.start
+        let first = candidate.start + 1
+        let surname = candidate.start + 2
+        bind(nameKey(first, surname + 1), display: text(tokens: first, surname + 1), to: entity)
+        bind(nameKey(first, first + 1), display: text(tokens: first, first + 1), to: entity)
+        bind(NameKey(hashes: [tokens.hashes[title], tokens.hashes[surname]]), display: text(tokens: title, first) + " " + text(tokens: surname, surname + 1), to: entity)
     }
 
     /// The possessor of a kin noun starting at `start`: a possessive pronoun just before it
@@ -284,6 +318,7 @@ extension TaggingRun {
                     people.entities[entity].gender = gender
                 }
             }
+            for candidate in candidates where candidate.titled { bindTitledAliases(of: candidate) }
             // A kin noun in apposition to a name ("her younger brother, Tariq", "Tariq, her
             // brother"): the name is that relative, whose possessor is a principal or a name.
             for (match, kinIndex) in kins {
@@ -496,11 +531,18 @@ extension TaggingRun {
         let titleTokens = compiled.matcher.tokenize(titleText)
         let titleHashes = Set(titleTokens.hashes)
         var titleNamed: Set<Int> = []
+        var titleKeys: [(key: [UInt64], entity: Int)] = []
         for (_, list) in people.names {
             for (key, entity, _) in list where key.hashes.allSatisfy({ titleHashes.contains($0) }) {
-                titleNamed.insert(entity)
-                if people.subjectIsPerpetrator { perpetratorScore[entity, default: 0] += 3 } else { victimScore[entity, default: 0] += 3 }
+                titleKeys.append((key.hashes, entity))
             }
+        }
+        for (key, entity) in titleKeys {
+            // "The death of Mr Walter Finch": "Finch" alone, a person of its own, is a word of
+            // the victim's name (a relative may share it), not a second person named in the title.
+            if titleKeys.contains(where: { $0.entity != entity && $0.key.count > key.count && $0.key.containsRun(key) }) { continue }
+            titleNamed.insert(entity)
+            if people.subjectIsPerpetrator { perpetratorScore[entity, default: 0] += 3 } else { victimScore[entity, default: 0] += 3 }
         }
         if people.victimIsChild {
             for (_, list) in people.names {
@@ -638,7 +680,10 @@ extension TaggingRun {
                     // declared name after the cue.
                     if victim { victimScore[first.2, default: 0] += cueWeight } else { perpetratorScore[first.2, default: 0] += cueWeight }
                 } else if let declared = declaredInSentence[sentenceIndex], declared.count == 1,
-                    let entity = people.entityIndex(for: declared[0]), !names.contains(where: { $0.2 != entity && abs($0.0 - cueStart) <= 3 }),
+                    let entity = people.entityIndex(for: declared[0]),
+                    // Another name next to the cue is its person; for an "after" cue not one after
+                    // it ("a man, called Mr N here, was convicted of Ms V's murder").
+                    !names.contains(where: { $0.2 != entity && abs($0.0 - cueStart) <= 3 && !(after && $0.0 >= cueEnd) }),
                     names.contains(where: { $0.2 == entity && abs($0.0 - cueStart) <= 10 })
                 {
                     // "The man who killed Mr V is referred to as Mr N."
@@ -835,8 +880,19 @@ extension TaggingRun {
             }
             name = table.next(after: name)
         }
-        return bestEnd < 0 ? nil : (bestEnd, bestEntity)
+        guard bestEnd >= 0 else { return nil }
+        // "Liam Finch": a first name followed by a surname the text also uses alone (a person of
+        // its own with no role or kinship yet) is one mention of the first name's person.
+        if bestEnd == index + 1, bestEnd < limit, tokens.flags[bestEnd] & Tokens.capitalised != 0,
+            Int(tokens.starts[bestEnd]) - Int(tokens.ends[index]) == 1, people.mayStartName(hashes[bestEnd]),
+            let surname = table.entity(of: [hashes[bestEnd]]), surname != bestEntity,
+            people.entities[surname].role == .other, people.entities[surname].kin == nil
+        {
+            bestEnd += 1
+        }
+        return (bestEnd, bestEntity)
     }
+
 }
 
 /// Word hashes the people finder compares against.
@@ -877,4 +933,12 @@ enum Words2 {
         "phoned", "visited", "spent", "wanted", "agreed", "also", "later", "then", "continued", "explained", "killed",
         "struck", "stabbed", "drank", "used", "smoked", "remained", "returned", "assaulted", "hit", "were",
     ].map(hash))
+}
+
+extension Array where Element == UInt64 {
+    /// Whether `run` occurs in this array as consecutive elements.
+    func containsRun(_ run: [UInt64]) -> Bool {
+        guard !run.isEmpty, run.count <= count else { return run.isEmpty }
+        return (0...(count - run.count)).contains { self[$0..<$0 + run.count].elementsEqual(run) }
+    }
 }
