@@ -96,7 +96,9 @@ struct HTMLTextCompaction {
     /// `renaming`. Nil when the source holds the placeholder.
     private static func compact(_ scanner: inout MarkupScanner, renaming: Bool) -> Result? {
         let buffer = scanner.bytes
-        var output: [UInt8] = []
+        // Room for all of it: Word HTML is mostly markup, and a renamed tag ("<o:p>", five
+        // bytes at least) grows by three.
+        var output = Output(capacity: buffer.count + buffer.count * 3 / 5 + 16)
         var runs: [Run] = []
         var renamedStarts = 0
         var renamedEnds = 0
@@ -111,8 +113,6 @@ struct HTMLTextCompaction {
             guard let base = buffer.baseAddress else { return nil }
             // The placeholder in the source would be taken for a replaced run.
             if Self.containsPlaceholder(base, count: count) { return nil }
-            // Room for all of it: Word HTML is mostly markup, and renamed tags grow by three bytes.
-            output.reserveCapacity(count + 4096)
             runs.reserveCapacity(count / 256)
             var index = 0
             // Whether a run may start at `index`: libxml2 starts reading character data there
@@ -127,8 +127,8 @@ struct HTMLTextCompaction {
                         let end = scanner.skipMarkup(index)
                         switch Self.tagName(base, count: count, at: index) {
                         case .wordParagraph(let nameStart, let isEnd) where renaming:
-                            output.append(contentsOf: UnsafeBufferPointer(start: base + copied, count: nameStart - copied))
-                            Self.wordParagraphSubstitute.withUTF8Buffer { output.append(contentsOf: $0) }
+                            output.append(base + copied, count: nameStart - copied)
+                            Self.wordParagraphSubstitute.withUTF8Buffer { output.append($0.baseAddress!, count: $0.count) }
                             copied = nameStart + 3
                             if isEnd { renamedEnds += 1 } else { renamedStarts += 1 }
                         case .select:
@@ -192,7 +192,7 @@ struct HTMLTextCompaction {
                 }
                 let compactLength = blanksEnd - start + 3 + newlines
                 if canStart, clean, index > blanksEnd, index - start >= Self.minimumRun, compactLength <= Self.maximumCompactLength {
-                    output.append(contentsOf: UnsafeBufferPointer(start: base + copied, count: blanksEnd - copied))
+                    output.append(base + copied, count: blanksEnd - copied)
                     output.append(Self.placeholder.0)
                     output.append(Self.placeholder.1)
                     output.append(Self.placeholder.2)
@@ -202,9 +202,40 @@ struct HTMLTextCompaction {
                 }
                 canStart = false
             }
-            output.append(contentsOf: UnsafeBufferPointer(start: base + copied, count: count - copied))
-            return Result(bytes: output, runs: runs, renamedStarts: renamedStarts, renamedEnds: renamedEnds, sawSelect: sawSelect)
+            output.append(base + copied, count: count - copied)
+            return Result(bytes: output.bytes, runs: runs, renamedStarts: renamedStarts, renamedEnds: renamedEnds, sawSelect: sawSelect)
         }
+    }
+
+    /// The compacted bytes as they are written: a buffer of fixed capacity (what the source
+    /// can grow to), written through a pointer, without an array's checks per piece.
+    /// Noncopyable: it owns the buffer.
+    private struct Output: ~Copyable {
+        private let start: UnsafeMutablePointer<UInt8>
+        private let capacity: Int
+        private(set) var count = 0
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            start = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        }
+
+        deinit { start.deallocate() }
+
+        mutating func append(_ bytes: UnsafePointer<UInt8>, count length: Int) {
+            precondition(length >= 0 && count + length <= capacity)
+            (start + count).update(from: bytes, count: length)
+            count += length
+        }
+
+        mutating func append(_ byte: UInt8) {
+            precondition(count < capacity)
+            start[count] = byte
+            count += 1
+        }
+
+        /// The bytes written.
+        var bytes: [UInt8] { Array(UnsafeBufferPointer(start: start, count: count)) }
     }
 
     /// What the name of the tag at `index` (a markup start) matters for here.
