@@ -170,15 +170,8 @@ import TestSupport
         ]
         var held = 0
         for round in 0..<150 {
-            var source = Bool.random(using: &generator) ? "<!DOCTYPE html>" : ""
-            for _ in 0..<Int.random(in: 10...120, using: &generator) {
-                let tag = tags.randomElement(using: &generator)!
-                switch Int.random(in: 0..<10, using: &generator) {
-                case 0...3: source += "<\(tag)" + attributes.randomElement(using: &generator)! + ">"
-                case 4...5: source += "</\(tag)>"
-                default: source += texts.randomElement(using: &generator)!
-                }
-            }
+            let source = HTMLTreeTests.randomSoup(
+                tags: tags, attributes: attributes, texts: texts, pieces: 10...120, starts: 4, ends: 2, using: &generator)
             if HTMLTreeTests.expectCompactedTree(source, "word soup \(round): \(source)") { held += 1 }
             try Self.expectSameDocument(Array(source.utf8), name: "soup\(round).html")
         }
