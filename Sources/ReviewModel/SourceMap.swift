@@ -215,12 +215,7 @@ public struct SourceMap: Sendable {
             let mid = (low + high + 1) / 2
             if segments[mid].textStart <= offset { low = mid } else { high = mid - 1 }
         }
-        let segment = segments[low]
-        if offset < segment.textStart { return segment.sourceStart }
-        let delta = offset - segment.textStart
-        if delta >= segment.textLength { return segment.sourceStart + segment.sourceLength }
-        if segment.isVerbatim { return segment.sourceStart + delta }
-        return segment.sourceStart
+        return segments[low].sourceOffset(ofText: offset)
     }
 
     /// The text offset of a source byte offset: exact inside verbatim segments, the start of

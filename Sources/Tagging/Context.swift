@@ -141,7 +141,7 @@ struct SentenceContext {
             default: break
             }
         }
-        terminations.sort()
+        if terminations.count > 1 { terminations.sort() }
     }
 
     /// Whether a pseudo-trigger covers the match.

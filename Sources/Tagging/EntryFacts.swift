@@ -212,27 +212,31 @@ struct EvidenceCollector {
     }
 }
 
-/// An open-addressing hash set of pairs of 64-bit integers (grows at half load).
+/// An open-addressing hash set of pairs of 64-bit integers (grows at half load). The first
+/// value is stored plus one so that 0 marks an empty slot: one array of pairs, no separate
+/// array of used flags to allocate, clear and keep unique on every insert.
 struct PairSet {
-    private var firsts: [UInt64] = []
-    private var seconds: [UInt64] = []
-    private var used: [Bool] = []
+    private var slots: [(UInt64, UInt64)] = []
     private var count = 0
     private var mask = -1
 
-    /// Inserts the pair; returns whether it was new.
+    /// Inserts the pair; returns whether it was new. `first` must be below `UInt64.max`.
     mutating func insert(_ first: UInt64, _ second: UInt64) -> Bool {
-        if (count + 1) * 2 > used.count { grow() }
-        var slot = PairSet.position(first, second) & mask
-        while used[slot] {
-            if firsts[slot] == first && seconds[slot] == second { return false }
-            slot = (slot + 1) & mask
+        if (count + 1) * 2 > slots.count { grow() }
+        let stored = first &+ 1
+        let start = PairSet.position(first, second) & mask
+        let mask = self.mask
+        let inserted = slots.withUnsafeMutableBufferPointer { slots in
+            var slot = start
+            while slots[slot].0 != 0 {
+                if slots[slot].0 == stored && slots[slot].1 == second { return false }
+                slot = (slot + 1) & mask
+            }
+            slots[slot] = (stored, second)
+            return true
         }
-        used[slot] = true
-        firsts[slot] = first
-        seconds[slot] = second
-        count += 1
-        return true
+        if inserted { count += 1 }
+        return inserted
     }
 
     @inline(__always)
@@ -245,20 +249,17 @@ struct PairSet {
 
     private mutating func grow() {
         // A document records thousands of pairs: start at 2048 slots rather than rehash from 64 up.
-        let capacity = max(2048, used.count * 2)
-        let oldFirsts = firsts
-        let oldSeconds = seconds
-        let oldUsed = used
-        firsts = [UInt64](repeating: 0, count: capacity)
-        seconds = [UInt64](repeating: 0, count: capacity)
-        used = [Bool](repeating: false, count: capacity)
+        let capacity = max(2048, slots.count * 2)
+        let old = slots
+        slots = [(UInt64, UInt64)](repeating: (0, 0), count: capacity)
         mask = capacity - 1
-        for index in oldUsed.indices where oldUsed[index] {
-            var slot = PairSet.position(oldFirsts[index], oldSeconds[index]) & mask
-            while used[slot] { slot = (slot + 1) & mask }
-            used[slot] = true
-            firsts[slot] = oldFirsts[index]
-            seconds[slot] = oldSeconds[index]
+        let mask = self.mask
+        slots.withUnsafeMutableBufferPointer { slots in
+            for pair in old where pair.0 != 0 {
+                var slot = PairSet.position(pair.0 &- 1, pair.1) & mask
+                while slots[slot].0 != 0 { slot = (slot + 1) & mask }
+                slots[slot] = pair
+            }
         }
     }
 }

@@ -59,6 +59,40 @@ private enum Words {
         }
         return bits
     }()
+    /// The single-word hashes ``TaggingRun/ages(_:first:)`` compares tokens against, in one
+    /// trivially copied value that the function loads once (each read of a static above is a
+    /// lazy-initialisation check).
+    struct Scalars {
+        let year = Words.year,
+        years = Words.years,
+        old = Words.old,
+        of = Words.of,
+        age = Words.age,
+        aged = Words.aged,
+        was = Words.was,
+        at = Words.at,
+        the = Words.the,
+        time = Words.time,
+        between = Words.between,
+        and = Words.and,
+        to = Words.to,
+        early = Words.early,
+        mid = Words.mid,
+        late = Words.late,
+        her = Words.her,
+        his = Words.his,
+        their = Words.their,
+        `in` = Words.`in`,
+        then = Words.then,
+        `is` = Words.`is`,
+        when = Words.when,
+        she = Words.she,
+        he = Words.he,
+        newborn = Words.newborn,
+        a = Words.a,
+        an = Words.an
+    }
+    static let scalars = Scalars()
     /// "was a newborn": age 0.
     static let newborn = hash("newborn")
     /// "was a toddler", "was a newborn": a child, whatever the age.
@@ -129,6 +163,7 @@ extension TaggingRun {
     /// ``firstAgeCandidate(_:from:to:)``): the tokens before it are skipped unread.
     func ages(_ sentence: SentenceSpan, first: Int) -> [(Int, Age, Int)] {
         var result: [(Int, Age, Int)] = []
+        let w = Words.scalars
         let from = sentence.tokenFrom
         let to = sentence.tokenTo
         let hashes = tokens.hashes
@@ -147,9 +182,9 @@ extension TaggingRun {
             }
             // "was a newborn", "who was a toddler": a child (the victim when it is about the victim).
             if !isDigits, Words.childRoles.contains(hashes[index]) {
-                let article = word(index - 1) == Words.a || word(index - 1) == Words.an
-                if article, word(index - 2) == Words.was || word(index - 2) == Words.is {
-                    result.append((index, .years(0), hashes[index] == Words.newborn ? 1 : Self.childRolePriority))
+                let article = word(index - 1) == w.a || word(index - 1) == w.an
+                if article, word(index - 2) == w.was || word(index - 2) == w.is {
+                    result.append((index, .years(0), hashes[index] == w.newborn ? 1 : Self.childRolePriority))
                 }
                 index += 1
                 continue
@@ -159,10 +194,10 @@ extension TaggingRun {
                 var low = decade
                 var high = decade == 13 ? 19 : decade + 9
                 let before = word(index - 1)
-                if before == Words.early { high = decade + 3 } else if before == Words.mid { low = decade + 3; high = decade + 6 } else if before == Words.late { low = decade + 6 }
-                let possessiveAt = (before == Words.early || before == Words.mid || before == Words.late) ? index - 2 : index - 1
+                if before == w.early { high = decade + 3 } else if before == w.mid { low = decade + 3; high = decade + 6 } else if before == w.late { low = decade + 6 }
+                let possessiveAt = (before == w.early || before == w.mid || before == w.late) ? index - 2 : index - 1
                 let possessive = word(possessiveAt)
-                if possessive == Words.her || possessive == Words.his || possessive == Words.their, word(possessiveAt - 1) == Words.in {
+                if possessive == w.her || possessive == w.his || possessive == w.their, word(possessiveAt - 1) == w.in {
                     // Often a past event ("in his early twenties he left"): below a stated age.
                     result.append((index, .range(low, high), 2))
                 }
@@ -176,18 +211,18 @@ extension TaggingRun {
             // Whether a guard word before the number makes it someone else's age or no age; asked
             // only on the paths that record an age (most numbers take none of them).
             func isGuarded() -> Bool {
-                for back in 1...4 where Words.guards.contains(word(index - back)) && !(back == 1 && word(index - 1) == Words.aged) {
+                for back in 1...4 where Words.guards.contains(word(index - back)) && !(back == 1 && word(index - 1) == w.aged) {
                     // "Child M was a fifteen-year-old", "Baby R, who was nine weeks old": a name, not another child.
                     let named = Words.childNames.contains(word(index - back)) && index - back + 1 < to
                         && tokens.flags[index - back + 1] & Tokens.singleCapital != 0
                     if !named { return true }
                 }
-                return word(index - 2) == Words.aged  // "children aged 3 and 5"
+                return word(index - 2) == w.aged  // "children aged 3 and 5"
             }
             let infant = Words.infantUnits.contains(word(after))
             // "aged between 30 and 35", "aged 30 to 35", "aged 30-35"
-            if word(index - 1) == Words.aged || (word(index - 1) == Words.between && word(index - 2) == Words.aged) {
-                if !infant, word(after) == Words.and || word(after) == Words.to, let (high, _) = number(at: after + 1, limit: to), high > value {
+            if word(index - 1) == w.aged || (word(index - 1) == w.between && word(index - 2) == w.aged) {
+                if !infant, word(after) == w.and || word(after) == w.to, let (high, _) = number(at: after + 1, limit: to), high > value {
                     if !isGuarded() { result.append((index, .range(value, high), 0)) }
                     index = after + 2
                     continue
@@ -204,33 +239,33 @@ extension TaggingRun {
                 continue
             }
             let unit = word(after)
-            if infant, word(after + 1) == Words.old || word(index - 1) == Words.of {
+            if infant, word(after + 1) == w.old || word(index - 1) == w.of {
                 if !isGuarded() { result.append((index, .years(0), 0)) }  // "four months old", "the age of four months"
-            } else if unit == Words.year || unit == Words.years, word(after + 1) == Words.old || (word(after + 1) == Words.of && word(after + 2) == Words.age) {
+            } else if unit == w.year || unit == w.years, word(after + 1) == w.old || (word(after + 1) == w.of && word(after + 2) == w.age) {
                 if !isGuarded() { result.append((index, .years(value), 0)) }
-            } else if unit == Words.year || unit == Words.years, word(after + 1) == Words.and, Words.infantUnits.contains(word(after + 3)),
-                word(after + 4) == Words.old
+            } else if unit == w.year || unit == w.years, word(after + 1) == w.and, Words.infantUnits.contains(word(after + 3)),
+                word(after + 4) == w.old
             {
                 // "two years and four months old"
-                if !isGuarded() || word(index - 1) == Words.was { result.append((index, .years(value), isGuarded() ? 2 : 0)) }
+                if !isGuarded() || word(index - 1) == w.was { result.append((index, .years(value), isGuarded() ? 2 : 0)) }
                 index = after + 4
                 continue
-            } else if word(index - 1) == Words.of, Words.personNouns.contains(word(index - 2)), !Words.units.contains(unit) || unit == Words.and {
+            } else if word(index - 1) == w.of, Words.personNouns.contains(word(index - 2)), !Words.units.contains(unit) || unit == w.and {
                 result.append((index, .years(value), 0))  // "a man of 31"
-            } else if word(index - 1) == Words.was, word(index - 2) == Words.she || word(index - 2) == Words.he, word(index - 3) == Words.when,
+            } else if word(index - 1) == w.was, word(index - 2) == w.she || word(index - 2) == w.he, word(index - 3) == w.when,
                 matches[sentence.matchFrom..<sentence.matchTo].contains(where: { if case .incident = kind($0) { return true } else { return false } })
             {
                 result.append((index, .years(value), 2))  // "In October 2023, when he was 14, Child T was attacked"
-            } else if word(index - 1) == Words.of, word(index - 2) == Words.age, word(index - 3) == Words.the {
-                if !isGuarded() || word(index - 4) == Words.at { result.append((index, .years(value), 2)) }  // "at the age of 34"
-            } else if word(index - 1) == Words.was || word(index - 1) == Words.is || (word(index - 1) == Words.then && word(index - 2) == Words.was) {
-                if word(after) == Words.at, word(after + 1) == Words.the, word(after + 2) == Words.time {
+            } else if word(index - 1) == w.of, word(index - 2) == w.age, word(index - 3) == w.the {
+                if !isGuarded() || word(index - 4) == w.at { result.append((index, .years(value), 2)) }  // "at the age of 34"
+            } else if word(index - 1) == w.was || word(index - 1) == w.is || (word(index - 1) == w.then && word(index - 2) == w.was) {
+                if word(after) == w.at, word(after + 1) == w.the, word(after + 2) == w.time {
                     result.append((index, .years(value), 0))  // "he was 19 at the time"
-                } else if word(after) == Words.when, (after + 1...after + 3).contains(where: { Words.death.contains(word($0)) }) {
+                } else if word(after) == w.when, (after + 1...after + 3).contains(where: { Words.death.contains(word($0)) }) {
                     result.append((index, .years(value), 0))  // "who was 38 when he died"
-                } else if word(index - 1) == Words.then {
+                } else if word(index - 1) == w.then {
                     result.append((index, .years(value), 0))  // "who was then 39"
-                } else if !isGuarded(), !Words.units.contains(unit) || (unit == Words.and && number(at: after + 1, limit: to) == nil), value >= 1 {
+                } else if !isGuarded(), !Words.units.contains(unit) || (unit == w.and && number(at: after + 1, limit: to) == nil), value >= 1 {
                     result.append((index, .years(value), 1))  // "Carol was 54", "Martin was 58 and is White British"
                 }
             }

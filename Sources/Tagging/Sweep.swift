@@ -49,13 +49,16 @@ extension TaggingRun {
             let samePrevious = sentence.block == cursor.previousBlock
             for index in mentions.indices {
                 var mention = mentions[index]
+                // Written back only when resolved here (a role or name comes resolved).
                 switch mention.kind {
                 case .pronoun:
                     mention.entity = pronounAntecedent(
                         mention, earlier: mentions[..<index], previous: samePrevious ? cursor.previousMentions : [],
                         lastPrincipal: cursor.lastPrincipal, lastByGender: cursor.lastByGender, lastAny: cursor.lastAny)
+                    mentions[index] = mention
                 case .kin:
                     mention.entity = resolveKin(mention, sentence: sentence, earlier: mentions, lastByGender: cursor.lastByGender)
+                    mentions[index] = mention
                 default:
                     break
                 }
@@ -68,7 +71,6 @@ extension TaggingRun {
                     }
                     cursor.lastAny = entity
                 }
-                mentions[index] = mention
             }
             if isHeading {
                 cursor.sectionFocus = mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) })?.entity
@@ -81,7 +83,7 @@ extension TaggingRun {
             // 2. Targets with their context (built only for a sentence with a target).
             var targets: [TargetMatch] = []
             swap(&targets, &sweepScratch.targets)
-            collectTargets(sentence, slice, into: &targets)
+            let hasExclusion = collectTargets(sentence, slice, into: &targets)
             // Given back by a swap (an assignment retained the list and released the old one).
             defer { swap(&targets, &sweepScratch.targets) }
             if !targets.isEmpty {
@@ -95,14 +97,17 @@ extension TaggingRun {
                     let target = targets[targetIndex]
                     let entryIndex = target.entry
                     let range = textRange(target.start, target.end)
-                    // Exclusions.
-                    if let exclusion = slice.first(where: { match in
+                    // Exclusions (the matches searched only in a sentence that has one).
+                    if hasExclusion, let exclusion = slice.first(where: { match in
                         if case .exclusion(let excluded) = kind(match), Int(excluded) == target.entry {
                             return Int(match.start) < target.end && target.start < Int(match.end)
                         }
                         return false
                     }) {
-                        suppress(facts.tags[entryIndex], target, range, .excluded, text(tokens: Int(exclusion.start), Int(exclusion.end)))
+                        let excluded = textRange(Int(exclusion.start), Int(exclusion.end))
+                        suppress(
+                            facts.tags[entryIndex], target, range, .excluded,
+                            scalarAlignedText(excluded) ?? text(tokens: Int(exclusion.start), Int(exclusion.end)))
                         continue
                     }
                     if sentence.hypotheticalSection {
@@ -115,7 +120,8 @@ extension TaggingRun {
                             contextBuilt = true
                         }
                         if let (reason, trigger) = sweepScratch.context.suppression(of: target) {
-                            suppress(facts.tags[entryIndex], target, range, reason, sweepScratch.context.triggerText(trigger, in: document.text))
+                            let cut = scalarAlignedText(TextRange(start: trigger.textStart, end: trigger.textEnd))
+                            suppress(facts.tags[entryIndex], target, range, reason, cut ?? sweepScratch.context.triggerText(trigger, in: document.text))
                             continue
                         }
                     }
@@ -222,6 +228,15 @@ extension TaggingRun {
             swap(&mentions, &sweepScratch.mentions)
             cursor.previousBlock = sentence.block
         }
+    }
+
+    /// The text of a range cut straight from the document's UTF-8 bytes when both ends fall on
+    /// scalar boundaries (as ``flushCollectedEvidence()`` cuts evidence), else nil: the same
+    /// string as the index arithmetic of ``text(tokens:_:)`` and trigger texts, far cheaper.
+    @inline(__always)
+    func scalarAlignedText(_ range: TextRange) -> String? {
+        var text = document.text
+        return text.withUTF8 { TaggingRun.substring($0, range) }
     }
 
     func kindIsKin(_ match: Match) -> Bool {
@@ -504,29 +519,27 @@ extension TaggingRun {
     }
 
     /// The codebook targets of a sentence: phrase matches and satisfied proximity rules.
-    /// (`mutating` only so that the sweep, itself mutating, passes the run without copying it.)
-    mutating func collectTargets(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, into targets: inout [TargetMatch]) {
+    /// Returns whether the sentence has an exclusion match (when not, no target needs the
+    /// search for one). (`mutating` only so that the sweep, itself mutating, passes the run
+    /// without copying it.)
+    @discardableResult
+    mutating func collectTargets(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, into targets: inout [TargetMatch]) -> Bool {
         // Emptied only when filled (most sentences have no target; `removeAll` is not free).
         if !targets.isEmpty { targets.removeAll(keepingCapacity: true) }
-        // Most sentences have no target: find out before allocating, and size the list once.
-        var phraseCount = 0
+        // One pass: phrase targets appended in match order (the scratch list keeps its capacity
+        // from sentence to sentence), proximity sides and exclusions only noted.
         var hasProximity = false
+        var hasExclusion = false
         for match in slice {
             switch kind(match) {
-            case .tag: phraseCount += 1
+            case .tag(let entry, _):
+                targets.append(TargetMatch(entry: Int(entry), pattern: match.pattern, start: Int(match.start), end: Int(match.end)))
             case .proximity: hasProximity = true
+            case .exclusion: hasExclusion = true
             default: break
             }
         }
-        if phraseCount == 0, !hasProximity { return }
-        targets.reserveCapacity(phraseCount + (hasProximity ? 4 : 0))
-        if phraseCount > 0 {
-            for match in slice {
-                if case .tag(let entry, _) = kind(match) {
-                    targets.append(TargetMatch(entry: Int(entry), pattern: match.pattern, start: Int(match.start), end: Int(match.end)))
-                }
-            }
-        }
+        if targets.isEmpty, !hasProximity { return hasExclusion }
         // The sides of proximity rules, as (rule key, side, span) in match order, taken rule by rule
         // in ascending key order: a dictionary's order changes from process to process, and two
         // rules satisfied over the same span must come out in the same order in every run (a
@@ -585,5 +598,6 @@ extension TaggingRun {
             kept += 1
         }
         if kept < targets.count { targets.removeLast(targets.count - kept) }
+        return hasExclusion
     }
 }

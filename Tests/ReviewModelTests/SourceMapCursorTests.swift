@@ -56,6 +56,20 @@ import Testing
         #expect(last == map.position(ofText: textLength - 1))
     }
 
+    @Test func batchesAnswerAsOneAtATime() {
+        let (map, textLength) = Self.sampleMap()
+        var state: UInt64 = 777
+        let offsets = (0..<1500).map { _ in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33) % (textLength + 4) - 2
+        }
+        #expect(map.positions(ofText: offsets) == offsets.map { map.position(ofText: $0) })
+        let byteOffsets = offsets.map { $0 + 7 }
+        #expect(map.lines.positions(ofBytes: byteOffsets) == byteOffsets.map { map.lines.position(ofByte: $0) })
+        var cursor = map.lines.positionCursor()
+        #expect(byteOffsets.allSatisfy { cursor.position(ofByte: $0) == map.lines.position(ofByte: $0) })
+    }
+
     @Test func emptyMapAnswersTheSourceStart() {
         let map = SourceMap(segments: [], source: LineIndex("abc\ndef"))
         var cursor = map.positionCursor()

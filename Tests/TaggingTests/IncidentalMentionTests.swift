@@ -29,6 +29,21 @@ import Tagging
         #expect(twin.has("relationship-type/acquaintance"))
     }
 
+    @Test func aPerpetratorsOtherRelationshipsAndPastVictimsDoNotOutweighACoResident() {
+        let result = sharedTagger.tag(makeDocument(
+            """
+            # Safeguarding Adult Review: Adult F
+
+            Adult F, a man of 50, was killed by another resident of the hostel, referred to as Adult G, in 2022.
+
+            Adult G had previously assaulted a stranger at a bus stop. Adult G was in a relationship with a woman who visited the hostel. The support worker met him at the hostel weekly.
+            """, reviewType: "sar"))
+        #expect(result.has("relationship-type/acquaintance"))
+        #expect(!result.has("relationship-type/partner"))
+        #expect(!result.has("relationship-type/stranger"))
+        #expect(result.category?.id != "intimate-partner-violence")
+    }
+
     @Test func beingKnownToAgenciesIsNotBeingKnownToEachOther() {
         let result = sharedTagger.tag(makeDocument(
             """
