@@ -410,6 +410,9 @@ struct CompiledMatcher: Sendable {
         let minPrefix = prefixLengths.last ?? Int.max
         let headMask = Vocabulary.byteMask(prefixHeadLength)
         let table = ByteClass.table
+        let cache = UnsafeMutablePointer<WordCacheEntry>.allocate(capacity: 1 << 10)
+        cache.initialize(repeating: WordCacheEntry(key: 0, wordClass: -1, prefixClass: -1), count: 1 << 10)
+        defer { cache.deallocate() }
         while index < end {
             let start: Int
             let length: Int
@@ -467,42 +470,51 @@ struct CompiledMatcher: Sendable {
                     let rest = (interesting2 &>> UInt64(truncatingIfNeeded: stopBits2)) &>> 8
                     index &+= rest == 0 ? 16 : length &+ 1 &+ (rest.trailingZeroBitCount &>> 3)
                 } else {
-                    let word = CompiledMatcher.slowToken(base, index, end, table)
+                    let word = CompiledMatcher.slowWord(base, index, end, table)
                     index = word.next
                     if word.length == 0 { continue }
-                    (start, length, flags) = (word.start, word.length, word.flags)
-                    (hash, first) = Vocabulary.hashWord(base, start: start, length: length, end: end)
+                    (start, length, flags, hash, first) = (word.start, word.length, word.flags, word.hash, word.first)
                 }
             } else {
-                let word = CompiledMatcher.slowToken(base, index, end, table)
+                let word = CompiledMatcher.slowWord(base, index, end, table)
                 index = word.next
                 if word.length == 0 { continue }
-                (start, length, flags) = (word.start, word.length, word.flags)
-                (hash, first) = Vocabulary.hashWord(base, start: start, length: length, end: end)
+                (start, length, flags, hash, first) = (word.start, word.length, word.flags, word.hash, word.first)
             }
-            let wordClass = words.find(hash: hash, first: first, base: base, start: start, length: length)
+            // Words of up to 8 bytes are their first chunk (no word byte is 0): a direct-mapped
+            // cache of this text's words answers the frequent ones ("the", "her", "was") with
+            // one probe instead of the vocabulary's filter and table and the prefix table.
+            let wordClass: Int32
             var prefixClass: Int32 = -1
-            if length > minPrefix {
-                // The prefix lengths below the word's length that some prefix with its head has.
-                let candidates = prefixStarts[CompiledMatcher.prefixHeadSlot(first & headMask)]
-                if candidates & 1 != 0 {
-                    // A prefix longer than 63 bytes shares the head: try every length.
-                    prefixClass = longestPrefixClass(base, start: start, length: length, first: first, end: end, prefixes: prefixes)
-                } else {
-                    // Longest first, as the lengths are listed.
-                    var remaining = length >= 64 ? candidates : candidates & ((1 &<< UInt64(length)) &- 1)
-                    while remaining != 0 {
-                        let prefixLength = 63 &- remaining.leadingZeroBitCount
-                        remaining &= ~(1 &<< UInt64(prefixLength))
-                        let (prefixHash, prefixFirst) = Vocabulary.hashPrefix(
-                            base, start: start, length: prefixLength, first: first, end: end)
-                        let found = prefixes.find(hash: prefixHash, first: prefixFirst, base: base, start: start, length: prefixLength)
-                        if found >= 0 {
-                            prefixClass = found
-                            break
+            let cacheSlot = Int(truncatingIfNeeded: hash &>> 54)
+            if length <= 8, cache[cacheSlot].key == first {
+                wordClass = cache[cacheSlot].wordClass
+                prefixClass = cache[cacheSlot].prefixClass
+            } else {
+                wordClass = words.find(hash: hash, first: first, base: base, start: start, length: length)
+                if length > minPrefix {
+                    // The prefix lengths below the word's length that some prefix with its head has.
+                    let candidates = prefixStarts[CompiledMatcher.prefixHeadSlot(first & headMask)]
+                    if candidates & 1 != 0 {
+                        // A prefix longer than 63 bytes shares the head: try every length.
+                        prefixClass = longestPrefixClass(base, start: start, length: length, first: first, end: end, prefixes: prefixes)
+                    } else {
+                        // Longest first, as the lengths are listed.
+                        var remaining = length >= 64 ? candidates : candidates & ((1 &<< UInt64(length)) &- 1)
+                        while remaining != 0 {
+                            let prefixLength = 63 &- remaining.leadingZeroBitCount
+                            remaining &= ~(1 &<< UInt64(prefixLength))
+                            let (prefixHash, prefixFirst) = Vocabulary.hashPrefix(
+                                base, start: start, length: prefixLength, first: first, end: end)
+                            let found = prefixes.find(hash: prefixHash, first: prefixFirst, base: base, start: start, length: prefixLength)
+                            if found >= 0 {
+                                prefixClass = found
+                                break
+                            }
                         }
                     }
                 }
+                if length <= 8 { cache[cacheSlot] = WordCacheEntry(key: first, wordClass: wordClass, prefixClass: prefixClass) }
             }
             if count == capacity { return nil }
             starts[count] = Int32(truncatingIfNeeded: start)
@@ -516,6 +528,14 @@ struct CompiledMatcher: Sendable {
         return count
     }
 
+    /// A word of up to 8 bytes (its lower-cased bytes as one integer, 0 for an empty entry) and
+    /// its classes, cached while one text is tokenised.
+    private struct WordCacheEntry {
+        var key: UInt64
+        var wordClass: Int32
+        var prefixClass: Int32
+    }
+
     /// The class of the longest wildcard prefix of the word, trying every prefix length (the
     /// rare case of a head shared with a prefix longer than 63 bytes), or -1.
     private func longestPrefixClass(
@@ -527,6 +547,17 @@ struct CompiledMatcher: Sendable {
             if found >= 0 { return found }
         }
         return -1
+    }
+
+    /// ``slowToken(_:_:_:_:)`` and, for a word, its hash and first lower-cased chunk.
+    @inline(__always)
+    private static func slowWord(
+        _ base: UnsafePointer<UInt8>, _ index: Int, _ end: Int, _ table: UnsafePointer<UInt8>
+    ) -> (start: Int, length: Int, flags: UInt8, hash: UInt64, first: UInt64, next: Int) {
+        let word = slowToken(base, index, end, table)
+        if word.length == 0 { return (word.start, 0, 0, 0, 0, word.next) }
+        let (hash, first) = Vocabulary.hashWord(base, start: word.start, length: word.length, end: end)
+        return (word.start, word.length, word.flags, hash, first, word.next)
     }
 
     /// The byte loop of the tokenizer: from `index`, one separator (length 0) or one word (its
