@@ -14,6 +14,18 @@ enum ThreadClock {
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
     }
+
+    /// Successive stage times on one thread.
+    struct Laps {
+        private var last = ThreadClock.seconds()
+
+        /// The thread CPU seconds since the previous lap (or since it was made).
+        mutating func lap() -> Double {
+            let now = ThreadClock.seconds()
+            defer { last = now }
+            return now - last
+        }
+    }
 }
 
 /// A bounded FIFO between worker threads and the writer: `push` blocks while it is full,
@@ -262,13 +274,7 @@ struct Pipeline: Sendable {
     /// One document up to tagging; every failure becomes a result. Adds the CPU time of
     /// each stage to `times`, and what the parse cache did to `cacheCounts`.
     func process(_ item: WorkItem, times: inout RetagStageTimes, cache cacheCounts: inout RetagParseCacheCounts) -> WorkerOutput {
-        var clock = ThreadClock.seconds()
-        /// The thread CPU seconds since the previous lap.
-        func lap() -> Double {
-            let now = ThreadClock.seconds()
-            defer { clock = now }
-            return now - clock
-        }
+        var clock = ThreadClock.Laps()
         let file = item.file
         if file.size > engine.maxInputBytes {
             return .finished(.failed(RetagFailure(
@@ -281,14 +287,14 @@ struct Pipeline: Sendable {
         case .success(let read): bytes = read
         case .failure(let error): return .finished(.failed(RetagFailure(document: file.name, reason: "unreadable: \(error.message)"), bytes: 0))
         }
-        times.read += lap()
+        times.read += clock.lap()
         let size = Int64(bytes.count)
         let contentHash = ContentHash.xxh64(bytes)
         let hash = ContentHash.hex(contentHash)
         let record = RetagFileRecord(
             path: file.name, size: size, modifiedNanoseconds: file.modifiedNanoseconds, byteHash: hash,
             codebookHash: engine.codebookHash, run: item.record?.run ?? 0)
-        times.hash += lap()
+        times.hash += clock.lap()
         if let previous = item.record, previous.byteHash == hash, previous.codebookHash == engine.codebookHash {
             return .finished(.unchanged(record, bytes: size))
         }
@@ -303,7 +309,7 @@ struct Pipeline: Sendable {
             case .invalid:
                 cacheCounts.invalid += 1
             }
-            times.cacheLoad += lap()
+            times.cacheLoad += clock.lap()
         }
         let document: ReviewDocument
         var cacheInput: (bytes: [UInt8], hash: UInt64)?
@@ -313,27 +319,22 @@ struct Pipeline: Sendable {
             do {
                 document = try engine.parse(bytes, file.name)
             } catch {
-                times.parse += lap()
+                times.parse += clock.lap()
                 return .finished(.failed(RetagFailure(document: file.name, reason: "\(error)"), bytes: size))
             }
             cacheCounts.parsed += 1
-            times.parse += lap()
+            times.parse += clock.lap()
             if cache != nil, !dryRun { cacheInput = (bytes, contentHash) }
         }
         let result = engine.tag(document)
-        times.tag += lap()
+        times.tag += clock.lap()
         return .tagged(TaggedDocument(record: record, document: document, result: result, size: size, cacheInput: cacheInput))
     }
 
     /// The rest of a tagged document (on a worker or the writer): its parse-cache entry,
     /// the comparison with its previous run, and its prepared rows (none in a dry run).
     func finish(_ tagged: TaggedDocument, times: inout RetagStageTimes, cache cacheCounts: inout RetagParseCacheCounts) -> WorkResult {
-        var clock = ThreadClock.seconds()
-        func lap() -> Double {
-            let now = ThreadClock.seconds()
-            defer { clock = now }
-            return now - clock
-        }
+        var clock = ThreadClock.Laps()
         let name = tagged.record.path
         let document = tagged.document
         let result = tagged.result
@@ -344,7 +345,7 @@ struct Pipeline: Sendable {
             } else {
                 cacheCounts.writeFailures += 1
             }
-            times.cacheStore += lap()
+            times.cacheStore += clock.lap()
         }
         // The keys in the order the rows are recorded (the previous run's are read in that order).
         var now: [TagKey] = []
@@ -355,13 +356,13 @@ struct Pipeline: Sendable {
         }
         let change = DocumentChange(
             document: name, nowInOrder: now, previousInOrder: previousKeys.keys(for: name), decisions: decisions[name] ?? [])
-        times.compare += lap()
+        times.compare += clock.lap()
         if dryRun {
             return .processed(write: RetagWrite(suggestions: nil, file: tagged.record), change: change, bytes: tagged.size, size: 0)
         }
         do {
             let prepared = try AnnotationStore.prepare(document: document, result: result)
-            times.prepare += lap()
+            times.prepare += clock.lap()
             return .processed(
                 write: RetagWrite(suggestions: prepared, file: tagged.record), change: change, bytes: tagged.size,
                 size: prepared.approximateBytes)

@@ -46,7 +46,8 @@ public struct RetagEngine: Sendable {
 public struct RetagOptions: Sendable {
     /// Files and folders (walked recursively for the parser's extensions).
     public var paths: [String] = ["corpus"]
-    /// Worker threads (read, parse, tag, prepare); one more thread writes.
+    /// Worker threads (read, load or parse, tag); one more thread writes, and also finishes
+    /// tagged documents (compare, prepare rows, write parse-cache entries) while it keeps up.
     public var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     /// Compute the report without writing anything.
     public var dryRun = false

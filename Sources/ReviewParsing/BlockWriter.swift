@@ -73,17 +73,22 @@ struct BlockWriter {
     /// Writes the text of a source range (markup inside it is skipped, references decoded).
     mutating func write(_ range: Range<Int>) {
         if let plain = scanner.plainRun, plain.range == range {
-            // The scanner matched it as one plain run after its leading whitespace: what the
-            // scan below would write, without scanning it again.
-            if plain.runStart > range.lowerBound { addSpace(start: range.lowerBound, length: plain.runStart - range.lowerBound) }
-            if plain.runStart < range.upperBound {
-                emit(
-                    UnsafeBufferPointer(rebasing: scanner.bytes[plain.runStart..<range.upperBound]), sourceStart: plain.runStart,
-                    sourceLength: range.upperBound - plain.runStart)
-            }
+            write(range, plainRunFrom: plain.runStart)
             return
         }
         write(range, raw: false)
+    }
+
+    /// Writes a source range that the scanner located as a plain run from `runStart` (its
+    /// ``MarkupScanner/plainRun`` then): what ``write(_:)`` writes right after that locate,
+    /// without scanning the run again.
+    mutating func write(_ range: Range<Int>, plainRunFrom runStart: Int) {
+        if runStart > range.lowerBound { addSpace(start: range.lowerBound, length: runStart - range.lowerBound) }
+        if runStart < range.upperBound {
+            emit(
+                UnsafeBufferPointer(rebasing: scanner.bytes[runStart..<range.upperBound]), sourceStart: runStart,
+                sourceLength: range.upperBound - runStart)
+        }
     }
 
     /// Writes a source range whose bytes are all text (CDATA, plain text).

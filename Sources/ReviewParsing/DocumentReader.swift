@@ -42,6 +42,10 @@ public struct ParseOptions: Sendable {
 public struct DocumentReader: Sendable {
     /// The limits in force.
     public let options: ParseOptions
+    /// Whether HTML is read with its text compacted (``HTMLTextCompaction``) and the source
+    /// spans that gives, and pdftohtml lines without (re-)allocating per line: false reads
+    /// every document the plain way, for tests that compare the two.
+    var shortcuts = true
 
     public init(options: ParseOptions = ParseOptions()) {
         self.options = options
@@ -155,7 +159,7 @@ public struct DocumentReader: Sendable {
             document = try LibXML.withXMLDocument(decoded, name: name, recover: true) { (root) throws(ParseError) in
                 var reader = PDFXMLReader(
                     writer: BlockWriter(name: name, format: .pdfXML, source: decoded, syntax: .xml), maxDepth: options.maxDepth,
-                    name: name)
+                    name: name, shortcuts: shortcuts)
                 return try reader.read(root: root)
             }
         case .text, .markdown:
@@ -168,10 +172,11 @@ public struct DocumentReader: Sendable {
     }
 
     private func readHTML(_ decoded: [UInt8], name: String) throws(ParseError) -> ReviewDocument {
-        try LibXML.withHTMLDocument(decoded, name: name) { (root) throws(ParseError) in
+        try LibXML.withHTMLDocument(decoded, name: name, compacting: shortcuts) { (root) throws(ParseError) in
             var reader = MarkupReader(
                 writer: BlockWriter(name: name, format: .html, source: decoded, syntax: .html), vocabulary: .html,
                 maxDepth: options.maxDepth, name: name)
+            reader.knowsSourceSpans = shortcuts
             var document = try reader.read(root: root)
             document.format = .html
             return document
@@ -227,6 +232,9 @@ public struct DocumentReader: Sendable {
 enum XMLGuard {
     static func check(_ source: [UInt8], name: String) throws(ParseError) {
         guard let doctype = SourceDecoder.find(Array("<!DOCTYPE".utf8), in: Array(source.prefix(65536)), from: 0) else { return }
+        // Most DOCTYPEs (pdftohtml's, XHTML's) have no internal subset: nothing to check, and
+        // no copy of the source for a scanner.
+        guard hasInternalSubset(source, doctype: doctype) else { return }
         let scanner = MarkupScanner(source: source, syntax: .xml)
         let end = scanner.skipMarkup(doctype)
         guard let open = source[doctype..<end].firstIndex(of: 0x5B) else { return }
@@ -266,6 +274,24 @@ enum XMLGuard {
         if declarations > 1000 {
             throw .hostile(name: name, line: nil, message: "the document declares \(declarations) entities")
         }
+    }
+
+    /// Whether the DOCTYPE at `doctype` may have an internal subset: a `[` (quoted or not)
+    /// before its closing `>`. Without one, ``MarkupScanner/skipMarkup(_:)`` ends the
+    /// declaration at the first `>` outside quotes, and no `[` lies before it.
+    private static func hasInternalSubset(_ source: [UInt8], doctype: Int) -> Bool {
+        var quote: UInt8 = 0
+        for byte in source[(doctype + 2)...] {
+            if byte == 0x5B { return true }
+            if quote != 0 {
+                if byte == quote { quote = 0 }
+            } else if byte == 0x22 || byte == 0x27 {
+                quote = byte
+            } else if byte == 0x3E {
+                return false
+            }
+        }
+        return false
     }
 
     /// Whether the text holds `&name;` other than a character reference or a predefined entity.

@@ -18,6 +18,18 @@ import Foundation
 /// original); when one does not (a run this scanner took for text was inside markup, say),
 /// the document is parsed again from the original source. A source that already holds the
 /// placeholder is not compacted.
+///
+/// Word's `<o:p>` elements (one per paragraph in its HTML exports) are renamed `<select>` in
+/// the same pass: libxml2 formats and copies an "invalid tag" error message for every element
+/// it does not know (about a tenth of the time spent parsing such a document), and `select`
+/// is a known element that its HTML rules treat exactly as they treat an unknown one: it
+/// closes nothing and nothing closes it when it starts (it appears in no pair of
+/// `htmlStartClose`), it implies `<body>` like any other name, has the default end-tag
+/// priority, is not empty and its content is not raw text. ``HTMLTreeBuilder`` names each
+/// such element `p` again, as libxml2 names `o:p`. A source holding a `select` tag of its own
+/// is not renamed (the renaming must be one to one); the builder checks that every renamed
+/// start tag arrives as an element, and the reader parses the original source when one does
+/// not.
 struct HTMLTextCompaction {
     /// A run of source text replaced by the placeholder.
     struct Run {
@@ -46,22 +58,51 @@ struct HTMLTextCompaction {
     let bytes: [UInt8]
     /// The replaced runs, in source order.
     let runs: [Run]
+    /// How many `<o:p>` start tags were renamed `<select>`.
+    let renamedStarts: Int
 
     /// Compacts `source` (decoded UTF-8 HTML); nil when there is nothing worth replacing or
-    /// the source holds the placeholder already.
+    /// renaming, or the source holds the placeholder already.
     init?(source: [UInt8]) {
         var scanner = MarkupScanner(source: source, syntax: .html)
-        guard let (bytes, runs) = Self.compact(&scanner) else { return nil }
-        self.bytes = bytes
-        self.runs = runs
+        guard var result = Self.compact(&scanner, renaming: true) else { return nil }
+        if result.renamedEnds > 0 && result.renamedStarts == 0 || result.renamedStarts > 0 && result.sawSelect {
+            // `select` tags of the document's own: renamed `o:p` could not be told from them
+            // (and end tags alone are left as they are).
+            guard let plain = Self.compact(&scanner, renaming: false) else { return nil }
+            result = plain
+        }
+        guard !result.runs.isEmpty || result.renamedStarts + result.renamedEnds > 0 else { return nil }
+        bytes = result.bytes
+        runs = result.runs
+        renamedStarts = result.renamedStarts
     }
 
+    /// What one pass over the source gives.
+    private struct Result {
+        var bytes: [UInt8]
+        var runs: [Run]
+        var renamedStarts = 0
+        var renamedEnds = 0
+        /// Whether the source has a `select` start or end tag of its own.
+        var sawSelect = false
+    }
+
+    /// The name `o:p` is renamed to (as long as `o:p`'s name in a tag is shorter).
+    static let wordParagraphSubstitute: StaticString = "select"
+
     /// The compacted bytes and the runs replaced, reading the source through the scanner
-    /// (which knows where markup ends and decodes references).
-    private static func compact(_ scanner: inout MarkupScanner) -> ([UInt8], [Run])? {
+    /// (which knows where markup ends and decodes references); `<o:p>` tags renamed when
+    /// `renaming`. Nil when the source holds the placeholder.
+    private static func compact(_ scanner: inout MarkupScanner, renaming: Bool) -> Result? {
         let buffer = scanner.bytes
-        var output: [UInt8] = []
+        // Room for all of it: Word HTML is mostly markup, and a renamed tag ("<o:p>", five
+        // bytes at least) grows by three.
+        var output = Output(capacity: buffer.count + buffer.count * 3 / 5 + 16)
         var runs: [Run] = []
+        var renamedStarts = 0
+        var renamedEnds = 0
+        var sawSelect = false
         var copied = 0
         let count = buffer.count
         let space = SIMD16<UInt8>(repeating: 0x20)
@@ -72,7 +113,7 @@ struct HTMLTextCompaction {
             guard let base = buffer.baseAddress else { return nil }
             // The placeholder in the source would be taken for a replaced run.
             if Self.containsPlaceholder(base, count: count) { return nil }
-            output.reserveCapacity(count / 3)
+            runs.reserveCapacity(count / 256)
             var index = 0
             // Whether a run may start at `index`: libxml2 starts reading character data there
             // after looking at nothing past it (after markup or a reference it reads whole;
@@ -83,7 +124,19 @@ struct HTMLTextCompaction {
                 let byte = base[index]
                 if byte == 0x3C {  // <
                     if scanner.isMarkupStart(index) && !Self.isLiteralDeclaration(base, count: count, at: index) {
-                        index = scanner.skipMarkup(index)
+                        let end = scanner.skipMarkup(index)
+                        switch Self.tagName(base, count: count, at: index) {
+                        case .wordParagraph(let nameStart, let isEnd) where renaming:
+                            output.append(base + copied, count: nameStart - copied)
+                            Self.wordParagraphSubstitute.withUTF8Buffer { output.append($0.baseAddress!, count: $0.count) }
+                            copied = nameStart + 3
+                            if isEnd { renamedEnds += 1 } else { renamedStarts += 1 }
+                        case .select:
+                            sawSelect = true
+                        default:
+                            break
+                        }
+                        index = end
                         canStart = true
                     } else {
                         index += 1  // libxml2 reports a literal '<' and reads on as text
@@ -139,7 +192,7 @@ struct HTMLTextCompaction {
                 }
                 let compactLength = blanksEnd - start + 3 + newlines
                 if canStart, clean, index > blanksEnd, index - start >= Self.minimumRun, compactLength <= Self.maximumCompactLength {
-                    output.append(contentsOf: UnsafeBufferPointer(start: base + copied, count: blanksEnd - copied))
+                    output.append(base + copied, count: blanksEnd - copied)
                     output.append(Self.placeholder.0)
                     output.append(Self.placeholder.1)
                     output.append(Self.placeholder.2)
@@ -149,10 +202,73 @@ struct HTMLTextCompaction {
                 }
                 canStart = false
             }
-            guard !runs.isEmpty else { return nil }
-            output.append(contentsOf: UnsafeBufferPointer(start: base + copied, count: count - copied))
-            return (output, runs)
+            output.append(base + copied, count: count - copied)
+            return Result(bytes: output.bytes, runs: runs, renamedStarts: renamedStarts, renamedEnds: renamedEnds, sawSelect: sawSelect)
         }
+    }
+
+    /// The compacted bytes as they are written: a buffer of fixed capacity (what the source
+    /// can grow to), written through a pointer, without an array's checks per piece.
+    /// Noncopyable: it owns the buffer.
+    private struct Output: ~Copyable {
+        private let start: UnsafeMutablePointer<UInt8>
+        private let capacity: Int
+        private(set) var count = 0
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            start = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        }
+
+        deinit { start.deallocate() }
+
+        mutating func append(_ bytes: UnsafePointer<UInt8>, count length: Int) {
+            precondition(length >= 0 && count + length <= capacity)
+            (start + count).update(from: bytes, count: length)
+            count += length
+        }
+
+        mutating func append(_ byte: UInt8) {
+            precondition(count < capacity)
+            start[count] = byte
+            count += 1
+        }
+
+        /// The bytes written.
+        var bytes: [UInt8] { Array(UnsafeBufferPointer(start: start, count: count)) }
+    }
+
+    /// What the name of the tag at `index` (a markup start) matters for here.
+    private enum TagName {
+        /// `<o:p` or `</o:p` (any case), its name starting at `nameStart`.
+        case wordParagraph(nameStart: Int, isEnd: Bool)
+        /// A name starting with `select` (any case).
+        case select
+        case other
+    }
+
+    private static func tagName(_ base: UnsafePointer<UInt8>, count: Int, at index: Int) -> TagName {
+        var name = index + 1
+        if name < count, base[name] == 0x2F { name += 1 }  // </
+        guard name < count else { return .other }
+        let first = base[name] | 0x20
+        if first == 0x6F {  // o
+            // libxml2 reads letters, digits, ':', '-', '_' and '.' into a name.
+            guard name + 3 < count, base[name + 1] == 0x3A, base[name + 2] | 0x20 == 0x70 else { return .other }
+            let after = base[name + 3]
+            guard after == 0x3E || after == 0x2F || ByteClass.isSpace(after) else { return .other }
+            return .wordParagraph(nameStart: name, isEnd: name == index + 2)
+        }
+        if first == 0x73 {  // s
+            let select: StaticString = "select"
+            let matches = select.withUTF8Buffer { wanted in
+                guard name + wanted.count <= count else { return false }
+                for offset in 0..<wanted.count where base[name + offset] | 0x20 != wanted[offset] { return false }
+                return true
+            }
+            if matches { return .select }
+        }
+        return .other
     }
 
     /// Whether `<!` at `index` starts neither a comment nor a DOCTYPE: libxml2's HTML parser

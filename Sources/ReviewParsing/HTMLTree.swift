@@ -53,24 +53,46 @@ final class HTMLTreeBuilder {
     private let source: UnsafePointer<UInt8>?
     /// How many runs have arrived as character data where they were put.
     @exclusivity(unchecked) private var arrivedRuns = 0
+    /// How many `<o:p>` start tags the parser reads renamed (``HTMLTextCompaction``).
+    private let renamedStarts: Int
+    /// How many of them have arrived as elements.
+    @exclusivity(unchecked) private var arrivedRenamedStarts = 0
+    /// Whether a renamed tag's name showed up in text or an attribute value instead.
+    @exclusivity(unchecked) private var renamedNameInText = false
+    /// The substitute name and `o:p` in the parser's dictionary (looked up at the first element).
+    @exclusivity(unchecked) private var substituteName: UnsafePointer<xmlChar>?
+    @exclusivity(unchecked) private var wordParagraphName: UnsafePointer<xmlChar>?
 
-    /// Whether every replaced run arrived as character data where it was put, so the tree is
-    /// the one libxml2 builds from the original source (always true without compaction).
-    var compactionHeld: Bool { arrivedRuns == runs.count }
+    /// Whether every replaced run arrived as character data where it was put and every
+    /// renamed `<o:p>` as an element, so the tree is the one libxml2 builds from the original
+    /// source (always true without compaction).
+    var compactionHeld: Bool { arrivedRuns == runs.count && arrivedRenamedStarts == renamedStarts && !renamedNameInText }
 
-    /// The first run that did not arrive (for messages): its index and source offset.
-    var firstMissingRun: (index: Int, sourceStart: Int)? {
-        arrivedRuns < runs.count ? (arrivedRuns, runs[arrivedRuns].sourceStart) : nil
+    /// Why the compaction did not hold (for messages), nil when it held.
+    var compactionFailure: String? {
+        if arrivedRuns < runs.count {
+            return "compaction failed at run \(arrivedRuns) of \(runs.count), source offset \(runs[arrivedRuns].sourceStart)"
+        }
+        if arrivedRenamedStarts != renamedStarts || renamedNameInText {
+            return "compaction failed: \(arrivedRenamedStarts) of \(renamedStarts) renamed o:p elements arrived"
+                + (renamedNameInText ? ", a renamed name in text" : "")
+        }
+        return nil
     }
 
     /// - Parameters:
     ///   - sourceBytes: the document's size, to size the arena's first chunk.
-    ///   - compaction: the runs replaced in what the parser reads, and the original source
-    ///     (which must stay valid until the parse ends); nil when it reads the source itself.
-    init(sourceBytes: Int, compaction: (runs: [HTMLTextCompaction.Run], source: UnsafePointer<UInt8>)? = nil) {
+    ///   - compaction: the runs replaced in what the parser reads, how many `<o:p>` start tags
+    ///     it reads renamed, and the original source (which must stay valid until the parse
+    ///     ends); nil when it reads the source itself.
+    init(
+        sourceBytes: Int,
+        compaction: (runs: [HTMLTextCompaction.Run], renamedStarts: Int, source: UnsafePointer<UInt8>)? = nil
+    ) {
         arena = NodeArena(sourceBytes: sourceBytes)
         open.reserveCapacity(64)
         runs = compaction?.runs ?? []
+        renamedStarts = compaction?.renamedStarts ?? 0
         source = compaction?.source
     }
 
@@ -105,6 +127,20 @@ final class HTMLTreeBuilder {
             xmlStopParser(context)
             return
         }
+        var fullName = fullName
+        if renamedStarts > 0 {
+            // A renamed `<o:p>`: named as libxml2 names the original.
+            if substituteName == nil, let dict = context.pointee.dict {
+                substituteName = HTMLTextCompaction.wordParagraphSubstitute.withUTF8Buffer {
+                    xmlDictLookup(dict, $0.baseAddress, Int32($0.count))
+                }
+                wordParagraphName = xmlDictLookup(dict, "o:p", 3)
+            }
+            if fullName == substituteName, let original = wordParagraphName {
+                fullName = original
+                arrivedRenamedStarts += 1
+            }
+        }
         let node = arena.node(XML_ELEMENT_NODE)
         node.pointee.name = Self.localName(fullName)
         if context.pointee.linenumbers != 0, let input = context.pointee.input {
@@ -131,6 +167,9 @@ final class HTMLTreeBuilder {
             index += 2
             if value == nil, htmlIsBooleanAttr(name) != 0 { value = name }
             let text = value.map { (bytes: Optional($0), count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))) }
+            if renamedStarts > 0, let text, let bytes = text.bytes, Self.holdsSubstituteTag(bytes, count: text.count) {
+                renamedNameInText = true
+            }
             let attribute = arena.attribute(name, value: text, of: element, after: last)
             last = attribute
         }
@@ -143,32 +182,37 @@ final class HTMLTreeBuilder {
     fileprivate func text(_ bytes: UnsafePointer<xmlChar>?, count: Int, type: xmlElementType, context: htmlParserCtxtPtr) {
         var bytes = bytes
         var count = count
+        var run: HTMLTextCompaction.Run?
         if arrivedRuns < runs.count, type == XML_TEXT_NODE, let given = bytes, let source {
             // A placeholder, reported as character data where it was put: the run's own text.
-            let run = runs[arrivedRuns]
-            let at = run.placeholderOffset
-            if count == run.compactLength, given[at] == HTMLTextCompaction.placeholder.0,
+            let next = runs[arrivedRuns]
+            let at = next.placeholderOffset
+            if count == next.compactLength, given[at] == HTMLTextCompaction.placeholder.0,
                 given[at + 1] == HTMLTextCompaction.placeholder.1, given[at + 2] == HTMLTextCompaction.placeholder.2,
                 let input = context.pointee.input, let base = input.pointee.base, let cur = input.pointee.cur,
-                Int(input.pointee.consumed) + (cur - base) == run.compactEnd
+                Int(input.pointee.consumed) + (cur - base) == next.compactEnd
             {
                 arrivedRuns += 1
-                bytes = source + run.sourceStart
-                count = run.sourceEnd - run.sourceStart
+                bytes = source + next.sourceStart
+                count = next.sourceEnd - next.sourceStart
+                run = next
             }
         }
+        if run == nil, renamedStarts > 0, let bytes, Self.holdsSubstituteTag(bytes, count: count) { renamedNameInText = true }
         guard let parent = open.last else { return }
         if let last = parent.pointee.last, last.pointee.type == type, let content = last.pointee.content {
             let length = last == lastText ? lastTextLength : strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
             if count > 0, let bytes {
                 last.pointee.content = arena.appending(bytes, count: count, to: content, length: length)
             }
+            last.pointee._private = nil  // no longer one run's text
             lastText = last
             lastTextLength = length + count
             return
         }
         let node = arena.node(type)
         node.pointee.content = arena.copy(bytes, count: count)
+        if let run { node.pointee._private = arena.sourceSpan(run.sourceStart..<run.sourceEnd) }
         if context.pointee.linenumbers != 0, let input = context.pointee.input {
             node.pointee.line = UInt16(clamping: min(Int(input.pointee.line), 65535))
         }
@@ -189,6 +233,25 @@ final class HTMLTreeBuilder {
     fileprivate func internalSubset() {
         documentHasChildren = true
         firstDocumentElement = nil
+    }
+
+    /// Whether text holds `<` and the substitute name, or `</` and it (any case): a renamed
+    /// tag libxml2 did not read as a tag.
+    private static func holdsSubstituteTag(_ bytes: UnsafePointer<xmlChar>, count: Int) -> Bool {
+        var index = 0
+        while index < count {
+            guard let hit = memchr(bytes + index, 0x3C, count - index) else { return false }
+            var at = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - bytes + 1
+            if at < count, bytes[at] == 0x2F { at += 1 }
+            let matches = HTMLTextCompaction.wordParagraphSubstitute.withUTF8Buffer { wanted in
+                guard at + wanted.count <= count else { return false }
+                for offset in 0..<wanted.count where bytes[at + offset] | 0x20 != wanted[offset] { return false }
+                return true
+            }
+            if matches { return true }
+            index = at
+        }
+        return false
     }
 
     /// libxml2's `xmlParserMaxDepth` (256), which nothing in revtag changes.

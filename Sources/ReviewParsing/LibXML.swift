@@ -29,14 +29,15 @@ enum LibXML {
     /// The tree is built by ``HTMLTreeBuilder`` from the parser's SAX events (the same tree
     /// libxml2 would build, in one arena) and lives until `body` returns. The parser reads the
     /// source with its longer runs of text cut short (``HTMLTextCompaction``), and the whole
-    /// source again should a run not come back as text where it was put.
+    /// source again should a run not come back as text where it was put (or a renamed `<o:p>`
+    /// not as an element). Without `compacting`, it reads the whole source at once.
     static func withHTMLDocument<T>(
-        _ bytes: [UInt8], name: String, _ body: (xmlNodePtr?) throws(ParseError) -> T
+        _ bytes: [UInt8], name: String, compacting: Bool = true, _ body: (xmlNodePtr?) throws(ParseError) -> T
     ) throws(ParseError) -> T {
         _ = initialised
         guard !bytes.isEmpty else { return try body(nil) }
         guard bytes.count < Int(Int32.max) else { throw .tooLarge(name: name, bytes: bytes.count, limit: Int(Int32.max) - 1) }
-        var parse = HTMLParse(bytes, compaction: HTMLTextCompaction(source: bytes))
+        var parse = HTMLParse(bytes, compaction: compacting ? HTMLTextCompaction(source: bytes) : nil)
         if parse?.builder.compactionHeld == false {
             parse = HTMLParse(bytes, compaction: nil)
         }
@@ -72,7 +73,10 @@ enum LibXML {
             let input = compaction?.bytes ?? bytes
             (builder, document) = bytes.withUnsafeBufferPointer { source in
                 let builder = HTMLTreeBuilder(
-                    sourceBytes: bytes.count, compaction: compaction.flatMap { compaction in source.baseAddress.map { (compaction.runs, $0) } })
+                    sourceBytes: bytes.count,
+                    compaction: compaction.flatMap { compaction in
+                        source.baseAddress.map { (compaction.runs, compaction.renamedStarts, $0) }
+                    })
                 if !libxml2Tree { builder.install(on: context) }
                 let document = input.withUnsafeBufferPointer { buffer in
                     buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { pointer in
@@ -113,9 +117,7 @@ enum LibXML {
             if compaction == nil { return "no compaction" }
         }
         guard let parse = HTMLParse(bytes, compaction: compaction, libxml2Tree: source == .libxml2) else { return "" }
-        if let missing = parse.builder.firstMissingRun {
-            return "compaction failed at run \(missing.index) of \(compaction?.runs.count ?? 0), source offset \(missing.sourceStart)"
-        }
+        if let failure = parse.builder.compactionFailure { return failure }
         let root = source == .libxml2 ? parse.document.flatMap { xmlDocGetRootElement($0) } : parse.builder.root
         return withExtendedLifetime(parse) { outline(of: root, textLines: false) }
     }
@@ -330,6 +332,16 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
     var contentBuffer: UnsafeBufferPointer<UInt8> {
         guard let content = pointee.content else { return UnsafeBufferPointer(start: nil, count: 0) }
         return UnsafeBufferPointer(start: content, count: strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self)))
+    }
+
+    /// For a text node of a tree ``HTMLTreeBuilder`` built: the range of the decoded source
+    /// its content is a verbatim copy of, when it is one run the compaction replaced
+    /// (``HTMLTextCompaction``). Only meaningful on those trees, whose nodes use `_private`
+    /// for nothing else.
+    var knownSourceSpan: Range<Int>? {
+        guard let memory = pointee._private else { return nil }
+        let bounds = memory.assumingMemoryBound(to: Int.self)
+        return bounds[0]..<bounds[1]
     }
 
     /// Whether the node's name is `wanted` (which is lower-case ASCII), ignoring ASCII case.

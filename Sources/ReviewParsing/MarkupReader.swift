@@ -96,6 +96,9 @@ struct MarkupReader {
     private var names: [NameKey: String] = [:]
     /// The document's own title (`<title>`, TEI `titleStmt/title`, DocBook `info/title`).
     private(set) var title: String?
+    /// Whether the tree is one ``HTMLTreeBuilder`` built, whose text nodes may know their
+    /// source span (`xmlNodePtr.knownSourceSpan`).
+    var knowsSourceSpans = false
 
     /// - Parameter vocabulary: `.xml` turns into `.html` when the root element is `<html>` (XHTML).
     init(writer: BlockWriter, vocabulary: Vocabulary, maxDepth: Int, name: String) {
@@ -254,7 +257,7 @@ struct MarkupReader {
         while let current = child {
             switch current.pointee.type {
             case XML_TEXT_NODE:
-                _ = writer.scanner.locate(current.contentBuffer)
+                _ = locate(current, current.contentBuffer)
             case XML_CDATA_SECTION_NODE:
                 _ = writer.scanner.locateCDATA(current.contentBuffer)
             case XML_ELEMENT_NODE:
@@ -324,18 +327,25 @@ struct MarkupReader {
                 break
             }
             guard visible else {
-                _ = writer.scanner.locate(content)
+                _ = locate(node, content)
                 return
             }
             let request = BlockRequest(kind: quoteDepth > 0 ? .quote : .paragraph)
             context = Context(request: request, anonymous: true)
             writer.requestBlock(request)
         }
-        if let range = writer.scanner.locate(content) {
+        if let range = locate(node, content) {
             writer.write(range)
         } else {
             writer.writeUnlocated(content, at: writer.scanner.cursor)
         }
+    }
+
+    /// Where a text node's content lies in the source (``MarkupScanner/locate(_:)``), told
+    /// directly when the tree knows it.
+    private mutating func locate(_ node: xmlNodePtr, _ content: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        if knowsSourceSpans, let span = node.knownSourceSpan { return writer.scanner.locate(content, knownSpan: span) }
+        return writer.scanner.locate(content)
     }
 
     private mutating func cdata(_ node: xmlNodePtr) {

@@ -360,6 +360,71 @@ struct MarkupScanner {
         return nil
     }
 
+    /// ``locate(_:)`` for a text node whose content is a verbatim copy of the source range
+    /// `span` (a run ``HTMLTextCompaction`` replaced, see `xmlNodePtr.knownSourceSpan`),
+    /// without comparing the content with the source: the same range, cursor and plain run
+    /// as ``locate(_:)``, which it falls back on when it cannot tell them.
+    ///
+    /// When only whitespace and markup lie between the cursor and the span, ``locate(_:)``
+    /// finds no earlier place to try (the content's first visible byte is neither of those);
+    /// at the span it matches the content to the span's end (a run ends before `<`, `&` or
+    /// the end of the source, so no further whitespace is taken in), and widens the match
+    /// over the content's leading whitespace.
+    mutating func locate(_ content: UnsafeBufferPointer<UInt8>, knownSpan span: Range<Int>) -> Range<Int>? {
+        let source = bytes
+        guard content.count == span.count, span.upperBound <= source.count, cursor <= span.lowerBound else { return locate(content) }
+        var position = cursor
+        while position < span.lowerBound {
+            let byte = source[position]
+            if ByteClass.isSpace(byte) {
+                position += 1
+            } else if byte == 0x3C, isMarkupStart(position) {
+                position = skipMarkup(position)
+            } else {
+                return locate(content)
+            }
+        }
+        var first = span.lowerBound
+        while first < span.upperBound, ByteClass.isSpace(source[first]) { first += 1 }
+        guard position == span.lowerBound, first < span.upperBound, first < cursor &+ searchLimit else { return locate(content) }
+        var start = first
+        if first > span.lowerBound {
+            while start > cursor, ByteClass.isSpace(source[start - 1]) { start -= 1 }
+        }
+        cursor = span.upperBound
+        plainRun = Self.isPlainRun(source, first..<span.upperBound) ? (start..<span.upperBound, first) : nil
+        return start..<span.upperBound
+    }
+
+    /// Whether ``locate(_:)`` would report a match of these bytes (against themselves) as a
+    /// plain run, for bytes of a run ``HTMLTextCompaction`` replaced (which holds no `<`, `&`
+    /// or control character other than tab, line feed and carriage return): no control
+    /// character or no-break/soft-hyphen lead byte (0xC2), and spaces only single, between
+    /// other bytes.
+    private static func isPlainRun(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        let base = UnsafeRawPointer(source.baseAddress!)
+        var index = range.lowerBound
+        let end = range.upperBound
+        guard end > index, source[end - 1] != 0x20 else { return false }
+        let space = SIMD16<UInt8>(repeating: 0x20)
+        let c2 = SIMD16<UInt8>(repeating: 0xC2)
+        // Sixteen bytes at a time, each with the byte after it (at most the byte after the
+        // range, which is no space: the run ends before `<`, `&` or the source's end).
+        while index + 16 <= end, index + 17 <= source.count {
+            let chunk = base.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+            let next = base.loadUnaligned(fromByteOffset: index + 1, as: SIMD16<UInt8>.self)
+            if any((chunk .< space) .| (chunk .== c2) .| ((chunk .== space) .& (next .== space))) { return false }
+            index += 16
+        }
+        while index < end {
+            let byte = source[index]
+            if byte < 0x20 || byte == 0x3C || byte == 0x26 || byte == 0xC2 { return false }
+            if byte == 0x20, index + 1 < end, source[index + 1] == 0x20 { return false }
+            index += 1
+        }
+        return true
+    }
+
     /// Locates a CDATA section's content (XML only) after the cursor.
     mutating func locateCDATA(_ content: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         let source = bytes

@@ -98,6 +98,16 @@ struct NodeArena: ~Copyable {
         return attribute
     }
 
+    /// Memory holding `range`, for ``HTMLTreeBuilder`` to hang on a text node whose content is
+    /// exactly that range of the source (read back with `xmlNodePtr.knownSourceSpan`).
+    mutating func sourceSpan(_ range: Range<Int>) -> UnsafeMutableRawPointer {
+        let memory = allocate(2 * MemoryLayout<Int>.stride, alignment: MemoryLayout<Int>.alignment)
+        let bounds = memory.bindMemory(to: Int.self, capacity: 2)
+        bounds[0] = range.lowerBound
+        bounds[1] = range.upperBound
+        return memory
+    }
+
     /// Appends `child` as the last child of `parent` (`xmlAddChild` without text merging).
     static func appendChild(_ child: xmlNodePtr, to parent: xmlNodePtr) {
         child.pointee.parent = parent

@@ -30,8 +30,13 @@ struct PDFXMLReader {
         /// `read(root:)` finishes before the tree is freed). No copy per span.
         var content: UnsafeBufferPointer<UInt8>
         var bold: Bool
+        /// Where the plain run starts that the scanner found `range` to be
+        /// (``MarkupScanner/plainRun``), if it was one: written without scanning it again.
+        var plainRunStart: Int?
     }
 
+    /// A line of text. Its spans and text live in the reader's shared arrays (no arrays per
+    /// line), so lines are plain values, copied without reference counting.
     struct Line {
         var page: Int
         var pageHeight: Double
@@ -40,30 +45,47 @@ struct PDFXMLReader {
         var width: Double
         var height: Double
         var fontSize: Double
-        var spans: [Span] = []
-        /// Decoded text, whitespace collapsed.
-        var text: [UInt8] = []
-        var allBold: Bool { !spans.isEmpty && spans.allSatisfy { $0.bold || $0.content.allSatisfy(ByteClass.isSpace) } }
+        /// Its spans in ``PDFXMLReader/spans``.
+        var spans: Range<Int> = 0..<0
+        /// Its decoded text, whitespace collapsed, in ``PDFXMLReader/texts``.
+        var text: Range<Int> = 0..<0
+        /// Whether every span with visible text is bold (and there is a span).
+        var allBold = false
     }
 
     private var writer: BlockWriter
     private let maxDepth: Int
     private let name: String
+    /// Whether to record where the scanner found plain runs (false for the tests that compare).
+    private let shortcuts: Bool
     /// Font sizes by fontspec id (pdftohtml numbers them).
     private var fonts: [Int: Double] = [:]
     private var lines: [Line] = []
+    /// Every line's spans, in order.
+    private var spans: [Span] = []
+    /// Every line's collapsed text, one after the other.
+    private var texts: [UInt8] = []
+    /// The distinct pages that have lines.
+    private var linePages: Set<Int> = []
     private var pageCount = 0
 
-    init(writer: BlockWriter, maxDepth: Int, name: String) {
+    init(writer: BlockWriter, maxDepth: Int, name: String, shortcuts: Bool = true) {
         self.writer = writer
         self.maxDepth = maxDepth
         self.name = name
+        self.shortcuts = shortcuts
     }
 
     mutating func read(root: xmlNodePtr) throws(ParseError) -> ReviewDocument {
+        texts.reserveCapacity(writer.source.count / 2)
         collect(root)
-        let kept = dropRunningLines(lines)
-        write(group(kept))
+        // Read the texts through a pointer while the writer is used: a local reference to the
+        // array, so that no access to `self` overlaps.
+        let texts = self.texts
+        texts.withUnsafeBufferPointer { texts in
+            let kept = dropRunningLines(lines, texts: texts)
+            write(group(kept, texts: texts), lines: kept, texts: texts)
+        }
         return writer.build()
     }
 
@@ -135,23 +157,40 @@ struct PDFXMLReader {
         var line = Line(
             page: page, pageHeight: pageHeight, top: (top ?? nil) ?? 0, left: (left ?? nil) ?? 0,
             width: (width ?? nil) ?? 0, height: (height ?? nil) ?? 0, fontSize: fonts[fontID] ?? (height ?? nil) ?? 0)
-        spans(node, bold: false, into: &line, depth: 0)
-        line.text = Self.collapsedText(line.spans)
-        if !line.text.isEmpty { lines.append(line) }
+        let firstSpan = spans.count
+        collectSpans(node, bold: false, depth: 0)
+        line.spans = firstSpan..<spans.count
+        let textStart = texts.count
+        var pendingSpace = false
+        var allBold = !line.spans.isEmpty
+        for index in line.spans {
+            let span = spans[index]
+            Self.appendCollapsed(span.content, to: &texts, from: textStart, pendingSpace: &pendingSpace)
+            if allBold, !span.bold, !span.content.allSatisfy(ByteClass.isSpace) { allBold = false }
+        }
+        line.text = textStart..<texts.count
+        line.allBold = allBold
+        if !line.text.isEmpty {
+            lines.append(line)
+            if lines.count == 1 || lines[lines.count - 2].page != page { linePages.insert(page) }
+        }
     }
 
-    private mutating func spans(_ node: xmlNodePtr, bold: Bool, into line: inout Line, depth: Int) {
+    private mutating func collectSpans(_ node: xmlNodePtr, bold: Bool, depth: Int) {
         guard depth < maxDepth else { return }
         var child = node.pointee.children
         while let current = child {
             if current.isText {
                 let content = current.contentBuffer
-                line.spans.append(Span(range: writer.scanner.locate(content), content: content, bold: bold))
+                let range = writer.scanner.locate(content)
+                var plainRunStart: Int?
+                if shortcuts, let range, let plain = writer.scanner.plainRun, plain.range == range { plainRunStart = plain.runStart }
+                spans.append(Span(range: range, content: content, bold: bold, plainRunStart: plainRunStart))
             } else if current.pointee.type == XML_CDATA_SECTION_NODE {
                 let content = current.contentBuffer
-                line.spans.append(Span(range: writer.scanner.locateCDATA(content), content: content, bold: bold))
+                spans.append(Span(range: writer.scanner.locateCDATA(content), content: content, bold: bold))
             } else if current.isElement {
-                spans(current, bold: bold || current.nameIs("b"), into: &line, depth: depth + 1)
+                collectSpans(current, bold: bold || current.nameIs("b"), depth: depth + 1)
             }
             child = current.pointee.next
         }
@@ -171,39 +210,70 @@ struct PDFXMLReader {
         }
     }
 
-    /// `MarkupReader.collapsedBytes` of the spans' contents joined, without joining them first.
-    static func collapsedText(_ spans: [Span]) -> [UInt8] {
-        if spans.count == 1 { return MarkupReader.collapsedBytes(spans[0].content) }
-        var total = 0
-        for span in spans { total += span.content.count }
-        var joined: [UInt8] = []
-        joined.reserveCapacity(total)
-        for span in spans { joined.append(contentsOf: span.content) }
-        return MarkupReader.collapsedBytes(joined)
+    /// Appends `content` to `text` with whitespace collapsed as
+    /// `MarkupReader.collapsedBytes` collapses it, the text so far (from `start`) and
+    /// `pendingSpace` carrying on from the previous piece: the spans of a line collapse as
+    /// if joined, without joining them. Whole words are appended at once.
+    static func appendCollapsed(
+        _ content: UnsafeBufferPointer<UInt8>, to text: inout [UInt8], from start: Int, pendingSpace: inout Bool
+    ) {
+        let count = content.count
+        var index = 0
+        while index < count {
+            let byte = content[index]
+            if ByteClass.isSpace(byte) || (byte == 0xC2 && index + 1 < count && content[index + 1] == 0xA0) {
+                pendingSpace = text.count > start
+                index += byte == 0xC2 ? 2 : 1
+                continue
+            }
+            var stop = index + 1
+            while stop < count {
+                let next = content[stop]
+                if ByteClass.isSpace(next) || (next == 0xC2 && stop + 1 < count && content[stop + 1] == 0xA0) { break }
+                stop += 1
+            }
+            if pendingSpace {
+                text.append(0x20)
+                pendingSpace = false
+            }
+            text.append(contentsOf: UnsafeBufferPointer(rebasing: content[index..<stop]))
+            index = stop
+        }
     }
 
     // MARK: Running headers and footers
 
     /// The line's text with digits masked and case and spacing folded.
-    static func runningKey(_ text: [UInt8]) -> [UInt8] {
-        var key: [UInt8] = []
-        var lastWasDigit = false
-        for byte in text {
-            if ByteClass.isDigit(byte) {
-                if !lastWasDigit { key.append(0x23) }
-                lastWasDigit = true
-                continue
+    static func runningKey(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: text.count) { key, initialized in
+            var written = 0
+            var lastWasDigit = false
+            for byte in text {
+                if ByteClass.isDigit(byte) {
+                    if !lastWasDigit {
+                        key[written] = 0x23
+                        written += 1
+                    }
+                    lastWasDigit = true
+                    continue
+                }
+                lastWasDigit = false
+                if ByteClass.isSpace(byte) { continue }
+                key[written] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+                written += 1
             }
-            lastWasDigit = false
-            if ByteClass.isSpace(byte) { continue }
-            key.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+            initialized = written
         }
-        return key
     }
 
     /// Whether the text is only a page number ("12", "Page 3", "Page 3 of 40", "- 7 -", "3/40").
     static func isPageNumber(_ text: [UInt8]) -> Bool {
-        pageNumberKeys.contains(runningKey(text))
+        text.withUnsafeBufferPointer { isPageNumber(key: runningKey($0)) }
+    }
+
+    /// Whether a running key (``runningKey(_:)``) is a page number's.
+    private static func isPageNumber(key: [UInt8]) -> Bool {
+        pageNumberKeys.contains(key)
     }
 
     private static let pageNumberKeys: [[UInt8]] = ["#", "page#", "page#of#", "-#-", "#/#", "#of#", "p.#", "–#–", "[#]", "(#)"].map {
@@ -222,29 +292,71 @@ struct PDFXMLReader {
         return relative < 0.14 || relative > 0.86
     }
 
-    private func dropRunningLines(_ lines: [Line]) -> [Line] {
-        let pages = Set(lines.map(\.page)).count
-        var groups: [RunningKey: [Int]] = [:]
+    private func dropRunningLines(_ lines: [Line], texts: UnsafeBufferPointer<UInt8>) -> [Line] {
+        let pages = linePages.count
+        // Margin lines grouped by the same text (digits masked) in the same font size: each
+        // group's members are in line order, listed one group after the other.
+        var groupOfKey: [RunningKey: Int] = [:]
+        var marginLines: [(line: Int, group: Int)] = []
+        var groupSizes: [Int] = []
+        var dropped = [Bool](repeating: false, count: lines.count)
+        var anyDropped = false
         for (index, line) in lines.enumerated() where inMargin(line) {
-            // Same text (digits masked) in the same font size.
-            groups[RunningKey(text: Self.runningKey(line.text), fontSize: Int(line.fontSize.rounded())), default: []].append(index)
+            let key = Self.runningKey(UnsafeBufferPointer(rebasing: texts[line.text]))
+            if Self.isPageNumber(key: key) {
+                dropped[index] = true
+                anyDropped = true
+            }
+            let runningKey = RunningKey(text: key, fontSize: Int(line.fontSize.rounded()))
+            let group: Int
+            if let known = groupOfKey[runningKey] {
+                group = known
+                groupSizes[group] += 1
+            } else {
+                group = groupSizes.count
+                groupOfKey[runningKey] = group
+                groupSizes.append(1)
+            }
+            marginLines.append((index, group))
         }
-        var dropped = Set<Int>()
         let threshold = max(2, (pages + 1) / 2)
         if pages >= 2 {
-            for (_, members) in groups {
-                let tops = members.map { lines[$0].top }.sorted()
+            // A group can only reach the threshold of distinct pages with as many members.
+            var starts = [Int](repeating: -1, count: groupSizes.count)
+            var total = 0
+            for (group, size) in groupSizes.enumerated() where size >= threshold {
+                starts[group] = total
+                total += size
+            }
+            var members = [Int](repeating: 0, count: total)
+            var filled = starts
+            for margin in marginLines where starts[margin.group] >= 0 {
+                members[filled[margin.group]] = margin.line
+                filled[margin.group] += 1
+            }
+            var tops: [Double] = []
+            var pagesNear = Set<Int>()
+            for (group, start) in starts.enumerated() where start >= 0 {
+                let group = members[start..<(start + groupSizes[group])]
+                tops.removeAll(keepingCapacity: true)
+                for member in group { tops.append(lines[member].top) }
+                tops.sort()
                 let median = tops[tops.count / 2]
-                let tolerance = max(3.0, (lines[members[0]].pageHeight) * 0.008)
-                let near = members.filter { abs(lines[$0].top - median) <= tolerance }
-                if Set(near.map { lines[$0].page }).count >= threshold { dropped.formUnion(near) }
+                let tolerance = max(3.0, (lines[group.first!].pageHeight) * 0.008)
+                pagesNear.removeAll(keepingCapacity: true)
+                for member in group where abs(lines[member].top - median) <= tolerance { pagesNear.insert(lines[member].page) }
+                guard pagesNear.count >= threshold else { continue }
+                for member in group where abs(lines[member].top - median) <= tolerance {
+                    dropped[member] = true
+                    anyDropped = true
+                }
             }
         }
-        for (index, line) in lines.enumerated() where inMargin(line) && Self.isPageNumber(line.text) {
-            dropped.insert(index)
-        }
-        if dropped.isEmpty { return lines }
-        return lines.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
+        if !anyDropped { return lines }
+        var kept: [Line] = []
+        kept.reserveCapacity(lines.count)
+        for (index, line) in lines.enumerated() where !dropped[index] { kept.append(line) }
+        return kept
     }
 
     // MARK: Paragraphs
@@ -257,7 +369,7 @@ struct PDFXMLReader {
 
     private static let bullets: [[UInt8]] = ["•", "◦", "▪", "‣", "●", "○", "■", "–", "-", "*", "·"].map { Array($0.utf8) }
 
-    static func startsListItem(_ text: [UInt8]) -> Bool {
+    static func startsListItem(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         for bullet in bullets where text.starts(with: bullet) {
             if text.count > bullet.count, text[bullet.count] == 0x20 { return true }
         }
@@ -279,7 +391,7 @@ struct PDFXMLReader {
     }
 
     /// "4.4 In", "12. The", "5.1.2 Agencies": a paragraph number and a capital letter.
-    static func startsNumberedParagraph(_ text: [UInt8]) -> Bool {
+    static func startsNumberedParagraph(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
         var groups = 0
         while index < text.count, ByteClass.isDigit(text[index]) {
@@ -292,9 +404,12 @@ struct PDFXMLReader {
         return next >= 0x41 && next <= 0x5A
     }
 
-    private static let terminal: Set<UInt8> = [0x2E, 0x21, 0x3F, 0x3A, 0x3B]
+    /// . ! ? : ;
+    private static func isTerminal(_ byte: UInt8) -> Bool {
+        byte == 0x2E || byte == 0x21 || byte == 0x3F || byte == 0x3A || byte == 0x3B
+    }
 
-    static func endsSentence(_ text: [UInt8]) -> Bool {
+    static func endsSentence(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = text.count - 1
         // closing quotes and brackets
         while index >= 0 {
@@ -307,14 +422,16 @@ struct PDFXMLReader {
                 break
             }
         }
-        return index >= 0 && terminal.contains(text[index])
+        return index >= 0 && isTerminal(text[index])
     }
 
-    private typealias Group = (kind: LineKind, lines: [Line])
+    /// A heading, list item or paragraph: its kind and its lines, consecutive in the lines grouped.
+    private typealias Group = (kind: LineKind, lines: Range<Int>)
 
     /// Groups lines into headings, list items and paragraphs.
-    private func group(_ lines: [Line]) -> [Group] {
+    private func group(_ lines: [Line], texts: UnsafeBufferPointer<UInt8>) -> [Group] {
         guard !lines.isEmpty else { return [] }
+        func text(_ line: Line) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: texts[line.text]) }
         // Body size: the font size carrying the most characters.
         var weights: [Double: Int] = [:]
         for line in lines { weights[line.fontSize, default: 0] += line.text.count }
@@ -343,25 +460,33 @@ struct PDFXMLReader {
         func kind(_ line: Line) -> LineKind {
             if let level = headingSizes.firstIndex(of: line.fontSize), line.text.count < 300 { return .heading(min(6, level + 1)) }
             if line.fontSize == bodySize || abs(line.fontSize - bodySize) < 0.5 {
-                if Self.startsListItem(line.text) { return .listItem }
-                if line.allBold, line.text.count < 120, !Self.endsSentence(line.text) { return .heading(boldLevel) }
+                if Self.startsListItem(text(line)) { return .listItem }
+                if line.allBold, line.text.count < 120, !Self.endsSentence(text(line)) { return .heading(boldLevel) }
             }
             return .body
         }
 
         var groups: [Group] = []
-        for line in lines {
+        // The right edge of the previous line's page (pages come in runs of lines).
+        var edgePage = Int.min
+        var edge = 0.0
+        for (index, line) in lines.enumerated() {
             let lineKind = kind(line)
             var joins = false
-            if let last = groups.last, let previous = last.lines.last {
+            if let last = groups.last {
+                let previous = lines[index - 1]
+                if previous.page != edgePage {
+                    edgePage = previous.page
+                    edge = rightEdge[previous.page] ?? 0
+                }
                 joins = continues(
-                    previous: previous, current: line, groupKind: last.kind, lineKind: lineKind, first: last.lines[0],
-                    spacing: spacing, bodySize: bodySize, rightEdge: rightEdge[previous.page] ?? 0)
+                    previous: previous, current: line, groupKind: last.kind, lineKind: lineKind, first: lines[last.lines.lowerBound],
+                    spacing: spacing, bodySize: bodySize, rightEdge: edge, texts: texts)
             }
             if joins {
-                groups[groups.count - 1].lines.append(line)  // in place: no copy of the group's lines
+                groups[groups.count - 1].lines = groups[groups.count - 1].lines.lowerBound..<(index + 1)
             } else {
-                groups.append((lineKind, [line]))
+                groups.append((lineKind, index..<(index + 1)))
             }
         }
         return groups
@@ -369,13 +494,14 @@ struct PDFXMLReader {
 
     private func continues(
         previous: Line, current: Line, groupKind: LineKind, lineKind: LineKind, first: Line, spacing: Double,
-        bodySize: Double, rightEdge: Double
+        bodySize: Double, rightEdge: Double, texts: UnsafeBufferPointer<UInt8>
     ) -> Bool {
+        let previousText = UnsafeBufferPointer(rebasing: texts[previous.text])
         switch (groupKind, lineKind) {
         case (.heading(let a), .heading(let b)):
             // A heading wrapped over two lines.
             return a == b && previous.page == current.page && current.top - previous.top > 0
-                && current.top - previous.top <= spacing * 1.6 && !Self.endsSentence(previous.text)
+                && current.top - previous.top <= spacing * 1.6 && !Self.endsSentence(previousText)
         case (.heading, _), (_, .heading), (_, .listItem):
             return false
         default:
@@ -384,15 +510,17 @@ struct PDFXMLReader {
         if abs(previous.fontSize - current.fontSize) >= 0.5 { return false }
         if previous.page != current.page || current.top < previous.top - 1 {
             // A page or column break: continue an unfinished sentence.
-            return !Self.endsSentence(previous.text)
+            return !Self.endsSentence(previousText)
         }
         let delta = current.top - previous.top
         if delta > spacing * 1.25 + 0.5 { return false }
         // A numbered paragraph ("4.4 In August...") after a finished sentence starts anew.
-        if Self.endsSentence(previous.text), Self.startsNumberedParagraph(current.text) { return false }
-        if groupKind == .listItem { return current.left > first.left + 1 || !Self.endsSentence(previous.text) }
+        if Self.endsSentence(previousText), Self.startsNumberedParagraph(UnsafeBufferPointer(rebasing: texts[current.text])) {
+            return false
+        }
+        if groupKind == .listItem { return current.left > first.left + 1 || !Self.endsSentence(previousText) }
         if current.left > previous.left + bodySize * 0.8 { return false }  // first-line indent
-        if Self.endsSentence(previous.text), rightEdge > 0, previous.left + previous.width < rightEdge - bodySize * 4 {
+        if Self.endsSentence(previousText), rightEdge > 0, previous.left + previous.width < rightEdge - bodySize * 4 {
             return false  // a short line ending a sentence ends the paragraph
         }
         return true
@@ -409,6 +537,10 @@ struct PDFXMLReader {
     enum Join { case space, dropHyphen, keepHyphen }
 
     static func join(_ current: [UInt8], _ next: [UInt8]) -> Join {
+        current.withUnsafeBufferPointer { current in next.withUnsafeBufferPointer { join(current, $0) } }
+    }
+
+    static func join(_ current: UnsafeBufferPointer<UInt8>, _ next: UnsafeBufferPointer<UInt8>) -> Join {
         guard current.count >= 2, current.last == 0x2D, ByteClass.isASCIILetter(current[current.count - 2]) || current[current.count - 2] >= 0x80
         else {
             if current.count >= 2, current[current.count - 2] == 0xC2, current.last == 0xAD { return .dropHyphen }
@@ -427,30 +559,43 @@ struct PDFXMLReader {
         return .dropHyphen
     }
 
-    private mutating func write(_ groups: [Group]) {
+    private mutating func write(_ groups: [Group], lines: [Line], texts: UnsafeBufferPointer<UInt8>) {
         for group in groups {
+            let first = lines[group.lines.lowerBound]
             let request: BlockRequest
             switch group.kind {
-            case .heading(let level): request = BlockRequest(kind: .heading, level: level, page: group.lines[0].page)
-            case .listItem: request = BlockRequest(kind: .listItem, page: group.lines[0].page)
-            case .body: request = BlockRequest(kind: .paragraph, page: group.lines[0].page)
+            case .heading(let level): request = BlockRequest(kind: .heading, level: level, page: first.page)
+            case .listItem: request = BlockRequest(kind: .listItem, page: first.page)
+            case .body: request = BlockRequest(kind: .paragraph, page: first.page)
             }
             writer.requestBlock(request)
-            for (index, line) in group.lines.enumerated() {
-                let join: Join = index + 1 < group.lines.count ? Self.join(line.text, group.lines[index + 1].text) : .space
-                for (spanIndex, span) in line.spans.enumerated() {
-                    let isLast = spanIndex == line.spans.count - 1
+            for index in group.lines {
+                let line = lines[index]
+                let hasNext = index + 1 < group.lines.upperBound
+                let join: Join =
+                    hasNext
+                    ? Self.join(UnsafeBufferPointer(rebasing: texts[line.text]), UnsafeBufferPointer(rebasing: texts[lines[index + 1].text]))
+                    : .space
+                for spanIndex in line.spans {
+                    let span = spans[spanIndex]
                     if let range = span.range {
-                        var range = range
-                        if isLast, join == .dropHyphen { range = trimmingHyphen(range) }
-                        if index == 0, spanIndex == 0, group.kind == .listItem { range = trimmingBullet(range) }
-                        writer.write(range)
+                        var written = range
+                        if spanIndex == line.spans.upperBound - 1, join == .dropHyphen { written = trimmingHyphen(written) }
+                        if index == group.lines.lowerBound, spanIndex == line.spans.lowerBound, group.kind == .listItem {
+                            written = trimmingBullet(written)
+                        }
+                        if let runStart = span.plainRunStart, written == range {
+                            writer.write(range, plainRunFrom: runStart)
+                        } else {
+                            writer.write(written)
+                        }
                     } else {
                         writer.writeUnlocated(span.content, at: writer.scanner.cursor)
                     }
                 }
-                if join == .space, index + 1 < group.lines.count {
-                    let nextStart = group.lines[index + 1].spans.first?.range?.lowerBound ?? writer.scanner.cursor
+                if join == .space, hasNext {
+                    let next = lines[index + 1].spans
+                    let nextStart = (next.isEmpty ? nil : spans[next.lowerBound].range?.lowerBound) ?? writer.scanner.cursor
                     writer.softBreak(at: nextStart)
                 }
             }

@@ -55,7 +55,9 @@ struct RetagCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Review files or folders. Default: corpus/.", valueName: "path"))
     var paths: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Worker threads. Default: the number of cores.", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp(
+        "Tagging threads (each reads, loads or parses, and tags). One more thread writes the store and, while it keeps up, compares and prepares tagged documents. Default: the number of cores.",
+        valueName: "n"))
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @OptionGroup var storeOptions: StoreOptions

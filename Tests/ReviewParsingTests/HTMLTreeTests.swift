@@ -74,17 +74,32 @@ import TestSupport
             "<![if !supportLists]>", "<![endif]>", "<!DOCTYPE html>", "&#8217;", "&bogus;", ">",
         ]
         for round in 0..<200 {
-            var source = Bool.random(using: &generator) ? "<!DOCTYPE html>" : ""
-            for _ in 0..<Int.random(in: 10...150, using: &generator) {
-                let tag = tags.randomElement(using: &generator)!
-                switch Int.random(in: 0..<10, using: &generator) {
-                case 0...3: source += "<\(tag)" + attributes.randomElement(using: &generator)! + ">"
-                case 4...5: source += "</\(tag)>"
-                default: source += texts.randomElement(using: &generator)!
-                }
-            }
+            let source = Self.randomSoup(
+                tags: tags, attributes: attributes, texts: texts, pieces: 10...150, starts: 4, ends: 2, using: &generator)
             Self.expectSameTree(source, "soup \(round): \(source)")
         }
+    }
+
+    /// A random tag soup: maybe a DOCTYPE, then pieces each a start tag (with one of
+    /// `attributes`, when given), an end tag or one of `texts`: start tags on `starts` of ten
+    /// draws, end tags on the next `ends`.
+    static func randomSoup(
+        tags: [String], attributes: [String]?, texts: [String], pieces: ClosedRange<Int>, starts: Int, ends: Int,
+        using generator: inout SeededGenerator
+    ) -> String {
+        var source = Bool.random(using: &generator) ? "<!DOCTYPE html>" : ""
+        for _ in 0..<Int.random(in: pieces, using: &generator) {
+            let tag = tags.randomElement(using: &generator)!
+            let draw = Int.random(in: 0..<10, using: &generator)
+            if draw < starts {
+                source += "<\(tag)" + (attributes.map { $0.randomElement(using: &generator)! } ?? "") + ">"
+            } else if draw < starts + ends {
+                source += "</\(tag)>"
+            } else {
+                source += texts.randomElement(using: &generator)!
+            }
+        }
+        return source
     }
 
     @Test func corpusHTMLGivesLibxml2sTree() throws {
@@ -225,15 +240,7 @@ import TestSupport
         ]
         var held = 0
         for round in 0..<150 {
-            var source = Bool.random(using: &generator) ? "<!DOCTYPE html>" : ""
-            for _ in 0..<Int.random(in: 10...120, using: &generator) {
-                let tag = tags.randomElement(using: &generator)!
-                switch Int.random(in: 0..<10, using: &generator) {
-                case 0...2: source += "<\(tag)>"
-                case 3...4: source += "</\(tag)>"
-                default: source += texts.randomElement(using: &generator)!
-                }
-            }
+            let source = Self.randomSoup(tags: tags, attributes: nil, texts: texts, pieces: 10...120, starts: 3, ends: 2, using: &generator)
             if Self.expectCompactedTree(source, "long soup \(round): \(source)") { held += 1 }
         }
         #expect(held > 100, "the compaction held on \(held) of 150")
