@@ -46,13 +46,9 @@ extension LineIndex {
                     utf16 += 8
                     scanned += 8
                 }
-                while scanned < offset {
-                    let byte = bytes[scanned]
-                    let width: Int
-                    if byte < 0x80 { width = 1 } else if byte < 0xE0 { width = 2 } else if byte < 0xF0 { width = 3 } else { width = 4 }
-                    utf16 += width == 4 ? 2 : 1
-                    scanned += width
-                }
+                let (units, reached) = LineIndex.utf16Units(bytes, from: scanned, to: offset)
+                utf16 += units
+                scanned = reached
                 return SourcePosition(line: line, utf16Column: utf16, utf8Column: offset - starts[line], byteOffset: offset)
             }
         }

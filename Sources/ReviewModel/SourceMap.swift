@@ -92,16 +92,24 @@ public struct LineIndex: Sendable {
         let offset = max(0, min(byteOffset, bytes.count))
         let line = line(ofByte: offset)
         let start = lineStarts[line]
+        let utf16 = bytes.withUnsafeBufferPointer { Self.utf16Units($0, from: start, to: offset).units }
+        return SourcePosition(line: line, utf16Column: utf16, utf8Column: offset - start, byteOffset: offset)
+    }
+
+    /// The UTF-16 code units of the UTF-8 bytes from `start` until `end` (a character that
+    /// starts before `end` counts whole) and the index after the last character counted.
+    @inline(__always)
+    static func utf16Units(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> (units: Int, end: Int) {
         var utf16 = 0
         var index = start
-        while index < offset {
+        while index < end {
             let byte = bytes[index]
             let width: Int
             if byte < 0x80 { width = 1 } else if byte < 0xE0 { width = 2 } else if byte < 0xF0 { width = 3 } else { width = 4 }
             utf16 += width == 4 ? 2 : 1
             index += width
         }
-        return SourcePosition(line: line, utf16Column: utf16, utf8Column: offset - start, byteOffset: offset)
+        return (utf16, index)
     }
 
     /// The byte offset of a line and UTF-16 column; columns past the line's end clamp to it
