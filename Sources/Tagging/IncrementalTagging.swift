@@ -872,11 +872,12 @@ extension TaggingRun {
         var text = document.text
         text.withUTF8 { bytes in
             var next = 0
+            var texts = EvidenceTexts(bytes, expected: offsets.count)
             func materialise(_ range: TextRange, _ rule: String) -> Evidence {
                 let position = positions[next]
                 next += 1
                 return Evidence(
-                    text: TaggingRun.substring(bytes, range) ?? document.substring(range), range: range, rule: rule,
+                    text: texts.text(range) ?? document.substring(range), range: range, rule: rule,
                     line: position.line, character: position.utf16Column)
             }
             piece.evidence = pending.map { materialise($0.range, $0.rule) }

@@ -337,43 +337,56 @@ extension TaggingRun {
 
     /// Moves the sweep's evidence and suppressed matches into ``evidence`` and ``suppressed``,
     /// cutting every span's text and finding its source position as it goes (the same values
-    /// ``makeEvidence(_:_:)`` gives one at a time): the evidence in the order recorded, then the
-    /// suppressed matches, are two nearly ascending runs of offsets that one
-    /// ``SourceMap/PositionCursor`` follows, with no array of offsets or positions in between.
+    /// ``makeEvidence(_:_:)`` gives one at a time): the evidence in the order recorded and the
+    /// suppressed matches, merged by start, are one nearly ascending run of offsets that one
+    /// ``SourceMap/PositionCursor`` follows, with no array of offsets or positions in between;
+    /// equal texts share one string (``EvidenceTexts``).
     mutating func flushCollectedEvidence() {
         let order = collector.order
         let lists = collector.lists
         let suppressions = collector.suppressions
-        var built: [[Evidence]] = lists.map { list in
-            var items: [Evidence] = []
-            items.reserveCapacity(list.count)
-            return items
-        }
-        var builtSuppressed: [SuppressedMatch] = []
-        builtSuppressed.reserveCapacity(suppressions.count)
-        var positions = document.sourceMap.positionCursor()
-        var cursors = [Int](repeating: 0, count: lists.count)
         var text = document.text
-        text.withUTF8 { bytes in
-            func piece(_ range: TextRange, _ rule: String) -> Evidence {
-                let position = positions.position(ofText: range.start)
-                return Evidence(
-                    text: TaggingRun.substring(bytes, range) ?? document.substring(range), range: range, rule: rule,
-                    line: position.line, character: position.utf16Column)
+        // Everything the loop writes is local to the closure (captured variables were boxed and
+        // every access to them checked for exclusivity at run time).
+        let (built, builtSuppressed) = text.withUTF8 { bytes in
+            var built: [[Evidence]] = lists.map { list in
+                var items: [Evidence] = []
+                items.reserveCapacity(list.count)
+                return items
             }
-            // Items read field by field in place: no copy of a pending item (and its strings) each.
-            for slot in order {
-                let list = Int(slot)
-                let item = cursors[list]
-                cursors[list] = item + 1
-                built[list].append(piece(lists[list][item].range, lists[list][item].rule))
-            }
-            for index in suppressions.indices {
+            var builtSuppressed: [SuppressedMatch] = []
+            builtSuppressed.reserveCapacity(suppressions.count)
+            var positions = document.sourceMap.positionCursor()
+            var texts = EvidenceTexts(bytes, expected: order.count + suppressions.count)
+            var cursors = [Int](repeating: 0, count: lists.count)
+            // The evidence (in the order recorded) and the suppressed matches (in theirs) are two
+            // nearly ascending runs of offsets: merged by start, so that the position cursor goes
+            // over the source once instead of twice. Items read field by field in place: no copy
+            // of a pending item (and its strings) each.
+            var next = 0
+            var nextSuppressed = 0
+            while next < order.count || nextSuppressed < suppressions.count {
+                if next < order.count {
+                    let list = Int(order[next])
+                    let item = cursors[list]
+                    if nextSuppressed == suppressions.count || lists[list][item].range.start <= suppressions[nextSuppressed].range.start {
+                        cursors[list] = item + 1
+                        next += 1
+                        let range = lists[list][item].range
+                        let cut = texts.text(range) ?? document.substring(range)
+                        built[list].append(TaggingRun.evidence(cut, range, lists[list][item].rule, positions: &positions))
+                        continue
+                    }
+                }
+                let index = nextSuppressed
+                nextSuppressed += 1
+                let range = suppressions[index].range
+                let cut = texts.text(range) ?? document.substring(range)
+                let piece = TaggingRun.evidence(cut, range, suppressions[index].rule, positions: &positions)
                 builtSuppressed.append(
-                    SuppressedMatch(
-                        tag: suppressions[index].tag, evidence: piece(suppressions[index].range, suppressions[index].rule),
-                        reason: suppressions[index].reason, trigger: suppressions[index].trigger))
+                    SuppressedMatch(tag: suppressions[index].tag, evidence: piece, reason: suppressions[index].reason, trigger: suppressions[index].trigger))
             }
+            return (built, builtSuppressed)
         }
         for (slot, key) in collector.keys.enumerated() where !built[slot].isEmpty {
             if evidence[key] == nil {
@@ -388,6 +401,13 @@ extension TaggingRun {
             suppressed.append(contentsOf: builtSuppressed)
         }
         collector = EvidenceCollector(entryCount: 0)
+    }
+
+    /// One piece of evidence with its text and its source position.
+    @inline(__always)
+    static func evidence(_ text: String, _ range: TextRange, _ rule: String, positions: inout SourceMap.PositionCursor) -> Evidence {
+        let position = positions.position(ofText: range.start)
+        return Evidence(text: text, range: range, rule: rule, line: position.line, character: position.utf16Column)
     }
 
     /// The text of a range when both ends fall on scalar boundaries (nil otherwise: the
