@@ -880,9 +880,11 @@ extension TaggingRun {
                     text: texts.text(range) ?? document.substring(range), range: range, rule: rule,
                     line: position.line, character: position.utf16Column)
             }
-            piece.evidence = pending.map { materialise($0.range, $0.rule) }
+            piece.evidence = pending.map { materialise($0.range, collector.ruleID($0.rule, compiled: compiled)) }
             piece.suppressed = collector.suppressions.map { item in
-                SuppressedMatch(tag: item.tag, evidence: materialise(item.range, item.rule), reason: item.reason, trigger: item.trigger)
+                SuppressedMatch(
+                    tag: item.tag, evidence: materialise(item.range, collector.ruleID(item.rule, compiled: compiled)), reason: item.reason,
+                    trigger: item.trigger)
             }
         }
         piece.evidenceSlots = collector.order

@@ -22,6 +22,8 @@ extension TaggingRun {
     mutating func sweep() {
         var cursor = SweepCursor()
         let headings = document.blocks.map { $0.kind == .heading }
+        // About one piece of evidence per five matches on generated reviews.
+        collector.reserve(matches.count / 5)
         for sentenceIndex in sentences.indices {
             sweepSentence(sentenceIndex, headings: headings, cursor: &cursor)
         }
@@ -147,7 +149,7 @@ extension TaggingRun {
                             }) ?? false
                         {
                             // "Mr B took his own life two days later": the perpetrator's suicide.
-                            add(entry: entry, subject: nil, compiled.ruleIDs[Int(target.pattern)], range)
+                            add(entry: entry, subject: nil, pattern: target.pattern, range)
                             continue
                         }
                         if !concerns {
@@ -181,7 +183,7 @@ extension TaggingRun {
                         if partnerOfChild {
                             suppress(facts.tags[entryIndex], target, range, .thirdParty, "the victim is a child")
                         } else if involved {
-                            add(entry: entryIndex, subject: nil, compiled.ruleIDs[Int(target.pattern)], range)
+                            add(entry: entryIndex, subject: nil, pattern: target.pattern, range)
                             relationCounts[facts.tags[entryIndex].id, default: 0] += 1
                             if cursor.logging { cursor.relationLog.append((facts.tags[entryIndex].id, 1)) }
                         } else {
@@ -199,7 +201,7 @@ extension TaggingRun {
                                 continue
                             }
                         }
-                        add(entry: entryIndex, subject: nil, compiled.ruleIDs[Int(target.pattern)], range)
+                        add(entry: entryIndex, subject: nil, pattern: target.pattern, range)
                     }
                 }
             }
@@ -332,7 +334,7 @@ extension TaggingRun {
 
     /// Records a suppressed match (its evidence is cut by ``flushCollectedEvidence()``).
     mutating func suppress(_ tag: TagID, _ target: TargetMatch, _ range: TextRange, _ reason: SuppressedMatch.Reason, _ trigger: String) {
-        collector.append(PendingSuppression(tag: tag, range: range, rule: compiled.ruleIDs[Int(target.pattern)], reason: reason, trigger: trigger))
+        collector.append(PendingSuppression(tag: tag, range: range, rule: target.pattern, reason: reason, trigger: trigger))
     }
 
     /// Moves the sweep's evidence and suppressed matches into ``evidence`` and ``suppressed``,
@@ -342,6 +344,8 @@ extension TaggingRun {
     /// ``SourceMap/PositionCursor`` follows, with no array of offsets or positions in between;
     /// equal texts share one string (``EvidenceTexts``).
     mutating func flushCollectedEvidence() {
+        let collector = self.collector
+        let compiled = self.compiled
         let order = collector.order
         let lists = collector.lists
         let suppressions = collector.suppressions
@@ -374,7 +378,8 @@ extension TaggingRun {
                         next += 1
                         let range = lists[list][item].range
                         let cut = texts.text(range) ?? document.substring(range)
-                        built[list].append(TaggingRun.evidence(cut, range, lists[list][item].rule, positions: &positions))
+                        let rule = collector.ruleID(lists[list][item].rule, compiled: compiled)
+                        built[list].append(TaggingRun.evidence(cut, range, rule, positions: &positions))
                         continue
                     }
                 }
@@ -382,7 +387,8 @@ extension TaggingRun {
                 nextSuppressed += 1
                 let range = suppressions[index].range
                 let cut = texts.text(range) ?? document.substring(range)
-                let piece = TaggingRun.evidence(cut, range, suppressions[index].rule, positions: &positions)
+                let rule = collector.ruleID(suppressions[index].rule, compiled: compiled)
+                let piece = TaggingRun.evidence(cut, range, rule, positions: &positions)
                 builtSuppressed.append(
                     SuppressedMatch(tag: suppressions[index].tag, evidence: piece, reason: suppressions[index].reason, trigger: suppressions[index].trigger))
             }
@@ -400,7 +406,7 @@ extension TaggingRun {
         } else {
             suppressed.append(contentsOf: builtSuppressed)
         }
-        collector = EvidenceCollector(entryCount: 0)
+        self.collector = EvidenceCollector(entryCount: 0)
     }
 
     /// One piece of evidence with its text and its source position.
@@ -431,24 +437,33 @@ extension TaggingRun {
     mutating func add(_ key: TagKey, _ rule: String, _ range: TextRange) {
         let entry = compiled.facts.entryOfTag[key.tag]
         let slot = collector.slot(key, entry: entry)
-        addEvidence(slot, rule, range)
+        guard collector.insert(slot: slot, range: range) else { return }
+        collector.append(PendingEvidence(range: range, rule: collector.extraRule(rule)), to: slot)
     }
 
-    /// ``add(_:_:_:)`` for a codebook entry's tag: no `TagKey` built or hashed once the
+    /// ``add(_:_:_:)`` with the rule of pattern `pattern` (its id is looked up when the
+    /// evidence is cut: nothing retained per piece).
+    mutating func add(_ key: TagKey, pattern: Int32, _ range: TextRange) {
+        let entry = compiled.facts.entryOfTag[key.tag]
+        let slot = collector.slot(key, entry: entry)
+        addEvidence(slot, pattern, range)
+    }
+
+    /// ``add(_:pattern:_:)`` for a codebook entry's tag: no `TagKey` built or hashed once the
     /// (entry, subject) pair has a key number.
-    mutating func add(entry: Int, subject: Subject?, _ rule: String, _ range: TextRange) {
+    mutating func add(entry: Int, subject: Subject?, pattern: Int32, _ range: TextRange) {
         let facts = compiled.facts
         let canonical = facts.canonical[entry]
         let takesSubject = facts.facets[canonical] == .characteristic
         let code = takesSubject ? EvidenceCollector.code(subject ?? .unknown) : 0
         var slot = collector.existingSlot(entry: canonical, code: code)
         if slot < 0 { slot = collector.slot(TagKey(tag: facts.tags[canonical], subject: subject), entry: canonical) }
-        addEvidence(slot, rule, range)
+        addEvidence(slot, pattern, range)
     }
 
-    private mutating func addEvidence(_ slot: Int, _ rule: String, _ range: TextRange) {
+    private mutating func addEvidence(_ slot: Int, _ pattern: Int32, _ range: TextRange) {
         guard collector.insert(slot: slot, range: range) else { return }
-        collector.append(PendingEvidence(range: range, rule: rule), to: slot)
+        collector.append(PendingEvidence(range: range, rule: pattern), to: slot)
     }
 
     /// Attributes a characteristic match to the person its clause is about.
@@ -487,17 +502,17 @@ extension TaggingRun {
                 suppress(facts.tags[entryIndex], target, range, .thirdParty, "no person in context")
                 return
             }
-            add(entry: entryIndex, subject: .unknown, compiled.ruleIDs[Int(target.pattern)], range)
+            add(entry: entryIndex, subject: .unknown, pattern: target.pattern, range)
             return
         }
         if let subject = people.entities[entity].subject {
-            add(entry: entryIndex, subject: subject, compiled.ruleIDs[Int(target.pattern)], range)
+            add(entry: entryIndex, subject: subject, pattern: target.pattern, range)
             // A child victim's parent who is the perpetrator: the child-victim tags follow.
             if subject == .perpetrator, people.victimIsChild,
                 people.perpetratorRelation == "parent" || people.perpetratorRelation == "partner-of-parent",
                 let converted = facts.parentalConversion[entryIndex], converted != facts.tags[entryIndex].id
             {
-                add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: .victim), compiled.ruleIDs[Int(target.pattern)], range)
+                add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: .victim), pattern: target.pattern, range)
             }
             return
         }
@@ -505,12 +520,12 @@ extension TaggingRun {
         // A relative: the child-victim tags go to the person whose relative it is.
         if let owner = person.owner, let ownerSubject = people.entities[owner].subject {
             if facts.childVictimTag[entryIndex], person.isParent || person.kin.map({ lexicon.kin[$0].relation == "partner-of-parent" }) == true {
-                add(entry: entryIndex, subject: ownerSubject, compiled.ruleIDs[Int(target.pattern)], range)
+                add(entry: entryIndex, subject: ownerSubject, pattern: target.pattern, range)
                 return
             }
             // Only a child victim's parents: an adult's parent's condition is a third party's.
             if person.isParent, let converted = facts.parentalConversion[entryIndex], ownerSubject == .victim, people.victimIsChild {
-                add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: ownerSubject), compiled.ruleIDs[Int(target.pattern)], range)
+                add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: ownerSubject), pattern: target.pattern, range)
                 return
             }
         }
@@ -519,7 +534,7 @@ extension TaggingRun {
         if person.kin == nil, person.owner == nil {
             let principalsNamed = people.entities[PeopleModel.victim].name != nil || people.entities[PeopleModel.perpetrator].name != nil
             if !principalsNamed {
-                add(entry: entryIndex, subject: .unknown, compiled.ruleIDs[Int(target.pattern)], range)
+                add(entry: entryIndex, subject: .unknown, pattern: target.pattern, range)
                 return
             }
         }
