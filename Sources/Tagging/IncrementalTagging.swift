@@ -833,6 +833,7 @@ extension TaggingRun {
             agePriority = start.agePriority
         }
         collector = EvidenceCollector(entryCount: compiled.facts.tags.count)
+        ensureCapitals()
         let headings = document.blocks.map { $0.kind == .heading }
         let blockCount = document.blocks.count
         var piece = SweepPiece()

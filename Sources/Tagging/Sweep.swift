@@ -24,11 +24,20 @@ extension TaggingRun {
         let headings = document.blocks.map { $0.kind == .heading }
         // About one piece of evidence per five matches on generated reviews.
         collector.reserve(matches.count / 5)
+        ensureCapitals()
         for sentenceIndex in sentences.indices {
             sweepSentence(sentenceIndex, headings: headings, cursor: &cursor)
         }
         // The collected evidence, keyed by tag and subject, for the finishing steps.
         flushCollectedEvidence()
+    }
+
+    /// Builds ``TaggingRun/capitals`` when people discovery did not (the sweep reads names at
+    /// capitalised tokens only).
+    mutating func ensureCapitals() {
+        guard !capitalsBuilt else { return }
+        capitals = CapitalIndex(tokens, sentences: sentences)
+        capitalsBuilt = true
     }
 
     /// One sentence of the sweep. What it carries to the next sentence is in `cursor` and in
@@ -44,7 +53,7 @@ extension TaggingRun {
             // The scratch list (the one before the previous sentence's): storage reused.
             var mentions: [Mention] = []
             swap(&mentions, &sweepScratch.mentions)
-            collectMentions(sentence, slice, into: &mentions)
+            collectMentions(sentence, sentenceIndex, slice, into: &mentions)
             // Resolved in place: the mentions before `index` are the resolved earlier ones (kin
             // resolution reads only mentions ending before the kin noun, so it takes them all).
             // The previous sentence's mentions count only in the same block (read in place, not copied).
@@ -251,7 +260,9 @@ extension TaggingRun {
     }
 
     /// Role, name, kin and pronoun mentions of a sentence, longest first where they overlap.
-    func collectMentions(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, into mentions: inout [Mention]) {
+    /// Names are looked up at the sentence's capitalised tokens (``capitals``, which
+    /// ``ensureCapitals()`` builds before the sweep).
+    func collectMentions(_ sentence: SentenceSpan, _ sentenceIndex: Int, _ slice: ArraySlice<Match>, into mentions: inout [Mention]) {
         if !mentions.isEmpty { mentions.removeAll(keepingCapacity: true) }
         for match in slice {
             let start = Int(match.start)
@@ -267,14 +278,16 @@ extension TaggingRun {
             default: break
             }
         }
-        var index = sentence.tokenFrom
-        while index < sentence.tokenTo {
-            if isCapitalised(index), let found = lookupName(at: index, limit: sentence.tokenTo) {
+        // A name's later words start no other name: the capitalised tokens before the end of
+        // the last name found are skipped.
+        var skipTo = sentence.tokenFrom
+        for position in capitals.range(inSentence: sentenceIndex) {
+            let index = Int(capitals.positions[position])
+            if index < skipTo { continue }
+            if let found = lookupName(at: index, limit: sentence.tokenTo) {
                 mentions.append(Mention(start: index, end: found.end, entity: found.entity, kind: .name))
-                index = found.end
-                continue
+                skipTo = found.end
             }
-            index += 1
         }
         if mentions.count > 1 { mentions.sort { ($0.start, -$0.end) < ($1.start, -$1.end) } }
         // Compacted in place: the kept mentions are the prefix `0..<kept`.

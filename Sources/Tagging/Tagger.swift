@@ -92,6 +92,10 @@ struct TaggingRun {
     var skippedDiscovery = false
     /// Lists the sweep refills for every sentence (their storage reused, not allocated anew).
     var sweepScratch = SweepScratch()
+    /// The capitalised tokens: people discovery's index, which the sweep reads names at (built
+    /// by the sweep itself when discovery did not run; see ``ensureCapitals()``).
+    var capitals = CapitalIndex(Tokens(), sentences: [])
+    var capitalsBuilt = false
 
     init(compiled: CompiledCodebook, document: ReviewDocument) {
         self.compiled = compiled
