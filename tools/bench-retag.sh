@@ -15,7 +15,8 @@
 #
 # Each line gives the CPU seconds by stage from the report (summed over threads): parse+tag,
 # and what is spent outside them (read, hash, compare with the previous run, prepare rows,
-# the writer thread), as a share of parse+tag, and the parse cache's loads and writes. The
+# the writer thread), as a share of parse+tag, the parse cache's loads and writes, and the
+# wall seconds the tagging threads waited for the writer (queue full) and it for them. The
 # store's size is measured after the run (database and WAL), per GB of text read, and so is the
 # parse cache's (<store>.parse-cache).
 #
@@ -95,6 +96,8 @@ if cpu and counts["processed"]:
     print(f"{'':>14}  CPU: parse {cpu['parse']:.2f} s + tag {cpu['tag']:.2f} s = {core:.2f} s ({mb / core:.1f} MB/s per core); "
           f"outside {outside:.2f} s = {100 * outside / core:.1f}% of parse+tag ("
           + ", ".join(f"{n} {cpu[n]:.2f}" for n in names) + f" of which transactions {cpu.get('transactions', 0):.2f})")
+    print(f"{'':>14}  waits (wall s): tagging threads for the writer {cpu.get('workersWaitingForWriter', 0):.2f}, "
+          f"writer for the tagging threads {cpu.get('writerWaitingForWorkers', 0):.2f}")
     cache = report.get("parseCache")
     if cache:
         load, save = cpu.get("cacheLoad", 0), cpu.get("cacheStore", 0)

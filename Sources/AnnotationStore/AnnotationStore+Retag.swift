@@ -308,13 +308,18 @@ extension AnnotationStore {
     /// Prepares a document's suggestions for ``recordRetagBatch(run:writes:)`` (pure; call
     /// it on any thread). The stored rows are the same as
     /// ``recordSuggestions(run:document:result:)`` writes.
-    public static func prepare(document: ReviewDocument, result: TaggingResult) throws(StoreError) -> PreparedSuggestions {
+    /// - Parameter textHash: the text's ``contentHash(of:)`` when the caller already has it
+    ///   (retag keeps it with a cached parse), so that the text is not hashed again; it must
+    ///   be the hash of this text.
+    public static func prepare(document: ReviewDocument, result: TaggingResult, textHash: String? = nil) throws(StoreError)
+        -> PreparedSuggestions
+    {
         // (Nothing in it fails any more since the encodings are hand-written; the signature
         // stays for the callers.)
         let bytes = Array(document.text.utf8)
         let rows = suggestionRows(result, text: bytes)
         return PreparedSuggestions(
-            path: document.name, text: document.text, textHash: contentHash(document.text),
+            path: document.name, text: document.text, textHash: textHash ?? contentHash(document.text),
             metadata: MetadataJSON.encode(document.metadata), textLength: bytes.count, rows: rows)
     }
 
@@ -352,6 +357,8 @@ extension AnnotationStore {
     public func recordRetagBatch(run: Int64?, writes: [RetagWrite]) throws(StoreError) -> [RetagWriteOutcome] {
         try write { db in
             var outcomes: [RetagWriteOutcome] = []
+            // One time for the batch: its rows are committed together.
+            let now = Self.timestamp(Date())
             let insertSuggestion = try SuggestionInserter(db)
             let upsertFile = try db.cachedStatement(sql: """
                 INSERT INTO retag_files (document_id, size, modified_ns, byte_hash, codebook_hash, run_id)
@@ -371,7 +378,7 @@ extension AnnotationStore {
                     continue
                 }
                 guard let run else { throw StoreError.invalidRequest("a retag batch with suggestions needs a run") }
-                let (documentID, reanchor) = try Self.registerPrepared(db, prepared)
+                let (documentID, reanchor) = try Self.registerPrepared(db, prepared, now: now)
                 try db.executeCached(
                     sql: "INSERT OR IGNORE INTO run_documents (run_id, document_id, content_hash) VALUES (?, ?, ?)",
                     arguments: [run, documentID, prepared.textHash])
@@ -391,16 +398,15 @@ extension AnnotationStore {
                 outcomes.append(RetagWriteOutcome(path: prepared.path, recorded: true, reanchor: reanchor))
             }
             if let run {
-                try db.execute(sql: "UPDATE retag_runs SET updated_at = ? WHERE run_id = ?", arguments: [Self.timestamp(Date()), run])
+                try db.execute(sql: "UPDATE retag_runs SET updated_at = ? WHERE run_id = ?", arguments: [now, run])
             }
             return outcomes
         }
     }
 
     /// ``register(_:_:)`` for a prepared document (same rules: insert, or update the hash
-    /// and metadata and re-anchor decisions when the text changed).
-    static func registerPrepared(_ db: Database, _ prepared: PreparedSuggestions) throws -> (Int64, ReanchorReport) {
-        let now = timestamp(Date())
+    /// and metadata and re-anchor decisions when the text changed); `now` is the batch's time.
+    static func registerPrepared(_ db: Database, _ prepared: PreparedSuggestions, now: String) throws -> (Int64, ReanchorReport) {
         guard let row = try db.fetchOneCached(
             sql: "SELECT id, content_hash FROM documents WHERE path = ?", arguments: [prepared.path])
         else {

@@ -1,3 +1,4 @@
+import AnnotationStore
 import Foundation
 import ReviewModel
 #if canImport(Glibc)
@@ -12,9 +13,11 @@ import Darwin
 /// Derived data, never the store: the folder (by default beside the store's SQLite file,
 /// see ``defaultDirectory(forStore:)``) may be deleted at any time, and nothing in it is
 /// trusted without checks. An entry is keyed by the document's name and records the
-/// content hash (XXH64) and size of the bytes it was parsed from, and the payload's length
-/// and checksum (XXH64); an entry that is missing, of other bytes, truncated or damaged is
-/// a miss (the document is parsed and the entry rewritten), never a failure. Entries live
+/// content hash (XXH64) and size of the bytes it was parsed from, the SHA-256 of the
+/// document's text (the store's content hash, so that a loaded document is not hashed
+/// again), and the payload's length and checksum (XXH64, covering the text hash too); an
+/// entry that is missing, of other bytes, truncated or damaged is a miss (the document is
+/// parsed and the entry rewritten), never a failure. Entries live
 /// in a subfolder named by the parser's version (``init(directory:parserVersion:)``): a new
 /// parser, parse options that change output or a new archive layout starts a new
 /// subfolder and ``prepare()`` deletes the old ones. Entries are written to a temporary
@@ -32,7 +35,10 @@ public struct ParseCache: Sendable {
     public let folder: String
 
     static let magic: UInt32 = 0x4350_5652  // "RVPC" little-endian
-    static let entryVersion: UInt32 = 1
+    /// Version 2 added the text's SHA-256 to the header.
+    static let entryVersion: UInt32 = 2
+    /// The text hash's length: 64 lowercase hex digits.
+    static let textHashLength = 64
     static let fileExtension = "rvpc"
 
     /// A cache in `directory` for documents parsed by `parserVersion`.
@@ -109,7 +115,7 @@ public struct ParseCache: Sendable {
         let utf8 = Array(name.utf8)
         let suffix = Array(("." + fileExtension).utf8)
         guard utf8.count == 16 + suffix.count, Array(utf8[16...]) == suffix else { return false }
-        return utf8[..<16].allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
+        return utf8[..<16].allSatisfy(isLowercaseHexDigit)
     }
 
     /// The document name in an entry's header; nil when the file is not a regular file
@@ -144,24 +150,36 @@ public struct ParseCache: Sendable {
 
     /// The document `name` parsed from `input` (whose XXH64 is `contentHash`), if cached.
     public func load(name: String, contentHash: UInt64, input: [UInt8]) -> Lookup {
+        loadWithTextHash(name: name, contentHash: contentHash, input: input).lookup
+    }
+
+    /// ``load(name:contentHash:input:)`` with, on a hit, the SHA-256 of the document's text
+    /// recorded when the entry was written (64 hex digits: the store's content hash), so that
+    /// the caller need not hash the text again.
+    public func loadWithTextHash(name: String, contentHash: UInt64, input: [UInt8]) -> (lookup: Lookup, textHash: String?) {
         let path = entryPath(name: name)
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
-            return errno == ENOENT ? .miss : .invalid("\(path): cannot open: \(String(cString: strerror(errno)))")
+            return (errno == ENOENT ? .miss : .invalid("\(path): cannot open: \(String(cString: strerror(errno)))"), nil)
         }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return .invalid("\(path): cannot stat: \(String(cString: strerror(errno)))") }
+        guard fstat(descriptor, &info) == 0 else { return (.invalid("\(path): cannot stat: \(String(cString: strerror(errno)))"), nil) }
         let bytes: [UInt8]
         do { bytes = try RetagInput.readUpTo(descriptor, capacity: Int(info.st_size)) } catch {
-            return .invalid("\(path): cannot read: \(error.message)")
+            return (.invalid("\(path): cannot read: \(error.message)"), nil)
         }
-        return bytes.withUnsafeBytes { buffer in
-            decode(buffer, path: path, name: name, contentHash: contentHash, input: input)
+        var textHash: String?
+        let lookup = bytes.withUnsafeBytes { buffer in
+            decode(buffer, path: path, name: name, contentHash: contentHash, input: input, textHash: &textHash)
         }
+        guard case .hit = lookup else { return (lookup, nil) }
+        return (lookup, textHash)
     }
 
-    private func decode(_ buffer: UnsafeRawBufferPointer, path: String, name: String, contentHash: UInt64, input: [UInt8]) -> Lookup {
+    private func decode(
+        _ buffer: UnsafeRawBufferPointer, path: String, name: String, contentHash: UInt64, input: [UInt8], textHash: inout String?
+    ) -> Lookup {
         var offset = 0
         func u32() -> UInt32? {
             guard offset + 4 <= buffer.count else { return nil }
@@ -182,15 +200,21 @@ public struct ParseCache: Sendable {
         offset += Int(nameLength)
         guard Self.equal(name, storedName) else { return .miss }  // another name with the same hash
         guard hash == contentHash, inputSize == UInt64(input.count) else { return .miss }  // the document changed
-        guard let payloadLength = u64(), let checksum = u64() else { return .invalid("\(path): truncated header") }
+        guard let payloadLength = u64(), let checksum = u64(), Self.textHashLength <= buffer.count - offset else {
+            return .invalid("\(path): truncated header")
+        }
+        let hashBytes = UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + Self.textHashLength)])
+        offset += Self.textHashLength
         guard payloadLength == UInt64(buffer.count - offset) else {
             return .invalid("\(path): payload of \(buffer.count - offset) bytes, header says \(payloadLength)")
         }
         let payload = UnsafeRawBufferPointer(rebasing: buffer[offset...])
-        guard ContentHash.xxh64(payload) == checksum else { return .invalid("\(path): checksum mismatch") }
+        guard Self.checksum(textHash: hashBytes, payload: payload) == checksum else { return .invalid("\(path): checksum mismatch") }
+        guard hashBytes.allSatisfy(Self.isLowercaseHexDigit) else { return .invalid("\(path): the text hash is not hex") }
         do {
             let document = try DocumentArchive.decode(payload, input: input, name: path)
             guard document.name == name else { return .invalid("\(path): holds document \(document.name)") }
+            textHash = String(decoding: hashBytes, as: UTF8.self)
             return .hit(document)
         } catch {
             return .invalid(error.description)
@@ -199,14 +223,19 @@ public struct ParseCache: Sendable {
 
     /// Writes the entry of `document` (parsed from `input`, whose XXH64 is `contentHash`)
     /// atomically: a temporary file renamed over the entry.
+    /// - Parameter textHash: the SHA-256 of the document's text as the store records it
+    ///   (``AnnotationStore/contentHash(of:)``), when the caller has it; computed otherwise.
     /// - Returns: the bytes written, or nil when the document is not representable or the
     ///   write failed (the run goes on; the document is parsed again next time).
     @discardableResult
-    public func save(_ document: ReviewDocument, contentHash: UInt64, input: [UInt8]) -> Int? {
-        guard let payload = DocumentArchive.encode(document, input: input) else { return nil }
+    public func save(_ document: ReviewDocument, contentHash: UInt64, input: [UInt8], textHash: String? = nil) -> Int? {
+        let textHash = Array((textHash ?? AnnotationStore.contentHash(of: document.text)).utf8)
+        guard textHash.count == Self.textHashLength, textHash.allSatisfy(Self.isLowercaseHexDigit),
+            let payload = DocumentArchive.encode(document, input: input)
+        else { return nil }
         var header: [UInt8] = []
         let name = Array(document.name.utf8)
-        header.reserveCapacity(48 + name.count)
+        header.reserveCapacity(48 + name.count + Self.textHashLength)
         func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { header.append(contentsOf: $0) } }
         append(Self.magic)
         append(Self.entryVersion)
@@ -215,7 +244,8 @@ public struct ParseCache: Sendable {
         append(UInt32(name.count))
         header.append(contentsOf: name)
         append(UInt64(payload.count))
-        append(ContentHash.xxh64(payload))
+        append(textHash.withUnsafeBytes { hash in payload.withUnsafeBytes { Self.checksum(textHash: hash, payload: $0) } })
+        header.append(contentsOf: textHash)
 
         let path = entryPath(name: document.name)
         let temporary = (folder as NSString).appendingPathComponent(
@@ -228,6 +258,16 @@ public struct ParseCache: Sendable {
             return nil
         }
         return header.count + payload.count
+    }
+
+    /// The entry's checksum: XXH64 of the payload, seeded with the XXH64 of the text hash
+    /// (so that a damaged text hash is noticed too).
+    static func checksum(textHash: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer) -> UInt64 {
+        ContentHash.xxh64(payload, seed: ContentHash.xxh64(textHash))
+    }
+
+    private static func isLowercaseHexDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
 
     private static func equal(_ text: String, _ bytes: UnsafeRawBufferPointer) -> Bool {

@@ -28,6 +28,15 @@ enum ThreadClock {
     }
 }
 
+/// The monotonic wall clock, for the waits of a report.
+enum MonotonicClock {
+    static func seconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+    }
+}
+
 /// A bounded FIFO between worker threads and the writer: `push` blocks while it is full,
 /// so memory holds at most `capacity` finished documents plus one per worker.
 /// `@unchecked Sendable`: every access to the stored properties holds `condition`'s lock.
@@ -41,6 +50,9 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
 
     /// Elements handed over for the consumer to finish (see ``reserveDeferral(limit:)``).
     private var deferred = 0
+    /// Wall-clock seconds producers waited for room, and the consumer for an element.
+    private var producersWaited = 0.0
+    private var consumerWaited = 0.0
 
     init(capacity: Int, producers: Int) {
         self.capacity = max(1, capacity)
@@ -69,7 +81,11 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     func push(_ element: Element) {
         condition.lock()
         defer { condition.unlock() }
-        while items.count - head >= capacity, !discarding { condition.wait() }
+        if items.count - head >= capacity, !discarding {
+            let started = MonotonicClock.seconds()
+            while items.count - head >= capacity, !discarding { condition.wait() }
+            producersWaited += MonotonicClock.seconds() - started
+        }
         guard !discarding else { return }
         items.append(element)
         condition.broadcast()
@@ -87,7 +103,11 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     func pop() -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        while head == items.count, producers > 0 { condition.wait() }
+        if head == items.count, producers > 0 {
+            let started = MonotonicClock.seconds()
+            while head == items.count, producers > 0 { condition.wait() }
+            consumerWaited += MonotonicClock.seconds() - started
+        }
         guard head < items.count else { return nil }
         let element = items[head]
         head += 1
@@ -97,6 +117,13 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         }
         condition.broadcast()
         return element
+    }
+
+    /// The waits so far (``producersWaited``, ``consumerWaited``), read under the lock.
+    func waits() -> (producers: Double, consumer: Double) {
+        condition.lock()
+        defer { condition.unlock() }
+        return (producersWaited, consumerWaited)
     }
 
     /// Drops queued and future elements (after a fatal error), unblocking producers.
@@ -163,6 +190,9 @@ struct TaggedDocument: Sendable {
     /// The input bytes and their XXH64 when the document was parsed and its parse-cache entry
     /// is still to be written; nil otherwise.
     var cacheInput: (bytes: [UInt8], hash: UInt64)?
+    /// The SHA-256 of the document's text (the store's content hash) when it came from the
+    /// parse cache, which records it; nil: hash the text (once, for the entry and the rows).
+    var textHash: String?
 }
 
 /// What a worker hands the writer: a result, or a tagged document for the writer to finish.
@@ -192,14 +222,20 @@ struct Pipeline: Sendable {
 
     /// Tagged documents that may wait for the writer to finish them.
     static let deferralLimit = 8
+    /// Finished documents each worker may have queued for the writer beyond the deferred ones:
+    /// enough that workers do not wait while the writer commits a transaction or is not
+    /// scheduled for a moment (with 2 per worker, 2 jobs waited about 7 % of the time).
+    static let queuedPerWorker = 12
 
     func run(cancellation: RetagCancellation, writer: inout Writer) throws(RetagError) {
         guard !work.isEmpty else { return }
         let workers = min(jobs, work.count)
-        // Room for every deferred document plus two per worker, so that a worker does not
-        // wait while the writer commits a transaction.
+        // Room for every deferred document plus ``queuedPerWorker`` per worker, so that a
+        // worker does not wait while the writer commits a transaction. A finished document
+        // holds its prepared rows and a reference to its text (about 150 KB for a 115 KB
+        // review), so the queue stays within a few MB.
         let queue = BoundedQueue<(WorkerOutput, RetagStageTimes, RetagParseCacheCounts)>(
-            capacity: Self.deferralLimit + workers * 2, producers: workers)
+            capacity: Self.deferralLimit + workers * Self.queuedPerWorker, producers: workers)
         let list = WorkList(work)
         let finished = DispatchGroup()
         for index in 0..<workers {
@@ -267,6 +303,9 @@ struct Pipeline: Sendable {
             }
         }
         finished.wait()
+        let waits = queue.waits()
+        writer.builder.report.cpu.workersWaitingForWriter += waits.producers
+        writer.builder.report.cpu.writerWaitingForWorkers += waits.consumer
         if let failure { throw failure }
         try writer.flush()
     }
@@ -299,10 +338,13 @@ struct Pipeline: Sendable {
             return .finished(.unchanged(record, bytes: size))
         }
         var cached: ReviewDocument?
+        var textHash: String?
         if let cache {
-            switch cache.load(name: file.name, contentHash: contentHash, input: bytes) {
+            let loaded = cache.loadWithTextHash(name: file.name, contentHash: contentHash, input: bytes)
+            switch loaded.lookup {
             case .hit(let document):
                 cached = document
+                textHash = loaded.textHash
                 cacheCounts.hits += 1
             case .miss:
                 break
@@ -328,7 +370,8 @@ struct Pipeline: Sendable {
         }
         let result = engine.tag(document)
         times.tag += clock.lap()
-        return .tagged(TaggedDocument(record: record, document: document, result: result, size: size, cacheInput: cacheInput))
+        return .tagged(TaggedDocument(
+            record: record, document: document, result: result, size: size, cacheInput: cacheInput, textHash: textHash))
     }
 
     /// The rest of a tagged document (on a worker or the writer): its parse-cache entry,
@@ -338,8 +381,15 @@ struct Pipeline: Sendable {
         let name = tagged.record.path
         let document = tagged.document
         let result = tagged.result
+        // The text's SHA-256, computed once for the cache entry and the rows (a cached
+        // document brings the one its entry recorded); a dry run needs neither.
+        var textHash = tagged.textHash
+        if textHash == nil, !dryRun {
+            textHash = AnnotationStore.contentHash(of: document.text)
+            times.prepare += clock.lap()
+        }
         if let cache, let input = tagged.cacheInput {
-            if let written = cache.save(document, contentHash: input.hash, input: input.bytes) {
+            if let written = cache.save(document, contentHash: input.hash, input: input.bytes, textHash: textHash) {
                 cacheCounts.written += 1
                 cacheCounts.bytesWritten += Int64(written)
             } else {
@@ -361,7 +411,7 @@ struct Pipeline: Sendable {
             return .processed(write: RetagWrite(suggestions: nil, file: tagged.record), change: change, bytes: tagged.size, size: 0)
         }
         do {
-            let prepared = try AnnotationStore.prepare(document: document, result: result)
+            let prepared = try AnnotationStore.prepare(document: document, result: result, textHash: textHash)
             times.prepare += clock.lap()
             return .processed(
                 write: RetagWrite(suggestions: prepared, file: tagged.record), change: change, bytes: tagged.size,

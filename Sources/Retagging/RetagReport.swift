@@ -121,6 +121,11 @@ public struct RetagStageTimes: Hashable, Sendable, Codable {
     public var cacheLoad: Double = 0
     /// Writing parsed documents to the parse cache.
     public var cacheStore: Double = 0
+    /// Wall-clock seconds (not CPU), summed over the tagging threads, that they waited for
+    /// room in the queue to the writer: the writer was behind and held them up.
+    public var workersWaitingForWriter: Double = 0
+    /// Wall-clock seconds (not CPU) the writer waited for the next tagged document: it kept up.
+    public var writerWaitingForWorkers: Double = 0
 
     public init() {}
 
@@ -141,6 +146,8 @@ public struct RetagStageTimes: Hashable, Sendable, Codable {
         sum.transactions += rhs.transactions
         sum.cacheLoad += rhs.cacheLoad
         sum.cacheStore += rhs.cacheStore
+        sum.workersWaitingForWriter += rhs.workersWaitingForWriter
+        sum.writerWaitingForWorkers += rhs.writerWaitingForWorkers
         return sum
     }
 }

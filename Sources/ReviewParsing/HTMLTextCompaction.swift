@@ -30,7 +30,37 @@ import Foundation
 /// is not renamed (the renaming must be one to one); the builder checks that every renamed
 /// start tag arrives as an element, and the reader parses the original source when one does
 /// not.
+///
+/// Start tags lose their attributes in the same pass (``Tag``): libxml2 reads an attribute
+/// value one character at a time, allocates and frees it and checks its name against the
+/// tag's others, and Word's exports are about two fifths markup, mostly attributes. A start
+/// tag whose attributes all read plainly (see ``attributes(_:tag:nameEnd:into:)``) is cut to
+/// its name, the newlines among its attributes and its closing `>` or `/>`;
+/// ``HTMLTreeBuilder`` adds the attributes from the source when the element arrives where the
+/// tag was put (the same element name, libxml2's input at the tag's end), as libxml2 would
+/// have given them: names lower-cased, values verbatim. Every such tag must arrive, or the
+/// source is parsed again; `html`, `head` and `body` (which libxml2 drops when misplaced)
+/// and `meta` (whose attributes it reads for the encoding) keep theirs.
 struct HTMLTextCompaction {
+    /// A start tag whose attributes were cut.
+    struct Tag {
+        /// Where the tag's `>` (or the `/` of `/>`) stands in ``bytes``: where libxml2's input
+        /// stands when it reports the element.
+        var compactEnd: Int
+        /// The element's name in the source.
+        var nameStart: Int
+        var nameLength: Int
+        /// Its attributes in ``attributes``.
+        var attributes: Range<Int>
+    }
+
+    /// An attribute cut from a start tag, in the source.
+    struct Attribute {
+        var name: Range<Int>
+        /// The value without its quotes; nil for an attribute without one.
+        var value: Range<Int>?
+    }
+
     /// A run of source text replaced by the placeholder.
     struct Run {
         /// Where the placeholder and its newlines end in ``bytes``: where libxml2's input
@@ -60,6 +90,10 @@ struct HTMLTextCompaction {
     let runs: [Run]
     /// How many `<o:p>` start tags were renamed `<select>`.
     let renamedStarts: Int
+    /// Start tags whose attributes were cut, in source order, and their attributes (`var`
+    /// for the tests, which break them).
+    var tags: [Tag]
+    let attributes: [Attribute]
 
     /// Compacts `source` (decoded UTF-8 HTML); nil when there is nothing worth replacing or
     /// renaming, or the source holds the placeholder already.
@@ -68,14 +102,18 @@ struct HTMLTextCompaction {
         guard var result = Self.compact(&scanner, renaming: true) else { return nil }
         if result.renamedEnds > 0 && result.renamedStarts == 0 || result.renamedStarts > 0 && result.sawSelect {
             // `select` tags of the document's own: renamed `o:p` could not be told from them
-            // (and end tags alone are left as they are).
+            // (and end tags alone are left as they are); or an `o:p` tag inside a comment or
+            // raw text, which libxml2 may read as a tag where this scanner does not (a
+            // `<script>` whose text starts with an end tag, a comment ending `--!>`).
             guard let plain = Self.compact(&scanner, renaming: false) else { return nil }
             result = plain
         }
-        guard !result.runs.isEmpty || result.renamedStarts + result.renamedEnds > 0 else { return nil }
+        guard !result.runs.isEmpty || result.renamedStarts + result.renamedEnds > 0 || !result.tags.isEmpty else { return nil }
         bytes = result.bytes
         runs = result.runs
         renamedStarts = result.renamedStarts
+        tags = result.tags
+        attributes = result.attributes
     }
 
     /// What one pass over the source gives.
@@ -84,8 +122,11 @@ struct HTMLTextCompaction {
         var runs: [Run]
         var renamedStarts = 0
         var renamedEnds = 0
-        /// Whether the source has a `select` start or end tag of its own.
+        /// Whether the source has a `select` start or end tag of its own, or an `o:p` tag
+        /// inside other markup.
         var sawSelect = false
+        var tags: [Tag] = []
+        var attributes: [Attribute] = []
     }
 
     /// The name `o:p` is renamed to (as long as `o:p`'s name in a tag is shorter).
@@ -103,6 +144,8 @@ struct HTMLTextCompaction {
         var renamedStarts = 0
         var renamedEnds = 0
         var sawSelect = false
+        var tags: [Tag] = []
+        var attributes: [Attribute] = []
         var copied = 0
         let count = buffer.count
         let space = SIMD16<UInt8>(repeating: 0x20)
@@ -133,6 +176,22 @@ struct HTMLTextCompaction {
                             if isEnd { renamedEnds += 1 } else { renamedStarts += 1 }
                         case .select:
                             sawSelect = true
+                        case .other(let nameEnd) where nameEnd < end:
+                            // A start tag with attributes: cut to its name, its newlines and its end.
+                            let first = attributes.count
+                            if let cut = Self.attributes(base, tag: index..<end, nameEnd: nameEnd, into: &attributes) {
+                                output.append(base + copied, count: nameEnd - copied)
+                                for _ in 0..<cut.newlines { output.append(0x0A) }
+                                tags.append(
+                                    Tag(compactEnd: output.count, nameStart: index + 1, nameLength: nameEnd - index - 1,
+                                        attributes: first..<attributes.count))
+                                output.append(base + cut.terminator, count: end - cut.terminator)
+                                copied = end
+                            }
+                        case .raw where renaming:
+                            if Self.holdsWordParagraphTag(base, in: (index + 2)..<end) { sawSelect = true }
+                        case .unknown where renaming && (base[index + 1] == 0x21 || base[index + 1] == 0x3F):  // <! <?
+                            if Self.holdsWordParagraphTag(base, in: (index + 2)..<end) { sawSelect = true }
                         default:
                             break
                         }
@@ -203,7 +262,9 @@ struct HTMLTextCompaction {
                 canStart = false
             }
             output.append(base + copied, count: count - copied)
-            return Result(bytes: output.bytes, runs: runs, renamedStarts: renamedStarts, renamedEnds: renamedEnds, sawSelect: sawSelect)
+            return Result(
+                bytes: output.bytes, runs: runs, renamedStarts: renamedStarts, renamedEnds: renamedEnds, sawSelect: sawSelect,
+                tags: tags, attributes: attributes)
         }
     }
 
@@ -244,20 +305,29 @@ struct HTMLTextCompaction {
         case wordParagraph(nameStart: Int, isEnd: Bool)
         /// A name starting with `select` (any case).
         case select
-        case other
+        /// A start tag of any other name libxml2 reads whole (a letter, then letters, digits,
+        /// `:`, `-`, `_`, `.`; under 90 bytes), but `html`, `head`, `body` and `meta`, its
+        /// name ending at `nameEnd`.
+        case other(nameEnd: Int)
+        /// `script` or `style`, whose content this scanner skips as raw text.
+        case raw
+        /// Anything else.
+        case unknown
     }
 
     private static func tagName(_ base: UnsafePointer<UInt8>, count: Int, at index: Int) -> TagName {
         var name = index + 1
         if name < count, base[name] == 0x2F { name += 1 }  // </
-        guard name < count else { return .other }
+        guard name < count else { return .unknown }
         let first = base[name] | 0x20
         if first == 0x6F {  // o
             // libxml2 reads letters, digits, ':', '-', '_' and '.' into a name.
-            guard name + 3 < count, base[name + 1] == 0x3A, base[name + 2] | 0x20 == 0x70 else { return .other }
-            let after = base[name + 3]
-            guard after == 0x3E || after == 0x2F || ByteClass.isSpace(after) else { return .other }
-            return .wordParagraph(nameStart: name, isEnd: name == index + 2)
+            if name + 3 < count, base[name + 1] == 0x3A, base[name + 2] | 0x20 == 0x70 {
+                let after = base[name + 3]
+                if after == 0x3E || after == 0x2F || ByteClass.isSpace(after) {
+                    return .wordParagraph(nameStart: name, isEnd: name == index + 2)
+                }
+            }
         }
         if first == 0x73 {  // s
             let select: StaticString = "select"
@@ -268,7 +338,161 @@ struct HTMLTextCompaction {
             }
             if matches { return .select }
         }
-        return .other
+        guard name == index + 1, ByteClass.isASCIILetter(base[name]) else { return .unknown }
+        var nameEnd = name + 1
+        while nameEnd < count, isNameByte(base[nameEnd]) { nameEnd += 1 }
+        let length = nameEnd - name
+        guard length < 90 else { return .unknown }
+        @inline(__always) func nameIs(_ wanted: StaticString) -> Bool {
+            wanted.withUTF8Buffer { wanted in
+                guard wanted.count == length else { return false }
+                for offset in 0..<length where base[name + offset] | 0x20 != wanted[offset] { return false }
+                return true
+            }
+        }
+        if nameIs("script") || nameIs("style") { return .raw }
+        if length == 4 {
+            let word = (UInt32(base[name]) | UInt32(base[name + 1]) << 8 | UInt32(base[name + 2]) << 16 | UInt32(base[name + 3]) << 24)
+                | 0x2020_2020
+            // html, head, body, meta (lower-cased, little-endian)
+            if word == 0x6C6D_7468 || word == 0x6461_6568 || word == 0x7964_6F62 || word == 0x6174_656D { return .unknown }
+        }
+        return .other(nameEnd: nameEnd)
+    }
+
+    /// Whether `<o:p` or `</o:p` (any case) stands in `range`.
+    private static func holdsWordParagraphTag(_ base: UnsafePointer<UInt8>, in range: Range<Int>) -> Bool {
+        var index = range.lowerBound
+        while index < range.upperBound {
+            guard let hit = memchr(base + index, 0x3C, range.upperBound - index) else { return false }
+            var at = UnsafeRawPointer(hit) - UnsafeRawPointer(base) + 1
+            if at < range.upperBound, base[at] == 0x2F { at += 1 }
+            if at + 2 < range.upperBound, base[at] | 0x20 == 0x6F, base[at + 1] == 0x3A, base[at + 2] | 0x20 == 0x70 { return true }
+            index = at
+        }
+        return false
+    }
+
+    /// Whether libxml2 reads `byte` into a name after its first character (`htmlParseHTMLName`).
+    @inline(__always)
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        ByteClass.isASCIILetter(byte) || ByteClass.isDigit(byte) || byte == 0x3A || byte == 0x2D || byte == 0x5F || byte == 0x2E
+    }
+
+    /// The attributes of the start tag at `tag` (from its `<` to after its `>`, its name
+    /// ending at `nameEnd`) appended to `attributes`, with where the tag's `>` (or the `/` of
+    /// `/>`) stands and how many newlines stand among the attributes; nil (and `attributes`
+    /// as it was) unless libxml2 reads every one of them plainly, as ``HTMLTreeBuilder`` puts
+    /// them back:
+    ///
+    /// - blanks are spaces, tabs and newlines (a carriage return, which libxml2 reads as a
+    ///   newline in places, leaves the tag alone);
+    /// - a name starts with a letter, `_`, `:` or `.` and goes on as element names do, under
+    ///   90 bytes (libxml2 cuts longer ones), and is not the name of an earlier attribute of
+    ///   the tag (any case: libxml2 drops the later one);
+    /// - a value is quoted (any bytes to the closing quote) or not (bytes to the next blank or
+    ///   `>`, at least one), and holds no reference (`&`), no control character but tab and
+    ///   newline, and no U+FFFE or U+FFFF: libxml2 copies such a value as it stands;
+    /// - the tag ends right after the last attribute's blanks with `>` or `/>`.
+    static func attributes(
+        _ base: UnsafePointer<UInt8>, tag: Range<Int>, nameEnd: Int, into attributes: inout [Attribute]
+    ) -> (terminator: Int, newlines: Int)? {
+        let end = tag.upperBound
+        let first = attributes.count
+        var newlines = 0
+        var index = nameEnd
+        @inline(__always) func fail() -> (terminator: Int, newlines: Int)? {
+            attributes.removeSubrange(first...)
+            return nil
+        }
+        /// Skips blanks, counting newlines; false at a carriage return.
+        @inline(__always) func skipBlanks() -> Bool {
+            while index < end {
+                let byte = base[index]
+                if byte == 0x20 || byte == 0x09 {
+                    index += 1
+                } else if byte == 0x0A {
+                    newlines += 1
+                    index += 1
+                } else {
+                    return byte != 0x0D
+                }
+            }
+            return true
+        }
+        /// Whether `value` holds a byte libxml2 does not copy as it stands; counts its newlines.
+        @inline(__always) func isPlain(_ value: Range<Int>) -> Bool {
+            var offset = value.lowerBound
+            while offset < value.upperBound {
+                let byte = base[offset]
+                if byte < 0x20 {
+                    if byte == 0x0A {
+                        newlines += 1
+                    } else if byte != 0x09 {
+                        return false
+                    }
+                } else if byte == 0x26 {
+                    return false
+                } else if byte == 0xEF, offset + 2 < value.upperBound, base[offset + 1] == 0xBF, base[offset + 2] >= 0xBE {
+                    return false
+                }
+                offset += 1
+            }
+            return true
+        }
+        guard base[end - 1] == 0x3E else { return nil }
+        let blank = base[index]
+        guard blank == 0x20 || blank == 0x09 || blank == 0x0A else { return nil }
+        while true {
+            guard skipBlanks(), index < end else { return fail() }
+            let byte = base[index]
+            if byte == 0x3E {
+                return index == end - 1 && attributes.count > first ? (index, newlines) : fail()
+            }
+            if byte == 0x2F {
+                return index == end - 2 && attributes.count > first ? (index, newlines) : fail()
+            }
+            guard ByteClass.isASCIILetter(byte) || byte == 0x5F || byte == 0x3A || byte == 0x2E else { return fail() }
+            let nameStart = index
+            index += 1
+            while index < end, isNameByte(base[index]) { index += 1 }
+            let name = nameStart..<index
+            guard name.count < 90 else { return fail() }
+            for other in attributes[first...] where other.name.count == name.count {
+                var same = true
+                for offset in 0..<name.count where base[other.name.lowerBound + offset] | 0x20 != base[nameStart + offset] | 0x20 {
+                    same = false
+                    break
+                }
+                if same { return fail() }
+            }
+            guard skipBlanks(), index < end else { return fail() }
+            guard base[index] == 0x3D else {  // no value
+                attributes.append(Attribute(name: name, value: nil))
+                continue
+            }
+            index += 1
+            guard skipBlanks(), index < end else { return fail() }
+            let value: Range<Int>
+            let quote = base[index]
+            if quote == 0x22 || quote == 0x27 {
+                guard let close = memchr(base + index + 1, Int32(quote), end - index - 1) else { return fail() }
+                let closeIndex = UnsafeRawPointer(close) - UnsafeRawPointer(base)
+                value = (index + 1)..<closeIndex
+                index = closeIndex + 1
+            } else {
+                let start = index
+                while index < end {
+                    let byte = base[index]
+                    if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x3E { break }
+                    index += 1
+                }
+                value = start..<index
+                guard !value.isEmpty else { return fail() }
+            }
+            guard isPlain(value) else { return fail() }
+            attributes.append(Attribute(name: name, value: value))
+        }
     }
 
     /// Whether `<!` at `index` starts neither a comment nor a DOCTYPE: libxml2's HTML parser

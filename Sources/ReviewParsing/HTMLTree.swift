@@ -62,16 +62,31 @@ final class HTMLTreeBuilder {
     /// The substitute name and `o:p` in the parser's dictionary (looked up at the first element).
     @exclusivity(unchecked) private var substituteName: UnsafePointer<xmlChar>?
     @exclusivity(unchecked) private var wordParagraphName: UnsafePointer<xmlChar>?
+    /// Start tags the parser reads without their attributes, and those attributes in the
+    /// source (``HTMLTextCompaction``).
+    private let tags: [HTMLTextCompaction.Tag]
+    private let attributes: [HTMLTextCompaction.Attribute]
+    /// How many of those tags have arrived as elements where they were put.
+    @exclusivity(unchecked) private var arrivedTags = 0
+    /// Whether one of them was passed without arriving, or arrived with attributes.
+    @exclusivity(unchecked) private var missedTag = false
 
     /// Whether every replaced run arrived as character data where it was put and every
     /// renamed `<o:p>` as an element, so the tree is the one libxml2 builds from the original
     /// source (always true without compaction).
-    var compactionHeld: Bool { arrivedRuns == runs.count && arrivedRenamedStarts == renamedStarts && !renamedNameInText }
+    var compactionHeld: Bool {
+        arrivedRuns == runs.count && arrivedRenamedStarts == renamedStarts && !renamedNameInText && arrivedTags == tags.count
+            && !missedTag
+    }
 
     /// Why the compaction did not hold (for messages), nil when it held.
     var compactionFailure: String? {
         if arrivedRuns < runs.count {
             return "compaction failed at run \(arrivedRuns) of \(runs.count), source offset \(runs[arrivedRuns].sourceStart)"
+        }
+        if arrivedTags != tags.count || missedTag {
+            let offset = arrivedTags < tags.count ? tags[arrivedTags].nameStart - 1 : -1
+            return "compaction failed: \(arrivedTags) of \(tags.count) tags without attributes arrived, the next at source offset \(offset)"
         }
         if arrivedRenamedStarts != renamedStarts || renamedNameInText {
             return "compaction failed: \(arrivedRenamedStarts) of \(renamedStarts) renamed o:p elements arrived"
@@ -82,17 +97,16 @@ final class HTMLTreeBuilder {
 
     /// - Parameters:
     ///   - sourceBytes: the document's size, to size the arena's first chunk.
-    ///   - compaction: the runs replaced in what the parser reads, how many `<o:p>` start tags
-    ///     it reads renamed, and the original source (which must stay valid until the parse
-    ///     ends); nil when it reads the source itself.
-    init(
-        sourceBytes: Int,
-        compaction: (runs: [HTMLTextCompaction.Run], renamedStarts: Int, source: UnsafePointer<UInt8>)? = nil
-    ) {
+    ///   - compaction: what the parser reads instead of the source (the runs replaced, the
+    ///     `<o:p>` start tags renamed, the tags cut short), and the original source (which must
+    ///     stay valid until the parse ends); nil when it reads the source itself.
+    init(sourceBytes: Int, compaction: (compaction: HTMLTextCompaction, source: UnsafePointer<UInt8>)? = nil) {
         arena = NodeArena(sourceBytes: sourceBytes)
         open.reserveCapacity(64)
-        runs = compaction?.runs ?? []
-        renamedStarts = compaction?.renamedStarts ?? 0
+        runs = compaction?.compaction.runs ?? []
+        renamedStarts = compaction?.compaction.renamedStarts ?? 0
+        tags = compaction?.compaction.tags ?? []
+        attributes = compaction?.compaction.attributes ?? []
         source = compaction?.source
     }
 
@@ -128,6 +142,11 @@ final class HTMLTreeBuilder {
             return
         }
         var fullName = fullName
+        var cutTag: HTMLTextCompaction.Tag?
+        if arrivedTags < tags.count, !missedTag {
+            cutTag = arrivingTag(fullName, context: context)
+            if cutTag != nil, attributes != nil { missedTag = true }
+        }
         if renamedStarts > 0 {
             // A renamed `<o:p>`: named as libxml2 names the original.
             if substituteName == nil, let dict = context.pointee.dict {
@@ -157,6 +176,56 @@ final class HTMLTreeBuilder {
         }
         open.append(node)
         if let attributes { addAttributes(attributes, to: node) }
+        if let cutTag { addSourceAttributes(cutTag.attributes, to: node, context: context) }
+    }
+
+    /// The next tag cut short (``HTMLTextCompaction/Tag``) when the element named `name` is
+    /// it: the parser's input stands at the tag's end, and the names agree (the elements
+    /// libxml2 implies there have other names). Notes a tag passed without arriving.
+    private func arrivingTag(_ name: UnsafePointer<xmlChar>, context: htmlParserCtxtPtr) -> HTMLTextCompaction.Tag? {
+        guard let input = context.pointee.input, let base = input.pointee.base, let cur = input.pointee.cur, let source else {
+            return nil
+        }
+        let at = Int(input.pointee.consumed) + (cur - base)
+        let tag = tags[arrivedTags]
+        if tag.compactEnd < at {
+            missedTag = true
+            return nil
+        }
+        guard tag.compactEnd == at else { return nil }
+        // libxml2 lower-cases element names.
+        let start = source + tag.nameStart
+        for offset in 0..<tag.nameLength where ByteClass.lower(start[offset]) != name[offset] { return nil }
+        guard name[tag.nameLength] == 0 else { return nil }
+        arrivedTags += 1
+        return tag
+    }
+
+    /// The attributes of a tag cut short, from the source, as libxml2 gives them: names
+    /// lower-cased (in the parser's dictionary), values as they stand, a boolean attribute
+    /// without a value valued with its name.
+    private func addSourceAttributes(_ range: Range<Int>, to element: xmlNodePtr, context: htmlParserCtxtPtr) {
+        guard let source, let dict = context.pointee.dict else { return }
+        var last: UnsafeMutablePointer<xmlAttr>?
+        var lowered = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        withUnsafeMutableBytes(of: &lowered) { buffer in
+            let name = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            for attribute in attributes[range] {
+                let length = attribute.name.count  // under 90 (HTMLTextCompaction.attributes)
+                for offset in 0..<length { name[offset] = ByteClass.lower(source[attribute.name.lowerBound + offset]) }
+                guard let interned = xmlDictLookup(dict, name, Int32(length)) else {
+                    missedTag = true
+                    return
+                }
+                var value: (bytes: UnsafePointer<xmlChar>?, count: Int)?
+                if let range = attribute.value {
+                    value = (source + range.lowerBound, range.count)
+                } else if htmlIsBooleanAttr(interned) != 0 {
+                    value = (interned, length)
+                }
+                last = arena.attribute(interned, value: value, of: element, after: last)
+            }
+        }
     }
 
     private func addAttributes(_ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>, to element: xmlNodePtr) {

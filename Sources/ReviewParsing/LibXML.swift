@@ -74,9 +74,7 @@ enum LibXML {
             (builder, document) = bytes.withUnsafeBufferPointer { source in
                 let builder = HTMLTreeBuilder(
                     sourceBytes: bytes.count,
-                    compaction: compaction.flatMap { compaction in
-                        source.baseAddress.map { (compaction.runs, compaction.renamedStarts, $0) }
-                    })
+                    compaction: compaction.flatMap { compaction in source.baseAddress.map { (compaction, $0) } })
                 if !libxml2Tree { builder.install(on: context) }
                 let document = input.withUnsafeBufferPointer { buffer in
                     buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { pointer in

@@ -176,6 +176,57 @@ import Testing
         }
     }
 
+    /// An entry keeps the SHA-256 of the document's text, so that a run that loads the
+    /// document records the same content hash without hashing the text again; a damaged
+    /// text hash makes the entry unusable (the checksum covers it), never a wrong hash.
+    @Test func entriesKeepTheTextHashTheStoreRecords() throws {
+        func hashes(_ space: Workspace) throws -> [String: String?] {
+            Dictionary(uniqueKeysWithValues: try space.store.documents().map { ($0.path, $0.contentHash) })
+        }
+        let space = try Workspace()
+        try Self.fill(space)
+        _ = try run(space, Codebooks.v1)
+        let parsedHashes = try hashes(space)
+        #expect(parsedHashes.count == Self.documentCount)
+        let cache = ParseCache(directory: cacheDirectory(space), parserVersion: try #require(Codebooks.engine(Codebooks.v1).parserVersion))
+        let names = try RetagInput.collect(paths: ["corpus"], base: space.root.path).map(\.name)
+        for name in names {
+            let input = try [UInt8](Data(contentsOf: space.root.appendingPathComponent(name)))
+            let loaded = cache.loadWithTextHash(name: name, contentHash: ContentHash.xxh64(input), input: input)
+            guard case .hit(let document) = loaded.lookup else {
+                Issue.record("\(name): no entry")
+                continue
+            }
+            #expect(loaded.textHash == AnnotationStore.contentHash(of: document.text), "\(name)")
+            #expect(loaded.textHash == AnnotationStore.contentHash(of: try DocumentReader().read(bytes: input, name: name).text), "\(name)")
+        }
+        // Loaded from the cache: the store records the same hashes.
+        let report = try run(space, Codebooks.v2)
+        #expect(report.parseCache?.hits == Self.documentCount)
+        #expect(try hashes(space) == parsedHashes)
+        #expect(try space.store.documents().allSatisfy { $0.contentHash?.utf8.count == 64 })
+
+        // One hex digit of the recorded text hash changed (the header's last 64 bytes before
+        // the payload): the checksum notices, the document is parsed, the entry rewritten.
+        let name = "corpus/review.html"
+        let path = cache.entryPath(name: name)
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let hashStart = 28 + name.utf8.count + 16
+        #expect(bytes[hashStart..<(hashStart + 64)].allSatisfy { $0 < 0x80 })
+        bytes[hashStart] = bytes[hashStart] == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0")
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let input = try [UInt8](Data(contentsOf: space.root.appendingPathComponent(name)))
+        guard case .invalid(let reason) = cache.load(name: name, contentHash: ContentHash.xxh64(input), input: input) else {
+            Issue.record("a damaged text hash was trusted")
+            return
+        }
+        #expect(reason.contains("checksum"))
+        let again = try run(space, Codebooks.v1)
+        #expect(again.parseCache?.invalid == 1)
+        #expect(again.parseCache?.written == 1)
+        #expect(try hashes(space) == parsedHashes)
+    }
+
     /// A new parser version ignores the old entries, parses everything and deletes them.
     @Test func aNewParserVersionInvalidatesEverything() throws {
         let space = try Workspace()
