@@ -132,6 +132,52 @@ import Testing
         #expect(stored[0].allSatisfy { !$0.isEmpty })
     }
 
+    /// The engine compiled in the background stores what the standard engine stores; the
+    /// retagger waits for an engine once, before the first document, never when nothing
+    /// needs re-tagging, and an engine that cannot work stops the run before it writes.
+    @Test func anEngineCompiledInTheBackgroundIsWaitedForOnlyWhenNeeded() throws {
+        let texts = ["The constable met the general practitioner.\n", "A police officer at the surgery.\n", "Nothing here.\n"]
+        var stored: [[[StoredSuggestion]]] = []
+        for background in [false, true] {
+            let space = try Workspace()
+            for (index, text) in texts.enumerated() { try space.write("d\(index).txt", text) }
+            let codebook = try Codebook.parse(bytes: Array(Codebooks.v2.utf8), path: "test.yaml")
+            let engine = background
+                ? RetagEngine.standardCompiledInBackground(codebook: codebook) : try RetagEngine.standard(codebook: codebook)
+            #expect((engine.waitUntilReady != nil) == background)
+            #expect(try Retagger(store: space.store, engine: engine).run(space.options(jobs: 2)).counts.processed == texts.count)
+            stored.append(try texts.indices.map { index in
+                try space.store.latestSuggestions(document: "corpus/d\(index).txt").map { suggestion in
+                    var copy = suggestion
+                    copy.id = 0
+                    copy.runID = 0
+                    return copy
+                }
+            })
+        }
+        #expect(stored[0] == stored[1])
+        #expect(stored[0].contains { !$0.isEmpty })
+
+        let space = try Workspace()
+        for (index, text) in texts.enumerated() { try space.write("d\(index).txt", text) }
+        let calls = Counter()
+        var counted = try Codebooks.engine(Codebooks.v1)
+        counted.waitUntilReady = { calls.increment() }
+        #expect(try Retagger(store: space.store, engine: counted).run(space.options()).counts.processed == texts.count)
+        #expect(calls.value == 1)
+        #expect(try Retagger(store: space.store, engine: counted).run(space.options()).counts.unchanged == texts.count)
+        #expect(calls.value == 1)
+
+        var broken = try Codebooks.engine(Codebooks.v2)
+        broken.waitUntilReady = { () throws(RetagError) in throw .codebook("test.yaml: does not compile") }
+        #expect(throws: RetagError.self) { try Retagger(store: space.store, engine: broken).run(space.options()) }
+        #expect(try space.store.suggestionRuns().count == 1)
+        // With nothing to re-tag, the broken engine is never asked.
+        var brokenSame = try Codebooks.engine(Codebooks.v1)
+        brokenSame.waitUntilReady = broken.waitUntilReady
+        #expect(try Retagger(store: space.store, engine: brokenSame).run(space.options()).counts.unchanged == texts.count)
+    }
+
     @Test func unchangedDocumentsAreSkipped() throws {
         let space = try Workspace()
         try space.write("a.txt", "A police officer visited the flat in March.\n")
@@ -318,5 +364,24 @@ import Testing
         let reordered = DocumentChange(document: "d", nowInOrder: [gp, police, dhr], previousInOrder: [police, gp, dhr], decisions: decisions)
         #expect(reordered.added.isEmpty && reordered.removed.isEmpty)
         #expect(reordered.conflicts.map(\.decision) == [1, 3])
+    }
+}
+
+/// A count shared with a `@Sendable` closure. `@unchecked Sendable`: `count` is only touched
+/// under the lock.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func increment() {
+        lock.lock()
+        count += 1
+        lock.unlock()
+    }
+
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
     }
 }
