@@ -24,6 +24,58 @@ import Testing
     }
 }
 
+@Suite struct CollectNamesTests {
+    /// Files found by walking folders get the store's names (``RetagInput/documentName(_:base:)``,
+    /// which resolves links in every component) although each folder is resolved once: for
+    /// nested folders, linked files and folders, odd roots and a base reached through a link.
+    @Test func walkedFilesAreNamedByTheStoresRule() throws {
+        let manager = FileManager.default
+        let top = manager.temporaryDirectory.appendingPathComponent("retag-names-\(UUID().uuidString)")
+        defer { try? manager.removeItem(at: top) }
+        let project = top.appendingPathComponent("project")
+        let outside = top.appendingPathComponent("outside")
+        for folder in ["project/corpus/a/b", "project/corpus/.hidden", "project/other", "outside/deep"] {
+            try manager.createDirectory(at: top.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        for file in [
+            "project/corpus/one.txt", "project/corpus/a/two.md", "project/corpus/a/b/three.html", "project/corpus/.hidden/h.txt",
+            "project/corpus/a/.dot.txt", "project/other/four.xml", "outside/deep/five.txt", "project/corpus/skip.bin",
+        ] {
+            try Data("A constable called.\n".utf8).write(to: top.appendingPathComponent(file))
+        }
+        // A linked file (to a file outside the project), a linked folder, and a link to the project.
+        try manager.createSymbolicLink(
+            at: project.appendingPathComponent("corpus/a/linked.txt"), withDestinationURL: outside.appendingPathComponent("deep/five.txt"))
+        try manager.createSymbolicLink(at: project.appendingPathComponent("corpus/deep"), withDestinationURL: outside.appendingPathComponent("deep"))
+        try manager.createSymbolicLink(at: top.appendingPathComponent("via"), withDestinationURL: project)
+
+        for base in [project.path, top.appendingPathComponent("via").path] {
+            for roots in [["corpus"], ["./corpus/../corpus"], ["."], [outside.path], ["corpus/a", "other"], [project.path + "/corpus/"]] {
+                let files = try RetagInput.collect(paths: roots, base: base)
+                #expect(!files.isEmpty, "\(roots)")
+                for file in files {
+                    #expect(file.name == RetagInput.documentName(file.path, base: base), "\(roots) \(file.path)")
+                }
+                #expect(Set(files.map(\.name)).count == files.count)
+                #expect(files.allSatisfy { !$0.name.contains("/.") && !$0.name.hasPrefix(".") }, "\(roots)")
+            }
+            let names = Set(try RetagInput.collect(paths: ["corpus"], base: base).map(\.name))
+            #expect(names.isSuperset(of: ["corpus/one.txt", "corpus/a/two.md", "corpus/a/b/three.html"]))
+            #expect(!names.contains("corpus/skip.bin"))
+            // The linked file is named by where it leads, as the store names it.
+            #expect(names.contains((outside.path as NSString).standardizingPath + "/deep/five.txt"))
+        }
+
+        // The shortcut answers for regular files and leaves links to the general rule.
+        var folderNames = RetagInput.FolderNames(base: project.path)
+        #expect(folderNames.regularFile(project.path + "/corpus/a/two.md")?.name == "corpus/a/two.md")
+        #expect(folderNames.regularFile(project.path + "/corpus/a/linked.txt") == nil)
+        #expect(folderNames.regularFile(project.path + "/corpus/a") == nil)
+        #expect(folderNames.regularFile(project.path + "/corpus/missing.txt") == nil)
+        #expect(folderNames.regularFile(outside.path + "/deep/five.txt")?.name == (outside.path as NSString).standardizingPath + "/deep/five.txt")
+    }
+}
+
 @Suite struct ReadBytesTests {
     /// The size `stat` gave may be stale: a file that grew or shrank since is read whole.
     @Test func readsTheWholeFileWhateverSizeWasExpected() throws {
