@@ -171,14 +171,7 @@ import Testing
             options.batchDocuments = 5
             let report = try Retagger(store: space.store, engine: engine).run(options)
             #expect(report.counts.processed == 12)
-            stored.append(try (0..<12).map { index in
-                try space.store.latestSuggestions(document: "corpus/d\(index).txt").map { suggestion in
-                    var copy = suggestion
-                    copy.id = 0
-                    copy.runID = 0
-                    return copy
-                }
-            })
+            stored.append(try space.latestSuggestionsWithoutIDs((0..<12).map { "corpus/d\($0).txt" }))
         }
         #expect(stored[0] == stored[1])
         #expect(stored[0].allSatisfy { !$0.isEmpty })
@@ -198,14 +191,7 @@ import Testing
                 ? RetagEngine.standardCompiledInBackground(codebook: codebook) : try RetagEngine.standard(codebook: codebook)
             #expect((engine.waitUntilReady != nil) == background)
             #expect(try Retagger(store: space.store, engine: engine).run(space.options(jobs: 2)).counts.processed == texts.count)
-            stored.append(try texts.indices.map { index in
-                try space.store.latestSuggestions(document: "corpus/d\(index).txt").map { suggestion in
-                    var copy = suggestion
-                    copy.id = 0
-                    copy.runID = 0
-                    return copy
-                }
-            })
+            stored.append(try space.latestSuggestionsWithoutIDs(texts.indices.map { "corpus/d\($0).txt" }))
         }
         #expect(stored[0] == stored[1])
         #expect(stored[0].contains { !$0.isEmpty })
