@@ -22,6 +22,9 @@ public struct DocumentBuilder: Sendable {
     /// The heading texts of `headingStack`, shared by every block of the section.
     private var sectionPath: [String] = []
     private var open: Block?
+    /// Whether `open` holds a block: tested on every piece appended, where comparing the
+    /// optional block with nil copied and destroyed it (a tenth of building an HTML document).
+    private var isOpen = false
     /// Metadata to attach to the document; parsers fill it in.
     public var metadata = DocumentMetadata()
 
@@ -36,7 +39,7 @@ public struct DocumentBuilder: Sendable {
     }
 
     /// Whether a block is open.
-    public var hasOpenBlock: Bool { open != nil }
+    public var hasOpenBlock: Bool { isOpen }
 
     /// Number of blocks finished so far.
     public var blockCount: Int { blocks.count }
@@ -45,7 +48,7 @@ public struct DocumentBuilder: Sendable {
     public mutating func beginBlock(
         _ kind: BlockKind, level: Int? = nil, sourceLine: Int, row: Int? = nil, column: Int? = nil, page: Int? = nil
     ) {
-        if open != nil { endBlock() }
+        if isOpen { endBlock() }
         if !blocks.isEmpty || !text.isEmpty {
             text.append(0x0A)
             text.append(0x0A)
@@ -53,12 +56,13 @@ public struct DocumentBuilder: Sendable {
         open = Block(
             kind: kind, level: level, section: sectionPath, range: TextRange(start: text.count, end: text.count),
             sourceLine: sourceLine, row: row, column: column, page: page)
+        isOpen = true
     }
 
     /// Appends a piece of text that came from `sourceLength` bytes at `sourceStart`
     /// (lengths equal when copied verbatim). Pass `sourceLength: 0` for inserted text.
     public mutating func append(_ piece: String, sourceStart: Int, sourceLength: Int) {
-        precondition(open != nil, "append outside a block")
+        precondition(isOpen, "append outside a block")
         let bytes = Array(piece.utf8)
         guard !bytes.isEmpty else { return }
         if let last = segments.last, last.isVerbatim, bytes.count == sourceLength,
@@ -78,7 +82,7 @@ public struct DocumentBuilder: Sendable {
     /// bytes at `sourceStart`; the same as ``append(_:sourceStart:sourceLength:)`` without
     /// building a `String` per piece. The bytes must be whole UTF-8 characters.
     public mutating func append(utf8 bytes: ArraySlice<UInt8>, sourceStart: Int, sourceLength: Int) {
-        precondition(open != nil, "append outside a block")
+        precondition(isOpen, "append outside a block")
         guard !bytes.isEmpty else { return }
         if let last = segments.last, last.isVerbatim, bytes.count == sourceLength,
             last.textStart + last.textLength == text.count, last.sourceStart + last.sourceLength == sourceStart
@@ -98,7 +102,7 @@ public struct DocumentBuilder: Sendable {
     /// ``append(utf8:sourceStart:sourceLength:)`` for an `ArraySlice`, without retaining an array
     /// per piece. The bytes must be whole UTF-8 characters.
     public mutating func append(utf8 bytes: UnsafeBufferPointer<UInt8>, sourceStart: Int, sourceLength: Int) {
-        precondition(open != nil, "append outside a block")
+        precondition(isOpen, "append outside a block")
         guard !bytes.isEmpty else { return }
         record(textLength: bytes.count, sourceStart: sourceStart, sourceLength: sourceLength)
         text.append(contentsOf: bytes)
@@ -107,7 +111,7 @@ public struct DocumentBuilder: Sendable {
     /// Appends one space that stands for `sourceLength` bytes at `sourceStart` (a run of
     /// whitespace, or nothing for a word break the markup implies).
     public mutating func appendSpace(sourceStart: Int, sourceLength: Int) {
-        precondition(open != nil, "append outside a block")
+        precondition(isOpen, "append outside a block")
         record(textLength: 1, sourceStart: sourceStart, sourceLength: sourceLength)
         text.append(0x20)
     }
@@ -133,7 +137,8 @@ public struct DocumentBuilder: Sendable {
 
     /// Closes the open block. An empty block is dropped; a heading updates the section path.
     public mutating func endBlock() {
-        guard var block = open.take() else { return }
+        guard isOpen, var block = open.take() else { return }
+        isOpen = false
         // Trim trailing spaces that pieces may have left.
         var end = text.count
         while end > block.range.start, text[end - 1] == 0x20 { end -= 1 }
@@ -250,7 +255,8 @@ extension DocumentBuilder {
 /// brackets) followed by whitespace and an upper-case letter, digit or opening quote, unless
 /// the word before the stop is a known abbreviation ("Mr.", "Dr.", "e.g.") or a single letter.
 public enum SentenceSplitter {
-    private static let abbreviations: Set<String> = [
+    /// The abbreviations (each at most eight bytes) that do not end a sentence.
+    static let abbreviations: Set<String> = [
         "mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "para", "paras", "e.g", "i.e", "etc", "vs", "cf",
         "approx", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "fig",
         "ref", "vol", "pp", "p", "ch", "sec", "dept", "govt", "inc", "ltd", "co", "sgt", "insp", "pc", "ds", "dc",
@@ -280,59 +286,85 @@ public enum SentenceSplitter {
             while upper > lower, isSpace(bytes[upper - 1]) { upper -= 1 }
             if upper > lower { result.append(TextRange(start: lower, end: upper)) }
         }
-        let raw = UnsafeRawPointer(bytes.baseAddress)
         while index < end {
-            // Eight bytes at a time while none of them is a stop.
-            if index + 8 <= end, let raw {
-                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                if zeroBytes(word ^ 0x2E2E_2E2E_2E2E_2E2E) | zeroBytes(word ^ 0x2121_2121_2121_2121)
-                    | zeroBytes(word ^ 0x3F3F_3F3F_3F3F_3F3F) == 0
+            index = nextStop(bytes, from: index, end: end)
+            guard index < end else { break }
+            let byte = bytes[index]  // . ! ?
+            var after = index + 1
+            // closing quotes/brackets: " ' ) ] and UTF-8 ’ ” (E2 80 99 / E2 80 9D)
+            while after < end {
+                if bytes[after] == 0x22 || bytes[after] == 0x27 || bytes[after] == 0x29 || bytes[after] == 0x5D {
+                    after += 1
+                } else if after + 2 < end, bytes[after] == 0xE2, bytes[after + 1] == 0x80,
+                    bytes[after + 2] == 0x99 || bytes[after + 2] == 0x9D
                 {
-                    index += 8
-                    continue
+                    after += 3
+                } else {
+                    break
                 }
             }
-            let byte = bytes[index]
-            if byte == 0x2E || byte == 0x21 || byte == 0x3F {  // . ! ?
-                var after = index + 1
-                // closing quotes/brackets: " ' ) ] and UTF-8 ’ ” (E2 80 99 / E2 80 9D)
-                while after < end {
-                    if bytes[after] == 0x22 || bytes[after] == 0x27 || bytes[after] == 0x29 || bytes[after] == 0x5D {
-                        after += 1
-                    } else if after + 2 < end, bytes[after] == 0xE2, bytes[after + 1] == 0x80,
-                        bytes[after + 2] == 0x99 || bytes[after + 2] == 0x9D
-                    {
-                        after += 3
-                    } else {
-                        break
-                    }
+            if after < end, isSpace(bytes[after]) {
+                var next = after
+                while next < end, isSpace(bytes[next]) { next += 1 }
+                let startsSentence: Bool = {
+                    guard next < end else { return false }
+                    let c = bytes[next]
+                    if c >= 0x41 && c <= 0x5A { return true }  // A-Z
+                    if c >= 0x30 && c <= 0x39 { return true }  // digit
+                    if c == 0x22 || c == 0x27 || c == 0x28 || c >= 0xC0 { return true }  // quote, bracket, non-ASCII
+                    return false
+                }()
+                if startsSentence && byte == 0x2E && isAbbreviation(bytes, before: index, lowerBound: start) {
+                    index += 1
+                    continue
                 }
-                if after < end, isSpace(bytes[after]) {
-                    var next = after
-                    while next < end, isSpace(bytes[next]) { next += 1 }
-                    let startsSentence: Bool = {
-                        guard next < end else { return false }
-                        let c = bytes[next]
-                        if c >= 0x41 && c <= 0x5A { return true }  // A-Z
-                        if c >= 0x30 && c <= 0x39 { return true }  // digit
-                        if c == 0x22 || c == 0x27 || c == 0x28 || c >= 0xC0 { return true }  // quote, bracket, non-ASCII
-                        return false
-                    }()
-                    if startsSentence && byte == 0x2E && isAbbreviation(bytes, before: index, lowerBound: start) {
-                        index += 1
-                        continue
-                    }
-                    if startsSentence {
-                        emit(start, after)
-                        start = next
-                        index = next
-                        continue
-                    }
+                if startsSentence {
+                    emit(start, after)
+                    start = next
+                    index = next
+                    continue
                 }
             }
             index += 1
         }
         emit(start, end)
+    }
+
+    /// The index of the first `.`, `!` or `?` in `bytes[from..<end]`, or `end`: sixteen bytes
+    /// at a time (one vector register) while none of them is a stop, then the exact byte
+    /// within a word.
+    @inline(__always)
+    static func nextStop(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> Int {
+        guard let base = bytes.baseAddress else { return end }
+        let raw = UnsafeRawPointer(base)
+        var index = from
+        while index + 16 <= end {
+            typealias Bytes = SIMD16<UInt8>
+            let bytes = raw.loadUnaligned(fromByteOffset: index, as: Bytes.self)
+            let found = zero(bytes ^ Bytes(repeating: 0x2E)) | zero(bytes ^ Bytes(repeating: 0x21)) | zero(bytes ^ Bytes(repeating: 0x3F))
+            let words = unsafeBitCast(found & Bytes(repeating: 0x80), to: SIMD2<UInt64>.self)
+            if words[0] | words[1] != 0 { break }
+            index += 16
+        }
+        while index + 8 <= end {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let stops = zeroBytes(word ^ 0x2E2E_2E2E_2E2E_2E2E) | zeroBytes(word ^ 0x2121_2121_2121_2121)
+                | zeroBytes(word ^ 0x3F3F_3F3F_3F3F_3F3F)
+            if stops != 0 { return index + stops.trailingZeroBitCount / 8 }
+            index += 8
+        }
+        while index < end {
+            let byte = base[index]
+            if byte == 0x2E || byte == 0x21 || byte == 0x3F { return index }
+            index += 1
+        }
+        return end
+    }
+
+    /// 0x80 (and other bits) in every byte of `bytes` that is zero, exact per byte.
+    @inline(__always)
+    private static func zero(_ bytes: SIMD16<UInt8>) -> SIMD16<UInt8> {
+        ~(bytes | (SIMD16<UInt8>() &- bytes))
     }
 
     /// 0x80 in every byte of `word` that is zero, 0 elsewhere (exact).
@@ -342,41 +374,36 @@ public enum SentenceSplitter {
     }
 
     private static func isAbbreviation(_ bytes: UnsafeBufferPointer<UInt8>, before stop: Int, lowerBound: Int) -> Bool {
+        // The word (ASCII letters and dots) before the stop, lower-cased and packed
+        // little-endian into one word while it is read backwards; every abbreviation is at most
+        // eight bytes, so a longer word is none.
         var wordStart = stop
+        var packed: UInt64 = 0
         while wordStart > lowerBound {
-            let c = bytes[wordStart - 1]
+            var c = bytes[wordStart - 1]
             let isWordByte = (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2E
             if !isWordByte { break }
+            if stop - wordStart == 8 { return false }
+            if c >= 0x41 && c <= 0x5A { c |= 0x20 }
+            packed = packed << 8 | UInt64(c)
             wordStart -= 1
         }
-        // Every abbreviation is short: skip building a string for ordinary words.
-        if stop - wordStart > 8 { return false }
-        if stop == wordStart { return false }
-        // The word is at most eight ASCII letters and dots: lower-case it into one word and
-        // compare it with the packed abbreviations.
-        var packed: UInt64 = 0
-        for offset in 0..<(stop - wordStart) {
-            var c = bytes[wordStart + offset]
-            if c >= 0x41 && c <= 0x5A { c |= 0x20 }
-            packed |= UInt64(c) << (8 * UInt64(offset))
-        }
-        // Binary search of the sorted packed words.
-        return packedAbbreviations.withUnsafeBufferPointer { sorted in
-            var low = 0
-            var high = sorted.count
-            while low < high {
-                let middle = (low + high) / 2
-                if sorted[middle] < packed { low = middle + 1 } else { high = middle }
-            }
-            return low < sorted.count && sorted[low] == packed
-        }
+        return isPackedAbbreviation(packed)
     }
 
-    /// The abbreviations (each at most eight bytes) packed little-endian into words, sorted.
-    private static let packedAbbreviations: [UInt64] = abbreviations.map { abbreviation in
-        precondition(abbreviation.utf8.count <= 8, "abbreviations are packed into eight bytes")
-        var packed: UInt64 = 0
-        for (offset, byte) in abbreviation.utf8.enumerated() { packed |= UInt64(byte) << (8 * UInt64(offset)) }
-        return packed
-    }.sorted()
+    /// Whether a word packed as ``isAbbreviation(_:before:lowerBound:)`` packs it is one of
+    /// ``abbreviations``: the packed words are constants (a test checks them against the list),
+    /// so no table is loaded per stop.
+    static func isPackedAbbreviation(_ packed: UInt64) -> Bool {
+        switch packed {
+        case 0x70, 0x6364, 0x6370, 0x6663, 0x6863, 0x6F63, 0x6F6E, 0x7070, 0x7264, 0x726D, 0x7364, 0x736D,
+            0x7376, 0x7473, 0x626566, 0x636564, 0x636573, 0x636E69, 0x637465, 0x64746C, 0x652E69, 0x666572,
+            0x672E65, 0x676966, 0x677561, 0x6C6F76, 0x6C756A, 0x6E616A, 0x6E756A, 0x706573, 0x72616D, 0x727061,
+            0x736F6E, 0x73726D, 0x74636F, 0x746773, 0x766F6E, 0x61726170, 0x666F7270, 0x70736E69, 0x74706564,
+            0x74706573, 0x74766F67, 0x7361726170, 0x786F72707061:
+            return true
+        default:
+            return false
+        }
+    }
 }

@@ -153,8 +153,16 @@ struct BlockWriter {
                 // non-ASCII bytes other than a no-break or soft hyphen's lead byte).
                 let base = UnsafeRawPointer(source.baseAddress!)
                 while index < end {
-                    // Eight plain bytes without a 0xC2 lead byte (no no-break space or soft
-                    // hyphen) at a time: all of them stay in the run by the rules below.
+                    // Sixteen, then eight plain bytes without a 0xC2 lead byte (no no-break
+                    // space or soft hyphen) at a time: all of them stay in the run by the rules
+                    // below.
+                    if index + 17 <= end {
+                        let advance = Self.plainBytes(base, at: index)
+                        if advance > 0 {
+                            index += advance
+                            continue
+                        }
+                    }
                     if index + 8 <= end {
                         let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
                         if ByteClass.isPlain(word), ByteClass.bytes(word, equalTo: 0xC2) == 0 {
@@ -212,6 +220,31 @@ struct BlockWriter {
             index += 1
         }
         flush(&runStart, to: end)
+    }
+
+    /// How many of the sixteen bytes at `offset` stay in a verbatim run by the rules of
+    /// ``write(_:raw:in:)``, one vector at a time: 16, or 15 when the last is a space (its
+    /// follower decides), or 0 when any is a control character, `<`, `&` or 0xC2 or two spaces
+    /// meet (the byte rules decide). Reads the byte after them too.
+    @inline(__always)
+    static func plainBytes(_ base: UnsafeRawPointer, at offset: Int) -> Int {
+        typealias Bytes = SIMD16<UInt8>
+        let bytes = base.loadUnaligned(fromByteOffset: offset, as: Bytes.self)
+        let next = base.loadUnaligned(fromByteOffset: offset + 1, as: Bytes.self)
+        let spaces = Bytes(repeating: 0x20)
+        let control = (bytes &- spaces) & ~bytes  // bytes below 0x20
+        let special = control | zero(bytes ^ Bytes(repeating: 0x3C)) | zero(bytes ^ Bytes(repeating: 0x26))
+            | zero(bytes ^ Bytes(repeating: 0xC2))
+        let doubleSpace = zero(bytes ^ spaces) & zero(next ^ spaces)
+        let reject = unsafeBitCast((special | doubleSpace) & Bytes(repeating: 0x80), to: SIMD2<UInt64>.self)
+        guard reject[0] | reject[1] == 0 else { return 0 }
+        return base.load(fromByteOffset: offset + 15, as: UInt8.self) == 0x20 ? 15 : 16
+    }
+
+    /// 0x80 (and other bits) in the bytes of `bytes` that are zero, exact per byte.
+    @inline(__always)
+    private static func zero(_ bytes: SIMD16<UInt8>) -> SIMD16<UInt8> {
+        ~(bytes | (SIMD16<UInt8>() &- bytes))
     }
 
     @inline(__always)

@@ -31,6 +31,15 @@ import Foundation
 /// start tag arrives as an element, and the reader parses the original source when one does
 /// not.
 ///
+/// Most of Word's `<o:p>` elements are empty or hold `&nbsp;` (`<o:p></o:p>`,
+/// `<o:p>&nbsp;</o:p>`) and stand between a `>` and an end tag: those (and those before a
+/// comment) are left out
+/// (``WordParagraph``), and ``HTMLTreeBuilder`` adds each to the open element, with its text,
+/// before the first event from past where it stood. libxml2 would only have pushed and
+/// popped it there (it closes nothing, is closed by nothing, and implies nothing once a
+/// `<body>` was opened; the builder checks that one was, and that the depth limit is not
+/// near, or the source is parsed again).
+///
 /// Start tags lose their attributes in the same pass (``Tag``): libxml2 reads an attribute
 /// value one character at a time, allocates and frees it and checks its name against the
 /// tag's others, and Word's exports are about two fifths markup, mostly attributes. A start
@@ -52,6 +61,17 @@ struct HTMLTextCompaction {
         var nameLength: Int
         /// Its attributes in ``attributes``.
         var attributes: Range<Int>
+        /// Where the tag ends in the source (after its `>`).
+        var sourceEnd: Int
+    }
+
+    /// A Word paragraph mark (`<o:p></o:p>` or `<o:p>&nbsp;</o:p>`, between a `>` and a `<`)
+    /// left out.
+    struct WordParagraph {
+        /// Where it stood in ``bytes``: libxml2 reports whatever follows it from past there.
+        var compactPosition: Int
+        /// Whether it held `&nbsp;`.
+        var holdsSpace: Bool
     }
 
     /// An attribute cut from a start tag, in the source.
@@ -90,6 +110,8 @@ struct HTMLTextCompaction {
     let runs: [Run]
     /// How many `<o:p>` start tags were renamed `<select>`.
     let renamedStarts: Int
+    /// The `<o:p>` elements left out, in source order.
+    let wordParagraphs: [WordParagraph]
     /// Start tags whose attributes were cut, in source order, and their attributes (`var`
     /// for the tests, which break them).
     var tags: [Tag]
@@ -108,10 +130,13 @@ struct HTMLTextCompaction {
             guard let plain = Self.compact(&scanner, renaming: false) else { return nil }
             result = plain
         }
-        guard !result.runs.isEmpty || result.renamedStarts + result.renamedEnds > 0 || !result.tags.isEmpty else { return nil }
+        guard !result.runs.isEmpty || result.renamedStarts + result.renamedEnds > 0 || !result.tags.isEmpty
+            || !result.wordParagraphs.isEmpty
+        else { return nil }
         bytes = result.bytes
         runs = result.runs
         renamedStarts = result.renamedStarts
+        wordParagraphs = result.wordParagraphs
         tags = result.tags
         attributes = result.attributes
     }
@@ -127,6 +152,7 @@ struct HTMLTextCompaction {
         var sawSelect = false
         var tags: [Tag] = []
         var attributes: [Attribute] = []
+        var wordParagraphs: [WordParagraph] = []
     }
 
     /// The name `o:p` is renamed to (as long as `o:p`'s name in a tag is shorter).
@@ -146,6 +172,7 @@ struct HTMLTextCompaction {
         var sawSelect = false
         var tags: [Tag] = []
         var attributes: [Attribute] = []
+        var wordParagraphs: [WordParagraph] = []
         var copied = 0
         let count = buffer.count
         let space = SIMD16<UInt8>(repeating: 0x20)
@@ -167,8 +194,36 @@ struct HTMLTextCompaction {
                 let byte = base[index]
                 if byte == 0x3C {  // <
                     if scanner.isMarkupStart(index) && !Self.isLiteralDeclaration(base, count: count, at: index) {
+                        let name = Self.tagName(base, count: count, at: index)
+                        if renaming, case .wordParagraph(_, isEnd: false) = name, index > 0, base[index - 1] == 0x3E,
+                            let length = Self.wordParagraphLength(base, count: count, at: index)
+                        {
+                            // `<o:p></o:p>` or `<o:p>&nbsp;</o:p>` between '>' and '<': left out.
+                            output.append(base + copied, count: index - copied)
+                            wordParagraphs.append(WordParagraph(compactPosition: output.count, holdsSpace: length > 11))
+                            index += length
+                            copied = index
+                            canStart = true
+                            continue
+                        }
+                        if case .other(let nameEnd) = name, nameEnd < count, base[nameEnd] == 0x20 || base[nameEnd] == 0x0A || base[nameEnd] == 0x09 {
+                            // A start tag with attributes: cut to its name, its newlines and its end.
+                            let first = attributes.count
+                            if let cut = Self.attributes(base, count: count, nameEnd: nameEnd, into: &attributes) {
+                                output.append(base + copied, count: nameEnd - copied)
+                                for _ in 0..<cut.newlines { output.append(0x0A) }
+                                tags.append(
+                                    Tag(compactEnd: output.count, nameStart: index + 1, nameLength: nameEnd - index - 1,
+                                        attributes: first..<attributes.count, sourceEnd: cut.end))
+                                output.append(base + cut.terminator, count: cut.end - cut.terminator)
+                                copied = cut.end
+                                index = cut.end
+                                canStart = true
+                                continue
+                            }
+                        }
                         let end = scanner.skipMarkup(index)
-                        switch Self.tagName(base, count: count, at: index) {
+                        switch name {
                         case .wordParagraph(let nameStart, let isEnd) where renaming:
                             output.append(base + copied, count: nameStart - copied)
                             Self.wordParagraphSubstitute.withUTF8Buffer { output.append($0.baseAddress!, count: $0.count) }
@@ -176,18 +231,6 @@ struct HTMLTextCompaction {
                             if isEnd { renamedEnds += 1 } else { renamedStarts += 1 }
                         case .select:
                             sawSelect = true
-                        case .other(let nameEnd) where nameEnd < end:
-                            // A start tag with attributes: cut to its name, its newlines and its end.
-                            let first = attributes.count
-                            if let cut = Self.attributes(base, tag: index..<end, nameEnd: nameEnd, into: &attributes) {
-                                output.append(base + copied, count: nameEnd - copied)
-                                for _ in 0..<cut.newlines { output.append(0x0A) }
-                                tags.append(
-                                    Tag(compactEnd: output.count, nameStart: index + 1, nameLength: nameEnd - index - 1,
-                                        attributes: first..<attributes.count))
-                                output.append(base + cut.terminator, count: end - cut.terminator)
-                                copied = end
-                            }
                         case .raw where renaming:
                             if Self.holdsWordParagraphTag(base, in: (index + 2)..<end) { sawSelect = true }
                         case .unknown where renaming && (base[index + 1] == 0x21 || base[index + 1] == 0x3F):  // <! <?
@@ -264,7 +307,7 @@ struct HTMLTextCompaction {
             output.append(base + copied, count: count - copied)
             return Result(
                 bytes: output.bytes, runs: runs, renamedStarts: renamedStarts, renamedEnds: renamedEnds, sawSelect: sawSelect,
-                tags: tags, attributes: attributes)
+                tags: tags, attributes: attributes, wordParagraphs: wordParagraphs)
         }
     }
 
@@ -360,6 +403,26 @@ struct HTMLTextCompaction {
         return .other(nameEnd: nameEnd)
     }
 
+    /// The length of `<o:p></o:p>` or `<o:p>&nbsp;</o:p>` at `index` when one stands there,
+    /// followed by an end tag or a comment: markup libxml2 reads past its start before it
+    /// reports anything of it. (It reports a literal `<` as text before reading past it, and
+    /// closes the open element for a start tag that closes it before reading the tag.)
+    private static func wordParagraphLength(_ base: UnsafePointer<UInt8>, count: Int, at index: Int) -> Int? {
+        @inline(__always) func matches(_ wanted: StaticString) -> Bool {
+            wanted.withUTF8Buffer { wanted in
+                let next = index + wanted.count
+                guard next + 3 < count, base[next] == 0x3C,
+                    base[next + 1] == 0x2F && ByteClass.isASCIILetter(base[next + 2])
+                        || base[next + 1] == 0x21 && base[next + 2] == 0x2D && base[next + 3] == 0x2D
+                else { return false }
+                return memcmp(base + index, wanted.baseAddress!, wanted.count) == 0
+            }
+        }
+        if matches("<o:p></o:p>") { return 11 }
+        if matches("<o:p>&nbsp;</o:p>") { return 17 }
+        return nil
+    }
+
     /// Whether `<o:p` or `</o:p` (any case) stands in `range`.
     private static func holdsWordParagraphTag(_ base: UnsafePointer<UInt8>, in range: Range<Int>) -> Bool {
         var index = range.lowerBound
@@ -379,35 +442,35 @@ struct HTMLTextCompaction {
         ByteClass.isASCIILetter(byte) || ByteClass.isDigit(byte) || byte == 0x3A || byte == 0x2D || byte == 0x5F || byte == 0x2E
     }
 
-    /// The attributes of the start tag at `tag` (from its `<` to after its `>`, its name
-    /// ending at `nameEnd`) appended to `attributes`, with where the tag's `>` (or the `/` of
-    /// `/>`) stands and how many newlines stand among the attributes; nil (and `attributes`
+    /// The attributes of the start tag whose name ends at `nameEnd` (at a blank), appended to
+    /// `attributes`, with where the tag's `>` (or the `/` of `/>`) stands, where the tag ends
+    /// (after its `>`) and how many newlines stand among the attributes; nil (and `attributes`
     /// as it was) unless libxml2 reads every one of them plainly, as ``HTMLTreeBuilder`` puts
-    /// them back:
+    /// them back, and ``MarkupScanner/skipMarkup(_:)`` ends the tag at the same `>`:
     ///
     /// - blanks are spaces, tabs and newlines (a carriage return, which libxml2 reads as a
-    ///   newline in places, leaves the tag alone);
+    ///   newline in places, or a form feed leaves the tag alone);
     /// - a name starts with a letter, `_`, `:` or `.` and goes on as element names do, under
     ///   90 bytes (libxml2 cuts longer ones), and is not the name of an earlier attribute of
     ///   the tag (any case: libxml2 drops the later one);
     /// - a value is quoted (any bytes to the closing quote) or not (bytes to the next blank or
-    ///   `>`, at least one), and holds no reference (`&`), no control character but tab and
-    ///   newline, and no U+FFFE or U+FFFF: libxml2 copies such a value as it stands;
+    ///   `>`, at least one, no `=`, after which the scanner would look for a quote), and holds
+    ///   no reference (`&`), no control character but tab and newline, and no U+FFFE or
+    ///   U+FFFF: libxml2 copies such a value as it stands;
     /// - the tag ends right after the last attribute's blanks with `>` or `/>`.
     static func attributes(
-        _ base: UnsafePointer<UInt8>, tag: Range<Int>, nameEnd: Int, into attributes: inout [Attribute]
-    ) -> (terminator: Int, newlines: Int)? {
-        let end = tag.upperBound
+        _ base: UnsafePointer<UInt8>, count: Int, nameEnd: Int, into attributes: inout [Attribute]
+    ) -> (terminator: Int, end: Int, newlines: Int)? {
         let first = attributes.count
         var newlines = 0
         var index = nameEnd
-        @inline(__always) func fail() -> (terminator: Int, newlines: Int)? {
+        @inline(__always) func fail() -> (terminator: Int, end: Int, newlines: Int)? {
             attributes.removeSubrange(first...)
             return nil
         }
-        /// Skips blanks, counting newlines; false at a carriage return.
+        /// Skips blanks, counting newlines; false at a carriage return or form feed.
         @inline(__always) func skipBlanks() -> Bool {
-            while index < end {
+            while index < count {
                 let byte = base[index]
                 if byte == 0x20 || byte == 0x09 {
                     index += 1
@@ -415,47 +478,24 @@ struct HTMLTextCompaction {
                     newlines += 1
                     index += 1
                 } else {
-                    return byte != 0x0D
+                    return byte != 0x0D && byte != 0x0C
                 }
             }
             return true
         }
-        /// Whether `value` holds a byte libxml2 does not copy as it stands; counts its newlines.
-        @inline(__always) func isPlain(_ value: Range<Int>) -> Bool {
-            var offset = value.lowerBound
-            while offset < value.upperBound {
-                let byte = base[offset]
-                if byte < 0x20 {
-                    if byte == 0x0A {
-                        newlines += 1
-                    } else if byte != 0x09 {
-                        return false
-                    }
-                } else if byte == 0x26 {
-                    return false
-                } else if byte == 0xEF, offset + 2 < value.upperBound, base[offset + 1] == 0xBF, base[offset + 2] >= 0xBE {
-                    return false
-                }
-                offset += 1
-            }
-            return true
-        }
-        guard base[end - 1] == 0x3E else { return nil }
-        let blank = base[index]
-        guard blank == 0x20 || blank == 0x09 || blank == 0x0A else { return nil }
         while true {
-            guard skipBlanks(), index < end else { return fail() }
+            guard skipBlanks(), index < count else { return fail() }
             let byte = base[index]
             if byte == 0x3E {
-                return index == end - 1 && attributes.count > first ? (index, newlines) : fail()
+                return attributes.count > first ? (index, index + 1, newlines) : fail()
             }
             if byte == 0x2F {
-                return index == end - 2 && attributes.count > first ? (index, newlines) : fail()
+                return attributes.count > first && index + 1 < count && base[index + 1] == 0x3E ? (index, index + 2, newlines) : fail()
             }
             guard ByteClass.isASCIILetter(byte) || byte == 0x5F || byte == 0x3A || byte == 0x2E else { return fail() }
             let nameStart = index
             index += 1
-            while index < end, isNameByte(base[index]) { index += 1 }
+            while index < count, isNameByte(base[index]) { index += 1 }
             let name = nameStart..<index
             guard name.count < 90 else { return fail() }
             for other in attributes[first...] where other.name.count == name.count {
@@ -466,33 +506,74 @@ struct HTMLTextCompaction {
                 }
                 if same { return fail() }
             }
-            guard skipBlanks(), index < end else { return fail() }
+            guard skipBlanks(), index < count else { return fail() }
             guard base[index] == 0x3D else {  // no value
                 attributes.append(Attribute(name: name, value: nil))
                 continue
             }
             index += 1
-            guard skipBlanks(), index < end else { return fail() }
+            guard skipBlanks(), index < count else { return fail() }
             let value: Range<Int>
             let quote = base[index]
             if quote == 0x22 || quote == 0x27 {
-                guard let close = memchr(base + index + 1, Int32(quote), end - index - 1) else { return fail() }
+                guard let close = memchr(base + index + 1, Int32(quote), count - index - 1) else { return fail() }
                 let closeIndex = UnsafeRawPointer(close) - UnsafeRawPointer(base)
                 value = (index + 1)..<closeIndex
                 index = closeIndex + 1
+                guard let valueNewlines = plainValueNewlines(base, value) else { return fail() }
+                newlines += valueNewlines
             } else {
                 let start = index
-                while index < end {
+                while index < count {
                     let byte = base[index]
-                    if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x3E { break }
+                    if byte <= 0x20 || byte == 0x3E { break }
+                    if byte == 0x26 || byte == 0x3D { return fail() }  // & =
+                    if byte == 0xEF, index + 2 < count, base[index + 1] == 0xBF, base[index + 2] >= 0xBE { return fail() }
                     index += 1
                 }
                 value = start..<index
-                guard !value.isEmpty else { return fail() }
+                // Stopped at a blank or '>' (another control character fails at the next turn).
+                guard !value.isEmpty, index < count,
+                    base[index] == 0x20 || base[index] == 0x0A || base[index] == 0x09 || base[index] == 0x3E
+                else { return fail() }
             }
-            guard isPlain(value) else { return fail() }
             attributes.append(Attribute(name: name, value: value))
         }
+    }
+
+    /// How many newlines a quoted value holds; nil when it holds a byte libxml2 does not copy
+    /// as it stands (a reference, a control character but tab and newline, U+FFFE or U+FFFF).
+    /// Sixteen bytes at a time while none is a control character, `&` or 0xEF.
+    @inline(__always)
+    private static func plainValueNewlines(_ base: UnsafePointer<UInt8>, _ value: Range<Int>) -> Int? {
+        var newlines = 0
+        var offset = value.lowerBound
+        let raw = UnsafeRawPointer(base)
+        let space = SIMD16<UInt8>(repeating: 0x20)
+        let ampersand = SIMD16<UInt8>(repeating: 0x26)
+        let ef = SIMD16<UInt8>(repeating: 0xEF)
+        while offset < value.upperBound {
+            while offset + 16 <= value.upperBound {
+                let chunk = raw.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
+                if any((chunk .< space) .| (chunk .== ampersand) .| (chunk .== ef)) { break }
+                offset += 16
+            }
+            guard offset < value.upperBound else { break }
+            let byte = base[offset]
+            if byte < 0x20 {
+                if byte == 0x0A {
+                    newlines += 1
+                } else if byte != 0x09 {
+                    return nil
+                }
+            } else if byte == 0x26 {
+                return nil
+            } else if byte == 0xEF, offset + 2 < value.upperBound, base[offset + 1] == 0xBF, base[offset + 2] >= 0xBE {
+                return nil
+            }
+            offset += 1
+        }
+        return newlines
     }
 
     /// Whether `<!` at `index` starts neither a comment nor a DOCTYPE: libxml2's HTML parser

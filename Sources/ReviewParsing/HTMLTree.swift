@@ -70,19 +70,33 @@ final class HTMLTreeBuilder {
     @exclusivity(unchecked) private var arrivedTags = 0
     /// Whether one of them was passed without arriving, or arrived with attributes.
     @exclusivity(unchecked) private var missedTag = false
+    /// Word paragraph marks the parser does not read (``HTMLTextCompaction/WordParagraph``),
+    /// how many have been added, and whether one could not be.
+    private let wordParagraphs: [HTMLTextCompaction.WordParagraph]
+    @exclusivity(unchecked) private var addedWordParagraphs = 0
+    @exclusivity(unchecked) private var missedWordParagraph = false
+    /// Whether a `<body>` was opened (after which libxml2 implies nothing for an unknown element).
+    @exclusivity(unchecked) private var sawBody = false
+    /// The attribute names last put back: where one stands in the source, its length, and
+    /// its lower-cased form in the parser's dictionary (most tags repeat a few names).
+    @exclusivity(unchecked) private var recentNames: [(start: Int, length: Int, name: UnsafePointer<xmlChar>)] = []
+    @exclusivity(unchecked) private var nextRecentName = 0
 
     /// Whether every replaced run arrived as character data where it was put and every
     /// renamed `<o:p>` as an element, so the tree is the one libxml2 builds from the original
     /// source (always true without compaction).
     var compactionHeld: Bool {
         arrivedRuns == runs.count && arrivedRenamedStarts == renamedStarts && !renamedNameInText && arrivedTags == tags.count
-            && !missedTag
+            && !missedTag && addedWordParagraphs == wordParagraphs.count && !missedWordParagraph
     }
 
     /// Why the compaction did not hold (for messages), nil when it held.
     var compactionFailure: String? {
         if arrivedRuns < runs.count {
             return "compaction failed at run \(arrivedRuns) of \(runs.count), source offset \(runs[arrivedRuns].sourceStart)"
+        }
+        if addedWordParagraphs != wordParagraphs.count || missedWordParagraph {
+            return "compaction failed: \(addedWordParagraphs) of \(wordParagraphs.count) o:p elements left out were added"
         }
         if arrivedTags != tags.count || missedTag {
             let offset = arrivedTags < tags.count ? tags[arrivedTags].nameStart - 1 : -1
@@ -106,6 +120,7 @@ final class HTMLTreeBuilder {
         runs = compaction?.compaction.runs ?? []
         renamedStarts = compaction?.compaction.renamedStarts ?? 0
         tags = compaction?.compaction.tags ?? []
+        wordParagraphs = compaction?.compaction.wordParagraphs ?? []
         attributes = compaction?.compaction.attributes ?? []
         source = compaction?.source
     }
@@ -136,6 +151,10 @@ final class HTMLTreeBuilder {
         _ fullName: UnsafePointer<xmlChar>, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
         context: htmlParserCtxtPtr
     ) {
+        if addedWordParagraphs < wordParagraphs.count { addWordParagraphs(context) }
+        if !sawBody, fullName[0] == 0x62, fullName[1] == 0x6F, fullName[2] == 0x64, fullName[3] == 0x79, fullName[4] == 0 {
+            sawBody = true  // body
+        }
         if open.count > Self.maxDepth {
             tooDeepLine = Int(context.pointee.input?.pointee.line ?? 0)
             xmlStopParser(context)
@@ -205,27 +224,47 @@ final class HTMLTreeBuilder {
     /// lower-cased (in the parser's dictionary), values as they stand, a boolean attribute
     /// without a value valued with its name.
     private func addSourceAttributes(_ range: Range<Int>, to element: xmlNodePtr, context: htmlParserCtxtPtr) {
-        guard let source, let dict = context.pointee.dict else { return }
+        guard let source else { return }
         var last: UnsafeMutablePointer<xmlAttr>?
-        var lowered = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-        withUnsafeMutableBytes(of: &lowered) { buffer in
-            let name = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            for attribute in attributes[range] {
-                let length = attribute.name.count  // under 90 (HTMLTextCompaction.attributes)
-                for offset in 0..<length { name[offset] = ByteClass.lower(source[attribute.name.lowerBound + offset]) }
-                guard let interned = xmlDictLookup(dict, name, Int32(length)) else {
-                    missedTag = true
-                    return
-                }
-                var value: (bytes: UnsafePointer<xmlChar>?, count: Int)?
-                if let range = attribute.value {
-                    value = (source + range.lowerBound, range.count)
-                } else if htmlIsBooleanAttr(interned) != 0 {
-                    value = (interned, length)
-                }
-                last = arena.attribute(interned, value: value, of: element, after: last)
+        for attribute in attributes[range] {
+            guard let name = internedName(attribute.name, context: context) else {
+                missedTag = true
+                return
             }
+            var value: (bytes: UnsafePointer<xmlChar>?, count: Int)?
+            if let range = attribute.value {
+                value = (source + range.lowerBound, range.count)
+            } else if htmlIsBooleanAttr(name) != 0 {
+                value = (name, attribute.name.count)
+            }
+            last = arena.attribute(name, value: value, of: element, after: last)
         }
+    }
+
+    /// The attribute name at `range` of the source, lower-cased, in the parser's dictionary
+    /// (as libxml2 names attributes); nil when the dictionary cannot take it.
+    private func internedName(_ range: Range<Int>, context: htmlParserCtxtPtr) -> UnsafePointer<xmlChar>? {
+        guard let source else { return nil }
+        let length = range.count  // under 90 (HTMLTextCompaction.attributes)
+        let start = source + range.lowerBound
+        for recent in recentNames where recent.length == length && memcmp(source + recent.start, start, length) == 0 {
+            return recent.name
+        }
+        guard let dict = context.pointee.dict else { return nil }
+        var lowered = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        let interned = withUnsafeMutableBytes(of: &lowered) { buffer in
+            let name = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            for offset in 0..<length { name[offset] = ByteClass.lower(start[offset]) }
+            return xmlDictLookup(dict, name, Int32(length))
+        }
+        guard let interned else { return nil }
+        if recentNames.count < 8 {
+            recentNames.append((range.lowerBound, length, interned))
+        } else {
+            recentNames[nextRecentName] = (range.lowerBound, length, interned)
+            nextRecentName = (nextRecentName + 1) & 7
+        }
+        return interned
     }
 
     private func addAttributes(_ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>, to element: xmlNodePtr) {
@@ -244,11 +283,64 @@ final class HTMLTreeBuilder {
         }
     }
 
-    fileprivate func endElement() {
+    fileprivate func endElement(context: htmlParserCtxtPtr) {
+        if addedWordParagraphs < wordParagraphs.count { addWordParagraphs(context) }
         _ = open.popLast()
     }
 
+    /// Adds the Word paragraph marks left out that stood before where the parser's input
+    /// stands (at an event from past them) to the open element, each with its `&nbsp;` text,
+    /// as libxml2 would have: an element named `p` (`o:p` split), on the line it stood on.
+    private func addWordParagraphs(_ context: htmlParserCtxtPtr) {
+        guard !missedWordParagraph, let input = context.pointee.input, let base = input.pointee.base, let cur = input.pointee.cur else {
+            return
+        }
+        let consumed = Int(input.pointee.consumed)
+        let at = consumed + (cur - base)
+        while addedWordParagraphs < wordParagraphs.count, wordParagraphs[addedWordParagraphs].compactPosition < at {
+            let mark = wordParagraphs[addedWordParagraphs]
+            // libxml2 would have implied elements for it without an open <body>, and stopped at its depth limit.
+            guard sawBody, let parent = open.last, open.count < Self.maxDepth, mark.compactPosition >= consumed else {
+                missedWordParagraph = true
+                return
+            }
+            addedWordParagraphs += 1
+            if wordParagraphName == nil, let dict = context.pointee.dict { wordParagraphName = xmlDictLookup(dict, "o:p", 3) }
+            guard let name = wordParagraphName else {
+                missedWordParagraph = true
+                return
+            }
+            let node = arena.node(XML_ELEMENT_NODE)
+            node.pointee.name = Self.localName(name)
+            let numbered = context.pointee.linenumbers != 0
+            var line = 0
+            if numbered {
+                // The input's line, less the newlines between the mark and the input.
+                line = Int(input.pointee.line)
+                var byte = base + (mark.compactPosition - consumed)
+                while byte < cur {
+                    if byte.pointee == 0x0A { line -= 1 }
+                    byte += 1
+                }
+                node.pointee.line = UInt16(clamping: min(line, 65535))
+            }
+            appendChild(node, to: parent)
+            if mark.holdsSpace {
+                let text = arena.node(XML_TEXT_NODE)
+                let space = arena.copy(nil, count: 2)
+                space[0] = 0xC2  // U+00A0 (&nbsp;)
+                space[1] = 0xA0
+                text.pointee.content = space
+                if numbered { text.pointee.line = UInt16(clamping: min(line, 65535)) }
+                appendChild(text, to: node)
+                lastText = text
+                lastTextLength = 2
+            }
+        }
+    }
+
     fileprivate func text(_ bytes: UnsafePointer<xmlChar>?, count: Int, type: xmlElementType, context: htmlParserCtxtPtr) {
+        if addedWordParagraphs < wordParagraphs.count { addWordParagraphs(context) }
         var bytes = bytes
         var count = count
         var run: HTMLTextCompaction.Run?
@@ -290,16 +382,19 @@ final class HTMLTreeBuilder {
         lastTextLength = count
     }
 
-    fileprivate func comment() {
+    fileprivate func comment(context: htmlParserCtxtPtr) {
+        if addedWordParagraphs < wordParagraphs.count { addWordParagraphs(context) }
         appendMisc(arena.node(XML_COMMENT_NODE))
     }
 
-    fileprivate func processingInstruction() {
+    fileprivate func processingInstruction(context: htmlParserCtxtPtr) {
+        if addedWordParagraphs < wordParagraphs.count { addWordParagraphs(context) }
         appendMisc(arena.node(XML_PI_NODE))
     }
 
     /// A DOCTYPE: libxml2 puts the DTD first among an HTML document's children.
-    fileprivate func internalSubset() {
+    fileprivate func internalSubset(context: htmlParserCtxtPtr) {
+        if addedWordParagraphs < wordParagraphs.count { addWordParagraphs(context) }
         documentHasChildren = true
         firstDocumentElement = nil
     }
@@ -355,7 +450,8 @@ final class HTMLTreeBuilder {
         }
         sax.pointee.endElement = { context, _ in
             guard let context else { return }
-            HTMLTreeBuilder.with(context.assumingMemoryBound(to: htmlParserCtxt.self)) { $0.endElement() }
+            let parser = context.assumingMemoryBound(to: htmlParserCtxt.self)
+            HTMLTreeBuilder.with(parser) { $0.endElement(context: parser) }
         }
         sax.pointee.characters = { context, bytes, count in
             guard let context else { return }
@@ -369,15 +465,18 @@ final class HTMLTreeBuilder {
         }
         sax.pointee.comment = { context, _ in
             guard let context else { return }
-            HTMLTreeBuilder.with(context.assumingMemoryBound(to: htmlParserCtxt.self)) { $0.comment() }
+            let parser = context.assumingMemoryBound(to: htmlParserCtxt.self)
+            HTMLTreeBuilder.with(parser) { $0.comment(context: parser) }
         }
         sax.pointee.processingInstruction = { context, _, _ in
             guard let context else { return }
-            HTMLTreeBuilder.with(context.assumingMemoryBound(to: htmlParserCtxt.self)) { $0.processingInstruction() }
+            let parser = context.assumingMemoryBound(to: htmlParserCtxt.self)
+            HTMLTreeBuilder.with(parser) { $0.processingInstruction(context: parser) }
         }
         sax.pointee.internalSubset = { context, _, _, _ in
             guard let context else { return }
-            HTMLTreeBuilder.with(context.assumingMemoryBound(to: htmlParserCtxt.self)) { $0.internalSubset() }
+            let parser = context.assumingMemoryBound(to: htmlParserCtxt.self)
+            HTMLTreeBuilder.with(parser) { $0.internalSubset(context: parser) }
         }
     }
 

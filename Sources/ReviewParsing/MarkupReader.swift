@@ -405,8 +405,9 @@ struct MarkupReader {
             if isBanner(node) { return .skip }
             return .block(.heading, level: level)
         case .paragraph:
-            if isBanner(node) { return .skip }
-            return paragraphRole(node)
+            var classValue: UnsafeBufferPointer<UInt8>?
+            if isBanner(node, classValue: &classValue) { return .skip }
+            return paragraphRole(classValue: classValue)
         case .listItem: return .block(.listItem, level: nil)
         case .blockquote: return .quote
         case .table: return isBanner(node) ? .skip : .table
@@ -421,8 +422,8 @@ struct MarkupReader {
     }
 
     /// Word's paragraph classes carry structure its HTML export drops.
-    private static func paragraphRole(_ node: xmlNodePtr) -> ElementRole {
-        guard let classBuffer = node.attributeBuffer("class"), classBuffer.count >= 4,
+    private static func paragraphRole(classValue: UnsafeBufferPointer<UInt8>?) -> ElementRole {
+        guard let classBuffer = classValue, classBuffer.count >= 4,
             ByteClass.lower(classBuffer[0]) == 0x6D, ByteClass.lower(classBuffer[1]) == 0x73, ByteClass.lower(classBuffer[2]) == 0x6F,
             !(classBuffer.count == 9 && ByteClass.containsIgnoringCase(classBuffer, "msonormal"))
         else {
@@ -501,15 +502,15 @@ struct MarkupReader {
     /// Cookie and consent banners, breadcrumbs, skip links and screen-reader-only text (by
     /// class or id), landmarks that are not content (`role`), hidden elements.
     static func isBanner(_ node: xmlNodePtr) -> Bool {
+        var classValue: UnsafeBufferPointer<UInt8>?
+        return isBanner(node, classValue: &classValue)
+    }
+
+    /// ``isBanner(_:)``, also giving the value of the element's `class` attribute as
+    /// `attributeBuffer("class")` gives it when the element is no banner (nil without one).
+    static func isBanner(_ node: xmlNodePtr, classValue: inout UnsafeBufferPointer<UInt8>?) -> Bool {
+        classValue = nil
         guard node.pointee.properties != nil else { return false }
-        // Two plain checks rather than a loop over a fresh array (one allocation per element).
-        func isBannerName(_ buffer: UnsafeBufferPointer<UInt8>?) -> Bool {
-            guard let buffer else { return false }
-            return ByteClass.containsIgnoringCase(buffer, "cookie") || ByteClass.containsIgnoringCase(buffer, "consent")
-                || ByteClass.containsIgnoringCase(buffer, "banner") || ByteClass.containsIgnoringCase(buffer, "breadcrumb")
-                || ByteClass.containsIgnoringCase(buffer, "skip-link") || ByteClass.containsIgnoringCase(buffer, "skiplink")
-                || ByteClass.containsIgnoringCase(buffer, "visually-hidden") || ByteClass.containsIgnoringCase(buffer, "sr-only")
-        }
         // One pass over the attributes, looking at the first of each name as the lookups by
         // name would (`class`, `id`, `role`, `hidden`, `aria-hidden`).
         var seenClass = false, seenID = false, seenRole = false, seenHidden = false, seenAriaHidden = false
@@ -520,10 +521,11 @@ struct MarkupReader {
             switch ByteClass.lower(name[0]) {
             case 0x63 where !seenClass && ByteClass.equalsIgnoringCase(name, "class"):  // c
                 seenClass = true
-                if isBannerName(singleValue(current)) { return true }
+                classValue = singleValue(current)
+                if let value = classValue, isBannerName(value) { return true }
             case 0x69 where !seenID && ByteClass.equalsIgnoringCase(name, "id"):  // i
                 seenID = true
-                if isBannerName(singleValue(current)) { return true }
+                if let value = singleValue(current), isBannerName(value) { return true }
             case 0x72 where !seenRole && ByteClass.equalsIgnoringCase(name, "role"):  // r
                 seenRole = true
                 let role = joinedValue(current).lowercased()
@@ -536,6 +538,37 @@ struct MarkupReader {
             case 0x61 where !seenAriaHidden && ByteClass.equalsIgnoringCase(name, "aria-hidden"):  // a
                 seenAriaHidden = true
                 if joinedValue(current).lowercased() == "true" { return true }
+            default:
+                break
+            }
+        }
+        return false
+    }
+
+    /// Whether a class or id names a banner: contains, ignoring ASCII case, "cookie",
+    /// "consent", "banner", "breadcrumb", "skip-link", "skiplink", "visually-hidden" or
+    /// "sr-only". One pass over the value, looking further only at the first letters of those.
+    static func isBannerName(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = value.count
+        guard count >= 6, let base = value.baseAddress else { return false }
+        /// Whether `word` (lower case; its first letter already matched) is at `index`.
+        func matches(_ index: Int, _ word: StaticString) -> Bool {
+            let length = word.utf8CodeUnitCount
+            guard index + length <= count else { return false }
+            let letters = word.utf8Start
+            for offset in 1..<length where ByteClass.lower(base[index + offset]) != letters[offset] { return false }
+            return true
+        }
+        for index in 0...(count - 6) {
+            switch ByteClass.lower(base[index]) {
+            case 0x63:  // c
+                if matches(index, "cookie") || matches(index, "consent") { return true }
+            case 0x62:  // b
+                if matches(index, "banner") || matches(index, "breadcrumb") { return true }
+            case 0x73:  // s
+                if matches(index, "skip-link") || matches(index, "skiplink") || matches(index, "sr-only") { return true }
+            case 0x76:  // v
+                if matches(index, "visually-hidden") { return true }
             default:
                 break
             }

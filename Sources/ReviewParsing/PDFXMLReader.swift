@@ -213,23 +213,40 @@ struct PDFXMLReader {
     /// Appends `content` to `text` with whitespace collapsed as
     /// `MarkupReader.collapsedBytes` collapses it, the text so far (from `start`) and
     /// `pendingSpace` carrying on from the previous piece: the spans of a line collapse as
-    /// if joined, without joining them. Whole words are appended at once.
+    /// if joined, without joining them. Runs of words with single spaces between them are
+    /// appended at once (as their words and spaces one by one would be).
     static func appendCollapsed(
         _ content: UnsafeBufferPointer<UInt8>, to text: inout [UInt8], from start: Int, pendingSpace: inout Bool
     ) {
         let count = content.count
+        /// Whether the byte at `index` is whitespace (a no-break space by its lead byte).
+        func isWhitespace(_ index: Int) -> Bool {
+            let byte = content[index]
+            return ByteClass.isSpace(byte) || (byte == 0xC2 && index + 1 < count && content[index + 1] == 0xA0)
+        }
         var index = 0
         while index < count {
             let byte = content[index]
-            if ByteClass.isSpace(byte) || (byte == 0xC2 && index + 1 < count && content[index + 1] == 0xA0) {
+            if isWhitespace(index) {
                 pendingSpace = text.count > start
                 index += byte == 0xC2 ? 2 : 1
                 continue
             }
             var stop = index + 1
             while stop < count {
-                let next = content[stop]
-                if ByteClass.isSpace(next) || (next == 0xC2 && stop + 1 < count && content[stop + 1] == 0xA0) { break }
+                if stop + 17 <= count {
+                    let advance = BlockWriter.plainBytes(UnsafeRawPointer(content.baseAddress!), at: stop)
+                    if advance > 0 {
+                        stop += advance
+                        continue
+                    }
+                }
+                if isWhitespace(stop) {
+                    // A single space between two words stays in the run.
+                    guard content[stop] == 0x20, stop + 1 < count, !isWhitespace(stop + 1) else { break }
+                    stop += 2
+                    continue
+                }
                 stop += 1
             }
             if pendingSpace {

@@ -162,6 +162,8 @@ extension TaggingRun {
         var kinNames: [Int: NameKey] = [:]  // keyed by kinNameKey(sentence, start)
         var declaredInSentence: [Int: [NameKey]] = [:]
         let capitals = CapitalIndex(tokens, sentences: sentences)
+        self.capitals = capitals
+        capitalsBuilt = true
         let sentenceKinds = SentenceKinds(matches: matches, sentences: sentences, patternBits: compiled.sentenceKindBits, capitals: capitals, tokens: tokens)
         discoverProperNames(capitals: capitals)
         var roles: [(Int, Int, Int)] = []  // buffers for all sentences

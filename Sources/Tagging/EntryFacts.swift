@@ -132,14 +132,19 @@ final class EntryFacts: Sendable {
 /// ``TaggingRun/flushCollectedEvidence()``).
 struct PendingEvidence {
     var range: TextRange
-    var rule: String
+    /// The rule: a pattern index (its id is `CompiledCodebook.ruleIDs[rule]`), or for a rule
+    /// id of no pattern ("kin/parent") `-1 - n` for the collector's `n`th extra rule id (see
+    /// ``EvidenceCollector/ruleID(_:compiled:)``). An index, not the string: recording a piece
+    /// retains nothing.
+    var rule: Int32
 }
 
 /// A suppressed match as the sweep records it (text and position cut at the end of the sweep).
 struct PendingSuppression {
     var tag: TagID
     var range: TextRange
-    var rule: String
+    /// The rule, as ``PendingEvidence/rule``.
+    var rule: Int32
     var reason: SuppressedMatch.Reason
     var trigger: String
 }
@@ -160,11 +165,29 @@ struct EvidenceCollector {
     private(set) var order: [Int32] = []
     /// Suppressed matches in the order the sweep found them.
     private(set) var suppressions: [PendingSuppression] = []
+    /// Rule ids of no pattern, in the order first recorded (see ``PendingEvidence/rule``).
+    private var extraRules: [String] = []
     private var seen = PairSet()
 
     init(entryCount: Int) {
         entrySlots = [Int32](repeating: -1, count: entryCount * 4)
     }
+
+    /// The rule code of a rule id of no pattern (``PendingEvidence/rule``).
+    mutating func extraRule(_ rule: String) -> Int32 {
+        if let index = extraRules.firstIndex(of: rule) { return -1 - Int32(index) }
+        extraRules.append(rule)
+        return -Int32(extraRules.count)
+    }
+
+    /// The rule id of a rule code (``PendingEvidence/rule``).
+    @inline(__always)
+    func ruleID(_ rule: Int32, compiled: CompiledCodebook) -> String {
+        rule >= 0 ? compiled.ruleIDs[Int(rule)] : extraRules[Int(-1 - rule)]
+    }
+
+    /// Makes room for about `count` pieces of evidence in the duplicate check.
+    mutating func reserve(_ count: Int) { seen.reserve(count) }
 
     @inline(__always)
     static func code(_ subject: Subject?) -> Int {
@@ -247,9 +270,20 @@ struct PairSet {
         return Int(truncatingIfNeeded: x)
     }
 
+    /// Makes room for `count` pairs before the next growth (one table of the final size
+    /// instead of growing through 2048, 4096, ... slots and rehashing each time).
+    mutating func reserve(_ count: Int) {
+        var capacity = 2048
+        while capacity < count * 2 { capacity <<= 1 }
+        if capacity > slots.count { grow(to: capacity) }
+    }
+
     private mutating func grow() {
         // A document records thousands of pairs: start at 2048 slots rather than rehash from 64 up.
-        let capacity = max(2048, slots.count * 2)
+        grow(to: max(2048, slots.count * 2))
+    }
+
+    private mutating func grow(to capacity: Int) {
         let old = slots
         slots = [(UInt64, UInt64)](repeating: (0, 0), count: capacity)
         mask = capacity - 1

@@ -116,13 +116,14 @@ extension TaggingRun {
             let start = Int(tokens.starts[index])
             let length = Int(tokens.ends[index]) - start
             guard length <= 3 else { return nil }
-            var value = 0
+            // The digits read in place (index arithmetic on the string's UTF-8 view cost more
+            // than the number); a string without contiguous UTF-8 storage takes the view.
             let utf8 = document.text.utf8
-            var position = utf8.index(utf8.startIndex, offsetBy: start)
-            for _ in 0..<length {
-                value = value * 10 + Int(utf8[position] - 0x30)
-                position = utf8.index(after: position)
-            }
+            let value = utf8.withContiguousStorageIfAvailable { bytes in
+                var value = 0
+                for offset in start..<start + length { value = value * 10 + Int(bytes[offset] &- 0x30) }
+                return value
+            } ?? utf8.dropFirst(start).prefix(length).reduce(0) { $0 * 10 + Int($1 &- 0x30) }
             return (value, index + 1)
         }
         guard let value = Words.numbers[tokens.hashes[index]] else { return nil }

@@ -833,6 +833,7 @@ extension TaggingRun {
             agePriority = start.agePriority
         }
         collector = EvidenceCollector(entryCount: compiled.facts.tags.count)
+        ensureCapitals()
         let headings = document.blocks.map { $0.kind == .heading }
         let blockCount = document.blocks.count
         var piece = SweepPiece()
@@ -872,16 +873,19 @@ extension TaggingRun {
         var text = document.text
         text.withUTF8 { bytes in
             var next = 0
+            var texts = EvidenceTexts(bytes, expected: offsets.count)
             func materialise(_ range: TextRange, _ rule: String) -> Evidence {
                 let position = positions[next]
                 next += 1
                 return Evidence(
-                    text: TaggingRun.substring(bytes, range) ?? document.substring(range), range: range, rule: rule,
+                    text: texts.text(range) ?? document.substring(range), range: range, rule: rule,
                     line: position.line, character: position.utf16Column)
             }
-            piece.evidence = pending.map { materialise($0.range, $0.rule) }
+            piece.evidence = pending.map { materialise($0.range, collector.ruleID($0.rule, compiled: compiled)) }
             piece.suppressed = collector.suppressions.map { item in
-                SuppressedMatch(tag: item.tag, evidence: materialise(item.range, item.rule), reason: item.reason, trigger: item.trigger)
+                SuppressedMatch(
+                    tag: item.tag, evidence: materialise(item.range, collector.ruleID(item.rule, compiled: compiled)), reason: item.reason,
+                    trigger: item.trigger)
             }
         }
         piece.evidenceSlots = collector.order

@@ -651,22 +651,42 @@ struct CompiledMatcher: Sendable {
         ends.reserveCapacity(ranges.count)
         withWalker(tokens) { walker in
             for range in ranges {
-                let first = matches.count
-                if range.lowerBound < range.upperBound {
-                    walkRange(walker, from: range.lowerBound, to: range.upperBound, into: &matches)
-                    if matches.count - first > 1 {
-                        // Sorted in place (sorting `matches[first...]` copied the slice out and back).
-                        let count = matches.count
-                        matches.withUnsafeMutableBufferPointer { buffer in
-                            var part = UnsafeMutableBufferPointer(rebasing: buffer[first..<count])
-                            part.sort { ($0.start, $0.end) < ($1.start, $1.end) }
-                        }
-                    }
-                }
+                sortedMatches(walker, from: range.lowerBound, to: range.upperBound, into: &matches)
                 ends.append(matches.count)
             }
         }
         return ends
+    }
+
+    /// ``match(_:ranges:into:)`` over the sentences' token ranges, setting each sentence's
+    /// `matchFrom` and `matchTo` (no arrays of ranges and ends in between).
+    func match(_ tokens: Tokens, sentences: inout [SentenceSpan], into matches: inout [Match]) {
+        sentences.withUnsafeMutableBufferPointer { sentences in
+            withWalker(tokens) { walker in
+                for index in sentences.indices {
+                    let first = matches.count
+                    sortedMatches(walker, from: sentences[index].tokenFrom, to: sentences[index].tokenTo, into: &matches)
+                    sentences[index].matchFrom = first
+                    sentences[index].matchTo = matches.count
+                }
+            }
+        }
+    }
+
+    /// Appends the matches inside tokens `from..<to` sorted by (start, end).
+    @inline(__always)
+    private func sortedMatches(_ walker: Walker, from: Int, to: Int, into matches: inout [Match]) {
+        let first = matches.count
+        guard from < to else { return }
+        walkRange(walker, from: from, to: to, into: &matches)
+        if matches.count - first > 1 {
+            // Sorted in place (sorting `matches[first...]` copied the slice out and back).
+            let count = matches.count
+            matches.withUnsafeMutableBufferPointer { buffer in
+                var part = UnsafeMutableBufferPointer(rebasing: buffer[first..<count])
+                part.sort { ($0.start, $0.end) < ($1.start, $1.end) }
+            }
+        }
     }
 
     private func walkRange(_ walker: Walker, from: Int, to: Int, into matches: inout [Match]) {

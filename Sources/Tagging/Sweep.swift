@@ -22,11 +22,22 @@ extension TaggingRun {
     mutating func sweep() {
         var cursor = SweepCursor()
         let headings = document.blocks.map { $0.kind == .heading }
+        // About one piece of evidence per five matches on generated reviews.
+        collector.reserve(matches.count / 5)
+        ensureCapitals()
         for sentenceIndex in sentences.indices {
             sweepSentence(sentenceIndex, headings: headings, cursor: &cursor)
         }
         // The collected evidence, keyed by tag and subject, for the finishing steps.
         flushCollectedEvidence()
+    }
+
+    /// Builds ``TaggingRun/capitals`` when people discovery did not (the sweep reads names at
+    /// capitalised tokens only).
+    mutating func ensureCapitals() {
+        guard !capitalsBuilt else { return }
+        capitals = CapitalIndex(tokens, sentences: sentences)
+        capitalsBuilt = true
     }
 
     /// One sentence of the sweep. What it carries to the next sentence is in `cursor` and in
@@ -42,7 +53,7 @@ extension TaggingRun {
             // The scratch list (the one before the previous sentence's): storage reused.
             var mentions: [Mention] = []
             swap(&mentions, &sweepScratch.mentions)
-            collectMentions(sentence, slice, into: &mentions)
+            collectMentions(sentence, sentenceIndex, slice, into: &mentions)
             // Resolved in place: the mentions before `index` are the resolved earlier ones (kin
             // resolution reads only mentions ending before the kin noun, so it takes them all).
             // The previous sentence's mentions count only in the same block (read in place, not copied).
@@ -147,7 +158,7 @@ extension TaggingRun {
                             }) ?? false
                         {
                             // "Mr B took his own life two days later": the perpetrator's suicide.
-                            add(entry: entry, subject: nil, compiled.ruleIDs[Int(target.pattern)], range)
+                            add(entry: entry, subject: nil, pattern: target.pattern, range)
                             continue
                         }
                         if !concerns {
@@ -181,7 +192,7 @@ extension TaggingRun {
                         if partnerOfChild {
                             suppress(facts.tags[entryIndex], target, range, .thirdParty, "the victim is a child")
                         } else if involved {
-                            add(entry: entryIndex, subject: nil, compiled.ruleIDs[Int(target.pattern)], range)
+                            add(entry: entryIndex, subject: nil, pattern: target.pattern, range)
                             relationCounts[facts.tags[entryIndex].id, default: 0] += 1
                             if cursor.logging { cursor.relationLog.append((facts.tags[entryIndex].id, 1)) }
                         } else {
@@ -199,7 +210,7 @@ extension TaggingRun {
                                 continue
                             }
                         }
-                        add(entry: entryIndex, subject: nil, compiled.ruleIDs[Int(target.pattern)], range)
+                        add(entry: entryIndex, subject: nil, pattern: target.pattern, range)
                     }
                 }
             }
@@ -249,7 +260,9 @@ extension TaggingRun {
     }
 
     /// Role, name, kin and pronoun mentions of a sentence, longest first where they overlap.
-    func collectMentions(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, into mentions: inout [Mention]) {
+    /// Names are looked up at the sentence's capitalised tokens (``capitals``, which
+    /// ``ensureCapitals()`` builds before the sweep).
+    func collectMentions(_ sentence: SentenceSpan, _ sentenceIndex: Int, _ slice: ArraySlice<Match>, into mentions: inout [Mention]) {
         if !mentions.isEmpty { mentions.removeAll(keepingCapacity: true) }
         for match in slice {
             let start = Int(match.start)
@@ -265,14 +278,16 @@ extension TaggingRun {
             default: break
             }
         }
-        var index = sentence.tokenFrom
-        while index < sentence.tokenTo {
-            if isCapitalised(index), let found = lookupName(at: index, limit: sentence.tokenTo) {
+        // A name's later words start no other name: the capitalised tokens before the end of
+        // the last name found are skipped.
+        var skipTo = sentence.tokenFrom
+        for position in capitals.range(inSentence: sentenceIndex) {
+            let index = Int(capitals.positions[position])
+            if index < skipTo { continue }
+            if let found = lookupName(at: index, limit: sentence.tokenTo) {
                 mentions.append(Mention(start: index, end: found.end, entity: found.entity, kind: .name))
-                index = found.end
-                continue
+                skipTo = found.end
             }
-            index += 1
         }
         if mentions.count > 1 { mentions.sort { ($0.start, -$0.end) < ($1.start, -$1.end) } }
         // Compacted in place: the kept mentions are the prefix `0..<kept`.
@@ -332,48 +347,65 @@ extension TaggingRun {
 
     /// Records a suppressed match (its evidence is cut by ``flushCollectedEvidence()``).
     mutating func suppress(_ tag: TagID, _ target: TargetMatch, _ range: TextRange, _ reason: SuppressedMatch.Reason, _ trigger: String) {
-        collector.append(PendingSuppression(tag: tag, range: range, rule: compiled.ruleIDs[Int(target.pattern)], reason: reason, trigger: trigger))
+        collector.append(PendingSuppression(tag: tag, range: range, rule: target.pattern, reason: reason, trigger: trigger))
     }
 
     /// Moves the sweep's evidence and suppressed matches into ``evidence`` and ``suppressed``,
     /// cutting every span's text and finding its source position as it goes (the same values
-    /// ``makeEvidence(_:_:)`` gives one at a time): the evidence in the order recorded, then the
-    /// suppressed matches, are two nearly ascending runs of offsets that one
-    /// ``SourceMap/PositionCursor`` follows, with no array of offsets or positions in between.
+    /// ``makeEvidence(_:_:)`` gives one at a time): the evidence in the order recorded and the
+    /// suppressed matches, merged by start, are one nearly ascending run of offsets that one
+    /// ``SourceMap/PositionCursor`` follows, with no array of offsets or positions in between;
+    /// equal texts share one string (``EvidenceTexts``).
     mutating func flushCollectedEvidence() {
+        let collector = self.collector
+        let compiled = self.compiled
         let order = collector.order
         let lists = collector.lists
         let suppressions = collector.suppressions
-        var built: [[Evidence]] = lists.map { list in
-            var items: [Evidence] = []
-            items.reserveCapacity(list.count)
-            return items
-        }
-        var builtSuppressed: [SuppressedMatch] = []
-        builtSuppressed.reserveCapacity(suppressions.count)
-        var positions = document.sourceMap.positionCursor()
-        var cursors = [Int](repeating: 0, count: lists.count)
         var text = document.text
-        text.withUTF8 { bytes in
-            func piece(_ range: TextRange, _ rule: String) -> Evidence {
-                let position = positions.position(ofText: range.start)
-                return Evidence(
-                    text: TaggingRun.substring(bytes, range) ?? document.substring(range), range: range, rule: rule,
-                    line: position.line, character: position.utf16Column)
+        // Everything the loop writes is local to the closure (captured variables were boxed and
+        // every access to them checked for exclusivity at run time).
+        let (built, builtSuppressed) = text.withUTF8 { bytes in
+            var built: [[Evidence]] = lists.map { list in
+                var items: [Evidence] = []
+                items.reserveCapacity(list.count)
+                return items
             }
-            // Items read field by field in place: no copy of a pending item (and its strings) each.
-            for slot in order {
-                let list = Int(slot)
-                let item = cursors[list]
-                cursors[list] = item + 1
-                built[list].append(piece(lists[list][item].range, lists[list][item].rule))
-            }
-            for index in suppressions.indices {
+            var builtSuppressed: [SuppressedMatch] = []
+            builtSuppressed.reserveCapacity(suppressions.count)
+            var positions = document.sourceMap.positionCursor()
+            var texts = EvidenceTexts(bytes, expected: order.count + suppressions.count)
+            var cursors = [Int](repeating: 0, count: lists.count)
+            // The evidence (in the order recorded) and the suppressed matches (in theirs) are two
+            // nearly ascending runs of offsets: merged by start, so that the position cursor goes
+            // over the source once instead of twice. Items read field by field in place: no copy
+            // of a pending item (and its strings) each.
+            var next = 0
+            var nextSuppressed = 0
+            while next < order.count || nextSuppressed < suppressions.count {
+                if next < order.count {
+                    let list = Int(order[next])
+                    let item = cursors[list]
+                    if nextSuppressed == suppressions.count || lists[list][item].range.start <= suppressions[nextSuppressed].range.start {
+                        cursors[list] = item + 1
+                        next += 1
+                        let range = lists[list][item].range
+                        let cut = texts.text(range) ?? document.substring(range)
+                        let rule = collector.ruleID(lists[list][item].rule, compiled: compiled)
+                        built[list].append(TaggingRun.evidence(cut, range, rule, positions: &positions))
+                        continue
+                    }
+                }
+                let index = nextSuppressed
+                nextSuppressed += 1
+                let range = suppressions[index].range
+                let cut = texts.text(range) ?? document.substring(range)
+                let rule = collector.ruleID(suppressions[index].rule, compiled: compiled)
+                let piece = TaggingRun.evidence(cut, range, rule, positions: &positions)
                 builtSuppressed.append(
-                    SuppressedMatch(
-                        tag: suppressions[index].tag, evidence: piece(suppressions[index].range, suppressions[index].rule),
-                        reason: suppressions[index].reason, trigger: suppressions[index].trigger))
+                    SuppressedMatch(tag: suppressions[index].tag, evidence: piece, reason: suppressions[index].reason, trigger: suppressions[index].trigger))
             }
+            return (built, builtSuppressed)
         }
         for (slot, key) in collector.keys.enumerated() where !built[slot].isEmpty {
             if evidence[key] == nil {
@@ -387,7 +419,14 @@ extension TaggingRun {
         } else {
             suppressed.append(contentsOf: builtSuppressed)
         }
-        collector = EvidenceCollector(entryCount: 0)
+        self.collector = EvidenceCollector(entryCount: 0)
+    }
+
+    /// One piece of evidence with its text and its source position.
+    @inline(__always)
+    static func evidence(_ text: String, _ range: TextRange, _ rule: String, positions: inout SourceMap.PositionCursor) -> Evidence {
+        let position = positions.position(ofText: range.start)
+        return Evidence(text: text, range: range, rule: rule, line: position.line, character: position.utf16Column)
     }
 
     /// The text of a range when both ends fall on scalar boundaries (nil otherwise: the
@@ -411,24 +450,33 @@ extension TaggingRun {
     mutating func add(_ key: TagKey, _ rule: String, _ range: TextRange) {
         let entry = compiled.facts.entryOfTag[key.tag]
         let slot = collector.slot(key, entry: entry)
-        addEvidence(slot, rule, range)
+        guard collector.insert(slot: slot, range: range) else { return }
+        collector.append(PendingEvidence(range: range, rule: collector.extraRule(rule)), to: slot)
     }
 
-    /// ``add(_:_:_:)`` for a codebook entry's tag: no `TagKey` built or hashed once the
+    /// ``add(_:_:_:)`` with the rule of pattern `pattern` (its id is looked up when the
+    /// evidence is cut: nothing retained per piece).
+    mutating func add(_ key: TagKey, pattern: Int32, _ range: TextRange) {
+        let entry = compiled.facts.entryOfTag[key.tag]
+        let slot = collector.slot(key, entry: entry)
+        addEvidence(slot, pattern, range)
+    }
+
+    /// ``add(_:pattern:_:)`` for a codebook entry's tag: no `TagKey` built or hashed once the
     /// (entry, subject) pair has a key number.
-    mutating func add(entry: Int, subject: Subject?, _ rule: String, _ range: TextRange) {
+    mutating func add(entry: Int, subject: Subject?, pattern: Int32, _ range: TextRange) {
         let facts = compiled.facts
         let canonical = facts.canonical[entry]
         let takesSubject = facts.facets[canonical] == .characteristic
         let code = takesSubject ? EvidenceCollector.code(subject ?? .unknown) : 0
         var slot = collector.existingSlot(entry: canonical, code: code)
         if slot < 0 { slot = collector.slot(TagKey(tag: facts.tags[canonical], subject: subject), entry: canonical) }
-        addEvidence(slot, rule, range)
+        addEvidence(slot, pattern, range)
     }
 
-    private mutating func addEvidence(_ slot: Int, _ rule: String, _ range: TextRange) {
+    private mutating func addEvidence(_ slot: Int, _ pattern: Int32, _ range: TextRange) {
         guard collector.insert(slot: slot, range: range) else { return }
-        collector.append(PendingEvidence(range: range, rule: rule), to: slot)
+        collector.append(PendingEvidence(range: range, rule: pattern), to: slot)
     }
 
     /// Attributes a characteristic match to the person its clause is about.
@@ -467,17 +515,17 @@ extension TaggingRun {
                 suppress(facts.tags[entryIndex], target, range, .thirdParty, "no person in context")
                 return
             }
-            add(entry: entryIndex, subject: .unknown, compiled.ruleIDs[Int(target.pattern)], range)
+            add(entry: entryIndex, subject: .unknown, pattern: target.pattern, range)
             return
         }
         if let subject = people.entities[entity].subject {
-            add(entry: entryIndex, subject: subject, compiled.ruleIDs[Int(target.pattern)], range)
+            add(entry: entryIndex, subject: subject, pattern: target.pattern, range)
             // A child victim's parent who is the perpetrator: the child-victim tags follow.
             if subject == .perpetrator, people.victimIsChild,
                 people.perpetratorRelation == "parent" || people.perpetratorRelation == "partner-of-parent",
                 let converted = facts.parentalConversion[entryIndex], converted != facts.tags[entryIndex].id
             {
-                add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: .victim), compiled.ruleIDs[Int(target.pattern)], range)
+                add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: .victim), pattern: target.pattern, range)
             }
             return
         }
@@ -485,12 +533,12 @@ extension TaggingRun {
         // A relative: the child-victim tags go to the person whose relative it is.
         if let owner = person.owner, let ownerSubject = people.entities[owner].subject {
             if facts.childVictimTag[entryIndex], person.isParent || person.kin.map({ lexicon.kin[$0].relation == "partner-of-parent" }) == true {
-                add(entry: entryIndex, subject: ownerSubject, compiled.ruleIDs[Int(target.pattern)], range)
+                add(entry: entryIndex, subject: ownerSubject, pattern: target.pattern, range)
                 return
             }
             // Only a child victim's parents: an adult's parent's condition is a third party's.
             if person.isParent, let converted = facts.parentalConversion[entryIndex], ownerSubject == .victim, people.victimIsChild {
-                add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: ownerSubject), compiled.ruleIDs[Int(target.pattern)], range)
+                add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: ownerSubject), pattern: target.pattern, range)
                 return
             }
         }
@@ -499,7 +547,7 @@ extension TaggingRun {
         if person.kin == nil, person.owner == nil {
             let principalsNamed = people.entities[PeopleModel.victim].name != nil || people.entities[PeopleModel.perpetrator].name != nil
             if !principalsNamed {
-                add(entry: entryIndex, subject: .unknown, compiled.ruleIDs[Int(target.pattern)], range)
+                add(entry: entryIndex, subject: .unknown, pattern: target.pattern, range)
                 return
             }
         }

@@ -92,6 +92,10 @@ struct TaggingRun {
     var skippedDiscovery = false
     /// Lists the sweep refills for every sentence (their storage reused, not allocated anew).
     var sweepScratch = SweepScratch()
+    /// The capitalised tokens: people discovery's index, which the sweep reads names at (built
+    /// by the sweep itself when discovery did not run; see ``ensureCapitals()``).
+    var capitals = CapitalIndex(Tokens(), sentences: [])
+    var capitalsBuilt = false
 
     init(compiled: CompiledCodebook, document: ReviewDocument) {
         self.compiled = compiled
@@ -164,22 +168,19 @@ struct TaggingRun {
             return value
         }
         // Token range and block of each sentence (sentences and blocks are in text order: the
-        // block is found by stepping forward, with a binary search when that fails).
+        // block is found by stepping forward, with a binary search when that fails), written
+        // straight into the sentence spans; the matcher fills in their match ranges.
         var tokenIndex = 0
-        var tokenRanges: [Range<Int>] = []
-        tokenRanges.reserveCapacity(document.sentences.count)
-        var sentenceBlocks: [Int] = []
-        sentenceBlocks.reserveCapacity(document.sentences.count)
+        var spans: [SentenceSpan] = []
+        spans.reserveCapacity(document.sentences.count)
         let blockRanges = document.blocks.map(\.range)
         var blockCursor = 0
         tokens.starts.withUnsafeBufferPointer { starts in
             for range in document.sentences {
                 while tokenIndex < starts.count, Int(starts[tokenIndex]) < range.start { tokenIndex += 1 }
                 let from = tokenIndex
-                var to = from
-                while to < starts.count, Int(starts[to]) < range.end { to += 1 }
+                let to = TaggingRun.firstToken(startingAtOrAfter: range.end, in: starts, from: from)
                 tokenIndex = to
-                tokenRanges.append(from..<to)
                 var block: Int?
                 while blockCursor < blockRanges.count, blockRanges[blockCursor].end <= range.start { blockCursor += 1 }
                 if blockCursor < blockRanges.count, blockRanges[blockCursor].start <= range.start {
@@ -188,23 +189,42 @@ struct TaggingRun {
                     block = document.blockIndex(containing: range.start)
                     if let block { blockCursor = block }
                 }
-                sentenceBlocks.append(block ?? 0)
+                let sentenceBlock = block ?? 0
+                spans.append(
+                    SentenceSpan(
+                        range: range, tokenFrom: from, tokenTo: to, block: sentenceBlock, matchFrom: 0, matchTo: 0,
+                        hypotheticalSection: blockHypothetical.isEmpty ? false : blockHypothetical[sentenceBlock]))
             }
         }
         // (A quarter of the tokens was too few on generated reviews: the array grew while matching.)
         matches.reserveCapacity(tokens.count / 2 + 16)
-        let matchEnds = compiled.matcher.match(tokens, ranges: tokenRanges, into: &matches)
-        sentences.reserveCapacity(tokenRanges.count)
-        var matchFrom = 0
-        for (index, range) in document.sentences.enumerated() {
-            let block = sentenceBlocks[index]
-            let hypothetical = blockHypothetical.isEmpty ? false : blockHypothetical[block]
-            sentences.append(
-                SentenceSpan(
-                    range: range, tokenFrom: tokenRanges[index].lowerBound, tokenTo: tokenRanges[index].upperBound, block: block,
-                    matchFrom: matchFrom, matchTo: matchEnds[index], hypotheticalSection: hypothetical))
-            matchFrom = matchEnds[index]
+        compiled.matcher.match(tokens, sentences: &spans, into: &matches)
+        sentences = spans
+    }
+
+    /// The first token at or after `from` that starts at or after `offset` (`starts.count` when
+    /// none does): a gallop from `from` (a sentence holds a few dozen tokens) then a binary search.
+    @inline(__always)
+    static func firstToken(startingAtOrAfter offset: Int, in starts: UnsafeBufferPointer<Int32>, from: Int) -> Int {
+        var low = from
+        var step = 8
+        var high = from
+        // Invariant: every token before `low` starts before `offset`.
+        while true {
+            high = low + step
+            if high >= starts.count {
+                high = starts.count
+                break
+            }
+            if Int(starts[high - 1]) >= offset { break }
+            low = high
+            step <<= 1
         }
+        while low < high {
+            let middle = (low + high) >> 1
+            if Int(starts[middle]) < offset { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     @inline(__always)

@@ -24,6 +24,8 @@ import TestSupport
         ("self-closed", "<p><img src=picture.png alt='a long description'/><br class=c/><br clear=all />" + sentence + "</p>", 3),
         ("quotes and >", "<p title=\"a > b\" data-x='say \"hi\"' data-y=a\"b>" + sentence + "</p><p a=\"x\"b='y'c=z>" + sentence + "</p>", 2),
         ("non-ASCII and names", "<p title='café – “quoted” 😀' _u=1 :v=2 .w=3 x-y.z_1=4>" + sentence + "</p>", 1),
+        ("equals in unquoted value", "<p a=b='c>" + sentence + "'>x</p><p a=b=c>" + sentence + "</p>", 0),
+        ("form feed", "<p\u{0C}class=a>" + sentence + "</p><p class=a\u{0C}>" + sentence + "</p>", 0),
         ("spaces around =", "<p class = MsoNormal style\n=\n'x'>" + sentence + "</p>", 1),
         ("reference", "<p title='a &amp; b'>" + sentence + "</p><p title=a&b>" + sentence + "</p>", 0),
         ("carriage return", "<p class=a\r\nstyle=b>" + sentence + "</p><p title='x\ry'>" + sentence + "</p>", 0),
@@ -40,11 +42,20 @@ import TestSupport
         ("implied", "<span class=s>" + sentence + "</span><td class=c>" + sentence + "<li class=l>x", 3),
     ]
 
+    /// The scanner the reader locates text with ends every cut tag where the compaction did.
+    static func expectScannerAgrees(_ compaction: HTMLTextCompaction, _ bytes: [UInt8], _ name: String) {
+        let scanner = MarkupScanner(source: bytes, syntax: .html)
+        for tag in compaction.tags {
+            #expect(scanner.skipMarkup(tag.nameStart - 1) == tag.sourceEnd, "\(name): tag at \(tag.nameStart - 1)")
+        }
+    }
+
     @Test func cutTagsGiveLibxml2sTree() throws {
         for (name, source, expected) in Self.inputs {
             let bytes = Array(source.utf8)
             let compaction = HTMLTextCompaction(source: bytes)
             #expect((compaction?.tags.count ?? 0) == expected, "\(name)")
+            if let compaction { Self.expectScannerAgrees(compaction, bytes, name) }
             if expected > 0 {
                 #expect(LibXML.htmlTreeOutline(bytes, .compacted) == LibXML.htmlTreeOutline(bytes, .libxml2), "\(name)")
             } else {
@@ -96,7 +107,7 @@ import TestSupport
             " class=MsoNormal", " CLASS=MsoListParagraph", " style='mso-list:l0 level1 lfo1'", " style=\"font-size:\n11.0pt\"", " lang=EN-GB",
             " hidden", " nowrap", " checked", " selected", " id=x", " ID=y", " role=navigation", " colspan=2", " title=''", " a=\"\"",
             " title='a > b'", " title=\"it's\"", " data-x=a\"b", " x = y", "\n", "\t", " \r\n", " t='a&amp;b'", " u=a&b", " v='\u{1}'",
-            " w='unclosed", " \"q\"", " 1x=2", " _a=1", " :b=2", " .c=3", " d-e.f:g=4", " z='é😀'", "/", " /",
+            " w='unclosed", " \"q\"", " 1x=2", " _a=1", " :b=2", " .c=3", " d-e.f:g=4", " z='é😀'", "/", " /", " e=f=g", " h=i='j>k'", "\u{0C}",
         ]
         let texts = [Self.sentence, Self.sentence + "\n", "  ", "\n", "&nbsp;", "<![if !supportLists]>", "<!-- c -->", "&amp;", "x", "<", "é😀"]
         var held = 0
@@ -117,11 +128,102 @@ import TestSupport
                 }
             }
             let bytes = Array(source.utf8)
-            cut += HTMLTextCompaction(source: bytes)?.tags.count ?? 0
+            if let compaction = HTMLTextCompaction(source: bytes) {
+                cut += compaction.tags.count
+                Self.expectScannerAgrees(compaction, bytes, "attribute soup \(round)")
+            }
             if HTMLTreeTests.expectCompactedTree(source, "attribute soup \(round): \(source)") { held += 1 }
             try ShortcutTests.expectSameDocument(bytes, name: "soup\(round).html")
         }
         #expect(held > 110, "the compaction held on \(held) of 150")
-        #expect(cut > 500, "\(cut) tags cut")
+        #expect(cut > 300, "\(cut) tags cut")
+    }
+}
+
+/// Word's empty paragraph marks (`<o:p></o:p>`, `<o:p>&nbsp;</o:p>` between `>` and an end tag or comment),
+/// which libxml2 does not read (``HTMLTextCompaction/WordParagraph``) and
+/// ``HTMLTreeBuilder`` adds: the tree must be libxml2's, and the document the plain reader's.
+@Suite struct WordParagraphMarkTests {
+    static let sentence = HTMLTreeTests.sentence
+
+    /// Inputs, how many marks are left out, and whether the compacted parse holds.
+    static let inputs: [(String, String, Int, Bool)] = [
+        (
+            "word",
+            "<html><body><p class=MsoNormal><span lang=EN-GB>" + sentence + "</span><o:p></o:p></p>\n<p class=MsoNormal><o:p>&nbsp;</o:p></p>\n<p>"
+                + sentence + "</p></body></html>", 2, true
+        ),
+        ("implied body", "<p><o:p></o:p></p><p>" + sentence + "<o:p>&nbsp;</o:p></p>", 1, true),
+        ("before body", "<html><o:p></o:p><!-- c --><body><p>" + sentence + "</p></body></html>", 1, false),
+        ("in head", "<html><head><title>t</title><o:p></o:p></head><body><p>" + sentence + "</p></body></html>", 1, false),
+        ("not between markup", "<p>a<o:p></o:p><b>x</b><o:p></o:p>" + sentence + "<o:p></o:p> </p>", 0, true),
+        (
+            "next events",
+            "<body><p>x</p><o:p></o:p><!-- c --><o:p></o:p><![if !supportLists]>y<o:p>&nbsp;</o:p></o:p><p>z</p><o:p></o:p><?pi x?><o:p></o:p><!DOCTYPE html><p>"
+                + sentence + "</p></body>", 1, true
+        ),
+        ("newlines before the next event", "<body><p>a<b>x</b><o:p></o:p></p\n\n><p>b<o:p></o:p><!--\n\n--></p><o:p></o:p></body\n>", 2, true),
+        ("end tags", "<body><ul><li>a</li><o:p></o:p></ul><table><tr><td>x</td><o:p></o:p></tr></table><p>y<b>z</b><o:p></o:p></i></p>", 3, true),
+        ("start tags next", "<body><p>x<b>y</b><o:p></o:p><p>z</p><span>a</span><o:p>&nbsp;</o:p><td>b</td>", 0, true),
+        ("other spellings", "<body><p>x<O:P></O:P><o:p ></o:p><o:p/><o:p>&#160;</o:p><o:p>x</o:p></p>" + sentence, 0, true),
+        ("at the end", "<body><p>" + sentence + "</p><o:p></o:p></body></html>", 1, true),
+        ("stray end tag last", "<p>" + sentence + "</p><o:p></o:p></b>", 1, true),
+    ]
+
+    @Test func marksGiveLibxml2sTree() throws {
+        for (name, source, expected, holds) in Self.inputs {
+            let bytes = Array(source.utf8)
+            let compaction = HTMLTextCompaction(source: bytes)
+            #expect((compaction?.wordParagraphs.count ?? 0) == expected, "\(name)")
+            let outline = LibXML.htmlTreeOutline(bytes, .compacted)
+            if holds {
+                #expect(outline == LibXML.htmlTreeOutline(bytes, .libxml2), "\(name)")
+            } else {
+                #expect(outline.hasPrefix("compaction failed: 0 of 1 o:p elements left out were added"), "\(name): \(outline)")
+            }
+            try ShortcutTests.expectSameDocument(bytes, name: name + ".htm")
+        }
+    }
+
+    /// Near libxml2's depth limit a mark is not added (libxml2 would stop there): the source
+    /// is parsed again, and the depth error is the same.
+    @Test func marksAtTheDepthLimit() throws {
+        for depth in [250, 254, 255, 256] {
+            let source = "<body>" + String(repeating: "<div>", count: depth) + "<b>x</b><o:p></o:p><i>y</i>" + String(repeating: "</div>", count: depth)
+            let bytes = Array(source.utf8)
+            var plainReader = DocumentReader()
+            plainReader.shortcuts = false
+            let fast = Result { try DocumentReader().read(bytes: bytes, name: "deep.htm") }
+            let plain = Result { try plainReader.read(bytes: bytes, name: "deep.htm") }
+            switch (fast, plain) {
+            case (.success(let a), .success(let b)): ShortcutTests.expectSame(a, b, "depth \(depth)", sourceLocation: #_sourceLocation)
+            case (.failure(let a), .failure(let b)): #expect("\(a)" == "\(b)", "depth \(depth)")
+            default: Issue.record("depth \(depth): \(fast) and \(plain)")
+            }
+        }
+    }
+
+    /// Random Word-like soup (seeded) full of marks next to tags, text, comments and
+    /// references: libxml2's tree, the plain reader's document.
+    @Test func randomMarkSoupGivesLibxml2sTree() throws {
+        var generator = SeededGenerator(seed: 20_261_127_08)
+        let tags = ["p", "span", "b", "li", "ul", "table", "tr", "td", "h2", "br", "div", "html", "body", "head", "title", "o:p", "select"]
+        let attributes = ["", " class=MsoNormal", " style='mso-list:l0'"]
+        let texts = [
+            Self.sentence, "<o:p></o:p>", "<o:p>&nbsp;</o:p>", "<o:p></o:p></p>", "<o:p>&nbsp;</o:p></p>", "<o:p></o:p></span>",
+            "<o:p></o:p><!-- c -->", "<o:p>&nbsp;</o:p></td>", "<o:p></o:p></b>", "<o:p></o:p></li>", "\n", "  ", "&nbsp;", "<!-- c -->",
+            "<![if !supportLists]>", "x", "<", "</o:p>",
+        ]
+        var held = 0
+        var marks = 0
+        for round in 0..<150 {
+            let source = HTMLTreeTests.randomSoup(
+                tags: tags, attributes: attributes, texts: texts, pieces: 10...100, starts: 4, ends: 2, using: &generator)
+            marks += HTMLTextCompaction(source: Array(source.utf8))?.wordParagraphs.count ?? 0
+            if HTMLTreeTests.expectCompactedTree(source, "mark soup \(round): \(source)") { held += 1 }
+            try ShortcutTests.expectSameDocument(Array(source.utf8), name: "marks\(round).htm")
+        }
+        #expect(held > 80, "the compaction held on \(held) of 150")
+        #expect(marks > 100, "\(marks) marks left out")
     }
 }

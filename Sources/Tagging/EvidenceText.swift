@@ -1,0 +1,113 @@
+import ReviewModel
+
+/// Cuts the texts of many evidence spans from one document's UTF-8 bytes, one `String` per
+/// distinct text: a phrase a review repeats ("domestic abuse", "her partner") is decoded and
+/// allocated once, and every later span with the same bytes shares that string (a retain).
+/// The strings are the ones ``TaggingRun/substring(_:_:)`` cuts, equal byte for byte.
+///
+/// An open-addressing table of (hash, span, string index) over the spans cut so far; a probe
+/// hashes the span's length and end chunks and confirms a hit by comparing the bytes.
+struct EvidenceTexts {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var slots: [Int32]
+    private var hashes: [UInt64] = []
+    private var starts: [Int32] = []
+    private var lengths: [Int32] = []
+    private var strings: [String] = []
+    private var mask: Int
+
+    /// A cutter for about `expected` spans of `bytes` (the table grows past that).
+    init(_ bytes: UnsafeBufferPointer<UInt8>, expected: Int) {
+        self.bytes = bytes
+        var capacity = 64
+        while capacity < expected * 2 { capacity <<= 1 }
+        slots = [Int32](repeating: -1, count: capacity)
+        mask = capacity - 1
+        hashes.reserveCapacity(expected)
+        starts.reserveCapacity(expected)
+        lengths.reserveCapacity(expected)
+        strings.reserveCapacity(expected)
+    }
+
+    /// The text of `range` when both ends fall on scalar boundaries (nil otherwise, as
+    /// ``TaggingRun/substring(_:_:)``).
+    mutating func text(_ range: TextRange) -> String? {
+        guard range.start >= 0, range.start <= range.end, range.end <= bytes.count, let base = bytes.baseAddress else { return nil }
+        if range.start < bytes.count, base[range.start] & 0xC0 == 0x80 { return nil }
+        if range.end < bytes.count, base[range.end] & 0xC0 == 0x80 { return nil }
+        let start = range.start
+        let length = range.end - range.start
+        let hash = EvidenceTexts.hash(base, start: start, length: length, end: bytes.count)
+        var slot = Int(truncatingIfNeeded: hash >> 20) & mask
+        while true {
+            let stored = Int(slots[slot])
+            if stored < 0 { break }
+            if hashes[stored] == hash, Int(lengths[stored]) == length,
+                EvidenceTexts.equal(base + Int(starts[stored]), base + start, length)
+            {
+                return strings[stored]
+            }
+            slot = (slot + 1) & mask
+        }
+        let string = String(decoding: UnsafeBufferPointer(start: base + start, count: length), as: UTF8.self)
+        slots[slot] = Int32(truncatingIfNeeded: strings.count)
+        hashes.append(hash)
+        starts.append(Int32(truncatingIfNeeded: start))
+        lengths.append(Int32(truncatingIfNeeded: length))
+        strings.append(string)
+        if strings.count * 2 > slots.count { grow() }
+        return string
+    }
+
+    private mutating func grow() {
+        let capacity = slots.count * 2
+        slots = [Int32](repeating: -1, count: capacity)
+        mask = capacity - 1
+        for index in hashes.indices {
+            var slot = Int(truncatingIfNeeded: hashes[index] >> 20) & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(truncatingIfNeeded: index)
+        }
+    }
+
+    /// A hash of the `length` bytes from `start`: their length and first and last 8 bytes (two
+    /// loads whatever the length; a hit is confirmed by comparing all the bytes). A span of
+    /// fewer than 8 bytes near the end of the text is read byte by byte.
+    @inline(__always)
+    private static func hash(_ base: UnsafePointer<UInt8>, start: Int, length: Int, end: Int) -> UInt64 {
+        let state = Vocabulary.seed(length: length)
+        if length >= 8 {
+            let first = UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self)
+            let last = UnsafeRawPointer(base + (start &+ length &- 8)).loadUnaligned(as: UInt64.self)
+            return Vocabulary.mix(Vocabulary.mix(state, first), last)
+        }
+        var chunk: UInt64 = 0
+        if start &+ 8 <= end {
+            chunk = UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self) & Vocabulary.byteMask(length)
+        } else {
+            var index = 0
+            while index < length {
+                chunk |= UInt64(base[start &+ index]) &<< UInt64(truncatingIfNeeded: 8 &* index)
+                index &+= 1
+            }
+        }
+        return Vocabulary.mix(state, chunk)
+    }
+
+    @inline(__always)
+    private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+        if a == b { return true }
+        var index = 0
+        while index &+ 8 <= length {
+            if UnsafeRawPointer(a + index).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + index).loadUnaligned(as: UInt64.self) {
+                return false
+            }
+            index &+= 8
+        }
+        while index < length {
+            if a[index] != b[index] { return false }
+            index &+= 1
+        }
+        return true
+    }
+}

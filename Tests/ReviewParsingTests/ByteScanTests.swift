@@ -1,0 +1,158 @@
+import Foundation
+import ReviewModel
+import TestSupport
+import Testing
+
+@testable import ReviewParsing
+
+/// The vector and one-pass shortcuts of the block writer, the pdftohtml line reader and the
+/// banner check, each held to the plain byte rules it stands for, on random and real inputs.
+@Suite struct ByteScanTests {
+    /// The corpus files (not the held-out set), as bytes.
+    static func corpusFiles() throws -> [(name: String, bytes: [UInt8])] {
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../corpus").standardized
+        let names = try FileManager.default.contentsOfDirectory(atPath: corpus.path).filter { $0.contains(".") }.sorted()
+        return try names.map { ($0, [UInt8](try Data(contentsOf: corpus.appendingPathComponent($0)))) }
+    }
+
+    /// Random text dense in the bytes the rules look at.
+    static func randomBytes(_ generator: inout SeededGenerator, count: Int) -> [UInt8] {
+        let alphabet: [[UInt8]] = [
+            " ", "  ", "\t", "\n", "\r", "\u{0C}", "&", "<", "a", "b", "Z", "7", ".", "é", "’", "\u{A0}", "\u{AD}", "-",
+            "\u{01}", "Word", "word ", " x", "\u{C2}",
+        ].map { Array($0.utf8) }
+        var bytes: [UInt8] = []
+        while bytes.count < count { bytes += alphabet[generator.below(alphabet.count)] }
+        return Array(bytes.prefix(count))
+    }
+
+    /// How many of the sixteen bytes at `offset` the byte rules of `BlockWriter.write` keep in a
+    /// run: ordinary bytes, and a single space followed by an ordinary byte.
+    static func plainRule(_ bytes: [UInt8], at offset: Int) -> Int {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C }
+        func isOrdinary(_ byte: UInt8) -> Bool { !isSpace(byte) && byte != 0x26 && byte != 0x3C && byte != 0xC2 }
+        var index = offset
+        while index < offset + 16 {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                if !isSpace(byte) && byte != 0x26 && byte != 0x3C {
+                    index += 1
+                    continue
+                }
+                if byte == 0x20, isOrdinary(bytes[index + 1]) {
+                    index += 1
+                    continue
+                }
+                break
+            }
+            if byte == 0xC2, bytes[index + 1] == 0xA0 || bytes[index + 1] == 0xAD { break }
+            index += 1
+        }
+        return index - offset
+    }
+
+    /// Offsets where the shortcut disagrees with the rules (at most a few, described).
+    static func plainBytesMismatches(_ bytes: [UInt8], _ label: String, step: Int = 1) -> [String] {
+        guard bytes.count >= 17 else { return [] }
+        var mismatches: [String] = []
+        bytes.withUnsafeBytes { raw in
+            for offset in stride(from: 0, through: bytes.count - 17, by: step) where mismatches.count < 5 {
+                let advance = BlockWriter.plainBytes(raw.baseAddress!, at: offset)
+                let rule = plainRule(bytes, at: offset)
+                // The shortcut claims only bytes the rules keep (sixteen or fifteen, or none),
+                // and all sixteen of a run without spaces or special bytes.
+                let window = bytes[offset...(offset + 16)]
+                let simple = window.allSatisfy { $0 >= 0x21 && $0 != 0x26 && $0 != 0x3C && $0 != 0xC2 }
+                if ![0, 15, 16].contains(advance) || advance > rule || (simple && advance != 16) {
+                    mismatches.append("\(label) at \(offset): shortcut \(advance), rules \(rule)")
+                }
+            }
+        }
+        return mismatches
+    }
+
+    @Test func plainBytesKeepsOnlyWhatTheRulesKeepOnRandomText() {
+        var generator = SeededGenerator(seed: 0x91A1)
+        for round in 0..<400 {
+            let mismatches = Self.plainBytesMismatches(Self.randomBytes(&generator, count: 17 + generator.below(60)), "random \(round)")
+            #expect(mismatches.isEmpty, "\(mismatches)")
+        }
+    }
+
+    @Test func plainBytesKeepsOnlyWhatTheRulesKeepOnTheCorpus() throws {
+        let files = try Self.corpusFiles()
+        #expect(files.count >= 10)
+        for file in files where !file.name.hasSuffix(".pdf") {
+            // Every fifth offset (a file is long; the random texts try every one).
+            let mismatches = Self.plainBytesMismatches(file.bytes, file.name, step: 5)
+            #expect(mismatches.isEmpty, "\(mismatches)")
+        }
+        // Ordinary prose is claimed sixteen (or fifteen) bytes at a time.
+        let prose = Array("The review panel met the family twice in the spring of that year.".utf8)
+        prose.withUnsafeBytes { raw in #expect(BlockWriter.plainBytes(raw.baseAddress!, at: 0) >= 15) }
+    }
+
+    /// The pieces of a line appended one by one collapse as their joined bytes do.
+    static func expectCollapsed(_ pieces: [[UInt8]], _ label: String) {
+        var text: [UInt8] = Array("prefix".utf8)
+        var pendingSpace = false
+        for piece in pieces {
+            piece.withUnsafeBufferPointer { PDFXMLReader.appendCollapsed($0, to: &text, from: 6, pendingSpace: &pendingSpace) }
+        }
+        let expected = Array("prefix".utf8) + MarkupReader.collapsedBytes(pieces.flatMap { $0 })
+        #expect(text == expected, "\(label): \(String(decoding: text, as: UTF8.self))")
+    }
+
+    @Test func appendCollapsedCollapsesAsTheJoinedTextOnRandomPieces() {
+        var generator = SeededGenerator(seed: 0xC011)
+        for round in 0..<600 {
+            let pieces = (0..<(1 + generator.below(4))).map { _ in Self.randomBytes(&generator, count: generator.below(50)) }
+            Self.expectCollapsed(pieces, "random \(round)")
+        }
+    }
+
+    @Test func appendCollapsedCollapsesAsTheJoinedTextOnTheCorpus() throws {
+        for file in try Self.corpusFiles() where !file.name.hasSuffix(".pdf") {
+            // Lines of the file, split at arbitrary points into pieces.
+            var start = 0
+            var pieces: [[UInt8]] = []
+            for (index, byte) in file.bytes.enumerated() where byte == UInt8(ascii: ">") || index - start > 90 {
+                pieces.append(Array(file.bytes[start...index]))
+                start = index + 1
+            }
+            pieces.append(Array(file.bytes[start...]))
+            for chunk in stride(from: 0, to: pieces.count, by: 5) {
+                Self.expectCollapsed(Array(pieces[chunk..<min(chunk + 5, pieces.count)]), "\(file.name) piece \(chunk)")
+            }
+        }
+    }
+
+    /// The plain check: each banner word looked for on its own.
+    static func plainIsBannerName(_ value: [UInt8]) -> Bool {
+        let lower = String(decoding: value, as: UTF8.self).lowercased()
+        return ["cookie", "consent", "banner", "breadcrumb", "skip-link", "skiplink", "visually-hidden", "sr-only"]
+            .contains { lower.contains($0) }
+    }
+
+    @Test func bannerNamesAgreeWithThePlainCheck() throws {
+        var values: [[UInt8]] = [
+            "cookie", "COOKIE-bar", "site-banner", "xbanne", "breadcrumbs", "skip-lin", "skip-link", "Skiplink", "sr-onl",
+            "sr-only", "visually-hidden", "visually-hiddeN", "visually-hidde", "consent", "consen", "content", "c", "",
+            "MsoNormal", "nav-breadcrum", "bbanner", "ccookie", "sssr-only",
+        ].map { Array($0.utf8) }
+        var generator = SeededGenerator(seed: 0xBA22)
+        let letters = Array("cookiensabrdumplvyhs-CB ".utf8)
+        for _ in 0..<3000 { values.append((0..<generator.below(20)).map { _ in letters[generator.below(letters.count)] }) }
+        // Every class and id value of the corpus's HTML.
+        for file in try Self.corpusFiles() where file.name.hasSuffix("html") || file.name.hasSuffix("htm") {
+            let text = String(decoding: file.bytes, as: UTF8.self)
+            for part in text.components(separatedBy: "class=\"").dropFirst() + text.components(separatedBy: "id=\"").dropFirst() {
+                values.append(Array(part.prefix { $0 != "\"" }.utf8))
+            }
+        }
+        for value in values {
+            let label = String(decoding: value, as: UTF8.self)
+            value.withUnsafeBufferPointer { #expect(MarkupReader.isBannerName($0) == Self.plainIsBannerName(value), "\(label)") }
+        }
+    }
+}
