@@ -196,15 +196,14 @@ struct HTMLTextCompaction {
         var markupEnd = -1
         var copied = 0
         let count = buffer.count
-        let space = SIMD16<UInt8>(repeating: 0x20)
-        let lessThan = SIMD16<UInt8>(repeating: 0x3C)
-        let ampersand = SIMD16<UInt8>(repeating: 0x26)
-        let ef = SIMD16<UInt8>(repeating: 0xEF)
         do {
             guard let base = buffer.baseAddress else { return nil }
             // The placeholder in the source would be taken for a replaced run.
             if Self.containsPlaceholder(base, count: count) { return nil }
             runs.reserveCapacity(count / 256)
+            // Word's exports: a start tag with attributes every ~150 bytes, two attributes each.
+            tags.reserveCapacity(count / 128)
+            attributes.reserveCapacity(count / 64)
             var index = 0
             // Whether a run may start at `index`: libxml2 starts reading character data there
             // after looking at nothing past it (after markup or a reference it reads whole;
@@ -319,13 +318,12 @@ struct HTMLTextCompaction {
                 var clean = true
                 let raw = UnsafeRawPointer(base)
                 while index < count {
-                    // Sixteen bytes at a time while none is a control character, '<', '&' or
-                    // 0xEF (the lead byte of U+FFFE and U+FFFF).
+                    // Sixteen bytes at a time to the next control character, '<', '&' or 0xEF
+                    // (the lead byte of U+FFFE and U+FFFF).
                     while index + 16 <= count {
-                        let chunk = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
-                        let stops = (chunk .< space) .| (chunk .== lessThan) .| (chunk .== ampersand) .| (chunk .== ef)
-                        if any(stops) { break }
-                        index += 16
+                        let plain = Self.plainBytes(raw, at: index)
+                        index += plain
+                        if plain < 16 { break }
                     }
                     guard index < count else { break }
                     let current = base[index]
@@ -649,20 +647,18 @@ struct HTMLTextCompaction {
 
     /// How many newlines a quoted value holds; nil when it holds a byte libxml2 does not copy
     /// as it stands (a reference, a control character but tab and newline, U+FFFE or U+FFFF).
-    /// Sixteen bytes at a time while none is a control character, `&` or 0xEF.
+    /// Sixteen bytes at a time to the next control character, `&` or 0xEF.
     @inline(__always)
     private static func plainValueNewlines(_ base: UnsafePointer<UInt8>, _ value: Range<Int>) -> Int? {
         var newlines = 0
         var offset = value.lowerBound
         let raw = UnsafeRawPointer(base)
-        let space = SIMD16<UInt8>(repeating: 0x20)
-        let ampersand = SIMD16<UInt8>(repeating: 0x26)
-        let ef = SIMD16<UInt8>(repeating: 0xEF)
         while offset < value.upperBound {
+            // ('<' stops the vectors too, and is then passed over below.)
             while offset + 16 <= value.upperBound {
-                let chunk = raw.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
-                if any((chunk .< space) .| (chunk .== ampersand) .| (chunk .== ef)) { break }
-                offset += 16
+                let plain = plainBytes(raw, at: offset)
+                offset += plain
+                if plain < 16 { break }
             }
             guard offset < value.upperBound else { break }
             let byte = base[offset]
@@ -691,6 +687,28 @@ struct HTMLTextCompaction {
         guard index + 2 + doctype.count <= count else { return true }
         for offset in 0..<doctype.count where base[index + 2 + offset] & 0xDF != doctype[offset] { return true }
         return false
+    }
+
+    /// How many of the sixteen bytes at `offset` come before the first that is a control
+    /// character, `<`, `&` or 0xEF (16 when none is): one vector compare with exact per-byte
+    /// marks (the bit tricks of ``BlockWriter/plainBytes(_:at:)``), read as two little-endian
+    /// words.
+    @inline(__always)
+    static func plainBytes(_ base: UnsafeRawPointer, at offset: Int) -> Int {
+        typealias Bytes = SIMD16<UInt8>
+        let bytes = base.loadUnaligned(fromByteOffset: offset, as: Bytes.self)
+        let control = (bytes &- Bytes(repeating: 0x20)) & ~bytes  // bytes below 0x20
+        let stops = control | zero(bytes ^ Bytes(repeating: 0x3C)) | zero(bytes ^ Bytes(repeating: 0x26))
+            | zero(bytes ^ Bytes(repeating: 0xEF))
+        let marks = unsafeBitCast(stops & Bytes(repeating: 0x80), to: SIMD2<UInt64>.self)
+        if marks[0] != 0 { return marks[0].trailingZeroBitCount / 8 }
+        return 8 + marks[1].trailingZeroBitCount / 8  // 16 when both are zero
+    }
+
+    /// 0x80 (and other bits) in the bytes of `bytes` that are zero, exact per byte.
+    @inline(__always)
+    private static func zero(_ bytes: SIMD16<UInt8>) -> SIMD16<UInt8> {
+        ~(bytes | (SIMD16<UInt8>() &- bytes))
     }
 
     private static func containsPlaceholder(_ base: UnsafePointer<UInt8>, count: Int) -> Bool {

@@ -145,7 +145,8 @@ struct MarkupScanner {
         let source = bytes
         let length = nameEnd - nameStart
         guard length == 5 || length == 6 else { return nil }
-        let name = source[nameStart..<nameEnd].map { $0 | 0x20 }
+        // (Compared in place: a five- or six-letter name is common, `table` say.)
+        let name = UnsafeBufferPointer(rebasing: source[nameStart..<nameEnd]).lazy.map { $0 | 0x20 }
         let closing: StaticString
         if name.elementsEqual("script".utf8) {
             closing = "</script"
@@ -403,7 +404,7 @@ struct MarkupScanner {
     /// or control character other than tab, line feed and carriage return): no control
     /// character or no-break/soft-hyphen lead byte (0xC2), and spaces only single, between
     /// other bytes.
-    private static func isPlainRun(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+    static func isPlainRun(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         let base = UnsafeRawPointer(source.baseAddress!)
         var index = range.lowerBound
         let end = range.upperBound
@@ -412,6 +413,8 @@ struct MarkupScanner {
         let c2 = SIMD16<UInt8>(repeating: 0xC2)
         // Sixteen bytes at a time, each with the byte after it (at most the byte after the
         // range, which is no space: the run ends before `<`, `&` or the source's end).
+        // (``BlockWriter/plainBytes(_:at:)`` tests the same but counted twice the
+        // instructions here, stopping short of a space at a vector's end.)
         while index + 16 <= end, index + 17 <= source.count {
             let chunk = base.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
             let next = base.loadUnaligned(fromByteOffset: index + 1, as: SIMD16<UInt8>.self)
