@@ -49,7 +49,7 @@ extension TaggingRun {
     func nameCandidates(
         _ sentence: SentenceSpan, _ sentenceIndex: Int, capitals: CapitalIndex, titlesOrDeclarations: Bool, into result: inout [NameCandidate]
     ) {
-        if !result.isEmpty { result.removeAll(keepingCapacity: true) }
+        result.truncate(to: 0)
         let to = sentence.tokenTo
         for match in matches[sentence.matchFrom..<sentence.matchTo] where titlesOrDeclarations {
             if case .title(let gender) = kind(match) {
@@ -176,7 +176,7 @@ extension TaggingRun {
             let titlesOrDeclarations = sentenceKinds.has(sentenceIndex, SentenceKinds.titleOrDeclaration)
             if !hasKin, !titlesOrDeclarations, !sentenceKinds.has(sentenceIndex, SentenceKinds.codeWord) { continue }
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
-            kins.removeAll(keepingCapacity: true)
+            kins.truncate(to: 0)
             if hasKin {
                 for match in slice {
                     if case .kin(let index) = kind(match) { kins.append((match, Int(index))) }
@@ -185,7 +185,7 @@ extension TaggingRun {
             nameCandidates(sentence, sentenceIndex, capitals: capitals, titlesOrDeclarations: titlesOrDeclarations, into: &candidates)
             // Roles are read only for names and kin nouns: a sentence with neither adds nothing.
             if candidates.isEmpty, kins.isEmpty { continue }
-            roles.removeAll(keepingCapacity: true)
+            roles.truncate(to: 0)
             for match in slice {
                 if let entity = roleEntity(match) { roles.append((Int(match.start), Int(match.end), entity)) }
             }
@@ -757,7 +757,7 @@ extension TaggingRun {
                     subjects.contains(tokens.hashes[sentences[next].tokenFrom])
                 else { continue }
             }
-            sentenceEntities.removeAll(keepingCapacity: true)
+            sentenceEntities.truncate(to: 0)
             if sentenceKinds.has(sentenceIndex, SentenceKinds.role) {
                 for position in sentence.matchFrom..<sentence.matchTo {
                     let match = matches[position]
