@@ -30,10 +30,16 @@ final class CompiledCodebook: Sendable {
     /// Per pattern: the entry of a `.tag` pattern, or ``TargetClass/proximity``,
     /// ``TargetClass/exclusion`` or ``TargetClass/other`` (negative).
     let targetEntries: [Int32]
+    /// Per pattern: whether it is an ethnicity pattern (one byte read per match where the sweep
+    /// looks for them).
+    let isEthnicity: [Bool]
     /// Per-entry facts flattened for the sweep.
     let facts: EntryFacts
     /// Per kin entry: how a third-party suppression names it (its first phrase, "=" removed).
     let kinDisplay: [String]
+    /// The people lexicon's kin nouns (read per kin mention: `codebook.people.kin` through
+    /// ``TaggingRun/lexicon`` copied the whole lexicon each time).
+    let kins: [Codebook.Kin]
     /// Per entry and proximity rule: one of its patterns (all carry the rule's id,
     /// `<prefix>/<phrases + near + 1>`), or -1 when the rule has no phrase.
     let nearPatterns: [[Int32]]
@@ -127,6 +133,7 @@ final class CompiledCodebook: Sendable {
             return who.utf8.contains(0x3D) ? String(String.UnicodeScalarView(who.unicodeScalars.filter { $0 != "=" })) : who
         }
         self.scopes = scopes
+        kins = codebook.people.kin
         kinds = patterns.map(\.kind)
         sentenceKindBits = patterns.map { SentenceKinds.bit(of: $0.kind) }
         var nearPatterns = codebook.entries.map { [Int32](repeating: -1, count: $0.near.count) }
@@ -139,6 +146,7 @@ final class CompiledCodebook: Sendable {
         phraseMentionsSubject = patterns.map { $0.phrase.contains("subject") }
         contextClasses = patterns.map { ContextClass.of($0.kind) }
         targetEntries = patterns.map { TargetClass.of($0.kind) }
+        isEthnicity = patterns.map { if case .ethnicity = $0.kind { true } else { false } }
         caseSensitiveTrigger = caseSensitive
         var classes: [String: Int32] = [:]
         for word in CompiledCodebook.codeWords {

@@ -317,7 +317,7 @@ extension TaggingRun {
             }
         }
         for match in slice {
-            guard case .ethnicity(let group) = kind(match) else { continue }
+            guard compiled.isEthnicity[Int(match.pattern)], case .ethnicity(let group) = kind(match) else { continue }
             if bothPrincipals(before: Int(match.start), sentence, mentions: mentions, group: group) { continue }
             guard let entity = entityFor(position: Int(match.start), mentions: mentions, fallback: nil) else {
                 // "The family are British Pakistani": the victim's family, and the perpetrator's

@@ -220,7 +220,7 @@ extension TaggingRun {
                 guard let entity = mention.entity, entity == PeopleModel.perpetrator || entity == PeopleModel.victim,
                     case .kin(let kinIndex)? = slice.first(where: { Int($0.start) == mention.start && kindIsKin($0) }).map({ kind($0) })
                 else { continue }
-                let kin = lexicon.kin[Int(kinIndex)]
+                let kin = compiled.kins[Int(kinIndex)]
                 let relation = entity == PeopleModel.perpetrator ? kin.relation : inverseRelation(kin.relation)
                 guard Taxonomy.ids(of: "relationship-type").contains(relation) else { continue }
                 let tag = TagID(facet: "relationship-type", id: relation)
@@ -293,7 +293,8 @@ extension TaggingRun {
                 skipTo = found.end
             }
         }
-        if mentions.count > 1 { mentions.sort { ($0.start, -$0.end) < ($1.start, -$1.end) } }
+        let mentionOrder: (Mention, Mention) -> Bool = { ($0.start, -$0.end) < ($1.start, -$1.end) }
+        if mentions.count > 1, !mentions.isSorted(by: mentionOrder) { mentions.sort(by: mentionOrder) }
         // Compacted in place: the kept mentions are the prefix `0..<kept`.
         var kept = 0
         for index in mentions.indices {
@@ -317,7 +318,7 @@ extension TaggingRun {
         guard case .kin(let kinIndex)? = matches[sentence.matchFrom..<sentence.matchTo]
             .first(where: { Int($0.start) == mention.start && kindIsKin($0) }).map({ kind($0) })
         else { return nil }
-        let kin = lexicon.kin[Int(kinIndex)]
+        let kin = compiled.kins[Int(kinIndex)]
         var owner: Int?
         if let possessor = possessor(before: mention.start, sentence: sentence, mentions: earlier) {
             owner = possessor.entity
@@ -346,7 +347,7 @@ extension TaggingRun {
         }
         // A relative of someone: one entity per (owner, kin noun), created on first mention.
         if owner == nil, !people.victimIsChild, kin.relation == "acquaintance" { return nil }
-        return people.relative(owner: owner, kin: Int(kinIndex), lexicon: lexicon)
+        return people.relative(owner: owner, kin: Int(kinIndex), kins: compiled.kins)
     }
 
     /// Records a suppressed match (its evidence is cut by ``flushCollectedEvidence()``).
@@ -533,7 +534,7 @@ extension TaggingRun {
         let person = people.entities[entity]
         // A relative: the child-victim tags go to the person whose relative it is.
         if let owner = person.owner, let ownerSubject = people.entities[owner].subject {
-            if facts.childVictimTag[entryIndex], person.isParent || person.kin.map({ lexicon.kin[$0].relation == "partner-of-parent" }) == true {
+            if facts.childVictimTag[entryIndex], person.isParent || person.kin.map({ compiled.kins[$0].relation == "partner-of-parent" }) == true {
                 add(entry: entryIndex, subject: ownerSubject, pattern: target.pattern, range)
                 return
             }
@@ -636,7 +637,8 @@ extension TaggingRun {
         }
         // One target per entry and span: drop a match of an entry inside a longer match of the same entry
         // (compacted in place: the kept ones are the prefix `0..<kept`).
-        if targets.count > 1 { targets.sort { ($0.start, -$0.end) < ($1.start, -$1.end) } }
+        let targetOrder: (TargetMatch, TargetMatch) -> Bool = { ($0.start, -$0.end) < ($1.start, -$1.end) }
+        if targets.count > 1, !targets.isSorted(by: targetOrder) { targets.sort(by: targetOrder) }
         var kept = 0
         for index in targets.indices {
             let entry = targets[index].entry

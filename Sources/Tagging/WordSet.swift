@@ -150,13 +150,3 @@ struct GenderMap: Sendable, Equatable {
         }
     }
 }
-
-extension Array {
-    /// Removes elements from the end until `count` are left, keeping the storage. For the few
-    /// elements of a sentence's scratch list far cheaper than `removeAll(keepingCapacity:)` or
-    /// `removeLast(_:)`, which go through the generic `replaceSubrange`.
-    @inline(__always)
-    mutating func truncate(to count: Int) {
-        while self.count > count { removeLast() }
-    }
-}
