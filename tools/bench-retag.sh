@@ -12,6 +12,8 @@
 #                                                  SIZE_KB are then ignored), e.g. another worktree's
 #        JOBS="1 2" tools/bench-retag.sh ...       which --jobs to measure (the no-change re-runs use the last)
 #        AB_NO_CACHE=0 tools/bench-retag.sh ...    skip the last run: a codebook change with --no-parse-cache
+#        REVTAG=PATH tools/bench-retag.sh ...      measure that revtag binary (e.g. an older build, for
+#                                                  a same-minute comparison) instead of building this one
 #
 # Each line gives the CPU seconds by stage from the report (summed over threads): parse+tag,
 # and what is spent outside them (read, hash, compare with the previous run, prepare rows,
@@ -57,8 +59,12 @@ if [ "$CORPUS" != "$OUT/corpus" ] && [ "${KEEP:-0}" != 1 ]; then
     cleanup() { rm -rf "$OUT"/store-*.sqlite* "$OUT"/report-*.json "$OUT"/time-*.txt "$OUT"/codebook-changed*.yaml; }
 fi
 
-swift build -c release --product revtag >/dev/null
-BIN="$(swift build -c release --show-bin-path)/revtag"
+if [ -n "${REVTAG:-}" ]; then
+    BIN=$REVTAG
+else
+    swift build -c release --product revtag >/dev/null
+    BIN="$(swift build -c release --show-bin-path)/revtag"
+fi
 CORPUS_BYTES=$(du -sb "$CORPUS" | cut -f1)
 CORPUS_FILES=$(find "$CORPUS" -type f | wc -l)
 echo "corpus: $CORPUS_FILES files, $((CORPUS_BYTES / 1048576)) MiB; cores: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"

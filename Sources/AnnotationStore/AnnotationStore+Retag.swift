@@ -333,21 +333,25 @@ extension AnnotationStore {
         // suggestions would copy, retain and release every one of them).
         var rows: [PreparedSuggestions.Row] = []
         rows.reserveCapacity(result.suggestions.count + 1)
-        for suggestion in result.suggestions { rows.append(row(suggestion, counter)) }
+        // One set of encoding tables for all the document's rows.
+        var scratch = EvidenceCodec.Scratch()
+        for suggestion in result.suggestions { rows.append(row(suggestion, counter, &scratch)) }
         if let category = result.category {
             rows.append(row(Suggestion(
                 key: TagKey(tag: TagID(facet: Taxonomy.categoryFacet, id: category.id), subject: nil),
-                confidence: category.confidence, evidence: []), counter))
+                confidence: category.confidence, evidence: []), counter, &scratch))
         }
         return rows
     }
 
-    private static func row(_ suggestion: Suggestion, _ counter: ScalarCounter) -> PreparedSuggestions.Row {
+    private static func row(_ suggestion: Suggestion, _ counter: ScalarCounter, _ scratch: inout EvidenceCodec.Scratch)
+        -> PreparedSuggestions.Row
+    {
         let anchor = suggestion.evidence.first.map { counter.anchor($0.range) }
         let rule = suggestion.evidence.first?.rule ?? (suggestion.tag.facet == Taxonomy.categoryFacet ? "category" : "")
         return PreparedSuggestions.Row(
             tag: suggestion.tag.description, subject: subjectColumn(suggestion.key), confidence: suggestion.confidence,
-            rule: rule, evidence: EvidenceCodec.encode(suggestion.evidence, anchor: anchor))
+            rule: rule, evidence: EvidenceCodec.encode(suggestion.evidence, anchor: anchor, scratch: &scratch))
     }
 
     /// Writes a batch of documents into `run` in one transaction: registers each document

@@ -26,12 +26,35 @@ enum EvidenceCodec {
 
     private static let magic: [UInt8] = Array("e1|".utf8)
 
+    /// Working storage that ``encode(_:anchor:scratch:)`` reuses from one suggestion to the
+    /// next: a document's rows are encoded with one, so that a suggestion allocates only its
+    /// string, not its tables too.
+    struct Scratch {
+        fileprivate var rules = Interner()
+        fileprivate var texts = Interner()
+        fileprivate var indexes: [(rule: Int, text: Int)] = []
+
+        init() {}
+    }
+
     /// Encodes `items` with `anchor`, the first item's anchor (nil when there are no items).
     static func encode(_ items: [Evidence], anchor: TextAnchor?) -> String {
-        var rules = Interner()
-        var texts = Interner()
-        var indexes: [(rule: Int, text: Int)] = []
-        indexes.reserveCapacity(items.count)
+        var scratch = Scratch()
+        return encode(items, anchor: anchor, scratch: &scratch)
+    }
+
+    /// ``encode(_:anchor:)`` with working storage kept between calls.
+    static func encode(_ items: [Evidence], anchor: TextAnchor?, scratch: inout Scratch) -> String {
+        scratch.rules.reset()
+        scratch.texts.reset()
+        scratch.indexes.removeAll(keepingCapacity: true)
+        scratch.indexes.reserveCapacity(items.count)
+        return encode(items, anchor: anchor, rules: &scratch.rules, texts: &scratch.texts, indexes: &scratch.indexes)
+    }
+
+    private static func encode(
+        _ items: [Evidence], anchor: TextAnchor?, rules: inout Interner, texts: inout Interner, indexes: inout [(rule: Int, text: Int)]
+    ) -> String {
         // Borrowed in place: copying each item would retain and release its two strings. A
         // span usually has the rule (and often the text) of the one before: compared in place,
         // without handing the string to the interner (which retains it).
@@ -118,9 +141,15 @@ enum EvidenceCodec {
     /// Numbers distinct strings in order of first appearance. A suggestion's spans share a
     /// few texts and rules, so a linear search over the last ones seen beats hashing each;
     /// a dictionary takes over when there are many.
-    private struct Interner {
+    fileprivate struct Interner {
         var strings: [String] = []
         private var lookup: [String: Int] = [:]
+
+        /// Forgets every string, keeping the storage.
+        mutating func reset() {
+            strings.removeAll(keepingCapacity: true)
+            if !lookup.isEmpty { lookup.removeAll(keepingCapacity: true) }
+        }
 
         mutating func index(_ string: String) -> Int {
             if strings.count <= 8 {
@@ -143,11 +172,13 @@ enum EvidenceCodec {
         let base: UnsafeMutablePointer<UInt8>
         var count = 0
 
+        @inline(__always)
         mutating func byte(_ byte: UInt8) {
             base[count] = byte
             count += 1
         }
 
+        @inline(__always)
         mutating func number(_ value: Int) {
             // Most numbers are indexes, deltas and lengths of one or two digits.
             if UInt(bitPattern: value) < 10 {

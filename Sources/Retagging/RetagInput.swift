@@ -37,9 +37,10 @@ public enum RetagInput {
     public static func collect(paths: [String], base: String) throws(RetagError) -> [RetagFile] {
         var seen: Set<String> = []
         var files: [RetagFile] = []
-        func add(_ path: String) {
-            let name = documentName(path, base: base)
-            guard !seen.contains(name), let info = status(path), info.isRegular else { return }
+        var names = FolderNames(base: base)
+        func add(_ path: String, name knownName: String? = nil, status knownStatus: Status? = nil) {
+            let name = knownName ?? documentName(path, base: base)
+            guard !seen.contains(name), let info = knownStatus ?? status(path), info.isRegular else { return }
             seen.insert(name)
             files.append(RetagFile(path: path, name: name, size: info.size, modifiedNanoseconds: info.modified))
         }
@@ -56,10 +57,54 @@ public enum RetagInput {
             else { throw .missingPath(root) }
             while let item = enumerator.nextObject() as? URL {
                 guard extensions.contains(item.pathExtension.lowercased()) else { continue }
-                add(item.path)
+                let path = item.path
+                if let found = names.regularFile(path) {
+                    add(path, name: found.name, status: found.status)
+                } else {
+                    add(path)
+                }
             }
         }
         return files.sorted { $0.name < $1.name }
+    }
+
+    /// The store's names of regular files found in folders, without resolving every file's
+    /// path. ``documentName(_:base:)`` standardises a path, which resolves symbolic links in
+    /// each of its components (a `readlink` per component, most of a no-change re-run's time).
+    /// For a file that is not itself a link, the result is the standardised folder followed by
+    /// the file's name: each folder is standardised once. Anything else (a link, an odd name,
+    /// a path the standardisation would also strip a prefix from) is left to the general rule.
+    struct FolderNames {
+        private let prefix: String
+        private var folders: [String: String] = [:]
+
+        init(base: String) {
+            let root = (base as NSString).standardizingPath
+            prefix = root.hasSuffix("/") ? root : root + "/"
+        }
+
+        /// The name and `lstat` of the file at `path` when it is a regular file (not a link);
+        /// nil: use ``RetagInput/documentName(_:base:)`` and ``RetagInput/status(_:)``.
+        mutating func regularFile(_ path: String) -> (name: String, status: Status)? {
+            guard path.hasPrefix("/"), let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return nil }
+            let folder = String(path[..<slash])
+            let file = path[path.index(after: slash)...]
+            guard !folder.isEmpty, !file.isEmpty, file != ".", file != "..",
+                let info = RetagInput.status(path, followingLinks: false), info.isRegular
+            else { return nil }
+            let standardFolder: String
+            if let known = folders[folder] {
+                standardFolder = known
+            } else {
+                standardFolder = (folder as NSString).standardizingPath
+                folders[folder] = standardFolder
+            }
+            guard standardFolder.hasPrefix("/"), standardFolder != "/" else { return nil }
+            let standard = standardFolder + "/" + file
+            guard !standard.hasPrefix("/private"), !standard.hasPrefix("/var/automount") else { return nil }
+            let name = standard.hasPrefix(prefix) ? String(standard.dropFirst(prefix.count)) : standard
+            return (name, info)
+        }
     }
 
     struct Status {
@@ -69,10 +114,11 @@ public enum RetagInput {
         var modified: Int64
     }
 
-    /// `stat(2)` of a path (following links); nil when it does not exist.
-    static func status(_ path: String) -> Status? {
+    /// `stat(2)` of a path (following links; `lstat(2)` when `followingLinks` is false); nil
+    /// when it does not exist.
+    static func status(_ path: String, followingLinks: Bool = true) -> Status? {
         var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
+        guard (followingLinks ? stat(path, &info) : lstat(path, &info)) == 0 else { return nil }
         let kind = info.st_mode & S_IFMT
         #if canImport(Darwin)
         let time = info.st_mtimespec

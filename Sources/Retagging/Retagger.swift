@@ -26,6 +26,11 @@ public struct RetagEngine: Sendable {
     /// its output. Parsed documents are cached (``RetagOptions/parseCacheDirectory``) only
     /// when it is set, under this version; a different version never sees those entries.
     public var parserVersion: String?
+    /// Called once, after the run is planned and before the first document is processed (not
+    /// at all when nothing needs processing): an engine that prepares itself in the background
+    /// (``standardCompiledInBackground(codebook:parseOptions:)``) waits here, and throws when
+    /// it cannot work. Nil: ready at once.
+    public var waitUntilReady: (@Sendable () throws(RetagError) -> Void)?
 
     public init(
         codebookVersion: String, codebookHash: String, maxInputBytes: Int = 64 << 20, parserVersion: String? = nil,
@@ -222,6 +227,7 @@ public struct Retagger: Sendable {
             found: files.count, unchanged: builder.report.counts.unchanged, resumed: resumedNames.count, toRead: work.count,
             bytesToRead: bytesTotal, resumedRun: run))
 
+        if !work.isEmpty, let waitUntilReady = engine.waitUntilReady { try waitUntilReady() }
         if let resumed = run, !options.dryRun, !work.isEmpty {
             do { try store.setRetagRunState(resumed, .running) } catch { throw .store(error) }
         }

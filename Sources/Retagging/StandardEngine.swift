@@ -32,6 +32,70 @@ extension RetagEngine {
 }
 
 extension RetagEngine {
+    /// ``standard(codebook:parseOptions:)`` with the codebook compiled on a thread of its own
+    /// (about a third of a second), so that ``Retagger`` lists the files and reads the store
+    /// meanwhile. ``waitUntilReady`` waits for it: the retagger calls it before the first
+    /// document, and not at all when nothing needs re-tagging (a no-change re-run does not
+    /// wait for a compilation it does not need). A codebook that does not compile fails the
+    /// run there, with ``RetagError/codebook(_:)``.
+    public static func standardCompiledInBackground(codebook: Codebook, parseOptions: ParseOptions = ParseOptions()) -> RetagEngine {
+        let compilation = BackgroundCompilation(codebook: codebook)
+        let reader = DocumentReader(options: parseOptions)
+        var engine = RetagEngine(
+            codebookVersion: codebook.version, codebookHash: codebook.hash, maxInputBytes: parseOptions.maxInputBytes,
+            parserVersion: parserVersion(parseOptions),
+            parse: { bytes, name in try reader.read(bytes: bytes, name: name) },
+            tag: { document in compilation.compiledTagger().tag(document) })
+        engine.waitUntilReady = { () throws(RetagError) in _ = try compilation.tagger() }
+        // Other workers compile their own (see `replicate`), once this one compiled.
+        engine.replicate = { try? standard(codebook: codebook, parseOptions: parseOptions) }
+        return engine
+    }
+}
+
+/// A ``Tagger`` compiled on a thread started at once. `@unchecked Sendable`: `result` is
+/// written once and read under `condition`'s lock.
+final class BackgroundCompilation: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var result: Result<Tagger, RetagError>?
+
+    init(codebook: Codebook) {
+        let thread = Thread { [self] in
+            let compiled: Result<Tagger, RetagError>
+            do {
+                compiled = .success(try Tagger(codebook: codebook))
+            } catch {
+                compiled = .failure(.codebook("\(error)"))
+            }
+            condition.lock()
+            result = compiled
+            condition.broadcast()
+            condition.unlock()
+        }
+        thread.name = "revtag.retag.compile"
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// The compiled tagger, once compiled; the compilation's error otherwise.
+    func tagger() throws(RetagError) -> Tagger {
+        condition.lock()
+        defer { condition.unlock() }
+        while result == nil { condition.wait() }
+        return try result!.get()
+    }
+
+    /// The tagger for tagging: ``tagger()`` succeeded before (``RetagEngine/waitUntilReady``).
+    func compiledTagger() -> Tagger {
+        do {
+            return try tagger()
+        } catch {
+            preconditionFailure("a document was tagged although the codebook did not compile: \(error)")
+        }
+    }
+}
+
+extension RetagEngine {
     /// The standard engine's parser version: ``ParserVersion/current`` (bumped by the parser's
     /// authors whenever a parsed document may change) and the parse options that change
     /// output. Rebuilding revtag keeps the parse cache; a new parser version starts a new

@@ -36,6 +36,11 @@ public struct DocumentBuilder: Sendable {
         // The text is at most about as long as the source (markup and spaces collapse away);
         // reserving it up front saves copying it while it grows.
         text.reserveCapacity(source.bytes.count)
+        // About one block per few hundred bytes of source and a segment per few dozen: a
+        // modest start saves most of the copies of growing them (blocks copy element by
+        // element, for their section paths).
+        blocks.reserveCapacity(min(source.bytes.count / 512, 1 << 16))
+        segments.reserveCapacity(min(source.bytes.count / 128, 1 << 18))
     }
 
     /// Whether a block is open.
@@ -214,6 +219,11 @@ extension DocumentBuilder {
             func next(from: Int, highBit: Bool) -> Int {
                 var index = from
                 if highBit {
+                    while index + 32 <= count {
+                        let words = raw.loadUnaligned(fromByteOffset: index, as: SIMD4<UInt64>.self)
+                        if (words[0] | words[1] | words[2] | words[3]) & 0x8080_8080_8080_8080 != 0 { break }
+                        index += 32
+                    }
                     while index + 8 <= count, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                         index += 8
                     }
@@ -331,19 +341,17 @@ public enum SentenceSplitter {
     }
 
     /// The index of the first `.`, `!` or `?` in `bytes[from..<end]`, or `end`: sixteen bytes
-    /// at a time (one vector register) while none of them is a stop, then the exact byte
-    /// within a word.
+    /// at a time (one vector register, whose per-byte marks are exact), then a word, then
+    /// byte by byte.
     @inline(__always)
     static func nextStop(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> Int {
         guard let base = bytes.baseAddress else { return end }
         let raw = UnsafeRawPointer(base)
         var index = from
         while index + 16 <= end {
-            typealias Bytes = SIMD16<UInt8>
-            let bytes = raw.loadUnaligned(fromByteOffset: index, as: Bytes.self)
-            let found = zero(bytes ^ Bytes(repeating: 0x2E)) | zero(bytes ^ Bytes(repeating: 0x21)) | zero(bytes ^ Bytes(repeating: 0x3F))
-            let words = unsafeBitCast(found & Bytes(repeating: 0x80), to: SIMD2<UInt64>.self)
-            if words[0] | words[1] != 0 { break }
+            let marks = stopMarks(raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self))
+            if marks[0] != 0 { return index + marks[0].trailingZeroBitCount / 8 }
+            if marks[1] != 0 { return index + 8 + marks[1].trailingZeroBitCount / 8 }
             index += 16
         }
         while index + 8 <= end {
@@ -359,6 +367,15 @@ public enum SentenceSplitter {
             index += 1
         }
         return end
+    }
+
+    /// 0x80 in every byte of the sixteen that is a stop (`.`, `!` or `?`), 0 elsewhere: the
+    /// bytes as two little-endian words.
+    @inline(__always)
+    private static func stopMarks(_ bytes: SIMD16<UInt8>) -> SIMD2<UInt64> {
+        typealias Bytes = SIMD16<UInt8>
+        let found = zero(bytes ^ Bytes(repeating: 0x2E)) | zero(bytes ^ Bytes(repeating: 0x21)) | zero(bytes ^ Bytes(repeating: 0x3F))
+        return unsafeBitCast(found & Bytes(repeating: 0x80), to: SIMD2<UInt64>.self)
     }
 
     /// 0x80 (and other bits) in every byte of `bytes` that is zero, exact per byte.

@@ -31,6 +31,8 @@ enum ElementRole: Equatable {
 enum HTMLElementClass {
     case raw
     case metadata
+    /// `<title>`: metadata, and the document's title.
+    case title
     case heading(level: Int)
     case paragraph
     case listItem
@@ -48,7 +50,8 @@ enum HTMLElementClass {
     init(_ name: String) {
         switch name {
         case "script", "style", "template": self = .raw
-        case "head", "title": self = .metadata
+        case "head": self = .metadata
+        case "title": self = .title
         case "h1", "h2", "h3", "h4", "h5", "h6": self = .heading(level: Int(name.utf8.last! - 0x30))
         case "p": self = .paragraph
         case "li", "dt", "dd": self = .listItem
@@ -124,29 +127,31 @@ struct MarkupReader {
 
     // MARK: Walking
 
-    /// An element name and what it means in HTML.
-    private struct CachedName {
-        var pointer: UnsafePointer<xmlChar>?
-        var name: String
-        var htmlClass: HTMLElementClass
-    }
+    /// Recently seen names by their pointer (direct-mapped, in three arrays of the same
+    /// slots: the pointer, the lower-cased name and its HTML class, so that reading the class
+    /// copies no string). libxml2 keeps one copy of each name in its dictionary, and no node is
+    /// freed during the walk, so within one document a pointer always stands for the same
+    /// name. The last slot is for elements without a name.
+    private var recentPointers = [UnsafePointer<xmlChar>?](repeating: nil, count: 257)
+    private var recentNames = [String](repeating: "", count: 257)
+    private var recentClasses = [HTMLElementClass](repeating: .other, count: 257)
 
-    /// Recently seen names by their pointer (direct-mapped). libxml2 keeps one copy of each
-    /// name in its dictionary, and no node is freed during the walk, so within one document a
-    /// pointer always stands for the same name.
-    private var recentNames = [CachedName](repeating: CachedName(pointer: nil, name: "", htmlClass: .other), count: 256)
-
-    /// The element's lower-cased local name and its HTML class.
-    private mutating func cachedName(of node: xmlNodePtr) -> CachedName {
-        guard let pointer = node.pointee.name else { return CachedName(pointer: nil, name: "", htmlClass: HTMLElementClass("")) }
+    /// The slot of `recentPointers`, `recentNames` and `recentClasses` that holds the
+    /// element's lower-cased local name and its HTML class.
+    private mutating func cachedSlot(of node: xmlNodePtr) -> Int {
+        guard let pointer = node.pointee.name else {
+            recentClasses[256] = HTMLElementClass("")
+            return 256
+        }
         // Names in libxml2's dictionary lie a few bytes apart: hash every bit of the pointer
         // (dropping the low ones would put "p", "b" and "i" in one slot).
         let slot = Int(truncatingIfNeeded: (UInt64(UInt(bitPattern: pointer)) &* 0x9E37_79B9_7F4A_7C15) >> 56)
-        if recentNames[slot].pointer == pointer { return recentNames[slot] }
+        if recentPointers[slot] == pointer { return slot }
         let name = name(of: node)
-        let entry = CachedName(pointer: pointer, name: name, htmlClass: HTMLElementClass(name))
-        recentNames[slot] = entry
-        return entry
+        recentPointers[slot] = pointer
+        recentNames[slot] = name
+        recentClasses[slot] = HTMLElementClass(name)
+        return slot
     }
 
     /// The element's lower-cased local name, computed once per distinct name.
@@ -186,20 +191,26 @@ struct MarkupReader {
     }
 
     private mutating func element(_ node: xmlNodePtr, depth: Int) throws(ParseError) {
-        let cached = cachedName(of: node)
-        let elementName = cached.name
+        let slot = cachedSlot(of: node)
+        let htmlClass = recentClasses[slot]
         let role: ElementRole
         switch vocabulary {
-        case .html: role = Self.htmlRole(cached.htmlClass, node)
-        case .xml: role = xmlRole(elementName, node)
+        case .html: role = Self.htmlRole(htmlClass, node)
+        case .xml: role = xmlRole(recentNames[slot], node)
         }
+        // An HTML `<p>` (what a bold paragraph turning into a heading needs to know).
+        var isHTMLParagraph = false
+        if vocabulary == .html, case .paragraph = htmlClass { isHTMLParagraph = true }
         switch role {
         case .skip:
             try consume(node, depth: depth)
         case .skipRaw:
             break
         case .metadata:
-            if title == nil, let titleNode = elementName == "title" ? node : node.firstDescendant(named: "title") {
+            // (The slot still holds this element's name: nothing was read since.)
+            let isTitle: Bool
+            if vocabulary == .html, case .title = htmlClass { isTitle = true } else { isTitle = recentNames[slot] == "title" }
+            if title == nil, let titleNode = isTitle ? node : node.firstDescendant(named: "title") {
                 let text = Self.collapse(titleNode.textContent)
                 if !text.isEmpty { title = text }
             }
@@ -211,7 +222,7 @@ struct MarkupReader {
         case .structural:
             try structural(node, depth: depth)
         case .block(let kind, let level):
-            try block(node, depth: depth, request: BlockRequest(kind: kind, level: level), elementName: elementName)
+            try block(node, depth: depth, request: BlockRequest(kind: kind, level: level), isHTMLParagraph: isHTMLParagraph)
         case .quote:
             quoteDepth += 1
             if let context, !context.anonymous {
@@ -219,7 +230,7 @@ struct MarkupReader {
                 writer.softBreak(at: writer.scanner.cursor)
                 try children(node, depth: depth)
             } else {
-                try block(node, depth: depth, request: BlockRequest(kind: .quote), elementName: elementName)
+                try block(node, depth: depth, request: BlockRequest(kind: .quote), isHTMLParagraph: isHTMLParagraph)
             }
             quoteDepth -= 1
         case .table:
@@ -244,7 +255,7 @@ struct MarkupReader {
                 let span = node.numberAttribute("colspan").map { Int($0) } ?? 1
                 tables[tables.count - 1].column += max(1, min(span, 1000))
             }
-            try block(node, depth: depth, request: BlockRequest(kind: .tableCell, row: row, column: column), elementName: elementName)
+            try block(node, depth: depth, request: BlockRequest(kind: .tableCell, row: row, column: column), isHTMLParagraph: isHTMLParagraph)
         }
     }
 
@@ -282,7 +293,7 @@ struct MarkupReader {
         endAnonymous()
     }
 
-    private mutating func block(_ node: xmlNodePtr, depth: Int, request: BlockRequest, elementName: String) throws(ParseError) {
+    private mutating func block(_ node: xmlNodePtr, depth: Int, request: BlockRequest, isHTMLParagraph: Bool) throws(ParseError) {
         var request = request
         if let outer = context, !outer.anonymous, request.kind == .paragraph {
             let outerKind = outer.request.kind
@@ -295,7 +306,7 @@ struct MarkupReader {
             }
         }
         if request.kind == .paragraph && quoteDepth > 0 { request.kind = .quote }
-        if request.kind == .paragraph, vocabulary == .html, elementName == "p", let level = Self.boldHeadingLevel(node) {
+        if request.kind == .paragraph, isHTMLParagraph, let level = Self.boldHeadingLevel(node) {
             request = BlockRequest(kind: .heading, level: level)
         }
         let saved = context
@@ -400,7 +411,7 @@ struct MarkupReader {
     static func htmlRole(_ htmlClass: HTMLElementClass, _ node: xmlNodePtr) -> ElementRole {
         switch htmlClass {
         case .raw: return .skipRaw
-        case .metadata: return .metadata
+        case .metadata, .title: return .metadata
         case .heading(let level):
             if isBanner(node) { return .skip }
             return .block(.heading, level: level)
@@ -422,11 +433,32 @@ struct MarkupReader {
     }
 
     /// Word's paragraph classes carry structure its HTML export drops.
-    private static func paragraphRole(classValue: UnsafeBufferPointer<UInt8>?) -> ElementRole {
+    static func paragraphRole(classValue: UnsafeBufferPointer<UInt8>?) -> ElementRole {
         guard let classBuffer = classValue, classBuffer.count >= 4,
-            ByteClass.lower(classBuffer[0]) == 0x6D, ByteClass.lower(classBuffer[1]) == 0x73, ByteClass.lower(classBuffer[2]) == 0x6F,
-            !(classBuffer.count == 9 && ByteClass.containsIgnoringCase(classBuffer, "msonormal"))
+            ByteClass.lower(classBuffer[0]) == 0x6D, ByteClass.lower(classBuffer[1]) == 0x73, ByteClass.lower(classBuffer[2]) == 0x6F
         else {
+            return .block(.paragraph, level: nil)
+        }
+        /// Whether the class is `name` (lower case), or starts with it, ignoring ASCII case.
+        func isClass(_ name: StaticString, prefix: Bool = false) -> Bool {
+            let length = name.utf8CodeUnitCount
+            guard prefix ? classBuffer.count >= length : classBuffer.count == length else { return false }
+            let letters = name.utf8Start
+            for offset in 0..<length where ByteClass.lower(classBuffer[offset]) != letters[offset] { return false }
+            return true
+        }
+        if isClass("msonormal") { return .block(.paragraph, level: nil) }
+        // ASCII names (all of Word's) are compared as bytes; others as the lower-cased string
+        // (whose lower-casing may turn a non-ASCII letter into an ASCII one: K, the Kelvin sign).
+        if !classBuffer.contains(where: { $0 >= 0x80 }) {
+            if isClass("msotitle") { return .block(.heading, level: 1) }
+            if isClass("msosubtitle") { return .block(.heading, level: 2) }
+            if isClass("msolistparagraph", prefix: true) || isClass("msolistbullet", prefix: true)
+                || isClass("msolistnumber", prefix: true)
+            {
+                return .block(.listItem, level: nil)
+            }
+            if isClass("msoquote") || isClass("msointensequote") || isClass("msoblocktext") { return .block(.quote, level: nil) }
             return .block(.paragraph, level: nil)
         }
         let className = String(decoding: classBuffer, as: UTF8.self).lowercased()
@@ -448,29 +480,7 @@ struct MarkupReader {
     static func boldHeadingLevel(_ node: xmlNodePtr) -> Int? {
         var text: [UInt8] = []
         var allBold = true
-        func walk(_ parent: xmlNodePtr, bold: Bool) {
-            var child = parent.pointee.children
-            while let current = child, allBold {
-                if current.pointee.type == XML_TEXT_NODE {
-                    if hasVisibleByte(current.pointee.content) {
-                        if bold {
-                            text.append(contentsOf: current.contentBuffer)
-                            if text.count > 240 { allBold = false }
-                        } else {
-                            allBold = false  // (the text collected no longer matters)
-                        }
-                    }
-                } else if current.pointee.type == XML_ELEMENT_NODE {
-                    if current.nameIs("br") || current.nameIs("img") || current.nameIs("table") {
-                        allBold = false
-                    } else {
-                        walk(current, bold: bold || current.nameIs("b") || current.nameIs("strong"))
-                    }
-                }
-                child = current.pointee.next
-            }
-        }
-        walk(node, bold: false)
+        collectBoldText(node, bold: false, into: &text, allBold: &allBold)
         guard allBold else { return nil }
         let collapsed = collapsedBytes(text)
         guard !collapsed.isEmpty, collapsed.count <= 120, let last = collapsed.last,
@@ -486,6 +496,34 @@ struct MarkupReader {
             if index < collapsed.count, ByteClass.isASCIILetter(collapsed[index]) { return 2 }
         }
         return 3
+    }
+
+    /// Appends the visible text under `parent` to `text` while all of it is bold (inside `<b>`
+    /// or `<strong>`, no more than 240 bytes, no `<br>`, `<img>` or `<table>`); clears
+    /// `allBold` otherwise. A function of its own rather than a closure: nothing is captured
+    /// in a box per paragraph.
+    private static func collectBoldText(_ parent: xmlNodePtr, bold: Bool, into text: inout [UInt8], allBold: inout Bool) {
+        var child = parent.pointee.children
+        while let current = child, allBold {
+            if current.pointee.type == XML_TEXT_NODE {
+                if hasVisibleByte(current.pointee.content) {
+                    if bold {
+                        text.append(contentsOf: current.contentBuffer)
+                        if text.count > 240 { allBold = false }
+                    } else {
+                        allBold = false  // (the text collected no longer matters)
+                    }
+                }
+            } else if current.pointee.type == XML_ELEMENT_NODE {
+                if current.nameIs("br") || current.nameIs("img") || current.nameIs("table") {
+                    allBold = false
+                } else {
+                    collectBoldText(
+                        current, bold: bold || current.nameIs("b") || current.nameIs("strong"), into: &text, allBold: &allBold)
+                }
+            }
+            child = current.pointee.next
+        }
     }
 
     /// Whether a NUL-terminated text has a byte other than whitespace, 0xC2 and 0xA0.

@@ -101,7 +101,8 @@ struct RetagCommand: ParsableCommand {
         let engine: RetagEngine
         do {
             store = try AnnotationStore(path: storeOptions.resolvedStorePath)
-            engine = try RetagEngine.standard(codebook: codebook, parseOptions: ParseOptions(maxInputBytes: maxSize << 20))
+            // Compiled while the retagger lists the files and reads the store.
+            engine = RetagEngine.standardCompiledInBackground(codebook: codebook, parseOptions: ParseOptions(maxInputBytes: maxSize << 20))
         } catch {
             printError("revtag retag: \(error)")
             throw RevtagExit.software

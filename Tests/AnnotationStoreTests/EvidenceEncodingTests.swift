@@ -53,6 +53,33 @@ struct EvidenceEncodingTests {
         #expect(unanchored.anchor == nil)
     }
 
+    /// One set of encoding tables serves a document's suggestions one after another: each
+    /// encodes exactly as with tables of its own, whatever the one before left in them (many
+    /// strings, which switch the interner to its dictionary, then few, then none).
+    @Test func reusedTablesEncodeEverySuggestionAsFreshOnes() throws {
+        var generator = SeededGenerator(seed: 11)
+        var scratch = EvidenceCodec.Scratch()
+        for round in 0..<60 {
+            let distinct = [0, 1, 3, 8, 9, 20][round % 6]
+            var items: [Evidence] = []
+            for index in 0..<Int.random(in: 0...40, using: &generator) {
+                let pick = distinct == 0 ? 0 : Int.random(in: 0..<distinct, using: &generator)
+                let text = Self.awkward[pick % Self.awkward.count] + String(repeating: "w", count: pick)
+                let start = Int.random(in: 0...90_000, using: &generator)
+                items.append(Evidence(
+                    text: text, range: TextRange(start: start, end: start + text.utf8.count),
+                    rule: "rule-\(Int.random(in: 0..<max(1, distinct), using: &generator))/\(index % 3)",
+                    line: Int.random(in: 0...3_000, using: &generator), character: Int.random(in: 0...200, using: &generator)))
+            }
+            let anchor = items.first.map {
+                TextAnchor(exact: $0.text, prefix: "before ", suffix: " after", range: $0.range, characterStart: $0.range.start, characterEnd: $0.range.end)
+            }
+            let fresh = EvidenceCodec.encode(items, anchor: anchor)
+            #expect(EvidenceCodec.encode(items, anchor: anchor, scratch: &scratch) == fresh, "round \(round)")
+            #expect(EvidenceCodec.decode(fresh)?.evidence == items, "round \(round)")
+        }
+    }
+
     @Test func numbersAroundTheDigitFastPathsEncodeAsBefore() throws {
         // The exact bytes stores hold: one- and two-digit numbers, their edges, negatives.
         let items = [

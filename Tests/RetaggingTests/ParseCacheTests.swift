@@ -108,14 +108,7 @@ import Testing
             reports.append(report)
             let names = try RetagInput.collect(paths: ["corpus"], base: space.root.path).map(\.name)
             #expect(names.count == Self.documentCount)
-            stored.append(try names.map { name in
-                try space.store.latestSuggestions(document: name).map { suggestion in
-                    var copy = suggestion
-                    copy.id = 0
-                    copy.runID = 0
-                    return copy
-                }
-            })
+            stored.append(try space.latestSuggestionsWithoutIDs(names))
         }
         #expect(stored[0].contains { !$0.isEmpty })
         #expect(stored[1] == stored[0])

@@ -24,6 +24,58 @@ import Testing
     }
 }
 
+@Suite struct CollectNamesTests {
+    /// Files found by walking folders get the store's names (``RetagInput/documentName(_:base:)``,
+    /// which resolves links in every component) although each folder is resolved once: for
+    /// nested folders, linked files and folders, odd roots and a base reached through a link.
+    @Test func walkedFilesAreNamedByTheStoresRule() throws {
+        let manager = FileManager.default
+        let top = manager.temporaryDirectory.appendingPathComponent("retag-names-\(UUID().uuidString)")
+        defer { try? manager.removeItem(at: top) }
+        let project = top.appendingPathComponent("project")
+        let outside = top.appendingPathComponent("outside")
+        for folder in ["project/corpus/a/b", "project/corpus/.hidden", "project/other", "outside/deep"] {
+            try manager.createDirectory(at: top.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        for file in [
+            "project/corpus/one.txt", "project/corpus/a/two.md", "project/corpus/a/b/three.html", "project/corpus/.hidden/h.txt",
+            "project/corpus/a/.dot.txt", "project/other/four.xml", "outside/deep/five.txt", "project/corpus/skip.bin",
+        ] {
+            try Data("A constable called.\n".utf8).write(to: top.appendingPathComponent(file))
+        }
+        // A linked file (to a file outside the project), a linked folder, and a link to the project.
+        try manager.createSymbolicLink(
+            at: project.appendingPathComponent("corpus/a/linked.txt"), withDestinationURL: outside.appendingPathComponent("deep/five.txt"))
+        try manager.createSymbolicLink(at: project.appendingPathComponent("corpus/deep"), withDestinationURL: outside.appendingPathComponent("deep"))
+        try manager.createSymbolicLink(at: top.appendingPathComponent("via"), withDestinationURL: project)
+
+        for base in [project.path, top.appendingPathComponent("via").path] {
+            for roots in [["corpus"], ["./corpus/../corpus"], ["."], [outside.path], ["corpus/a", "other"], [project.path + "/corpus/"]] {
+                let files = try RetagInput.collect(paths: roots, base: base)
+                #expect(!files.isEmpty, "\(roots)")
+                for file in files {
+                    #expect(file.name == RetagInput.documentName(file.path, base: base), "\(roots) \(file.path)")
+                }
+                #expect(Set(files.map(\.name)).count == files.count)
+                #expect(files.allSatisfy { !$0.name.contains("/.") && !$0.name.hasPrefix(".") }, "\(roots)")
+            }
+            let names = Set(try RetagInput.collect(paths: ["corpus"], base: base).map(\.name))
+            #expect(names.isSuperset(of: ["corpus/one.txt", "corpus/a/two.md", "corpus/a/b/three.html"]))
+            #expect(!names.contains("corpus/skip.bin"))
+            // The linked file is named by where it leads, as the store names it.
+            #expect(names.contains((outside.path as NSString).standardizingPath + "/deep/five.txt"))
+        }
+
+        // The shortcut answers for regular files and leaves links to the general rule.
+        var folderNames = RetagInput.FolderNames(base: project.path)
+        #expect(folderNames.regularFile(project.path + "/corpus/a/two.md")?.name == "corpus/a/two.md")
+        #expect(folderNames.regularFile(project.path + "/corpus/a/linked.txt") == nil)
+        #expect(folderNames.regularFile(project.path + "/corpus/a") == nil)
+        #expect(folderNames.regularFile(project.path + "/corpus/missing.txt") == nil)
+        #expect(folderNames.regularFile(outside.path + "/deep/five.txt")?.name == (outside.path as NSString).standardizingPath + "/deep/five.txt")
+    }
+}
+
 @Suite struct ReadBytesTests {
     /// The size `stat` gave may be stale: a file that grew or shrank since is read whole.
     @Test func readsTheWholeFileWhateverSizeWasExpected() throws {
@@ -119,17 +171,49 @@ import Testing
             options.batchDocuments = 5
             let report = try Retagger(store: space.store, engine: engine).run(options)
             #expect(report.counts.processed == 12)
-            stored.append(try (0..<12).map { index in
-                try space.store.latestSuggestions(document: "corpus/d\(index).txt").map { suggestion in
-                    var copy = suggestion
-                    copy.id = 0
-                    copy.runID = 0
-                    return copy
-                }
-            })
+            stored.append(try space.latestSuggestionsWithoutIDs((0..<12).map { "corpus/d\($0).txt" }))
         }
         #expect(stored[0] == stored[1])
         #expect(stored[0].allSatisfy { !$0.isEmpty })
+    }
+
+    /// The engine compiled in the background stores what the standard engine stores; the
+    /// retagger waits for an engine once, before the first document, never when nothing
+    /// needs re-tagging, and an engine that cannot work stops the run before it writes.
+    @Test func anEngineCompiledInTheBackgroundIsWaitedForOnlyWhenNeeded() throws {
+        let texts = ["The constable met the general practitioner.\n", "A police officer at the surgery.\n", "Nothing here.\n"]
+        var stored: [[[StoredSuggestion]]] = []
+        for background in [false, true] {
+            let space = try Workspace()
+            for (index, text) in texts.enumerated() { try space.write("d\(index).txt", text) }
+            let codebook = try Codebook.parse(bytes: Array(Codebooks.v2.utf8), path: "test.yaml")
+            let engine = background
+                ? RetagEngine.standardCompiledInBackground(codebook: codebook) : try RetagEngine.standard(codebook: codebook)
+            #expect((engine.waitUntilReady != nil) == background)
+            #expect(try Retagger(store: space.store, engine: engine).run(space.options(jobs: 2)).counts.processed == texts.count)
+            stored.append(try space.latestSuggestionsWithoutIDs(texts.indices.map { "corpus/d\($0).txt" }))
+        }
+        #expect(stored[0] == stored[1])
+        #expect(stored[0].contains { !$0.isEmpty })
+
+        let space = try Workspace()
+        for (index, text) in texts.enumerated() { try space.write("d\(index).txt", text) }
+        let calls = Counter()
+        var counted = try Codebooks.engine(Codebooks.v1)
+        counted.waitUntilReady = { calls.increment() }
+        #expect(try Retagger(store: space.store, engine: counted).run(space.options()).counts.processed == texts.count)
+        #expect(calls.value == 1)
+        #expect(try Retagger(store: space.store, engine: counted).run(space.options()).counts.unchanged == texts.count)
+        #expect(calls.value == 1)
+
+        var broken = try Codebooks.engine(Codebooks.v2)
+        broken.waitUntilReady = { () throws(RetagError) in throw .codebook("test.yaml: does not compile") }
+        #expect(throws: RetagError.self) { try Retagger(store: space.store, engine: broken).run(space.options()) }
+        #expect(try space.store.suggestionRuns().count == 1)
+        // With nothing to re-tag, the broken engine is never asked.
+        var brokenSame = try Codebooks.engine(Codebooks.v1)
+        brokenSame.waitUntilReady = broken.waitUntilReady
+        #expect(try Retagger(store: space.store, engine: brokenSame).run(space.options()).counts.unchanged == texts.count)
     }
 
     @Test func unchangedDocumentsAreSkipped() throws {
@@ -318,5 +402,24 @@ import Testing
         let reordered = DocumentChange(document: "d", nowInOrder: [gp, police, dhr], previousInOrder: [police, gp, dhr], decisions: decisions)
         #expect(reordered.added.isEmpty && reordered.removed.isEmpty)
         #expect(reordered.conflicts.map(\.decision) == [1, 3])
+    }
+}
+
+/// A count shared with a `@Sendable` closure. `@unchecked Sendable`: `count` is only touched
+/// under the lock.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func increment() {
+        lock.lock()
+        count += 1
+        lock.unlock()
+    }
+
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
     }
 }

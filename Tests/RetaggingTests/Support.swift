@@ -62,6 +62,19 @@ final class Workspace {
         try Data(bytes).write(to: root.appendingPathComponent("corpus/\(name)"))
     }
 
+    /// Each document's latest suggestions with their row and run ids cleared, to compare
+    /// what different runs stored.
+    func latestSuggestionsWithoutIDs(_ names: [String]) throws -> [[StoredSuggestion]] {
+        try names.map { name in
+            try store.latestSuggestions(document: name).map { suggestion in
+                var copy = suggestion
+                copy.id = 0
+                copy.runID = 0
+                return copy
+            }
+        }
+    }
+
     func options(dryRun: Bool = false, force: Bool = false, jobs: Int = 2) -> RetagOptions {
         var options = RetagOptions(paths: ["corpus"], jobs: jobs, dryRun: dryRun, force: force)
         options.baseDirectory = root.path

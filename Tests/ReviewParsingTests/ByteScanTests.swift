@@ -155,4 +155,44 @@ import Testing
             value.withUnsafeBufferPointer { #expect(MarkupReader.isBannerName($0) == Self.plainIsBannerName(value), "\(label)") }
         }
     }
+
+    /// Word's paragraph classes read plainly: the lower-cased string.
+    static func plainParagraphRole(_ value: [UInt8]?) -> ElementRole {
+        guard let value, value.count >= 4, value.prefix(3).map(ByteClass.lower) == Array("mso".utf8),
+            !(value.count == 9 && String(decoding: value, as: UTF8.self).lowercased() == "msonormal")
+        else { return .block(.paragraph, level: nil) }
+        let name = String(decoding: value, as: UTF8.self).lowercased()
+        if name == "msotitle" { return .block(.heading, level: 1) }
+        if name == "msosubtitle" { return .block(.heading, level: 2) }
+        if name.hasPrefix("msolistparagraph") || name.hasPrefix("msolistbullet") || name.hasPrefix("msolistnumber") {
+            return .block(.listItem, level: nil)
+        }
+        if ["msoquote", "msointensequote", "msoblocktext"].contains(name) { return .block(.quote, level: nil) }
+        return .block(.paragraph, level: nil)
+    }
+
+    @Test func paragraphClassesAgreeWithThePlainReading() throws {
+        var values: [[UInt8]] = [
+            "MsoTitle", "msotitle", "MSOTITLE", "MsoTitl", "MsoTitleX", "MsoSubtitle", "MsoListParagraph",
+            "MsoListParagraphCxSpFirst", "MsoListBullet2", "MsoListNumber", "MsoListNumbe", "MsoQuote", "MsoIntenseQuote",
+            "MsoBlockText", "MsoBloc\u{212A}Text", "MsoNormal", "MsoNormalTable", "Mso", "msoquotes", "MsoQuot\u{E9}", "",
+        ].map { Array($0.utf8) }
+        var generator = SeededGenerator(seed: 0x3A5E)
+        let pieces = ["Mso", "mso", "Title", "Sub", "title", "List", "Paragraph", "Bullet", "Number", "Quote", "Intense",
+            "Block", "Text", "Normal", "x", "\u{212A}", "É"].map { Array($0.utf8) }
+        for _ in 0..<3000 { values.append((0..<generator.below(5)).flatMap { _ in pieces[generator.below(pieces.count)] }) }
+        for file in try Self.corpusFiles() where file.name.hasSuffix("htm") || file.name.hasSuffix("html") {
+            let text = String(decoding: file.bytes, as: UTF8.self)
+            for part in text.components(separatedBy: "class=").dropFirst() {
+                values.append(Array(part.prefix { !" >\"".contains($0) }.utf8))
+            }
+        }
+        for value in values {
+            let label = String(decoding: value, as: UTF8.self)
+            value.withUnsafeBufferPointer {
+                #expect(MarkupReader.paragraphRole(classValue: $0) == Self.plainParagraphRole(value), "\(label)")
+            }
+        }
+        #expect(MarkupReader.paragraphRole(classValue: nil) == .block(.paragraph, level: nil))
+    }
 }
