@@ -349,12 +349,9 @@ public enum SentenceSplitter {
         let raw = UnsafeRawPointer(base)
         var index = from
         while index + 16 <= end {
-            typealias Bytes = SIMD16<UInt8>
-            let bytes = raw.loadUnaligned(fromByteOffset: index, as: Bytes.self)
-            let found = zero(bytes ^ Bytes(repeating: 0x2E)) | zero(bytes ^ Bytes(repeating: 0x21)) | zero(bytes ^ Bytes(repeating: 0x3F))
-            let words = unsafeBitCast(found & Bytes(repeating: 0x80), to: SIMD2<UInt64>.self)
-            if words[0] != 0 { return index + words[0].trailingZeroBitCount / 8 }
-            if words[1] != 0 { return index + 8 + words[1].trailingZeroBitCount / 8 }
+            let marks = stopMarks(raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self))
+            if marks[0] != 0 { return index + marks[0].trailingZeroBitCount / 8 }
+            if marks[1] != 0 { return index + 8 + marks[1].trailingZeroBitCount / 8 }
             index += 16
         }
         while index + 8 <= end {
@@ -370,6 +367,15 @@ public enum SentenceSplitter {
             index += 1
         }
         return end
+    }
+
+    /// 0x80 in every byte of the sixteen that is a stop (`.`, `!` or `?`), 0 elsewhere: the
+    /// bytes as two little-endian words.
+    @inline(__always)
+    private static func stopMarks(_ bytes: SIMD16<UInt8>) -> SIMD2<UInt64> {
+        typealias Bytes = SIMD16<UInt8>
+        let found = zero(bytes ^ Bytes(repeating: 0x2E)) | zero(bytes ^ Bytes(repeating: 0x21)) | zero(bytes ^ Bytes(repeating: 0x3F))
+        return unsafeBitCast(found & Bytes(repeating: 0x80), to: SIMD2<UInt64>.self)
     }
 
     /// 0x80 (and other bits) in every byte of `bytes` that is zero, exact per byte.

@@ -21,22 +21,10 @@ struct BlockRequest {
         storedPage = Self.store(page)
     }
 
-    var level: Int? {
-        get { Self.load(storedLevel) }
-        set { storedLevel = Self.store(newValue) }
-    }
-    var row: Int? {
-        get { Self.load(storedRow) }
-        set { storedRow = Self.store(newValue) }
-    }
-    var column: Int? {
-        get { Self.load(storedColumn) }
-        set { storedColumn = Self.store(newValue) }
-    }
-    var page: Int? {
-        get { Self.load(storedPage) }
-        set { storedPage = Self.store(newValue) }
-    }
+    var level: Int? { get { Self.load(storedLevel) } set { storedLevel = Self.store(newValue) } }
+    var row: Int? { get { Self.load(storedRow) } set { storedRow = Self.store(newValue) } }
+    var column: Int? { get { Self.load(storedColumn) } set { storedColumn = Self.store(newValue) } }
+    var page: Int? { get { Self.load(storedPage) } set { storedPage = Self.store(newValue) } }
 
     @inline(__always)
     private static func store(_ value: Int?) -> Int { value ?? .min }

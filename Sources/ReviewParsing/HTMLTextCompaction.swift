@@ -94,6 +94,16 @@ struct HTMLTextCompaction {
         var compactLength: Int
         /// Where the placeholder stands in what libxml2 reports (after the leading blanks).
         var placeholderOffset: Int
+        /// The `<span>` around the run that was left out with it (``spans``), or -1.
+        var span = -1
+    }
+
+    /// A `<span>` holding nothing but a run, left out around it (see ``Run/span``).
+    struct Span {
+        /// Its attributes in ``attributes``.
+        var attributes: Range<Int>
+        /// How many newlines the run holds (the span's line is the run's first).
+        var newlines: Int
     }
 
     /// The placeholder, U+E000 in UTF-8.
@@ -112,6 +122,8 @@ struct HTMLTextCompaction {
     let renamedStarts: Int
     /// The `<o:p>` elements left out, in source order.
     let wordParagraphs: [WordParagraph]
+    /// The `<span>` elements left out around runs.
+    let spans: [Span]
     /// Start tags whose attributes were cut, in source order, and their attributes (`var`
     /// for the tests, which break them).
     var tags: [Tag]
@@ -137,6 +149,7 @@ struct HTMLTextCompaction {
         runs = result.runs
         renamedStarts = result.renamedStarts
         wordParagraphs = result.wordParagraphs
+        spans = result.spans
         tags = result.tags
         attributes = result.attributes
     }
@@ -153,6 +166,7 @@ struct HTMLTextCompaction {
         var tags: [Tag] = []
         var attributes: [Attribute] = []
         var wordParagraphs: [WordParagraph] = []
+        var spans: [Span] = []
     }
 
     /// The name `o:p` is renamed to (as long as `o:p`'s name in a tag is shorter).
@@ -173,6 +187,13 @@ struct HTMLTextCompaction {
         var tags: [Tag] = []
         var attributes: [Attribute] = []
         var wordParagraphs: [WordParagraph] = []
+        var spans: [Span] = []
+        /// A `<span>` start tag (after a '>', no newline in it) not written yet: left out when
+        /// a run follows that ends at `</span>` and a '<', else written as it would have been.
+        var pendingSpan: (start: Int, nameEnd: Int, cut: (terminator: Int, end: Int, newlines: Int)?, end: Int, attributes: Range<Int>)?
+        /// Where the markup libxml2 read last ended (a span is left out only right after markup:
+        /// text before it would run into its run).
+        var markupEnd = -1
         var copied = 0
         let count = buffer.count
         let space = SIMD16<UInt8>(repeating: 0x20)
@@ -192,13 +213,17 @@ struct HTMLTextCompaction {
             var canStart = false
             while index < count {
                 let byte = base[index]
+                if let pending = pendingSpan, byte == 0x3C || byte == 0x26 {
+                    Self.write(pending, base, &output, &tags)
+                    pendingSpan = nil
+                }
                 if byte == 0x3C {  // <
                     if scanner.isMarkupStart(index) && !Self.isLiteralDeclaration(base, count: count, at: index) {
                         let name = Self.tagName(base, count: count, at: index)
                         if renaming, case .wordParagraph(_, isEnd: false) = name, index > 0, base[index - 1] == 0x3E,
                             let length = Self.wordParagraphLength(base, count: count, at: index)
                         {
-                            // `<o:p></o:p>` or `<o:p>&nbsp;</o:p>` between '>' and '<': left out.
+                            // `<o:p></o:p>` or `<o:p>&nbsp;</o:p>` after '>', before an end tag or comment: left out.
                             output.append(base + copied, count: index - copied)
                             wordParagraphs.append(WordParagraph(compactPosition: output.count, holdsSpace: length > 11))
                             index += length
@@ -210,6 +235,16 @@ struct HTMLTextCompaction {
                             // A start tag with attributes: cut to its name, its newlines and its end.
                             let first = attributes.count
                             if let cut = Self.attributes(base, count: count, nameEnd: nameEnd, into: &attributes) {
+                                if Self.isSpan(base, index, nameEnd), cut.newlines == 0, markupEnd == index {
+                                    // Maybe left out around a run: written when it is not.
+                                    output.append(base + copied, count: index - copied)
+                                    pendingSpan = (index, nameEnd, cut, cut.end, first..<attributes.count)
+                                    copied = cut.end
+                                    index = cut.end
+                                    markupEnd = index
+                                    canStart = true
+                                    continue
+                                }
                                 output.append(base + copied, count: nameEnd - copied)
                                 for _ in 0..<cut.newlines { output.append(0x0A) }
                                 tags.append(
@@ -218,9 +253,22 @@ struct HTMLTextCompaction {
                                 output.append(base + cut.terminator, count: cut.end - cut.terminator)
                                 copied = cut.end
                                 index = cut.end
+                                markupEnd = index
                                 canStart = true
                                 continue
                             }
+                        }
+                        if case .other(let nameEnd) = name, nameEnd < count, base[nameEnd] == 0x3E, Self.isSpan(base, index, nameEnd),
+                            markupEnd == index
+                        {
+                            // <span>, maybe left out around a run.
+                            output.append(base + copied, count: index - copied)
+                            pendingSpan = (index, nameEnd, nil, nameEnd + 1, attributes.count..<attributes.count)
+                            copied = nameEnd + 1
+                            index = nameEnd + 1
+                            markupEnd = index
+                            canStart = true
+                            continue
                         }
                         let end = scanner.skipMarkup(index)
                         switch name {
@@ -239,6 +287,7 @@ struct HTMLTextCompaction {
                             break
                         }
                         index = end
+                        markupEnd = end
                         canStart = true
                     } else {
                         index += 1  // libxml2 reports a literal '<' and reads on as text
@@ -293,21 +342,44 @@ struct HTMLTextCompaction {
                     index += 1
                 }
                 let compactLength = blanksEnd - start + 3 + newlines
-                if canStart, clean, index > blanksEnd, index - start >= Self.minimumRun, compactLength <= Self.maximumCompactLength {
+                let isRun = canStart && clean && index > blanksEnd && index - start >= Self.minimumRun && compactLength <= Self.maximumCompactLength
+                var span = -1
+                if let pending = pendingSpan {
+                    if isRun, Self.isSpanEnd(base, count: count, at: index) {
+                        var leadingNewlines = 0
+                        for offset in start..<blanksEnd where base[offset] == 0x0A { leadingNewlines += 1 }
+                        span = spans.count
+                        spans.append(Span(attributes: pending.attributes, newlines: leadingNewlines + newlines))
+                    } else {
+                        Self.write(pending, base, &output, &tags)
+                    }
+                    pendingSpan = nil
+                }
+                if isRun {
                     output.append(base + copied, count: blanksEnd - copied)
                     output.append(Self.placeholder.0)
                     output.append(Self.placeholder.1)
                     output.append(Self.placeholder.2)
                     for _ in 0..<newlines { output.append(0x0A) }
-                    runs.append(Run(compactEnd: output.count, sourceStart: start, sourceEnd: index, compactLength: compactLength, placeholderOffset: blanksEnd - start))
+                    runs.append(
+                        Run(compactEnd: output.count, sourceStart: start, sourceEnd: index, compactLength: compactLength,
+                            placeholderOffset: blanksEnd - start, span: span))
                     copied = index
+                    if span >= 0 {
+                        // The `</span>` goes with it.
+                        index += Self.spanEnd.utf8CodeUnitCount
+                        copied = index
+                        canStart = true  // (what libxml2 reads here ends in the run's text)
+                        continue
+                    }
                 }
                 canStart = false
             }
+            if let pending = pendingSpan { Self.write(pending, base, &output, &tags) }
             output.append(base + copied, count: count - copied)
             return Result(
                 bytes: output.bytes, runs: runs, renamedStarts: renamedStarts, renamedEnds: renamedEnds, sawSelect: sawSelect,
-                tags: tags, attributes: attributes, wordParagraphs: wordParagraphs)
+                tags: tags, attributes: attributes, wordParagraphs: wordParagraphs, spans: spans)
         }
     }
 
@@ -401,6 +473,40 @@ struct HTMLTextCompaction {
             if word == 0x6C6D_7468 || word == 0x6461_6568 || word == 0x7964_6F62 || word == 0x6174_656D { return .unknown }
         }
         return .other(nameEnd: nameEnd)
+    }
+
+    /// Writes a `<span>` start tag that was not left out: cut (with its ``Tag``) or whole.
+    private static func write(
+        _ span: (start: Int, nameEnd: Int, cut: (terminator: Int, end: Int, newlines: Int)?, end: Int, attributes: Range<Int>),
+        _ base: UnsafePointer<UInt8>, _ output: inout Output, _ tags: inout [Tag]
+    ) {
+        guard let cut = span.cut else {
+            output.append(base + span.start, count: span.end - span.start)
+            return
+        }
+        output.append(base + span.start, count: span.nameEnd - span.start)
+        tags.append(
+            Tag(compactEnd: output.count, nameStart: span.start + 1, nameLength: span.nameEnd - span.start - 1, attributes: span.attributes,
+                sourceEnd: cut.end))
+        output.append(base + cut.terminator, count: cut.end - cut.terminator)
+    }
+
+    /// Whether the start tag at `index`, its name ending at `nameEnd`, is a `span` (any case).
+    @inline(__always)
+    private static func isSpan(_ base: UnsafePointer<UInt8>, _ index: Int, _ nameEnd: Int) -> Bool {
+        nameEnd == index + 5 && base[index + 1] | 0x20 == 0x73 && base[index + 2] | 0x20 == 0x70 && base[index + 3] | 0x20 == 0x61
+            && base[index + 4] | 0x20 == 0x6E
+    }
+
+    static let spanEnd: StaticString = "</span>"
+
+    /// Whether `</span>` (any case) stands at `index`, followed by a `<`.
+    private static func isSpanEnd(_ base: UnsafePointer<UInt8>, count: Int, at index: Int) -> Bool {
+        spanEnd.withUTF8Buffer { wanted in
+            guard index + wanted.count < count, base[index + wanted.count] == 0x3C else { return false }
+            for offset in 0..<wanted.count where base[index + offset] | 0x20 != wanted[offset] | 0x20 { return false }
+            return true
+        }
     }
 
     /// The length of `<o:p></o:p>` or `<o:p>&nbsp;</o:p>` at `index` when one stands there,

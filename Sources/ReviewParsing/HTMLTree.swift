@@ -74,7 +74,15 @@ final class HTMLTreeBuilder {
     /// how many have been added, and whether one could not be.
     private let wordParagraphs: [HTMLTextCompaction.WordParagraph]
     @exclusivity(unchecked) private var addedWordParagraphs = 0
+    /// Where the next of them stood in what the parser reads (`Int.max` when none is left, or
+    /// one could not be added).
+    @exclusivity(unchecked) private var nextWordParagraph = Int.max
     @exclusivity(unchecked) private var missedWordParagraph = false
+    /// The `<span>` elements left out around runs (``HTMLTextCompaction/Span``), whether one
+    /// could not be put back, and `span` in the parser's dictionary.
+    private let spans: [HTMLTextCompaction.Span]
+    @exclusivity(unchecked) private var missedSpan = false
+    @exclusivity(unchecked) private var spanName: UnsafePointer<xmlChar>?
     /// Whether a `<body>` was opened (after which libxml2 implies nothing for an unknown element).
     @exclusivity(unchecked) private var sawBody = false
     /// The attribute names last put back: where one stands in the source, its length, and
@@ -87,13 +95,16 @@ final class HTMLTreeBuilder {
     /// source (always true without compaction).
     var compactionHeld: Bool {
         arrivedRuns == runs.count && arrivedRenamedStarts == renamedStarts && !renamedNameInText && arrivedTags == tags.count
-            && !missedTag && addedWordParagraphs == wordParagraphs.count && !missedWordParagraph
+            && !missedTag && addedWordParagraphs == wordParagraphs.count && !missedWordParagraph && !missedSpan
     }
 
     /// Why the compaction did not hold (for messages), nil when it held.
     var compactionFailure: String? {
         if arrivedRuns < runs.count {
             return "compaction failed at run \(arrivedRuns) of \(runs.count), source offset \(runs[arrivedRuns].sourceStart)"
+        }
+        if missedSpan {
+            return "compaction failed: a span left out around a run could not be put back"
         }
         if addedWordParagraphs != wordParagraphs.count || missedWordParagraph {
             return "compaction failed: \(addedWordParagraphs) of \(wordParagraphs.count) o:p elements left out were added"
@@ -121,6 +132,8 @@ final class HTMLTreeBuilder {
         renamedStarts = compaction?.compaction.renamedStarts ?? 0
         tags = compaction?.compaction.tags ?? []
         wordParagraphs = compaction?.compaction.wordParagraphs ?? []
+        spans = compaction?.compaction.spans ?? []
+        nextWordParagraph = wordParagraphs.first?.compactPosition ?? Int.max
         attributes = compaction?.compaction.attributes ?? []
         source = compaction?.source
     }
@@ -151,7 +164,14 @@ final class HTMLTreeBuilder {
         _ fullName: UnsafePointer<xmlChar>, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
         context: htmlParserCtxtPtr
     ) {
-        if addedWordParagraphs < wordParagraphs.count { addWordParagraphs(context) }
+        if Self.isPast(nextWordParagraph, context) { addWordParagraphs(context) }
+        if arrivedRuns < runs.count, runs[arrivedRuns].span >= 0, let input = context.pointee.input, let base = input.pointee.base,
+            let cur = input.pointee.cur, Int(input.pointee.consumed) + (cur - base) == runs[arrivedRuns].compactEnd
+        {
+            // An element implied for the text of a run whose span was left out (a <p> in
+            // <html> or <head>): libxml2 would have opened the span first.
+            missedSpan = true
+        }
         if !sawBody, fullName[0] == 0x62, fullName[1] == 0x6F, fullName[2] == 0x64, fullName[3] == 0x79, fullName[4] == 0 {
             sawBody = true  // body
         }
@@ -284,8 +304,42 @@ final class HTMLTreeBuilder {
     }
 
     fileprivate func endElement(context: htmlParserCtxtPtr) {
-        if addedWordParagraphs < wordParagraphs.count { addWordParagraphs(context) }
+        if Self.isPast(nextWordParagraph, context) { addWordParagraphs(context) }
         _ = open.popLast()
+    }
+
+    /// A `<span>` left out around the run arriving now, added to `parent` with its attributes,
+    /// as libxml2 would have opened it: nil where it would have done more (closed a `<head>`,
+    /// implied a `<body>` or a `<p>` for the text in an `<html>` or `<head>`, stopped at its
+    /// depth limit).
+    private func putBackSpan(_ span: HTMLTextCompaction.Span, in parent: xmlNodePtr, context: htmlParserCtxtPtr) -> xmlNodePtr? {
+        guard sawBody, open.count < Self.maxDepth, let parentName = parent.pointee.name, let input = context.pointee.input else { return nil }
+        if parentName[0] == 0x68,
+            parentName[1] == 0x65 && parentName[2] == 0x61 && parentName[3] == 0x64
+                || parentName[1] == 0x74 && parentName[2] == 0x6D && parentName[3] == 0x6C,
+            parentName[4] == 0
+        {
+            return nil  // head, html
+        }
+        if spanName == nil, let dict = context.pointee.dict { spanName = xmlDictLookup(dict, "span", 4) }
+        guard let spanName else { return nil }
+        let node = arena.node(XML_ELEMENT_NODE)
+        node.pointee.name = spanName
+        if context.pointee.linenumbers != 0 {
+            node.pointee.line = UInt16(clamping: min(Int(input.pointee.line) - span.newlines, 65535))
+        }
+        appendChild(node, to: parent)
+        addSourceAttributes(span.attributes, to: node, context: context)
+        return node
+    }
+
+    /// Whether the parser's input stands past `position` (which is `Int.max` for none).
+    @inline(__always)
+    private static func isPast(_ position: Int, _ context: htmlParserCtxtPtr) -> Bool {
+        guard position != Int.max, let input = context.pointee.input, let base = input.pointee.base, let cur = input.pointee.cur else {
+            return false
+        }
+        return Int(input.pointee.consumed) + (cur - base) > position
     }
 
     /// Adds the Word paragraph marks left out that stood before where the parser's input
@@ -302,12 +356,14 @@ final class HTMLTreeBuilder {
             // libxml2 would have implied elements for it without an open <body>, and stopped at its depth limit.
             guard sawBody, let parent = open.last, open.count < Self.maxDepth, mark.compactPosition >= consumed else {
                 missedWordParagraph = true
+                nextWordParagraph = Int.max
                 return
             }
             addedWordParagraphs += 1
             if wordParagraphName == nil, let dict = context.pointee.dict { wordParagraphName = xmlDictLookup(dict, "o:p", 3) }
             guard let name = wordParagraphName else {
                 missedWordParagraph = true
+                nextWordParagraph = Int.max
                 return
             }
             let node = arena.node(XML_ELEMENT_NODE)
@@ -337,10 +393,11 @@ final class HTMLTreeBuilder {
                 lastTextLength = 2
             }
         }
+        nextWordParagraph = addedWordParagraphs < wordParagraphs.count ? wordParagraphs[addedWordParagraphs].compactPosition : Int.max
     }
 
     fileprivate func text(_ bytes: UnsafePointer<xmlChar>?, count: Int, type: xmlElementType, context: htmlParserCtxtPtr) {
-        if addedWordParagraphs < wordParagraphs.count { addWordParagraphs(context) }
+        if Self.isPast(nextWordParagraph, context) { addWordParagraphs(context) }
         var bytes = bytes
         var count = count
         var run: HTMLTextCompaction.Run?
@@ -360,7 +417,14 @@ final class HTMLTreeBuilder {
             }
         }
         if run == nil, renamedStarts > 0, let bytes, Self.holdsSubstituteTag(bytes, count: count) { renamedNameInText = true }
-        guard let parent = open.last else { return }
+        guard var parent = open.last else { return }
+        if let run, run.span >= 0 {
+            if let span = putBackSpan(spans[run.span], in: parent, context: context) {
+                parent = span
+            } else {
+                missedSpan = true
+            }
+        }
         if let last = parent.pointee.last, last.pointee.type == type, let content = last.pointee.content {
             let length = last == lastText ? lastTextLength : strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
             if count > 0, let bytes {
@@ -383,18 +447,18 @@ final class HTMLTreeBuilder {
     }
 
     fileprivate func comment(context: htmlParserCtxtPtr) {
-        if addedWordParagraphs < wordParagraphs.count { addWordParagraphs(context) }
+        if Self.isPast(nextWordParagraph, context) { addWordParagraphs(context) }
         appendMisc(arena.node(XML_COMMENT_NODE))
     }
 
     fileprivate func processingInstruction(context: htmlParserCtxtPtr) {
-        if addedWordParagraphs < wordParagraphs.count { addWordParagraphs(context) }
+        if Self.isPast(nextWordParagraph, context) { addWordParagraphs(context) }
         appendMisc(arena.node(XML_PI_NODE))
     }
 
     /// A DOCTYPE: libxml2 puts the DTD first among an HTML document's children.
     fileprivate func internalSubset(context: htmlParserCtxtPtr) {
-        if addedWordParagraphs < wordParagraphs.count { addWordParagraphs(context) }
+        if Self.isPast(nextWordParagraph, context) { addWordParagraphs(context) }
         documentHasChildren = true
         firstDocumentElement = nil
     }

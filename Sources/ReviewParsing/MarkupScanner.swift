@@ -175,19 +175,21 @@ struct MarkupScanner {
             let first = buffer[0]
             var index = start
             let last = source.count - length
+            guard let base = source.baseAddress else { return nil }
             while index <= last {
-                if source[index] == first {
-                    var matched = true
-                    var offset = 1
-                    while offset < length {
-                        if source[index + offset] != buffer[offset] {
-                            matched = false
-                            break
-                        }
-                        offset += 1
+                // The next candidate by memchr, then the rest of the needle.
+                guard let hit = memchr(base + index, Int32(first), last - index + 1) else { return nil }
+                index = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                var matched = true
+                var offset = 1
+                while offset < length {
+                    if source[index + offset] != buffer[offset] {
+                        matched = false
+                        break
                     }
-                    if matched { return index }
+                    offset += 1
                 }
+                if matched { return index }
                 index += 1
             }
             return nil

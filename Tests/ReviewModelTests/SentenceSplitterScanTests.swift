@@ -20,11 +20,11 @@ import Testing
         }
         var result: [TextRange] = []
         func emit(_ from: Int, _ to: Int) {
-            var lower = from
-            var upper = to
-            while lower < upper, isSpace(bytes[lower]) { lower += 1 }
-            while upper > lower, isSpace(bytes[upper - 1]) { upper -= 1 }
-            if upper > lower { result.append(TextRange(start: lower, end: upper)) }
+            let piece = bytes[from..<to]
+            guard let first = piece.firstIndex(where: { !isSpace($0) }), let last = piece.lastIndex(where: { !isSpace($0) }) else {
+                return
+            }
+            result.append(TextRange(start: first, end: last + 1))
         }
         var start = range.start
         var index = range.start

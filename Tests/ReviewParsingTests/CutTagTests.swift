@@ -17,7 +17,7 @@ import TestSupport
     /// whole: a reference, a carriage return or a control character in the tag, a name
     /// given twice, a bogus attribute, a missing quote, `html`/`head`/`body`/`meta`.
     static let inputs: [(String, String, Int)] = [
-        ("word", "<p class=MsoNormal style='text-align:justify'><span lang=EN-GB style=\"font-size:11.0pt\">" + sentence + "</span></p>", 2),
+        ("word", "<p class=MsoNormal style='text-align:justify'><span lang=EN-GB style=\"font-size:11.0pt\">" + sentence + "</span></p>", 1),
         ("case", "<P CLASS=MsoTitle Style='x'>" + sentence + "</P><TD NoWrap VALIGN=top>a</TD>", 2),
         ("newlines", "<p\nclass=MsoNormal\nstyle='margin:0cm;\nline-height:\t12pt'\n>" + sentence + "</p>\n<p class=x>" + sentence + "</p>", 2),
         ("value-less", "<table><tr><td nowrap valign=top>a<td colspan=\"\" rowspan=''>b</table><input checked disabled><select multiple><option selected value=1>o</select>", 4),
@@ -225,5 +225,73 @@ import TestSupport
         }
         #expect(held > 80, "the compaction held on \(held) of 150")
         #expect(marks > 100, "\(marks) marks left out")
+    }
+}
+
+/// `<span>` elements holding nothing but a run of text (Word wraps each paragraph's text in
+/// one), left out with the run (``HTMLTextCompaction/Span``) and put back by
+/// ``HTMLTreeBuilder`` when the run arrives: libxml2's tree, the plain reader's document.
+@Suite struct SpanRunTests {
+    static let sentence = HTMLTreeTests.sentence
+
+    /// Inputs, how many spans are left out, and whether the compacted parse holds.
+    static let inputs: [(String, String, Int, Bool)] = [
+        (
+            "word",
+            "<html><body><p class=MsoNormal style='text-align:justify'><span lang=EN-GB style='font-size:11.0pt'>" + sentence
+                + "\n" + sentence + "</span><o:p></o:p></p>\n<p><SPAN>" + sentence + "</SPAN></p><p><span class=cookie-banner>" + sentence
+                + "</span></p></body></html>", 3, true
+        ),
+        ("leading newlines", "<body><p><span lang=EN-GB>\n\n  " + sentence + "\n</span></p>\n<p>" + sentence + "</p></body>", 1, true),
+        (
+            "not alone",
+            "<body><p>a<span>" + sentence + "</span></p><p><span>" + sentence + "</span>b</p><p><span>" + sentence + "<b>x</b></span></p>"
+                + "<p><span>short</span></p><p><span\nlang=a>" + sentence + "</span></p><p><span>" + sentence + "</span ></p></body>", 0, true
+        ),
+        ("in head", "<html><head><title>t</title><span>" + sentence + "</span><p>" + sentence + "</p></head></html>", 1, false),
+        ("before body", "<html><span>" + sentence + "</span><p>" + sentence + "</p></html>", 1, false),
+        ("after body", "<html><body><p>x</p></body><span>" + sentence + "</span></html>", 1, false),
+        ("in tables and lists", "<body><table><tr><td><span>" + sentence + "</span></td></tr></table><ul><li><span>" + sentence + "</span><li>x</ul></body>", 2, true),
+        ("misnested", "<body><b><span>" + sentence + "</span></i><p>" + sentence + "</p></b></body>", 1, true),
+    ]
+
+    @Test func spansGiveLibxml2sTree() throws {
+        for (name, source, expected, holds) in Self.inputs {
+            let bytes = Array(source.utf8)
+            let compaction = HTMLTextCompaction(source: bytes)
+            #expect((compaction?.spans.count ?? 0) == expected, "\(name)")
+            let outline = LibXML.htmlTreeOutline(bytes, .compacted)
+            if holds {
+                #expect(outline == LibXML.htmlTreeOutline(bytes, .libxml2), "\(name)")
+            } else {
+                #expect(outline.hasPrefix("compaction failed: a span"), "\(name): \(outline)")
+            }
+            try ShortcutTests.expectSameDocument(bytes, name: name + ".htm")
+        }
+    }
+
+    /// Random Word-like soup (seeded): spans with attributes around long text, next to text,
+    /// marks, misnested tags: libxml2's tree, the plain reader's document.
+    @Test func randomSpanSoupGivesLibxml2sTree() throws {
+        var generator = SeededGenerator(seed: 20_261_127_09)
+        let tags = ["p", "span", "span", "b", "li", "ul", "table", "tr", "td", "h2", "div", "html", "body", "head", "title", "o:p"]
+        let attributes = ["", " class=MsoNormal", " lang=EN-GB style='font-size:11.0pt'", " style='mso-list:Ignore'", " class=banner"]
+        let texts = [
+            Self.sentence, Self.sentence + "\n" + Self.sentence, "\n  " + Self.sentence, "<o:p></o:p>", "</span>", "</span><o:p></o:p>",
+            "<span lang=EN-GB style='font-size:11.0pt'>" + Self.sentence + "</span>", "<span>" + Self.sentence + "</span><o:p></o:p>",
+            "<SPAN class=x>\n" + Self.sentence + "\n</SPAN>",
+            "\n", "  ", "&nbsp;", "<!-- c -->", "x", "<",
+        ]
+        var held = 0
+        var spans = 0
+        for round in 0..<150 {
+            let source = HTMLTreeTests.randomSoup(
+                tags: tags, attributes: attributes, texts: texts, pieces: 10...100, starts: 4, ends: 2, using: &generator)
+            spans += HTMLTextCompaction(source: Array(source.utf8))?.spans.count ?? 0
+            if HTMLTreeTests.expectCompactedTree(source, "span soup \(round): \(source)") { held += 1 }
+            try ShortcutTests.expectSameDocument(Array(source.utf8), name: "spans\(round).htm")
+        }
+        #expect(held > 80, "the compaction held on \(held) of 150")
+        #expect(spans > 100, "\(spans) spans left out")
     }
 }
