@@ -42,6 +42,47 @@ import TestSupport
         ("implied", "<span class=s>" + sentence + "</span><td class=c>" + sentence + "<li class=l>x", 3),
     ]
 
+    /// For each input (name, source, how many shortcuts `counted` finds, whether the compacted
+    /// parse holds): the count, libxml2's tree or the failure `failure` starts, and the plain
+    /// reader's document.
+    static func expectInputs(
+        _ inputs: [(String, String, Int, Bool)], counted: (HTMLTextCompaction) -> Int, failure: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        for (name, source, expected, holds) in inputs {
+            let bytes = Array(source.utf8)
+            #expect((HTMLTextCompaction(source: bytes).map(counted) ?? 0) == expected, "\(name)", sourceLocation: sourceLocation)
+            let outline = LibXML.htmlTreeOutline(bytes, .compacted)
+            if holds {
+                #expect(outline == LibXML.htmlTreeOutline(bytes, .libxml2), "\(name)", sourceLocation: sourceLocation)
+            } else {
+                #expect(outline.hasPrefix(failure), "\(name): \(outline)", sourceLocation: sourceLocation)
+            }
+            try ShortcutTests.expectSameDocument(bytes, name: name + ".htm", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// 150 random soups (``HTMLTreeTests/randomSoup(tags:attributes:texts:pieces:starts:ends:using:)``):
+    /// libxml2's tree where the compacted parse holds (on more than `held`), the plain reader's
+    /// document always, and more than `found` shortcuts `counted` in all.
+    static func expectSoups(
+        seed: UInt64, tags: [String], attributes: [String], texts: [String], counted: (HTMLTextCompaction) -> Int, held: Int,
+        found: Int, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        var generator = SeededGenerator(seed: seed)
+        var holding = 0
+        var count = 0
+        for round in 0..<150 {
+            let source = HTMLTreeTests.randomSoup(
+                tags: tags, attributes: attributes, texts: texts, pieces: 10...100, starts: 4, ends: 2, using: &generator)
+            count += HTMLTextCompaction(source: Array(source.utf8)).map(counted) ?? 0
+            if HTMLTreeTests.expectCompactedTree(source, "soup \(round): \(source)", sourceLocation: sourceLocation) { holding += 1 }
+            try ShortcutTests.expectSameDocument(Array(source.utf8), name: "soup\(round).htm", sourceLocation: sourceLocation)
+        }
+        #expect(holding > held, "the compaction held on \(holding) of 150", sourceLocation: sourceLocation)
+        #expect(count > found, "\(count) found", sourceLocation: sourceLocation)
+    }
+
     /// The scanner the reader locates text with ends every cut tag where the compaction did.
     static func expectScannerAgrees(_ compaction: HTMLTextCompaction, _ bytes: [UInt8], _ name: String) {
         let scanner = MarkupScanner(source: bytes, syntax: .html)
@@ -171,18 +212,8 @@ import TestSupport
     ]
 
     @Test func marksGiveLibxml2sTree() throws {
-        for (name, source, expected, holds) in Self.inputs {
-            let bytes = Array(source.utf8)
-            let compaction = HTMLTextCompaction(source: bytes)
-            #expect((compaction?.wordParagraphs.count ?? 0) == expected, "\(name)")
-            let outline = LibXML.htmlTreeOutline(bytes, .compacted)
-            if holds {
-                #expect(outline == LibXML.htmlTreeOutline(bytes, .libxml2), "\(name)")
-            } else {
-                #expect(outline.hasPrefix("compaction failed: 0 of 1 o:p elements left out were added"), "\(name): \(outline)")
-            }
-            try ShortcutTests.expectSameDocument(bytes, name: name + ".htm")
-        }
+        try CutTagTests.expectInputs(
+            Self.inputs, counted: { $0.wordParagraphs.count }, failure: "compaction failed: 0 of 1 o:p elements left out were added")
     }
 
     /// Near libxml2's depth limit a mark is not added (libxml2 would stop there): the source
@@ -206,25 +237,16 @@ import TestSupport
     /// Random Word-like soup (seeded) full of marks next to tags, text, comments and
     /// references: libxml2's tree, the plain reader's document.
     @Test func randomMarkSoupGivesLibxml2sTree() throws {
-        var generator = SeededGenerator(seed: 20_261_127_08)
-        let tags = ["p", "span", "b", "li", "ul", "table", "tr", "td", "h2", "br", "div", "html", "body", "head", "title", "o:p", "select"]
-        let attributes = ["", " class=MsoNormal", " style='mso-list:l0'"]
         let texts = [
             Self.sentence, "<o:p></o:p>", "<o:p>&nbsp;</o:p>", "<o:p></o:p></p>", "<o:p>&nbsp;</o:p></p>", "<o:p></o:p></span>",
             "<o:p></o:p><!-- c -->", "<o:p>&nbsp;</o:p></td>", "<o:p></o:p></b>", "<o:p></o:p></li>", "\n", "  ", "&nbsp;", "<!-- c -->",
             "<![if !supportLists]>", "x", "<", "</o:p>",
         ]
-        var held = 0
-        var marks = 0
-        for round in 0..<150 {
-            let source = HTMLTreeTests.randomSoup(
-                tags: tags, attributes: attributes, texts: texts, pieces: 10...100, starts: 4, ends: 2, using: &generator)
-            marks += HTMLTextCompaction(source: Array(source.utf8))?.wordParagraphs.count ?? 0
-            if HTMLTreeTests.expectCompactedTree(source, "mark soup \(round): \(source)") { held += 1 }
-            try ShortcutTests.expectSameDocument(Array(source.utf8), name: "marks\(round).htm")
-        }
-        #expect(held > 80, "the compaction held on \(held) of 150")
-        #expect(marks > 100, "\(marks) marks left out")
+        try CutTagTests.expectSoups(
+            seed: 20_261_127_08,
+            tags: ["p", "span", "b", "li", "ul", "table", "tr", "td", "h2", "br", "div", "html", "body", "head", "title", "o:p", "select"],
+            attributes: ["", " class=MsoNormal", " style='mso-list:l0'"], texts: texts, counted: { $0.wordParagraphs.count }, held: 80,
+            found: 100)
     }
 }
 
@@ -256,42 +278,21 @@ import TestSupport
     ]
 
     @Test func spansGiveLibxml2sTree() throws {
-        for (name, source, expected, holds) in Self.inputs {
-            let bytes = Array(source.utf8)
-            let compaction = HTMLTextCompaction(source: bytes)
-            #expect((compaction?.spans.count ?? 0) == expected, "\(name)")
-            let outline = LibXML.htmlTreeOutline(bytes, .compacted)
-            if holds {
-                #expect(outline == LibXML.htmlTreeOutline(bytes, .libxml2), "\(name)")
-            } else {
-                #expect(outline.hasPrefix("compaction failed: a span"), "\(name): \(outline)")
-            }
-            try ShortcutTests.expectSameDocument(bytes, name: name + ".htm")
-        }
+        try CutTagTests.expectInputs(Self.inputs, counted: { $0.spans.count }, failure: "compaction failed: a span")
     }
 
     /// Random Word-like soup (seeded): spans with attributes around long text, next to text,
     /// marks, misnested tags: libxml2's tree, the plain reader's document.
     @Test func randomSpanSoupGivesLibxml2sTree() throws {
-        var generator = SeededGenerator(seed: 20_261_127_09)
-        let tags = ["p", "span", "span", "b", "li", "ul", "table", "tr", "td", "h2", "div", "html", "body", "head", "title", "o:p"]
-        let attributes = ["", " class=MsoNormal", " lang=EN-GB style='font-size:11.0pt'", " style='mso-list:Ignore'", " class=banner"]
         let texts = [
             Self.sentence, Self.sentence + "\n" + Self.sentence, "\n  " + Self.sentence, "<o:p></o:p>", "</span>", "</span><o:p></o:p>",
             "<span lang=EN-GB style='font-size:11.0pt'>" + Self.sentence + "</span>", "<span>" + Self.sentence + "</span><o:p></o:p>",
             "<SPAN class=x>\n" + Self.sentence + "\n</SPAN>",
             "\n", "  ", "&nbsp;", "<!-- c -->", "x", "<",
         ]
-        var held = 0
-        var spans = 0
-        for round in 0..<150 {
-            let source = HTMLTreeTests.randomSoup(
-                tags: tags, attributes: attributes, texts: texts, pieces: 10...100, starts: 4, ends: 2, using: &generator)
-            spans += HTMLTextCompaction(source: Array(source.utf8))?.spans.count ?? 0
-            if HTMLTreeTests.expectCompactedTree(source, "span soup \(round): \(source)") { held += 1 }
-            try ShortcutTests.expectSameDocument(Array(source.utf8), name: "spans\(round).htm")
-        }
-        #expect(held > 80, "the compaction held on \(held) of 150")
-        #expect(spans > 100, "\(spans) spans left out")
+        try CutTagTests.expectSoups(
+            seed: 20_261_127_09, tags: ["p", "span", "span", "b", "li", "ul", "table", "tr", "td", "h2", "div", "html", "body", "head", "title", "o:p"],
+            attributes: ["", " class=MsoNormal", " lang=EN-GB style='font-size:11.0pt'", " style='mso-list:Ignore'", " class=banner"],
+            texts: texts, counted: { $0.spans.count }, held: 80, found: 100)
     }
 }
