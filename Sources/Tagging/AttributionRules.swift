@@ -28,7 +28,7 @@ extension TaggingRun {
             // are who neglected her; the child is the subject named before them.
             guard let preceding = mentions.last(where: { $0.end <= target.start && $0.entity != nil }), preceding.kind == .kin,
                 let relative = preceding.entity, people.entities[relative].subject == nil,
-                people.entities[relative].isParent || people.entities[relative].kin.map({ lexicon.kin[$0].relation == "partner-of-parent" }) == true,
+                people.entities[relative].isParent || people.entities[relative].kin.map({ compiled.kins[$0].relation == "partner-of-parent" }) == true,
                 let subject = mentions.first(where: { $0.end <= preceding.start && $0.kind != .pronoun(possessive: true) && $0.entity != nil }),
                 let principal = subject.entity, people.entities[principal].subject != nil
             else { return nil }

@@ -24,10 +24,22 @@ final class CompiledCodebook: Sendable {
     /// Per pattern: its phrase contains "subject" (a child role that names the review's subject),
     /// computed once instead of a string search per match.
     let phraseMentionsSubject: [Bool]
+    /// Per pattern: its context class (``ContextClass``), one byte read where the sweep asks
+    /// what a match is (loading and switching over a `PatternKind` cost several times more).
+    let contextClasses: [UInt8]
+    /// Per pattern: the entry of a `.tag` pattern, or ``TargetClass/proximity``,
+    /// ``TargetClass/exclusion`` or ``TargetClass/other`` (negative).
+    let targetEntries: [Int32]
+    /// Per pattern: whether it is an ethnicity pattern (one byte read per match where the sweep
+    /// looks for them).
+    let isEthnicity: [Bool]
     /// Per-entry facts flattened for the sweep.
     let facts: EntryFacts
     /// Per kin entry: how a third-party suppression names it (its first phrase, "=" removed).
     let kinDisplay: [String]
+    /// The people lexicon's kin nouns (read per kin mention: `codebook.people.kin` through
+    /// ``TaggingRun/lexicon`` copied the whole lexicon each time).
+    let kins: [Codebook.Kin]
     /// Per entry and proximity rule: one of its patterns (all carry the rule's id,
     /// `<prefix>/<phrases + near + 1>`), or -1 when the rule has no phrase.
     let nearPatterns: [[Int32]]
@@ -121,6 +133,7 @@ final class CompiledCodebook: Sendable {
             return who.utf8.contains(0x3D) ? String(String.UnicodeScalarView(who.unicodeScalars.filter { $0 != "=" })) : who
         }
         self.scopes = scopes
+        kins = codebook.people.kin
         kinds = patterns.map(\.kind)
         sentenceKindBits = patterns.map { SentenceKinds.bit(of: $0.kind) }
         var nearPatterns = codebook.entries.map { [Int32](repeating: -1, count: $0.near.count) }
@@ -131,6 +144,9 @@ final class CompiledCodebook: Sendable {
         }
         self.nearPatterns = nearPatterns
         phraseMentionsSubject = patterns.map { $0.phrase.contains("subject") }
+        contextClasses = patterns.map { ContextClass.of($0.kind) }
+        targetEntries = patterns.map { TargetClass.of($0.kind) }
+        isEthnicity = patterns.map { if case .ethnicity = $0.kind { true } else { false } }
         caseSensitiveTrigger = caseSensitive
         var classes: [String: Int32] = [:]
         for word in CompiledCodebook.codeWords {
@@ -138,6 +154,50 @@ final class CompiledCodebook: Sendable {
             if id >= 0 { classes[word] = id }
         }
         wordClasses = classes
+    }
+}
+
+/// A pattern's role for sentence context, as a byte (``CompiledCodebook/contextClasses``).
+enum ContextClass {
+    static let other: UInt8 = 0
+    static let negationPre: UInt8 = 1
+    static let negationPost: UInt8 = 2
+    static let hypotheticalPre: UInt8 = 3
+    static let hypotheticalPost: UInt8 = 4
+    static let pseudo: UInt8 = 5
+    static let termination: UInt8 = 6
+
+    /// Whether the class is one of the four trigger classes.
+    @inline(__always)
+    static func isTrigger(_ value: UInt8) -> Bool { value &- 1 < 4 }
+
+    static func of(_ kind: PatternKind) -> UInt8 {
+        switch kind {
+        case .negationPre: negationPre
+        case .negationPost: negationPost
+        case .hypotheticalPre: hypotheticalPre
+        case .hypotheticalPost: hypotheticalPost
+        case .pseudo: pseudo
+        case .termination: termination
+        default: other
+        }
+    }
+}
+
+/// A pattern's role for the sweep's targets (``CompiledCodebook/targetEntries``): a `.tag`
+/// pattern's entry (0 or more), or one of these.
+enum TargetClass {
+    static let other: Int32 = -1
+    static let proximity: Int32 = -2
+    static let exclusion: Int32 = -3
+
+    static func of(_ kind: PatternKind) -> Int32 {
+        switch kind {
+        case .tag(let entry, _): entry
+        case .proximity: proximity
+        case .exclusion: exclusion
+        default: other
+        }
     }
 }
 

@@ -64,24 +64,25 @@ struct SentenceContext {
     mutating func rebuild(
         matches: borrowing ArraySlice<Match>, compiled: borrowing CompiledCodebook, tokens: borrowing Tokens, sentenceStart: Int
     ) {
-        // Emptied only when filled (most sentences have no trigger; `removeAll` is not free).
-        if !negationPre.isEmpty { negationPre.removeAll(keepingCapacity: true) }
-        if !negationPost.isEmpty { negationPost.removeAll(keepingCapacity: true) }
-        if !hypotheticalPre.isEmpty { hypotheticalPre.removeAll(keepingCapacity: true) }
-        if !hypotheticalPost.isEmpty { hypotheticalPost.removeAll(keepingCapacity: true) }
-        if !terminations.isEmpty { terminations.removeAll(keepingCapacity: true) }
+        // Emptied element by element (`removeAll(keepingCapacity:)` cost more than the sentence).
+        negationPre.truncate(to: 0)
+        negationPost.truncate(to: 0)
+        hypotheticalPre.truncate(to: 0)
+        hypotheticalPost.truncate(to: 0)
+        terminations.truncate(to: 0)
         preScope = compiled.codebook.context.preScope
         postScope = compiled.codebook.context.postScope
         // Without a negation or hypothetical trigger every target is affirmed: pseudo-triggers and
-        // terminations only limit triggers, so there is nothing to collect.
+        // terminations only limit triggers, so there is nothing to collect. (Each match's class is
+        // one byte, ``CompiledCodebook/contextClasses``, read through the class: a local copy of
+        // the array was retained and released per sentence.)
         var hasTrigger = false
         var position = matches.startIndex
         while position < matches.endIndex {
-            switch compiled.kinds[Int(matches[position].pattern)] {
-            case .negationPre, .negationPost, .hypotheticalPre, .hypotheticalPost: hasTrigger = true
-            default: break
+            if ContextClass.isTrigger(compiled.contextClasses[Int(matches[position].pattern)]) {
+                hasTrigger = true
+                break
             }
-            if hasTrigger { break }
             position += 1
         }
         guard hasTrigger else { return }
@@ -91,28 +92,24 @@ struct SentenceContext {
         while position < matches.endIndex {
             let match = matches[position]
             position += 1
-            switch compiled.kinds[Int(match.pattern)] {
-            case .pseudo: pseudo.append((Int(match.start), Int(match.end)))
-            case .termination: terminations.append(Int(match.start))
+            switch compiled.contextClasses[Int(match.pattern)] {
+            case ContextClass.pseudo: pseudo.append((Int(match.start), Int(match.end)))
+            case ContextClass.termination: terminations.append(Int(match.start))
             default: break
             }
         }
         // The triggers, in match order, found again by `isTrigger` (no list of them allocated).
-        func isTrigger(_ match: Match, _ kind: PatternKind) -> Bool {
-            switch kind {
-            case .negationPre, .negationPost, .hypotheticalPre, .hypotheticalPost:
-                // "May 2019", "Will" as a name
-                return !(compiled.caseSensitiveTrigger[Int(match.pattern)] && Int(match.start) != sentenceStart
-                    && tokens.flags[Int(match.start)] & Tokens.capitalised != 0)
-            default:
-                return false
-            }
+        func isTrigger(_ match: Match, _ kind: UInt8) -> Bool {
+            guard ContextClass.isTrigger(kind) else { return false }
+            // "May 2019", "Will" as a name
+            return !(compiled.caseSensitiveTrigger[Int(match.pattern)] && Int(match.start) != sentenceStart
+                && tokens.flags[Int(match.start)] & Tokens.capitalised != 0)
         }
         position = matches.startIndex
         while position < matches.endIndex {
             let match = matches[position]
             position += 1
-            let kind = compiled.kinds[Int(match.pattern)]
+            let kind = compiled.contextClasses[Int(match.pattern)]
             guard isTrigger(match, kind), !SentenceContext.covered(match, by: pseudo) else { continue }
             // Prune a trigger contained in a longer one of the same kind.
             var longer = false
@@ -120,7 +117,7 @@ struct SentenceContext {
             while other < matches.endIndex {
                 let candidate = matches[other]
                 other += 1
-                let otherKind = compiled.kinds[Int(candidate.pattern)]
+                let otherKind = compiled.contextClasses[Int(candidate.pattern)]
                 if otherKind == kind, isTrigger(candidate, otherKind), candidate != match, candidate.start <= match.start,
                     match.end <= candidate.end, (candidate.end - candidate.start) > (match.end - match.start),
                     !SentenceContext.covered(candidate, by: pseudo)
@@ -134,10 +131,10 @@ struct SentenceContext {
                 start: Int(match.start), end: Int(match.end), scope: compiled.scopes[Int(match.pattern)],
                 textStart: Int(tokens.starts[Int(match.start)]), textEnd: Int(tokens.ends[Int(match.end) - 1]))
             switch kind {
-            case .negationPre: negationPre.append(trigger)
-            case .negationPost: negationPost.append(trigger)
-            case .hypotheticalPre: hypotheticalPre.append(trigger)
-            case .hypotheticalPost: hypotheticalPost.append(trigger)
+            case ContextClass.negationPre: negationPre.append(trigger)
+            case ContextClass.negationPost: negationPost.append(trigger)
+            case ContextClass.hypotheticalPre: hypotheticalPre.append(trigger)
+            case ContextClass.hypotheticalPost: hypotheticalPost.append(trigger)
             default: break
             }
         }

@@ -49,7 +49,7 @@ extension TaggingRun {
     func nameCandidates(
         _ sentence: SentenceSpan, _ sentenceIndex: Int, capitals: CapitalIndex, titlesOrDeclarations: Bool, into result: inout [NameCandidate]
     ) {
-        if !result.isEmpty { result.removeAll(keepingCapacity: true) }
+        result.truncate(to: 0)
         let to = sentence.tokenTo
         for match in matches[sentence.matchFrom..<sentence.matchTo] where titlesOrDeclarations {
             if case .title(let gender) = kind(match) {
@@ -176,7 +176,7 @@ extension TaggingRun {
             let titlesOrDeclarations = sentenceKinds.has(sentenceIndex, SentenceKinds.titleOrDeclaration)
             if !hasKin, !titlesOrDeclarations, !sentenceKinds.has(sentenceIndex, SentenceKinds.codeWord) { continue }
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
-            kins.removeAll(keepingCapacity: true)
+            kins.truncate(to: 0)
             if hasKin {
                 for match in slice {
                     if case .kin(let index) = kind(match) { kins.append((match, Int(index))) }
@@ -185,7 +185,7 @@ extension TaggingRun {
             nameCandidates(sentence, sentenceIndex, capitals: capitals, titlesOrDeclarations: titlesOrDeclarations, into: &candidates)
             // Roles are read only for names and kin nouns: a sentence with neither adds nothing.
             if candidates.isEmpty, kins.isEmpty { continue }
-            roles.removeAll(keepingCapacity: true)
+            roles.truncate(to: 0)
             for match in slice {
                 if let entity = roleEntity(match) { roles.append((Int(match.start), Int(match.end), entity)) }
             }
@@ -296,9 +296,9 @@ extension TaggingRun {
                     // "with his mother and her partner, who is referred to as Mr R": in a
                     // child's review, a partner whose possessive follows a parent of that gender
                     // in the sentence is the parent's partner.
-                    if people.victimIsChild, let gender = possessorGender, lexicon.kin[kinIndex].relation == "partner",
-                        kins.contains(where: { Int($0.0.end) <= start && lexicon.kin[$0.1].isParent && lexicon.kin[$0.1].gender == gender }),
-                        let stepParent = lexicon.kin.firstIndex(where: { $0.relation == "partner-of-parent" && ($0.gender == nil || $0.gender != gender) })
+                    if people.victimIsChild, let gender = possessorGender, compiled.kins[kinIndex].relation == "partner",
+                        kins.contains(where: { Int($0.0.end) <= start && compiled.kins[$0.1].isParent && compiled.kins[$0.1].gender == gender }),
+                        let stepParent = compiled.kins.firstIndex(where: { $0.relation == "partner-of-parent" && ($0.gender == nil || $0.gender != gender) })
                     {
                         kinIndex = stepParent
                         possessorEntity = PeopleModel.victim
@@ -356,9 +356,9 @@ extension TaggingRun {
                 guard let owner, owner != entity else { continue }
                 people.entities[entity].kin = kinIndex
                 people.entities[entity].owner = owner
-                people.entities[entity].isParent = lexicon.kin[kinIndex].isParent
+                people.entities[entity].isParent = compiled.kins[kinIndex].isParent
                 people.entities[entity].kinEvidence = textRange(kinStart, kinEnd)
-                if people.entities[entity].gender == nil { people.entities[entity].gender = lexicon.kin[kinIndex].gender }
+                if people.entities[entity].gender == nil { people.entities[entity].gender = compiled.kins[kinIndex].gender }
             }
             // The perpetrator's relation from a kin noun next to a perpetrator mention.
             for (match, index) in kins {
@@ -370,7 +370,7 @@ extension TaggingRun {
                     let isPossessive = role.1 == start - 1 && isWord(start - 1, Words2.s)
                     if apposition, !isPossessive, people.perpetratorRelation == nil {
                         if start > sentence.tokenFrom, Words2.possessives.contains(tokens.hashes[start - 1]) {
-                            people.perpetratorRelation = lexicon.kin[index].relation
+                            people.perpetratorRelation = compiled.kins[index].relation
                             people.perpetratorRelationEvidence = textRange(start, Int(match.end))
                         }
                     }
@@ -379,7 +379,7 @@ extension TaggingRun {
         }
         // Names declared for a kin noun become relatives (promoted below when cues say so).
         for pending in pendingKinNames {
-            let kin = lexicon.kin[pending.kin]
+            let kin = compiled.kins[pending.kin]
             let owner: Int? = pending.possessorEntity ?? (pending.possessorGender != nil ? PeopleModel.victim : nil)
             if let existing = people.entityIndex(for: pending.name) {
                 // Also mentioned without the kin noun before this point: the same relative.
@@ -393,7 +393,7 @@ extension TaggingRun {
                 people.perpetratorRelationEvidence = pending.range
                 continue
             }
-            let entity = people.relative(owner: owner, kin: pending.kin, lexicon: lexicon)
+            let entity = people.relative(owner: owner, kin: pending.kin, kins: compiled.kins)
             people.entities[entity].kinEvidence = pending.range
             if people.entities[entity].name == nil {
                 people.register(name: pending.name, display: pending.display, entity: entity)
@@ -412,7 +412,7 @@ extension TaggingRun {
         guard entity > PeopleModel.perpetrator, people.entities[entity].role == .other, people.entities[entity].kin == nil,
             owner != entity
         else { return }
-        let entry = lexicon.kin[kin]
+        let entry = compiled.kins[kin]
         people.entities[entity].kin = kin
         people.entities[entity].owner = owner
         people.entities[entity].isParent = entry.isParent
@@ -588,7 +588,7 @@ extension TaggingRun {
                 if let owner = people.entities[entity].owner, owner == PeopleModel.victim, let kin = people.entities[entity].kin,
                     people.perpetratorRelation == nil
                 {
-                    people.perpetratorRelation = lexicon.kin[kin].relation
+                    people.perpetratorRelation = compiled.kins[kin].relation
                     people.perpetratorRelationEvidence = people.entities[entity].kinEvidence
                 }
             }
@@ -712,7 +712,7 @@ extension TaggingRun {
             // The promoted person keeps no owner of its own; its relation is recorded below.
         }
         if let kin = source.kin, people.perpetratorRelation == nil {
-            let relation = lexicon.kin[kin].relation
+            let relation = compiled.kins[kin].relation
             people.perpetratorRelationEvidence = source.kinEvidence
             if target == PeopleModel.perpetrator, source.owner == PeopleModel.victim { people.perpetratorRelation = relation }
             // "The foster carer, referred to here as Mr R, was arrested": a relative nobody's
@@ -757,7 +757,7 @@ extension TaggingRun {
                     subjects.contains(tokens.hashes[sentences[next].tokenFrom])
                 else { continue }
             }
-            sentenceEntities.removeAll(keepingCapacity: true)
+            sentenceEntities.truncate(to: 0)
             if sentenceKinds.has(sentenceIndex, SentenceKinds.role) {
                 for position in sentence.matchFrom..<sentence.matchTo {
                     let match = matches[position]

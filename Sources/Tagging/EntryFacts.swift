@@ -149,8 +149,8 @@ struct PendingSuppression {
     var trigger: String
 }
 
-/// The evidence of one tagging run while the sweep collects it: one list per (tag, subject)
-/// key, keys numbered densely (a codebook entry's four subject variants first, other keys
+/// The evidence of one tagging run while the sweep collects it: for each piece, its (tag,
+/// subject) key's number, keys numbered densely (a codebook entry's four subject variants first, other keys
 /// after), and a hash set of (key number, range) pairs for the duplicate check — no `TagKey`
 /// (two strings) hashed per piece of evidence. Spans only: the text and line/column of every
 /// piece are materialised in one forward pass when the sweep ends.
@@ -159,7 +159,9 @@ struct EvidenceCollector {
     private var entrySlots: [Int32]
     private var otherSlots: [TagKey: Int32] = [:]
     private(set) var keys: [TagKey] = []
-    private(set) var lists: [[PendingEvidence]] = []
+    /// The evidence in the order recorded; its key number is in ``order`` at the same index
+    /// (one flat list: no list per key to grow and keep unique on every append).
+    private(set) var items: [PendingEvidence] = []
     /// The slot of each piece of evidence in the order appended (the incremental sweep keeps
     /// each block's evidence apart with it).
     private(set) var order: [Int32] = []
@@ -215,7 +217,6 @@ struct EvidenceCollector {
             otherSlots[key] = Int32(keys.count)
         }
         keys.append(key)
-        lists.append([])
         return keys.count - 1
     }
 
@@ -226,7 +227,7 @@ struct EvidenceCollector {
     }
 
     mutating func append(_ evidence: PendingEvidence, to slot: Int) {
-        lists[slot].append(evidence)
+        items.append(evidence)
         order.append(Int32(truncatingIfNeeded: slot))
     }
 

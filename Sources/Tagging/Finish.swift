@@ -210,6 +210,17 @@ extension TaggingRun {
                 index += 1
                 continue
             }
+            // Every branch below that records an age needs one of these words right before the
+            // number or a unit right after it ("14 March 2019" has neither): without them the
+            // number is passed over as the branches would.
+            let before = word(index - 1)
+            let unitAfter = word(after)
+            if before != w.aged, before != w.between, before != w.of, before != w.was, before != w.is, before != w.then,
+                unitAfter != w.year, unitAfter != w.years, !Words.infantUnits.contains(unitAfter)
+            {
+                index = after
+                continue
+            }
             // Whether a guard word before the number makes it someone else's age or no age; asked
             // only on the paths that record an age (most numbers take none of them).
             func isGuarded() -> Bool {
@@ -306,7 +317,7 @@ extension TaggingRun {
             }
         }
         for match in slice {
-            guard case .ethnicity(let group) = kind(match) else { continue }
+            guard compiled.isEthnicity[Int(match.pattern)], case .ethnicity(let group) = kind(match) else { continue }
             if bothPrincipals(before: Int(match.start), sentence, mentions: mentions, group: group) { continue }
             guard let entity = entityFor(position: Int(match.start), mentions: mentions, fallback: nil) else {
                 // "The family are British Pakistani": the victim's family, and the perpetrator's

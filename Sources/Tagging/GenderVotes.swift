@@ -90,9 +90,9 @@ struct SentenceGenderWords {
     private(set) var kinStarts: [Int] = []
 
     mutating func clear() {
-        if !roles.isEmpty { roles.removeAll(keepingCapacity: true) }
-        if !genders.isEmpty { genders.removeAll(keepingCapacity: true) }
-        if !kinStarts.isEmpty { kinStarts.removeAll(keepingCapacity: true) }
+        roles.truncate(to: 0)
+        genders.truncate(to: 0)
+        kinStarts.truncate(to: 0)
     }
 
     mutating func read(_ run: borrowing TaggingRun, _ sentence: SentenceSpan) {

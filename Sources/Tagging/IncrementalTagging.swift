@@ -859,14 +859,7 @@ extension TaggingRun {
         piece.relationStarts.append(cursor.relationLog.count)
         // The evidence in the order it was added, with its slot, and the suppressed matches, with
         // their texts and positions cut in one pass (as ``flushCollectedEvidence()`` does).
-        var cursors = [Int](repeating: 0, count: collector.keys.count)
-        var pending: [PendingEvidence] = []
-        pending.reserveCapacity(collector.order.count)
-        for slot in collector.order {
-            let index = Int(slot)
-            pending.append(collector.lists[index][cursors[index]])
-            cursors[index] += 1
-        }
+        let pending = collector.items
         var offsets = pending.map(\.range.start)
         offsets.append(contentsOf: collector.suppressions.lazy.map(\.range.start))
         let positions = document.sourceMap.positions(ofText: offsets)

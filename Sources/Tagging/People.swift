@@ -118,10 +118,10 @@ struct PeopleModel {
     }
 
     /// The relative entity of `owner` for kin entry `kin`, created on first use.
-    mutating func relative(owner: Int?, kin: Int, lexicon: Codebook.PeopleLexicon) -> Int {
+    mutating func relative(owner: Int?, kin: Int, kins: [Codebook.Kin]) -> Int {
         let key = [owner ?? -1, kin]
         if let existing = relatives[key] { return existing }
-        let entry = lexicon.kin[kin]
+        let entry = kins[kin]
         entities.append(Entity(role: .other, gender: entry.gender, owner: owner, kin: kin, isParent: entry.isParent))
         relatives[key] = entities.count - 1
         return entities.count - 1

@@ -219,7 +219,7 @@ extension TaggingRun {
                     }
                 }
                 guard let owner, owner != entity else { continue }
-                let entry = lexicon.kin[kin]
+                let entry = compiled.kins[kin]
                 let range = textRange(start, end)
                 if entity == PeopleModel.perpetrator, owner == PeopleModel.victim {
                     if people.perpetratorRelation == nil {

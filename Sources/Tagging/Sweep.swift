@@ -220,7 +220,7 @@ extension TaggingRun {
                 guard let entity = mention.entity, entity == PeopleModel.perpetrator || entity == PeopleModel.victim,
                     case .kin(let kinIndex)? = slice.first(where: { Int($0.start) == mention.start && kindIsKin($0) }).map({ kind($0) })
                 else { continue }
-                let kin = lexicon.kin[Int(kinIndex)]
+                let kin = compiled.kins[Int(kinIndex)]
                 let relation = entity == PeopleModel.perpetrator ? kin.relation : inverseRelation(kin.relation)
                 guard Taxonomy.ids(of: "relationship-type").contains(relation) else { continue }
                 let tag = TagID(facet: "relationship-type", id: relation)
@@ -263,8 +263,12 @@ extension TaggingRun {
     /// Names are looked up at the sentence's capitalised tokens (``capitals``, which
     /// ``ensureCapitals()`` builds before the sweep).
     func collectMentions(_ sentence: SentenceSpan, _ sentenceIndex: Int, _ slice: ArraySlice<Match>, into mentions: inout [Mention]) {
-        if !mentions.isEmpty { mentions.removeAll(keepingCapacity: true) }
+        mentions.truncate(to: 0)
+        // Only role, kin and pronoun patterns make mentions: one byte per match tells the others
+        // apart (``SentenceKinds/bit(of:)``) without a switch over the kind.
+        let mentionBits = SentenceKinds.role | SentenceKinds.kin | SentenceKinds.genderWord
         for match in slice {
+            if compiled.sentenceKindBits[Int(match.pattern)] & mentionBits == 0 { continue }
             let start = Int(match.start)
             let end = Int(match.end)
             if let entity = roleEntity(match) {
@@ -289,7 +293,8 @@ extension TaggingRun {
                 skipTo = found.end
             }
         }
-        if mentions.count > 1 { mentions.sort { ($0.start, -$0.end) < ($1.start, -$1.end) } }
+        let mentionOrder: (Mention, Mention) -> Bool = { ($0.start, -$0.end) < ($1.start, -$1.end) }
+        if mentions.count > 1, !mentions.isSorted(by: mentionOrder) { mentions.sort(by: mentionOrder) }
         // Compacted in place: the kept mentions are the prefix `0..<kept`.
         var kept = 0
         for index in mentions.indices {
@@ -303,7 +308,7 @@ extension TaggingRun {
             mentions[kept] = mention
             kept += 1
         }
-        if kept < mentions.count { mentions.removeLast(mentions.count - kept) }
+        mentions.truncate(to: kept)
     }
 
     /// Whose relative a kin mention names, and whether that relative is the victim or the perpetrator.
@@ -313,7 +318,7 @@ extension TaggingRun {
         guard case .kin(let kinIndex)? = matches[sentence.matchFrom..<sentence.matchTo]
             .first(where: { Int($0.start) == mention.start && kindIsKin($0) }).map({ kind($0) })
         else { return nil }
-        let kin = lexicon.kin[Int(kinIndex)]
+        let kin = compiled.kins[Int(kinIndex)]
         var owner: Int?
         if let possessor = possessor(before: mention.start, sentence: sentence, mentions: earlier) {
             owner = possessor.entity
@@ -342,7 +347,7 @@ extension TaggingRun {
         }
         // A relative of someone: one entity per (owner, kin noun), created on first mention.
         if owner == nil, !people.victimIsChild, kin.relation == "acquaintance" { return nil }
-        return people.relative(owner: owner, kin: Int(kinIndex), lexicon: lexicon)
+        return people.relative(owner: owner, kin: Int(kinIndex), kins: compiled.kins)
     }
 
     /// Records a suppressed match (its evidence is cut by ``flushCollectedEvidence()``).
@@ -360,41 +365,38 @@ extension TaggingRun {
         let collector = self.collector
         let compiled = self.compiled
         let order = collector.order
-        let lists = collector.lists
+        let items = collector.items
         let suppressions = collector.suppressions
+        let keyCount = collector.keys.count
         var text = document.text
         // Everything the loop writes is local to the closure (captured variables were boxed and
         // every access to them checked for exclusivity at run time).
         let (built, builtSuppressed) = text.withUTF8 { bytes in
-            var built: [[Evidence]] = lists.map { list in
+            var counts = [Int](repeating: 0, count: keyCount)
+            for slot in order { counts[Int(slot)] += 1 }
+            var built: [[Evidence]] = counts.map { count in
                 var items: [Evidence] = []
-                items.reserveCapacity(list.count)
+                items.reserveCapacity(count)
                 return items
             }
             var builtSuppressed: [SuppressedMatch] = []
             builtSuppressed.reserveCapacity(suppressions.count)
             var positions = document.sourceMap.positionCursor()
             var texts = EvidenceTexts(bytes, expected: order.count + suppressions.count)
-            var cursors = [Int](repeating: 0, count: lists.count)
             // The evidence (in the order recorded) and the suppressed matches (in theirs) are two
             // nearly ascending runs of offsets: merged by start, so that the position cursor goes
             // over the source once instead of twice. Items read field by field in place: no copy
-            // of a pending item (and its strings) each.
+            // of a pending item each.
             var next = 0
             var nextSuppressed = 0
             while next < order.count || nextSuppressed < suppressions.count {
-                if next < order.count {
-                    let list = Int(order[next])
-                    let item = cursors[list]
-                    if nextSuppressed == suppressions.count || lists[list][item].range.start <= suppressions[nextSuppressed].range.start {
-                        cursors[list] = item + 1
-                        next += 1
-                        let range = lists[list][item].range
-                        let cut = texts.text(range) ?? document.substring(range)
-                        let rule = collector.ruleID(lists[list][item].rule, compiled: compiled)
-                        built[list].append(TaggingRun.evidence(cut, range, rule, positions: &positions))
-                        continue
-                    }
+                if next < order.count, nextSuppressed == suppressions.count || items[next].range.start <= suppressions[nextSuppressed].range.start {
+                    let range = items[next].range
+                    let cut = texts.text(range) ?? document.substring(range)
+                    let rule = collector.ruleID(items[next].rule, compiled: compiled)
+                    built[Int(order[next])].append(TaggingRun.evidence(cut, range, rule, positions: &positions))
+                    next += 1
+                    continue
                 }
                 let index = nextSuppressed
                 nextSuppressed += 1
@@ -532,7 +534,7 @@ extension TaggingRun {
         let person = people.entities[entity]
         // A relative: the child-victim tags go to the person whose relative it is.
         if let owner = person.owner, let ownerSubject = people.entities[owner].subject {
-            if facts.childVictimTag[entryIndex], person.isParent || person.kin.map({ lexicon.kin[$0].relation == "partner-of-parent" }) == true {
+            if facts.childVictimTag[entryIndex], person.isParent || person.kin.map({ compiled.kins[$0].relation == "partner-of-parent" }) == true {
                 add(entry: entryIndex, subject: ownerSubject, pattern: target.pattern, range)
                 return
             }
@@ -558,7 +560,9 @@ extension TaggingRun {
         }
         let who = person.name ?? "another person"
         // Strip the exact-match marker "=" (scalar filter: Foundation's replacingOccurrences was a hot spot).
-        let display = who.utf8.contains(0x3D) ? String(String.UnicodeScalarView(who.unicodeScalars.filter { $0 != "=" })) : who
+        // (The bytes searched in place: the view's generic `contains` cost more than the suppression.)
+        let hasMarker = who.utf8.withContiguousStorageIfAvailable { $0.contains(0x3D) } ?? who.utf8.contains(0x3D)
+        let display = hasMarker ? String(String.UnicodeScalarView(who.unicodeScalars.filter { $0 != "=" })) : who
         suppress(facts.tags[entryIndex], target, range, .thirdParty, display)
     }
 
@@ -572,19 +576,22 @@ extension TaggingRun {
     /// without copying it.)
     @discardableResult
     mutating func collectTargets(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, into targets: inout [TargetMatch]) -> Bool {
-        // Emptied only when filled (most sentences have no target; `removeAll` is not free).
-        if !targets.isEmpty { targets.removeAll(keepingCapacity: true) }
+        // Emptied element by element (`removeAll(keepingCapacity:)` cost more than the sentence).
+        targets.truncate(to: 0)
         // One pass: phrase targets appended in match order (the scratch list keeps its capacity
         // from sentence to sentence), proximity sides and exclusions only noted.
         var hasProximity = false
         var hasExclusion = false
         for match in slice {
-            switch kind(match) {
-            case .tag(let entry, _):
+            // (The array read through the class each time: a local copy of it was retained and
+            // released per sentence.)
+            let entry = compiled.targetEntries[Int(match.pattern)]
+            if entry >= 0 {
                 targets.append(TargetMatch(entry: Int(entry), pattern: match.pattern, start: Int(match.start), end: Int(match.end)))
-            case .proximity: hasProximity = true
-            case .exclusion: hasExclusion = true
-            default: break
+            } else if entry == TargetClass.proximity {
+                hasProximity = true
+            } else if entry == TargetClass.exclusion {
+                hasExclusion = true
             }
         }
         if targets.isEmpty, !hasProximity { return hasExclusion }
@@ -630,7 +637,8 @@ extension TaggingRun {
         }
         // One target per entry and span: drop a match of an entry inside a longer match of the same entry
         // (compacted in place: the kept ones are the prefix `0..<kept`).
-        if targets.count > 1 { targets.sort { ($0.start, -$0.end) < ($1.start, -$1.end) } }
+        let targetOrder: (TargetMatch, TargetMatch) -> Bool = { ($0.start, -$0.end) < ($1.start, -$1.end) }
+        if targets.count > 1, !targets.isSorted(by: targetOrder) { targets.sort(by: targetOrder) }
         var kept = 0
         for index in targets.indices {
             let entry = targets[index].entry
@@ -645,7 +653,7 @@ extension TaggingRun {
             if kept != index { targets.swapAt(kept, index) }
             kept += 1
         }
-        if kept < targets.count { targets.removeLast(targets.count - kept) }
+        targets.truncate(to: kept)
         return hasExclusion
     }
 }
