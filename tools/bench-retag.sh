@@ -18,7 +18,9 @@
 # Each line gives the CPU seconds by stage from the report (summed over threads): parse+tag,
 # and what is spent outside them (read, hash, compare with the previous run, prepare rows,
 # the writer thread), as a share of parse+tag, the parse cache's loads and writes, and the
-# wall seconds the tagging threads waited for the writer (queue full) and it for them. The
+# wall seconds the tagging threads waited for the writer (queue full) and it for them. "Cores
+# used" is CPU time over wall time: well under the --jobs asked (plus the writer's share) with
+# little waiting means other processes had the cores (compare the load average). The
 # store's size is measured after the run (database and WAL), per GB of text read, and so is the
 # parse cache's (<store>.parse-cache).
 #
@@ -93,7 +95,9 @@ done = counts["processed"] + counts["unchanged"] + counts["failed"]
 print(f"{label:>14}: {counts['processed']} re-tagged, {counts['unchanged']} unchanged, {counts['failed']} failed; "
       f"{mb:.0f} MiB read; wall {seconds:.2f} s; "
       f"{(counts['processed'] or done) / seconds:.0f} docs/s; {mb / seconds:.1f} MB/s; peak RSS {rss_mb:.0f} MB; "
-      f"user {field('User time (seconds)')} s, sys {field('System time (seconds)')} s")
+      f"user {field('User time (seconds)')} s, sys {field('System time (seconds)')} s; "
+      f"cores used {(float(field('User time (seconds)')) + float(field('System time (seconds)'))) / seconds:.2f}; "
+      f"load {open('/proc/loadavg').read().split()[0]}")
 cpu = report.get("cpu")
 if cpu and counts["processed"]:
     core = cpu["parse"] + cpu["tag"]

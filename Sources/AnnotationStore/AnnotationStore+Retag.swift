@@ -390,10 +390,13 @@ extension AnnotationStore {
                     outcomes.append(RetagWriteOutcome(path: prepared.path, recorded: false, reanchor: reanchor))
                     continue
                 }
-                for row in prepared.rows {
-                    try insertSuggestion.insert(
-                        run: run, document: documentID, tag: row.tag, subject: row.subject, confidence: row.confidence,
-                        rule: row.rule, evidence: row.evidence)
+                // Rows borrowed in place (a copy of each would retain and release its four strings).
+                try prepared.rows.withUnsafeBufferPointer { rows in
+                    for index in rows.indices {
+                        try insertSuggestion.insert(
+                            run: run, document: documentID, tag: rows[index].tag, subject: rows[index].subject,
+                            confidence: rows[index].confidence, rule: rows[index].rule, evidence: rows[index].evidence)
+                    }
                 }
                 let file = write.file
                 try upsertFile.execute(arguments: [

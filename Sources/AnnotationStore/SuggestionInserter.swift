@@ -45,16 +45,20 @@ struct SuggestionInserter: ~Copyable {
     }
 
     private func bind(_ string: String, at index: Int32) {
+        // A native string's UTF-8 in place (no copy of the string, which would retain it).
+        if let done = string.utf8.withContiguousStorageIfAvailable({ bind($0, at: index) }) { return done }
         var string = string
-        string.withUTF8 { bytes in
-            guard let base = bytes.baseAddress, !bytes.isEmpty else {
-                // An empty text, not NULL (a nil pointer would bind NULL).
-                _ = sqlite3_bind_text(statement, index, "", 0, Self.transient)
-                return
-            }
-            base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { text in
-                _ = sqlite3_bind_text(statement, index, text, Int32(bytes.count), Self.transient)
-            }
+        string.withUTF8 { bind($0, at: index) }
+    }
+
+    private func bind(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else {
+            // An empty text, not NULL (a nil pointer would bind NULL).
+            _ = sqlite3_bind_text(statement, index, "", 0, Self.transient)
+            return
+        }
+        base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { text in
+            _ = sqlite3_bind_text(statement, index, text, Int32(bytes.count), Self.transient)
         }
     }
 }

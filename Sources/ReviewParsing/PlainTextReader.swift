@@ -158,8 +158,7 @@ struct PlainTextReader {
         let count = source.count
         var start = 0
         while start <= count {
-            var end = start
-            while end < count, source[end] != 0x0A, source[end] != 0x0D { end += 1 }
+            let end = Self.lineBreak(in: source, from: start)
             var contentStart = start
             // Spaces, tabs and form feeds (page breaks in pdftotext output) are not content.
             while contentStart < end, source[contentStart] == 0x20 || source[contentStart] == 0x09 || source[contentStart] == 0x0C {
@@ -369,6 +368,9 @@ struct PlainTextReader {
         let end = range.upperBound
         func isWordByte(_ byte: UInt8) -> Bool { ByteClass.isASCIILetter(byte) || ByteClass.isDigit(byte) || byte >= 0x80 }
         while index < end {
+            // Bytes that are no inline mark fall through the switch below one at a time.
+            index = Self.inlineMark(in: source, from: index, end: end)
+            if index == end { break }
             let byte = source[index]
             switch byte {
             case UInt8(ascii: "\\"):
@@ -453,5 +455,73 @@ struct PlainTextReader {
 
     private mutating func flush(_ start: Int, _ end: Int) {
         if end > start { writer.writeRaw(start..<end) }
+    }
+}
+
+// MARK: Byte search
+
+extension PlainTextReader {
+    /// The first index at or after `from` of a line break byte (LF or CR) in `source`, or
+    /// `source.count`; sixteen bytes at a time.
+    static func lineBreak(in source: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        let count = source.count
+        var index = from
+        if let base = source.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while index + 16 <= count {
+                let bytes = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+                let marks = zero(bytes ^ SIMD16(repeating: 0x0A)) | zero(bytes ^ SIMD16(repeating: 0x0D))
+                if let first = firstMarked(marks) { return index + first }
+                index += 16
+            }
+        }
+        while index < count, source[index] != 0x0A, source[index] != 0x0D { index += 1 }
+        return index
+    }
+
+    /// The first index in `from..<end` of a byte that may start Markdown inline markup
+    /// (`\`, `*`, `_`, `` ` ``, `!`, `[`, `<`), or `end`; sixteen bytes at a time.
+    static func inlineMark(in source: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> Int {
+        var index = from
+        if let base = source.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while index + 16 <= end {
+                let bytes = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+                let marks = zero(bytes ^ SIMD16(repeating: UInt8(ascii: "\\"))) | zero(bytes ^ SIMD16(repeating: UInt8(ascii: "*")))
+                    | zero(bytes ^ SIMD16(repeating: UInt8(ascii: "_"))) | zero(bytes ^ SIMD16(repeating: UInt8(ascii: "`")))
+                    | zero(bytes ^ SIMD16(repeating: UInt8(ascii: "!"))) | zero(bytes ^ SIMD16(repeating: UInt8(ascii: "[")))
+                    | zero(bytes ^ SIMD16(repeating: UInt8(ascii: "<")))
+                if let first = firstMarked(marks) { return index + first }
+                index += 16
+            }
+        }
+        while index < end, !isInlineMark(source[index]) { index += 1 }
+        return index
+    }
+
+    @inline(__always)
+    static func isInlineMark(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "\\"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "!"),
+            UInt8(ascii: "["), UInt8(ascii: "<"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// 0x80 (and other bits) in the bytes of `bytes` that are zero, exact per byte.
+    @inline(__always)
+    private static func zero(_ bytes: SIMD16<UInt8>) -> SIMD16<UInt8> {
+        ~(bytes | (SIMD16<UInt8>() &- bytes))
+    }
+
+    /// The position of the first byte of `marks` with its high bit set, if any.
+    @inline(__always)
+    private static func firstMarked(_ marks: SIMD16<UInt8>) -> Int? {
+        let words = unsafeBitCast(marks & SIMD16(repeating: 0x80), to: SIMD2<UInt64>.self)
+        if words[0] != 0 { return words[0].trailingZeroBitCount / 8 }
+        if words[1] != 0 { return 8 + words[1].trailingZeroBitCount / 8 }
+        return nil
     }
 }
