@@ -494,22 +494,30 @@ extension TaggingRun {
             }
         }
         guard kept > 0 else { return [] }
-        // Words that never occur in lower case: a 64K-bit filter of the kept words' hashes
-        // keeps the lower-case words looked up to the few that can matter.
-        var keptBits = [UInt64](repeating: 0, count: 1024)
+        // Words that never occur in lower case: a 4K-byte filter of the kept words' hashes keeps
+        // the lower-case words looked up to the few that can matter (a larger filter costs more
+        // to zero than its fewer false hits save). This pass reads every token, so it reads four
+        // a step: four filter bytes OR-ed, one test (a kept word is rare).
+        var keptBytes = [UInt8](repeating: 0, count: 1 << 12)
         for position in 0..<tally.count where tally.counts[position] >= 2 {
-            let bit = Int(truncatingIfNeeded: tally.hashes[position] >> 48)
-            keptBits[bit >> 6] |= 1 << UInt64(bit & 63)
+            keptBytes[Int(truncatingIfNeeded: tally.hashes[position] >> 52)] = 1
         }
-        keptBits.withUnsafeBufferPointer { bits in
+        keptBytes.withUnsafeBufferPointer { filter in
             tokens.flags.withUnsafeBufferPointer { flags in
                 tokens.hashes.withUnsafeBufferPointer { hashes in
-                    for index in 0..<count {
-                        let hash = hashes[index]
-                        let bit = Int(truncatingIfNeeded: hash >> 48)
-                        if bits[bit >> 6] & (1 << UInt64(bit & 63)) != 0, flags[index] & Tokens.capitalised == 0, let position = tally.find(hash) {
-                            tally.setCount(0, at: position)
+                    @inline(__always)
+                    func marked(_ index: Int) -> UInt8 { filter[Int(truncatingIfNeeded: hashes[index] >> 52)] }
+                    var index = 0
+                    while index < count {
+                        let stop = min(index + 4, count)
+                        if stop - index == 4, marked(index) | marked(index + 1) | marked(index + 2) | marked(index + 3) == 0 {
+                            index = stop
+                            continue
                         }
+                        for token in index..<stop where marked(token) != 0 && flags[token] & Tokens.capitalised == 0 {
+                            if let position = tally.find(hashes[token]) { tally.setCount(0, at: position) }
+                        }
+                        index = stop
                     }
                 }
             }
