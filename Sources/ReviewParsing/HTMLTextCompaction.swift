@@ -180,14 +180,7 @@ struct HTMLTextCompaction {
         // Room for all of it: Word HTML is mostly markup, and a renamed tag ("<o:p>", five
         // bytes at least) grows by three.
         var output = Output(capacity: buffer.count + buffer.count * 3 / 5 + 16)
-        var runs: [Run] = []
-        var renamedStarts = 0
-        var renamedEnds = 0
-        var sawSelect = false
-        var tags: [Tag] = []
-        var attributes: [Attribute] = []
-        var wordParagraphs: [WordParagraph] = []
-        var spans: [Span] = []
+        var result = Result(bytes: [], runs: [])
         /// A `<span>` start tag (after a '>', no newline in it) not written yet: left out when
         /// a run follows that ends at `</span>` and a '<', else written as it would have been.
         var pendingSpan: (start: Int, nameEnd: Int, cut: (terminator: Int, end: Int, newlines: Int)?, end: Int, attributes: Range<Int>)?
@@ -200,10 +193,10 @@ struct HTMLTextCompaction {
             guard let base = buffer.baseAddress else { return nil }
             // The placeholder in the source would be taken for a replaced run.
             if Self.containsPlaceholder(base, count: count) { return nil }
-            runs.reserveCapacity(count / 256)
+            result.runs.reserveCapacity(count / 256)
             // Word's exports: a start tag with attributes every ~150 bytes, two attributes each.
-            tags.reserveCapacity(count / 128)
-            attributes.reserveCapacity(count / 64)
+            result.tags.reserveCapacity(count / 128)
+            result.attributes.reserveCapacity(count / 64)
             var index = 0
             // Whether a run may start at `index`: libxml2 starts reading character data there
             // after looking at nothing past it (after markup or a reference it reads whole;
@@ -213,7 +206,7 @@ struct HTMLTextCompaction {
             while index < count {
                 let byte = base[index]
                 if let pending = pendingSpan, byte == 0x3C || byte == 0x26 {
-                    Self.write(pending, base, &output, &tags)
+                    Self.write(pending, base, &output, &result.tags)
                     pendingSpan = nil
                 }
                 if byte == 0x3C {  // <
@@ -224,7 +217,7 @@ struct HTMLTextCompaction {
                         {
                             // `<o:p></o:p>` or `<o:p>&nbsp;</o:p>` after '>', before an end tag or comment: left out.
                             output.append(base + copied, count: index - copied)
-                            wordParagraphs.append(WordParagraph(compactPosition: output.count, holdsSpace: length > 11))
+                            result.wordParagraphs.append(WordParagraph(compactPosition: output.count, holdsSpace: length > 11))
                             index += length
                             copied = index
                             canStart = true
@@ -232,12 +225,12 @@ struct HTMLTextCompaction {
                         }
                         if case .other(let nameEnd) = name, nameEnd < count, base[nameEnd] == 0x20 || base[nameEnd] == 0x0A || base[nameEnd] == 0x09 {
                             // A start tag with attributes: cut to its name, its newlines and its end.
-                            let first = attributes.count
-                            if let cut = Self.attributes(base, count: count, nameEnd: nameEnd, into: &attributes) {
+                            let first = result.attributes.count
+                            if let cut = Self.attributes(base, count: count, nameEnd: nameEnd, into: &result.attributes) {
                                 if Self.isSpan(base, index, nameEnd), cut.newlines == 0, markupEnd == index {
                                     // Maybe left out around a run: written when it is not.
                                     output.append(base + copied, count: index - copied)
-                                    pendingSpan = (index, nameEnd, cut, cut.end, first..<attributes.count)
+                                    pendingSpan = (index, nameEnd, cut, cut.end, first..<result.attributes.count)
                                     copied = cut.end
                                     index = cut.end
                                     markupEnd = index
@@ -246,9 +239,9 @@ struct HTMLTextCompaction {
                                 }
                                 output.append(base + copied, count: nameEnd - copied)
                                 for _ in 0..<cut.newlines { output.append(0x0A) }
-                                tags.append(
+                                result.tags.append(
                                     Tag(compactEnd: output.count, nameStart: index + 1, nameLength: nameEnd - index - 1,
-                                        attributes: first..<attributes.count, sourceEnd: cut.end))
+                                        attributes: first..<result.attributes.count, sourceEnd: cut.end))
                                 output.append(base + cut.terminator, count: cut.end - cut.terminator)
                                 copied = cut.end
                                 index = cut.end
@@ -262,7 +255,7 @@ struct HTMLTextCompaction {
                         {
                             // <span>, maybe left out around a run.
                             output.append(base + copied, count: index - copied)
-                            pendingSpan = (index, nameEnd, nil, nameEnd + 1, attributes.count..<attributes.count)
+                            pendingSpan = (index, nameEnd, nil, nameEnd + 1, result.attributes.count..<result.attributes.count)
                             copied = nameEnd + 1
                             index = nameEnd + 1
                             markupEnd = index
@@ -275,13 +268,13 @@ struct HTMLTextCompaction {
                             output.append(base + copied, count: nameStart - copied)
                             Self.wordParagraphSubstitute.withUTF8Buffer { output.append($0.baseAddress!, count: $0.count) }
                             copied = nameStart + 3
-                            if isEnd { renamedEnds += 1 } else { renamedStarts += 1 }
+                            if isEnd { result.renamedEnds += 1 } else { result.renamedStarts += 1 }
                         case .select:
-                            sawSelect = true
+                            result.sawSelect = true
                         case .raw where renaming:
-                            if Self.holdsWordParagraphTag(base, in: (index + 2)..<end) { sawSelect = true }
+                            if Self.holdsWordParagraphTag(base, in: (index + 2)..<end) { result.sawSelect = true }
                         case .unknown where renaming && (base[index + 1] == 0x21 || base[index + 1] == 0x3F):  // <! <?
-                            if Self.holdsWordParagraphTag(base, in: (index + 2)..<end) { sawSelect = true }
+                            if Self.holdsWordParagraphTag(base, in: (index + 2)..<end) { result.sawSelect = true }
                         default:
                             break
                         }
@@ -346,10 +339,10 @@ struct HTMLTextCompaction {
                     if isRun, Self.isSpanEnd(base, count: count, at: index) {
                         var leadingNewlines = 0
                         for offset in start..<blanksEnd where base[offset] == 0x0A { leadingNewlines += 1 }
-                        span = spans.count
-                        spans.append(Span(attributes: pending.attributes, newlines: leadingNewlines + newlines))
+                        span = result.spans.count
+                        result.spans.append(Span(attributes: pending.attributes, newlines: leadingNewlines + newlines))
                     } else {
-                        Self.write(pending, base, &output, &tags)
+                        Self.write(pending, base, &output, &result.tags)
                     }
                     pendingSpan = nil
                 }
@@ -359,7 +352,7 @@ struct HTMLTextCompaction {
                     output.append(Self.placeholder.1)
                     output.append(Self.placeholder.2)
                     for _ in 0..<newlines { output.append(0x0A) }
-                    runs.append(
+                    result.runs.append(
                         Run(compactEnd: output.count, sourceStart: start, sourceEnd: index, compactLength: compactLength,
                             placeholderOffset: blanksEnd - start, span: span))
                     copied = index
@@ -373,11 +366,10 @@ struct HTMLTextCompaction {
                 }
                 canStart = false
             }
-            if let pending = pendingSpan { Self.write(pending, base, &output, &tags) }
+            if let pending = pendingSpan { Self.write(pending, base, &output, &result.tags) }
             output.append(base + copied, count: count - copied)
-            return Result(
-                bytes: output.bytes, runs: runs, renamedStarts: renamedStarts, renamedEnds: renamedEnds, sawSelect: sawSelect,
-                tags: tags, attributes: attributes, wordParagraphs: wordParagraphs, spans: spans)
+            result.bytes = output.bytes
+            return result
         }
     }
 
