@@ -407,8 +407,9 @@ struct CompiledMatcher: Sendable {
         // `0...end`), so the loop uses wrapping arithmetic: no overflow checks per byte and word.
         precondition(end <= Int(Int32.max), "text longer than 2 GiB")
         var index = 0
-        let minPrefix = prefixLengths.last ?? Int.max
-        let headMask = Vocabulary.byteMask(prefixHeadLength)
+        let lookups = WordLookups(
+            words: words, prefixes: prefixes, prefixStarts: prefixStarts, prefixLengths: prefixLengths,
+            minPrefix: prefixLengths.last ?? Int.max, headMask: Vocabulary.byteMask(prefixHeadLength))
         let table = ByteClass.table
         // A direct-mapped cache of this text's short words keyed by their raw bytes (case kept:
         // the flags depend on it), holding every column but the offsets: a frequent word ("the",
@@ -548,30 +549,8 @@ struct CompiledMatcher: Sendable {
                 if word.length == 0 { continue }
                 (start, length, flags, hash, first) = (word.start, word.length, word.flags, word.hash, word.first)
             }
-            let wordClass = words.find(hash: hash, first: first, base: base, start: start, length: length)
-            var prefixClass: Int32 = -1
-            if length > minPrefix {
-                // The prefix lengths below the word's length that some prefix with its head has.
-                let candidates = prefixStarts[CompiledMatcher.prefixHeadSlot(first & headMask)]
-                if candidates & 1 != 0 {
-                    // A prefix longer than 63 bytes shares the head: try every length.
-                    prefixClass = longestPrefixClass(base, start: start, length: length, first: first, end: end, prefixes: prefixes)
-                } else {
-                    // Longest first, as the lengths are listed.
-                    var remaining = length >= 64 ? candidates : candidates & ((1 &<< UInt64(length)) &- 1)
-                    while remaining != 0 {
-                        let prefixLength = 63 &- remaining.leadingZeroBitCount
-                        remaining &= ~(1 &<< UInt64(prefixLength))
-                        let (prefixHash, prefixFirst) = Vocabulary.hashPrefix(
-                            base, start: start, length: prefixLength, first: first, end: end)
-                        let found = prefixes.find(hash: prefixHash, first: prefixFirst, base: base, start: start, length: prefixLength)
-                        if found >= 0 {
-                            prefixClass = found
-                            break
-                        }
-                    }
-                }
-            }
+            // The lookups, out of line: the loop keeps fewer values live for the cached words.
+            let (wordClass, prefixClass) = lookups.classes(base, start: start, length: length, hash: hash, first: first, end: end)
             if cacheSlot >= 0 {
                 cache[cacheSlot] = WordCacheEntry(key: cacheKey, hash: hash, wordClass: wordClass, prefixClass: prefixClass, flags: flags)
             } else if longCacheSlot >= 0 {
@@ -614,17 +593,60 @@ struct CompiledMatcher: Sendable {
         var flags: UInt8 = 0
     }
 
-    /// The class of the longest wildcard prefix of the word, trying every prefix length (the
-    /// rare case of a head shared with a prefix longer than 63 bytes), or -1.
-    private func longestPrefixClass(
-        _ base: UnsafePointer<UInt8>, start: Int, length: Int, first: UInt64, end: Int, prefixes: Vocabulary.Lookup
-    ) -> Int32 {
-        for prefixLength in prefixLengths where prefixLength < length {
-            let (prefixHash, prefixFirst) = Vocabulary.hashPrefix(base, start: start, length: prefixLength, first: first, end: end)
-            let found = prefixes.find(hash: prefixHash, first: prefixFirst, base: base, start: start, length: prefixLength)
-            if found >= 0 { return found }
+    /// The tables a word's classes are looked up in while one text is tokenised.
+    private struct WordLookups {
+        let words: Vocabulary.Lookup
+        let prefixes: Vocabulary.Lookup
+        let prefixStarts: UnsafePointer<UInt64>
+        /// Distinct wildcard-prefix lengths, longest first.
+        let prefixLengths: [Int]
+        /// The shortest prefix length (`Int.max` when there is none).
+        let minPrefix: Int
+        let headMask: UInt64
+
+        /// The word's vocabulary class and the class of its longest wildcard prefix (each -1
+        /// when none). Not inlined: the tokenizer's loop reads most words from its cache.
+        @inline(never)
+        func classes(
+            _ base: UnsafePointer<UInt8>, start: Int, length: Int, hash: UInt64, first: UInt64, end: Int
+        ) -> (word: Int32, prefix: Int32) {
+            let wordClass = words.find(hash: hash, first: first, base: base, start: start, length: length)
+            var prefixClass: Int32 = -1
+            if length > minPrefix {
+                // The prefix lengths below the word's length that some prefix with its head has.
+                let candidates = prefixStarts[CompiledMatcher.prefixHeadSlot(first & headMask)]
+                if candidates & 1 != 0 {
+                    // A prefix longer than 63 bytes shares the head: try every length.
+                    prefixClass = longestPrefixClass(base, start: start, length: length, first: first, end: end)
+                } else {
+                    // Longest first, as the lengths are listed.
+                    var remaining = length >= 64 ? candidates : candidates & ((1 &<< UInt64(length)) &- 1)
+                    while remaining != 0 {
+                        let prefixLength = 63 &- remaining.leadingZeroBitCount
+                        remaining &= ~(1 &<< UInt64(prefixLength))
+                        let (prefixHash, prefixFirst) = Vocabulary.hashPrefix(
+                            base, start: start, length: prefixLength, first: first, end: end)
+                        let found = prefixes.find(hash: prefixHash, first: prefixFirst, base: base, start: start, length: prefixLength)
+                        if found >= 0 {
+                            prefixClass = found
+                            break
+                        }
+                    }
+                }
+            }
+            return (wordClass, prefixClass)
         }
-        return -1
+
+        /// The class of the longest wildcard prefix of the word, trying every prefix length (the
+        /// rare case of a head shared with a prefix longer than 63 bytes), or -1.
+        private func longestPrefixClass(_ base: UnsafePointer<UInt8>, start: Int, length: Int, first: UInt64, end: Int) -> Int32 {
+            for prefixLength in prefixLengths where prefixLength < length {
+                let (prefixHash, prefixFirst) = Vocabulary.hashPrefix(base, start: start, length: prefixLength, first: first, end: end)
+                let found = prefixes.find(hash: prefixHash, first: prefixFirst, base: base, start: start, length: prefixLength)
+                if found >= 0 { return found }
+            }
+            return -1
+        }
     }
 
     /// ``slowToken(_:_:_:_:)`` and, for a word, its hash and first lower-cased chunk.
