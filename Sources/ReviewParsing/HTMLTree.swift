@@ -543,14 +543,15 @@ final class HTMLTreeBuilder {
     }
 
     /// Adds the blanks at `range` of the source, which end `newlines` newlines before where the
-    /// parser's input stands, to the open element as libxml2 reports them: as text, unless
-    /// ignorable (`areBlanks`: no element open, or `<html>` or `<head>`; a document or node of
-    /// libxml2's own, which this builder's parser has not, would make it look further).
+    /// parser's input stands, to the open element as libxml2 reports them: as text. False in
+    /// `<html>` and `<head>`, where libxml2 may take them for ignorable (`areBlanks`), and
+    /// with a document or node of libxml2's own (which this builder's parser has not), which
+    /// would make it look further.
     private func addBlanks(_ range: Range<Int>, line newlines: Int, context: htmlParserCtxtPtr) -> Bool {
         guard let source, let parent = open.last, let name = context.pointee.name, let input = context.pointee.input,
             context.pointee.myDoc == nil, context.pointee.node == nil, Int(context.pointee.nameNr) == open.count
         else { return false }
-        if xmlStrEqual(name, "html") != 0 || xmlStrEqual(name, "head") != 0 { return true }  // dropped
+        if xmlStrEqual(name, "html") != 0 || xmlStrEqual(name, "head") != 0 { return false }
         if let last = parent.pointee.last, last.pointee.type == XML_TEXT_NODE { return false }  // (would be joined)
         let text = arena.node(XML_TEXT_NODE)
         text.pointee.content = arena.copy(source + range.lowerBound, count: range.count)
