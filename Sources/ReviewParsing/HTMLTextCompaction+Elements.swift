@@ -181,11 +181,7 @@ extension HTMLTextCompaction {
             // Text to the next '<'.
             let textStart = position
             while position < count {
-                while position + 16 <= count {
-                    let plain = Self.plainBytes(raw, at: position)
-                    position += plain
-                    if plain < 16 { break }
-                }
+                position = Self.skipPlainBytes(raw, from: position, to: count)
                 guard position < count else { break }
                 let byte = base[position]
                 if byte == 0x3C { break }

@@ -354,11 +354,7 @@ struct HTMLTextCompaction {
                 while index < count {
                     // Sixteen bytes at a time to the next control character, '<', '&' or 0xEF
                     // (the lead byte of U+FFFE and U+FFFF).
-                    while index + 16 <= count {
-                        let plain = Self.plainBytes(raw, at: index)
-                        index += plain
-                        if plain < 16 { break }
-                    }
+                    index = Self.skipPlainBytes(raw, from: index, to: count)
                     guard index < count else { break }
                     let current = base[index]
                     if current == 0x3C || current == 0x26 { break }
@@ -688,11 +684,7 @@ struct HTMLTextCompaction {
         let raw = UnsafeRawPointer(base)
         while offset < value.upperBound {
             // ('<' stops the vectors too, and is then passed over below.)
-            while offset + 16 <= value.upperBound {
-                let plain = plainBytes(raw, at: offset)
-                offset += plain
-                if plain < 16 { break }
-            }
+            offset = skipPlainBytes(raw, from: offset, to: value.upperBound)
             guard offset < value.upperBound else { break }
             let byte = base[offset]
             if byte < 0x20 {
@@ -720,6 +712,20 @@ struct HTMLTextCompaction {
         guard index + 2 + doctype.count <= count else { return true }
         for offset in 0..<doctype.count where base[index + 2 + offset] & 0xDF != doctype[offset] { return true }
         return false
+    }
+
+    /// The first index from `index` on, sixteen bytes at a time while they are all plain (see
+    /// ``plainBytes(_:at:)``), where a byte that is not may stand; at most `end`, and past
+    /// the last whole sixteen bytes before `end` only when they are all plain.
+    @inline(__always)
+    static func skipPlainBytes(_ base: UnsafeRawPointer, from index: Int, to end: Int) -> Int {
+        var index = index
+        while index + 16 <= end {
+            let plain = plainBytes(base, at: index)
+            index += plain
+            if plain < 16 { break }
+        }
+        return index
     }
 
     /// How many of the sixteen bytes at `offset` come before the first that is a control

@@ -79,16 +79,7 @@ import TestSupport
     @Test func leftOutElementsAtTheDepthLimit() throws {
         for depth in [250, 252, 253, 254, 255, 256] {
             let source = "<body>" + String(repeating: "<div>", count: depth) + "<p><span>x</span><o:p></o:p></p>" + String(repeating: "</div>", count: depth)
-            let bytes = Array(source.utf8)
-            var plainReader = DocumentReader()
-            plainReader.shortcuts = false
-            let fast = Result { try DocumentReader().read(bytes: bytes, name: "deep.htm") }
-            let plain = Result { try plainReader.read(bytes: bytes, name: "deep.htm") }
-            switch (fast, plain) {
-            case (.success(let a), .success(let b)): ShortcutTests.expectSame(a, b, "depth \(depth)", sourceLocation: #_sourceLocation)
-            case (.failure(let a), .failure(let b)): #expect("\(a)" == "\(b)", "depth \(depth)")
-            default: Issue.record("depth \(depth): \(fast) and \(plain)")
-            }
+            WordParagraphMarkTests.expectSameResult(Array(source.utf8), "depth \(depth)")
         }
     }
 
@@ -96,10 +87,8 @@ import TestSupport
     /// later) fails the compacted parse, and the reader reads the source.
     @Test func anElementThatDoesNotArriveFailsTheCompaction() throws {
         let source = Array(("<body><p class=MsoNormal>" + Self.sentence + "</p><p>" + Self.sentence + "</p></body>").utf8)
-        let compaction = try #require(HTMLTextCompaction(source: source))
+        let compaction = try CutTagTests.heldCompaction(source)
         #expect(compaction.elements.count == 2)
-        let held = try #require(LibXML.HTMLParse(source, compaction: compaction))
-        #expect(held.builder.compactionHeld)
         var late = compaction
         late.elements[1].compactEnd += 1
         let parse = try #require(LibXML.HTMLParse(source, compaction: late))
