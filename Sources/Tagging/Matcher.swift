@@ -425,6 +425,17 @@ struct CompiledMatcher: Sendable {
         let longCache = UnsafeMutablePointer<LongWordCacheEntry>.allocate(capacity: 1 << longCacheBits)
         longCache.initialize(repeating: LongWordCacheEntry(), count: 1 << longCacheBits)
         defer { longCache.deallocate() }
+        /// Writes one word's columns (the caller checks the capacity first).
+        @inline(__always)
+        func append(_ start: Int, _ length: Int, _ hash: UInt64, _ wordClass: Int32, _ prefixClass: Int32, _ flags: UInt8) {
+            starts[count] = Int32(truncatingIfNeeded: start)
+            ends[count] = Int32(truncatingIfNeeded: start &+ length)
+            classes[count] = wordClass
+            prefixClasses[count] = prefixClass
+            flagColumn[count] = flags
+            hashes[count] = hash
+            count &+= 1
+        }
         while index < end {
             let start: Int
             let length: Int
@@ -463,13 +474,7 @@ struct CompiledMatcher: Sendable {
                     let slot = Int(truncatingIfNeeded: (raw &* Vocabulary.multiplier) &>> cacheShift)
                     if cache[slot].key == raw {
                         if count == capacity { return nil }
-                        starts[count] = Int32(truncatingIfNeeded: start)
-                        ends[count] = Int32(truncatingIfNeeded: start &+ length)
-                        classes[count] = cache[slot].wordClass
-                        prefixClasses[count] = cache[slot].prefixClass
-                        flagColumn[count] = cache[slot].flags
-                        hashes[count] = cache[slot].hash
-                        count &+= 1
+                        append(start, length, cache[slot].hash, cache[slot].wordClass, cache[slot].prefixClass, cache[slot].flags)
                         continue
                     }
                     cacheSlot = slot
@@ -498,13 +503,7 @@ struct CompiledMatcher: Sendable {
                         let slot = Int(truncatingIfNeeded: (chunk &* Vocabulary.multiplier) &>> cacheShift)
                         if cache[slot].key == chunk {
                             if count == capacity { return nil }
-                            starts[count] = Int32(truncatingIfNeeded: start)
-                            ends[count] = Int32(truncatingIfNeeded: start &+ length)
-                            classes[count] = cache[slot].wordClass
-                            prefixClasses[count] = cache[slot].prefixClass
-                            flagColumn[count] = cache[slot].flags
-                            hashes[count] = cache[slot].hash
-                            count &+= 1
+                            append(start, length, cache[slot].hash, cache[slot].wordClass, cache[slot].prefixClass, cache[slot].flags)
                             continue
                         }
                         cacheSlot = slot
@@ -515,15 +514,10 @@ struct CompiledMatcher: Sendable {
                         // Nine to fifteen bytes: the long-word cache, keyed by both chunks.
                         let raw2 = second & mask2
                         let slot = Int(truncatingIfNeeded: ((chunk ^ (raw2 &* 0xC2B2_AE3D_27D4_EB4F)) &* Vocabulary.multiplier) &>> longCacheShift)
-                        if longCache[slot].key == chunk, longCache[slot].key2 == raw2 {
+                        if longCache[slot].entry.key == chunk, longCache[slot].key2 == raw2 {
                             if count == capacity { return nil }
-                            starts[count] = Int32(truncatingIfNeeded: start)
-                            ends[count] = Int32(truncatingIfNeeded: start &+ length)
-                            classes[count] = longCache[slot].wordClass
-                            prefixClasses[count] = longCache[slot].prefixClass
-                            flagColumn[count] = longCache[slot].flags
-                            hashes[count] = longCache[slot].hash
-                            count &+= 1
+                            let entry = longCache[slot].entry
+                            append(start, length, entry.hash, entry.wordClass, entry.prefixClass, entry.flags)
                             continue
                         }
                         longCacheSlot = slot
@@ -555,16 +549,11 @@ struct CompiledMatcher: Sendable {
                 cache[cacheSlot] = WordCacheEntry(key: cacheKey, hash: hash, wordClass: wordClass, prefixClass: prefixClass, flags: flags)
             } else if longCacheSlot >= 0 {
                 longCache[longCacheSlot] = LongWordCacheEntry(
-                    key: cacheKey, key2: longCacheKey2, hash: hash, wordClass: wordClass, prefixClass: prefixClass, flags: flags)
+                    key2: longCacheKey2,
+                    entry: WordCacheEntry(key: cacheKey, hash: hash, wordClass: wordClass, prefixClass: prefixClass, flags: flags))
             }
             if count == capacity { return nil }
-            starts[count] = Int32(truncatingIfNeeded: start)
-            ends[count] = Int32(truncatingIfNeeded: start &+ length)
-            classes[count] = wordClass
-            prefixClasses[count] = prefixClass
-            flagColumn[count] = flags
-            hashes[count] = hash
-            count &+= 1
+            append(start, length, hash, wordClass, prefixClass, flags)
         }
         return count
     }
@@ -582,15 +571,11 @@ struct CompiledMatcher: Sendable {
         var flags: UInt8 = 0
     }
 
-    /// A word of 9 to 15 bytes as the text spells it (its first 8 bytes, 0 for an empty entry,
-    /// and the rest) and its columns.
+    /// A word of 9 to 15 bytes as the text spells it (its first 8 bytes in `entry.key`, 0 for
+    /// an empty entry, and the rest in `key2`) and its columns.
     private struct LongWordCacheEntry {
-        var key: UInt64 = 0
         var key2: UInt64 = 0
-        var hash: UInt64 = 0
-        var wordClass: Int32 = -1
-        var prefixClass: Int32 = -1
-        var flags: UInt8 = 0
+        var entry = WordCacheEntry()
     }
 
     /// The tables a word's classes are looked up in while one text is tokenised.
