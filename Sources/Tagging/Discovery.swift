@@ -404,6 +404,7 @@ extension TaggingRun {
             }
         }
         scoreRoles(kinNames: kinNames, declaredInSentence: declaredInSentence, capitals: capitals, sentenceKinds: sentenceKinds)
+        linkTitledPartner()
         voteGenders(capitals: capitals, sentenceKinds: sentenceKinds)
     }
 

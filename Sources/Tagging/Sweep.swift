@@ -209,6 +209,10 @@ extension TaggingRun {
                                 suppress(facts.tags[entryIndex], target, range, .thirdParty, "not where the victim or the perpetrator lived")
                                 continue
                             }
+                            if isWorkplace(before: target.start, sentence: sentence) {
+                                suppress(facts.tags[entryIndex], target, range, .thirdParty, "a workplace, not where anyone lived")
+                                continue
+                            }
                         }
                         add(entry: entryIndex, subject: nil, pattern: target.pattern, range)
                     }
