@@ -216,6 +216,8 @@ extension Tagger {
     /// knows): changing one of them is never inert. Every lower-case string literal of the
     /// tagging sources is here; a test fails when one is added there and not here.
     public static let taggerWords: Set<String> = [
+        // Workplaces that are no supported accommodation (PartnerTitles.swift).
+        "employed", "job", "shift", "shifts", "worked", "working", "works",
         // Category cues and ages of other people (CategoryCues.swift, Finish.swift, Sweep.swift).
         "adolescents", "suicide", "people", "pupils", "students", "several", "persons", "household", "cousins", "males", "girls",
         "lads", "some", "men", "brothers", "siblings", "peers", "others", "women", "sisters", "teenagers", "youths", "boys", "friends",
