@@ -43,6 +43,8 @@ final class CompiledCodebook: Sendable {
     /// Per entry and proximity rule: one of its patterns (all carry the rule's id,
     /// `<prefix>/<phrases + near + 1>`), or -1 when the rule has no phrase.
     let nearPatterns: [[Int32]]
+    /// The filter of tokens that may start an age (see ``TaggingRun/firstAgeCandidate(_:from:to:filter:)``).
+    let ageCandidateFilter = CompiledCodebook.ageCandidateFilter
 
     /// Pronouns, titles and name-code words the people finder uses (not codebook data: grammar).
     static let pronouns: [(String, Gender, Bool)] = [

@@ -109,9 +109,16 @@ private enum Words {
     ].map(hash))
 }
 
+extension CompiledCodebook {
+    /// The filter over number, decade and child-role word hashes that
+    /// ``TaggingRun/firstAgeCandidate(_:from:to:filter:)`` reads.
+    static var ageCandidateFilter: [UInt64] { Words.numericFilter }
+}
+
 extension TaggingRun {
     /// The number a token stands for (digits or a number word, "thirty four" joined), and the tokens it used.
-    func number(at index: Int, limit: Int) -> (Int, Int)? {
+    /// (`mutating` only so that ``ages(_:first:)``, itself mutating, passes the run without copying it.)
+    mutating func number(at index: Int, limit: Int) -> (Int, Int)? {
         if tokens.flags[index] & Tokens.digits != 0 {
             let start = Int(tokens.starts[index])
             let length = Int(tokens.ends[index]) - start
@@ -136,12 +143,15 @@ extension TaggingRun {
     /// The first token of `from..<to` that has digits or is a number, decade or child-role
     /// word (only such a token can start an age), or `to` when there is none. Most sentences
     /// have none: the scan reads the flag and hash columns through raw pointers.
+    ///
+    /// `filter` is ``CompiledCodebook/ageCandidateFilter`` (read through the codebook: the static
+    /// it copies checked its lazy initialisation at every call).
     @inline(__always)
-    static func firstAgeCandidate(_ tokens: borrowing Tokens, from: Int, to: Int) -> Int {
+    static func firstAgeCandidate(_ tokens: borrowing Tokens, from: Int, to: Int, filter: borrowing [UInt64]) -> Int {
         guard from < to else { return to }
         return tokens.flags.withUnsafeBufferPointer { flags in
             tokens.hashes.withUnsafeBufferPointer { hashes in
-                Words.numericFilter.withUnsafeBufferPointer { filter in
+                filter.withUnsafeBufferPointer { filter in
                     var index = from
                     while index < to {
                         let bit = Int(truncatingIfNeeded: hashes[index] >> 52)
@@ -162,8 +172,9 @@ extension TaggingRun {
     /// "at the age of 34" (often a past event).
     ///
     /// `first` is the sentence's first token that may start an age (see
-    /// ``firstAgeCandidate(_:from:to:)``): the tokens before it are skipped unread.
-    func ages(_ sentence: SentenceSpan, first: Int) -> [(Int, Age, Int)] {
+    /// ``firstAgeCandidate(_:from:to:filter:)``): the tokens before it are skipped unread. (`mutating`
+    /// only so that ``demographics(_:_:mentions:fallback:)`` passes the run without copying it.)
+    mutating func ages(_ sentence: SentenceSpan, first: Int) -> [(Int, Age, Int)] {
         var result: [(Int, Age, Int)] = []
         let w = Words.scalars
         let from = sentence.tokenFrom
@@ -174,7 +185,7 @@ extension TaggingRun {
         while index < to {
             // Neither digits nor a number or decade word: nothing starts here (the next token
             // that may start an age is found by a scan over the raw columns).
-            index = TaggingRun.firstAgeCandidate(tokens, from: index, to: to)
+            index = TaggingRun.firstAgeCandidate(tokens, from: index, to: to, filter: compiled.ageCandidateFilter)
             if index >= to { break }
             // A number of more than three digits (a year, mostly) is no age; digits are no word.
             let isDigits = tokens.flags[index] & Tokens.digits != 0
@@ -296,7 +307,7 @@ extension TaggingRun {
 
     mutating func demographics(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, mentions: [Mention], fallback: Int?) {
         // Most sentences hold no number: no call of `ages` (which copied the run) for them.
-        let firstCandidate = TaggingRun.firstAgeCandidate(tokens, from: sentence.tokenFrom, to: sentence.tokenTo)
+        let firstCandidate = TaggingRun.firstAgeCandidate(tokens, from: sentence.tokenFrom, to: sentence.tokenTo, filter: compiled.ageCandidateFilter)
         let stated = firstCandidate < sentence.tokenTo ? ages(sentence, first: firstCandidate) : []
         for (position, age, priority) in stated {
             // "with a man of 31, referred to as Adult X": the age of the person named right after.

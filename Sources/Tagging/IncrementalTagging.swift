@@ -877,7 +877,7 @@ extension TaggingRun {
             piece.evidence = pending.map { materialise($0.range, collector.ruleID($0.rule, compiled: compiled)) }
             piece.suppressed = collector.suppressions.map { item in
                 SuppressedMatch(
-                    tag: item.tag, evidence: materialise(item.range, collector.ruleID(item.rule, compiled: compiled)), reason: item.reason,
+                    tag: compiled.facts.tags[Int(item.entry)], evidence: materialise(item.range, collector.ruleID(item.rule, compiled: compiled)), reason: item.reason,
                     trigger: item.trigger)
             }
         }

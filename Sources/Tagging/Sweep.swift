@@ -22,8 +22,7 @@ extension TaggingRun {
     mutating func sweep() {
         var cursor = SweepCursor()
         let headings = document.blocks.map { $0.kind == .heading }
-        // About one piece of evidence per five matches on generated reviews.
-        collector.reserve(matches.count / 5)
+        collector.reserve(matchCount: matches.count)
         ensureCapitals()
         for sentenceIndex in sentences.indices {
             sweepSentence(sentenceIndex, headings: headings, cursor: &cursor)
@@ -46,6 +45,7 @@ extension TaggingRun {
     /// age priorities and victim-is-child flag matter (see `IncrementalTagging.swift`).
     mutating func sweepSentence(_ sentenceIndex: Int, headings: [Bool], cursor: inout SweepCursor) {
         do {
+            collector.beginSentence()
             let sentence = sentences[sentenceIndex]
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
             let isHeading = headings.isEmpty ? false : headings[sentence.block]
@@ -117,12 +117,12 @@ extension TaggingRun {
                     }) {
                         let excluded = textRange(Int(exclusion.start), Int(exclusion.end))
                         suppress(
-                            facts.tags[entryIndex], target, range, .excluded,
+                            target, range, .excluded,
                             scalarAlignedText(excluded) ?? text(tokens: Int(exclusion.start), Int(exclusion.end)))
                         continue
                     }
                     if sentence.hypotheticalSection {
-                        suppress(facts.tags[entryIndex], target, range, .hypothetical, "recommendations section")
+                        suppress(target, range, .hypothetical, "recommendations section")
                         continue
                     }
                     if !facts.ignoreContext[entryIndex] {
@@ -132,7 +132,7 @@ extension TaggingRun {
                         }
                         if let (reason, trigger) = sweepScratch.context.suppression(of: target) {
                             let cut = scalarAlignedText(TextRange(start: trigger.textStart, end: trigger.textEnd))
-                            suppress(facts.tags[entryIndex], target, range, reason, cut ?? sweepScratch.context.triggerText(trigger, in: document.text))
+                            suppress(target, range, reason, cut ?? sweepScratch.context.triggerText(trigger, in: document.text))
                             continue
                         }
                     }
@@ -163,16 +163,16 @@ extension TaggingRun {
                         }
                         if !concerns {
                             let why = about == .incident ? "not about the incident" : (about == .victim ? "not about the victim" : "not about the perpetrator")
-                            suppress(facts.tags[entryIndex], target, range, .historical, why)
+                            suppress(target, range, .historical, why)
                             continue
                         }
                     }
                     if facts.special[entryIndex] == .gangInvolvement, groupMembershipOfOthers(sentence, start: target.start) {
-                        suppress(facts.tags[entryIndex], target, range, .thirdParty, "said of several other people")
+                        suppress(target, range, .thirdParty, "said of several other people")
                         continue
                     }
                     if facts.special[entryIndex] == .patternOfPhysicalViolence, blowsWithinTheIncident(sentence, slice) {
-                        suppress(facts.tags[entryIndex], target, range, .historical, "blows within the incident, not a pattern over time")
+                        suppress(target, range, .historical, "blows within the incident, not a pattern over time")
                         continue
                     }
                     switch facts.facets[entryIndex] {
@@ -190,13 +190,13 @@ extension TaggingRun {
                         // A child victim has no partner: such phrases are about the adults around them.
                         let partnerOfChild = people.victimIsChild && facts.isPartnerTag[entryIndex]
                         if partnerOfChild {
-                            suppress(facts.tags[entryIndex], target, range, .thirdParty, "the victim is a child")
+                            suppress(target, range, .thirdParty, "the victim is a child")
                         } else if involved {
                             add(entry: entryIndex, subject: nil, pattern: target.pattern, range)
                             relationCounts[facts.tags[entryIndex].id, default: 0] += 1
                             if cursor.logging { cursor.relationLog.append((facts.tags[entryIndex].id, 1)) }
                         } else {
-                            suppress(facts.tags[entryIndex], target, range, .thirdParty, "no victim or perpetrator in the sentence")
+                            suppress(target, range, .thirdParty, "no victim or perpetrator in the sentence")
                         }
                     case .other:
                         // Supported accommodation is context when the victim or the perpetrator lives or
@@ -206,7 +206,7 @@ extension TaggingRun {
                             // accommodation"); a sentence about the setting itself keeps it.
                             let nearest = mentions.last { $0.end <= target.start && $0.entity != nil }
                             if let nearest, nearest.kind != .name, nearest.kind != .role, people.entities[nearest.entity!].subject == nil {
-                                suppress(facts.tags[entryIndex], target, range, .thirdParty, "not where the victim or the perpetrator lived")
+                                suppress(target, range, .thirdParty, "not where the victim or the perpetrator lived")
                                 continue
                             }
                         }
@@ -350,9 +350,10 @@ extension TaggingRun {
         return people.relative(owner: owner, kin: Int(kinIndex), kins: compiled.kins)
     }
 
-    /// Records a suppressed match (its evidence is cut by ``flushCollectedEvidence()``).
-    mutating func suppress(_ tag: TagID, _ target: TargetMatch, _ range: TextRange, _ reason: SuppressedMatch.Reason, _ trigger: String) {
-        collector.append(PendingSuppression(tag: tag, range: range, rule: target.pattern, reason: reason, trigger: trigger))
+    /// Records a suppressed match of the target's entry (its evidence is cut by
+    /// ``flushCollectedEvidence()``, its tag read there: no `TagID` copied per suppression).
+    mutating func suppress(_ target: TargetMatch, _ range: TextRange, _ reason: SuppressedMatch.Reason, _ trigger: String) {
+        collector.append(PendingSuppression(entry: Int32(truncatingIfNeeded: target.entry), range: range, rule: target.pattern, reason: reason, trigger: trigger))
     }
 
     /// Moves the sweep's evidence and suppressed matches into ``evidence`` and ``suppressed``,
@@ -405,7 +406,7 @@ extension TaggingRun {
                 let rule = collector.ruleID(suppressions[index].rule, compiled: compiled)
                 let piece = TaggingRun.evidence(cut, range, rule, positions: &positions)
                 builtSuppressed.append(
-                    SuppressedMatch(tag: suppressions[index].tag, evidence: piece, reason: suppressions[index].reason, trigger: suppressions[index].trigger))
+                    SuppressedMatch(tag: compiled.facts.tags[Int(suppressions[index].entry)], evidence: piece, reason: suppressions[index].reason, trigger: suppressions[index].trigger))
             }
             return (built, builtSuppressed)
         }
@@ -514,7 +515,7 @@ extension TaggingRun {
             // Nobody in the sentence, the paragraph or the section: a generic mention
             // ("support for victims of domestic abuse"), nobody's characteristic.
             if !mentions.contains(where: { $0.kind != .kin }) {
-                suppress(facts.tags[entryIndex], target, range, .thirdParty, "no person in context")
+                suppress(target, range, .thirdParty, "no person in context")
                 return
             }
             add(entry: entryIndex, subject: .unknown, pattern: target.pattern, range)
@@ -555,7 +556,7 @@ extension TaggingRun {
         }
         // A kin noun's display (its first phrase without "=") is computed once per codebook.
         if person.name == nil, let kin = person.kin {
-            suppress(facts.tags[entryIndex], target, range, .thirdParty, compiled.kinDisplay[kin])
+            suppress(target, range, .thirdParty, compiled.kinDisplay[kin])
             return
         }
         let who = person.name ?? "another person"
@@ -563,7 +564,7 @@ extension TaggingRun {
         // (The bytes searched in place: the view's generic `contains` cost more than the suppression.)
         let hasMarker = who.utf8.withContiguousStorageIfAvailable { $0.contains(0x3D) } ?? who.utf8.contains(0x3D)
         let display = hasMarker ? String(String.UnicodeScalarView(who.unicodeScalars.filter { $0 != "=" })) : who
-        suppress(facts.tags[entryIndex], target, range, .thirdParty, display)
+        suppress(target, range, .thirdParty, display)
     }
 
     func ownerOfUnresolvedKin(_ mention: Mention) -> Int? {
@@ -600,27 +601,30 @@ extension TaggingRun {
         // rules satisfied over the same span must come out in the same order in every run (a
         // flat list sorted by key and match order; no dictionary built and freed per sentence).
         if hasProximity {
-            var sides: [(key: Int64, side: UInt8, start: Int, end: Int)] = []
+            // The sides in the scratch list (its storage reused from sentence to sentence).
+            var sides: [ProximitySide] = []
+            swap(&sides, &sweepScratch.sides)
+            defer { swap(&sides, &sweepScratch.sides) }
+            sides.truncate(to: 0)
             for match in slice {
                 if case .proximity(let entry, let near, let side) = kind(match) {
-                    sides.append((Int64(entry) << 32 | Int64(near), side, Int(match.start), Int(match.end)))
+                    sides.append(ProximitySide(key: Int64(entry) << 32 | Int64(near), side: side, start: Int(match.start), end: Int(match.end)))
                 }
             }
-            var order = Array(sides.indices)
-            order.sort { sides[$0].key != sides[$1].key ? sides[$0].key < sides[$1].key : $0 < $1 }
+            ProximitySide.sortByKey(&sides)
             var groupStart = 0
-            while groupStart < order.count {
-                let key = sides[order[groupStart]].key
+            while groupStart < sides.count {
+                let key = sides[groupStart].key
                 var groupEnd = groupStart + 1
-                while groupEnd < order.count, sides[order[groupEnd]].key == key { groupEnd += 1 }
+                while groupEnd < sides.count, sides[groupEnd].key == key { groupEnd += 1 }
                 let entryIndex = Int(key >> 32)
                 let nearIndex = Int(key & 0xFFFF_FFFF)
                 let within = compiled.facts.nearWithin[entryIndex][nearIndex]
                 var best: (Int, Int)?
-                for first in groupStart..<groupEnd where sides[order[first]].side == 0 {
-                    let a = (sides[order[first]].start, sides[order[first]].end)
-                    for second in groupStart..<groupEnd where sides[order[second]].side == 1 {
-                        let b = (sides[order[second]].start, sides[order[second]].end)
+                for first in groupStart..<groupEnd where sides[first].side == 0 {
+                    let a = (sides[first].start, sides[first].end)
+                    for second in groupStart..<groupEnd where sides[second].side == 1 {
+                        let b = (sides[second].start, sides[second].end)
                         let gap = a.1 <= b.0 ? b.0 - a.1 : (b.1 <= a.0 ? a.0 - b.1 : 0)
                         if gap <= within {
                             let span = (min(a.0, b.0), max(a.1, b.1))
