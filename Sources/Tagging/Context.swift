@@ -42,6 +42,9 @@ struct SentenceContext {
     var hypotheticalPost: [Trigger] = []
     /// Token indexes where a termination word starts.
     var terminations: [Int] = []
+    /// The pseudo-triggers' token spans (kept only while the context is rebuilt; the list's
+    /// storage is reused from sentence to sentence).
+    private var pseudo: [(Int, Int)] = []
     var preScope: Int
     var postScope: Int
 
@@ -70,8 +73,9 @@ struct SentenceContext {
         hypotheticalPre.truncate(to: 0)
         hypotheticalPost.truncate(to: 0)
         terminations.truncate(to: 0)
-        preScope = compiled.codebook.context.preScope
-        postScope = compiled.codebook.context.postScope
+        // (Read from the compiled codebook: reading them through `codebook.context` copied the lexicon.)
+        preScope = compiled.preScope
+        postScope = compiled.postScope
         // Without a negation or hypothetical trigger every target is affirmed: pseudo-triggers and
         // terminations only limit triggers, so there is nothing to collect. (Each match's class is
         // one byte, ``CompiledCodebook/contextClasses``, read through the class: a local copy of
@@ -87,7 +91,7 @@ struct SentenceContext {
         }
         guard hasTrigger else { return }
         // Plain loops over the columns (no nested function capturing `tokens`: that copied its six arrays).
-        var pseudo: [(Int, Int)] = []
+        pseudo.truncate(to: 0)
         position = matches.startIndex
         while position < matches.endIndex {
             let match = matches[position]

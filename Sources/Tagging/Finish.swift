@@ -217,6 +217,19 @@ extension TaggingRun {
                 index += 1
                 continue
             }
+            // Digits stand for one token: without one of those words right before them or a unit
+            // right after them (most numbers: days, counts) nothing below records an age, and the
+            // number is passed over unread, as the check after it would.
+            if isDigits {
+                let before = word(index - 1)
+                let next = word(index + 1)
+                if before != w.aged, before != w.between, before != w.of, before != w.was, before != w.is, before != w.then,
+                    next != w.year, next != w.years, !Words.infantUnits.contains(next)
+                {
+                    index += 1
+                    continue
+                }
+            }
             guard let (value, after) = number(at: index, limit: to), value >= 0, value <= 110 else {
                 index += 1
                 continue
@@ -305,7 +318,10 @@ extension TaggingRun {
         return fallback
     }
 
-    mutating func demographics(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, mentions: [Mention], fallback: Int?) {
+    /// Ages and ethnicities stated in a sentence, recorded for the people they are about
+    /// (`ethnicity`: whether the sentence has an ethnicity match; when not, its matches are not
+    /// looked through).
+    mutating func demographics(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, mentions: [Mention], fallback: Int?, ethnicity: Bool) {
         // Most sentences hold no number: no call of `ages` (which copied the run) for them.
         let firstCandidate = TaggingRun.firstAgeCandidate(tokens, from: sentence.tokenFrom, to: sentence.tokenTo, filter: compiled.ageCandidateFilter)
         let stated = firstCandidate < sentence.tokenTo ? ages(sentence, first: firstCandidate) : []
@@ -327,6 +343,7 @@ extension TaggingRun {
                 agePriority[entity] = priority
             }
         }
+        guard ethnicity else { return }
         for match in slice {
             guard compiled.isEthnicity[Int(match.pattern)], case .ethnicity(let group) = kind(match) else { continue }
             if bothPrincipals(before: Int(match.start), sentence, mentions: mentions, group: group) { continue }

@@ -49,11 +49,19 @@ extension TaggingRun {
             let sentence = sentences[sentenceIndex]
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
             let isHeading = headings.isEmpty ? false : headings[sentence.block]
-            // 1. Mentions, resolved in order.
-            // The scratch list (the one before the previous sentence's): storage reused.
+            // 1. Mentions and targets, from one pass over the matches. The scratch lists (for the
+            // mentions, the one before the previous sentence's): storage reused. The targets' list
+            // is given back by a swap (an assignment retained the list and released the old one).
             var mentions: [Mention] = []
             swap(&mentions, &sweepScratch.mentions)
-            collectMentions(sentence, sentenceIndex, slice, into: &mentions)
+            var targets: [TargetMatch] = []
+            swap(&targets, &sweepScratch.targets)
+            defer { swap(&targets, &sweepScratch.targets) }
+            let found = collectMatches(slice, mentions: &mentions, targets: &targets)
+            // Names only where a capitalised word may start one (asked without copying the run).
+            if mayHaveNames(sentenceIndex) { collectNames(sentence, sentenceIndex, into: &mentions) }
+            TaggingRun.orderMentions(&mentions)
+            // Mentions resolved in order.
             // Resolved in place: the mentions before `index` are the resolved earlier ones (kin
             // resolution reads only mentions ending before the kin noun, so it takes them all).
             // The previous sentence's mentions count only in the same block (read in place, not copied).
@@ -91,12 +99,10 @@ extension TaggingRun {
                 cursor.focusBlock = sentence.block
             }
             let fallback = cursor.focus ?? cursor.sectionFocus
-            // 2. Targets with their context (built only for a sentence with a target).
-            var targets: [TargetMatch] = []
-            swap(&targets, &sweepScratch.targets)
-            let hasExclusion = collectTargets(sentence, slice, into: &targets)
-            // Given back by a swap (an assignment retained the list and released the old one).
-            defer { swap(&targets, &sweepScratch.targets) }
+            // 2. Targets with their context (built only for a sentence with a target and a trigger).
+            completeTargets(slice, hasProximity: found & SweepBits.proximity != 0, &targets)
+            let hasExclusion = found & SweepBits.exclusion != 0
+            let hasTrigger = found & SweepBits.trigger != 0
             if !targets.isEmpty {
                 let facts = compiled.facts
                 // Rebuilt on the first target that needs it, in place in the scratch context (not
@@ -125,7 +131,7 @@ extension TaggingRun {
                         suppress(target, range, .hypothetical, "recommendations section")
                         continue
                     }
-                    if !facts.ignoreContext[entryIndex] {
+                    if hasTrigger, !facts.ignoreContext[entryIndex] {
                         if !contextBuilt {
                             sweepScratch.context.rebuild(matches: slice, compiled: compiled, tokens: tokens, sentenceStart: sentence.tokenFrom)
                             contextBuilt = true
@@ -229,7 +235,7 @@ extension TaggingRun {
                 if cursor.logging { cursor.relationLog.append((relation, 2)) }
             }
             // 4. Demographics.
-            demographics(sentence, slice, mentions: mentions, fallback: fallback)
+            demographics(sentence, slice, mentions: mentions, fallback: fallback, ethnicity: found & SweepBits.ethnicity != 0)
             if let first = mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) }) {
                 cursor.focus = first.entity
             }
@@ -259,29 +265,59 @@ extension TaggingRun {
         TextRange(start: Int(tokens.starts[from]), end: Int(tokens.ends[to - 1]))
     }
 
-    /// Role, name, kin and pronoun mentions of a sentence, longest first where they overlap.
-    /// Names are looked up at the sentence's capitalised tokens (``capitals``, which
-    /// ``ensureCapitals()`` builds before the sweep).
-    func collectMentions(_ sentence: SentenceSpan, _ sentenceIndex: Int, _ slice: ArraySlice<Match>, into mentions: inout [Mention]) {
+    /// One pass over a sentence's matches: its role, kin and pronoun mentions (in match order)
+    /// and its phrase targets (in match order), and which other kinds of match it holds
+    /// (``SweepBits``), so that the steps after it skip what the sentence lacks. Both lists are
+    /// emptied first (their storage is reused from sentence to sentence). (`mutating` only so that
+    /// the sweep passes the run by reference instead of copying it.)
+    mutating func collectMatches(_ slice: ArraySlice<Match>, mentions: inout [Mention], targets: inout [TargetMatch]) -> UInt8 {
+        // Emptied element by element (`removeAll(keepingCapacity:)` cost more than the sentence).
         mentions.truncate(to: 0)
-        // Only role, kin and pronoun patterns make mentions: one byte per match tells the others
-        // apart (``SentenceKinds/bit(of:)``) without a switch over the kind.
-        let mentionBits = SentenceKinds.role | SentenceKinds.kin | SentenceKinds.genderWord
+        targets.truncate(to: 0)
+        var found: UInt8 = 0
         for match in slice {
-            if compiled.sentenceKindBits[Int(match.pattern)] & mentionBits == 0 { continue }
-            let start = Int(match.start)
-            let end = Int(match.end)
-            if let entity = roleEntity(match) {
-                mentions.append(Mention(start: start, end: end, entity: entity, kind: .role))
+            // (The arrays read through the class each time: a local copy was retained and
+            // released per sentence.)
+            let entry = compiled.targetEntries[Int(match.pattern)]
+            if entry >= 0 {
+                targets.append(TargetMatch(entry: Int(entry), pattern: match.pattern, start: Int(match.start), end: Int(match.end)))
                 continue
             }
-            switch kind(match) {
+            let bits = compiled.sweepBits[Int(match.pattern)]
+            found |= bits
+            guard bits & SweepBits.mention != 0 else { continue }
+            let start = Int(match.start)
+            let end = Int(match.end)
+            // ``roleEntity(_:)`` and ``kind(_:)`` spelt out: a non-mutating method of the run, even
+            // inlined, copied the whole run here for every mention.
+            switch compiled.kinds[Int(match.pattern)] {
+            case .victim: mentions.append(Mention(start: start, end: end, entity: PeopleModel.victim, kind: .role))
+            case .perpetrator: mentions.append(Mention(start: start, end: end, entity: PeopleModel.perpetrator, kind: .role))
+            case .child:
+                if let entity = childRoleEntity(match) { mentions.append(Mention(start: start, end: end, entity: entity, kind: .role)) }
             case .kin: mentions.append(Mention(start: start, end: end, entity: nil, kind: .kin))
             case .pronoun(let gender, let possessive):
                 mentions.append(Mention(start: start, end: end, entity: nil, kind: .pronoun(possessive: possessive), gender: gender))
             default: break
             }
         }
+        return found
+    }
+
+    /// Whether a capitalised token of the sentence may start a known name (the name table's
+    /// first-word filter): when none does, ``collectNames(_:_:into:)`` is not called.
+    /// (`mutating` only so that the sweep passes the run by reference instead of copying it.)
+    mutating func mayHaveNames(_ sentenceIndex: Int) -> Bool {
+        for position in capitals.range(inSentence: sentenceIndex) where people.mayStartName(tokens.hashes[Int(capitals.positions[position])]) {
+            return true
+        }
+        return false
+    }
+
+    /// Adds the name mentions of a sentence to its other mentions (``collectMatches(_:mentions:targets:)``)
+    /// and orders them, longest first where they overlap. Names are looked up at the sentence's
+    /// capitalised tokens (``capitals``, which ``ensureCapitals()`` builds before the sweep).
+    func collectNames(_ sentence: SentenceSpan, _ sentenceIndex: Int, into mentions: inout [Mention]) {
         // A name's later words start no other name: the capitalised tokens before the end of
         // the last name found are skipped.
         var skipTo = sentence.tokenFrom
@@ -293,20 +329,29 @@ extension TaggingRun {
                 skipTo = found.end
             }
         }
-        let mentionOrder: (Mention, Mention) -> Bool = { ($0.start, -$0.end) < ($1.start, -$1.end) }
-        if mentions.count > 1, !mentions.isSorted(by: mentionOrder) { mentions.sort(by: mentionOrder) }
-        // Compacted in place: the kept mentions are the prefix `0..<kept`.
-        var kept = 0
-        for index in mentions.indices {
-            let mention = mentions[index]
-            if kept > 0, mention.start < mentions[kept - 1].end {
-                // Overlap: keep the longer one (a name over a title, "the victim" over "victim").
-                let last = mentions[kept - 1]
-                if mention.end - mention.start > last.end - last.start { mentions[kept - 1] = mention }
-                continue
+    }
+
+    /// Orders a sentence's mentions by start (the longer first at one start) and keeps the
+    /// longer of two that overlap (a name over a title, "the victim" over "victim").
+    static func orderMentions(_ mentions: inout [Mention]) {
+        guard mentions.count > 1 else { return }
+        // Sorted and compacted through one buffer (each write through the array checked that it was unique).
+        let kept = mentions.withUnsafeMutableBufferPointer { mentions in
+            mentions.sortShortList { ($0.start, -$0.end) < ($1.start, -$1.end) }
+            // Compacted in place: the kept mentions are the prefix `0..<kept`.
+            var kept = 0
+            for index in mentions.indices {
+                let mention = mentions[index]
+                if kept > 0, mention.start < mentions[kept - 1].end {
+                    // Overlap: keep the longer one.
+                    let last = mentions[kept - 1]
+                    if mention.end - mention.start > last.end - last.start { mentions[kept - 1] = mention }
+                    continue
+                }
+                mentions[kept] = mention
+                kept += 1
             }
-            mentions[kept] = mention
-            kept += 1
+            return kept
         }
         mentions.truncate(to: kept)
     }
@@ -571,31 +616,12 @@ extension TaggingRun {
         people.victimIsChild ? PeopleModel.victim : nil
     }
 
-    /// The codebook targets of a sentence: phrase matches and satisfied proximity rules.
-    /// Returns whether the sentence has an exclusion match (when not, no target needs the
-    /// search for one). (`mutating` only so that the sweep, itself mutating, passes the run
-    /// without copying it.)
-    @discardableResult
-    mutating func collectTargets(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, into targets: inout [TargetMatch]) -> Bool {
-        // Emptied element by element (`removeAll(keepingCapacity:)` cost more than the sentence).
-        targets.truncate(to: 0)
-        // One pass: phrase targets appended in match order (the scratch list keeps its capacity
-        // from sentence to sentence), proximity sides and exclusions only noted.
-        var hasProximity = false
-        var hasExclusion = false
-        for match in slice {
-            // (The array read through the class each time: a local copy of it was retained and
-            // released per sentence.)
-            let entry = compiled.targetEntries[Int(match.pattern)]
-            if entry >= 0 {
-                targets.append(TargetMatch(entry: Int(entry), pattern: match.pattern, start: Int(match.start), end: Int(match.end)))
-            } else if entry == TargetClass.proximity {
-                hasProximity = true
-            } else if entry == TargetClass.exclusion {
-                hasExclusion = true
-            }
-        }
-        if targets.isEmpty, !hasProximity { return hasExclusion }
+    /// Completes the codebook targets of a sentence: to its phrase matches
+    /// (``collectMatches(_:mentions:targets:)``) adds the satisfied proximity rules (when
+    /// `hasProximity`), and keeps one target per entry and span. (`mutating` only so that the
+    /// sweep, itself mutating, passes the run without copying it.)
+    mutating func completeTargets(_ slice: ArraySlice<Match>, hasProximity: Bool, _ targets: inout [TargetMatch]) {
+        if targets.isEmpty, !hasProximity { return }
         // The sides of proximity rules, as (rule key, side, span) in match order, taken rule by rule
         // in ascending key order: a dictionary's order changes from process to process, and two
         // rules satisfied over the same span must come out in the same order in every run (a
@@ -611,7 +637,8 @@ extension TaggingRun {
                     sides.append(ProximitySide(key: Int64(entry) << 32 | Int64(near), side: side, start: Int(match.start), end: Int(match.end)))
                 }
             }
-            ProximitySide.sortByKey(&sides)
+            // By key, in match order among equal keys.
+            sides.sortShortList { $0.key < $1.key }
             var groupStart = 0
             while groupStart < sides.count {
                 let key = sides[groupStart].key
@@ -641,23 +668,26 @@ extension TaggingRun {
         }
         // One target per entry and span: drop a match of an entry inside a longer match of the same entry
         // (compacted in place: the kept ones are the prefix `0..<kept`).
-        let targetOrder: (TargetMatch, TargetMatch) -> Bool = { ($0.start, -$0.end) < ($1.start, -$1.end) }
-        if targets.count > 1, !targets.isSorted(by: targetOrder) { targets.sort(by: targetOrder) }
-        var kept = 0
-        for index in targets.indices {
-            let entry = targets[index].entry
-            let start = targets[index].start
-            let end = targets[index].end
-            var covered = false
-            for earlier in 0..<kept where targets[earlier].entry == entry && targets[earlier].start <= start && end <= targets[earlier].end {
-                covered = true
-                break
+        // Sorted and compacted through one buffer (each write through the array checked that it was unique).
+        guard targets.count > 1 else { return }
+        let kept = targets.withUnsafeMutableBufferPointer { targets in
+            targets.sortShortList { ($0.start, -$0.end) < ($1.start, -$1.end) }
+            var kept = 0
+            for index in targets.indices {
+                let entry = targets[index].entry
+                let start = targets[index].start
+                let end = targets[index].end
+                var covered = false
+                for earlier in 0..<kept where targets[earlier].entry == entry && targets[earlier].start <= start && end <= targets[earlier].end {
+                    covered = true
+                    break
+                }
+                if covered { continue }
+                if kept != index { targets.swapAt(kept, index) }
+                kept += 1
             }
-            if covered { continue }
-            if kept != index { targets.swapAt(kept, index) }
-            kept += 1
+            return kept
         }
         targets.truncate(to: kept)
-        return hasExclusion
     }
 }

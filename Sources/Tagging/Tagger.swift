@@ -52,7 +52,7 @@ struct SweepScratch {
     var mentions: [Mention] = []
     var targets: [TargetMatch] = []
     var context = SentenceContext()
-    /// The sides of proximity rules of a sentence (``TaggingRun/collectTargets(_:_:into:)``).
+    /// The sides of proximity rules of a sentence (``TaggingRun/completeTargets(_:hasProximity:_:)``).
     var sides: [ProximitySide] = []
 }
 
@@ -63,31 +63,6 @@ struct ProximitySide {
     var side: UInt8
     var start: Int
     var end: Int
-
-    /// Sorts by key, keeping match order among equal keys (rules are taken in ascending key
-    /// order: a dictionary's order changes from process to process, and two rules satisfied over
-    /// the same span must come out in the same order in every run). A sentence holds a few
-    /// sides, nearly always in order: an insertion sort, in place, with no index list or closure.
-    static func sortByKey(_ sides: inout [ProximitySide]) {
-        guard sides.count > 1 else { return }
-        if sides.count > 64 {
-            // A long table row: the standard sort, made stable by the position.
-            let indexed = sides.indices.sorted { sides[$0].key != sides[$1].key ? sides[$0].key < sides[$1].key : $0 < $1 }
-            sides = indexed.map { sides[$0] }
-            return
-        }
-        var index = 1
-        while index < sides.count {
-            let item = sides[index]
-            var slot = index
-            while slot > 0, sides[slot - 1].key > item.key {
-                sides[slot] = sides[slot - 1]
-                slot -= 1
-            }
-            if slot != index { sides[slot] = item }
-            index += 1
-        }
-    }
 }
 
 /// One sentence's place in the token and match arrays.
