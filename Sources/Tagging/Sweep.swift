@@ -10,6 +10,12 @@ struct SweepCursor {
     var sectionFocus: Int?
     var previousMentions: [Mention] = []
     var previousBlock = -1
+    /// The current sentence's mentions and targets: lists the sweep refills for every sentence
+    /// (only their storage carries over). Held here, beside the run rather than in it, so that
+    /// the sweep passes them to the run's methods without swapping them out of the run (each
+    /// swap retained and released an empty list).
+    var mentions: [Mention] = []
+    var targets: [TargetMatch] = []
     /// Whether category and relation cues are logged too (for the incremental sweep).
     var logging = false
     var categoryLog: [(id: String, text: String)] = []
@@ -49,35 +55,29 @@ extension TaggingRun {
             let sentence = sentences[sentenceIndex]
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
             let isHeading = headings.isEmpty ? false : headings[sentence.block]
-            // 1. Mentions and targets, from one pass over the matches. The scratch lists (for the
-            // mentions, the one before the previous sentence's): storage reused. The targets' list
-            // is given back by a swap (an assignment retained the list and released the old one).
-            var mentions: [Mention] = []
-            swap(&mentions, &sweepScratch.mentions)
-            var targets: [TargetMatch] = []
-            swap(&targets, &sweepScratch.targets)
-            defer { swap(&targets, &sweepScratch.targets) }
-            let found = collectMatches(slice, mentions: &mentions, targets: &targets)
+            // 1. Mentions and targets, from one pass over the matches, into the cursor's lists (for
+            // the mentions, the previous sentence's list before last: storage reused).
+            let found = collectMatches(slice, mentions: &cursor.mentions, targets: &cursor.targets)
             // Names only where a capitalised word may start one (asked without copying the run).
-            if mayHaveNames(sentenceIndex) { collectNames(sentence, sentenceIndex, into: &mentions) }
-            TaggingRun.orderMentions(&mentions)
+            if mayHaveNames(sentenceIndex) { collectNames(sentence, sentenceIndex, into: &cursor.mentions) }
+            TaggingRun.orderMentions(&cursor.mentions)
             // Mentions resolved in order.
             // Resolved in place: the mentions before `index` are the resolved earlier ones (kin
             // resolution reads only mentions ending before the kin noun, so it takes them all).
             // The previous sentence's mentions count only in the same block (read in place, not copied).
             let samePrevious = sentence.block == cursor.previousBlock
-            for index in mentions.indices {
-                var mention = mentions[index]
+            for index in cursor.mentions.indices {
+                var mention = cursor.mentions[index]
                 // Written back only when resolved here (a role or name comes resolved).
                 switch mention.kind {
                 case .pronoun:
                     mention.entity = pronounAntecedent(
-                        mention, earlier: mentions[..<index], previous: samePrevious ? cursor.previousMentions : [],
+                        mention, earlier: cursor.mentions[..<index], previous: samePrevious ? cursor.previousMentions : [],
                         lastPrincipal: cursor.lastPrincipal, lastByGender: cursor.lastByGender, lastAny: cursor.lastAny)
-                    mentions[index] = mention
+                    cursor.mentions[index] = mention
                 case .kin:
-                    mention.entity = resolveKin(mention, sentence: sentence, earlier: mentions, lastByGender: cursor.lastByGender)
-                    mentions[index] = mention
+                    mention.entity = resolveKin(mention, sentence: sentence, earlier: cursor.mentions, lastByGender: cursor.lastByGender)
+                    cursor.mentions[index] = mention
                 default:
                     break
                 }
@@ -92,7 +92,7 @@ extension TaggingRun {
                 }
             }
             if isHeading {
-                cursor.sectionFocus = mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) })?.entity
+                cursor.sectionFocus = cursor.mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) })?.entity
             }
             if sentence.block != cursor.focusBlock {
                 cursor.focus = nil
@@ -100,18 +100,18 @@ extension TaggingRun {
             }
             let fallback = cursor.focus ?? cursor.sectionFocus
             // 2. Targets with their context (built only for a sentence with a target and a trigger).
-            completeTargets(slice, hasProximity: found & SweepBits.proximity != 0, &targets)
+            completeTargets(slice, hasProximity: found & SweepBits.proximity != 0, &cursor.targets)
             let hasExclusion = found & SweepBits.exclusion != 0
             let hasTrigger = found & SweepBits.trigger != 0
-            if !targets.isEmpty {
+            if !cursor.targets.isEmpty {
                 let facts = compiled.facts
                 // Rebuilt on the first target that needs it, in place in the scratch context (not
                 // swapped out and assigned back: that retained and released its five lists).
                 var contextBuilt = false
                 // By index (no iterator holding the list) and the tag read only where it is used:
                 // a `TagID` copy retained and released its two strings for every target.
-                for targetIndex in targets.indices {
-                    let target = targets[targetIndex]
+                for targetIndex in cursor.targets.indices {
+                    let target = cursor.targets[targetIndex]
                     let entryIndex = target.entry
                     let range = textRange(target.start, target.end)
                     // Exclusions (the matches searched only in a sentence that has one).
@@ -151,15 +151,15 @@ extension TaggingRun {
                             concerns = incidentContext(sentenceIndex)
                         case .victim, .perpetrator:
                             let wanted = about == .victim ? PeopleModel.victim : PeopleModel.perpetrator
-                            let nearest = mentions.last { $0.end <= target.start && $0.entity != nil }?.entity
-                                ?? mentions.first { $0.entity != nil }?.entity ?? fallback
+                            let nearest = cursor.mentions.last { $0.end <= target.start && $0.entity != nil }?.entity
+                                ?? cursor.mentions.first { $0.entity != nil }?.entity ?? fallback
                             concerns = nearest.map { people.entities[$0].subject == people.entities[wanted].subject } ?? (about == .victim)
                         case .none:
                             break
                         }
                         if !concerns, about == .victim, facts.special[entryIndex] == .suicide,
                             let entry = facts.tags.firstIndex(of: TagID(facet: "outcome", id: "perpetrator-suicide")),
-                            (mentions.last { $0.end <= target.start && $0.entity != nil }?.entity).map({
+                            (cursor.mentions.last { $0.end <= target.start && $0.entity != nil }?.entity).map({
                                 people.entities[$0].subject == people.entities[PeopleModel.perpetrator].subject
                             }) ?? false
                         {
@@ -190,9 +190,9 @@ extension TaggingRun {
                         categoryEvidence[facts.tags[entryIndex].id, default: []].append(text)
                         if cursor.logging { cursor.categoryLog.append((facts.tags[entryIndex].id, text)) }
                     case .characteristic:
-                        attribute(target, entry: entryIndex, range: range, mentions: mentions, fallback: fallback, sentence: sentence)
+                        attribute(target, entry: entryIndex, range: range, mentions: cursor.mentions, fallback: fallback, sentence: sentence)
                     case .relationshipType:
-                        let involved = mentions.contains { $0.entity == PeopleModel.victim || $0.entity == PeopleModel.perpetrator }
+                        let involved = cursor.mentions.contains { $0.entity == PeopleModel.victim || $0.entity == PeopleModel.perpetrator }
                         // A child victim has no partner: such phrases are about the adults around them.
                         let partnerOfChild = people.victimIsChild && facts.isPartnerTag[entryIndex]
                         if partnerOfChild {
@@ -210,7 +210,7 @@ extension TaggingRun {
                         if facts.special[entryIndex] == .supportedAccommodation {
                             // A relative or someone referred back to ("her brother lives in supported
                             // accommodation"); a sentence about the setting itself keeps it.
-                            let nearest = mentions.last { $0.end <= target.start && $0.entity != nil }
+                            let nearest = cursor.mentions.last { $0.end <= target.start && $0.entity != nil }
                             if let nearest, nearest.kind != .name, nearest.kind != .role, people.entities[nearest.entity!].subject == nil {
                                 suppress(target, range, .thirdParty, "not where the victim or the perpetrator lived")
                                 continue
@@ -221,8 +221,8 @@ extension TaggingRun {
                 }
             }
             // 3. Kin mentions that name the perpetrator give the relationship type.
-            for mentionIndex in mentions.indices where mentions[mentionIndex].kind == .kin {
-                let mention = mentions[mentionIndex]
+            for mentionIndex in cursor.mentions.indices where cursor.mentions[mentionIndex].kind == .kin {
+                let mention = cursor.mentions[mentionIndex]
                 guard let entity = mention.entity, entity == PeopleModel.perpetrator || entity == PeopleModel.victim,
                     case .kin(let kinIndex)? = slice.first(where: { Int($0.start) == mention.start && kindIsKin($0) }).map({ kind($0) })
                 else { continue }
@@ -235,14 +235,13 @@ extension TaggingRun {
                 if cursor.logging { cursor.relationLog.append((relation, 2)) }
             }
             // 4. Demographics.
-            demographics(sentence, slice, mentions: mentions, fallback: fallback, ethnicity: found & SweepBits.ethnicity != 0)
-            if let first = mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) }) {
+            demographics(sentence, slice, mentions: cursor.mentions, fallback: fallback, ethnicity: found & SweepBits.ethnicity != 0)
+            if let first = cursor.mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) }) {
                 cursor.focus = first.entity
             }
             // This sentence's mentions become the previous ones and the old previous list the next
-            // scratch: two swaps, no list retained or released.
-            swap(&mentions, &cursor.previousMentions)
-            swap(&mentions, &sweepScratch.mentions)
+            // sentence's: a swap, no list retained or released.
+            swap(&cursor.mentions, &cursor.previousMentions)
             cursor.previousBlock = sentence.block
         }
     }

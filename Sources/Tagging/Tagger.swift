@@ -47,10 +47,9 @@ public struct Tagger: Sendable {
 }
 
 /// Lists the sweep refills for every sentence, kept between sentences so that their storage is
-/// reused. Only their capacity carries over: each sentence empties them first.
+/// reused. Only their capacity carries over: each sentence empties them first. (The mention and
+/// target lists are the cursor's: see ``SweepCursor``.)
 struct SweepScratch {
-    var mentions: [Mention] = []
-    var targets: [TargetMatch] = []
     var context = SentenceContext()
     /// The sides of proximity rules of a sentence (``TaggingRun/completeTargets(_:hasProximity:_:)``).
     var sides: [ProximitySide] = []
