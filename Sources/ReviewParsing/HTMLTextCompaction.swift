@@ -128,6 +128,11 @@ struct HTMLTextCompaction {
     /// for the tests, which break them).
     var tags: [Tag]
     let attributes: [Attribute]
+    /// Elements of simple content left out whole, each read as an empty comment
+    /// (``LeftOutElement``), in source order (`var` for the tests, which break them), and
+    /// what they hold.
+    var elements: [LeftOutElement]
+    let pieces: [LeftOutElement.Piece]
 
     /// Compacts `source` (decoded UTF-8 HTML); nil when there is nothing worth replacing or
     /// renaming, or the source holds the placeholder already.
@@ -143,7 +148,7 @@ struct HTMLTextCompaction {
             result = plain
         }
         guard !result.runs.isEmpty || result.renamedStarts + result.renamedEnds > 0 || !result.tags.isEmpty
-            || !result.wordParagraphs.isEmpty
+            || !result.wordParagraphs.isEmpty || !result.elements.isEmpty
         else { return nil }
         bytes = result.bytes
         runs = result.runs
@@ -152,6 +157,8 @@ struct HTMLTextCompaction {
         spans = result.spans
         tags = result.tags
         attributes = result.attributes
+        elements = result.elements
+        pieces = result.pieces
     }
 
     /// What one pass over the source gives.
@@ -167,6 +174,8 @@ struct HTMLTextCompaction {
         var attributes: [Attribute] = []
         var wordParagraphs: [WordParagraph] = []
         var spans: [Span] = []
+        var elements: [LeftOutElement] = []
+        var pieces: [LeftOutElement.Piece] = []
     }
 
     /// The name `o:p` is renamed to (as long as `o:p`'s name in a tag is shorter).
@@ -187,6 +196,9 @@ struct HTMLTextCompaction {
         /// Where the markup libxml2 read last ended (a span is left out only right after markup:
         /// text before it would run into its run).
         var markupEnd = -1
+        /// Whether a `<body>` start tag was read: elements are left out only after one (before
+        /// it, libxml2 may imply one, and the builder could not add them).
+        var sawBody = false
         var copied = 0
         let count = buffer.count
         do {
@@ -220,6 +232,33 @@ struct HTMLTextCompaction {
                             result.wordParagraphs.append(WordParagraph(compactPosition: output.count, holdsSpace: length > 11))
                             index += length
                             copied = index
+                            canStart = true
+                            continue
+                        }
+                        if !sawBody { sawBody = Self.isBodyStart(base, count: count, at: index) }
+                        if sawBody, case .other(let nameEnd) = name, nameEnd < count, Self.mayLeaveOut(base, index, nameEnd),
+                            let element = Self.leftOutElement(
+                                base, count: count, at: index, nameEnd: nameEnd, wordParagraphs: renaming, attributes: &result.attributes,
+                                pieces: &result.pieces)
+                        {
+                            // An element of simple content: read as a comment holding its newlines.
+                            output.append(base + copied, count: index - copied)
+                            output.append(0x3C)  // <!--
+                            output.append(0x21)
+                            output.append(0x2D)
+                            output.append(0x2D)
+                            for _ in 0..<element.newlines { output.append(0x0A) }
+                            output.append(0x2D)  // -->
+                            output.append(0x2D)
+                            output.append(0x3E)
+                            result.elements.append(
+                                LeftOutElement(
+                                    compactEnd: output.count, nameStart: index + 1, nameLength: nameEnd - index - 1,
+                                    attributes: element.attributes, pieces: element.pieces, newlines: element.newlines,
+                                    tagNewlines: element.tagNewlines))
+                            copied = element.end
+                            index = element.end
+                            markupEnd = index
                             canStart = true
                             continue
                         }
@@ -483,17 +522,17 @@ struct HTMLTextCompaction {
 
     /// Whether the start tag at `index`, its name ending at `nameEnd`, is a `span` (any case).
     @inline(__always)
-    private static func isSpan(_ base: UnsafePointer<UInt8>, _ index: Int, _ nameEnd: Int) -> Bool {
+    static func isSpan(_ base: UnsafePointer<UInt8>, _ index: Int, _ nameEnd: Int) -> Bool {
         nameEnd == index + 5 && base[index + 1] | 0x20 == 0x73 && base[index + 2] | 0x20 == 0x70 && base[index + 3] | 0x20 == 0x61
             && base[index + 4] | 0x20 == 0x6E
     }
 
     static let spanEnd: StaticString = "</span>"
 
-    /// Whether `</span>` (any case) stands at `index`, followed by a `<`.
-    private static func isSpanEnd(_ base: UnsafePointer<UInt8>, count: Int, at index: Int) -> Bool {
+    /// Whether `</span>` (any case) stands at `index`, followed by a `<` (unless not `followedByMarkup`).
+    static func isSpanEnd(_ base: UnsafePointer<UInt8>, count: Int, at index: Int, followedByMarkup: Bool = true) -> Bool {
         spanEnd.withUTF8Buffer { wanted in
-            guard index + wanted.count < count, base[index + wanted.count] == 0x3C else { return false }
+            guard index + wanted.count < count, !followedByMarkup || base[index + wanted.count] == 0x3C else { return false }
             for offset in 0..<wanted.count where base[index + offset] | 0x20 != wanted[offset] | 0x20 { return false }
             return true
         }
@@ -534,7 +573,7 @@ struct HTMLTextCompaction {
 
     /// Whether libxml2 reads `byte` into a name after its first character (`htmlParseHTMLName`).
     @inline(__always)
-    private static func isNameByte(_ byte: UInt8) -> Bool {
+    static func isNameByte(_ byte: UInt8) -> Bool {
         ByteClass.isASCIILetter(byte) || ByteClass.isDigit(byte) || byte == 0x3A || byte == 0x2D || byte == 0x5F || byte == 0x2E
     }
 

@@ -83,6 +83,16 @@ final class HTMLTreeBuilder {
     private let spans: [HTMLTextCompaction.Span]
     @exclusivity(unchecked) private var missedSpan = false
     @exclusivity(unchecked) private var spanName: UnsafePointer<xmlChar>?
+    /// Elements left out whole (``LeftOutElement``) and their content, how many have been
+    /// added, whether one could not be, and the names libxml2 would have given them.
+    private let elements: [LeftOutElement]
+    private let pieces: [LeftOutElement.Piece]
+    @exclusivity(unchecked) private var arrivedElements = 0
+    @exclusivity(unchecked) private var missedElement = false
+    @exclusivity(unchecked) private var elementNames: [(start: Int, length: Int, name: UnsafePointer<xmlChar>)] = []
+    /// Whether a new element closes the open one (libxml2's `htmlCheckAutoClose`), by name
+    /// pointer: the names libxml2 keeps open are few.
+    @exclusivity(unchecked) private var closings: [(new: UnsafePointer<xmlChar>, old: UnsafePointer<xmlChar>, closes: Bool)] = []
     /// Whether a `<body>` was opened (after which libxml2 implies nothing for an unknown element).
     @exclusivity(unchecked) private var sawBody = false
     /// The attribute names last put back: where one stands in the source, its length, and
@@ -96,6 +106,7 @@ final class HTMLTreeBuilder {
     var compactionHeld: Bool {
         arrivedRuns == runs.count && arrivedRenamedStarts == renamedStarts && !renamedNameInText && arrivedTags == tags.count
             && !missedTag && addedWordParagraphs == wordParagraphs.count && !missedWordParagraph && !missedSpan
+            && arrivedElements == elements.count && !missedElement
     }
 
     /// Why the compaction did not hold (for messages), nil when it held.
@@ -105,6 +116,11 @@ final class HTMLTreeBuilder {
         }
         if missedSpan {
             return "compaction failed: a span left out around a run could not be put back"
+        }
+        if arrivedElements != elements.count || missedElement {
+            let offset = arrivedElements < elements.count ? elements[arrivedElements].nameStart - 1 : -1
+            return "compaction failed: \(arrivedElements) of \(elements.count) elements left out arrived"
+                + (missedElement ? ", the last could not be added" : ", the next at source offset \(offset)")
         }
         if addedWordParagraphs != wordParagraphs.count || missedWordParagraph {
             return "compaction failed: \(addedWordParagraphs) of \(wordParagraphs.count) o:p elements left out were added"
@@ -135,6 +151,8 @@ final class HTMLTreeBuilder {
         spans = compaction?.compaction.spans ?? []
         nextWordParagraph = wordParagraphs.first?.compactPosition ?? Int.max
         attributes = compaction?.compaction.attributes ?? []
+        elements = compaction?.compaction.elements ?? []
+        pieces = compaction?.compaction.pieces ?? []
         source = compaction?.source
     }
 
@@ -448,7 +466,138 @@ final class HTMLTreeBuilder {
 
     fileprivate func comment(context: htmlParserCtxtPtr) {
         if Self.isPast(nextWordParagraph, context) { addWordParagraphs(context) }
+        if arrivedElements < elements.count, let input = context.pointee.input, let base = input.pointee.base,
+            let cur = input.pointee.cur, Int(input.pointee.consumed) + (cur - base) == elements[arrivedElements].compactEnd
+        {
+            // The comment standing for an element left out.
+            arrivedElements += 1
+            if !missedElement, !addElement(elements[arrivedElements - 1], context: context) { missedElement = true }
+            return
+        }
         appendMisc(arena.node(XML_COMMENT_NODE))
+    }
+
+    /// Adds an element left out (``LeftOutElement``) with its attributes and content to the
+    /// open element, as libxml2 would have read it where its comment stands; false where
+    /// libxml2 would have done more (closed the open element or implied one, stopped at its
+    /// depth limit) or the open elements are not libxml2's.
+    private func addElement(_ element: LeftOutElement, context: htmlParserCtxtPtr) -> Bool {
+        guard context.pointee.html >= 10, context.pointee.nameNr > 0, Int(context.pointee.nameNr) == open.count,
+            let name = elementName(source: element.nameStart, length: element.nameLength, context: context),
+            autoClose(for: name, context: context)
+        else { return false }
+        let parser = context.pointee
+        guard parser.nameNr > 0, open.count + 3 < Self.maxDepth, let parent = open.last, let input = parser.input else { return false }
+        let numbered = parser.linenumbers != 0
+        let line = Int(input.pointee.line) - element.newlines
+        @inline(__always) func node(_ type: xmlElementType, newlines: Int) -> xmlNodePtr {
+            let node = arena.node(type)
+            if numbered { node.pointee.line = UInt16(clamping: min(line + newlines, 65535)) }
+            return node
+        }
+        let added = node(XML_ELEMENT_NODE, newlines: element.tagNewlines)
+        added.pointee.name = name
+        appendChild(added, to: parent)
+        addSourceAttributes(element.attributes, to: added, context: context)
+        var container = added
+        for piece in pieces[element.pieces] {
+            switch piece.kind {
+            case .text:
+                guard let source else { return false }
+                let text = node(XML_TEXT_NODE, newlines: piece.newlines)
+                text.pointee.content = arena.copy(source + piece.range.lowerBound, count: piece.range.count)
+                text.pointee._private = arena.sourceSpan(piece.range)
+                appendChild(text, to: container)
+            case .spanStart:
+                if spanName == nil, let dict = parser.dict { spanName = xmlDictLookup(dict, "span", 4) }
+                guard let spanName, !closes(spanName, name) else { return false }
+                let span = node(XML_ELEMENT_NODE, newlines: piece.newlines)
+                span.pointee.name = spanName
+                appendChild(span, to: container)
+                addSourceAttributes(piece.range, to: span, context: context)
+                container = span
+            case .spanEnd:
+                container = added
+            case .wordParagraph, .wordParagraphSpace:
+                if wordParagraphName == nil, let dict = parser.dict { wordParagraphName = xmlDictLookup(dict, "o:p", 3) }
+                guard let wordParagraphName, !closes(wordParagraphName, name) else { return false }
+                let mark = node(XML_ELEMENT_NODE, newlines: piece.newlines)
+                mark.pointee.name = Self.localName(wordParagraphName)
+                appendChild(mark, to: container)
+                if piece.kind == .wordParagraphSpace {
+                    let text = node(XML_TEXT_NODE, newlines: piece.newlines)
+                    let space = arena.copy(nil, count: 2)
+                    space[0] = 0xC2  // U+00A0 (&nbsp;)
+                    space[1] = 0xA0
+                    text.pointee.content = space
+                    appendChild(text, to: mark)
+                }
+            }
+        }
+        return true
+    }
+
+    /// The name libxml2 gives the element whose name stands at `start` in the source:
+    /// lower-cased, in the parser's dictionary.
+    private func elementName(source start: Int, length: Int, context: htmlParserCtxtPtr) -> UnsafePointer<xmlChar>? {
+        guard let source, let dict = context.pointee.dict, length <= 8 else { return nil }
+        for known in elementNames where known.length == length && memcmp(source + known.start, source + start, length) == 0 {
+            return known.name
+        }
+        var lowered: UInt64 = 0
+        let name = withUnsafeMutableBytes(of: &lowered) { buffer in
+            let bytes = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            for offset in 0..<length { bytes[offset] = ByteClass.lower(source[start + offset]) }
+            return xmlDictLookup(dict, bytes, Int32(length))
+        }
+        if let name { elementNames.append((start, length, name)) }
+        return name
+    }
+
+    /// Closes the open elements a start tag named `name` closes, as libxml2 does before it
+    /// reads one (`htmlAutoClose`: while the innermost open element is one the tag closes, end
+    /// it and pop it off the parser's name stack); false (with nothing closed) when this
+    /// cannot tell which it closes.
+    private func autoClose(for name: UnsafePointer<xmlChar>, context: htmlParserCtxtPtr) -> Bool {
+        while let current = context.pointee.name, closes(name, current) {
+            if xmlStrEqual(name, current) != 0, !Self.closesItself(name) { return false }
+            // htmlnamePop, with the endElement event it follows.
+            guard let names = context.pointee.nameTab, context.pointee.nameNr > 0, open.count == Int(context.pointee.nameNr) else {
+                return false
+            }
+            _ = open.popLast()
+            let count = Int(context.pointee.nameNr) - 1
+            context.pointee.nameNr = Int32(count)
+            context.pointee.name = count > 0 ? names[count - 1] : nil
+            names[count] = nil
+        }
+        return true
+    }
+
+    /// Whether a `p`, `li`, `td` or `th` start tag closes an open element of its own name (it
+    /// does, in libxml2's table, which `htmlAutoCloseTag` cannot be asked about one name).
+    private static func closesItself(_ name: UnsafePointer<xmlChar>) -> Bool {
+        switch (name[0], name[1]) {
+        case (0x70, 0): return true  // p
+        case (0x6C, 0x69), (0x74, 0x64), (0x74, 0x68): return name[2] == 0  // li td th
+        default: return false
+        }
+    }
+
+    /// Whether libxml2 closes an open element named `old` on reading a start tag named `new`
+    /// (`htmlCheckAutoClose`, asked through `htmlAutoCloseTag`); the same name is taken to
+    /// close (see ``closesItself(_:)``).
+    private func closes(_ new: UnsafePointer<xmlChar>, _ old: UnsafePointer<xmlChar>) -> Bool {
+        for known in closings where known.new == new && known.old == old { return known.closes }
+        var closes = xmlStrEqual(new, old) != 0
+        if !closes {
+            var probe = xmlNode()
+            probe.type = XML_ELEMENT_NODE
+            probe.name = new
+            closes = withUnsafeMutablePointer(to: &probe) { htmlAutoCloseTag(nil, old, $0) } != 0
+        }
+        if closings.count < 64 { closings.append((new, old, closes)) }
+        return closes
     }
 
     fileprivate func processingInstruction(context: htmlParserCtxtPtr) {

@@ -23,8 +23,8 @@ public struct LintFinding: Sendable, Hashable, Codable, CustomStringConvertible 
 }
 
 /// Checks a codebook: unknown tag ids, taxonomy ids without rules, phrases that do not parse
-/// or can never match, phrases claimed by two tags, and phrases shadowed by another of the
-/// same tag.
+/// or can never match, phrases claimed by two tags, phrases shadowed by another of the
+/// same tag, and wildcards (`nurse*`) whose bare word no rule of the tag matches.
 public enum CodebookLint {
     /// All findings, errors first.
     public static func lint(_ codebook: Codebook) -> [LintFinding] {
@@ -159,6 +159,32 @@ public enum CodebookLint {
                             LintFinding(severity: .warning, rule: rule.id, message: "'\(rule.phrase)' is shadowed by \(earlier.id) ('\(earlier.phrase)'): it adds no match"))
                         break
                     }
+                }
+            }
+        }
+        // A wildcard whose bare word no rule of the tag matches: `nurse*` reaches "nurses" and
+        // "nursery" but not "nurse" (by design), so "district nurse*" alone misses "district nurse".
+        // Only prefixes that are themselves words of the codebook are checked ("belittl*" is not).
+        for (_, list) in byEntry {
+            let variants = list.flatMap(\.sequences)
+            for rule in list {
+                var missing: [String] = []
+                for sequence in rule.sequences {
+                    for (index, element) in sequence.enumerated() where element.hasPrefix("p:") {
+                        let bare = String(element.dropFirst(2))
+                        guard let wordClass = matcher.classOfWord[bare] else { continue }
+                        var replaced = sequence
+                        replaced[index] = "w\(wordClass)"
+                        if !variants.contains(where: { contains(replaced, $0) }), !missing.contains(bare) {
+                            missing.append(bare)
+                        }
+                    }
+                }
+                for bare in missing {
+                    findings.append(
+                        LintFinding(
+                            severity: .warning, rule: rule.id,
+                            message: "'\(rule.phrase)': '\(bare)*' does not match the bare word '\(bare)' and no rule of this tag does; add '\(bare)' if it is meant"))
                 }
             }
         }

@@ -11,11 +11,11 @@ struct CodebookCommand: AsyncParsableCommand {
         defaultSubcommand: CodebookShowCommand.self)
 }
 
-/// `revtag codebook lint`: unknown ids, missing rules, duplicate, dead and shadowed phrases.
+/// `revtag codebook lint`: unknown ids, missing rules, duplicate, dead and shadowed phrases, wildcards missing their bare word.
 struct CodebookLintCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint",
-        abstract: "Check the codebook: unknown tag ids, taxonomy ids without rules, phrases claimed by two tags, rules that can never match, shadowed phrases.",
+        abstract: "Check the codebook: unknown tag ids, taxonomy ids without rules, phrases claimed by two tags, rules that can never match, shadowed phrases, wildcards (word*) whose bare word no rule of the tag matches.",
         discussion: "Exits non-zero when there is an error; warnings are printed but do not fail.")
 
     @OptionGroup var codebookOptions: CodebookOptions

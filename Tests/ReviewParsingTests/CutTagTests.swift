@@ -36,7 +36,7 @@ import TestSupport
         (
             "kept whole",
             "<html lang=en><head class=h><meta http-equiv=Content-Type content='text/html'></head><body lang=EN-GB style='x'><p class=a>"
-                + sentence + "</p><body class=second><p>" + sentence + "</p></body></html>", 1
+                + sentence + "</p><body class=second><p>" + sentence + "</p></body></html>", 0  // (the paragraphs are left out whole)
         ),
         ("long name", "<p " + String(repeating: "a", count: 95) + "=1>" + sentence + "</p><p " + String(repeating: "b", count: 80) + "=1>x</p>", 1),
         ("implied", "<span class=s>" + sentence + "</span><td class=c>" + sentence + "<li class=l>x", 3),
@@ -192,7 +192,7 @@ import TestSupport
         (
             "word",
             "<html><body><p class=MsoNormal><span lang=EN-GB>" + sentence + "</span><o:p></o:p></p>\n<p class=MsoNormal><o:p>&nbsp;</o:p></p>\n<p>"
-                + sentence + "</p></body></html>", 2, true
+                + sentence + "</p></body></html>", 0, true  // (the paragraphs are left out whole, marks and all)
         ),
         ("implied body", "<p><o:p></o:p></p><p>" + sentence + "<o:p>&nbsp;</o:p></p>", 1, true),
         ("before body", "<html><o:p></o:p><!-- c --><body><p>" + sentence + "</p></body></html>", 1, false),
@@ -262,9 +262,9 @@ import TestSupport
             "word",
             "<html><body><p class=MsoNormal style='text-align:justify'><span lang=EN-GB style='font-size:11.0pt'>" + sentence
                 + "\n" + sentence + "</span><o:p></o:p></p>\n<p><SPAN>" + sentence + "</SPAN></p><p><span class=cookie-banner>" + sentence
-                + "</span></p></body></html>", 3, true
+                + "</span></p></body></html>", 0, true  // (the paragraphs are left out whole, spans and all)
         ),
-        ("leading newlines", "<body><p><span lang=EN-GB>\n\n  " + sentence + "\n</span></p>\n<p>" + sentence + "</p></body>", 1, true),
+        ("leading newlines", "<body><p><span lang=EN-GB>\n\n  " + sentence + "\n</span></p>\n<p>" + sentence + "</p></body>", 0, true),
         (
             "not alone",
             "<body><p>a<span>" + sentence + "</span></p><p><span>" + sentence + "</span>b</p><p><span>" + sentence + "<b>x</b></span></p>"
@@ -273,7 +273,8 @@ import TestSupport
         ("in head", "<html><head><title>t</title><span>" + sentence + "</span><p>" + sentence + "</p></head></html>", 1, false),
         ("before body", "<html><span>" + sentence + "</span><p>" + sentence + "</p></html>", 1, false),
         ("after body", "<html><body><p>x</p></body><span>" + sentence + "</span></html>", 1, false),
-        ("in tables and lists", "<body><table><tr><td><span>" + sentence + "</span></td></tr></table><ul><li><span>" + sentence + "</span><li>x</ul></body>", 2, true),
+        // (The cell is left out whole; the list item, not ended, is not.)
+        ("in tables and lists", "<body><table><tr><td><span>" + sentence + "</span></td></tr></table><ul><li><span>" + sentence + "</span><li>x</ul></body>", 1, true),
         ("misnested", "<body><b><span>" + sentence + "</span></i><p>" + sentence + "</p></b></body>", 1, true),
     ]
 

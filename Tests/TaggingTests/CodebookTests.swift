@@ -50,6 +50,45 @@ import Testing
         #expect(has(.error, "characteristic/autism", "no codebook entry"))
     }
 
+    @Test func lintWarnsAboutAWildcardWhoseBareWordNoRuleMatches() {
+        let entries = [
+            // "nurse*" reaches "nurses" but not "nurse"; "nurse" is a word of this codebook.
+            Codebook.Entry(tag: TagID("agency/community-nursing")!, label: "N", definition: "d", phrases: ["district nurse*"]),
+            Codebook.Entry(tag: TagID("agency/school")!, label: "S", definition: "d", phrases: ["school nurse", "school nurse*"]),
+            // Bare word listed on its own: nothing to say.
+            Codebook.Entry(tag: TagID("characteristic/alcohol-misuse")!, label: "A", definition: "d", phrases: ["alcohol", "alcohol*"]),
+            // A stem that is no word of the codebook ("belittl") is meant as a stem.
+            Codebook.Entry(tag: TagID("relationship/emotional-abuse")!, label: "E", definition: "d", phrases: ["belittl*"]),
+            // The written-out alternative form.
+            Codebook.Entry(tag: TagID("characteristic/previous-victimisation")!, label: "P", definition: "d", phrases: ["repeat (victim|victim*)", "victim of crime"]),
+        ]
+        let findings = CodebookLint.lint(Codebook(version: "t", entries: entries)).filter { $0.message.contains("bare word") }
+        #expect(findings.map(\.rule) == ["community-nursing/1"])
+        #expect(findings.first?.message.contains("'nurse'") == true)
+    }
+
+    @Test func shippedWildcardsAlsoMatchTheirBareWords() {
+        // Singular and possessive forms ("Alzheimer's" is "alzheimer" + "s") that a bare
+        // `word*` would miss.
+        let cases: [(String, String)] = [
+            ("In 2019 Ann was diagnosed with Alzheimer's disease.", "characteristic/chronic-illness"),
+            ("Ann had been told she had Parkinson's disease.", "characteristic/chronic-illness"),
+            ("Ann was a repeat victim of burglary on the estate.", "characteristic/previous-victimisation"),
+            ("Ann made a suicide attempt in March 2021.", "escalation/self-harm"),
+            ("Ann had a diagnosis of Asperger's syndrome.", "characteristic/autism"),
+            ("Ann was declared bankrupt in 2020.", "characteristic/financial-difficulties"),
+        ]
+        for (sentence, tag) in cases {
+            let result = sharedTagger.tag(makeDocument(
+                "The victim, a woman of 70, is referred to as Ann. The perpetrator is referred to as Mr D.\n\n\(sentence)", reviewType: "dhr"))
+            if tag.hasPrefix("characteristic/") {
+                #expect(result.subjects(tag) == [.victim], "\(tag) from: \(sentence)")
+            } else {
+                #expect(result.has(tag), "\(tag) from: \(sentence)")
+            }
+        }
+    }
+
     @Test func loadErrorsNameTheFile() throws {
         #expect(throws: CodebookError.unreadable(path: "/nonexistent/codebook.yaml")) {
             try Codebook.load(path: "/nonexistent/codebook.yaml")
