@@ -209,10 +209,13 @@ enum SweepBits {
     static let trigger: UInt8 = 8
     /// An ethnicity.
     static let ethnicity: UInt8 = 16
+    /// A kin noun (with ``mention``).
+    static let kin: UInt8 = 32
 
     static func of(_ kind: PatternKind) -> UInt8 {
         switch kind {
-        case .victim, .perpetrator, .child, .kin, .pronoun: mention
+        case .kin: mention | kin
+        case .victim, .perpetrator, .child, .pronoun: mention
         case .proximity: proximity
         case .exclusion: exclusion
         case .negationPre, .negationPost, .hypotheticalPre, .hypotheticalPost: trigger

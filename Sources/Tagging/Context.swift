@@ -42,9 +42,11 @@ struct SentenceContext {
     var hypotheticalPost: [Trigger] = []
     /// Token indexes where a termination word starts.
     var terminations: [Int] = []
-    /// The pseudo-triggers' token spans (kept only while the context is rebuilt; the list's
-    /// storage is reused from sentence to sentence).
+    /// The pseudo-triggers' token spans and the triggers no pseudo-trigger covers, with their
+    /// kinds (kept only while the context is rebuilt; the lists' storage is reused from sentence
+    /// to sentence).
     private var pseudo: [(Int, Int)] = []
+    private var valid: [(match: Match, kind: UInt8)] = []
     var preScope: Int
     var postScope: Int
 
@@ -102,29 +104,31 @@ struct SentenceContext {
             default: break
             }
         }
-        // The triggers, in match order, found again by `isTrigger` (no list of them allocated).
-        func isTrigger(_ match: Match, _ kind: UInt8) -> Bool {
-            guard ContextClass.isTrigger(kind) else { return false }
-            // "May 2019", "Will" as a name
-            return !(compiled.caseSensitiveTrigger[Int(match.pattern)] && Int(match.start) != sentenceStart
-                && tokens.flags[Int(match.start)] & Tokens.capitalised != 0)
-        }
+        // The triggers no pseudo-trigger covers, in match order ("May 2019", "Will" as a name: a
+        // case-sensitive trigger counts only in lower case or at the sentence start).
+        valid.truncate(to: 0)
         position = matches.startIndex
         while position < matches.endIndex {
             let match = matches[position]
             position += 1
             let kind = compiled.contextClasses[Int(match.pattern)]
-            guard isTrigger(match, kind), !SentenceContext.covered(match, by: pseudo) else { continue }
+            guard ContextClass.isTrigger(kind) else { continue }
+            if compiled.caseSensitiveTrigger[Int(match.pattern)], Int(match.start) != sentenceStart,
+                tokens.flags[Int(match.start)] & Tokens.capitalised != 0
+            {
+                continue
+            }
+            if SentenceContext.covered(match, by: pseudo) { continue }
+            valid.append((match, kind))
+        }
+        for index in valid.indices {
+            let (match, kind) = valid[index]
             // Prune a trigger contained in a longer one of the same kind.
             var longer = false
-            var other = matches.startIndex
-            while other < matches.endIndex {
-                let candidate = matches[other]
-                other += 1
-                let otherKind = compiled.contextClasses[Int(candidate.pattern)]
-                if otherKind == kind, isTrigger(candidate, otherKind), candidate != match, candidate.start <= match.start,
-                    match.end <= candidate.end, (candidate.end - candidate.start) > (match.end - match.start),
-                    !SentenceContext.covered(candidate, by: pseudo)
+            for other in valid.indices {
+                let candidate = valid[other].match
+                if valid[other].kind == kind, candidate != match, candidate.start <= match.start, match.end <= candidate.end,
+                    (candidate.end - candidate.start) > (match.end - match.start)
                 {
                     longer = true
                     break

@@ -137,6 +137,8 @@ struct PendingEvidence {
     /// ``EvidenceCollector/ruleID(_:compiled:)``). An index, not the string: recording a piece
     /// retains nothing.
     var rule: Int32
+    /// The piece's (tag, subject) key number (see ``EvidenceCollector``).
+    var slot: Int32
 }
 
 /// A suppressed match as the sweep records it (text and position cut at the end of the sweep).
@@ -166,12 +168,12 @@ struct EvidenceCollector {
     private var entrySlots: [Int32]
     private var otherSlots: [TagKey: Int32] = [:]
     private(set) var keys: [TagKey] = []
-    /// The evidence in the order recorded; its key number is in ``order`` at the same index
-    /// (one flat list: no list per key to grow and keep unique on every append).
+    /// The evidence in the order recorded, each piece with its key number (one flat list: no
+    /// list per key to grow and keep unique on every append).
     private(set) var items: [PendingEvidence] = []
-    /// The slot of each piece of evidence in the order appended (the incremental sweep keeps
-    /// each block's evidence apart with it).
-    private(set) var order: [Int32] = []
+    /// The key number of each piece of evidence in the order appended (the incremental sweep
+    /// keeps each block's evidence apart with it).
+    var order: [Int32] { items.map(\.slot) }
     /// Suppressed matches in the order the sweep found them.
     private(set) var suppressions: [PendingSuppression] = []
     /// Rule ids of no pattern, in the order first recorded (see ``PendingEvidence/rule``).
@@ -208,7 +210,6 @@ struct EvidenceCollector {
     /// suppressed match per seven.
     mutating func reserve(matchCount: Int) {
         items.reserveCapacity(matchCount / 4)
-        order.reserveCapacity(matchCount / 4)
         suppressions.reserveCapacity(matchCount / 6)
     }
 
@@ -258,14 +259,14 @@ struct EvidenceCollector {
             if items.count - sentenceStart < EvidenceCollector.scanLimit {
                 var index = sentenceStart
                 while index < items.count {
-                    if order[index] == Int32(truncatingIfNeeded: slot), items[index].range == range { return false }
+                    if items[index].slot == Int32(truncatingIfNeeded: slot), items[index].range == range { return false }
                     index += 1
                 }
                 return true
             }
             // Many pieces in one sentence: a hash set of the ones so far, then of every new one.
             seenInUse = true
-            for index in sentenceStart..<items.count { _ = seen.insert(UInt64(order[index]), EvidenceCollector.pairKey(items[index].range)) }
+            for index in sentenceStart..<items.count { _ = seen.insert(UInt64(items[index].slot), EvidenceCollector.pairKey(items[index].range)) }
         }
         return seen.insert(UInt64(slot), EvidenceCollector.pairKey(range))
     }
@@ -275,9 +276,8 @@ struct EvidenceCollector {
         UInt64(UInt32(truncatingIfNeeded: range.start)) << 32 | UInt64(UInt32(truncatingIfNeeded: range.end))
     }
 
-    mutating func append(_ evidence: PendingEvidence, to slot: Int) {
+    mutating func append(_ evidence: PendingEvidence) {
         items.append(evidence)
-        order.append(Int32(truncatingIfNeeded: slot))
     }
 
     mutating func append(_ suppression: PendingSuppression) {

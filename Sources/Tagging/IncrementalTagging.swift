@@ -843,7 +843,7 @@ extension TaggingRun {
             let now = carry(cursor)
             if let old, block > dirtyTo, now.same(as: old.carries[block]) { break }
             piece.carries.append(now)
-            orderStarts.append(collector.order.count)
+            orderStarts.append(collector.items.count)
             piece.suppressedStarts.append(collector.suppressions.count)
             piece.categoryStarts.append(cursor.categoryLog.count)
             piece.relationStarts.append(cursor.relationLog.count)
@@ -853,7 +853,7 @@ extension TaggingRun {
             block += 1
         }
         if block == blockCount { piece.end = carry(cursor) }
-        orderStarts.append(collector.order.count)
+        orderStarts.append(collector.items.count)
         piece.suppressedStarts.append(collector.suppressions.count)
         piece.categoryStarts.append(cursor.categoryLog.count)
         piece.relationStarts.append(cursor.relationLog.count)

@@ -221,7 +221,7 @@ extension TaggingRun {
                 }
             }
             // 3. Kin mentions that name the perpetrator give the relationship type.
-            for mentionIndex in cursor.mentions.indices where cursor.mentions[mentionIndex].kind == .kin {
+            for mentionIndex in cursor.mentions.indices where found & SweepBits.kin != 0 && cursor.mentions[mentionIndex].kind == .kin {
                 let mention = cursor.mentions[mentionIndex]
                 guard let entity = mention.entity, entity == PeopleModel.perpetrator || entity == PeopleModel.victim,
                     case .kin(let kinIndex)? = slice.first(where: { Int($0.start) == mention.start && kindIsKin($0) }).map({ kind($0) })
@@ -409,7 +409,6 @@ extension TaggingRun {
     mutating func flushCollectedEvidence() {
         let collector = self.collector
         let compiled = self.compiled
-        let order = collector.order
         let items = collector.items
         let suppressions = collector.suppressions
         let keyCount = collector.keys.count
@@ -418,7 +417,7 @@ extension TaggingRun {
         // every access to them checked for exclusivity at run time).
         let (built, builtSuppressed) = text.withUTF8 { bytes in
             var counts = [Int](repeating: 0, count: keyCount)
-            for slot in order { counts[Int(slot)] += 1 }
+            for item in items { counts[Int(item.slot)] += 1 }
             var built: [[Evidence]] = counts.map { count in
                 var items: [Evidence] = []
                 items.reserveCapacity(count)
@@ -427,19 +426,19 @@ extension TaggingRun {
             var builtSuppressed: [SuppressedMatch] = []
             builtSuppressed.reserveCapacity(suppressions.count)
             var positions = document.sourceMap.positionCursor()
-            var texts = EvidenceTexts(bytes, expected: order.count + suppressions.count)
+            var texts = EvidenceTexts(bytes, expected: items.count + suppressions.count)
             // The evidence (in the order recorded) and the suppressed matches (in theirs) are two
             // nearly ascending runs of offsets: merged by start, so that the position cursor goes
             // over the source once instead of twice. Items read field by field in place: no copy
             // of a pending item each.
             var next = 0
             var nextSuppressed = 0
-            while next < order.count || nextSuppressed < suppressions.count {
-                if next < order.count, nextSuppressed == suppressions.count || items[next].range.start <= suppressions[nextSuppressed].range.start {
+            while next < items.count || nextSuppressed < suppressions.count {
+                if next < items.count, nextSuppressed == suppressions.count || items[next].range.start <= suppressions[nextSuppressed].range.start {
                     let range = items[next].range
                     let cut = texts.text(range) ?? document.substring(range)
                     let rule = collector.ruleID(items[next].rule, compiled: compiled)
-                    built[Int(order[next])].append(TaggingRun.evidence(cut, range, rule, positions: &positions))
+                    built[Int(items[next].slot)].append(TaggingRun.evidence(cut, range, rule, positions: &positions))
                     next += 1
                     continue
                 }
@@ -498,7 +497,7 @@ extension TaggingRun {
         let entry = compiled.facts.entryOfTag[key.tag]
         let slot = collector.slot(key, entry: entry)
         guard collector.insert(slot: slot, range: range) else { return }
-        collector.append(PendingEvidence(range: range, rule: collector.extraRule(rule)), to: slot)
+        collector.append(PendingEvidence(range: range, rule: collector.extraRule(rule), slot: Int32(truncatingIfNeeded: slot)))
     }
 
     /// ``add(_:_:_:)`` with the rule of pattern `pattern` (its id is looked up when the
@@ -523,7 +522,7 @@ extension TaggingRun {
 
     private mutating func addEvidence(_ slot: Int, _ pattern: Int32, _ range: TextRange) {
         guard collector.insert(slot: slot, range: range) else { return }
-        collector.append(PendingEvidence(range: range, rule: pattern), to: slot)
+        collector.append(PendingEvidence(range: range, rule: pattern, slot: Int32(truncatingIfNeeded: slot)))
     }
 
     /// Attributes a characteristic match to the person its clause is about.
