@@ -73,15 +73,17 @@ public struct UnfinishedRetagRun: Hashable, Sendable {
 }
 
 /// A document's suggestions made ready for writing: evidence anchored and encoded, text
-/// hashed. Built on worker threads by ``AnnotationStore/prepare(document:result:)`` so that
-/// the single writer only inserts rows.
+/// hashed. Built on worker threads by ``AnnotationStore/prepare(document:result:textHash:)``
+/// so that the single writer only inserts rows. The rows' strings (tag, subject, rule,
+/// evidence) are the UTF-8 bytes of one buffer, bound to SQLite in place: no string per row.
 public struct PreparedSuggestions: Sendable {
+    /// One suggestion row: its strings as ranges of ``PreparedRows/bytes``.
     struct Row: Sendable {
-        var tag: String
-        var subject: String
+        var tag: Range<Int>
+        var subject: Range<Int>
         var confidence: Double
-        var rule: String
-        var evidence: String
+        var rule: Range<Int>
+        var evidence: Range<Int>
     }
 
     /// The document's stored name.
@@ -90,12 +92,30 @@ public struct PreparedSuggestions: Sendable {
     let textHash: String
     let metadata: String
     let textLength: Int
-    let rows: [Row]
+    let prepared: PreparedRows
+
+    var rows: [Row] { prepared.rows }
 
     /// Number of suggestion rows (the category counts as one).
-    public var suggestionCount: Int { rows.count }
+    public var suggestionCount: Int { prepared.rows.count }
     /// Approximate memory held (for batching by size).
-    public var approximateBytes: Int { text.utf8.count + rows.reduce(0) { $0 + $1.evidence.utf8.count + 64 } }
+    public var approximateBytes: Int {
+        text.utf8.count + prepared.rows.reduce(0) { $0 + $1.evidence.count + 64 }
+    }
+}
+
+/// A document's suggestion rows, their strings back to back in one buffer (see
+/// ``AnnotationStore/preparedRows(_:text:)``).
+struct PreparedRows: Sendable {
+    /// The UTF-8 of every row's strings.
+    var bytes: [UInt8] = []
+    var rows: [PreparedSuggestions.Row] = []
+
+    /// A row's strings (tests and single-document writes).
+    func strings(_ row: PreparedSuggestions.Row) -> (tag: String, subject: String, rule: String, evidence: String) {
+        func string(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        return (string(row.tag), string(row.subject), string(row.rule), string(row.evidence))
+    }
 }
 
 /// One document to write in a retag batch.
@@ -317,41 +337,85 @@ extension AnnotationStore {
         // (Nothing in it fails any more since the encodings are hand-written; the signature
         // stays for the callers.)
         let bytes = Array(document.text.utf8)
-        let rows = suggestionRows(result, text: bytes)
         return PreparedSuggestions(
             path: document.name, text: document.text, textHash: textHash ?? contentHash(document.text),
-            metadata: MetadataJSON.encode(document.metadata), textLength: bytes.count, rows: rows)
+            metadata: MetadataJSON.encode(document.metadata), textLength: bytes.count, prepared: preparedRows(result, text: bytes))
     }
 
     /// The suggestion rows of one tagging result (the category as one more row), the
     /// evidence encoded by ``EvidenceCodec`` with the first span's anchor in `text` (the
     /// document's UTF-8): the anchor a confirm or reject records.
-    static func suggestionRows(_ result: TaggingResult, text bytes: [UInt8]) -> [PreparedSuggestions.Row] {
-        // One scalar-count index for all the document's spans (see ScalarCounter).
-        let counter = ScalarCounter(bytes)
-        // Rows straight from the result (appending the category to a copy of the
-        // suggestions would copy, retain and release every one of them).
-        var rows: [PreparedSuggestions.Row] = []
-        rows.reserveCapacity(result.suggestions.count + 1)
-        // One set of encoding tables for all the document's rows.
-        var scratch = EvidenceCodec.Scratch()
-        for suggestion in result.suggestions { rows.append(row(suggestion, counter, &scratch)) }
-        if let category = result.category {
-            rows.append(row(Suggestion(
-                key: TagKey(tag: TagID(facet: Taxonomy.categoryFacet, id: category.id), subject: nil),
-                confidence: category.confidence, evidence: []), counter, &scratch))
+    static func suggestionRows(_ result: TaggingResult, text bytes: [UInt8])
+        -> [(tag: String, subject: String, confidence: Double, rule: String, evidence: String)]
+    {
+        let prepared = preparedRows(result, text: bytes)
+        return prepared.rows.map { row in
+            let strings = prepared.strings(row)
+            return (strings.tag, strings.subject, row.confidence, strings.rule, strings.evidence)
         }
-        return rows
     }
 
-    private static func row(_ suggestion: Suggestion, _ counter: ScalarCounter, _ scratch: inout EvidenceCodec.Scratch)
-        -> PreparedSuggestions.Row
-    {
-        let anchor = suggestion.evidence.first.map { counter.anchor($0.range) }
-        let rule = suggestion.evidence.first?.rule ?? (suggestion.tag.facet == Taxonomy.categoryFacet ? "category" : "")
-        return PreparedSuggestions.Row(
-            tag: suggestion.tag.description, subject: subjectColumn(suggestion.key), confidence: suggestion.confidence,
-            rule: rule, evidence: EvidenceCodec.encode(suggestion.evidence, anchor: anchor, scratch: &scratch))
+    /// ``suggestionRows(_:text:)`` with the rows' strings written into one buffer.
+    static func preparedRows(_ result: TaggingResult, text bytes: [UInt8]) -> PreparedRows {
+        // One scalar-count index for all the document's spans (see ScalarCounter).
+        let counter = ScalarCounter(bytes)
+        var prepared = PreparedRows()
+        prepared.rows.reserveCapacity(result.suggestions.count + 1)
+        prepared.bytes.reserveCapacity(1024 + result.suggestions.count * 512)
+        // One set of encoding tables for all the document's rows.
+        var scratch = EvidenceCodec.Scratch()
+        bytes.withUnsafeBufferPointer { text in
+            // Rows straight from the result (appending the category to a copy of the
+            // suggestions would copy, retain and release every one of them).
+            result.suggestions.withUnsafeBufferPointer { suggestions in
+                for index in suggestions.indices {
+                    appendRow(suggestions[index].key, suggestions[index].confidence, suggestions[index].evidence, counter, text, &scratch, to: &prepared)
+                }
+            }
+            if let category = result.category {
+                appendRow(
+                    TagKey(tag: TagID(facet: Taxonomy.categoryFacet, id: category.id), subject: nil), category.confidence, [], counter,
+                    text, &scratch, to: &prepared)
+            }
+        }
+        return prepared
+    }
+
+    private static func appendRow(
+        _ key: TagKey, _ confidence: Double, _ evidence: [Evidence], _ counter: ScalarCounter, _ text: UnsafeBufferPointer<UInt8>,
+        _ scratch: inout EvidenceCodec.Scratch, to prepared: inout PreparedRows
+    ) {
+        func append(_ string: String) -> Range<Int> {
+            let start = prepared.bytes.count
+            var string = string
+            string.withUTF8 { prepared.bytes.append(contentsOf: $0) }
+            return start..<prepared.bytes.count
+        }
+        // The tag as `facet/id` (TagID.description) without building the string.
+        let tagStart = prepared.bytes.count
+        _ = append(key.tag.facet)
+        prepared.bytes.append(UInt8(ascii: "/"))
+        let tag = tagStart..<append(key.tag.id).upperBound
+        let subject = append(subjectColumn(key))
+        let rule = append(evidence.first?.rule ?? (key.tag.facet == Taxonomy.categoryFacet ? "category" : ""))
+        let evidenceStart = prepared.bytes.count
+        if let first = evidence.first {
+            if let context = counter.context(first.range) {
+                EvidenceCodec.append(
+                    evidence,
+                    context: EvidenceCodec.Context(
+                        prefix: UnsafeBufferPointer(rebasing: text[context.prefix]),
+                        suffix: UnsafeBufferPointer(rebasing: text[context.suffix]), characterStart: context.characterStart,
+                        characterEnd: context.characterEnd),
+                    to: &prepared.bytes, scratch: &scratch)
+            } else {
+                EvidenceCodec.append(evidence, anchor: counter.anchor(first.range), to: &prepared.bytes, scratch: &scratch)
+            }
+        } else {
+            EvidenceCodec.append(evidence, context: nil, to: &prepared.bytes, scratch: &scratch)
+        }
+        prepared.rows.append(PreparedSuggestions.Row(
+            tag: tag, subject: subject, confidence: confidence, rule: rule, evidence: evidenceStart..<prepared.bytes.count))
     }
 
     /// Writes a batch of documents into `run` in one transaction: registers each document
@@ -390,14 +454,7 @@ extension AnnotationStore {
                     outcomes.append(RetagWriteOutcome(path: prepared.path, recorded: false, reanchor: reanchor))
                     continue
                 }
-                // Rows borrowed in place (a copy of each would retain and release its four strings).
-                try prepared.rows.withUnsafeBufferPointer { rows in
-                    for index in rows.indices {
-                        try insertSuggestion.insert(
-                            run: run, document: documentID, tag: rows[index].tag, subject: rows[index].subject,
-                            confidence: rows[index].confidence, rule: rows[index].rule, evidence: rows[index].evidence)
-                    }
-                }
+                try insertSuggestion.insert(run: run, document: documentID, prepared.prepared)
                 let file = write.file
                 try upsertFile.execute(arguments: [
                     documentID, file.size, file.modifiedNanoseconds, file.byteHash, file.codebookHash, run,
@@ -514,7 +571,29 @@ struct ScalarCounter {
             - bytes.withUnsafeBytes { Self.continuationBytes($0, from: from, to: offset) }
     }
 
+    /// ``anchor(_:)``'s context as byte ranges of the text (prefix, suffix) and scalar
+    /// offsets, without making strings; nil when the range splits a scalar (``anchor(_:)``
+    /// then repairs its strings, and those are the ones to keep).
+    func context(_ range: TextRange) -> (prefix: Range<Int>, suffix: Range<Int>, characterStart: Int, characterEnd: Int)? {
+        let (start, end, prefixStart, suffixEnd) = bounds(range)
+        // The context's ends are scalar starts by construction; the quote's may not be. A
+        // slice of valid UTF-8 between scalar starts is valid: its bytes are its string's.
+        guard start == bytes.count || bytes[start] & 0xC0 != 0x80, end == bytes.count || bytes[end] & 0xC0 != 0x80 else { return nil }
+        let characterStart = scalars(upTo: start)
+        return (prefixStart..<start, end..<suffixEnd, characterStart, characterStart + Anchoring.scalarCount(bytes, from: start, upTo: end))
+    }
+
     func anchor(_ range: TextRange) -> TextAnchor {
+        let (start, end, prefixStart, suffixEnd) = bounds(range)
+        let characterStart = scalars(upTo: start)
+        return TextAnchor(
+            exact: string(start, end), prefix: string(prefixStart, start), suffix: string(end, suffixEnd),
+            range: TextRange(start: start, end: end), characterStart: characterStart,
+            characterEnd: characterStart + Anchoring.scalarCount(bytes, from: start, upTo: end))
+    }
+
+    /// The range clamped to the text, and its context: ``TextAnchor/contextLength`` scalars either side.
+    private func bounds(_ range: TextRange) -> (start: Int, end: Int, prefixStart: Int, suffixEnd: Int) {
         let start = min(max(0, range.start), bytes.count)
         let end = min(max(start, range.end), bytes.count)
         var prefixStart = start
@@ -531,11 +610,7 @@ struct ScalarCounter {
             while suffixEnd < bytes.count, bytes[suffixEnd] & 0xC0 == 0x80 { suffixEnd += 1 }
             remaining -= 1
         }
-        let characterStart = scalars(upTo: start)
-        return TextAnchor(
-            exact: string(start, end), prefix: string(prefixStart, start), suffix: string(end, suffixEnd),
-            range: TextRange(start: start, end: end), characterStart: characterStart,
-            characterEnd: characterStart + Anchoring.scalarCount(bytes, from: start, upTo: end))
+        return (start, end, prefixStart, suffixEnd)
     }
 
     private func string(_ start: Int, _ end: Int) -> String {

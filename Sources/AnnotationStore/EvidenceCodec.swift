@@ -37,6 +37,15 @@ enum EvidenceCodec {
         init() {}
     }
 
+    /// The anchor context an encoding keeps (the first item's): the UTF-8 of its prefix and
+    /// suffix and its scalar offsets. The bytes are borrowed for the call only.
+    struct Context {
+        var prefix: UnsafeBufferPointer<UInt8>
+        var suffix: UnsafeBufferPointer<UInt8>
+        var characterStart: Int
+        var characterEnd: Int
+    }
+
     /// Encodes `items` with `anchor`, the first item's anchor (nil when there are no items).
     static func encode(_ items: [Evidence], anchor: TextAnchor?) -> String {
         var scratch = Scratch()
@@ -45,16 +54,41 @@ enum EvidenceCodec {
 
     /// ``encode(_:anchor:)`` with working storage kept between calls.
     static func encode(_ items: [Evidence], anchor: TextAnchor?, scratch: inout Scratch) -> String {
+        var bytes: [UInt8] = []
+        append(items, anchor: anchor, to: &bytes, scratch: &scratch)
+        // Valid UTF-8 by construction: separators, digits and the bytes of whole strings.
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the encoding of `items` with `anchor` to `bytes`.
+    static func append(_ items: [Evidence], anchor: TextAnchor?, to bytes: inout [UInt8], scratch: inout Scratch) {
+        guard let anchor, !items.isEmpty else { return append(items, context: nil, to: &bytes, scratch: &scratch) }
+        var prefix = anchor.prefix
+        var suffix = anchor.suffix
+        prefix.withUTF8 { prefix in
+            suffix.withUTF8 { suffix in
+                append(
+                    items, context: Context(prefix: prefix, suffix: suffix, characterStart: anchor.characterStart, characterEnd: anchor.characterEnd),
+                    to: &bytes, scratch: &scratch)
+            }
+        }
+    }
+
+    /// Appends the encoding of `items` with the first item's anchor `context` (ignored
+    /// without items) to `bytes`: the bulk path of a retag, which writes every row of a
+    /// document into one buffer and takes the context straight from the document's bytes.
+    static func append(_ items: [Evidence], context: Context?, to bytes: inout [UInt8], scratch: inout Scratch) {
         scratch.rules.reset()
         scratch.texts.reset()
         scratch.indexes.removeAll(keepingCapacity: true)
         scratch.indexes.reserveCapacity(items.count)
-        return encode(items, anchor: anchor, rules: &scratch.rules, texts: &scratch.texts, indexes: &scratch.indexes)
+        append(items, context: context, to: &bytes, rules: &scratch.rules, texts: &scratch.texts, indexes: &scratch.indexes)
     }
 
-    private static func encode(
-        _ items: [Evidence], anchor: TextAnchor?, rules: inout Interner, texts: inout Interner, indexes: inout [(rule: Int, text: Int)]
-    ) -> String {
+    private static func append(
+        _ items: [Evidence], context: Context?, to bytes: inout [UInt8], rules: inout Interner, texts: inout Interner,
+        indexes: inout [(rule: Int, text: Int)]
+    ) {
         // Borrowed in place: copying each item would retain and release its two strings. A
         // span usually has the rule (and often the text) of the one before: compared in place,
         // without handing the string to the interner (which retains it).
@@ -68,14 +102,17 @@ enum EvidenceCodec {
                 indexes.append((rule, text))
             }
         }
-        let anchor = items.isEmpty ? nil : anchor
+        let context = items.isEmpty ? nil : context
         // An upper bound of the size: 20 digits and a sign for a number, plus separators.
         var capacity = magic.count + 2 * 22 + 2 + items.count * 6 * 22
         for string in rules.strings { capacity += string.utf8.count + 22 }
         for string in texts.strings { capacity += string.utf8.count + 22 }
-        if let anchor { capacity += anchor.prefix.utf8.count + anchor.suffix.utf8.count + 4 * 22 }
-        return String(unsafeUninitializedCapacity: capacity) { buffer in
-            var out = Writer(base: buffer.baseAddress!)
+        if let context { capacity += context.prefix.count + context.suffix.count + 4 * 22 }
+        // Room written in place, then trimmed to what was written.
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: capacity))
+        let written = bytes.withUnsafeMutableBufferPointer { buffer in
+            var out = Writer(base: buffer.baseAddress! + start)
             for byte in magic { out.byte(byte) }
             out.number(rules.strings.count)
             out.byte(UInt8(ascii: "|"))
@@ -83,13 +120,13 @@ enum EvidenceCodec {
             out.number(texts.strings.count)
             out.byte(UInt8(ascii: "|"))
             for text in texts.strings { out.string(text) }
-            if let anchor {
+            if let context {
                 out.byte(UInt8(ascii: "A"))
-                out.string(anchor.prefix)
-                out.string(anchor.suffix)
-                out.number(anchor.characterStart)
+                out.string(context.prefix)
+                out.string(context.suffix)
+                out.number(context.characterStart)
                 out.byte(UInt8(ascii: ","))
-                out.number(anchor.characterEnd)
+                out.number(context.characterEnd)
             } else {
                 out.byte(UInt8(ascii: "-"))
             }
@@ -119,6 +156,7 @@ enum EvidenceCodec {
             precondition(out.count <= capacity, "EvidenceCodec: the size bound is wrong")
             return out.count
         }
+        bytes.removeLast(capacity - written)
     }
 
     /// Decodes a stored evidence list, compact or legacy JSON; nil when it is neither.
@@ -210,12 +248,14 @@ enum EvidenceCodec {
 
         mutating func string(_ string: String) {
             var string = string
-            string.withUTF8 { bytes in
-                number(bytes.count)
-                byte(UInt8(ascii: ":"))
-                if let source = bytes.baseAddress { (base + count).initialize(from: source, count: bytes.count) }
-                count += bytes.count
-            }
+            string.withUTF8 { self.string($0) }
+        }
+
+        mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) {
+            number(bytes.count)
+            byte(UInt8(ascii: ":"))
+            if let source = bytes.baseAddress { (base + count).initialize(from: source, count: bytes.count) }
+            count += bytes.count
         }
     }
 

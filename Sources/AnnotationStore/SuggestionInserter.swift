@@ -1,64 +1,98 @@
 import GRDB
 import GRDBSQLite
 
-/// Inserts suggestion rows through SQLite's own prepared statement, binding each value
+/// Inserts suggestion rows through SQLite's own prepared statements, binding each value
 /// directly: a bulk retag writes tens of thousands of rows, and GRDB's general argument
-/// path (an array of boxed values per row) cost as much as SQLite's insert itself.
-/// Used inside one `write` closure only (the statement is finalised at its end).
+/// path (an array of boxed values per row) cost as much as SQLite's insert itself. The
+/// strings are bound where they lie, in the document's prepared buffer (no copy), and rows
+/// go ``rowsPerStatement`` to a statement (one `INSERT ... VALUES (...), (...)`), so that
+/// SQLite opens its cursors once for them; the rows and their ids are the same as one by one.
+/// Used inside one `write` closure only (the statements are finalised at its end).
 struct SuggestionInserter: ~Copyable {
     private let connection: OpaquePointer
-    private let statement: OpaquePointer
+    /// One row, and ``rowsPerStatement`` rows.
+    private let single: OpaquePointer
+    private let multiple: OpaquePointer
+    static let rowsPerStatement = 16
+    private static let columns: Int32 = 7
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+    /// SQLite's `SQLITE_STATIC` (a null destructor): the bytes stay valid until the next bind.
+    private static let `static`: sqlite3_destructor_type? = nil
 
     init(_ db: Database) throws {
         guard let connection = db.sqliteConnection else {
             throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "the database connection is closed")
         }
+        let single = try Self.prepare(connection, rows: 1)
+        let multiple: OpaquePointer
+        do {
+            multiple = try Self.prepare(connection, rows: Self.rowsPerStatement)
+        } catch {
+            sqlite3_finalize(single)
+            throw error
+        }
+        self.connection = connection
+        self.single = single
+        self.multiple = multiple
+    }
+
+    private static func prepare(_ connection: OpaquePointer, rows: Int) throws -> OpaquePointer {
+        let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+        let sql = "INSERT INTO suggestions (run_id, document_id, tag, subject, confidence, rule, evidence) VALUES \(values)"
         var statement: OpaquePointer?
-        let sql = "INSERT INTO suggestions (run_id, document_id, tag, subject, confidence, rule, evidence) VALUES (?, ?, ?, ?, ?, ?, ?)"
         let code = sqlite3_prepare_v2(connection, sql, -1, &statement, nil)
         guard code == SQLITE_OK, let statement else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
         }
-        self.connection = connection
-        self.statement = statement
+        return statement
     }
 
-    deinit { sqlite3_finalize(statement) }
+    deinit {
+        sqlite3_finalize(single)
+        sqlite3_finalize(multiple)
+    }
 
-    /// Inserts one row.
-    func insert(run: Int64, document: Int64, tag: String, subject: String, confidence: Double, rule: String, evidence: String) throws {
-        sqlite3_bind_int64(statement, 1, run)
-        sqlite3_bind_int64(statement, 2, document)
-        bind(tag, at: 3)
-        bind(subject, at: 4)
-        sqlite3_bind_double(statement, 5, confidence)
-        bind(rule, at: 6)
-        bind(evidence, at: 7)
-        let code = sqlite3_step(statement)
-        sqlite3_reset(statement)
-        guard code == SQLITE_DONE else {
-            throw DatabaseError(
-                resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)),
-                sql: String(cString: sqlite3_sql(statement)))
+    /// Inserts a document's prepared rows, in order. Their strings are bound in place
+    /// (`SQLITE_STATIC`: the buffer outlives each step, and every step binds all of them anew).
+    func insert(run: Int64, document: Int64, _ prepared: PreparedRows) throws {
+        try prepared.bytes.withUnsafeBufferPointer { bytes in
+            try prepared.rows.withUnsafeBufferPointer { rows in
+                var next = 0
+                while next < rows.count {
+                    let statement = rows.count - next >= Self.rowsPerStatement ? multiple : single
+                    let count = statement == multiple ? Self.rowsPerStatement : 1
+                    for offset in 0..<count {
+                        let row = rows[next + offset]
+                        let base = Int32(offset) * Self.columns
+                        sqlite3_bind_int64(statement, base + 1, run)
+                        sqlite3_bind_int64(statement, base + 2, document)
+                        bind(statement, bytes, row.tag, at: base + 3)
+                        bind(statement, bytes, row.subject, at: base + 4)
+                        sqlite3_bind_double(statement, base + 5, row.confidence)
+                        bind(statement, bytes, row.rule, at: base + 6)
+                        bind(statement, bytes, row.evidence, at: base + 7)
+                    }
+                    let code = sqlite3_step(statement)
+                    sqlite3_reset(statement)
+                    guard code == SQLITE_DONE else {
+                        throw DatabaseError(
+                            resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)),
+                            sql: String(cString: sqlite3_sql(statement)))
+                    }
+                    next += count
+                }
+            }
         }
     }
 
-    private func bind(_ string: String, at index: Int32) {
-        // A native string's UTF-8 in place (no copy of the string, which would retain it).
-        if let done = string.utf8.withContiguousStorageIfAvailable({ bind($0, at: index) }) { return done }
-        var string = string
-        string.withUTF8 { bind($0, at: index) }
-    }
-
-    private func bind(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32) {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else {
+    private func bind(_ statement: OpaquePointer, _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, at index: Int32) {
+        guard !range.isEmpty, let base = bytes.baseAddress else {
             // An empty text, not NULL (a nil pointer would bind NULL).
             _ = sqlite3_bind_text(statement, index, "", 0, Self.transient)
             return
         }
-        base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { text in
-            _ = sqlite3_bind_text(statement, index, text, Int32(bytes.count), Self.transient)
+        (base + range.lowerBound).withMemoryRebound(to: CChar.self, capacity: range.count) { text in
+            _ = sqlite3_bind_text(statement, index, text, Int32(range.count), Self.static)
         }
     }
 }

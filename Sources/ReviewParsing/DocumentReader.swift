@@ -172,9 +172,11 @@ public struct DocumentReader: Sendable {
     }
 
     private func readHTML(_ decoded: [UInt8], name: String) throws(ParseError) -> ReviewDocument {
-        try LibXML.withHTMLDocument(decoded, name: name, compacting: shortcuts) { (root) throws(ParseError) in
+        // One copy of the source for the compaction's scanner and the writer's.
+        let storage = SourceStorage(decoded)
+        return try LibXML.withHTMLDocument(decoded, name: name, compacting: shortcuts, storage: storage) { (root) throws(ParseError) in
             var reader = MarkupReader(
-                writer: BlockWriter(name: name, format: .html, source: decoded, syntax: .html), vocabulary: .html,
+                writer: BlockWriter(name: name, format: .html, source: decoded, syntax: .html, storage: storage), vocabulary: .html,
                 maxDepth: options.maxDepth, name: name)
             reader.knowsSourceSpans = shortcuts
             var document = try reader.read(root: root)

@@ -23,6 +23,12 @@ import Foundation
 /// A comment replacing the element splits the text around it as its tags did, and libxml2
 /// does nothing else on reading a comment in content. The comment stands where the element
 /// stood, so the newlines before and after it keep their lines.
+///
+/// Elements that follow one another with only blanks (spaces, tabs, line feeds, carriage
+/// returns; under 900 bytes) between them share one comment, and the builder adds each blank
+/// run as a text node before the element after it, where libxml2 would have reported it as
+/// text: unless it would have dropped it as ignorable (in `<html>` or `<head>`, see its
+/// `areBlanks`), which the builder checks too.
 struct LeftOutElement {
     /// Where the comment standing for it ends in ``HTMLTextCompaction/bytes``: where libxml2's
     /// input stands when it reports the comment.
@@ -34,10 +40,14 @@ struct LeftOutElement {
     var attributes: Range<Int>
     /// Its content in ``HTMLTextCompaction/pieces``.
     var pieces: Range<Int>
-    /// How many newlines the element holds (its comment holds as many), and how many of them
-    /// stand in its start tag (the element's line is the line of its start tag's end).
+    /// How many newlines stand from the element's start to its comment's end (the elements
+    /// and blanks after it that share the comment), and how many of them in its start tag
+    /// (the element's line is the line of its start tag's end).
     var newlines: Int
     var tagNewlines: Int
+    /// The blanks between it and the element before it that shares its comment, in the
+    /// source; nil for none.
+    var blanks: Range<Int>?
 
     /// Part of a left-out element's content, in order.
     struct Piece {
@@ -84,6 +94,59 @@ extension HTMLTextCompaction {
         }
     }
 
+    /// The elements of simple content from the start tag at `index` (its name ending at
+    /// `nameEnd`) on, one after another with only blanks between them (appended to
+    /// `elements`, their `compactEnd` to be set, with their attributes and content), where
+    /// they end and how many newlines they hold; nil (and the arrays as they were) when the
+    /// first is no ``LeftOutElement``.
+    static func leftOutGroup(
+        _ base: UnsafePointer<UInt8>, count: Int, at index: Int, nameEnd: Int, wordParagraphs: Bool,
+        attributes: inout [Attribute], pieces: inout [LeftOutElement.Piece], elements: inout [LeftOutElement]
+    ) -> (end: Int, newlines: Int, elements: Range<Int>)? {
+        let first = elements.count
+        var start = index
+        var nameEnd = nameEnd
+        var newlines = 0
+        var blanks: Range<Int>?
+        // Newlines from the group's start to each element's start.
+        var before: [Int] = []
+        var end = index
+        var blankNewlines = 0
+        while let element = Self.leftOutElement(
+            base, count: count, at: start, nameEnd: nameEnd, wordParagraphs: wordParagraphs, attributes: &attributes, pieces: &pieces)
+        {
+            newlines += blankNewlines
+            elements.append(
+                LeftOutElement(
+                    compactEnd: 0, nameStart: start + 1, nameLength: nameEnd - start - 1, attributes: element.attributes,
+                    pieces: element.pieces, newlines: 0, tagNewlines: element.tagNewlines, blanks: blanks))
+            before.append(newlines)
+            newlines += element.newlines
+            end = element.end
+            // Blanks, then maybe the next element.
+            var next = end
+            blankNewlines = 0
+            while next < count, next - end < Self.maximumElementText {
+                let byte = base[next]
+                if byte == 0x0A {
+                    blankNewlines += 1
+                } else if byte != 0x20 && byte != 0x09 && byte != 0x0D {
+                    break
+                }
+                next += 1
+            }
+            guard next + 3 < count, base[next] == 0x3C, ByteClass.isASCIILetter(base[next + 1]) else { break }
+            nameEnd = next + 2
+            while nameEnd < count, Self.isNameByte(base[nameEnd]) { nameEnd += 1 }
+            guard nameEnd < count, Self.mayLeaveOut(base, next, nameEnd) else { break }
+            blanks = next > end ? end..<next : nil
+            start = next
+        }
+        guard elements.count > first else { return nil }
+        for (offset, newlinesBefore) in before.enumerated() { elements[first + offset].newlines = newlines - newlinesBefore }
+        return (end, newlines, first..<elements.count)
+    }
+
     /// Where the element whose start tag is at `index` (its name ending at `nameEnd`) ends,
     /// with its attributes (appended to `attributes`) and content (appended to `pieces`), when
     /// it holds only what a ``LeftOutElement`` may; nil, with both arrays as they were, when not.
@@ -118,11 +181,7 @@ extension HTMLTextCompaction {
             // Text to the next '<'.
             let textStart = position
             while position < count {
-                while position + 16 <= count {
-                    let plain = Self.plainBytes(raw, at: position)
-                    position += plain
-                    if plain < 16 { break }
-                }
+                position = Self.skipPlainBytes(raw, from: position, to: count)
                 guard position < count else { break }
                 let byte = base[position]
                 if byte == 0x3C { break }

@@ -136,8 +136,10 @@ struct HTMLTextCompaction {
 
     /// Compacts `source` (decoded UTF-8 HTML); nil when there is nothing worth replacing or
     /// renaming, or the source holds the placeholder already.
-    init?(source: [UInt8]) {
-        var scanner = MarkupScanner(source: source, syntax: .html)
+    ///
+    /// `storage`: a copy of `source` for its scanner (see ``MarkupScanner/init(source:syntax:storage:)``).
+    init?(source: [UInt8], storage: SourceStorage? = nil) {
+        var scanner = MarkupScanner(source: source, syntax: .html, storage: storage)
         guard var result = Self.compact(&scanner, renaming: true) else { return nil }
         if result.renamedEnds > 0 && result.renamedStarts == 0 || result.renamedStarts > 0 && result.sawSelect {
             // `select` tags of the document's own: renamed `o:p` could not be told from them
@@ -209,6 +211,9 @@ struct HTMLTextCompaction {
             // Word's exports: a start tag with attributes every ~150 bytes, two attributes each.
             result.tags.reserveCapacity(count / 128)
             result.attributes.reserveCapacity(count / 64)
+            // Plain HTML: an element of simple content every ~100 bytes.
+            result.elements.reserveCapacity(count / 96)
+            result.pieces.reserveCapacity(count / 96)
             var index = 0
             // Whether a run may start at `index`: libxml2 starts reading character data there
             // after looking at nothing past it (after markup or a reference it reads whole;
@@ -237,27 +242,24 @@ struct HTMLTextCompaction {
                         }
                         if !sawBody { sawBody = Self.isBodyStart(base, count: count, at: index) }
                         if sawBody, case .other(let nameEnd) = name, nameEnd < count, Self.mayLeaveOut(base, index, nameEnd),
-                            let element = Self.leftOutElement(
+                            let group = Self.leftOutGroup(
                                 base, count: count, at: index, nameEnd: nameEnd, wordParagraphs: renaming, attributes: &result.attributes,
-                                pieces: &result.pieces)
+                                pieces: &result.pieces, elements: &result.elements)
                         {
-                            // An element of simple content: read as a comment holding its newlines.
+                            // Elements of simple content (and the blanks between them): read as a
+                            // comment holding their newlines.
                             output.append(base + copied, count: index - copied)
                             output.append(0x3C)  // <!--
                             output.append(0x21)
                             output.append(0x2D)
                             output.append(0x2D)
-                            for _ in 0..<element.newlines { output.append(0x0A) }
+                            for _ in 0..<group.newlines { output.append(0x0A) }
                             output.append(0x2D)  // -->
                             output.append(0x2D)
                             output.append(0x3E)
-                            result.elements.append(
-                                LeftOutElement(
-                                    compactEnd: output.count, nameStart: index + 1, nameLength: nameEnd - index - 1,
-                                    attributes: element.attributes, pieces: element.pieces, newlines: element.newlines,
-                                    tagNewlines: element.tagNewlines))
-                            copied = element.end
-                            index = element.end
+                            for element in group.elements { result.elements[element].compactEnd = output.count }
+                            copied = group.end
+                            index = group.end
                             markupEnd = index
                             canStart = true
                             continue
@@ -352,11 +354,7 @@ struct HTMLTextCompaction {
                 while index < count {
                     // Sixteen bytes at a time to the next control character, '<', '&' or 0xEF
                     // (the lead byte of U+FFFE and U+FFFF).
-                    while index + 16 <= count {
-                        let plain = Self.plainBytes(raw, at: index)
-                        index += plain
-                        if plain < 16 { break }
-                    }
+                    index = Self.skipPlainBytes(raw, from: index, to: count)
                     guard index < count else { break }
                     let current = base[index]
                     if current == 0x3C || current == 0x26 { break }
@@ -686,11 +684,7 @@ struct HTMLTextCompaction {
         let raw = UnsafeRawPointer(base)
         while offset < value.upperBound {
             // ('<' stops the vectors too, and is then passed over below.)
-            while offset + 16 <= value.upperBound {
-                let plain = plainBytes(raw, at: offset)
-                offset += plain
-                if plain < 16 { break }
-            }
+            offset = skipPlainBytes(raw, from: offset, to: value.upperBound)
             guard offset < value.upperBound else { break }
             let byte = base[offset]
             if byte < 0x20 {
@@ -718,6 +712,20 @@ struct HTMLTextCompaction {
         guard index + 2 + doctype.count <= count else { return true }
         for offset in 0..<doctype.count where base[index + 2 + offset] & 0xDF != doctype[offset] { return true }
         return false
+    }
+
+    /// The first index from `index` on, sixteen bytes at a time while they are all plain (see
+    /// ``plainBytes(_:at:)``), where a byte that is not may stand; at most `end`, and past
+    /// the last whole sixteen bytes before `end` only when they are all plain.
+    @inline(__always)
+    static func skipPlainBytes(_ base: UnsafeRawPointer, from index: Int, to end: Int) -> Int {
+        var index = index
+        while index + 16 <= end {
+            let plain = plainBytes(base, at: index)
+            index += plain
+            if plain < 16 { break }
+        }
+        return index
     }
 
     /// How many of the sixteen bytes at `offset` come before the first that is a control

@@ -469,19 +469,24 @@ final class HTMLTreeBuilder {
         if arrivedElements < elements.count, let input = context.pointee.input, let base = input.pointee.base,
             let cur = input.pointee.cur, Int(input.pointee.consumed) + (cur - base) == elements[arrivedElements].compactEnd
         {
-            // The comment standing for an element left out.
-            arrivedElements += 1
-            if !missedElement, !addElement(elements[arrivedElements - 1], context: context) { missedElement = true }
+            // The comment standing for elements left out.
+            let at = elements[arrivedElements].compactEnd
+            while arrivedElements < elements.count, elements[arrivedElements].compactEnd == at {
+                arrivedElements += 1
+                if !missedElement, !addElement(elements[arrivedElements - 1], context: context) { missedElement = true }
+            }
             return
         }
         appendMisc(arena.node(XML_COMMENT_NODE))
     }
 
     /// Adds an element left out (``LeftOutElement``) with its attributes and content to the
-    /// open element, as libxml2 would have read it where its comment stands; false where
-    /// libxml2 would have done more (closed the open element or implied one, stopped at its
-    /// depth limit) or the open elements are not libxml2's.
+    /// open element, after the blanks before it, as libxml2 would have read them where their
+    /// comment stands; false where libxml2 would have done more or less (closed the open
+    /// element or implied one, dropped the blanks, stopped at its depth limit) or the open
+    /// elements are not libxml2's.
     private func addElement(_ element: LeftOutElement, context: htmlParserCtxtPtr) -> Bool {
+        if let blanks = element.blanks, !addBlanks(blanks, line: element.newlines, context: context) { return false }
         guard context.pointee.html >= 10, context.pointee.nameNr > 0, Int(context.pointee.nameNr) == open.count,
             let name = elementName(source: element.nameStart, length: element.nameLength, context: context),
             autoClose(for: name, context: context)
@@ -534,6 +539,24 @@ final class HTMLTreeBuilder {
                 }
             }
         }
+        return true
+    }
+
+    /// Adds the blanks at `range` of the source, which end `newlines` newlines before where the
+    /// parser's input stands, to the open element as libxml2 reports them: as text. False in
+    /// `<html>` and `<head>`, where libxml2 may take them for ignorable (`areBlanks`), and
+    /// with a document or node of libxml2's own (which this builder's parser has not), which
+    /// would make it look further.
+    private func addBlanks(_ range: Range<Int>, line newlines: Int, context: htmlParserCtxtPtr) -> Bool {
+        guard let source, let parent = open.last, let name = context.pointee.name, let input = context.pointee.input,
+            context.pointee.myDoc == nil, context.pointee.node == nil, Int(context.pointee.nameNr) == open.count
+        else { return false }
+        if xmlStrEqual(name, "html") != 0 || xmlStrEqual(name, "head") != 0 { return false }
+        if let last = parent.pointee.last, last.pointee.type == XML_TEXT_NODE { return false }  // (would be joined)
+        let text = arena.node(XML_TEXT_NODE)
+        text.pointee.content = arena.copy(source + range.lowerBound, count: range.count)
+        if context.pointee.linenumbers != 0 { text.pointee.line = UInt16(clamping: min(Int(input.pointee.line) - newlines, 65535)) }
+        appendChild(text, to: parent)
         return true
     }
 

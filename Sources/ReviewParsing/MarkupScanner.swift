@@ -46,10 +46,14 @@ struct MarkupScanner {
     /// Whether the last successful ``match(_:from:at:in:)`` took only its fast paths.
     private var lastMatchWasPlain = false
 
-    init(source: [UInt8], syntax: SourceSyntax) {
+    /// A scanner of `source`, reading it through `storage` when given (a copy of the same
+    /// bytes another scanner made), else through a copy of its own.
+    init(source: [UInt8], syntax: SourceSyntax, storage: SourceStorage? = nil) {
         self.source = source
         self.syntax = syntax
-        storage = SourceStorage(source)
+        let storage = storage ?? SourceStorage(source)
+        precondition(storage.bytes.count == source.count)
+        self.storage = storage
         bytes = storage.bytes
     }
 

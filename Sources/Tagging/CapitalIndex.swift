@@ -34,19 +34,31 @@ struct CapitalIndex {
             }
             count = kept
         }
-        var sentenceFrom = [Int32](repeating: 0, count: sentences.count)
-        var sentenceTo = [Int32](repeating: 0, count: sentences.count)
-        positions.withUnsafeBufferPointer { positions in
-            var cursor = 0
-            for (index, sentence) in sentences.enumerated() {
-                // Sentences ascend; should one start before the last, search back to it.
-                while cursor > 0, Int(positions[cursor - 1]) >= sentence.tokenFrom { cursor -= 1 }
-                while cursor < positions.count, Int(positions[cursor]) < sentence.tokenFrom { cursor += 1 }
-                var end = cursor
-                while end < positions.count, Int(positions[end]) < sentence.tokenTo { end += 1 }
-                sentenceFrom[index] = Int32(cursor)
-                sentenceTo[index] = Int32(max(cursor, end))
+        // Each sentence's range: the first capital at or after its first token (searched from the
+        // previous sentence's end, forward or, should a sentence start before the last, back) and
+        // the first at or after its end. The columns are written in place.
+        var sentenceTo: [Int32] = []
+        let sentenceFrom = [Int32](unsafeUninitializedCapacity: sentences.count) { fromBuffer, fromCount in
+            sentenceTo = [Int32](unsafeUninitializedCapacity: sentences.count) { toBuffer, toCount in
+                positions.withUnsafeBufferPointer { positions in
+                    sentences.withUnsafeBufferPointer { sentences in
+                        var cursor = 0
+                        for index in sentences.indices {
+                            let tokenFrom = sentences[index].tokenFrom
+                            let tokenTo = sentences[index].tokenTo
+                            while cursor > 0, Int(positions[cursor - 1]) >= tokenFrom { cursor -= 1 }
+                            while cursor < positions.count, Int(positions[cursor]) < tokenFrom { cursor += 1 }
+                            var end = cursor
+                            while end < positions.count, Int(positions[end]) < tokenTo { end += 1 }
+                            fromBuffer[index] = Int32(truncatingIfNeeded: cursor)
+                            toBuffer[index] = Int32(truncatingIfNeeded: max(cursor, end))
+                            cursor = max(cursor, end)
+                        }
+                    }
+                }
+                toCount = sentences.count
             }
+            fromCount = sentences.count
         }
         self.positions = positions
         self.sentenceFrom = sentenceFrom

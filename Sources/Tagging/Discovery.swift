@@ -169,12 +169,13 @@ extension TaggingRun {
         var roles: [(Int, Int, Int)] = []  // buffers for all sentences
         var kins: [(Match, Int)] = []
         var candidates: [NameCandidate] = []
-        for (sentenceIndex, sentence) in sentences.enumerated() {
+        for sentenceIndex in sentences.indices {
             // Names come from titles, declarations and code words: a sentence with none of them
-            // and no kin noun adds nothing.
+            // and no kin noun adds nothing. (The sentence is copied out only past this test.)
             let hasKin = sentenceKinds.has(sentenceIndex, SentenceKinds.kin)
             let titlesOrDeclarations = sentenceKinds.has(sentenceIndex, SentenceKinds.titleOrDeclaration)
             if !hasKin, !titlesOrDeclarations, !sentenceKinds.has(sentenceIndex, SentenceKinds.codeWord) { continue }
+            let sentence = sentences[sentenceIndex]
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
             kins.truncate(to: 0)
             if hasKin {
@@ -496,8 +497,8 @@ extension TaggingRun {
         guard kept > 0 else { return [] }
         // Words that never occur in lower case: a 4K-byte filter of the kept words' hashes keeps
         // the lower-case words looked up to the few that can matter (a larger filter costs more
-        // to zero than its fewer false hits save). This pass reads every token, so it reads four
-        // a step: four filter bytes OR-ed, one test (a kept word is rare).
+        // to zero than its fewer false hits save). This pass reads every token, so it reads eight
+        // a step: eight filter bytes OR-ed, one test (a kept word is rare).
         var keptBytes = [UInt8](repeating: 0, count: 1 << 12)
         for position in 0..<tally.count where tally.counts[position] >= 2 {
             keptBytes[Int(truncatingIfNeeded: tally.hashes[position] >> 52)] = 1
@@ -505,12 +506,16 @@ extension TaggingRun {
         keptBytes.withUnsafeBufferPointer { filter in
             tokens.flags.withUnsafeBufferPointer { flags in
                 tokens.hashes.withUnsafeBufferPointer { hashes in
+                    guard let filter = filter.baseAddress, let hashes = hashes.baseAddress, let flags = flags.baseAddress else { return }
                     @inline(__always)
-                    func marked(_ index: Int) -> UInt8 { filter[Int(truncatingIfNeeded: hashes[index] >> 52)] }
+                    func marked(_ index: Int) -> UInt8 { filter[Int(truncatingIfNeeded: hashes[index] &>> 52)] }
                     var index = 0
                     while index < count {
-                        let stop = min(index + 4, count)
-                        if stop - index == 4, marked(index) | marked(index + 1) | marked(index + 2) | marked(index + 3) == 0 {
+                        let stop = min(index &+ 8, count)
+                        if stop &- index == 8,
+                            marked(index) | marked(index &+ 1) | marked(index &+ 2) | marked(index &+ 3) | marked(index &+ 4)
+                                | marked(index &+ 5) | marked(index &+ 6) | marked(index &+ 7) == 0
+                        {
                             index = stop
                             continue
                         }
@@ -613,12 +618,19 @@ extension TaggingRun {
         /// People a plural cue names together ("Ms K and Mr J were both convicted").
         var jointlyAccused: Set<Int> = []
         let introduction = max(8, sentences.count / 8)
-        for (sentenceIndex, sentence) in sentences.enumerated() {
+        // Buffers for all sentences (emptied per sentence, their storage kept).
+        var names: [(Int, Int, Int)] = []
+        var kinRanges: [Range<Int>] = []
+        // Read in the closures below instead of `tokens.hashes`: a closure (or an `&&` operand)
+        // that reads a property of the run copies the whole run.
+        let hashes = tokens.hashes
+        for sentenceIndex in sentences.indices {
             // Only role cues score: a sentence without one is passed over before its names are looked up.
             guard sentenceKinds.has(sentenceIndex, SentenceKinds.roleCue) else { continue }
+            let sentence = sentences[sentenceIndex]
             let weight = sentenceIndex < introduction ? 2.0 : 1.0
             // Name mentions of the sentence.
-            var names: [(Int, Int, Int)] = []
+            names.truncate(to: 0)
             forEachKnownName(inSentence: sentenceIndex, sentence, capitals: capitals) { start, end, entity in
                 names.append((start, end, entity))
             }
@@ -631,7 +643,7 @@ extension TaggingRun {
             }
             guard !names.isEmpty else { continue }
             // The kin nouns' tokens (a list of ranges: a sentence has few).
-            var kinRanges: [Range<Int>] = []
+            kinRanges.truncate(to: 0)
             for match in matches[sentence.matchFrom..<sentence.matchTo] {
                 if case .kin = kind(match) { kinRanges.append(Int(match.start)..<Int(match.end)) }
             }
@@ -644,28 +656,34 @@ extension TaggingRun {
                     // Words between the name and the cue may be adverbs, not "was" (passive).
                     target = names.filter { name in
                         // Not "Alfie's mother was convicted" (the cue is the relative's).
-                        if name.1 <= cueStart && cueStart - name.1 <= 2
-                            && !(name.1..<cueStart).contains(where: { Words2.passive.contains(tokens.hashes[$0]) || tokens.hashes[$0] == Words2.s })
+                        if name.1 <= cueStart, cueStart - name.1 <= 2,
+                            !(name.1..<cueStart).contains(where: { Words2.passive.contains(hashes[$0]) || hashes[$0] == Words2.s })
                         {
                             return true
                         }
                         // "Mr R, who was 28, was convicted": a relative clause between, no other
                         // name in it, and the cue not the clause's own passive ("who was killed").
                         // "Adult E, aged 28 and of mixed heritage, was convicted": a parenthesis.
-                        let clause = isWord(name.1, Words2.who) && cueStart - name.1 <= 8
-                            || (cueStart - name.1 <= 14 && commaBetween(name.1 - 1) && commaBetween(cueStart - 1))
-                        return name.1 < cueStart && clause
-                            && !Words2.passive.contains(tokens.hashes[cueStart - 1])
-                            && !names.contains { $0.0 > name.0 && $0.0 < cueStart }
+                        // (Conditions in `if`s, not `&&`s: see `hashes` above.)
+                        var clause = false
+                        if isWord(name.1, Words2.who), cueStart - name.1 <= 8 {
+                            clause = true
+                        } else if cueStart - name.1 <= 14, commaBetween(name.1 - 1), commaBetween(cueStart - 1) {
+                            clause = true
+                        }
+                        guard name.1 < cueStart, clause, !Words2.passive.contains(hashes[cueStart - 1]) else { return false }
+                        return !names.contains { $0.0 > name.0 && $0.0 < cueStart }
                     }.max { $0.1 < $1.1 }?.2
                 } else {
                     // "killed Carol", "the death of Carol", "the death of her mother, Mrs L";
                     // not "assaulted by Liam".
+                    let byAfterCue = cueEnd < sentence.tokenTo && Words2.by == hashes[cueEnd]
                     target = names.filter { name in
-                        guard name.0 >= cueEnd, !(cueEnd < sentence.tokenTo && Words2.by == tokens.hashes[cueEnd]) else { return false }
-                        if name.0 - cueEnd <= 1 { return !(cueEnd..<name.0).contains { Words2.by == tokens.hashes[$0] } }
-                        return name.0 - cueEnd <= 4 && (cueEnd..<name.0).allSatisfy { position in
-                            Words2.possessives.contains(tokens.hashes[position]) || kinRanges.contains(where: { $0.contains(position) })
+                        guard name.0 >= cueEnd, !byAfterCue else { return false }
+                        if name.0 - cueEnd <= 1 { return !(cueEnd..<name.0).contains { Words2.by == hashes[$0] } }
+                        guard name.0 - cueEnd <= 4 else { return false }
+                        return (cueEnd..<name.0).allSatisfy { position in
+                            Words2.possessives.contains(hashes[position]) || kinRanges.contains(where: { $0.contains(position) })
                         }
                     }.min { $0.0 < $1.0 }?.2
                 }
@@ -756,15 +774,17 @@ extension TaggingRun {
         var sentenceEntities: [(start: Int, entity: Int, nameEnd: Int)] = []
         var words = SentenceGenderWords()
         let subjects = PronounWords.subjects  // (globals read once, not per match)
-        for (sentenceIndex, sentence) in sentences.enumerated() {
+        for sentenceIndex in sentences.indices {
             // Votes come only from gender words, pronouns and titles in the sentence, or from a next
             // sentence (of the paragraph) opening "She" or "He": without any, nothing is looked up.
+            // (The sentence is copied out only past this test.)
             if !sentenceKinds.has(sentenceIndex, SentenceKinds.genderWord) {
                 let next = sentenceIndex + 1
-                guard next < sentences.count, sentences[next].block == sentence.block, sentences[next].tokenFrom < sentences[next].tokenTo,
-                    subjects.contains(tokens.hashes[sentences[next].tokenFrom])
+                guard next < sentences.count, sentences[next].block == sentences[sentenceIndex].block,
+                    sentences[next].tokenFrom < sentences[next].tokenTo, subjects.contains(tokens.hashes[sentences[next].tokenFrom])
                 else { continue }
             }
+            let sentence = sentences[sentenceIndex]
             sentenceEntities.truncate(to: 0)
             if sentenceKinds.has(sentenceIndex, SentenceKinds.role) {
                 for position in sentence.matchFrom..<sentence.matchTo {

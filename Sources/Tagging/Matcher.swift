@@ -410,15 +410,31 @@ struct CompiledMatcher: Sendable {
         let minPrefix = prefixLengths.last ?? Int.max
         let headMask = Vocabulary.byteMask(prefixHeadLength)
         let table = ByteClass.table
-        let cache = UnsafeMutablePointer<WordCacheEntry>.allocate(capacity: 1 << 10)
-        cache.initialize(repeating: WordCacheEntry(key: 0, wordClass: -1, prefixClass: -1), count: 1 << 10)
+        // A direct-mapped cache of this text's short words keyed by their raw bytes (case kept:
+        // the flags depend on it), holding every column but the offsets: a frequent word ("the",
+        // "her", "was") costs one probe, no hashing, no flags and no vocabulary lookups.
+        let cacheBits = end >= 1 << 14 ? CompiledMatcher.wordCacheBits : 6
+        let cacheShift = UInt64(64 &- cacheBits)
+        let cache = UnsafeMutablePointer<WordCacheEntry>.allocate(capacity: 1 << cacheBits)
+        cache.initialize(repeating: WordCacheEntry(), count: 1 << cacheBits)
         defer { cache.deallocate() }
+        // The same for words of 9 to 15 bytes, keyed by both chunks.
+        let longCacheBits = cacheBits &- 1
+        let longCacheShift = UInt64(64 &- longCacheBits)
+        let longCache = UnsafeMutablePointer<LongWordCacheEntry>.allocate(capacity: 1 << longCacheBits)
+        longCache.initialize(repeating: LongWordCacheEntry(), count: 1 << longCacheBits)
+        defer { longCache.deallocate() }
         while index < end {
             let start: Int
             let length: Int
             var flags: UInt8
             let hash: UInt64
             let first: UInt64
+            // The cache slot and key of a word the fast path read (-1: a word the cache does not hold).
+            var cacheSlot = -1
+            var cacheKey: UInt64 = 0
+            var longCacheSlot = -1
+            var longCacheKey2: UInt64 = 0
             // Fast path, 8 bytes at once (SWAR): a run of ASCII separators is skipped in one step,
             // and an ASCII word shorter than 8 bytes that ends at an ASCII byte is measured,
             // classified and hashed from one load, and the next word found in the same load.
@@ -439,6 +455,24 @@ struct CompiledMatcher: Sendable {
                     start = index
                     length = stopBits &>> 3
                     let mask = (UInt64(1) &<< UInt64(truncatingIfNeeded: stopBits)) &- 1
+                    // The next word (or non-ASCII byte) when it starts inside this chunk.
+                    let rest = (interesting &>> UInt64(truncatingIfNeeded: stopBits)) &>> 8
+                    index &+= rest == 0 ? 8 : length &+ 1 &+ (rest.trailingZeroBitCount &>> 3)
+                    let raw = chunk & mask
+                    let slot = Int(truncatingIfNeeded: (raw &* Vocabulary.multiplier) &>> cacheShift)
+                    if cache[slot].key == raw {
+                        if count == capacity { return nil }
+                        starts[count] = Int32(truncatingIfNeeded: start)
+                        ends[count] = Int32(truncatingIfNeeded: start &+ length)
+                        classes[count] = cache[slot].wordClass
+                        prefixClasses[count] = cache[slot].prefixClass
+                        flagColumn[count] = cache[slot].flags
+                        hashes[count] = cache[slot].hash
+                        count &+= 1
+                        continue
+                    }
+                    cacheSlot = slot
+                    cacheKey = raw
                     let firstByte = UInt8(truncatingIfNeeded: chunk)
                     flags = firstByte &- 0x41 < 26 ? Tokens.capitalised : 0
                     if digitLanes & mask == mask & SWAR.highBits { flags |= Tokens.digits }
@@ -446,9 +480,6 @@ struct CompiledMatcher: Sendable {
                     // Folding sets bit 5, which lower-cases an ASCII letter and leaves a digit as it is.
                     first = folded & mask
                     hash = Vocabulary.finish(Vocabulary.mix(Vocabulary.seed(length: length), first))
-                    // The next word (or non-ASCII byte) when it starts inside this chunk.
-                    let rest = (interesting &>> UInt64(truncatingIfNeeded: stopBits)) &>> 8
-                    index &+= rest == 0 ? 8 : length &+ 1 &+ (rest.trailingZeroBitCount &>> 3)
                 } else if word == SWAR.highBits, index &+ 16 <= end,
                     case let second = UnsafeRawPointer(base + (index &+ 8)).loadUnaligned(as: UInt64.self),
                     case let (word2, digitLanes2, folded2) = SWAR.wordLanes(second),
@@ -458,7 +489,46 @@ struct CompiledMatcher: Sendable {
                     // An ASCII word of 8 to 15 bytes: the same from two loads.
                     start = index
                     length = 8 &+ stopBits2 &>> 3
+                    let interesting2 = word2 | (second & SWAR.highBits)
+                    let rest = (interesting2 &>> UInt64(truncatingIfNeeded: stopBits2)) &>> 8
+                    index &+= rest == 0 ? 16 : length &+ 1 &+ (rest.trailingZeroBitCount &>> 3)
+                    if stopBits2 == 0 {
+                        // Eight bytes: the cache holds it too.
+                        let slot = Int(truncatingIfNeeded: (chunk &* Vocabulary.multiplier) &>> cacheShift)
+                        if cache[slot].key == chunk {
+                            if count == capacity { return nil }
+                            starts[count] = Int32(truncatingIfNeeded: start)
+                            ends[count] = Int32(truncatingIfNeeded: start &+ length)
+                            classes[count] = cache[slot].wordClass
+                            prefixClasses[count] = cache[slot].prefixClass
+                            flagColumn[count] = cache[slot].flags
+                            hashes[count] = cache[slot].hash
+                            count &+= 1
+                            continue
+                        }
+                        cacheSlot = slot
+                        cacheKey = chunk
+                    }
                     let mask2 = (UInt64(1) &<< UInt64(truncatingIfNeeded: stopBits2)) &- 1
+                    if stopBits2 != 0 {
+                        // Nine to fifteen bytes: the long-word cache, keyed by both chunks.
+                        let raw2 = second & mask2
+                        let slot = Int(truncatingIfNeeded: ((chunk ^ (raw2 &* 0xC2B2_AE3D_27D4_EB4F)) &* Vocabulary.multiplier) &>> longCacheShift)
+                        if longCache[slot].key == chunk, longCache[slot].key2 == raw2 {
+                            if count == capacity { return nil }
+                            starts[count] = Int32(truncatingIfNeeded: start)
+                            ends[count] = Int32(truncatingIfNeeded: start &+ length)
+                            classes[count] = longCache[slot].wordClass
+                            prefixClasses[count] = longCache[slot].prefixClass
+                            flagColumn[count] = longCache[slot].flags
+                            hashes[count] = longCache[slot].hash
+                            count &+= 1
+                            continue
+                        }
+                        longCacheSlot = slot
+                        cacheKey = chunk
+                        longCacheKey2 = raw2
+                    }
                     let firstByte = UInt8(truncatingIfNeeded: chunk)
                     flags = firstByte &- 0x41 < 26 ? Tokens.capitalised : 0
                     if digitLanes == SWAR.highBits, digitLanes2 & mask2 == mask2 & SWAR.highBits { flags |= Tokens.digits }
@@ -466,9 +536,6 @@ struct CompiledMatcher: Sendable {
                     var state = Vocabulary.mix(Vocabulary.seed(length: length), first)
                     if stopBits2 != 0 { state = Vocabulary.mix(state, folded2 & mask2) }
                     hash = Vocabulary.finish(state)
-                    let interesting2 = word2 | (second & SWAR.highBits)
-                    let rest = (interesting2 &>> UInt64(truncatingIfNeeded: stopBits2)) &>> 8
-                    index &+= rest == 0 ? 16 : length &+ 1 &+ (rest.trailingZeroBitCount &>> 3)
                 } else {
                     let word = CompiledMatcher.slowWord(base, index, end, table)
                     index = word.next
@@ -481,40 +548,35 @@ struct CompiledMatcher: Sendable {
                 if word.length == 0 { continue }
                 (start, length, flags, hash, first) = (word.start, word.length, word.flags, word.hash, word.first)
             }
-            // Words of up to 8 bytes are their first chunk (no word byte is 0): a direct-mapped
-            // cache of this text's words answers the frequent ones ("the", "her", "was") with
-            // one probe instead of the vocabulary's filter and table and the prefix table.
-            let wordClass: Int32
+            let wordClass = words.find(hash: hash, first: first, base: base, start: start, length: length)
             var prefixClass: Int32 = -1
-            let cacheSlot = Int(truncatingIfNeeded: hash &>> 54)
-            if length <= 8, cache[cacheSlot].key == first {
-                wordClass = cache[cacheSlot].wordClass
-                prefixClass = cache[cacheSlot].prefixClass
-            } else {
-                wordClass = words.find(hash: hash, first: first, base: base, start: start, length: length)
-                if length > minPrefix {
-                    // The prefix lengths below the word's length that some prefix with its head has.
-                    let candidates = prefixStarts[CompiledMatcher.prefixHeadSlot(first & headMask)]
-                    if candidates & 1 != 0 {
-                        // A prefix longer than 63 bytes shares the head: try every length.
-                        prefixClass = longestPrefixClass(base, start: start, length: length, first: first, end: end, prefixes: prefixes)
-                    } else {
-                        // Longest first, as the lengths are listed.
-                        var remaining = length >= 64 ? candidates : candidates & ((1 &<< UInt64(length)) &- 1)
-                        while remaining != 0 {
-                            let prefixLength = 63 &- remaining.leadingZeroBitCount
-                            remaining &= ~(1 &<< UInt64(prefixLength))
-                            let (prefixHash, prefixFirst) = Vocabulary.hashPrefix(
-                                base, start: start, length: prefixLength, first: first, end: end)
-                            let found = prefixes.find(hash: prefixHash, first: prefixFirst, base: base, start: start, length: prefixLength)
-                            if found >= 0 {
-                                prefixClass = found
-                                break
-                            }
+            if length > minPrefix {
+                // The prefix lengths below the word's length that some prefix with its head has.
+                let candidates = prefixStarts[CompiledMatcher.prefixHeadSlot(first & headMask)]
+                if candidates & 1 != 0 {
+                    // A prefix longer than 63 bytes shares the head: try every length.
+                    prefixClass = longestPrefixClass(base, start: start, length: length, first: first, end: end, prefixes: prefixes)
+                } else {
+                    // Longest first, as the lengths are listed.
+                    var remaining = length >= 64 ? candidates : candidates & ((1 &<< UInt64(length)) &- 1)
+                    while remaining != 0 {
+                        let prefixLength = 63 &- remaining.leadingZeroBitCount
+                        remaining &= ~(1 &<< UInt64(prefixLength))
+                        let (prefixHash, prefixFirst) = Vocabulary.hashPrefix(
+                            base, start: start, length: prefixLength, first: first, end: end)
+                        let found = prefixes.find(hash: prefixHash, first: prefixFirst, base: base, start: start, length: prefixLength)
+                        if found >= 0 {
+                            prefixClass = found
+                            break
                         }
                     }
                 }
-                if length <= 8 { cache[cacheSlot] = WordCacheEntry(key: first, wordClass: wordClass, prefixClass: prefixClass) }
+            }
+            if cacheSlot >= 0 {
+                cache[cacheSlot] = WordCacheEntry(key: cacheKey, hash: hash, wordClass: wordClass, prefixClass: prefixClass, flags: flags)
+            } else if longCacheSlot >= 0 {
+                longCache[longCacheSlot] = LongWordCacheEntry(
+                    key: cacheKey, key2: longCacheKey2, hash: hash, wordClass: wordClass, prefixClass: prefixClass, flags: flags)
             }
             if count == capacity { return nil }
             starts[count] = Int32(truncatingIfNeeded: start)
@@ -528,12 +590,28 @@ struct CompiledMatcher: Sendable {
         return count
     }
 
-    /// A word of up to 8 bytes (its lower-cased bytes as one integer, 0 for an empty entry) and
-    /// its classes, cached while one text is tokenised.
+    /// log2 of the word cache's slots for a text of 16 KB or more (2048 slots of 32 bytes).
+    static let wordCacheBits = 11
+
+    /// A word of up to 8 bytes as the text spells it (its bytes as one integer, 0 for an empty
+    /// entry: no word byte is 0) and its columns, cached while one text is tokenised.
     private struct WordCacheEntry {
-        var key: UInt64
-        var wordClass: Int32
-        var prefixClass: Int32
+        var key: UInt64 = 0
+        var hash: UInt64 = 0
+        var wordClass: Int32 = -1
+        var prefixClass: Int32 = -1
+        var flags: UInt8 = 0
+    }
+
+    /// A word of 9 to 15 bytes as the text spells it (its first 8 bytes, 0 for an empty entry,
+    /// and the rest) and its columns.
+    private struct LongWordCacheEntry {
+        var key: UInt64 = 0
+        var key2: UInt64 = 0
+        var hash: UInt64 = 0
+        var wordClass: Int32 = -1
+        var prefixClass: Int32 = -1
+        var flags: UInt8 = 0
     }
 
     /// The class of the longest wildcard prefix of the word, trying every prefix length (the

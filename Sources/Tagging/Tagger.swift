@@ -136,47 +136,8 @@ struct TaggingRun {
     mutating func tokenizeAndMatch() {
         var text = document.text
         tokens = text.withUTF8 { compiled.matcher.tokenize($0) }
-        let hypotheticalWords = compiled.codebook.context.hypotheticalSections.map { Array($0.lowercased().utf8) }
-        var sectionCache: [[String]: Bool] = [:]
-        func containsWord(_ heading: String) -> Bool {
-            let bytes = Array(heading.utf8).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-            return hypotheticalWords.contains { word in
-                guard word.count <= bytes.count else { return false }
-                var start = 0
-                while start + word.count <= bytes.count {
-                    if bytes[start] == word[0] {
-                        // Compared in place (no copy of the window per position).
-                        var matched = 1
-                        while matched < word.count, bytes[start + matched] == word[matched] { matched += 1 }
-                        if matched == word.count { return true }
-                    }
-                    start += 1
-                }
-                return false
-            }
-        }
         // Once per block: whether it lies in (or is the heading of) a recommendations section.
-        // Consecutive blocks of one section share its path (often the same array storage, which
-        // `==` compares first): reuse the previous answer without hashing the path again.
-        var previousSection: [String]?
-        var previousValue = false
-        let blockHypothetical: [Bool] = document.blocks.map { block in
-            if block.kind != .heading, let previousSection, previousSection == block.section { return previousValue }
-            var path = block.section
-            if block.kind == .heading { path.append(document.text(of: block)) }
-            let value: Bool
-            if let cached = sectionCache[path] {
-                value = cached
-            } else {
-                value = path.contains(where: containsWord)
-                sectionCache[path] = value
-            }
-            if block.kind != .heading {
-                previousSection = block.section
-                previousValue = value
-            }
-            return value
-        }
+        let blockHypothetical = HypotheticalSections(compiled.codebook.context.hypotheticalSections).blocks(of: document)
         // Token range and block of each sentence (sentences and blocks are in text order: the
         // block is found by stepping forward, with a binary search when that fails), written
         // straight into the sentence spans; the matcher fills in their match ranges.

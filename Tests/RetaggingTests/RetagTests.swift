@@ -134,7 +134,8 @@ import Testing
         var compact = 0
         var legacy = 0
         for (row, suggestion) in zip(prepared.rows, result.suggestions) {
-            let decoded = try #require(EvidenceCodec.decode(row.evidence))
+            let evidence = prepared.prepared.strings(row).evidence
+            let decoded = try #require(EvidenceCodec.decode(evidence))
             #expect(decoded.evidence == suggestion.evidence)
             #expect(decoded.anchor == Anchoring.anchor(bytes: bytes, range: suggestion.evidence[0].range))
             let items = suggestion.evidence.map { item in
@@ -144,7 +145,7 @@ import Testing
                     character: item.character, prefix: anchor.prefix, suffix: anchor.suffix,
                     characterStart: anchor.characterStart, characterEnd: anchor.characterEnd)
             }
-            compact += row.evidence.utf8.count
+            compact += evidence.utf8.count
             legacy += try AnnotationStore.json(items).utf8.count
         }
         #expect(result.suggestions.count > 5)

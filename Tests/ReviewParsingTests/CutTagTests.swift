@@ -83,6 +83,14 @@ import TestSupport
         #expect(count > found, "\(count) found", sourceLocation: sourceLocation)
     }
 
+    /// The compaction of `source`, which must hold (before the tests break it).
+    static func heldCompaction(_ source: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) throws -> HTMLTextCompaction {
+        let compaction = try #require(HTMLTextCompaction(source: source), sourceLocation: sourceLocation)
+        let held = try #require(LibXML.HTMLParse(source, compaction: compaction), sourceLocation: sourceLocation)
+        #expect(held.builder.compactionHeld, sourceLocation: sourceLocation)
+        return compaction
+    }
+
     /// The scanner the reader locates text with ends every cut tag where the compaction did.
     static func expectScannerAgrees(_ compaction: HTMLTextCompaction, _ bytes: [UInt8], _ name: String) {
         let scanner = MarkupScanner(source: bytes, syntax: .html)
@@ -110,10 +118,8 @@ import TestSupport
     /// or under another name) fails the compacted parse, and the reader reads the source.
     @Test func aTagThatDoesNotArriveFailsTheCompaction() throws {
         let source = Array(("<p class=MsoNormal>" + Self.sentence + "</p><p class=x>" + Self.sentence + "</p>").utf8)
-        let compaction = try #require(HTMLTextCompaction(source: source))
+        let compaction = try Self.heldCompaction(source)
         #expect(compaction.tags.count == 2)
-        let held = try #require(LibXML.HTMLParse(source, compaction: compaction))
-        #expect(held.builder.compactionHeld)
         var late = compaction
         late.tags[0].compactEnd += 1
         var renamed = compaction
@@ -221,16 +227,20 @@ import TestSupport
     @Test func marksAtTheDepthLimit() throws {
         for depth in [250, 254, 255, 256] {
             let source = "<body>" + String(repeating: "<div>", count: depth) + "<b>x</b><o:p></o:p><i>y</i>" + String(repeating: "</div>", count: depth)
-            let bytes = Array(source.utf8)
-            var plainReader = DocumentReader()
-            plainReader.shortcuts = false
-            let fast = Result { try DocumentReader().read(bytes: bytes, name: "deep.htm") }
-            let plain = Result { try plainReader.read(bytes: bytes, name: "deep.htm") }
-            switch (fast, plain) {
-            case (.success(let a), .success(let b)): ShortcutTests.expectSame(a, b, "depth \(depth)", sourceLocation: #_sourceLocation)
-            case (.failure(let a), .failure(let b)): #expect("\(a)" == "\(b)", "depth \(depth)")
-            default: Issue.record("depth \(depth): \(fast) and \(plain)")
-            }
+            Self.expectSameResult(Array(source.utf8), "depth \(depth)")
+        }
+    }
+
+    /// Reads `bytes` with and without the shortcuts: the same document, or the same error.
+    static func expectSameResult(_ bytes: [UInt8], _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        var plainReader = DocumentReader()
+        plainReader.shortcuts = false
+        let fast = Result { try DocumentReader().read(bytes: bytes, name: "deep.htm") }
+        let plain = Result { try plainReader.read(bytes: bytes, name: "deep.htm") }
+        switch (fast, plain) {
+        case (.success(let a), .success(let b)): ShortcutTests.expectSame(a, b, name, sourceLocation: sourceLocation)
+        case (.failure(let a), .failure(let b)): #expect("\(a)" == "\(b)", "\(name)", sourceLocation: sourceLocation)
+        default: Issue.record("\(name): \(fast) and \(plain)", sourceLocation: sourceLocation)
         }
     }
 

@@ -45,6 +45,13 @@ import TestSupport
         ("text around", "<body>before<p>x</p>between\n<p>y</p>after &amp; more<p>z</p>" + sentence + "</body>", 3, true),
         // (libxml2 opens a second <html> for the paragraph after </html>: the builder does not.)
         ("after the body", "<html><body><p>x</p></body></html><p>" + sentence + "</p><td>y</td>", 3, false),
+        (
+            "blanks between", "<body><p>a</p>\n \t<p>b</p>\r\n<h2>c</h2><p>d</p>   x<p>e</p>" + String(repeating: " ", count: 1000) + "<p>f</p>\n</body>", 6,
+            true
+        ),
+        // (Blanks in <html> are not added: libxml2 may drop them.)
+        ("blanks in html", "<html><body><p>a</p></body>\n<p>b</p>\n<p>c</p>\n<td>d</td> <li>e</li></html>", 5, false),
+        ("blanks before an open element", "<body><p>a</p>\n<p>b\n<p>c</p>\n<li>d</li>\n<b>e</b>\n<td>f</td>\n</body>", 4, true),
         ("word marks", "<body><p class=MsoNormal><o:p></o:p></p><p><o:p>&nbsp;</o:p><o:p></o:p></p><h2><o:p></o:p></h2></body>", 3, true),
                 // (The mark in the paragraph is not renamed: the document's own select does not matter.)
         ("select in source", "<body><select><option>a</select><p>" + sentence + "<o:p></o:p></p><p>x</p></body>", 2, true),
@@ -54,21 +61,25 @@ import TestSupport
         try CutTagTests.expectInputs(Self.inputs, counted: { $0.elements.count }, failure: "compaction failed: ")
     }
 
+    /// Elements with only blanks between them share one comment; the blanks go with the
+    /// element after them.
+    @Test func elementsWithBlanksBetweenShareAComment() throws {
+        let source = Array("<body><p>a</p>\n<p>b</p> <p>c</p>x<p>d</p>\n\n<li>e</li></body>".utf8)
+        let compaction = try #require(HTMLTextCompaction(source: source))
+        let elements = compaction.elements
+        #expect(elements.count == 5)
+        #expect(Set(elements.map(\.compactEnd)).count == 2)
+        #expect(elements.map { $0.blanks.map { Array(source[$0]) } ?? [] } == [[], [0x0A], [0x20], [], [0x0A, 0x0A]])
+        #expect(elements.map(\.newlines) == [1, 0, 0, 2, 0])
+        #expect(HTMLTreeTests.expectCompactedTree(String(decoding: source, as: UTF8.self), "shared"))
+    }
+
     /// Near libxml2's depth limit an element is not added (libxml2 would stop there): the
     /// source is parsed again, and the document or the depth error is the same.
     @Test func leftOutElementsAtTheDepthLimit() throws {
         for depth in [250, 252, 253, 254, 255, 256] {
             let source = "<body>" + String(repeating: "<div>", count: depth) + "<p><span>x</span><o:p></o:p></p>" + String(repeating: "</div>", count: depth)
-            let bytes = Array(source.utf8)
-            var plainReader = DocumentReader()
-            plainReader.shortcuts = false
-            let fast = Result { try DocumentReader().read(bytes: bytes, name: "deep.htm") }
-            let plain = Result { try plainReader.read(bytes: bytes, name: "deep.htm") }
-            switch (fast, plain) {
-            case (.success(let a), .success(let b)): ShortcutTests.expectSame(a, b, "depth \(depth)", sourceLocation: #_sourceLocation)
-            case (.failure(let a), .failure(let b)): #expect("\(a)" == "\(b)", "depth \(depth)")
-            default: Issue.record("depth \(depth): \(fast) and \(plain)")
-            }
+            WordParagraphMarkTests.expectSameResult(Array(source.utf8), "depth \(depth)")
         }
     }
 
@@ -76,10 +87,8 @@ import TestSupport
     /// later) fails the compacted parse, and the reader reads the source.
     @Test func anElementThatDoesNotArriveFailsTheCompaction() throws {
         let source = Array(("<body><p class=MsoNormal>" + Self.sentence + "</p><p>" + Self.sentence + "</p></body>").utf8)
-        let compaction = try #require(HTMLTextCompaction(source: source))
+        let compaction = try CutTagTests.heldCompaction(source)
         #expect(compaction.elements.count == 2)
-        let held = try #require(LibXML.HTMLParse(source, compaction: compaction))
-        #expect(held.builder.compactionHeld)
         var late = compaction
         late.elements[1].compactEnd += 1
         let parse = try #require(LibXML.HTMLParse(source, compaction: late))

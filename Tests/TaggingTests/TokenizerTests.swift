@@ -136,4 +136,60 @@ import Testing
             }
         }
     }
+
+    /// A text of 16 KB or more tokenises through the large word cache (keyed by a short word's
+    /// bytes as written, holding its hash, classes and flags): every token must equal the same
+    /// word tokenised alone, which the cache cannot answer (a first sight takes the lookups).
+    /// Seeded random words of 1 to 12 bytes in mixed case, so that slots collide and case
+    /// variants ("Her", "her", "HER") take entries of their own.
+    @Test func wordCacheAgreesWithUncachedWords() throws {
+        let compiled = try TokenizerTests.compiled()
+        let pieces: [String] = [
+            "a", "A", "x", "X", "her", "Her", "HER", "the", "The", "alcohol", "Alcohol", "alcoholic", "ALCOHOLIC", "alcoholics",
+            "abcdefgh", "ABCDEFGH", "abcdefghi", "zoë", "Zoë", "self", "harm", "harming", "2019", "3rd", "A1", "to", "kill",
+            "threatened", "strangulate", "Strangulation",
+        ]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Int(state % UInt64(bound))
+        }
+        var text = ""
+        while text.utf8.count < 40_000 {
+            if next(3) == 0 {
+                // A random ASCII word: many distinct keys, colliding in the cache.
+                let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
+                text += String(decoding: (0..<(1 + next(12))).map { _ in letters[next(letters.count)] }, as: UTF8.self)
+            } else {
+                text += pieces[next(pieces.count)]
+            }
+            text += [" ", ", ", ". ", "-", "\n"][next(5)]
+        }
+        let tokens = compiled.matcher.tokenize(text)
+        let utf8 = Array(text.utf8)
+        #expect(tokens.count == TokenizerTests.referenceSpans(utf8).count)
+        var alone: [String: Tokens] = [:]
+        for index in 0..<tokens.count {
+            let word = String(decoding: utf8[Int(tokens.starts[index])..<Int(tokens.ends[index])], as: UTF8.self)
+            let single: Tokens
+            if let known = alone[word] {
+                single = known
+            } else {
+                single = compiled.matcher.tokenize(word)
+                alone[word] = single
+            }
+            #expect(single.count == 1, "\(word)")
+            guard single.count == 1 else { continue }
+            #expect(tokens.hashes[index] == single.hashes[0], "\(word)")
+            #expect(tokens.classes[index] == single.classes[0], "\(word)")
+            #expect(tokens.prefixes[index] == single.prefixes[0], "\(word)")
+            #expect(tokens.flags[index] == single.flags[0], "\(word)")
+        }
+        // The wildcard prefix is found through the cache too ("alcoholic" is in the text many times).
+        let alcoholic = (0..<tokens.count).filter { tokens.hashes[$0] == Vocabulary.hash(Array("alcoholic".utf8)) }
+        #expect(alcoholic.count > 10)
+        #expect(alcoholic.allSatisfy { tokens.prefixes[$0] >= 0 })
+    }
 }
