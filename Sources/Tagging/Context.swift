@@ -78,23 +78,13 @@ struct SentenceContext {
         // (Read from the compiled codebook: reading them through `codebook.context` copied the lexicon.)
         preScope = compiled.preScope
         postScope = compiled.postScope
-        // Without a negation or hypothetical trigger every target is affirmed: pseudo-triggers and
-        // terminations only limit triggers, so there is nothing to collect. (Each match's class is
-        // one byte, ``CompiledCodebook/contextClasses``, read through the class: a local copy of
-        // the array was retained and released per sentence.)
-        var hasTrigger = false
-        var position = matches.startIndex
-        while position < matches.endIndex {
-            if ContextClass.isTrigger(compiled.contextClasses[Int(matches[position].pattern)]) {
-                hasTrigger = true
-                break
-            }
-            position += 1
-        }
-        guard hasTrigger else { return }
+        // (The sweep rebuilds the context only for a sentence with a negation or hypothetical
+        // trigger: without one every target is affirmed. Each match's class is one byte,
+        // ``CompiledCodebook/contextClasses``, read through the class: a local copy of the array
+        // was retained and released per sentence.)
         // Plain loops over the columns (no nested function capturing `tokens`: that copied its six arrays).
         pseudo.truncate(to: 0)
-        position = matches.startIndex
+        var position = matches.startIndex
         while position < matches.endIndex {
             let match = matches[position]
             position += 1

@@ -511,12 +511,12 @@ extension TaggingRun {
     /// ``add(_:pattern:_:)`` for a codebook entry's tag: no `TagKey` built or hashed once the
     /// (entry, subject) pair has a key number.
     mutating func add(entry: Int, subject: Subject?, pattern: Int32, _ range: TextRange) {
-        let facts = compiled.facts
-        let canonical = facts.canonical[entry]
-        let takesSubject = facts.facets[canonical] == .characteristic
+        // (The facts read through the codebook: a local reference to them was retained and released per call.)
+        let canonical = compiled.facts.canonical[entry]
+        let takesSubject = compiled.facts.facets[canonical] == .characteristic
         let code = takesSubject ? EvidenceCollector.code(subject ?? .unknown) : 0
         var slot = collector.existingSlot(entry: canonical, code: code)
-        if slot < 0 { slot = collector.slot(TagKey(tag: facts.tags[canonical], subject: subject), entry: canonical) }
+        if slot < 0 { slot = collector.slot(TagKey(tag: compiled.facts.tags[canonical], subject: subject), entry: canonical) }
         addEvidence(slot, pattern, range)
     }
 
@@ -530,8 +530,8 @@ extension TaggingRun {
         _ target: TargetMatch, entry entryIndex: Int, range: TextRange, mentions: [Mention], fallback: Int?, sentence: SentenceSpan
     ) {
         // The entry's tag and id are read only on the paths that use them (a `TagID` copy retained
-        // and released two strings per call); the child-victim facts are per-entry flags.
-        let facts = compiled.facts
+        // and released two strings per call); the child-victim facts are per-entry flags, read
+        // through the codebook (a local reference to them was retained and released per call).
         // A kin noun inside the phrase ("her mother's depression", "abuse from her husband",
         // "his father was absent"): the characteristic belongs to the kin noun's possessor.
         let inside = mentions.first { $0.start >= target.start && $0.start < target.end && $0.kind == .kin }
@@ -541,11 +541,11 @@ extension TaggingRun {
         // Only three tags have a rule by meaning: no call (and no string switch) for the others.
         let special = compiled.facts.special[entryIndex]
         let byMeaningRule = special == .caringResponsibilities || special == .childhoodAbuseNeglect || special == .domesticAbuseInPregnancy
-        if byMeaningRule, let byMeaning = attributionByMeaning(facts.tags[entryIndex].id, target: target, mentions: mentions) {
+        if byMeaningRule, let byMeaning = attributionByMeaning(compiled.facts.tags[entryIndex].id, target: target, mentions: mentions) {
             entity = byMeaning
         } else if let inside, let owner = possessor(before: inside.start, sentence: sentence, mentions: mentions), let ownerEntity = owner.entity {
             entity = ownerEntity
-        } else if let inside, facts.childVictimTag[entryIndex], preceding == nil || preceding!.end > inside.start {
+        } else if let inside, compiled.facts.childVictimTag[entryIndex], preceding == nil || preceding!.end > inside.start {
             entity = ownerOfUnresolvedKin(inside)
         } else if let preceding {
             entity = preceding.entity
@@ -569,7 +569,7 @@ extension TaggingRun {
             // A child victim's parent who is the perpetrator: the child-victim tags follow.
             if subject == .perpetrator, people.victimIsChild,
                 people.perpetratorRelation == "parent" || people.perpetratorRelation == "partner-of-parent",
-                let converted = facts.parentalConversion[entryIndex], converted != facts.tags[entryIndex].id
+                let converted = compiled.facts.parentalConversion[entryIndex], converted != compiled.facts.tags[entryIndex].id
             {
                 add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: .victim), pattern: target.pattern, range)
             }
@@ -578,12 +578,12 @@ extension TaggingRun {
         let person = people.entities[entity]
         // A relative: the child-victim tags go to the person whose relative it is.
         if let owner = person.owner, let ownerSubject = people.entities[owner].subject {
-            if facts.childVictimTag[entryIndex], person.isParent || person.kin.map({ compiled.kins[$0].relation == "partner-of-parent" }) == true {
+            if compiled.facts.childVictimTag[entryIndex], person.isParent || person.kin.map({ compiled.kins[$0].relation == "partner-of-parent" }) == true {
                 add(entry: entryIndex, subject: ownerSubject, pattern: target.pattern, range)
                 return
             }
             // Only a child victim's parents: an adult's parent's condition is a third party's.
-            if person.isParent, let converted = facts.parentalConversion[entryIndex], ownerSubject == .victim, people.victimIsChild {
+            if person.isParent, let converted = compiled.facts.parentalConversion[entryIndex], ownerSubject == .victim, people.victimIsChild {
                 add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: ownerSubject), pattern: target.pattern, range)
                 return
             }
