@@ -40,8 +40,10 @@ extension AnnotationStore {
             }
             let wanted = Set(documents)
             // Each document's latest run, then its suggestions by the (document_id, run_id)
-            // index; a LEFT JOIN keeps documents whose latest run recorded nothing.
-            let rows = try Row.fetchCursor(
+            // index; a LEFT JOIN keeps documents whose latest run recorded nothing. Stepped on
+            // SQLite's own statement: a row's tag and subject are interned from their bytes
+            // (tens of thousands of rows, a few hundred distinct keys), not made into strings.
+            let statement = try RawStatement(
                 db,
                 sql: """
                     SELECT l.document_id, doc.path, s.tag, s.subject
@@ -54,17 +56,17 @@ extension AnnotationStore {
             var currentPath = ""
             var currentKeys: [TagKey] = []
             var keep = false
-            while let row = try rows.next() {
-                let id: Int64 = row[0]
+            while try statement.step() {
+                let id = statement.int64(0)
                 if id != currentID {
                     if keep { result[currentPath] = currentKeys }
                     currentID = id
-                    currentPath = row[1]
+                    currentPath = String(decoding: statement.text(1), as: UTF8.self)
                     currentKeys = []
                     keep = wanted.contains(currentPath)
                 }
-                guard keep, let tag: String = row[2] else { continue }
-                currentKeys.append(interned.key(tag: tag, subject: row[3]))
+                guard keep, !statement.isNull(2) else { continue }
+                currentKeys.append(interned.key(tag: statement.text(2), subject: statement.text(3)))
             }
             if keep { result[currentPath] = currentKeys }
             return result
@@ -76,6 +78,23 @@ extension AnnotationStore {
 /// over hundreds of thousands of rows.
 struct TagKeyInterner {
     private var keys: [String: [String: TagKey]] = [:]
+    /// Keys by the hash of their columns' bytes, for ``key(tag:subject:)`` on bytes.
+    private var byBytes: [Int: [(tag: [UInt8], subject: [UInt8], key: TagKey)]] = [:]
+
+    /// ``key(tag:subject:)`` of the columns' UTF-8 bytes: no string is made for a key seen before.
+    mutating func key(tag: UnsafeBufferPointer<UInt8>, subject: UnsafeBufferPointer<UInt8>) -> TagKey {
+        var hasher = Hasher()
+        hasher.combine(bytes: UnsafeRawBufferPointer(tag))
+        hasher.combine(tag.count)
+        hasher.combine(bytes: UnsafeRawBufferPointer(subject))
+        let hash = hasher.finalize()
+        if let known = byBytes[hash] {
+            for entry in known where entry.tag.elementsEqual(tag) && entry.subject.elementsEqual(subject) { return entry.key }
+        }
+        let key = key(tag: String(decoding: tag, as: UTF8.self), subject: String(decoding: subject, as: UTF8.self))
+        byBytes[hash, default: []].append((Array(tag), Array(subject), key))
+        return key
+    }
 
     mutating func key(tag: String, subject: String) -> TagKey {
         if let key = keys[tag]?[subject] { return key }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import ReviewModel
 
 // What bulk re-tagging (`revtag retag`, module Retagging) needs from the store: per-file
@@ -425,40 +426,25 @@ extension AnnotationStore {
     public func recordRetagBatch(run: Int64?, writes: [RetagWrite]) throws(StoreError) -> [RetagWriteOutcome] {
         try write { db in
             var outcomes: [RetagWriteOutcome] = []
+            outcomes.reserveCapacity(writes.count)
             // One time for the batch: its rows are committed together.
             let now = Self.timestamp(Date())
-            let insertSuggestion = try SuggestionInserter(db)
-            let upsertFile = try db.cachedStatement(sql: """
-                INSERT INTO retag_files (document_id, size, modified_ns, byte_hash, codebook_hash, run_id)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT(document_id) DO UPDATE SET size = excluded.size, modified_ns = excluded.modified_ns,
-                    byte_hash = excluded.byte_hash, codebook_hash = excluded.codebook_hash, run_id = excluded.run_id
-                """)
+            let statements = try RetagBatchStatements(db)
             for write in writes {
+                let file = write.file
                 guard let prepared = write.suggestions else {
-                    guard let documentID = try Int64.fetchOne(
-                        db.cachedStatement(sql: "SELECT id FROM documents WHERE path = ?"), arguments: [write.file.path])
-                    else { continue }
-                    let file = write.file
-                    try upsertFile.execute(arguments: [
-                        documentID, file.size, file.modifiedNanoseconds, file.byteHash, file.codebookHash, file.run,
-                    ])
+                    guard let stored = try statements.document(path: file.path) else { continue }
+                    try statements.keepFile(file, document: stored.id, run: file.run)
                     continue
                 }
                 guard let run else { throw StoreError.invalidRequest("a retag batch with suggestions needs a run") }
-                let (documentID, reanchor) = try Self.registerPrepared(db, prepared, now: now)
-                try db.executeCached(
-                    sql: "INSERT OR IGNORE INTO run_documents (run_id, document_id, content_hash) VALUES (?, ?, ?)",
-                    arguments: [run, documentID, prepared.textHash])
-                guard db.changesCount > 0 else {
+                let (documentID, reanchor) = try Self.registerPrepared(db, statements, prepared, now: now)
+                guard try statements.recordRunDocument(run: run, document: documentID, contentHash: prepared.textHash) else {
                     outcomes.append(RetagWriteOutcome(path: prepared.path, recorded: false, reanchor: reanchor))
                     continue
                 }
-                try insertSuggestion.insert(run: run, document: documentID, prepared.prepared)
-                let file = write.file
-                try upsertFile.execute(arguments: [
-                    documentID, file.size, file.modifiedNanoseconds, file.byteHash, file.codebookHash, run,
-                ])
+                try statements.suggestions.insert(run: run, document: documentID, prepared.prepared)
+                try statements.keepFile(file, document: documentID, run: run)
                 outcomes.append(RetagWriteOutcome(path: prepared.path, recorded: true, reanchor: reanchor))
             }
             if let run {
@@ -470,26 +456,108 @@ extension AnnotationStore {
 
     /// ``register(_:_:)`` for a prepared document (same rules: insert, or update the hash
     /// and metadata and re-anchor decisions when the text changed); `now` is the batch's time.
-    static func registerPrepared(_ db: Database, _ prepared: PreparedSuggestions, now: String) throws -> (Int64, ReanchorReport) {
-        guard let row = try db.fetchOneCached(
-            sql: "SELECT id, content_hash FROM documents WHERE path = ?", arguments: [prepared.path])
-        else {
-            try db.executeCached(
-                sql: """
-                    INSERT INTO documents (path, content_hash, metadata, text_length, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [prepared.path, prepared.textHash, prepared.metadata, prepared.textLength, now, now])
-            return (db.lastInsertedRowID, ReanchorReport())
+    static func registerPrepared(_ db: Database, _ statements: borrowing RetagBatchStatements, _ prepared: PreparedSuggestions, now: String)
+        throws -> (Int64, ReanchorReport)
+    {
+        guard let stored = try statements.document(path: prepared.path) else {
+            return (try statements.insertDocument(prepared, now: now), ReanchorReport())
         }
-        let documentID: Int64 = row[0]
-        let previousHash: String? = row[1]
-        try db.executeCached(
-            sql: "UPDATE documents SET content_hash = ?, metadata = ?, text_length = ?, updated_at = ? WHERE id = ?",
-            arguments: [prepared.textHash, prepared.metadata, prepared.textLength, now, documentID])
+        let (documentID, previousHash) = stored
+        try statements.updateDocument(documentID, prepared, now: now)
         guard previousHash != prepared.textHash else { return (documentID, ReanchorReport()) }
         let report = try reanchor(db, documentID: documentID, text: prepared.text, previousHash: previousHash, newHash: prepared.textHash)
         return (documentID, report)
+    }
+}
+
+/// The statements a retag batch runs for each document, prepared once per batch and stepped
+/// on SQLite's own statements (GRDB's argument arrays cost more than these small statements).
+struct RetagBatchStatements: ~Copyable {
+    let suggestions: SuggestionInserter
+    private let selectDocument: RawStatement
+    private let insertDocumentRow: RawStatement
+    private let updateDocumentRow: RawStatement
+    private let insertRunDocument: RawStatement
+    private let upsertFile: RawStatement
+    private let connection: OpaquePointer
+
+    init(_ db: Database) throws {
+        guard let connection = db.sqliteConnection else {
+            throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "the database connection is closed")
+        }
+        let suggestions = try SuggestionInserter(db)
+        let selectDocument = try RawStatement(db, sql: "SELECT id, content_hash FROM documents WHERE path = ?")
+        let insertDocumentRow = try RawStatement(db, sql: """
+            INSERT INTO documents (path, content_hash, metadata, text_length, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        let updateDocumentRow = try RawStatement(
+            db, sql: "UPDATE documents SET content_hash = ?, metadata = ?, text_length = ?, updated_at = ? WHERE id = ?")
+        let insertRunDocument = try RawStatement(
+            db, sql: "INSERT OR IGNORE INTO run_documents (run_id, document_id, content_hash) VALUES (?, ?, ?)")
+        let upsertFile = try RawStatement(db, sql: """
+            INSERT INTO retag_files (document_id, size, modified_ns, byte_hash, codebook_hash, run_id)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT(document_id) DO UPDATE SET size = excluded.size, modified_ns = excluded.modified_ns,
+                byte_hash = excluded.byte_hash, codebook_hash = excluded.codebook_hash, run_id = excluded.run_id
+            """)
+        self.connection = connection
+        self.suggestions = suggestions
+        self.selectDocument = selectDocument
+        self.insertDocumentRow = insertDocumentRow
+        self.updateDocumentRow = updateDocumentRow
+        self.insertRunDocument = insertRunDocument
+        self.upsertFile = upsertFile
+    }
+
+    /// A stored document's id and content hash, by name.
+    func document(path: String) throws -> (id: Int64, contentHash: String?)? {
+        selectDocument.bind(path, at: 1)
+        defer { selectDocument.reset() }
+        guard try selectDocument.step() else { return nil }
+        let hash = selectDocument.isNull(1) ? nil : String(decoding: selectDocument.text(1), as: UTF8.self)
+        return (selectDocument.int64(0), hash)
+    }
+
+    /// Adds a document; returns its id.
+    func insertDocument(_ prepared: PreparedSuggestions, now: String) throws -> Int64 {
+        insertDocumentRow.bind(prepared.path, at: 1)
+        insertDocumentRow.bind(prepared.textHash, at: 2)
+        insertDocumentRow.bind(prepared.metadata, at: 3)
+        insertDocumentRow.bind(Int64(prepared.textLength), at: 4)
+        insertDocumentRow.bind(now, at: 5)
+        insertDocumentRow.bind(now, at: 6)
+        try insertDocumentRow.execute()
+        return sqlite3_last_insert_rowid(connection)
+    }
+
+    func updateDocument(_ id: Int64, _ prepared: PreparedSuggestions, now: String) throws {
+        updateDocumentRow.bind(prepared.textHash, at: 1)
+        updateDocumentRow.bind(prepared.metadata, at: 2)
+        updateDocumentRow.bind(Int64(prepared.textLength), at: 3)
+        updateDocumentRow.bind(now, at: 4)
+        updateDocumentRow.bind(id, at: 5)
+        try updateDocumentRow.execute()
+    }
+
+    /// Records that `run` covered the document; false when it already had (nothing written).
+    func recordRunDocument(run: Int64, document: Int64, contentHash: String) throws -> Bool {
+        insertRunDocument.bind(run, at: 1)
+        insertRunDocument.bind(document, at: 2)
+        insertRunDocument.bind(contentHash, at: 3)
+        try insertRunDocument.execute()
+        return sqlite3_changes(connection) > 0
+    }
+
+    /// Keeps the file's record for the incremental check, with `run` as its run.
+    func keepFile(_ file: RetagFileRecord, document: Int64, run: Int64) throws {
+        upsertFile.bind(document, at: 1)
+        upsertFile.bind(file.size, at: 2)
+        upsertFile.bind(file.modifiedNanoseconds, at: 3)
+        upsertFile.bind(file.byteHash, at: 4)
+        upsertFile.bind(file.codebookHash, at: 5)
+        upsertFile.bind(run, at: 6)
+        try upsertFile.execute()
     }
 }
 

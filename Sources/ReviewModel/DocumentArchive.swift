@@ -22,7 +22,8 @@
 /// Numbers are LEB128 varints, offsets stored as differences from the previous element.
 /// Decoding checks every count, offset and range against the buffer, so a damaged archive
 /// throws instead of producing a wrong document; it does not detect a changed byte inside
-/// the stored text (a caller that stores archives adds a checksum).
+/// the stored text, nor every invalid UTF-8 sequence there (one that is replaced by U+FFFD
+/// of the same length): a caller that stores archives adds a checksum.
 ///
 /// Layout (version 3): magic `RVDA`, version and flags (u32); name, format raw value and
 /// metadata as (optional) strings; the block-kind names; the distinct section paths; the
@@ -56,160 +57,249 @@ public enum DocumentArchive {
         let textCount = text.utf8.count
 
         // How each segment's text is rebuilt (stored, copied, or copied and patched), the
-        // patches (offset in the segment, byte), and the text that is not copied.
-        var modes = [UInt8](repeating: storedMode, count: segments.count)
-        var patches: [[(offset: Int, byte: UInt8)]] = Array(repeating: [], count: segments.count)
-        var literal: [UInt8] = []
-        var wholeText = false
+        // patches of all segments one after another (`patchEnds[i]`: where segment i's end),
+        // and the pieces of text that are not copied (ranges of the text, in order).
+        var plan = TextPlan(segments: segments.count)
         text.withUTF8 { textBytes in
             source.withUnsafeBufferPointer { sourceBytes in
-                var cursor = 0
-                for (index, segment) in segments.enumerated() {
-                    let end = segment.textStart + segment.textLength
-                    guard segment.textStart >= cursor, segment.textLength >= 0, end <= textBytes.count else {
-                        wholeText = true
-                        return
-                    }
-                    literal.append(contentsOf: textBytes[cursor..<segment.textStart])
-                    if segment.textLength > 0, segment.sourceStart >= 0, segment.sourceStart + segment.textLength <= sourceBytes.count {
-                        let copy = textBytes.baseAddress! + segment.textStart
-                        let original = sourceBytes.baseAddress! + segment.sourceStart
-                        if memcmp(copy, original, segment.textLength) == 0 {
-                            modes[index] = copiedMode
-                        } else {
-                            // A few differing bytes (at most one in eight) are cheaper as patches.
-                            var differences: [(offset: Int, byte: UInt8)] = []
-                            let limit = segment.textLength / 8
-                            var offset = 0
-                            while offset < segment.textLength, differences.count <= limit {
-                                if copy[offset] != original[offset] { differences.append((offset, copy[offset])) }
-                                offset += 1
-                            }
-                            if differences.count <= limit {
-                                modes[index] = patchedMode
-                                patches[index] = differences
-                            }
-                        }
-                    }
-                    if modes[index] == storedMode { literal.append(contentsOf: textBytes[segment.textStart..<end]) }
-                    cursor = end
-                }
-                literal.append(contentsOf: textBytes[cursor..<textBytes.count])
+                segments.withUnsafeBufferPointer { plan.build($0, text: textBytes, source: sourceBytes) }
             }
         }
-        if wholeText {
-            literal = Array(text.utf8)
-            modes = [UInt8](repeating: storedMode, count: segments.count)
-            patches = Array(repeating: [], count: segments.count)
-        }
-
-        var writer = ArchiveWriter(capacity: 256 + literal.count + (sourceIsInput ? 0 : source.count)
-            + document.blocks.count * 10 + document.sentences.count * 3 + segments.count * 6)
-        writer.u32(magic)
-        writer.u32(version)
-        writer.u32((sourceIsInput ? sourceIsInputFlag : 0) | (wholeText ? wholeTextFlag : 0))
-        writer.string(document.name)
-        writer.string(document.format.rawValue)
-        let metadata = document.metadata
-        writer.optionalString(metadata.title)
-        writer.optionalString(metadata.reviewType?.id)
-        writer.optionalString(metadata.reviewType?.evidence)
-        writer.optionalString(metadata.publicationDate)
-        writer.optionalString(metadata.area)
-
-        // Block kinds by name, so that the layout does not depend on the enum's case order.
-        let kinds = BlockKind.allCases
-        writer.varint(UInt64(kinds.count))
-        for kind in kinds { writer.string(kind.rawValue) }
 
         // Distinct section paths (consecutive blocks usually share one array).
         var pathIndex: [[String]: Int] = [:]
         var paths: [[String]] = []
         var blockSections: [Int] = []
         blockSections.reserveCapacity(document.blocks.count)
-        var previous: (path: [String], index: Int)?
-        for block in document.blocks {
-            if let previous, previous.path == block.section {
-                blockSections.append(previous.index)
-                continue
-            }
-            let index: Int
-            if let known = pathIndex[block.section] {
-                index = known
-            } else {
-                index = paths.count
-                pathIndex[block.section] = index
-                paths.append(block.section)
-            }
-            blockSections.append(index)
-            previous = (block.section, index)
-        }
-        writer.varint(UInt64(paths.count))
-        for path in paths {
-            writer.varint(UInt64(path.count))
-            for heading in path { writer.string(heading) }
-        }
-
-        writer.varint(UInt64(textCount))
-        writer.varint(UInt64(literal.count))
-        literal.withUnsafeBytes { writer.bytes($0) }
-        writer.varint(UInt64(source.count))
-        if !sourceIsInput { source.withUnsafeBytes { writer.bytes($0) } }
-
-        writer.varint(UInt64(document.blocks.count))
-        var previousEnd = 0
-        var previousLine = 0
-        for (number, block) in document.blocks.enumerated() {
-            guard let kind = kinds.firstIndex(of: block.kind), block.range.start >= 0, block.range.end <= textCount,
-                let level = optional(block.level), let row = optional(block.row), let column = optional(block.column),
-                let page = optional(block.page)
-            else { return nil }
-            writer.varint(UInt64(kind))
-            writer.varint(UInt64(blockSections[number]))
-            writer.varint(level)
-            writer.varint(zigzag(block.range.start - previousEnd))
-            writer.varint(UInt64(block.range.length))
-            writer.varint(zigzag(block.sourceLine &- previousLine))
-            writer.varint(row)
-            writer.varint(column)
-            writer.varint(page)
-            previousEnd = block.range.end
-            previousLine = block.sourceLine
-        }
-
-        writer.varint(UInt64(document.sentences.count))
-        previousEnd = 0
-        for sentence in document.sentences {
-            guard sentence.start >= 0, sentence.end <= textCount else { return nil }
-            writer.varint(zigzag(sentence.start - previousEnd))
-            writer.varint(UInt64(sentence.length))
-            previousEnd = sentence.end
-        }
-
-        writer.varint(UInt64(segments.count))
-        var previousTextEnd = 0
-        var previousSourceEnd = 0
-        for (index, segment) in segments.enumerated() {
-            guard segment.textStart >= 0, segment.textLength >= 0, segment.sourceStart >= 0, segment.sourceLength >= 0,
-                segment.textLength < Int.max / 4
-            else { return nil }
-            writer.varint(zigzag(segment.textStart - previousTextEnd))
-            writer.varint(UInt64(segment.textLength) << 2 | UInt64(modes[index]))
-            writer.varint(zigzag(segment.sourceStart - previousSourceEnd))
-            writer.varint(segment.sourceLength == segment.textLength ? 0 : UInt64(segment.sourceLength) + 1)
-            if modes[index] == patchedMode {
-                writer.varint(UInt64(patches[index].count))
-                var previousOffset = 0
-                for patch in patches[index] {
-                    writer.varint(UInt64(patch.offset - previousOffset))
-                    writer.byte(patch.byte)
-                    previousOffset = patch.offset
+        var headingBytes = 0
+        document.blocks.withUnsafeBufferPointer { blocks in
+            var previous: (path: [String], index: Int)?
+            for block in blocks.indices {
+                if let previous, previous.path == blocks[block].section {
+                    blockSections.append(previous.index)
+                    continue
                 }
+                let section = blocks[block].section
+                let index: Int
+                if let known = pathIndex[section] {
+                    index = known
+                } else {
+                    index = paths.count
+                    pathIndex[section] = index
+                    paths.append(section)
+                    for heading in section { headingBytes += 14 + heading.utf8.count }
+                }
+                blockSections.append(index)
+                previous = (section, index)
             }
-            previousTextEnd = segment.textStart + segment.textLength
-            previousSourceEnd = segment.sourceStart + segment.sourceLength
         }
-        return writer.finish()
+
+        // Block kinds by name, so that the layout does not depend on the enum's case order.
+        let kinds = BlockKind.allCases
+        let metadata = document.metadata
+        let strings = [document.name, document.format.rawValue, metadata.title, metadata.reviewType?.id, metadata.reviewType?.evidence,
+            metadata.publicationDate, metadata.area]
+        // An upper bound of the size (a varint takes at most 10 bytes), so that everything is
+        // written in place into one allocation.
+        var capacity = 12 + 8 * 10 + plan.literalCount + (sourceIsInput ? 0 : source.count)
+        for string in strings { capacity += 4 + (string?.utf8.count ?? 0) }
+        for kind in kinds { capacity += 4 + kind.rawValue.utf8.count }
+        capacity += paths.count * 10 + headingBytes
+        capacity += document.blocks.count * 9 * 10 + document.sentences.count * 2 * 10
+        capacity += segments.count * 4 * 10 + plan.patchedSegments * 10 + plan.patchOffsets.count * 11
+
+        var representable = true
+        let archive = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            var writer = ArchiveWriter(buffer)
+            writer.u32(magic)
+            writer.u32(version)
+            writer.u32((sourceIsInput ? sourceIsInputFlag : 0) | (plan.wholeText ? wholeTextFlag : 0))
+            writer.string(document.name)
+            writer.string(document.format.rawValue)
+            writer.optionalString(metadata.title)
+            writer.optionalString(metadata.reviewType?.id)
+            writer.optionalString(metadata.reviewType?.evidence)
+            writer.optionalString(metadata.publicationDate)
+            writer.optionalString(metadata.area)
+
+            writer.varint(UInt64(kinds.count))
+            for kind in kinds { writer.string(kind.rawValue) }
+
+            writer.varint(UInt64(paths.count))
+            for path in paths {
+                writer.varint(UInt64(path.count))
+                for heading in path { writer.string(heading) }
+            }
+
+            writer.varint(UInt64(textCount))
+            writer.varint(UInt64(plan.literalCount))
+            text.withUTF8 { textBytes in
+                for piece in plan.literal { writer.bytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(textBytes)[piece])) }
+            }
+            writer.varint(UInt64(source.count))
+            if !sourceIsInput { source.withUnsafeBytes { writer.bytes($0) } }
+
+            writer.varint(UInt64(document.blocks.count))
+            representable = document.blocks.withUnsafeBufferPointer { blocks in
+                var previousEnd = 0
+                var previousLine = 0
+                for number in blocks.indices {
+                    let block = blocks[number]
+                    guard let kind = kinds.firstIndex(of: block.kind), block.range.start >= 0, block.range.end <= textCount,
+                        let level = optional(block.level), let row = optional(block.row), let column = optional(block.column),
+                        let page = optional(block.page)
+                    else { return false }
+                    writer.varint(UInt64(kind))
+                    writer.varint(UInt64(blockSections[number]))
+                    writer.varint(level)
+                    writer.varint(zigzag(block.range.start - previousEnd))
+                    writer.varint(UInt64(block.range.length))
+                    writer.varint(zigzag(block.sourceLine &- previousLine))
+                    writer.varint(row)
+                    writer.varint(column)
+                    writer.varint(page)
+                    previousEnd = block.range.end
+                    previousLine = block.sourceLine
+                }
+                return true
+            }
+            guard representable else { return }
+
+            writer.varint(UInt64(document.sentences.count))
+            representable = document.sentences.withUnsafeBufferPointer { sentences in
+                var previousEnd = 0
+                for sentence in sentences {
+                    guard sentence.start >= 0, sentence.end <= textCount else { return false }
+                    writer.varint(zigzag(sentence.start - previousEnd))
+                    writer.varint(UInt64(sentence.length))
+                    previousEnd = sentence.end
+                }
+                return true
+            }
+            guard representable else { return }
+
+            writer.varint(UInt64(segments.count))
+            representable = segments.withUnsafeBufferPointer { segments in
+                var previousTextEnd = 0
+                var previousSourceEnd = 0
+                var patch = 0
+                for index in segments.indices {
+                    let segment = segments[index]
+                    guard segment.textStart >= 0, segment.textLength >= 0, segment.sourceStart >= 0, segment.sourceLength >= 0,
+                        segment.textLength < Int.max / 4
+                    else { return false }
+                    let mode = plan.modes[index]
+                    writer.varint(zigzag(segment.textStart - previousTextEnd))
+                    writer.varint(UInt64(segment.textLength) << 2 | UInt64(mode))
+                    writer.varint(zigzag(segment.sourceStart - previousSourceEnd))
+                    writer.varint(segment.sourceLength == segment.textLength ? 0 : UInt64(segment.sourceLength) + 1)
+                    if mode == patchedMode {
+                        let end = plan.patchEnds[index]
+                        writer.varint(UInt64(end - patch))
+                        var previousOffset = 0
+                        while patch < end {
+                            writer.varint(UInt64(plan.patchOffsets[patch] - previousOffset))
+                            writer.byte(plan.patchBytes[patch])
+                            previousOffset = plan.patchOffsets[patch]
+                            patch += 1
+                        }
+                    }
+                    previousTextEnd = segment.textStart + segment.textLength
+                    previousSourceEnd = segment.sourceStart + segment.sourceLength
+                }
+                return true
+            }
+            initialized = representable ? writer.count : 0
+        }
+        return representable ? archive : nil
+    }
+
+    /// How ``encode(_:input:)`` stores a document's text: per segment, stored, copied from the
+    /// source, or copied and patched (a few differing bytes, at most one in eight); the text
+    /// outside copied segments as pieces to store.
+    private struct TextPlan {
+        var modes: [UInt8]
+        /// Where each segment's patches end in ``patchOffsets`` (patched segments only).
+        var patchEnds: [Int]
+        var patchOffsets: [Int] = []
+        var patchBytes: [UInt8] = []
+        var patchedSegments = 0
+        /// The stored pieces, as ranges of the text's bytes, and their total length.
+        var literal: [Range<Int>] = []
+        var literalCount = 0
+        /// Segments overlap or stray out of the text: the whole text is stored, nothing copied.
+        var wholeText = false
+
+        init(segments: Int) {
+            modes = [UInt8](repeating: storedMode, count: segments)
+            patchEnds = [Int](repeating: 0, count: segments)
+        }
+
+        mutating func build(
+            _ segments: UnsafeBufferPointer<SourceMap.Segment>, text: UnsafeBufferPointer<UInt8>, source: UnsafeBufferPointer<UInt8>
+        ) {
+            var cursor = 0
+            for index in segments.indices {
+                let segment = segments[index]
+                let end = segment.textStart + segment.textLength
+                guard segment.textStart >= cursor, segment.textLength >= 0, end <= text.count else {
+                    self = TextPlan(segments: segments.count)
+                    wholeText = true
+                    store(0..<text.count)
+                    return
+                }
+                store(cursor..<segment.textStart)
+                if segment.textLength > 0, segment.sourceStart >= 0, segment.sourceStart + segment.textLength <= source.count {
+                    let copy = text.baseAddress! + segment.textStart
+                    let original = source.baseAddress! + segment.sourceStart
+                    if memcmp(copy, original, segment.textLength) == 0 {
+                        modes[index] = copiedMode
+                    } else if patch(copy, original, length: segment.textLength) {
+                        modes[index] = patchedMode
+                        patchedSegments += 1
+                    }
+                    patchEnds[index] = patchOffsets.count
+                }
+                if modes[index] == storedMode { store(segment.textStart..<end) }
+                cursor = end
+            }
+            store(cursor..<text.count)
+        }
+
+        /// Appends the differing bytes of `copy` as patches when there are at most one in
+        /// eight; false (nothing appended) otherwise.
+        private mutating func patch(_ copy: UnsafePointer<UInt8>, _ original: UnsafePointer<UInt8>, length: Int) -> Bool {
+            let limit = length / 8
+            let start = patchOffsets.count
+            var offset = 0
+            while offset < length {
+                // Equal words are skipped eight bytes at a time.
+                if offset + 8 <= length,
+                    UnsafeRawPointer(copy + offset).loadUnaligned(as: UInt64.self)
+                        == UnsafeRawPointer(original + offset).loadUnaligned(as: UInt64.self)
+                {
+                    offset += 8
+                    continue
+                }
+                if copy[offset] != original[offset] {
+                    guard patchOffsets.count - start < limit else {
+                        patchOffsets.removeSubrange(start...)
+                        patchBytes.removeSubrange(start...)
+                        return false
+                    }
+                    patchOffsets.append(offset)
+                    patchBytes.append(copy[offset])
+                }
+                offset += 1
+            }
+            return true
+        }
+
+        private mutating func store(_ range: Range<Int>) {
+            guard !range.isEmpty else { return }
+            literal.append(range)
+            literalCount += range.count
+        }
     }
 
     /// Decodes an archive made by ``encode(_:input:)``.
@@ -331,20 +421,23 @@ public enum DocumentArchive {
         let segmentCount = try reader.count(minimumBytesEach: 4)
         let literal = UnsafeRawBufferPointer(rebasing: buffer[literalBase..<(literalBase + literalCount)])
         var outcome: Result<[SourceMap.Segment], DocumentArchiveError> = .success([])
-        let textBytes = [UInt8](unsafeUninitializedCapacity: textCount) { text, initialized in
+        // Written in place into the string's storage (no second buffer, no copy).
+        let text = String(unsafeUninitializedCapacity: textCount) { text in
             outcome = source.withUnsafeBytes { sourceBytes in
                 Result { () throws(DocumentArchiveError) in
                     try rebuild(&reader, segments: segmentCount, text: UnsafeMutableRawBufferPointer(text), source: sourceBytes,
                         literal: literal, wholeText: wholeText)
                 }
             }
-            if case .success = outcome { initialized = textCount }
+            guard case .success = outcome else { return 0 }
+            return textCount
         }
         let segments = try outcome.get()
         guard reader.offset == buffer.count else { throw reader.error("\(buffer.count - reader.offset) bytes after the end") }
-
-        // The text: valid UTF-8 exactly as rebuilt.
-        guard let text = String(validating: textBytes, as: UTF8.self) else { throw reader.error("the text is not valid UTF-8") }
+        // The string validates what was rebuilt; bytes that are not UTF-8 (damage) are
+        // replaced, which changes the length unless a replaced sequence was three bytes long
+        // (a changed byte that keeps the text UTF-8 is not detected either: see above).
+        guard text.utf8.count == textCount else { throw reader.error("the text is not valid UTF-8") }
 
         return ReviewDocument(
             name: documentName, format: format, metadata: metadata, text: text, blocks: blocks, sentences: sentences,
@@ -478,46 +571,67 @@ public struct DocumentArchiveError: Error, CustomStringConvertible, Sendable, Ha
     public var description: String { "\(archive): cannot decode the document archive: \(problem); delete it to have it rebuilt" }
 }
 
+/// Writes into memory sized by ``DocumentArchive/encode(_:input:)``'s bound (checked on
+/// every write: a wrong bound stops the program instead of writing past the buffer).
 private struct ArchiveWriter {
-    private var storage: [UInt8] = []
+    private let base: UnsafeMutablePointer<UInt8>
+    private let capacity: Int
+    private(set) var count = 0
 
-    init(capacity: Int) { storage.reserveCapacity(capacity) }
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+        base = buffer.baseAddress!
+        capacity = buffer.count
+    }
+
+    @inline(__always)
+    private func ensure(_ bytes: Int) {
+        precondition(bytes <= capacity - count, "DocumentArchive: the size bound is wrong")
+    }
 
     mutating func u32(_ value: UInt32) {
-        withUnsafeBytes(of: value.littleEndian) { storage.append(contentsOf: $0) }
+        ensure(4)
+        UnsafeMutableRawPointer(base + count).storeBytes(of: value.littleEndian, as: UInt32.self)
+        count += 4
     }
 
-    mutating func i32(_ value: Int32) {
-        withUnsafeBytes(of: value.littleEndian) { storage.append(contentsOf: $0) }
+    mutating func bytes(_ buffer: UnsafeRawBufferPointer) {
+        guard let source = buffer.baseAddress, buffer.count > 0 else { return }
+        ensure(buffer.count)
+        UnsafeMutableRawPointer(base + count).copyMemory(from: source, byteCount: buffer.count)
+        count += buffer.count
     }
 
-    mutating func bytes(_ buffer: UnsafeRawBufferPointer) { storage.append(contentsOf: buffer) }
-
-    mutating func byte(_ value: UInt8) { storage.append(value) }
+    mutating func byte(_ value: UInt8) {
+        ensure(1)
+        base[count] = value
+        count += 1
+    }
 
     /// Unsigned LEB128.
+    @inline(__always)
     mutating func varint(_ value: UInt64) {
+        ensure(10)
         var value = value
         while value >= 0x80 {
-            storage.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            base[count] = UInt8(truncatingIfNeeded: value) | 0x80
+            count += 1
             value >>= 7
         }
-        storage.append(UInt8(value))
+        base[count] = UInt8(value)
+        count += 1
     }
 
     mutating func string(_ value: String) {
         var value = value
         value.withUTF8 { utf8 in
             u32(UInt32(utf8.count))
-            storage.append(contentsOf: utf8)
+            bytes(UnsafeRawBufferPointer(utf8))
         }
     }
 
     mutating func optionalString(_ value: String?) {
         if let value { string(value) } else { u32(DocumentArchive.absentString) }
     }
-
-    func finish() -> [UInt8] { storage }
 }
 
 private struct ArchiveReader {

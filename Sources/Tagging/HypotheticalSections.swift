@@ -5,38 +5,70 @@ import ReviewModel
 /// itself when it is a heading, contains one of the words (ASCII case-insensitively, anywhere in
 /// the heading, as bytes).
 struct HypotheticalSections {
-    /// The words, lower-cased (empty ones dropped: they would name every section).
-    private let words: [[UInt8]]
-    /// Per lower-cased byte value, whether some word starts with it: the search compares words
-    /// only at the heading bytes that may start one.
-    private let startsWord: [Bool]
+    /// The words' lower-cased bytes back to back, grouped by first byte (empty words dropped:
+    /// they would name every section), and where each word starts and ends in them.
+    private let bytes: [UInt8]
+    private let wordStarts: [Int32]
+    private let wordEnds: [Int32]
+    /// Per lower-cased byte value `b`, the words starting with it: `groups[b]..<groups[b + 1]`.
+    /// The search compares only the words that start with the heading byte at hand.
+    private let groups: [Int32]
 
     init(_ sections: [String]) {
-        words = sections.map { Array($0.lowercased().utf8) }.filter { !$0.isEmpty }
-        var starts = [Bool](repeating: false, count: 256)
-        for word in words { starts[Int(word[0])] = true }
-        startsWord = starts
+        let words = sections.map { Array($0.lowercased().utf8) }.filter { !$0.isEmpty }
+        var bytes: [UInt8] = []
+        var starts: [Int32] = []
+        var ends: [Int32] = []
+        // Words in order of first byte (stable), then each group's start: the count of words
+        // with a smaller first byte.
+        var groups = [Int32](repeating: 0, count: 257)
+        for word in words { groups[Int(word[0]) + 1] += 1 }
+        for first in 0..<256 { groups[first + 1] += groups[first] }
+        for word in words.sorted(by: { $0[0] < $1[0] }) {
+            starts.append(Int32(bytes.count))
+            bytes.append(contentsOf: word)
+            ends.append(Int32(bytes.count))
+        }
+        self.bytes = bytes
+        wordStarts = starts
+        wordEnds = ends
+        self.groups = groups
     }
 
     @inline(__always)
     private static func lower(_ byte: UInt8) -> UInt8 { byte &- 0x41 < 26 ? byte | 0x20 : byte }
 
     /// Whether the heading bytes contain one of the words.
-    func contains(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let count = bytes.count
-        var start = 0
-        while start < count {
-            let first = HypotheticalSections.lower(bytes[start])
-            if startsWord[Int(first)] {
-                for word in words where word[0] == first && start + word.count <= count {
-                    var matched = 1
-                    while matched < word.count, HypotheticalSections.lower(bytes[start + matched]) == word[matched] { matched += 1 }
-                    if matched == word.count { return true }
+    func contains(_ heading: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.withUnsafeBufferPointer { words in
+            wordStarts.withUnsafeBufferPointer { wordStarts in
+                wordEnds.withUnsafeBufferPointer { wordEnds in
+                    groups.withUnsafeBufferPointer { groups in
+                        let count = heading.count
+                        var start = 0
+                        while start < count {
+                            let first = Int(HypotheticalSections.lower(heading[start]))
+                            var word = Int(groups[first])
+                            let last = Int(groups[first + 1])
+                            while word < last {
+                                let from = Int(wordStarts[word])
+                                let length = Int(wordEnds[word]) - from
+                                if start + length <= count {
+                                    var matched = 1
+                                    while matched < length, HypotheticalSections.lower(heading[start + matched]) == words[from + matched] {
+                                        matched += 1
+                                    }
+                                    if matched == length { return true }
+                                }
+                                word += 1
+                            }
+                            start += 1
+                        }
+                        return false
+                    }
                 }
             }
-            start += 1
         }
-        return false
     }
 
     /// Whether the heading contains one of the words.

@@ -407,8 +407,9 @@ struct CompiledMatcher: Sendable {
         // `0...end`), so the loop uses wrapping arithmetic: no overflow checks per byte and word.
         precondition(end <= Int(Int32.max), "text longer than 2 GiB")
         var index = 0
-        let minPrefix = prefixLengths.last ?? Int.max
-        let headMask = Vocabulary.byteMask(prefixHeadLength)
+        let lookups = WordLookups(
+            words: words, prefixes: prefixes, prefixStarts: prefixStarts, prefixLengths: prefixLengths,
+            minPrefix: prefixLengths.last ?? Int.max, headMask: Vocabulary.byteMask(prefixHeadLength))
         let table = ByteClass.table
         // A direct-mapped cache of this text's short words keyed by their raw bytes (case kept:
         // the flags depend on it), holding every column but the offsets: a frequent word ("the",
@@ -424,6 +425,17 @@ struct CompiledMatcher: Sendable {
         let longCache = UnsafeMutablePointer<LongWordCacheEntry>.allocate(capacity: 1 << longCacheBits)
         longCache.initialize(repeating: LongWordCacheEntry(), count: 1 << longCacheBits)
         defer { longCache.deallocate() }
+        /// Writes one word's columns (the caller checks the capacity first).
+        @inline(__always)
+        func append(_ start: Int, _ length: Int, _ hash: UInt64, _ wordClass: Int32, _ prefixClass: Int32, _ flags: UInt8) {
+            starts[count] = Int32(truncatingIfNeeded: start)
+            ends[count] = Int32(truncatingIfNeeded: start &+ length)
+            classes[count] = wordClass
+            prefixClasses[count] = prefixClass
+            flagColumn[count] = flags
+            hashes[count] = hash
+            count &+= 1
+        }
         while index < end {
             let start: Int
             let length: Int
@@ -462,13 +474,7 @@ struct CompiledMatcher: Sendable {
                     let slot = Int(truncatingIfNeeded: (raw &* Vocabulary.multiplier) &>> cacheShift)
                     if cache[slot].key == raw {
                         if count == capacity { return nil }
-                        starts[count] = Int32(truncatingIfNeeded: start)
-                        ends[count] = Int32(truncatingIfNeeded: start &+ length)
-                        classes[count] = cache[slot].wordClass
-                        prefixClasses[count] = cache[slot].prefixClass
-                        flagColumn[count] = cache[slot].flags
-                        hashes[count] = cache[slot].hash
-                        count &+= 1
+                        append(start, length, cache[slot].hash, cache[slot].wordClass, cache[slot].prefixClass, cache[slot].flags)
                         continue
                     }
                     cacheSlot = slot
@@ -497,13 +503,7 @@ struct CompiledMatcher: Sendable {
                         let slot = Int(truncatingIfNeeded: (chunk &* Vocabulary.multiplier) &>> cacheShift)
                         if cache[slot].key == chunk {
                             if count == capacity { return nil }
-                            starts[count] = Int32(truncatingIfNeeded: start)
-                            ends[count] = Int32(truncatingIfNeeded: start &+ length)
-                            classes[count] = cache[slot].wordClass
-                            prefixClasses[count] = cache[slot].prefixClass
-                            flagColumn[count] = cache[slot].flags
-                            hashes[count] = cache[slot].hash
-                            count &+= 1
+                            append(start, length, cache[slot].hash, cache[slot].wordClass, cache[slot].prefixClass, cache[slot].flags)
                             continue
                         }
                         cacheSlot = slot
@@ -514,15 +514,10 @@ struct CompiledMatcher: Sendable {
                         // Nine to fifteen bytes: the long-word cache, keyed by both chunks.
                         let raw2 = second & mask2
                         let slot = Int(truncatingIfNeeded: ((chunk ^ (raw2 &* 0xC2B2_AE3D_27D4_EB4F)) &* Vocabulary.multiplier) &>> longCacheShift)
-                        if longCache[slot].key == chunk, longCache[slot].key2 == raw2 {
+                        if longCache[slot].entry.key == chunk, longCache[slot].key2 == raw2 {
                             if count == capacity { return nil }
-                            starts[count] = Int32(truncatingIfNeeded: start)
-                            ends[count] = Int32(truncatingIfNeeded: start &+ length)
-                            classes[count] = longCache[slot].wordClass
-                            prefixClasses[count] = longCache[slot].prefixClass
-                            flagColumn[count] = longCache[slot].flags
-                            hashes[count] = longCache[slot].hash
-                            count &+= 1
+                            let entry = longCache[slot].entry
+                            append(start, length, entry.hash, entry.wordClass, entry.prefixClass, entry.flags)
                             continue
                         }
                         longCacheSlot = slot
@@ -548,44 +543,17 @@ struct CompiledMatcher: Sendable {
                 if word.length == 0 { continue }
                 (start, length, flags, hash, first) = (word.start, word.length, word.flags, word.hash, word.first)
             }
-            let wordClass = words.find(hash: hash, first: first, base: base, start: start, length: length)
-            var prefixClass: Int32 = -1
-            if length > minPrefix {
-                // The prefix lengths below the word's length that some prefix with its head has.
-                let candidates = prefixStarts[CompiledMatcher.prefixHeadSlot(first & headMask)]
-                if candidates & 1 != 0 {
-                    // A prefix longer than 63 bytes shares the head: try every length.
-                    prefixClass = longestPrefixClass(base, start: start, length: length, first: first, end: end, prefixes: prefixes)
-                } else {
-                    // Longest first, as the lengths are listed.
-                    var remaining = length >= 64 ? candidates : candidates & ((1 &<< UInt64(length)) &- 1)
-                    while remaining != 0 {
-                        let prefixLength = 63 &- remaining.leadingZeroBitCount
-                        remaining &= ~(1 &<< UInt64(prefixLength))
-                        let (prefixHash, prefixFirst) = Vocabulary.hashPrefix(
-                            base, start: start, length: prefixLength, first: first, end: end)
-                        let found = prefixes.find(hash: prefixHash, first: prefixFirst, base: base, start: start, length: prefixLength)
-                        if found >= 0 {
-                            prefixClass = found
-                            break
-                        }
-                    }
-                }
-            }
+            // The lookups, out of line: the loop keeps fewer values live for the cached words.
+            let (wordClass, prefixClass) = lookups.classes(base, start: start, length: length, hash: hash, first: first, end: end)
             if cacheSlot >= 0 {
                 cache[cacheSlot] = WordCacheEntry(key: cacheKey, hash: hash, wordClass: wordClass, prefixClass: prefixClass, flags: flags)
             } else if longCacheSlot >= 0 {
                 longCache[longCacheSlot] = LongWordCacheEntry(
-                    key: cacheKey, key2: longCacheKey2, hash: hash, wordClass: wordClass, prefixClass: prefixClass, flags: flags)
+                    key2: longCacheKey2,
+                    entry: WordCacheEntry(key: cacheKey, hash: hash, wordClass: wordClass, prefixClass: prefixClass, flags: flags))
             }
             if count == capacity { return nil }
-            starts[count] = Int32(truncatingIfNeeded: start)
-            ends[count] = Int32(truncatingIfNeeded: start &+ length)
-            classes[count] = wordClass
-            prefixClasses[count] = prefixClass
-            flagColumn[count] = flags
-            hashes[count] = hash
-            count &+= 1
+            append(start, length, hash, wordClass, prefixClass, flags)
         }
         return count
     }
@@ -603,28 +571,67 @@ struct CompiledMatcher: Sendable {
         var flags: UInt8 = 0
     }
 
-    /// A word of 9 to 15 bytes as the text spells it (its first 8 bytes, 0 for an empty entry,
-    /// and the rest) and its columns.
+    /// A word of 9 to 15 bytes as the text spells it (its first 8 bytes in `entry.key`, 0 for
+    /// an empty entry, and the rest in `key2`) and its columns.
     private struct LongWordCacheEntry {
-        var key: UInt64 = 0
         var key2: UInt64 = 0
-        var hash: UInt64 = 0
-        var wordClass: Int32 = -1
-        var prefixClass: Int32 = -1
-        var flags: UInt8 = 0
+        var entry = WordCacheEntry()
     }
 
-    /// The class of the longest wildcard prefix of the word, trying every prefix length (the
-    /// rare case of a head shared with a prefix longer than 63 bytes), or -1.
-    private func longestPrefixClass(
-        _ base: UnsafePointer<UInt8>, start: Int, length: Int, first: UInt64, end: Int, prefixes: Vocabulary.Lookup
-    ) -> Int32 {
-        for prefixLength in prefixLengths where prefixLength < length {
-            let (prefixHash, prefixFirst) = Vocabulary.hashPrefix(base, start: start, length: prefixLength, first: first, end: end)
-            let found = prefixes.find(hash: prefixHash, first: prefixFirst, base: base, start: start, length: prefixLength)
-            if found >= 0 { return found }
+    /// The tables a word's classes are looked up in while one text is tokenised.
+    private struct WordLookups {
+        let words: Vocabulary.Lookup
+        let prefixes: Vocabulary.Lookup
+        let prefixStarts: UnsafePointer<UInt64>
+        /// Distinct wildcard-prefix lengths, longest first.
+        let prefixLengths: [Int]
+        /// The shortest prefix length (`Int.max` when there is none).
+        let minPrefix: Int
+        let headMask: UInt64
+
+        /// The word's vocabulary class and the class of its longest wildcard prefix (each -1
+        /// when none). Not inlined: the tokenizer's loop reads most words from its cache.
+        @inline(never)
+        func classes(
+            _ base: UnsafePointer<UInt8>, start: Int, length: Int, hash: UInt64, first: UInt64, end: Int
+        ) -> (word: Int32, prefix: Int32) {
+            let wordClass = words.find(hash: hash, first: first, base: base, start: start, length: length)
+            var prefixClass: Int32 = -1
+            if length > minPrefix {
+                // The prefix lengths below the word's length that some prefix with its head has.
+                let candidates = prefixStarts[CompiledMatcher.prefixHeadSlot(first & headMask)]
+                if candidates & 1 != 0 {
+                    // A prefix longer than 63 bytes shares the head: try every length.
+                    prefixClass = longestPrefixClass(base, start: start, length: length, first: first, end: end)
+                } else {
+                    // Longest first, as the lengths are listed.
+                    var remaining = length >= 64 ? candidates : candidates & ((1 &<< UInt64(length)) &- 1)
+                    while remaining != 0 {
+                        let prefixLength = 63 &- remaining.leadingZeroBitCount
+                        remaining &= ~(1 &<< UInt64(prefixLength))
+                        let (prefixHash, prefixFirst) = Vocabulary.hashPrefix(
+                            base, start: start, length: prefixLength, first: first, end: end)
+                        let found = prefixes.find(hash: prefixHash, first: prefixFirst, base: base, start: start, length: prefixLength)
+                        if found >= 0 {
+                            prefixClass = found
+                            break
+                        }
+                    }
+                }
+            }
+            return (wordClass, prefixClass)
         }
-        return -1
+
+        /// The class of the longest wildcard prefix of the word, trying every prefix length (the
+        /// rare case of a head shared with a prefix longer than 63 bytes), or -1.
+        private func longestPrefixClass(_ base: UnsafePointer<UInt8>, start: Int, length: Int, first: UInt64, end: Int) -> Int32 {
+            for prefixLength in prefixLengths where prefixLength < length {
+                let (prefixHash, prefixFirst) = Vocabulary.hashPrefix(base, start: start, length: prefixLength, first: first, end: end)
+                let found = prefixes.find(hash: prefixHash, first: prefixFirst, base: base, start: start, length: prefixLength)
+                if found >= 0 { return found }
+            }
+            return -1
+        }
     }
 
     /// ``slowToken(_:_:_:_:)`` and, for a word, its hash and first lower-cased chunk.

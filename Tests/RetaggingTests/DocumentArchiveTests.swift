@@ -184,3 +184,44 @@ enum ArchiveSamples {
         }
     }
 }
+
+@Suite struct DocumentArchiveSizeBoundTests {
+    /// The encoder writes in place into memory sized beforehand: numbers of every size (each
+    /// varint at its longest), many distinct section paths, a segment patched at the limit
+    /// (one byte in eight differs) and one just over it (stored) fit, and round-trip.
+    @Test func extremeNumbersAndPatchesFitTheSizeBound() throws {
+        let line = String(repeating: "abcdefg\n", count: 64)
+        let source = line + line
+        // The first copy reads every line break as a space (64 differences in 512 bytes: patched),
+        // the second also changes its first letter (65: stored).
+        let first = line.replacingOccurrences(of: "\n", with: " ")
+        let second = "X" + first.dropFirst()
+        let text = first + second
+        let blocks = (0..<50).map { index in
+            Block(
+                kind: BlockKind.allCases[index % BlockKind.allCases.count], level: index.isMultiple(of: 2) ? Int.max : Int.min + 1,
+                section: ["heading \(index)", String(repeating: "é", count: index)], range: TextRange(start: index, end: 1_024 - index),
+                sourceLine: index.isMultiple(of: 2) ? Int.max / 2 : -(Int.max / 2), row: Int.max, column: Int.min + 1,
+                page: index.isMultiple(of: 3) ? nil : 0)
+        }
+        let document = ReviewDocument(
+            name: "bounds.html", format: .html, text: text, blocks: blocks,
+            sentences: [TextRange(start: 0, end: 512), TextRange(start: 512, end: 1_024)],
+            sourceMap: SourceMap(
+                segments: [
+                    .init(textStart: 0, textLength: 512, sourceStart: 0, sourceLength: 512),
+                    .init(textStart: 512, textLength: 512, sourceStart: 512, sourceLength: 512),
+                ],
+                source: LineIndex(source)))
+        for input in [Array(source.utf8), nil] {
+            let archive = try #require(DocumentArchive.encode(document, input: input))
+            expectSameDocument(try DocumentArchive.decode(archive, input: input, name: "bounds"), document, "bounds")
+            // The patched copy costs its 64 patches; the stored one its 512 bytes of text.
+            #expect(archive.count > 512 + 64 * 2)
+        }
+        // Not representable: a nil archive, not a crash.
+        var negative = document
+        negative.blocks[0].level = Int.min
+        #expect(DocumentArchive.encode(negative) == nil)
+    }
+}

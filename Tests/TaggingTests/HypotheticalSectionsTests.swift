@@ -4,15 +4,6 @@ import ReviewParsing
 import Testing
 @testable import Tagging
 
-/// The corpus documents (top level only).
-private func corpusPaths() -> [String] {
-    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("corpus")
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-    return names.filter { ["html", "htm", "xhtml", "xml", "md", "txt"].contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
-        .map { folder.appendingPathComponent($0).path }
-}
-
 /// Which blocks lie in a hypothetical section, against the plain way: each block's section path
 /// (and a heading's own text) as strings, ASCII-lower-cased, searched for each word.
 @Suite struct HypotheticalSectionsTests {

@@ -107,13 +107,8 @@ import Testing
             "2019", "3rd", "her", "Alcoholic", "ALCOHOL", "alcoholism", "strangulation", "abcdefgh", "ABCDEFGHI",
             "intercontinentalisation", "threatened", "to", "kill", "Mr", "A1", "x9y", "«", "»", "·", "\u{00AD}", "€", "∂",
         ]
-        var state: UInt64 = 0x2545_F491_4F6C_DD1D
-        func next(_ bound: Int) -> Int {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return Int(state % UInt64(bound))
-        }
+        var random = XorShift(state: 0x2545_F491_4F6C_DD1D)
+        func next(_ bound: Int) -> Int { random.next(bound) }
         for _ in 0..<300 {
             var text = ""
             for _ in 0..<(1 + next(40)) { text += pieces[next(pieces.count)] }
@@ -149,13 +144,8 @@ import Testing
             "abcdefgh", "ABCDEFGH", "abcdefghi", "zoë", "Zoë", "self", "harm", "harming", "2019", "3rd", "A1", "to", "kill",
             "threatened", "strangulate", "Strangulation",
         ]
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next(_ bound: Int) -> Int {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return Int(state % UInt64(bound))
-        }
+        var random = XorShift(state: 0x9E37_79B9_7F4A_7C15)
+        func next(_ bound: Int) -> Int { random.next(bound) }
         var text = ""
         while text.utf8.count < 40_000 {
             if next(3) == 0 {
@@ -191,5 +181,17 @@ import Testing
         let alcoholic = (0..<tokens.count).filter { tokens.hashes[$0] == Vocabulary.hash(Array("alcoholic".utf8)) }
         #expect(alcoholic.count > 10)
         #expect(alcoholic.allSatisfy { tokens.prefixes[$0] >= 0 })
+    }
+}
+
+/// A seeded xorshift generator: the same random texts on every run.
+struct XorShift {
+    var state: UInt64
+
+    mutating func next(_ bound: Int) -> Int {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        return Int(state % UInt64(bound))
     }
 }
