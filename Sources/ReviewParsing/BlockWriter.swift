@@ -258,19 +258,12 @@ struct BlockWriter {
         let bytes = base.loadUnaligned(fromByteOffset: offset, as: Bytes.self)
         let next = base.loadUnaligned(fromByteOffset: offset + 1, as: Bytes.self)
         let spaces = Bytes(repeating: 0x20)
-        let control = (bytes &- spaces) & ~bytes  // bytes below 0x20
-        let special = control | zero(bytes ^ Bytes(repeating: 0x3C)) | zero(bytes ^ Bytes(repeating: 0x26))
-            | zero(bytes ^ Bytes(repeating: 0xC2))
-        let doubleSpace = zero(bytes ^ spaces) & zero(next ^ spaces)
-        let reject = unsafeBitCast((special | doubleSpace) & Bytes(repeating: 0x80), to: SIMD2<UInt64>.self)
+        // (Vector compares, one instruction each, where bit tricks took four.)
+        let special = (bytes .< spaces) .| (bytes .== Bytes(repeating: 0x3C)) .| (bytes .== Bytes(repeating: 0x26))
+            .| (bytes .== Bytes(repeating: 0xC2))
+        let reject = unsafeBitCast(Bytes().replacing(with: 0x80, where: special .| ((bytes .== spaces) .& (next .== spaces))), to: SIMD2<UInt64>.self)
         guard reject[0] | reject[1] == 0 else { return 0 }
         return base.load(fromByteOffset: offset + 15, as: UInt8.self) == 0x20 ? 15 : 16
-    }
-
-    /// 0x80 (and other bits) in the bytes of `bytes` that are zero, exact per byte.
-    @inline(__always)
-    private static func zero(_ bytes: SIMD16<UInt8>) -> SIMD16<UInt8> {
-        ~(bytes | (SIMD16<UInt8>() &- bytes))
     }
 
     @inline(__always)

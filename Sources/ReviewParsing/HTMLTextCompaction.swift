@@ -729,25 +729,18 @@ struct HTMLTextCompaction {
     }
 
     /// How many of the sixteen bytes at `offset` come before the first that is a control
-    /// character, `<`, `&` or 0xEF (16 when none is): one vector compare with exact per-byte
-    /// marks (the bit tricks of ``BlockWriter/plainBytes(_:at:)``), read as two little-endian
-    /// words.
+    /// character, `<`, `&` or 0xEF (16 when none is): vector compares (one instruction each,
+    /// where the bit tricks of ``BlockWriter/plainBytes(_:at:)`` took four) marking each such
+    /// byte 0x80, read as two little-endian words.
     @inline(__always)
     static func plainBytes(_ base: UnsafeRawPointer, at offset: Int) -> Int {
         typealias Bytes = SIMD16<UInt8>
         let bytes = base.loadUnaligned(fromByteOffset: offset, as: Bytes.self)
-        let control = (bytes &- Bytes(repeating: 0x20)) & ~bytes  // bytes below 0x20
-        let stops = control | zero(bytes ^ Bytes(repeating: 0x3C)) | zero(bytes ^ Bytes(repeating: 0x26))
-            | zero(bytes ^ Bytes(repeating: 0xEF))
-        let marks = unsafeBitCast(stops & Bytes(repeating: 0x80), to: SIMD2<UInt64>.self)
+        let stops = (bytes .< Bytes(repeating: 0x20)) .| (bytes .== Bytes(repeating: 0x3C)) .| (bytes .== Bytes(repeating: 0x26))
+            .| (bytes .== Bytes(repeating: 0xEF))
+        let marks = unsafeBitCast(Bytes().replacing(with: 0x80, where: stops), to: SIMD2<UInt64>.self)
         if marks[0] != 0 { return marks[0].trailingZeroBitCount / 8 }
         return 8 + marks[1].trailingZeroBitCount / 8  // 16 when both are zero
-    }
-
-    /// 0x80 (and other bits) in the bytes of `bytes` that are zero, exact per byte.
-    @inline(__always)
-    private static func zero(_ bytes: SIMD16<UInt8>) -> SIMD16<UInt8> {
-        ~(bytes | (SIMD16<UInt8>() &- bytes))
     }
 
     private static func containsPlaceholder(_ base: UnsafePointer<UInt8>, count: Int) -> Bool {

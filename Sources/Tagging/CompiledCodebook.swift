@@ -43,6 +43,13 @@ final class CompiledCodebook: Sendable {
     /// Per entry and proximity rule: one of its patterns (all carry the rule's id,
     /// `<prefix>/<phrases + near + 1>`), or -1 when the rule has no phrase.
     let nearPatterns: [[Int32]]
+    /// The filter of tokens that may start an age (see ``TaggingRun/firstAgeCandidate(_:from:to:filter:)``).
+    let ageCandidateFilter = CompiledCodebook.ageCandidateFilter
+    /// Per pattern: what the sweep does with its matches (``SweepBits``; 0 for a target).
+    let sweepBits: [UInt8]
+    /// The codebook's default scopes of pre- and post-triggers, in words.
+    let preScope: Int
+    let postScope: Int
 
     /// Pronouns, titles and name-code words the people finder uses (not codebook data: grammar).
     static let pronouns: [(String, Gender, Bool)] = [
@@ -93,6 +100,8 @@ final class CompiledCodebook: Sendable {
             for phrase in entry.exclude { add(.exclusion(entry: Int32(index)), phrase, "\(prefix)/exclude") }
         }
         let context = codebook.context
+        preScope = context.preScope
+        postScope = context.postScope
         for phrase in context.negationPre { add(.negationPre, phrase, "context/negation_pre") }
         for phrase in context.negationPost { add(.negationPost, phrase, "context/negation_post") }
         for phrase in context.pseudo { add(.pseudo, phrase, "context/pseudo") }
@@ -147,6 +156,7 @@ final class CompiledCodebook: Sendable {
         contextClasses = patterns.map { ContextClass.of($0.kind) }
         targetEntries = patterns.map { TargetClass.of($0.kind) }
         isEthnicity = patterns.map { if case .ethnicity = $0.kind { true } else { false } }
+        sweepBits = patterns.map { SweepBits.of($0.kind) }
         caseSensitiveTrigger = caseSensitive
         var classes: [String: Int32] = [:]
         for word in CompiledCodebook.codeWords {
@@ -186,6 +196,35 @@ enum ContextClass {
 
 /// A pattern's role for the sweep's targets (``CompiledCodebook/targetEntries``): a `.tag`
 /// pattern's entry (0 or more), or one of these.
+/// What the sweep does with a match of a pattern that is no codebook target, one bit each: a
+/// sentence's matches ORed together tell which steps it needs.
+enum SweepBits {
+    /// A role, kin noun or pronoun: a mention.
+    static let mention: UInt8 = 1
+    /// A side of a proximity rule.
+    static let proximity: UInt8 = 2
+    /// An exclusion phrase of an entry.
+    static let exclusion: UInt8 = 4
+    /// A negation or hypothetical trigger (pseudo-triggers and terminations only limit triggers).
+    static let trigger: UInt8 = 8
+    /// An ethnicity.
+    static let ethnicity: UInt8 = 16
+    /// A kin noun (with ``mention``).
+    static let kin: UInt8 = 32
+
+    static func of(_ kind: PatternKind) -> UInt8 {
+        switch kind {
+        case .kin: mention | kin
+        case .victim, .perpetrator, .child, .pronoun: mention
+        case .proximity: proximity
+        case .exclusion: exclusion
+        case .negationPre, .negationPost, .hypotheticalPre, .hypotheticalPost: trigger
+        case .ethnicity: ethnicity
+        default: 0
+        }
+    }
+}
+
 enum TargetClass {
     static let other: Int32 = -1
     static let proximity: Int32 = -2

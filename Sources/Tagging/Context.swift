@@ -42,6 +42,11 @@ struct SentenceContext {
     var hypotheticalPost: [Trigger] = []
     /// Token indexes where a termination word starts.
     var terminations: [Int] = []
+    /// The pseudo-triggers' token spans and the triggers no pseudo-trigger covers, with their
+    /// kinds (kept only while the context is rebuilt; the lists' storage is reused from sentence
+    /// to sentence).
+    private var pseudo: [(Int, Int)] = []
+    private var valid: [(match: Match, kind: UInt8)] = []
     var preScope: Int
     var postScope: Int
 
@@ -70,25 +75,16 @@ struct SentenceContext {
         hypotheticalPre.truncate(to: 0)
         hypotheticalPost.truncate(to: 0)
         terminations.truncate(to: 0)
-        preScope = compiled.codebook.context.preScope
-        postScope = compiled.codebook.context.postScope
-        // Without a negation or hypothetical trigger every target is affirmed: pseudo-triggers and
-        // terminations only limit triggers, so there is nothing to collect. (Each match's class is
-        // one byte, ``CompiledCodebook/contextClasses``, read through the class: a local copy of
-        // the array was retained and released per sentence.)
-        var hasTrigger = false
-        var position = matches.startIndex
-        while position < matches.endIndex {
-            if ContextClass.isTrigger(compiled.contextClasses[Int(matches[position].pattern)]) {
-                hasTrigger = true
-                break
-            }
-            position += 1
-        }
-        guard hasTrigger else { return }
+        // (Read from the compiled codebook: reading them through `codebook.context` copied the lexicon.)
+        preScope = compiled.preScope
+        postScope = compiled.postScope
+        // (The sweep rebuilds the context only for a sentence with a negation or hypothetical
+        // trigger: without one every target is affirmed. Each match's class is one byte,
+        // ``CompiledCodebook/contextClasses``, read through the class: a local copy of the array
+        // was retained and released per sentence.)
         // Plain loops over the columns (no nested function capturing `tokens`: that copied its six arrays).
-        var pseudo: [(Int, Int)] = []
-        position = matches.startIndex
+        pseudo.truncate(to: 0)
+        var position = matches.startIndex
         while position < matches.endIndex {
             let match = matches[position]
             position += 1
@@ -98,29 +94,31 @@ struct SentenceContext {
             default: break
             }
         }
-        // The triggers, in match order, found again by `isTrigger` (no list of them allocated).
-        func isTrigger(_ match: Match, _ kind: UInt8) -> Bool {
-            guard ContextClass.isTrigger(kind) else { return false }
-            // "May 2019", "Will" as a name
-            return !(compiled.caseSensitiveTrigger[Int(match.pattern)] && Int(match.start) != sentenceStart
-                && tokens.flags[Int(match.start)] & Tokens.capitalised != 0)
-        }
+        // The triggers no pseudo-trigger covers, in match order ("May 2019", "Will" as a name: a
+        // case-sensitive trigger counts only in lower case or at the sentence start).
+        valid.truncate(to: 0)
         position = matches.startIndex
         while position < matches.endIndex {
             let match = matches[position]
             position += 1
             let kind = compiled.contextClasses[Int(match.pattern)]
-            guard isTrigger(match, kind), !SentenceContext.covered(match, by: pseudo) else { continue }
+            guard ContextClass.isTrigger(kind) else { continue }
+            if compiled.caseSensitiveTrigger[Int(match.pattern)], Int(match.start) != sentenceStart,
+                tokens.flags[Int(match.start)] & Tokens.capitalised != 0
+            {
+                continue
+            }
+            if SentenceContext.covered(match, by: pseudo) { continue }
+            valid.append((match, kind))
+        }
+        for index in valid.indices {
+            let (match, kind) = valid[index]
             // Prune a trigger contained in a longer one of the same kind.
             var longer = false
-            var other = matches.startIndex
-            while other < matches.endIndex {
-                let candidate = matches[other]
-                other += 1
-                let otherKind = compiled.contextClasses[Int(candidate.pattern)]
-                if otherKind == kind, isTrigger(candidate, otherKind), candidate != match, candidate.start <= match.start,
-                    match.end <= candidate.end, (candidate.end - candidate.start) > (match.end - match.start),
-                    !SentenceContext.covered(candidate, by: pseudo)
+            for other in valid.indices {
+                let candidate = valid[other].match
+                if valid[other].kind == kind, candidate != match, candidate.start <= match.start, match.end <= candidate.end,
+                    (candidate.end - candidate.start) > (match.end - match.start)
                 {
                     longer = true
                     break

@@ -137,11 +137,15 @@ struct PendingEvidence {
     /// ``EvidenceCollector/ruleID(_:compiled:)``). An index, not the string: recording a piece
     /// retains nothing.
     var rule: Int32
+    /// The piece's (tag, subject) key number (see ``EvidenceCollector``).
+    var slot: Int32
 }
 
 /// A suppressed match as the sweep records it (text and position cut at the end of the sweep).
 struct PendingSuppression {
-    var tag: TagID
+    /// The codebook entry whose tag is suppressed (``EntryFacts/tags``; an index: recording a
+    /// suppression retains no tag strings).
+    var entry: Int32
     var range: TextRange
     /// The rule, as ``PendingEvidence/rule``.
     var rule: Int32
@@ -151,25 +155,37 @@ struct PendingSuppression {
 
 /// The evidence of one tagging run while the sweep collects it: for each piece, its (tag,
 /// subject) key's number, keys numbered densely (a codebook entry's four subject variants first, other keys
-/// after), and a hash set of (key number, range) pairs for the duplicate check — no `TagKey`
-/// (two strings) hashed per piece of evidence. Spans only: the text and line/column of every
-/// piece are materialised in one forward pass when the sweep ends.
+/// after) — no `TagKey` (two strings) hashed per piece of evidence. Spans only: the text and
+/// line/column of every piece are materialised in one forward pass when the sweep ends.
+///
+/// The duplicate check of (key number, range) pairs looks only at the current sentence's
+/// pieces: every range the sweep records lies inside the sentence it sweeps (sentences share
+/// no token), so an equal pair can only have been recorded for the same sentence, and a
+/// sentence records a piece or two (a hash set over the whole document cost more to clear
+/// and probe). A sentence with very many pieces (a long table row) switches to a hash set.
 struct EvidenceCollector {
     /// Per entry × subject code (0 none, 1 victim, 2 perpetrator, 3 unknown): key number or -1.
     private var entrySlots: [Int32]
     private var otherSlots: [TagKey: Int32] = [:]
     private(set) var keys: [TagKey] = []
-    /// The evidence in the order recorded; its key number is in ``order`` at the same index
-    /// (one flat list: no list per key to grow and keep unique on every append).
+    /// The evidence in the order recorded, each piece with its key number (one flat list: no
+    /// list per key to grow and keep unique on every append).
     private(set) var items: [PendingEvidence] = []
-    /// The slot of each piece of evidence in the order appended (the incremental sweep keeps
-    /// each block's evidence apart with it).
-    private(set) var order: [Int32] = []
+    /// The key number of each piece of evidence in the order appended (the incremental sweep
+    /// keeps each block's evidence apart with it).
+    var order: [Int32] { items.map(\.slot) }
     /// Suppressed matches in the order the sweep found them.
     private(set) var suppressions: [PendingSuppression] = []
     /// Rule ids of no pattern, in the order first recorded (see ``PendingEvidence/rule``).
     private var extraRules: [String] = []
+    /// The first piece of the current sentence (see ``beginSentence()``).
+    private var sentenceStart = 0
+    /// The current sentence's (key number, range) pairs once it has more than
+    /// ``EvidenceCollector/scanLimit`` pieces (empty before).
     private var seen = PairSet()
+    private var seenInUse = false
+    /// Pieces of one sentence compared one by one before the hash set takes over.
+    static let scanLimit = 32
 
     init(entryCount: Int) {
         entrySlots = [Int32](repeating: -1, count: entryCount * 4)
@@ -188,8 +204,14 @@ struct EvidenceCollector {
         rule >= 0 ? compiled.ruleIDs[Int(rule)] : extraRules[Int(-1 - rule)]
     }
 
-    /// Makes room for about `count` pieces of evidence in the duplicate check.
-    mutating func reserve(_ count: Int) { seen.reserve(count) }
+    /// Makes room for the evidence and suppressed matches of a document with `matchCount`
+    /// matches, so that the lists do not grow (copying every piece) while the sweep appends:
+    /// generated reviews record about one piece of evidence per five matches and one
+    /// suppressed match per seven.
+    mutating func reserve(matchCount: Int) {
+        items.reserveCapacity(matchCount / 4)
+        suppressions.reserveCapacity(matchCount / 6)
+    }
 
     @inline(__always)
     static func code(_ subject: Subject?) -> Int {
@@ -220,15 +242,42 @@ struct EvidenceCollector {
         return keys.count - 1
     }
 
-    /// Whether (slot, range) is new; records it.
+    /// Starts the duplicate check of a new sentence (the sweep calls it for every sentence).
     @inline(__always)
-    mutating func insert(slot: Int, range: TextRange) -> Bool {
-        seen.insert(UInt64(slot), UInt64(UInt32(truncatingIfNeeded: range.start)) << 32 | UInt64(UInt32(truncatingIfNeeded: range.end)))
+    mutating func beginSentence() {
+        sentenceStart = items.count
+        if seenInUse {
+            seen = PairSet()
+            seenInUse = false
+        }
     }
 
-    mutating func append(_ evidence: PendingEvidence, to slot: Int) {
+    /// Whether (slot, range) is new in the current sentence (the caller then appends it).
+    @inline(__always)
+    mutating func insert(slot: Int, range: TextRange) -> Bool {
+        if !seenInUse {
+            if items.count - sentenceStart < EvidenceCollector.scanLimit {
+                var index = sentenceStart
+                while index < items.count {
+                    if items[index].slot == Int32(truncatingIfNeeded: slot), items[index].range == range { return false }
+                    index += 1
+                }
+                return true
+            }
+            // Many pieces in one sentence: a hash set of the ones so far, then of every new one.
+            seenInUse = true
+            for index in sentenceStart..<items.count { _ = seen.insert(UInt64(items[index].slot), EvidenceCollector.pairKey(items[index].range)) }
+        }
+        return seen.insert(UInt64(slot), EvidenceCollector.pairKey(range))
+    }
+
+    @inline(__always)
+    private static func pairKey(_ range: TextRange) -> UInt64 {
+        UInt64(UInt32(truncatingIfNeeded: range.start)) << 32 | UInt64(UInt32(truncatingIfNeeded: range.end))
+    }
+
+    mutating func append(_ evidence: PendingEvidence) {
         items.append(evidence)
-        order.append(Int32(truncatingIfNeeded: slot))
     }
 
     mutating func append(_ suppression: PendingSuppression) {

@@ -16,17 +16,20 @@ struct EvidenceTexts {
     private var strings: [String] = []
     private var mask: Int
 
-    /// A cutter for about `expected` spans of `bytes` (the table grows past that).
+    /// A cutter for about `expected` spans of `bytes`. Reviews repeat their phrases: the table
+    /// (of distinct texts) starts at half that many slots and grows if it must, rather than
+    /// clearing room for every span to be distinct.
     init(_ bytes: UnsafeBufferPointer<UInt8>, expected: Int) {
         self.bytes = bytes
         var capacity = 64
-        while capacity < expected * 2 { capacity <<= 1 }
+        while capacity < expected / 2 { capacity <<= 1 }
         slots = [Int32](repeating: -1, count: capacity)
         mask = capacity - 1
-        hashes.reserveCapacity(expected)
-        starts.reserveCapacity(expected)
-        lengths.reserveCapacity(expected)
-        strings.reserveCapacity(expected)
+        let distinct = capacity / 2
+        hashes.reserveCapacity(distinct)
+        starts.reserveCapacity(distinct)
+        lengths.reserveCapacity(distinct)
+        strings.reserveCapacity(distinct)
     }
 
     /// The text of `range` when both ends fall on scalar boundaries (nil otherwise, as

@@ -109,9 +109,16 @@ private enum Words {
     ].map(hash))
 }
 
+extension CompiledCodebook {
+    /// The filter over number, decade and child-role word hashes that
+    /// ``TaggingRun/firstAgeCandidate(_:from:to:filter:)`` reads.
+    static var ageCandidateFilter: [UInt64] { Words.numericFilter }
+}
+
 extension TaggingRun {
     /// The number a token stands for (digits or a number word, "thirty four" joined), and the tokens it used.
-    func number(at index: Int, limit: Int) -> (Int, Int)? {
+    /// (`mutating` only so that ``ages(_:first:)``, itself mutating, passes the run without copying it.)
+    mutating func number(at index: Int, limit: Int) -> (Int, Int)? {
         if tokens.flags[index] & Tokens.digits != 0 {
             let start = Int(tokens.starts[index])
             let length = Int(tokens.ends[index]) - start
@@ -136,12 +143,15 @@ extension TaggingRun {
     /// The first token of `from..<to` that has digits or is a number, decade or child-role
     /// word (only such a token can start an age), or `to` when there is none. Most sentences
     /// have none: the scan reads the flag and hash columns through raw pointers.
+    ///
+    /// `filter` is ``CompiledCodebook/ageCandidateFilter`` (read through the codebook: the static
+    /// it copies checked its lazy initialisation at every call).
     @inline(__always)
-    static func firstAgeCandidate(_ tokens: borrowing Tokens, from: Int, to: Int) -> Int {
+    static func firstAgeCandidate(_ tokens: borrowing Tokens, from: Int, to: Int, filter: borrowing [UInt64]) -> Int {
         guard from < to else { return to }
         return tokens.flags.withUnsafeBufferPointer { flags in
             tokens.hashes.withUnsafeBufferPointer { hashes in
-                Words.numericFilter.withUnsafeBufferPointer { filter in
+                filter.withUnsafeBufferPointer { filter in
                     var index = from
                     while index < to {
                         let bit = Int(truncatingIfNeeded: hashes[index] >> 52)
@@ -162,8 +172,9 @@ extension TaggingRun {
     /// "at the age of 34" (often a past event).
     ///
     /// `first` is the sentence's first token that may start an age (see
-    /// ``firstAgeCandidate(_:from:to:)``): the tokens before it are skipped unread.
-    func ages(_ sentence: SentenceSpan, first: Int) -> [(Int, Age, Int)] {
+    /// ``firstAgeCandidate(_:from:to:filter:)``): the tokens before it are skipped unread. (`mutating`
+    /// only so that ``demographics(_:_:mentions:fallback:)`` passes the run without copying it.)
+    mutating func ages(_ sentence: SentenceSpan, first: Int) -> [(Int, Age, Int)] {
         var result: [(Int, Age, Int)] = []
         let w = Words.scalars
         let from = sentence.tokenFrom
@@ -174,7 +185,7 @@ extension TaggingRun {
         while index < to {
             // Neither digits nor a number or decade word: nothing starts here (the next token
             // that may start an age is found by a scan over the raw columns).
-            index = TaggingRun.firstAgeCandidate(tokens, from: index, to: to)
+            index = TaggingRun.firstAgeCandidate(tokens, from: index, to: to, filter: compiled.ageCandidateFilter)
             if index >= to { break }
             // A number of more than three digits (a year, mostly) is no age; digits are no word.
             let isDigits = tokens.flags[index] & Tokens.digits != 0
@@ -205,6 +216,19 @@ extension TaggingRun {
                 }
                 index += 1
                 continue
+            }
+            // Digits stand for one token: without one of those words right before them or a unit
+            // right after them (most numbers: days, counts) nothing below records an age, and the
+            // number is passed over unread, as the check after it would.
+            if isDigits {
+                let before = word(index - 1)
+                let next = word(index + 1)
+                if before != w.aged, before != w.between, before != w.of, before != w.was, before != w.is, before != w.then,
+                    next != w.year, next != w.years, !Words.infantUnits.contains(next)
+                {
+                    index += 1
+                    continue
+                }
             }
             guard let (value, after) = number(at: index, limit: to), value >= 0, value <= 110 else {
                 index += 1
@@ -294,9 +318,12 @@ extension TaggingRun {
         return fallback
     }
 
-    mutating func demographics(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, mentions: [Mention], fallback: Int?) {
+    /// Ages and ethnicities stated in a sentence, recorded for the people they are about
+    /// (`ethnicity`: whether the sentence has an ethnicity match; when not, its matches are not
+    /// looked through).
+    mutating func demographics(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, mentions: [Mention], fallback: Int?, ethnicity: Bool) {
         // Most sentences hold no number: no call of `ages` (which copied the run) for them.
-        let firstCandidate = TaggingRun.firstAgeCandidate(tokens, from: sentence.tokenFrom, to: sentence.tokenTo)
+        let firstCandidate = TaggingRun.firstAgeCandidate(tokens, from: sentence.tokenFrom, to: sentence.tokenTo, filter: compiled.ageCandidateFilter)
         let stated = firstCandidate < sentence.tokenTo ? ages(sentence, first: firstCandidate) : []
         for (position, age, priority) in stated {
             // "with a man of 31, referred to as Adult X": the age of the person named right after.
@@ -316,6 +343,7 @@ extension TaggingRun {
                 agePriority[entity] = priority
             }
         }
+        guard ethnicity else { return }
         for match in slice {
             guard compiled.isEthnicity[Int(match.pattern)], case .ethnicity(let group) = kind(match) else { continue }
             if bothPrincipals(before: Int(match.start), sentence, mentions: mentions, group: group) { continue }

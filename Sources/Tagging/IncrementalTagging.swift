@@ -845,7 +845,7 @@ extension TaggingRun {
             let now = carry(cursor)
             if let old, block > dirtyTo, now.same(as: old.carries[block]) { break }
             piece.carries.append(now)
-            orderStarts.append(collector.order.count)
+            orderStarts.append(collector.items.count)
             piece.suppressedStarts.append(collector.suppressions.count)
             piece.categoryStarts.append(cursor.categoryLog.count)
             piece.relationStarts.append(cursor.relationLog.count)
@@ -855,7 +855,7 @@ extension TaggingRun {
             block += 1
         }
         if block == blockCount { piece.end = carry(cursor) }
-        orderStarts.append(collector.order.count)
+        orderStarts.append(collector.items.count)
         piece.suppressedStarts.append(collector.suppressions.count)
         piece.categoryStarts.append(cursor.categoryLog.count)
         piece.relationStarts.append(cursor.relationLog.count)
@@ -879,7 +879,7 @@ extension TaggingRun {
             piece.evidence = pending.map { materialise($0.range, collector.ruleID($0.rule, compiled: compiled)) }
             piece.suppressed = collector.suppressions.map { item in
                 SuppressedMatch(
-                    tag: item.tag, evidence: materialise(item.range, collector.ruleID(item.rule, compiled: compiled)), reason: item.reason,
+                    tag: compiled.facts.tags[Int(item.entry)], evidence: materialise(item.range, collector.ruleID(item.rule, compiled: compiled)), reason: item.reason,
                     trigger: item.trigger)
             }
         }

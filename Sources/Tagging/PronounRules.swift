@@ -10,7 +10,9 @@ extension TaggingRun {
     ///    paragraph when no principal of that gender was mentioned there ("Chloe confirms pregnancy. GP notes she is a care leaver");
     /// 3. else the principal (victim or perpetrator) of that gender most recently named, then
     ///    anyone of that gender, then the last person of unknown gender.
-    func pronounAntecedent(
+    ///
+    /// (`mutating` only so that the sweep passes the run by reference instead of copying it.)
+    mutating func pronounAntecedent(
         _ pronoun: Mention, earlier: ArraySlice<Mention>, previous: [Mention], lastPrincipal: GenderMap, lastByGender: GenderMap, lastAny: Int?
     ) -> Int? {
         let gender = pronoun.gender ?? .male

@@ -21,3 +21,28 @@ extension Array {
         return true
     }
 }
+
+extension MutableCollection where Self: RandomAccessCollection, Index == Int {
+    /// Sorts the list in place, keeping equal elements in the order they were in (as the
+    /// standard sort does, which is stable): an insertion sort for the few elements of a
+    /// sentence's list, which are nearly in order already (no buffer, no generic merge), the
+    /// standard sort for a long list (a table row).
+    @inline(__always)
+    mutating func sortShortList(by areInIncreasingOrder: (Element, Element) -> Bool) {
+        if count > 32 {
+            sort(by: areInIncreasingOrder)
+            return
+        }
+        var index = startIndex + 1
+        while index < endIndex {
+            let item = self[index]
+            var slot = index
+            while slot > startIndex, areInIncreasingOrder(item, self[slot - 1]) {
+                self[slot] = self[slot - 1]
+                slot -= 1
+            }
+            if slot != index { self[slot] = item }
+            index += 1
+        }
+    }
+}

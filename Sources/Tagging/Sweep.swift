@@ -10,6 +10,12 @@ struct SweepCursor {
     var sectionFocus: Int?
     var previousMentions: [Mention] = []
     var previousBlock = -1
+    /// The current sentence's mentions and targets: lists the sweep refills for every sentence
+    /// (only their storage carries over). Held here, beside the run rather than in it, so that
+    /// the sweep passes them to the run's methods without swapping them out of the run (each
+    /// swap retained and released an empty list).
+    var mentions: [Mention] = []
+    var targets: [TargetMatch] = []
     /// Whether category and relation cues are logged too (for the incremental sweep).
     var logging = false
     var categoryLog: [(id: String, text: String)] = []
@@ -22,8 +28,7 @@ extension TaggingRun {
     mutating func sweep() {
         var cursor = SweepCursor()
         let headings = document.blocks.map { $0.kind == .heading }
-        // About one piece of evidence per five matches on generated reviews.
-        collector.reserve(matches.count / 5)
+        collector.reserve(matchCount: matches.count)
         ensureCapitals()
         for sentenceIndex in sentences.indices {
             sweepSentence(sentenceIndex, headings: headings, cursor: &cursor)
@@ -46,30 +51,33 @@ extension TaggingRun {
     /// age priorities and victim-is-child flag matter (see `IncrementalTagging.swift`).
     mutating func sweepSentence(_ sentenceIndex: Int, headings: [Bool], cursor: inout SweepCursor) {
         do {
+            collector.beginSentence()
             let sentence = sentences[sentenceIndex]
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
             let isHeading = headings.isEmpty ? false : headings[sentence.block]
-            // 1. Mentions, resolved in order.
-            // The scratch list (the one before the previous sentence's): storage reused.
-            var mentions: [Mention] = []
-            swap(&mentions, &sweepScratch.mentions)
-            collectMentions(sentence, sentenceIndex, slice, into: &mentions)
+            // 1. Mentions and targets, from one pass over the matches, into the cursor's lists (for
+            // the mentions, the previous sentence's list before last: storage reused).
+            let found = collectMatches(slice, mentions: &cursor.mentions, targets: &cursor.targets)
+            // Names only where a capitalised word may start one (asked without copying the run).
+            if mayHaveNames(sentenceIndex) { collectNames(sentence, sentenceIndex, into: &cursor.mentions) }
+            TaggingRun.orderMentions(&cursor.mentions)
+            // Mentions resolved in order.
             // Resolved in place: the mentions before `index` are the resolved earlier ones (kin
             // resolution reads only mentions ending before the kin noun, so it takes them all).
             // The previous sentence's mentions count only in the same block (read in place, not copied).
             let samePrevious = sentence.block == cursor.previousBlock
-            for index in mentions.indices {
-                var mention = mentions[index]
+            for index in cursor.mentions.indices {
+                var mention = cursor.mentions[index]
                 // Written back only when resolved here (a role or name comes resolved).
                 switch mention.kind {
                 case .pronoun:
                     mention.entity = pronounAntecedent(
-                        mention, earlier: mentions[..<index], previous: samePrevious ? cursor.previousMentions : [],
+                        mention, earlier: cursor.mentions[..<index], previous: samePrevious ? cursor.previousMentions : [],
                         lastPrincipal: cursor.lastPrincipal, lastByGender: cursor.lastByGender, lastAny: cursor.lastAny)
-                    mentions[index] = mention
+                    cursor.mentions[index] = mention
                 case .kin:
-                    mention.entity = resolveKin(mention, sentence: sentence, earlier: mentions, lastByGender: cursor.lastByGender)
-                    mentions[index] = mention
+                    mention.entity = resolveKin(mention, sentence: sentence, earlier: cursor.mentions, lastByGender: cursor.lastByGender)
+                    cursor.mentions[index] = mention
                 default:
                     break
                 }
@@ -84,28 +92,26 @@ extension TaggingRun {
                 }
             }
             if isHeading {
-                cursor.sectionFocus = mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) })?.entity
+                cursor.sectionFocus = cursor.mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) })?.entity
             }
             if sentence.block != cursor.focusBlock {
                 cursor.focus = nil
                 cursor.focusBlock = sentence.block
             }
             let fallback = cursor.focus ?? cursor.sectionFocus
-            // 2. Targets with their context (built only for a sentence with a target).
-            var targets: [TargetMatch] = []
-            swap(&targets, &sweepScratch.targets)
-            let hasExclusion = collectTargets(sentence, slice, into: &targets)
-            // Given back by a swap (an assignment retained the list and released the old one).
-            defer { swap(&targets, &sweepScratch.targets) }
-            if !targets.isEmpty {
+            // 2. Targets with their context (built only for a sentence with a target and a trigger).
+            completeTargets(slice, hasProximity: found & SweepBits.proximity != 0, &cursor.targets)
+            let hasExclusion = found & SweepBits.exclusion != 0
+            let hasTrigger = found & SweepBits.trigger != 0
+            if !cursor.targets.isEmpty {
                 let facts = compiled.facts
                 // Rebuilt on the first target that needs it, in place in the scratch context (not
                 // swapped out and assigned back: that retained and released its five lists).
                 var contextBuilt = false
                 // By index (no iterator holding the list) and the tag read only where it is used:
                 // a `TagID` copy retained and released its two strings for every target.
-                for targetIndex in targets.indices {
-                    let target = targets[targetIndex]
+                for targetIndex in cursor.targets.indices {
+                    let target = cursor.targets[targetIndex]
                     let entryIndex = target.entry
                     let range = textRange(target.start, target.end)
                     // Exclusions (the matches searched only in a sentence that has one).
@@ -117,22 +123,22 @@ extension TaggingRun {
                     }) {
                         let excluded = textRange(Int(exclusion.start), Int(exclusion.end))
                         suppress(
-                            facts.tags[entryIndex], target, range, .excluded,
+                            target, range, .excluded,
                             scalarAlignedText(excluded) ?? text(tokens: Int(exclusion.start), Int(exclusion.end)))
                         continue
                     }
                     if sentence.hypotheticalSection {
-                        suppress(facts.tags[entryIndex], target, range, .hypothetical, "recommendations section")
+                        suppress(target, range, .hypothetical, "recommendations section")
                         continue
                     }
-                    if !facts.ignoreContext[entryIndex] {
+                    if hasTrigger, !facts.ignoreContext[entryIndex] {
                         if !contextBuilt {
                             sweepScratch.context.rebuild(matches: slice, compiled: compiled, tokens: tokens, sentenceStart: sentence.tokenFrom)
                             contextBuilt = true
                         }
                         if let (reason, trigger) = sweepScratch.context.suppression(of: target) {
                             let cut = scalarAlignedText(TextRange(start: trigger.textStart, end: trigger.textEnd))
-                            suppress(facts.tags[entryIndex], target, range, reason, cut ?? sweepScratch.context.triggerText(trigger, in: document.text))
+                            suppress(target, range, reason, cut ?? sweepScratch.context.triggerText(trigger, in: document.text))
                             continue
                         }
                     }
@@ -145,15 +151,15 @@ extension TaggingRun {
                             concerns = incidentContext(sentenceIndex)
                         case .victim, .perpetrator:
                             let wanted = about == .victim ? PeopleModel.victim : PeopleModel.perpetrator
-                            let nearest = mentions.last { $0.end <= target.start && $0.entity != nil }?.entity
-                                ?? mentions.first { $0.entity != nil }?.entity ?? fallback
+                            let nearest = cursor.mentions.last { $0.end <= target.start && $0.entity != nil }?.entity
+                                ?? cursor.mentions.first { $0.entity != nil }?.entity ?? fallback
                             concerns = nearest.map { people.entities[$0].subject == people.entities[wanted].subject } ?? (about == .victim)
                         case .none:
                             break
                         }
                         if !concerns, about == .victim, facts.special[entryIndex] == .suicide,
                             let entry = facts.tags.firstIndex(of: TagID(facet: "outcome", id: "perpetrator-suicide")),
-                            (mentions.last { $0.end <= target.start && $0.entity != nil }?.entity).map({
+                            (cursor.mentions.last { $0.end <= target.start && $0.entity != nil }?.entity).map({
                                 people.entities[$0].subject == people.entities[PeopleModel.perpetrator].subject
                             }) ?? false
                         {
@@ -163,16 +169,16 @@ extension TaggingRun {
                         }
                         if !concerns {
                             let why = about == .incident ? "not about the incident" : (about == .victim ? "not about the victim" : "not about the perpetrator")
-                            suppress(facts.tags[entryIndex], target, range, .historical, why)
+                            suppress(target, range, .historical, why)
                             continue
                         }
                     }
                     if facts.special[entryIndex] == .gangInvolvement, groupMembershipOfOthers(sentence, start: target.start) {
-                        suppress(facts.tags[entryIndex], target, range, .thirdParty, "said of several other people")
+                        suppress(target, range, .thirdParty, "said of several other people")
                         continue
                     }
                     if facts.special[entryIndex] == .patternOfPhysicalViolence, blowsWithinTheIncident(sentence, slice) {
-                        suppress(facts.tags[entryIndex], target, range, .historical, "blows within the incident, not a pattern over time")
+                        suppress(target, range, .historical, "blows within the incident, not a pattern over time")
                         continue
                     }
                     switch facts.facets[entryIndex] {
@@ -184,19 +190,19 @@ extension TaggingRun {
                         categoryEvidence[facts.tags[entryIndex].id, default: []].append(text)
                         if cursor.logging { cursor.categoryLog.append((facts.tags[entryIndex].id, text)) }
                     case .characteristic:
-                        attribute(target, entry: entryIndex, range: range, mentions: mentions, fallback: fallback, sentence: sentence)
+                        attribute(target, entry: entryIndex, range: range, mentions: cursor.mentions, fallback: fallback, sentence: sentence)
                     case .relationshipType:
-                        let involved = mentions.contains { $0.entity == PeopleModel.victim || $0.entity == PeopleModel.perpetrator }
+                        let involved = cursor.mentions.contains { $0.entity == PeopleModel.victim || $0.entity == PeopleModel.perpetrator }
                         // A child victim has no partner: such phrases are about the adults around them.
                         let partnerOfChild = people.victimIsChild && facts.isPartnerTag[entryIndex]
                         if partnerOfChild {
-                            suppress(facts.tags[entryIndex], target, range, .thirdParty, "the victim is a child")
+                            suppress(target, range, .thirdParty, "the victim is a child")
                         } else if involved {
                             add(entry: entryIndex, subject: nil, pattern: target.pattern, range)
                             relationCounts[facts.tags[entryIndex].id, default: 0] += 1
                             if cursor.logging { cursor.relationLog.append((facts.tags[entryIndex].id, 1)) }
                         } else {
-                            suppress(facts.tags[entryIndex], target, range, .thirdParty, "no victim or perpetrator in the sentence")
+                            suppress(target, range, .thirdParty, "no victim or perpetrator in the sentence")
                         }
                     case .other:
                         // Supported accommodation is context when the victim or the perpetrator lives or
@@ -204,9 +210,9 @@ extension TaggingRun {
                         if facts.special[entryIndex] == .supportedAccommodation {
                             // A relative or someone referred back to ("her brother lives in supported
                             // accommodation"); a sentence about the setting itself keeps it.
-                            let nearest = mentions.last { $0.end <= target.start && $0.entity != nil }
+                            let nearest = cursor.mentions.last { $0.end <= target.start && $0.entity != nil }
                             if let nearest, nearest.kind != .name, nearest.kind != .role, people.entities[nearest.entity!].subject == nil {
-                                suppress(facts.tags[entryIndex], target, range, .thirdParty, "not where the victim or the perpetrator lived")
+                                suppress(target, range, .thirdParty, "not where the victim or the perpetrator lived")
                                 continue
                             }
                             if isWorkplace(before: target.start, sentence: sentence) {
@@ -219,8 +225,8 @@ extension TaggingRun {
                 }
             }
             // 3. Kin mentions that name the perpetrator give the relationship type.
-            for mentionIndex in mentions.indices where mentions[mentionIndex].kind == .kin {
-                let mention = mentions[mentionIndex]
+            for mentionIndex in cursor.mentions.indices where found & SweepBits.kin != 0 && cursor.mentions[mentionIndex].kind == .kin {
+                let mention = cursor.mentions[mentionIndex]
                 guard let entity = mention.entity, entity == PeopleModel.perpetrator || entity == PeopleModel.victim,
                     case .kin(let kinIndex)? = slice.first(where: { Int($0.start) == mention.start && kindIsKin($0) }).map({ kind($0) })
                 else { continue }
@@ -233,14 +239,13 @@ extension TaggingRun {
                 if cursor.logging { cursor.relationLog.append((relation, 2)) }
             }
             // 4. Demographics.
-            demographics(sentence, slice, mentions: mentions, fallback: fallback)
-            if let first = mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) }) {
+            demographics(sentence, slice, mentions: cursor.mentions, fallback: fallback, ethnicity: found & SweepBits.ethnicity != 0)
+            if let first = cursor.mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) }) {
                 cursor.focus = first.entity
             }
             // This sentence's mentions become the previous ones and the old previous list the next
-            // scratch: two swaps, no list retained or released.
-            swap(&mentions, &cursor.previousMentions)
-            swap(&mentions, &sweepScratch.mentions)
+            // sentence's: a swap, no list retained or released.
+            swap(&cursor.mentions, &cursor.previousMentions)
             cursor.previousBlock = sentence.block
         }
     }
@@ -263,29 +268,59 @@ extension TaggingRun {
         TextRange(start: Int(tokens.starts[from]), end: Int(tokens.ends[to - 1]))
     }
 
-    /// Role, name, kin and pronoun mentions of a sentence, longest first where they overlap.
-    /// Names are looked up at the sentence's capitalised tokens (``capitals``, which
-    /// ``ensureCapitals()`` builds before the sweep).
-    func collectMentions(_ sentence: SentenceSpan, _ sentenceIndex: Int, _ slice: ArraySlice<Match>, into mentions: inout [Mention]) {
+    /// One pass over a sentence's matches: its role, kin and pronoun mentions (in match order)
+    /// and its phrase targets (in match order), and which other kinds of match it holds
+    /// (``SweepBits``), so that the steps after it skip what the sentence lacks. Both lists are
+    /// emptied first (their storage is reused from sentence to sentence). (`mutating` only so that
+    /// the sweep passes the run by reference instead of copying it.)
+    mutating func collectMatches(_ slice: ArraySlice<Match>, mentions: inout [Mention], targets: inout [TargetMatch]) -> UInt8 {
+        // Emptied element by element (`removeAll(keepingCapacity:)` cost more than the sentence).
         mentions.truncate(to: 0)
-        // Only role, kin and pronoun patterns make mentions: one byte per match tells the others
-        // apart (``SentenceKinds/bit(of:)``) without a switch over the kind.
-        let mentionBits = SentenceKinds.role | SentenceKinds.kin | SentenceKinds.genderWord
+        targets.truncate(to: 0)
+        var found: UInt8 = 0
         for match in slice {
-            if compiled.sentenceKindBits[Int(match.pattern)] & mentionBits == 0 { continue }
-            let start = Int(match.start)
-            let end = Int(match.end)
-            if let entity = roleEntity(match) {
-                mentions.append(Mention(start: start, end: end, entity: entity, kind: .role))
+            // (The arrays read through the class each time: a local copy was retained and
+            // released per sentence.)
+            let entry = compiled.targetEntries[Int(match.pattern)]
+            if entry >= 0 {
+                targets.append(TargetMatch(entry: Int(entry), pattern: match.pattern, start: Int(match.start), end: Int(match.end)))
                 continue
             }
-            switch kind(match) {
+            let bits = compiled.sweepBits[Int(match.pattern)]
+            found |= bits
+            guard bits & SweepBits.mention != 0 else { continue }
+            let start = Int(match.start)
+            let end = Int(match.end)
+            // ``roleEntity(_:)`` and ``kind(_:)`` spelt out: a non-mutating method of the run, even
+            // inlined, copied the whole run here for every mention.
+            switch compiled.kinds[Int(match.pattern)] {
+            case .victim: mentions.append(Mention(start: start, end: end, entity: PeopleModel.victim, kind: .role))
+            case .perpetrator: mentions.append(Mention(start: start, end: end, entity: PeopleModel.perpetrator, kind: .role))
+            case .child:
+                if let entity = childRoleEntity(match) { mentions.append(Mention(start: start, end: end, entity: entity, kind: .role)) }
             case .kin: mentions.append(Mention(start: start, end: end, entity: nil, kind: .kin))
             case .pronoun(let gender, let possessive):
                 mentions.append(Mention(start: start, end: end, entity: nil, kind: .pronoun(possessive: possessive), gender: gender))
             default: break
             }
         }
+        return found
+    }
+
+    /// Whether a capitalised token of the sentence may start a known name (the name table's
+    /// first-word filter): when none does, ``collectNames(_:_:into:)`` is not called.
+    /// (`mutating` only so that the sweep passes the run by reference instead of copying it.)
+    mutating func mayHaveNames(_ sentenceIndex: Int) -> Bool {
+        for position in capitals.range(inSentence: sentenceIndex) where people.mayStartName(tokens.hashes[Int(capitals.positions[position])]) {
+            return true
+        }
+        return false
+    }
+
+    /// Adds the name mentions of a sentence to its other mentions (``collectMatches(_:mentions:targets:)``)
+    /// and orders them, longest first where they overlap. Names are looked up at the sentence's
+    /// capitalised tokens (``capitals``, which ``ensureCapitals()`` builds before the sweep).
+    func collectNames(_ sentence: SentenceSpan, _ sentenceIndex: Int, into mentions: inout [Mention]) {
         // A name's later words start no other name: the capitalised tokens before the end of
         // the last name found are skipped.
         var skipTo = sentence.tokenFrom
@@ -297,20 +332,29 @@ extension TaggingRun {
                 skipTo = found.end
             }
         }
-        let mentionOrder: (Mention, Mention) -> Bool = { ($0.start, -$0.end) < ($1.start, -$1.end) }
-        if mentions.count > 1, !mentions.isSorted(by: mentionOrder) { mentions.sort(by: mentionOrder) }
-        // Compacted in place: the kept mentions are the prefix `0..<kept`.
-        var kept = 0
-        for index in mentions.indices {
-            let mention = mentions[index]
-            if kept > 0, mention.start < mentions[kept - 1].end {
-                // Overlap: keep the longer one (a name over a title, "the victim" over "victim").
-                let last = mentions[kept - 1]
-                if mention.end - mention.start > last.end - last.start { mentions[kept - 1] = mention }
-                continue
+    }
+
+    /// Orders a sentence's mentions by start (the longer first at one start) and keeps the
+    /// longer of two that overlap (a name over a title, "the victim" over "victim").
+    static func orderMentions(_ mentions: inout [Mention]) {
+        guard mentions.count > 1 else { return }
+        // Sorted and compacted through one buffer (each write through the array checked that it was unique).
+        let kept = mentions.withUnsafeMutableBufferPointer { mentions in
+            mentions.sortShortList { ($0.start, -$0.end) < ($1.start, -$1.end) }
+            // Compacted in place: the kept mentions are the prefix `0..<kept`.
+            var kept = 0
+            for index in mentions.indices {
+                let mention = mentions[index]
+                if kept > 0, mention.start < mentions[kept - 1].end {
+                    // Overlap: keep the longer one.
+                    let last = mentions[kept - 1]
+                    if mention.end - mention.start > last.end - last.start { mentions[kept - 1] = mention }
+                    continue
+                }
+                mentions[kept] = mention
+                kept += 1
             }
-            mentions[kept] = mention
-            kept += 1
+            return kept
         }
         mentions.truncate(to: kept)
     }
@@ -354,9 +398,10 @@ extension TaggingRun {
         return people.relative(owner: owner, kin: Int(kinIndex), kins: compiled.kins)
     }
 
-    /// Records a suppressed match (its evidence is cut by ``flushCollectedEvidence()``).
-    mutating func suppress(_ tag: TagID, _ target: TargetMatch, _ range: TextRange, _ reason: SuppressedMatch.Reason, _ trigger: String) {
-        collector.append(PendingSuppression(tag: tag, range: range, rule: target.pattern, reason: reason, trigger: trigger))
+    /// Records a suppressed match of the target's entry (its evidence is cut by
+    /// ``flushCollectedEvidence()``, its tag read there: no `TagID` copied per suppression).
+    mutating func suppress(_ target: TargetMatch, _ range: TextRange, _ reason: SuppressedMatch.Reason, _ trigger: String) {
+        collector.append(PendingSuppression(entry: Int32(truncatingIfNeeded: target.entry), range: range, rule: target.pattern, reason: reason, trigger: trigger))
     }
 
     /// Moves the sweep's evidence and suppressed matches into ``evidence`` and ``suppressed``,
@@ -368,7 +413,6 @@ extension TaggingRun {
     mutating func flushCollectedEvidence() {
         let collector = self.collector
         let compiled = self.compiled
-        let order = collector.order
         let items = collector.items
         let suppressions = collector.suppressions
         let keyCount = collector.keys.count
@@ -377,7 +421,7 @@ extension TaggingRun {
         // every access to them checked for exclusivity at run time).
         let (built, builtSuppressed) = text.withUTF8 { bytes in
             var counts = [Int](repeating: 0, count: keyCount)
-            for slot in order { counts[Int(slot)] += 1 }
+            for item in items { counts[Int(item.slot)] += 1 }
             var built: [[Evidence]] = counts.map { count in
                 var items: [Evidence] = []
                 items.reserveCapacity(count)
@@ -386,19 +430,19 @@ extension TaggingRun {
             var builtSuppressed: [SuppressedMatch] = []
             builtSuppressed.reserveCapacity(suppressions.count)
             var positions = document.sourceMap.positionCursor()
-            var texts = EvidenceTexts(bytes, expected: order.count + suppressions.count)
+            var texts = EvidenceTexts(bytes, expected: items.count + suppressions.count)
             // The evidence (in the order recorded) and the suppressed matches (in theirs) are two
             // nearly ascending runs of offsets: merged by start, so that the position cursor goes
             // over the source once instead of twice. Items read field by field in place: no copy
             // of a pending item each.
             var next = 0
             var nextSuppressed = 0
-            while next < order.count || nextSuppressed < suppressions.count {
-                if next < order.count, nextSuppressed == suppressions.count || items[next].range.start <= suppressions[nextSuppressed].range.start {
+            while next < items.count || nextSuppressed < suppressions.count {
+                if next < items.count, nextSuppressed == suppressions.count || items[next].range.start <= suppressions[nextSuppressed].range.start {
                     let range = items[next].range
                     let cut = texts.text(range) ?? document.substring(range)
                     let rule = collector.ruleID(items[next].rule, compiled: compiled)
-                    built[Int(order[next])].append(TaggingRun.evidence(cut, range, rule, positions: &positions))
+                    built[Int(items[next].slot)].append(TaggingRun.evidence(cut, range, rule, positions: &positions))
                     next += 1
                     continue
                 }
@@ -409,7 +453,7 @@ extension TaggingRun {
                 let rule = collector.ruleID(suppressions[index].rule, compiled: compiled)
                 let piece = TaggingRun.evidence(cut, range, rule, positions: &positions)
                 builtSuppressed.append(
-                    SuppressedMatch(tag: suppressions[index].tag, evidence: piece, reason: suppressions[index].reason, trigger: suppressions[index].trigger))
+                    SuppressedMatch(tag: compiled.facts.tags[Int(suppressions[index].entry)], evidence: piece, reason: suppressions[index].reason, trigger: suppressions[index].trigger))
             }
             return (built, builtSuppressed)
         }
@@ -457,7 +501,7 @@ extension TaggingRun {
         let entry = compiled.facts.entryOfTag[key.tag]
         let slot = collector.slot(key, entry: entry)
         guard collector.insert(slot: slot, range: range) else { return }
-        collector.append(PendingEvidence(range: range, rule: collector.extraRule(rule)), to: slot)
+        collector.append(PendingEvidence(range: range, rule: collector.extraRule(rule), slot: Int32(truncatingIfNeeded: slot)))
     }
 
     /// ``add(_:_:_:)`` with the rule of pattern `pattern` (its id is looked up when the
@@ -471,18 +515,18 @@ extension TaggingRun {
     /// ``add(_:pattern:_:)`` for a codebook entry's tag: no `TagKey` built or hashed once the
     /// (entry, subject) pair has a key number.
     mutating func add(entry: Int, subject: Subject?, pattern: Int32, _ range: TextRange) {
-        let facts = compiled.facts
-        let canonical = facts.canonical[entry]
-        let takesSubject = facts.facets[canonical] == .characteristic
+        // (The facts read through the codebook: a local reference to them was retained and released per call.)
+        let canonical = compiled.facts.canonical[entry]
+        let takesSubject = compiled.facts.facets[canonical] == .characteristic
         let code = takesSubject ? EvidenceCollector.code(subject ?? .unknown) : 0
         var slot = collector.existingSlot(entry: canonical, code: code)
-        if slot < 0 { slot = collector.slot(TagKey(tag: facts.tags[canonical], subject: subject), entry: canonical) }
+        if slot < 0 { slot = collector.slot(TagKey(tag: compiled.facts.tags[canonical], subject: subject), entry: canonical) }
         addEvidence(slot, pattern, range)
     }
 
     private mutating func addEvidence(_ slot: Int, _ pattern: Int32, _ range: TextRange) {
         guard collector.insert(slot: slot, range: range) else { return }
-        collector.append(PendingEvidence(range: range, rule: pattern), to: slot)
+        collector.append(PendingEvidence(range: range, rule: pattern, slot: Int32(truncatingIfNeeded: slot)))
     }
 
     /// Attributes a characteristic match to the person its clause is about.
@@ -490,8 +534,8 @@ extension TaggingRun {
         _ target: TargetMatch, entry entryIndex: Int, range: TextRange, mentions: [Mention], fallback: Int?, sentence: SentenceSpan
     ) {
         // The entry's tag and id are read only on the paths that use them (a `TagID` copy retained
-        // and released two strings per call); the child-victim facts are per-entry flags.
-        let facts = compiled.facts
+        // and released two strings per call); the child-victim facts are per-entry flags, read
+        // through the codebook (a local reference to them was retained and released per call).
         // A kin noun inside the phrase ("her mother's depression", "abuse from her husband",
         // "his father was absent"): the characteristic belongs to the kin noun's possessor.
         let inside = mentions.first { $0.start >= target.start && $0.start < target.end && $0.kind == .kin }
@@ -501,11 +545,11 @@ extension TaggingRun {
         // Only three tags have a rule by meaning: no call (and no string switch) for the others.
         let special = compiled.facts.special[entryIndex]
         let byMeaningRule = special == .caringResponsibilities || special == .childhoodAbuseNeglect || special == .domesticAbuseInPregnancy
-        if byMeaningRule, let byMeaning = attributionByMeaning(facts.tags[entryIndex].id, target: target, mentions: mentions) {
+        if byMeaningRule, let byMeaning = attributionByMeaning(compiled.facts.tags[entryIndex].id, target: target, mentions: mentions) {
             entity = byMeaning
         } else if let inside, let owner = possessor(before: inside.start, sentence: sentence, mentions: mentions), let ownerEntity = owner.entity {
             entity = ownerEntity
-        } else if let inside, facts.childVictimTag[entryIndex], preceding == nil || preceding!.end > inside.start {
+        } else if let inside, compiled.facts.childVictimTag[entryIndex], preceding == nil || preceding!.end > inside.start {
             entity = ownerOfUnresolvedKin(inside)
         } else if let preceding {
             entity = preceding.entity
@@ -518,7 +562,7 @@ extension TaggingRun {
             // Nobody in the sentence, the paragraph or the section: a generic mention
             // ("support for victims of domestic abuse"), nobody's characteristic.
             if !mentions.contains(where: { $0.kind != .kin }) {
-                suppress(facts.tags[entryIndex], target, range, .thirdParty, "no person in context")
+                suppress(target, range, .thirdParty, "no person in context")
                 return
             }
             add(entry: entryIndex, subject: .unknown, pattern: target.pattern, range)
@@ -529,7 +573,7 @@ extension TaggingRun {
             // A child victim's parent who is the perpetrator: the child-victim tags follow.
             if subject == .perpetrator, people.victimIsChild,
                 people.perpetratorRelation == "parent" || people.perpetratorRelation == "partner-of-parent",
-                let converted = facts.parentalConversion[entryIndex], converted != facts.tags[entryIndex].id
+                let converted = compiled.facts.parentalConversion[entryIndex], converted != compiled.facts.tags[entryIndex].id
             {
                 add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: .victim), pattern: target.pattern, range)
             }
@@ -538,12 +582,12 @@ extension TaggingRun {
         let person = people.entities[entity]
         // A relative: the child-victim tags go to the person whose relative it is.
         if let owner = person.owner, let ownerSubject = people.entities[owner].subject {
-            if facts.childVictimTag[entryIndex], person.isParent || person.kin.map({ compiled.kins[$0].relation == "partner-of-parent" }) == true {
+            if compiled.facts.childVictimTag[entryIndex], person.isParent || person.kin.map({ compiled.kins[$0].relation == "partner-of-parent" }) == true {
                 add(entry: entryIndex, subject: ownerSubject, pattern: target.pattern, range)
                 return
             }
             // Only a child victim's parents: an adult's parent's condition is a third party's.
-            if person.isParent, let converted = facts.parentalConversion[entryIndex], ownerSubject == .victim, people.victimIsChild {
+            if person.isParent, let converted = compiled.facts.parentalConversion[entryIndex], ownerSubject == .victim, people.victimIsChild {
                 add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: ownerSubject), pattern: target.pattern, range)
                 return
             }
@@ -559,7 +603,7 @@ extension TaggingRun {
         }
         // A kin noun's display (its first phrase without "=") is computed once per codebook.
         if person.name == nil, let kin = person.kin {
-            suppress(facts.tags[entryIndex], target, range, .thirdParty, compiled.kinDisplay[kin])
+            suppress(target, range, .thirdParty, compiled.kinDisplay[kin])
             return
         }
         let who = person.name ?? "another person"
@@ -567,64 +611,49 @@ extension TaggingRun {
         // (The bytes searched in place: the view's generic `contains` cost more than the suppression.)
         let hasMarker = who.utf8.withContiguousStorageIfAvailable { $0.contains(0x3D) } ?? who.utf8.contains(0x3D)
         let display = hasMarker ? String(String.UnicodeScalarView(who.unicodeScalars.filter { $0 != "=" })) : who
-        suppress(facts.tags[entryIndex], target, range, .thirdParty, display)
+        suppress(target, range, .thirdParty, display)
     }
 
     func ownerOfUnresolvedKin(_ mention: Mention) -> Int? {
         people.victimIsChild ? PeopleModel.victim : nil
     }
 
-    /// The codebook targets of a sentence: phrase matches and satisfied proximity rules.
-    /// Returns whether the sentence has an exclusion match (when not, no target needs the
-    /// search for one). (`mutating` only so that the sweep, itself mutating, passes the run
-    /// without copying it.)
-    @discardableResult
-    mutating func collectTargets(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, into targets: inout [TargetMatch]) -> Bool {
-        // Emptied element by element (`removeAll(keepingCapacity:)` cost more than the sentence).
-        targets.truncate(to: 0)
-        // One pass: phrase targets appended in match order (the scratch list keeps its capacity
-        // from sentence to sentence), proximity sides and exclusions only noted.
-        var hasProximity = false
-        var hasExclusion = false
-        for match in slice {
-            // (The array read through the class each time: a local copy of it was retained and
-            // released per sentence.)
-            let entry = compiled.targetEntries[Int(match.pattern)]
-            if entry >= 0 {
-                targets.append(TargetMatch(entry: Int(entry), pattern: match.pattern, start: Int(match.start), end: Int(match.end)))
-            } else if entry == TargetClass.proximity {
-                hasProximity = true
-            } else if entry == TargetClass.exclusion {
-                hasExclusion = true
-            }
-        }
-        if targets.isEmpty, !hasProximity { return hasExclusion }
+    /// Completes the codebook targets of a sentence: to its phrase matches
+    /// (``collectMatches(_:mentions:targets:)``) adds the satisfied proximity rules (when
+    /// `hasProximity`), and keeps one target per entry and span. (`mutating` only so that the
+    /// sweep, itself mutating, passes the run without copying it.)
+    mutating func completeTargets(_ slice: ArraySlice<Match>, hasProximity: Bool, _ targets: inout [TargetMatch]) {
+        if targets.isEmpty, !hasProximity { return }
         // The sides of proximity rules, as (rule key, side, span) in match order, taken rule by rule
         // in ascending key order: a dictionary's order changes from process to process, and two
         // rules satisfied over the same span must come out in the same order in every run (a
         // flat list sorted by key and match order; no dictionary built and freed per sentence).
         if hasProximity {
-            var sides: [(key: Int64, side: UInt8, start: Int, end: Int)] = []
+            // The sides in the scratch list (its storage reused from sentence to sentence).
+            var sides: [ProximitySide] = []
+            swap(&sides, &sweepScratch.sides)
+            defer { swap(&sides, &sweepScratch.sides) }
+            sides.truncate(to: 0)
             for match in slice {
                 if case .proximity(let entry, let near, let side) = kind(match) {
-                    sides.append((Int64(entry) << 32 | Int64(near), side, Int(match.start), Int(match.end)))
+                    sides.append(ProximitySide(key: Int64(entry) << 32 | Int64(near), side: side, start: Int(match.start), end: Int(match.end)))
                 }
             }
-            var order = Array(sides.indices)
-            order.sort { sides[$0].key != sides[$1].key ? sides[$0].key < sides[$1].key : $0 < $1 }
+            // By key, in match order among equal keys.
+            sides.sortShortList { $0.key < $1.key }
             var groupStart = 0
-            while groupStart < order.count {
-                let key = sides[order[groupStart]].key
+            while groupStart < sides.count {
+                let key = sides[groupStart].key
                 var groupEnd = groupStart + 1
-                while groupEnd < order.count, sides[order[groupEnd]].key == key { groupEnd += 1 }
+                while groupEnd < sides.count, sides[groupEnd].key == key { groupEnd += 1 }
                 let entryIndex = Int(key >> 32)
                 let nearIndex = Int(key & 0xFFFF_FFFF)
                 let within = compiled.facts.nearWithin[entryIndex][nearIndex]
                 var best: (Int, Int)?
-                for first in groupStart..<groupEnd where sides[order[first]].side == 0 {
-                    let a = (sides[order[first]].start, sides[order[first]].end)
-                    for second in groupStart..<groupEnd where sides[order[second]].side == 1 {
-                        let b = (sides[order[second]].start, sides[order[second]].end)
+                for first in groupStart..<groupEnd where sides[first].side == 0 {
+                    let a = (sides[first].start, sides[first].end)
+                    for second in groupStart..<groupEnd where sides[second].side == 1 {
+                        let b = (sides[second].start, sides[second].end)
                         let gap = a.1 <= b.0 ? b.0 - a.1 : (b.1 <= a.0 ? a.0 - b.1 : 0)
                         if gap <= within {
                             let span = (min(a.0, b.0), max(a.1, b.1))
@@ -641,23 +670,26 @@ extension TaggingRun {
         }
         // One target per entry and span: drop a match of an entry inside a longer match of the same entry
         // (compacted in place: the kept ones are the prefix `0..<kept`).
-        let targetOrder: (TargetMatch, TargetMatch) -> Bool = { ($0.start, -$0.end) < ($1.start, -$1.end) }
-        if targets.count > 1, !targets.isSorted(by: targetOrder) { targets.sort(by: targetOrder) }
-        var kept = 0
-        for index in targets.indices {
-            let entry = targets[index].entry
-            let start = targets[index].start
-            let end = targets[index].end
-            var covered = false
-            for earlier in 0..<kept where targets[earlier].entry == entry && targets[earlier].start <= start && end <= targets[earlier].end {
-                covered = true
-                break
+        // Sorted and compacted through one buffer (each write through the array checked that it was unique).
+        guard targets.count > 1 else { return }
+        let kept = targets.withUnsafeMutableBufferPointer { targets in
+            targets.sortShortList { ($0.start, -$0.end) < ($1.start, -$1.end) }
+            var kept = 0
+            for index in targets.indices {
+                let entry = targets[index].entry
+                let start = targets[index].start
+                let end = targets[index].end
+                var covered = false
+                for earlier in 0..<kept where targets[earlier].entry == entry && targets[earlier].start <= start && end <= targets[earlier].end {
+                    covered = true
+                    break
+                }
+                if covered { continue }
+                if kept != index { targets.swapAt(kept, index) }
+                kept += 1
             }
-            if covered { continue }
-            if kept != index { targets.swapAt(kept, index) }
-            kept += 1
+            return kept
         }
         targets.truncate(to: kept)
-        return hasExclusion
     }
 }

@@ -47,11 +47,21 @@ public struct Tagger: Sendable {
 }
 
 /// Lists the sweep refills for every sentence, kept between sentences so that their storage is
-/// reused. Only their capacity carries over: each sentence empties them first.
+/// reused. Only their capacity carries over: each sentence empties them first. (The mention and
+/// target lists are the cursor's: see ``SweepCursor``.)
 struct SweepScratch {
-    var mentions: [Mention] = []
-    var targets: [TargetMatch] = []
     var context = SentenceContext()
+    /// The sides of proximity rules of a sentence (``TaggingRun/completeTargets(_:hasProximity:_:)``).
+    var sides: [ProximitySide] = []
+}
+
+/// One side of a proximity rule matched in a sentence: the rule as (entry << 32 | near), the
+/// side (0 or 1) and the token span.
+struct ProximitySide {
+    var key: Int64
+    var side: UInt8
+    var start: Int
+    var end: Int
 }
 
 /// One sentence's place in the token and match arrays.

@@ -19,7 +19,7 @@ import Testing
     static func randomBytes(_ generator: inout SeededGenerator, count: Int) -> [UInt8] {
         let alphabet: [[UInt8]] = [
             " ", "  ", "\t", "\n", "\r", "\u{0C}", "&", "<", "a", "b", "Z", "7", ".", "é", "’", "\u{A0}", "\u{AD}", "-",
-            "\u{01}", "Word", "word ", " x", "\u{C2}",
+            "\u{01}", "Word", "word ", " x", "\u{C2}", "\u{1F}", "\u{7F}", "\u{9F}", "!", "=",
         ].map { Array($0.utf8) }
         var bytes: [UInt8] = []
         while bytes.count < count { bytes += alphabet[generator.below(alphabet.count)] }

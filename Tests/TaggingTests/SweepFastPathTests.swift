@@ -1,0 +1,61 @@
+import ReviewModel
+import TestSupport
+import Testing
+
+@testable import Tagging
+
+/// The sweep's fast paths against the plain ones they replace: the per-sentence duplicate check
+/// of evidence (``EvidenceCollector``) against a set of (key, range) pairs, and the insertion
+/// sort of a sentence's lists (``MutableCollection/sortShortList(by:)``) against the standard
+/// stable sort.
+@Suite struct SweepFastPathTests {
+    /// Sentences of 0 to 80 pieces (past the point where the check switches from comparing the
+    /// sentence's pieces one by one to a hash set), over few keys and spans so that many repeat:
+    /// a piece is new exactly when its (key, range) pair is new in its sentence.
+    @Test func duplicateCheckPerSentenceMatchesASetOfPairs() {
+        var collector = EvidenceCollector(entryCount: 4)
+        var numbers = SeededGenerator(seed: 7)
+        var mismatches = 0
+        var repeats = 0
+        var longest = 0
+        for _ in 0..<400 {
+            collector.beginSentence()
+            var seen = Set<[Int]>()
+            let pieces = numbers.below(81)
+            longest = max(longest, pieces)
+            for _ in 0..<pieces {
+                let slot = numbers.below(6)
+                let start = numbers.below(12) * 3
+                let range = TextRange(start: start, end: start + 1 + numbers.below(3))
+                let isNew = seen.insert([slot, range.start, range.end]).inserted
+                if !isNew { repeats += 1 }
+                let inserted = collector.insert(slot: slot, range: range)
+                if inserted != isNew { mismatches += 1 }
+                if inserted { collector.append(PendingEvidence(range: range, rule: 0, slot: Int32(slot))) }
+            }
+        }
+        #expect(mismatches == 0)
+        #expect(repeats > 1000)
+        #expect(longest > EvidenceCollector.scanLimit * 2)
+        // Every piece appended is in the list, with its key number, in the order appended.
+        #expect(collector.order == collector.items.map(\.slot))
+    }
+
+    /// Lists of 0 to 40 elements with many equal keys (past the length where the standard sort
+    /// takes over): the same order as the standard stable sort, equal keys in their first order.
+    @Test func shortListSortIsTheStableSort() {
+        var numbers = SeededGenerator(seed: 11)
+        for round in 0..<600 {
+            let count = round % 41
+            let list = (0..<count).map { index in (key: numbers.below(6), index: index) }
+            var sorted = list
+            sorted.sortShortList { $0.key < $1.key }
+            let expected = list.sorted { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
+            #expect(sorted.map(\.index) == expected.map(\.index), "list of \(count)")
+            // Through a buffer, as the sweep sorts its mention and target lists.
+            var buffered = list
+            buffered.withUnsafeMutableBufferPointer { $0.sortShortList { $0.key < $1.key } }
+            #expect(buffered.map(\.index) == expected.map(\.index), "buffer of \(count)")
+        }
+    }
+}
