@@ -216,7 +216,7 @@ extension TaggingRun {
                                 continue
                             }
                             if isWorkplace(before: target.start, sentence: sentence) {
-                                suppress(facts.tags[entryIndex], target, range, .thirdParty, "a workplace, not where anyone lived")
+                                suppress(target, range, .thirdParty, "a workplace, not where anyone lived")
                                 continue
                             }
                         }
