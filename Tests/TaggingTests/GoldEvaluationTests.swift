@@ -5,8 +5,8 @@ import Testing
 @testable import Tagging
 
 /// Runs suggest over the corpus and scores it against the gold annotations; fails below
-/// floors set just under measured values (0.923 micro-F1, 1.000 category (31/31), 0.976
-/// subject, 1.000 review type, 0.916 demographics on 31 gold documents, 2026-11-27 05:50 UTC;
+/// floors set just under measured values (0.927 micro-F1, 1.000 category (31/31), 0.979
+/// subject, 1.000 review type, 0.927 demographics on 31 gold documents, 2026-11-27 10:55 UTC;
 /// issue 3's targets are 0.85 micro-F1 and 0.9 category accuracy).
 @Suite struct GoldEvaluationTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -28,11 +28,11 @@ import Testing
     @Test func suggestionsMeetTheFloors() throws {
         let evaluation = try Self.evaluate()
         try #require(evaluation.documents >= 20, "the gold corpus is missing")
-        #expect(evaluation.micro.f1 >= 0.91, "micro-F1 \(evaluation.micro.f1)")
+        #expect(evaluation.micro.f1 >= 0.915, "micro-F1 \(evaluation.micro.f1)")
         #expect(evaluation.categoryAccuracy >= 0.96, "category accuracy \(evaluation.categoryAccuracy)")
         #expect(evaluation.subjectAccuracy >= 0.96, "subject accuracy \(evaluation.subjectAccuracy)")
         #expect(evaluation.reviewTypeAccuracy >= 0.96, "review type accuracy \(evaluation.reviewTypeAccuracy)")
-        #expect(evaluation.demographicsAccuracy >= 0.9, "demographics accuracy \(evaluation.demographicsAccuracy)")
+        #expect(evaluation.demographicsAccuracy >= 0.91, "demographics accuracy \(evaluation.demographicsAccuracy)")
     }
 
     @Test func evaluationCountsPairs() {
