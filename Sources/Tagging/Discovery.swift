@@ -196,6 +196,8 @@ extension TaggingRun {
                     !roles.contains { $0 != role && $0.0 <= role.0 && role.1 <= $0.1 && ($0.1 - $0.0) > (role.1 - role.0) }
                 }
             }
+            // "treated as a perpetrator", "had been a victim of": descriptions, not the review's roles.
+            dropDescriptiveRoles(&roles, sentenceStart: sentence.tokenFrom)
             for candidate in candidates {
                 let key = nameKey(candidate.start, candidate.end)
                 // The display text is cut from the document only where a name is registered.
@@ -687,6 +689,8 @@ extension TaggingRun {
                             Words2.possessives.contains(hashes[position]) || kinRanges.contains(where: { $0.contains(position) })
                         }
                     }.min { $0.0 < $1.0 }?.2
+                        // "stabbed by another young person, Young Person Y": the agent's apposition.
+                        ?? (!victim && !after ? appositiveAgent(after: cueEnd, names: names) : nil)
                 }
                 let scope = compiled.scopes[Int(match.pattern)]
                 let cueWeight = weight * (scope > 0 ? Double(scope) / 10 : 1)

@@ -216,6 +216,8 @@ extension Tagger {
     /// knows): changing one of them is never inert. Every lower-case string literal of the
     /// tagging sources is here; a test fails when one is added there and not here.
     public static let taggerWords: Set<String> = [
+        // Descriptive roles and agents' appositions (RoleDescriptions.swift).
+        "another", "known", "possible", "potential", "likely", "repeat", "secondary", "primary", "that", "which", "while", "whilst",
         // Workplaces that are no supported accommodation (PartnerTitles.swift).
         "employed", "job", "shift", "shifts", "worked", "working", "works",
         // Category cues and ages of other people (CategoryCues.swift, Finish.swift, Sweep.swift).
@@ -260,6 +262,9 @@ extension Tagger {
     /// Words people discovery (and the people tables and gender votes) compares tokens with by
     /// value: every lower-case string literal of its sources (a test checks).
     public static let discoveryWords: Set<String> = [
+        // RoleDescriptions.swift.
+        "another", "known", "possible", "potential", "likely", "repeat", "previous", "secondary", "primary", "that", "which", "while",
+        "whilst", "when", "three",
         "a", "accused", "admitted", "adult", "age", "aged", "agreed", "alleged", "also", "an", "and", "april", "as", "asian", "asked",
         "assailant", "assaulted", "at", "attended", "august", "be", "became", "been", "began", "being", "black", "boy", "british", "by",
         "called", "child", "christmas", "connection", "continued", "could", "deceased", "december", "defendant", "denied", "described",

@@ -1,0 +1,55 @@
+import ReviewModel
+
+/// Role nouns that describe a person rather than name the review's victim or perpetrator.
+///
+/// Child safeguarding reviews about exploited adolescents say "Child T was treated as a
+/// perpetrator rather than as a child at risk", and youth-violence reviews say "Young Person Y
+/// had himself been a victim of a stabbing". Neither makes Child T the perpetrator or Young
+/// Person Y the victim of the review. A role noun after an indefinite article ("a victim",
+/// "an offender") or after "as" ("seen as the perpetrator") is such a description, so the
+/// people finder does not bind a nearby name to it.
+extension TaggingRun {
+    /// Drops from `roles` (token start, token end, entity) the role mentions that describe:
+    /// those right after "a", "an" or "as" (one adjective may stand between: "a known
+    /// perpetrator", "as a possible victim").
+    func dropDescriptiveRoles(_ roles: inout [(Int, Int, Int)], sentenceStart: Int) {
+        guard !roles.isEmpty else { return }
+        roles.removeAll { role in
+            var before = role.0 - 1
+            guard before >= sentenceStart else { return false }
+            if RoleWords.descriptive.contains(tokens.hashes[before]) { return true }
+            // One modifier between: "a known perpetrator", "as an alleged perpetrator".
+            before -= 1
+            guard before >= sentenceStart, RoleWords.modifiers.contains(tokens.hashes[role.0 - 1]) else { return false }
+            return RoleWords.descriptive.contains(tokens.hashes[before])
+        }
+    }
+
+    /// The name an agent cue ("stabbed by", "killed by") introduces through an apposition:
+    /// "stabbed by another young person, Young Person Y", "killed by a man he knew, Mr N".
+    /// `names` are the sentence's name mentions (token start, token end, entity); the gap after
+    /// the cue must start with a determiner, hold at most `limit` words, hold no other name and
+    /// end with a comma right before the name.
+    func appositiveAgent(after cueEnd: Int, names: [(Int, Int, Int)], limit: Int = 6) -> Int? {
+        guard cueEnd < tokens.count, RoleWords.determiners.contains(tokens.hashes[cueEnd]) else { return nil }
+        guard let first = names.filter({ $0.0 > cueEnd && $0.0 - cueEnd <= limit }).min(by: { $0.0 < $1.0 }) else { return nil }
+        guard commaBetween(first.0 - 1) else { return nil }
+        // Not a list or a second clause in the gap ("by a man and his brother, Mr N").
+        if (cueEnd..<first.0).contains(where: { RoleWords.clauseBreaks.contains(tokens.hashes[$0]) }) { return nil }
+        return first.2
+    }
+}
+
+/// Word hashes for ``TaggingRun/dropDescriptiveRoles(_:sentenceStart:)`` and
+/// ``TaggingRun/appositiveAgent(after:names:limit:)``.
+enum RoleWords {
+    static func hash(_ word: String) -> UInt64 { Vocabulary.hash(Array(word.utf8)) }
+    /// Words after which a role noun describes a person ("a victim", "treated as the perpetrator").
+    static let descriptive: WordSet = WordSet(["a", "an", "as"].map(hash))
+    /// One word allowed between those and the role noun.
+    static let modifiers: WordSet = WordSet(["a", "an", "the", "known", "alleged", "possible", "potential", "likely", "repeat", "previous", "secondary", "primary"].map(hash))
+    /// Words that open an agent's noun phrase after "by".
+    static let determiners: WordSet = WordSet(["a", "an", "another", "the", "two", "three", "one"].map(hash))
+    /// Words that make the gap a list or a clause rather than one noun phrase.
+    static let clauseBreaks: WordSet = WordSet(["and", "or", "who", "which", "that", "while", "whilst", "when"].map(hash))
+}
