@@ -405,6 +405,7 @@ extension TaggingRun {
                 people.register(name: pending.name, display: pending.display, entity: people.entities.count - 1)
             }
         }
+        linkParentheticalAliases()
         scoreRoles(kinNames: kinNames, declaredInSentence: declaredInSentence, capitals: capitals, sentenceKinds: sentenceKinds)
         linkTitledPartner()
         voteGenders(capitals: capitals, sentenceKinds: sentenceKinds)
@@ -644,7 +645,8 @@ extension TaggingRun {
                 else { continue }
                 names.append((Int(match.start), Int(match.end), entity))
             }
-            guard !names.isEmpty else { continue }
+            // (A sentence that opens with "He" or "She" may hold a perpetrator cue about an earlier name.)
+            guard !names.isEmpty || opensWithPronoun(sentence) else { continue }
             // The kin nouns' tokens (a list of ranges: a sentence has few).
             kinRanges.truncate(to: 0)
             for match in matches[sentence.matchFrom..<sentence.matchTo] {
@@ -654,7 +656,7 @@ extension TaggingRun {
                 guard case .roleCue(let victim, let after) = kind(match) else { continue }
                 let cueStart = Int(match.start)
                 let cueEnd = Int(match.end)
-                let target: Int?
+                var target: Int?
                 if after {
                     // Words between the name and the cue may be adverbs, not "was" (passive).
                     target = names.filter { name in
@@ -693,7 +695,12 @@ extension TaggingRun {
                         ?? (!victim && !after ? appositiveAgent(after: cueEnd, names: names) : nil)
                 }
                 let scope = compiled.scopes[Int(match.pattern)]
-                let cueWeight = weight * (scope > 0 ? Double(scope) / 10 : 1)
+                var cueWeight = weight * (scope > 0 ? Double(scope) / 10 : 1)
+                // "He pleaded guilty": the name that opened an earlier sentence, at half weight.
+                if target == nil, after, !victim, let person = pronounCueTarget(sentenceIndex: sentenceIndex, cueStart: cueStart, capitals: capitals) {
+                    target = person
+                    cueWeight /= 2
+                }
                 if let target {
                     if victim { victimScore[target, default: 0] += cueWeight } else { perpetratorScore[target, default: 0] += cueWeight }
                     // "Ms K ... and Mr J were both convicted": a plural cue is every named

@@ -53,3 +53,54 @@ enum RoleWords {
     /// Words that make the gap a list or a clause rather than one noun phrase.
     static let clauseBreaks: WordSet = WordSet(["and", "or", "who", "which", "that", "while", "whilst", "when"].map(hash))
 }
+
+extension TaggingRun {
+    /// The person a sentence-initial "He" or "She" stands for when a perpetrator cue follows it
+    /// ("Mr H, who was 46, told officers that she had fallen. He later accepted that he had
+    /// struck her. He pleaded guilty to manslaughter."): the known name that opens the nearest
+    /// earlier sentence (up to three back, passing over sentences that open with the same
+    /// pronoun), if that person's gender, when known, agrees. `cueStart` must be at most three
+    /// words after the pronoun.
+    func pronounCueTarget(sentenceIndex: Int, cueStart: Int, capitals: CapitalIndex) -> Int? {
+        let sentence = sentences[sentenceIndex]
+        var first = sentence.tokenFrom
+        while first < cueStart, tokens.flags[first] & Tokens.digits != 0 { first += 1 }
+        guard first < cueStart, cueStart - first <= 4, PronounWords.subjects.contains(tokens.hashes[first]) else { return nil }
+        let pronoun = tokens.hashes[first]
+        let gender: Gender = pronoun == RoleWords.she ? .female : .male
+        var index = sentenceIndex - 1
+        while index >= 0, index >= sentenceIndex - 3 {
+            let earlier = sentences[index]
+            guard earlier.tokenFrom < earlier.tokenTo else { return nil }
+            if tokens.hashes[earlier.tokenFrom] == pronoun || (tokens.flags[earlier.tokenFrom] & Tokens.digits != 0
+                && earlier.tokenFrom + 1 < earlier.tokenTo && tokens.hashes[earlier.tokenFrom + 1] == pronoun) {
+                index -= 1
+                continue
+            }
+            // Past a paragraph number ("1.3 Mr H, who was 46, ...").
+            var openingToken = earlier.tokenFrom
+            while openingToken < earlier.tokenTo, tokens.flags[openingToken] & Tokens.digits != 0 { openingToken += 1 }
+            var opening: Int?
+            forEachKnownName(inSentence: index, earlier, capitals: capitals) { start, _, entity in
+                if start == openingToken { opening = entity }
+            }
+            guard let entity = opening else { return nil }
+            if let known = people.entities[entity].gender, known != gender { return nil }
+            return entity
+        }
+        return nil
+    }
+}
+
+extension RoleWords {
+    static let she = hash("she")
+}
+
+extension TaggingRun {
+    /// Whether a sentence opens with "He" or "She" (after a paragraph number, if any).
+    func opensWithPronoun(_ sentence: SentenceSpan) -> Bool {
+        var first = sentence.tokenFrom
+        while first < sentence.tokenTo, tokens.flags[first] & Tokens.digits != 0 { first += 1 }
+        return first < sentence.tokenTo && PronounWords.subjects.contains(tokens.hashes[first])
+    }
+}
