@@ -9,6 +9,8 @@ extension TaggingRun {
     ///   been her main carer"): the carer is the person before the possessor.
     /// - `childhood-abuse-neglect`: not the parents who neglected the child ("she was removed
     ///   from her parents' care because of neglect").
+    /// - `absent-parent`: the child of the absent parent ("his father left when he was eleven",
+    ///   "Mr K's mother walked out"), not the parent the clause starts with.
     /// - `domestic-abuse-in-pregnancy`: the pregnant woman ("he kicked her when she was six
     ///   months pregnant"), not the person who abused her.
     func attributionByMeaning(_ id: String, target: TargetMatch, mentions: [Mention]) -> Int? {
@@ -33,6 +35,14 @@ extension TaggingRun {
                 let principal = subject.entity, people.entities[principal].subject != nil
             else { return nil }
             return principal
+        case "absent-parent":
+            // The parent noun inside the match or just before it, and whose parent it is.
+            guard let parent = mentions.first(where: { mention in
+                mention.kind == .kin && mention.start >= target.start - 1 && mention.end <= target.end
+                    && mention.entity.map { people.entities[$0].isParent } == true
+            }), let relative = parent.entity, let child = people.entities[relative].owner, people.entities[child].subject != nil
+            else { return nil }
+            return child
         case "domestic-abuse-in-pregnancy":
             func female(_ mention: Mention) -> Bool {
                 guard let entity = mention.entity else { return false }

@@ -182,6 +182,8 @@ extension TaggingRun {
                 for match in slice {
                     if case .kin(let index) = kind(match) { kins.append((match, Int(index))) }
                 }
+                // "former partner" holds "partner": the longer kin noun is the relation.
+                if kins.count > 1 { dropNestedKins(&kins) }
             }
             nameCandidates(sentence, sentenceIndex, capitals: capitals, titlesOrDeclarations: titlesOrDeclarations, into: &candidates)
             // Roles are read only for names and kin nouns: a sentence with neither adds nothing.

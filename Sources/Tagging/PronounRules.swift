@@ -29,6 +29,14 @@ extension TaggingRun {
             {
                 return principal
             }
+            // "He said that his father beat his mother": a possessive after a relative of the
+            // principal a subject pronoun of the sentence stood for is the principal's too.
+            if pronoun.kind == .pronoun(possessive: true), people.entities[entity].subject == nil, let owner = people.entities[entity].owner,
+                people.entities[owner].subject != nil,
+                earlier.contains(where: { $0.kind == .pronoun(possessive: false) && $0.end <= local.start && $0.entity == owner })
+            {
+                return owner
+            }
             return entity
         }
         // The last person of that gender named in the previous sentence (no filtered copy).

@@ -104,3 +104,21 @@ extension TaggingRun {
         return first < sentence.tokenTo && PronounWords.subjects.contains(tokens.hashes[first])
     }
 }
+
+extension TaggingRun {
+    /// Drops kin matches that lie inside a longer kin match ("partner" in "former partner",
+    /// "mother" in "birth mother"): the longer phrase says the relation.
+    func dropNestedKins(_ kins: inout [(Match, Int)]) {
+        let spans = kins.map { (Int($0.0.start), Int($0.0.end)) }
+        var keep: [(Match, Int)] = []
+        keep.reserveCapacity(kins.count)
+        for (index, kin) in kins.enumerated() {
+            let (start, end) = spans[index]
+            let nested = spans.enumerated().contains { other, span in
+                other != index && span.0 <= start && end <= span.1 && span.1 - span.0 > end - start
+            }
+            if !nested { keep.append(kin) }
+        }
+        kins = keep
+    }
+}

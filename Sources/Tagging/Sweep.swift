@@ -545,6 +545,7 @@ extension TaggingRun {
         // Only three tags have a rule by meaning: no call (and no string switch) for the others.
         let special = compiled.facts.special[entryIndex]
         let byMeaningRule = special == .caringResponsibilities || special == .childhoodAbuseNeglect || special == .domesticAbuseInPregnancy
+            || special == .absentParent
         if byMeaningRule, let byMeaning = attributionByMeaning(compiled.facts.tags[entryIndex].id, target: target, mentions: mentions) {
             entity = byMeaning
         } else if let inside, let owner = possessor(before: inside.start, sentence: sentence, mentions: mentions), let ownerEntity = owner.entity {
