@@ -648,7 +648,7 @@ extension TaggingRun {
                 names.append((Int(match.start), Int(match.end), entity))
             }
             // (A sentence that opens with "He" or "She" may hold a perpetrator cue about an earlier name.)
-            guard !names.isEmpty || opensWithPronoun(sentence) else { continue }
+            guard !names.isEmpty || holdsSubjectPronoun(sentence) else { continue }
             // The kin nouns' tokens (a list of ranges: a sentence has few).
             kinRanges.truncate(to: 0)
             for match in matches[sentence.matchFrom..<sentence.matchTo] {
@@ -687,7 +687,10 @@ extension TaggingRun {
                     let byAfterCue = cueEnd < sentence.tokenTo && Words2.by == hashes[cueEnd]
                     target = names.filter { name in
                         guard name.0 >= cueEnd, !byAfterCue else { return false }
-                        if name.0 - cueEnd <= 1 { return !(cueEnd..<name.0).contains { Words2.by == hashes[$0] } }
+                        // One word between, but no preposition ("abuse with Mr L in the room").
+                        if name.0 - cueEnd <= 1 {
+                            return !(cueEnd..<name.0).contains { Words2.notApposition.contains(hashes[$0]) || RoleWords.prepositions.contains(hashes[$0]) }
+                        }
                         guard name.0 - cueEnd <= 4 else { return false }
                         return (cueEnd..<name.0).allSatisfy { position in
                             Words2.possessives.contains(hashes[position]) || kinRanges.contains(where: { $0.contains(position) })
@@ -698,10 +701,10 @@ extension TaggingRun {
                 }
                 let scope = compiled.scopes[Int(match.pattern)]
                 var cueWeight = weight * (scope > 0 ? Double(scope) / 10 : 1)
-                // "He pleaded guilty": the name that opened an earlier sentence, at half weight.
-                if target == nil, after, !victim, let person = pronounCueTarget(sentenceIndex: sentenceIndex, cueStart: cueStart, capitals: capitals) {
+                // "He pleaded guilty": the subject of an earlier sentence, at three quarters weight.
+                if target == nil, after, let person = pronounCueTarget(sentenceIndex: sentenceIndex, cueStart: cueStart, cueEnd: cueEnd, names: names, capitals: capitals) {
                     target = person
-                    cueWeight /= 2
+                    cueWeight *= 0.75
                 }
                 if let target {
                     if victim { victimScore[target, default: 0] += cueWeight } else { perpetratorScore[target, default: 0] += cueWeight }

@@ -218,6 +218,7 @@ extension Tagger {
     public static let taggerWords: Set<String> = [
         // Descriptive roles and agents' appositions (RoleDescriptions.swift).
         "another", "known", "possible", "potential", "likely", "repeat", "secondary", "primary", "that", "which", "while", "whilst",
+        "about", "into", "towards", "around", "among", "shall", "themselves", "themself", "not", "never",
         // Workplaces that are no supported accommodation (PartnerTitles.swift).
         "employed", "job", "shift", "shifts", "worked", "working", "works",
         // Category cues and ages of other people (CategoryCues.swift, Finish.swift, Sweep.swift).
@@ -265,6 +266,7 @@ extension Tagger {
         // RoleDescriptions.swift.
         "another", "known", "possible", "potential", "likely", "repeat", "previous", "secondary", "primary", "that", "which", "while",
         "whilst", "when", "three",
+        "about", "in", "on", "into", "towards", "around", "over", "between", "among", "should", "might", "must", "not", "never", "will", "shall", "herself", "himself", "themselves", "themself",
         "a", "accused", "admitted", "adult", "age", "aged", "agreed", "alleged", "also", "an", "and", "april", "as", "asian", "asked",
         "assailant", "assaulted", "at", "attended", "august", "be", "became", "been", "began", "being", "black", "boy", "british", "by",
         "called", "child", "christmas", "connection", "continued", "could", "deceased", "december", "defendant", "denied", "described",

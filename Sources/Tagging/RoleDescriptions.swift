@@ -50,59 +50,78 @@ enum RoleWords {
     static let modifiers: WordSet = WordSet(["a", "an", "the", "known", "alleged", "possible", "potential", "likely", "repeat", "previous", "secondary", "primary"].map(hash))
     /// Words that open an agent's noun phrase after "by".
     static let determiners: WordSet = WordSet(["a", "an", "another", "the", "two", "three", "one"].map(hash))
+    /// Prepositions that, right after a victim cue, start a phrase about something else
+    /// ("abuse with Mr L in the room", "harm at home").
+    static let prepositions: WordSet = WordSet(["about", "at", "in", "on", "into", "towards", "around", "over", "between", "among"].map(hash))
+    /// Words between a pronoun and a role cue that make the cue no fact about the pronoun's person.
+    static let unreal: WordSet = WordSet(["should", "would", "could", "might", "may", "must", "to", "not", "never", "will", "shall"].map(hash))
+    /// Reflexive pronouns after a cue ("kill herself"): harm to oneself.
+    static let reflexives: WordSet = WordSet(["herself", "himself", "themselves", "themself"].map(hash))
     /// Words that make the gap a list or a clause rather than one noun phrase.
     static let clauseBreaks: WordSet = WordSet(["and", "or", "who", "which", "that", "while", "whilst", "when"].map(hash))
 }
 
 extension TaggingRun {
-    /// The person a sentence-initial "He" or "She" stands for when a perpetrator cue follows it
-    /// ("Mr H, who was 46, told officers that she had fallen. He later accepted that he had
-    /// struck her. He pleaded guilty to manslaughter."): the known name that opens the nearest
-    /// earlier sentence (up to three back, passing over sentences that open with the same
-    /// pronoun), if that person's gender, when known, agrees. `cueStart` must be at most three
-    /// words after the pronoun.
-    func pronounCueTarget(sentenceIndex: Int, cueStart: Int, capitals: CapitalIndex) -> Int? {
+    /// The person a "he" or "she" stands for when a role cue follows it and no name comes
+    /// before it in the sentence ("Mr H, who was 46, told officers that she had fallen. He later
+    /// accepted that he had struck her. He pleaded guilty to manslaughter."; "Rosie's mother's
+    /// partner, referred to as Mr L, was 22. In July 2024 he was convicted of her manslaughter."):
+    /// the subject of the nearest earlier sentence (up to three back, passing over sentences whose
+    /// subject is the same pronoun), that is its first known name that is no possessor ("Rosie's")
+    /// and whose gender, when known, agrees. The cue must start at most three words after
+    /// the pronoun. `names` are the sentence's name mentions (token start, token end, entity).
+    func pronounCueTarget(sentenceIndex: Int, cueStart: Int, cueEnd: Int, names: [(Int, Int, Int)], capitals: CapitalIndex) -> Int? {
         let sentence = sentences[sentenceIndex]
-        var first = sentence.tokenFrom
-        while first < cueStart, tokens.flags[first] & Tokens.digits != 0 { first += 1 }
-        guard first < cueStart, cueStart - first <= 4, PronounWords.subjects.contains(tokens.hashes[first]) else { return nil }
-        let pronoun = tokens.hashes[first]
+        var pronounIndex = -1
+        var probe = cueStart - 1
+        while probe >= sentence.tokenFrom, probe >= cueStart - 3 {
+            if PronounWords.subjects.contains(tokens.hashes[probe]) {
+                pronounIndex = probe
+                break
+            }
+            probe -= 1
+        }
+        guard pronounIndex >= 0, !names.contains(where: { $0.0 < pronounIndex }) else { return nil }
+        // Not "she should kill herself", "he would be arrested", "she was not charged".
+        if (pronounIndex + 1..<cueStart).contains(where: { RoleWords.unreal.contains(tokens.hashes[$0]) }) { return nil }
+        if cueEnd < sentence.tokenTo, RoleWords.reflexives.contains(tokens.hashes[cueEnd]) { return nil }
+        let pronoun = tokens.hashes[pronounIndex]
         let gender: Gender = pronoun == RoleWords.she ? .female : .male
         var index = sentenceIndex - 1
         while index >= 0, index >= sentenceIndex - 3 {
             let earlier = sentences[index]
             guard earlier.tokenFrom < earlier.tokenTo else { return nil }
-            if tokens.hashes[earlier.tokenFrom] == pronoun || (tokens.flags[earlier.tokenFrom] & Tokens.digits != 0
-                && earlier.tokenFrom + 1 < earlier.tokenTo && tokens.hashes[earlier.tokenFrom + 1] == pronoun) {
+            var subject: (start: Int, entity: Int)?
+            forEachKnownName(inSentence: index, earlier, capitals: capitals) { start, end, entity in
+                if subject == nil, !isWord(end, Words2.s), people.entities[entity].gender.map({ $0 == gender }) ?? true { subject = (start, entity) }
+            }
+            // A sentence whose subject is the same pronoun ("He later accepted ...") passes on.
+            let opening = firstWord(of: earlier)
+            if opening < earlier.tokenTo, tokens.hashes[opening] == pronoun, subject.map({ $0.start > opening }) ?? true {
                 index -= 1
                 continue
             }
-            // Past a paragraph number ("1.3 Mr H, who was 46, ...").
-            var openingToken = earlier.tokenFrom
-            while openingToken < earlier.tokenTo, tokens.flags[openingToken] & Tokens.digits != 0 { openingToken += 1 }
-            var opening: Int?
-            forEachKnownName(inSentence: index, earlier, capitals: capitals) { start, _, entity in
-                if start == openingToken { opening = entity }
-            }
-            guard let entity = opening else { return nil }
-            if let known = people.entities[entity].gender, known != gender { return nil }
-            return entity
+            guard let subject, subject.start - earlier.tokenFrom <= 40 else { return nil }
+            return subject.entity
         }
         return nil
+    }
+
+    /// The first token of a sentence past a paragraph number ("1.3").
+    func firstWord(of sentence: SentenceSpan) -> Int {
+        var first = sentence.tokenFrom
+        while first < sentence.tokenTo, tokens.flags[first] & Tokens.digits != 0 { first += 1 }
+        return first
+    }
+
+    /// Whether a sentence holds "he" or "she" (a role cue after it may be about an earlier name).
+    func holdsSubjectPronoun(_ sentence: SentenceSpan) -> Bool {
+        (sentence.tokenFrom..<sentence.tokenTo).contains { PronounWords.subjects.contains(tokens.hashes[$0]) }
     }
 }
 
 extension RoleWords {
     static let she = hash("she")
-}
-
-extension TaggingRun {
-    /// Whether a sentence opens with "He" or "She" (after a paragraph number, if any).
-    func opensWithPronoun(_ sentence: SentenceSpan) -> Bool {
-        var first = sentence.tokenFrom
-        while first < sentence.tokenTo, tokens.flags[first] & Tokens.digits != 0 { first += 1 }
-        return first < sentence.tokenTo && PronounWords.subjects.contains(tokens.hashes[first])
-    }
 }
 
 extension TaggingRun {
