@@ -278,7 +278,8 @@ extension TaggingRun {
                 // The kin noun before the name ("her husband, referred to as Mr B") or right after
                 // it ("Mr B, her husband"); not a later clause ("Child E, whom his mother...").
                 if candidate.declared,
-                    let kin = kins.filter({ Int($0.0.start) < candidate.start || Int($0.0.start) - candidate.end <= 1 })
+                    // Not a possessor ("at his mother's request, by his first name, Ellis").
+                    let kin = kins.filter({ (Int($0.0.start) < candidate.start || Int($0.0.start) - candidate.end <= 1) && !isWord(Int($0.0.end), Words2.s) })
                         .min(by: { abs(Int($0.0.start) - candidate.start) < abs(Int($1.0.start) - candidate.start) }),
                     abs(Int(kin.0.start) - candidate.start) <= 10
                 {
@@ -820,6 +821,8 @@ extension TaggingRun {
             // One person in the sentence (no set built: a loop over the mentions).
             let entity = sentenceEntities[0].entity
             guard sentenceEntities.allSatisfy({ $0.entity == entity }) else { continue }
+            // "Ellis's mother said that she ...": the sentence is about the relative.
+            if sentenceEntities.contains(where: { possessesKin($0.nameEnd, kinStarts: words.kinStarts) }) { continue }
             var first = sentenceEntities[0].start
             for mention in sentenceEntities where mention.start < first { first = mention.start }
             nextSentenceGenderVote(after: sentenceIndex, entity: entity, into: &votes)

@@ -141,3 +141,12 @@ extension TaggingRun {
         kins = keep
     }
 }
+
+extension TaggingRun {
+    /// Whether a name ending at token `nameEnd` is a possessor of a kin noun ("Ellis's mother",
+    /// "Ellis's maternal grandmother"): `'s`, at most one word, then the kin noun.
+    func possessesKin(_ nameEnd: Int, kinStarts: [Int]) -> Bool {
+        guard nameEnd >= 0, isWord(nameEnd, Words2.s) else { return false }
+        return kinStarts.contains(nameEnd + 1) || kinStarts.contains(nameEnd + 2)
+    }
+}
