@@ -731,6 +731,7 @@ struct SweepCarry: Sendable {
     var lastPrincipal: GenderMap
     var lastAny: Int?
     var sectionFocus: Int?
+    var leadIn: Int?
     var entities: [Entity]
     var relatives: [[Int]: Int]
     var victimIsChild: Bool
@@ -739,7 +740,7 @@ struct SweepCarry: Sendable {
     /// Whether the sweep would go on from both alike (where a relative's kin noun was found is
     /// not read by the sweep or after it, and is not compared).
     func same(as other: SweepCarry) -> Bool {
-        lastAny == other.lastAny && sectionFocus == other.sectionFocus && victimIsChild == other.victimIsChild
+        lastAny == other.lastAny && sectionFocus == other.sectionFocus && leadIn == other.leadIn && victimIsChild == other.victimIsChild
             && lastByGender == other.lastByGender && lastPrincipal == other.lastPrincipal && relatives == other.relatives
             && agePriority == other.agePriority && SweepCarry.sameEntities(entities, other.entities, kinEvidence: { _ in true })
     }
@@ -821,7 +822,7 @@ extension TaggingRun {
     /// The carried state now.
     func carry(_ cursor: SweepCursor) -> SweepCarry {
         SweepCarry(
-            lastByGender: cursor.lastByGender, lastPrincipal: cursor.lastPrincipal, lastAny: cursor.lastAny, sectionFocus: cursor.sectionFocus,
+            lastByGender: cursor.lastByGender, lastPrincipal: cursor.lastPrincipal, lastAny: cursor.lastAny, sectionFocus: cursor.sectionFocus, leadIn: cursor.leadIn,
             entities: people.entities, relatives: people.relatives, victimIsChild: people.victimIsChild, agePriority: agePriority)
     }
 
@@ -836,6 +837,7 @@ extension TaggingRun {
             cursor.lastPrincipal = start.lastPrincipal
             cursor.lastAny = start.lastAny
             cursor.sectionFocus = start.sectionFocus
+            cursor.leadIn = start.leadIn
             people.entities = start.entities
             people.relatives = start.relatives
             people.victimIsChild = start.victimIsChild

@@ -8,6 +8,9 @@ struct SweepCursor {
     var focus: Int?
     var focusBlock = -1
     var sectionFocus: Int?
+    /// The person the last paragraph ended on: bullets after a lead-in ("4.1 Mr R, 27, White
+    /// British." then "Used crack cocaine.") start from it. Nil after a heading.
+    var leadIn: Int?
     var previousMentions: [Mention] = []
     var previousBlock = -1
     /// The current sentence's mentions and targets: lists the sweep refills for every sentence
@@ -95,7 +98,7 @@ extension TaggingRun {
                 cursor.sectionFocus = cursor.mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) })?.entity
             }
             if sentence.block != cursor.focusBlock {
-                cursor.focus = nil
+                cursor.focus = document.blocks[sentence.block].kind == .listItem ? cursor.leadIn : nil
                 cursor.focusBlock = sentence.block
             }
             let fallback = cursor.focus ?? cursor.sectionFocus
@@ -242,6 +245,11 @@ extension TaggingRun {
             demographics(sentence, slice, mentions: cursor.mentions, fallback: fallback, ethnicity: found & SweepBits.ethnicity != 0)
             if let first = cursor.mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) }) {
                 cursor.focus = first.entity
+            }
+            switch document.blocks[sentence.block].kind {
+            case .heading: cursor.leadIn = nil
+            case .listItem: break
+            default: cursor.leadIn = cursor.focus
             }
             // This sentence's mentions become the previous ones and the old previous list the next
             // sentence's: a swap, no list retained or released.
