@@ -375,6 +375,7 @@ struct CompiledMatcher: Sendable {
         var prefixClasses: [Int32] = []
         var flags: [UInt8] = []
         var hashes: [UInt64] = []
+        var lowerCase = GrowingWordSet(capacity: min(bytes.count / 64 + 16, 4096))
         let starts = [Int32](unsafeUninitializedCapacity: capacity) { startsBuffer, startsCount in
             ends = [Int32](unsafeUninitializedCapacity: capacity) { endsBuffer, endsCount in
                 classes = [Int32](unsafeUninitializedCapacity: capacity) { classesBuffer, classesCount in
@@ -385,7 +386,8 @@ struct CompiledMatcher: Sendable {
                                     bytes, capacity: capacity, words: words, prefixes: prefixes, prefixStarts: prefixStarts,
                                     starts: startsBuffer.baseAddress!, ends: endsBuffer.baseAddress!,
                                     classes: classesBuffer.baseAddress!, prefixClasses: prefixBuffer.baseAddress!,
-                                    flags: flagsBuffer.baseAddress!, hashes: hashesBuffer.baseAddress!, windows: windows)
+                                    flags: flagsBuffer.baseAddress!, hashes: hashesBuffer.baseAddress!, lowerCase: &lowerCase,
+                                    windows: windows)
                                 hashesCount = count ?? 0
                             }
                             flagsCount = count ?? 0
@@ -406,6 +408,7 @@ struct CompiledMatcher: Sendable {
         tokens.prefixes = prefixClasses
         tokens.flags = flags
         tokens.hashes = hashes
+        tokens.lowerCaseHashes = lowerCase
         return tokens
     }
 
@@ -415,7 +418,7 @@ struct CompiledMatcher: Sendable {
         _ bytes: UnsafeBufferPointer<UInt8>, capacity: Int, words: Vocabulary.Lookup, prefixes: Vocabulary.Lookup,
         prefixStarts: UnsafePointer<UInt64>, starts: UnsafeMutablePointer<Int32>, ends: UnsafeMutablePointer<Int32>,
         classes: UnsafeMutablePointer<Int32>, prefixClasses: UnsafeMutablePointer<Int32>, flags flagColumn: UnsafeMutablePointer<UInt8>,
-        hashes: UnsafeMutablePointer<UInt64>, windows: Bool
+        hashes: UnsafeMutablePointer<UInt64>, lowerCase: inout GrowingWordSet, windows: Bool
     ) -> Int? {
         let base = bytes.baseAddress!
         var count = 0
@@ -453,6 +456,13 @@ struct CompiledMatcher: Sendable {
             hashes[count] = hash
             count &+= 1
         }
+        /// ``append`` of a word the caches did not answer: its hash joins `lowerCase` when it has
+        /// no capital (a word the caches answer was added when it was first read).
+        @inline(__always)
+        func appendNew(_ start: Int, _ length: Int, _ hash: UInt64, _ wordClass: Int32, _ prefixClass: Int32, _ flags: UInt8) {
+            if flags & Tokens.capitalised == 0 { lowerCase.insert(hash) }
+            append(start, length, hash, wordClass, prefixClass, flags)
+        }
         // Windows are read while 72 bytes remain: a word found in the window's 64 bytes may be
         // loaded 8 bytes at once from its start.
         let windowEnd = windows ? end &- 72 : -1
@@ -477,8 +487,8 @@ struct CompiledMatcher: Sendable {
                     if count == capacity { return nil }
                     let chunk = UnsafeRawPointer(base + wordStart).loadUnaligned(as: UInt64.self)
                     if wordLength <= 8 {
-                        let mask = Vocabulary.byteMask(wordLength)
-                        let raw = chunk & mask
+                        // (The mask of the word's bytes by one shift: `byteMask` tests for 8.)
+                        let raw = chunk & (UInt64.max &>> UInt64(truncatingIfNeeded: (8 &- wordLength) &<< 3))
                         let slot = Int(truncatingIfNeeded: (raw &* Vocabulary.multiplier) &>> cacheShift)
                         if cache[slot].key == raw {
                             append(wordStart, wordLength, cache[slot].hash, cache[slot].wordClass, cache[slot].prefixClass, cache[slot].flags)
@@ -486,9 +496,10 @@ struct CompiledMatcher: Sendable {
                         }
                         let entry = WindowWords.short(raw, length: wordLength, base, start: wordStart, end: end, lookups: lookups)
                         cache[slot] = entry
-                        append(wordStart, wordLength, entry.hash, entry.wordClass, entry.prefixClass, entry.flags)
+                        appendNew(wordStart, wordLength, entry.hash, entry.wordClass, entry.prefixClass, entry.flags)
                     } else if wordLength < 16 {
-                        let raw2 = UnsafeRawPointer(base + (wordStart &+ 8)).loadUnaligned(as: UInt64.self) & Vocabulary.byteMask(wordLength &- 8)
+                        let raw2 = UnsafeRawPointer(base + (wordStart &+ 8)).loadUnaligned(as: UInt64.self)
+                            & (UInt64.max &>> UInt64(truncatingIfNeeded: (16 &- wordLength) &<< 3))
                         let slot = Int(truncatingIfNeeded: ((chunk ^ (raw2 &* 0xC2B2_AE3D_27D4_EB4F)) &* Vocabulary.multiplier) &>> longCacheShift)
                         if longCache[slot].entry.key == chunk, longCache[slot].key2 == raw2 {
                             let entry = longCache[slot].entry
@@ -497,10 +508,10 @@ struct CompiledMatcher: Sendable {
                         }
                         let entry = WindowWords.medium(chunk, raw2, length: wordLength, base, start: wordStart, end: end, lookups: lookups)
                         longCache[slot] = LongWordCacheEntry(key2: raw2, entry: entry)
-                        append(wordStart, wordLength, entry.hash, entry.wordClass, entry.prefixClass, entry.flags)
+                        appendNew(wordStart, wordLength, entry.hash, entry.wordClass, entry.prefixClass, entry.flags)
                     } else {
                         let entry = WindowWords.long(base, start: wordStart, length: wordLength, end: end, table: table, lookups: lookups)
-                        append(wordStart, wordLength, entry.hash, entry.wordClass, entry.prefixClass, entry.flags)
+                        appendNew(wordStart, wordLength, entry.hash, entry.wordClass, entry.prefixClass, entry.flags)
                     }
                 }
                 // On from the first word not read (it runs on past the window or into a non-ASCII
@@ -629,7 +640,7 @@ struct CompiledMatcher: Sendable {
                     entry: WordCacheEntry(key: cacheKey, hash: hash, wordClass: wordClass, prefixClass: prefixClass, flags: flags))
             }
             if count == capacity { return nil }
-            append(start, length, hash, wordClass, prefixClass, flags)
+            appendNew(start, length, hash, wordClass, prefixClass, flags)
         }
         return count
     }
@@ -680,8 +691,9 @@ struct CompiledMatcher: Sendable {
         }
     }
 
-    /// log2 of the word cache's slots for a text of 16 KB or more (2048 slots of 32 bytes).
-    static let wordCacheBits = 11
+    /// log2 of the word cache's slots for a text of 16 KB or more (4096 slots of 32 bytes: with 2048,
+    /// a long review's distinct short words collided often enough to be read again).
+    static let wordCacheBits = 12
 
     /// A word of up to 8 bytes as the text spells it (its bytes as one integer, 0 for an empty
     /// entry: no word byte is 0) and its columns, cached while one text is tokenised.

@@ -20,9 +20,17 @@ struct Tokens: Sendable {
     /// Wildcard-prefix class of the word (longest matching `prefix*`), or -1.
     var prefixes: [Int32] = []
     /// Shape flags.
-    var flags: [UInt8] = []
+    var flags: [UInt8] = [] {
+        didSet { lowerCaseHashes = nil }
+    }
     /// FNV-1a hash of the lower-cased word (names are looked up by it).
-    var hashes: [UInt64] = []
+    var hashes: [UInt64] = [] {
+        didSet { lowerCaseHashes = nil }
+    }
+    /// The hashes of the words written without a capital first letter, as the tokenizer collects
+    /// them while it reads a text; nil for tokens put together otherwise or changed since (any
+    /// change of ``flags`` or ``hashes`` drops it), and people discovery then reads those columns.
+    var lowerCaseHashes: GrowingWordSet?
 
     var count: Int { starts.count }
 
