@@ -332,13 +332,7 @@ final class HTMLTreeBuilder {
     /// depth limit).
     private func putBackSpan(_ span: HTMLTextCompaction.Span, in parent: xmlNodePtr, context: htmlParserCtxtPtr) -> xmlNodePtr? {
         guard sawBody, open.count < Self.maxDepth, let parentName = parent.pointee.name, let input = context.pointee.input else { return nil }
-        if parentName[0] == 0x68,
-            parentName[1] == 0x65 && parentName[2] == 0x61 && parentName[3] == 0x64
-                || parentName[1] == 0x74 && parentName[2] == 0x6D && parentName[3] == 0x6C,
-            parentName[4] == 0
-        {
-            return nil  // head, html
-        }
+        if Self.isHTMLOrHead(parentName) { return nil }
         if spanName == nil, let dict = context.pointee.dict { spanName = xmlDictLookup(dict, "span", 4) }
         guard let spanName else { return nil }
         let node = arena.node(XML_ELEMENT_NODE)
@@ -349,6 +343,14 @@ final class HTMLTreeBuilder {
         appendChild(node, to: parent)
         addSourceAttributes(span.attributes, to: node, context: context)
         return node
+    }
+
+    /// Whether a (lower-case) element name is `html` or `head`.
+    @inline(__always)
+    private static func isHTMLOrHead(_ name: UnsafePointer<xmlChar>) -> Bool {
+        name[0] == 0x68
+            && (name[1] == 0x65 && name[2] == 0x61 && name[3] == 0x64 || name[1] == 0x74 && name[2] == 0x6D && name[3] == 0x6C)
+            && name[4] == 0
     }
 
     /// Whether the parser's input stands past `position` (which is `Int.max` for none).
@@ -505,13 +507,18 @@ final class HTMLTreeBuilder {
         appendChild(added, to: parent)
         addSourceAttributes(element.attributes, to: added, context: context)
         var container = added
+        // Where the markup before the next text begins: the element's start tag, the end of
+        // the text before (the compaction read only tags, each as skipMarkup reads it, between
+        // them), or past an `&nbsp;` (a reference, no markup).
+        var markupFrom = element.nameStart - 1
         for piece in pieces[element.pieces] {
             switch piece.kind {
             case .text:
                 guard let source else { return false }
                 let text = node(XML_TEXT_NODE, newlines: piece.newlines)
                 text.pointee.content = arena.copy(source + piece.range.lowerBound, count: piece.range.count)
-                text.pointee._private = arena.sourceSpan(piece.range)
+                text.pointee._private = arena.sourceSpan(piece.range, markupFrom: markupFrom)
+                markupFrom = piece.range.upperBound
                 appendChild(text, to: container)
             case .spanStart:
                 if spanName == nil, let dict = parser.dict { spanName = xmlDictLookup(dict, "span", 4) }
@@ -536,6 +543,7 @@ final class HTMLTreeBuilder {
                     space[1] = 0xA0
                     text.pointee.content = space
                     appendChild(text, to: mark)
+                    markupFrom = piece.range.lowerBound + 11  // after "<o:p>&nbsp;"
                 }
             }
         }
@@ -551,7 +559,7 @@ final class HTMLTreeBuilder {
         guard let source, let parent = open.last, let name = context.pointee.name, let input = context.pointee.input,
             context.pointee.myDoc == nil, context.pointee.node == nil, Int(context.pointee.nameNr) == open.count
         else { return false }
-        if xmlStrEqual(name, "html") != 0 || xmlStrEqual(name, "head") != 0 { return false }
+        if Self.isHTMLOrHead(name) { return false }
         if let last = parent.pointee.last, last.pointee.type == XML_TEXT_NODE { return false }  // (would be joined)
         let text = arena.node(XML_TEXT_NODE)
         text.pointee.content = arena.copy(source + range.lowerBound, count: range.count)

@@ -355,7 +355,9 @@ struct MarkupReader {
     /// Where a text node's content lies in the source (``MarkupScanner/locate(_:)``), told
     /// directly when the tree knows it.
     private mutating func locate(_ node: xmlNodePtr, _ content: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
-        if knowsSourceSpans, let span = node.knownSourceSpan { return writer.scanner.locate(content, knownSpan: span) }
+        if knowsSourceSpans, let span = node.knownSourceSpan {
+            return writer.scanner.locate(content, knownSpan: span, markupFrom: node.knownMarkupStart)
+        }
         return writer.scanner.locate(content)
     }
 
