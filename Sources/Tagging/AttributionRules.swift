@@ -76,3 +76,37 @@ extension TaggingRun {
         return index > 0 && sentences[index - 1].block == sentences[index].block && sentenceIsAboutIncident(index - 1)
     }
 }
+
+extension TaggingRun {
+    /// For a mention that is the agent of a passive ("by his stepfather", "by Mr B"), the
+    /// principal named before "by" in the sentence, else nil.
+    func subjectBeforeAgent(_ mention: Mention, mentions: [Mention]) -> Int? {
+        var by = mention.start - 1
+        if by >= 0, Words2.possessivePronouns.contains(tokens.hashes[by]) { by -= 1 }
+        guard by >= 0, tokens.hashes[by] == Words2.by else { return nil }
+        guard let subject = mentions.last(where: { $0.end <= by && $0.kind != .kin && $0.kind != .pronoun(possessive: true) && $0.entity != nil }),
+            let entity = subject.entity, people.entities[entity].subject != nil
+        else { return nil }
+        return entity
+    }
+}
+
+extension TaggingRun {
+    /// Whether "the couple" comes before token `start` in the sentence and the perpetrator is
+    /// the victim's partner or former partner: a characteristic of the couple is both of theirs.
+    func coupleBefore(_ start: Int, sentence: SentenceSpan) -> Bool {
+        guard people.perpetratorRelation == "partner" || people.perpetratorRelation == "ex-partner" else { return false }
+        var index = sentence.tokenFrom + 1
+        while index < start {
+            if tokens.hashes[index] == CoupleWords.couple, tokens.hashes[index - 1] == CoupleWords.the { return true }
+            index += 1
+        }
+        return false
+    }
+}
+
+/// Words of ``TaggingRun/coupleBefore(_:sentence:)``.
+enum CoupleWords {
+    static let couple = Vocabulary.hash(Array("couple".utf8))
+    static let the = Vocabulary.hash(Array("the".utf8))
+}

@@ -39,6 +39,13 @@ extension TaggingRun {
             }
             return entity
         }
+        // "Joanna had no recourse to public funds and her leave to remain had lapsed": a named
+        // person of unknown gender earlier in the sentence, when nobody there has the gender.
+        if let local = earlier.last(where: { !isPronoun($0) && $0.kind != .kin && $0.entity.map { people.entities[$0].gender == nil } == true }),
+            !earlier.contains(where: { !isPronoun($0) && $0.entity.map { people.entities[$0].gender != nil && people.entities[$0].gender != gender } == true && $0.start > local.start })
+        {
+            return local.entity
+        }
         // The last person of that gender named in the previous sentence (no filtered copy).
         if subjectPronoun, let last = previous.last(where: { hasGender($0.entity) && !isPronoun($0) })?.entity,
             !previous.contains(where: { hasGender($0.entity) && people.entities[$0.entity!].subject != nil })

@@ -592,7 +592,9 @@ extension TaggingRun {
         } else if let inside, compiled.facts.childVictimTag[entryIndex], preceding == nil || preceding!.end > inside.start {
             entity = ownerOfUnresolvedKin(inside)
         } else if let preceding {
-            entity = preceding.entity
+            // "He was abused by his stepfather and spent years in care": the agent of a passive is
+            // not the subject of the clause that follows.
+            entity = subjectBeforeAgent(preceding, mentions: mentions) ?? preceding.entity
         } else if let following {
             entity = following.entity
         } else {
@@ -601,6 +603,12 @@ extension TaggingRun {
         guard let entity else {
             // Nobody in the sentence, the paragraph or the section: a generic mention
             // ("support for victims of domestic abuse"), nobody's characteristic.
+            // "The couple had significant rent arrears": the victim's and the perpetrator's.
+            if coupleBefore(target.start, sentence: sentence) {
+                add(entry: entryIndex, subject: .victim, pattern: target.pattern, range)
+                add(entry: entryIndex, subject: .perpetrator, pattern: target.pattern, range)
+                return
+            }
             if !mentions.contains(where: { $0.kind != .kin }) {
                 suppress(target, range, .thirdParty, "no person in context")
                 return
