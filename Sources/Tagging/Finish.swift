@@ -513,9 +513,12 @@ extension TaggingRun {
             }
             evidence[key] = nil
         }
-        // A death another person caused is not a death from illness, accident or overdose.
+        // A death another person caused is not a death from illness, accident or overdose;
+        // nor is a suicide ("was found dead at home" after "she took her own life").
         if evidence[TagKey(tag: TagID(facet: "outcome", id: "homicide"), subject: nil)] != nil {
             drop(TagKey(tag: TagID(facet: "outcome", id: "other-death"), subject: nil), "the victim was killed")
+        } else if evidence[TagKey(tag: TagID(facet: "outcome", id: "suicide"), subject: nil)] != nil {
+            drop(TagKey(tag: TagID(facet: "outcome", id: "other-death"), subject: nil), "the victim took their own life")
         }
         let locations = evidence.keys.filter { $0.tag.facet == "location" }.sorted()
         if let keep = best(Array(locations)) {
