@@ -151,7 +151,7 @@ enum SourceDecoder {
             let raw = UnsafeRawBufferPointer(buffer)
             while index < count {
                 // Thirty-two, then eight ASCII bytes at a time (no byte has its high bit set).
-                index = Self.skipASCII(raw, from: index)
+                index = ASCIIScan.skipASCII(raw, from: index)
                 guard index < count else { break }
                 let byte = buffer[index]
                 if byte < 0x80 {
@@ -164,24 +164,6 @@ enum SourceDecoder {
             }
             return nil
         }
-    }
-
-    /// The first index from `index` on where a byte with its high bit set may stand: past
-    /// whole blocks of thirty-two, then eight ASCII bytes (so at most the last seven bytes of
-    /// `bytes` are not looked at, and an index short of the end may still hold ASCII).
-    @inline(__always)
-    static func skipASCII(_ bytes: UnsafeRawBufferPointer, from index: Int) -> Int {
-        let count = bytes.count
-        var index = index
-        while index + 32 <= count {
-            let words = bytes.loadUnaligned(fromByteOffset: index, as: SIMD4<UInt64>.self)
-            if (words[0] | words[1] | words[2] | words[3]) & 0x8080_8080_8080_8080 != 0 { break }
-            index += 32
-        }
-        while index + 8 <= count, bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-            index += 8
-        }
-        return index
     }
 
     /// Length of the valid UTF-8 sequence starting at `index` (non-ASCII lead), or 0.
@@ -309,7 +291,7 @@ enum SourceDecoder {
             while index < count {
                 // Copy runs of ASCII whole (eight bytes without a high bit at a time).
                 let runStart = index
-                index = Self.skipASCII(bytes, from: index)
+                index = ASCIIScan.skipASCII(bytes, from: index)
                 while index < count, buffer[index] < 0x80 { index += 1 }
                 if index > runStart { output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<index])) }
                 guard index < count else { break }
