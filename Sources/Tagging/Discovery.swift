@@ -496,6 +496,25 @@ extension TaggingRun {
             }
         }
         guard kept > 0 else { return [] }
+        if let lowerCase = tokens.lowerCaseHashes {
+            // Words that never occur in lower case: the tokenizer collected the lower-case words.
+            for position in 0..<tally.count where tally.counts[position] >= 2 && lowerCase.contains(tally.hashes[position]) {
+                tally.setCount(0, at: position)
+            }
+        } else {
+            dropWordsInLowerCase(&tally)
+        }
+        var result: [(hash: UInt64, first: Int)] = []
+        for position in 0..<tally.count where tally.counts[position] >= 2 {
+            result.append((tally.hashes[position], Int(tally.firsts[position])))
+        }
+        return result
+    }
+
+    /// Sets to 0 the count of each kept word (count 2 or more) that some token not capitalised
+    /// spells: ``properNames(capitals:)`` for tokens without ``Tokens/lowerCaseHashes``.
+    func dropWordsInLowerCase(_ tally: inout WordTally) {
+        let count = tokens.count
         // Words that never occur in lower case: a 4K-byte filter of the kept words' hashes keeps
         // the lower-case words looked up to the few that can matter (a larger filter costs more
         // to zero than its fewer false hits save). This pass reads every token, so it reads eight
@@ -528,11 +547,6 @@ extension TaggingRun {
                 }
             }
         }
-        var result: [(hash: UInt64, first: Int)] = []
-        for position in 0..<tally.count where tally.counts[position] >= 2 {
-            result.append((tally.hashes[position], Int(tally.firsts[position])))
-        }
-        return result
     }
 
     /// Scores named people as victim or perpetrator from event cues next to their names

@@ -836,6 +836,7 @@ extension TaggingRun {
         }
         collector = EvidenceCollector(entryCount: compiled.facts.tags.count)
         ensureCapitals()
+        sweepNames = SweepNames()
         let headings = document.blocks.map { $0.kind == .heading }
         let blockCount = document.blocks.count
         var piece = SweepPiece()
