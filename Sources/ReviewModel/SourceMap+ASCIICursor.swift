@@ -18,6 +18,7 @@ extension SourceMap {
     public struct ASCIIPositionCursor {
         /// Finds the segment of a text offset (its line and column are found here).
         private var segments: PositionCursor
+        private let lines: LineIndex
         private let bytes: [UInt8]
         private let starts: [Int]
         /// The offsets of the source's bytes that are not ASCII, ascending.
@@ -37,6 +38,7 @@ extension SourceMap {
 
         init(_ map: SourceMap) {
             segments = map.positionCursor()
+            lines = map.lines
             bytes = map.lines.bytes
             starts = map.lines.lineStarts
             wide = Self.nonASCIIOffsets(map.lines.bytes)
@@ -68,37 +70,23 @@ extension SourceMap {
             return SourcePosition(line: line, utf16Column: utf16, utf8Column: column, byteOffset: offset)
         }
 
-        /// Moves to the line that holds `offset` (usually a few lines on: stepped to, else
-        /// searched) and finds the line's first non-ASCII byte in `wide` the same way.
+        /// Moves to the line that holds `offset` (a few lines on: stepped to, else searched) and
+        /// finds the line's first non-ASCII byte in `wide`.
         private mutating func enterLine(of offset: Int) {
-            var next = line
-            if line >= 0, offset >= lineEnd {
-                var steps = 0
-                while next + 1 < starts.count, starts[next + 1] <= offset, steps < 16 {
-                    next += 1
-                    steps += 1
-                }
-                if next + 1 < starts.count, starts[next + 1] <= offset { next = Self.lastIndex(of: starts, atOrBefore: offset) }
-            } else {
-                next = Self.lastIndex(of: starts, atOrBefore: offset)
-            }
+            var next = max(line, 0)
+            let stepLimit = line < 0 || offset < lineStart ? next : min(starts.count - 1, line + 16)
+            while next < stepLimit, starts[next + 1] <= offset { next += 1 }
+            if offset < starts[next] || (next + 1 < starts.count && starts[next + 1] <= offset) { next = lines.line(ofByte: offset) }
             line = next
             lineStart = starts[next]
             lineEnd = next + 1 < starts.count ? starts[next + 1] : bytes.count + 1
             scanned = lineStart
             utf16 = 0
-            // The first entry of `wide` at or after the line's start.
-            if wideIndex > 0, wide[wideIndex - 1] >= lineStart {
-                wideIndex = Self.lastIndex(of: wide, atOrBefore: lineStart - 1) + (wide[0] < lineStart ? 1 : 0)
-            } else {
-                var steps = 0
-                while wideIndex < wide.count, wide[wideIndex] < lineStart, steps < 16 {
-                    wideIndex += 1
-                    steps += 1
-                }
-                if wideIndex < wide.count, wide[wideIndex] < lineStart {
-                    wideIndex = Self.lastIndex(of: wide, atOrBefore: lineStart - 1) + 1
-                }
+            // The first entry of `wide` at or after the line's start: a few entries on, else searched.
+            let wideLimit = wideIndex > 0 && wide[wideIndex - 1] >= lineStart ? wideIndex : min(wide.count, wideIndex + 16)
+            while wideIndex < wideLimit, wide[wideIndex] < lineStart { wideIndex += 1 }
+            if (wideIndex < wide.count && wide[wideIndex] < lineStart) || (wideIndex > 0 && wide[wideIndex - 1] >= lineStart) {
+                wideIndex = Self.firstIndex(of: wide, atOrAfter: lineStart)
             }
             asciiEnd = wideIndex < wide.count ? wide[wideIndex] : bytes.count
         }
@@ -129,14 +117,14 @@ extension SourceMap {
             return offsets
         }
 
-        /// The last index of ascending `values` whose value is at or before `offset` (0 when none
-        /// is: a binary search).
-        private static func lastIndex(of values: [Int], atOrBefore offset: Int) -> Int {
+        /// The first index of ascending `values` whose value is at or after `offset`
+        /// (`values.count` when none is).
+        private static func firstIndex(of values: [Int], atOrAfter offset: Int) -> Int {
             var low = 0
-            var high = values.count - 1
+            var high = values.count
             while low < high {
-                let mid = (low + high + 1) / 2
-                if values[mid] <= offset { low = mid } else { high = mid - 1 }
+                let middle = (low + high) >> 1
+                if values[middle] < offset { low = middle + 1 } else { high = middle }
             }
             return low
         }

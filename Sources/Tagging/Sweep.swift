@@ -371,7 +371,7 @@ extension TaggingRun {
         guard mentions.count > 1 else { return }
         // Sorted and compacted through one buffer (each write through the array checked that it was unique).
         let kept = mentions.withUnsafeMutableBufferPointer { mentions in
-            mentions.sortShortList { ($0.start, -$0.end) < ($1.start, -$1.end) }
+            mentions.sortBySpan()
             // Compacted in place: the kept mentions are the prefix `0..<kept`.
             var kept = 0
             for index in mentions.indices {
@@ -704,7 +704,7 @@ extension TaggingRun {
         // Sorted and compacted through one buffer (each write through the array checked that it was unique).
         guard targets.count > 1 else { return }
         let kept = targets.withUnsafeMutableBufferPointer { targets in
-            targets.sortShortList { ($0.start, -$0.end) < ($1.start, -$1.end) }
+            targets.sortBySpan()
             var kept = 0
             for index in targets.indices {
                 let entry = targets[index].entry

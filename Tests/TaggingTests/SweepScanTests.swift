@@ -91,4 +91,33 @@ import Testing
         // Columns past a non-ASCII character (a typographic quote or dash) really were placed.
         #expect(wide > 100)
     }
+
+    /// Each sentence's kinds (``SentenceKinds``) against the plain reading: the or of its
+    /// matches' kind bits, and the code-word bit where a capitalised code word stands before a
+    /// single capital or a number, on every corpus document.
+    @Test func sentenceKindsAsThePlainReading() throws {
+        let masks: [UInt8] = [1, 2, 4, 8, 16, 32, 64]
+        var seen: UInt8 = 0
+        for path in corpusPaths() {
+            let document = try DocumentReader().read(path: path)
+            var run = TaggingRun(compiled: sharedTagger.compiled, document: document)
+            run.tokenizeAndMatch()
+            let capitals = CapitalIndex(run.tokens, sentences: run.sentences)
+            let bits = sharedTagger.compiled.sentenceKindBits
+            let kinds = SentenceKinds(matches: run.matches, sentences: run.sentences, patternBits: bits, capitals: capitals, tokens: run.tokens)
+            var mismatches: [Int] = []
+            for (index, sentence) in run.sentences.enumerated() {
+                var expected: UInt8 = run.matches[sentence.matchFrom..<sentence.matchTo].reduce(0) { $0 | bits[Int($1.pattern)] }
+                let coded = (sentence.tokenFrom..<sentence.tokenTo).contains { token in
+                    run.tokens.flags[token] & Tokens.capitalised != 0 && token + 1 < sentence.tokenTo
+                        && run.tokens.flags[token + 1] & (Tokens.singleCapital | Tokens.digits) != 0 && Words2.codeWords.contains(run.tokens.hashes[token])
+                }
+                if coded { expected |= SentenceKinds.codeWord }
+                seen |= expected
+                if masks.contains(where: { kinds.has(index, $0) != (expected & $0 != 0) }) { mismatches.append(index) }
+            }
+            #expect(mismatches.isEmpty, "\((path as NSString).lastPathComponent): sentences \(mismatches.prefix(5))")
+        }
+        #expect(seen == 127)
+    }
 }
