@@ -918,38 +918,17 @@ extension TaggingRun {
     /// ``lookupName(at:limit:)`` past the filter. (Two names of one length that both match are
     /// one name: the order the chain is walked in does not matter.)
     func lookupKnownName(at index: Int, limit: Int) -> (end: Int, entity: Int)? {
-        let hashes = tokens.hashes
-        let hash = hashes[index]
-        let table = people.nameTable
-        var name = table.chain(hash)
-        var bestEnd = -1
-        var bestEntity = 0
-        while name >= 0 {
-            let length = table.length(of: name)
-            let end = index + length
-            if end <= limit, end > bestEnd {
-                var equal = true
-                var offset = 1
-                while offset < length {
-                    if hashes[index + offset] != table.word(offset, of: name) {
-                        equal = false
-                        break
-                    }
-                    offset += 1
-                }
-                if equal {
-                    bestEnd = end
-                    bestEntity = Int(table.entities[name])
-                }
-            }
-            name = table.next(after: name)
-        }
-        guard bestEnd >= 0 else { return nil }
+        // (The limit within the tokens: the name's words are read unchecked.)
+        let limit = min(limit, tokens.count)
+        let found = tokens.hashes.withUnsafeBufferPointer { people.nameTable.longestName($0, at: index, limit: limit) }
+        guard found.end >= 0 else { return nil }
+        var bestEnd = found.end
+        let bestEntity = found.entity
         // "Liam Finch": a first name followed by a surname the text also uses alone (a person of
         // its own with no role or kinship yet) is one mention of the first name's person.
         if bestEnd == index + 1, bestEnd < limit, tokens.flags[bestEnd] & Tokens.capitalised != 0,
-            Int(tokens.starts[bestEnd]) - Int(tokens.ends[index]) == 1, people.mayStartName(hashes[bestEnd]),
-            let surname = table.entity(of: [hashes[bestEnd]]), surname != bestEntity,
+            Int(tokens.starts[bestEnd]) - Int(tokens.ends[index]) == 1, people.mayStartName(tokens.hashes[bestEnd]),
+            let surname = people.nameTable.entity(of: [tokens.hashes[bestEnd]]), surname != bestEntity,
             people.entities[surname].role == .other, people.entities[surname].kin == nil
         {
             bestEnd += 1

@@ -922,12 +922,18 @@ struct CompiledMatcher: Sendable {
             let wordClass = walker.classes[index]
             if wordClass >= 0 {
                 let node = walker.root[Int(wordClass)]
-                if node >= 0 { visit(walker, node, index + 1, index, to, &matches) }
+                if node >= 0 {
+                    let child = visit(walker, node, index + 1, index, to, &matches)
+                    if child >= 0 { walk(walker, child, index + 2, index, to, &matches) }
+                }
             }
             let prefixClass = walker.prefixes[index]
             if prefixClass >= 0 {
                 let node = walker.root[Int(prefixClass)]
-                if node >= 0 { visit(walker, node, index + 1, index, to, &matches) }
+                if node >= 0 {
+                    let child = visit(walker, node, index + 1, index, to, &matches)
+                    if child >= 0 { walk(walker, child, index + 2, index, to, &matches) }
+                }
             }
             index += 1
         }
@@ -968,17 +974,29 @@ struct CompiledMatcher: Sendable {
         }
     }
 
-    /// One node of a walk and, through ``visit(_:_:_:_:_:_:)``, the nodes below it.
+    /// One node of a walk and, through ``visit(_:_:_:_:_:_:)``, the nodes below it. A node whose
+    /// one way on is its word child (no wildcard-prefix child, no gap) goes on in the loop: one call
+    /// per walk, not per level.
     @inline(never)
     private func walk(_ walker: Walker, _ node: Int32, _ next: Int, _ start: Int, _ end: Int, _ matches: inout [Match]) {
-        visit(walker, node, next, start, end, &matches)
+        var node = node
+        var next = next
+        while true {
+            let child = visit(walker, node, next, start, end, &matches)
+            if child < 0 { return }
+            node = child
+            next += 1
+        }
     }
 
     /// Reports the node's outputs and walks on to its children. Inlined into the loop over a
     /// sentence's words: most walks stop at the first node (a word that starts phrases but
     /// not with the next word), so only a found child costs a call.
+    ///
+    /// Returns the word child to walk on from (its caller does, at `next + 1`) when that is all
+    /// there is left to do at the node, else -1 once the node's walks are done.
     @inline(__always)
-    private func visit(_ walker: Walker, _ node: Int32, _ next: Int, _ start: Int, _ end: Int, _ matches: inout [Match]) {
+    private func visit(_ walker: Walker, _ node: Int32, _ next: Int, _ start: Int, _ end: Int, _ matches: inout [Match]) -> Int32 {
         let info = walker.nodes[Int(node)]
         if info.outputCount != 0 {
             let outputFrom = Int(info.outputFrom)
@@ -989,10 +1007,13 @@ struct CompiledMatcher: Sendable {
         let flags = info.flags
         if next < end, flags & CompiledMatcher.nodeHasChildren != 0 {
             let wordClass = walker.classes[next]
+            var child: Int32 = -1
             if wordClass >= 0, info.childLabels & CompiledMatcher.labelBit(wordClass) != 0 {
-                let child = walker.edge(of: node, label: wordClass)
-                if child >= 0 { walk(walker, child, next + 1, start, end, &matches) }
+                child = walker.edge(of: node, label: wordClass)
             }
+            // Nothing after the word child's walk: the caller walks on from it.
+            if flags & (CompiledMatcher.nodeHasPrefixChild | CompiledMatcher.nodeHasGap) == 0 { return child }
+            if child >= 0 { walk(walker, child, next + 1, start, end, &matches) }
             // (Only a node with a wildcard-prefix child reads the next word's prefix class.)
             if flags & CompiledMatcher.nodeHasPrefixChild != 0 {
                 let prefixClass = walker.prefixes[next]
@@ -1026,5 +1047,6 @@ struct CompiledMatcher: Sendable {
                 }
             }
         }
+        return -1
     }
 }

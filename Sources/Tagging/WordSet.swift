@@ -35,13 +35,13 @@ struct WordSet: Sendable, Sequence {
     }
 
     @inline(__always)
-    private static func slot(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 40) }
+    static func slot(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 40) }
 
-    /// Whether the hash is a member.
+    /// Whether the non-zero `hash` is in open-addressing `slots` (0: empty) of `mask + 1` slots
+    /// (the probe of ``WordSet`` and ``GrowingWordSet``).
     @inline(__always)
-    func contains(_ hash: UInt64) -> Bool {
-        if hash == 0 { return hasZero }
-        return slots.withUnsafeBufferPointer { slots in
+    static func probe(_ slots: [UInt64], mask: Int, _ hash: UInt64) -> Bool {
+        slots.withUnsafeBufferPointer { slots in
             var slot = WordSet.slot(hash) & mask
             while true {
                 let stored = slots[slot]
@@ -50,6 +50,13 @@ struct WordSet: Sendable, Sequence {
                 slot = (slot + 1) & mask
             }
         }
+    }
+
+    /// Whether the hash is a member.
+    @inline(__always)
+    func contains(_ hash: UInt64) -> Bool {
+        if hash == 0 { return hasZero }
+        return WordSet.probe(slots, mask: mask, hash)
     }
 
     var count: Int { members.count }
@@ -78,7 +85,7 @@ struct GrowingWordSet: Sendable {
     }
 
     @inline(__always)
-    private static func slot(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 40) }
+    private static func slot(_ hash: UInt64) -> Int { WordSet.slot(hash) }
 
     /// Adds a hash (no change when it is a member).
     mutating func insert(_ hash: UInt64) {
@@ -118,15 +125,7 @@ struct GrowingWordSet: Sendable {
     /// Whether the hash is a member.
     func contains(_ hash: UInt64) -> Bool {
         if hash == 0 { return hasZero }
-        return slots.withUnsafeBufferPointer { slots in
-            var slot = GrowingWordSet.slot(hash) & mask
-            while true {
-                let stored = slots[slot]
-                if stored == hash { return true }
-                if stored == 0 { return false }
-                slot = (slot + 1) & mask
-            }
-        }
+        return WordSet.probe(slots, mask: mask, hash)
     }
 }
 
