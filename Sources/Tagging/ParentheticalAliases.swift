@@ -1,4 +1,9 @@
 import ReviewModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Names given again in brackets right after a name: "Young Person L (YP-L)", "Adult H
 /// ("Hilda")", "Child K ('Kacper')". Reviews declare a short form this way and use only it
@@ -9,11 +14,15 @@ extension TaggingRun {
     /// alone, "Adult H" in the title) is merged into that person. Runs after the declarations
     /// are read and before roles are scored, so the alias's sentences count for its person.
     mutating func linkParentheticalAliases() {
+        // The brackets, found by memchr (many bytes a step: a byte loop over the text cost as
+        // much as a tenth of tagging).
         var opens: [Int] = []
         var source = document.text
         source.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
             var offset = 0
-            while let found = bytes[offset...].firstIndex(of: 0x28) {
+            while offset < bytes.count, let hit = memchr(base + offset, 0x28, bytes.count - offset) {
+                let found = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
                 opens.append(found)
                 offset = found + 1
             }
