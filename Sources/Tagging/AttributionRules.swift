@@ -105,8 +105,8 @@ extension TaggingRun {
     }
 }
 
-/// Words of ``TaggingRun/coupleBefore(_:sentence:)``.
-enum CoupleWords {
-    static let couple = Vocabulary.hash(Array("couple".utf8))
-    static let the = Vocabulary.hash(Array("the".utf8))
+/// Words of ``TaggingRun/coupleBefore(_:sentence:)`` (attribution's, not people discovery's).
+private enum CoupleWords {
+    static let couple = RoleWords.hash("couple")
+    static let the = RoleWords.hash("the")
 }

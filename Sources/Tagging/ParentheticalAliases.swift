@@ -31,15 +31,15 @@ extension TaggingRun {
         for open in opens {
             // The first token after the bracket, and the name ending just before it.
             let after = firstToken(startingAtOrAfter: open)
-            guard after > 0, after < tokens.count, gapIsOnly(from: after - 1, allowing: AliasBytes.opening, mustContain: 0x28) else { continue }
+            guard after > 0, after < tokens.count, gapIsOnly(from: after - 1, allowing: AliasBytes.opening, mustContain: 0x28, onlyBeforeMark: false) else { continue }
             var aliasEnd = after
             while aliasEnd < tokens.count, aliasEnd - after < 3, isCapitalised(aliasEnd),
                 tokens.flags[aliasEnd] & Tokens.digits == 0
             {
                 aliasEnd += 1
-                if gapIsOnly(from: aliasEnd - 1, allowing: AliasBytes.closing, mustContain: 0x29) { break }
+                if gapIsOnly(from: aliasEnd - 1, allowing: AliasBytes.closing, mustContain: 0x29, onlyBeforeMark: true) { break }
             }
-            guard aliasEnd > after, gapIsOnly(from: aliasEnd - 1, allowing: AliasBytes.closing, mustContain: 0x29) else { continue }
+            guard aliasEnd > after, gapIsOnly(from: aliasEnd - 1, allowing: AliasBytes.closing, mustContain: 0x29, onlyBeforeMark: true) else { continue }
             guard let entity = nameEnding(at: after) else { continue }
             let key = nameKey(after, aliasEnd)
             guard let existing = people.entityIndex(for: key) else {
@@ -72,9 +72,10 @@ extension TaggingRun {
         return low
     }
 
-    /// Whether the bytes between token `index` and the next hold only `allowing` bytes and
-    /// `mustContain` among them.
-    private func gapIsOnly(from index: Int, allowing: Set<UInt8>, mustContain: UInt8) -> Bool {
+    /// Whether the bytes between token `index` and the next hold `mustContain` and only
+    /// `allowing` bytes (with `onlyBeforeMark`, only up to `mustContain`: after a closing
+    /// bracket any punctuation may follow).
+    private func gapIsOnly(from index: Int, allowing: Set<UInt8>, mustContain: UInt8, onlyBeforeMark: Bool) -> Bool {
         guard index >= 0, index + 1 < tokens.count else {
             // After the last token: the text's end must follow with the closing bracket.
             guard index >= 0, index == tokens.count - 1 else { return false }
@@ -83,7 +84,9 @@ extension TaggingRun {
         }
         let utf8 = document.text.utf8
         let gap = utf8[utf8.index(utf8.startIndex, offsetBy: Int(tokens.ends[index]))..<utf8.index(utf8.startIndex, offsetBy: Int(tokens.starts[index + 1]))]
-        return gap.contains(mustContain) && (allowing == AliasBytes.closing ? gap.prefix(while: { $0 != mustContain }) : gap[...]).allSatisfy { allowing.contains($0) }
+        guard gap.contains(mustContain) else { return false }
+        let checked = onlyBeforeMark ? gap.prefix(while: { $0 != mustContain }) : gap[...]
+        return checked.allSatisfy { allowing.contains($0) }
     }
 
     /// The entity of a known name whose last token is `end - 1` (up to four words long).
