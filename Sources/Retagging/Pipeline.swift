@@ -42,7 +42,8 @@ enum MonotonicClock {
 /// `@unchecked Sendable`: every access to the stored properties holds `condition`'s lock.
 final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var items: [Element] = []
+    /// Queued elements from `head` on; slots before it were emptied by ``takeHead()``.
+    private var items: [Element?] = []
     private var head = 0
     private var producers: Int
     private let capacity: Int
@@ -109,7 +110,16 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
             consumerWaited += MonotonicClock.seconds() - started
         }
         guard head < items.count else { return nil }
-        let element = items[head]
+        return takeHead()
+    }
+
+    /// Moves the first queued element out (holding the lock). Its slot is emptied, so that
+    /// the element (a whole document and its tags) is freed by whoever pops it once done with
+    /// it, not here while the lock is held: releasing the popped elements of a whole
+    /// stretch of the array in `removeFirst` held the producers up.
+    private func takeHead() -> Element {
+        let element = items[head]!
+        items[head] = nil
         head += 1
         if head > 64, head * 2 > items.count {
             items.removeFirst(head)
@@ -117,6 +127,15 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         }
         condition.broadcast()
         return element
+    }
+
+    /// The next element if one is queued, without waiting; `finished` when every producer
+    /// finished and the queue is empty (``pop()`` would return nil).
+    func popIfQueued() -> (element: Element?, finished: Bool) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard head < items.count else { return (nil, producers == 0) }
+        return (takeHead(), false)
     }
 
     /// The waits so far (``producersWaited``, ``consumerWaited``), read under the lock.
@@ -162,22 +181,104 @@ final class PreviousKeys: @unchecked Sendable {
     }
 }
 
-/// Hands out work items to worker threads in order. `@unchecked Sendable`: `next` is only
-/// read and written under the lock.
+/// Hands out work items to the tagging threads in order, and lets the writer load a few of
+/// them ahead (read, hash, load or parse: ``Pipeline/load(_:times:cache:)``) while it has
+/// nothing to write, so that with one tagging thread the writer's idle core reads and parses
+/// while that thread only tags. A tagging thread takes the next item whoever loaded it: its
+/// load when the writer finished it (waiting while the writer is at it), or the bare item to
+/// load itself; so the items are tagged in the list's order whoever loads them.
+/// `@unchecked Sendable`: `slots` and `next` are only touched under `condition`'s lock.
 final class WorkList: @unchecked Sendable {
-    private let lock = NSLock()
-    private let items: [WorkItem]
-    private var next = 0
+    /// A load and what it cost (stage times, parse-cache counts), for the thread that passes
+    /// the document on to add to the report.
+    typealias Load = (item: LoadedItem, times: RetagStageTimes, cache: RetagParseCacheCounts)
 
-    init(_ items: [WorkItem]) { self.items = items }
-
-    func take() -> WorkItem? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < items.count else { return nil }
-        next += 1
-        return items[next - 1]
+    /// What a tagging thread takes: an item to load, or one the writer loaded.
+    enum Taken {
+        case item(WorkItem)
+        case loaded(Load)
     }
+
+    private enum Slot {
+        case open
+        case loading
+        case loaded(Load)
+        case taken
+    }
+
+    private let condition = NSCondition()
+    private let items: [WorkItem]
+    private var slots: [Slot]
+    /// The next item a tagging thread takes.
+    private var next = 0
+    /// How many items past `next` the writer may load.
+    private let ahead: Int
+
+    /// - Parameter ahead: items the writer may load ahead of the tagging threads (0: none).
+    init(_ items: [WorkItem], ahead: Int = 0) {
+        self.items = items
+        self.slots = Array(repeating: .open, count: items.count)
+        self.ahead = max(0, ahead)
+    }
+
+    /// The next item for a tagging thread, in the list's order; nil when none is left.
+    func take() -> Taken? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard next < items.count else { return nil }
+        let index = next
+        next += 1
+        while case .loading = slots[index] { condition.wait() }
+        let slot = slots[index]
+        slots[index] = .taken
+        if case .loaded(let load) = slot { return .loaded(load) }
+        return .item(items[index])
+    }
+
+    /// An item for the writer to load ahead: the first one not taken nor loaded within
+    /// `ahead` items of the tagging threads' position, marked as being loaded (hand its load
+    /// to ``deliver(_:_:)``); nil when there is none.
+    func claimAhead() -> (index: Int, item: WorkItem)? {
+        condition.lock()
+        defer { condition.unlock() }
+        var index = next
+        let end = min(items.count, next + ahead)
+        while index < end {
+            if case .open = slots[index] {
+                slots[index] = .loading
+                return (index, items[index])
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The load of an item ``claimAhead()`` gave out.
+    func deliver(_ index: Int, _ load: Load) {
+        condition.lock()
+        slots[index] = .loaded(load)
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// A work item read and parsed (or loaded from the parse cache), or its result when it ended
+/// before tagging (unchanged, unreadable, too large, failed to parse).
+enum LoadedItem: Sendable {
+    case finished(WorkResult)
+    case document(LoadedDocument)
+}
+
+/// A document ready for tagging.
+struct LoadedDocument: Sendable {
+    var record: RetagFileRecord
+    var document: ReviewDocument
+    /// The file's size in bytes.
+    var size: Int64
+    /// See ``TaggedDocument/cacheInput``.
+    var cacheInput: (bytes: [UInt8], hash: UInt64)?
+    /// See ``TaggedDocument/textHash``.
+    var textHash: String?
 }
 
 /// A document a worker parsed (or loaded) and tagged, not yet compared, prepared or cached.
@@ -219,6 +320,8 @@ struct Pipeline: Sendable {
     let dryRun: Bool
     /// Parsed documents from earlier runs (written to unless a dry run); nil: parse everything.
     let cache: ParseCache?
+    /// Documents the writer may load ahead of the tagging threads (``RetagOptions/loadAhead``).
+    var loadAhead = 0
 
     /// Tagged documents that may wait for the writer to finish them.
     static let deferralLimit = 8
@@ -236,7 +339,7 @@ struct Pipeline: Sendable {
         // review), so the queue stays within a few MB.
         let queue = BoundedQueue<(WorkerOutput, RetagStageTimes, RetagParseCacheCounts)>(
             capacity: Self.deferralLimit + workers * Self.queuedPerWorker, producers: workers)
-        let list = WorkList(work)
+        let list = WorkList(work, ahead: loadAhead)
         let finished = DispatchGroup()
         for index in 0..<workers {
             finished.enter()
@@ -244,10 +347,21 @@ struct Pipeline: Sendable {
                 // Each worker after the first gets its own engine (see RetagEngine.replicate).
                 var worker = self
                 if index > 0, let replica = engine.replicate?() { worker.engine = replica }
-                while !cancellation.isCancelled, let item = list.take() {
+                while !cancellation.isCancelled, let taken = list.take() {
                     var times = RetagStageTimes()
                     var cacheCounts = RetagParseCacheCounts()
-                    var output = worker.process(item, times: &times, cache: &cacheCounts)
+                    let loaded: LoadedItem
+                    switch taken {
+                    case .item(let item):
+                        loaded = worker.load(item, times: &times, cache: &cacheCounts)
+                    case .loaded(let load):
+                        (loaded, times, cacheCounts) = load
+                    }
+                    var output: WorkerOutput
+                    switch loaded {
+                    case .finished(let result): output = .finished(result)
+                    case .document(let document): output = .tagged(worker.tag(document, times: &times))
+                    }
                     if case .tagged(let tagged) = output, !queue.reserveDeferral(limit: Self.deferralLimit) {
                         output = .finished(worker.finish(tagged, times: &times, cache: &cacheCounts))
                     }
@@ -277,9 +391,23 @@ struct Pipeline: Sendable {
         let keysRead = ThreadClock.seconds() - writerStarted
         writer.builder.report.cpu.compare += keysRead
         finishing += keysRead
-        while let (output, times, cacheCounts) = queue.pop() {
-            var times = times
-            var cacheCounts = cacheCounts
+        while true {
+            // What the tagging threads finished comes first; while there is none, the writer
+            // loads the next items ahead of them (see WorkList), and waits when it may not.
+            var (next, finishedAll) = queue.popIfQueued()
+            if next == nil, !finishedAll, failure == nil, !cancellation.isCancelled, let (index, item) = list.claimAhead() {
+                let started = ThreadClock.seconds()
+                var times = RetagStageTimes()
+                var cacheCounts = RetagParseCacheCounts()
+                let loaded = load(item, times: &times, cache: &cacheCounts)
+                list.deliver(index, (loaded, times, cacheCounts))
+                finishing += ThreadClock.seconds() - started
+                continue
+            }
+            if next == nil, !finishedAll { next = queue.pop() }
+            guard let (output, stageTimes, counts) = next else { break }
+            var times = stageTimes
+            var cacheCounts = counts
             let result: WorkResult
             switch output {
             case .finished(let done):
@@ -310,9 +438,10 @@ struct Pipeline: Sendable {
         try writer.flush()
     }
 
-    /// One document up to tagging; every failure becomes a result. Adds the CPU time of
-    /// each stage to `times`, and what the parse cache did to `cacheCounts`.
-    func process(_ item: WorkItem, times: inout RetagStageTimes, cache cacheCounts: inout RetagParseCacheCounts) -> WorkerOutput {
+    /// One document read, hashed and parsed (or loaded from the parse cache), on a tagging
+    /// thread or on the writer loading ahead; every failure becomes a result. Adds the CPU time of each stage to `times`, and what the parse cache
+    /// did to `cacheCounts`.
+    func load(_ item: WorkItem, times: inout RetagStageTimes, cache cacheCounts: inout RetagParseCacheCounts) -> LoadedItem {
         var clock = ThreadClock.Laps()
         let file = item.file
         if file.size > engine.maxInputBytes {
@@ -368,10 +497,17 @@ struct Pipeline: Sendable {
             times.parse += clock.lap()
             if cache != nil, !dryRun { cacheInput = (bytes, contentHash) }
         }
-        let result = engine.tag(document)
-        times.tag += clock.lap()
-        return .tagged(TaggedDocument(
-            record: record, document: document, result: result, size: size, cacheInput: cacheInput, textHash: textHash))
+        return .document(LoadedDocument(record: record, document: document, size: size, cacheInput: cacheInput, textHash: textHash))
+    }
+
+    /// A loaded document tagged.
+    func tag(_ loaded: LoadedDocument, times: inout RetagStageTimes) -> TaggedDocument {
+        let started = ThreadClock.seconds()
+        let result = engine.tag(loaded.document)
+        times.tag += ThreadClock.seconds() - started
+        return TaggedDocument(
+            record: loaded.record, document: loaded.document, result: result, size: loaded.size, cacheInput: loaded.cacheInput,
+            textHash: loaded.textHash)
     }
 
     /// The rest of a tagged document (on a worker or the writer): its parse-cache entry,

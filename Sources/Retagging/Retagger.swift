@@ -72,6 +72,12 @@ public struct RetagOptions: Sendable {
     /// safe to delete at any time. `revtag retag` uses
     /// ``ParseCache/defaultDirectory(forStore:)`` unless `--no-parse-cache`.
     public var parseCacheDirectory: String?
+    /// Documents the writer thread may read and parse (or load from the parse cache) ahead of
+    /// the tagging threads while it has nothing to write: with `jobs` 1 the tagging thread
+    /// then mostly tags while the writer's core reads and parses. 0: the tagging threads read
+    /// and parse every document themselves. The stored rows and the report are the same
+    /// either way, and so is the order documents are tagged and written in.
+    public var loadAhead = 4
 
     public init(paths: [String] = ["corpus"], jobs: Int = ProcessInfo.processInfo.activeProcessorCount, dryRun: Bool = false, force: Bool = false) {
         self.paths = paths
@@ -247,7 +253,7 @@ public struct Retagger: Sendable {
             total: work.count, bytesTotal: bytesTotal, events: events)
         try Pipeline(
             work: work, jobs: max(1, options.jobs), engine: engine, store: store, decisions: decisions, previousKeys: PreviousKeys(),
-            dryRun: options.dryRun, cache: cache)
+            dryRun: options.dryRun, cache: cache, loadAhead: options.loadAhead)
             .run(cancellation: cancellation, writer: &writer)
         builder = writer.builder
         run = writer.run

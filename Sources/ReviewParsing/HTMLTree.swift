@@ -262,7 +262,7 @@ final class HTMLTreeBuilder {
     /// lower-cased (in the parser's dictionary), values as they stand, a boolean attribute
     /// without a value valued with its name.
     private func addSourceAttributes(_ range: Range<Int>, to element: xmlNodePtr, context: htmlParserCtxtPtr) {
-        guard let source else { return }
+        guard !range.isEmpty, let source else { return }
         var last: UnsafeMutablePointer<xmlAttr>?
         for attribute in attributes[range] {
             guard let name = internedName(attribute.name, context: context) else {
@@ -332,13 +332,7 @@ final class HTMLTreeBuilder {
     /// depth limit).
     private func putBackSpan(_ span: HTMLTextCompaction.Span, in parent: xmlNodePtr, context: htmlParserCtxtPtr) -> xmlNodePtr? {
         guard sawBody, open.count < Self.maxDepth, let parentName = parent.pointee.name, let input = context.pointee.input else { return nil }
-        if parentName[0] == 0x68,
-            parentName[1] == 0x65 && parentName[2] == 0x61 && parentName[3] == 0x64
-                || parentName[1] == 0x74 && parentName[2] == 0x6D && parentName[3] == 0x6C,
-            parentName[4] == 0
-        {
-            return nil  // head, html
-        }
+        if Self.isHTMLOrHead(parentName) { return nil }
         if spanName == nil, let dict = context.pointee.dict { spanName = xmlDictLookup(dict, "span", 4) }
         guard let spanName else { return nil }
         let node = arena.node(XML_ELEMENT_NODE)
@@ -349,6 +343,14 @@ final class HTMLTreeBuilder {
         appendChild(node, to: parent)
         addSourceAttributes(span.attributes, to: node, context: context)
         return node
+    }
+
+    /// Whether a (lower-case) element name is `html` or `head`.
+    @inline(__always)
+    private static func isHTMLOrHead(_ name: UnsafePointer<xmlChar>) -> Bool {
+        name[0] == 0x68
+            && (name[1] == 0x65 && name[2] == 0x61 && name[3] == 0x64 || name[1] == 0x74 && name[2] == 0x6D && name[3] == 0x6C)
+            && name[4] == 0
     }
 
     /// Whether the parser's input stands past `position` (which is `Int.max` for none).
@@ -505,15 +507,39 @@ final class HTMLTreeBuilder {
         appendChild(added, to: parent)
         addSourceAttributes(element.attributes, to: added, context: context)
         var container = added
-        for piece in pieces[element.pieces] {
+        // Where the markup before the next text begins: the element's start tag, the end of
+        // the text before (the compaction read only tags, each as skipMarkup reads it, between
+        // them), or past an `&nbsp;` (a reference, no markup).
+        var markupFrom = element.nameStart - 1
+        // The text node text and references next to it join (libxml2 reports each as character
+        // data, which its builder, like this one, appends to the text before), with its length.
+        var openText: (node: xmlNodePtr, length: Int)?
+        for index in element.pieces {
+            let piece = pieces[index]
             switch piece.kind {
-            case .text:
+            case .text, .reference:
                 guard let source else { return false }
-                let text = node(XML_TEXT_NODE, newlines: piece.newlines)
-                text.pointee.content = arena.copy(source + piece.range.lowerBound, count: piece.range.count)
-                text.pointee._private = arena.sourceSpan(piece.range)
-                appendChild(text, to: container)
+                var encoded = MarkupScanner.utf8(piece.scalar)  // (for a reference)
+                withUnsafeBytes(of: &encoded.bytes) { character in
+                    let bytes = piece.kind == .text ? source + piece.range.lowerBound : character.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                    let count = piece.kind == .text ? piece.range.count : encoded.count
+                    if let open = openText, let content = open.node.pointee.content {
+                        open.node.pointee.content = arena.appending(bytes, count: count, to: content, length: open.length)
+                        openText = (open.node, open.length + count)
+                        return
+                    }
+                    let text = node(XML_TEXT_NODE, newlines: piece.newlines)
+                    text.pointee.content = arena.copy(bytes, count: count)
+                    // A verbatim copy of its span unless a reference joins it.
+                    if piece.kind == .text, index + 1 == element.pieces.upperBound || pieces[index + 1].kind != .reference {
+                        text.pointee._private = arena.sourceSpan(piece.range, markupFrom: markupFrom)
+                    }
+                    appendChild(text, to: container)
+                    openText = (text, count)
+                }
+                markupFrom = piece.range.upperBound
             case .spanStart:
+                openText = nil
                 if spanName == nil, let dict = parser.dict { spanName = xmlDictLookup(dict, "span", 4) }
                 guard let spanName, !closes(spanName, name) else { return false }
                 let span = node(XML_ELEMENT_NODE, newlines: piece.newlines)
@@ -522,8 +548,10 @@ final class HTMLTreeBuilder {
                 addSourceAttributes(piece.range, to: span, context: context)
                 container = span
             case .spanEnd:
+                openText = nil
                 container = added
             case .wordParagraph, .wordParagraphSpace:
+                openText = nil
                 if wordParagraphName == nil, let dict = parser.dict { wordParagraphName = xmlDictLookup(dict, "o:p", 3) }
                 guard let wordParagraphName, !closes(wordParagraphName, name) else { return false }
                 let mark = node(XML_ELEMENT_NODE, newlines: piece.newlines)
@@ -536,6 +564,7 @@ final class HTMLTreeBuilder {
                     space[1] = 0xA0
                     text.pointee.content = space
                     appendChild(text, to: mark)
+                    markupFrom = piece.range.lowerBound + 11  // after "<o:p>&nbsp;"
                 }
             }
         }
@@ -551,7 +580,7 @@ final class HTMLTreeBuilder {
         guard let source, let parent = open.last, let name = context.pointee.name, let input = context.pointee.input,
             context.pointee.myDoc == nil, context.pointee.node == nil, Int(context.pointee.nameNr) == open.count
         else { return false }
-        if xmlStrEqual(name, "html") != 0 || xmlStrEqual(name, "head") != 0 { return false }
+        if Self.isHTMLOrHead(name) { return false }
         if let last = parent.pointee.last, last.pointee.type == XML_TEXT_NODE { return false }  // (would be joined)
         let text = arena.node(XML_TEXT_NODE)
         text.pointee.content = arena.copy(source + range.lowerBound, count: range.count)

@@ -345,6 +345,15 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
         return bounds[0]..<bounds[1]
     }
 
+    /// For a text node with a ``knownSourceSpan``: where, before the span, markup begins that
+    /// ``MarkupScanner/skipMarkup(_:)`` skips tag by tag to the span's start, with nothing but
+    /// markup between (the compaction read it so); nil when that is not known.
+    var knownMarkupStart: Int? {
+        guard let memory = pointee._private else { return nil }
+        let start = memory.assumingMemoryBound(to: Int.self)[2]
+        return start >= 0 ? start : nil
+    }
+
     /// Whether the node's name is `wanted` (which is lower-case ASCII), ignoring ASCII case.
     func nameIs(_ wanted: StaticString) -> Bool {
         guard let name = pointee.name else { return false }

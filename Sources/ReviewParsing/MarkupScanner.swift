@@ -108,7 +108,7 @@ struct MarkupScanner {
             return find(">", from: position + 2).map { $0 + 1 } ?? count
         }
         if next == 0x2F {  // </
-            return find(">", from: position + 2).map { $0 + 1 } ?? count
+            return Self.tagEnd(source, from: position + 2)
         }
         // Start tag: to the closing '>' outside quoted attribute values.
         var index = position + 1
@@ -118,7 +118,15 @@ struct MarkupScanner {
         }
         let nameEnd = index
         // A quote opens a value only after '=' and blanks; the value's end is found with memchr.
+        // Every other byte is passed over: sixteen at a time to the next '>' or '='.
+        let raw = UnsafeRawPointer(source.baseAddress!)
         while index < count {
+            while index + 16 <= count {
+                let offset = Self.firstOf(0x3E, 0x3D, in: raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self))
+                index += offset
+                if offset < 16 { break }
+            }
+            guard index < count else { break }
             let byte = source[index]
             if byte == 0x3E {
                 index += 1
@@ -141,6 +149,35 @@ struct MarkupScanner {
             return rawEnd
         }
         return index
+    }
+
+    /// The position after the first `>` from `start` (the end of an end tag), or the source's
+    /// end: sixteen bytes at a time (an end tag's `>` is near; no call per tag).
+    @inline(__always)
+    private static func tagEnd(_ source: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        let count = source.count
+        guard let base = source.baseAddress else { return count }
+        var index = start
+        while index + 16 <= count {
+            let offset = firstOf(0x3E, 0x3E, in: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self))
+            if offset < 16 { return index + offset + 1 }
+            index += 16
+        }
+        while index < count {
+            if base[index] == 0x3E { return index + 1 }
+            index += 1
+        }
+        return count
+    }
+
+    /// How many of the sixteen bytes come before the first that is `a` or `b` (16 when none
+    /// is): vector compares marking each such byte 0x80, read as two little-endian words.
+    @inline(__always)
+    static func firstOf(_ a: UInt8, _ b: UInt8, in bytes: SIMD16<UInt8>) -> Int {
+        let found = (bytes .== SIMD16<UInt8>(repeating: a)) .| (bytes .== SIMD16<UInt8>(repeating: b))
+        let marks = unsafeBitCast(SIMD16<UInt8>().replacing(with: 0x80, where: found), to: SIMD2<UInt64>.self)
+        if marks[0] != 0 { return marks[0].trailingZeroBitCount / 8 }
+        return 8 + marks[1].trailingZeroBitCount / 8  // 16 when both are zero
     }
 
     /// For `<script>` and `<style>`, whose content HTML parsers keep as raw text, the position
@@ -377,10 +414,14 @@ struct MarkupScanner {
     /// at the span it matches the content to the span's end (a run ends before `<`, `&` or
     /// the end of the source, so no further whitespace is taken in), and widens the match
     /// over the content's leading whitespace.
-    mutating func locate(_ content: UnsafeBufferPointer<UInt8>, knownSpan span: Range<Int>) -> Range<Int>? {
+    ///
+    /// `markupFrom`: a position from which only markup leads to the span, each piece of it
+    /// what ``skipMarkup(_:)`` skips (``LeftOutElement``'s tags); with the cursor there, the
+    /// walk from the cursor to the span is not taken again.
+    mutating func locate(_ content: UnsafeBufferPointer<UInt8>, knownSpan span: Range<Int>, markupFrom: Int? = nil) -> Range<Int>? {
         let source = bytes
         guard content.count == span.count, span.upperBound <= source.count, cursor <= span.lowerBound else { return locate(content) }
-        var position = cursor
+        var position = cursor == markupFrom ? span.lowerBound : cursor
         while position < span.lowerBound {
             let byte = source[position]
             if ByteClass.isSpace(byte) {
@@ -493,7 +534,6 @@ struct MarkupScanner {
         let end = source.count
         var index = from
         var at = position
-        var scalarBytes: [UInt8] = []
         // Whether only the fast paths below ran, with single spaces (no other whitespace).
         var plain = true
         defer { lastMatchWasPlain = plain }
@@ -508,8 +548,16 @@ struct MarkupScanner {
                 let sourceBase = UnsafeRawPointer(source.baseAddress! + at)
                 let contentBase = UnsafeRawPointer(content.baseAddress! + index)
                 while step < limit {
-                    // Eight equal plain bytes at a time: what the byte loop below would step
-                    // over one by one (words are little-endian, as on every platform we build for).
+                    // Sixteen, then eight equal plain bytes at a time: what the byte loop below
+                    // would step over one by one (words are little-endian, as on every
+                    // platform we build for).
+                    if step + 17 <= limit {
+                        let plain = Self.plainEqualBytes(sourceBase + step, contentBase + step)
+                        if plain > 0 {
+                            step += plain
+                            continue
+                        }
+                    }
                     if step + 8 <= limit {
                         let word = sourceBase.loadUnaligned(fromByteOffset: step, as: UInt64.self)
                         if word == contentBase.loadUnaligned(fromByteOffset: step, as: UInt64.self), ByteClass.isPlain(word) {
@@ -577,16 +625,16 @@ struct MarkupScanner {
             guard at < end else { return nil }
             let sourceByte = source[at]
             if sourceByte == 0x26, let reference = decodeReference(at: at) {
-                scalarBytes.removeAll(keepingCapacity: true)
-                SourceDecoder.appendUTF8(reference.scalar, to: &scalarBytes)
-                if index + scalarBytes.count <= count {
+                // The character's UTF-8 bytes, packed little-endian (no array per reference).
+                let encoded = Self.utf8(reference.scalar)
+                if index + encoded.count <= count {
                     var equal = true
-                    for offset in 0..<scalarBytes.count where content[index + offset] != scalarBytes[offset] {
+                    for offset in 0..<encoded.count where content[index + offset] != UInt8(truncatingIfNeeded: encoded.bytes >> (8 * offset)) {
                         equal = false
                         break
                     }
                     if equal {
-                        index += scalarBytes.count
+                        index += encoded.count
                         at += reference.length
                         continue
                     }
@@ -600,6 +648,41 @@ struct MarkupScanner {
             return nil
         }
         return at
+    }
+}
+
+extension MarkupScanner {
+    /// How many of the sixteen bytes at `source` the fast path of ``match(_:from:at:in:)``
+    /// steps over one by one against the same at `content`: bytes equal on both sides that are
+    /// no control character, `<` or `&`, and single spaces between two such bytes (a space
+    /// is not counted last: whether the byte after it may follow is left to the byte loop).
+    /// Reads seventeen bytes of `source`.
+    @inline(__always)
+    static func plainEqualBytes(_ source: UnsafeRawPointer, _ content: UnsafeRawPointer) -> Int {
+        typealias Bytes = SIMD16<UInt8>
+        let bytes = source.loadUnaligned(as: Bytes.self)
+        let next = source.loadUnaligned(fromByteOffset: 1, as: Bytes.self)
+        let space = Bytes(repeating: 0x20)
+        let spaces = bytes .== space
+        let stops = (bytes .!= content.loadUnaligned(as: Bytes.self)) .| (bytes .< space) .| (bytes .== Bytes(repeating: 0x3C))
+            .| (bytes .== Bytes(repeating: 0x26)) .| (spaces .& (next .== space))
+        let marks = unsafeBitCast(Bytes().replacing(with: 0x80, where: stops), to: SIMD2<UInt64>.self)
+        let count = marks[0] != 0 ? marks[0].trailingZeroBitCount / 8 : 8 + marks[1].trailingZeroBitCount / 8
+        // A space last (before a stop or at the end) is the byte loop's to judge.
+        if count > 0, source.load(fromByteOffset: count - 1, as: UInt8.self) == 0x20 { return count - 1 }
+        return count
+    }
+
+    /// The UTF-8 bytes of `scalar` (as ``SourceDecoder/appendUTF8(_:to:)`` writes them), packed
+    /// little-endian into a word, and how many there are.
+    @inline(__always)
+    static func utf8(_ scalar: UInt32) -> (bytes: UInt32, count: Int) {
+        if scalar < 0x80 { return (scalar, 1) }
+        if scalar < 0x800 { return ((0xC0 | scalar >> 6) | (0x80 | scalar & 0x3F) << 8, 2) }
+        if scalar < 0x10000 {
+            return ((0xE0 | scalar >> 12) | (0x80 | scalar >> 6 & 0x3F) << 8 | (0x80 | scalar & 0x3F) << 16, 3)
+        }
+        return ((0xF0 | scalar >> 18) | (0x80 | scalar >> 12 & 0x3F) << 8 | (0x80 | scalar >> 6 & 0x3F) << 16 | (0x80 | scalar & 0x3F) << 24, 4)
     }
 }
 

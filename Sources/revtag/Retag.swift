@@ -56,7 +56,7 @@ struct RetagCommand: ParsableCommand {
     var paths: [String] = []
 
     @Option(name: .long, help: ArgumentHelp(
-        "Tagging threads (each reads, loads or parses, and tags). One more thread writes the store and, while it keeps up, compares and prepares tagged documents. Default: the number of cores.",
+        "Tagging threads (each reads, loads or parses, and tags). One more thread writes the store and, while it keeps up, compares and prepares tagged documents and reads and parses the next ones (see --load-ahead). Default: the number of cores.",
         valueName: "n"))
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -86,12 +86,18 @@ struct RetagCommand: ParsableCommand {
         "Documents per transaction (a transaction is also committed every 2 seconds).", valueName: "n"))
     var batchSize: Int = 100
 
+    @Option(name: .customLong("load-ahead"), help: ArgumentHelp(
+        "Documents the writing thread may read and parse ahead of the tagging threads while it has nothing to write (0: the tagging threads read and parse every document themselves; the results are the same).",
+        valueName: "n"))
+    var loadAhead: Int = RetagOptions().loadAhead
+
     @Option(name: .customLong("max-size"), help: ArgumentHelp("Files larger than this many MiB are reported and skipped.", valueName: "MB"))
     var maxSize: Int = 64
 
     func validate() throws {
         guard jobs >= 1, jobs <= 256 else { throw ValidationError("--jobs must be between 1 and 256") }
         guard batchSize >= 1, batchSize <= 100_000 else { throw ValidationError("--batch-size must be between 1 and 100000") }
+        guard loadAhead >= 0, loadAhead <= 1000 else { throw ValidationError("--load-ahead must be between 0 and 1000") }
         guard maxSize > 0, maxSize <= 4096 else { throw ValidationError("--max-size must be between 1 and 4096 (MB)") }
     }
 
@@ -110,6 +116,7 @@ struct RetagCommand: ParsableCommand {
         var options = RetagOptions(paths: paths.isEmpty ? ["corpus"] : paths, jobs: jobs, dryRun: dryRun, force: force)
         options.baseDirectory = FileManager.default.currentDirectoryPath
         options.batchDocuments = batchSize
+        options.loadAhead = loadAhead
         if !noParseCache { options.parseCacheDirectory = ParseCache.defaultDirectory(forStore: storeOptions.resolvedStorePath) }
 
         let cancellation = RetagCancellation()
