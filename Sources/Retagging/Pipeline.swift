@@ -42,7 +42,8 @@ enum MonotonicClock {
 /// `@unchecked Sendable`: every access to the stored properties holds `condition`'s lock.
 final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var items: [Element] = []
+    /// Queued elements from `head` on; slots before it were emptied by ``takeHead()``.
+    private var items: [Element?] = []
     private var head = 0
     private var producers: Int
     private let capacity: Int
@@ -109,7 +110,16 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
             consumerWaited += MonotonicClock.seconds() - started
         }
         guard head < items.count else { return nil }
-        let element = items[head]
+        return takeHead()
+    }
+
+    /// Moves the first queued element out (holding the lock). Its slot is emptied, so that
+    /// the element (a whole document and its tags) is freed by whoever pops it once done with
+    /// it, not here while the lock is held: releasing the popped elements of a whole
+    /// stretch of the array in `removeFirst` held the producers up.
+    private func takeHead() -> Element {
+        let element = items[head]!
+        items[head] = nil
         head += 1
         if head > 64, head * 2 > items.count {
             items.removeFirst(head)
@@ -125,14 +135,7 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         guard head < items.count else { return (nil, producers == 0) }
-        let element = items[head]
-        head += 1
-        if head > 64, head * 2 > items.count {
-            items.removeFirst(head)
-            head = 0
-        }
-        condition.broadcast()
-        return (element, false)
+        return (takeHead(), false)
     }
 
     /// The waits so far (``producersWaited``, ``consumerWaited``), read under the lock.

@@ -219,14 +219,7 @@ extension DocumentBuilder {
             func next(from: Int, highBit: Bool) -> Int {
                 var index = from
                 if highBit {
-                    while index + 32 <= count {
-                        let words = raw.loadUnaligned(fromByteOffset: index, as: SIMD4<UInt64>.self)
-                        if (words[0] | words[1] | words[2] | words[3]) & 0x8080_8080_8080_8080 != 0 { break }
-                        index += 32
-                    }
-                    while index + 8 <= count, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                        index += 8
-                    }
+                    index = ASCIIScan.skipASCII(UnsafeRawBufferPointer(start: raw, count: count), from: index)
                     while index < count, base[index] < 0x80 { index += 1 }
                 } else {
                     while index < count, base[index] >= 0x80 { index += 1 }
@@ -258,6 +251,27 @@ extension DocumentBuilder {
             }
             return result
         }
+    }
+}
+
+/// Byte scans the builder and the parsers share.
+public enum ASCIIScan {
+    /// The first index from `index` on where a byte with its high bit set may stand: past
+    /// whole blocks of thirty-two, then eight ASCII bytes (so at most the last seven bytes of
+    /// `bytes` are not looked at, and an index short of the end may still hold ASCII).
+    @inlinable @inline(__always)
+    public static func skipASCII(_ bytes: UnsafeRawBufferPointer, from index: Int) -> Int {
+        let count = bytes.count
+        var index = index
+        while index + 32 <= count {
+            let words = bytes.loadUnaligned(fromByteOffset: index, as: SIMD4<UInt64>.self)
+            if (words[0] | words[1] | words[2] | words[3]) & 0x8080_8080_8080_8080 != 0 { break }
+            index += 32
+        }
+        while index + 8 <= count, bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+            index += 8
+        }
+        return index
     }
 }
 

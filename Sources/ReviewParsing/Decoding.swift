@@ -150,11 +150,9 @@ enum SourceDecoder {
             var index = 0
             let raw = UnsafeRawBufferPointer(buffer)
             while index < count {
-                // Eight ASCII bytes at a time (no byte has its high bit set).
-                if index + 8 <= count, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                    index += 8
-                    continue
-                }
+                // Thirty-two, then eight ASCII bytes at a time (no byte has its high bit set).
+                index = ASCIIScan.skipASCII(raw, from: index)
+                guard index < count else { break }
                 let byte = buffer[index]
                 if byte < 0x80 {
                     index += 1
@@ -293,9 +291,7 @@ enum SourceDecoder {
             while index < count {
                 // Copy runs of ASCII whole (eight bytes without a high bit at a time).
                 let runStart = index
-                while index + 8 <= count, bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                    index += 8
-                }
+                index = ASCIIScan.skipASCII(bytes, from: index)
                 while index < count, buffer[index] < 0x80 { index += 1 }
                 if index > runStart { output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<index])) }
                 guard index < count else { break }

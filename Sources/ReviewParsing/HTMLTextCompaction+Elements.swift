@@ -10,8 +10,10 @@ import Foundation
 /// - its name is `p`, `h1`-`h6`, `li`, `td` or `th` (any case), its start tag ends with `>`
 ///   and its attributes (if any) read plainly (``HTMLTextCompaction/attributes(_:count:nameEnd:into:)``);
 /// - it holds, up to its own end tag (`</p>`, any case, no blanks), only text without `<`,
-///   `&`, control characters but tab, line feed and carriage return, U+FFFE or U+FFFF
+///   control characters but tab, line feed and carriage return, U+FFFE or U+FFFF
 ///   (under 900 bytes at a time: libxml2 reports such text in one piece, copied as it stands),
+///   and in it references libxml2 reads whole and reports as one character
+///   (``Piece/Kind/reference``; text and references next to each other make one text node),
 ///   `<span>` elements holding such text (with plain attributes), and Word's `<o:p></o:p>`
 ///   and `<o:p>&nbsp;</o:p>` (when `o:p` tags are renamed, see ``HTMLTextCompaction``);
 /// - libxml2 would only have pushed it, reported its content and popped it again: the
@@ -61,9 +63,17 @@ struct LeftOutElement {
             /// `<o:p></o:p>`, and `<o:p>&nbsp;</o:p>`.
             case wordParagraph
             case wordParagraphSpace
+            /// A character reference (`range` in the source) standing for `scalar`: a number,
+            /// or a name libxml2's table knows, with its semicolon, as ``MarkupScanner/decodeReference(at:)``
+            /// reads it, of a character that is neither a control character nor a
+            /// non-character (``isPlainReference(_:)``). libxml2 reads such a reference whole
+            /// and reports its character, in UTF-8, as character data.
+            case reference
         }
 
         var kind: Kind
+        /// The character of a ``Kind/reference``.
+        var scalar: UInt32 = 0
         var range: Range<Int>
         /// The newlines from the element's start to where libxml2 reports the piece (the end of
         /// a text, of a span's start tag, of `<o:p>` or `&nbsp;`): its line less the element's.
@@ -100,7 +110,7 @@ extension HTMLTextCompaction {
     /// they end and how many newlines they hold; nil (and the arrays as they were) when the
     /// first is no ``LeftOutElement``.
     static func leftOutGroup(
-        _ base: UnsafePointer<UInt8>, count: Int, at index: Int, nameEnd: Int, wordParagraphs: Bool,
+        _ base: UnsafePointer<UInt8>, count: Int, at index: Int, nameEnd: Int, wordParagraphs: Bool, scanner: inout MarkupScanner,
         attributes: inout [Attribute], pieces: inout [LeftOutElement.Piece], elements: inout [LeftOutElement]
     ) -> (end: Int, newlines: Int, elements: Range<Int>)? {
         let first = elements.count
@@ -113,7 +123,8 @@ extension HTMLTextCompaction {
         var end = index
         var blankNewlines = 0
         while let element = Self.leftOutElement(
-            base, count: count, at: start, nameEnd: nameEnd, wordParagraphs: wordParagraphs, attributes: &attributes, pieces: &pieces)
+            base, count: count, at: start, nameEnd: nameEnd, wordParagraphs: wordParagraphs, scanner: &scanner, attributes: &attributes,
+            pieces: &pieces)
         {
             newlines += blankNewlines
             elements.append(
@@ -150,8 +161,9 @@ extension HTMLTextCompaction {
     /// Where the element whose start tag is at `index` (its name ending at `nameEnd`) ends,
     /// with its attributes (appended to `attributes`) and content (appended to `pieces`), when
     /// it holds only what a ``LeftOutElement`` may; nil, with both arrays as they were, when not.
+    /// (`scanner` reads the same source: it decodes references.)
     static func leftOutElement(
-        _ base: UnsafePointer<UInt8>, count: Int, at index: Int, nameEnd: Int, wordParagraphs: Bool,
+        _ base: UnsafePointer<UInt8>, count: Int, at index: Int, nameEnd: Int, wordParagraphs: Bool, scanner: inout MarkupScanner,
         attributes: inout [Attribute], pieces: inout [LeftOutElement.Piece]
     ) -> (end: Int, attributes: Range<Int>, pieces: Range<Int>, newlines: Int, tagNewlines: Int)? {
         let firstAttribute = attributes.count
@@ -178,14 +190,27 @@ extension HTMLTextCompaction {
         var inSpan = false
         let raw = UnsafeRawPointer(base)
         while true {
-            // Text to the next '<'.
-            let textStart = position
+            // Text to the next '<', and the references in it.
+            var textStart = position
             while position < count {
                 position = Self.skipPlainBytes(raw, from: position, to: count)
                 guard position < count else { break }
                 let byte = base[position]
                 if byte == 0x3C { break }
-                if byte == 0x26 { return fail() }
+                if byte == 0x26 {
+                    guard let reference = scanner.decodeReference(at: position), Self.isPlainReference(reference.scalar),
+                        position - textStart <= Self.maximumElementText
+                    else { return fail() }
+                    if position > textStart {
+                        pieces.append(LeftOutElement.Piece(kind: .text, range: textStart..<position, newlines: newlines))
+                    }
+                    pieces.append(
+                        LeftOutElement.Piece(
+                            kind: .reference, scalar: reference.scalar, range: position..<(position + reference.length), newlines: newlines))
+                    position += reference.length
+                    textStart = position
+                    continue
+                }
                 if byte < 0x20 {
                     if byte == 0x0A {
                         newlines += 1
@@ -249,6 +274,16 @@ extension HTMLTextCompaction {
             }
             return fail()
         }
+    }
+
+    /// Whether a reference's character may stand in a left-out element's text
+    /// (``LeftOutElement/Piece/Kind/reference``): printable ASCII, or any character from
+    /// U+00A0 on but the surrogates, the placeholder U+E000, U+FFFE and U+FFFF (characters
+    /// libxml2 reports as they are; the others are left to it).
+    @inline(__always)
+    static func isPlainReference(_ scalar: UInt32) -> Bool {
+        (0x20...0x7E).contains(scalar) || (0xA0...0xD7FF).contains(scalar) || (0xE001...0xFFFD).contains(scalar)
+            || (0x10000...0x10FFFF).contains(scalar)
     }
 
     /// Whether a `<body>` start tag (any case) stands at `index`.

@@ -243,8 +243,8 @@ struct HTMLTextCompaction {
                         if !sawBody { sawBody = Self.isBodyStart(base, count: count, at: index) }
                         if sawBody, case .other(let nameEnd) = name, nameEnd < count, Self.mayLeaveOut(base, index, nameEnd),
                             let group = Self.leftOutGroup(
-                                base, count: count, at: index, nameEnd: nameEnd, wordParagraphs: renaming, attributes: &result.attributes,
-                                pieces: &result.pieces, elements: &result.elements)
+                                base, count: count, at: index, nameEnd: nameEnd, wordParagraphs: renaming, scanner: &scanner,
+                                attributes: &result.attributes, pieces: &result.pieces, elements: &result.elements)
                         {
                             // Elements of simple content (and the blanks between them): read as a
                             // comment holding their newlines.

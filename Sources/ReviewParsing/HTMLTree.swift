@@ -262,7 +262,7 @@ final class HTMLTreeBuilder {
     /// lower-cased (in the parser's dictionary), values as they stand, a boolean attribute
     /// without a value valued with its name.
     private func addSourceAttributes(_ range: Range<Int>, to element: xmlNodePtr, context: htmlParserCtxtPtr) {
-        guard let source else { return }
+        guard !range.isEmpty, let source else { return }
         var last: UnsafeMutablePointer<xmlAttr>?
         for attribute in attributes[range] {
             guard let name = internedName(attribute.name, context: context) else {
@@ -511,16 +511,35 @@ final class HTMLTreeBuilder {
         // the text before (the compaction read only tags, each as skipMarkup reads it, between
         // them), or past an `&nbsp;` (a reference, no markup).
         var markupFrom = element.nameStart - 1
-        for piece in pieces[element.pieces] {
+        // The text node text and references next to it join (libxml2 reports each as character
+        // data, which its builder, like this one, appends to the text before), with its length.
+        var openText: (node: xmlNodePtr, length: Int)?
+        for index in element.pieces {
+            let piece = pieces[index]
             switch piece.kind {
-            case .text:
+            case .text, .reference:
                 guard let source else { return false }
-                let text = node(XML_TEXT_NODE, newlines: piece.newlines)
-                text.pointee.content = arena.copy(source + piece.range.lowerBound, count: piece.range.count)
-                text.pointee._private = arena.sourceSpan(piece.range, markupFrom: markupFrom)
+                var encoded = MarkupScanner.utf8(piece.scalar)  // (for a reference)
+                withUnsafeBytes(of: &encoded.bytes) { character in
+                    let bytes = piece.kind == .text ? source + piece.range.lowerBound : character.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                    let count = piece.kind == .text ? piece.range.count : encoded.count
+                    if let open = openText, let content = open.node.pointee.content {
+                        open.node.pointee.content = arena.appending(bytes, count: count, to: content, length: open.length)
+                        openText = (open.node, open.length + count)
+                        return
+                    }
+                    let text = node(XML_TEXT_NODE, newlines: piece.newlines)
+                    text.pointee.content = arena.copy(bytes, count: count)
+                    // A verbatim copy of its span unless a reference joins it.
+                    if piece.kind == .text, index + 1 == element.pieces.upperBound || pieces[index + 1].kind != .reference {
+                        text.pointee._private = arena.sourceSpan(piece.range, markupFrom: markupFrom)
+                    }
+                    appendChild(text, to: container)
+                    openText = (text, count)
+                }
                 markupFrom = piece.range.upperBound
-                appendChild(text, to: container)
             case .spanStart:
+                openText = nil
                 if spanName == nil, let dict = parser.dict { spanName = xmlDictLookup(dict, "span", 4) }
                 guard let spanName, !closes(spanName, name) else { return false }
                 let span = node(XML_ELEMENT_NODE, newlines: piece.newlines)
@@ -529,8 +548,10 @@ final class HTMLTreeBuilder {
                 addSourceAttributes(piece.range, to: span, context: context)
                 container = span
             case .spanEnd:
+                openText = nil
                 container = added
             case .wordParagraph, .wordParagraphSpace:
+                openText = nil
                 if wordParagraphName == nil, let dict = parser.dict { wordParagraphName = xmlDictLookup(dict, "o:p", 3) }
                 guard let wordParagraphName, !closes(wordParagraphName, name) else { return false }
                 let mark = node(XML_ELEMENT_NODE, newlines: piece.newlines)

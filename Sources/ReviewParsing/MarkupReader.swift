@@ -449,7 +449,7 @@ struct MarkupReader {
             for offset in 0..<length where ByteClass.lower(classBuffer[offset]) != letters[offset] { return false }
             return true
         }
-        if isClass("msonormal") { return .block(.paragraph, level: nil) }
+        if isMsoNormal(classBuffer) { return .block(.paragraph, level: nil) }
         // ASCII names (all of Word's) are compared as bytes; others as the lower-cased string
         // (whose lower-casing may turn a non-ASCII letter into an ASCII one: K, the Kelvin sign).
         if !classBuffer.contains(where: { $0 >= 0x80 }) {
@@ -473,6 +473,16 @@ struct MarkupReader {
             return .block(.quote, level: nil)
         }
         return .block(.paragraph, level: nil)
+    }
+
+    /// Whether a class is "msonormal" (ignoring ASCII case), the class of most of Word's
+    /// paragraphs, in two compares: all its bytes are letters, so a byte `| 0x20` equals one
+    /// only when it is that letter in either case.
+    @inline(__always)
+    static func isMsoNormal(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        value.count == 9
+            && UnsafeRawPointer(value.baseAddress!).loadUnaligned(as: UInt64.self) | 0x2020_2020_2020_2020 == 0x616D_726F_6E6F_736D
+            && value[8] | 0x20 == 0x6C
     }
 
     /// Word users make headings by bolding a short paragraph (`<p class=MsoNormal><b>2.
@@ -590,7 +600,7 @@ struct MarkupReader {
     /// "sr-only". One pass over the value, looking further only at the first letters of those.
     static func isBannerName(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         let count = value.count
-        guard count >= 6, let base = value.baseAddress else { return false }
+        guard count >= 6, let base = value.baseAddress, !isMsoNormal(value) else { return false }
         /// Whether `word` (lower case; its first letter already matched) is at `index`.
         func matches(_ index: Int, _ word: StaticString) -> Bool {
             let length = word.utf8CodeUnitCount

@@ -7,7 +7,8 @@ import ReviewModel
 /// then the first paragraphs): Domestic Homicide Review / Domestic Abuse Related Death Review
 /// → `dhr`; Serious Case Review, (Local) Child Safeguarding Practice Review → `scr`;
 /// Safeguarding Adult(s) Review → `sar`; Independent Investigation, Mental Health Homicide
-/// Review → `iir`; Learning Review, Thematic Review, Lessons Learned Review → `other`.
+/// Review → `iir`; Offensive Weapons Homicide Review, Learning Review, Thematic Review, Lessons
+/// Learned Review → `other`.
 /// The evidence is the title, heading or sentence that names the type.
 enum MetadataDetector {
     private static let reviewTypes: [(phrase: String, id: String)] = [
@@ -23,6 +24,8 @@ enum MetadataDetector {
         ("independent investigation into the care and treatment", "iir"),
         ("independent investigation", "iir"),
         ("independent mental health investigation", "iir"),
+        ("domestic homicide and suicide review", "dhr"),
+        ("offensive weapons homicide review", "other"),
         ("learning review", "other"),
         ("thematic review", "other"),
         ("lessons learned review", "other"),

@@ -9,6 +9,8 @@ extension TaggingRun {
     ///   been her main carer"): the carer is the person before the possessor.
     /// - `childhood-abuse-neglect`: not the parents who neglected the child ("she was removed
     ///   from her parents' care because of neglect").
+    /// - `absent-parent`: the child of the absent parent ("his father left when he was eleven",
+    ///   "Mr K's mother walked out"), not the parent the clause starts with.
     /// - `domestic-abuse-in-pregnancy`: the pregnant woman ("he kicked her when she was six
     ///   months pregnant"), not the person who abused her.
     func attributionByMeaning(_ id: String, target: TargetMatch, mentions: [Mention]) -> Int? {
@@ -33,6 +35,14 @@ extension TaggingRun {
                 let principal = subject.entity, people.entities[principal].subject != nil
             else { return nil }
             return principal
+        case "absent-parent":
+            // The parent noun inside the match or just before it, and whose parent it is.
+            guard let parent = mentions.first(where: { mention in
+                mention.kind == .kin && mention.start >= target.start - 1 && mention.end <= target.end
+                    && mention.entity.map { people.entities[$0].isParent } == true
+            }), let relative = parent.entity, let child = people.entities[relative].owner, people.entities[child].subject != nil
+            else { return nil }
+            return child
         case "domestic-abuse-in-pregnancy":
             func female(_ mention: Mention) -> Bool {
                 guard let entity = mention.entity else { return false }
@@ -65,4 +75,38 @@ extension TaggingRun {
         if sentenceIsAboutIncident(index) { return true }
         return index > 0 && sentences[index - 1].block == sentences[index].block && sentenceIsAboutIncident(index - 1)
     }
+}
+
+extension TaggingRun {
+    /// For a mention that is the agent of a passive ("by his stepfather", "by Mr B"), the
+    /// principal named before "by" in the sentence, else nil.
+    func subjectBeforeAgent(_ mention: Mention, mentions: [Mention]) -> Int? {
+        var by = mention.start - 1
+        if by >= 0, Words2.possessivePronouns.contains(tokens.hashes[by]) { by -= 1 }
+        guard by >= 0, tokens.hashes[by] == Words2.by else { return nil }
+        guard let subject = mentions.last(where: { $0.end <= by && $0.kind != .kin && $0.kind != .pronoun(possessive: true) && $0.entity != nil }),
+            let entity = subject.entity, people.entities[entity].subject != nil
+        else { return nil }
+        return entity
+    }
+}
+
+extension TaggingRun {
+    /// Whether "the couple" comes before token `start` in the sentence and the perpetrator is
+    /// the victim's partner or former partner: a characteristic of the couple is both of theirs.
+    func coupleBefore(_ start: Int, sentence: SentenceSpan) -> Bool {
+        guard people.perpetratorRelation == "partner" || people.perpetratorRelation == "ex-partner" else { return false }
+        var index = sentence.tokenFrom + 1
+        while index < start {
+            if tokens.hashes[index] == CoupleWords.couple, tokens.hashes[index - 1] == CoupleWords.the { return true }
+            index += 1
+        }
+        return false
+    }
+}
+
+/// Words of ``TaggingRun/coupleBefore(_:sentence:)`` (attribution's, not people discovery's).
+private enum CoupleWords {
+    static let couple = RoleWords.hash("couple")
+    static let the = RoleWords.hash("the")
 }

@@ -43,8 +43,8 @@ final class CompiledCodebook: Sendable {
     /// Per entry and proximity rule: one of its patterns (all carry the rule's id,
     /// `<prefix>/<phrases + near + 1>`), or -1 when the rule has no phrase.
     let nearPatterns: [[Int32]]
-    /// The filter of tokens that may start an age (see ``TaggingRun/firstAgeCandidate(_:from:to:filter:)``).
-    let ageCandidateFilter = CompiledCodebook.ageCandidateFilter
+    /// The table of tokens that may start an age (see ``TaggingRun/firstAgeCandidate(_:from:to:table:)``).
+    let ageCandidateTable = CompiledCodebook.ageCandidateTable
     /// Per pattern: what the sweep does with its matches (``SweepBits``; 0 for a target).
     let sweepBits: [UInt8]
     /// The codebook's default scopes of pre- and post-triggers, in words.

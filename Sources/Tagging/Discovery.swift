@@ -182,6 +182,8 @@ extension TaggingRun {
                 for match in slice {
                     if case .kin(let index) = kind(match) { kins.append((match, Int(index))) }
                 }
+                // "former partner" holds "partner": the longer kin noun is the relation.
+                if kins.count > 1 { dropNestedKins(&kins) }
             }
             nameCandidates(sentence, sentenceIndex, capitals: capitals, titlesOrDeclarations: titlesOrDeclarations, into: &candidates)
             // Roles are read only for names and kin nouns: a sentence with neither adds nothing.
@@ -196,6 +198,8 @@ extension TaggingRun {
                     !roles.contains { $0 != role && $0.0 <= role.0 && role.1 <= $0.1 && ($0.1 - $0.0) > (role.1 - role.0) }
                 }
             }
+            // "treated as a perpetrator", "had been a victim of": descriptions, not the review's roles.
+            dropDescriptiveRoles(&roles, sentenceStart: sentence.tokenFrom)
             for candidate in candidates {
                 let key = nameKey(candidate.start, candidate.end)
                 // The display text is cut from the document only where a name is registered.
@@ -274,7 +278,8 @@ extension TaggingRun {
                 // The kin noun before the name ("her husband, referred to as Mr B") or right after
                 // it ("Mr B, her husband"); not a later clause ("Child E, whom his mother...").
                 if candidate.declared,
-                    let kin = kins.filter({ Int($0.0.start) < candidate.start || Int($0.0.start) - candidate.end <= 1 })
+                    // Not a possessor ("at his mother's request, by his first name, Ellis").
+                    let kin = kins.filter({ (Int($0.0.start) < candidate.start || Int($0.0.start) - candidate.end <= 1) && !isWord(Int($0.0.end), Words2.s) })
                         .min(by: { abs(Int($0.0.start) - candidate.start) < abs(Int($1.0.start) - candidate.start) }),
                     abs(Int(kin.0.start) - candidate.start) <= 10
                 {
@@ -403,6 +408,7 @@ extension TaggingRun {
                 people.register(name: pending.name, display: pending.display, entity: people.entities.count - 1)
             }
         }
+        linkParentheticalAliases()
         scoreRoles(kinNames: kinNames, declaredInSentence: declaredInSentence, capitals: capitals, sentenceKinds: sentenceKinds)
         linkTitledPartner()
         voteGenders(capitals: capitals, sentenceKinds: sentenceKinds)
@@ -496,6 +502,25 @@ extension TaggingRun {
             }
         }
         guard kept > 0 else { return [] }
+        if let lowerCase = tokens.lowerCaseHashes {
+            // Words that never occur in lower case: the tokenizer collected the lower-case words.
+            for position in 0..<tally.count where tally.counts[position] >= 2 && lowerCase.contains(tally.hashes[position]) {
+                tally.setCount(0, at: position)
+            }
+        } else {
+            dropWordsInLowerCase(&tally)
+        }
+        var result: [(hash: UInt64, first: Int)] = []
+        for position in 0..<tally.count where tally.counts[position] >= 2 {
+            result.append((tally.hashes[position], Int(tally.firsts[position])))
+        }
+        return result
+    }
+
+    /// Sets to 0 the count of each kept word (count 2 or more) that some token not capitalised
+    /// spells: ``properNames(capitals:)`` for tokens without ``Tokens/lowerCaseHashes``.
+    func dropWordsInLowerCase(_ tally: inout WordTally) {
+        let count = tokens.count
         // Words that never occur in lower case: a 4K-byte filter of the kept words' hashes keeps
         // the lower-case words looked up to the few that can matter (a larger filter costs more
         // to zero than its fewer false hits save). This pass reads every token, so it reads eight
@@ -528,11 +553,6 @@ extension TaggingRun {
                 }
             }
         }
-        var result: [(hash: UInt64, first: Int)] = []
-        for position in 0..<tally.count where tally.counts[position] >= 2 {
-            result.append((tally.hashes[position], Int(tally.firsts[position])))
-        }
-        return result
     }
 
     /// Scores named people as victim or perpetrator from event cues next to their names
@@ -642,7 +662,8 @@ extension TaggingRun {
                 else { continue }
                 names.append((Int(match.start), Int(match.end), entity))
             }
-            guard !names.isEmpty else { continue }
+            // (A sentence that opens with "He" or "She" may hold a perpetrator cue about an earlier name.)
+            guard !names.isEmpty || holdsSubjectPronoun(sentence) else { continue }
             // The kin nouns' tokens (a list of ranges: a sentence has few).
             kinRanges.truncate(to: 0)
             for match in matches[sentence.matchFrom..<sentence.matchTo] {
@@ -652,7 +673,7 @@ extension TaggingRun {
                 guard case .roleCue(let victim, let after) = kind(match) else { continue }
                 let cueStart = Int(match.start)
                 let cueEnd = Int(match.end)
-                let target: Int?
+                var target: Int?
                 if after {
                     // Words between the name and the cue may be adverbs, not "was" (passive).
                     target = names.filter { name in
@@ -681,15 +702,25 @@ extension TaggingRun {
                     let byAfterCue = cueEnd < sentence.tokenTo && Words2.by == hashes[cueEnd]
                     target = names.filter { name in
                         guard name.0 >= cueEnd, !byAfterCue else { return false }
-                        if name.0 - cueEnd <= 1 { return !(cueEnd..<name.0).contains { Words2.by == hashes[$0] } }
+                        // One word between, but no preposition ("abuse with Mr L in the room").
+                        if name.0 - cueEnd <= 1 {
+                            return !(cueEnd..<name.0).contains { Words2.notApposition.contains(hashes[$0]) || RoleWords.prepositions.contains(hashes[$0]) }
+                        }
                         guard name.0 - cueEnd <= 4 else { return false }
                         return (cueEnd..<name.0).allSatisfy { position in
                             Words2.possessives.contains(hashes[position]) || kinRanges.contains(where: { $0.contains(position) })
                         }
                     }.min { $0.0 < $1.0 }?.2
+                        // "stabbed by another young person, Young Person Y": the agent's apposition.
+                        ?? (!victim && !after ? appositiveAgent(after: cueEnd, names: names) : nil)
                 }
                 let scope = compiled.scopes[Int(match.pattern)]
-                let cueWeight = weight * (scope > 0 ? Double(scope) / 10 : 1)
+                var cueWeight = weight * (scope > 0 ? Double(scope) / 10 : 1)
+                // "He pleaded guilty": the subject of an earlier sentence, at three quarters weight.
+                if target == nil, after, let person = pronounCueTarget(sentenceIndex: sentenceIndex, cueStart: cueStart, cueEnd: cueEnd, names: names, capitals: capitals) {
+                    target = person
+                    cueWeight *= 0.75
+                }
                 if let target {
                     if victim { victimScore[target, default: 0] += cueWeight } else { perpetratorScore[target, default: 0] += cueWeight }
                     // "Ms K ... and Mr J were both convicted": a plural cue is every named
@@ -804,6 +835,8 @@ extension TaggingRun {
             // One person in the sentence (no set built: a loop over the mentions).
             let entity = sentenceEntities[0].entity
             guard sentenceEntities.allSatisfy({ $0.entity == entity }) else { continue }
+            // "Ellis's mother said that she ...": the sentence is about the relative.
+            if sentenceEntities.contains(where: { possessesKin($0.nameEnd, kinStarts: words.kinStarts) }) { continue }
             var first = sentenceEntities[0].start
             for mention in sentenceEntities where mention.start < first { first = mention.start }
             nextSentenceGenderVote(after: sentenceIndex, entity: entity, into: &votes)
@@ -885,38 +918,17 @@ extension TaggingRun {
     /// ``lookupName(at:limit:)`` past the filter. (Two names of one length that both match are
     /// one name: the order the chain is walked in does not matter.)
     func lookupKnownName(at index: Int, limit: Int) -> (end: Int, entity: Int)? {
-        let hashes = tokens.hashes
-        let hash = hashes[index]
-        let table = people.nameTable
-        var name = table.chain(hash)
-        var bestEnd = -1
-        var bestEntity = 0
-        while name >= 0 {
-            let length = table.length(of: name)
-            let end = index + length
-            if end <= limit, end > bestEnd {
-                var equal = true
-                var offset = 1
-                while offset < length {
-                    if hashes[index + offset] != table.word(offset, of: name) {
-                        equal = false
-                        break
-                    }
-                    offset += 1
-                }
-                if equal {
-                    bestEnd = end
-                    bestEntity = Int(table.entities[name])
-                }
-            }
-            name = table.next(after: name)
-        }
-        guard bestEnd >= 0 else { return nil }
+        // (The limit within the tokens: the name's words are read unchecked.)
+        let limit = min(limit, tokens.count)
+        let found = tokens.hashes.withUnsafeBufferPointer { people.nameTable.longestName($0, at: index, limit: limit) }
+        guard found.end >= 0 else { return nil }
+        var bestEnd = found.end
+        let bestEntity = found.entity
         // "Liam Finch": a first name followed by a surname the text also uses alone (a person of
         // its own with no role or kinship yet) is one mention of the first name's person.
         if bestEnd == index + 1, bestEnd < limit, tokens.flags[bestEnd] & Tokens.capitalised != 0,
-            Int(tokens.starts[bestEnd]) - Int(tokens.ends[index]) == 1, people.mayStartName(hashes[bestEnd]),
-            let surname = table.entity(of: [hashes[bestEnd]]), surname != bestEntity,
+            Int(tokens.starts[bestEnd]) - Int(tokens.ends[index]) == 1, people.mayStartName(tokens.hashes[bestEnd]),
+            let surname = people.nameTable.entity(of: [tokens.hashes[bestEnd]]), surname != bestEntity,
             people.entities[surname].role == .other, people.entities[surname].kin == nil
         {
             bestEnd += 1

@@ -55,6 +55,7 @@ final class EntryFacts: Sendable {
         case caringResponsibilities
         case childhoodAbuseNeglect
         case domesticAbuseInPregnancy
+        case absentParent
     }
 
     let special: [Special]
@@ -121,6 +122,7 @@ final class EntryFacts: Sendable {
             case (_, "caring-responsibilities"): .caringResponsibilities
             case (_, "childhood-abuse-neglect"): .childhoodAbuseNeglect
             case (_, "domestic-abuse-in-pregnancy"): .domesticAbuseInPregnancy
+            case (_, "absent-parent"): .absentParent
             default: .none
             }
         }

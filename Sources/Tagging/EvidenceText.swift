@@ -46,7 +46,7 @@ struct EvidenceTexts {
             let stored = Int(slots[slot])
             if stored < 0 { break }
             if hashes[stored] == hash, Int(lengths[stored]) == length,
-                EvidenceTexts.equal(base + Int(starts[stored]), base + start, length)
+                EvidenceTexts.equal(base + Int(starts[stored]), base + start, length, end: base + bytes.count)
             {
                 return strings[stored]
             }
@@ -97,16 +97,28 @@ struct EvidenceTexts {
         return Vocabulary.mix(state, chunk)
     }
 
+    /// Whether the `length` bytes at `a` and `b` are equal: eight bytes a step, the last eight
+    /// (overlapping the step before) in one more load, a span of fewer than 8 bytes in one masked
+    /// load when both loads stay before `end` (the buffer's end), else byte by byte.
     @inline(__always)
-    private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+    private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ length: Int, end: UnsafePointer<UInt8>) -> Bool {
         if a == b { return true }
-        var index = 0
-        while index &+ 8 <= length {
-            if UnsafeRawPointer(a + index).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + index).loadUnaligned(as: UInt64.self) {
-                return false
+        if length >= 8 {
+            var index = 0
+            while index &+ 8 < length {
+                if UnsafeRawPointer(a + index).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + index).loadUnaligned(as: UInt64.self) {
+                    return false
+                }
+                index &+= 8
             }
-            index &+= 8
+            let last = length &- 8
+            return UnsafeRawPointer(a + last).loadUnaligned(as: UInt64.self) == UnsafeRawPointer(b + last).loadUnaligned(as: UInt64.self)
         }
+        if a + 8 <= end, b + 8 <= end {
+            let mask = Vocabulary.byteMask(length)
+            return UnsafeRawPointer(a).loadUnaligned(as: UInt64.self) & mask == UnsafeRawPointer(b).loadUnaligned(as: UInt64.self) & mask
+        }
+        var index = 0
         while index < length {
             if a[index] != b[index] { return false }
             index &+= 1

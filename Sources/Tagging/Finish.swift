@@ -110,9 +110,16 @@ private enum Words {
 }
 
 extension CompiledCodebook {
-    /// The filter over number, decade and child-role word hashes that
-    /// ``TaggingRun/firstAgeCandidate(_:from:to:filter:)`` reads.
+    /// The 4096-bit filter over number, decade and child-role word hashes (``Words/numericFilter``).
     static var ageCandidateFilter: [UInt64] { Words.numericFilter }
+
+    /// ``ageCandidateFilter`` as one byte per bit (1 where a number, decade or child-role word's
+    /// hash may fall), which ``TaggingRun/firstAgeCandidate(_:from:to:table:)`` reads: a load
+    /// per token instead of a word load, a shift and a bit test.
+    static var ageCandidateTable: [UInt8] {
+        let filter = ageCandidateFilter
+        return (0..<filter.count * 64).map { bit in UInt8(truncatingIfNeeded: filter[bit >> 6] >> UInt64(bit & 63) & 1) }
+    }
 }
 
 extension TaggingRun {
@@ -142,21 +149,36 @@ extension TaggingRun {
 
     /// The first token of `from..<to` that has digits or is a number, decade or child-role
     /// word (only such a token can start an age), or `to` when there is none. Most sentences
-    /// have none: the scan reads the flag and hash columns through raw pointers.
+    /// have none: the scan reads the flag and hash columns through raw pointers, eight tokens a
+    /// step (their eight flags in one load, their eight table bytes or'ed together, no branch
+    /// per token), then one at a time from the step that holds a candidate.
     ///
-    /// `filter` is ``CompiledCodebook/ageCandidateFilter`` (read through the codebook: the static
-    /// it copies checked its lazy initialisation at every call).
+    /// `table` is ``CompiledCodebook/ageCandidateTable`` (read through the codebook: a static
+    /// checked its lazy initialisation at every call).
     @inline(__always)
-    static func firstAgeCandidate(_ tokens: borrowing Tokens, from: Int, to: Int, filter: borrowing [UInt64]) -> Int {
+    static func firstAgeCandidate(_ tokens: borrowing Tokens, from: Int, to: Int, table: borrowing [UInt8]) -> Int {
         guard from < to else { return to }
         return tokens.flags.withUnsafeBufferPointer { flags in
             tokens.hashes.withUnsafeBufferPointer { hashes in
-                filter.withUnsafeBufferPointer { filter in
+                table.withUnsafeBufferPointer { table in
                     var index = from
+                    let digits = UInt64(Tokens.digits) &* 0x0101_0101_0101_0101
+                    while index &+ 8 <= to {
+                        let eight = UnsafeRawPointer(flags.baseAddress! + index).loadUnaligned(as: UInt64.self)
+                        var words = table[Int(truncatingIfNeeded: hashes[index] >> 52)]
+                        words |= table[Int(truncatingIfNeeded: hashes[index &+ 1] >> 52)]
+                        words |= table[Int(truncatingIfNeeded: hashes[index &+ 2] >> 52)]
+                        words |= table[Int(truncatingIfNeeded: hashes[index &+ 3] >> 52)]
+                        words |= table[Int(truncatingIfNeeded: hashes[index &+ 4] >> 52)]
+                        words |= table[Int(truncatingIfNeeded: hashes[index &+ 5] >> 52)]
+                        words |= table[Int(truncatingIfNeeded: hashes[index &+ 6] >> 52)]
+                        words |= table[Int(truncatingIfNeeded: hashes[index &+ 7] >> 52)]
+                        if eight & digits != 0 || words != 0 { break }
+                        index &+= 8
+                    }
                     while index < to {
-                        let bit = Int(truncatingIfNeeded: hashes[index] >> 52)
-                        if flags[index] & Tokens.digits != 0 || filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 { return index }
-                        index += 1
+                        if flags[index] & Tokens.digits != 0 || table[Int(truncatingIfNeeded: hashes[index] >> 52)] != 0 { return index }
+                        index &+= 1
                     }
                     return to
                 }
@@ -172,7 +194,7 @@ extension TaggingRun {
     /// "at the age of 34" (often a past event).
     ///
     /// `first` is the sentence's first token that may start an age (see
-    /// ``firstAgeCandidate(_:from:to:filter:)``): the tokens before it are skipped unread. (`mutating`
+    /// ``firstAgeCandidate(_:from:to:table:)``): the tokens before it are skipped unread. (`mutating`
     /// only so that ``demographics(_:_:mentions:fallback:)`` passes the run without copying it.)
     mutating func ages(_ sentence: SentenceSpan, first: Int) -> [(Int, Age, Int)] {
         var result: [(Int, Age, Int)] = []
@@ -185,7 +207,7 @@ extension TaggingRun {
         while index < to {
             // Neither digits nor a number or decade word: nothing starts here (the next token
             // that may start an age is found by a scan over the raw columns).
-            index = TaggingRun.firstAgeCandidate(tokens, from: index, to: to, filter: compiled.ageCandidateFilter)
+            index = TaggingRun.firstAgeCandidate(tokens, from: index, to: to, table: compiled.ageCandidateTable)
             if index >= to { break }
             // A number of more than three digits (a year, mostly) is no age; digits are no word.
             let isDigits = tokens.flags[index] & Tokens.digits != 0
@@ -323,7 +345,7 @@ extension TaggingRun {
     /// looked through).
     mutating func demographics(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, mentions: [Mention], fallback: Int?, ethnicity: Bool) {
         // Most sentences hold no number: no call of `ages` (which copied the run) for them.
-        let firstCandidate = TaggingRun.firstAgeCandidate(tokens, from: sentence.tokenFrom, to: sentence.tokenTo, filter: compiled.ageCandidateFilter)
+        let firstCandidate = TaggingRun.firstAgeCandidate(tokens, from: sentence.tokenFrom, to: sentence.tokenTo, table: compiled.ageCandidateTable)
         let stated = firstCandidate < sentence.tokenTo ? ages(sentence, first: firstCandidate) : []
         for (position, age, priority) in stated {
             // "with a man of 31, referred to as Adult X": the age of the person named right after.
@@ -491,9 +513,12 @@ extension TaggingRun {
             }
             evidence[key] = nil
         }
-        // A death another person caused is not a death from illness, accident or overdose.
+        // A death another person caused is not a death from illness, accident or overdose;
+        // nor is a suicide ("was found dead at home" after "she took her own life").
         if evidence[TagKey(tag: TagID(facet: "outcome", id: "homicide"), subject: nil)] != nil {
             drop(TagKey(tag: TagID(facet: "outcome", id: "other-death"), subject: nil), "the victim was killed")
+        } else if evidence[TagKey(tag: TagID(facet: "outcome", id: "suicide"), subject: nil)] != nil {
+            drop(TagKey(tag: TagID(facet: "outcome", id: "other-death"), subject: nil), "the victim took their own life")
         }
         let locations = evidence.keys.filter { $0.tag.facet == "location" }.sorted()
         if let keep = best(Array(locations)) {

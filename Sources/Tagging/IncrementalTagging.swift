@@ -216,6 +216,9 @@ extension Tagger {
     /// knows): changing one of them is never inert. Every lower-case string literal of the
     /// tagging sources is here; a test fails when one is added there and not here.
     public static let taggerWords: Set<String> = [
+        // Descriptive roles and agents' appositions (RoleDescriptions.swift).
+        "another", "known", "possible", "potential", "likely", "repeat", "secondary", "primary", "that", "which", "while", "whilst",
+        "about", "into", "towards", "around", "among", "shall", "themselves", "themself", "not", "never",
         // Workplaces that are no supported accommodation (PartnerTitles.swift).
         "employed", "job", "shift", "shifts", "worked", "working", "works",
         // Category cues and ages of other people (CategoryCues.swift, Finish.swift, Sweep.swift).
@@ -260,6 +263,10 @@ extension Tagger {
     /// Words people discovery (and the people tables and gender votes) compares tokens with by
     /// value: every lower-case string literal of its sources (a test checks).
     public static let discoveryWords: Set<String> = [
+        // RoleDescriptions.swift.
+        "another", "known", "possible", "potential", "likely", "repeat", "previous", "secondary", "primary", "that", "which", "while",
+        "whilst", "when", "three",
+        "about", "in", "on", "into", "towards", "around", "over", "between", "among", "should", "might", "must", "not", "never", "will", "shall", "herself", "himself", "themselves", "themself",
         "a", "accused", "admitted", "adult", "age", "aged", "agreed", "alleged", "also", "an", "and", "april", "as", "asian", "asked",
         "assailant", "assaulted", "at", "attended", "august", "be", "became", "been", "began", "being", "black", "boy", "british", "by",
         "called", "child", "christmas", "connection", "continued", "could", "deceased", "december", "defendant", "denied", "described",
@@ -724,6 +731,7 @@ struct SweepCarry: Sendable {
     var lastPrincipal: GenderMap
     var lastAny: Int?
     var sectionFocus: Int?
+    var leadIn: Int?
     var entities: [Entity]
     var relatives: [[Int]: Int]
     var victimIsChild: Bool
@@ -732,7 +740,7 @@ struct SweepCarry: Sendable {
     /// Whether the sweep would go on from both alike (where a relative's kin noun was found is
     /// not read by the sweep or after it, and is not compared).
     func same(as other: SweepCarry) -> Bool {
-        lastAny == other.lastAny && sectionFocus == other.sectionFocus && victimIsChild == other.victimIsChild
+        lastAny == other.lastAny && sectionFocus == other.sectionFocus && leadIn == other.leadIn && victimIsChild == other.victimIsChild
             && lastByGender == other.lastByGender && lastPrincipal == other.lastPrincipal && relatives == other.relatives
             && agePriority == other.agePriority && SweepCarry.sameEntities(entities, other.entities, kinEvidence: { _ in true })
     }
@@ -814,7 +822,7 @@ extension TaggingRun {
     /// The carried state now.
     func carry(_ cursor: SweepCursor) -> SweepCarry {
         SweepCarry(
-            lastByGender: cursor.lastByGender, lastPrincipal: cursor.lastPrincipal, lastAny: cursor.lastAny, sectionFocus: cursor.sectionFocus,
+            lastByGender: cursor.lastByGender, lastPrincipal: cursor.lastPrincipal, lastAny: cursor.lastAny, sectionFocus: cursor.sectionFocus, leadIn: cursor.leadIn,
             entities: people.entities, relatives: people.relatives, victimIsChild: people.victimIsChild, agePriority: agePriority)
     }
 
@@ -829,6 +837,7 @@ extension TaggingRun {
             cursor.lastPrincipal = start.lastPrincipal
             cursor.lastAny = start.lastAny
             cursor.sectionFocus = start.sectionFocus
+            cursor.leadIn = start.leadIn
             people.entities = start.entities
             people.relatives = start.relatives
             people.victimIsChild = start.victimIsChild
@@ -836,6 +845,7 @@ extension TaggingRun {
         }
         collector = EvidenceCollector(entryCount: compiled.facts.tags.count)
         ensureCapitals()
+        sweepNames = SweepNames()
         let headings = document.blocks.map { $0.kind == .heading }
         let blockCount = document.blocks.count
         var piece = SweepPiece()

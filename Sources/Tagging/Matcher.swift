@@ -80,13 +80,24 @@ struct CompiledMatcher: Sendable {
     private let edgeKeys: [UInt64]
     private let edgeValues: [Int32]
     private let edgeMask: Int
-    /// Per node: ``nodeHasGap`` and ``nodeHasChildren`` bits.
-    private let nodeFlags: [UInt8]
+    /// Per node, what the walk reads at it (one record: one base address for the walk to keep).
+    private let nodes: [Node]
     static let nodeHasGap: UInt8 = 1
     static let nodeHasChildren: UInt8 = 2
-    /// Per node: a 64-bit filter of its children's labels (``labelBit(_:)``): most probes of a
-    /// node with the next word's label find no edge, and the filter answers without the table.
-    private let childLabels: [UInt64]
+    /// Some child's label is a wildcard prefix (a word's prefix class is read only then).
+    static let nodeHasPrefixChild: UInt8 = 4
+
+    /// A trie node as the walk reads it.
+    struct Node: Sendable {
+        /// A 64-bit filter of the children's labels (``labelBit(_:)``): most probes of a node with
+        /// the next word's label find no edge, and the filter answers without the table.
+        var childLabels: UInt64 = 0
+        /// The node's outputs: `outputList[outputFrom..<outputFrom + outputCount]`.
+        var outputFrom: Int32 = 0
+        var outputCount: UInt16 = 0
+        /// ``nodeHasGap``, ``nodeHasChildren`` and ``nodeHasPrefixChild`` bits.
+        var flags: UInt8 = 0
+    }
 
     @inline(__always)
     static func labelBit(_ label: Int32) -> UInt64 {
@@ -95,8 +106,7 @@ struct CompiledMatcher: Sendable {
     /// Gap edges per node in CSR form (non-empty only for nodes flagged ``nodeHasGap``).
     private let gapStart: [Int32]
     private let gapList: [Gap]
-    /// Outputs per node in CSR form.
-    private let outputStart: [Int32]
+    /// Outputs of all nodes, node by node (see ``Node/outputFrom``).
     private let outputList: [Int32]
     /// Surface word → class, for lint and tests.
     let classOfWord: [String: Int32]
@@ -269,15 +279,14 @@ struct CompiledMatcher: Sendable {
         edgeKeys = keys
         edgeValues = values
         edgeMask = capacity - 1
-        var nodeFlags = [UInt8](repeating: 0, count: outputs.count)
-        for node in gapEdges.keys { nodeFlags[Int(node)] |= CompiledMatcher.nodeHasGap }
-        var childLabels = [UInt64](repeating: 0, count: outputs.count)
+        var nodes = [Node](repeating: Node(), count: outputs.count)
+        for node in gapEdges.keys { nodes[Int(node)].flags |= CompiledMatcher.nodeHasGap }
         for key in edges.keys {
-            nodeFlags[Int(key >> 32)] |= CompiledMatcher.nodeHasChildren
-            childLabels[Int(key >> 32)] |= CompiledMatcher.labelBit(Int32(truncatingIfNeeded: UInt32(truncatingIfNeeded: key)))
+            let label = Int32(truncatingIfNeeded: UInt32(truncatingIfNeeded: key))
+            nodes[Int(key >> 32)].flags |= CompiledMatcher.nodeHasChildren
+            if label >= classCount { nodes[Int(key >> 32)].flags |= CompiledMatcher.nodeHasPrefixChild }
+            nodes[Int(key >> 32)].childLabels |= CompiledMatcher.labelBit(label)
         }
-        self.nodeFlags = nodeFlags
-        self.childLabels = childLabels
         var gapStart: [Int32] = [0]
         var gapList: [Gap] = []
         for node in 0..<outputs.count {
@@ -287,13 +296,14 @@ struct CompiledMatcher: Sendable {
         self.gapStart = gapStart
         gapList.append(Gap(min: 0, max: -1, target: 0))  // a sentinel: the list is never empty
         self.gapList = gapList
-        var start: [Int32] = [0]
         var list: [Int32] = []
-        for output in outputs {
+        for (node, output) in outputs.enumerated() {
+            precondition(output.count <= Int(UInt16.max), "more than 65535 patterns end at one trie node")
+            nodes[node].outputFrom = Int32(list.count)
+            nodes[node].outputCount = UInt16(output.count)
             list.append(contentsOf: output)
-            start.append(Int32(list.count))
         }
-        outputStart = start
+        self.nodes = nodes
         outputList = list
     }
 
@@ -323,11 +333,15 @@ struct CompiledMatcher: Sendable {
     /// Tokenises UTF-8 text into words with their classes.
     ///
     /// - Complexity: O(n) in bytes.
-    func tokenize(_ bytes: UnsafeBufferPointer<UInt8>) -> Tokens {
+    func tokenize(_ bytes: UnsafeBufferPointer<UInt8>) -> Tokens { tokenize(bytes, windows: true) }
+
+    /// ``tokenize(_:)`` with or without the 64-byte windows of ``scan`` (`windows: false` is the
+    /// 8-byte and byte loops alone: the reference the windows are tested against).
+    func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, windows: Bool) -> Tokens {
         vocabulary.withLookup { words in
             prefixVocabulary.withLookup { prefixes in
                 prefixStarts.withUnsafeBufferPointer { starts in
-                    tokenize(bytes, words: words, prefixes: prefixes, prefixStarts: starts.baseAddress!)
+                    tokenize(bytes, words: words, prefixes: prefixes, prefixStarts: starts.baseAddress!, windows: windows)
                 }
             }
         }
@@ -335,22 +349,25 @@ struct CompiledMatcher: Sendable {
 
     private func tokenize(
         _ bytes: UnsafeBufferPointer<UInt8>, words: Vocabulary.Lookup, prefixes: Vocabulary.Lookup,
-        prefixStarts: UnsafePointer<UInt64>
+        prefixStarts: UnsafePointer<UInt64>, windows: Bool
     ) -> Tokens {
         guard bytes.baseAddress != nil, !bytes.isEmpty else { return Tokens() }
         // Columns are written in place: first with room for a word every 4 bytes (ordinary
         // prose has one every 6), and only if a text has more, again with room for the most
         // there can be (a word and a separator every 2 bytes).
-        if let tokens = tokenize(bytes, capacity: bytes.count / 4 + 16, words: words, prefixes: prefixes, prefixStarts: prefixStarts) {
+        if let tokens = tokenize(
+            bytes, capacity: bytes.count / 4 + 16, words: words, prefixes: prefixes, prefixStarts: prefixStarts, windows: windows)
+        {
             return tokens
         }
-        return tokenize(bytes, capacity: (bytes.count + 1) / 2, words: words, prefixes: prefixes, prefixStarts: prefixStarts)!
+        return tokenize(
+            bytes, capacity: (bytes.count + 1) / 2, words: words, prefixes: prefixes, prefixStarts: prefixStarts, windows: windows)!
     }
 
     /// Tokenises into columns of `capacity` tokens; nil when the text has more words.
     private func tokenize(
         _ bytes: UnsafeBufferPointer<UInt8>, capacity: Int, words: Vocabulary.Lookup, prefixes: Vocabulary.Lookup,
-        prefixStarts: UnsafePointer<UInt64>
+        prefixStarts: UnsafePointer<UInt64>, windows: Bool
     ) -> Tokens? {
         var count: Int?
         var ends: [Int32] = []
@@ -358,6 +375,7 @@ struct CompiledMatcher: Sendable {
         var prefixClasses: [Int32] = []
         var flags: [UInt8] = []
         var hashes: [UInt64] = []
+        var lowerCase = GrowingWordSet(capacity: min(bytes.count / 64 + 16, 4096))
         let starts = [Int32](unsafeUninitializedCapacity: capacity) { startsBuffer, startsCount in
             ends = [Int32](unsafeUninitializedCapacity: capacity) { endsBuffer, endsCount in
                 classes = [Int32](unsafeUninitializedCapacity: capacity) { classesBuffer, classesCount in
@@ -368,7 +386,8 @@ struct CompiledMatcher: Sendable {
                                     bytes, capacity: capacity, words: words, prefixes: prefixes, prefixStarts: prefixStarts,
                                     starts: startsBuffer.baseAddress!, ends: endsBuffer.baseAddress!,
                                     classes: classesBuffer.baseAddress!, prefixClasses: prefixBuffer.baseAddress!,
-                                    flags: flagsBuffer.baseAddress!, hashes: hashesBuffer.baseAddress!)
+                                    flags: flagsBuffer.baseAddress!, hashes: hashesBuffer.baseAddress!, lowerCase: &lowerCase,
+                                    windows: windows)
                                 hashesCount = count ?? 0
                             }
                             flagsCount = count ?? 0
@@ -389,6 +408,7 @@ struct CompiledMatcher: Sendable {
         tokens.prefixes = prefixClasses
         tokens.flags = flags
         tokens.hashes = hashes
+        tokens.lowerCaseHashes = lowerCase
         return tokens
     }
 
@@ -398,7 +418,7 @@ struct CompiledMatcher: Sendable {
         _ bytes: UnsafeBufferPointer<UInt8>, capacity: Int, words: Vocabulary.Lookup, prefixes: Vocabulary.Lookup,
         prefixStarts: UnsafePointer<UInt64>, starts: UnsafeMutablePointer<Int32>, ends: UnsafeMutablePointer<Int32>,
         classes: UnsafeMutablePointer<Int32>, prefixClasses: UnsafeMutablePointer<Int32>, flags flagColumn: UnsafeMutablePointer<UInt8>,
-        hashes: UnsafeMutablePointer<UInt64>
+        hashes: UnsafeMutablePointer<UInt64>, lowerCase: inout GrowingWordSet, windows: Bool
     ) -> Int? {
         let base = bytes.baseAddress!
         var count = 0
@@ -436,7 +456,74 @@ struct CompiledMatcher: Sendable {
             hashes[count] = hash
             count &+= 1
         }
+        /// ``append`` of a word the caches did not answer: its hash joins `lowerCase` when it has
+        /// no capital (a word the caches answer was added when it was first read).
+        @inline(__always)
+        func appendNew(_ start: Int, _ length: Int, _ hash: UInt64, _ wordClass: Int32, _ prefixClass: Int32, _ flags: UInt8) {
+            if flags & Tokens.capitalised == 0 { lowerCase.insert(hash) }
+            append(start, length, hash, wordClass, prefixClass, flags)
+        }
+        // Windows are read while 72 bytes remain: a word found in the window's 64 bytes may be
+        // loaded 8 bytes at once from its start.
+        let windowEnd = windows ? end &- 72 : -1
         while index < end {
+            // Fast path, 64 bytes at once: a mask of the window's ASCII letters and digits gives
+            // every word it holds that ends before the window's end and its first non-ASCII
+            // byte (which may belong to a word: non-ASCII bytes are read by the loops below).
+            // Such a word is pure ASCII, so it splits, hashes and classifies exactly as those
+            // loops would; a frequent one costs a cache probe and the column writes.
+            if index <= windowEnd {
+                let window = base + index
+                let wordBits = SWAR.windowWordBits(window)
+                let limit = SWAR.windowFirstHighByte(window)
+                var starts = wordBits & ~(wordBits &<< 1)
+                // A word's end: its first non-word byte, which must lie before `limit`.
+                var stops = ~wordBits & (wordBits &<< 1) & (limit >= 64 ? UInt64.max : (1 &<< UInt64(truncatingIfNeeded: limit)) &- 1)
+                while stops != 0 {
+                    let wordStart = index &+ starts.trailingZeroBitCount
+                    let wordLength = index &+ stops.trailingZeroBitCount &- wordStart
+                    starts &= starts &- 1
+                    stops &= stops &- 1
+                    if count == capacity { return nil }
+                    let chunk = UnsafeRawPointer(base + wordStart).loadUnaligned(as: UInt64.self)
+                    if wordLength <= 8 {
+                        // (The mask of the word's bytes by one shift: `byteMask` tests for 8.)
+                        let raw = chunk & (UInt64.max &>> UInt64(truncatingIfNeeded: (8 &- wordLength) &<< 3))
+                        let slot = Int(truncatingIfNeeded: (raw &* Vocabulary.multiplier) &>> cacheShift)
+                        if cache[slot].key == raw {
+                            append(wordStart, wordLength, cache[slot].hash, cache[slot].wordClass, cache[slot].prefixClass, cache[slot].flags)
+                            continue
+                        }
+                        let entry = WindowWords.short(raw, length: wordLength, base, start: wordStart, end: end, lookups: lookups)
+                        cache[slot] = entry
+                        appendNew(wordStart, wordLength, entry.hash, entry.wordClass, entry.prefixClass, entry.flags)
+                    } else if wordLength < 16 {
+                        let raw2 = UnsafeRawPointer(base + (wordStart &+ 8)).loadUnaligned(as: UInt64.self)
+                            & (UInt64.max &>> UInt64(truncatingIfNeeded: (16 &- wordLength) &<< 3))
+                        let slot = Int(truncatingIfNeeded: ((chunk ^ (raw2 &* 0xC2B2_AE3D_27D4_EB4F)) &* Vocabulary.multiplier) &>> longCacheShift)
+                        if longCache[slot].entry.key == chunk, longCache[slot].key2 == raw2 {
+                            let entry = longCache[slot].entry
+                            append(wordStart, wordLength, entry.hash, entry.wordClass, entry.prefixClass, entry.flags)
+                            continue
+                        }
+                        let entry = WindowWords.medium(chunk, raw2, length: wordLength, base, start: wordStart, end: end, lookups: lookups)
+                        longCache[slot] = LongWordCacheEntry(key2: raw2, entry: entry)
+                        appendNew(wordStart, wordLength, entry.hash, entry.wordClass, entry.prefixClass, entry.flags)
+                    } else {
+                        let entry = WindowWords.long(base, start: wordStart, length: wordLength, end: end, table: table, lookups: lookups)
+                        appendNew(wordStart, wordLength, entry.hash, entry.wordClass, entry.prefixClass, entry.flags)
+                    }
+                }
+                // On from the first word not read (it runs on past the window or into a non-ASCII
+                // byte) or else from the first non-ASCII byte or the window's end: only separators
+                // lie before it, so it is a token boundary.
+                let next = min(starts.trailingZeroBitCount, limit)
+                if next > 0 {
+                    index &+= next
+                    continue
+                }
+                // A word at the window's start that the window cannot read: the loops below.
+            }
             let start: Int
             let length: Int
             var flags: UInt8
@@ -553,13 +640,60 @@ struct CompiledMatcher: Sendable {
                     entry: WordCacheEntry(key: cacheKey, hash: hash, wordClass: wordClass, prefixClass: prefixClass, flags: flags))
             }
             if count == capacity { return nil }
-            append(start, length, hash, wordClass, prefixClass, flags)
+            appendNew(start, length, hash, wordClass, prefixClass, flags)
         }
         return count
     }
 
-    /// log2 of the word cache's slots for a text of 16 KB or more (2048 slots of 32 bytes).
-    static let wordCacheBits = 11
+    /// The columns of an ASCII word found in a window of ``scan``, computed when the word caches
+    /// do not hold it: the hash and flags as the 8-byte path and the byte loop compute them.
+    private enum WindowWords {
+        /// A word of 1 to 8 bytes (`raw`: its bytes as written, zero-padded).
+        @inline(never)
+        static func short(
+            _ raw: UInt64, length: Int, _ base: UnsafePointer<UInt8>, start: Int, end: Int, lookups: WordLookups
+        ) -> WordCacheEntry {
+            let mask = Vocabulary.byteMask(length)
+            let (_, digitLanes, folded) = SWAR.wordLanes(raw)
+            var flags: UInt8 = UInt8(truncatingIfNeeded: raw) &- 0x41 < 26 ? Tokens.capitalised : 0
+            if digitLanes & mask == mask & SWAR.highBits { flags |= Tokens.digits }
+            if length == 1 { flags |= (flags & Tokens.capitalised) &<< 2 }
+            let first = folded & mask
+            let hash = Vocabulary.finish(Vocabulary.mix(Vocabulary.seed(length: length), first))
+            let (wordClass, prefixClass) = lookups.classes(base, start: start, length: length, hash: hash, first: first, end: end)
+            return WordCacheEntry(key: raw, hash: hash, wordClass: wordClass, prefixClass: prefixClass, flags: flags)
+        }
+
+        /// A word of 9 to 15 bytes (`chunk`: its first 8 bytes, `raw2`: the rest, zero-padded).
+        @inline(never)
+        static func medium(
+            _ chunk: UInt64, _ raw2: UInt64, length: Int, _ base: UnsafePointer<UInt8>, start: Int, end: Int, lookups: WordLookups
+        ) -> WordCacheEntry {
+            let mask2 = Vocabulary.byteMask(length &- 8)
+            let (_, digitLanes, folded) = SWAR.wordLanes(chunk)
+            let (_, digitLanes2, folded2) = SWAR.wordLanes(raw2)
+            var flags: UInt8 = UInt8(truncatingIfNeeded: chunk) &- 0x41 < 26 ? Tokens.capitalised : 0
+            if digitLanes == SWAR.highBits, digitLanes2 & mask2 == mask2 & SWAR.highBits { flags |= Tokens.digits }
+            let hash = Vocabulary.finish(Vocabulary.mix(Vocabulary.mix(Vocabulary.seed(length: length), folded), folded2 & mask2))
+            let (wordClass, prefixClass) = lookups.classes(base, start: start, length: length, hash: hash, first: folded, end: end)
+            return WordCacheEntry(key: chunk, hash: hash, wordClass: wordClass, prefixClass: prefixClass, flags: flags)
+        }
+
+        /// A word of 16 bytes or more: read by the byte loop, which splits it alike.
+        @inline(never)
+        static func long(
+            _ base: UnsafePointer<UInt8>, start: Int, length: Int, end: Int, table: UnsafePointer<UInt8>, lookups: WordLookups
+        ) -> WordCacheEntry {
+            let word = CompiledMatcher.slowWord(base, start, end, table)
+            assert(word.start == start && word.length == length, "the byte loop splits a window's word alike")
+            let (wordClass, prefixClass) = lookups.classes(base, start: start, length: length, hash: word.hash, first: word.first, end: end)
+            return WordCacheEntry(key: 0, hash: word.hash, wordClass: wordClass, prefixClass: prefixClass, flags: word.flags)
+        }
+    }
+
+    /// log2 of the word cache's slots for a text of 16 KB or more (4096 slots of 32 bytes: with 2048,
+    /// a long review's distinct short words collided often enough to be read again).
+    static let wordCacheBits = 12
 
     /// A word of up to 8 bytes as the text spells it (its bytes as one integer, 0 for an empty
     /// entry: no word byte is 0) and its columns, cached while one text is tokenised.
@@ -691,24 +825,28 @@ struct CompiledMatcher: Sendable {
         return copy.withUTF8 { tokenize($0) }
     }
 
+    /// Tokenises a string with or without the 64-byte windows (tests compare the two).
+    func tokenize(_ text: String, windows: Bool) -> Tokens {
+        var copy = text
+        return copy.withUTF8 { tokenize($0, windows: windows) }
+    }
+
     /// Unsafe views of the trie for one matching call.
     private struct Walker {
         let root: UnsafePointer<Int32>
         let edgeKeys: UnsafePointer<UInt64>
         let edgeValues: UnsafePointer<Int32>
         let edgeMask: Int
-        let outputStart: UnsafePointer<Int32>
+        let nodes: UnsafePointer<Node>
         let outputList: UnsafePointer<Int32>
-        let nodeFlags: UnsafePointer<UInt8>
-        let childLabels: UnsafePointer<UInt64>
         let gapStart: UnsafePointer<Int32>
         let gapList: UnsafePointer<Gap>
         let classes: UnsafePointer<Int32>
         let prefixes: UnsafePointer<Int32>
 
+        /// The edge of `node` labelled `label` in the table, or -1 (asked past the node's filter).
         @inline(__always)
-        func child(of node: Int32, label: Int32) -> Int32 {
-            if childLabels[Int(node)] & CompiledMatcher.labelBit(label) == 0 { return -1 }
+        func edge(of node: Int32, label: Int32) -> Int32 {
             let key = UInt64(UInt32(node)) << 32 | UInt64(UInt32(label))
             var slot = Int(truncatingIfNeeded: CompiledMatcher.mix(key)) & edgeMask
             while true {
@@ -784,12 +922,18 @@ struct CompiledMatcher: Sendable {
             let wordClass = walker.classes[index]
             if wordClass >= 0 {
                 let node = walker.root[Int(wordClass)]
-                if node >= 0 { visit(walker, node, index + 1, index, to, &matches) }
+                if node >= 0 {
+                    let child = visit(walker, node, index + 1, index, to, &matches)
+                    if child >= 0 { walk(walker, child, index + 2, index, to, &matches) }
+                }
             }
             let prefixClass = walker.prefixes[index]
             if prefixClass >= 0 {
                 let node = walker.root[Int(prefixClass)]
-                if node >= 0 { visit(walker, node, index + 1, index, to, &matches) }
+                if node >= 0 {
+                    let child = visit(walker, node, index + 1, index, to, &matches)
+                    if child >= 0 { walk(walker, child, index + 2, index, to, &matches) }
+                }
             }
             index += 1
         }
@@ -800,29 +944,24 @@ struct CompiledMatcher: Sendable {
         rootChildren.withUnsafeBufferPointer { root in
             edgeKeys.withUnsafeBufferPointer { keys in
                 edgeValues.withUnsafeBufferPointer { values in
-                    outputStart.withUnsafeBufferPointer { starts in
+                    nodes.withUnsafeBufferPointer { nodes in
                         outputList.withUnsafeBufferPointer { list in
-                            nodeFlags.withUnsafeBufferPointer { flags in
-                              childLabels.withUnsafeBufferPointer { labelBits in
-                                gapStart.withUnsafeBufferPointer { gapStarts in
-                                    gapList.withUnsafeBufferPointer { gapItems in
-                                        tokens.classes.withUnsafeBufferPointer { classes in
-                                            tokens.prefixes.withUnsafeBufferPointer { prefixes in
-                                                let empty: [Int32] = [0]
-                                                empty.withUnsafeBufferPointer { fallback in
-                                                    body(
-                                                        Walker(
-                                                            root: root.baseAddress!, edgeKeys: keys.baseAddress!,
-                                                            edgeValues: values.baseAddress!, edgeMask: edgeMask,
-                                                            outputStart: starts.baseAddress!,
-                                                            outputList: list.baseAddress ?? fallback.baseAddress!,
-                                                            nodeFlags: flags.baseAddress!, childLabels: labelBits.baseAddress!,
-                                                            gapStart: gapStarts.baseAddress!,
-                                                            gapList: gapItems.baseAddress!,
-                                                            classes: classes.baseAddress ?? fallback.baseAddress!,
-                                                            prefixes: prefixes.baseAddress ?? fallback.baseAddress!))
-                                                }
-                                              }
+                            gapStart.withUnsafeBufferPointer { gapStarts in
+                                gapList.withUnsafeBufferPointer { gapItems in
+                                    tokens.classes.withUnsafeBufferPointer { classes in
+                                        tokens.prefixes.withUnsafeBufferPointer { prefixes in
+                                            let empty: [Int32] = [0]
+                                            empty.withUnsafeBufferPointer { fallback in
+                                                body(
+                                                    Walker(
+                                                        root: root.baseAddress!, edgeKeys: keys.baseAddress!,
+                                                        edgeValues: values.baseAddress!, edgeMask: edgeMask,
+                                                        nodes: nodes.baseAddress!,
+                                                        outputList: list.baseAddress ?? fallback.baseAddress!,
+                                                        gapStart: gapStarts.baseAddress!,
+                                                        gapList: gapItems.baseAddress!,
+                                                        classes: classes.baseAddress ?? fallback.baseAddress!,
+                                                        prefixes: prefixes.baseAddress ?? fallback.baseAddress!))
                                             }
                                         }
                                     }
@@ -835,56 +974,79 @@ struct CompiledMatcher: Sendable {
         }
     }
 
-    /// One node of a walk and, through ``visit(_:_:_:_:_:_:)``, the nodes below it.
+    /// One node of a walk and, through ``visit(_:_:_:_:_:_:)``, the nodes below it. A node whose
+    /// one way on is its word child (no wildcard-prefix child, no gap) goes on in the loop: one call
+    /// per walk, not per level.
     @inline(never)
     private func walk(_ walker: Walker, _ node: Int32, _ next: Int, _ start: Int, _ end: Int, _ matches: inout [Match]) {
-        visit(walker, node, next, start, end, &matches)
+        var node = node
+        var next = next
+        while true {
+            let child = visit(walker, node, next, start, end, &matches)
+            if child < 0 { return }
+            node = child
+            next += 1
+        }
     }
 
     /// Reports the node's outputs and walks on to its children. Inlined into the loop over a
     /// sentence's words: most walks stop at the first node (a word that starts phrases but
     /// not with the next word), so only a found child costs a call.
+    ///
+    /// Returns the word child to walk on from (its caller does, at `next + 1`) when that is all
+    /// there is left to do at the node, else -1 once the node's walks are done.
     @inline(__always)
-    private func visit(_ walker: Walker, _ node: Int32, _ next: Int, _ start: Int, _ end: Int, _ matches: inout [Match]) {
-        let outputFrom = Int(walker.outputStart[Int(node)])
-        let outputTo = Int(walker.outputStart[Int(node) + 1])
-        if outputFrom < outputTo {
-            for slot in outputFrom..<outputTo {
+    private func visit(_ walker: Walker, _ node: Int32, _ next: Int, _ start: Int, _ end: Int, _ matches: inout [Match]) -> Int32 {
+        let info = walker.nodes[Int(node)]
+        if info.outputCount != 0 {
+            let outputFrom = Int(info.outputFrom)
+            for slot in outputFrom..<outputFrom &+ Int(info.outputCount) {
                 matches.append(Match(pattern: walker.outputList[slot], start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: next)))
             }
         }
-        let flags = walker.nodeFlags[Int(node)]
+        let flags = info.flags
         if next < end, flags & CompiledMatcher.nodeHasChildren != 0 {
             let wordClass = walker.classes[next]
-            if wordClass >= 0 {
-                let child = walker.child(of: node, label: wordClass)
-                if child >= 0 { walk(walker, child, next + 1, start, end, &matches) }
+            var child: Int32 = -1
+            if wordClass >= 0, info.childLabels & CompiledMatcher.labelBit(wordClass) != 0 {
+                child = walker.edge(of: node, label: wordClass)
             }
-            let prefixClass = walker.prefixes[next]
-            if prefixClass >= 0 {
-                let child = walker.child(of: node, label: prefixClass)
-                if child >= 0 { walk(walker, child, next + 1, start, end, &matches) }
+            // Nothing after the word child's walk: the caller walks on from it.
+            if flags & (CompiledMatcher.nodeHasPrefixChild | CompiledMatcher.nodeHasGap) == 0 { return child }
+            if child >= 0 { walk(walker, child, next + 1, start, end, &matches) }
+            // (Only a node with a wildcard-prefix child reads the next word's prefix class.)
+            if flags & CompiledMatcher.nodeHasPrefixChild != 0 {
+                let prefixClass = walker.prefixes[next]
+                if prefixClass >= 0, info.childLabels & CompiledMatcher.labelBit(prefixClass) != 0 {
+                    let child = walker.edge(of: node, label: prefixClass)
+                    if child >= 0 { walk(walker, child, next + 1, start, end, &matches) }
+                }
             }
         }
         if flags & CompiledMatcher.nodeHasGap != 0 {
             for slot in Int(walker.gapStart[Int(node)])..<Int(walker.gapStart[Int(node) + 1]) {
                 let gap = walker.gapList[slot]
+                let target = walker.nodes[Int(gap.target)]
+                let prefixChild = target.flags & CompiledMatcher.nodeHasPrefixChild != 0
                 var skip = gap.min
                 while skip <= gap.max, next + skip < end {
                     let position = next + skip
                     let wordClass = walker.classes[position]
-                    if wordClass >= 0 {
-                        let child = walker.child(of: gap.target, label: wordClass)
+                    if wordClass >= 0, target.childLabels & CompiledMatcher.labelBit(wordClass) != 0 {
+                        let child = walker.edge(of: gap.target, label: wordClass)
                         if child >= 0 { walk(walker, child, position + 1, start, end, &matches) }
                     }
-                    let prefixClass = walker.prefixes[position]
-                    if prefixClass >= 0 {
-                        let child = walker.child(of: gap.target, label: prefixClass)
-                        if child >= 0 { walk(walker, child, position + 1, start, end, &matches) }
+                    if prefixChild {
+                        let prefixClass = walker.prefixes[position]
+                        if prefixClass >= 0, target.childLabels & CompiledMatcher.labelBit(prefixClass) != 0 {
+                            let child = walker.edge(of: gap.target, label: prefixClass)
+                            if child >= 0 { walk(walker, child, position + 1, start, end, &matches) }
+                        }
                     }
                     skip += 1
                 }
             }
         }
+        return -1
     }
 }

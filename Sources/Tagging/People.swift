@@ -169,16 +169,29 @@ struct NameTable: Sendable {
         }
     }
 
-    /// The name after `name` in its chain, or -1.
-    @inline(__always)
-    func next(after name: Int) -> Int { Int(next[name]) }
-
-    /// Whether name `name` is the words `hashes[from..<from + length]` (its length checked by the caller).
-    @inline(__always)
-    func length(of name: Int) -> Int { Int(lengths[name]) }
-
-    @inline(__always)
-    func word(_ offset: Int, of name: Int) -> UInt64 { words[Int(starts[name]) + offset] }
+    /// The longest name that the words `hashes[index...]` spell and that ends at or before
+    /// `limit`: its end and entity (end -1 when there is none). Of names of one length, the first
+    /// of the chain. Probed in place: no copy of the table's arrays per call.
+    func longestName(_ hashes: UnsafeBufferPointer<UInt64>, at index: Int, limit: Int) -> (end: Int, entity: Int) {
+        var name = chain(hashes[index])
+        var bestEnd = -1
+        var bestEntity = 0
+        while name >= 0 {
+            let length = Int(lengths[name])
+            let end = index + length
+            if end <= limit, end > bestEnd {
+                let from = Int(starts[name])
+                var offset = 1
+                while offset < length, hashes[index + offset] == words[from + offset] { offset += 1 }
+                if offset == length {
+                    bestEnd = end
+                    bestEntity = Int(entities[name])
+                }
+            }
+            name = Int(next[name])
+        }
+        return (bestEnd, bestEntity)
+    }
 
     /// The entity of the name with exactly these word hashes, or nil.
     func entity(of key: [UInt64]) -> Int? {

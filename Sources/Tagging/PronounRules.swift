@@ -29,7 +29,22 @@ extension TaggingRun {
             {
                 return principal
             }
+            // "He said that his father beat his mother": a possessive after a relative of the
+            // principal a subject pronoun of the sentence stood for is the principal's too.
+            if pronoun.kind == .pronoun(possessive: true), people.entities[entity].subject == nil, let owner = people.entities[entity].owner,
+                people.entities[owner].subject != nil,
+                earlier.contains(where: { $0.kind == .pronoun(possessive: false) && $0.end <= local.start && $0.entity == owner })
+            {
+                return owner
+            }
             return entity
+        }
+        // "Joanna had no recourse to public funds and her leave to remain had lapsed": a named
+        // person of unknown gender earlier in the sentence, when nobody there has the gender.
+        if let local = earlier.last(where: { !isPronoun($0) && $0.kind != .kin && $0.entity.map { people.entities[$0].gender == nil } == true }),
+            !earlier.contains(where: { !isPronoun($0) && $0.entity.map { people.entities[$0].gender != nil && people.entities[$0].gender != gender } == true && $0.start > local.start })
+        {
+            return local.entity
         }
         // The last person of that gender named in the previous sentence (no filtered copy).
         if subjectPronoun, let last = previous.last(where: { hasGender($0.entity) && !isPronoun($0) })?.entity,

@@ -46,3 +46,39 @@ extension MutableCollection where Self: RandomAccessCollection, Index == Int {
         }
     }
 }
+
+/// A sentence's list element over a token span, which the sweep orders by start, the longer
+/// first at one start (``UnsafeMutableBufferPointer/sortBySpan()``).
+protocol TokenSpanned {
+    var start: Int { get }
+    var end: Int { get }
+}
+
+extension Mention: TokenSpanned {}
+extension TargetMatch: TokenSpanned {}
+
+extension UnsafeMutableBufferPointer where Element: TokenSpanned {
+    /// Sorts by start, the longer first at one start, keeping equal spans in their order: the
+    /// order `sortShortList { ($0.start, -$0.end) < ($1.start, -$1.end) }` gives, with the
+    /// comparison written into the insertion sort (passed as a closure, it was a call per
+    /// comparison).
+    @inline(__always)
+    func sortBySpan() {
+        if count > 32 {
+            var list = self
+            list.sortShortList { ($0.start, -$0.end) < ($1.start, -$1.end) }
+            return
+        }
+        var index = startIndex + 1
+        while index < endIndex {
+            let item = self[index]
+            var slot = index
+            while slot > startIndex, item.start < self[slot - 1].start || (item.start == self[slot - 1].start && item.end > self[slot - 1].end) {
+                self[slot] = self[slot - 1]
+                slot -= 1
+            }
+            if slot != index { self[slot] = item }
+            index += 1
+        }
+    }
+}

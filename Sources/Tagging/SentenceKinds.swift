@@ -39,23 +39,38 @@ struct SentenceKinds {
     init(matches: [Match], sentences: [SentenceSpan], patternBits: [UInt8], capitals: CapitalIndex, tokens: Tokens) {
         var bits = [UInt8](repeating: 0, count: sentences.count)
         let codeWords = Words2.codeWords
-        matches.withUnsafeBufferPointer { matches in
-            patternBits.withUnsafeBufferPointer { patternBits in
-                for (index, sentence) in sentences.enumerated() {
-                    var found: UInt8 = 0
-                    for position in capitals.range(inSentence: index) {
-                        let token = Int(capitals.positions[position])
-                        if token + 1 < sentence.tokenTo, tokens.flags[token + 1] & (Tokens.singleCapital | Tokens.digits) != 0,
-                            codeWords.contains(tokens.hashes[token])
-                        {
-                            found = Self.codeWord
-                            break
+        let beforeCode = Tokens.singleCapital | Tokens.digits
+        // Every column read through a buffer (a subscript of an array in a struct checked its
+        // bounds and reloaded the array at every token and match).
+        bits.withUnsafeMutableBufferPointer { bits in
+            sentences.withUnsafeBufferPointer { sentences in
+                matches.withUnsafeBufferPointer { matches in
+                    patternBits.withUnsafeBufferPointer { patternBits in
+                        tokens.flags.withUnsafeBufferPointer { flags in
+                            tokens.hashes.withUnsafeBufferPointer { hashes in
+                                capitals.positions.withUnsafeBufferPointer { positions in
+                                    for index in 0..<sentences.count {
+                                        let tokenTo = sentences[index].tokenTo
+                                        var found: UInt8 = 0
+                                        for position in capitals.range(inSentence: index) {
+                                            let token = Int(positions[position])
+                                            if token + 1 < tokenTo, flags[token + 1] & beforeCode != 0, codeWords.contains(hashes[token]) {
+                                                found = Self.codeWord
+                                                break
+                                            }
+                                        }
+                                        var position = sentences[index].matchFrom
+                                        let matchTo = sentences[index].matchTo
+                                        while position < matchTo {
+                                            found |= patternBits[Int(matches[position].pattern)]
+                                            position += 1
+                                        }
+                                        bits[index] = found
+                                    }
+                                }
+                            }
                         }
                     }
-                    for position in sentence.matchFrom..<sentence.matchTo {
-                        found |= patternBits[Int(matches[position].pattern)]
-                    }
-                    bits[index] = found
                 }
             }
         }

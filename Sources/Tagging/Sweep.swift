@@ -8,6 +8,9 @@ struct SweepCursor {
     var focus: Int?
     var focusBlock = -1
     var sectionFocus: Int?
+    /// The person the last paragraph ended on: bullets after a lead-in ("4.1 Mr R, 27, White
+    /// British." then "Used crack cocaine.") start from it. Nil after a heading.
+    var leadIn: Int?
     var previousMentions: [Mention] = []
     var previousBlock = -1
     /// The current sentence's mentions and targets: lists the sweep refills for every sentence
@@ -22,6 +25,24 @@ struct SweepCursor {
     var relationLog: [(id: String, amount: Double)] = []
 }
 
+/// The name mentions of a run of sentences, found ahead of the sweep in one call that does not
+/// copy the run per sentence (see ``TaggingRun/findNames(from:)``). Names and the entities they
+/// stand for are fixed once people discovery is done: the sweep registers none, so a name found
+/// ahead is the name the sweep would find at its sentence.
+struct SweepNames {
+    /// The first sentence covered.
+    var from = 0
+    /// Per sentence from `from` on: the end of its names in `mentions` (each starts where the
+    /// previous sentence's end).
+    var ends: [Int32] = []
+    var mentions: [Mention] = []
+    /// One past the last sentence covered.
+    var to: Int { from + ends.count }
+    /// Sentences per call: a full sweep makes one call per chunk, an incremental sweep (a few
+    /// blocks) finds few names it does not use.
+    static let chunk = 64
+}
+
 extension TaggingRun {
     /// Walks the sentences in order: resolves mentions, decides context, attributes subjects,
     /// collects evidence, demographics and category cues.
@@ -30,6 +51,7 @@ extension TaggingRun {
         let headings = document.blocks.map { $0.kind == .heading }
         collector.reserve(matchCount: matches.count)
         ensureCapitals()
+        sweepNames = SweepNames()
         for sentenceIndex in sentences.indices {
             sweepSentence(sentenceIndex, headings: headings, cursor: &cursor)
         }
@@ -58,8 +80,15 @@ extension TaggingRun {
             // 1. Mentions and targets, from one pass over the matches, into the cursor's lists (for
             // the mentions, the previous sentence's list before last: storage reused).
             let found = collectMatches(slice, mentions: &cursor.mentions, targets: &cursor.targets)
-            // Names only where a capitalised word may start one (asked without copying the run).
-            if mayHaveNames(sentenceIndex) { collectNames(sentence, sentenceIndex, into: &cursor.mentions) }
+            // Names, found ahead for a run of sentences (see ``SweepNames``).
+            if sentenceIndex < sweepNames.from || sentenceIndex >= sweepNames.to { sweepNames = findNames(from: sentenceIndex) }
+            let nameSlot = sentenceIndex - sweepNames.from
+            var nameIndex = nameSlot == 0 ? 0 : Int(sweepNames.ends[nameSlot - 1])
+            let namesEnd = Int(sweepNames.ends[nameSlot])
+            while nameIndex < namesEnd {
+                cursor.mentions.append(sweepNames.mentions[nameIndex])
+                nameIndex += 1
+            }
             TaggingRun.orderMentions(&cursor.mentions)
             // Mentions resolved in order.
             // Resolved in place: the mentions before `index` are the resolved earlier ones (kin
@@ -95,7 +124,7 @@ extension TaggingRun {
                 cursor.sectionFocus = cursor.mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) })?.entity
             }
             if sentence.block != cursor.focusBlock {
-                cursor.focus = nil
+                cursor.focus = document.blocks[sentence.block].kind == .listItem ? cursor.leadIn : nil
                 cursor.focusBlock = sentence.block
             }
             let fallback = cursor.focus ?? cursor.sectionFocus
@@ -243,6 +272,11 @@ extension TaggingRun {
             if let first = cursor.mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) }) {
                 cursor.focus = first.entity
             }
+            switch document.blocks[sentence.block].kind {
+            case .heading: cursor.leadIn = nil
+            case .listItem: break
+            default: cursor.leadIn = cursor.focus
+            }
             // This sentence's mentions become the previous ones and the old previous list the next
             // sentence's: a swap, no list retained or released.
             swap(&cursor.mentions, &cursor.previousMentions)
@@ -307,18 +341,23 @@ extension TaggingRun {
         return found
     }
 
-    /// Whether a capitalised token of the sentence may start a known name (the name table's
-    /// first-word filter): when none does, ``collectNames(_:_:into:)`` is not called.
-    /// (`mutating` only so that the sweep passes the run by reference instead of copying it.)
-    mutating func mayHaveNames(_ sentenceIndex: Int) -> Bool {
-        for position in capitals.range(inSentence: sentenceIndex) where people.mayStartName(tokens.hashes[Int(capitals.positions[position])]) {
-            return true
+    /// The name mentions of the sentences from `first` on (``SweepNames/chunk`` of them, or to
+    /// the end). Non-mutating, like the name lookup it calls: the sweep (mutating) hands it one
+    /// copy of the run per chunk, where asking per sentence copied the run for every sentence
+    /// with a name (and a mutating caller of the lookup copied it for every capitalised word).
+    func findNames(from first: Int) -> SweepNames {
+        var names = SweepNames()
+        names.from = first
+        let last = min(sentences.count, first + SweepNames.chunk)
+        names.ends.reserveCapacity(last - first)
+        for sentenceIndex in first..<last {
+            collectNames(sentences[sentenceIndex], sentenceIndex, into: &names.mentions)
+            names.ends.append(Int32(truncatingIfNeeded: names.mentions.count))
         }
-        return false
+        return names
     }
 
-    /// Adds the name mentions of a sentence to its other mentions (``collectMatches(_:mentions:targets:)``)
-    /// and orders them, longest first where they overlap. Names are looked up at the sentence's
+    /// Adds the name mentions of a sentence to `mentions`. Names are looked up at the sentence's
     /// capitalised tokens (``capitals``, which ``ensureCapitals()`` builds before the sweep).
     func collectNames(_ sentence: SentenceSpan, _ sentenceIndex: Int, into mentions: inout [Mention]) {
         // A name's later words start no other name: the capitalised tokens before the end of
@@ -340,7 +379,7 @@ extension TaggingRun {
         guard mentions.count > 1 else { return }
         // Sorted and compacted through one buffer (each write through the array checked that it was unique).
         let kept = mentions.withUnsafeMutableBufferPointer { mentions in
-            mentions.sortShortList { ($0.start, -$0.end) < ($1.start, -$1.end) }
+            mentions.sortBySpan()
             // Compacted in place: the kept mentions are the prefix `0..<kept`.
             var kept = 0
             for index in mentions.indices {
@@ -408,7 +447,7 @@ extension TaggingRun {
     /// cutting every span's text and finding its source position as it goes (the same values
     /// ``makeEvidence(_:_:)`` gives one at a time): the evidence in the order recorded and the
     /// suppressed matches, merged by start, are one nearly ascending run of offsets that one
-    /// ``SourceMap/PositionCursor`` follows, with no array of offsets or positions in between;
+    /// ``SourceMap/ASCIIPositionCursor`` follows, with no array of offsets or positions in between;
     /// equal texts share one string (``EvidenceTexts``).
     mutating func flushCollectedEvidence() {
         let collector = self.collector
@@ -429,7 +468,7 @@ extension TaggingRun {
             }
             var builtSuppressed: [SuppressedMatch] = []
             builtSuppressed.reserveCapacity(suppressions.count)
-            var positions = document.sourceMap.positionCursor()
+            var positions = document.sourceMap.asciiPositionCursor()
             var texts = EvidenceTexts(bytes, expected: items.count + suppressions.count)
             // The evidence (in the order recorded) and the suppressed matches (in theirs) are two
             // nearly ascending runs of offsets: merged by start, so that the position cursor goes
@@ -474,7 +513,7 @@ extension TaggingRun {
 
     /// One piece of evidence with its text and its source position.
     @inline(__always)
-    static func evidence(_ text: String, _ range: TextRange, _ rule: String, positions: inout SourceMap.PositionCursor) -> Evidence {
+    static func evidence(_ text: String, _ range: TextRange, _ rule: String, positions: inout SourceMap.ASCIIPositionCursor) -> Evidence {
         let position = positions.position(ofText: range.start)
         return Evidence(text: text, range: range, rule: rule, line: position.line, character: position.utf16Column)
     }
@@ -545,6 +584,7 @@ extension TaggingRun {
         // Only three tags have a rule by meaning: no call (and no string switch) for the others.
         let special = compiled.facts.special[entryIndex]
         let byMeaningRule = special == .caringResponsibilities || special == .childhoodAbuseNeglect || special == .domesticAbuseInPregnancy
+            || special == .absentParent
         if byMeaningRule, let byMeaning = attributionByMeaning(compiled.facts.tags[entryIndex].id, target: target, mentions: mentions) {
             entity = byMeaning
         } else if let inside, let owner = possessor(before: inside.start, sentence: sentence, mentions: mentions), let ownerEntity = owner.entity {
@@ -552,7 +592,9 @@ extension TaggingRun {
         } else if let inside, compiled.facts.childVictimTag[entryIndex], preceding == nil || preceding!.end > inside.start {
             entity = ownerOfUnresolvedKin(inside)
         } else if let preceding {
-            entity = preceding.entity
+            // "He was abused by his stepfather and spent years in care": the agent of a passive is
+            // not the subject of the clause that follows.
+            entity = subjectBeforeAgent(preceding, mentions: mentions) ?? preceding.entity
         } else if let following {
             entity = following.entity
         } else {
@@ -561,6 +603,12 @@ extension TaggingRun {
         guard let entity else {
             // Nobody in the sentence, the paragraph or the section: a generic mention
             // ("support for victims of domestic abuse"), nobody's characteristic.
+            // "The couple had significant rent arrears": the victim's and the perpetrator's.
+            if coupleBefore(target.start, sentence: sentence) {
+                add(entry: entryIndex, subject: .victim, pattern: target.pattern, range)
+                add(entry: entryIndex, subject: .perpetrator, pattern: target.pattern, range)
+                return
+            }
             if !mentions.contains(where: { $0.kind != .kin }) {
                 suppress(target, range, .thirdParty, "no person in context")
                 return
@@ -673,7 +721,7 @@ extension TaggingRun {
         // Sorted and compacted through one buffer (each write through the array checked that it was unique).
         guard targets.count > 1 else { return }
         let kept = targets.withUnsafeMutableBufferPointer { targets in
-            targets.sortShortList { ($0.start, -$0.end) < ($1.start, -$1.end) }
+            targets.sortBySpan()
             var kept = 0
             for index in targets.indices {
                 let entry = targets[index].entry

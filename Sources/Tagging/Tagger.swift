@@ -106,6 +106,8 @@ struct TaggingRun {
     /// by the sweep itself when discovery did not run; see ``ensureCapitals()``).
     var capitals = CapitalIndex(Tokens(), sentences: [])
     var capitalsBuilt = false
+    /// The name mentions of the sentences the sweep is at (emptied when a sweep starts).
+    var sweepNames = SweepNames()
 
     init(compiled: CompiledCodebook, document: ReviewDocument) {
         self.compiled = compiled

@@ -20,9 +20,17 @@ struct Tokens: Sendable {
     /// Wildcard-prefix class of the word (longest matching `prefix*`), or -1.
     var prefixes: [Int32] = []
     /// Shape flags.
-    var flags: [UInt8] = []
+    var flags: [UInt8] = [] {
+        didSet { lowerCaseHashes = nil }
+    }
     /// FNV-1a hash of the lower-cased word (names are looked up by it).
-    var hashes: [UInt64] = []
+    var hashes: [UInt64] = [] {
+        didSet { lowerCaseHashes = nil }
+    }
+    /// The hashes of the words written without a capital first letter, as the tokenizer collects
+    /// them while it reads a text; nil for tokens put together otherwise or changed since (any
+    /// change of ``flags`` or ``hashes`` drops it), and people discovery then reads those columns.
+    var lowerCaseHashes: GrowingWordSet?
 
     var count: Int { starts.count }
 
@@ -115,5 +123,46 @@ enum SWAR {
         let letters = (folded &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(folded &+ 0x0505_0505_0505_0505)  // 0x61...0x7A
         let digits = (low &+ 0x5050_5050_5050_5050) & ~(low &+ 0x4646_4646_4646_4646) & ascii  // 0x30...0x39
         return ((letters & ascii) | digits, digits, folded)
+    }
+
+    /// The top bit of each byte of `x` (eight lanes) gathered into bits 0-7.
+    @inline(__always)
+    static func gatherHighBits(_ x: UInt64) -> UInt64 {
+        (((x & highBits) &>> 7) &* 0x0102_0408_1020_4080) &>> 56
+    }
+
+    /// Bit `i` set when byte `i` of the 64 bytes at `window` is an ASCII letter or digit: the lane
+    /// tests of ``wordLanes(_:)`` on two 8-byte lanes at once (vector instructions).
+    @inline(__always)
+    static func windowWordBits(_ window: UnsafePointer<UInt8>) -> UInt64 {
+        let raw = UnsafeRawPointer(window)
+        var bits: UInt64 = 0
+        for part in 0..<4 {
+            let chunk = raw.loadUnaligned(fromByteOffset: part &* 16, as: SIMD2<UInt64>.self)
+            let ascii = ~chunk & SIMD2(repeating: highBits)
+            let low = chunk & SIMD2(repeating: 0x7F7F_7F7F_7F7F_7F7F)
+            let folded = low | SIMD2(repeating: 0x2020_2020_2020_2020)
+            let letters = (folded &+ SIMD2(repeating: 0x1F1F_1F1F_1F1F_1F1F)) & ~(folded &+ SIMD2(repeating: 0x0505_0505_0505_0505))
+            let digits = (low &+ SIMD2(repeating: 0x5050_5050_5050_5050)) & ~(low &+ SIMD2(repeating: 0x4646_4646_4646_4646))
+            let word = (letters | digits) & ascii
+            bits |= (gatherHighBits(word[0]) | gatherHighBits(word[1]) &<< 8) &<< UInt64(truncatingIfNeeded: part &* 16)
+        }
+        return bits
+    }
+
+    /// The index of the first byte of the 64 at `window` that is not ASCII (64 when all are).
+    @inline(__always)
+    static func windowFirstHighByte(_ window: UnsafePointer<UInt8>) -> Int {
+        let raw = UnsafeRawPointer(window)
+        var any = raw.loadUnaligned(fromByteOffset: 0, as: SIMD2<UInt64>.self) | raw.loadUnaligned(fromByteOffset: 16, as: SIMD2<UInt64>.self)
+        any |= raw.loadUnaligned(fromByteOffset: 32, as: SIMD2<UInt64>.self) | raw.loadUnaligned(fromByteOffset: 48, as: SIMD2<UInt64>.self)
+        if (any[0] | any[1]) & highBits == 0 { return 64 }
+        var offset = 0
+        while offset < 64 {
+            let high = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self) & highBits
+            if high != 0 { return offset &+ high.trailingZeroBitCount &>> 3 }
+            offset &+= 8
+        }
+        return 64
     }
 }

@@ -35,13 +35,13 @@ struct WordSet: Sendable, Sequence {
     }
 
     @inline(__always)
-    private static func slot(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 40) }
+    static func slot(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 40) }
 
-    /// Whether the hash is a member.
+    /// Whether the non-zero `hash` is in open-addressing `slots` (0: empty) of `mask + 1` slots
+    /// (the probe of ``WordSet`` and ``GrowingWordSet``).
     @inline(__always)
-    func contains(_ hash: UInt64) -> Bool {
-        if hash == 0 { return hasZero }
-        return slots.withUnsafeBufferPointer { slots in
+    static func probe(_ slots: [UInt64], mask: Int, _ hash: UInt64) -> Bool {
+        slots.withUnsafeBufferPointer { slots in
             var slot = WordSet.slot(hash) & mask
             while true {
                 let stored = slots[slot]
@@ -52,12 +52,81 @@ struct WordSet: Sendable, Sequence {
         }
     }
 
+    /// Whether the hash is a member.
+    @inline(__always)
+    func contains(_ hash: UInt64) -> Bool {
+        if hash == 0 { return hasZero }
+        return WordSet.probe(slots, mask: mask, hash)
+    }
+
     var count: Int { members.count }
 
     /// The members and another sequence's, as a `Set`.
     func union<S: Sequence>(_ other: S) -> Set<UInt64> where S.Element == UInt64 { Set(members).union(other) }
 
     func makeIterator() -> IndexingIterator<[UInt64]> { members.makeIterator() }
+}
+
+/// A growing set of word hashes, probed like ``WordSet``: the tokenizer adds the hash of each
+/// word it reads without its word cache (so at least each distinct spelling once).
+struct GrowingWordSet: Sendable {
+    /// Open addressing, 0 marks an empty slot (a member 0 is kept in ``hasZero``).
+    private var slots: [UInt64]
+    private var mask: Int
+    private var hasZero = false
+    /// The number of members.
+    private(set) var count = 0
+
+    init(capacity: Int = 1024) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = [UInt64](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    @inline(__always)
+    private static func slot(_ hash: UInt64) -> Int { WordSet.slot(hash) }
+
+    /// Adds a hash (no change when it is a member).
+    mutating func insert(_ hash: UInt64) {
+        if hash == 0 {
+            if !hasZero { count += 1 }
+            hasZero = true
+            return
+        }
+        if (count + 1) * 2 > slots.count { grow() }
+        let mask = self.mask
+        let added: Bool = slots.withUnsafeMutableBufferPointer { slots in
+            var slot = GrowingWordSet.slot(hash) & mask
+            while true {
+                let stored = slots[slot]
+                if stored == hash { return false }
+                if stored == 0 {
+                    slots[slot] = hash
+                    return true
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+        if added { count += 1 }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: old.count * 2)
+        mask = slots.count - 1
+        for hash in old where hash != 0 {
+            var slot = GrowingWordSet.slot(hash) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = hash
+        }
+    }
+
+    /// Whether the hash is a member.
+    func contains(_ hash: UInt64) -> Bool {
+        if hash == 0 { return hasZero }
+        return WordSet.probe(slots, mask: mask, hash)
+    }
 }
 
 /// An immutable map from word hashes to small integers, probed like ``WordSet``.

@@ -186,3 +186,31 @@ final class TakenLog: @unchecked Sendable {
         return log
     }
 }
+
+@Suite struct BoundedQueueTests {
+    final class Payload: Sendable {
+        let value: Int
+        init(_ value: Int) { self.value = value }
+    }
+
+    /// A popped element belongs to the consumer alone: dropping it frees it at once (the
+    /// queue keeps no copy to release later, under its lock); the rest come out in order.
+    @Test func aPoppedElementIsFreedWhenTheConsumerDropsIt() {
+        let queue = BoundedQueue<Payload>(capacity: 200, producers: 1)
+        for value in 0..<150 { queue.push(Payload(value)) }
+        queue.finishProducer()
+        var popped: [Int] = []
+        for step in 0..<150 {
+            weak var weakPayload: Payload?
+            do {
+                let payload = step.isMultiple(of: 2) ? queue.pop() : queue.popIfQueued().element
+                weakPayload = payload
+                popped.append(payload?.value ?? -1)
+            }
+            #expect(weakPayload == nil, "element \(step) still held after it was dropped")
+        }
+        #expect(popped == Array(0..<150))
+        #expect(queue.pop() == nil)
+        #expect(queue.popIfQueued().finished)
+    }
+}

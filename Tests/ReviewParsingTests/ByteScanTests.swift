@@ -138,7 +138,7 @@ import Testing
         var values: [[UInt8]] = [
             "cookie", "COOKIE-bar", "site-banner", "xbanne", "breadcrumbs", "skip-lin", "skip-link", "Skiplink", "sr-onl",
             "sr-only", "visually-hidden", "visually-hiddeN", "visually-hidde", "consent", "consen", "content", "c", "",
-            "MsoNormal", "nav-breadcrum", "bbanner", "ccookie", "sssr-only",
+            "MsoNormal", "nav-breadcrum", "bbanner", "ccookie", "sssr-only", "MSONORMAL", "MsoNorm@l",
         ].map { Array($0.utf8) }
         var generator = SeededGenerator(seed: 0xBA22)
         let letters = Array("cookiensabrdumplvyhs-CB ".utf8)
@@ -176,6 +176,7 @@ import Testing
             "MsoTitle", "msotitle", "MSOTITLE", "MsoTitl", "MsoTitleX", "MsoSubtitle", "MsoListParagraph",
             "MsoListParagraphCxSpFirst", "MsoListBullet2", "MsoListNumber", "MsoListNumbe", "MsoQuote", "MsoIntenseQuote",
             "MsoBlockText", "MsoBloc\u{212A}Text", "MsoNormal", "MsoNormalTable", "Mso", "msoquotes", "MsoQuot\u{E9}", "",
+            "MSONORMAL", "msonormaL", "MsoNorma1", "MsoNorm@l", "MsoNormal\u{0}", "Mso\rormal", "MsoNormAl",
         ].map { Array($0.utf8) }
         var generator = SeededGenerator(seed: 0x3A5E)
         let pieces = ["Mso", "mso", "Title", "Sub", "title", "List", "Paragraph", "Bullet", "Number", "Quote", "Intense",

@@ -176,4 +176,40 @@ import TestSupport
         }
         #expect(checked > 150, "\(checked) text nodes with a markup start")
     }
+
+    /// ``MarkupScanner/plainEqualBytes(_:_:)``: a prefix of what the byte loop of `match`
+    /// steps over without leaving its plain path (equal bytes that are no `<`, `&` or
+    /// whitespace, and single spaces before such a byte), short of it by at most one byte
+    /// (a last space, or the sixteenth byte) when the window holds no control character.
+    @Test func plainEqualBytesAreWhatTheByteLoopStepsOver() {
+        var generator = SeededGenerator(seed: 2026_1127_1230)
+        let alphabet: [UInt8] = [0x20, 0x20, 0x3C, 0x26, 0x0A, 0x09, 0x01, 0x61, 0x62, 0xC3, 0xA9]
+        var lengths = Set<Int>()
+        for _ in 0..<20_000 {
+            let source = (0..<17).map { _ in generator.below(3) == 0 ? alphabet[generator.below(alphabet.count)] : UInt8(0x61 + generator.below(26)) }
+            var content = source
+            if generator.below(3) == 0 { content[generator.below(17)] = alphabet[generator.below(alphabet.count)] }
+            // The byte loop, on the plain path only.
+            var stepped = 0
+            while stepped < 17 {
+                let byte = source[stepped]
+                if byte == content[stepped], byte != 0x3C, byte != 0x26, !ByteClass.isSpace(byte) {
+                    stepped += 1
+                } else if byte == 0x20, content[stepped] == 0x20, stepped + 1 < 17, !ByteClass.isSpace(source[stepped + 1]),
+                    source[stepped + 1] != 0x3C, !ByteClass.isSpace(content[stepped + 1])
+                {
+                    stepped += 1
+                } else {
+                    break
+                }
+            }
+            let found = source.withUnsafeBytes { source in content.withUnsafeBytes { MarkupScanner.plainEqualBytes(source.baseAddress!, $0.baseAddress!) } }
+            #expect(found <= min(stepped, 16), "\(source) \(content)")
+            if !source.prefix(17).contains(where: { $0 < 0x20 }) {
+                #expect(found >= min(stepped, 16) - 1, "\(source) \(content)")
+            }
+            lengths.insert(found)
+        }
+        #expect(lengths.count == 17, "\(lengths.sorted())")
+    }
 }

@@ -50,6 +50,29 @@ import Testing
         }
     }
 
+    /// Spans whose length and first and last eight bytes agree (one hash) but whose middle
+    /// bytes differ are told apart by the byte comparison: 9 to 40 bytes long, one byte changed
+    /// at every place in between.
+    @Test func spansOfOneHashDifferingInTheMiddleAreTwoTexts() {
+        for length in 9...40 {
+            for changed in 0..<length {
+                var second = Array("abcdefghijklmnopqrstuvwxyz0123456789ABCD".utf8.prefix(length))
+                let first = second
+                second[changed] = UInt8(ascii: "#")
+                var text = String(decoding: first + Array(" ".utf8) + second + Array(" ".utf8) + first, as: UTF8.self)
+                text.withUTF8 { bytes in
+                    var texts = EvidenceTexts(bytes, expected: 4)
+                    let a = texts.text(TextRange(start: 0, end: length))
+                    let b = texts.text(TextRange(start: length + 1, end: 2 * length + 1))
+                    let c = texts.text(TextRange(start: 2 * length + 2, end: 3 * length + 2))
+                    #expect(a == String(decoding: first, as: UTF8.self))
+                    #expect(b == String(decoding: second, as: UTF8.self), "length \(length), byte \(changed)")
+                    #expect(c == a)
+                }
+            }
+        }
+    }
+
     @Test func scratchHelpersMatchTheStandardOnes() {
         var list = [5, 3, 3, 9, 1]
         list.truncate(to: 3)

@@ -5,9 +5,10 @@ import Testing
 @testable import Tagging
 
 /// Runs suggest over the corpus and scores it against the gold annotations; fails below
-/// floors set just under measured values (0.927 micro-F1, 1.000 category (31/31), 0.979
-/// subject, 1.000 review type, 0.927 demographics on 31 gold documents, 2026-11-27 10:55 UTC;
-/// issue 3's targets are 0.85 micro-F1 and 0.9 category accuracy).
+/// floors set just under measured values (0.916 micro-F1, 1.000 category (40/40), 0.971
+/// subject, 1.000 review type, 0.917 demographics on 40 gold documents, 2026-11-27 13:15 UTC;
+/// nine of them, written that day in other voices, joined the 31 the rules grew on, which
+/// measure 0.926; issue 3's targets are 0.85 micro-F1 and 0.9 category accuracy).
 @Suite struct GoldEvaluationTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -28,7 +29,7 @@ import Testing
     @Test func suggestionsMeetTheFloors() throws {
         let evaluation = try Self.evaluate()
         try #require(evaluation.documents >= 20, "the gold corpus is missing")
-        #expect(evaluation.micro.f1 >= 0.915, "micro-F1 \(evaluation.micro.f1)")
+        #expect(evaluation.micro.f1 >= 0.91, "micro-F1 \(evaluation.micro.f1)")
         #expect(evaluation.categoryAccuracy >= 0.96, "category accuracy \(evaluation.categoryAccuracy)")
         #expect(evaluation.subjectAccuracy >= 0.96, "subject accuracy \(evaluation.subjectAccuracy)")
         #expect(evaluation.reviewTypeAccuracy >= 0.96, "review type accuracy \(evaluation.reviewTypeAccuracy)")

@@ -41,6 +41,31 @@ import Testing
         #expect(collector.order == collector.items.map(\.slot))
     }
 
+    /// Target and mention lists of 0 to 40 spans (past the length where the standard sort takes
+    /// over) with many equal starts and ends: the span sort gives the stable sort's order by
+    /// (start, longer first), equal spans in their first order.
+    @Test func spanSortIsTheStableSortByStartThenLength() {
+        var numbers = SeededGenerator(seed: 23)
+        var moved = 0
+        for round in 0..<600 {
+            let count = round % 41
+            let targets = (0..<count).map { index in
+                let start = numbers.below(8)
+                return TargetMatch(entry: index, pattern: 0, start: start, end: start + 1 + numbers.below(3))
+            }
+            let expected = targets.sorted { ($0.start, -$0.end, $0.entry) < ($1.start, -$1.end, $1.entry) }.map(\.entry)
+            var sorted = targets
+            sorted.withUnsafeMutableBufferPointer { $0.sortBySpan() }
+            #expect(sorted.map(\.entry) == expected, "targets: list of \(count)")
+            if sorted.map(\.entry) != targets.map(\.entry) { moved += 1 }
+            // Mentions, told apart by their entity.
+            var mentions = targets.map { Mention(start: $0.start, end: $0.end, entity: $0.entry, kind: .role) }
+            mentions.withUnsafeMutableBufferPointer { $0.sortBySpan() }
+            #expect(mentions.map { $0.entity ?? -1 } == expected, "mentions: list of \(count)")
+        }
+        #expect(moved > 500)
+    }
+
     /// Lists of 0 to 40 elements with many equal keys (past the length where the standard sort
     /// takes over): the same order as the standard stable sort, equal keys in their first order.
     @Test func shortListSortIsTheStableSort() {

@@ -1,0 +1,152 @@
+import ReviewModel
+
+/// Role nouns that describe a person rather than name the review's victim or perpetrator.
+///
+/// Child safeguarding reviews about exploited adolescents say "Child T was treated as a
+/// perpetrator rather than as a child at risk", and youth-violence reviews say "Young Person Y
+/// had himself been a victim of a stabbing". Neither makes Child T the perpetrator or Young
+/// Person Y the victim of the review. A role noun after an indefinite article ("a victim",
+/// "an offender") or after "as" ("seen as the perpetrator") is such a description, so the
+/// people finder does not bind a nearby name to it.
+extension TaggingRun {
+    /// Drops from `roles` (token start, token end, entity) the role mentions that describe:
+    /// those right after "a", "an" or "as" (one adjective may stand between: "a known
+    /// perpetrator", "as a possible victim").
+    func dropDescriptiveRoles(_ roles: inout [(Int, Int, Int)], sentenceStart: Int) {
+        guard !roles.isEmpty else { return }
+        roles.removeAll { role in
+            var before = role.0 - 1
+            guard before >= sentenceStart else { return false }
+            if RoleWords.descriptive.contains(tokens.hashes[before]) { return true }
+            // One modifier between: "a known perpetrator", "as an alleged perpetrator".
+            before -= 1
+            guard before >= sentenceStart, RoleWords.modifiers.contains(tokens.hashes[role.0 - 1]) else { return false }
+            return RoleWords.descriptive.contains(tokens.hashes[before])
+        }
+    }
+
+    /// The name an agent cue ("stabbed by", "killed by") introduces through an apposition:
+    /// "stabbed by another young person, Young Person Y", "killed by a man he knew, Mr N".
+    /// `names` are the sentence's name mentions (token start, token end, entity); the gap after
+    /// the cue must start with a determiner, hold at most `limit` words, hold no other name and
+    /// end with a comma right before the name.
+    func appositiveAgent(after cueEnd: Int, names: [(Int, Int, Int)], limit: Int = 6) -> Int? {
+        guard cueEnd < tokens.count, RoleWords.determiners.contains(tokens.hashes[cueEnd]) else { return nil }
+        guard let first = names.filter({ $0.0 > cueEnd && $0.0 - cueEnd <= limit }).min(by: { $0.0 < $1.0 }) else { return nil }
+        guard commaBetween(first.0 - 1) else { return nil }
+        // Not a list or a second clause in the gap ("by a man and his brother, Mr N").
+        if (cueEnd..<first.0).contains(where: { RoleWords.clauseBreaks.contains(tokens.hashes[$0]) }) { return nil }
+        return first.2
+    }
+}
+
+/// Word hashes for ``TaggingRun/dropDescriptiveRoles(_:sentenceStart:)`` and
+/// ``TaggingRun/appositiveAgent(after:names:limit:)``.
+enum RoleWords {
+    static func hash(_ word: String) -> UInt64 { Vocabulary.hash(Array(word.utf8)) }
+    /// Words after which a role noun describes a person ("a victim", "treated as the perpetrator").
+    static let descriptive: WordSet = WordSet(["a", "an", "as"].map(hash))
+    /// One word allowed between those and the role noun.
+    static let modifiers: WordSet = WordSet(["a", "an", "the", "known", "alleged", "possible", "potential", "likely", "repeat", "previous", "secondary", "primary"].map(hash))
+    /// Words that open an agent's noun phrase after "by".
+    static let determiners: WordSet = WordSet(["a", "an", "another", "the", "two", "three", "one"].map(hash))
+    /// Prepositions that, right after a victim cue, start a phrase about something else
+    /// ("abuse with Mr L in the room", "harm at home").
+    static let prepositions: WordSet = WordSet(["about", "at", "in", "on", "into", "towards", "around", "over", "between", "among"].map(hash))
+    /// Words between a pronoun and a role cue that make the cue no fact about the pronoun's person.
+    static let unreal: WordSet = WordSet(["should", "would", "could", "might", "may", "must", "to", "not", "never", "will", "shall"].map(hash))
+    /// Reflexive pronouns after a cue ("kill herself"): harm to oneself.
+    static let reflexives: WordSet = WordSet(["herself", "himself", "themselves", "themself"].map(hash))
+    /// Words that make the gap a list or a clause rather than one noun phrase.
+    static let clauseBreaks: WordSet = WordSet(["and", "or", "who", "which", "that", "while", "whilst", "when"].map(hash))
+}
+
+extension TaggingRun {
+    /// The person a "he" or "she" stands for when a role cue follows it and no name comes
+    /// before it in the sentence ("Mr H, who was 46, told officers that she had fallen. He later
+    /// accepted that he had struck her. He pleaded guilty to manslaughter."; "Rosie's mother's
+    /// partner, referred to as Mr L, was 22. In July 2024 he was convicted of her manslaughter."):
+    /// the subject of the nearest earlier sentence (up to three back, passing over sentences whose
+    /// subject is the same pronoun), that is its first known name that is no possessor ("Rosie's")
+    /// and whose gender, when known, agrees. The cue must start at most three words after
+    /// the pronoun. `names` are the sentence's name mentions (token start, token end, entity).
+    func pronounCueTarget(sentenceIndex: Int, cueStart: Int, cueEnd: Int, names: [(Int, Int, Int)], capitals: CapitalIndex) -> Int? {
+        let sentence = sentences[sentenceIndex]
+        var pronounIndex = -1
+        var probe = cueStart - 1
+        while probe >= sentence.tokenFrom, probe >= cueStart - 3 {
+            if PronounWords.subjects.contains(tokens.hashes[probe]) {
+                pronounIndex = probe
+                break
+            }
+            probe -= 1
+        }
+        guard pronounIndex >= 0, !names.contains(where: { $0.0 < pronounIndex }) else { return nil }
+        // Not "she should kill herself", "he would be arrested", "she was not charged".
+        if (pronounIndex + 1..<cueStart).contains(where: { RoleWords.unreal.contains(tokens.hashes[$0]) }) { return nil }
+        if cueEnd < sentence.tokenTo, RoleWords.reflexives.contains(tokens.hashes[cueEnd]) { return nil }
+        let pronoun = tokens.hashes[pronounIndex]
+        let gender: Gender = pronoun == RoleWords.she ? .female : .male
+        var index = sentenceIndex - 1
+        while index >= 0, index >= sentenceIndex - 3 {
+            let earlier = sentences[index]
+            guard earlier.tokenFrom < earlier.tokenTo else { return nil }
+            var subject: (start: Int, entity: Int)?
+            forEachKnownName(inSentence: index, earlier, capitals: capitals) { start, end, entity in
+                if subject == nil, !isWord(end, Words2.s), people.entities[entity].gender.map({ $0 == gender }) ?? true { subject = (start, entity) }
+            }
+            // A sentence whose subject is the same pronoun ("He later accepted ...") passes on.
+            let opening = firstWord(of: earlier)
+            if opening < earlier.tokenTo, tokens.hashes[opening] == pronoun, subject.map({ $0.start > opening }) ?? true {
+                index -= 1
+                continue
+            }
+            guard let subject, subject.start - earlier.tokenFrom <= 40 else { return nil }
+            return subject.entity
+        }
+        return nil
+    }
+
+    /// The first token of a sentence past a paragraph number ("1.3").
+    func firstWord(of sentence: SentenceSpan) -> Int {
+        var first = sentence.tokenFrom
+        while first < sentence.tokenTo, tokens.flags[first] & Tokens.digits != 0 { first += 1 }
+        return first
+    }
+
+    /// Whether a sentence holds "he" or "she" (a role cue after it may be about an earlier name).
+    func holdsSubjectPronoun(_ sentence: SentenceSpan) -> Bool {
+        (sentence.tokenFrom..<sentence.tokenTo).contains { PronounWords.subjects.contains(tokens.hashes[$0]) }
+    }
+}
+
+extension RoleWords {
+    static let she = hash("she")
+}
+
+extension TaggingRun {
+    /// Drops kin matches that lie inside a longer kin match ("partner" in "former partner",
+    /// "mother" in "birth mother"): the longer phrase says the relation.
+    func dropNestedKins(_ kins: inout [(Match, Int)]) {
+        let spans = kins.map { (Int($0.0.start), Int($0.0.end)) }
+        var keep: [(Match, Int)] = []
+        keep.reserveCapacity(kins.count)
+        for (index, kin) in kins.enumerated() {
+            let (start, end) = spans[index]
+            let nested = spans.enumerated().contains { other, span in
+                other != index && span.0 <= start && end <= span.1 && span.1 - span.0 > end - start
+            }
+            if !nested { keep.append(kin) }
+        }
+        kins = keep
+    }
+}
+
+extension TaggingRun {
+    /// Whether a name ending at token `nameEnd` is a possessor of a kin noun ("Ellis's mother",
+    /// "Ellis's maternal grandmother"): `'s`, at most one word, then the kin noun.
+    func possessesKin(_ nameEnd: Int, kinStarts: [Int]) -> Bool {
+        guard nameEnd >= 0, isWord(nameEnd, Words2.s) else { return false }
+        return kinStarts.contains(nameEnd + 1) || kinStarts.contains(nameEnd + 2)
+    }
+}

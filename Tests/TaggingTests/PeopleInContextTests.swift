@@ -1,0 +1,137 @@
+import ReviewModel
+import ReviewParsing
+import Testing
+@testable import Tagging
+
+/// Who a sentence is about when reviews name people indirectly: bracketed aliases, "he" or
+/// "she" before a conviction, the couple, the agent of a passive, bullets under a lead-in,
+/// possessive kin nouns. Fictional people.
+@Suite struct PeopleInContextTests {
+    static func tag(_ text: String, name: String = "review.md") throws -> TaggingResult {
+        sharedTagger.tag(try DocumentReader().read(bytes: Array(text.utf8), name: name))
+    }
+
+    static func person(_ result: TaggingResult, _ subject: Subject) -> Person? {
+        result.people.first { $0.subject == subject }
+    }
+
+    @Test("a bracketed alias names the person before it")
+    func bracketedAlias() throws {
+        let result = try Self.tag("""
+            # Child Safeguarding Practice Review: Child M
+
+            1.1 Child M, a 16-year-old boy, was stabbed in a car park. A 17-year-old boy, referred to here as Young Person D (YP-D), was convicted of his murder.
+
+            1.2 YP-D had been permanently excluded from school in 2021. YP-D was known to police as a member of a street gang.
+            """)
+        #expect(Self.person(result, .perpetrator)?.name == "Young Person D")
+        #expect(result.subjects("characteristic/gang-involvement") == [.perpetrator])
+        #expect(result.subjects("characteristic/school-exclusion") == [.perpetrator])
+        #expect(result.people.filter { $0.subject == .perpetrator }.count == 1)
+    }
+
+    @Test("a title code and its bracketed name are one victim")
+    func titleCodeAndName() throws {
+        let result = try Self.tag("""
+            # Safeguarding Adults Review: Adult W ("Winifred")
+
+            1.1 This review concerns the death of a woman aged 79, called Winifred in this report. Winifred was killed by her lodger, referred to as Mr V, in 2024.
+
+            1.2 Mr V pleaded guilty to manslaughter.
+            """)
+        #expect(result.people.filter { $0.subject == .victim }.count == 1)
+        #expect(["Adult W", "Winifred"].contains(Self.person(result, .victim)?.name ?? ""))
+    }
+
+    @Test("'he' before a conviction is the subject of the sentence before")
+    func pronounBeforeConviction() throws {
+        let result = try Self.tag("""
+            # Child Safeguarding Practice Review: Ruby
+
+            1.1 Ruby was ten weeks old when she died in hospital from head injuries.
+
+            1.2 Ruby's mother's partner, referred to in this review as Mr G, was 23. In May 2024 he was convicted of Ruby's manslaughter. Ruby's mother, Ms F, was arrested and interviewed but was not charged.
+
+            1.3 Mr G had a conviction for assault occasioning actual bodily harm.
+            """)
+        #expect(Self.person(result, .perpetrator)?.name == "Mr G")
+        #expect(result.subjects("characteristic/history-of-violence") == [.perpetrator])
+    }
+
+    @Test("'she should kill herself' says nothing of who killed")
+    func reflexiveIsNoCue() throws {
+        let result = try Self.tag("""
+            # Child Safeguarding Practice Review: Poppy
+
+            1.1 Poppy was 15 when she died by suicide in 2023. For months she had received messages from other pupils.
+
+            1.2 The messages told her that she should kill herself. She was frightened.
+            """)
+        #expect(Self.person(result, .perpetrator)?.name != "Poppy")
+    }
+
+    @Test("the couple's rent arrears are both principals'")
+    func couple() throws {
+        let result = try Self.tag("""
+            # Domestic Homicide Review: Naomi
+
+            1.1 Naomi, aged 38, was killed by her husband, referred to as Mr J, at their home in 2023. Mr J was convicted of her murder.
+
+            1.2 The couple had significant rent arrears in the year before her death.
+            """)
+        #expect(result.subjects("characteristic/financial-difficulties") == [.victim, .perpetrator])
+    }
+
+    @Test("the agent of a passive is not the subject of the next clause")
+    func agentOfPassive() throws {
+        let result = try Self.tag("""
+            # Domestic Homicide Review: Leah
+
+            1.1 Leah, aged 29, was killed by her partner, referred to as Mr S, in 2022. Mr S was convicted of her murder.
+
+            1.2 Mr S was himself subjected to physical abuse by his stepfather as a child and spent several years in local authority care.
+            """)
+        #expect(result.subjects("characteristic/care-experienced") == [.perpetrator])
+    }
+
+    @Test("bullets under a lead-in paragraph are about its person")
+    func bulletsUnderLeadIn() throws {
+        let result = try Self.tag("""
+            <html><body><h1>Safeguarding Adults Review: Colin</h1>
+            <h2>The people who harmed Colin</h2>
+            <p>Colin, 44, was killed in his flat in 2024. Mr Q, 31, was convicted of his murder.</p>
+            <p>4.1 Mr Q, 31, White British.</p>
+            <ul><li>Long offending history: theft and burglary.</li><li>Used crack cocaine daily.</li></ul>
+            </body></html>
+            """, name: "sar.html")
+        #expect(result.subjects("characteristic/substance-misuse") == [.perpetrator])
+        #expect(result.subjects("characteristic/history-of-offending") == [.perpetrator])
+    }
+
+    @Test("'at his mother's request, by his first name' gives the name no kinship or gender")
+    func possessiveKinBeforeDeclaredName() throws {
+        let result = try Self.tag("""
+            # Offensive Weapons Homicide Review: Jamal
+
+            1.1 This review concerns the death of a young man who is referred to here, at his mother's request, by his first name, Jamal. Jamal was 20 years old. He died after being stabbed in a park.
+
+            1.2 Jamal's mother, referred to as Ms A, met the reviewer. She said that he had wanted to be an electrician.
+            """)
+        #expect(Self.person(result, .victim)?.name == "Jamal")
+        #expect(Self.person(result, .victim)?.gender == .male)
+        #expect(result.reviewType?.id == "other")
+    }
+
+    @Test("'his father left when he was eleven' is the son's absent parent")
+    func absentParentOfTheSon() throws {
+        let result = try Self.tag("""
+            # Domestic Homicide Review: Tanya
+
+            1.1 Tanya, aged 33, was killed by her former partner, referred to as Mr W, in 2023. Mr W was convicted of her murder.
+
+            1.2 Mr W told the chair that as a boy he had watched his father beat his mother, and that his father left when he was eleven.
+            """)
+        #expect(result.subjects("characteristic/absent-parent") == [.perpetrator])
+        #expect(result.suggestions.contains { $0.tag.description == "relationship-type/ex-partner" })
+    }
+}
