@@ -207,10 +207,13 @@ extension TaggingRun {
                     declaredInSentence[sentenceIndex, default: []].append(key)
                 }
                 // "Child E, whom his mother asked us to call Riley", "Adult A, who will be
-                // called Sam": a name declared in a relative clause of another name is its alias.
+                // called Sam", "Mrs Winifred Keane, known to everyone who knew her as Win": a name
+                // declared in a relative clause or apposition of another name is its alias.
                 if candidate.declared,
                     let earlier = candidates.last(where: { $0.end <= candidate.start && candidate.start - $0.end <= 12 }),
-                    earlier.end < sentence.tokenTo, isWord(earlier.end, Words2.whom) || isWord(earlier.end, Words2.who),
+                    earlier.end < sentence.tokenTo,
+                    isWord(earlier.end, Words2.whom) || isWord(earlier.end, Words2.who)
+                        || Words2.appositiveDeclarations.contains(tokens.hashes[earlier.end]),
                     let entity = people.entityIndex(for: nameKey(earlier.start, earlier.end))
                 {
                     if let existing = people.entityIndex(for: key) {
@@ -701,7 +704,8 @@ extension TaggingRun {
                     // not "assaulted by Liam".
                     let byAfterCue = cueEnd < sentence.tokenTo && Words2.by == hashes[cueEnd]
                     target = names.filter { name in
-                        guard name.0 >= cueEnd, !byAfterCue else { return false }
+                        // Not "the death of Rose's sister" (the cue is the possessed relative's).
+                        guard name.0 >= cueEnd, !byAfterCue, !isWord(name.1, Words2.s) else { return false }
                         // One word between, but no preposition ("abuse with Mr L in the room").
                         if name.0 - cueEnd <= 1 {
                             return !(cueEnd..<name.0).contains { Words2.notApposition.contains(hashes[$0]) || RoleWords.prepositions.contains(hashes[$0]) }
@@ -950,6 +954,8 @@ enum Words2 {
     static let who = hash("who")
     static let were = hash("were")
     static let whom = hash("whom")
+    /// Words that open a declaration in apposition to a name ("Mr A, known as Tony").
+    static let appositiveDeclarations: WordSet = WordSet(["known", "referred", "called", "also", "better", "hereafter", "named"].map(hash))
     static let numberWords: WordSet = WordSet([
         "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
         "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",

@@ -301,7 +301,12 @@ extension TaggingRun {
             if infant, word(after + 1) == w.old || word(index - 1) == w.of {
                 if !isGuarded() { result.append((index, .years(0), 0)) }  // "four months old", "the age of four months"
             } else if unit == w.year || unit == w.years, word(after + 1) == w.old || (word(after + 1) == w.of && word(after + 2) == w.age) {
-                if !isGuarded() { result.append((index, .years(value), 0)) }
+                if !isGuarded() {
+                    result.append((index, .years(value), 0))
+                } else if word(index - 1) == w.was, word(index - 2) == w.she || word(index - 2) == w.he, word(index - 3) == w.when {
+                    // "exploited ... when she was 14 years old": the age at the events, below a stated age.
+                    result.append((index, .years(value), 2))
+                }
             } else if unit == w.year || unit == w.years, word(after + 1) == w.and, Words.infantUnits.contains(word(after + 3)),
                 word(after + 4) == w.old
             {

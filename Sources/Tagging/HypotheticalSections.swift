@@ -2,8 +2,11 @@ import ReviewModel
 
 /// The section headings that make their content hypothetical ("Recommendations", "Terms of
 /// reference"): a block lies in such a section when a heading of its section path, or the block
-/// itself when it is a heading, contains one of the words (ASCII case-insensitively, anywhere in
-/// the heading, as bytes).
+/// itself when it is a heading, names one: it contains one of the words (ASCII
+/// case-insensitively, as whole words) and no analysis word comes before it in the heading.
+/// "8. Analysis against the terms of reference", "Findings and recommendations" and "Learning
+/// from research" hold the case's facts; "Terms of reference", "Single agency
+/// recommendations" and "Summary of recommendations" do not.
 struct HypotheticalSections {
     /// The words' lower-cased bytes back to back, grouped by first byte (empty words dropped:
     /// they would name every section), and where each word starts and ends in them.
@@ -38,7 +41,7 @@ struct HypotheticalSections {
     @inline(__always)
     private static func lower(_ byte: UInt8) -> UInt8 { byte &- 0x41 < 26 ? byte | 0x20 : byte }
 
-    /// Whether the heading bytes contain one of the words.
+    /// Whether the heading bytes name a hypothetical section (see the type's comment).
     func contains(_ heading: UnsafeBufferPointer<UInt8>) -> Bool {
         bytes.withUnsafeBufferPointer { words in
             wordStarts.withUnsafeBufferPointer { wordStarts in
@@ -58,7 +61,9 @@ struct HypotheticalSections {
                                     while matched < length, HypotheticalSections.lower(heading[start + matched]) == words[from + matched] {
                                         matched += 1
                                     }
-                                    if matched == length { return true }
+                                    if matched == length, HypotheticalSections.names(heading, from: start, to: start + length) {
+                                        return true
+                                    }
                                 }
                                 word += 1
                             }
@@ -71,7 +76,38 @@ struct HypotheticalSections {
         }
     }
 
-    /// Whether the heading contains one of the words.
+    /// Words before a section word that make the heading an analysis of it, not the thing
+    /// itself ("Analysis against the terms of reference", "Findings of the research").
+    static let analysisWords: Set<String> = [
+        "analysis", "analyses", "analysing", "analyzing", "finding", "findings", "conclusion", "conclusions",
+        "lessons", "learning", "discussion", "evaluation", "chronology", "response", "responses", "addressing",
+        "answering",
+    ]
+
+    /// Whether the word found at `from..<to` names the heading's section: it is a whole word
+    /// ("research" is not "researcher") and no analysis word (``analysisWords``) comes before it.
+    static func names(_ heading: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Bool {
+        @inline(__always) func isWordByte(_ byte: UInt8) -> Bool {
+            byte >= 0x80 || (byte | 0x20) &- 0x61 < 26 || byte &- 0x30 < 10
+        }
+        if from > 0, isWordByte(heading[from - 1]) { return false }
+        if to < heading.count, isWordByte(heading[to]) { return false }
+        var word: [UInt8] = []
+        var index = 0
+        while index <= from {
+            let byte = index < from ? heading[index] : 0x20
+            if index < from, isWordByte(byte) {
+                word.append(lower(byte))
+            } else if !word.isEmpty {
+                if analysisWords.contains(String(decoding: word, as: UTF8.self)) { return false }
+                word.removeAll(keepingCapacity: true)
+            }
+            index += 1
+        }
+        return true
+    }
+
+    /// Whether the heading names a hypothetical section (see the type's comment).
     func contains(_ heading: String) -> Bool {
         var heading = heading
         return heading.withUTF8 { contains($0) }

@@ -263,6 +263,7 @@ extension Tagger {
     /// Words people discovery (and the people tables and gender votes) compares tokens with by
     /// value: every lower-case string literal of its sources (a test checks).
     public static let discoveryWords: Set<String> = [
+        "known", "referred", "called", "also", "better", "hereafter", "named",
         // RoleDescriptions.swift.
         "another", "known", "possible", "potential", "likely", "repeat", "previous", "secondary", "primary", "that", "which", "while",
         "whilst", "when", "three",
@@ -616,15 +617,14 @@ extension TaggingRun {
     /// ``tokenizeAndMatch()`` block by block through the cache.
     mutating func tokenizeAndMatch(cache: inout TaggingCache) {
         let text = Array(document.text.utf8)
-        let hypotheticalWords = compiled.codebook.context.hypotheticalSections.map { $0.lowercased() }
+        let hypotheticalSections = HypotheticalSections(compiled.codebook.context.hypotheticalSections)
         var sectionCache: [String: Bool] = [:]
         func isHypothetical(_ block: Block) -> Bool {
             var path = block.section
             if block.kind == .heading { path.append(document.text(of: block)) }
             let key = path.joined(separator: "\u{1F}")
             if let cached = sectionCache[key] { return cached }
-            let lower = path.map { $0.lowercased() }
-            let value = lower.contains { heading in hypotheticalWords.contains { heading.contains($0) } }
+            let value = path.contains { hypotheticalSections.contains($0) }
             sectionCache[key] = value
             return value
         }

@@ -95,9 +95,13 @@ extension TaggingRun {
             forEachKnownName(inSentence: index, earlier, capitals: capitals) { start, end, entity in
                 if subject == nil, !isWord(end, Words2.s), people.entities[entity].gender.map({ $0 == gender }) ?? true { subject = (start, entity) }
             }
-            // A sentence whose subject is the same pronoun ("He later accepted ...") passes on.
+            // A sentence whose subject is the same pronoun passes on: "He later accepted ...", "In
+            // interview, she gave confused accounts" (the pronoun within its first eight words and
+            // before any name).
             let opening = firstWord(of: earlier)
-            if opening < earlier.tokenTo, tokens.hashes[opening] == pronoun, subject.map({ $0.start > opening }) ?? true {
+            var same = opening
+            while same < min(earlier.tokenTo, opening + 8), tokens.hashes[same] != pronoun { same += 1 }
+            if same < min(earlier.tokenTo, opening + 8), subject.map({ $0.start > same }) ?? true {
                 index -= 1
                 continue
             }

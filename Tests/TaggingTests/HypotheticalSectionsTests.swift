@@ -5,20 +5,33 @@ import Testing
 @testable import Tagging
 
 /// Which blocks lie in a hypothetical section, against the plain way: each block's section path
-/// (and a heading's own text) as strings, ASCII-lower-cased, searched for each word.
+/// (and a heading's own text) as strings, ASCII-lower-cased, searched for each word as a whole
+/// word with no analysis word before it.
 @Suite struct HypotheticalSectionsTests {
     static func reference(_ document: ReviewDocument, words: [String]) -> [Bool] {
         let lowered = words.map { Array($0.lowercased().utf8) }
-        func containsWord(_ heading: String) -> Bool {
+        func isWordByte(_ byte: UInt8) -> Bool {
+            byte >= 0x80 || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+        }
+        func names(_ heading: String) -> Bool {
             let bytes = Array(heading.utf8).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
             return lowered.contains { word in
-                word.count <= bytes.count && (0...(bytes.count - word.count)).contains { Array(bytes[$0..<$0 + word.count]) == word }
+                guard word.count <= bytes.count else { return false }
+                return (0...(bytes.count - word.count)).contains { start in
+                    let end = start + word.count
+                    guard Array(bytes[start..<end]) == word else { return false }
+                    if start > 0, isWordByte(bytes[start - 1]) { return false }
+                    if end < bytes.count, isWordByte(bytes[end]) { return false }
+                    let before = String(decoding: bytes[..<start], as: UTF8.self)
+                        .split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+                    return !before.contains { HypotheticalSections.analysisWords.contains($0) }
+                }
             }
         }
         return document.blocks.map { block in
             var path = block.section
             if block.kind == .heading { path.append(document.text(of: block)) }
-            return path.contains(where: containsWord)
+            return path.contains(where: names)
         }
     }
 
@@ -61,8 +74,24 @@ import Testing
         let flags = HypotheticalSections(words).blocks(of: document)
         #expect(flags == Self.reference(document, words: words))
         // A heading's section path is the one in force before it (the builder pops the previous
-        // heading of its level only when the heading ends): "# Findings" still lies under
-        // "Findings of the Research", its paragraph no longer does.
-        #expect(flags == [false, false, true, true, true, true, true, true, true, true, true, false])
+        // heading of its level only when the heading ends): "# Findings of the Research" still
+        // lies under "Terms Of Reference"; its paragraph lies in findings, not in research.
+        #expect(flags == [false, false, true, true, true, true, true, true, true, false, false, false])
+    }
+
+    @Test("a section analysed against the terms of reference holds facts; the terms themselves do not",
+          arguments: [
+              ("8. ANALYSIS AGAINST THE TERMS OF REFERENCE", false), ("2. Terms of Reference", true),
+              ("Findings and recommendations", false), ("Single agency recommendations", true),
+              ("Summary of recommendations", true), ("Learning from research", false),
+              ("The researcher's view", false), ("Appendix B: Research", true),
+              ("Analysis by key lines of enquiry", false), ("Key lines of enquiry", true),
+          ])
+    func analysisHeadings(heading: String, hypothetical: Bool) throws {
+        let document = makeDocument("# \(heading)\n\nShe had been drinking heavily.\n")
+        let words = sharedTagger.codebook.context.hypotheticalSections
+        let flags = HypotheticalSections(words).blocks(of: document)
+        #expect(flags == [hypothetical, hypothetical])
+        #expect(flags == Self.reference(document, words: words))
     }
 }

@@ -134,4 +134,46 @@ import Testing
         #expect(result.subjects("characteristic/absent-parent") == [.perpetrator])
         #expect(result.suggestions.contains { $0.tag.description == "relationship-type/ex-partner" })
     }
+
+    @Test("'she' after an opening phrase passes on to the sentence before; the death of a name's relative is not that name's")
+    func pronounAfterOpeningPhrase() throws {
+        let result = try Self.tag("""
+            # Domestic Homicide Review: Edwin
+
+            1.1 This review examines the contact agencies had with Edwin and his wife Maud before Edwin's death at their home in 2024. Edwin, who was 84, was found by paramedics with head injuries and died the same day.
+
+            1.2 Maud was arrested at the scene. In interview, with a solicitor present, she gave confused accounts. She was charged with murder in June 2024. Maud died in hospital in December 2024, before any trial.
+
+            1.3 In February 2024 came the death of Maud's sister, her only confidante. Maud had been treated for depression since 2022.
+            """)
+        #expect(Self.person(result, .perpetrator)?.name == "Maud")
+        #expect(Self.person(result, .victim)?.name == "Edwin")
+        #expect(result.subjects("characteristic/mental-health") == [.perpetrator])
+    }
+
+    @Test("a name declared in apposition ('known to everyone as') is the same person")
+    func appositiveDeclaration() throws {
+        let result = try Self.tag("""
+            # Safeguarding Adults Review: Mrs Agatha Brennan
+
+            1.1 Mrs Agatha Brennan, known to her neighbours and friends as Aggie, was found dead at her home in January 2024. She was 81.
+
+            1.2 Aggie had lived alone since her husband died. Aggie had been diagnosed with chronic obstructive pulmonary disease in 2015 and was increasingly housebound and cut off from friends.
+            """)
+        #expect(result.people.filter { $0.subject == .victim }.count == 1)
+        #expect(result.subjects("characteristic/chronic-illness") == [.victim])
+    }
+
+    @Test("'when she was 14 years old' in the review's opening is the child's age, before an age at an earlier event")
+    func ageAtTheEvents() throws {
+        let result = try Self.tag("""
+            # Child Safeguarding Practice Review: Lacey
+
+            1.1 This review concerns a girl, known in this report as Lacey, who was sexually exploited by adult men during 2024, when she was 14 years old and living in a children's home.
+
+            1.2 Lacey became looked after at the age of 10, after concerns about neglect. Lacey had been seen by CAMHS since 2022 for low mood.
+            """)
+        #expect(Self.person(result, .victim)?.age == .years(14))
+        #expect(result.subjects("characteristic/mental-health") == [.victim])
+    }
 }
