@@ -706,8 +706,10 @@ extension TaggingRun {
                     target = names.filter { name in
                         // Not "the death of Rose's sister" (the cue is the possessed relative's).
                         guard name.0 >= cueEnd, !byAfterCue, !isWord(name.1, Words2.s) else { return false }
-                        // One word between, but no preposition ("abuse with Mr L in the room").
+                        // One word between, but no preposition ("abuse with Mr L in the room"), and
+                        // no comma after the cue ("convicted: Mr R of murder, Mr T of manslaughter").
                         if name.0 - cueEnd <= 1 {
+                            if commaBetween(cueEnd - 1) { return false }
                             return !(cueEnd..<name.0).contains { Words2.notApposition.contains(hashes[$0]) || RoleWords.prepositions.contains(hashes[$0]) }
                         }
                         guard name.0 - cueEnd <= 4 else { return false }
@@ -735,6 +737,20 @@ extension TaggingRun {
                             if victim { victimScore[other, default: 0] += cueWeight } else { perpetratorScore[other, default: 0] += cueWeight }
                         }
                         if !victim, !others.isEmpty { jointlyAccused.formUnion(others + [target]) }
+                    }
+                    // "assaulted by Mr R and Mr T", "attacked by Adult B, Adult C and Adult D": every
+                    // agent of the list after "by" (no other word between the names).
+                    if !victim, !after, cueEnd > sentence.tokenFrom, hashes[cueEnd - 1] == Words2.by,
+                        var listEnd = names.first(where: { $0.2 == target && $0.0 >= cueEnd })?.1
+                    {
+                        var agents: [Int] = []
+                        for name in names.sorted(by: { $0.0 < $1.0 }) where name.0 >= listEnd {
+                            guard name.0 - listEnd <= 1, (listEnd..<name.0).allSatisfy({ hashes[$0] == Words2.and }) else { break }
+                            if name.2 != target, !agents.contains(name.2) { agents.append(name.2) }
+                            listEnd = name.1
+                        }
+                        for agent in agents { perpetratorScore[agent, default: 0] += cueWeight }
+                        if !agents.isEmpty { jointlyAccused.formUnion(agents + [target]) }
                     }
                 } else if !after, let declared = declaredInSentence[sentenceIndex],
                     let first = names.filter({ $0.0 >= cueEnd && $0.0 - cueEnd <= 10 }).min(by: { $0.0 < $1.0 }),
@@ -954,6 +970,7 @@ enum Words2 {
     static let who = hash("who")
     static let were = hash("were")
     static let whom = hash("whom")
+    static let and = hash("and")
     /// Words that open a declaration in apposition to a name ("Mr A, known as Tony").
     static let appositiveDeclarations: WordSet = WordSet(["known", "referred", "called", "also", "better", "hereafter", "named"].map(hash))
     static let numberWords: WordSet = WordSet([

@@ -248,6 +248,12 @@ extension TaggingRun {
                 if before != w.aged, before != w.between, before != w.of, before != w.was, before != w.is, before != w.then,
                     next != w.year, next != w.years, !Words.infantUnits.contains(next)
                 {
+                    // "Mr R, 27, White British", "Kieran, 38.": an age in apposition to a name.
+                    if index > from, tokens.flags[index - 1] & Tokens.capitalised != 0, commaBetween(index - 1),
+                        let (value, _) = number(at: index, limit: to), value >= 1, value <= 110, closesApposition(index)
+                    {
+                        result.append((index, .years(value), 1))
+                    }
                     index += 1
                     continue
                 }
@@ -336,6 +342,16 @@ extension TaggingRun {
             index = after
         }
         return result
+    }
+
+    /// Whether a comma, a full stop, a semicolon or a closing bracket follows token `index`
+    /// directly (or the text ends there): the end of an apposition such as ", 27,".
+    func closesApposition(_ index: Int) -> Bool {
+        let utf8 = document.text.utf8
+        let end = Int(tokens.ends[index])
+        guard end < utf8.count else { return true }
+        let byte = utf8[utf8.index(utf8.startIndex, offsetBy: end)]
+        return byte == 0x2C || byte == 0x2E || byte == 0x3B || byte == 0x29 || byte == 0x0A
     }
 
     /// The entity a position in a sentence is about: the nearest mention before it, else after it.

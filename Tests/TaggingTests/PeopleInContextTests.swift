@@ -176,4 +176,23 @@ import Testing
         #expect(Self.person(result, .victim)?.age == .years(14))
         #expect(result.subjects("characteristic/mental-health") == [.victim])
     }
+
+    @Test("every agent of a list after 'by' is a perpetrator; an age in apposition is the named person's; no victim cue across a comma")
+    func coordinatedAgents() throws {
+        let result = try Self.tag("""
+            # Safeguarding Adults Review: Dennis
+
+            1.1 This review concerns Dennis, 44, White British, who died in hospital in March 2025 from head injuries. He had been assaulted by Mr P and Mr Q in his flat. Dennis had lived alone in the flat since 2019. Dennis was well known to the local pharmacy.
+
+            1.2 Two men were convicted in 2025: Mr P of murder, Mr Q of manslaughter.
+
+            1.3 Mr P, 31, had a long history of violence. Mr Q, 24, had convictions for robbery.
+            """)
+        let perpetrators = result.people.filter { $0.subject == .perpetrator }
+        #expect(Set(perpetrators.compactMap(\.name)) == ["Mr P", "Mr Q"])
+        #expect(perpetrators.first { $0.name == "Mr Q" }?.age == .years(24))
+        #expect(perpetrators.first { $0.name == "Mr P" }?.age == .years(31))
+        #expect(Self.person(result, .victim)?.name == "Dennis")
+        #expect(Self.person(result, .victim)?.age == .years(44))
+    }
 }
