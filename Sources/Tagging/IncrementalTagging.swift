@@ -216,6 +216,11 @@ extension Tagger {
     /// knows): changing one of them is never inert. Every lower-case string literal of the
     /// tagging sources is here; a test fails when one is added there and not here.
     public static let taggerWords: Set<String> = [
+        // Analysis words before a hypothetical section's word (HypotheticalSections.swift) and
+        // appositive declarations (Discovery.swift).
+        "lessons", "analysing", "addressing", "findings", "evaluation", "hereafter", "chronology", "conclusions", "finding",
+        "discussion", "analysis", "analyses", "response", "analyzing", "responses", "named", "conclusion", "answering", "better",
+        "learning",
         // Descriptive roles and agents' appositions (RoleDescriptions.swift).
         "another", "known", "possible", "potential", "likely", "repeat", "secondary", "primary", "that", "which", "while", "whilst",
         "about", "into", "towards", "around", "among", "shall", "themselves", "themself", "not", "never",
