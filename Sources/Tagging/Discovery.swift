@@ -322,6 +322,26 @@ extension TaggingRun {
                     }
                     continue
                 }
+                // "Mr D stabbed his girlfriend ... She died at the scene. We refer to her by her
+                // first name, Shona": a name declared for "her" or "him", with no name before it in
+                // its sentence, is the last kin noun of that gender in the three sentences before.
+                if candidate.declared, !candidates.contains(where: { $0.end <= candidate.start }),
+                    let gender = declaredPronounGender(before: candidate.start, sentence: sentence),
+                    let (earlierIndex, kinStart, kinEnd, kinIndex) = lastKin(of: gender, before: sentenceIndex)
+                {
+                    var possessorGender: Gender?
+                    if kinStart - 1 >= sentences[earlierIndex].tokenFrom {
+                        if isWord(kinStart - 1, Words2.her) { possessorGender = .female }
+                        if isWord(kinStart - 1, Words2.his) { possessorGender = .male }
+                    }
+                    kinNames[Self.kinNameKey(earlierIndex, kinStart)] = key
+                    if let existing = people.entityIndex(for: key) {
+                        attachKin(existing, kin: kinIndex, owner: possessorGender != nil ? PeopleModel.victim : nil, range: textRange(kinStart, kinEnd))
+                    } else {
+                        pendingKinNames.append((key, text(tokens: candidate.start, candidate.end), kinIndex, possessorGender, nil, textRange(kinStart, kinEnd)))
+                    }
+                    continue
+                }
                 if people.entityIndex(for: key) == nil {
                     people.entities.append(Entity(role: .other, name: text(tokens: candidate.start, candidate.end), gender: candidate.gender))
                     people.register(name: key, display: text(tokens: candidate.start, candidate.end), entity: people.entities.count - 1)
@@ -438,6 +458,40 @@ extension TaggingRun {
         let from = utf8.index(utf8.startIndex, offsetBy: Int(tokens.ends[index]))
         let to = utf8.index(utf8.startIndex, offsetBy: Int(tokens.starts[index + 1]))
         return utf8[from..<to].contains(0x2C)
+    }
+
+    /// The gender of the "her" or "him" a declaration is about ("we refer to her by her first
+    /// name", "we will call him"), when one stands right after "refer to" or "call" before `position`.
+    func declaredPronounGender(before position: Int, sentence: SentenceSpan) -> Gender? {
+        var index = sentence.tokenFrom + 1
+        while index < position {
+            let hash = tokens.hashes[index]
+            if hash == Words2.her || hash == Words2.him {
+                let previous = tokens.hashes[index - 1]
+                let referTo = previous == Words2.to && index - 2 >= sentence.tokenFrom && Words2.referVerbs.contains(tokens.hashes[index - 2])
+                if referTo || Words2.callVerbs.contains(previous) { return hash == Words2.her ? .female : .male }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The last kin noun of `gender` ("his girlfriend") in the three sentences before
+    /// `sentenceIndex`: its sentence, token range and kin index.
+    func lastKin(of gender: Gender, before sentenceIndex: Int) -> (Int, Int, Int, Int)? {
+        var index = sentenceIndex - 1
+        while index >= 0, index >= sentenceIndex - 3 {
+            let sentence = sentences[index]
+            var found: (Int, Int, Int, Int)?
+            for match in matches[sentence.matchFrom..<sentence.matchTo] {
+                if case .kin(let kin) = kind(match), compiled.kins[Int(kin)].gender == gender, !isWord(Int(match.end), Words2.s) {
+                    found = (index, Int(match.start), Int(match.end), Int(kin))
+                }
+            }
+            if let found { return found }
+            index -= 1
+        }
+        return nil
     }
 
     /// The entity of a name mention that ends at token `end` (for "Adult A's husband").
@@ -971,6 +1025,10 @@ enum Words2 {
     static let were = hash("were")
     static let whom = hash("whom")
     static let and = hash("and")
+    static let to = hash("to")
+    static let him = hash("him")
+    static let referVerbs: WordSet = WordSet(["refer", "referring"].map(hash))
+    static let callVerbs: WordSet = WordSet(["call", "calling", "name", "naming"].map(hash))
     /// Words that open a declaration in apposition to a name ("Mr A, known as Tony").
     static let appositiveDeclarations: WordSet = WordSet(["known", "referred", "called", "also", "better", "hereafter", "named"].map(hash))
     static let numberWords: WordSet = WordSet([

@@ -216,6 +216,7 @@ extension Tagger {
     /// knows): changing one of them is never inert. Every lower-case string literal of the
     /// tagging sources is here; a test fails when one is added there and not here.
     public static let taggerWords: Set<String> = [
+        "refer", "referring", "call", "calling", "naming",
         // Analysis words before a hypothetical section's word (HypotheticalSections.swift) and
         // appositive declarations (Discovery.swift).
         "lessons", "analysing", "addressing", "findings", "evaluation", "hereafter", "chronology", "conclusions", "finding",
@@ -268,6 +269,7 @@ extension Tagger {
     /// Words people discovery (and the people tables and gender votes) compares tokens with by
     /// value: every lower-case string literal of its sources (a test checks).
     public static let discoveryWords: Set<String> = [
+        "refer", "referring", "call", "calling", "name", "naming", "to", "him",
         "known", "referred", "called", "also", "better", "hereafter", "named",
         // RoleDescriptions.swift.
         "another", "known", "possible", "potential", "likely", "repeat", "previous", "secondary", "primary", "that", "which", "while",

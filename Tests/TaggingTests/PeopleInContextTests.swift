@@ -195,4 +195,19 @@ import Testing
         #expect(Self.person(result, .victim)?.name == "Dennis")
         #expect(Self.person(result, .victim)?.age == .years(44))
     }
+
+    @Test("a name declared for 'her' is the kin noun of the sentences before ('his girlfriend')")
+    func declaredForPronoun() throws {
+        let result = try Self.tag("""
+            # Independent Investigation into the Care and Treatment of Mr K
+
+            1.1 On 3 March 2024 Mr K, then aged 41, stabbed his girlfriend at the flat they shared. She died at the scene. At her family's request we refer to her by her first name, Nadia. She was 36.
+
+            1.2 Nadia had been treated for anxiety by her GP since 2021. Mr K pleaded guilty to manslaughter.
+            """)
+        #expect(Self.person(result, .victim)?.name == "Nadia")
+        #expect(Self.person(result, .victim)?.age == .years(36))
+        #expect(Self.person(result, .perpetrator)?.name == "Mr K")
+        #expect(result.subjects("characteristic/mental-health").contains(.victim))
+    }
 }
