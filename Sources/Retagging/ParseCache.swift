@@ -12,34 +12,45 @@ import Darwin
 ///
 /// Derived data, never the store: the folder (by default beside the store's SQLite file,
 /// see ``defaultDirectory(forStore:)``) may be deleted at any time, and nothing in it is
-/// trusted without checks. An entry is keyed by the document's name and records the
+/// trusted without checks. Entries are appended to pack files (``PackFiles``): one open pack
+/// per process, a new one every ``packLimit`` bytes, so that a run does not create, write and
+/// rename a file per document. An entry is keyed by the document's name and records the
 /// content hash (XXH64) and size of the bytes it was parsed from, the SHA-256 of the
 /// document's text (the store's content hash, so that a loaded document is not hashed
-/// again), and the payload's length and checksum (XXH64, covering the text hash too); an
+/// again), and the payload's length and checksum (XXH64, covering the text hash too). The
+/// packs' entry headers are read once, on the first lookup, into an index in memory; an
 /// entry that is missing, of other bytes, truncated or damaged is a miss (the document is
-/// parsed and the entry rewritten), never a failure. Entries live
-/// in a subfolder named by the parser's version (``init(directory:parserVersion:)``): a new
-/// parser, parse options that change output or a new archive layout starts a new
-/// subfolder and ``prepare()`` deletes the old ones. Entries are written to a temporary
-/// file and renamed into place, so a run killed mid-write leaves no entry that is trusted.
+/// parsed and a new entry appended), never a failure: a pack's scan stops at the first entry
+/// whose header does not hold together (a run killed mid-write leaves such a tail), and a
+/// damaged payload fails its checksum when it is loaded. When a document has several entries
+/// (it changed), the latest one of its bytes is used. Packs live in a subfolder named by the
+/// parser's version (``init(directory:parserVersion:)``): a new parser, parse options that
+/// change output or a new layout starts a new subfolder and ``prepare()`` deletes the old ones.
 ///
-/// Size: one entry per document name (a document that changes replaces its entry), about
-/// the size of its normalised text plus a few bytes per block, sentence and source-map
-/// segment; the source is stored only when it is not the file itself (PDF, non-UTF-8).
+/// Size: about the size of each document's normalised text plus a few bytes per block,
+/// sentence and source-map segment (the source is stored only when it is not the file
+/// itself: PDF, non-UTF-8); ``prune(keeping:under:base:)`` rewrites a pack without the
+/// entries of deleted documents, and one that is mostly superseded entries, at the end of a
+/// complete run, so that the cache stays within about twice the size of its live entries.
 public struct ParseCache: Sendable {
     /// The cache's folder.
     public let directory: String
     /// What identifies the parser's output (see ``RetagEngine/parserVersion``).
     public let parserVersion: String
-    /// The subfolder of this parser version's entries.
+    /// The subfolder of this parser version's packs.
     public let folder: String
+    /// The packs of ``folder``: their index, and the pack this process appends to.
+    let packs: PackFiles
 
     static let magic: UInt32 = 0x4350_5652  // "RVPC" little-endian
-    /// Version 2 added the text's SHA-256 to the header.
-    static let entryVersion: UInt32 = 2
+    /// Version 2 added the text's SHA-256 to the header; version 3 appends entries to packs.
+    static let entryVersion: UInt32 = 3
     /// The text hash's length: 64 lowercase hex digits.
     static let textHashLength = 64
-    static let fileExtension = "rvpc"
+    /// An entry's header before its name: magic, version, content hash, input size, name length.
+    static let fixedHeader = 28
+    /// The longest document name an entry holds (in UTF-8 bytes).
+    static let maximumNameLength = 4096
 
     /// A cache in `directory` for documents parsed by `parserVersion`.
     public init(directory: String, parserVersion: String) {
@@ -47,14 +58,14 @@ public struct ParseCache: Sendable {
         self.parserVersion = parserVersion
         let key = ContentHash.hex(Array("entry \(Self.entryVersion); archive \(DocumentArchive.version); \(parserVersion)".utf8))
         folder = (directory as NSString).appendingPathComponent("v-" + key)
+        packs = PackFiles(folder: folder)
     }
 
     /// The default folder for a store: `<store file>.parse-cache` beside it.
     public static func defaultDirectory(forStore storePath: String) -> String { storePath + ".parse-cache" }
 
-    /// Creates this version's folder, deletes other versions' folders and temporary files
-    /// left by killed runs. Call once before a run that may write; failures only mean that
-    /// entries will not be written.
+    /// Creates this version's folder and deletes other versions' folders. Call once before a
+    /// run that may write; failures only mean that entries will not be written.
     public func prepare() {
         let manager = FileManager.default
         try? manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -62,80 +73,33 @@ public struct ParseCache: Sendable {
         for entry in (try? manager.contentsOfDirectory(atPath: directory)) ?? [] where entry.hasPrefix("v-") && entry != own {
             try? manager.removeItem(atPath: (directory as NSString).appendingPathComponent(entry))
         }
-        for entry in (try? manager.contentsOfDirectory(atPath: folder)) ?? [] where entry.hasPrefix(".tmp-") {
-            unlink((folder as NSString).appendingPathComponent(entry))
-        }
     }
 
-    /// The entry file of a document name.
-    public func entryPath(name: String) -> String {
-        (folder as NSString).appendingPathComponent(Self.entryFileName(name: name))
-    }
-
-    /// The file name (in ``folder``) of a document's entry: the XXH64 of its name, in hex.
-    static func entryFileName(name: String) -> String {
-        ContentHash.hex(Array(name.utf8)) + "." + fileExtension
-    }
-
-    /// Deletes the entries of documents that no longer exist: entries in this version's
-    /// ``folder`` whose document lies under one of `roots` (the run's paths) but is not in
-    /// `present` (the names of the files the run found there). Entries of documents outside
-    /// the roots, and files that are not readable entries, are left alone; nothing outside
-    /// ``folder`` is touched, and only regular files named like entries are removed.
-    /// Call at the end of a complete (not interrupted, not dry) run over `roots`.
+    /// Drops the entries of documents that no longer exist: documents under one of `roots`
+    /// (the run's paths) that are not in `present` (the names of the files the run found
+    /// there). A pack holding such an entry, or more superseded entries than live ones, is
+    /// rewritten: its live entries are copied to this process's pack and it is deleted.
+    /// Entries of documents outside the roots stay, and nothing but packs of this version's
+    /// ``folder`` is touched. Call at the end of a complete (not interrupted, not dry) run
+    /// over `roots`.
     /// - Parameters:
     ///   - present: the document names found under `roots`.
     ///   - roots: the run's files and folders, as given (relative to `base` unless absolute).
     ///   - base: the folder document names are relative to.
-    /// - Returns: the number of entries removed.
+    /// - Returns: the number of documents whose entries were removed.
     @discardableResult
     public func prune(keeping present: Set<String>, under roots: [String], base: String) -> Int {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        guard !names.isEmpty else { return 0 }
-        let kept = Set(present.map(Self.entryFileName(name:)))
         let scopes = roots.map { Self.absolute($0, base: base) }
-        var removed = 0
-        for fileName in names where !kept.contains(fileName) && Self.isEntryFileName(fileName) {
-            let path = (folder as NSString).appendingPathComponent(fileName)
-            guard let document = Self.storedName(path: path), !present.contains(document) else { continue }
-            let location = Self.absolute(document, base: base)
-            guard scopes.contains(where: { location == $0 || location.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) else { continue }
-            if unlink(path) == 0 { removed += 1 }
+        return packs.prune { name in
+            guard !present.contains(name) else { return false }
+            let location = Self.absolute(name, base: base)
+            return scopes.contains { location == $0 || location.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
         }
-        return removed
     }
 
     /// A path made absolute against `base` and standardised (as document names are).
     private static func absolute(_ path: String, base: String) -> String {
         ((path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path)) as NSString).standardizingPath
-    }
-
-    /// Whether a file name is an entry's: 16 lowercase hex digits and the extension.
-    static func isEntryFileName(_ name: String) -> Bool {
-        let utf8 = Array(name.utf8)
-        let suffix = Array(("." + fileExtension).utf8)
-        guard utf8.count == 16 + suffix.count, Array(utf8[16...]) == suffix else { return false }
-        return utf8[..<16].allSatisfy(isLowercaseHexDigit)
-    }
-
-    /// The document name in an entry's header; nil when the file is not a regular file
-    /// holding an entry of this layout.
-    static func storedName(path: String) -> String? {
-        let descriptor = open(path, O_RDONLY | O_NOFOLLOW)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-        let fixed = 28  // magic, version, content hash, input size, name length
-        guard let header = try? RetagInput.readUpTo(descriptor, capacity: fixed), header.count == fixed else { return nil }
-        func u32(_ offset: Int) -> UInt32 {
-            header.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
-        }
-        let length = Int(u32(24))
-        guard u32(0) == magic, u32(4) == entryVersion, length <= 4096,
-            let name = try? RetagInput.readUpTo(descriptor, capacity: length), name.count == length
-        else { return nil }
-        return String(validating: name, as: UTF8.self)
     }
 
     /// What a lookup found.
@@ -157,21 +121,16 @@ public struct ParseCache: Sendable {
     /// recorded when the entry was written (64 hex digits: the store's content hash), so that
     /// the caller need not hash the text again.
     public func loadWithTextHash(name: String, contentHash: UInt64, input: [UInt8]) -> (lookup: Lookup, textHash: String?) {
-        let path = entryPath(name: name)
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else {
-            return (errno == ENOENT ? .miss : .invalid("\(path): cannot open: \(String(cString: strerror(errno)))"), nil)
-        }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return (.invalid("\(path): cannot stat: \(String(cString: strerror(errno)))"), nil) }
         let bytes: [UInt8]
-        do { bytes = try RetagInput.readUpTo(descriptor, capacity: Int(info.st_size)) } catch {
-            return (.invalid("\(path): cannot read: \(error.message)"), nil)
+        let place: String
+        switch packs.read(name: name, contentHash: contentHash, inputSize: UInt64(input.count)) {
+        case .none: return (.miss, nil)
+        case .failure(let reason): return (.invalid(reason), nil)
+        case .entry(let entryBytes, let entryPlace): (bytes, place) = (entryBytes, entryPlace)
         }
         var textHash: String?
         let lookup = bytes.withUnsafeBytes { buffer in
-            decode(buffer, path: path, name: name, contentHash: contentHash, input: input, textHash: &textHash)
+            decode(buffer, path: place, name: name, contentHash: contentHash, input: input, textHash: &textHash)
         }
         guard case .hit = lookup else { return (lookup, nil) }
         return (lookup, textHash)
@@ -221,8 +180,8 @@ public struct ParseCache: Sendable {
         }
     }
 
-    /// Writes the entry of `document` (parsed from `input`, whose XXH64 is `contentHash`)
-    /// atomically: a temporary file renamed over the entry.
+    /// Appends the entry of `document` (parsed from `input`, whose XXH64 is `contentHash`)
+    /// to this process's pack.
     /// - Parameter textHash: the SHA-256 of the document's text as the store records it
     ///   (``AnnotationStore/contentHash(of:)``), when the caller has it; computed otherwise.
     /// - Returns: the bytes written, or nil when the document is not representable or the
@@ -230,12 +189,12 @@ public struct ParseCache: Sendable {
     @discardableResult
     public func save(_ document: ReviewDocument, contentHash: UInt64, input: [UInt8], textHash: String? = nil) -> Int? {
         let textHash = Array((textHash ?? AnnotationStore.contentHash(of: document.text)).utf8)
-        guard textHash.count == Self.textHashLength, textHash.allSatisfy(Self.isLowercaseHexDigit),
+        let name = Array(document.name.utf8)
+        guard textHash.count == Self.textHashLength, textHash.allSatisfy(Self.isLowercaseHexDigit), name.count <= Self.maximumNameLength,
             let payload = DocumentArchive.encode(document, input: input)
         else { return nil }
         var header: [UInt8] = []
-        let name = Array(document.name.utf8)
-        header.reserveCapacity(48 + name.count + Self.textHashLength)
+        header.reserveCapacity(Self.fixedHeader + name.count + 16 + Self.textHashLength)
         func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { header.append(contentsOf: $0) } }
         append(Self.magic)
         append(Self.entryVersion)
@@ -246,17 +205,8 @@ public struct ParseCache: Sendable {
         append(UInt64(payload.count))
         append(textHash.withUnsafeBytes { hash in payload.withUnsafeBytes { Self.checksum(textHash: hash, payload: $0) } })
         header.append(contentsOf: textHash)
-
-        let path = entryPath(name: document.name)
-        let temporary = (folder as NSString).appendingPathComponent(
-            ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard descriptor >= 0 else { return nil }
-        let written = Self.writeAll(descriptor, header) && Self.writeAll(descriptor, payload)
-        guard close(descriptor) == 0, written, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            return nil
-        }
+        let entry = PackFiles.Entry(name: document.name, contentHash: contentHash, inputSize: UInt64(input.count))
+        guard packs.append(entry, header, payload) else { return nil }
         return header.count + payload.count
     }
 
@@ -266,7 +216,7 @@ public struct ParseCache: Sendable {
         ContentHash.xxh64(payload, seed: ContentHash.xxh64(textHash))
     }
 
-    private static func isLowercaseHexDigit(_ byte: UInt8) -> Bool {
+    static func isLowercaseHexDigit(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
 
@@ -274,21 +224,6 @@ public struct ParseCache: Sendable {
         var text = text
         return text.withUTF8 { utf8 in
             utf8.count == bytes.count && (utf8.count == 0 || memcmp(utf8.baseAddress!, bytes.baseAddress!, utf8.count) == 0)
-        }
-    }
-
-    private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { buffer in
-            var done = 0
-            while done < buffer.count {
-                let count = write(descriptor, buffer.baseAddress! + done, buffer.count - done)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                done += count
-            }
-            return true
         }
     }
 }

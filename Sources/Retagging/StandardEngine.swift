@@ -20,14 +20,12 @@ extension RetagEngine {
             throw .codebook("\(error)")
         }
         let reader = DocumentReader(options: parseOptions)
-        var engine = RetagEngine(
+        // Every worker tags with this one compiled tagger (see `RetagEngine.replicate`).
+        return RetagEngine(
             codebookVersion: codebook.version, codebookHash: codebook.hash, maxInputBytes: parseOptions.maxInputBytes,
             parserVersion: parserVersion(parseOptions),
             parse: { bytes, name in try reader.read(bytes: bytes, name: name) },
             tag: { document in tagger.tag(document) })
-        // It compiled once, so it compiles again.
-        engine.replicate = { try? standard(codebook: codebook, parseOptions: parseOptions) }
-        return engine
     }
 }
 
@@ -47,8 +45,7 @@ extension RetagEngine {
             parse: { bytes, name in try reader.read(bytes: bytes, name: name) },
             tag: { document in compilation.compiledTagger().tag(document) })
         engine.waitUntilReady = { () throws(RetagError) in _ = try compilation.tagger() }
-        // Other workers compile their own (see `replicate`), once this one compiled.
-        engine.replicate = { try? standard(codebook: codebook, parseOptions: parseOptions) }
+        // Every worker tags with the one compiled tagger (see `RetagEngine.replicate`).
         return engine
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 @testable import Retagging
 import ReviewModel
 import ReviewParsing
+import Synchronization
 import Tagging
 import TestSupport
 import Testing
@@ -38,6 +39,15 @@ import Testing
         return try Retagger(store: space.store, engine: engine).run(options)
     }
 
+    /// The standard engine's cache of a workspace (a new instance: it reads the packs afresh).
+    func standardCache(_ space: Workspace) throws -> ParseCache {
+        ParseCache(directory: cacheDirectory(space), parserVersion: try #require(Codebooks.engine(Codebooks.v1).parserVersion))
+    }
+
+    /// The documents the standard cache has an entry of.
+    func names(_ space: Workspace) throws -> Set<String> { Set(try standardCache(space).packs.latestEntries().keys) }
+
+    /// Every file in the cache's version folders (packs, unless a test put others there).
     func entries(_ space: Workspace) -> [String] {
         let directory = cacheDirectory(space)
         let folders = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
@@ -55,7 +65,8 @@ import Testing
         #expect(firstCache.hits == 0)
         #expect(firstCache.written == Self.documentCount)
         #expect(firstCache.bytesWritten > 0)
-        #expect(entries(space).count == Self.documentCount)
+        #expect(try names(space).count == Self.documentCount)
+        #expect(entries(space).count == 1)  // one pack
 
         let second = try run(space, Codebooks.v2)
         let cache = try #require(second.parseCache)
@@ -73,7 +84,8 @@ import Testing
         #expect(changed.parseCache?.hits == Self.documentCount - 1)
         #expect(changed.parseCache?.parsed == 1)
         #expect(changed.parseCache?.written == 1)
-        #expect(entries(space).count == Self.documentCount)
+        #expect(try names(space).count == Self.documentCount)
+        #expect(entries(space).count == 2)  // the first pack (6 of its 7 entries live) and this run's
 
         // Unchanged documents and codebook: nothing is read, the cache is not consulted.
         let unchanged = try run(space, Codebooks.v1)
@@ -118,43 +130,50 @@ import Testing
         #expect(reports[2] == reports[0])
     }
 
-    /// Truncated, damaged and foreign entries, and a temporary file a killed run left, are
-    /// never trusted: those documents are parsed and their entries rewritten.
+    /// A damaged entry, a pack cut off inside its last entry (a killed run) and a file that
+    /// is not a pack are never trusted: those documents are parsed and new entries appended;
+    /// the foreign file is left alone.
     @Test func damagedEntriesAreParsedAgainAndReplaced() throws {
         let space = try Workspace()
         try Self.fill(space)
         _ = try run(space, Codebooks.v1)
-        let cache = ParseCache(
-            directory: cacheDirectory(space), parserVersion: try #require(Codebooks.engine(Codebooks.v1).parserVersion))
-        let truncated = cache.entryPath(name: "corpus/note-0.txt")
-        let flipped = cache.entryPath(name: "corpus/review.html")
-        let garbage = cache.entryPath(name: "corpus/review.md")
-        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: truncated)))
-        try Data(bytes[0..<(bytes.count / 2)]).write(to: URL(fileURLWithPath: truncated))
-        bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: flipped)))
-        bytes[bytes.count - 40] ^= 0x20  // inside the text or source: only the checksum notices
-        try Data(bytes).write(to: URL(fileURLWithPath: flipped))
-        try Data("not an entry".utf8).write(to: URL(fileURLWithPath: garbage))
-        // A killed run's half-written temporary file beside them.
-        let leftover = cache.folder + "/.tmp-1-2"
-        try Data(bytes[0..<100]).write(to: URL(fileURLWithPath: leftover))
+        let cache = try standardCache(space)
+        let latest = cache.packs.latestEntries()
+        #expect(latest.count == Self.documentCount)
+        let pack = try #require(Set(latest.values.map(\.path)).first)
+        #expect(Set(latest.values.map(\.path)) == [pack])
+        // The last entry of the pack, cut in half; a byte inside another one's payload flipped
+        // (only the checksum notices).
+        let ordered = latest.sorted { $0.value.offset < $1.value.offset }
+        let (cut, cutEntry) = try #require(ordered.last)
+        let (flipped, flippedEntry) = ordered[1]
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: pack)))
+        #expect(bytes.count == cutEntry.offset + cutEntry.length)
+        bytes[flippedEntry.offset + flippedEntry.length - 40] ^= 0x20
+        try Data(bytes[0..<(cutEntry.offset + cutEntry.length / 2)]).write(to: URL(fileURLWithPath: pack))
+        // A file named like a pack that is not one.
+        let foreign = cache.folder + "/p-0000000000000000-1-1-1.rvpk"
+        try Data("not a pack".utf8).write(to: URL(fileURLWithPath: foreign))
 
         let report = try run(space, Codebooks.v2)
         let counts = try #require(report.parseCache)
-        #expect(counts.invalid == 3)
-        #expect(counts.parsed == 3)
-        #expect(counts.hits == Self.documentCount - 3)
-        #expect(counts.written == 3)
+        #expect(counts.invalid == 1)
+        #expect(counts.parsed == 2)
+        #expect(counts.hits == Self.documentCount - 2)
+        #expect(counts.written == 2)
         #expect(report.counts.failed == 0)
         #expect(report.counts.processed == Self.documentCount)
-        #expect(!FileManager.default.fileExists(atPath: leftover))
+        #expect(FileManager.default.fileExists(atPath: foreign))
+        let replaced = try standardCache(space).packs.latestEntries()
+        for name in [cut, flipped] { #expect(replaced[name]?.path != pack, "\(name)") }
 
         // Rewritten entries load again, and give the parsed documents.
         let again = try run(space, Codebooks.v1)
         #expect(again.parseCache?.hits == Self.documentCount)
-        for name in ["corpus/note-0.txt", "corpus/review.html", "corpus/review.md"] {
+        let reloaded = try standardCache(space)
+        for name in [cut, flipped] {
             let input = try [UInt8](Data(contentsOf: space.root.appendingPathComponent(name)))
-            guard case .hit(let loaded) = cache.load(name: name, contentHash: ContentHash.xxh64(input), input: input) else {
+            guard case .hit(let loaded) = reloaded.load(name: name, contentHash: ContentHash.xxh64(input), input: input) else {
                 Issue.record("\(name): no entry after the rewrite")
                 continue
             }
@@ -162,7 +181,7 @@ import Testing
             // The entry of other bytes (same name) is a miss, not a wrong document.
             var other = input
             other[0] ^= 0x01
-            guard case .miss = cache.load(name: name, contentHash: ContentHash.xxh64(other), input: other) else {
+            guard case .miss = reloaded.load(name: name, contentHash: ContentHash.xxh64(other), input: other) else {
                 Issue.record("\(name): an entry was used for other bytes")
                 continue
             }
@@ -202,14 +221,15 @@ import Testing
         // One hex digit of the recorded text hash changed (the header's last 64 bytes before
         // the payload): the checksum notices, the document is parsed, the entry rewritten.
         let name = "corpus/review.html"
-        let path = cache.entryPath(name: name)
+        let entry = try #require(try standardCache(space).packs.latestEntries()[name])
+        let path = entry.path
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-        let hashStart = 28 + name.utf8.count + 16
+        let hashStart = entry.offset + 28 + name.utf8.count + 16
         #expect(bytes[hashStart..<(hashStart + 64)].allSatisfy { $0 < 0x80 })
         bytes[hashStart] = bytes[hashStart] == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0")
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let input = try [UInt8](Data(contentsOf: space.root.appendingPathComponent(name)))
-        guard case .invalid(let reason) = cache.load(name: name, contentHash: ContentHash.xxh64(input), input: input) else {
+        guard case .invalid(let reason) = try standardCache(space).load(name: name, contentHash: ContentHash.xxh64(input), input: input) else {
             Issue.record("a damaged text hash was trusted")
             return
         }
@@ -226,13 +246,14 @@ import Testing
         try Self.fill(space)
         _ = try run(space, Codebooks.v1, parserVersion: "parser A")
         let old = entries(space)
-        #expect(old.count == Self.documentCount)
+        #expect(old.count == 1)  // one pack
 
         let report = try run(space, Codebooks.v2, parserVersion: "parser B")
         #expect(report.parseCache?.hits == 0)
         #expect(report.parseCache?.parsed == Self.documentCount)
         let new = entries(space)
-        #expect(new.count == Self.documentCount)
+        #expect(new.count == 1)
+        #expect(ParseCache(directory: cacheDirectory(space), parserVersion: "parser B").packs.latestEntries().count == Self.documentCount)
         #expect(Set(new).isDisjoint(with: old))
         #expect(old.allSatisfy { !FileManager.default.fileExists(atPath: $0) })
 
@@ -278,11 +299,13 @@ import Testing
         _ = try Retagger(store: space.store, engine: Codebooks.engine(Codebooks.v1)).run(otherOptions)
         let first = try run(space, Codebooks.v1)
         #expect(first.parseCache?.removed == 0)
-        let cache = ParseCache(directory: cacheDirectory(space), parserVersion: try #require(Codebooks.engine(Codebooks.v1).parserVersion))
-        #expect(entries(space).count == Self.documentCount + 1)
-        // Files that are not entries, inside and beside the cache's folder.
+        let cache = try standardCache(space)
+        #expect(try names(space).count == Self.documentCount + 1)
+        let packsBefore = entries(space)
+        #expect(packsBefore.count == 2)  // the other folder's run's and the first run's
+        // Files that are not packs, inside and beside the cache's folder.
         let stray = cache.folder + "/notes.txt"
-        let lookalike = cache.folder + "/0123456789abcdef.rvpc"
+        let lookalike = cache.folder + "/p-0123456789abcdef.rvpk"
         let beside = cacheDirectory(space) + "/README"
         for path in [stray, lookalike, beside] { try Data("keep me".utf8).write(to: URL(fileURLWithPath: path)) }
 
@@ -297,19 +320,85 @@ import Testing
         let interrupted = try Retagger(store: space.store, engine: Codebooks.engine(Codebooks.v2)).run(options, cancellation: cancelled)
         #expect(interrupted.interrupted)
         #expect(interrupted.parseCache?.removed == 0)
-        #expect(FileManager.default.fileExists(atPath: cache.entryPath(name: deleted)))
+        #expect(try names(space).contains(deleted))
 
+        // The first run's pack held the deleted document's entry: it is rewritten without it
+        // (the other folder's pack stays as it was).
         let report = try run(space, Codebooks.v2)
         #expect(report.interrupted == false)
         #expect(report.parseCache?.removed == 1)
         #expect(report.rendered(.text).contains("1 of deleted documents removed"))
-        #expect(!FileManager.default.fileExists(atPath: cache.entryPath(name: deleted)))
-        for name in ["corpus/note-0.txt", "corpus/review.html", "other/elsewhere.txt"] {
-            #expect(FileManager.default.fileExists(atPath: cache.entryPath(name: name)), "\(name)")
-        }
+        let left = try names(space)
+        #expect(!left.contains(deleted))
+        #expect(left.count == Self.documentCount)  // 6 corpus documents and the other folder's
+        #expect(left.contains("other/elsewhere.txt"))
         for path in [stray, lookalike, beside] { #expect(FileManager.default.fileExists(atPath: path), "\(path)") }
-        #expect(entries(space).count == Self.documentCount + 2)  // 6 corpus entries, other's, the two strays
+        #expect(FileManager.default.fileExists(atPath: packsBefore[0]) != FileManager.default.fileExists(atPath: packsBefore[1]))
         #expect(report.parseCache?.hits == Self.documentCount - 1)
+        // Nothing more to remove; the rewritten entries load.
+        let again = try run(space, Codebooks.v1)
+        #expect(again.parseCache?.removed == 0)
+        #expect(again.parseCache?.hits == Self.documentCount - 1)
+        #expect(again.parseCache?.parsed == 0)
+    }
+
+    /// A pack whose entries were mostly superseded (their documents changed and were parsed
+    /// again) is rewritten at the end of a complete run: the cache does not grow with every
+    /// change, and every document still loads, giving what parsing gives.
+    @Test func aMostlySupersededPackIsRewritten() throws {
+        let space = try Workspace()
+        try Self.fill(space)
+        _ = try run(space, Codebooks.v1)
+        let firstPack = try #require(entries(space).first)
+        for index in 0..<4 { try space.write("note-\(index).txt", "Report \(index), revised. The constable called at the surgery.\n") }
+        try space.write("review.md", "# Findings, revised\n\nThe constable met the general practitioner.\n")
+        let changed = try run(space, Codebooks.v1)
+        #expect(changed.parseCache?.parsed == 5)
+        #expect(changed.parseCache?.hits == 0)  // unchanged documents are not read at all
+        // 5 of the first pack's 7 entries superseded: more dead than live, so it went.
+        #expect(!FileManager.default.fileExists(atPath: firstPack))
+        #expect(entries(space).count == 1)
+        let cache = try standardCache(space)
+        #expect(cache.packs.latestEntries().count == Self.documentCount)
+        for name in try RetagInput.collect(paths: ["corpus"], base: space.root.path).map(\.name) {
+            let input = try [UInt8](Data(contentsOf: space.root.appendingPathComponent(name)))
+            guard case .hit(let loaded) = cache.load(name: name, contentHash: ContentHash.xxh64(input), input: input) else {
+                Issue.record("\(name): no entry after the rewrite")
+                continue
+            }
+            expectSameDocument(loaded, try DocumentReader().read(bytes: input, name: name), name)
+        }
+        #expect(try run(space, Codebooks.v2).parseCache?.hits == Self.documentCount)
+    }
+
+    /// Entries appended from several threads at once (the tagging threads and the writer)
+    /// all land whole, each findable: a pack is never interleaved.
+    @Test func concurrentAppendsStayWhole() throws {
+        let space = try Workspace()
+        try FileManager.default.createDirectory(atPath: cacheDirectory(space), withIntermediateDirectories: true)
+        let cache = ParseCache(directory: cacheDirectory(space), parserVersion: "concurrency test")
+        cache.prepare()
+        let inputs = (0..<64).map { index in
+            Array("Document \(index). \(String(repeating: "The constable called at the flat \(index). ", count: index * 7))\n".utf8)
+        }
+        let documents = try inputs.enumerated().map { index, input in try DocumentReader().read(bytes: input, name: "corpus/d\(index).txt") }
+        let saved = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
+            if cache.save(documents[index], contentHash: ContentHash.xxh64(inputs[index]), input: inputs[index]) != nil {
+                saved.withLock { $0 += 1 }
+            }
+        }
+        #expect(saved.withLock { $0 } == inputs.count)
+        let reopened = ParseCache(directory: cacheDirectory(space), parserVersion: "concurrency test")
+        #expect(reopened.packs.latestEntries().count == inputs.count)
+        for (index, input) in inputs.enumerated() {
+            guard case .hit(let loaded) = reopened.load(name: "corpus/d\(index).txt", contentHash: ContentHash.xxh64(input), input: input)
+            else {
+                Issue.record("d\(index): not loaded")
+                continue
+            }
+            expectSameDocument(loaded, documents[index], "d\(index)")
+        }
     }
 
     /// The standard engine keys the cache on the parser's declared version and the parse

@@ -112,12 +112,9 @@ import Darwin
         #expect(try space.store.suggestionRuns().count == 1)
         #expect(try space.store.humanRecordsDump() == humanBefore)
 
-        // The parse cache the interrupted and killed runs wrote holds no half-written entry:
-        // a forced re-run loads every document, none damaged.
-        let cacheFolder = try #require(try FileManager.default.contentsOfDirectory(atPath: space.storePath + ".parse-cache").first)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: space.storePath + ".parse-cache/" + cacheFolder)
-            .filter { $0.hasPrefix(".tmp-") }
-        #expect(leftovers.isEmpty)
+        // The parse cache the interrupted and killed runs wrote to holds no entry that is used
+        // half-written (a killed run's pack may end in one; the scan stops there): a forced
+        // re-run loads every document, none damaged.
         let forced = try start(arguments + ["--force", "--format", "json", "--report", reportPath], in: space)
         forced.waitUntilExit()
         #expect(forced.terminationStatus == 0)
