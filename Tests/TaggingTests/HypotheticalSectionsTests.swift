@@ -86,6 +86,8 @@ import Testing
               ("Summary of recommendations", true), ("Learning from research", false),
               ("The researcher's view", false), ("Appendix B: Research", true),
               ("Analysis by key lines of enquiry", false), ("Key lines of enquiry", true),
+              ("2. The Review Panel", true), ("Findings of the review panel", false), ("Dissemination", true),
+              ("5. The independent chair and the panel", true),
           ])
     func analysisHeadings(heading: String, hypothetical: Bool) throws {
         let document = makeDocument("# \(heading)\n\nShe had been drinking heavily.\n")
@@ -93,5 +95,29 @@ import Testing
         let flags = HypotheticalSections(words).blocks(of: document)
         #expect(flags == [hypothetical, hypothetical])
         #expect(flags == Self.reference(document, words: words))
+    }
+
+    @Test("agencies listed as panel members are no agencies the people had contact with")
+    func panelMembership() throws {
+        let text = """
+            # Domestic Homicide Review: Joan
+
+            ## 1. Introduction
+
+            1.1 Joan, 64, was killed by her husband, Mr F, at their home in 2024. Mr F was convicted of her murder. Joan was seen by her GP in 2023.
+
+            ## 2. The Review Panel
+
+            2.1 The panel members were:
+
+            - Detective Inspector, Northshire Police
+            - Head of Safeguarding, Northshire Adult Social Care
+            - Service Manager, Northshire Women's Aid (IDVA service)
+            - Housing Options Manager, Northshire Council
+            - Probation Service representative
+            """
+        let result = sharedTagger.tag(try DocumentReader().read(bytes: Array(text.utf8), name: "joan.md"))
+        let agencies = Set(result.suggestions.filter { $0.key.tag.facet == "agency" }.map { $0.key.tag.id })
+        #expect(agencies == ["gp"])
     }
 }
