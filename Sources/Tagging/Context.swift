@@ -160,6 +160,11 @@ struct SentenceContext {
         return String(text[lower..<upper])
     }
 
+    /// A trigger scope (` @N` in the codebook) from which on the trigger covers a whole
+    /// statement: termination words ("who", "but") do not end it ("The definition of domestic
+    /// abuse is any incident ... between those aged 16 or over who are ... partners").
+    static let statementScope = 30
+
     private func terminated(from: Int, to: Int) -> Bool {
         terminations.contains { $0 >= from && $0 < to }
     }
@@ -168,7 +173,7 @@ struct SentenceContext {
         for trigger in triggers where trigger.start < target.start {
             if trigger.end > target.start { return trigger }  // shares words with the phrase
             let scope = trigger.scope > 0 ? trigger.scope : preScope
-            if target.start - trigger.end <= scope, !terminated(from: trigger.end, to: target.start) {
+            if target.start - trigger.end <= scope, trigger.scope >= Self.statementScope || !terminated(from: trigger.end, to: target.start) {
                 return trigger
             }
         }
@@ -178,7 +183,7 @@ struct SentenceContext {
     private func postTrigger(_ triggers: [Trigger], target: TargetMatch) -> Trigger? {
         for trigger in triggers where trigger.start >= target.end {
             let scope = trigger.scope > 0 ? trigger.scope : postScope
-            if trigger.start - target.end <= scope, !terminated(from: target.end, to: trigger.start) {
+            if trigger.start - target.end <= scope, trigger.scope >= Self.statementScope || !terminated(from: target.end, to: trigger.start) {
                 return trigger
             }
         }
