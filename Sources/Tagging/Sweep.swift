@@ -137,6 +137,9 @@ extension TaggingRun {
                 // Rebuilt on the first target that needs it, in place in the scratch context (not
                 // swapped out and assigned back: that retained and released its five lists).
                 var contextBuilt = false
+                // "Did agencies recognise that Joan was experiencing coercive control?": a question
+                // asserts nothing (terms of reference and key lines of enquiry are often questions).
+                let isQuestion = sentenceEndsWithQuestionMark(sentence)
                 // By index (no iterator holding the list) and the tag read only where it is used:
                 // a `TagID` copy retained and released its two strings for every target.
                 for targetIndex in cursor.targets.indices {
@@ -160,6 +163,10 @@ extension TaggingRun {
                     }
                     if sentence.hypotheticalSection {
                         suppress(target, range, .hypothetical, "recommendations section")
+                        continue
+                    }
+                    if isQuestion {
+                        suppress(target, range, .hypothetical, "a question")
                         continue
                     }
                     if hasTrigger, !facts.ignoreContext[entryIndex] {
@@ -669,6 +676,26 @@ extension TaggingRun {
         let hasMarker = who.utf8.withContiguousStorageIfAvailable { $0.contains(0x3D) } ?? who.utf8.contains(0x3D)
         let display = hasMarker ? String(String.UnicodeScalarView(who.unicodeScalars.filter { $0 != "=" })) : who
         suppress(target, range, .thirdParty, display)
+    }
+
+    /// Whether the sentence's last character other than a space, a closing quote or a closing
+    /// bracket is a question mark.
+    func sentenceEndsWithQuestionMark(_ sentence: SentenceSpan) -> Bool {
+        let utf8 = document.text.utf8
+        var end = min(sentence.range.end, utf8.count)
+        let start = sentence.range.start
+        var steps = 0
+        while end > start, steps < 8 {
+            let byte = utf8[utf8.index(utf8.startIndex, offsetBy: end - 1)]
+            if byte == 0x3F { return true }
+            // Spaces, quotes (ASCII, or the last byte of a curly quote), brackets.
+            guard byte == 0x20 || byte == 0x0A || byte == 0x22 || byte == 0x27 || byte == 0x29 || byte == 0x5D || byte == 0x9D || byte == 0x99 || byte == 0xE2 || byte == 0x80 else {
+                return false
+            }
+            end -= 1
+            steps += 1
+        }
+        return false
     }
 
     func ownerOfUnresolvedKin(_ mention: Mention) -> Int? {
