@@ -4,8 +4,8 @@ import ReviewModel
 /// reference"): a block lies in such a section when a heading of its section path, or the block
 /// itself when it is a heading, names one: it contains one of the words (ASCII
 /// case-insensitively, as whole words) and no analysis word comes before it in the heading.
-/// "8. Analysis against the terms of reference", "Findings and recommendations" and "Learning
-/// from research" hold the case's facts; "Terms of reference", "Single agency
+/// "8. Analysis against the terms of reference", "Findings and recommendations" and "Findings
+/// of the research" hold the case's facts; "Terms of reference", "Single agency
 /// recommendations" and "Summary of recommendations" do not.
 struct HypotheticalSections {
     /// The words' lower-cased bytes back to back, grouped by first byte (empty words dropped:
@@ -80,7 +80,7 @@ struct HypotheticalSections {
     /// itself ("Analysis against the terms of reference", "Findings of the research").
     static let analysisWords: Set<String> = [
         "analysis", "analyses", "analysing", "analyzing", "finding", "findings", "conclusion", "conclusions",
-        "lessons", "learning", "discussion", "evaluation", "chronology", "response", "responses", "addressing",
+        "lessons", "discussion", "evaluation", "chronology", "response", "responses", "addressing",
         "answering",
     ]
 

@@ -221,7 +221,6 @@ extension Tagger {
         // appositive declarations (Discovery.swift).
         "lessons", "analysing", "addressing", "findings", "evaluation", "hereafter", "chronology", "conclusions", "finding",
         "discussion", "analysis", "analyses", "response", "analyzing", "responses", "named", "conclusion", "answering", "better",
-        "learning",
         // Descriptive roles and agents' appositions (RoleDescriptions.swift).
         "another", "known", "possible", "potential", "likely", "repeat", "secondary", "primary", "that", "which", "while", "whilst",
         "about", "into", "towards", "around", "among", "shall", "themselves", "themself", "not", "never",

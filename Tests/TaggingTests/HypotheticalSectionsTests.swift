@@ -83,7 +83,7 @@ import Testing
           arguments: [
               ("8. ANALYSIS AGAINST THE TERMS OF REFERENCE", false), ("2. Terms of Reference", true),
               ("Findings and recommendations", false), ("Single agency recommendations", true),
-              ("Summary of recommendations", true), ("Learning from research", false),
+              ("Summary of recommendations", true), ("Learning from previous reviews", true),
               ("The researcher's view", false), ("Appendix B: Research", true),
               ("Analysis by key lines of enquiry", false), ("Key lines of enquiry", true),
               ("2. The Review Panel", true), ("Findings of the review panel", false), ("Dissemination", true),
