@@ -490,6 +490,7 @@ extension TaggingRun {
             evidence[misattributed] = nil
         }
         if let age = people.entities[PeopleModel.victim].age, age.upperBound < 12 { youngChildVictim() }
+        if !people.victimIsChild { adultAbuseFromRelationship() }
         let (category, reason) = decideCategory()
         var suggestions: [Suggestion] = []
         for (key, list) in evidence {
@@ -629,6 +630,24 @@ extension TaggingRun {
             for item in items where !(evidence[target] ?? []).contains(where: { $0.range == item.range }) {
                 evidence[target, default: []].append(item)
             }
+        }
+    }
+
+    /// An adult victim neglected, or abused by someone who is no partner, or abused in a
+    /// review of an adult with care and support needs (an SAR): the victim experienced abuse or
+    /// neglect as an adult, on the evidence of the relationship tag.
+    mutating func adultAbuseFromRelationship() {
+        let target = TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: "adult-abuse-neglect"), subject: .victim)
+        func relationship(_ id: String) -> [Evidence]? { evidence[TagKey(tag: TagID(facet: "relationship", id: id), subject: nil)] }
+        let partner = bestRelation().map { $0 == "partner" || $0 == "ex-partner" } ?? false
+        var source = relationship("neglect")
+        if source == nil, !partner { source = relationship("financial-abuse") }
+        if source == nil, reviewType?.id == "sar" {
+            source = relationship("physical-abuse") ?? relationship("financial-abuse") ?? relationship("emotional-abuse") ?? relationship("sexual-abuse")
+        }
+        guard let source else { return }
+        for item in source where !(evidence[target] ?? []).contains(where: { $0.range == item.range }) {
+            evidence[target, default: []].append(item)
         }
     }
 
