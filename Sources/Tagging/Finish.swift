@@ -550,7 +550,9 @@ extension TaggingRun {
         let primary = best(Array(methods))
         if let primary {
             for key in methods where key != primary { drop(key, "another method is better supported") }
-            if primary.tag.id != "blunt-object" {
+            // Blows come with a blunt object, and before a fall ("punched him in the face and he
+            // fell down the stairs"); a knife, a firearm, fire or a ligature is the method alone.
+            if primary.tag.id != "blunt-object", primary.tag.id != "fall" {
                 drop(TagKey(tag: TagID(facet: "weapon", id: "physical-assault"), subject: nil), "a weapon was used")
             }
         }

@@ -29,4 +29,22 @@ import Testing
         #expect(dhr.has("relationship/financial-abuse"))
         #expect(!dhr.has("characteristic/adult-abuse-neglect"))
     }
+
+    @Test("blows before a fall are both methods; a knife is the method alone")
+    func blowsBeforeAFall() throws {
+        let fall = try Self.tag("""
+            # Safeguarding Adults Review: Mr Dunn
+
+            1.1 On the evening of 2 May 2024 Mr E demanded money from Mr Dunn on the landing of the hostel. When Mr Dunn refused, Mr E punched him in the face and Mr Dunn fell down the stairs. He died in hospital two days later from a head injury. Mr E was convicted of manslaughter.
+            """)
+        #expect(fall.has("weapon/fall"))
+        #expect(fall.has("weapon/physical-assault"))
+        let knife = try Self.tag("""
+            # Domestic Homicide Review: Mrs Hale
+
+            1.1 On the night of 2 May 2024 Mr Hale punched his wife and then stabbed her with a kitchen knife. She died at the scene. He was convicted of her murder.
+            """)
+        #expect(knife.has("weapon/knife"))
+        #expect(!knife.has("weapon/physical-assault"))
+    }
 }
