@@ -354,6 +354,12 @@ extension TaggingRun {
         names.from = first
         let last = min(sentences.count, first + SweepNames.chunk)
         names.ends.reserveCapacity(last - first)
+        // At most one name per capitalised token: room for them all at once (grown from empty,
+        // the list was reallocated and copied a few times per chunk).
+        if last > first {
+            let capitalised = capitals.range(inSentence: last - 1).upperBound - capitals.range(inSentence: first).lowerBound
+            names.mentions.reserveCapacity(max(0, capitalised))
+        }
         for sentenceIndex in first..<last {
             collectNames(sentences[sentenceIndex], sentenceIndex, into: &names.mentions)
             names.ends.append(Int32(truncatingIfNeeded: names.mentions.count))
@@ -466,7 +472,7 @@ extension TaggingRun {
         var text = document.text
         // Everything the loop writes is local to the closure (captured variables were boxed and
         // every access to them checked for exclusivity at run time).
-        let (built, builtSuppressed) = text.withUTF8 { bytes in
+        let cut = text.withUTF8 { bytes in
             var counts = [Int](repeating: 0, count: keyCount)
             for item in items { counts[Int(item.slot)] += 1 }
             var built: [[Evidence]] = counts.map { count in
@@ -502,14 +508,14 @@ extension TaggingRun {
                 builtSuppressed.append(
                     SuppressedMatch(tag: compiled.facts.tags[Int(suppressions[index].entry)], evidence: piece, reason: suppressions[index].reason, trigger: suppressions[index].trigger))
             }
-            return (built, builtSuppressed)
+            return (built: built, suppressed: builtSuppressed)
         }
+        var built = cut.built
+        let builtSuppressed = cut.suppressed
+        // One probe per key (a `TagKey` hashes two strings), into a table with room for them all.
+        evidence.reserveCapacity(evidence.count + collector.keys.count)
         for (slot, key) in collector.keys.enumerated() where !built[slot].isEmpty {
-            if evidence[key] == nil {
-                evidence[key] = built[slot]
-            } else {
-                evidence[key]!.append(contentsOf: built[slot])
-            }
+            TaggingRun.merge(&evidence[key, default: []], &built[slot])
         }
         if suppressed.isEmpty {
             suppressed = builtSuppressed  // moved, not copied item by item
@@ -517,6 +523,16 @@ extension TaggingRun {
             suppressed.append(contentsOf: builtSuppressed)
         }
         self.collector = EvidenceCollector(entryCount: 0)
+    }
+
+    /// Appends `new` to `list`, moving it when `list` is empty (no piece copied).
+    @inline(__always)
+    static func merge(_ list: inout [Evidence], _ new: inout [Evidence]) {
+        if list.isEmpty {
+            swap(&list, &new)
+        } else {
+            list.append(contentsOf: new)
+        }
     }
 
     /// One piece of evidence with its text and its source position.
