@@ -846,7 +846,7 @@ extension TaggingRun {
         collector = EvidenceCollector(entryCount: compiled.facts.tags.count)
         ensureCapitals()
         sweepNames = SweepNames()
-        let headings = document.blocks.map { $0.kind == .heading }
+        let blockKinds = document.blocks.map(\.kind)
         let blockCount = document.blocks.count
         var piece = SweepPiece()
         var orderStarts: [Int] = []
@@ -860,7 +860,7 @@ extension TaggingRun {
             piece.categoryStarts.append(cursor.categoryLog.count)
             piece.relationStarts.append(cursor.relationLog.count)
             for sentenceIndex in blockSentences[block]..<blockSentences[block + 1] {
-                sweepSentence(sentenceIndex, headings: headings, cursor: &cursor)
+                sweepSentence(sentenceIndex, blockKinds: blockKinds, cursor: &cursor)
             }
             block += 1
         }

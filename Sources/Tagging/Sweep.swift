@@ -48,12 +48,12 @@ extension TaggingRun {
     /// collects evidence, demographics and category cues.
     mutating func sweep() {
         var cursor = SweepCursor()
-        let headings = document.blocks.map { $0.kind == .heading }
+        let blockKinds = document.blocks.map(\.kind)
         collector.reserve(matchCount: matches.count)
         ensureCapitals()
         sweepNames = SweepNames()
         for sentenceIndex in sentences.indices {
-            sweepSentence(sentenceIndex, headings: headings, cursor: &cursor)
+            sweepSentence(sentenceIndex, blockKinds: blockKinds, cursor: &cursor)
         }
         // The collected evidence, keyed by tag and subject, for the finishing steps.
         flushCollectedEvidence()
@@ -71,12 +71,15 @@ extension TaggingRun {
     /// the run (people, age priorities, evidence, suppressed matches, category and relation
     /// scores); at a block boundary only `cursor`'s ``SweepCursor/carry`` part and the people,
     /// age priorities and victim-is-child flag matter (see `IncrementalTagging.swift`).
-    mutating func sweepSentence(_ sentenceIndex: Int, headings: [Bool], cursor: inout SweepCursor) {
+    ///
+    /// `blockKinds` holds the kind of every block of the document (read there: a block read
+    /// from the document was copied, retaining its strings, twice per sentence).
+    mutating func sweepSentence(_ sentenceIndex: Int, blockKinds: [BlockKind], cursor: inout SweepCursor) {
         do {
             collector.beginSentence()
             let sentence = sentences[sentenceIndex]
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
-            let isHeading = headings.isEmpty ? false : headings[sentence.block]
+            let isHeading = blockKinds.isEmpty ? false : blockKinds[sentence.block] == .heading
             // 1. Mentions and targets, from one pass over the matches, into the cursor's lists (for
             // the mentions, the previous sentence's list before last: storage reused).
             let found = collectMatches(slice, mentions: &cursor.mentions, targets: &cursor.targets)
@@ -124,7 +127,7 @@ extension TaggingRun {
                 cursor.sectionFocus = cursor.mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) })?.entity
             }
             if sentence.block != cursor.focusBlock {
-                cursor.focus = document.blocks[sentence.block].kind == .listItem ? cursor.leadIn : nil
+                cursor.focus = blockKinds[sentence.block] == .listItem ? cursor.leadIn : nil
                 cursor.focusBlock = sentence.block
             }
             let fallback = cursor.focus ?? cursor.sectionFocus
@@ -145,10 +148,8 @@ extension TaggingRun {
                     let range = textRange(target.start, target.end)
                     // Exclusions (the matches searched only in a sentence that has one).
                     if hasExclusion, let exclusion = slice.first(where: { match in
-                        if case .exclusion(let excluded) = kind(match), Int(excluded) == target.entry {
-                            return Int(match.start) < target.end && target.start < Int(match.end)
-                        }
-                        return false
+                        compiled.excludedEntries[Int(match.pattern)] == Int32(truncatingIfNeeded: target.entry)
+                            && Int(match.start) < target.end && target.start < Int(match.end)
                     }) {
                         if keepSuppressed {
                             let excluded = textRange(Int(exclusion.start), Int(exclusion.end))
@@ -276,7 +277,7 @@ extension TaggingRun {
             if let first = cursor.mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) }) {
                 cursor.focus = first.entity
             }
-            switch document.blocks[sentence.block].kind {
+            switch blockKinds[sentence.block] {
             case .heading: cursor.leadIn = nil
             case .listItem: break
             default: cursor.leadIn = cursor.focus
