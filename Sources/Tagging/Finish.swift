@@ -344,7 +344,7 @@ extension TaggingRun {
     /// Ages and ethnicities stated in a sentence, recorded for the people they are about
     /// (`ethnicity`: whether the sentence has an ethnicity match; when not, its matches are not
     /// looked through).
-    mutating func demographics(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, mentions: [Mention], fallback: Int?, ethnicity: Bool) {
+    mutating func demographics(_ sentence: SentenceSpan, _ slice: UnsafeBufferPointer<Match>, mentions: [Mention], fallback: Int?, ethnicity: Bool) {
         // Most sentences hold no number: no call of `ages` (which copied the run) for them.
         let firstCandidate = TaggingRun.firstAgeCandidate(tokens, from: sentence.tokenFrom, to: sentence.tokenTo, table: compiled.ageCandidateTable)
         let stated = firstCandidate < sentence.tokenTo ? ages(sentence, first: firstCandidate) : []

@@ -52,8 +52,13 @@ extension TaggingRun {
         collector.reserve(matchCount: matches.count)
         ensureCapitals()
         sweepNames = SweepNames()
-        for sentenceIndex in sentences.indices {
-            sweepSentence(sentenceIndex, blockKinds: blockKinds, cursor: &cursor)
+        // The matches read through one buffer of a local copy (the sweep does not change them): a
+        // sentence's slice of the array retained and released the array for every sentence.
+        let allMatches = matches
+        allMatches.withUnsafeBufferPointer { matchBuffer in
+            for sentenceIndex in sentences.indices {
+                sweepSentence(sentenceIndex, blockKinds: blockKinds, matches: matchBuffer, cursor: &cursor)
+            }
         }
         // The collected evidence, keyed by tag and subject, for the finishing steps.
         flushCollectedEvidence()
@@ -74,11 +79,12 @@ extension TaggingRun {
     ///
     /// `blockKinds` holds the kind of every block of the document (read there: a block read
     /// from the document was copied, retaining its strings, twice per sentence).
-    mutating func sweepSentence(_ sentenceIndex: Int, blockKinds: [BlockKind], cursor: inout SweepCursor) {
+    /// `matchBuffer` holds ``matches`` (the sentence's are cut from it without retaining anything).
+    mutating func sweepSentence(_ sentenceIndex: Int, blockKinds: [BlockKind], matches matchBuffer: UnsafeBufferPointer<Match>, cursor: inout SweepCursor) {
         do {
             collector.beginSentence()
             let sentence = sentences[sentenceIndex]
-            let slice = matches[sentence.matchFrom..<sentence.matchTo]
+            let slice = UnsafeBufferPointer(rebasing: matchBuffer[sentence.matchFrom..<sentence.matchTo])
             let isHeading = blockKinds.isEmpty ? false : blockKinds[sentence.block] == .heading
             // 1. Mentions and targets, from one pass over the matches, into the cursor's lists (for
             // the mentions, the previous sentence's list before last: storage reused).
@@ -312,7 +318,7 @@ extension TaggingRun {
     /// (``SweepBits``), so that the steps after it skip what the sentence lacks. Both lists are
     /// emptied first (their storage is reused from sentence to sentence). (`mutating` only so that
     /// the sweep passes the run by reference instead of copying it.)
-    mutating func collectMatches(_ slice: ArraySlice<Match>, mentions: inout [Mention], targets: inout [TargetMatch]) -> UInt8 {
+    mutating func collectMatches(_ slice: UnsafeBufferPointer<Match>, mentions: inout [Mention], targets: inout [TargetMatch]) -> UInt8 {
         // Emptied element by element (`removeAll(keepingCapacity:)` cost more than the sentence).
         mentions.truncate(to: 0)
         targets.truncate(to: 0)
@@ -696,7 +702,7 @@ extension TaggingRun {
     /// (``collectMatches(_:mentions:targets:)``) adds the satisfied proximity rules (when
     /// `hasProximity`), and keeps one target per entry and span. (`mutating` only so that the
     /// sweep, itself mutating, passes the run without copying it.)
-    mutating func completeTargets(_ slice: ArraySlice<Match>, hasProximity: Bool, _ targets: inout [TargetMatch]) {
+    mutating func completeTargets(_ slice: UnsafeBufferPointer<Match>, hasProximity: Bool, _ targets: inout [TargetMatch]) {
         if targets.isEmpty, !hasProximity { return }
         // The sides of proximity rules, as (rule key, side, span) in match order, taken rule by rule
         // in ascending key order: a dictionary's order changes from process to process, and two
