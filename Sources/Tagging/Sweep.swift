@@ -109,9 +109,19 @@ extension TaggingRun {
                 // Written back only when resolved here (a role or name comes resolved).
                 switch mention.kind {
                 case .pronoun:
-                    mention.entity = pronounAntecedent(
-                        mention, earlier: cursor.mentions[..<index], previous: samePrevious ? cursor.previousMentions : [],
-                        lastPrincipal: cursor.lastPrincipal, lastByGender: cursor.lastByGender, lastAny: cursor.lastAny)
+                    // The earlier and previous mentions read through buffers (a slice of the list and
+                    // the previous list passed by value retained and released them per pronoun).
+                    let lastPrincipal = cursor.lastPrincipal
+                    let lastByGender = cursor.lastByGender
+                    let lastAny = cursor.lastAny
+                    mention.entity = cursor.mentions.withUnsafeBufferPointer { mentions in
+                        cursor.previousMentions.withUnsafeBufferPointer { previous in
+                            pronounAntecedent(
+                                mention, earlier: UnsafeBufferPointer(rebasing: mentions[..<index]),
+                                previous: samePrevious ? previous : UnsafeBufferPointer(start: nil, count: 0),
+                                lastPrincipal: lastPrincipal, lastByGender: lastByGender, lastAny: lastAny)
+                        }
+                    }
                     cursor.mentions[index] = mention
                 case .kin:
                     mention.entity = resolveKin(mention, sentence: sentence, earlier: cursor.mentions, lastByGender: cursor.lastByGender)
@@ -265,7 +275,7 @@ extension TaggingRun {
                 }
             }
             // 3. Kin mentions that name the perpetrator give the relationship type.
-            for mentionIndex in cursor.mentions.indices where found & SweepBits.kin != 0 && cursor.mentions[mentionIndex].kind == .kin {
+            for mentionIndex in found & SweepBits.kin != 0 ? cursor.mentions.indices : 0..<0 where cursor.mentions[mentionIndex].kind == .kin {
                 let mention = cursor.mentions[mentionIndex]
                 guard let entity = mention.entity, entity == PeopleModel.perpetrator || entity == PeopleModel.victim,
                     case .kin(let kinIndex)? = slice.first(where: { Int($0.start) == mention.start && kindIsKin($0) }).map({ kind($0) })
