@@ -183,12 +183,15 @@ enum PhraseParser {
         var sequences: [[PhraseElement]] = [[]]
         for item in items {
             switch item {
+            case .required(let alternatives) where alternatives.count == 1:
+                // One way on (a plain word): appended in place, no new arrays.
+                for index in sequences.indices { sequences[index].append(contentsOf: alternatives[0]) }
             case .required(let alternatives):
                 sequences = sequences.flatMap { prefix in alternatives.map { prefix + $0 } }
             case .optional(let alternatives):
                 sequences = sequences.flatMap { prefix in [prefix] + alternatives.map { prefix + $0 } }
             case .gap(let low, let high):
-                sequences = sequences.map { $0 + [.gap(low, high)] }
+                for index in sequences.indices { sequences[index].append(.gap(low, high)) }
             }
         }
         var result: [[PhraseElement]] = []

@@ -107,6 +107,42 @@ import Testing
         #expect((try? PhraseParser.expand("a (\u{301}b)").get().count) == 1)
     }
 
+    /// The expansion of parsed items against the plain product of every item's alternatives.
+    @Test func expansionIsTheProductOfTheItems() throws {
+        var random = XorShift(state: 0xE8A4_D5)
+        var sequences = 0
+        for _ in 0..<400 {
+            let phrase = MatcherTablesTests.randomPhrase(&random, depth: 0)
+            guard case .success(let items) = PhraseParser.parse(phrase) else { continue }
+            var product: [[PhraseElement]] = [[]]
+            for item in items {
+                switch item {
+                case .required(let alternatives): product = product.flatMap { prefix in alternatives.map { prefix + $0 } }
+                case .optional(let alternatives): product = product.flatMap { prefix in [prefix] + alternatives.map { prefix + $0 } }
+                case .gap(let low, let high): product = product.map { $0 + [.gap(low, high)] }
+                }
+            }
+            // Adjacent gaps merged, gaps at the ends dropped, sequences without words skipped.
+            let expected: [[PhraseElement]] = product.compactMap { sequence in
+                var merged: [PhraseElement] = []
+                for element in sequence {
+                    if case .gap(let low, let high) = element, case .gap(let lastLow, let lastHigh)? = merged.last {
+                        merged[merged.count - 1] = .gap(lastLow + low, lastHigh + high)
+                    } else if case .gap = element, merged.isEmpty {
+                        continue
+                    } else {
+                        merged.append(element)
+                    }
+                }
+                while case .gap? = merged.last { merged.removeLast() }
+                return merged.isEmpty ? nil : merged
+            }
+            #expect(PhraseParser.expand(items: items) == expected, "\(phrase)")
+            sequences += expected.count
+        }
+        #expect(sequences > 1000)
+    }
+
     /// Words the random phrases and texts are made of: inflected forms, hyphens, exact words.
     static let phraseWords = [
         "abuse", "abused", "kill", "stab", "partner", "ex-partner", "record", "care", "carer", "the", "her", "his", "he",
