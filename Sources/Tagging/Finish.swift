@@ -508,7 +508,7 @@ extension TaggingRun {
             }
         }
         func drop(_ key: TagKey, _ why: String) {
-            for item in evidence[key] ?? [] {
+            for item in evidence[key] ?? [] where keepSuppressed {
                 suppressed.append(SuppressedMatch(tag: key.tag, evidence: item, reason: .excluded, trigger: why))
             }
             evidence[key] = nil
@@ -543,7 +543,7 @@ extension TaggingRun {
         for key in TaggingRun.sortedKeys(evidence.keys.filter { $0.tag.facet == "relationship" && adultOnly.contains($0.tag.id) }) {
             let items = evidence[key] ?? []
             if key.tag.id == "domestic-abuse" || key.tag.id == "coercive-control" { abuseOfOthers.append(contentsOf: items) }
-            for item in items {
+            for item in items where keepSuppressed {
                 suppressed.append(SuppressedMatch(tag: key.tag, evidence: item, reason: .thirdParty, trigger: "between the adults around a child victim"))
             }
             evidence[key] = nil

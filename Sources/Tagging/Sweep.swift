@@ -150,10 +150,12 @@ extension TaggingRun {
                         }
                         return false
                     }) {
-                        let excluded = textRange(Int(exclusion.start), Int(exclusion.end))
-                        suppress(
-                            target, range, .excluded,
-                            scalarAlignedText(excluded) ?? text(tokens: Int(exclusion.start), Int(exclusion.end)))
+                        if keepSuppressed {
+                            let excluded = textRange(Int(exclusion.start), Int(exclusion.end))
+                            suppress(
+                                target, range, .excluded,
+                                scalarAlignedText(excluded) ?? text(tokens: Int(exclusion.start), Int(exclusion.end)))
+                        }
                         continue
                     }
                     if sentence.hypotheticalSection {
@@ -166,8 +168,10 @@ extension TaggingRun {
                             contextBuilt = true
                         }
                         if let (reason, trigger) = sweepScratch.context.suppression(of: target) {
-                            let cut = scalarAlignedText(TextRange(start: trigger.textStart, end: trigger.textEnd))
-                            suppress(target, range, reason, cut ?? sweepScratch.context.triggerText(trigger, in: document.text))
+                            if keepSuppressed {
+                                let cut = scalarAlignedText(TextRange(start: trigger.textStart, end: trigger.textEnd))
+                                suppress(target, range, reason, cut ?? sweepScratch.context.triggerText(trigger, in: document.text))
+                            }
                             continue
                         }
                     }
@@ -439,7 +443,11 @@ extension TaggingRun {
 
     /// Records a suppressed match of the target's entry (its evidence is cut by
     /// ``flushCollectedEvidence()``, its tag read there: no `TagID` copied per suppression).
+    /// Nothing is recorded when suppressed matches are not kept (``keepSuppressed``): callers
+    /// whose trigger text costs a cut check that flag before they cut it.
+    @inline(__always)
     mutating func suppress(_ target: TargetMatch, _ range: TextRange, _ reason: SuppressedMatch.Reason, _ trigger: String) {
+        guard keepSuppressed else { return }
         collector.append(PendingSuppression(entry: Int32(truncatingIfNeeded: target.entry), range: range, rule: target.pattern, reason: reason, trigger: trigger))
     }
 
@@ -654,6 +662,7 @@ extension TaggingRun {
             suppress(target, range, .thirdParty, compiled.kinDisplay[kin])
             return
         }
+        guard keepSuppressed else { return }
         let who = person.name ?? "another person"
         // Strip the exact-match marker "=" (scalar filter: Foundation's replacingOccurrences was a hot spot).
         // (The bytes searched in place: the view's generic `contains` cost more than the suppression.)

@@ -1,7 +1,7 @@
 // Benchmark of the tagging engine: match-only and parse + tag end to end, in MB/s.
 // Run through tools/bench-tagging.sh (release build, one core). Prints figures; asserts nothing.
 // MB/s are input bytes per CPU second (user + system) of this process.
-// Options: --min-seconds S (per measurement), --only match,tag,parse,e2e,html.
+// Options: --min-seconds S (per measurement), --only match,tag,tag-lean,parse,e2e,html.
 import Foundation
 import ReviewModel
 import ReviewParsing
@@ -13,7 +13,7 @@ guard !arguments.isEmpty, !arguments.contains("--help"), !arguments.contains("-h
     exit(64)
 }
 var minimumSeconds = 3.0
-/// Only the measurements whose key is listed (match, tag, parse, e2e, html); all when empty.
+/// Only the measurements whose key is listed (match, tag, tag-lean, parse, e2e, html); all when empty.
 var only: Set<String> = []
 var inputs: [String] = []
 var index = 0
@@ -126,6 +126,11 @@ measure("match", "match-only (tokenise + automaton, text bytes)", bytes: textByt
 
 measure("tag", "tag only (match + context + attribution, text bytes)", bytes: textBytes) {
     documents.reduce(0) { $0 &+ tagger.tag($1).suggestions.count }
+}
+
+// As retag tags: without the suppressed matches (``Tagger/tag(_:includeSuppressed:)``).
+measure("tag-lean", "tag only, no suppressed matches (text bytes)", bytes: textBytes) {
+    documents.reduce(0) { $0 &+ tagger.tag($1, includeSuppressed: false).suggestions.count }
 }
 
 measure("parse", "parse only (source bytes)", bytes: sourceBytes) {
