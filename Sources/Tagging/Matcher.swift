@@ -88,7 +88,7 @@ struct CompiledMatcher: Sendable {
     static let nodeHasPrefixChild: UInt8 = 4
 
     /// A trie node as the walk reads it.
-    struct Node: Sendable {
+    struct Node: Sendable, Equatable {
         /// A 64-bit filter of the children's labels (``labelBit(_:)``): most probes of a node with
         /// the next word's label find no edge, and the filter answers without the table.
         var childLabels: UInt64 = 0
@@ -125,186 +125,34 @@ struct CompiledMatcher: Sendable {
 
     /// Compiles the patterns. Throws the first phrase that does not parse.
     init(patterns: [Pattern]) throws(BadPhrase) {
+        self.init(patterns: patterns, tables: try MatcherTables(patterns: patterns))
+    }
+
+    /// A matcher over tables built for `patterns` (tests compare builders through the tables).
+    init(patterns: [Pattern], tables: MatcherTables) {
         self.patterns = patterns
-        // 1. Parse every phrase.
-        var sequencesPerPattern: [[[PhraseElement]]] = []
-        sequencesPerPattern.reserveCapacity(patterns.count)
-        for (index, pattern) in patterns.enumerated() {
-            switch PhraseParser.expand(pattern.phrase) {
-            case .success(let sequences): sequencesPerPattern.append(sequences)
-            case .failure(let error): throw BadPhrase(index: index, message: error.message)
-            }
-        }
-        // 2. Word classes: a word and its inflections share a class (union-find over surface
-        // forms, numbered on first sight so that the union-find runs on integers).
-        var wordIDs: [String: Int] = [:]
-        var words: [String] = []
-        var parent: [Int] = []
-        func number(_ word: String) -> Int {
-            if let existing = wordIDs[word] { return existing }
-            let fresh = words.count
-            wordIDs[word] = fresh
-            words.append(word)
-            parent.append(fresh)
-            return fresh
-        }
-        func find(_ word: Int) -> Int {
-            var root = word
-            while parent[root] != root { root = parent[root] }
-            var current = word
-            while parent[current] != root {
-                let next = parent[current]
-                parent[current] = root
-                current = next
-            }
-            return root
-        }
-        func union(_ a: Int, _ b: Int) {
-            let rootA = find(a)
-            let rootB = find(b)
-            if rootA != rootB { parent[rootB] = rootA }
-        }
-        var prefixIndex: [String: Int32] = [:]
-        // Words already joined with their inflections (a word recurs in many phrases).
-        var inflected: Set<Int> = []
-        for sequences in sequencesPerPattern {
-            for sequence in sequences {
-                for element in sequence {
-                    switch element {
-                    case .word(let word, let exact):
-                        let wordID = number(word)
-                        if !exact, inflected.insert(wordID).inserted {
-                            for form in Inflector.forms(of: word).dropFirst() { union(wordID, number(form)) }
-                        }
-                    case .prefix(let prefix):
-                        if prefixIndex[prefix] == nil { prefixIndex[prefix] = Int32(prefixIndex.count) }
-                    case .gap:
-                        break
-                    }
-                }
-            }
-        }
-        // Class ids in sorted word order: the first word of each class (alphabetically) numbers it.
-        var classOfRoot: [Int: Int32] = [:]
-        var classOfWord: [String: Int32] = [:]
-        classOfWord.reserveCapacity(words.count)
-        for wordID in words.indices.sorted(by: { words[$0] < words[$1] }) {
-            let root = find(wordID)
-            let id: Int32
-            if let existing = classOfRoot[root] {
-                id = existing
-            } else {
-                id = Int32(classOfRoot.count)
-                classOfRoot[root] = id
-            }
-            classOfWord[words[wordID]] = id
-        }
-        self.classOfWord = classOfWord
-        let classCount = Int32(classOfRoot.count)
-        self.classCount = classCount
-        vocabulary = Vocabulary(classOfWord.map { ($0.key, $0.value) })
-        prefixVocabulary = Vocabulary(prefixIndex.map { ($0.key, classCount + $0.value) })
-        prefixLengths = Set(prefixIndex.keys.map { $0.utf8.count }).sorted(by: >)
+        classOfWord = tables.classOfWord
+        classCount = tables.classCount
+        vocabulary = Vocabulary(tables.classOfWord.map { ($0.key, $0.value) })
+        prefixVocabulary = Vocabulary(tables.prefixIndex.map { ($0.key, tables.classCount + $0.value) })
+        prefixLengths = Set(tables.prefixIndex.keys.map { $0.utf8.count }).sorted(by: >)
         let headLength = min(3, prefixLengths.last ?? 3)
         prefixHeadLength = headLength
         var starts = [UInt64](repeating: 0, count: 4096)
-        for prefix in prefixIndex.keys {
+        for prefix in tables.prefixIndex.keys {
             let bytes = Array(prefix.utf8)
             let head = Vocabulary.chunk(bytes, from: 0) & Vocabulary.byteMask(headLength)
             starts[CompiledMatcher.prefixHeadSlot(head)] |= bytes.count <= 63 ? 1 << UInt64(bytes.count) : 1
         }
         prefixStarts = starts
-
-        // 3. The trie.
-        let labelCount = Int(classCount) + prefixIndex.count
-        var root = [Int32](repeating: -1, count: max(labelCount, 1))
-        var edges: [UInt64: Int32] = [:]
-        var gapEdges: [Int32: [Gap]] = [:]
-        var outputs: [[Int32]] = [[]]
-        func newNode() -> Int32 {
-            outputs.append([])
-            return Int32(outputs.count - 1)
-        }
-        for (patternIndex, sequences) in sequencesPerPattern.enumerated() {
-            for sequence in sequences {
-                var node: Int32 = 0
-                for element in sequence {
-                    switch element {
-                    case .word, .prefix:
-                        let label: Int32
-                        if case .word(let word, _) = element {
-                            label = classOfWord[word]!
-                        } else if case .prefix(let prefix) = element {
-                            label = classCount + prefixIndex[prefix]!
-                        } else {
-                            label = -1
-                        }
-                        if node == 0 {
-                            if root[Int(label)] < 0 { root[Int(label)] = newNode() }
-                            node = root[Int(label)]
-                        } else {
-                            let key = UInt64(UInt32(node)) << 32 | UInt64(UInt32(label))
-                            if let child = edges[key] {
-                                node = child
-                            } else {
-                                let child = newNode()
-                                edges[key] = child
-                                node = child
-                            }
-                        }
-                    case .gap(let low, let high):
-                        if let existing = gapEdges[node]?.first(where: { $0.min == low && $0.max == high }) {
-                            node = existing.target
-                        } else {
-                            let target = newNode()
-                            gapEdges[node, default: []].append(Gap(min: low, max: high, target: target))
-                            node = target
-                        }
-                    }
-                }
-                if !outputs[Int(node)].contains(Int32(patternIndex)) { outputs[Int(node)].append(Int32(patternIndex)) }
-            }
-        }
-        rootChildren = root
-        var capacity = 16
-        while capacity < edges.count * 2 + 2 { capacity <<= 1 }
-        var keys = [UInt64](repeating: UInt64.max, count: capacity)
-        var values = [Int32](repeating: -1, count: capacity)
-        for (key, value) in edges {
-            var slot = Int(truncatingIfNeeded: CompiledMatcher.mix(key)) & (capacity - 1)
-            while keys[slot] != UInt64.max { slot = (slot + 1) & (capacity - 1) }
-            keys[slot] = key
-            values[slot] = value
-        }
-        edgeKeys = keys
-        edgeValues = values
-        edgeMask = capacity - 1
-        var nodes = [Node](repeating: Node(), count: outputs.count)
-        for node in gapEdges.keys { nodes[Int(node)].flags |= CompiledMatcher.nodeHasGap }
-        for key in edges.keys {
-            let label = Int32(truncatingIfNeeded: UInt32(truncatingIfNeeded: key))
-            nodes[Int(key >> 32)].flags |= CompiledMatcher.nodeHasChildren
-            if label >= classCount { nodes[Int(key >> 32)].flags |= CompiledMatcher.nodeHasPrefixChild }
-            nodes[Int(key >> 32)].childLabels |= CompiledMatcher.labelBit(label)
-        }
-        var gapStart: [Int32] = [0]
-        var gapList: [Gap] = []
-        for node in 0..<outputs.count {
-            gapList.append(contentsOf: gapEdges[Int32(node)] ?? [])
-            gapStart.append(Int32(gapList.count))
-        }
-        self.gapStart = gapStart
-        gapList.append(Gap(min: 0, max: -1, target: 0))  // a sentinel: the list is never empty
-        self.gapList = gapList
-        var list: [Int32] = []
-        for (node, output) in outputs.enumerated() {
-            precondition(output.count <= Int(UInt16.max), "more than 65535 patterns end at one trie node")
-            nodes[node].outputFrom = Int32(list.count)
-            nodes[node].outputCount = UInt16(output.count)
-            list.append(contentsOf: output)
-        }
-        self.nodes = nodes
-        outputList = list
+        rootChildren = tables.rootChildren
+        edgeKeys = tables.edgeKeys
+        edgeValues = tables.edgeValues
+        edgeMask = tables.edgeKeys.count - 1
+        nodes = tables.nodes
+        gapStart = tables.gapStart
+        gapList = tables.gapList
+        outputList = tables.outputList
     }
 
     @inline(__always)
