@@ -10,7 +10,9 @@ import Darwin
 
 extension RetagEngine {
     /// The engine of `revtag retag`: ``DocumentReader`` parses (format from the name's
-    /// extension and the bytes), ``Tagger`` tags with `codebook`.
+    /// extension and the bytes), ``Tagger`` tags with `codebook`, without recording
+    /// suppressed matches (``TaggingResult/suppressed`` stays empty: retag stores and
+    /// compares suggestions and the category only).
     /// - Throws: ``RetagError/codebook(_:)`` when the codebook does not compile.
     public static func standard(codebook: Codebook, parseOptions: ParseOptions = ParseOptions()) throws(RetagError) -> RetagEngine {
         let tagger: Tagger
@@ -25,7 +27,7 @@ extension RetagEngine {
             codebookVersion: codebook.version, codebookHash: codebook.hash, maxInputBytes: parseOptions.maxInputBytes,
             parserVersion: parserVersion(parseOptions),
             parse: { bytes, name in try reader.read(bytes: bytes, name: name) },
-            tag: { document in tagger.tag(document) })
+            tag: { document in tagger.tag(document, includeSuppressed: false) })
     }
 }
 
@@ -43,7 +45,7 @@ extension RetagEngine {
             codebookVersion: codebook.version, codebookHash: codebook.hash, maxInputBytes: parseOptions.maxInputBytes,
             parserVersion: parserVersion(parseOptions),
             parse: { bytes, name in try reader.read(bytes: bytes, name: name) },
-            tag: { document in compilation.compiledTagger().tag(document) })
+            tag: { document in compilation.compiledTagger().tag(document, includeSuppressed: false) })
         engine.waitUntilReady = { () throws(RetagError) in _ = try compilation.tagger() }
         // Every worker tags with the one compiled tagger (see `RetagEngine.replicate`).
         return engine

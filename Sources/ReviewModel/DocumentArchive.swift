@@ -68,6 +68,7 @@ public enum DocumentArchive {
 
         // Distinct section paths (consecutive blocks usually share one array).
         var pathIndex: [[String]: Int] = [:]
+        pathIndex.reserveCapacity(32)
         var paths: [[String]] = []
         var blockSections: [Int] = []
         blockSections.reserveCapacity(document.blocks.count)
@@ -272,27 +273,39 @@ public enum DocumentArchive {
             let limit = length / 8
             let start = patchOffsets.count
             var offset = 0
-            while offset < length {
-                // Equal words are skipped eight bytes at a time.
-                if offset + 8 <= length,
-                    UnsafeRawPointer(copy + offset).loadUnaligned(as: UInt64.self)
-                        == UnsafeRawPointer(original + offset).loadUnaligned(as: UInt64.self)
-                {
-                    offset += 8
-                    continue
+            // Eight bytes at a time: equal words are skipped, and in a word that differs only
+            // the differing bytes are visited (the set bytes of the XOR, lowest first).
+            while offset + 8 <= length {
+                // Byte i of the word in bits 8i..<8i+8, whatever the machine's byte order.
+                var difference = UInt64(littleEndian: UnsafeRawPointer(copy + offset).loadUnaligned(as: UInt64.self))
+                    ^ UInt64(littleEndian: UnsafeRawPointer(original + offset).loadUnaligned(as: UInt64.self))
+                while difference != 0 {
+                    let byte = difference.trailingZeroBitCount >> 3
+                    guard add(offset + byte) else { return false }
+                    difference &= ~(0xFF << UInt64(byte << 3))
                 }
+                offset += 8
+            }
+            while offset < length {
                 if copy[offset] != original[offset] {
-                    guard patchOffsets.count - start < limit else {
-                        patchOffsets.removeSubrange(start...)
-                        patchBytes.removeSubrange(start...)
-                        return false
-                    }
-                    patchOffsets.append(offset)
-                    patchBytes.append(copy[offset])
+                    guard add(offset) else { return false }
                 }
                 offset += 1
             }
             return true
+
+            // Records the byte at `position` as a patch; false (and every patch of this
+            // segment taken back) when that makes more than `limit`.
+            func add(_ position: Int) -> Bool {
+                guard patchOffsets.count - start < limit else {
+                    patchOffsets.removeSubrange(start...)
+                    patchBytes.removeSubrange(start...)
+                    return false
+                }
+                patchOffsets.append(position)
+                patchBytes.append(copy[position])
+                return true
+            }
         }
 
         private mutating func store(_ range: Range<Int>) {
@@ -541,7 +554,9 @@ public enum DocumentArchive {
         guard lhs.count == rhs.count else { return false }
         return lhs.withUnsafeBytes { left in
             rhs.withUnsafeBytes { right in
-                left.count == 0 || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0
+                // The parser usually keeps the input array itself as the source: same storage.
+                left.count == 0 || left.baseAddress == right.baseAddress
+                    || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0
             }
         }
     }

@@ -424,3 +424,31 @@ final class Counter: @unchecked Sendable {
         return count
     }
 }
+
+@Suite struct StandardEngineTests {
+    /// The standard engine tags without recording suppressed matches, and otherwise gives
+    /// exactly ``Tagger/tag(_:)``'s result (what retag stores and compares): on every corpus
+    /// document and a generated one of every format, compared as JSON.
+    @Test func theEngineTagsLikeTheTaggerLessTheSuppressedMatches() throws {
+        let codebook = try Codebook.loadDefault()
+        let tagger = try Tagger(codebook: codebook)
+        let engines = [try RetagEngine.standard(codebook: codebook), RetagEngine.standardCompiledInBackground(codebook: codebook)]
+        try engines[1].waitUntilReady?()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var suppressedSeen = 0
+        for path in try ArchiveSamples.corpusFiles() + ArchiveSamples.generatedFiles() {
+            let input = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            let document = try engines[0].parse(input, path)
+            var full = tagger.tag(document)
+            suppressedSeen += full.suppressed.count
+            full.suppressed = []
+            for engine in engines {
+                let lean = engine.tag(document)
+                #expect(lean.suppressed.isEmpty, "\(path)")
+                #expect(try encoder.encode(lean) == encoder.encode(full), "\(path)")
+            }
+        }
+        #expect(suppressedSeen > 0)  // the comparison covered documents with suppressed matches
+    }
+}
