@@ -45,6 +45,7 @@ private enum Words {
     static let when = hash("when")
     static let family: WordSet = WordSet(["family", "couple"].map(hash))
     static let both = hash("both")
+    static let areWere: WordSet = WordSet(["are", "were"].map(hash))
     static let familyRelations: Set<String> = ["partner", "ex-partner", "adult-child", "parent", "sibling", "other-family"]
     static let she = hash("she")
     static let he = hash("he")
@@ -413,14 +414,23 @@ extension TaggingRun {
     /// perpetrator before it (no relative: "both her parents"), the group is each principal's it
     /// names, or both known principals' when it names none. Returns whether it applied.
     mutating func bothPrincipals(before position: Int, _ sentence: SentenceSpan, mentions: [Mention], group: Ethnicity) -> Bool {
-        guard (sentence.tokenFrom..<position).contains(where: { tokens.hashes[$0] == Words.both }) else { return false }
+        let both = (sentence.tokenFrom..<position).contains(where: { tokens.hashes[$0] == Words.both })
+        // Without "both": "Ms Q and Mrs Q are Black British" (principals joined by "and" right
+        // before "are" or "were").
+        if !both {
+            guard position - 1 > sentence.tokenFrom, Words.areWere.contains(tokens.hashes[position - 1]),
+                (sentence.tokenFrom..<position).contains(where: { tokens.hashes[$0] == Words.and })
+            else { return false }
+        }
         var named: Set<Int> = []
         for mention in mentions where mention.end <= position {
             if mention.kind == .kin { return false }
             guard let entity = mention.entity else { continue }
-            if entity > PeopleModel.perpetrator { return false }
+            // The victim, the perpetrator, or a further victim or perpetrator.
+            if entity > PeopleModel.perpetrator, people.entities[entity].subject == nil { return false }
             named.insert(entity)
         }
+        if !both, named.count < 2 { return false }
         // "Both children are of mixed heritage" (a child role: the victims) names one.
         if named.isEmpty { named = [PeopleModel.victim, PeopleModel.perpetrator] }
         for entity in named.sorted() {

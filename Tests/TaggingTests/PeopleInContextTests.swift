@@ -210,4 +210,17 @@ import Testing
         #expect(Self.person(result, .perpetrator)?.name == "Mr K")
         #expect(result.subjects("characteristic/mental-health").contains(.victim))
     }
+
+    @Test("'Ms P and Mrs P are Black British': each principal named before 'are' has the group")
+    func coordinatedEthnicity() throws {
+        let result = try Self.tag("""
+            # Independent Investigation into the Care and Treatment of Ms P
+
+            1.1 In May 2024 Ms P, 44, killed her mother, Mrs P, 71, at the flat they shared. Ms P was convicted of manslaughter.
+
+            1.2 Ms P and Mrs P are Black British of Caribbean heritage. Ms P had been treated for schizophrenia since 2003.
+            """)
+        #expect(Self.person(result, .victim)?.ethnicity == .black)
+        #expect(Self.person(result, .perpetrator)?.ethnicity == .black)
+    }
 }
