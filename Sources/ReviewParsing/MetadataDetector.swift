@@ -8,7 +8,10 @@ import ReviewModel
 /// → `dhr`; Serious Case Review, (Local) Child Safeguarding Practice Review → `scr`;
 /// Safeguarding Adult(s) Review → `sar`; Independent Investigation, Mental Health Homicide
 /// Review → `iir`; Offensive Weapons Homicide Review, Learning Review, Thematic Review, Lessons
-/// Learned Review → `other`.
+/// Learned Review → `other`. Wales's Child and Adult Practice Reviews and Single Unified
+/// Safeguarding Reviews, Scotland's Significant Case Reviews and Northern Ireland's Case
+/// Management Reviews too; a serious or significant case review "(Adults)" or "adult" is `sar`,
+/// as is one whose title names its subject "Adult ..." ("Serious Case Review: Adult B").
 /// The evidence is the title, heading or sentence that names the type.
 enum MetadataDetector {
     private static let reviewTypes: [(phrase: String, id: String)] = [
@@ -17,7 +20,18 @@ enum MetadataDetector {
         ("domestic violence homicide review", "dhr"),
         ("local child safeguarding practice review", "scr"),
         ("child safeguarding practice review", "scr"),
+        // Adult serious case reviews came before the Care Act's SARs (and Scotland's adult
+        // significant case reviews are theirs): the word "adult" with the phrase makes one.
+        ("adult serious case review", "sar"),
+        ("serious case review (adult", "sar"),
+        ("adult significant case review", "sar"),
+        ("significant case review (adult", "sar"),
         ("serious case review", "scr"),
+        ("significant case review", "scr"),
+        ("case management review", "scr"),
+        ("child practice review", "scr"),
+        ("adult practice review", "sar"),
+        ("single unified safeguarding review", "other"),
         ("safeguarding adults review", "sar"),
         ("safeguarding adult review", "sar"),
         ("mental health homicide review", "iir"),
@@ -33,6 +47,9 @@ enum MetadataDetector {
     ]
 
     private static let reviewTypeBytes: [(phrase: [UInt8], id: String)] = reviewTypes.map { (Array($0.phrase.utf8), $0.id) }
+
+    /// ": adult " in a lower-cased title ("Serious Case Review: Adult B").
+    private static let adultPseudonym: [UInt8] = Array(": adult ".utf8)
 
     /// Acronyms that name a type when they stand alone as a word in a title or heading.
     private static let acronyms: [(word: String, id: String)] = [
@@ -66,8 +83,10 @@ enum MetadataDetector {
         outer: for (position, candidate) in candidates.enumerated() {
             let lowered = ByteClass.lowercased(candidate)
             for (phrase, id) in reviewTypeBytes where ByteClass.contains(lowered, phrase) {
+                // "Serious Case Review: Adult B" (the subject an adult's pseudonym) in a title.
+                let adultSubject = id == "scr" && position == 0 && ByteClass.contains(lowered, adultPseudonym)
                 metadata.reviewType = ReviewTypeDetection(
-                    id: id, evidence: evidence(candidate, phrase: String(decoding: phrase, as: UTF8.self)))
+                    id: adultSubject ? "sar" : id, evidence: evidence(candidate, phrase: String(decoding: phrase, as: UTF8.self)))
                 break outer
             }
             if position < headingCount {

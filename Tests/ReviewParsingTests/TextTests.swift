@@ -294,6 +294,13 @@ import Testing
         ("Thematic Review of Self-Neglect", "other"),
         ("Learning Review: Family G", "other"),
         ("SAR Overview Report: Joan", "sar"),
+        ("Child Practice Review: Child A", "scr"),
+        ("Adult Practice Review APR 3/2023", "sar"),
+        ("Single Unified Safeguarding Review – Ms K", "other"),
+        ("Significant Case Review: Child D", "scr"),
+        ("Case Management Review: Child Z", "scr"),
+        ("Serious Case Review: Adult B", "sar"),
+        ("Serious Case Review (Adults) – Mr C", "sar"),
     ])
     func reviewTypeFromTitle(title: String, expected: String) throws {
         let document = try parse("<title>\(title)</title><p>Some text.</p>", name: "t.html")
