@@ -183,12 +183,15 @@ enum PhraseParser {
         var sequences: [[PhraseElement]] = [[]]
         for item in items {
             switch item {
+            case .required(let alternatives) where alternatives.count == 1:
+                // One way on (a plain word): appended in place, no new arrays.
+                for index in sequences.indices { sequences[index].append(contentsOf: alternatives[0]) }
             case .required(let alternatives):
                 sequences = sequences.flatMap { prefix in alternatives.map { prefix + $0 } }
             case .optional(let alternatives):
                 sequences = sequences.flatMap { prefix in [prefix] + alternatives.map { prefix + $0 } }
             case .gap(let low, let high):
-                sequences = sequences.map { $0 + [.gap(low, high)] }
+                for index in sequences.indices { sequences[index].append(.gap(low, high)) }
             }
         }
         var result: [[PhraseElement]] = []
@@ -267,7 +270,7 @@ enum PhraseParser {
                 let separator = ByteClass.separatorLength(base, index, end)
                 if separator > 0 {
                     if !current.isEmpty { result.append(String(decoding: current, as: UTF8.self)) }
-                    current = []
+                    current.removeAll(keepingCapacity: true)
                     index += separator
                     continue
                 }
@@ -277,7 +280,7 @@ enum PhraseParser {
                     current.append(byte)
                 } else {
                     if !current.isEmpty { result.append(String(decoding: current, as: UTF8.self)) }
-                    current = []
+                    current.removeAll(keepingCapacity: true)
                 }
                 index += 1
             }
@@ -356,65 +359,79 @@ enum Inflector {
         "people", "police", "news", "always", "as", "is", "of", "to", "in", "on", "at", "by", "or", "no", "be", "it",
     ]
 
-    private static let vowels: Set<Character> = ["a", "e", "i", "o", "u"]
+    /// Whether an ASCII byte is a lower-case vowel.
+    @inline(__always)
+    private static func isVowel(_ byte: UInt8) -> Bool {
+        byte == 0x61 || byte == 0x65 || byte == 0x69 || byte == 0x6F || byte == 0x75
+    }
 
     /// The word and its regular inflections (the word itself first).
     static func forms(of word: String) -> [String] {
-        // Byte-level ASCII-letter check (`Character.isLetter` looks up Unicode properties).
-        guard word.utf8.count >= 3, word.utf8.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }),
+        // Byte-level ASCII-letter check (`Character.isLetter` looks up Unicode properties); past
+        // it every Character is one byte, and the rules read bytes.
+        let bytes = Array(word.utf8)
+        guard bytes.count >= 3, bytes.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }),
             !functionWords.contains(word)
         else {
             return [word]
         }
+        let count = bytes.count
+        func plus(_ suffix: String, dropping: Int = 0) -> String {
+            var form = bytes[..<(count - dropping)]
+            form.append(contentsOf: suffix.utf8)
+            return String(decoding: form, as: UTF8.self)
+        }
+        func ends(_ suffix: StaticString) -> Bool {
+            let length = suffix.utf8CodeUnitCount
+            return length <= count && (0..<length).allSatisfy { bytes[count - length + $0] == suffix.utf8Start[$0] }
+        }
         var forms = [word]
-        let characters = Array(word)
-        let last = characters[characters.count - 1]
-        let beforeLast = characters[characters.count - 2]
-        let endsConsonantY = last == "y" && !vowels.contains(beforeLast)
+        let last = bytes[count - 1]
+        let beforeLast = bytes[count - 2]
+        let endsConsonantY = last == 0x79 && !isVowel(beforeLast)
         // Plural / third person.
-        if word.hasSuffix("s") || word.hasSuffix("x") || word.hasSuffix("z") || word.hasSuffix("ch")
-            || word.hasSuffix("sh")
-        {
-            forms.append(word + "es")
+        if last == 0x73 || last == 0x78 || last == 0x7A || ends("ch") || ends("sh") {
+            forms.append(plus("es"))
         } else if endsConsonantY {
-            forms.append(String(word.dropLast()) + "ies")
+            forms.append(plus("ies", dropping: 1))
         } else {
-            forms.append(word + "s")
+            forms.append(plus("s"))
         }
         // Past and -ing.
-        if word.hasSuffix("ie") {
-            forms.append(word + "d")
-            forms.append(String(word.dropLast(2)) + "ying")
-        } else if word.hasSuffix("ee") {
-            forms.append(word + "d")
-            forms.append(word + "ing")
-        } else if last == "e" {
-            forms.append(word + "d")
-            forms.append(String(word.dropLast()) + "ing")
+        if ends("ie") {
+            forms.append(plus("d"))
+            forms.append(plus("ying", dropping: 2))
+        } else if ends("ee") {
+            forms.append(plus("d"))
+            forms.append(plus("ing"))
+        } else if last == 0x65 {
+            forms.append(plus("d"))
+            forms.append(plus("ing", dropping: 1))
         } else if endsConsonantY {
-            forms.append(String(word.dropLast()) + "ied")
-            forms.append(word + "ing")
+            forms.append(plus("ied", dropping: 1))
+            forms.append(plus("ing"))
         } else {
             // Consonant-vowel-consonant: the doubled forms (stab → stabbed, travel → travelled);
             // a word of one syllable has only those ("car" does not give "cared" and "caring",
             // which would make it match "care").
-            let third = characters.count >= 3 ? characters[characters.count - 3] : "a"
-            let consonantVowelConsonant = !vowels.contains(last) && last != "w" && last != "x" && last != "y"
-                && vowels.contains(beforeLast) && !vowels.contains(third)
+            let third = bytes[count - 3]
+            let consonantVowelConsonant = !isVowel(last) && last != 0x77 && last != 0x78 && last != 0x79
+                && isVowel(beforeLast) && !isVowel(third)
             var syllables = 0
             var previousVowel = false
-            for character in characters {
-                let vowel = vowels.contains(character)
+            for byte in bytes {
+                let vowel = isVowel(byte)
                 if vowel, !previousVowel { syllables += 1 }
                 previousVowel = vowel
             }
             if !(consonantVowelConsonant && syllables == 1) {
-                forms.append(word + "ed")
-                forms.append(word + "ing")
+                forms.append(plus("ed"))
+                forms.append(plus("ing"))
             }
             if consonantVowelConsonant {
-                forms.append(word + String(last) + "ed")
-                forms.append(word + String(last) + "ing")
+                let doubled = String(decoding: [last], as: UTF8.self)
+                forms.append(plus(doubled + "ed"))
+                forms.append(plus(doubled + "ing"))
             }
         }
         return forms

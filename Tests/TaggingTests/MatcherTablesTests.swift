@@ -107,6 +107,42 @@ import Testing
         #expect((try? PhraseParser.expand("a (\u{301}b)").get().count) == 1)
     }
 
+    /// The expansion of parsed items against the plain product of every item's alternatives.
+    @Test func expansionIsTheProductOfTheItems() throws {
+        var random = XorShift(state: 0xE8A4_D5)
+        var sequences = 0
+        for _ in 0..<400 {
+            let phrase = MatcherTablesTests.randomPhrase(&random, depth: 0)
+            guard case .success(let items) = PhraseParser.parse(phrase) else { continue }
+            var product: [[PhraseElement]] = [[]]
+            for item in items {
+                switch item {
+                case .required(let alternatives): product = product.flatMap { prefix in alternatives.map { prefix + $0 } }
+                case .optional(let alternatives): product = product.flatMap { prefix in [prefix] + alternatives.map { prefix + $0 } }
+                case .gap(let low, let high): product = product.map { $0 + [.gap(low, high)] }
+                }
+            }
+            // Adjacent gaps merged, gaps at the ends dropped, sequences without words skipped.
+            let expected: [[PhraseElement]] = product.compactMap { sequence in
+                var merged: [PhraseElement] = []
+                for element in sequence {
+                    if case .gap(let low, let high) = element, case .gap(let lastLow, let lastHigh)? = merged.last {
+                        merged[merged.count - 1] = .gap(lastLow + low, lastHigh + high)
+                    } else if case .gap = element, merged.isEmpty {
+                        continue
+                    } else {
+                        merged.append(element)
+                    }
+                }
+                while case .gap? = merged.last { merged.removeLast() }
+                return merged.isEmpty ? nil : merged
+            }
+            #expect(PhraseParser.expand(items: items) == expected, "\(phrase)")
+            sequences += expected.count
+        }
+        #expect(sequences > 1000)
+    }
+
     /// Words the random phrases and texts are made of: inflected forms, hyphens, exact words.
     static let phraseWords = [
         "abuse", "abused", "kill", "stab", "partner", "ex-partner", "record", "care", "carer", "the", "her", "his", "he",
@@ -293,4 +329,65 @@ private func referenceTables(_ patterns: [Pattern]) throws -> MatcherTables {
     return MatcherTables(
         classOfWord: classOfWord, prefixIndex: prefixIndex, classCount: classCount, rootChildren: root, edgeKeys: keys,
         edgeValues: values, nodes: nodes, gapStart: gapStart, gapList: gapList, outputList: list)
+}
+
+/// The byte-level inflector against the Character-level one it replaced (kept here).
+@Suite struct InflectorTests {
+    @Test func formsAsTheCharacterInflectorMadeThem() {
+        var words = Array(sharedTagger.compiled.matcher.classOfWord.keys) + Array(Inflector.functionWords)
+        var random = XorShift(state: 0x1F1E_C70B)
+        let letters = Array("aeiouybcdhlrstwxzgAEYSK-1é")
+        for _ in 0..<3000 { words.append(String((0..<(1 + random.next(8))).map { _ in letters[random.next(letters.count)] })) }
+        var inflected = 0
+        for word in words {
+            let forms = Inflector.forms(of: word)
+            #expect(forms == characterForms(of: word), "\(word)")
+            if forms.count > 1 { inflected += 1 }
+        }
+        #expect(inflected > 1000)
+    }
+
+    private func characterForms(of word: String) -> [String] {
+        let vowels: Set<Character> = ["a", "e", "i", "o", "u"]
+        guard word.utf8.count >= 3, word.utf8.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }),
+            !Inflector.functionWords.contains(word)
+        else {
+            return [word]
+        }
+        var forms = [word]
+        let characters = Array(word)
+        let last = characters[characters.count - 1]
+        let beforeLast = characters[characters.count - 2]
+        let endsConsonantY = last == "y" && !vowels.contains(beforeLast)
+        if word.hasSuffix("s") || word.hasSuffix("x") || word.hasSuffix("z") || word.hasSuffix("ch") || word.hasSuffix("sh") {
+            forms.append(word + "es")
+        } else if endsConsonantY {
+            forms.append(String(word.dropLast()) + "ies")
+        } else {
+            forms.append(word + "s")
+        }
+        if word.hasSuffix("ie") {
+            forms += [word + "d", String(word.dropLast(2)) + "ying"]
+        } else if word.hasSuffix("ee") {
+            forms += [word + "d", word + "ing"]
+        } else if last == "e" {
+            forms += [word + "d", String(word.dropLast()) + "ing"]
+        } else if endsConsonantY {
+            forms += [String(word.dropLast()) + "ied", word + "ing"]
+        } else {
+            let third = characters[characters.count - 3]
+            let consonantVowelConsonant = !vowels.contains(last) && last != "w" && last != "x" && last != "y"
+                && vowels.contains(beforeLast) && !vowels.contains(third)
+            var syllables = 0
+            var previousVowel = false
+            for character in characters {
+                let vowel = vowels.contains(character)
+                if vowel, !previousVowel { syllables += 1 }
+                previousVowel = vowel
+            }
+            if !(consonantVowelConsonant && syllables == 1) { forms += [word + "ed", word + "ing"] }
+            if consonantVowelConsonant { forms += [word + String(last) + "ed", word + String(last) + "ing"] }
+        }
+        return forms
+    }
 }
