@@ -13,7 +13,10 @@ extension TaggingRun {
     ///   "Mr K's mother walked out"), not the parent the clause starts with.
     /// - `domestic-abuse-in-pregnancy`: the pregnant woman ("he kicked her when she was six
     ///   months pregnant"), not the person who abused her.
-    func attributionByMeaning(_ id: String, target: TargetMatch, mentions: [Mention]) -> Int? {
+    ///
+    /// (`mutating` only so that ``attribute(_:entry:range:mentions:fallback:sentence:)``, itself
+    /// mutating, passes the run by reference: a non-mutating call copied the whole run.)
+    mutating func attributionByMeaning(_ id: String, target: TargetMatch, mentions: [Mention]) -> Int? {
         switch id {
         case "caring-responsibilities":
             guard var possessor = mentions.last(where: { $0.end <= target.start }) else { return nil }
@@ -79,8 +82,11 @@ extension TaggingRun {
 
 extension TaggingRun {
     /// For a mention that is the agent of a passive ("by his stepfather", "by Mr B"), the
-    /// principal named before "by" in the sentence, else nil.
-    func subjectBeforeAgent(_ mention: Mention, mentions: [Mention]) -> Int? {
+    /// principal named before "by" in the sentence, else nil. (`mutating` only so that
+    /// ``attribute(_:entry:range:mentions:fallback:sentence:)`` passes the run by reference: the
+    /// non-mutating call copied the whole run, about a hundred instructions, for every target
+    /// with a person before it.)
+    mutating func subjectBeforeAgent(_ mention: Mention, mentions: [Mention]) -> Int? {
         var by = mention.start - 1
         if by >= 0, Words2.possessivePronouns.contains(tokens.hashes[by]) { by -= 1 }
         guard by >= 0, tokens.hashes[by] == Words2.by else { return nil }

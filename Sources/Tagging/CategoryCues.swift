@@ -56,7 +56,7 @@ extension TaggingRun {
     /// Whether "repeatedly struck and kicked" describes blows within the attack the review is
     /// about (an incident sentence with no word that places the violence over time), which is
     /// not a pattern of physical violence.
-    func blowsWithinTheIncident(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>) -> Bool {
+    func blowsWithinTheIncident(_ sentence: SentenceSpan, _ slice: UnsafeBufferPointer<Match>) -> Bool {
         let incident = slice.contains { if case .incident = kind($0) { return true } else { return false } }
         guard incident else { return false }
         let hashes = tokens.hashes

@@ -30,6 +30,9 @@ final class CompiledCodebook: Sendable {
     /// Per pattern: the entry of a `.tag` pattern, or ``TargetClass/proximity``,
     /// ``TargetClass/exclusion`` or ``TargetClass/other`` (negative).
     let targetEntries: [Int32]
+    /// Per pattern: the entry an `.exclusion` pattern excludes, -1 for every other pattern (one
+    /// load per match where the sweep looks for a target's exclusion, no `PatternKind` copied).
+    let excludedEntries: [Int32]
     /// Per pattern: whether it is an ethnicity pattern (one byte read per match where the sweep
     /// looks for them).
     let isEthnicity: [Bool]
@@ -155,6 +158,7 @@ final class CompiledCodebook: Sendable {
         phraseMentionsSubject = patterns.map { $0.phrase.contains("subject") }
         contextClasses = patterns.map { ContextClass.of($0.kind) }
         targetEntries = patterns.map { TargetClass.of($0.kind) }
+        excludedEntries = patterns.map { if case .exclusion(let entry) = $0.kind { entry } else { -1 } }
         isEthnicity = patterns.map { if case .ethnicity = $0.kind { true } else { false } }
         sweepBits = patterns.map { SweepBits.of($0.kind) }
         caseSensitiveTrigger = caseSensitive

@@ -59,7 +59,7 @@ struct SentenceContext {
     /// The context of one sentence. The parameters are borrowed: an initializer takes its
     /// arguments owned by default, which made every sentence retain and release the six token
     /// columns, the matches and the codebook.
-    init(matches: borrowing ArraySlice<Match>, compiled: borrowing CompiledCodebook, tokens: borrowing Tokens, sentenceStart: Int) {
+    init(matches: UnsafeBufferPointer<Match>, compiled: borrowing CompiledCodebook, tokens: borrowing Tokens, sentenceStart: Int) {
         self.init()
         rebuild(matches: matches, compiled: compiled, tokens: tokens, sentenceStart: sentenceStart)
     }
@@ -67,7 +67,7 @@ struct SentenceContext {
     /// Makes this the context of another sentence, reusing the trigger lists' storage (the
     /// sweep keeps one context for all sentences).
     mutating func rebuild(
-        matches: borrowing ArraySlice<Match>, compiled: borrowing CompiledCodebook, tokens: borrowing Tokens, sentenceStart: Int
+        matches: UnsafeBufferPointer<Match>, compiled: borrowing CompiledCodebook, tokens: borrowing Tokens, sentenceStart: Int
     ) {
         // Emptied element by element (`removeAll(keepingCapacity:)` cost more than the sentence).
         negationPre.truncate(to: 0)

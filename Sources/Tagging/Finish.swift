@@ -61,9 +61,9 @@ private enum Words {
         return bits
     }()
     /// The single-word hashes ``TaggingRun/ages(_:first:)`` compares tokens against, in one
-    /// trivially copied value that the function loads once (each read of a static above is a
-    /// lazy-initialisation check).
-    struct Scalars {
+    /// object that the function reads through one unretained reference (each read of a static
+    /// above is a lazy-initialisation check; a struct of them was copied, 224 bytes, per call).
+    final class Scalars: Sendable {
         let year = Words.year,
         years = Words.years,
         old = Words.old,
@@ -198,7 +198,8 @@ extension TaggingRun {
     /// only so that ``demographics(_:_:mentions:fallback:)`` passes the run without copying it.)
     mutating func ages(_ sentence: SentenceSpan, first: Int) -> [(Int, Age, Int)] {
         var result: [(Int, Age, Int)] = []
-        let w = Words.scalars
+        // Unretained: `Words.scalars` is a global constant that lives as long as the process.
+        unowned(unsafe) let w = Words.scalars
         let from = sentence.tokenFrom
         let to = sentence.tokenTo
         let hashes = tokens.hashes
@@ -343,7 +344,7 @@ extension TaggingRun {
     /// Ages and ethnicities stated in a sentence, recorded for the people they are about
     /// (`ethnicity`: whether the sentence has an ethnicity match; when not, its matches are not
     /// looked through).
-    mutating func demographics(_ sentence: SentenceSpan, _ slice: ArraySlice<Match>, mentions: [Mention], fallback: Int?, ethnicity: Bool) {
+    mutating func demographics(_ sentence: SentenceSpan, _ slice: UnsafeBufferPointer<Match>, mentions: [Mention], fallback: Int?, ethnicity: Bool) {
         // Most sentences hold no number: no call of `ages` (which copied the run) for them.
         let firstCandidate = TaggingRun.firstAgeCandidate(tokens, from: sentence.tokenFrom, to: sentence.tokenTo, table: compiled.ageCandidateTable)
         let stated = firstCandidate < sentence.tokenTo ? ages(sentence, first: firstCandidate) : []

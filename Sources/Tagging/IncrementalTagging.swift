@@ -846,7 +846,10 @@ extension TaggingRun {
         collector = EvidenceCollector(entryCount: compiled.facts.tags.count)
         ensureCapitals()
         sweepNames = SweepNames()
-        let headings = document.blocks.map { $0.kind == .heading }
+        let blockKinds = document.blocks.map(\.kind)
+        // The matches read through one buffer (see ``TaggingRun/sweep()``): a local copy, which
+        // the sweep does not change.
+        let allMatches = matches
         let blockCount = document.blocks.count
         var piece = SweepPiece()
         var orderStarts: [Int] = []
@@ -859,8 +862,10 @@ extension TaggingRun {
             piece.suppressedStarts.append(collector.suppressions.count)
             piece.categoryStarts.append(cursor.categoryLog.count)
             piece.relationStarts.append(cursor.relationLog.count)
-            for sentenceIndex in blockSentences[block]..<blockSentences[block + 1] {
-                sweepSentence(sentenceIndex, headings: headings, cursor: &cursor)
+            allMatches.withUnsafeBufferPointer { matchBuffer in
+                for sentenceIndex in blockSentences[block]..<blockSentences[block + 1] {
+                    sweepSentence(sentenceIndex, blockKinds: blockKinds, matches: matchBuffer, cursor: &cursor)
+                }
             }
             block += 1
         }

@@ -13,7 +13,8 @@ extension TaggingRun {
     ///
     /// (`mutating` only so that the sweep passes the run by reference instead of copying it.)
     mutating func pronounAntecedent(
-        _ pronoun: Mention, earlier: ArraySlice<Mention>, previous: [Mention], lastPrincipal: GenderMap, lastByGender: GenderMap, lastAny: Int?
+        _ pronoun: Mention, earlier: UnsafeBufferPointer<Mention>, previous: UnsafeBufferPointer<Mention>, lastPrincipal: GenderMap,
+        lastByGender: GenderMap, lastAny: Int?
     ) -> Int? {
         let gender = pronoun.gender ?? .male
         // "she", "he": a subject; "her", "him", "his": possessive or object.

@@ -48,12 +48,17 @@ extension TaggingRun {
     /// collects evidence, demographics and category cues.
     mutating func sweep() {
         var cursor = SweepCursor()
-        let headings = document.blocks.map { $0.kind == .heading }
+        let blockKinds = document.blocks.map(\.kind)
         collector.reserve(matchCount: matches.count)
         ensureCapitals()
         sweepNames = SweepNames()
-        for sentenceIndex in sentences.indices {
-            sweepSentence(sentenceIndex, headings: headings, cursor: &cursor)
+        // The matches read through one buffer of a local copy (the sweep does not change them): a
+        // sentence's slice of the array retained and released the array for every sentence.
+        let allMatches = matches
+        allMatches.withUnsafeBufferPointer { matchBuffer in
+            for sentenceIndex in sentences.indices {
+                sweepSentence(sentenceIndex, blockKinds: blockKinds, matches: matchBuffer, cursor: &cursor)
+            }
         }
         // The collected evidence, keyed by tag and subject, for the finishing steps.
         flushCollectedEvidence()
@@ -71,12 +76,16 @@ extension TaggingRun {
     /// the run (people, age priorities, evidence, suppressed matches, category and relation
     /// scores); at a block boundary only `cursor`'s ``SweepCursor/carry`` part and the people,
     /// age priorities and victim-is-child flag matter (see `IncrementalTagging.swift`).
-    mutating func sweepSentence(_ sentenceIndex: Int, headings: [Bool], cursor: inout SweepCursor) {
+    ///
+    /// `blockKinds` holds the kind of every block of the document (read there: a block read
+    /// from the document was copied, retaining its strings, twice per sentence).
+    /// `matchBuffer` holds ``matches`` (the sentence's are cut from it without retaining anything).
+    mutating func sweepSentence(_ sentenceIndex: Int, blockKinds: [BlockKind], matches matchBuffer: UnsafeBufferPointer<Match>, cursor: inout SweepCursor) {
         do {
             collector.beginSentence()
             let sentence = sentences[sentenceIndex]
-            let slice = matches[sentence.matchFrom..<sentence.matchTo]
-            let isHeading = headings.isEmpty ? false : headings[sentence.block]
+            let slice = UnsafeBufferPointer(rebasing: matchBuffer[sentence.matchFrom..<sentence.matchTo])
+            let isHeading = blockKinds.isEmpty ? false : blockKinds[sentence.block] == .heading
             // 1. Mentions and targets, from one pass over the matches, into the cursor's lists (for
             // the mentions, the previous sentence's list before last: storage reused).
             let found = collectMatches(slice, mentions: &cursor.mentions, targets: &cursor.targets)
@@ -100,9 +109,19 @@ extension TaggingRun {
                 // Written back only when resolved here (a role or name comes resolved).
                 switch mention.kind {
                 case .pronoun:
-                    mention.entity = pronounAntecedent(
-                        mention, earlier: cursor.mentions[..<index], previous: samePrevious ? cursor.previousMentions : [],
-                        lastPrincipal: cursor.lastPrincipal, lastByGender: cursor.lastByGender, lastAny: cursor.lastAny)
+                    // The earlier and previous mentions read through buffers (a slice of the list and
+                    // the previous list passed by value retained and released them per pronoun).
+                    let lastPrincipal = cursor.lastPrincipal
+                    let lastByGender = cursor.lastByGender
+                    let lastAny = cursor.lastAny
+                    mention.entity = cursor.mentions.withUnsafeBufferPointer { mentions in
+                        cursor.previousMentions.withUnsafeBufferPointer { previous in
+                            pronounAntecedent(
+                                mention, earlier: UnsafeBufferPointer(rebasing: mentions[..<index]),
+                                previous: samePrevious ? previous : UnsafeBufferPointer(start: nil, count: 0),
+                                lastPrincipal: lastPrincipal, lastByGender: lastByGender, lastAny: lastAny)
+                        }
+                    }
                     cursor.mentions[index] = mention
                 case .kin:
                     mention.entity = resolveKin(mention, sentence: sentence, earlier: cursor.mentions, lastByGender: cursor.lastByGender)
@@ -124,7 +143,7 @@ extension TaggingRun {
                 cursor.sectionFocus = cursor.mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) })?.entity
             }
             if sentence.block != cursor.focusBlock {
-                cursor.focus = document.blocks[sentence.block].kind == .listItem ? cursor.leadIn : nil
+                cursor.focus = blockKinds[sentence.block] == .listItem ? cursor.leadIn : nil
                 cursor.focusBlock = sentence.block
             }
             let fallback = cursor.focus ?? cursor.sectionFocus
@@ -145,10 +164,8 @@ extension TaggingRun {
                     let range = textRange(target.start, target.end)
                     // Exclusions (the matches searched only in a sentence that has one).
                     if hasExclusion, let exclusion = slice.first(where: { match in
-                        if case .exclusion(let excluded) = kind(match), Int(excluded) == target.entry {
-                            return Int(match.start) < target.end && target.start < Int(match.end)
-                        }
-                        return false
+                        compiled.excludedEntries[Int(match.pattern)] == Int32(truncatingIfNeeded: target.entry)
+                            && Int(match.start) < target.end && target.start < Int(match.end)
                     }) {
                         if keepSuppressed {
                             let excluded = textRange(Int(exclusion.start), Int(exclusion.end))
@@ -258,7 +275,7 @@ extension TaggingRun {
                 }
             }
             // 3. Kin mentions that name the perpetrator give the relationship type.
-            for mentionIndex in cursor.mentions.indices where found & SweepBits.kin != 0 && cursor.mentions[mentionIndex].kind == .kin {
+            for mentionIndex in found & SweepBits.kin != 0 ? cursor.mentions.indices : 0..<0 where cursor.mentions[mentionIndex].kind == .kin {
                 let mention = cursor.mentions[mentionIndex]
                 guard let entity = mention.entity, entity == PeopleModel.perpetrator || entity == PeopleModel.victim,
                     case .kin(let kinIndex)? = slice.first(where: { Int($0.start) == mention.start && kindIsKin($0) }).map({ kind($0) })
@@ -276,7 +293,7 @@ extension TaggingRun {
             if let first = cursor.mentions.first(where: { $0.entity != nil && $0.kind != .pronoun(possessive: true) }) {
                 cursor.focus = first.entity
             }
-            switch document.blocks[sentence.block].kind {
+            switch blockKinds[sentence.block] {
             case .heading: cursor.leadIn = nil
             case .listItem: break
             default: cursor.leadIn = cursor.focus
@@ -311,7 +328,7 @@ extension TaggingRun {
     /// (``SweepBits``), so that the steps after it skip what the sentence lacks. Both lists are
     /// emptied first (their storage is reused from sentence to sentence). (`mutating` only so that
     /// the sweep passes the run by reference instead of copying it.)
-    mutating func collectMatches(_ slice: ArraySlice<Match>, mentions: inout [Mention], targets: inout [TargetMatch]) -> UInt8 {
+    mutating func collectMatches(_ slice: UnsafeBufferPointer<Match>, mentions: inout [Mention], targets: inout [TargetMatch]) -> UInt8 {
         // Emptied element by element (`removeAll(keepingCapacity:)` cost more than the sentence).
         mentions.truncate(to: 0)
         targets.truncate(to: 0)
@@ -354,6 +371,12 @@ extension TaggingRun {
         names.from = first
         let last = min(sentences.count, first + SweepNames.chunk)
         names.ends.reserveCapacity(last - first)
+        // At most one name per capitalised token: room for them all at once (grown from empty,
+        // the list was reallocated and copied a few times per chunk).
+        if last > first {
+            let capitalised = capitals.range(inSentence: last - 1).upperBound - capitals.range(inSentence: first).lowerBound
+            names.mentions.reserveCapacity(max(0, capitalised))
+        }
         for sentenceIndex in first..<last {
             collectNames(sentences[sentenceIndex], sentenceIndex, into: &names.mentions)
             names.ends.append(Int32(truncatingIfNeeded: names.mentions.count))
@@ -466,7 +489,7 @@ extension TaggingRun {
         var text = document.text
         // Everything the loop writes is local to the closure (captured variables were boxed and
         // every access to them checked for exclusivity at run time).
-        let (built, builtSuppressed) = text.withUTF8 { bytes in
+        let cut = text.withUTF8 { bytes in
             var counts = [Int](repeating: 0, count: keyCount)
             for item in items { counts[Int(item.slot)] += 1 }
             var built: [[Evidence]] = counts.map { count in
@@ -502,14 +525,14 @@ extension TaggingRun {
                 builtSuppressed.append(
                     SuppressedMatch(tag: compiled.facts.tags[Int(suppressions[index].entry)], evidence: piece, reason: suppressions[index].reason, trigger: suppressions[index].trigger))
             }
-            return (built, builtSuppressed)
+            return (built: built, suppressed: builtSuppressed)
         }
+        var built = cut.built
+        let builtSuppressed = cut.suppressed
+        // One probe per key (a `TagKey` hashes two strings), into a table with room for them all.
+        evidence.reserveCapacity(evidence.count + collector.keys.count)
         for (slot, key) in collector.keys.enumerated() where !built[slot].isEmpty {
-            if evidence[key] == nil {
-                evidence[key] = built[slot]
-            } else {
-                evidence[key]!.append(contentsOf: built[slot])
-            }
+            TaggingRun.merge(&evidence[key, default: []], &built[slot])
         }
         if suppressed.isEmpty {
             suppressed = builtSuppressed  // moved, not copied item by item
@@ -517,6 +540,16 @@ extension TaggingRun {
             suppressed.append(contentsOf: builtSuppressed)
         }
         self.collector = EvidenceCollector(entryCount: 0)
+    }
+
+    /// Appends `new` to `list`, moving it when `list` is empty (no piece copied).
+    @inline(__always)
+    static func merge(_ list: inout [Evidence], _ new: inout [Evidence]) {
+        if list.isEmpty {
+            swap(&list, &new)
+        } else {
+            list.append(contentsOf: new)
+        }
     }
 
     /// One piece of evidence with its text and its source position.
@@ -679,7 +712,7 @@ extension TaggingRun {
     /// (``collectMatches(_:mentions:targets:)``) adds the satisfied proximity rules (when
     /// `hasProximity`), and keeps one target per entry and span. (`mutating` only so that the
     /// sweep, itself mutating, passes the run without copying it.)
-    mutating func completeTargets(_ slice: ArraySlice<Match>, hasProximity: Bool, _ targets: inout [TargetMatch]) {
+    mutating func completeTargets(_ slice: UnsafeBufferPointer<Match>, hasProximity: Bool, _ targets: inout [TargetMatch]) {
         if targets.isEmpty, !hasProximity { return }
         // The sides of proximity rules, as (rule key, side, span) in match order, taken rule by rule
         // in ascending key order: a dictionary's order changes from process to process, and two
