@@ -12,6 +12,7 @@
 #                                                  SIZE_KB are then ignored), e.g. another worktree's
 #        JOBS="1 2" tools/bench-retag.sh ...       which --jobs to measure (the no-change re-runs use the last)
 #        AB_NO_CACHE=0 tools/bench-retag.sh ...    skip the last run: a codebook change with --no-parse-cache
+#        RETAG_ARGS="--load-ahead 0" tools/bench-retag.sh   more options for every retag run
 #        REVTAG=PATH tools/bench-retag.sh ...      measure that revtag binary (e.g. an older build, for
 #                                                  a same-minute comparison) instead of building this one
 #
@@ -76,7 +77,8 @@ measure() {
     local label=$1 store=$2
     shift 2
     local report="$OUT/report-$label.json" timing="$OUT/time-$label.txt"
-    /usr/bin/time -v "$BIN" retag "$CORPUS" --store "$store" --quiet --format json --report "$report" "$@" 2>"$timing" || true
+    # shellcheck disable=SC2086  # RETAG_ARGS is split on purpose
+    /usr/bin/time -v "$BIN" retag "$CORPUS" --store "$store" --quiet --format json --report "$report" "$@" ${RETAG_ARGS:-} 2>"$timing" || true
     python3 - "$label" "$report" "$timing" "$store" <<'PY'
 import json, os, re, sys
 label, report_path, timing_path, store = sys.argv[1:5]

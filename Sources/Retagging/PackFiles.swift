@@ -62,6 +62,8 @@ final class PackFiles: @unchecked Sendable {
     /// A pack is closed and a new one started once it holds this many bytes (a pack that must
     /// be rewritten is then never much larger).
     static let packLimit = 64 << 20
+    /// Packs smaller than this are merged at the end of a complete run (``prune(removing:)``).
+    static let smallPack = packLimit / 4
 
     let folder: String
     private let lock = NSLock()
@@ -210,8 +212,9 @@ final class PackFiles: @unchecked Sendable {
     // MARK: - Pruning
 
     /// Drops every entry of the names `removing` says to, and rewrites (copies the live
-    /// entries of, then deletes) each pack of earlier runs that holds such an entry or more
-    /// bytes of superseded entries than live ones. Returns how many names were dropped.
+    /// entries of, then deletes) each pack of earlier runs that holds such an entry, more
+    /// bytes of superseded entries than live ones, or is small while others are (see
+    /// ``smallPack``). Returns how many names were dropped.
     func prune(removing: (String) -> Bool) -> Int {
         lock.lock()
         defer { lock.unlock() }
@@ -230,10 +233,15 @@ final class PackFiles: @unchecked Sendable {
                 live[latest.pack].append((name, latest))
             }
         }
+        // Small packs (a run that parsed a few changed documents writes one) are merged into
+        // this process's pack whenever that leaves fewer packs, so that their number (and the
+        // files kept open) stays bounded however many runs there are.
+        let small = packs.indices.filter { packs[$0].descriptor >= 0 && !packs[$0].own && packs[$0].size < Self.smallPack }
+        let merging = small.count >= 2 || (small.count == 1 && appender != nil)
         var rewritten: Set<Int> = []
         for pack in packs.indices where packs[pack].descriptor >= 0 && !packs[pack].own {
             let entryBytes = packs[pack].size - Self.headerLength
-            guard holdsRemoved[pack] || liveBytes[pack] * 2 < entryBytes else { continue }
+            guard holdsRemoved[pack] || liveBytes[pack] * 2 < entryBytes || (merging && packs[pack].size < Self.smallPack) else { continue }
             if copy(live[pack].sorted { $0.location.offset < $1.location.offset }) {
                 unlink((folder as NSString).appendingPathComponent(packs[pack].name))
                 close(packs[pack].descriptor)
@@ -300,23 +308,7 @@ final class PackFiles: @unchecked Sendable {
 
     /// Up to `count` bytes at `offset` (fewer at the end of the file).
     static func read(_ descriptor: Int32, offset: Int, count: Int) throws(RetagInput.ReadFailure) -> [UInt8] {
-        var failure: Int32 = 0
-        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            var filled = 0
-            while filled < count {
-                let got = pread(descriptor, buffer.baseAddress! + filled, count - filled, off_t(offset + filled))
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    break
-                }
-                if got == 0 { break }
-                filled += got
-            }
-            initialized = filled
-        }
-        if failure != 0 { throw RetagInput.ReadFailure(message: String(cString: strerror(failure))) }
-        return bytes
+        try RetagInput.readUpTo(descriptor, capacity: count, at: offset)
     }
 
     /// Writes two buffers one after the other, all of them; false when a write failed.

@@ -30,8 +30,9 @@ import Darwin
 /// Size: about the size of each document's normalised text plus a few bytes per block,
 /// sentence and source-map segment (the source is stored only when it is not the file
 /// itself: PDF, non-UTF-8); ``prune(keeping:under:base:)`` rewrites a pack without the
-/// entries of deleted documents, and one that is mostly superseded entries, at the end of a
-/// complete run, so that the cache stays within about twice the size of its live entries.
+/// entries of deleted documents, one that is mostly superseded entries, and merges small
+/// packs, at the end of a complete run, so that the cache stays within about twice the size
+/// of its live entries and the number of packs stays bounded.
 public struct ParseCache: Sendable {
     /// The cache's folder.
     public let directory: String
@@ -78,7 +79,8 @@ public struct ParseCache: Sendable {
     /// Drops the entries of documents that no longer exist: documents under one of `roots`
     /// (the run's paths) that are not in `present` (the names of the files the run found
     /// there). A pack holding such an entry, or more superseded entries than live ones, is
-    /// rewritten: its live entries are copied to this process's pack and it is deleted.
+    /// rewritten: its live entries are copied to this process's pack and it is deleted; so
+    /// are small packs (under 16 MB) when that leaves fewer of them.
     /// Entries of documents outside the roots stay, and nothing but packs of this version's
     /// ``folder`` is touched. Call at the end of a complete (not interrupted, not dry) run
     /// over `roots`.

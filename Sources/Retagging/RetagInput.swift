@@ -157,12 +157,15 @@ public enum RetagInput {
 
     /// Reads up to `capacity` bytes from an open file straight into a new array's storage (no
     /// zero-filled buffer, no copy), retrying interrupted reads; shorter at the end of the file.
-    static func readUpTo(_ descriptor: Int32, capacity: Int) throws(ReadFailure) -> [UInt8] {
+    /// - Parameter offset: where to read (`pread`, the file's position unchanged); nil: from
+    ///   the file's position on.
+    static func readUpTo(_ descriptor: Int32, capacity: Int, at offset: Int? = nil) throws(ReadFailure) -> [UInt8] {
         var failure: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
             var filled = 0
             while filled < buffer.count {
-                let count = read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+                let count = offset.map { pread(descriptor, buffer.baseAddress! + filled, buffer.count - filled, off_t($0 + filled)) }
+                    ?? read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
                 if count < 0 {
                     if errno == EINTR { continue }
                     failure = errno

@@ -237,9 +237,17 @@ struct DocumentChange: Sendable {
     /// ``init(document:now:previous:decisions:)`` from the keys in recorded order (the
     /// suggestions', then the category's). When they are the previous run's, in the same
     /// order (the usual case: a codebook change moves few documents), nothing was added or
-    /// removed and no set is built unless decisions need one.
+    /// removed and no set is built unless decisions need one; nor for a new document without
+    /// decisions.
     init(document: String, nowInOrder now: [TagKey], previousInOrder previous: [TagKey]?, decisions: [DecisionInForce]) {
         guard let previous, previous == now else {
+            if previous == nil, decisions.isEmpty {
+                // A new document without decisions (every document of a first run): listed as
+                // new, with its category; no set of its keys is built.
+                let category = now.lazy.filter { $0.tag.facet == Taxonomy.categoryFacet }.map(\.tag.id).min()
+                self.init(document: document, isNew: true, added: [], removed: [], categoryFrom: nil, categoryTo: category, conflicts: [])
+                return
+            }
             self.init(document: document, now: Set(now), previous: previous.map(Set.init), decisions: decisions)
             return
         }

@@ -1,6 +1,8 @@
 /// Counts per word hash (the hashes ``Tokens/hashes`` holds), in the order the words were
 /// first added: a `[UInt64: (Int, Int)]` without SipHash, rehashing or per-key allocation, for
-/// people discovery's count of capitalised words. Sized once for at most `capacity` words.
+/// people discovery's count of capitalised words. The table starts small and doubles when it is
+/// half full (sized for every capitalised token up front, it was mostly empty and clearing it
+/// cost more than counting).
 struct WordTally {
     /// Per word, in first-added order: its hash, its count and the token where it was first added.
     private(set) var hashes: [UInt64] = []
@@ -8,14 +10,18 @@ struct WordTally {
     private(set) var firsts: [Int32] = []
     /// Open addressing: the word's position in `hashes` plus one, 0 for an empty slot.
     private var slots: [Int32]
-    private let shift: UInt64
-    private let mask: Int
+    private var shift: UInt64
+    private var mask: Int
 
-    /// A tally for at most `capacity` distinct words (more would loop forever: the caller bounds it).
+    /// The table's first size (slots): room for half as many words before it grows.
+    static let initialSlots = 256
+
+    /// A tally expecting at most `capacity` distinct words (a bound on the storage reserved up
+    /// front, not on the words: the table grows past it).
     init(capacity: Int) {
         var size = 16
         var bits: UInt64 = 4
-        while size < capacity * 2 {
+        while size < min(capacity * 2, WordTally.initialSlots) {
             size <<= 1
             bits += 1
         }
@@ -25,6 +31,19 @@ struct WordTally {
         hashes.reserveCapacity(min(capacity, 1024))
         counts.reserveCapacity(min(capacity, 1024))
         firsts.reserveCapacity(min(capacity, 1024))
+    }
+
+    /// Doubles the table and places every word again (the words keep their order).
+    private mutating func grow() {
+        let size = slots.count * 2
+        slots = [Int32](repeating: 0, count: size)
+        shift -= 1
+        mask = size - 1
+        for position in hashes.indices {
+            var slot = home(hashes[position])
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(truncatingIfNeeded: position + 1)
+        }
     }
 
     @inline(__always)
@@ -41,6 +60,7 @@ struct WordTally {
                 counts.append(amount)
                 firsts.append(Int32(truncatingIfNeeded: token))
                 slots[slot] = Int32(truncatingIfNeeded: hashes.count)
+                if hashes.count * 2 > slots.count { grow() }
                 return
             }
             if hashes[stored - 1] == hash {

@@ -85,7 +85,8 @@ import Testing
         #expect(changed.parseCache?.parsed == 1)
         #expect(changed.parseCache?.written == 1)
         #expect(try names(space).count == Self.documentCount)
-        #expect(entries(space).count == 2)  // the first pack (6 of its 7 entries live) and this run's
+        // The first pack (6 of its 7 entries live, but small) was merged into this run's.
+        #expect(entries(space).count == 1)
 
         // Unchanged documents and codebook: nothing is read, the cache is not consulted.
         let unchanged = try run(space, Codebooks.v1)
@@ -302,7 +303,7 @@ import Testing
         let cache = try standardCache(space)
         #expect(try names(space).count == Self.documentCount + 1)
         let packsBefore = entries(space)
-        #expect(packsBefore.count == 2)  // the other folder's run's and the first run's
+        #expect(packsBefore.count == 1)  // the other folder's run's pack was small: merged into the first run's
         // Files that are not packs, inside and beside the cache's folder.
         let stray = cache.folder + "/notes.txt"
         let lookalike = cache.folder + "/p-0123456789abcdef.rvpk"
@@ -322,8 +323,7 @@ import Testing
         #expect(interrupted.parseCache?.removed == 0)
         #expect(try names(space).contains(deleted))
 
-        // The first run's pack held the deleted document's entry: it is rewritten without it
-        // (the other folder's pack stays as it was).
+        // The first run's pack held the deleted document's entry: it is rewritten without it.
         let report = try run(space, Codebooks.v2)
         #expect(report.interrupted == false)
         #expect(report.parseCache?.removed == 1)
@@ -333,7 +333,8 @@ import Testing
         #expect(left.count == Self.documentCount)  // 6 corpus documents and the other folder's
         #expect(left.contains("other/elsewhere.txt"))
         for path in [stray, lookalike, beside] { #expect(FileManager.default.fileExists(atPath: path), "\(path)") }
-        #expect(FileManager.default.fileExists(atPath: packsBefore[0]) != FileManager.default.fileExists(atPath: packsBefore[1]))
+        #expect(packsBefore.allSatisfy { !FileManager.default.fileExists(atPath: $0) })
+        #expect(entries(space).count == 3)  // this run's pack and the two files in the folder that are not packs
         #expect(report.parseCache?.hits == Self.documentCount - 1)
         // Nothing more to remove; the rewritten entries load.
         let again = try run(space, Codebooks.v1)
@@ -369,6 +370,15 @@ import Testing
             expectSameDocument(loaded, try DocumentReader().read(bytes: input, name: name), name)
         }
         #expect(try run(space, Codebooks.v2).parseCache?.hits == Self.documentCount)
+
+        // Run after run with one document changed: the small packs are merged each time, so
+        // there is one pack however many runs there were; nothing is lost.
+        for round in 0..<4 {
+            try space.write("review.md", "# Findings, round \(round)\n\nThe constable met the general practitioner.\n")
+            #expect(try run(space, Codebooks.v2).parseCache?.parsed == 1)
+            #expect(entries(space).count == 1)
+        }
+        #expect(try run(space, Codebooks.v1).parseCache?.hits == Self.documentCount)
     }
 
     /// Entries appended from several threads at once (the tagging threads and the writer)

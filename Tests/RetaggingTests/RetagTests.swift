@@ -371,7 +371,8 @@ import Testing
 @Suite struct DocumentChangeTests {
     static func key(_ tag: String, _ subject: Subject? = nil) -> TagKey { TagKey(tag: TagID(tag)!, subject: subject) }
 
-    /// The comparison from keys in recorded order (with its shortcut for unchanged keys)
+    /// The comparison from keys in recorded order (with its shortcuts for unchanged keys and
+    /// for a new document without decisions)
     /// finds what the comparison of sets finds, decisions and categories included.
     @Test func keysInOrderCompareLikeSets() {
         let police = Self.key("agency/police"), gp = Self.key("agency/gp"), victim = Self.key("characteristic/alcohol-misuse", .victim)
