@@ -46,6 +46,11 @@ private enum Words {
     static let family: WordSet = WordSet(["family", "couple"].map(hash))
     static let both = hash("both")
     static let areWere: WordSet = WordSet(["are", "were"].map(hash))
+    /// Verbs of a past event an age may be given for ("came to England aged eighteen").
+    static let pastEvents: WordSet = WordSet([
+        "came", "moved", "arrived", "emigrated", "migrated", "left", "married", "joined", "started", "began", "entered",
+        "settled", "returned", "retired", "qualified", "enlisted",
+    ].map(hash))
     static let familyRelations: Set<String> = ["partner", "ex-partner", "adult-child", "parent", "sibling", "other-family"]
     static let she = hash("she")
     static let he = hash("he")
@@ -301,7 +306,10 @@ extension TaggingRun {
                     index = after + 1
                     continue
                 }
-                result.append((index, .years(infant ? 0 : value), 0))
+                // "came to England aged eighteen", "married aged 20": the age at a past event,
+                // below a stated age ("She was 78 when Albert died").
+                let pastEvent = (2...5).contains { Words.pastEvents.contains(word(index - $0)) }
+                result.append((index, .years(infant ? 0 : value), pastEvent ? 2 : 0))
                 index = after
                 continue
             }

@@ -223,4 +223,17 @@ import Testing
         #expect(Self.person(result, .victim)?.ethnicity == .black)
         #expect(Self.person(result, .perpetrator)?.ethnicity == .black)
     }
+
+    @Test("an age after a past event ('came to England aged eighteen') yields to the age at the death")
+    func ageAtAPastEvent() throws {
+        let result = try Self.tag("""
+            # Domestic Homicide Review: Walter
+
+            1.1 This review examines the death of Walter, 83, at the home he shared with his wife, Nora, in 2024. Nora was charged with his murder.
+
+            1.2 Nora was born in Cork and came to England aged nineteen to work in a hospital. She was 79 when Walter died. Nora was convicted of manslaughter in 2025.
+            """)
+        #expect(Self.person(result, .perpetrator)?.name == "Nora")
+        #expect(Self.person(result, .perpetrator)?.age == .years(79))
+    }
 }
