@@ -452,6 +452,13 @@ extension TaggingRun {
     }
 
     /// Whether a comma stands between token `index` and the next one.
+    /// The document text's UTF-8 byte at `offset`, nil past its end.
+    func textByte(at offset: Int) -> UInt8? {
+        let utf8 = document.text.utf8
+        guard offset >= 0, offset < utf8.count else { return nil }
+        return utf8[utf8.index(utf8.startIndex, offsetBy: offset)]
+    }
+
     func commaBetween(_ index: Int) -> Bool {
         guard index >= 0, index + 1 < tokens.count else { return false }
         let utf8 = document.text.utf8

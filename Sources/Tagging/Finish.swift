@@ -357,10 +357,7 @@ extension TaggingRun {
     /// Whether a comma, a full stop, a semicolon or a closing bracket follows token `index`
     /// directly (or the text ends there): the end of an apposition such as ", 27,".
     func closesApposition(_ index: Int) -> Bool {
-        let utf8 = document.text.utf8
-        let end = Int(tokens.ends[index])
-        guard end < utf8.count else { return true }
-        let byte = utf8[utf8.index(utf8.startIndex, offsetBy: end)]
+        guard let byte = textByte(at: Int(tokens.ends[index])) else { return true }
         return byte == 0x2C || byte == 0x2E || byte == 0x3B || byte == 0x29 || byte == 0x0A
     }
 

@@ -216,12 +216,13 @@ extension Tagger {
     /// knows): changing one of them is never inert. Every lower-case string literal of the
     /// tagging sources is here; a test fails when one is added there and not here.
     public static let taggerWords: Set<String> = [
-        "came", "moved", "arrived", "emigrated", "migrated", "left", "married", "joined", "started", "began", "entered", "settled", "returned", "retired", "qualified", "enlisted",
-        "are",
-        "fall",
+        // Past events an age may be given for, "are"/"were" before an ethnic group, and the
+        // fall that keeps physical assault (Finish.swift).
+        "came", "moved", "arrived", "emigrated", "migrated", "left", "married", "joined", "started", "began", "entered",
+        "settled", "returned", "retired", "qualified", "enlisted", "are", "fall",
+        // Declarations for "her" or "him" (Discovery.swift), analysis words before a hypothetical
+        // section's word (HypotheticalSections.swift) and appositive declarations (Discovery.swift).
         "refer", "referring", "call", "calling", "naming",
-        // Analysis words before a hypothetical section's word (HypotheticalSections.swift) and
-        // appositive declarations (Discovery.swift).
         "lessons", "analysing", "addressing", "findings", "evaluation", "hereafter", "chronology", "conclusions", "finding",
         "discussion", "analysis", "analyses", "response", "analyzing", "responses", "named", "conclusion", "answering", "better",
         // Descriptive roles and agents' appositions (RoleDescriptions.swift).
@@ -271,6 +272,7 @@ extension Tagger {
     /// Words people discovery (and the people tables and gender votes) compares tokens with by
     /// value: every lower-case string literal of its sources (a test checks).
     public static let discoveryWords: Set<String> = [
+        // Declarations for "her" or "him" and in apposition to a name (Discovery.swift).
         "refer", "referring", "call", "calling", "name", "naming", "to", "him",
         "known", "referred", "called", "also", "better", "hereafter", "named",
         // RoleDescriptions.swift.

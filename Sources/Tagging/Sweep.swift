@@ -714,12 +714,10 @@ extension TaggingRun {
     /// Whether the sentence's last character other than a space, a closing quote or a closing
     /// bracket is a question mark.
     func sentenceEndsWithQuestionMark(_ sentence: SentenceSpan) -> Bool {
-        let utf8 = document.text.utf8
-        var end = min(sentence.range.end, utf8.count)
+        var end = sentence.range.end
         let start = sentence.range.start
         var steps = 0
-        while end > start, steps < 8 {
-            let byte = utf8[utf8.index(utf8.startIndex, offsetBy: end - 1)]
+        while end > start, steps < 8, let byte = textByte(at: end - 1) {
             if byte == 0x3F { return true }
             // Spaces, quotes (ASCII, or the last byte of a curly quote), brackets.
             guard byte == 0x20 || byte == 0x0A || byte == 0x22 || byte == 0x27 || byte == 0x29 || byte == 0x5D || byte == 0x9D || byte == 0x99 || byte == 0xE2 || byte == 0x80 else {
