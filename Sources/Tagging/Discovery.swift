@@ -95,6 +95,14 @@ extension TaggingRun {
             }
             var end = next
             while end < to, end < next + 3, isCapitalised(end) { end += 1 }
+            // The bare "called" (the codebook's "called here") declares only a name followed by
+            // "here" or "in this report" ("Their father, called Aziz here, was in the house"),
+            // not "her father called Children's Services".
+            if Int(match.end) - Int(match.start) == 1, tokens.hashes[Int(match.start)] == Words2.called {
+                let after = end < to ? tokens.hashes[end] : 0
+                let this = end + 1 < to ? tokens.hashes[end + 1] : 0
+                guard after == Words2.here || (Words2.declarationPlaces.contains(after) && this == Words2.this) else { continue }
+            }
             // A declared single word must not be an ordinary capitalised word of the sentence start.
             result.append(NameCandidate(start: next, end: end, gender: nil, declared: true))
         }
@@ -470,6 +478,14 @@ extension TaggingRun {
     /// The gender of the "her" or "him" a declaration is about ("we refer to her by her first
     /// name", "we will call him"), when one stands right after "refer to" or "call" before `position`.
     func declaredPronounGender(before position: Int, sentence: SentenceSpan) -> Gender? {
+        // "Her brother killed her. In this report he is called Rebin": a "he" or "she" a few
+        // words before the declared name is the one it is declared for.
+        var back = position - 1
+        while back >= sentence.tokenFrom, back >= position - 6 {
+            if tokens.hashes[back] == Words2.he { return .male }
+            if tokens.hashes[back] == Words2.she { return .female }
+            back -= 1
+        }
         var index = sentence.tokenFrom + 1
         while index < position {
             let hash = tokens.hashes[index]
@@ -1054,6 +1070,13 @@ enum Words2 {
     static let s = hash("s")
     static let her = hash("her")
     static let his = hash("his")
+    static let he = hash("he")
+    static let she = hash("she")
+    static let called = hash("called")
+    static let here = hash("here")
+    static let this = hash("this")
+    /// "called Aziz in this report", "throughout this review", "for this review".
+    static let declarationPlaces: WordSet = WordSet(["in", "throughout", "for"].map(hash))
     static let generation: WordSet = WordSet(["senior", "junior", "snr", "jnr"].map(hash))
     static let codeWords: WordSet = WordSet(CompiledCodebook.codeWords.map(hash))
     static let passive: WordSet = WordSet(["was", "were", "been", "being", "is", "be", "by"].map(hash))

@@ -308,7 +308,8 @@ extension TaggingRun {
                 }
                 // "came to England aged eighteen", "married aged 20": the age at a past event,
                 // below a stated age ("She was 78 when Albert died").
-                let pastEvent = (2...5).contains { Words.pastEvents.contains(word(index - $0)) }
+                // ("She came to England in 2009, aged eight": up to seven words back.)
+                let pastEvent = (2...7).contains { Words.pastEvents.contains(word(index - $0)) }
                 result.append((index, .years(infant ? 0 : value), pastEvent ? 2 : 0))
                 index = after
                 continue
@@ -388,9 +389,16 @@ extension TaggingRun {
                 continue
             }
             if priority == 1, age == .years(0), entity == PeopleModel.victim { people.victimIsChild = true }
-            if people.entities[entity].age == nil || priority < (agePriority[entity] ?? 3) {
+            let recorded = agePriority[entity] ?? 3
+            if people.entities[entity].age == nil || (priority < recorded && recorded > 1) {
                 people.entities[entity].age = age
                 agePriority[entity] = priority
+            } else if priority <= 1, recorded <= 1, case .years(let new) = age, case .years(let old)? = people.entities[entity].age, new > old {
+                // Two explicit ages ("Shilan was 23", "a 14-year-old girl who said her father had
+                // beaten her"): the later in life, which is the age at the death (the other is an
+                // earlier event's).
+                people.entities[entity].age = age
+                agePriority[entity] = min(priority, recorded)
             }
         }
         guard ethnicity else { return }

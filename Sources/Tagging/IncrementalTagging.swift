@@ -222,7 +222,10 @@ extension Tagger {
         "settled", "returned", "retired", "qualified", "enlisted", "are", "fall",
         // Declarations for "her" or "him" (Discovery.swift), analysis words before a hypothetical
         // section's word (HypotheticalSections.swift) and appositive declarations (Discovery.swift).
-        "refer", "referring", "call", "calling", "naming",
+        "refer", "referring", "call", "calling", "naming", "here", "throughout",
+        // Reporting verbs before a relative's "he"/"she" (PronounRules.swift).
+        "reported", "said", "told", "described", "explained", "stated", "disclosed", "complained", "claimed", "noticed",
+        "worried", "feared", "thought", "believed",
         "lessons", "analysing", "addressing", "findings", "evaluation", "hereafter", "chronology", "conclusions", "finding",
         "discussion", "analysis", "analyses", "response", "analyzing", "responses", "named", "conclusion", "answering", "better",
         // Descriptive roles and agents' appositions (RoleDescriptions.swift).
@@ -274,7 +277,7 @@ extension Tagger {
     public static let discoveryWords: Set<String> = [
         // Declarations for "her" or "him" and in apposition to a name (Discovery.swift).
         "refer", "referring", "call", "calling", "name", "naming", "to", "him",
-        "known", "referred", "called", "also", "better", "hereafter", "named",
+        "known", "referred", "called", "also", "better", "hereafter", "named", "here", "throughout",
         // RoleDescriptions.swift.
         "another", "known", "possible", "potential", "likely", "repeat", "previous", "secondary", "primary", "that", "which", "while",
         "whilst", "when", "three",

@@ -24,6 +24,14 @@ extension TaggingRun {
         }
         func hasGender(_ entity: Int?) -> Bool { entity.map { people.entities[$0].gender == gender } ?? false }
         if let local = earlier.last(where: { hasGender($0.entity) && !isPronoun($0) }), let entity = local.entity {
+            // "after his father reported that he was hearing voices": the "he" a relative reports
+            // about is the relative's possessor, the person the sentence is about.
+            if subjectPronoun, local.kind == .kin, local.start > 0, let possessor = earlier.last(where: { $0.end == local.start }),
+                possessor.kind == .pronoun(possessive: true), possessor.gender == gender, let owner = possessor.entity, owner != entity,
+                hasGender(owner), PronounWords.reportedThat(tokens, from: local.end, to: pronoun.start)
+            {
+                return owner
+            }
             if subjectPronoun, people.entities[entity].subject == nil,
                 let subject = earlier.first(where: { $0.kind == .pronoun(possessive: false) && $0.end <= local.start && hasGender($0.entity) }),
                 let principal = subject.entity, people.entities[principal].subject != nil
@@ -41,11 +49,24 @@ extension TaggingRun {
             return entity
         }
         // "Joanna had no recourse to public funds and her leave to remain had lapsed": a named
-        // person of unknown gender earlier in the sentence, when nobody there has the gender.
+        // person of unknown gender earlier in the sentence, when nobody there has the gender;
+        // but a pronoun of the gender before that name stands for the same person as this one
+        // ("she believed, because Aziz told her so, that she would be sent back").
         if let local = earlier.last(where: { !isPronoun($0) && $0.kind != .kin && $0.entity.map { people.entities[$0].gender == nil } == true }),
             !earlier.contains(where: { !isPronoun($0) && $0.entity.map { people.entities[$0].gender != nil && people.entities[$0].gender != gender } == true && $0.start > local.start })
         {
+            if let prior = earlier.last(where: { isPronoun($0) && $0.start < local.start && hasGender($0.entity) }) { return prior.entity }
             return local.entity
+        }
+        // "He was referred to the team after his father reported that he was hearing voices. He
+        // was assessed at home": a sentence's first "she"/"he" continues the previous sentence's
+        // subject when that sentence's first person of the gender was itself a "she"/"he",
+        // not a relative named later in it.
+        if subjectPronoun, !earlier.contains(where: { hasGender($0.entity) }),
+            let opener = previous.first(where: { hasGender($0.entity) }), opener.kind == .pronoun(possessive: false),
+            opener.start < tokens.count, PronounWords.subjects.contains(tokens.hashes[opener.start])
+        {
+            return opener.entity
         }
         // The last person of that gender named in the previous sentence (no filtered copy).
         if subjectPronoun, let last = previous.last(where: { hasGender($0.entity) && !isPronoun($0) })?.entity,
@@ -63,4 +84,16 @@ extension TaggingRun {
 /// Subject pronouns.
 enum PronounWords {
     static let subjects = WordSet(["she", "he"].map { Vocabulary.hash(Array($0.utf8)) })
+    /// Verbs of reporting ("his father reported that he ...").
+    static let reporting = WordSet(
+        ["reported", "said", "told", "described", "explained", "stated", "disclosed", "complained", "alleged", "claimed", "noticed", "worried", "feared", "thought", "believed"]
+            .map { Vocabulary.hash(Array($0.utf8)) })
+    static let that = Vocabulary.hash(Array("that".utf8))
+
+    /// Whether the tokens `from..<to` are a reporting verb, optionally followed by "that" (at
+    /// most one word, such as "police", between the verb and "that").
+    static func reportedThat(_ tokens: borrowing Tokens, from: Int, to: Int) -> Bool {
+        guard to - from >= 1, to - from <= 4, reporting.contains(tokens.hashes[from]) else { return false }
+        return to - from == 1 || tokens.hashes[to - 1] == that
+    }
 }

@@ -236,4 +236,38 @@ import Testing
         #expect(Self.person(result, .perpetrator)?.name == "Nora")
         #expect(Self.person(result, .perpetrator)?.age == .years(79))
     }
+
+    @Test("'he is called Rebin' names the kin noun before; 'her father, called Aziz here' is a declaration; two explicit ages keep the later")
+    func declaredForSubjectPronounAndCalledHere() throws {
+        let result = try Self.tag("""
+            # Domestic Homicide Review: Leyla
+
+            1.1 This review concerns the death of Leyla, who was killed at her family's flat in March 2024. Leyla was 26. She had lived in the town since she was a child.
+
+            1.2 Her brother killed her. In this report he is called Daron. He was 33.
+
+            1.3 Their father, called Serhat here, was in the flat. He did not call for help.
+
+            2.1 Leyla came to England in 2007, with her mother, aged nine. In 2014 the school nurse saw a 16-year-old girl who said she was frightened at home.
+
+            2.2 By 2023 her leave to remain had lapsed, and she believed, because Serhat told her so, that she would be sent away if she left. Daron was convicted of her murder.
+            """)
+        #expect(Self.person(result, .victim)?.name == "Leyla")
+        #expect(Self.person(result, .victim)?.age == .years(26))
+        #expect(Self.person(result, .perpetrator)?.name == "Daron")
+        #expect(Self.person(result, .perpetrator)?.age == .years(33))
+        #expect(result.subjects("characteristic/insecure-immigration") == [.victim])
+    }
+
+    @Test("a sentence's first 'he' continues the previous sentence's opening 'he', not the relative named later in it")
+    func subjectContinuesAcrossSentences() throws {
+        let result = try Self.tag("""
+            # Independent Investigation into the Care and Treatment of Mr J
+
+            1.1 In June 2023 Mr J, 27, killed his father, Mr J senior, 64, at their home. Mr J was convicted of manslaughter.
+
+            2.1 He was referred to the early intervention team in 2019 after his father reported that he was hearing voices. He was diagnosed with paranoid schizophrenia and started on depot medication.
+            """)
+        #expect(result.subjects("characteristic/mental-health") == [.perpetrator])
+    }
 }
