@@ -24,6 +24,14 @@ extension TaggingRun {
         }
         func hasGender(_ entity: Int?) -> Bool { entity.map { people.entities[$0].gender == gender } ?? false }
         if let local = earlier.last(where: { hasGender($0.entity) && !isPronoun($0) }), let entity = local.entity {
+            // "his father reported that he was talking to himself": a "she"/"he" of the gender
+            // after the last name stands for whom the later pronouns do.
+            if let subject = earlier.last(where: {
+                $0.start > local.start && $0.kind == .pronoun(possessive: false) && hasGender($0.entity) && $0.start < tokens.count
+                    && PronounWords.subjects.contains(tokens.hashes[$0.start])
+            }), let subjectEntity = subject.entity, subjectEntity != entity {
+                return subjectEntity
+            }
             // "after his father reported that he was hearing voices": the "he" a relative reports
             // about is the relative's possessor, the person the sentence is about.
             if subjectPronoun, local.kind == .kin, local.start > 0, let possessor = earlier.last(where: { $0.end == local.start }),
@@ -63,8 +71,8 @@ extension TaggingRun {
         // subject when that sentence's first person of the gender was itself a "she"/"he",
         // not a relative named later in it.
         if subjectPronoun, !earlier.contains(where: { hasGender($0.entity) }),
-            let opener = previous.first(where: { hasGender($0.entity) }), opener.kind == .pronoun(possessive: false),
-            opener.start < tokens.count, PronounWords.subjects.contains(tokens.hashes[opener.start])
+            let opener = previous.first(where: { hasGender($0.entity) }),
+            opener.kind == .name || (opener.kind == .pronoun(possessive: false) && opener.start < tokens.count && PronounWords.subjects.contains(tokens.hashes[opener.start]))
         {
             return opener.entity
         }
