@@ -113,10 +113,15 @@ extension TaggingRun {
     /// capitalised, one space away, not a one-letter code ("Mr A B"), no acronym, month or code word.
     func isSurname(after index: Int, limit: Int) -> Bool {
         let next = index + 1
-        guard next < limit, isCapitalised(next), tokens.flags[next] & (Tokens.singleCapital | Tokens.digits) == 0,
+        guard next < limit, isCapitalised(next), tokens.flags[next] & Tokens.digits == 0,
             tokens.flags[index] & (Tokens.singleCapital | Tokens.digits) == 0,
             Int(tokens.starts[next]) - Int(tokens.ends[index]) == 1
         else { return false }
+        // "Mr Declan F": a surname's initial after a first name (not after a code or acronym).
+        if tokens.flags[next] & Tokens.singleCapital != 0 {
+            return Int(tokens.ends[index]) - Int(tokens.starts[index]) >= 3 && !Words2.codeWords.contains(tokens.hashes[index])
+                && !Words2.calendar.contains(tokens.hashes[index]) && !isAcronym(index)
+        }
         let hash = tokens.hashes[next]
         if Words2.calendar.contains(hash) || Words2.codeWords.contains(hash) || Words2.generation.contains(hash) { return false }
         let start = Int(tokens.starts[next])
@@ -125,6 +130,15 @@ extension TaggingRun {
         let utf8 = document.text.utf8
         let second = utf8[utf8.index(utf8.startIndex, offsetBy: start + 1)]
         return !(second >= 0x41 && second <= 0x5A)  // not an acronym ("Mr K NHS")
+    }
+
+    /// Whether the token's second letter is a capital too ("NHS", "GP").
+    func isAcronym(_ index: Int) -> Bool {
+        let start = Int(tokens.starts[index])
+        guard Int(tokens.ends[index]) - start >= 2 else { return false }
+        let utf8 = document.text.utf8
+        let second = utf8[utf8.index(utf8.startIndex, offsetBy: start + 1)]
+        return second >= 0x41 && second <= 0x5A
     }
 
     /// Makes the shorter forms of a titled full name ("Mr Walter Finch") name its person too:
@@ -657,8 +671,17 @@ extension TaggingRun {
             // "The death of Mr Walter Finch": "Finch" alone, a person of its own, is a word of
             // the victim's name (a relative may share it), not a second person named in the title.
             if titleKeys.contains(where: { $0.entity != entity && $0.key.count > key.count && $0.key.containsRun(key) }) { continue }
-            titleNamed.insert(entity)
-            if people.subjectIsPerpetrator { perpetratorScore[entity, default: 0] += 3 } else { victimScore[entity, default: 0] += 3 }
+            // One score per person, however many forms of the name the title holds.
+            guard titleNamed.insert(entity).inserted else { continue }
+            // "... of Mr K and the Death of Mr Declan F": in an investigation's title, a name in
+            // the words after "the death of" is the victim's, not the subject's.
+            let afterDeath = titleTokens.hashes.indices.contains { index in
+                titleTokens.hashes[index...].starts(with: key) && (max(0, index - 5)..<index).contains { at in
+                    at >= 1 && titleTokens.hashes[at] == Words2.of && Words2.deathNouns.contains(titleTokens.hashes[at - 1])
+                        && !titleTokens.hashes[at..<index].contains(Words2.and)
+                }
+            }
+            if people.subjectIsPerpetrator, !afterDeath { perpetratorScore[entity, default: 0] += 3 } else { victimScore[entity, default: 0] += 3 }
         }
         if people.victimIsChild {
             for (_, list) in people.names {
@@ -1073,6 +1096,7 @@ enum Words2 {
     static let he = hash("he")
     static let she = hash("she")
     static let called = hash("called")
+    static let deathNouns: WordSet = WordSet(["death", "deaths", "killing", "murder", "homicide", "manslaughter"].map(hash))
     static let here = hash("here")
     static let this = hash("this")
     /// "called Aziz in this report", "throughout this review", "for this review".

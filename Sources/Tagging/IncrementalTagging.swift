@@ -226,6 +226,8 @@ extension Tagger {
         // Reporting verbs before a relative's "he"/"she" (PronounRules.swift).
         "reported", "said", "told", "described", "explained", "stated", "disclosed", "complained", "claimed", "noticed",
         "worried", "feared", "thought", "believed",
+        // "the death of" a name in an investigation's title (Discovery.swift).
+        "death", "deaths", "killing", "murder", "homicide", "manslaughter",
         "lessons", "analysing", "addressing", "findings", "evaluation", "hereafter", "chronology", "conclusions", "finding",
         "discussion", "analysis", "analyses", "response", "analyzing", "responses", "named", "conclusion", "answering", "better",
         // Descriptive roles and agents' appositions (RoleDescriptions.swift).
@@ -278,6 +280,7 @@ extension Tagger {
         // Declarations for "her" or "him" and in apposition to a name (Discovery.swift).
         "refer", "referring", "call", "calling", "name", "naming", "to", "him",
         "known", "referred", "called", "also", "better", "hereafter", "named", "here", "throughout",
+        "death", "deaths", "killing", "murder", "homicide", "manslaughter",
         // RoleDescriptions.swift.
         "another", "known", "possible", "potential", "likely", "repeat", "previous", "secondary", "primary", "that", "which", "while",
         "whilst", "when", "three",

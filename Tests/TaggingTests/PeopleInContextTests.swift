@@ -270,4 +270,21 @@ import Testing
             """)
         #expect(result.subjects("characteristic/mental-health") == [.perpetrator])
     }
+
+    @Test("an investigation's title names the subject and, after 'the death of', the victim; 'Mr Declan F' is one person")
+    func victimNamedInAnInvestigationTitle() throws {
+        let result = try Self.tag("""
+            # Independent Investigation into the Care and Treatment of Mr K and the Death of Mr Declan F
+
+            1.1 Mr K, a White British man, was 29 years old at the time. Mr F was 52.
+
+            1.2 Mr F was found in his room at the hostel. Mr F is assaulted in his room by Mr K.
+
+            4.7 Declan was born in Ireland. He had been unable to work since 2022 because of chronic obstructive pulmonary disease.
+            """)
+        #expect(Self.person(result, .victim)?.name == "Mr Declan F")
+        #expect(Self.person(result, .victim)?.age == .years(52))
+        #expect(Self.person(result, .perpetrator)?.name == "Mr K")
+        #expect(result.subjects("characteristic/chronic-illness") == [.victim])
+    }
 }
