@@ -23,6 +23,7 @@ extension TaggingRun {
             mention.kind == .pronoun(possessive: false) || mention.kind == .pronoun(possessive: true)
         }
         func hasGender(_ entity: Int?) -> Bool { entity.map { people.entities[$0].gender == gender } ?? false }
+        func isPossessor(_ mention: Mention) -> Bool { mention.end < tokens.count && tokens.hashes[mention.end] == Words2.s }
         if let local = earlier.last(where: { hasGender($0.entity) && !isPronoun($0) }), let entity = local.entity {
             // "his father reported that he was talking to himself": a "she"/"he" of the gender
             // after the last name stands for whom the later pronouns do.
@@ -56,6 +57,13 @@ extension TaggingRun {
             }
             return entity
         }
+        // "She had been prescribed antidepressants by her GP, and she stopped taking them": with
+        // nobody of the gender named in the sentence, the last "she"/"he" before it.
+        if let prior = earlier.last(where: {
+            $0.kind == .pronoun(possessive: false) && hasGender($0.entity) && $0.start < tokens.count && PronounWords.subjects.contains(tokens.hashes[$0.start])
+        }), !earlier.contains(where: { !isPronoun($0) && $0.start > prior.start && $0.entity != nil }) {
+            return prior.entity
+        }
         // "Joanna had no recourse to public funds and her leave to remain had lapsed": a named
         // person of unknown gender earlier in the sentence, when nobody there has the gender;
         // but a pronoun of the gender before that name stands for the same person as this one
@@ -71,8 +79,10 @@ extension TaggingRun {
         // subject when that sentence's first person of the gender was itself a "she"/"he",
         // not a relative named later in it.
         if subjectPronoun, !earlier.contains(where: { hasGender($0.entity) }),
-            let opener = previous.first(where: { hasGender($0.entity) }),
-            opener.kind == .name || (opener.kind == .pronoun(possessive: false) && opener.start < tokens.count && PronounWords.subjects.contains(tokens.hashes[opener.start]))
+            // (Not a possessor: in "Isla's mother, Leah, was 19" the mother is the subject.)
+            let opener = previous.first(where: { hasGender($0.entity) && !isPossessor($0) }),
+            opener.kind == .name || opener.kind == .kin
+                || (opener.kind == .pronoun(possessive: false) && opener.start < tokens.count && PronounWords.subjects.contains(tokens.hashes[opener.start]))
         {
             return opener.entity
         }

@@ -287,4 +287,18 @@ import Testing
         #expect(Self.person(result, .perpetrator)?.name == "Mr K")
         #expect(result.subjects("characteristic/chronic-illness") == [.victim])
     }
+
+    @Test("'she' after a possessor's relative ('Isla's mother, Leah, was 19. She ...') is the relative; 'her' after 'she' is hers")
+    func subjectAfterAPossessedRelative() throws {
+        let result = try Self.tag("""
+            # Child Safeguarding Practice Review: Baby Isla
+
+            1.1 Isla died in March 2024, aged seven weeks. She was found unresponsive on a sofa beside her father, Ryan, who was arrested and later charged with her manslaughter.
+
+            3.2 Isla's mother, Leah, was 19. She had been prescribed antidepressants by her GP for depression since the age of 17, and she stopped taking them when she found out she was pregnant.
+            """)
+        #expect(result.subjects("characteristic/mental-health").isEmpty)
+        #expect(result.subjects("characteristic/medication-non-compliance").isEmpty)
+        #expect(result.subjects("characteristic/parental-mental-health") == [.victim])
+    }
 }
