@@ -22,9 +22,9 @@ import Foundation
 /// Anything else (an error libxml2 would report, a construct it would treat specially, an
 /// entity, a DTD subset) makes ``read(_:into:depthLimit:)`` give up and return false; the
 /// document is then read by libxml2 as before. Element lines are libxml2's (the line of the
-/// start tag's `>`); text, CDATA, comment and processing instruction nodes get the line where
-/// they end (libxml2 may give an earlier one for long or non-ASCII text; the readers read
-/// lines of elements only, and only past their depth limit, which this reader never reaches).
+/// start tag's `>`); text, CDATA, comment and processing instruction nodes get the line of the
+/// element before them, not libxml2's (the readers read lines of elements only, and only past
+/// their depth limit, which this reader never reaches).
 struct XMLDirectReader {
     private let base: UnsafePointer<UInt8>
     private let count: Int
@@ -40,10 +40,13 @@ struct XMLDirectReader {
     /// Open elements, innermost last: the qualified name's source range and the number of
     /// bindings in scope outside it.
     private var open: [(name: Range<Int>, outerBindings: Int)] = []
-    /// Five pointers per attribute, as SAX2 passes them: local name, prefix, URI, value start, value end.
-    private var attributes: [UnsafePointer<xmlChar>?] = []
-    /// Attribute qualified names of the current start tag (duplicates are errors).
-    private var attributeNames: [Range<Int>] = []
+    /// Five pointers per attribute of the current start tag, as SAX2 passes them: local name,
+    /// prefix, URI, value start, value end (room for ``maxAttributes``; freed by ``read(_:into:depthLimit:)``).
+    private let attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>
+    /// The current start tag's attributes' qualified names and colons (-1 without): duplicates are errors.
+    private let attributeNames: UnsafeMutablePointer<(name: Range<Int>, colon: Int)>
+    /// More attributes on one element than this leave the document to libxml2.
+    private static let maxAttributes = 64
     private var names = NameCache()
     /// `http://www.w3.org/XML/1998/namespace`, the `xml` prefix's URI, kept once.
     private var xmlNamespace: UnsafePointer<xmlChar>?
@@ -54,7 +57,8 @@ struct XMLDirectReader {
         self.builder = builder
         self.depthLimit = depthLimit
         open.reserveCapacity(32)
-        attributes.reserveCapacity(40)
+        attributes = .allocate(capacity: 5 * Self.maxAttributes)
+        attributeNames = .allocate(capacity: Self.maxAttributes)
     }
 
     /// Builds the tree of `source` in `builder` (a new one); false when the document is not in
@@ -63,6 +67,10 @@ struct XMLDirectReader {
         source.withUnsafeBufferPointer { buffer in
             guard buffer.count > 0, depthLimit > 0, memchr(buffer.baseAddress!, 0x0D, buffer.count) == nil else { return false }
             var reader = XMLDirectReader(buffer, builder: builder, depthLimit: depthLimit)
+            defer {
+                reader.attributes.deallocate()
+                reader.attributeNames.deallocate()
+            }
             return reader.document() && builder.unsupported == nil && builder.root != nil
         }
     }
@@ -208,7 +216,7 @@ struct XMLDirectReader {
             }
             search = dash + 1
         }
-        if !open.isEmpty { builder.misc(XML_COMMENT_NODE, line: lineAt(index)) }
+        if !open.isEmpty { builder.misc(XML_COMMENT_NODE, line: countedLine) }
         return true
     }
 
@@ -236,17 +244,17 @@ struct XMLDirectReader {
                 search = mark + 1
             }
         }
-        if !open.isEmpty { builder.misc(XML_PI_NODE, line: lineAt(index)) }
+        if !open.isEmpty { builder.misc(XML_PI_NODE, line: countedLine) }
         return true
     }
 
     /// A start tag at the index (`<` then a name): the element started, or ended too when empty.
     private mutating func startTag() -> Bool {
         index += 1
-        guard let qualified = name(colons: true), let (prefix, local) = split(qualified) else { return false }
+        guard let (qualified, colon) = qualifiedName() else { return false }
         let outerBindings = bindings.count
-        attributes.removeAll(keepingCapacity: true)
-        attributeNames.removeAll(keepingCapacity: true)
+        var attributeCount = 0
+        var prefixedAttributes = false
         var declaresDefault = false
         // Attributes, each after whitespace.
         while true {
@@ -254,77 +262,122 @@ struct XMLDirectReader {
             guard index < count else { return false }
             let byte = base[index]
             if byte == 0x3E || (byte == 0x2F && index + 1 < count && base[index + 1] == 0x3E) { break }
-            guard spaced, let attributeName = name(colons: true), let (attributePrefix, attributeLocal) = split(attributeName) else {
-                return false
-            }
+            guard spaced, let (attributeName, attributeColon) = qualifiedName() else { return false }
             skipSpaces()
             guard index < count, base[index] == 0x3D else { return false }
             index += 1
             skipSpaces()
             guard let value = quotedValue() else { return false }
-            if attributePrefix == nil, equal(attributeLocal, "xmlns") {
+            if attributeColon < 0, equal(attributeName, "xmlns") {
                 // The default namespace.
                 guard !declaresDefault, !isReservedNamespace(value) else { return false }
                 declaresDefault = true
                 bindings.append((index..<index, value.isEmpty ? nil : keep(value)))
                 continue
             }
-            if let attributePrefix, equal(attributePrefix, "xmlns") {
-                guard !value.isEmpty, !equal(attributeLocal, "xml"), !equal(attributeLocal, "xmlns"), !isReservedNamespace(value) else {
+            if attributeColon >= 0, equal(attributeName.lowerBound..<attributeColon, "xmlns") {
+                let declared = (attributeColon + 1)..<attributeName.upperBound
+                guard !value.isEmpty, !equal(declared, "xml"), !equal(declared, "xmlns"), !isReservedNamespace(value) else {
                     return false
                 }
-                for declared in bindings[outerBindings...] where !declared.prefix.isEmpty && equal(declared.prefix, attributeLocal) {
-                    return false
-                }
-                bindings.append((attributeLocal, keep(value)))
+                for binding in bindings[outerBindings...] where !binding.prefix.isEmpty && equal(binding.prefix, declared) { return false }
+                bindings.append((declared, keep(value)))
                 continue
             }
-            for known in attributeNames where equal(known, attributeName) { return false }
-            attributeNames.append(attributeName)
-            attributes.append(intern(attributeLocal))
-            attributes.append(attributePrefix.map { intern($0) })
-            attributes.append(nil)  // the URI, once this element's declarations are all read
-            attributes.append(base + value.lowerBound)
-            attributes.append(base + value.upperBound)
+            guard attributeCount < Self.maxAttributes else { return false }
+            for known in 0..<attributeCount where equal(attributeNames[known].name, attributeName) { return false }
+            attributeNames[attributeCount] = (attributeName, attributeColon)
+            let pointers = attributes + 5 * attributeCount
+            if attributeColon < 0 {
+                pointers[0] = intern(attributeName)
+                pointers[1] = nil
+            } else {
+                pointers[0] = intern((attributeColon + 1)..<attributeName.upperBound)
+                pointers[1] = intern(attributeName.lowerBound..<attributeColon)
+                prefixedAttributes = true
+            }
+            pointers[2] = nil  // the URI, once this element's declarations are all read
+            pointers[3] = base + value.lowerBound
+            pointers[4] = base + value.upperBound
+            attributeCount += 1
         }
         let empty = base[index] == 0x2F
         let tagLine = lineAt(index)
         index += empty ? 2 : 1
         // Namespaces: the element's, then its prefixed attributes'.
         var uri: UnsafePointer<xmlChar>?
-        if let prefix {
-            guard let bound = namespace(of: prefix) else { return false }
+        if colon >= 0 {
+            guard let bound = namespace(of: qualified.lowerBound..<colon) else { return false }
             uri = bound
-        } else {
+        } else if !bindings.isEmpty {
             uri = defaultNamespace()
         }
-        let attributeCount = attributeNames.count
-        for attribute in 0..<attributeCount {
-            guard let prefixRange = split(attributeNames[attribute])?.prefix else { continue }
-            guard let bound = namespace(of: prefixRange) else { return false }
-            attributes[attribute * 5 + 2] = bound
-            // Two prefixes for one namespace give the same attribute twice.
-            let local = split(attributeNames[attribute])!.local
-            for other in 0..<attribute {
-                guard let otherURI = attributes[other * 5 + 2], strcmp(otherURI, bound) == 0 else { continue }
-                if equal(split(attributeNames[other])!.local, local) { return false }
+        if prefixedAttributes {
+            for attribute in 0..<attributeCount {
+                let (name, attributeColon) = attributeNames[attribute]
+                guard attributeColon >= 0 else { continue }
+                guard let bound = namespace(of: name.lowerBound..<attributeColon) else { return false }
+                attributes[attribute * 5 + 2] = bound
+                // Two prefixes for one namespace give the same attribute twice.
+                let local = (attributeColon + 1)..<name.upperBound
+                for other in 0..<attribute {
+                    guard let otherURI = attributes[other * 5 + 2], strcmp(otherURI, bound) == 0 else { continue }
+                    let (otherName, otherColon) = attributeNames[other]
+                    if equal((otherColon + 1)..<otherName.upperBound, local) { return false }
+                }
             }
         }
         guard open.count + 1 <= depthLimit else { return false }
-        let localName = intern(local)
-        let prefixName = prefix.map { intern($0) }
-        attributes.withUnsafeMutableBufferPointer { pointers in
-            builder.startElement(
-                localName, prefix: prefixName, uri: uri, attributeCount: attributeCount, defaultedCount: 0,
-                attributes: attributeCount > 0 ? pointers.baseAddress : nil, line: tagLine, context: nil)
-        }
+        let localName = intern(colon < 0 ? qualified : (colon + 1)..<qualified.upperBound)
+        let prefixName = colon < 0 ? nil : intern(qualified.lowerBound..<colon)
+        builder.startElement(
+            localName, prefix: prefixName, uri: uri, attributeCount: attributeCount, defaultedCount: 0,
+            attributes: attributeCount > 0 ? attributes : nil, line: tagLine, context: nil)
         if empty {
             builder.endElement()
-            bindings.removeLast(bindings.count - outerBindings)
+            if bindings.count > outerBindings { bindings.removeLast(bindings.count - outerBindings) }
         } else {
             open.append((qualified, outerBindings))
         }
         return builder.unsupported == nil
+    }
+
+    /// A qualified name at the index: `local` or `prefix:local`, ASCII (letters, digits,
+    /// `_ - .`, not starting with a digit, `-` or `.`), at most 200 bytes, with the colon's
+    /// position (-1 without); nil for anything else, a non-ASCII byte after it included (it
+    /// might be part of the name for libxml2).
+    private mutating func qualifiedName() -> (Range<Int>, colon: Int)? {
+        let start = index
+        guard index < count, Self.isNameStart(base[index]) else { return nil }
+        index += 1
+        var colon = -1
+        while index < count {
+            let byte = base[index]
+            if Self.isNameByte(byte) {
+                index += 1
+                continue
+            }
+            if byte == 0x3A {
+                guard colon < 0, index + 1 < count, Self.isNameStart(base[index + 1]) else { return nil }
+                colon = index
+                index += 2
+                continue
+            }
+            guard byte < 0x80 else { return nil }
+            break
+        }
+        guard index - start <= 200 else { return nil }
+        return (start..<index, colon)
+    }
+
+    /// Letters, digits, `_`, `-` and `.`, by two bit masks.
+    @inline(__always)
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        let low: UInt64 = 1 << 0x2D | 1 << 0x2E | 0x3FF << 0x30
+        let high: UInt64 = 0x3FF_FFFF << 1 | 1 << 0x1F | 0x3FF_FFFF << 33
+        if byte < 64 { return (low >> UInt64(byte)) & 1 != 0 }
+        if byte < 128 { return (high >> UInt64(byte - 64)) & 1 != 0 }
+        return false
     }
 
     /// The URI bound to `prefix` (a source range), `xml`'s, or nil when it is not declared.
@@ -392,7 +445,7 @@ struct XMLDirectReader {
         guard index < count, base[index] == 0x3E else { return false }
         index += 1
         open.removeLast()
-        bindings.removeLast(bindings.count - outerBindings)
+        if bindings.count > outerBindings { bindings.removeLast(bindings.count - outerBindings) }
         builder.endElement()
         return true
     }
@@ -405,7 +458,7 @@ struct XMLDirectReader {
             if bracket + 2 < count, base[bracket + 1] == 0x5D, base[bracket + 2] == 0x3E {
                 guard plainCharacters(start..<bracket, inAttribute: false) else { return false }
                 index = bracket + 3
-                builder.text(base + start, count: bracket - start, type: XML_CDATA_SECTION_NODE, line: lineAt(index), context: nil)
+                builder.text(base + start, count: bracket - start, type: XML_CDATA_SECTION_NODE, line: countedLine, context: nil)
                 return builder.unsupported == nil
             }
             search = bracket + 1
@@ -434,7 +487,7 @@ struct XMLDirectReader {
             return false  // a control character
         }
         index = position
-        builder.text(base + start, count: position - start, type: XML_TEXT_NODE, line: lineAt(position), context: nil)
+        builder.text(base + start, count: position - start, type: XML_TEXT_NODE, line: countedLine, context: nil)
         return builder.unsupported == nil
     }
 
@@ -493,7 +546,7 @@ struct XMLDirectReader {
         }
         withUnsafeBytes(of: utf8) { bytes in
             builder.text(
-                bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), count: length, type: XML_TEXT_NODE, line: lineAt(index),
+                bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), count: length, type: XML_TEXT_NODE, line: countedLine,
                 context: nil)
         }
         return builder.unsupported == nil
@@ -524,19 +577,6 @@ struct XMLDirectReader {
     @inline(__always)
     private static func isNameStart(_ byte: UInt8) -> Bool {
         ByteClass.isASCIILetter(byte) || byte == 0x5F
-    }
-
-    /// A qualified name's prefix and local part; nil unless it is `local` or `prefix:local`
-    /// with both parts non-empty and not starting with a colon.
-    private func split(_ name: Range<Int>) -> (prefix: Range<Int>?, local: Range<Int>)? {
-        var colon: Int?
-        for position in name where base[position] == 0x3A {
-            guard colon == nil else { return nil }
-            colon = position
-        }
-        guard let colon else { return (nil, name) }
-        guard colon > name.lowerBound, colon + 1 < name.upperBound, Self.isNameStart(base[colon + 1]) else { return nil }
-        return (name.lowerBound..<colon, (colon + 1)..<name.upperBound)
     }
 
     /// A NUL-terminated copy of a name that lives as long as the tree, one per distinct short name.
@@ -597,17 +637,20 @@ struct XMLDirectReader {
         return true
     }
 
+    /// The line of the last element (text, CDATA, comment and processing instruction nodes
+    /// are given it: no reader reads their lines, see the type's notes).
+    private var countedLine: UInt16 { UInt16(clamping: min(line, 65535)) }
+
     /// The 1-based line of `position` (not before the last one asked for): line feeds counted
     /// sixteen bytes at a time.
     private mutating func lineAt(_ position: Int) -> UInt16 {
         var from = countedTo
         var newlines = 0
         while from + 16 <= position {
-            let bytes = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: from, as: SIMD16<UInt8>.self)
-            let marks = unsafeBitCast(
-                SIMD16<UInt8>().replacing(with: 1, where: bytes .== SIMD16(repeating: 0x0A)), to: SIMD2<UInt64>.self)
-            // (Each byte is 0 or 1: the multiplication sums them into the top byte.)
-            newlines += Int((marks[0] &* 0x0101_0101_0101_0101) >> 56 + (marks[1] &* 0x0101_0101_0101_0101) >> 56)
+            typealias Bytes = SIMD16<UInt8>
+            let bytes = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: from, as: Bytes.self)
+            let marks = unsafeBitCast(Bytes().replacing(with: 0x80, where: bytes .== Bytes(repeating: 0x0A)), to: SIMD2<UInt64>.self)
+            newlines += marks[0].nonzeroBitCount + marks[1].nonzeroBitCount
             from += 16
         }
         while from < position {
