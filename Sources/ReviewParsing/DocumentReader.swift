@@ -146,6 +146,8 @@ public struct DocumentReader: Sendable {
                     var reader = MarkupReader(
                         writer: BlockWriter(name: name, format: .xml, source: decoded, syntax: .xml), vocabulary: .xml,
                         maxDepth: options.maxDepth, name: name)
+                    // (Trees ``XMLDirectReader`` built know text spans; libxml2's have none.)
+                    reader.knowsSourceSpans = shortcuts
                     return try reader.read(root: root)
                 }
             } catch {

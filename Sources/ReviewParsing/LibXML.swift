@@ -355,8 +355,9 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
 
     /// For a text node of a tree ``HTMLTreeBuilder`` built: the range of the decoded source
     /// its content is a verbatim copy of, when it is one run the compaction replaced
-    /// (``HTMLTextCompaction``). Only meaningful on those trees, whose nodes use `_private`
-    /// for nothing else.
+    /// (``HTMLTextCompaction``); for one of a tree ``XMLDirectReader`` built, when it is one
+    /// run of text. Only meaningful on those trees, whose nodes use `_private` for nothing
+    /// else (libxml2's own trees leave it nil).
     var knownSourceSpan: Range<Int>? {
         guard let memory = pointee._private else { return nil }
         let bounds = memory.assumingMemoryBound(to: Int.self)

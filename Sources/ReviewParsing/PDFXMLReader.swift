@@ -182,7 +182,13 @@ struct PDFXMLReader {
         while let current = child {
             if current.isText {
                 let content = current.contentBuffer
-                let range = writer.scanner.locate(content)
+                let range: Range<Int>?
+                if shortcuts, let span = current.knownSourceSpan {
+                    // (A tree ``XMLDirectReader`` built: the span is known.)
+                    range = writer.scanner.locate(content, knownSpan: span, markupFrom: current.knownMarkupStart)
+                } else {
+                    range = writer.scanner.locate(content)
+                }
                 var plainRunStart: Int?
                 if shortcuts, let range, let plain = writer.scanner.plainRun, plain.range == range { plainRunStart = plain.runStart }
                 spans.append(Span(range: range, content: content, bold: bold, plainRunStart: plainRunStart))

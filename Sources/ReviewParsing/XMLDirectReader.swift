@@ -19,6 +19,9 @@ import Foundation
 /// - no carriage return anywhere, no character XML forbids, no `]]>` in text, nesting at most
 ///   `depthLimit` deep.
 ///
+/// Its text nodes made of one run of text know their source span (`xmlNodePtr.knownSourceSpan`),
+/// so that the readers need not search the source for them.
+///
 /// Anything else (an error libxml2 would report, a construct it would treat specially, an
 /// entity, a DTD subset) makes ``read(_:into:depthLimit:)`` give up and return false; the
 /// document is then read by libxml2 as before. Element lines are libxml2's (the line of the
@@ -34,6 +37,12 @@ struct XMLDirectReader {
     /// The line of ``countedTo`` (1-based, as libxml2 counts).
     private var line = 1
     private var countedTo = 0
+    /// Where the last text, reference or CDATA section ends (0 before the first): from there
+    /// to the next run of text lies only markup that ``MarkupScanner/skipMarkup(_:)`` skips
+    /// whole (tags, comments, processing instructions; before the root, the declaration,
+    /// DOCTYPE and whitespace), which the readers' scanner need not walk again when its
+    /// cursor stands there (`xmlNodePtr.knownMarkupStart`).
+    private var textEnd = 0
     /// Namespace bindings in scope, innermost last: the prefix (a source range; empty for the
     /// default namespace) and the URI (nil when `xmlns=""` undeclares the default).
     private var bindings: [(prefix: Range<Int>, uri: UnsafePointer<xmlChar>?)] = []
@@ -251,7 +260,8 @@ struct XMLDirectReader {
     /// A start tag at the index (`<` then a name): the element started, or ended too when empty.
     private mutating func startTag() -> Bool {
         index += 1
-        guard let (qualified, colon) = qualifiedName() else { return false }
+        // (A name starting with `_` is valid, but not markup to ``MarkupScanner/isMarkupStart(_:)``.)
+        guard index < count, ByteClass.isASCIILetter(base[index]), let (qualified, colon) = qualifiedName() else { return false }
         let outerBindings = bindings.count
         var attributeCount = 0
         var prefixedAttributes = false
@@ -459,6 +469,7 @@ struct XMLDirectReader {
                 guard plainCharacters(start..<bracket, inAttribute: false) else { return false }
                 index = bracket + 3
                 builder.text(base + start, count: bracket - start, type: XML_CDATA_SECTION_NODE, line: countedLine, context: nil)
+                textEnd = index
                 return builder.unsupported == nil
             }
             search = bracket + 1
@@ -487,7 +498,10 @@ struct XMLDirectReader {
             return false  // a control character
         }
         index = position
-        builder.text(base + start, count: position - start, type: XML_TEXT_NODE, line: countedLine, context: nil)
+        builder.text(
+            base + start, count: position - start, type: XML_TEXT_NODE, line: countedLine, context: nil, sourceSpan: start..<position,
+            markupFrom: textEnd)
+        textEnd = position
         return builder.unsupported == nil
     }
 
@@ -535,6 +549,7 @@ struct XMLDirectReader {
             }
         }
         index = semicolon + 1
+        textEnd = index
         var utf8: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
         let length = withUnsafeMutableBytes(of: &utf8) { bytes in
             var encoded = 0

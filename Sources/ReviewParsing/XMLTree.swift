@@ -136,13 +136,25 @@ final class XMLTreeBuilder {
         _ = open.popLast()
     }
 
-    func text(_ bytes: UnsafePointer<xmlChar>?, count: Int, type: xmlElementType, line: UInt16, context: xmlParserCtxtPtr?) {
+    ///
+    /// `sourceSpan`: the range of the decoded source that `bytes` are a verbatim copy of, one
+    /// run of text ending before `<`, `&` or the source's end (``XMLDirectReader`` knows it):
+    /// a text node made of that run alone knows its span (`xmlNodePtr.knownSourceSpan`), as
+    /// ``HTMLTreeBuilder``'s do; text appended to a node makes it forget its span.
+    /// `markupFrom`: a position before the span from which only markup leads to it (what
+    /// ``MarkupScanner/skipMarkup(_:)`` skips whole) and whitespace, or -1
+    /// (`xmlNodePtr.knownMarkupStart`).
+    func text(
+        _ bytes: UnsafePointer<xmlChar>?, count: Int, type: xmlElementType, line: UInt16, context: xmlParserCtxtPtr?,
+        sourceSpan: Range<Int>? = nil, markupFrom: Int = -1
+    ) {
         guard unsupported == nil, let parent = open.last else { return }
         if let last = parent.pointee.last, last.pointee.type == type, let content = last.pointee.content {
             let length = last == lastText ? lastTextLength : strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
             if length + count > Self.maxTextLength { return refuse("a text node longer than libxml2's limit", context) }
             if count > 0, let bytes {
                 last.pointee.content = arena.appending(bytes, count: count, to: content, length: length)
+                last.pointee._private = nil
             }
             lastText = last
             lastTextLength = length + count
@@ -152,6 +164,7 @@ final class XMLTreeBuilder {
         let node = arena.node(type)
         node.pointee.content = arena.copy(bytes, count: count)
         node.pointee.line = line
+        if let sourceSpan, type == XML_TEXT_NODE { node.pointee._private = arena.sourceSpan(sourceSpan, markupFrom: markupFrom) }
         appendChild(node, to: parent)
         lastText = node
         lastTextLength = count
