@@ -75,20 +75,32 @@ final class CompiledCodebook: Sendable {
         var ruleIDs: [String] = []
         var scopes: [Int] = []
         var caseSensitive: [Bool] = []
+        var mentionsSubject: [Bool] = []
         func add(_ kind: PatternKind, _ phrase: String, _ rule: String) {
             var text = phrase
             var scope = 0
-            if let at = phrase.lastIndex(of: "@"),
+            // The phrase's bytes looked at once (``PhraseBytes``): the Character searches and the
+            // lower-casing below run only for the few phrases the bytes do not settle (they cost
+            // ~50M instructions for the 3,127 phrases of the shipped codebook).
+            var bytes = PhraseBytes(phrase)
+            // No 0x40 byte means no "@" Character.
+            if bytes.hasAt, let at = phrase.lastIndex(of: "@"),
                 let value = Int(String(phrase[phrase.index(after: at)...]).trimmingCharacters(in: " "))
             {
                 text = String(phrase[..<at])
                 scope = value
+                bytes = PhraseBytes(text)
             }
             patterns.append(Pattern(kind: kind, phrase: text))
             ruleIDs.append(rule)
             scopes.append(scope)
-            let lower = text.lowercased().trimmingCharacters(in: " ")
-            caseSensitive.append(["may", "will", "should", "must", "might", "future"].contains(lower))
+            mentionsSubject.append(bytes.mentionsSubject ?? text.contains("subject"))
+            if bytes.mayBeCaseSensitiveTrigger {
+                let lower = text.lowercased().trimmingCharacters(in: " ")
+                caseSensitive.append(["may", "will", "should", "must", "might", "future"].contains(lower))
+            } else {
+                caseSensitive.append(false)
+            }
         }
         for (index, entry) in codebook.entries.enumerated() {
             let prefix = codebook.rulePrefix(for: entry.tag)
@@ -155,7 +167,7 @@ final class CompiledCodebook: Sendable {
             }
         }
         self.nearPatterns = nearPatterns
-        phraseMentionsSubject = patterns.map { $0.phrase.contains("subject") }
+        phraseMentionsSubject = mentionsSubject
         contextClasses = patterns.map { ContextClass.of($0.kind) }
         targetEntries = patterns.map { TargetClass.of($0.kind) }
         excludedEntries = patterns.map { if case .exclusion(let entry) = $0.kind { entry } else { -1 } }
@@ -169,6 +181,57 @@ final class CompiledCodebook: Sendable {
         }
         wordClasses = classes
     }
+}
+
+/// What ``CompiledCodebook/init(codebook:)`` asks of a phrase, answered from one pass over its
+/// UTF-8 bytes where the bytes settle it (the Character searches and the lower-casing they stand
+/// for ran for every phrase).
+struct PhraseBytes {
+    /// Whether the phrase has an '@' byte (no 0x40 byte means no "@" Character).
+    private(set) var hasAt = false
+    /// Whether every byte is ASCII.
+    private(set) var ascii = true
+    /// Bytes other than spaces.
+    private(set) var nonSpace = 0
+    /// Whether the bytes of "subject" occur.
+    private(set) var subjectBytes = false
+
+    init(_ phrase: String) {
+        var phrase = phrase
+        phrase.withUTF8 { bytes in
+            // "subject", matched byte by byte as the bytes go by.
+            let subject: StaticString = "subject"
+            let word = UnsafeBufferPointer(start: subject.utf8Start, count: subject.utf8CodeUnitCount)
+            var matched = 0
+            for byte in bytes {
+                if byte == 0x40 { hasAt = true }
+                if byte >= 0x80 { ascii = false }
+                if byte != 0x20 { nonSpace += 1 }
+                if !subjectBytes {
+                    // No byte of "subject" repeats its first byte: a mismatch restarts at this byte.
+                    if byte == word[matched] {
+                        matched += 1
+                        if matched == word.count { subjectBytes = true }
+                    } else {
+                        matched = byte == word[0] ? 1 : 0
+                    }
+                }
+            }
+        }
+    }
+
+    /// `phrase.contains("subject")` when the bytes settle it, else nil. Without the bytes of
+    /// "subject" no string canonically equivalent to it occurs either (none of its letters is the
+    /// decomposition of another character); with them, an all-ASCII phrase holds it as Characters.
+    var mentionsSubject: Bool? {
+        if !subjectBytes { return false }
+        return ascii ? true : nil
+    }
+
+    /// Whether the phrase may be one of the case-sensitive trigger words once lower-cased and
+    /// trimmed of spaces: an ASCII phrase of more than six letters other than spaces is none
+    /// ("should", "future" are the longest). A phrase with other bytes is asked the long way.
+    var mayBeCaseSensitiveTrigger: Bool { !ascii || nonSpace <= 6 }
 }
 
 /// A pattern's role for sentence context, as a byte (``CompiledCodebook/contextClasses``).
