@@ -18,8 +18,12 @@ struct PlainTextReader {
     private let markdown: Bool
     /// The decoded source, read through the scanner's pointer (valid while `writer` lives).
     private let source: UnsafeBufferPointer<UInt8>
+    /// The block syntax tests, on the same source: a value of its own so that the mutating
+    /// `read()` calls them without copying the whole reader (writer and builder included) for
+    /// every call, as calling a non-mutating method of `self` from a mutating one did.
+    private let syntax: Syntax
 
-    private struct LineSpan {
+    fileprivate struct LineSpan {
         var start: Int
         /// End of content (before the line break).
         var end: Int
@@ -32,10 +36,11 @@ struct PlainTextReader {
         self.writer = writer
         self.markdown = markdown
         source = writer.scanner.bytes
+        syntax = Syntax(source: source, markdown: markdown)
     }
 
     mutating func read() -> ReviewDocument {
-        let lines = splitLines()
+        let lines = syntax.splitLines()
         var index = 0
         var tableRow = -1
         var inFence = false
@@ -50,7 +55,7 @@ struct PlainTextReader {
             }
             let content = line.contentStart..<line.end
             // Fenced code: fence lines vanish, the code is text.
-            if markdown, isFence(content) {
+            if markdown, syntax.isFence(content) {
                 writer.endBlock()
                 inFence.toggle()
                 index += 1
@@ -62,7 +67,7 @@ struct PlainTextReader {
                 index += 1
                 continue
             }
-            if let (level, textRange) = atxHeading(content) {
+            if let (level, textRange) = syntax.atxHeading(content) {
                 writer.requestBlock(BlockRequest(kind: .heading, level: level))
                 inline(textRange)
                 writer.endBlock()
@@ -70,13 +75,13 @@ struct PlainTextReader {
                 index += 1
                 continue
             }
-            if isThematicBreak(content) {
+            if syntax.isThematicBreak(content) {
                 writer.endBlock()
                 index += 1
                 continue
             }
-            if markdown, let cells = tableCells(content) {
-                if isTableSeparator(cells) {
+            if markdown, let cells = syntax.tableCells(content) {
+                if syntax.isTableSeparator(cells) {
                     index += 1
                     continue
                 }
@@ -104,7 +109,7 @@ struct PlainTextReader {
                 index += 1
                 continue
             }
-            if let itemStart = listItemContent(content) {
+            if let itemStart = syntax.listItemContent(content) {
                 writer.requestBlock(BlockRequest(kind: .listItem))
                 currentKind = .listItem
                 inline(itemStart..<line.end)
@@ -113,7 +118,7 @@ struct PlainTextReader {
                 continue
             }
             // Setext heading: one line underlined by === or ---.
-            if !writer.hasRequest, index + 1 < lines.count, let level = setextLevel(lines[index + 1]) {
+            if !writer.hasRequest, index + 1 < lines.count, let level = syntax.setextLevel(lines[index + 1]) {
                 writer.requestBlock(BlockRequest(kind: .heading, level: level))
                 inline(content)
                 writer.endBlock()
@@ -131,7 +136,7 @@ struct PlainTextReader {
             }
             // A new paragraph; in plain text a lone short line may be a heading.
             if !markdown, index + 1 >= lines.count || lines[index + 1].isBlank,
-                let level = headingLevel(content, isFirst: blockCount == 0)
+                let level = syntax.headingLevel(content, isFirst: blockCount == 0)
             {
                 writer.requestBlock(BlockRequest(kind: .heading, level: level))
                 inline(content)
@@ -151,33 +156,6 @@ struct PlainTextReader {
 
     private var currentKind: BlockKind = .paragraph
 
-    // MARK: Lines
-
-    private func splitLines() -> [LineSpan] {
-        var lines: [LineSpan] = []
-        let count = source.count
-        var start = 0
-        while start <= count {
-            let end = Self.lineBreak(in: source, from: start)
-            var contentStart = start
-            // Spaces, tabs and form feeds (page breaks in pdftotext output) are not content.
-            while contentStart < end, source[contentStart] == 0x20 || source[contentStart] == 0x09 || source[contentStart] == 0x0C {
-                contentStart += 1
-            }
-            // Trailing spaces belong to the line but not to its content.
-            var contentEnd = end
-            while contentEnd > contentStart,
-                source[contentEnd - 1] == 0x20 || source[contentEnd - 1] == 0x09 || source[contentEnd - 1] == 0x0C
-            {
-                contentEnd -= 1
-            }
-            lines.append(LineSpan(start: start, end: contentEnd, contentStart: contentStart))
-            if end >= count { break }
-            start = end + (source[end] == 0x0D && end + 1 < count && source[end + 1] == 0x0A ? 2 : 1)
-        }
-        return lines
-    }
-
     /// Joins two lines of a block with one space spanning the line break (and indentation).
     private mutating func joinLines(previousEnd: Int, nextStart: Int) {
         var allSpace = true
@@ -190,169 +168,6 @@ struct PlainTextReader {
         } else {
             writer.softBreak(at: previousEnd)
         }
-    }
-
-    // MARK: Block syntax
-
-    private func atxHeading(_ content: Range<Int>) -> (Int, Range<Int>)? {
-        var index = content.lowerBound
-        while index < content.upperBound, source[index] == UInt8(ascii: "#"), index - content.lowerBound < 7 { index += 1 }
-        let level = index - content.lowerBound
-        guard level >= 1, level <= 6 else { return nil }
-        guard index == content.upperBound || source[index] == 0x20 || source[index] == 0x09 else { return nil }
-        while index < content.upperBound, source[index] == 0x20 || source[index] == 0x09 { index += 1 }
-        var end = content.upperBound
-        // Closing hashes.
-        var trailing = end
-        while trailing > index, source[trailing - 1] == UInt8(ascii: "#") { trailing -= 1 }
-        if trailing < end, trailing == index || source[trailing - 1] == 0x20 {
-            end = trailing
-            while end > index, source[end - 1] == 0x20 { end -= 1 }
-        }
-        return (level, index..<end)
-    }
-
-    private func isThematicBreak(_ content: Range<Int>) -> Bool {
-        guard content.count >= 3 else { return false }
-        let first = source[content.lowerBound]
-        guard first == UInt8(ascii: "*") || first == UInt8(ascii: "_") || (markdown && first == UInt8(ascii: "-")) else { return false }
-        var marks = 0
-        for index in content {
-            if source[index] == first { marks += 1 } else if source[index] != 0x20 { return false }
-        }
-        return marks >= 3
-    }
-
-    private func setextLevel(_ line: LineSpan) -> Int? {
-        guard !line.isBlank, line.end - line.contentStart >= 3, line.contentStart - line.start < 4 else { return nil }
-        let first = source[line.contentStart]
-        guard first == UInt8(ascii: "=") || first == UInt8(ascii: "-") else { return nil }
-        for index in line.contentStart..<line.end where source[index] != first { return nil }
-        return first == UInt8(ascii: "=") ? 1 : 2
-    }
-
-    private func isFence(_ content: Range<Int>) -> Bool {
-        guard content.count >= 3 else { return false }
-        let first = source[content.lowerBound]
-        guard first == UInt8(ascii: "`") || first == UInt8(ascii: "~") else { return false }
-        return source[content.lowerBound + 1] == first && source[content.lowerBound + 2] == first
-    }
-
-    /// Where a list item's text starts, if the line starts a list item.
-    private static let bulletBytes: [[UInt8]] = ["•", "◦", "▪", "‣", "●"].map { Array($0.utf8) }
-
-    private func listItemContent(_ content: Range<Int>) -> Int? {
-        let start = content.lowerBound
-        let end = content.upperBound
-        guard start < end else { return nil }
-        let first = source[start]
-        // Bullets.
-        if first == UInt8(ascii: "-") || first == UInt8(ascii: "*") || first == UInt8(ascii: "+") {
-            if start + 1 < end, source[start + 1] == 0x20 || source[start + 1] == 0x09 { return skipSpaces(start + 1, end) }
-            return nil
-        }
-        // (Each of these bullets starts with 0xE2 in UTF-8.)
-        if first == 0xE2 {
-            for bytes in Self.bulletBytes {
-                if end - start > bytes.count, source[start..<(start + bytes.count)].elementsEqual(bytes),
-                    source[start + bytes.count] == 0x20 || source[start + bytes.count] == 0x09
-                {
-                    return skipSpaces(start + bytes.count, end)
-                }
-            }
-        }
-        // (a) (ii) (1)
-        var index = start
-        let bracketed = first == UInt8(ascii: "(")
-        if bracketed { index += 1 }
-        let markerStart = index
-        while index < end, index - markerStart < 9, ByteClass.isDigit(source[index]) { index += 1 }
-        let digits = index - markerStart
-        if digits == 0 {
-            while index < end, index - markerStart < 4, source[index] >= 0x61 && source[index] <= 0x7A { index += 1 }
-            let letters = index - markerStart
-            guard letters > 0 else { return nil }
-            if letters > 1, !source[markerStart..<index].allSatisfy({ $0 == 0x69 || $0 == 0x76 || $0 == 0x78 }) { return nil }
-        }
-        guard index + 1 < end else { return nil }
-        let delimiter = source[index]
-        let spaced = source[index + 1] == 0x20 || source[index + 1] == 0x09
-        guard spaced else { return nil }
-        if delimiter == UInt8(ascii: ")") { return skipSpaces(index + 1, end) }
-        if delimiter == UInt8(ascii: "."), !bracketed, markdown, digits > 0 { return skipSpaces(index + 1, end) }
-        return nil
-    }
-
-    private func skipSpaces(_ from: Int, _ end: Int) -> Int {
-        var index = from
-        while index < end, source[index] == 0x20 || source[index] == 0x09 { index += 1 }
-        return index
-    }
-
-    private func tableCells(_ content: Range<Int>) -> [Range<Int>]? {
-        guard source[content.lowerBound] == UInt8(ascii: "|") else { return nil }
-        var cells: [Range<Int>] = []
-        var cellStart = content.lowerBound + 1
-        var index = cellStart
-        while index < content.upperBound {
-            if source[index] == UInt8(ascii: "\\") {
-                index += 2
-                continue
-            }
-            if source[index] == UInt8(ascii: "|") {
-                cells.append(trim(cellStart..<index))
-                cellStart = index + 1
-            }
-            index += 1
-        }
-        if cellStart < content.upperBound { cells.append(trim(cellStart..<content.upperBound)) }
-        return cells.isEmpty ? nil : cells
-    }
-
-    private func isTableSeparator(_ cells: [Range<Int>]) -> Bool {
-        cells.allSatisfy { cell in
-            !cell.isEmpty && cell.allSatisfy { source[$0] == UInt8(ascii: "-") || source[$0] == UInt8(ascii: ":") || source[$0] == 0x20 }
-        }
-    }
-
-    private func trim(_ range: Range<Int>) -> Range<Int> {
-        var lower = range.lowerBound
-        var upper = range.upperBound
-        while lower < upper, ByteClass.isSpace(source[lower]) { lower += 1 }
-        while upper > lower, ByteClass.isSpace(source[upper - 1]) { upper -= 1 }
-        return lower..<upper
-    }
-
-    // MARK: Plain-text headings
-
-    private func headingLevel(_ content: Range<Int>, isFirst: Bool) -> Int? {
-        let text = source[content]
-        guard text.count <= 120, let last = text.last else { return nil }
-        let closing: Set<UInt8> = [0x2E, 0x2C, 0x3B, 0x3F, 0x21, 0x22, 0x29]
-        if isFirst, !closing.contains(last) || text.count <= 80 { return 1 }
-        guard !closing.contains(last) else { return nil }
-        var words = 1
-        for byte in text where byte == 0x20 { words += 1 }
-        // Numbered: "2. Background", "3.1 Contact with the GP".
-        var index = content.lowerBound
-        var numbers = 0
-        while index < content.upperBound, ByteClass.isDigit(source[index]) {
-            while index < content.upperBound, ByteClass.isDigit(source[index]) { index += 1 }
-            numbers += 1
-            if index < content.upperBound, source[index] == 0x2E { index += 1 }
-        }
-        if numbers > 0 {
-            guard index < content.upperBound, source[index] == 0x20, words <= 12 else { return nil }
-            let next = skipSpaces(index, content.upperBound)
-            guard next < content.upperBound, source[next] >= 0x41 && source[next] <= 0x5A else { return nil }
-            return min(6, 1 + numbers)
-        }
-        let first = source[content.lowerBound]
-        guard first >= 0x41 && first <= 0x5A || first >= 0xC3 else { return nil }
-        let hasLower = text.contains { $0 >= 0x61 && $0 <= 0x7A }
-        if !hasLower, text.count <= 80 { return 2 }
-        if words <= 6, text.count <= 60 { return 2 }
-        return nil
     }
 
     // MARK: Inline
@@ -403,7 +218,7 @@ struct PlainTextReader {
             case UInt8(ascii: "!"), UInt8(ascii: "["):
                 let open = byte == UInt8(ascii: "!") ? index + 1 : index
                 guard open < end, source[open] == UInt8(ascii: "[") else { break }
-                if let (textRange, after) = link(at: open, end: end) {
+                if let (textRange, after) = syntax.link(at: open, end: end) {
                     flush(runStart, index)
                     inline(textRange)
                     index = after
@@ -433,28 +248,228 @@ struct PlainTextReader {
         flush(runStart, end)
     }
 
-    /// `[text](target)`: the text's range and the position after the closing parenthesis.
-    private func link(at open: Int, end: Int) -> (Range<Int>, Int)? {
-        var depth = 0
-        var index = open
-        while index < end {
-            if source[index] == UInt8(ascii: "[") { depth += 1 }
-            if source[index] == UInt8(ascii: "]") {
-                depth -= 1
-                if depth == 0 { break }
-            }
-            index += 1
-        }
-        guard index + 1 < end, source[index + 1] == UInt8(ascii: "(") else { return nil }
-        let close = index
-        var after = index + 2
-        while after < end, source[after] != UInt8(ascii: ")") { after += 1 }
-        guard after < end else { return nil }
-        return ((open + 1)..<close, after + 1)
-    }
-
     private mutating func flush(_ start: Int, _ end: Int) {
         if end > start { writer.writeRaw(start..<end) }
+    }
+}
+
+// MARK: Block syntax
+
+extension PlainTextReader {
+    /// Line splitting and the block and link syntax tests of ``PlainTextReader`` on a source.
+    fileprivate struct Syntax {
+        let source: UnsafeBufferPointer<UInt8>
+        let markdown: Bool
+
+        // MARK: Lines
+
+        func splitLines() -> [LineSpan] {
+            var lines: [LineSpan] = []
+            let count = source.count
+            var start = 0
+            while start <= count {
+                let end = PlainTextReader.lineBreak(in: source, from: start)
+                var contentStart = start
+                // Spaces, tabs and form feeds (page breaks in pdftotext output) are not content.
+                while contentStart < end, source[contentStart] == 0x20 || source[contentStart] == 0x09 || source[contentStart] == 0x0C {
+                    contentStart += 1
+                }
+                // Trailing spaces belong to the line but not to its content.
+                var contentEnd = end
+                while contentEnd > contentStart,
+                    source[contentEnd - 1] == 0x20 || source[contentEnd - 1] == 0x09 || source[contentEnd - 1] == 0x0C
+                {
+                    contentEnd -= 1
+                }
+                lines.append(LineSpan(start: start, end: contentEnd, contentStart: contentStart))
+                if end >= count { break }
+                start = end + (source[end] == 0x0D && end + 1 < count && source[end + 1] == 0x0A ? 2 : 1)
+            }
+            return lines
+        }
+
+        // MARK: Block syntax
+
+        func atxHeading(_ content: Range<Int>) -> (Int, Range<Int>)? {
+            var index = content.lowerBound
+            while index < content.upperBound, source[index] == UInt8(ascii: "#"), index - content.lowerBound < 7 { index += 1 }
+            let level = index - content.lowerBound
+            guard level >= 1, level <= 6 else { return nil }
+            guard index == content.upperBound || source[index] == 0x20 || source[index] == 0x09 else { return nil }
+            while index < content.upperBound, source[index] == 0x20 || source[index] == 0x09 { index += 1 }
+            var end = content.upperBound
+            // Closing hashes.
+            var trailing = end
+            while trailing > index, source[trailing - 1] == UInt8(ascii: "#") { trailing -= 1 }
+            if trailing < end, trailing == index || source[trailing - 1] == 0x20 {
+                end = trailing
+                while end > index, source[end - 1] == 0x20 { end -= 1 }
+            }
+            return (level, index..<end)
+        }
+
+        func isThematicBreak(_ content: Range<Int>) -> Bool {
+            guard content.count >= 3 else { return false }
+            let first = source[content.lowerBound]
+            guard first == UInt8(ascii: "*") || first == UInt8(ascii: "_") || (markdown && first == UInt8(ascii: "-")) else { return false }
+            var marks = 0
+            for index in content {
+                if source[index] == first { marks += 1 } else if source[index] != 0x20 { return false }
+            }
+            return marks >= 3
+        }
+
+        func setextLevel(_ line: LineSpan) -> Int? {
+            guard !line.isBlank, line.end - line.contentStart >= 3, line.contentStart - line.start < 4 else { return nil }
+            let first = source[line.contentStart]
+            guard first == UInt8(ascii: "=") || first == UInt8(ascii: "-") else { return nil }
+            for index in line.contentStart..<line.end where source[index] != first { return nil }
+            return first == UInt8(ascii: "=") ? 1 : 2
+        }
+
+        func isFence(_ content: Range<Int>) -> Bool {
+            guard content.count >= 3 else { return false }
+            let first = source[content.lowerBound]
+            guard first == UInt8(ascii: "`") || first == UInt8(ascii: "~") else { return false }
+            return source[content.lowerBound + 1] == first && source[content.lowerBound + 2] == first
+        }
+
+        /// Where a list item's text starts, if the line starts a list item.
+        static let bulletBytes: [[UInt8]] = ["•", "◦", "▪", "‣", "●"].map { Array($0.utf8) }
+
+        func listItemContent(_ content: Range<Int>) -> Int? {
+            let start = content.lowerBound
+            let end = content.upperBound
+            guard start < end else { return nil }
+            let first = source[start]
+            // Bullets.
+            if first == UInt8(ascii: "-") || first == UInt8(ascii: "*") || first == UInt8(ascii: "+") {
+                if start + 1 < end, source[start + 1] == 0x20 || source[start + 1] == 0x09 { return skipSpaces(start + 1, end) }
+                return nil
+            }
+            // (Each of these bullets starts with 0xE2 in UTF-8.)
+            if first == 0xE2 {
+                for bytes in Self.bulletBytes {
+                    if end - start > bytes.count, source[start..<(start + bytes.count)].elementsEqual(bytes),
+                        source[start + bytes.count] == 0x20 || source[start + bytes.count] == 0x09
+                    {
+                        return skipSpaces(start + bytes.count, end)
+                    }
+                }
+            }
+            // (a) (ii) (1)
+            var index = start
+            let bracketed = first == UInt8(ascii: "(")
+            if bracketed { index += 1 }
+            let markerStart = index
+            while index < end, index - markerStart < 9, ByteClass.isDigit(source[index]) { index += 1 }
+            let digits = index - markerStart
+            if digits == 0 {
+                while index < end, index - markerStart < 4, source[index] >= 0x61 && source[index] <= 0x7A { index += 1 }
+                let letters = index - markerStart
+                guard letters > 0 else { return nil }
+                if letters > 1, !source[markerStart..<index].allSatisfy({ $0 == 0x69 || $0 == 0x76 || $0 == 0x78 }) { return nil }
+            }
+            guard index + 1 < end else { return nil }
+            let delimiter = source[index]
+            let spaced = source[index + 1] == 0x20 || source[index + 1] == 0x09
+            guard spaced else { return nil }
+            if delimiter == UInt8(ascii: ")") { return skipSpaces(index + 1, end) }
+            if delimiter == UInt8(ascii: "."), !bracketed, markdown, digits > 0 { return skipSpaces(index + 1, end) }
+            return nil
+        }
+
+        func skipSpaces(_ from: Int, _ end: Int) -> Int {
+            var index = from
+            while index < end, source[index] == 0x20 || source[index] == 0x09 { index += 1 }
+            return index
+        }
+
+        func tableCells(_ content: Range<Int>) -> [Range<Int>]? {
+            guard source[content.lowerBound] == UInt8(ascii: "|") else { return nil }
+            var cells: [Range<Int>] = []
+            var cellStart = content.lowerBound + 1
+            var index = cellStart
+            while index < content.upperBound {
+                if source[index] == UInt8(ascii: "\\") {
+                    index += 2
+                    continue
+                }
+                if source[index] == UInt8(ascii: "|") {
+                    cells.append(trim(cellStart..<index))
+                    cellStart = index + 1
+                }
+                index += 1
+            }
+            if cellStart < content.upperBound { cells.append(trim(cellStart..<content.upperBound)) }
+            return cells.isEmpty ? nil : cells
+        }
+
+        func isTableSeparator(_ cells: [Range<Int>]) -> Bool {
+            cells.allSatisfy { cell in
+                !cell.isEmpty && cell.allSatisfy { source[$0] == UInt8(ascii: "-") || source[$0] == UInt8(ascii: ":") || source[$0] == 0x20 }
+            }
+        }
+
+        func trim(_ range: Range<Int>) -> Range<Int> {
+            var lower = range.lowerBound
+            var upper = range.upperBound
+            while lower < upper, ByteClass.isSpace(source[lower]) { lower += 1 }
+            while upper > lower, ByteClass.isSpace(source[upper - 1]) { upper -= 1 }
+            return lower..<upper
+        }
+
+        // MARK: Plain-text headings
+
+        func headingLevel(_ content: Range<Int>, isFirst: Bool) -> Int? {
+            let text = source[content]
+            guard text.count <= 120, let last = text.last else { return nil }
+            let closing: Set<UInt8> = [0x2E, 0x2C, 0x3B, 0x3F, 0x21, 0x22, 0x29]
+            if isFirst, !closing.contains(last) || text.count <= 80 { return 1 }
+            guard !closing.contains(last) else { return nil }
+            var words = 1
+            for byte in text where byte == 0x20 { words += 1 }
+            // Numbered: "2. Background", "3.1 Contact with the GP".
+            var index = content.lowerBound
+            var numbers = 0
+            while index < content.upperBound, ByteClass.isDigit(source[index]) {
+                while index < content.upperBound, ByteClass.isDigit(source[index]) { index += 1 }
+                numbers += 1
+                if index < content.upperBound, source[index] == 0x2E { index += 1 }
+            }
+            if numbers > 0 {
+                guard index < content.upperBound, source[index] == 0x20, words <= 12 else { return nil }
+                let next = skipSpaces(index, content.upperBound)
+                guard next < content.upperBound, source[next] >= 0x41 && source[next] <= 0x5A else { return nil }
+                return min(6, 1 + numbers)
+            }
+            let first = source[content.lowerBound]
+            guard first >= 0x41 && first <= 0x5A || first >= 0xC3 else { return nil }
+            let hasLower = text.contains { $0 >= 0x61 && $0 <= 0x7A }
+            if !hasLower, text.count <= 80 { return 2 }
+            if words <= 6, text.count <= 60 { return 2 }
+            return nil
+        }
+
+        /// `[text](target)`: the text's range and the position after the closing parenthesis.
+        func link(at open: Int, end: Int) -> (Range<Int>, Int)? {
+            var depth = 0
+            var index = open
+            while index < end {
+                if source[index] == UInt8(ascii: "[") { depth += 1 }
+                if source[index] == UInt8(ascii: "]") {
+                    depth -= 1
+                    if depth == 0 { break }
+                }
+                index += 1
+            }
+            guard index + 1 < end, source[index + 1] == UInt8(ascii: "(") else { return nil }
+            let close = index
+            var after = index + 2
+            while after < end, source[after] != UInt8(ascii: ")") { after += 1 }
+            guard after < end else { return nil }
+            return ((open + 1)..<close, after + 1)
+        }
     }
 }
 
