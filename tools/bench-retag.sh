@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark of `revtag retag` (release build) on a generated corpus:
-# docs/s, MB/s and peak memory for --jobs 1 and --jobs 2 (store writes included),
+# docs/s, MB/s and peak memory for --jobs 1 and --jobs 2 (store writes included), a first run
+# pinned to one core (`taskset -c 0`, --jobs 1: the single-core figure; with load-ahead an
+# unpinned --jobs 1 uses more than one core) and the scaling to 2 jobs as wall(pinned --jobs 1)
+# over wall(--jobs 2),
 # then the time of a no-change re-run over the same documents, and a "codebook changed" re-run
 # (the shipped codebook plus one phrase) for each --jobs, which loads every document from the
 # parse cache the first runs wrote beside their stores instead of parsing it.
@@ -11,12 +14,14 @@
 #        CORPUS=DIR tools/bench-retag.sh           use an existing corpus folder (read only; DOCS and
 #                                                  SIZE_KB are then ignored), e.g. another worktree's
 #        JOBS="1 2" tools/bench-retag.sh ...       which --jobs to measure (the no-change re-runs use the last)
+#        PINNED=0 tools/bench-retag.sh ...         skip the first run pinned to one core (and the scaling)
 #        AB_NO_CACHE=0 tools/bench-retag.sh ...    skip the last run: a codebook change with --no-parse-cache
 #        RETAG_ARGS="--load-ahead 0" tools/bench-retag.sh   more options for every retag run
 #        REVTAG=PATH tools/bench-retag.sh ...      measure that revtag binary (e.g. an older build, for
 #                                                  a same-minute comparison) instead of building this one
 #
-# Each line gives the CPU seconds by stage from the report (summed over threads): parse+tag,
+# Each run's line gives its MB per CPU second (MiB read over user + sys time, all threads: what
+# a core achieves when every core is busy), and the CPU seconds by stage from the report (summed over threads): parse+tag,
 # and what is spent outside them (read, hash, compare with the previous run, prepare rows,
 # the writer thread), as a share of parse+tag, the parse cache's loads and writes, and the
 # wall seconds the tagging threads waited for the writer (queue full) and it for them. "Cores
@@ -54,12 +59,12 @@ elif [ ! -f "$STAMP" ]; then
     rm -f "$OUT/corpus/manifest.tsv"
     touch "$STAMP"
 fi
-rm -rf "$OUT"/store-*.sqlite* "$OUT"/report-*.json "$OUT"/time-*.txt "$OUT"/codebook-changed*.yaml
+rm -rf "$OUT"/store-*.sqlite* "$OUT"/report-*.json "$OUT"/time-*.txt "$OUT"/wall-*.txt "$OUT"/codebook-changed*.yaml
 [ "${GENERATE_ONLY:-0}" = 1 ] && { KEEP=1; exit 0; }
 CORPUS=${CORPUS:-$OUT/corpus}
 if [ "$CORPUS" != "$OUT/corpus" ] && [ "${KEEP:-0}" != 1 ]; then
     # Never delete a corpus we did not generate: only the stores and reports.
-    cleanup() { rm -rf "$OUT"/store-*.sqlite* "$OUT"/report-*.json "$OUT"/time-*.txt "$OUT"/codebook-changed*.yaml; }
+    cleanup() { rm -rf "$OUT"/store-*.sqlite* "$OUT"/report-*.json "$OUT"/time-*.txt "$OUT"/wall-*.txt "$OUT"/codebook-changed*.yaml; }
 fi
 
 if [ -n "${REVTAG:-}" ]; then
@@ -72,16 +77,17 @@ CORPUS_BYTES=$(du -sb "$CORPUS" | cut -f1)
 CORPUS_FILES=$(find "$CORPUS" -type f | wc -l)
 echo "corpus: $CORPUS_FILES files, $((CORPUS_BYTES / 1048576)) MiB; cores: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# Runs retag under /usr/bin/time -v; prints one line of figures.
+# Runs retag under /usr/bin/time -v (prefixed by $PREFIX when set, e.g. "taskset -c 0");
+# prints one line of figures and writes the run's wall seconds to $OUT/wall-<label>.txt.
 measure() {
     local label=$1 store=$2
     shift 2
     local report="$OUT/report-$label.json" timing="$OUT/time-$label.txt"
-    # shellcheck disable=SC2086  # RETAG_ARGS is split on purpose
-    /usr/bin/time -v "$BIN" retag "$CORPUS" --store "$store" --quiet --format json --report "$report" "$@" ${RETAG_ARGS:-} 2>"$timing" || true
-    python3 - "$label" "$report" "$timing" "$store" <<'PY'
+    # shellcheck disable=SC2086  # RETAG_ARGS and PREFIX are split on purpose
+    ${PREFIX:-} /usr/bin/time -v "$BIN" retag "$CORPUS" --store "$store" --quiet --format json --report "$report" "$@" ${RETAG_ARGS:-} 2>"$timing" || true
+    python3 - "$label" "$report" "$timing" "$store" "$OUT/wall-$label.txt" <<'PY'
 import json, os, re, sys
-label, report_path, timing_path, store = sys.argv[1:5]
+label, report_path, timing_path, store, wall_path = sys.argv[1:6]
 report = json.load(open(report_path))
 timing = open(timing_path).read()
 def field(name):
@@ -94,11 +100,13 @@ rss_mb = int(field("Maximum resident set size (kbytes)")) / 1024
 counts = report["counts"]
 mb = counts["bytes"] / 1048576
 done = counts["processed"] + counts["unchanged"] + counts["failed"]
+cpu_seconds = float(field("User time (seconds)")) + float(field("System time (seconds)"))
+open(wall_path, "w").write(f"{seconds}\n")
 print(f"{label:>14}: {counts['processed']} re-tagged, {counts['unchanged']} unchanged, {counts['failed']} failed; "
       f"{mb:.0f} MiB read; wall {seconds:.2f} s; "
       f"{(counts['processed'] or done) / seconds:.0f} docs/s; {mb / seconds:.1f} MB/s; peak RSS {rss_mb:.0f} MB; "
       f"user {field('User time (seconds)')} s, sys {field('System time (seconds)')} s; "
-      f"cores used {(float(field('User time (seconds)')) + float(field('System time (seconds)'))) / seconds:.2f}; "
+      f"cores used {cpu_seconds / seconds:.2f}; {mb / max(cpu_seconds, 1e-9):.1f} MB per CPU s; "
       f"load {open('/proc/loadavg').read().split()[0]}")
 cpu = report.get("cpu")
 if cpu and counts["processed"]:
@@ -133,6 +141,18 @@ for jobs in ${JOBS:-1 2}; do
     measure "jobs $jobs" "$OUT/store-$jobs.sqlite" --jobs "$jobs"
     LAST=$jobs
 done
+# The single-core figure: a first run pinned to one core (every thread of it), then the
+# scaling to 2 jobs as wall(pinned --jobs 1) / wall(--jobs 2): 2.00 would be linear.
+if [ "${PINNED:-1}" = 1 ]; then
+    PREFIX="taskset -c 0" measure "jobs 1 pinned" "$OUT/store-pinned.sqlite" --jobs 1
+    if [ -f "$OUT/wall-jobs 2.txt" ]; then
+        python3 - "$OUT/wall-jobs 1 pinned.txt" "$OUT/wall-jobs 2.txt" <<'PY'
+import sys
+pinned, jobs2 = (float(open(path).read()) for path in sys.argv[1:3])
+print(f"{'scaling':>14}: wall(pinned --jobs 1) {pinned:.2f} s / wall(--jobs 2) {jobs2:.2f} s = {pinned / jobs2:.2f} (2.00: linear)")
+PY
+    fi
+fi
 measure "no-change" "$OUT/store-$LAST.sqlite" --jobs "$LAST"
 if [ "$CORPUS" = "$OUT/corpus" ]; then
     touch "$OUT"/corpus/*

@@ -336,11 +336,12 @@ extension AnnotationStore {
         -> PreparedSuggestions
     {
         // (Nothing in it fails any more since the encodings are hand-written; the signature
-        // stays for the callers.)
-        let bytes = Array(document.text.utf8)
+        // stays for the callers.) The rows read the text's UTF-8 in the string's own storage.
+        var text = document.text
+        let (textLength, prepared) = text.withUTF8 { bytes in (bytes.count, preparedRows(result, text: bytes)) }
         return PreparedSuggestions(
             path: document.name, text: document.text, textHash: textHash ?? contentHash(document.text),
-            metadata: MetadataJSON.encode(document.metadata), textLength: bytes.count, prepared: preparedRows(result, text: bytes))
+            metadata: MetadataJSON.encode(document.metadata), textLength: textLength, prepared: prepared)
     }
 
     /// The suggestion rows of one tagging result (the category as one more row), the
@@ -349,7 +350,7 @@ extension AnnotationStore {
     static func suggestionRows(_ result: TaggingResult, text bytes: [UInt8])
         -> [(tag: String, subject: String, confidence: Double, rule: String, evidence: String)]
     {
-        let prepared = preparedRows(result, text: bytes)
+        let prepared = bytes.withUnsafeBufferPointer { preparedRows(result, text: $0) }
         return prepared.rows.map { row in
             let strings = prepared.strings(row)
             return (strings.tag, strings.subject, row.confidence, strings.rule, strings.evidence)
@@ -357,27 +358,25 @@ extension AnnotationStore {
     }
 
     /// ``suggestionRows(_:text:)`` with the rows' strings written into one buffer.
-    static func preparedRows(_ result: TaggingResult, text bytes: [UInt8]) -> PreparedRows {
+    static func preparedRows(_ result: TaggingResult, text: UnsafeBufferPointer<UInt8>) -> PreparedRows {
         // One scalar-count index for all the document's spans (see ScalarCounter).
-        let counter = ScalarCounter(bytes)
+        let counter = ScalarCounter(text)
         var prepared = PreparedRows()
         prepared.rows.reserveCapacity(result.suggestions.count + 1)
         prepared.bytes.reserveCapacity(1024 + result.suggestions.count * 512)
         // One set of encoding tables for all the document's rows.
         var scratch = EvidenceCodec.Scratch()
-        bytes.withUnsafeBufferPointer { text in
-            // Rows straight from the result (appending the category to a copy of the
-            // suggestions would copy, retain and release every one of them).
-            result.suggestions.withUnsafeBufferPointer { suggestions in
-                for index in suggestions.indices {
-                    appendRow(suggestions[index].key, suggestions[index].confidence, suggestions[index].evidence, counter, text, &scratch, to: &prepared)
-                }
+        // Rows straight from the result (appending the category to a copy of the
+        // suggestions would copy, retain and release every one of them).
+        result.suggestions.withUnsafeBufferPointer { suggestions in
+            for index in suggestions.indices {
+                appendRow(suggestions[index].key, suggestions[index].confidence, suggestions[index].evidence, counter, text, &scratch, to: &prepared)
             }
-            if let category = result.category {
-                appendRow(
-                    TagKey(tag: TagID(facet: Taxonomy.categoryFacet, id: category.id), subject: nil), category.confidence, [], counter,
-                    text, &scratch, to: &prepared)
-            }
+        }
+        if let category = result.category {
+            appendRow(
+                TagKey(tag: TagID(facet: Taxonomy.categoryFacet, id: category.id), subject: nil), category.confidence, [], counter,
+                text, &scratch, to: &prepared)
         }
         return prepared
     }
@@ -563,28 +562,34 @@ struct RetagBatchStatements: ~Copyable {
 
 /// ``Anchoring/anchor(bytes:range:)`` for many ranges of one text: scalar counts come from
 /// checkpoints every 256 bytes instead of a scan from the start (the same results; a test
-/// compares the two).
+/// compares the two). It reads the text's UTF-8 where it lies (a string's own storage, see
+/// ``with(_:_:)``), so it is valid only inside the closure that lends those bytes.
 struct ScalarCounter {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     private var checkpoints: [Int] = []
     private static let stride = 256
 
-    init(_ bytes: [UInt8]) {
+    /// A counter over `bytes` for the duration of `body`.
+    static func with<Result>(_ bytes: [UInt8], _ body: (ScalarCounter) throws -> Result) rethrows -> Result {
+        try bytes.withUnsafeBufferPointer { try body(ScalarCounter($0)) }
+    }
+
+    /// A counter over bytes that must stay valid (and unchanged) while it is used.
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
         var checkpoints: [Int] = []
         checkpoints.reserveCapacity(bytes.count / Self.stride + 1)
-        bytes.withUnsafeBytes { buffer in
-            var count = 0
-            var chunk = 0
-            while chunk < buffer.count {
-                checkpoints.append(count)
-                let end = min(chunk + Self.stride, buffer.count)
-                let continuations = end - chunk == Self.stride
-                    ? Self.continuationBytesInStride(buffer, from: chunk)
-                    : Self.continuationBytes(buffer, from: chunk, to: end)
-                count += end - chunk - continuations
-                chunk = end
-            }
+        let buffer = UnsafeRawBufferPointer(bytes)
+        var count = 0
+        var chunk = 0
+        while chunk < buffer.count {
+            checkpoints.append(count)
+            let end = min(chunk + Self.stride, buffer.count)
+            let continuations = end - chunk == Self.stride
+                ? Self.continuationBytesInStride(buffer, from: chunk)
+                : Self.continuationBytes(buffer, from: chunk, to: end)
+            count += end - chunk - continuations
+            chunk = end
         }
         self.checkpoints = checkpoints
     }
@@ -629,14 +634,18 @@ struct ScalarCounter {
         return count
     }
 
+    /// Scalars in `start..<end` (both within the text).
+    private func scalars(from start: Int, to end: Int) -> Int {
+        end - start - Self.continuationBytes(UnsafeRawBufferPointer(bytes), from: start, to: end)
+    }
+
     /// Scalars before `offset`.
     func scalars(upTo offset: Int) -> Int {
         let offset = min(offset, bytes.count)
         guard offset > 0 else { return 0 }
         let slot = min(offset / Self.stride, checkpoints.count - 1)
         let from = slot * Self.stride
-        return checkpoints[slot] + (offset - from)
-            - bytes.withUnsafeBytes { Self.continuationBytes($0, from: from, to: offset) }
+        return checkpoints[slot] + scalars(from: from, to: offset)
     }
 
     /// ``anchor(_:)``'s context as byte ranges of the text (prefix, suffix) and scalar
@@ -648,7 +657,7 @@ struct ScalarCounter {
         // slice of valid UTF-8 between scalar starts is valid: its bytes are its string's.
         guard start == bytes.count || bytes[start] & 0xC0 != 0x80, end == bytes.count || bytes[end] & 0xC0 != 0x80 else { return nil }
         let characterStart = scalars(upTo: start)
-        return (prefixStart..<start, end..<suffixEnd, characterStart, characterStart + Anchoring.scalarCount(bytes, from: start, upTo: end))
+        return (prefixStart..<start, end..<suffixEnd, characterStart, characterStart + scalars(from: start, to: end))
     }
 
     func anchor(_ range: TextRange) -> TextAnchor {
@@ -657,22 +666,36 @@ struct ScalarCounter {
         return TextAnchor(
             exact: string(start, end), prefix: string(prefixStart, start), suffix: string(end, suffixEnd),
             range: TextRange(start: start, end: end), characterStart: characterStart,
-            characterEnd: characterStart + Anchoring.scalarCount(bytes, from: start, upTo: end))
+            characterEnd: characterStart + scalars(from: start, to: end))
     }
 
     /// The range clamped to the text, and its context: ``TextAnchor/contextLength`` scalars either side.
     private func bounds(_ range: TextRange) -> (start: Int, end: Int, prefixStart: Int, suffixEnd: Int) {
         let start = min(max(0, range.start), bytes.count)
         let end = min(max(start, range.end), bytes.count)
+        let length = TextAnchor.contextLength
         var prefixStart = start
-        var remaining = TextAnchor.contextLength
+        var remaining = length
+        // The context is usually ASCII: then it is `length` bytes, each a scalar of its own
+        // (the general walk below would step back one byte at a time and skip nothing).
+        if start >= length, Self.isASCII(bytes, from: start - length, count: length) {
+            prefixStart = start - length
+            remaining = 0
+        }
         while prefixStart > 0, remaining > 0 {
             prefixStart -= 1
             while prefixStart > 0, bytes[prefixStart] & 0xC0 == 0x80 { prefixStart -= 1 }
             remaining -= 1
         }
         var suffixEnd = end
-        remaining = TextAnchor.contextLength
+        remaining = length
+        if length <= bytes.count - end, Self.isASCII(bytes, from: end, count: length) {
+            // `length` scalars of one byte; the walk's last step would then skip the
+            // continuation bytes that follow (none in valid UTF-8 after an ASCII byte).
+            suffixEnd = end + length
+            remaining = 0
+            while suffixEnd < bytes.count, bytes[suffixEnd] & 0xC0 == 0x80 { suffixEnd += 1 }
+        }
         while suffixEnd < bytes.count, remaining > 0 {
             suffixEnd += 1
             while suffixEnd < bytes.count, bytes[suffixEnd] & 0xC0 == 0x80 { suffixEnd += 1 }
@@ -681,8 +704,26 @@ struct ScalarCounter {
         return (start, end, prefixStart, suffixEnd)
     }
 
+    /// Whether `count` bytes from `start` (within the buffer) are all ASCII, eight at a time.
+    @inline(__always)
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, count: Int) -> Bool {
+        let raw = UnsafeRawBufferPointer(bytes)
+        var high: UInt64 = 0
+        var index = start
+        let end = start + count
+        while index + 8 <= end {
+            high |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < end {
+            high |= UInt64(raw[index])
+            index += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
+    }
+
     private func string(_ start: Int, _ end: Int) -> String {
-        String(decoding: bytes[start..<end], as: UTF8.self)
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
     }
 }
 

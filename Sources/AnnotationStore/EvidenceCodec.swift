@@ -33,6 +33,9 @@ enum EvidenceCodec {
         fileprivate var rules = Interner()
         fileprivate var texts = Interner()
         fileprivate var indexes: [(rule: Int, text: Int)] = []
+        /// Where an encoding is written (sized by its bound) before its bytes are appended:
+        /// grown, never shrunk, so that a row's bound is not zero-filled in the output.
+        fileprivate var output: [UInt8] = []
 
         init() {}
     }
@@ -82,12 +85,14 @@ enum EvidenceCodec {
         scratch.texts.reset()
         scratch.indexes.removeAll(keepingCapacity: true)
         scratch.indexes.reserveCapacity(items.count)
-        append(items, context: context, to: &bytes, rules: &scratch.rules, texts: &scratch.texts, indexes: &scratch.indexes)
+        append(
+            items, context: context, to: &bytes, rules: &scratch.rules, texts: &scratch.texts, indexes: &scratch.indexes,
+            output: &scratch.output)
     }
 
     private static func append(
         _ items: [Evidence], context: Context?, to bytes: inout [UInt8], rules: inout Interner, texts: inout Interner,
-        indexes: inout [(rule: Int, text: Int)]
+        indexes: inout [(rule: Int, text: Int)], output: inout [UInt8]
     ) {
         // Borrowed in place: copying each item would retain and release its two strings. A
         // span usually has the rule (and often the text) of the one before: compared in place,
@@ -95,9 +100,9 @@ enum EvidenceCodec {
         items.withUnsafeBufferPointer { items in
             for position in items.indices {
                 let previous = position - 1
-                let rule = position > 0 && items[position].rule == items[previous].rule
+                let rule = position > 0 && same(items[position].rule, items[previous].rule)
                     ? indexes[previous].rule : rules.index(items[position].rule)
-                let text = position > 0 && items[position].text == items[previous].text
+                let text = position > 0 && same(items[position].text, items[previous].text)
                     ? indexes[previous].text : texts.index(items[position].text)
                 indexes.append((rule, text))
             }
@@ -108,11 +113,11 @@ enum EvidenceCodec {
         for string in rules.strings { capacity += string.utf8.count + 22 }
         for string in texts.strings { capacity += string.utf8.count + 22 }
         if let context { capacity += context.prefix.count + context.suffix.count + 4 * 22 }
-        // Room written in place, then trimmed to what was written.
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: capacity))
-        let written = bytes.withUnsafeMutableBufferPointer { buffer in
-            var out = Writer(base: buffer.baseAddress! + start)
+        // Written in place into the scratch output (zero-filled only when it grows), then
+        // appended: zero-filling the bound in `bytes` and trimming it cost more than the copy.
+        if output.count < capacity { output = [UInt8](repeating: 0, count: max(capacity, 2 * output.count)) }
+        let written = output.withUnsafeMutableBufferPointer { buffer in
+            var out = Writer(base: buffer.baseAddress!)
             for byte in magic { out.byte(byte) }
             out.number(rules.strings.count)
             out.byte(UInt8(ascii: "|"))
@@ -156,7 +161,15 @@ enum EvidenceCodec {
             precondition(out.count <= capacity, "EvidenceCodec: the size bound is wrong")
             return out.count
         }
-        bytes.removeLast(capacity - written)
+        output.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<written])) }
+    }
+
+    /// Whether two strings are equal, without the general comparison when their lengths
+    /// differ (a span's text or rule against the previous span's, usually another string
+    /// object: `==` then compares the contents).
+    @inline(__always)
+    fileprivate static func same(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.utf8.count == rhs.utf8.count && lhs == rhs
     }
 
     /// Decodes a stored evidence list, compact or legacy JSON; nil when it is neither.
@@ -176,6 +189,9 @@ enum EvidenceCodec {
 
     // MARK: - Writing
 
+    /// "00", "01", ... "99": the digits of a number two at a time.
+    fileprivate static let digitPairs: [UInt8] = (0..<100).flatMap { [UInt8(ascii: "0") + UInt8($0 / 10), UInt8(ascii: "0") + UInt8($0 % 10)] }
+
     /// Numbers distinct strings in order of first appearance. A suggestion's spans share a
     /// few texts and rules, so a linear search over the last ones seen beats hashing each;
     /// a dictionary takes over when there are many.
@@ -191,7 +207,7 @@ enum EvidenceCodec {
 
         mutating func index(_ string: String) -> Int {
             if strings.count <= 8 {
-                if let found = strings.firstIndex(of: string) { return found }
+                for index in strings.indices where EvidenceCodec.same(strings[index], string) { return index }
                 strings.append(string)
                 if strings.count > 8 {
                     for (index, known) in strings.enumerated() { lookup[known] = index }
@@ -237,12 +253,24 @@ enum EvidenceCodec {
                 digits += 1
                 scale = scale &* 10
             }
-            var index = count + digits - 1
-            repeat {
-                base[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
-                magnitude /= 10
-                index -= 1
-            } while magnitude > 0
+            // Two digits a division, from the right (the table holds "00" to "99").
+            var index = count + digits
+            EvidenceCodec.digitPairs.withUnsafeBufferPointer { pairs in
+                while magnitude >= 100 {
+                    let pair = Int(magnitude % 100) &* 2
+                    magnitude /= 100
+                    index -= 2
+                    base[index] = pairs[pair]
+                    base[index + 1] = pairs[pair + 1]
+                }
+                if magnitude >= 10 {
+                    let pair = Int(magnitude) &* 2
+                    base[index - 2] = pairs[pair]
+                    base[index - 1] = pairs[pair + 1]
+                } else {
+                    base[index - 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude)
+                }
+            }
             count += digits
         }
 

@@ -91,6 +91,36 @@ struct EvidenceEncodingTests {
         #expect(EvidenceCodec.decode(encoded)?.evidence == items)
     }
 
+    /// Numbers of every width (the two-digit table writes them two digits at a time from the
+    /// right) are their decimal digits, as `String(value)` writes them, negatives included.
+    @Test func numbersOfEveryWidthAreTheirDecimalDigits() throws {
+        var generator = SeededGenerator(seed: 23)
+        var values: [Int] = [0, 9, 10, 99, 100, 101, 999, 1_000, 9_999, 10_000, 65_535, Int.max, Int.min + 1, Int.min, -1, -9, -10, -100]
+        var scale = 1
+        for _ in 0..<18 {
+            scale *= 10
+            values += [scale - 1, scale, scale + 1, -scale, Int.random(in: 0..<scale, using: &generator), -Int.random(in: 0..<scale, using: &generator)]
+        }
+        for _ in 0..<500 { values.append(Int.random(in: Int.min...Int.max, using: &generator) >> Int.random(in: 0...62, using: &generator)) }
+        // Each value as a span's start delta, length, line delta and character.
+        var items: [Evidence] = []
+        var expected = "e1|1|3:r/11|1:x-|"
+        var previousStart = 0
+        var previousLine = 0
+        for (index, value) in values.enumerated() {
+            var start = index % 2 == 0 ? value : previousStart
+            var end = start
+            if index % 3 == 0, value >= 0 { (start, end) = (0, value) }
+            let line = index % 4 == 0 ? value : previousLine
+            items.append(Evidence(text: "x", range: TextRange(start: start, end: end), rule: "r/1", line: line, character: value))
+            expected += "\(start &- previousStart),\(end &- start),\(line &- previousLine),\(value),0,0;"
+            previousStart = start
+            previousLine = line
+        }
+        var scratch = EvidenceCodec.Scratch()
+        #expect(EvidenceCodec.encode(items, anchor: nil, scratch: &scratch) == expected)
+    }
+
     @Test func strideContinuationCountEqualsTheWordByWordCount() {
         var generator = SeededGenerator(seed: 7)
         let pieces = ["plain ascii text ", "Zoë ", "— ", "“q” ", "👩🏽‍⚕️ ", "漢字 "]

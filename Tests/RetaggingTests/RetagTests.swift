@@ -100,22 +100,58 @@ import Testing
     @Test func checkpointedAnchorsEqualTheStoreAnchors() {
         let text = String(repeating: "Zoë met the constable — “twice” — at the surgery in Brønshøj. ", count: 300)
         let bytes = Array(text.utf8)
-        let counter = ScalarCounter(bytes)
-        // Ranges on scalar boundaries all over the text, including both ends.
-        var starts: [Int] = [0]
-        var index = 0
-        while index < bytes.count {
-            if index % 997 < 3, bytes[index] & 0xC0 != 0x80 { starts.append(index) }
-            index += 1
+        ScalarCounter.with(bytes) { counter in
+            // Ranges on scalar boundaries all over the text, including both ends.
+            var starts: [Int] = [0]
+            var index = 0
+            while index < bytes.count {
+                if index % 997 < 3, bytes[index] & 0xC0 != 0x80 { starts.append(index) }
+                index += 1
+            }
+            for start in starts {
+                var end = min(bytes.count, start + 17)
+                while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
+                let range = TextRange(start: start, end: end)
+                #expect(counter.anchor(range) == Anchoring.anchor(bytes: bytes, range: range))
+            }
+            let last = TextRange(start: bytes.count, end: bytes.count)
+            #expect(counter.anchor(last) == Anchoring.anchor(bytes: bytes, range: last))
         }
-        for start in starts {
-            var end = min(bytes.count, start + 17)
-            while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
-            let range = TextRange(start: start, end: end)
-            #expect(counter.anchor(range) == Anchoring.anchor(bytes: bytes, range: range))
+    }
+
+    /// The context of a span in ASCII text is taken in one step (32 bytes either side);
+    /// on random texts of long ASCII runs and scattered multi-byte characters, with spans
+    /// anywhere (splitting a character, at and past both ends, empty), every anchor and
+    /// context equals the store's scalar-by-scalar anchor.
+    @Test func asciiContextsEqualTheStoreAnchorsOnRandomTexts() {
+        var generator = SeededGenerator(seed: 31)
+        let pieces = ["the constable wrote ", "a", " ", "Zoë", "—", "👩🏽‍⚕️", "漢", "\n", "Brønshøj "]
+        for round in 0..<30 {
+            var text = ""
+            let length = [0, 1, 31, 32, 33, 64, 700][round % 7]
+            while text.utf8.count < length {
+                // Mostly ASCII, as reviews are.
+                let pick = Int.random(in: 0..<10, using: &generator)
+                text += pick < 6 ? pieces[pick % 3] : pieces[Int.random(in: 3..<pieces.count, using: &generator)]
+            }
+            let bytes = Array(text.utf8)
+            ScalarCounter.with(bytes) { counter in
+                var ranges: [TextRange] = [TextRange(start: 0, end: 0), TextRange(start: bytes.count, end: bytes.count)]
+                for _ in 0..<60 {
+                    let start = Int.random(in: -3...(bytes.count + 3), using: &generator)
+                    ranges.append(TextRange(start: start, end: start + Int.random(in: 0...40, using: &generator)))
+                }
+                for range in ranges {
+                    let anchor = Anchoring.anchor(bytes: bytes, range: range)
+                    #expect(counter.anchor(range) == anchor, "round \(round), \(range)")
+                    if let context = counter.context(range) {
+                        #expect(String(decoding: bytes[context.prefix], as: UTF8.self) == anchor.prefix, "round \(round), \(range)")
+                        #expect(String(decoding: bytes[context.suffix], as: UTF8.self) == anchor.suffix, "round \(round), \(range)")
+                        #expect(context.characterStart == anchor.characterStart && context.characterEnd == anchor.characterEnd)
+                    }
+                }
+            }
         }
-        let last = TextRange(start: bytes.count, end: bytes.count)
-        #expect(counter.anchor(last) == Anchoring.anchor(bytes: bytes, range: last))
     }
 }
 
