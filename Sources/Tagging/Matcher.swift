@@ -76,10 +76,11 @@ struct CompiledMatcher: Sendable {
     private let classCount: Int32
     /// Child of the root per label (-1 when none).
     private let rootChildren: [Int32]
-    /// Other edges: open addressing over (node << 32 | label).
-    private let edgeKeys: [UInt64]
-    private let edgeValues: [Int32]
+    /// Other edges, packed: open addressing over ``WalkLayout/edgeKey(node:label:)``, each entry
+    /// the key with the child in its top bits (``WalkLayout``: the nodes numbered breadth first).
+    private let edges: [UInt64]
     private let edgeMask: Int
+    private let edgeShift: Int
     /// Per node, what the walk reads at it (one record: one base address for the walk to keep).
     private let nodes: [Node]
     static let nodeHasGap: UInt8 = 1
@@ -125,7 +126,11 @@ struct CompiledMatcher: Sendable {
 
     /// Compiles the patterns. Throws the first phrase that does not parse.
     init(patterns: [Pattern]) throws(BadPhrase) {
-        self.init(patterns: patterns, tables: try MatcherTables(patterns: patterns))
+        let tables = try MatcherTables(patterns: patterns)
+        guard WalkLayout.fits(tables) else {
+            throw BadPhrase(index: patterns.count - 1, message: "the phrases make more than 16 million trie nodes or 65,534 word classes: split the codebook")
+        }
+        self.init(patterns: patterns, tables: tables)
     }
 
     /// A matcher over tables built for `patterns` (tests compare builders through the tables).
@@ -145,14 +150,15 @@ struct CompiledMatcher: Sendable {
             starts[CompiledMatcher.prefixHeadSlot(head)] |= bytes.count <= 63 ? 1 << UInt64(bytes.count) : 1
         }
         prefixStarts = starts
-        rootChildren = tables.rootChildren
-        edgeKeys = tables.edgeKeys
-        edgeValues = tables.edgeValues
-        edgeMask = tables.edgeKeys.count - 1
-        nodes = tables.nodes
-        gapStart = tables.gapStart
-        gapList = tables.gapList
-        outputList = tables.outputList
+        let layout = WalkLayout(tables)
+        rootChildren = layout.rootChildren
+        edges = layout.edges
+        edgeMask = layout.edges.count - 1
+        edgeShift = layout.edgeShift
+        nodes = layout.nodes
+        gapStart = layout.gapStart
+        gapList = layout.gapList
+        outputList = layout.outputList
     }
 
     @inline(__always)
@@ -160,19 +166,6 @@ struct CompiledMatcher: Sendable {
         var x = key &* 0x9E37_79B9_7F4A_7C15
         x ^= x >> 29
         return x
-    }
-
-    @inline(__always)
-    private func child(of node: Int32, label: Int32) -> Int32 {
-        if node == 0 { return rootChildren[Int(label)] }
-        let key = UInt64(UInt32(node)) << 32 | UInt64(UInt32(label))
-        var slot = Int(truncatingIfNeeded: CompiledMatcher.mix(key)) & edgeMask
-        while true {
-            let stored = edgeKeys[slot]
-            if stored == key { return edgeValues[slot] }
-            if stored == UInt64.max { return -1 }
-            slot = (slot + 1) & edgeMask
-        }
     }
 
     /// The class of a lower-case word (tests and lint), or -1.
@@ -322,8 +315,8 @@ struct CompiledMatcher: Sendable {
             // loops would; a frequent one costs a cache probe and the column writes.
             if index <= windowEnd {
                 let window = base + index
-                let wordBits = SWAR.windowWordBits(window)
-                let limit = SWAR.windowFirstHighByte(window)
+                let (wordBits, highBits) = SWAR.windowMasks(window)
+                let limit = highBits.trailingZeroBitCount
                 var starts = wordBits & ~(wordBits &<< 1)
                 // A word's end: its first non-word byte, which must lie before `limit`.
                 var stops = ~wordBits & (wordBits &<< 1) & (limit >= 64 ? UInt64.max : (1 &<< UInt64(truncatingIfNeeded: limit)) &- 1)
@@ -682,9 +675,9 @@ struct CompiledMatcher: Sendable {
     /// Unsafe views of the trie for one matching call.
     private struct Walker {
         let root: UnsafePointer<Int32>
-        let edgeKeys: UnsafePointer<UInt64>
-        let edgeValues: UnsafePointer<Int32>
+        let edges: UnsafePointer<UInt64>
         let edgeMask: Int
+        let edgeShift: Int
         let nodes: UnsafePointer<Node>
         let outputList: UnsafePointer<Int32>
         let gapStart: UnsafePointer<Int32>
@@ -695,13 +688,13 @@ struct CompiledMatcher: Sendable {
         /// The edge of `node` labelled `label` in the table, or -1 (asked past the node's filter).
         @inline(__always)
         func edge(of node: Int32, label: Int32) -> Int32 {
-            let key = UInt64(UInt32(node)) << 32 | UInt64(UInt32(label))
-            var slot = Int(truncatingIfNeeded: CompiledMatcher.mix(key)) & edgeMask
+            let key = WalkLayout.edgeKey(node: node, label: label)
+            var slot = WalkLayout.edgeSlot(key, shift: edgeShift)
             while true {
-                let stored = edgeKeys[slot]
-                if stored == key { return edgeValues[slot] }
+                let stored = edges[slot]
+                if stored & WalkLayout.keyMask == key { return Int32(truncatingIfNeeded: stored &>> (WalkLayout.labelBits + WalkLayout.nodeBits)) }
                 if stored == UInt64.max { return -1 }
-                slot = (slot + 1) & edgeMask
+                slot = (slot &+ 1) & edgeMask
             }
         }
     }
@@ -790,27 +783,24 @@ struct CompiledMatcher: Sendable {
     /// Runs `body` with unsafe views of the trie and of the tokens' classes.
     private func withWalker(_ tokens: Tokens, _ body: (Walker) -> Void) {
         rootChildren.withUnsafeBufferPointer { root in
-            edgeKeys.withUnsafeBufferPointer { keys in
-                edgeValues.withUnsafeBufferPointer { values in
-                    nodes.withUnsafeBufferPointer { nodes in
-                        outputList.withUnsafeBufferPointer { list in
-                            gapStart.withUnsafeBufferPointer { gapStarts in
-                                gapList.withUnsafeBufferPointer { gapItems in
-                                    tokens.classes.withUnsafeBufferPointer { classes in
-                                        tokens.prefixes.withUnsafeBufferPointer { prefixes in
-                                            let empty: [Int32] = [0]
-                                            empty.withUnsafeBufferPointer { fallback in
-                                                body(
-                                                    Walker(
-                                                        root: root.baseAddress!, edgeKeys: keys.baseAddress!,
-                                                        edgeValues: values.baseAddress!, edgeMask: edgeMask,
-                                                        nodes: nodes.baseAddress!,
-                                                        outputList: list.baseAddress ?? fallback.baseAddress!,
-                                                        gapStart: gapStarts.baseAddress!,
-                                                        gapList: gapItems.baseAddress!,
-                                                        classes: classes.baseAddress ?? fallback.baseAddress!,
-                                                        prefixes: prefixes.baseAddress ?? fallback.baseAddress!))
-                                            }
+            edges.withUnsafeBufferPointer { edges in
+                nodes.withUnsafeBufferPointer { nodes in
+                    outputList.withUnsafeBufferPointer { list in
+                        gapStart.withUnsafeBufferPointer { gapStarts in
+                            gapList.withUnsafeBufferPointer { gapItems in
+                                tokens.classes.withUnsafeBufferPointer { classes in
+                                    tokens.prefixes.withUnsafeBufferPointer { prefixes in
+                                        let empty: [Int32] = [0]
+                                        empty.withUnsafeBufferPointer { fallback in
+                                            body(
+                                                Walker(
+                                                    root: root.baseAddress!, edges: edges.baseAddress!, edgeMask: edgeMask, edgeShift: edgeShift,
+                                                    nodes: nodes.baseAddress!,
+                                                    outputList: list.baseAddress ?? fallback.baseAddress!,
+                                                    gapStart: gapStarts.baseAddress!,
+                                                    gapList: gapItems.baseAddress!,
+                                                    classes: classes.baseAddress ?? fallback.baseAddress!,
+                                                    prefixes: prefixes.baseAddress ?? fallback.baseAddress!))
                                         }
                                     }
                                 }

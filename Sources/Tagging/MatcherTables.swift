@@ -12,7 +12,7 @@ struct MatcherTables: Sendable {
     var rootChildren: [Int32]
     /// Other edges: open addressing over (node << 32 | label) (``CompiledMatcher/mix(_:)``, linear
     /// probing, `UInt64.max` empty); the capacity is the least power of two from 16 that is at
-    /// least twice the edges plus two.
+    /// least twice the edges plus two. (The matcher walks its own layout of them: ``WalkLayout``.)
     var edgeKeys: [UInt64]
     var edgeValues: [Int32]
     var nodes: [CompiledMatcher.Node]
@@ -225,8 +225,8 @@ private struct CompactPhrases {
     }
 }
 
-/// An open-addressing map from 64-bit keys (never `UInt64.max`) to node ids, laid out as the
-/// matcher probes it (``CompiledMatcher/mix(_:)``, linear probing), kept at most half full.
+/// An open-addressing map from 64-bit keys (never `UInt64.max`) to node ids
+/// (``CompiledMatcher/mix(_:)``, linear probing), kept at most half full.
 private struct NodeMap {
     private(set) var keys = [UInt64](repeating: UInt64.max, count: 16)
     private(set) var values = [Int32](repeating: -1, count: 16)

@@ -1,3 +1,7 @@
+#if arch(x86_64) && canImport(_Builtin_intrinsics.intel)
+import _Builtin_intrinsics.intel
+#endif
+
 /// The word tokens of a text: byte ranges, vocabulary classes and shape flags, in parallel arrays.
 ///
 /// Words are runs of ASCII letters and digits and of non-ASCII letters; everything else
@@ -150,19 +154,46 @@ enum SWAR {
         return bits
     }
 
-    /// The index of the first byte of the 64 at `window` that is not ASCII (64 when all are).
+    /// For the 64 bytes at `window`: bit `i` of `word` set when byte `i` is an ASCII letter or
+    /// digit (``windowWordBits(_:)``), bit `i` of `high` when it is not ASCII (its top bit). On
+    /// x86-64 from SSE2 compares and byte masks (`pmovmskb`), 16 bytes at a time; elsewhere the
+    /// lane arithmetic of ``windowWordBits(_:)``.
     @inline(__always)
-    static func windowFirstHighByte(_ window: UnsafePointer<UInt8>) -> Int {
+    static func windowMasks(_ window: UnsafePointer<UInt8>) -> (word: UInt64, high: UInt64) {
+        #if arch(x86_64) && canImport(_Builtin_intrinsics.intel)
+        // Signed compares: a letter folded to lower case plus 0x1F lands in 0x80...0x99 (the
+        // lowest 26 signed bytes) and a digit plus 0x50 in 0x80...0x89; no other byte does (a
+        // byte of 0x80 or more lands at 0xBF or more, or wraps to 0x00...0x4F).
+        let fold = _mm_set1_epi8(0x20)
+        let letterBias = _mm_set1_epi8(0x1F)
+        let digitBias = _mm_set1_epi8(0x50)
+        let letterLimit = _mm_set1_epi8(-128 + 26)
+        let digitLimit = _mm_set1_epi8(-128 + 10)
+        var word: UInt64 = 0
+        var high: UInt64 = 0
         let raw = UnsafeRawPointer(window)
-        var any = raw.loadUnaligned(fromByteOffset: 0, as: SIMD2<UInt64>.self) | raw.loadUnaligned(fromByteOffset: 16, as: SIMD2<UInt64>.self)
-        any |= raw.loadUnaligned(fromByteOffset: 32, as: SIMD2<UInt64>.self) | raw.loadUnaligned(fromByteOffset: 48, as: SIMD2<UInt64>.self)
-        if (any[0] | any[1]) & highBits == 0 { return 64 }
-        var offset = 0
-        while offset < 64 {
-            let high = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self) & highBits
-            if high != 0 { return offset &+ high.trailingZeroBitCount &>> 3 }
-            offset &+= 8
+        for part in 0..<4 {
+            let bytes = _mm_loadu_si128(raw.advanced(by: part &* 16).assumingMemoryBound(to: __m128i.self))
+            let letters = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(bytes, fold), letterBias), letterLimit)
+            let digits = _mm_cmplt_epi8(_mm_add_epi8(bytes, digitBias), digitLimit)
+            let shift = UInt64(truncatingIfNeeded: part &* 16)
+            word |= UInt64(UInt16(truncatingIfNeeded: _mm_movemask_epi8(_mm_or_si128(letters, digits)))) &<< shift
+            high |= UInt64(UInt16(truncatingIfNeeded: _mm_movemask_epi8(bytes))) &<< shift
         }
-        return 64
+        return (word, high)
+        #else
+        return swarWindowMasks(window)
+        #endif
+    }
+
+    /// ``windowMasks(_:)`` from the lane arithmetic alone (the reference the SSE2 masks are
+    /// tested against, and the path on other architectures).
+    static func swarWindowMasks(_ window: UnsafePointer<UInt8>) -> (word: UInt64, high: UInt64) {
+        let raw = UnsafeRawPointer(window)
+        var high: UInt64 = 0
+        for part in 0..<8 {
+            high |= gatherHighBits(raw.loadUnaligned(fromByteOffset: part &* 8, as: UInt64.self)) &<< UInt64(truncatingIfNeeded: part &* 8)
+        }
+        return (windowWordBits(window), high)
     }
 }

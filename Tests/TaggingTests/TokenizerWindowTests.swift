@@ -94,4 +94,51 @@ import Testing
         let words = (0..<tokens.count).map { String(decoding: utf8[Int(tokens.starts[$0])..<Int(tokens.ends[$0])], as: UTF8.self) }
         #expect(words == expected)
     }
+
+    /// The window masks (SSE2 compares on x86-64) against the lane arithmetic and against a
+    /// byte-by-byte classification, on windows of random bytes of every value, of random
+    /// ASCII, and of the bytes around each class boundary ('/' '0' '9' ':' '@' 'A' 'Z' '[' '`'
+    /// 'a' 'z' '{' 0x7F 0x80 0xFF).
+    @Test func windowMasksAgreeWithTheLaneArithmeticAndTheBytes() {
+        var random = XorShift(state: 0x9A3C_51E7_0B2D_44F1)
+        let edges: [UInt8] = [0x2F, 0x30, 0x39, 0x3A, 0x40, 0x41, 0x5A, 0x5B, 0x60, 0x61, 0x7A, 0x7B, 0x7F, 0x80, 0xBF, 0xC2, 0xE2, 0xFF, 0x00, 0x20]
+        var window = [UInt8](repeating: 0, count: 64)
+        for round in 0..<3000 {
+            for index in 0..<64 {
+                switch round % 3 {
+                case 0: window[index] = UInt8(random.next(256))
+                case 1: window[index] = UInt8(random.next(128))
+                default: window[index] = edges[random.next(edges.count)]
+                }
+            }
+            var word: UInt64 = 0
+            var high: UInt64 = 0
+            for (index, byte) in window.enumerated() {
+                let isWord = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+                if isWord { word |= 1 << UInt64(index) }
+                if byte >= 0x80 { high |= 1 << UInt64(index) }
+            }
+            let (fast, fastHigh, swar, swarHigh) = window.withUnsafeBufferPointer { buffer in
+                let fast = SWAR.windowMasks(buffer.baseAddress!)
+                let swar = SWAR.swarWindowMasks(buffer.baseAddress!)
+                return (fast.word, fast.high, swar.word, swar.high)
+            }
+            #expect(fast == word, "round \(round): \(window)")
+            #expect(fastHigh == high, "round \(round): \(window)")
+            #expect(swar == word, "round \(round): \(window)")
+            #expect(swarHigh == high, "round \(round): \(window)")
+        }
+        // Every byte value at every position of an otherwise ASCII-letter window.
+        for value in 0..<256 {
+            for position in 0..<64 {
+                var window = [UInt8](repeating: 0x61, count: 64)
+                window[position] = UInt8(value)
+                let masks = window.withUnsafeBufferPointer { SWAR.windowMasks($0.baseAddress!) }
+                let byte = UInt8(value)
+                let isWord = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+                #expect(masks.word == (isWord ? UInt64.max : ~(1 << UInt64(position))), "\(value) at \(position)")
+                #expect(masks.high == (byte >= 0x80 ? 1 << UInt64(position) : 0), "\(value) at \(position)")
+            }
+        }
+    }
 }
