@@ -519,33 +519,38 @@ extension TaggingRun {
                 items.reserveCapacity(count)
                 return items
             }
-            var builtSuppressed: [SuppressedMatch] = []
-            builtSuppressed.reserveCapacity(suppressions.count)
-            var positions = document.sourceMap.asciiPositionCursor()
-            var texts = EvidenceTexts(bytes, expected: items.count + suppressions.count)
-            // The evidence (in the order recorded) and the suppressed matches (in theirs) are two
-            // nearly ascending runs of offsets: merged by start, so that the position cursor goes
-            // over the source once instead of twice. Items read field by field in place: no copy
-            // of a pending item each.
-            var next = 0
-            var nextSuppressed = 0
-            while next < items.count || nextSuppressed < suppressions.count {
-                if next < items.count, nextSuppressed == suppressions.count || items[next].range.start <= suppressions[nextSuppressed].range.start {
-                    let range = items[next].range
+            // The slots' lists written through one buffer (each append through the list of lists
+            // checked that the outer list was unique).
+            let builtSuppressed = built.withUnsafeMutableBufferPointer { built -> [SuppressedMatch] in
+                var builtSuppressed: [SuppressedMatch] = []
+                builtSuppressed.reserveCapacity(suppressions.count)
+                var positions = document.sourceMap.asciiPositionCursor()
+                var texts = EvidenceTexts(bytes, expected: items.count + suppressions.count)
+                // The evidence (in the order recorded) and the suppressed matches (in theirs) are two
+                // nearly ascending runs of offsets: merged by start, so that the position cursor goes
+                // over the source once instead of twice. Items read field by field in place: no copy
+                // of a pending item each.
+                var next = 0
+                var nextSuppressed = 0
+                while next < items.count || nextSuppressed < suppressions.count {
+                    if next < items.count, nextSuppressed == suppressions.count || items[next].range.start <= suppressions[nextSuppressed].range.start {
+                        let range = items[next].range
+                        let cut = texts.text(range) ?? document.substring(range)
+                        let rule = collector.ruleID(items[next].rule, compiled: compiled)
+                        built[Int(items[next].slot)].append(TaggingRun.evidence(cut, range, rule, positions: &positions))
+                        next += 1
+                        continue
+                    }
+                    let index = nextSuppressed
+                    nextSuppressed += 1
+                    let range = suppressions[index].range
                     let cut = texts.text(range) ?? document.substring(range)
-                    let rule = collector.ruleID(items[next].rule, compiled: compiled)
-                    built[Int(items[next].slot)].append(TaggingRun.evidence(cut, range, rule, positions: &positions))
-                    next += 1
-                    continue
+                    let rule = collector.ruleID(suppressions[index].rule, compiled: compiled)
+                    let piece = TaggingRun.evidence(cut, range, rule, positions: &positions)
+                    builtSuppressed.append(
+                        SuppressedMatch(tag: compiled.facts.tags[Int(suppressions[index].entry)], evidence: piece, reason: suppressions[index].reason, trigger: suppressions[index].trigger))
                 }
-                let index = nextSuppressed
-                nextSuppressed += 1
-                let range = suppressions[index].range
-                let cut = texts.text(range) ?? document.substring(range)
-                let rule = collector.ruleID(suppressions[index].rule, compiled: compiled)
-                let piece = TaggingRun.evidence(cut, range, rule, positions: &positions)
-                builtSuppressed.append(
-                    SuppressedMatch(tag: compiled.facts.tags[Int(suppressions[index].entry)], evidence: piece, reason: suppressions[index].reason, trigger: suppressions[index].trigger))
+                return builtSuppressed
             }
             return (built: built, suppressed: builtSuppressed)
         }
@@ -690,22 +695,25 @@ extension TaggingRun {
             }
             return
         }
-        let person = people.entities[entity]
+        // The person's fields read in place (a copy of the entity retained and released its name).
+        let owner = people.entities[entity].owner
+        let kin = people.entities[entity].kin
+        let isParent = people.entities[entity].isParent
         // A relative: the child-victim tags go to the person whose relative it is.
-        if let owner = person.owner, let ownerSubject = people.entities[owner].subject {
-            if compiled.facts.childVictimTag[entryIndex], person.isParent || person.kin.map({ compiled.kins[$0].relation == "partner-of-parent" }) == true {
+        if let owner, let ownerSubject = people.entities[owner].subject {
+            if compiled.facts.childVictimTag[entryIndex], isParent || kin.map({ compiled.kins[$0].relation == "partner-of-parent" }) == true {
                 add(entry: entryIndex, subject: ownerSubject, pattern: target.pattern, range)
                 return
             }
             // Only a child victim's parents: an adult's parent's condition is a third party's.
-            if person.isParent, let converted = compiled.facts.parentalConversion[entryIndex], ownerSubject == .victim, people.victimIsChild {
+            if isParent, let converted = compiled.facts.parentalConversion[entryIndex], ownerSubject == .victim, people.victimIsChild {
                 add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: ownerSubject), pattern: target.pattern, range)
                 return
             }
         }
         // A named person whose role the text never states: a third party when the review
         // names its victim or perpetrator, else whose it is cannot be told.
-        if person.kin == nil, person.owner == nil {
+        if kin == nil, owner == nil {
             let principalsNamed = people.entities[PeopleModel.victim].name != nil || people.entities[PeopleModel.perpetrator].name != nil
             if !principalsNamed {
                 add(entry: entryIndex, subject: .unknown, pattern: target.pattern, range)
@@ -713,12 +721,12 @@ extension TaggingRun {
             }
         }
         // A kin noun's display (its first phrase without "=") is computed once per codebook.
-        if person.name == nil, let kin = person.kin {
+        if let kin, people.entities[entity].name == nil {
             suppress(target, range, .thirdParty, compiled.kinDisplay[kin])
             return
         }
         guard keepSuppressed else { return }
-        let who = person.name ?? "another person"
+        let who = people.entities[entity].name ?? "another person"
         // Strip the exact-match marker "=" (scalar filter: Foundation's replacingOccurrences was a hot spot).
         // (The bytes searched in place: the view's generic `contains` cost more than the suppression.)
         let hasMarker = who.utf8.withContiguousStorageIfAvailable { $0.contains(0x3D) } ?? who.utf8.contains(0x3D)
