@@ -95,10 +95,8 @@ struct XMLDirectReader {
         while true {
             skipSpaces()
             guard index < count, base[index] == 0x3C else { return false }
-            if starts(with: "<!--") {
-                guard comment() else { return false }
-            } else if starts(with: "<?") {
-                guard processingInstruction() else { return false }
+            if let read = miscellaneous() {
+                guard read else { return false }
             } else if starts(with: "<!DOCTYPE") {
                 guard !sawDoctype, doctype() else { return false }
                 sawDoctype = true
@@ -112,14 +110,16 @@ struct XMLDirectReader {
         while true {
             skipSpaces()
             if index == count { return true }
-            if starts(with: "<!--") {
-                guard comment() else { return false }
-            } else if starts(with: "<?") {
-                guard processingInstruction() else { return false }
-            } else {
-                return false
-            }
+            guard let read = miscellaneous(), read else { return false }
         }
+    }
+
+    /// A comment or processing instruction at the index: whether it was read, or nil when
+    /// neither starts there.
+    private mutating func miscellaneous() -> Bool? {
+        if starts(with: "<!--") { return comment() }
+        if starts(with: "<?") { return processingInstruction() }
+        return nil
     }
 
     /// `<?xml version="1.0" encoding="..." standalone="..."?>`, strictly.
