@@ -900,26 +900,42 @@ struct CompiledMatcher: Sendable {
             for slot in Int(walker.gapStart[Int(node)])..<Int(walker.gapStart[Int(node) + 1]) {
                 let gap = walker.gapList[slot]
                 let target = walker.nodes[Int(gap.target)]
-                let prefixChild = target.flags & CompiledMatcher.nodeHasPrefixChild != 0
-                var skip = gap.min
-                while skip <= gap.max, next + skip < end {
-                    let position = next + skip
-                    let wordClass = walker.classes[position]
-                    if wordClass >= 0, target.childLabels & CompiledMatcher.labelBit(wordClass) != 0 {
-                        let child = walker.edge(of: gap.target, label: wordClass)
-                        if child >= 0 { walk(walker, child, position + 1, start, end, &matches) }
-                    }
-                    if prefixChild {
-                        let prefixClass = walker.prefixes[position]
-                        if prefixClass >= 0, target.childLabels & CompiledMatcher.labelBit(prefixClass) != 0 {
-                            let child = walker.edge(of: gap.target, label: prefixClass)
-                            if child >= 0 { walk(walker, child, position + 1, start, end, &matches) }
-                        }
-                    }
-                    skip += 1
+                // The positions `next + min ... next + max` inside the range, in order.
+                let from = next &+ gap.min
+                let last = Swift.min(next &+ gap.max, end &- 1)
+                if target.flags & CompiledMatcher.nodeHasPrefixChild != 0 {
+                    walkGap(walker, target, gap.target, from, last, start, end, prefixes: true, &matches)
+                } else {
+                    walkGap(walker, target, gap.target, from, last, start, end, prefixes: false, &matches)
                 }
             }
         }
         return -1
+    }
+
+    /// The walks on from a gap's target at positions `from...last`; inlined twice with `prefixes`
+    /// fixed (a target without a wildcard-prefix child reads no prefix classes, with no test per
+    /// position). The bounds are small: no overflow checks.
+    @inline(__always)
+    private func walkGap(
+        _ walker: Walker, _ target: Node, _ targetID: Int32, _ from: Int, _ last: Int, _ start: Int, _ end: Int, prefixes: Bool,
+        _ matches: inout MatchSink
+    ) {
+        var position = from
+        while position <= last {
+            let wordClass = walker.classes[position]
+            if wordClass >= 0, target.childLabels & CompiledMatcher.labelBit(wordClass) != 0 {
+                let child = walker.edge(of: targetID, label: wordClass)
+                if child >= 0 { walk(walker, child, position &+ 1, start, end, &matches) }
+            }
+            if prefixes {
+                let prefixClass = walker.prefixes[position]
+                if prefixClass >= 0, target.childLabels & CompiledMatcher.labelBit(prefixClass) != 0 {
+                    let child = walker.edge(of: targetID, label: prefixClass)
+                    if child >= 0 { walk(walker, child, position &+ 1, start, end, &matches) }
+                }
+            }
+            position &+= 1
+        }
     }
 }

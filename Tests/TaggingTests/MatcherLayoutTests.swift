@@ -115,14 +115,11 @@ import Testing
         var random = XorShift(state: 0x1A70_0C4E_55ED)
         var checked = 0
         for _ in 0..<150 {
-            let patterns = (0..<(1 + random.next(15))).map { _ in
-                Pattern(kind: .incident, phrase: MatcherTablesTests.randomPhrase(&random, depth: 0))
-            }
+            let patterns = MatcherTablesTests.randomPatterns(&random, upTo: 15)
             guard let tables = try? MatcherTables(patterns: patterns) else { continue }
             let matcher = CompiledMatcher(patterns: patterns, tables: tables)
             for _ in 0..<4 {
-                let text = (0..<40).map { _ in MatcherTablesTests.textWords[random.next(MatcherTablesTests.textWords.count)] }
-                    .joined(separator: " ")
+                let text = MatcherTablesTests.randomText(&random)
                 let tokens = matcher.tokenize(text)
                 var found: [Match] = []
                 matcher.match(tokens, from: 0, to: tokens.count, into: &found)
