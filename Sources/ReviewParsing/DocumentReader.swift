@@ -141,10 +141,13 @@ public struct DocumentReader: Sendable {
         case .xml:
             try XMLGuard.check(decoded, name: name)
             do {
-                document = try LibXML.withXMLDocument(decoded, name: name, recover: options.lenient) { (root) throws(ParseError) in
+                document = try LibXML.withXMLDocument(decoded, name: name, recover: options.lenient, directDepthLimit: directDepthLimit) {
+                    (root) throws(ParseError) in
                     var reader = MarkupReader(
                         writer: BlockWriter(name: name, format: .xml, source: decoded, syntax: .xml), vocabulary: .xml,
                         maxDepth: options.maxDepth, name: name)
+                    // (Trees ``XMLDirectReader`` built know text spans; libxml2's have none.)
+                    reader.knowsSourceSpans = shortcuts
                     return try reader.read(root: root)
                 }
             } catch {
@@ -156,7 +159,8 @@ public struct DocumentReader: Sendable {
             try XMLGuard.check(decoded, name: name)
             // pdftohtml's output is machine-written and occasionally not well-formed (<b> and <a>
             // nesting across each other): always read it with libxml2's recovery.
-            document = try LibXML.withXMLDocument(decoded, name: name, recover: true) { (root) throws(ParseError) in
+            document = try LibXML.withXMLDocument(decoded, name: name, recover: true, directDepthLimit: directDepthLimit) {
+                (root) throws(ParseError) in
                 var reader = PDFXMLReader(
                     writer: BlockWriter(name: name, format: .pdfXML, source: decoded, syntax: .xml), maxDepth: options.maxDepth,
                     name: name, shortcuts: shortcuts)
@@ -169,6 +173,12 @@ public struct DocumentReader: Sendable {
         }
         MetadataDetector.detect(&document)
         return document
+    }
+
+    /// How deep XML may nest to be read without libxml2 (``XMLDirectReader``), well short of
+    /// the readers' depth limit so that they never report a line it gave; nil without shortcuts.
+    private var directDepthLimit: Int? {
+        shortcuts ? min(options.maxDepth, 256) - 8 : nil
     }
 
     private func readHTML(_ decoded: [UInt8], name: String) throws(ParseError) -> ReviewDocument {

@@ -178,12 +178,21 @@ enum LibXML {
     /// libxml2 would build, in one arena) and lives until `body` returns; a document the
     /// builder does not reproduce (one whose DTD declares entities, say) is read with
     /// libxml2's own tree instead.
+    ///
+    /// With `directDepthLimit`, a document that keeps to ``XMLDirectReader``'s subset (nested
+    /// at most that deep) is read without libxml2, into the same tree.
     static func withXMLDocument<T>(
-        _ bytes: [UInt8], name: String, recover: Bool, _ body: (xmlNodePtr) throws(ParseError) -> T
+        _ bytes: [UInt8], name: String, recover: Bool, directDepthLimit: Int? = nil, _ body: (xmlNodePtr) throws(ParseError) -> T
     ) throws(ParseError) -> T {
         _ = initialised
         guard !bytes.isEmpty else { throw .malformed(name: name, line: nil, message: "the document is empty") }
         guard bytes.count < Int(Int32.max) else { throw .tooLarge(name: name, bytes: bytes.count, limit: Int(Int32.max) - 1) }
+        if let directDepthLimit {
+            let builder = XMLTreeBuilder(sourceBytes: bytes.count)
+            if XMLDirectReader.read(bytes, into: builder, depthLimit: directDepthLimit), let root = builder.root {
+                return try withExtendedLifetime(builder) { () throws(ParseError) -> T in try body(root) }
+            }
+        }
         guard let context = xmlNewParserCtxt() else {
             throw .malformed(name: name, line: nil, message: "libxml2 could not allocate a parser")
         }
@@ -238,10 +247,10 @@ enum LibXML {
     /// An outline of an XML document's tree (see ``outline(of:textLines:)``), built by
     /// ``XMLTreeBuilder`` or, with `libxml2Tree`, by libxml2; "unsupported: ..." when the
     /// builder hands the document to libxml2's tree, "error: ..." when it is refused.
-    static func xmlTreeOutline(_ bytes: [UInt8], libxml2Tree: Bool, recover: Bool) -> String {
+    static func xmlTreeOutline(_ bytes: [UInt8], libxml2Tree: Bool, recover: Bool, textLines: Bool = true) -> String {
         do throws(ParseError) {
             if libxml2Tree {
-                return try withLibxml2XMLTree(bytes, name: "t.xml", recover: recover) { root in outline(of: root, textLines: true) }
+                return try withLibxml2XMLTree(bytes, name: "t.xml", recover: recover) { root in outline(of: root, textLines: textLines) }
             }
             _ = initialised
             guard let context = xmlNewParserCtxt() else { return "no parser" }
@@ -255,10 +264,19 @@ enum LibXML {
             guard let root = builder.root else {
                 return "error: \(ParseError.malformed(name: "t.xml", line: nil, message: "no root element"))"
             }
-            return withExtendedLifetime(builder) { outline(of: root, textLines: true) }
+            return withExtendedLifetime(builder) { outline(of: root, textLines: textLines) }
         } catch {
             return "error: \(error)"
         }
+    }
+
+    /// An outline (``outline(of:textLines:)`` without text lines) of the tree
+    /// ``XMLDirectReader`` builds, or nil when it leaves the document to libxml2.
+    static func directXMLTreeOutline(_ bytes: [UInt8], depthLimit: Int = 248) -> String? {
+        guard !bytes.isEmpty else { return nil }
+        let builder = XMLTreeBuilder(sourceBytes: bytes.count)
+        guard XMLDirectReader.read(bytes, into: builder, depthLimit: depthLimit), let root = builder.root else { return nil }
+        return withExtendedLifetime(builder) { outline(of: root, textLines: false) }
     }
 
     private static func isHostile(_ context: xmlParserCtxtPtr) -> Bool {
@@ -337,8 +355,9 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
 
     /// For a text node of a tree ``HTMLTreeBuilder`` built: the range of the decoded source
     /// its content is a verbatim copy of, when it is one run the compaction replaced
-    /// (``HTMLTextCompaction``). Only meaningful on those trees, whose nodes use `_private`
-    /// for nothing else.
+    /// (``HTMLTextCompaction``); for one of a tree ``XMLDirectReader`` built, when it is one
+    /// run of text. Only meaningful on those trees, whose nodes use `_private` for nothing
+    /// else (libxml2's own trees leave it nil).
     var knownSourceSpan: Range<Int>? {
         guard let memory = pointee._private else { return nil }
         let bounds = memory.assumingMemoryBound(to: Int.self)

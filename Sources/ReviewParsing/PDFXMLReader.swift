@@ -60,6 +60,8 @@ struct PDFXMLReader {
     private let shortcuts: Bool
     /// Font sizes by fontspec id (pdftohtml numbers them).
     private var fonts: [Int: Double] = [:]
+    /// The last font looked up in ``fonts`` and its size (lines mostly share one font).
+    private var lastFont: (id: Int, size: Double?)?
     private var lines: [Line] = []
     /// Every line's spans, in order.
     private var spans: [Span] = []
@@ -110,6 +112,7 @@ struct PDFXMLReader {
     private mutating func fontspec(_ node: xmlNodePtr) {
         if let id = node.numberAttribute("id"), let size = node.numberAttribute("size") {
             fonts[Int(id)] = size
+            lastFont = nil
         }
     }
 
@@ -134,6 +137,14 @@ struct PDFXMLReader {
         }
     }
 
+    /// `fonts[id]`, remembered for the next line.
+    private mutating func fontSize(_ id: Int) -> Double? {
+        if let lastFont, lastFont.id == id { return lastFont.size }
+        let size = fonts[id]
+        lastFont = (id, size)
+        return size
+    }
+
     private mutating func textLine(_ node: xmlNodePtr, page: Int, pageHeight: Double) {
         // One pass over the attributes, taking the first of each name as lookups by name would.
         var font: Double??, top: Double??, left: Double??, width: Double??, height: Double??
@@ -156,7 +167,7 @@ struct PDFXMLReader {
         let fontID = (font ?? nil).map { Int($0) } ?? -1
         var line = Line(
             page: page, pageHeight: pageHeight, top: (top ?? nil) ?? 0, left: (left ?? nil) ?? 0,
-            width: (width ?? nil) ?? 0, height: (height ?? nil) ?? 0, fontSize: fonts[fontID] ?? (height ?? nil) ?? 0)
+            width: (width ?? nil) ?? 0, height: (height ?? nil) ?? 0, fontSize: fontSize(fontID) ?? (height ?? nil) ?? 0)
         let firstSpan = spans.count
         collectSpans(node, bold: false, depth: 0)
         line.spans = firstSpan..<spans.count
@@ -182,7 +193,13 @@ struct PDFXMLReader {
         while let current = child {
             if current.isText {
                 let content = current.contentBuffer
-                let range = writer.scanner.locate(content)
+                let range: Range<Int>?
+                if shortcuts, let span = current.knownSourceSpan {
+                    // (A tree ``XMLDirectReader`` built: the span is known.)
+                    range = writer.scanner.locate(content, knownSpan: span, markupFrom: current.knownMarkupStart)
+                } else {
+                    range = writer.scanner.locate(content)
+                }
                 var plainRunStart: Int?
                 if shortcuts, let range, let plain = writer.scanner.plainRun, plain.range == range { plainRunStart = plain.runStart }
                 spans.append(Span(range: range, content: content, bold: bold, plainRunStart: plainRunStart))
@@ -298,9 +315,16 @@ struct PDFXMLReader {
     }
 
     /// Lines with the same running key (text with digits masked) in the same font size.
+    /// Hashed as one buffer of bytes (the synthesised hash fed the hasher byte by byte, a
+    /// tenth of reading pdftohtml's XML); equal as the synthesised equality has it.
     private struct RunningKey: Hashable {
         var text: [UInt8]
         var fontSize: Int
+
+        func hash(into hasher: inout Hasher) {
+            text.withUnsafeBytes { hasher.combine(bytes: $0) }
+            hasher.combine(fontSize)
+        }
     }
 
     private func inMargin(_ line: Line) -> Bool {
@@ -449,9 +473,17 @@ struct PDFXMLReader {
     private func group(_ lines: [Line], texts: UnsafeBufferPointer<UInt8>) -> [Group] {
         guard !lines.isEmpty else { return [] }
         func text(_ line: Line) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: texts[line.text]) }
-        // Body size: the font size carrying the most characters.
-        var weights: [Double: Int] = [:]
-        for line in lines { weights[line.fontSize, default: 0] += line.text.count }
+        // Body size: the font size carrying the most characters. (A document has a few font
+        // sizes: a list searched from the last size used, no hashing per line.)
+        var weights: [(key: Double, value: Int)] = []
+        var lastSize = 0
+        for line in lines {
+            if lastSize >= weights.count || weights[lastSize].key != line.fontSize {
+                lastSize = weights.firstIndex { $0.key == line.fontSize } ?? weights.count
+                if lastSize == weights.count { weights.append((line.fontSize, 0)) }
+            }
+            weights[lastSize].value += line.text.count
+        }
         let bodySize = weights.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }!.key
         let headingSizes = Set(lines.map(\.fontSize).filter { $0 >= bodySize * 1.15 }).sorted(by: >)
         let boldLevel = min(6, headingSizes.count + 1)
@@ -468,11 +500,20 @@ struct PDFXMLReader {
         }
         deltas.sort()
         let spacing = deltas.isEmpty ? bodySize * 1.3 : deltas[deltas.count / 2]
-        // Right edge of body text per page, to spot short last lines.
+        // Right edge of body text per page, to spot short last lines (the edge of a run of
+        // lines on one page found before it is stored).
         var rightEdge: [Int: Double] = [:]
+        var runPage = Int.min
+        var runEdge = 0.0
         for line in lines where line.fontSize == bodySize {
-            rightEdge[line.page] = max(rightEdge[line.page] ?? 0, line.left + line.width)
+            if line.page != runPage {
+                if runPage != Int.min { rightEdge[runPage] = max(rightEdge[runPage] ?? 0, runEdge) }
+                runPage = line.page
+                runEdge = 0
+            }
+            runEdge = max(runEdge, line.left + line.width)
         }
+        if runPage != Int.min { rightEdge[runPage] = max(rightEdge[runPage] ?? 0, runEdge) }
 
         func kind(_ line: Line) -> LineKind {
             if let level = headingSizes.firstIndex(of: line.fontSize), line.text.count < 300 { return .heading(min(6, level + 1)) }

@@ -51,33 +51,43 @@ final class XMLTreeBuilder {
         open.reserveCapacity(64)
     }
 
-    private func refuse(_ reason: String, _ context: xmlParserCtxtPtr) {
+    /// Records why the tree cannot be built here; stops libxml2's parser, if one is reading.
+    private func refuse(_ reason: String, _ context: xmlParserCtxtPtr?) {
         if unsupported == nil { unsupported = reason }
-        xmlStopParser(context)
+        if let context { xmlStopParser(context) }
     }
 
     private func appendChild(_ child: xmlNodePtr, to parent: xmlNodePtr) {
         NodeArena.appendChild(child, to: parent)
     }
 
-    private static func line(_ context: xmlParserCtxtPtr) -> UInt16 {
+    /// A NUL-terminated copy of `count` bytes that lives as long as the tree (names and
+    /// namespace URIs for ``XMLDirectReader``, which has no parser dictionary to point into).
+    func keep(_ bytes: UnsafePointer<xmlChar>, count: Int) -> UnsafePointer<xmlChar> {
+        UnsafePointer(arena.copy(bytes, count: count))
+    }
+
+    fileprivate static func line(_ context: xmlParserCtxtPtr) -> UInt16 {
         guard context.pointee.linenumbers != 0, let input = context.pointee.input else { return 0 }
         return UInt16(clamping: min(Int(input.pointee.line), 65535))
     }
 
     // MARK: Events
 
-    fileprivate func startElement(
+    // (The events come from libxml2's SAX2 handler with its parser `context`, or from
+    // ``XMLDirectReader`` with none; `line` is the parser's line at the event.)
+
+    func startElement(
         _ localName: UnsafePointer<xmlChar>, prefix: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?,
         attributeCount: Int, defaultedCount: Int, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
-        context: xmlParserCtxtPtr
+        line: UInt16, context: xmlParserCtxtPtr?
     ) {
         guard unsupported == nil else { return }
         if prefix != nil && uri == nil { return refuse("an element prefix without a namespace", context) }
         if defaultedCount != 0 { return refuse("attribute defaults from the DTD", context) }
         let node = arena.node(XML_ELEMENT_NODE)
         node.pointee.name = localName
-        node.pointee.line = Self.line(context)
+        node.pointee.line = line
         if let uri {
             let ns = arena.allocate(MemoryLayout<xmlNs>.stride, alignment: MemoryLayout<xmlNs>.alignment)
                 .bindMemory(to: xmlNs.self, capacity: 1)
@@ -102,7 +112,7 @@ final class XMLTreeBuilder {
     /// SAX2 passes five pointers per attribute: local name, prefix, URI, value start, value end.
     private func addAttributes(
         _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>, count: Int, to element: xmlNodePtr,
-        context: xmlParserCtxtPtr
+        context: xmlParserCtxtPtr?
     ) {
         var last: UnsafeMutablePointer<xmlAttr>?
         for index in 0..<count {
@@ -122,17 +132,29 @@ final class XMLTreeBuilder {
         }
     }
 
-    fileprivate func endElement() {
+    func endElement() {
         _ = open.popLast()
     }
 
-    fileprivate func text(_ bytes: UnsafePointer<xmlChar>?, count: Int, type: xmlElementType, context: xmlParserCtxtPtr) {
+    ///
+    /// `sourceSpan`: the range of the decoded source that `bytes` are a verbatim copy of, one
+    /// run of text ending before `<`, `&` or the source's end (``XMLDirectReader`` knows it):
+    /// a text node made of that run alone knows its span (`xmlNodePtr.knownSourceSpan`), as
+    /// ``HTMLTreeBuilder``'s do; text appended to a node makes it forget its span.
+    /// `markupFrom`: a position before the span from which only markup leads to it (what
+    /// ``MarkupScanner/skipMarkup(_:)`` skips whole) and whitespace, or -1
+    /// (`xmlNodePtr.knownMarkupStart`).
+    func text(
+        _ bytes: UnsafePointer<xmlChar>?, count: Int, type: xmlElementType, line: UInt16, context: xmlParserCtxtPtr?,
+        sourceSpan: Range<Int>? = nil, markupFrom: Int = -1
+    ) {
         guard unsupported == nil, let parent = open.last else { return }
         if let last = parent.pointee.last, last.pointee.type == type, let content = last.pointee.content {
             let length = last == lastText ? lastTextLength : strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
             if length + count > Self.maxTextLength { return refuse("a text node longer than libxml2's limit", context) }
             if count > 0, let bytes {
                 last.pointee.content = arena.appending(bytes, count: count, to: content, length: length)
+                last.pointee._private = nil
             }
             lastText = last
             lastTextLength = length + count
@@ -141,7 +163,8 @@ final class XMLTreeBuilder {
         if count > Self.maxTextLength { return refuse("a text node longer than libxml2's limit", context) }
         let node = arena.node(type)
         node.pointee.content = arena.copy(bytes, count: count)
-        node.pointee.line = Self.line(context)
+        node.pointee.line = line
+        if let sourceSpan, type == XML_TEXT_NODE { node.pointee._private = arena.sourceSpan(sourceSpan, markupFrom: markupFrom) }
         appendChild(node, to: parent)
         lastText = node
         lastTextLength = count
@@ -149,10 +172,10 @@ final class XMLTreeBuilder {
 
     /// A comment or processing instruction: a child of the open element (at the document
     /// level, before or after the root, it is not part of the tree the readers walk).
-    fileprivate func misc(_ type: xmlElementType, context: xmlParserCtxtPtr) {
+    func misc(_ type: xmlElementType, line: UInt16) {
         guard unsupported == nil, let parent = open.last else { return }
         let node = arena.node(type)
-        node.pointee.line = Self.line(context)
+        node.pointee.line = line
         appendChild(node, to: parent)
     }
 
@@ -179,7 +202,7 @@ final class XMLTreeBuilder {
             XMLTreeBuilder.with(parser) {
                 $0.startElement(
                     localName, prefix: prefix, uri: uri, attributeCount: Int(attributeCount), defaultedCount: Int(defaultedCount),
-                    attributes: attributes, context: parser)
+                    attributes: attributes, line: XMLTreeBuilder.line(parser), context: parser)
             }
         }
         sax.pointee.endElementNs = { context, _, _, _ in
@@ -189,7 +212,7 @@ final class XMLTreeBuilder {
         sax.pointee.characters = { context, bytes, count in
             guard let context else { return }
             let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
-            XMLTreeBuilder.with(parser) { $0.text(bytes, count: Int(count), type: XML_TEXT_NODE, context: parser) }
+            XMLTreeBuilder.with(parser) { $0.text(bytes, count: Int(count), type: XML_TEXT_NODE, line: XMLTreeBuilder.line(parser), context: parser) }
         }
         // As in libxml2's SAX2 handler: whitespace goes to the same function (so the parser
         // does not ask whether it is ignorable).
@@ -197,17 +220,17 @@ final class XMLTreeBuilder {
         sax.pointee.cdataBlock = { context, bytes, count in
             guard let context else { return }
             let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
-            XMLTreeBuilder.with(parser) { $0.text(bytes, count: Int(count), type: XML_CDATA_SECTION_NODE, context: parser) }
+            XMLTreeBuilder.with(parser) { $0.text(bytes, count: Int(count), type: XML_CDATA_SECTION_NODE, line: XMLTreeBuilder.line(parser), context: parser) }
         }
         sax.pointee.comment = { context, _ in
             guard let context else { return }
             let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
-            XMLTreeBuilder.with(parser) { $0.misc(XML_COMMENT_NODE, context: parser) }
+            XMLTreeBuilder.with(parser) { $0.misc(XML_COMMENT_NODE, line: XMLTreeBuilder.line(parser)) }
         }
         sax.pointee.processingInstruction = { context, _, _ in
             guard let context else { return }
             let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
-            XMLTreeBuilder.with(parser) { $0.misc(XML_PI_NODE, context: parser) }
+            XMLTreeBuilder.with(parser) { $0.misc(XML_PI_NODE, line: XMLTreeBuilder.line(parser)) }
         }
         sax.pointee.reference = { context, name in
             guard let context, let name else { return }
