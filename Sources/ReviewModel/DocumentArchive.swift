@@ -140,39 +140,47 @@ public enum DocumentArchive {
             writer.varint(UInt64(source.count))
             if !sourceIsInput { source.withUnsafeBytes { writer.bytes($0) } }
 
+            // Each loop writes through a local copy of the writer (put back when it ends), so
+            // that its position stays in a register instead of the closure's captured variable.
             writer.varint(UInt64(document.blocks.count))
             representable = document.blocks.withUnsafeBufferPointer { blocks in
-                var previousEnd = 0
-                var previousLine = 0
-                for number in blocks.indices {
-                    let block = blocks[number]
-                    guard let kind = kinds.firstIndex(of: block.kind), block.range.start >= 0, block.range.end <= textCount,
-                        let level = optional(block.level), let row = optional(block.row), let column = optional(block.column),
-                        let page = optional(block.page)
-                    else { return false }
-                    writer.varint(UInt64(kind))
-                    writer.varint(UInt64(blockSections[number]))
-                    writer.varint(level)
-                    writer.varint(zigzag(block.range.start - previousEnd))
-                    writer.varint(UInt64(block.range.length))
-                    writer.varint(zigzag(block.sourceLine &- previousLine))
-                    writer.varint(row)
-                    writer.varint(column)
-                    writer.varint(page)
-                    previousEnd = block.range.end
-                    previousLine = block.sourceLine
+                blockSections.withUnsafeBufferPointer { sections in
+                    var out = writer
+                    defer { writer = out }
+                    var previousEnd = 0
+                    var previousLine = 0
+                    for number in blocks.indices {
+                        let block = blocks[number]
+                        guard let kind = kinds.firstIndex(of: block.kind), block.range.start >= 0, block.range.end <= textCount,
+                            let level = optional(block.level), let row = optional(block.row), let column = optional(block.column),
+                            let page = optional(block.page)
+                        else { return false }
+                        out.varint(UInt64(kind))
+                        out.varint(UInt64(sections[number]))
+                        out.varint(level)
+                        out.varint(zigzag(block.range.start - previousEnd))
+                        out.varint(UInt64(block.range.length))
+                        out.varint(zigzag(block.sourceLine &- previousLine))
+                        out.varint(row)
+                        out.varint(column)
+                        out.varint(page)
+                        previousEnd = block.range.end
+                        previousLine = block.sourceLine
+                    }
+                    return true
                 }
-                return true
             }
             guard representable else { return }
 
             writer.varint(UInt64(document.sentences.count))
             representable = document.sentences.withUnsafeBufferPointer { sentences in
+                var out = writer
+                defer { writer = out }
                 var previousEnd = 0
                 for sentence in sentences {
                     guard sentence.start >= 0, sentence.end <= textCount else { return false }
-                    writer.varint(zigzag(sentence.start - previousEnd))
-                    writer.varint(UInt64(sentence.length))
+                    out.varint(zigzag(sentence.start - previousEnd))
+                    out.varint(UInt64(sentence.length))
                     previousEnd = sentence.end
                 }
                 return true
@@ -180,7 +188,10 @@ public enum DocumentArchive {
             guard representable else { return }
 
             writer.varint(UInt64(segments.count))
+            let (modes, patchEnds, patchOffsets, patchBytes) = (plan.modes, plan.patchEnds, plan.patchOffsets, plan.patchBytes)
             representable = segments.withUnsafeBufferPointer { segments in
+                var out = writer
+                defer { writer = out }
                 var previousTextEnd = 0
                 var previousSourceEnd = 0
                 var patch = 0
@@ -189,19 +200,19 @@ public enum DocumentArchive {
                     guard segment.textStart >= 0, segment.textLength >= 0, segment.sourceStart >= 0, segment.sourceLength >= 0,
                         segment.textLength < Int.max / 4
                     else { return false }
-                    let mode = plan.modes[index]
-                    writer.varint(zigzag(segment.textStart - previousTextEnd))
-                    writer.varint(UInt64(segment.textLength) << 2 | UInt64(mode))
-                    writer.varint(zigzag(segment.sourceStart - previousSourceEnd))
-                    writer.varint(segment.sourceLength == segment.textLength ? 0 : UInt64(segment.sourceLength) + 1)
+                    let mode = modes[index]
+                    out.varint(zigzag(segment.textStart - previousTextEnd))
+                    out.varint(UInt64(segment.textLength) << 2 | UInt64(mode))
+                    out.varint(zigzag(segment.sourceStart - previousSourceEnd))
+                    out.varint(segment.sourceLength == segment.textLength ? 0 : UInt64(segment.sourceLength) + 1)
                     if mode == patchedMode {
-                        let end = plan.patchEnds[index]
-                        writer.varint(UInt64(end - patch))
+                        let end = patchEnds[index]
+                        out.varint(UInt64(end - patch))
                         var previousOffset = 0
                         while patch < end {
-                            writer.varint(UInt64(plan.patchOffsets[patch] - previousOffset))
-                            writer.byte(plan.patchBytes[patch])
-                            previousOffset = plan.patchOffsets[patch]
+                            out.varint(UInt64(patchOffsets[patch] - previousOffset))
+                            out.byte(patchBytes[patch])
+                            previousOffset = patchOffsets[patch]
                             patch += 1
                         }
                     }

@@ -21,10 +21,18 @@ public struct DocumentBuilder: Sendable {
     private var headingStack: [(level: Int, text: String)] = []
     /// The heading texts of `headingStack`, shared by every block of the section.
     private var sectionPath: [String] = []
-    private var open: Block?
-    /// Whether `open` holds a block: tested on every piece appended, where comparing the
-    /// optional block with nil copied and destroyed it (a tenth of building an HTML document).
+    /// Whether a block is open: tested on every piece appended.
     private var isOpen = false
+    /// The open block's fields, a `Block` made of them when it ends (an optional block begun
+    /// and taken cost a copy and a destruction of it per block). Its section is
+    /// `sectionPath`, which changes only when a heading ends, never while a block is open.
+    private var openKind = BlockKind.paragraph
+    private var openLevel: Int?
+    private var openStart = 0
+    private var openSourceLine = 0
+    private var openRow: Int?
+    private var openColumn: Int?
+    private var openPage: Int?
     /// Metadata to attach to the document; parsers fill it in.
     public var metadata = DocumentMetadata()
 
@@ -58,9 +66,13 @@ public struct DocumentBuilder: Sendable {
             text.append(0x0A)
             text.append(0x0A)
         }
-        open = Block(
-            kind: kind, level: level, section: sectionPath, range: TextRange(start: text.count, end: text.count),
-            sourceLine: sourceLine, row: row, column: column, page: page)
+        openKind = kind
+        openLevel = level
+        openStart = text.count
+        openSourceLine = sourceLine
+        openRow = row
+        openColumn = column
+        openPage = page
         isOpen = true
     }
 
@@ -142,18 +154,19 @@ public struct DocumentBuilder: Sendable {
 
     /// Closes the open block. An empty block is dropped; a heading updates the section path.
     public mutating func endBlock() {
-        guard isOpen, var block = open.take() else { return }
+        guard isOpen else { return }
         isOpen = false
+        let start = openStart
         // Trim trailing spaces that pieces may have left.
         var end = text.count
-        while end > block.range.start, text[end - 1] == 0x20 { end -= 1 }
+        while end > start, text[end - 1] == 0x20 { end -= 1 }
         if end < text.count {
             text.removeLast(text.count - end)
             trimSegments(to: end)
         }
-        if end == block.range.start {
+        if end == start {
             // Empty block: remove the separator added for it.
-            if text.count >= 2, block.range.start == text.count, text.count >= 2,
+            if text.count >= 2, start == text.count, text.count >= 2,
                 text[text.count - 1] == 0x0A, text[text.count - 2] == 0x0A, !(blocks.isEmpty && text.count == 2)
             {
                 text.removeLast(2)
@@ -163,10 +176,12 @@ public struct DocumentBuilder: Sendable {
             trimSegments(to: text.count)
             return
         }
-        block.range = TextRange(start: block.range.start, end: end)
+        let block = Block(
+            kind: openKind, level: openLevel, section: sectionPath, range: TextRange(start: start, end: end), sourceLine: openSourceLine,
+            row: openRow, column: openColumn, page: openPage)
         if block.kind == .heading {
             let level = block.level ?? 1
-            let headingText = String(decoding: text[block.range.start..<block.range.end], as: UTF8.self)
+            let headingText = String(decoding: text[start..<end], as: UTF8.self)
             while let last = headingStack.last, last.level >= level { headingStack.removeLast() }
             headingStack.append((level, headingText))
             sectionPath = headingStack.map(\.text)

@@ -82,8 +82,7 @@ public struct DocumentReader: Sendable {
     /// neither says.
     public static func format(forName name: String, bytes: [UInt8]) -> DocumentFormat? {
         if bytes.starts(with: Array("%PDF".utf8)) { return .pdf }
-        let lowered = name.lowercased()
-        let ext = lowered.split(separator: "/").last.flatMap { $0.contains(".") ? $0.split(separator: ".").last : nil }.map(String.init) ?? ""
+        let ext = extensionOf(name)
         switch ext {
         case "html", "htm": return .html
         case "xhtml", "xht", "xml", "tei", "dbk": return looksLikePDFXML(bytes) ? .pdfXML : .xml
@@ -101,6 +100,33 @@ public struct DocumentReader: Sendable {
         if head.starts(with: Array("<!doctype html".utf8)) || head.starts(with: Array("<html".utf8)) { return .html }
         if head.starts(with: Array("<".utf8)), SourceDecoder.find(Array("<p".utf8), in: head, from: 0) != nil { return .html }
         return nil
+    }
+
+    /// The name's extension, lower-cased: after the last `.` of its last `/`-separated part
+    /// (empty parts and empty extensions skipped: "a.html." gives "html"), or "" without one.
+    static func extensionOf(_ name: String) -> String {
+        let utf8 = name.utf8
+        // Printable ASCII names (each byte a Character) by bytes; others as Strings.
+        guard utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return extensionOfString(name) }
+        return utf8.withContiguousStorageIfAvailable { bytes -> String in
+            var end = bytes.count
+            while end > 0, bytes[end - 1] == 0x2F { end -= 1 }
+            var start = end
+            while start > 0, bytes[start - 1] != 0x2F { start -= 1 }
+            // The part is bytes[start..<end]; its last non-empty piece after a dot.
+            guard bytes[start..<end].contains(0x2E) else { return "" }
+            var pieceEnd = end
+            while pieceEnd > start, bytes[pieceEnd - 1] == 0x2E { pieceEnd -= 1 }
+            var pieceStart = pieceEnd
+            while pieceStart > start, bytes[pieceStart - 1] != 0x2E { pieceStart -= 1 }
+            return String(decoding: bytes[pieceStart..<pieceEnd].map { ByteClass.lower($0) }, as: UTF8.self)
+        } ?? extensionOfString(name)
+    }
+
+    /// ``extensionOf(_:)`` on `String`s, for names with characters beyond printable ASCII.
+    static func extensionOfString(_ name: String) -> String {
+        let lowered = name.lowercased()
+        return lowered.split(separator: "/").last.flatMap { $0.contains(".") ? $0.split(separator: ".").last : nil }.map(String.init) ?? ""
     }
 
     private static func looksLikePDFXML(_ bytes: [UInt8]) -> Bool {

@@ -67,20 +67,24 @@ enum MetadataDetector {
                 metadata.title = String(text(0).prefix(200))
             }
         }
-        // Review type: title, then headings, then the opening paragraphs.
-        var candidates: [String] = []
-        if let title = metadata.title { candidates.append(title) }
+        // Review type: title, then headings, then the opening paragraphs (the blocks listed,
+        // their texts made one by one: the title usually decides).
+        var candidateBlocks: [Int] = []
         var headings = 0
         for index in blocks.indices where blocks[index].kind == .heading {
-            candidates.append(document.text(of: blocks[index]))
+            candidateBlocks.append(index)
             headings += 1
             if headings >= 60 { break }
         }
-        let headingCount = candidates.count
+        let headingBlocks = candidateBlocks.count
         for index in blocks.indices.prefix(40) where blocks[index].kind != .heading {
-            candidates.append(text(index))
+            candidateBlocks.append(index)
         }
-        outer: for (position, candidate) in candidates.enumerated() {
+        let title = metadata.title
+        let titles = title == nil ? 0 : 1
+        let headingCount = titles + headingBlocks
+        outer: for position in 0..<(titles + candidateBlocks.count) {
+            let candidate = position < titles ? title! : text(candidateBlocks[position - titles])
             let lowered = ByteClass.lowercased(candidate)
             for (phrase, id) in reviewTypeBytes where ByteClass.contains(lowered, phrase) {
                 // "Serious Case Review: Adult B" (the subject an adult's pseudonym) in a title.
@@ -135,12 +139,16 @@ enum MetadataDetector {
 
     /// "Published: 12 March 2021", "Date of publication: March 2021", or a month and year on
     /// the title page.
-    static func publicationDate(_ texts: [String]) -> String? {
+    /// (`skippingYearless` false reads every text with a month through the word loop, for the
+    /// tests that compare.)
+    static func publicationDate(_ texts: [String], skippingYearless: Bool = true) -> String? {
         var fallback: String?
         for text in texts {
-            // Cheap test first: most texts name no month at all.
+            // Cheap tests first: most texts name no month at all, and of the rest most (with
+            // "may") no month followed by a year.
             let loweredBytes = ByteClass.lowercased(text)
             guard monthBytes.contains(where: { ByteClass.contains(loweredBytes, $0) }) else { continue }
+            if skippingYearless, isPrintableASCII(loweredBytes), !hasMonthAndYear(loweredBytes) { continue }
             let words = text.split(whereSeparator: { $0 == " " || $0 == "," })
             for (index, word) in words.enumerated() {
                 let lowered = word.lowercased().trimming(".:;")
@@ -161,6 +169,44 @@ enum MetadataDetector {
             }
         }
         return fallback
+    }
+
+    /// Whether every byte is printable ASCII (so that each is a `Character` of its own).
+    static func isPrintableASCII(_ bytes: [UInt8]) -> Bool {
+        bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
+
+    /// For printable ASCII text, lower-cased: whether ``publicationDate(_:)``'s word loop can
+    /// find a date in it, a word that is a month (trimmed of `.:;`) followed by a word of four
+    /// digits (trimmed of `.:;)`) from 1981 to 2099 (`Int` reads no other four characters as
+    /// such a year), words being split at spaces and commas. False means the loop finds none.
+    static func hasMonthAndYear(_ lowered: [UInt8]) -> Bool {
+        var words: [Range<Int>] = []
+        var start = -1
+        for index in 0...lowered.count {
+            let separator = index == lowered.count || lowered[index] == 0x20 || lowered[index] == 0x2C
+            if separator {
+                if start >= 0 { words.append(start..<index) }
+                start = -1
+            } else if start < 0 {
+                start = index
+            }
+        }
+        func trimmed(_ word: Range<Int>, _ set: [UInt8]) -> ArraySlice<UInt8> {
+            var slice = lowered[word]
+            while let first = slice.first, set.contains(first) { slice.removeFirst() }
+            while let last = slice.last, set.contains(last) { slice.removeLast() }
+            return slice
+        }
+        for index in 0..<max(0, words.count - 1) {
+            let month = trimmed(words[index], [0x2E, 0x3A, 0x3B])
+            guard monthBytes.contains(where: { $0.elementsEqual(month) }) else { continue }
+            let year = trimmed(words[index + 1], [0x2E, 0x3A, 0x3B, 0x29])
+            guard year.count == 4, year.allSatisfy(ByteClass.isDigit) else { continue }
+            let value = year.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            if value > 1980, value < 2100 { return true }
+        }
+        return false
     }
 
     private static let bodies = [

@@ -95,10 +95,8 @@ struct XMLDirectReader {
         while true {
             skipSpaces()
             guard index < count, base[index] == 0x3C else { return false }
-            if starts(with: "<!--") {
-                guard comment() else { return false }
-            } else if starts(with: "<?") {
-                guard processingInstruction() else { return false }
+            if let read = miscellaneous() {
+                guard read else { return false }
             } else if starts(with: "<!DOCTYPE") {
                 guard !sawDoctype, doctype() else { return false }
                 sawDoctype = true
@@ -112,14 +110,16 @@ struct XMLDirectReader {
         while true {
             skipSpaces()
             if index == count { return true }
-            if starts(with: "<!--") {
-                guard comment() else { return false }
-            } else if starts(with: "<?") {
-                guard processingInstruction() else { return false }
-            } else {
-                return false
-            }
+            guard let read = miscellaneous(), read else { return false }
         }
+    }
+
+    /// A comment or processing instruction at the index: whether it was read, or nil when
+    /// neither starts there.
+    private mutating func miscellaneous() -> Bool? {
+        if starts(with: "<!--") { return comment() }
+        if starts(with: "<?") { return processingInstruction() }
+        return nil
     }
 
     /// `<?xml version="1.0" encoding="..." standalone="..."?>`, strictly.
@@ -215,16 +215,10 @@ struct XMLDirectReader {
     /// `<!-- ... -->` with no `--` inside: a comment node inside the root element.
     private mutating func comment() -> Bool {
         let start = index + 4
-        var search = start
-        while true {
-            guard let dash = find(0x2D, from: search) else { return false }
-            if dash + 1 < count, base[dash + 1] == 0x2D {
-                guard dash + 2 < count, base[dash + 2] == 0x3E, plainCharacters(start..<dash, inAttribute: false) else { return false }
-                index = dash + 3
-                break
-            }
-            search = dash + 1
-        }
+        guard let dashes = find("--", from: start), dashes + 2 < count, base[dashes + 2] == 0x3E,
+            plainCharacters(start..<dashes, inAttribute: false)
+        else { return false }
+        index = dashes + 3
         if !open.isEmpty { builder.misc(XML_COMMENT_NODE, line: countedLine) }
         return true
     }
@@ -241,17 +235,8 @@ struct XMLDirectReader {
         if starts(with: "?>") {
             index += 2
         } else {
-            guard skipSpaces() > 0 else { return false }
-            var search = index
-            while true {
-                guard let mark = find(0x3F, from: search) else { return false }
-                if mark + 1 < count, base[mark + 1] == 0x3E {
-                    guard plainCharacters(index..<mark, inAttribute: false) else { return false }
-                    index = mark + 2
-                    break
-                }
-                search = mark + 1
-            }
+            guard skipSpaces() > 0, let end = find("?>", from: index), plainCharacters(index..<end, inAttribute: false) else { return false }
+            index = end + 2
         }
         if !open.isEmpty { builder.misc(XML_PI_NODE, line: countedLine) }
         return true
@@ -462,18 +447,11 @@ struct XMLDirectReader {
 
     private mutating func cdata() -> Bool {
         let start = index + 9
-        var search = start
-        while true {
-            guard let bracket = find(0x5D, from: search) else { return false }
-            if bracket + 2 < count, base[bracket + 1] == 0x5D, base[bracket + 2] == 0x3E {
-                guard plainCharacters(start..<bracket, inAttribute: false) else { return false }
-                index = bracket + 3
-                builder.text(base + start, count: bracket - start, type: XML_CDATA_SECTION_NODE, line: countedLine, context: nil)
-                textEnd = index
-                return builder.unsupported == nil
-            }
-            search = bracket + 1
-        }
+        guard let end = find("]]>", from: start), plainCharacters(start..<end, inAttribute: false) else { return false }
+        index = end + 3
+        builder.text(base + start, count: end - start, type: XML_CDATA_SECTION_NODE, line: countedLine, context: nil)
+        textEnd = index
+        return builder.unsupported == nil
     }
 
     /// Character data up to the next `<` or `&`.
@@ -629,6 +607,18 @@ struct XMLDirectReader {
 
     private func equal(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
         a.count == b.count && memcmp(base + a.lowerBound, base + b.lowerBound, a.count) == 0
+    }
+
+    /// The first position from `start` where `literal` (two bytes or more) begins.
+    private func find(_ literal: StaticString, from start: Int) -> Int? {
+        let length = literal.utf8CodeUnitCount
+        var search = start
+        while let first = find(literal.utf8Start.pointee, from: search) {
+            guard first + length <= count else { return nil }
+            if memcmp(base + first + 1, literal.utf8Start + 1, length - 1) == 0 { return first }
+            search = first + 1
+        }
+        return nil
     }
 
     private func find(_ byte: UInt8, from start: Int) -> Int? {

@@ -27,9 +27,6 @@ final class CompiledCodebook: Sendable {
     /// Per pattern: its context class (``ContextClass``), one byte read where the sweep asks
     /// what a match is (loading and switching over a `PatternKind` cost several times more).
     let contextClasses: [UInt8]
-    /// Per pattern: the entry of a `.tag` pattern, or ``TargetClass/proximity``,
-    /// ``TargetClass/exclusion`` or ``TargetClass/other`` (negative).
-    let targetEntries: [Int32]
     /// Per pattern: the entry an `.exclusion` pattern excludes, -1 for every other pattern (one
     /// load per match where the sweep looks for a target's exclusion, no `PatternKind` copied).
     let excludedEntries: [Int32]
@@ -48,8 +45,10 @@ final class CompiledCodebook: Sendable {
     let nearPatterns: [[Int32]]
     /// The table of tokens that may start an age (see ``TaggingRun/firstAgeCandidate(_:from:to:table:)``).
     let ageCandidateTable = CompiledCodebook.ageCandidateTable
-    /// Per pattern: what the sweep does with its matches (``SweepBits``; 0 for a target).
-    let sweepBits: [UInt8]
+    /// Per pattern: the entry of a `.tag` pattern, or what the sweep does with the matches of any
+    /// other (``SweepBits``) and the mention they make, in one word (``SweepCode``): the one load
+    /// per match of ``TaggingRun/collectMatches(_:mentions:targets:)``.
+    let sweepCodes: [Int32]
     /// The codebook's default scopes of pre- and post-triggers, in words.
     let preScope: Int
     let postScope: Int
@@ -75,20 +74,32 @@ final class CompiledCodebook: Sendable {
         var ruleIDs: [String] = []
         var scopes: [Int] = []
         var caseSensitive: [Bool] = []
+        var mentionsSubject: [Bool] = []
         func add(_ kind: PatternKind, _ phrase: String, _ rule: String) {
             var text = phrase
             var scope = 0
-            if let at = phrase.lastIndex(of: "@"),
+            // The phrase's bytes looked at once (``PhraseBytes``): the Character searches and the
+            // lower-casing below run only for the few phrases the bytes do not settle (they cost
+            // ~50M instructions for the 3,127 phrases of the shipped codebook).
+            var bytes = PhraseBytes(phrase)
+            // No 0x40 byte means no "@" Character.
+            if bytes.hasAt, let at = phrase.lastIndex(of: "@"),
                 let value = Int(String(phrase[phrase.index(after: at)...]).trimmingCharacters(in: " "))
             {
                 text = String(phrase[..<at])
                 scope = value
+                bytes = PhraseBytes(text)
             }
             patterns.append(Pattern(kind: kind, phrase: text))
             ruleIDs.append(rule)
             scopes.append(scope)
-            let lower = text.lowercased().trimmingCharacters(in: " ")
-            caseSensitive.append(["may", "will", "should", "must", "might", "future"].contains(lower))
+            mentionsSubject.append(bytes.mentionsSubject ?? text.contains("subject"))
+            if bytes.mayBeCaseSensitiveTrigger {
+                let lower = text.lowercased().trimmingCharacters(in: " ")
+                caseSensitive.append(["may", "will", "should", "must", "might", "future"].contains(lower))
+            } else {
+                caseSensitive.append(false)
+            }
         }
         for (index, entry) in codebook.entries.enumerated() {
             let prefix = codebook.rulePrefix(for: entry.tag)
@@ -155,12 +166,11 @@ final class CompiledCodebook: Sendable {
             }
         }
         self.nearPatterns = nearPatterns
-        phraseMentionsSubject = patterns.map { $0.phrase.contains("subject") }
+        phraseMentionsSubject = mentionsSubject
         contextClasses = patterns.map { ContextClass.of($0.kind) }
-        targetEntries = patterns.map { TargetClass.of($0.kind) }
         excludedEntries = patterns.map { if case .exclusion(let entry) = $0.kind { entry } else { -1 } }
         isEthnicity = patterns.map { if case .ethnicity = $0.kind { true } else { false } }
-        sweepBits = patterns.map { SweepBits.of($0.kind) }
+        sweepCodes = patterns.map { SweepCode.of($0.kind) }
         caseSensitiveTrigger = caseSensitive
         var classes: [String: Int32] = [:]
         for word in CompiledCodebook.codeWords {
@@ -169,6 +179,57 @@ final class CompiledCodebook: Sendable {
         }
         wordClasses = classes
     }
+}
+
+/// What ``CompiledCodebook/init(codebook:)`` asks of a phrase, answered from one pass over its
+/// UTF-8 bytes where the bytes settle it (the Character searches and the lower-casing they stand
+/// for ran for every phrase).
+struct PhraseBytes {
+    /// Whether the phrase has an '@' byte (no 0x40 byte means no "@" Character).
+    private(set) var hasAt = false
+    /// Whether every byte is ASCII.
+    private(set) var ascii = true
+    /// Bytes other than spaces.
+    private(set) var nonSpace = 0
+    /// Whether the bytes of "subject" occur.
+    private(set) var subjectBytes = false
+
+    init(_ phrase: String) {
+        var phrase = phrase
+        phrase.withUTF8 { bytes in
+            // "subject", matched byte by byte as the bytes go by.
+            let subject: StaticString = "subject"
+            let word = UnsafeBufferPointer(start: subject.utf8Start, count: subject.utf8CodeUnitCount)
+            var matched = 0
+            for byte in bytes {
+                if byte == 0x40 { hasAt = true }
+                if byte >= 0x80 { ascii = false }
+                if byte != 0x20 { nonSpace += 1 }
+                if !subjectBytes {
+                    // No byte of "subject" repeats its first byte: a mismatch restarts at this byte.
+                    if byte == word[matched] {
+                        matched += 1
+                        if matched == word.count { subjectBytes = true }
+                    } else {
+                        matched = byte == word[0] ? 1 : 0
+                    }
+                }
+            }
+        }
+    }
+
+    /// `phrase.contains("subject")` when the bytes settle it, else nil. Without the bytes of
+    /// "subject" no string canonically equivalent to it occurs either (none of its letters is the
+    /// decomposition of another character); with them, an all-ASCII phrase holds it as Characters.
+    var mentionsSubject: Bool? {
+        if !subjectBytes { return false }
+        return ascii ? true : nil
+    }
+
+    /// Whether the phrase may be one of the case-sensitive trigger words once lower-cased and
+    /// trimmed of spaces: an ASCII phrase of more than six letters other than spaces is none
+    /// ("should", "future" are the longest). A phrase with other bytes is asked the long way.
+    var mayBeCaseSensitiveTrigger: Bool { !ascii || nonSpace <= 6 }
 }
 
 /// A pattern's role for sentence context, as a byte (``CompiledCodebook/contextClasses``).
@@ -198,8 +259,6 @@ enum ContextClass {
     }
 }
 
-/// A pattern's role for the sweep's targets (``CompiledCodebook/targetEntries``): a `.tag`
-/// pattern's entry (0 or more), or one of these.
 /// What the sweep does with a match of a pattern that is no codebook target, one bit each: a
 /// sentence's matches ORed together tell which steps it needs.
 enum SweepBits {
@@ -229,20 +288,38 @@ enum SweepBits {
     }
 }
 
-enum TargetClass {
-    static let other: Int32 = -1
-    static let proximity: Int32 = -2
-    static let exclusion: Int32 = -3
+/// A pattern's sweep code (``CompiledCodebook/sweepCodes``): a `.tag` pattern's entry (0 or more),
+/// or for any other pattern the complement (negative) of its ``SweepBits`` (bits 0-7), the kind
+/// of mention its matches make (bits 8-10: ``none``, ``victim``, ``perpetrator``, ``child``,
+/// ``kin``, ``pronoun``), a pronoun's gender (bit 11: male) and possessive (bit 12).
+enum SweepCode {
+    static let none: Int32 = 0
+    static let victim: Int32 = 1
+    static let perpetrator: Int32 = 2
+    static let child: Int32 = 3
+    static let kin: Int32 = 4
+    static let pronoun: Int32 = 5
+    static let male: Int32 = 1 << 11
+    static let possessive: Int32 = 1 << 12
 
     static func of(_ kind: PatternKind) -> Int32 {
+        if case .tag(let entry, _) = kind { return entry }
+        var code = Int32(SweepBits.of(kind))
         switch kind {
-        case .tag(let entry, _): entry
-        case .proximity: proximity
-        case .exclusion: exclusion
-        default: other
+        case .victim: code |= victim << 8
+        case .perpetrator: code |= perpetrator << 8
+        case .child: code |= child << 8
+        case .kin: code |= kin << 8
+        case .pronoun(let gender, let isPossessive):
+            code |= pronoun << 8
+            if gender == .male { code |= male }
+            if isPossessive { code |= possessive }
+        default: break
         }
+        return ~code
     }
 }
+
 
 extension String {
     fileprivate func trimmingCharacters(in set: Character) -> String {

@@ -84,32 +84,36 @@ struct SentenceContext {
         // was retained and released per sentence.)
         // Plain loops over the columns (no nested function capturing `tokens`: that copied its six arrays).
         pseudo.truncate(to: 0)
+        valid.truncate(to: 0)
+        // One pass over the matches: pseudo-triggers, terminations, and the triggers in match order
+        // ("May 2019", "Will" as a name: a case-sensitive trigger counts only in lower case or at
+        // the sentence start); then the triggers a pseudo-trigger covers are dropped.
         var position = matches.startIndex
         while position < matches.endIndex {
             let match = matches[position]
             position += 1
-            switch compiled.contextClasses[Int(match.pattern)] {
+            let kind = compiled.contextClasses[Int(match.pattern)]
+            switch kind {
             case ContextClass.pseudo: pseudo.append((Int(match.start), Int(match.end)))
             case ContextClass.termination: terminations.append(Int(match.start))
+            case _ where ContextClass.isTrigger(kind):
+                if compiled.caseSensitiveTrigger[Int(match.pattern)], Int(match.start) != sentenceStart,
+                    tokens.flags[Int(match.start)] & Tokens.capitalised != 0
+                {
+                    continue
+                }
+                valid.append((match, kind))
             default: break
             }
         }
-        // The triggers no pseudo-trigger covers, in match order ("May 2019", "Will" as a name: a
-        // case-sensitive trigger counts only in lower case or at the sentence start).
-        valid.truncate(to: 0)
-        position = matches.startIndex
-        while position < matches.endIndex {
-            let match = matches[position]
-            position += 1
-            let kind = compiled.contextClasses[Int(match.pattern)]
-            guard ContextClass.isTrigger(kind) else { continue }
-            if compiled.caseSensitiveTrigger[Int(match.pattern)], Int(match.start) != sentenceStart,
-                tokens.flags[Int(match.start)] & Tokens.capitalised != 0
-            {
-                continue
+        // The triggers no pseudo-trigger covers (compacted in place, in match order).
+        if !pseudo.isEmpty {
+            var kept = 0
+            for index in valid.indices where !SentenceContext.covered(valid[index].match, by: pseudo) {
+                valid[kept] = valid[index]
+                kept += 1
             }
-            if SentenceContext.covered(match, by: pseudo) { continue }
-            valid.append((match, kind))
+            valid.truncate(to: kept)
         }
         for index in valid.indices {
             let (match, kind) = valid[index]

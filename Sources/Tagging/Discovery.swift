@@ -178,6 +178,24 @@ extension TaggingRun {
 
     // MARK: - Discovery
 
+    /// Whether some kin match lies inside a longer one ("partner" in "former partner"): what
+    /// ``dropNestedKins(_:)`` drops. Most sentences with kin nouns have none, and this test
+    /// copies nothing.
+    static func hasNestedKin(_ kins: [(Match, Int)]) -> Bool {
+        kins.withUnsafeBufferPointer { kins in
+            for inner in kins.indices {
+                let start = Int(kins[inner].0.start)
+                let end = Int(kins[inner].0.end)
+                for outer in kins.indices where outer != inner {
+                    let outerStart = Int(kins[outer].0.start)
+                    let outerEnd = Int(kins[outer].0.end)
+                    if outerStart <= start, end <= outerEnd, outerEnd - outerStart > end - start { return true }
+                }
+            }
+            return false
+        }
+    }
+
     mutating func discoverPeople() {
         var pendingKinNames: [(name: NameKey, display: String, kin: Int, possessorGender: Gender?, possessorEntity: Int?, range: TextRange)] = []
         /// Declared names bound to a kin noun: (sentence, kin start) → name.
@@ -205,7 +223,7 @@ extension TaggingRun {
                     if case .kin(let index) = kind(match) { kins.append((match, Int(index))) }
                 }
                 // "former partner" holds "partner": the longer kin noun is the relation.
-                if kins.count > 1 { dropNestedKins(&kins) }
+                if kins.count > 1, Self.hasNestedKin(kins) { dropNestedKins(&kins) }
             }
             nameCandidates(sentence, sentenceIndex, capitals: capitals, titlesOrDeclarations: titlesOrDeclarations, into: &candidates)
             // Roles are read only for names and kin nouns: a sentence with neither adds nothing.

@@ -208,8 +208,8 @@ extension TaggingRun {
         unowned(unsafe) let w = Words.scalars
         let from = sentence.tokenFrom
         let to = sentence.tokenTo
-        let hashes = tokens.hashes
-        func word(_ index: Int) -> UInt64 { index >= from && index < to ? hashes[index] : 0 }
+        // The hashes read through the run (a local copy of the column was retained and released per call).
+        func word(_ index: Int) -> UInt64 { index >= from && index < to ? tokens.hashes[index] : 0 }
         var index = max(from, first)
         while index < to {
             // Neither digits nor a number or decade word: nothing starts here (the next token
@@ -223,16 +223,16 @@ extension TaggingRun {
                 continue
             }
             // "was a newborn", "who was a toddler": a child (the victim when it is about the victim).
-            if !isDigits, Words.childRoles.contains(hashes[index]) {
+            if !isDigits, Words.childRoles.contains(tokens.hashes[index]) {
                 let article = word(index - 1) == w.a || word(index - 1) == w.an
                 if article, word(index - 2) == w.was || word(index - 2) == w.is {
-                    result.append((index, .years(0), hashes[index] == w.newborn ? 1 : Self.childRolePriority))
+                    result.append((index, .years(0), tokens.hashes[index] == w.newborn ? 1 : Self.childRolePriority))
                 }
                 index += 1
                 continue
             }
             // "in her (early|mid|late) thirties"
-            if !isDigits, let decade = Words.decades[hashes[index]] {
+            if !isDigits, let decade = Words.decades[tokens.hashes[index]] {
                 var low = decade
                 var high = decade == 13 ? 19 : decade + 9
                 let before = word(index - 1)
@@ -375,7 +375,33 @@ extension TaggingRun {
     mutating func demographics(_ sentence: SentenceSpan, _ slice: UnsafeBufferPointer<Match>, mentions: [Mention], fallback: Int?, ethnicity: Bool) {
         // Most sentences hold no number: no call of `ages` (which copied the run) for them.
         let firstCandidate = TaggingRun.firstAgeCandidate(tokens, from: sentence.tokenFrom, to: sentence.tokenTo, table: compiled.ageCandidateTable)
-        let stated = firstCandidate < sentence.tokenTo ? ages(sentence, first: firstCandidate) : []
+        // (No list, not even an empty one, released for a sentence without a candidate.)
+        if firstCandidate < sentence.tokenTo {
+            recordAges(ages(sentence, first: firstCandidate), mentions: mentions)
+        }
+        guard ethnicity else { return }
+        for match in slice {
+            guard compiled.isEthnicity[Int(match.pattern)], case .ethnicity(let group) = kind(match) else { continue }
+            if bothPrincipals(before: Int(match.start), sentence, mentions: mentions, group: group) { continue }
+            guard let entity = entityFor(position: Int(match.start), mentions: mentions, fallback: nil) else {
+                // "The family are British Pakistani": the victim's family, and the perpetrator's
+                // when the perpetrator is family.
+                if (sentence.tokenFrom..<Int(match.start)).contains(where: { Words.family.contains(tokens.hashes[$0]) }) {
+                    if people.entities[PeopleModel.victim].ethnicity == nil { people.entities[PeopleModel.victim].ethnicity = group }
+                    if let relation = people.perpetratorRelation, Words.familyRelations.contains(relation),
+                        people.entities[PeopleModel.perpetrator].ethnicity == nil
+                    {
+                        people.entities[PeopleModel.perpetrator].ethnicity = group
+                    }
+                }
+                continue
+            }
+            if people.entities[entity].ethnicity == nil { people.entities[entity].ethnicity = group }
+        }
+    }
+
+    /// Records the ages ``ages(_:first:)`` found in a sentence for the people they are about.
+    mutating func recordAges(_ stated: [(Int, Age, Int)], mentions: [Mention]) {
         for (position, age, priority) in stated {
             // "with a man of 31, referred to as Adult X": the age of the person named right after.
             var forward: Int?
@@ -400,25 +426,6 @@ extension TaggingRun {
                 people.entities[entity].age = age
                 agePriority[entity] = min(priority, recorded)
             }
-        }
-        guard ethnicity else { return }
-        for match in slice {
-            guard compiled.isEthnicity[Int(match.pattern)], case .ethnicity(let group) = kind(match) else { continue }
-            if bothPrincipals(before: Int(match.start), sentence, mentions: mentions, group: group) { continue }
-            guard let entity = entityFor(position: Int(match.start), mentions: mentions, fallback: nil) else {
-                // "The family are British Pakistani": the victim's family, and the perpetrator's
-                // when the perpetrator is family.
-                if (sentence.tokenFrom..<Int(match.start)).contains(where: { Words.family.contains(tokens.hashes[$0]) }) {
-                    if people.entities[PeopleModel.victim].ethnicity == nil { people.entities[PeopleModel.victim].ethnicity = group }
-                    if let relation = people.perpetratorRelation, Words.familyRelations.contains(relation),
-                        people.entities[PeopleModel.perpetrator].ethnicity == nil
-                    {
-                        people.entities[PeopleModel.perpetrator].ethnicity = group
-                    }
-                }
-                continue
-            }
-            if people.entities[entity].ethnicity == nil { people.entities[entity].ethnicity = group }
         }
     }
 

@@ -867,6 +867,7 @@ extension TaggingRun {
         // The matches read through one buffer (see ``TaggingRun/sweep()``): a local copy, which
         // the sweep does not change.
         let allMatches = matches
+        var sweepText = document.text
         let blockCount = document.blocks.count
         var piece = SweepPiece()
         var orderStarts: [Int] = []
@@ -879,9 +880,11 @@ extension TaggingRun {
             piece.suppressedStarts.append(collector.suppressions.count)
             piece.categoryStarts.append(cursor.categoryLog.count)
             piece.relationStarts.append(cursor.relationLog.count)
-            allMatches.withUnsafeBufferPointer { matchBuffer in
-                for sentenceIndex in blockSentences[block]..<blockSentences[block + 1] {
-                    sweepSentence(sentenceIndex, blockKinds: blockKinds, matches: matchBuffer, cursor: &cursor)
+            sweepText.withUTF8 { textBytes in
+                allMatches.withUnsafeBufferPointer { matchBuffer in
+                    for sentenceIndex in blockSentences[block]..<blockSentences[block + 1] {
+                        sweepSentence(sentenceIndex, blockKinds: blockKinds, matches: matchBuffer, textBytes: textBytes, cursor: &cursor)
+                    }
                 }
             }
             block += 1

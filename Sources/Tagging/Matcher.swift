@@ -74,10 +74,9 @@ struct CompiledMatcher: Sendable {
     static func prefixHeadSlot(_ head: UInt64) -> Int { Int(truncatingIfNeeded: (head &* 0x9E37_79B9_7F4A_7C15) >> 52) }
     /// Number of word classes; prefix labels are `classCount + prefix index`.
     private let classCount: Int32
-    /// Child of the root per label (-1 when none).
-    private let rootChildren: [Int32]
-    /// Other edges, packed: open addressing over ``WalkLayout/edgeKey(node:label:)``, each entry
-    /// the key with the child in its top bits (``WalkLayout``: the nodes numbered breadth first).
+    /// The edges below the root's children, packed: open addressing over
+    /// ``WalkLayout/edgeKey(node:label:)``, each entry the key with the child in its top bits
+    /// (``WalkLayout``: the nodes numbered breadth first, the root's child of label `l` is `l + 1`).
     private let edges: [UInt64]
     private let edgeMask: Int
     private let edgeShift: Int
@@ -151,7 +150,6 @@ struct CompiledMatcher: Sendable {
         }
         prefixStarts = starts
         let layout = WalkLayout(tables)
-        rootChildren = layout.rootChildren
         edges = layout.edges
         edgeMask = layout.edges.count - 1
         edgeShift = layout.edgeShift
@@ -674,7 +672,6 @@ struct CompiledMatcher: Sendable {
 
     /// Unsafe views of the trie for one matching call.
     private struct Walker {
-        let root: UnsafePointer<Int32>
         let edges: UnsafePointer<UInt64>
         let edgeMask: Int
         let edgeShift: Int
@@ -704,7 +701,10 @@ struct CompiledMatcher: Sendable {
     /// - Complexity: O(w × d) for `w` words and followed depth `d`.
     func match(_ tokens: Tokens, from: Int, to: Int, into matches: inout [Match]) {
         guard from < to else { return }
-        withWalker(tokens) { walker in walkRange(walker, from: from, to: to, into: &matches) }
+        var sink = MatchSink(capacity: 64)
+        defer { sink.deallocate() }
+        withWalker(tokens) { walker in walkRange(walker, from: from, to: to, into: &sink) }
+        sink.move(into: &matches)
     }
 
     /// Matches each token range (the sentences of a document, in order), appending the matches
@@ -713,68 +713,105 @@ struct CompiledMatcher: Sendable {
     func match(_ tokens: Tokens, ranges: [Range<Int>], into matches: inout [Match]) -> [Int] {
         var ends: [Int] = []
         ends.reserveCapacity(ranges.count)
+        let offset = matches.count
+        var sink = MatchSink(capacity: tokens.count / 2 + 16)
+        defer { sink.deallocate() }
         withWalker(tokens) { walker in
             for range in ranges {
-                sortedMatches(walker, from: range.lowerBound, to: range.upperBound, into: &matches)
-                ends.append(matches.count)
+                sortedMatches(walker, from: range.lowerBound, to: range.upperBound, into: &sink)
+                ends.append(offset + sink.count)
             }
         }
+        sink.move(into: &matches)
         return ends
     }
 
     /// ``match(_:ranges:into:)`` over the sentences' token ranges, setting each sentence's
     /// `matchFrom` and `matchTo` (no arrays of ranges and ends in between).
     func match(_ tokens: Tokens, sentences: inout [SentenceSpan], into matches: inout [Match]) {
+        let offset = matches.count
+        // (A quarter of the tokens was too few on generated reviews: the array grew while matching.)
+        var sink = MatchSink(capacity: tokens.count / 2 + 16)
+        defer { sink.deallocate() }
         sentences.withUnsafeMutableBufferPointer { sentences in
             withWalker(tokens) { walker in
                 for index in sentences.indices {
-                    let first = matches.count
-                    sortedMatches(walker, from: sentences[index].tokenFrom, to: sentences[index].tokenTo, into: &matches)
+                    let first = offset + sink.count
+                    sortedMatches(walker, from: sentences[index].tokenFrom, to: sentences[index].tokenTo, into: &sink)
                     sentences[index].matchFrom = first
-                    sentences[index].matchTo = matches.count
+                    sentences[index].matchTo = offset + sink.count
                 }
             }
         }
+        sink.move(into: &matches)
     }
 
     /// Appends the matches inside tokens `from..<to` sorted by (start, end).
     @inline(__always)
-    private func sortedMatches(_ walker: Walker, from: Int, to: Int, into matches: inout [Match]) {
-        let first = matches.count
+    private func sortedMatches(_ walker: Walker, from: Int, to: Int, into sink: inout MatchSink) {
+        let first = sink.count
         guard from < to else { return }
-        walkRange(walker, from: from, to: to, into: &matches)
-        if matches.count - first > 1 {
-            // Sorted in place (sorting `matches[first...]` copied the slice out and back).
-            let count = matches.count
-            matches.withUnsafeMutableBufferPointer { buffer in
-                var part = UnsafeMutableBufferPointer(rebasing: buffer[first..<count])
-                // The walk reports a sentence's matches mostly in order already: checked first
-                // (the sort is stable, so an ordered part would come out as it is).
-                var index = 1
-                while index < part.count, (part[index].start, part[index].end) >= (part[index - 1].start, part[index - 1].end) { index += 1 }
-                if index < part.count { part.sort { ($0.start, $0.end) < ($1.start, $1.end) } }
-            }
+        walkRange(walker, from: from, to: to, into: &sink)
+        if sink.count - first > 1 {
+            var part = UnsafeMutableBufferPointer(start: sink.base + first, count: sink.count - first)
+            // The walk reports a sentence's matches mostly in order already: checked first
+            // (the sort is stable, so an ordered part would come out as it is).
+            var index = 1
+            while index < part.count, (part[index].start, part[index].end) >= (part[index - 1].start, part[index - 1].end) { index += 1 }
+            if index < part.count { part.sort { ($0.start, $0.end) < ($1.start, $1.end) } }
         }
     }
 
-    private func walkRange(_ walker: Walker, from: Int, to: Int, into matches: inout [Match]) {
+    /// The matches a walk appends, in an unsafe buffer that doubles when full (an array's append
+    /// checked its uniqueness and capacity per match); moved into the caller's array at the end.
+    private struct MatchSink {
+        private(set) var base: UnsafeMutablePointer<Match>
+        private(set) var count = 0
+        private var capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = max(capacity, 16)
+            base = .allocate(capacity: self.capacity)
+        }
+
+        @inline(__always)
+        mutating func append(_ match: Match) {
+            if count == capacity { grow() }
+            (base + count).initialize(to: match)
+            count &+= 1
+        }
+
+        @inline(never)
+        private mutating func grow() {
+            let larger = UnsafeMutablePointer<Match>.allocate(capacity: capacity * 2)
+            larger.moveInitialize(from: base, count: count)
+            base.deallocate()
+            base = larger
+            capacity *= 2
+        }
+
+        /// Appends the matches to `matches` (the sink stays allocated until ``deallocate()``).
+        func move(into matches: inout [Match]) {
+            matches.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
+        }
+
+        func deallocate() { base.deallocate() }
+    }
+
+    private func walkRange(_ walker: Walker, from: Int, to: Int, into matches: inout MatchSink) {
         var index = from
         while index < to {
+            // The root's child of label `l` is node `l + 1` (``WalkLayout``: an empty node when
+            // no phrase starts with the label).
             let wordClass = walker.classes[index]
             if wordClass >= 0 {
-                let node = walker.root[Int(wordClass)]
-                if node >= 0 {
-                    let child = visit(walker, node, index + 1, index, to, &matches)
-                    if child >= 0 { walk(walker, child, index + 2, index, to, &matches) }
-                }
+                let child = visit(walker, wordClass &+ 1, index + 1, index, to, &matches)
+                if child >= 0 { walk(walker, child, index + 2, index, to, &matches) }
             }
             let prefixClass = walker.prefixes[index]
             if prefixClass >= 0 {
-                let node = walker.root[Int(prefixClass)]
-                if node >= 0 {
-                    let child = visit(walker, node, index + 1, index, to, &matches)
-                    if child >= 0 { walk(walker, child, index + 2, index, to, &matches) }
-                }
+                let child = visit(walker, prefixClass &+ 1, index + 1, index, to, &matches)
+                if child >= 0 { walk(walker, child, index + 2, index, to, &matches) }
             }
             index += 1
         }
@@ -782,26 +819,24 @@ struct CompiledMatcher: Sendable {
 
     /// Runs `body` with unsafe views of the trie and of the tokens' classes.
     private func withWalker(_ tokens: Tokens, _ body: (Walker) -> Void) {
-        rootChildren.withUnsafeBufferPointer { root in
-            edges.withUnsafeBufferPointer { edges in
-                nodes.withUnsafeBufferPointer { nodes in
-                    outputList.withUnsafeBufferPointer { list in
-                        gapStart.withUnsafeBufferPointer { gapStarts in
-                            gapList.withUnsafeBufferPointer { gapItems in
-                                tokens.classes.withUnsafeBufferPointer { classes in
-                                    tokens.prefixes.withUnsafeBufferPointer { prefixes in
-                                        let empty: [Int32] = [0]
-                                        empty.withUnsafeBufferPointer { fallback in
-                                            body(
-                                                Walker(
-                                                    root: root.baseAddress!, edges: edges.baseAddress!, edgeMask: edgeMask, edgeShift: edgeShift,
-                                                    nodes: nodes.baseAddress!,
-                                                    outputList: list.baseAddress ?? fallback.baseAddress!,
-                                                    gapStart: gapStarts.baseAddress!,
-                                                    gapList: gapItems.baseAddress!,
-                                                    classes: classes.baseAddress ?? fallback.baseAddress!,
-                                                    prefixes: prefixes.baseAddress ?? fallback.baseAddress!))
-                                        }
+        edges.withUnsafeBufferPointer { edges in
+            nodes.withUnsafeBufferPointer { nodes in
+                outputList.withUnsafeBufferPointer { list in
+                    gapStart.withUnsafeBufferPointer { gapStarts in
+                        gapList.withUnsafeBufferPointer { gapItems in
+                            tokens.classes.withUnsafeBufferPointer { classes in
+                                tokens.prefixes.withUnsafeBufferPointer { prefixes in
+                                    let empty: [Int32] = [0]
+                                    empty.withUnsafeBufferPointer { fallback in
+                                        body(
+                                            Walker(
+                                                edges: edges.baseAddress!, edgeMask: edgeMask, edgeShift: edgeShift,
+                                                nodes: nodes.baseAddress!,
+                                                outputList: list.baseAddress ?? fallback.baseAddress!,
+                                                gapStart: gapStarts.baseAddress!,
+                                                gapList: gapItems.baseAddress!,
+                                                classes: classes.baseAddress ?? fallback.baseAddress!,
+                                                prefixes: prefixes.baseAddress ?? fallback.baseAddress!))
                                     }
                                 }
                             }
@@ -816,7 +851,7 @@ struct CompiledMatcher: Sendable {
     /// one way on is its word child (no wildcard-prefix child, no gap) goes on in the loop: one call
     /// per walk, not per level.
     @inline(never)
-    private func walk(_ walker: Walker, _ node: Int32, _ next: Int, _ start: Int, _ end: Int, _ matches: inout [Match]) {
+    private func walk(_ walker: Walker, _ node: Int32, _ next: Int, _ start: Int, _ end: Int, _ matches: inout MatchSink) {
         var node = node
         var next = next
         while true {
@@ -834,7 +869,7 @@ struct CompiledMatcher: Sendable {
     /// Returns the word child to walk on from (its caller does, at `next + 1`) when that is all
     /// there is left to do at the node, else -1 once the node's walks are done.
     @inline(__always)
-    private func visit(_ walker: Walker, _ node: Int32, _ next: Int, _ start: Int, _ end: Int, _ matches: inout [Match]) -> Int32 {
+    private func visit(_ walker: Walker, _ node: Int32, _ next: Int, _ start: Int, _ end: Int, _ matches: inout MatchSink) -> Int32 {
         let info = walker.nodes[Int(node)]
         if info.outputCount != 0 {
             let outputFrom = Int(info.outputFrom)
@@ -865,26 +900,42 @@ struct CompiledMatcher: Sendable {
             for slot in Int(walker.gapStart[Int(node)])..<Int(walker.gapStart[Int(node) + 1]) {
                 let gap = walker.gapList[slot]
                 let target = walker.nodes[Int(gap.target)]
-                let prefixChild = target.flags & CompiledMatcher.nodeHasPrefixChild != 0
-                var skip = gap.min
-                while skip <= gap.max, next + skip < end {
-                    let position = next + skip
-                    let wordClass = walker.classes[position]
-                    if wordClass >= 0, target.childLabels & CompiledMatcher.labelBit(wordClass) != 0 {
-                        let child = walker.edge(of: gap.target, label: wordClass)
-                        if child >= 0 { walk(walker, child, position + 1, start, end, &matches) }
-                    }
-                    if prefixChild {
-                        let prefixClass = walker.prefixes[position]
-                        if prefixClass >= 0, target.childLabels & CompiledMatcher.labelBit(prefixClass) != 0 {
-                            let child = walker.edge(of: gap.target, label: prefixClass)
-                            if child >= 0 { walk(walker, child, position + 1, start, end, &matches) }
-                        }
-                    }
-                    skip += 1
+                // The positions `next + min ... next + max` inside the range, in order.
+                let from = next &+ gap.min
+                let last = Swift.min(next &+ gap.max, end &- 1)
+                if target.flags & CompiledMatcher.nodeHasPrefixChild != 0 {
+                    walkGap(walker, target, gap.target, from, last, start, end, prefixes: true, &matches)
+                } else {
+                    walkGap(walker, target, gap.target, from, last, start, end, prefixes: false, &matches)
                 }
             }
         }
         return -1
+    }
+
+    /// The walks on from a gap's target at positions `from...last`; inlined twice with `prefixes`
+    /// fixed (a target without a wildcard-prefix child reads no prefix classes, with no test per
+    /// position). The bounds are small: no overflow checks.
+    @inline(__always)
+    private func walkGap(
+        _ walker: Walker, _ target: Node, _ targetID: Int32, _ from: Int, _ last: Int, _ start: Int, _ end: Int, prefixes: Bool,
+        _ matches: inout MatchSink
+    ) {
+        var position = from
+        while position <= last {
+            let wordClass = walker.classes[position]
+            if wordClass >= 0, target.childLabels & CompiledMatcher.labelBit(wordClass) != 0 {
+                let child = walker.edge(of: targetID, label: wordClass)
+                if child >= 0 { walk(walker, child, position &+ 1, start, end, &matches) }
+            }
+            if prefixes {
+                let prefixClass = walker.prefixes[position]
+                if prefixClass >= 0, target.childLabels & CompiledMatcher.labelBit(prefixClass) != 0 {
+                    let child = walker.edge(of: targetID, label: prefixClass)
+                    if child >= 0 { walk(walker, child, position &+ 1, start, end, &matches) }
+                }
+            }
+            position &+= 1
+        }
     }
 }

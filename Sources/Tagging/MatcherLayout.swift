@@ -1,15 +1,16 @@
 /// The trie of ``MatcherTables`` laid out for the walk: the same nodes, edges, gaps and outputs,
-/// with the nodes numbered breadth first (the root's children first, in label order, then their
-/// children, each node's word and prefix children in label order before its gap targets in gap
-/// order) so that the nodes most walks read (the first levels) lie together in a few cache lines,
-/// and each edge packed into one 64-bit entry (its key and its child in one load, not two arrays).
+/// with the nodes numbered breadth first (the root's children first, then their children, each
+/// node's word and prefix children in label order before its gap targets in gap order) so that
+/// the nodes most walks read (the first levels) lie together in a few cache lines, and each edge
+/// packed into one 64-bit entry (its key and its child in one load, not two arrays).
+///
+/// The root's child of label `l` is node `l + 1`: a label no phrase starts with gets an empty
+/// node (no outputs, children or gaps), so the walk finds the first node without a lookup.
 ///
 /// Only the numbering changes: every node keeps its outputs (in their order), gap edges (in
 /// their order), flags and child-label filter, so a walk visits the same nodes in the same order
 /// and reports the same matches in the same order.
 struct WalkLayout: Sendable {
-    /// Child of the root per label (-1 when none).
-    var rootChildren: [Int32]
     /// Open addressing over ``edgeKey(node:label:)`` (``edgeSlot(_:shift:)``, linear probing,
     /// `UInt64.max` empty): each entry is the key with the child in its top 24 bits.
     var edges: [UInt64]
@@ -41,9 +42,9 @@ struct WalkLayout: Sendable {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) &>> UInt64(truncatingIfNeeded: shift))
     }
 
-    /// Whether tables of this size fit the packed edges.
+    /// Whether tables of this size fit the packed edges (with an empty node per label).
     static func fits(_ tables: MatcherTables) -> Bool {
-        tables.nodes.count < nodeLimit && tables.rootChildren.count < labelLimit
+        tables.nodes.count + tables.rootChildren.count < nodeLimit && tables.rootChildren.count < labelLimit
     }
 
     init(_ tables: MatcherTables) {
@@ -63,22 +64,24 @@ struct WalkLayout: Sendable {
         for node in 0..<nodeCount where childStart[node + 1] - childStart[node] > 1 {
             children[Int(childStart[node])..<Int(childStart[node + 1])].sort { $0.label < $1.label }
         }
-        // Breadth-first order: the root (0), its children by label, then level by level.
+        // Breadth-first order: the root (0), its child per label (-1: an empty node), then level
+        // by level.
         var order = [Int32](repeating: 0, count: 1)
-        order.reserveCapacity(nodeCount)
-        for child in tables.rootChildren where child >= 0 { order.append(child) }
+        order.reserveCapacity(nodeCount + tables.rootChildren.count)
+        order.append(contentsOf: tables.rootChildren)
         var head = 1
         while head < order.count {
             let node = Int(order[head])
             head += 1
+            if node < 0 { continue }
             for index in Int(childStart[node])..<Int(childStart[node + 1]) { order.append(children[index].child) }
             for slot in Int(tables.gapStart[node])..<Int(tables.gapStart[node + 1]) { order.append(tables.gapList[slot].target) }
         }
-        precondition(order.count == nodeCount, "every trie node hangs below the root once")
+        let empty = tables.rootChildren.count { $0 < 0 }
+        precondition(order.count == nodeCount + empty, "every trie node hangs below the root once")
         var newID = [Int32](repeating: -1, count: nodeCount)
-        for (new, old) in order.enumerated() { newID[Int(old)] = Int32(new) }
+        for (new, old) in order.enumerated() where old >= 0 { newID[Int(old)] = Int32(new) }
 
-        rootChildren = tables.rootChildren.map { $0 >= 0 ? newID[Int($0)] : -1 }
         var nodes = [CompiledMatcher.Node]()
         nodes.reserveCapacity(nodeCount)
         var outputList = [Int32]()
@@ -88,6 +91,11 @@ struct WalkLayout: Sendable {
         var gapList = [CompiledMatcher.Gap]()
         gapList.reserveCapacity(tables.gapList.count)
         for old in order {
+            if old < 0 {
+                nodes.append(CompiledMatcher.Node())
+                gapStart.append(Int32(gapList.count))
+                continue
+            }
             var node = tables.nodes[Int(old)]
             let from = Int(node.outputFrom)
             node.outputFrom = Int32(outputList.count)

@@ -55,9 +55,13 @@ extension TaggingRun {
         // The matches read through one buffer of a local copy (the sweep does not change them): a
         // sentence's slice of the array retained and released the array for every sentence.
         let allMatches = matches
-        allMatches.withUnsafeBufferPointer { matchBuffer in
-            for sentenceIndex in sentences.indices {
-                sweepSentence(sentenceIndex, blockKinds: blockKinds, matches: matchBuffer, cursor: &cursor)
+        // The text's bytes read in place too (a check of the run's text copied the run per sentence).
+        var text = document.text
+        text.withUTF8 { textBytes in
+            allMatches.withUnsafeBufferPointer { matchBuffer in
+                for sentenceIndex in sentences.indices {
+                    sweepSentence(sentenceIndex, blockKinds: blockKinds, matches: matchBuffer, textBytes: textBytes, cursor: &cursor)
+                }
             }
         }
         // The collected evidence, keyed by tag and subject, for the finishing steps.
@@ -79,8 +83,12 @@ extension TaggingRun {
     ///
     /// `blockKinds` holds the kind of every block of the document (read there: a block read
     /// from the document was copied, retaining its strings, twice per sentence).
-    /// `matchBuffer` holds ``matches`` (the sentence's are cut from it without retaining anything).
-    mutating func sweepSentence(_ sentenceIndex: Int, blockKinds: [BlockKind], matches matchBuffer: UnsafeBufferPointer<Match>, cursor: inout SweepCursor) {
+    /// `matchBuffer` holds ``matches`` (the sentence's are cut from it without retaining anything),
+    /// `textBytes` the UTF-8 bytes of the document's text.
+    mutating func sweepSentence(
+        _ sentenceIndex: Int, blockKinds: [BlockKind], matches matchBuffer: UnsafeBufferPointer<Match>, textBytes: UnsafeBufferPointer<UInt8>,
+        cursor: inout SweepCursor
+    ) {
         do {
             collector.beginSentence()
             let sentence = sentences[sentenceIndex]
@@ -124,7 +132,7 @@ extension TaggingRun {
                     }
                     cursor.mentions[index] = mention
                 case .kin:
-                    mention.entity = resolveKin(mention, sentence: sentence, earlier: cursor.mentions, lastByGender: cursor.lastByGender)
+                    mention.entity = resolveKin(mention, slice, sentence: sentence, earlier: cursor.mentions, lastByGender: cursor.lastByGender)
                     cursor.mentions[index] = mention
                 default:
                     break
@@ -152,13 +160,15 @@ extension TaggingRun {
             let hasExclusion = found & SweepBits.exclusion != 0
             let hasTrigger = found & SweepBits.trigger != 0
             if !cursor.targets.isEmpty {
-                let facts = compiled.facts
+                // (The facts read through the codebook: a local reference to them was retained and
+                // released for every sentence with a target.)
                 // Rebuilt on the first target that needs it, in place in the scratch context (not
                 // swapped out and assigned back: that retained and released its five lists).
                 var contextBuilt = false
                 // "Did agencies recognise that Joan was experiencing coercive control?": a question
                 // asserts nothing (terms of reference and key lines of enquiry are often questions).
-                let isQuestion = sentenceEndsWithQuestionMark(sentence)
+                // (Read from the bytes: a method of the run called here copied the run, 736 bytes.)
+                let isQuestion = TaggingRun.endsWithQuestionMark(textBytes, sentence.range)
                 // By index (no iterator holding the list) and the tag read only where it is used:
                 // a `TagID` copy retained and released its two strings for every target.
                 for targetIndex in cursor.targets.indices {
@@ -186,7 +196,7 @@ extension TaggingRun {
                         suppress(target, range, .hypothetical, "a question")
                         continue
                     }
-                    if hasTrigger, !facts.ignoreContext[entryIndex] {
+                    if hasTrigger, !compiled.facts.ignoreContext[entryIndex] {
                         if !contextBuilt {
                             sweepScratch.context.rebuild(matches: slice, compiled: compiled, tokens: tokens, sentenceStart: sentence.tokenFrom)
                             contextBuilt = true
@@ -199,7 +209,7 @@ extension TaggingRun {
                             continue
                         }
                     }
-                    let about = facts.about[entryIndex]
+                    let about = compiled.facts.about[entryIndex]
                     if about != .none {
                         var concerns = true
                         switch about {
@@ -214,8 +224,8 @@ extension TaggingRun {
                         case .none:
                             break
                         }
-                        if !concerns, about == .victim, facts.special[entryIndex] == .suicide,
-                            let entry = facts.tags.firstIndex(of: TagID(facet: "outcome", id: "perpetrator-suicide")),
+                        if !concerns, about == .victim, compiled.facts.special[entryIndex] == .suicide,
+                            let entry = compiled.facts.tags.firstIndex(of: TagID(facet: "outcome", id: "perpetrator-suicide")),
                             (cursor.mentions.last { $0.end <= target.start && $0.entity != nil }?.entity).map({
                                 people.entities[$0].subject == people.entities[PeopleModel.perpetrator].subject
                             }) ?? false
@@ -230,41 +240,41 @@ extension TaggingRun {
                             continue
                         }
                     }
-                    if facts.special[entryIndex] == .gangInvolvement, groupMembershipOfOthers(sentence, start: target.start) {
+                    if compiled.facts.special[entryIndex] == .gangInvolvement, groupMembershipOfOthers(sentence, start: target.start) {
                         suppress(target, range, .thirdParty, "said of several other people")
                         continue
                     }
-                    if facts.special[entryIndex] == .patternOfPhysicalViolence, blowsWithinTheIncident(sentence, slice) {
+                    if compiled.facts.special[entryIndex] == .patternOfPhysicalViolence, blowsWithinTheIncident(sentence, slice) {
                         suppress(target, range, .historical, "blows within the incident, not a pattern over time")
                         continue
                     }
-                    switch facts.facets[entryIndex] {
+                    switch compiled.facts.facets[entryIndex] {
                     case .reviewType:
                         continue
                     case .category:
                         let text = document.substring(range)
-                        categoryScores[facts.tags[entryIndex].id, default: 0] += 2
-                        categoryEvidence[facts.tags[entryIndex].id, default: []].append(text)
-                        if cursor.logging { cursor.categoryLog.append((facts.tags[entryIndex].id, text)) }
+                        categoryScores[compiled.facts.tags[entryIndex].id, default: 0] += 2
+                        categoryEvidence[compiled.facts.tags[entryIndex].id, default: []].append(text)
+                        if cursor.logging { cursor.categoryLog.append((compiled.facts.tags[entryIndex].id, text)) }
                     case .characteristic:
                         attribute(target, entry: entryIndex, range: range, mentions: cursor.mentions, fallback: fallback, sentence: sentence)
                     case .relationshipType:
                         let involved = cursor.mentions.contains { $0.entity == PeopleModel.victim || $0.entity == PeopleModel.perpetrator }
                         // A child victim has no partner: such phrases are about the adults around them.
-                        let partnerOfChild = people.victimIsChild && facts.isPartnerTag[entryIndex]
+                        let partnerOfChild = people.victimIsChild && compiled.facts.isPartnerTag[entryIndex]
                         if partnerOfChild {
                             suppress(target, range, .thirdParty, "the victim is a child")
                         } else if involved {
                             add(entry: entryIndex, subject: nil, pattern: target.pattern, range)
-                            relationCounts[facts.tags[entryIndex].id, default: 0] += 1
-                            if cursor.logging { cursor.relationLog.append((facts.tags[entryIndex].id, 1)) }
+                            relationCounts[compiled.facts.tags[entryIndex].id, default: 0] += 1
+                            if cursor.logging { cursor.relationLog.append((compiled.facts.tags[entryIndex].id, 1)) }
                         } else {
                             suppress(target, range, .thirdParty, "no victim or perpetrator in the sentence")
                         }
                     case .other:
                         // Supported accommodation is context when the victim or the perpetrator lives or
                         // stays there, not when a relative, a worker or people in general do.
-                        if facts.special[entryIndex] == .supportedAccommodation {
+                        if compiled.facts.special[entryIndex] == .supportedAccommodation {
                             // A relative or someone referred back to ("her brother lives in supported
                             // accommodation"); a sentence about the setting itself keeps it.
                             let nearest = cursor.mentions.last { $0.end <= target.start && $0.entity != nil }
@@ -341,28 +351,33 @@ extension TaggingRun {
         targets.truncate(to: 0)
         var found: UInt8 = 0
         for match in slice {
-            // (The arrays read through the class each time: a local copy was retained and
+            // One word per match says all (``SweepCode``: no `PatternKind` loaded and switched over).
+            // (The array read through the class each time: a local copy was retained and
             // released per sentence.)
-            let entry = compiled.targetEntries[Int(match.pattern)]
-            if entry >= 0 {
-                targets.append(TargetMatch(entry: Int(entry), pattern: match.pattern, start: Int(match.start), end: Int(match.end)))
+            let code = compiled.sweepCodes[Int(match.pattern)]
+            if code >= 0 {
+                targets.append(TargetMatch(entry: Int(code), pattern: match.pattern, start: Int(match.start), end: Int(match.end)))
                 continue
             }
-            let bits = compiled.sweepBits[Int(match.pattern)]
-            found |= bits
-            guard bits & SweepBits.mention != 0 else { continue }
+            let facts = ~code
+            found |= UInt8(truncatingIfNeeded: facts)
+            let mention = (facts >> 8) & 7
+            guard mention != SweepCode.none else { continue }
             let start = Int(match.start)
             let end = Int(match.end)
-            // ``roleEntity(_:)`` and ``kind(_:)`` spelt out: a non-mutating method of the run, even
-            // inlined, copied the whole run here for every mention.
-            switch compiled.kinds[Int(match.pattern)] {
-            case .victim: mentions.append(Mention(start: start, end: end, entity: PeopleModel.victim, kind: .role))
-            case .perpetrator: mentions.append(Mention(start: start, end: end, entity: PeopleModel.perpetrator, kind: .role))
-            case .child:
+            // ``roleEntity(_:)`` spelt out: a non-mutating method of the run, even inlined, copied
+            // the whole run here for every mention.
+            switch mention {
+            case SweepCode.victim: mentions.append(Mention(start: start, end: end, entity: PeopleModel.victim, kind: .role))
+            case SweepCode.perpetrator: mentions.append(Mention(start: start, end: end, entity: PeopleModel.perpetrator, kind: .role))
+            case SweepCode.child:
                 if let entity = childRoleEntity(match) { mentions.append(Mention(start: start, end: end, entity: entity, kind: .role)) }
-            case .kin: mentions.append(Mention(start: start, end: end, entity: nil, kind: .kin))
-            case .pronoun(let gender, let possessive):
-                mentions.append(Mention(start: start, end: end, entity: nil, kind: .pronoun(possessive: possessive), gender: gender))
+            case SweepCode.kin: mentions.append(Mention(start: start, end: end, entity: nil, kind: .kin))
+            case SweepCode.pronoun:
+                mentions.append(
+                    Mention(
+                        start: start, end: end, entity: nil, kind: .pronoun(possessive: facts & SweepCode.possessive != 0),
+                        gender: facts & SweepCode.male != 0 ? .male : .female))
             default: break
             }
         }
@@ -434,10 +449,10 @@ extension TaggingRun {
 
     /// Whose relative a kin mention names, and whether that relative is the victim or the perpetrator.
     /// `earlier` holds the sentence's mentions, resolved up to this one (only those ending before
-    /// it are read).
-    mutating func resolveKin(_ mention: Mention, sentence: SentenceSpan, earlier: [Mention], lastByGender: GenderMap) -> Int? {
-        guard case .kin(let kinIndex)? = matches[sentence.matchFrom..<sentence.matchTo]
-            .first(where: { Int($0.start) == mention.start && kindIsKin($0) }).map({ kind($0) })
+    /// it are read). `slice` holds the sentence's matches (read in place: a slice of ``matches``
+    /// retained and released the array per kin noun).
+    mutating func resolveKin(_ mention: Mention, _ slice: UnsafeBufferPointer<Match>, sentence: SentenceSpan, earlier: [Mention], lastByGender: GenderMap) -> Int? {
+        guard case .kin(let kinIndex)? = slice.first(where: { Int($0.start) == mention.start && kindIsKin($0) }).map({ kind($0) })
         else { return nil }
         let kin = compiled.kins[Int(kinIndex)]
         var owner: Int?
@@ -504,33 +519,38 @@ extension TaggingRun {
                 items.reserveCapacity(count)
                 return items
             }
-            var builtSuppressed: [SuppressedMatch] = []
-            builtSuppressed.reserveCapacity(suppressions.count)
-            var positions = document.sourceMap.asciiPositionCursor()
-            var texts = EvidenceTexts(bytes, expected: items.count + suppressions.count)
-            // The evidence (in the order recorded) and the suppressed matches (in theirs) are two
-            // nearly ascending runs of offsets: merged by start, so that the position cursor goes
-            // over the source once instead of twice. Items read field by field in place: no copy
-            // of a pending item each.
-            var next = 0
-            var nextSuppressed = 0
-            while next < items.count || nextSuppressed < suppressions.count {
-                if next < items.count, nextSuppressed == suppressions.count || items[next].range.start <= suppressions[nextSuppressed].range.start {
-                    let range = items[next].range
+            // The slots' lists written through one buffer (each append through the list of lists
+            // checked that the outer list was unique).
+            let builtSuppressed = built.withUnsafeMutableBufferPointer { built -> [SuppressedMatch] in
+                var builtSuppressed: [SuppressedMatch] = []
+                builtSuppressed.reserveCapacity(suppressions.count)
+                var positions = document.sourceMap.asciiPositionCursor()
+                var texts = EvidenceTexts(bytes, expected: items.count + suppressions.count)
+                // The evidence (in the order recorded) and the suppressed matches (in theirs) are two
+                // nearly ascending runs of offsets: merged by start, so that the position cursor goes
+                // over the source once instead of twice. Items read field by field in place: no copy
+                // of a pending item each.
+                var next = 0
+                var nextSuppressed = 0
+                while next < items.count || nextSuppressed < suppressions.count {
+                    if next < items.count, nextSuppressed == suppressions.count || items[next].range.start <= suppressions[nextSuppressed].range.start {
+                        let range = items[next].range
+                        let cut = texts.text(range) ?? document.substring(range)
+                        let rule = collector.ruleID(items[next].rule, compiled: compiled)
+                        built[Int(items[next].slot)].append(TaggingRun.evidence(cut, range, rule, positions: &positions))
+                        next += 1
+                        continue
+                    }
+                    let index = nextSuppressed
+                    nextSuppressed += 1
+                    let range = suppressions[index].range
                     let cut = texts.text(range) ?? document.substring(range)
-                    let rule = collector.ruleID(items[next].rule, compiled: compiled)
-                    built[Int(items[next].slot)].append(TaggingRun.evidence(cut, range, rule, positions: &positions))
-                    next += 1
-                    continue
+                    let rule = collector.ruleID(suppressions[index].rule, compiled: compiled)
+                    let piece = TaggingRun.evidence(cut, range, rule, positions: &positions)
+                    builtSuppressed.append(
+                        SuppressedMatch(tag: compiled.facts.tags[Int(suppressions[index].entry)], evidence: piece, reason: suppressions[index].reason, trigger: suppressions[index].trigger))
                 }
-                let index = nextSuppressed
-                nextSuppressed += 1
-                let range = suppressions[index].range
-                let cut = texts.text(range) ?? document.substring(range)
-                let rule = collector.ruleID(suppressions[index].rule, compiled: compiled)
-                let piece = TaggingRun.evidence(cut, range, rule, positions: &positions)
-                builtSuppressed.append(
-                    SuppressedMatch(tag: compiled.facts.tags[Int(suppressions[index].entry)], evidence: piece, reason: suppressions[index].reason, trigger: suppressions[index].trigger))
+                return builtSuppressed
             }
             return (built: built, suppressed: builtSuppressed)
         }
@@ -675,22 +695,25 @@ extension TaggingRun {
             }
             return
         }
-        let person = people.entities[entity]
+        // The person's fields read in place (a copy of the entity retained and released its name).
+        let owner = people.entities[entity].owner
+        let kin = people.entities[entity].kin
+        let isParent = people.entities[entity].isParent
         // A relative: the child-victim tags go to the person whose relative it is.
-        if let owner = person.owner, let ownerSubject = people.entities[owner].subject {
-            if compiled.facts.childVictimTag[entryIndex], person.isParent || person.kin.map({ compiled.kins[$0].relation == "partner-of-parent" }) == true {
+        if let owner, let ownerSubject = people.entities[owner].subject {
+            if compiled.facts.childVictimTag[entryIndex], isParent || kin.map({ compiled.kins[$0].relation == "partner-of-parent" }) == true {
                 add(entry: entryIndex, subject: ownerSubject, pattern: target.pattern, range)
                 return
             }
             // Only a child victim's parents: an adult's parent's condition is a third party's.
-            if person.isParent, let converted = compiled.facts.parentalConversion[entryIndex], ownerSubject == .victim, people.victimIsChild {
+            if isParent, let converted = compiled.facts.parentalConversion[entryIndex], ownerSubject == .victim, people.victimIsChild {
                 add(TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: converted), subject: ownerSubject), pattern: target.pattern, range)
                 return
             }
         }
         // A named person whose role the text never states: a third party when the review
         // names its victim or perpetrator, else whose it is cannot be told.
-        if person.kin == nil, person.owner == nil {
+        if kin == nil, owner == nil {
             let principalsNamed = people.entities[PeopleModel.victim].name != nil || people.entities[PeopleModel.perpetrator].name != nil
             if !principalsNamed {
                 add(entry: entryIndex, subject: .unknown, pattern: target.pattern, range)
@@ -698,12 +721,12 @@ extension TaggingRun {
             }
         }
         // A kin noun's display (its first phrase without "=") is computed once per codebook.
-        if person.name == nil, let kin = person.kin {
+        if let kin, people.entities[entity].name == nil {
             suppress(target, range, .thirdParty, compiled.kinDisplay[kin])
             return
         }
         guard keepSuppressed else { return }
-        let who = person.name ?? "another person"
+        let who = people.entities[entity].name ?? "another person"
         // Strip the exact-match marker "=" (scalar filter: Foundation's replacingOccurrences was a hot spot).
         // (The bytes searched in place: the view's generic `contains` cost more than the suppression.)
         let hasMarker = who.utf8.withContiguousStorageIfAvailable { $0.contains(0x3D) } ?? who.utf8.contains(0x3D)
@@ -711,13 +734,14 @@ extension TaggingRun {
         suppress(target, range, .thirdParty, display)
     }
 
-    /// Whether the sentence's last character other than a space, a closing quote or a closing
-    /// bracket is a question mark.
-    func sentenceEndsWithQuestionMark(_ sentence: SentenceSpan) -> Bool {
-        var end = sentence.range.end
-        let start = sentence.range.start
+    /// Whether the last character of `range` of the text (`bytes`, its UTF-8) other than a space,
+    /// a closing quote or a closing bracket is a question mark.
+    static func endsWithQuestionMark(_ bytes: UnsafeBufferPointer<UInt8>, _ range: TextRange) -> Bool {
+        var end = range.end
+        let start = range.start
         var steps = 0
-        while end > start, steps < 8, let byte = textByte(at: end - 1) {
+        while end > start, steps < 8, end - 1 >= 0, end - 1 < bytes.count {
+            let byte = bytes[end - 1]
             if byte == 0x3F { return true }
             // Spaces, quotes (ASCII, or the last byte of a curly quote), brackets.
             guard byte == 0x20 || byte == 0x0A || byte == 0x22 || byte == 0x27 || byte == 0x29 || byte == 0x5D || byte == 0x9D || byte == 0x99 || byte == 0xE2 || byte == 0x80 else {

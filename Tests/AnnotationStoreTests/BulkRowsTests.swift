@@ -85,3 +85,61 @@ struct BulkRowsTests {
         #expect(rows.allSatisfy { ($0[6] as String) == "text" })
     }
 }
+
+/// A retag batch is written with SQLite's foreign-key checks off (its rows reference the run
+/// it checks and the documents it registers): the rows it writes still satisfy every key,
+/// the checks are on again for every other write, and a run that does not exist is refused.
+@Suite("Retag batches without foreign-key checks")
+struct RetagBatchForeignKeyTests {
+    @Test func batchRowsSatisfyTheKeysAndTheChecksComeBack() throws {
+        let temporary = try TemporaryStore()
+        let store = temporary.store
+        let run = try store.beginRetagRun(codebookVersion: "test-1", codebookHash: "abc", scope: "corpus")
+        var writes: [RetagWrite] = []
+        for number in 0..<3 {
+            let document = textDocument("corpus/keys-\(number).txt", BulkRowsTests.text)
+            let prepared = try AnnotationStore.prepare(document: document, result: result(document, BulkRowsTests.suggestions(5 + number)))
+            writes.append(RetagWrite(
+                suggestions: prepared,
+                file: RetagFileRecord(path: document.name, size: 1, modifiedNanoseconds: 2, byteHash: "0", codebookHash: "abc", run: 0)))
+        }
+        #expect(try store.recordRetagBatch(run: run, writes: writes).allSatisfy(\.recorded))
+        // A batch only refreshing the file records (no run): their run is the file's.
+        var refreshed = writes.map { RetagWrite(suggestions: nil, file: $0.file) }
+        for index in refreshed.indices { refreshed[index].file.run = run }
+        _ = try store.recordRetagBatch(run: nil, writes: refreshed)
+        // A file record naming a run that does not exist is refused (SQLite would have).
+        var stray = refreshed[0]
+        stray.file.run = run + 100
+        #expect(throws: StoreError.self) { try store.recordRetagBatch(run: nil, writes: [stray]) }
+        let (violations, suggestions, checking) = try store.pool.write { db in
+            (try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count, try Int.fetchOne(db, sql: "SELECT count(*) FROM suggestions"),
+             try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
+        }
+        #expect(violations == 0)
+        #expect(suggestions == 5 + 6 + 7)
+        #expect(checking == 1)
+        // Checked again: a suggestion of a document that does not exist is refused.
+        #expect(throws: DatabaseError.self) {
+            try store.pool.write { db in
+                try db.execute(
+                    sql: "INSERT INTO suggestions (run_id, document_id, tag, subject, confidence, rule, evidence) VALUES (?, 9999, 't/x', '', 1, '', '')",
+                    arguments: [run])
+            }
+        }
+    }
+
+    @Test func aRunThatIsNotInTheStoreIsRefusedWithNothingWritten() throws {
+        let temporary = try TemporaryStore()
+        let store = temporary.store
+        let document = textDocument("corpus/keys.txt", BulkRowsTests.text)
+        let prepared = try AnnotationStore.prepare(document: document, result: result(document, BulkRowsTests.suggestions(4)))
+        let file = RetagFileRecord(path: document.name, size: 1, modifiedNanoseconds: 2, byteHash: "0", codebookHash: "abc", run: 0)
+        #expect(throws: StoreError.self) { try store.recordRetagBatch(run: 42, writes: [RetagWrite(suggestions: prepared, file: file)]) }
+        let (suggestions, documents) = try store.pool.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM suggestions"), try Int.fetchOne(db, sql: "SELECT count(*) FROM documents"))
+        }
+        #expect(suggestions == 0 && documents == 0)
+        #expect(try store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") } == 1)
+    }
+}

@@ -62,13 +62,26 @@ import Testing
     @Test func layoutKeepsEveryNodeAndEdge() throws {
         let tables = MatcherLayoutTests.shipped.tables
         let layout = WalkLayout(tables)
-        #expect(layout.nodes.count == tables.nodes.count)
+        let emptyLabels = tables.rootChildren.filter { $0 < 0 }.count
+        #expect(emptyLabels > 0)
+        #expect(layout.nodes.count == tables.nodes.count + emptyLabels)
         #expect(layout.outputList.sorted() == tables.outputList.sorted())
         #expect(layout.edges.filter { $0 != UInt64.max }.count == tables.edgeKeys.filter { $0 != UInt64.max }.count)
         #expect(layout.gapList.count == tables.gapList.count)
-        // The root's children come first, in label order.
-        let rootChildren = layout.rootChildren.filter { $0 >= 0 }
-        #expect(rootChildren == Array(1...Int32(rootChildren.count)))
+        // The root's child of each label is node label + 1, with that node's outputs and flags;
+        // a label no phrase starts with has an empty node.
+        for (label, old) in tables.rootChildren.enumerated() {
+            let node = layout.nodes[label + 1]
+            if old < 0 {
+                #expect(node == CompiledMatcher.Node())
+                continue
+            }
+            let before = tables.nodes[Int(old)]
+            #expect(node.flags == before.flags && node.childLabels == before.childLabels && node.outputCount == before.outputCount)
+            let outputs = layout.outputList[Int(node.outputFrom)..<Int(node.outputFrom) + Int(node.outputCount)]
+            let expected = tables.outputList[Int(before.outputFrom)..<Int(before.outputFrom) + Int(before.outputCount)]
+            #expect(Array(outputs) == Array(expected))
+        }
     }
 
     /// The shipped codebook's tables, built once for the corpus tests.
@@ -102,14 +115,11 @@ import Testing
         var random = XorShift(state: 0x1A70_0C4E_55ED)
         var checked = 0
         for _ in 0..<150 {
-            let patterns = (0..<(1 + random.next(15))).map { _ in
-                Pattern(kind: .incident, phrase: MatcherTablesTests.randomPhrase(&random, depth: 0))
-            }
+            let patterns = MatcherTablesTests.randomPatterns(&random, upTo: 15)
             guard let tables = try? MatcherTables(patterns: patterns) else { continue }
             let matcher = CompiledMatcher(patterns: patterns, tables: tables)
             for _ in 0..<4 {
-                let text = (0..<40).map { _ in MatcherTablesTests.textWords[random.next(MatcherTablesTests.textWords.count)] }
-                    .joined(separator: " ")
+                let text = MatcherTablesTests.randomText(&random)
                 let tokens = matcher.tokenize(text)
                 var found: [Match] = []
                 matcher.match(tokens, from: 0, to: tokens.count, into: &found)

@@ -23,9 +23,7 @@ import Testing
         var random = XorShift(state: 0x5EED_7AB1_E5)
         var failures = 0
         for _ in 0..<120 {
-            var patterns = (0..<(1 + random.next(12))).map { _ in
-                Pattern(kind: .incident, phrase: MatcherTablesTests.randomPhrase(&random, depth: 0))
-            }
+            var patterns = MatcherTablesTests.randomPatterns(&random, upTo: 12)
             // Now and then a phrase that does not parse.
             if random.next(8) == 0 {
                 let broken = ["(abuse", "{3,1} kill", "{1,2}", "stab [a|b", "care {0,11} son", "x (|y)"][random.next(6)]
@@ -51,8 +49,7 @@ import Testing
             let matcher = CompiledMatcher(patterns: patterns, tables: built)
             let other = CompiledMatcher(patterns: patterns, tables: reference)
             for _ in 0..<4 {
-                let text = (0..<40).map { _ in MatcherTablesTests.textWords[random.next(MatcherTablesTests.textWords.count)] }
-                    .joined(separator: " ")
+                let text = MatcherTablesTests.randomText(&random)
                 let tokens = matcher.tokenize(text)
                 var found: [Match] = []
                 var expected: [Match] = []
@@ -150,6 +147,16 @@ import Testing
     ]
     static let textWords = phraseWords + ["abuses", "abusing", "killed", "stabbed", "records", "cared", "caring", "alcoholic",
         "drinking", "drinks", "ex", "policing", "mothers", "y", "z", "abu", "alc"]
+
+    /// One to `upTo` random patterns (``randomPhrase(_:depth:)``).
+    static func randomPatterns(_ random: inout XorShift, upTo: Int) -> [Pattern] {
+        (0..<(1 + random.next(upTo))).map { _ in Pattern(kind: .incident, phrase: randomPhrase(&random, depth: 0)) }
+    }
+
+    /// Forty random words of ``textWords``.
+    static func randomText(_ random: inout XorShift) -> String {
+        (0..<40).map { _ in textWords[random.next(textWords.count)] }.joined(separator: " ")
+    }
 
     /// A random phrase of the codebook's syntax: words, `=exact`, `prefix*`, groups with `|`,
     /// optional groups, word endings, gaps.

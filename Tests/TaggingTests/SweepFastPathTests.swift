@@ -83,4 +83,60 @@ import Testing
             #expect(buffered.map(\.index) == expected.map(\.index), "buffer of \(count)")
         }
     }
+
+    /// The sweep's one word per pattern (``SweepCode``) read back as the pattern kind it stands
+    /// for: a target's entry, the ``SweepBits`` and the mention (role, kin noun, pronoun with its
+    /// gender and possessive), for every pattern of the shipped codebook and for every kind.
+    @Test func sweepCodeSaysWhatThePatternKindSays() {
+        let compiled = sharedTagger.compiled
+        var kinds = compiled.kinds
+        kinds += [
+            .tag(entry: 0, rule: 1), .tag(entry: 70_000, rule: 3), .exclusion(entry: 5), .proximity(entry: 2, near: 1, side: 1),
+            .negationPre, .negationPost, .pseudo, .termination, .hypotheticalPre, .hypotheticalPost, .incident, .victim,
+            .perpetrator, .child, .declare, .roleCue(victim: true, after: false), .kin(3), .female, .male,
+            .pronoun(.male, possessive: true), .pronoun(.male, possessive: false), .pronoun(.female, possessive: true),
+            .pronoun(.female, possessive: false), .title(.female), .title(nil),
+        ] + Ethnicity.allCases.map { .ethnicity($0) }
+        var mismatches: [PatternKind] = []
+        var seen: Set<String> = []
+        for (index, kind) in kinds.enumerated() {
+            let code = index < compiled.kinds.count ? compiled.sweepCodes[index] : SweepCode.of(kind)
+            if case .tag(let entry, _) = kind {
+                if code != entry { mismatches.append(kind) }
+                seen.insert("target")
+                continue
+            }
+            guard code < 0 else {
+                mismatches.append(kind)
+                continue
+            }
+            let facts = ~code
+            let mention: String?
+            switch (facts >> 8) & 7 {
+            case SweepCode.none: mention = nil
+            case SweepCode.victim: mention = "victim"
+            case SweepCode.perpetrator: mention = "perpetrator"
+            case SweepCode.child: mention = "child"
+            case SweepCode.kin: mention = "kin"
+            case SweepCode.pronoun:
+                mention = "pronoun \(facts & SweepCode.male != 0 ? Gender.male : .female) \(facts & SweepCode.possessive != 0)"
+            default: mention = "?"
+            }
+            let expected: String?
+            switch kind {
+            case .victim: expected = "victim"
+            case .perpetrator: expected = "perpetrator"
+            case .child: expected = "child"
+            case .kin: expected = "kin"
+            case .pronoun(let gender, let possessive): expected = "pronoun \(gender) \(possessive)"
+            default: expected = nil
+            }
+            if mention != expected || UInt8(truncatingIfNeeded: facts) != SweepBits.of(kind) || facts >> 13 != 0 { mismatches.append(kind) }
+            seen.insert(mention ?? "none")
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(10))")
+        // Every outcome came up: a target, no mention, the four mentions and the four pronouns.
+        #expect(compiled.kinds.count > 3000)
+        #expect(seen.count == 10, "\(seen.sorted())")
+    }
 }

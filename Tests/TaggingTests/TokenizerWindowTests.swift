@@ -141,4 +141,25 @@ import Testing
             }
         }
     }
+
+    /// Texts with more words than the first guess of room (a word every 4 bytes): one-letter
+    /// words with one separator each, so the windows fill the columns to the last slots before the
+    /// tokenizer starts again with more room. Every length from 100 to 400 bytes, and a long one.
+    @Test func denseTextsPastTheFirstCapacity() {
+        let compiled = sharedTagger.compiled
+        var random = XorShift(state: 0x2C0F_FEE5)
+        let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
+        for length in Array(100...400) + [20_000] {
+            var bytes: [UInt8] = []
+            var words = 0
+            while bytes.count < length {
+                bytes.append(letters[random.next(letters.count)])
+                bytes.append(random.next(4) == 0 ? 0x2C : 0x20)
+                words += 1
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            TokenizerWindowTests.expectSameTokens(text, compiled, "dense \(length)")
+            #expect(compiled.matcher.tokenize(text, windows: true).count == words, "dense \(length)")
+        }
+    }
 }
