@@ -281,6 +281,8 @@ extension Tagger {
         "refer", "referring", "call", "calling", "name", "naming", "to", "him",
         "known", "referred", "called", "also", "better", "hereafter", "named", "here", "throughout",
         "death", "deaths", "killing", "murder", "homicide", "manslaughter",
+        // Reporting verbs before a relative's "he"/"she" (PronounRules.swift).
+        "stated", "complained", "claimed", "noticed", "worried", "feared", "thought", "believed",
         // RoleDescriptions.swift.
         "another", "known", "possible", "potential", "likely", "repeat", "previous", "secondary", "primary", "that", "which", "while",
         "whilst", "when", "three",
