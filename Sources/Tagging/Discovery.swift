@@ -124,20 +124,14 @@ extension TaggingRun {
         }
         let hash = tokens.hashes[next]
         if Words2.calendar.contains(hash) || Words2.codeWords.contains(hash) || Words2.generation.contains(hash) { return false }
-        let start = Int(tokens.starts[next])
-        let length = Int(tokens.ends[next]) - start
-        guard length >= 2 else { return false }
-        let utf8 = document.text.utf8
-        let second = utf8[utf8.index(utf8.startIndex, offsetBy: start + 1)]
-        return !(second >= 0x41 && second <= 0x5A)  // not an acronym ("Mr K NHS")
+        guard Int(tokens.ends[next]) - Int(tokens.starts[next]) >= 2 else { return false }
+        return !isAcronym(next)  // "Mr K NHS"
     }
 
     /// Whether the token's second letter is a capital too ("NHS", "GP").
     func isAcronym(_ index: Int) -> Bool {
         let start = Int(tokens.starts[index])
-        guard Int(tokens.ends[index]) - start >= 2 else { return false }
-        let utf8 = document.text.utf8
-        let second = utf8[utf8.index(utf8.startIndex, offsetBy: start + 1)]
+        guard Int(tokens.ends[index]) - start >= 2, let second = textByte(at: start + 1) else { return false }
         return second >= 0x41 && second <= 0x5A
     }
 
