@@ -253,7 +253,7 @@ extension TaggingRun {
                 let before = word(index - 1)
                 let next = word(index + 1)
                 if before != w.aged, before != w.between, before != w.of, before != w.was, before != w.is, before != w.then,
-                    next != w.year, next != w.years, !Words.infantUnits.contains(next)
+                    next != w.year, next != w.years, !Words.infantUnits.contains(next), !isAgeAtTheTime(index)
                 {
                     // "Mr R, 27, White British", "Kieran, 38.": an age in apposition to a name.
                     if index > from, tokens.flags[index - 1] & Tokens.capitalised != 0, commaBetween(index - 1),
@@ -275,8 +275,17 @@ extension TaggingRun {
             let before = word(index - 1)
             let unitAfter = word(after)
             if before != w.aged, before != w.between, before != w.of, before != w.was, before != w.is, before != w.then,
-                unitAfter != w.year, unitAfter != w.years, !Words.infantUnits.contains(unitAfter)
+                unitAfter != w.year, unitAfter != w.years, !Words.infantUnits.contains(unitAfter), !isAgeAtTheTime(index)
             {
+                index = after
+                continue
+            }
+            // "He was 26 when he moved in with his grandfather and 27 at the time of Lloyd's death":
+            // the second age of a "was", joined by "and", stated for the time of the events, is the
+            // same person's as the age before it (recorded at that age's position, so that the
+            // grandfather named between them does not take it).
+            if before == w.and, isAgeAtTheTime(index) {
+                result.append((result.last?.0 ?? index, .years(value), 0))
                 index = after
                 continue
             }
@@ -339,6 +348,10 @@ extension TaggingRun {
                 result.append((index, .years(value), 2))  // "In October 2023, when he was 14, Child T was attacked"
             } else if word(index - 1) == w.of, word(index - 2) == w.age, word(index - 3) == w.the {
                 if !isGuarded() || word(index - 4) == w.at { result.append((index, .years(value), 2)) }  // "at the age of 34"
+            } else if word(index - 1) == w.then, index - 2 >= from, tokens.flags[index - 2] & Tokens.capitalised != 0, commaBetween(index - 2),
+                closesApposition(index), !Words.units.contains(unit)
+            {
+                result.append((index, .years(value), 0))  // "Mr R, then 29, attacked his mother": the age at the time
             } else if word(index - 1) == w.was || word(index - 1) == w.is || (word(index - 1) == w.then && word(index - 2) == w.was) {
                 if word(after) == w.at, word(after + 1) == w.the, word(after + 2) == w.time {
                     result.append((index, .years(value), 0))  // "he was 19 at the time"
@@ -353,6 +366,14 @@ extension TaggingRun {
             index = after
         }
         return result
+    }
+
+    /// Whether "at the time" follows the number at token `index` after "and" ("... was 26 when he
+    /// moved in and 27 at the time of Lloyd's death").
+    func isAgeAtTheTime(_ index: Int) -> Bool {
+        let w = Words.scalars
+        guard index > 0, index + 3 < tokens.count, tokens.hashes[index - 1] == w.and else { return false }
+        return tokens.hashes[index + 1] == w.at && tokens.hashes[index + 2] == w.the && tokens.hashes[index + 3] == w.time
     }
 
     /// Whether a comma, a full stop, a semicolon or a closing bracket follows token `index`

@@ -301,4 +301,25 @@ import Testing
         #expect(result.subjects("characteristic/medication-non-compliance").isEmpty)
         #expect(result.subjects("characteristic/parental-mental-health") == [.victim])
     }
+
+    @Test("an age 'then' in apposition and a second age 'at the time' are ages at the events")
+    func agesAtTheTime() throws {
+        let investigation = try Self.tag("""
+            # Independent Investigation into the Care and Treatment of Mr T
+
+            1.1 On the evening of 3 May 2024 Mr T, then 34, attacked his mother, Hazel, in the garden of the house they shared. Hazel died of her injuries.
+
+            1.2 Mr T was convicted of manslaughter on the grounds of diminished responsibility.
+            """)
+        #expect(Self.person(investigation, .perpetrator)?.age == .years(34))
+        let review = try Self.tag("""
+            # Safeguarding Adults Review: Walter
+
+            1.1 Walter was 86 when he died in hospital. His grandson, referred to here as Kyle, had lived with him and was his informal carer.
+
+            1.2 Kyle was 24 when he moved in with his grandfather and 25 at the time of Walter's death. Kyle pleaded guilty to wilful neglect.
+            """)
+        #expect(Self.person(review, .perpetrator)?.age == .years(25))
+        #expect(Self.person(review, .victim)?.age == .years(86))
+    }
 }
