@@ -613,8 +613,16 @@ extension TaggingRun {
     /// For a child victim the adult-relationship dynamics (domestic abuse, coercive control,
     /// separation) are about the adults around the child, not between child and perpetrator:
     /// they are dropped, and a perpetrator's abuse of the other parent is violence to others.
+    /// Sexual abuse by someone outside the family is the exception for control and stalking:
+    /// a groomer's control of the child ("told her what to wear", "checked her location") and
+    /// his following her are the abuse itself.
     mutating func childVictimRelationship() {
-        let adultOnly: Set<String> = ["domestic-abuse", "strain-or-separation", "financial-abuse", "carer", "stalking", "coercive-control"]
+        var adultOnly: Set<String> = ["domestic-abuse", "strain-or-separation", "financial-abuse", "carer", "stalking", "coercive-control"]
+        let sexual = evidence.keys.contains { $0.tag.facet == "relationship" && $0.tag.id == "sexual-abuse" }
+        let familyOrPartner: Set<String> = ["parent", "partner-of-parent", "sibling", "other-family", "partner", "ex-partner"]
+        if sexual, !(bestRelation().map { familyOrPartner.contains($0) } ?? false) {
+            adultOnly.subtract(["stalking", "coercive-control"])
+        }
         var abuseOfOthers: [Evidence] = []
         for key in TaggingRun.sortedKeys(evidence.keys.filter { $0.tag.facet == "relationship" && adultOnly.contains($0.tag.id) }) {
             let items = evidence[key] ?? []

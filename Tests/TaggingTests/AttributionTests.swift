@@ -71,6 +71,32 @@ import Testing
         #expect(!result.has("characteristic/mental-health"))
     }
 
+    /// Control and stalking stay in a review of sexual abuse by someone outside the family (the
+    /// groomer's control of the child) but are the adults' in a review of a parent's abuse.
+    @Test func groomersControlOfAChildIsKept() {
+        let outside = """
+            # Child Safeguarding Practice Review: Ella
+
+            1.1 Ella was 14 when she was sexually abused by a 35-year-old man she met online, referred to as Man X.
+
+            1.2 Man X told Ella what to wear and whom she could see, and he checked her location several times a day. When she tried to end contact he waited outside her school gates on several occasions.
+            """
+        let result = sharedTagger.tag(makeDocument(outside, reviewType: "scr"))
+        #expect(result.has("relationship/sexual-abuse"))
+        #expect(result.has("relationship/coercive-control"))
+        #expect(result.has("relationship/stalking"))
+        let family = """
+            # Child Safeguarding Practice Review: Child P
+
+            1.1 Child P was four when he was seriously injured by his father, Mr P.
+
+            1.2 Mr P checked his partner's location several times a day and told her whom she could see. He waited outside her workplace on several occasions.
+            """
+        let parent = sharedTagger.tag(makeDocument(family, reviewType: "scr"))
+        #expect(!parent.has("relationship/coercive-control"))
+        #expect(!parent.has("relationship/stalking"))
+    }
+
     @Test func unknownWhenTheTextDoesNotSay() {
         let text = "Mr X and Ms Y were interviewed. One of them had debts."
         let result = sharedTagger.tag(makeDocument(text))
