@@ -66,6 +66,15 @@ private enum Words {
         }
         return bits
     }()
+    /// Per 12 high bits of a word hash: 1 where a word that may stand right before an age's
+    /// number ("aged", "between", "of", "was", "is", "then") falls, 2 where a unit after it
+    /// ("years", "months") does. Most numbers have neither, and two loads say so.
+    static let contextTable: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 4096)
+        for hash in [aged, between, of, was, `is`, then] { table[Int(truncatingIfNeeded: hash >> 52)] |= 1 }
+        for hash in [year, years] + infantUnits.members { table[Int(truncatingIfNeeded: hash >> 52)] |= 2 }
+        return table
+    }()
     /// The single-word hashes ``TaggingRun/ages(_:first:)`` compares tokens against, in one
     /// object that the function reads through one unretained reference (each read of a static
     /// above is a lazy-initialisation check; a struct of them was copied, 224 bytes, per call).
@@ -116,6 +125,9 @@ private enum Words {
 }
 
 extension CompiledCodebook {
+    /// ``Words/contextTable``: the words before and after a number that an age needs.
+    static var ageContextTable: [UInt8] { Words.contextTable }
+
     /// The 4096-bit filter over number, decade and child-role word hashes (``Words/numericFilter``).
     static var ageCandidateFilter: [UInt64] { Words.numericFilter }
 
@@ -210,6 +222,17 @@ extension TaggingRun {
         let to = sentence.tokenTo
         // The hashes read through the run (a local copy of the column was retained and released per call).
         func word(_ index: Int) -> UInt64 { index >= from && index < to ? tokens.hashes[index] : 0 }
+        // Whether the word before a number is one an age needs ("aged", "was") or the word after it a
+        // unit ("years", "months"), as every branch below that records an age does. The table first:
+        // most numbers (days, counts, paragraph numbers) have neither, and it says so without
+        // comparing the words (or a lazily initialised set).
+        func agedOrUnit(_ before: UInt64, _ after: UInt64) -> Bool {
+            guard compiled.ageContextTable[Int(truncatingIfNeeded: before >> 52)] & 1 != 0
+                || compiled.ageContextTable[Int(truncatingIfNeeded: after >> 52)] & 2 != 0
+            else { return false }
+            return before == w.aged || before == w.between || before == w.of || before == w.was || before == w.is || before == w.then
+                || after == w.year || after == w.years || Words.infantUnits.contains(after)
+        }
         var index = max(from, first)
         while index < to {
             // Neither digits nor a number or decade word: nothing starts here (the next token
@@ -250,11 +273,7 @@ extension TaggingRun {
             // right after them (most numbers: days, counts) nothing below records an age, and the
             // number is passed over unread, as the check after it would.
             if isDigits {
-                let before = word(index - 1)
-                let next = word(index + 1)
-                if before != w.aged, before != w.between, before != w.of, before != w.was, before != w.is, before != w.then,
-                    next != w.year, next != w.years, !Words.infantUnits.contains(next)
-                {
+                if !agedOrUnit(word(index - 1), word(index + 1)) {
                     // "Mr R, 27, White British", "Kieran, 38.": an age in apposition to a name.
                     if index > from, tokens.flags[index - 1] & Tokens.capitalised != 0, commaBetween(index - 1),
                         let (value, _) = number(at: index, limit: to), value >= 1, value <= 110, closesApposition(index)
@@ -272,11 +291,7 @@ extension TaggingRun {
             // Every branch below that records an age needs one of these words right before the
             // number or a unit right after it ("14 March 2019" has neither): without them the
             // number is passed over as the branches would.
-            let before = word(index - 1)
-            let unitAfter = word(after)
-            if before != w.aged, before != w.between, before != w.of, before != w.was, before != w.is, before != w.then,
-                unitAfter != w.year, unitAfter != w.years, !Words.infantUnits.contains(unitAfter)
-            {
+            if !agedOrUnit(word(index - 1), word(after)) {
                 index = after
                 continue
             }

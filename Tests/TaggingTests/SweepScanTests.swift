@@ -36,6 +36,16 @@ import Testing
         #expect(table.contains(1) && table.contains(0))
     }
 
+    @Test func ageContextTableMarksTheWordsAroundAnAge() {
+        let table = CompiledCodebook.ageContextTable
+        #expect(table.count == 4096)
+        func bits(_ word: String) -> UInt8 { table[Int(truncatingIfNeeded: Words2.hash(word) >> 52)] }
+        for word in ["aged", "between", "of", "was", "is", "then"] { #expect(bits(word) & 1 != 0, "\(word)") }
+        for word in ["year", "years", "months", "month", "weeks", "week", "days", "day"] { #expect(bits(word) & 2 != 0, "\(word)") }
+        // A filter, not every word: most bytes are 0.
+        #expect(table.filter { $0 == 0 }.count > 4000)
+    }
+
     @Test(arguments: corpusPaths())
     func ageCandidatesAsTheTokenByTokenScan(path: String) throws {
         let document = try DocumentReader().read(path: path)
