@@ -165,40 +165,66 @@ extension TaggingRun {
         return (value, index + 1)
     }
 
-    /// The first token of `from..<to` that has digits or is a number, decade or child-role
-    /// word (only such a token can start an age), or `to` when there is none. Most sentences
-    /// have none: the scan reads the flag and hash columns through raw pointers, eight tokens a
-    /// step (their eight flags in one load, their eight table bytes or'ed together, no branch
-    /// per token), then one at a time from the step that holds a candidate.
+    /// The first token of `from..<to` that may start an age, or `to` when there is none: a number,
+    /// decade or child-role word, or digits of at most three characters with a word an age needs
+    /// before them ("aged", "was"), a capitalised word before them (an apposition, "Mr R, 27,") or
+    /// a unit after them ("years"). Other digits (years, days, counts, paragraph numbers) start no
+    /// age in ``ages(_:first:)``: most sentences with numbers have only those and are not read
+    /// again. The scan reads the columns through raw pointers, eight tokens a step (their eight
+    /// flags in one load, their eight table bytes or'ed together, no branch per token), then one at
+    /// a time through a step that holds digits or a word.
     ///
-    /// `table` is ``CompiledCodebook/ageCandidateTable`` (read through the codebook: a static
-    /// checked its lazy initialisation at every call).
+    /// `table` is ``CompiledCodebook/ageCandidateTable`` and `context`
+    /// ``CompiledCodebook/ageContextTable`` (read through the codebook: a static checked its lazy
+    /// initialisation at every call). Their bytes are filters: a digit token they pass may still
+    /// start no age.
     @inline(__always)
-    static func firstAgeCandidate(_ tokens: borrowing Tokens, from: Int, to: Int, table: borrowing [UInt8]) -> Int {
+    static func firstAgeCandidate(_ tokens: borrowing Tokens, from: Int, to: Int, table: borrowing [UInt8], context: borrowing [UInt8]) -> Int {
         guard from < to else { return to }
         return tokens.flags.withUnsafeBufferPointer { flags in
             tokens.hashes.withUnsafeBufferPointer { hashes in
-                table.withUnsafeBufferPointer { table in
-                    var index = from
-                    let digits = UInt64(Tokens.digits) &* 0x0101_0101_0101_0101
-                    while index &+ 8 <= to {
-                        let eight = UnsafeRawPointer(flags.baseAddress! + index).loadUnaligned(as: UInt64.self)
-                        var words = table[Int(truncatingIfNeeded: hashes[index] >> 52)]
-                        words |= table[Int(truncatingIfNeeded: hashes[index &+ 1] >> 52)]
-                        words |= table[Int(truncatingIfNeeded: hashes[index &+ 2] >> 52)]
-                        words |= table[Int(truncatingIfNeeded: hashes[index &+ 3] >> 52)]
-                        words |= table[Int(truncatingIfNeeded: hashes[index &+ 4] >> 52)]
-                        words |= table[Int(truncatingIfNeeded: hashes[index &+ 5] >> 52)]
-                        words |= table[Int(truncatingIfNeeded: hashes[index &+ 6] >> 52)]
-                        words |= table[Int(truncatingIfNeeded: hashes[index &+ 7] >> 52)]
-                        if eight & digits != 0 || words != 0 { break }
-                        index &+= 8
+                tokens.starts.withUnsafeBufferPointer { starts in
+                    tokens.ends.withUnsafeBufferPointer { ends in
+                        table.withUnsafeBufferPointer { table in
+                            context.withUnsafeBufferPointer { context in
+                                @inline(__always)
+                                func slot(_ index: Int) -> Int { Int(truncatingIfNeeded: hashes[index] >> 52) }
+                                // Digits that may be an age (a test on the tokens around them, as `ages` makes).
+                                @inline(__always)
+                                func mayBeAge(_ index: Int) -> Bool {
+                                    guard ends[index] &- starts[index] <= 3 else { return false }
+                                    if index > 0, flags[index &- 1] & Tokens.capitalised != 0 || context[slot(index &- 1)] & 1 != 0 { return true }
+                                    return index &+ 1 < hashes.count && context[slot(index &+ 1)] & 2 != 0
+                                }
+                                var index = from
+                                let digits = UInt64(Tokens.digits) &* 0x0101_0101_0101_0101
+                                while index < to {
+                                    if index &+ 8 <= to {
+                                        let eight = UnsafeRawPointer(flags.baseAddress! + index).loadUnaligned(as: UInt64.self)
+                                        var words = table[slot(index)]
+                                        words |= table[slot(index &+ 1)]
+                                        words |= table[slot(index &+ 2)]
+                                        words |= table[slot(index &+ 3)]
+                                        words |= table[slot(index &+ 4)]
+                                        words |= table[slot(index &+ 5)]
+                                        words |= table[slot(index &+ 6)]
+                                        words |= table[slot(index &+ 7)]
+                                        if eight & digits == 0, words == 0 {
+                                            index &+= 8
+                                            continue
+                                        }
+                                    }
+                                    if flags[index] & Tokens.digits != 0 {
+                                        if mayBeAge(index) { return index }
+                                    } else if table[slot(index)] != 0 {
+                                        return index
+                                    }
+                                    index &+= 1
+                                }
+                                return to
+                            }
+                        }
                     }
-                    while index < to {
-                        if flags[index] & Tokens.digits != 0 || table[Int(truncatingIfNeeded: hashes[index] >> 52)] != 0 { return index }
-                        index &+= 1
-                    }
-                    return to
                 }
             }
         }
@@ -237,7 +263,7 @@ extension TaggingRun {
         while index < to {
             // Neither digits nor a number or decade word: nothing starts here (the next token
             // that may start an age is found by a scan over the raw columns).
-            index = TaggingRun.firstAgeCandidate(tokens, from: index, to: to, table: compiled.ageCandidateTable)
+            index = TaggingRun.firstAgeCandidate(tokens, from: index, to: to, table: compiled.ageCandidateTable, context: compiled.ageContextTable)
             if index >= to { break }
             // A number of more than three digits (a year, mostly) is no age; digits are no word.
             let isDigits = tokens.flags[index] & Tokens.digits != 0
@@ -389,7 +415,8 @@ extension TaggingRun {
     /// looked through).
     mutating func demographics(_ sentence: SentenceSpan, _ slice: UnsafeBufferPointer<Match>, mentions: [Mention], fallback: Int?, ethnicity: Bool) {
         // Most sentences hold no number: no call of `ages` (which copied the run) for them.
-        let firstCandidate = TaggingRun.firstAgeCandidate(tokens, from: sentence.tokenFrom, to: sentence.tokenTo, table: compiled.ageCandidateTable)
+        let firstCandidate = TaggingRun.firstAgeCandidate(
+            tokens, from: sentence.tokenFrom, to: sentence.tokenTo, table: compiled.ageCandidateTable, context: compiled.ageContextTable)
         // (No list, not even an empty one, released for a sentence without a candidate.)
         if firstCandidate < sentence.tokenTo {
             recordAges(ages(sentence, first: firstCandidate), mentions: mentions)
