@@ -44,7 +44,7 @@ import Testing
         let lines = bytes.withUnsafeBufferPointer { PlainTextReader.lineSpans(of: $0, lineStarts: LineIndex(bytes: bytes).lineStarts) }
         let plain = plainLines(bytes)
         guard lines != plain else { return nil }
-        let first = zip(lines, plain).firstIndex { $0 != $1 } ?? min(lines.count, plain.count)
+        let first = (0..<min(lines.count, plain.count)).first { lines[$0] != plain[$0] } ?? min(lines.count, plain.count)
         return "\(label): \(lines.count) lines, plainly \(plain.count); first difference at line \(first)"
     }
 
