@@ -30,8 +30,8 @@ enum EvidenceCodec {
     /// next: a document's rows are encoded with one, so that a suggestion allocates only its
     /// string, not its tables too.
     struct Scratch {
-        fileprivate var rules = Interner()
-        fileprivate var texts = Interner()
+        fileprivate var rules = Interner(rules: true)
+        fileprivate var texts = Interner(rules: false)
         fileprivate var indexes: [(rule: Int, text: Int)] = []
         /// Where an encoding is written (sized by its bound) before its bytes are appended:
         /// grown, never shrunk, so that a row's bound is not zero-filled in the output.
@@ -96,22 +96,24 @@ enum EvidenceCodec {
     ) {
         // Borrowed in place: copying each item would retain and release its two strings. A
         // span usually has the rule (and often the text) of the one before: compared in place,
-        // without handing the string to the interner (which retains it).
+        // without asking the interner.
         items.withUnsafeBufferPointer { items in
             for position in items.indices {
                 let previous = position - 1
                 let rule = position > 0 && same(items[position].rule, items[previous].rule)
-                    ? indexes[previous].rule : rules.index(items[position].rule)
+                    ? indexes[previous].rule : rules.index(position, in: items)
                 let text = position > 0 && same(items[position].text, items[previous].text)
-                    ? indexes[previous].text : texts.index(items[position].text)
+                    ? indexes[previous].text : texts.index(position, in: items)
                 indexes.append((rule, text))
             }
         }
         let context = items.isEmpty ? nil : context
         // An upper bound of the size: 20 digits and a sign for a number, plus separators.
         var capacity = magic.count + 2 * 22 + 2 + items.count * 6 * 22
-        for string in rules.strings { capacity += string.utf8.count + 22 }
-        for string in texts.strings { capacity += string.utf8.count + 22 }
+        items.withUnsafeBufferPointer { items in
+            for first in rules.firsts { capacity += items[first].rule.utf8.count + 22 }
+            for first in texts.firsts { capacity += items[first].text.utf8.count + 22 }
+        }
         if let context { capacity += context.prefix.count + context.suffix.count + 4 * 22 }
         // Written in place into the scratch output (zero-filled only when it grows), then
         // appended: zero-filling the bound in `bytes` and trimming it cost more than the copy.
@@ -119,12 +121,14 @@ enum EvidenceCodec {
         let written = output.withUnsafeMutableBufferPointer { buffer in
             var out = Writer(base: buffer.baseAddress!)
             for byte in magic { out.byte(byte) }
-            out.number(rules.strings.count)
-            out.byte(UInt8(ascii: "|"))
-            for rule in rules.strings { out.string(rule) }
-            out.number(texts.strings.count)
-            out.byte(UInt8(ascii: "|"))
-            for text in texts.strings { out.string(text) }
+            items.withUnsafeBufferPointer { items in
+                out.number(rules.firsts.count)
+                out.byte(UInt8(ascii: "|"))
+                for first in rules.firsts { out.string(items[first].rule) }
+                out.number(texts.firsts.count)
+                out.byte(UInt8(ascii: "|"))
+                for first in texts.firsts { out.string(items[first].text) }
+            }
             if let context {
                 out.byte(UInt8(ascii: "A"))
                 out.string(context.prefix)
@@ -192,32 +196,54 @@ enum EvidenceCodec {
     /// "00", "01", ... "99": the digits of a number two at a time.
     fileprivate static let digitPairs: [UInt8] = (0..<100).flatMap { [UInt8(ascii: "0") + UInt8($0 / 10), UInt8(ascii: "0") + UInt8($0 % 10)] }
 
-    /// Numbers distinct strings in order of first appearance. A suggestion's spans share a
-    /// few texts and rules, so a linear search over the last ones seen beats hashing each;
-    /// a dictionary takes over when there are many.
+    /// Numbers the distinct rules (or texts) of one suggestion's spans in order of first
+    /// appearance. Each is kept as the position of the span that brought it and read in place
+    /// from the spans, so that numbering retains no string. A suggestion's spans share a few
+    /// texts and rules, so a linear search over the ones seen beats hashing each; a dictionary
+    /// takes over when there are many.
     fileprivate struct Interner {
-        var strings: [String] = []
+        /// Whether this numbers the spans' rules (else their texts).
+        let rules: Bool
+        /// The position of the span that brought each distinct string, in order.
+        var firsts: [Int] = []
         private var lookup: [String: Int] = [:]
+
+        init(rules: Bool) {
+            self.rules = rules
+        }
 
         /// Forgets every string, keeping the storage.
         mutating func reset() {
-            strings.removeAll(keepingCapacity: true)
+            firsts.removeAll(keepingCapacity: true)
             if !lookup.isEmpty { lookup.removeAll(keepingCapacity: true) }
         }
 
-        mutating func index(_ string: String) -> Int {
-            if strings.count <= 8 {
-                for index in strings.indices where EvidenceCodec.same(strings[index], string) { return index }
-                strings.append(string)
-                if strings.count > 8 {
-                    for (index, known) in strings.enumerated() { lookup[known] = index }
+        /// The number of the rule (or text) of the span at `position` of `items`, the spans
+        /// this interner has seen since ``reset()`` (it reads them again).
+        mutating func index(_ position: Int, in items: UnsafeBufferPointer<Evidence>) -> Int {
+            if firsts.count <= 8 {
+                for index in firsts.indices where same(items, firsts[index], position) { return index }
+                firsts.append(position)
+                if firsts.count > 8 {
+                    for (index, first) in firsts.enumerated() { lookup[string(items, first)] = index }
                 }
-                return strings.count - 1
+                return firsts.count - 1
             }
+            let string = string(items, position)
             if let found = lookup[string] { return found }
-            strings.append(string)
-            lookup[string] = strings.count - 1
-            return strings.count - 1
+            firsts.append(position)
+            lookup[string] = firsts.count - 1
+            return firsts.count - 1
+        }
+
+        /// Whether the spans at `lhs` and `rhs` have the same rule (or text), compared in place.
+        @inline(__always)
+        private func same(_ items: UnsafeBufferPointer<Evidence>, _ lhs: Int, _ rhs: Int) -> Bool {
+            rules ? EvidenceCodec.same(items[lhs].rule, items[rhs].rule) : EvidenceCodec.same(items[lhs].text, items[rhs].text)
+        }
+
+        private func string(_ items: UnsafeBufferPointer<Evidence>, _ position: Int) -> String {
+            rules ? items[position].rule : items[position].text
         }
     }
 
@@ -243,6 +269,26 @@ enum EvidenceCodec {
                 base[count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10)
                 base[count + 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
                 count += 2
+                return
+            }
+            // Most of the others (the distances between spans, their columns) have three or
+            // four digits: a digit and a pair, or two pairs, without counting the digits.
+            if UInt(bitPattern: value) < 10_000 {
+                let high = value / 100
+                let low = (value % 100) &* 2
+                EvidenceCodec.digitPairs.withUnsafeBufferPointer { pairs in
+                    if high < 10 {
+                        base[count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: high)
+                        count += 1
+                    } else {
+                        base[count] = pairs[high &* 2]
+                        base[count + 1] = pairs[high &* 2 + 1]
+                        count += 2
+                    }
+                    base[count] = pairs[low]
+                    base[count + 1] = pairs[low + 1]
+                    count += 2
+                }
                 return
             }
             if value < 0 { byte(UInt8(ascii: "-")) }
