@@ -45,6 +45,8 @@ final class CompiledCodebook: Sendable {
     let nearPatterns: [[Int32]]
     /// The table of tokens that may start an age (see ``TaggingRun/firstAgeCandidate(_:from:to:table:)``).
     let ageCandidateTable = CompiledCodebook.ageCandidateTable
+    /// The words before and after a number that an age needs (see ``TaggingRun/ages(_:first:)``).
+    let ageContextTable = CompiledCodebook.ageContextTable
     /// Per pattern: the entry of a `.tag` pattern, or what the sweep does with the matches of any
     /// other (``SweepBits``) and the mention they make, in one word (``SweepCode``): the one load
     /// per match of ``TaggingRun/collectMatches(_:mentions:targets:)``.

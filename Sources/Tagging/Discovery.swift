@@ -46,7 +46,8 @@ extension TaggingRun {
     /// Titles ("Mr B"), coded pseudonyms ("Adult A") and declared names ("known as 'Sam'") in a sentence.
     /// `titlesOrDeclarations`: whether the sentence has a title or declaration match (when not,
     /// only code words are looked for). `result` is emptied first (one buffer for all sentences).
-    func nameCandidates(
+    /// (`mutating` only so that ``discoverPeople()`` passes the run without copying it.)
+    mutating func nameCandidates(
         _ sentence: SentenceSpan, _ sentenceIndex: Int, capitals: CapitalIndex, titlesOrDeclarations: Bool, into result: inout [NameCandidate]
     ) {
         result.truncate(to: 0)
@@ -149,8 +150,9 @@ extension TaggingRun {
 
     /// The possessor of a kin noun starting at `start`: a possessive pronoun just before it
     /// (one adjective allowed between), or a role or name mention followed by `'s`.
-    /// Returns the possessor's token range and what it is.
-    func possessor(before start: Int, sentence: SentenceSpan, mentions: [Mention]) -> Mention? {
+    /// Returns the possessor's token range and what it is. (`mutating` only so that the sweep,
+    /// which asks it per kin noun, passes the run without copying it.)
+    mutating func possessor(before start: Int, sentence: SentenceSpan, mentions: [Mention]) -> Mention? {
         var probe = start - 1
         var skipped = 0
         while probe >= sentence.tokenFrom, skipped <= 1 {
@@ -203,6 +205,8 @@ extension TaggingRun {
         var roles: [(Int, Int, Int)] = []  // buffers for all sentences
         var kins: [(Match, Int)] = []
         var candidates: [NameCandidate] = []
+        // Per pattern, its ``SentenceKinds`` bit: the matches of other kinds are passed over by a load.
+        let patternBits = compiled.sentenceKindBits
         for sentenceIndex in sentences.indices {
             // Names come from titles, declarations and code words: a sentence with none of them
             // and no kin noun adds nothing. (The sentence is copied out only past this test.)
@@ -213,7 +217,7 @@ extension TaggingRun {
             let slice = matches[sentence.matchFrom..<sentence.matchTo]
             kins.truncate(to: 0)
             if hasKin {
-                for match in slice {
+                for match in slice where patternBits[Int(match.pattern)] & SentenceKinds.kin != 0 {
                     if case .kin(let index) = kind(match) { kins.append((match, Int(index))) }
                 }
                 // "former partner" holds "partner": the longer kin noun is the relation.
@@ -223,7 +227,7 @@ extension TaggingRun {
             // Roles are read only for names and kin nouns: a sentence with neither adds nothing.
             if candidates.isEmpty, kins.isEmpty { continue }
             roles.truncate(to: 0)
-            for match in slice {
+            for match in slice where patternBits[Int(match.pattern)] & SentenceKinds.role != 0 {
                 if let entity = roleEntity(match) { roles.append((Int(match.start), Int(match.end), entity)) }
             }
             // Drop roles inside longer roles ("victim" in "the victim").
@@ -485,7 +489,6 @@ extension TaggingRun {
         if people.entities[entity].gender == nil { people.entities[entity].gender = entry.gender }
     }
 
-    /// Whether a comma stands between token `index` and the next one.
     /// The document text's UTF-8 byte at `offset`, nil past its end.
     func textByte(at offset: Int) -> UInt8? {
         let utf8 = document.text.utf8
@@ -493,6 +496,9 @@ extension TaggingRun {
         return utf8[utf8.index(utf8.startIndex, offsetBy: offset)]
     }
 
+    /// Whether a comma stands between token `index` and the next one. (Inlined: called from a
+    /// mutating method, such as the age finder, a call copied the run.)
+    @inline(__always)
     func commaBetween(_ index: Int) -> Bool {
         guard index >= 0, index + 1 < tokens.count else { return false }
         let utf8 = document.text.utf8
@@ -544,7 +550,9 @@ extension TaggingRun {
     }
 
     /// The entity of a name mention that ends at token `end` (for "Adult A's husband").
-    func earlierName(endingAt end: Int, sentence: SentenceSpan) -> Int? {
+    /// (`mutating` only so that its callers, people discovery and the people tables, pass the
+    /// run without copying it: it is asked for nearly every kin noun.)
+    mutating func earlierName(endingAt end: Int, sentence: SentenceSpan) -> Int? {
         var start = end - 1
         while start >= sentence.tokenFrom, start >= end - 4 {
             if isCapitalised(start), let found = lookupName(at: start, limit: end), found.end == end { return found.entity }
@@ -760,6 +768,8 @@ extension TaggingRun {
         // Read in the closures below instead of `tokens.hashes`: a closure (or an `&&` operand)
         // that reads a property of the run copies the whole run.
         let hashes = tokens.hashes
+        // Per pattern, its ``SentenceKinds`` bit: the matches of other kinds are passed over by a load.
+        let patternBits = compiled.sentenceKindBits
         for sentenceIndex in sentences.indices {
             // Only role cues score: a sentence without one is passed over before its names are looked up.
             guard sentenceKinds.has(sentenceIndex, SentenceKinds.roleCue) else { continue }
@@ -771,7 +781,7 @@ extension TaggingRun {
                 names.append((start, end, entity))
             }
             // Kin nouns that carry a declared name in this sentence stand for it.
-            for match in matches[sentence.matchFrom..<sentence.matchTo] where !kinNames.isEmpty {
+            for match in matches[sentence.matchFrom..<sentence.matchTo] where !kinNames.isEmpty && patternBits[Int(match.pattern)] & SentenceKinds.kin != 0 {
                 guard case .kin = kind(match), let key = kinNames[Self.kinNameKey(sentenceIndex, Int(match.start))],
                     let entity = people.entityIndex(for: key)
                 else { continue }
@@ -781,10 +791,10 @@ extension TaggingRun {
             guard !names.isEmpty || holdsSubjectPronoun(sentence) else { continue }
             // The kin nouns' tokens (a list of ranges: a sentence has few).
             kinRanges.truncate(to: 0)
-            for match in matches[sentence.matchFrom..<sentence.matchTo] {
+            for match in matches[sentence.matchFrom..<sentence.matchTo] where patternBits[Int(match.pattern)] & SentenceKinds.kin != 0 {
                 if case .kin = kind(match) { kinRanges.append(Int(match.start)..<Int(match.end)) }
             }
-            for match in matches[sentence.matchFrom..<sentence.matchTo] {
+            for match in matches[sentence.matchFrom..<sentence.matchTo] where patternBits[Int(match.pattern)] & SentenceKinds.roleCue != 0 {
                 guard case .roleCue(let victim, let after) = kind(match) else { continue }
                 let cueStart = Int(match.start)
                 let cueEnd = Int(match.end)
@@ -896,7 +906,7 @@ extension TaggingRun {
         people.reassignNames(of: entity, to: target)
         if people.entities[target].name == nil { people.entities[target].name = source.name }
         if people.entities[target].gender == nil { people.entities[target].gender = source.gender }
-        for (key, value) in people.relatives where value == entity { people.relatives[key] = target }
+        people.relatives.reassign(from: entity, to: target)
         for index in people.entities.indices where people.entities[index].owner == entity { people.entities[index].owner = target }
         if source.role == .other, people.entities[target].owner == nil, target != entity {
             // The promoted person keeps no owner of its own; its relation is recorded below.
@@ -938,6 +948,9 @@ extension TaggingRun {
         var sentenceEntities: [(start: Int, entity: Int, nameEnd: Int)] = []
         var words = SentenceGenderWords()
         let subjects = PronounWords.subjects  // (globals read once, not per match)
+        // Per pattern, its ``SentenceKinds`` bit: a load that passes over the matches of other
+        // kinds (most of a sentence's) before their kind is switched on.
+        let patternBits = compiled.sentenceKindBits
         for sentenceIndex in sentences.indices {
             // Votes come only from gender words, pronouns and titles in the sentence, or from a next
             // sentence (of the paragraph) opening "She" or "He": without any, nothing is looked up.
@@ -953,6 +966,7 @@ extension TaggingRun {
             if sentenceKinds.has(sentenceIndex, SentenceKinds.role) {
                 for position in sentence.matchFrom..<sentence.matchTo {
                     let match = matches[position]
+                    guard patternBits[Int(match.pattern)] & SentenceKinds.role != 0 else { continue }
                     if let entity = roleEntity(match) { sentenceEntities.append((Int(match.start), entity, -1)) }
                 }
             }
@@ -962,7 +976,7 @@ extension TaggingRun {
             if sentenceEntities.isEmpty { continue }  // (no set to build)
             // Appositions need a gender noun; the votes below skip kin nouns.
             let hasGenderNoun = sentenceKinds.has(sentenceIndex, SentenceKinds.genderNoun)
-            if hasGenderNoun || sentenceKinds.has(sentenceIndex, SentenceKinds.kin) { words.read(self, sentence) } else { words.clear() }
+            if hasGenderNoun || sentenceKinds.has(sentenceIndex, SentenceKinds.kin) { words.read(self, sentence, patternBits: patternBits) } else { words.clear() }
             if hasGenderNoun { appositionGenderVotes(sentence, mentions: sentenceEntities, words: words, into: &votes) }
             // One person in the sentence (no set built: a loop over the mentions).
             let entity = sentenceEntities[0].entity
@@ -975,6 +989,8 @@ extension TaggingRun {
             // Kin nouns ("Carol's brother") are other people, not gender words for this one.
             for position in sentence.matchFrom..<sentence.matchTo {
                 let match = matches[position]
+                // (Only pronouns, gender words and titles vote.)
+                guard patternBits[Int(match.pattern)] & SentenceKinds.genderWord != 0 else { continue }
                 let start = Int(match.start)
                 guard start > first, !words.kinStarts.contains(start) else { continue }
                 switch kind(match) {

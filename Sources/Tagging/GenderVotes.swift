@@ -95,10 +95,14 @@ struct SentenceGenderWords {
         kinStarts.truncate(to: 0)
     }
 
-    mutating func read(_ run: borrowing TaggingRun, _ sentence: SentenceSpan) {
+    /// `patternBits` is ``CompiledCodebook/sentenceKindBits``: the matches of other kinds (most)
+    /// are passed over by a load, before their kind is switched on.
+    mutating func read(_ run: borrowing TaggingRun, _ sentence: SentenceSpan, patternBits: [UInt8]) {
         clear()
+        let wanted = SentenceKinds.genderNoun | SentenceKinds.kin | SentenceKinds.role
         for position in sentence.matchFrom..<sentence.matchTo {
             let match = run.matches[position]
+            guard patternBits[Int(match.pattern)] & wanted != 0 else { continue }
             switch run.kind(match) {
             case .female: genders.append((Int(match.start), .female))
             case .male: genders.append((Int(match.start), .male))

@@ -752,7 +752,7 @@ struct SweepCarry: Sendable {
     var sectionFocus: Int?
     var leadIn: Int?
     var entities: [Entity]
-    var relatives: [[Int]: Int]
+    var relatives: RelativeTable
     var victimIsChild: Bool
     var agePriority: [Int: Int]
 

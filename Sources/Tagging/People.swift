@@ -85,7 +85,7 @@ struct PeopleModel {
     /// Whether "the subject of the review" is the perpetrator (independent investigations).
     var subjectIsPerpetrator = false
     /// Third-party entities by (owner, kin index).
-    var relatives: [[Int]: Int] = [:]
+    var relatives = RelativeTable()
 
     func entityIndex(for name: NameKey) -> Int? {
         guard let first = name.hashes.first, mayStartName(first) else { return nil }
@@ -119,12 +119,49 @@ struct PeopleModel {
 
     /// The relative entity of `owner` for kin entry `kin`, created on first use.
     mutating func relative(owner: Int?, kin: Int, kins: [Codebook.Kin]) -> Int {
-        let key = [owner ?? -1, kin]
-        if let existing = relatives[key] { return existing }
+        if let existing = relatives.entity(owner: owner, kin: kin) { return existing }
         let entry = kins[kin]
         entities.append(Entity(role: .other, gender: entry.gender, owner: owner, kin: kin, isParent: entry.isParent))
-        relatives[key] = entities.count - 1
+        relatives.add(owner: owner, kin: kin, entity: entities.count - 1)
         return entities.count - 1
+    }
+}
+
+/// The relatives ``PeopleModel/relative(owner:kin:kins:)`` created, by (owner, kin entry): a short
+/// list searched in order. A document has a few dozen at most; as a `[[Int]: Int]` every kin
+/// noun the sweep resolved allocated and hashed a key, and an insertion copied the whole table
+/// while a copy of the run shared it.
+struct RelativeTable: Sendable, Equatable {
+    struct Relative: Sendable, Equatable {
+        /// Whose relative (an entity index, -1: the text does not say), which kin entry, and the relative's entity.
+        var owner: Int
+        var kin: Int
+        var entity: Int
+    }
+
+    /// In the order they were added; one per (owner, kin).
+    private(set) var relatives: [Relative] = []
+
+    /// The entity of `owner`'s relative of kin entry `kin`, or nil.
+    func entity(owner: Int?, kin: Int) -> Int? {
+        let owner = owner ?? -1
+        for relative in relatives where relative.owner == owner && relative.kin == kin { return relative.entity }
+        return nil
+    }
+
+    /// Adds the relative (none yet for `owner` and `kin`).
+    mutating func add(owner: Int?, kin: Int, entity: Int) {
+        relatives.append(Relative(owner: owner ?? -1, kin: kin, entity: entity))
+    }
+
+    /// Makes every relative that is `old` be `new`.
+    mutating func reassign(from old: Int, to new: Int) {
+        for index in relatives.indices where relatives[index].entity == old { relatives[index].entity = new }
+    }
+
+    /// The same relatives, in whatever order (as the dictionary this replaced compared).
+    static func == (a: RelativeTable, b: RelativeTable) -> Bool {
+        a.relatives.count == b.relatives.count && a.relatives.allSatisfy { b.entity(owner: $0.owner, kin: $0.kin) == $0.entity }
     }
 }
 

@@ -11,8 +11,9 @@ import ReviewModel
 extension TaggingRun {
     /// Drops from `roles` (token start, token end, entity) the role mentions that describe:
     /// those right after "a", "an" or "as" (one adjective may stand between: "a known
-    /// perpetrator", "as a possible victim").
-    func dropDescriptiveRoles(_ roles: inout [(Int, Int, Int)], sentenceStart: Int) {
+    /// perpetrator", "as a possible victim"). (`mutating` only so that people discovery passes the
+    /// run without copying it, once per sentence with a name or kin noun.)
+    mutating func dropDescriptiveRoles(_ roles: inout [(Int, Int, Int)], sentenceStart: Int) {
         guard !roles.isEmpty else { return }
         roles.removeAll { role in
             var before = role.0 - 1

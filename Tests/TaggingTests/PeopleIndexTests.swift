@@ -76,4 +76,35 @@ struct PeopleIndexTests {
         }
         #expect(tally.find(Words2.hash("absent")) == nil)
     }
+
+    @Test("the relatives table finds one relative per owner and kin entry, and compares regardless of order")
+    func relatives() throws {
+        let kins = sharedTagger.compiled.kins
+        var people = PeopleModel()
+        let first = people.relative(owner: PeopleModel.victim, kin: 0, kins: kins)
+        let unowned = people.relative(owner: nil, kin: 0, kins: kins)
+        let other = people.relative(owner: PeopleModel.victim, kin: 1, kins: kins)
+        #expect(first != unowned && first != other && unowned != other)
+        #expect(people.relative(owner: PeopleModel.victim, kin: 0, kins: kins) == first)
+        #expect(people.relative(owner: nil, kin: 0, kins: kins) == unowned)
+        #expect(people.entities.count == 5)
+        #expect(people.relatives.entity(owner: PeopleModel.perpetrator, kin: 0) == nil)
+        // A promotion re-points the relative.
+        people.relatives.reassign(from: first, to: PeopleModel.perpetrator)
+        #expect(people.relatives.entity(owner: PeopleModel.victim, kin: 0) == PeopleModel.perpetrator)
+        // The same relatives added in another order are equal; another entity is not.
+        var a = RelativeTable()
+        a.add(owner: 0, kin: 3, entity: 5)
+        a.add(owner: nil, kin: 4, entity: 6)
+        var b = RelativeTable()
+        b.add(owner: nil, kin: 4, entity: 6)
+        b.add(owner: 0, kin: 3, entity: 5)
+        #expect(a == b)
+        var c = RelativeTable()
+        c.add(owner: nil, kin: 4, entity: 6)
+        c.add(owner: 0, kin: 3, entity: 7)
+        #expect(a != c)
+        c.add(owner: 1, kin: 3, entity: 5)
+        #expect(a != c)
+    }
 }

@@ -12,13 +12,23 @@ import Testing
 /// ASCII columns off the UTF-8 column (``SourceMap/ASCIIPositionCursor``) against
 /// ``SourceMap/position(ofText:)``.
 @Suite struct SweepScanTests {
-    /// The first token of `from..<to` with digits or a hash the filter holds (the scan as it was).
+    /// The first token of `from..<to` that is digits of at most three characters with a
+    /// capitalised word or a context word (bit 1) before them or a unit (bit 2) after them, or,
+    /// not digits, has a hash the filter holds (the scan token by token).
     static func plainFirstAgeCandidate(_ tokens: Tokens, from: Int, to: Int) -> Int {
         let filter = CompiledCodebook.ageCandidateFilter
+        let context = CompiledCodebook.ageContextTable
+        func slot(_ index: Int) -> Int { Int(truncatingIfNeeded: tokens.hashes[index] >> 52) }
         var index = from
         while index < to {
-            let bit = Int(truncatingIfNeeded: tokens.hashes[index] >> 52)
-            if tokens.flags[index] & Tokens.digits != 0 || filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 { return index }
+            if tokens.flags[index] & Tokens.digits != 0 {
+                let short = tokens.ends[index] - tokens.starts[index] <= 3
+                let before = index > 0 && (tokens.flags[index - 1] & Tokens.capitalised != 0 || context[slot(index - 1)] & 1 != 0)
+                let after = index + 1 < tokens.count && context[slot(index + 1)] & 2 != 0
+                if short, before || after { return index }
+            } else if filter[slot(index) >> 6] & (1 << UInt64(slot(index) & 63)) != 0 {
+                return index
+            }
             index += 1
         }
         return max(from, to)
@@ -36,19 +46,30 @@ import Testing
         #expect(table.contains(1) && table.contains(0))
     }
 
+    @Test func ageContextTableMarksTheWordsAroundAnAge() {
+        let table = CompiledCodebook.ageContextTable
+        #expect(table.count == 4096)
+        func bits(_ word: String) -> UInt8 { table[Int(truncatingIfNeeded: Words2.hash(word) >> 52)] }
+        for word in ["aged", "between", "of", "was", "is", "then"] { #expect(bits(word) & 1 != 0, "\(word)") }
+        for word in ["year", "years", "months", "month", "weeks", "week", "days", "day"] { #expect(bits(word) & 2 != 0, "\(word)") }
+        // A filter, not every word: most bytes are 0.
+        #expect(table.filter { $0 == 0 }.count > 4000)
+    }
+
     @Test(arguments: corpusPaths())
     func ageCandidatesAsTheTokenByTokenScan(path: String) throws {
         let document = try DocumentReader().read(path: path)
         var run = TaggingRun(compiled: sharedTagger.compiled, document: document)
         run.tokenizeAndMatch()
         let table = sharedTagger.compiled.ageCandidateTable
+        let context = sharedTagger.compiled.ageContextTable
         var mismatches: [String] = []
         var candidates = 0
         // From every sentence's start, and from every candidate on (as `ages` resumes).
         for sentence in run.sentences {
             var from = sentence.tokenFrom
             while true {
-                let fast = TaggingRun.firstAgeCandidate(run.tokens, from: from, to: sentence.tokenTo, table: table)
+                let fast = TaggingRun.firstAgeCandidate(run.tokens, from: from, to: sentence.tokenTo, table: table, context: context)
                 let plain = Self.plainFirstAgeCandidate(run.tokens, from: from, to: sentence.tokenTo)
                 if fast != plain { mismatches.append("\(from)..<\(sentence.tokenTo): \(fast) not \(plain)") }
                 guard plain < sentence.tokenTo else { break }
@@ -61,7 +82,7 @@ import Testing
         for _ in 0..<2000 where run.tokens.count > 0 {
             let from = numbers.below(run.tokens.count)
             let to = min(run.tokens.count, from + numbers.below(60))
-            let fast = TaggingRun.firstAgeCandidate(run.tokens, from: from, to: to, table: table)
+            let fast = TaggingRun.firstAgeCandidate(run.tokens, from: from, to: to, table: table, context: context)
             let plain = Self.plainFirstAgeCandidate(run.tokens, from: from, to: to)
             if fast != plain { mismatches.append("\(from)..<\(to): \(fast) not \(plain)") }
         }
