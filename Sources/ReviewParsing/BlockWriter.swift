@@ -66,6 +66,9 @@ struct BlockWriter {
     /// The decoded source.
     var source: [UInt8] { scanner.source }
 
+    /// Where each line of the source starts (``LineIndex/lineStarts``).
+    var lineStarts: [Int] { lines.lineStarts }
+
     /// The 0-based source line of a byte offset.
     func line(ofByte offset: Int) -> Int { lines.line(ofByte: offset) }
 

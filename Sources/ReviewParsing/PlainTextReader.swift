@@ -23,7 +23,7 @@ struct PlainTextReader {
     /// every call, as calling a non-mutating method of `self` from a mutating one did.
     private let syntax: Syntax
 
-    fileprivate struct LineSpan {
+    struct LineSpan: Equatable {
         var start: Int
         /// End of content (before the line break).
         var end: Int
@@ -40,7 +40,7 @@ struct PlainTextReader {
     }
 
     mutating func read() -> ReviewDocument {
-        let lines = syntax.splitLines()
+        let lines = Self.lineSpans(of: source, lineStarts: writer.lineStarts)
         var index = 0
         var tableRow = -1
         var inFence = false
@@ -261,33 +261,6 @@ extension PlainTextReader {
         let source: UnsafeBufferPointer<UInt8>
         let markdown: Bool
 
-        // MARK: Lines
-
-        func splitLines() -> [LineSpan] {
-            var lines: [LineSpan] = []
-            let count = source.count
-            var start = 0
-            while start <= count {
-                let end = PlainTextReader.lineBreak(in: source, from: start)
-                var contentStart = start
-                // Spaces, tabs and form feeds (page breaks in pdftotext output) are not content.
-                while contentStart < end, source[contentStart] == 0x20 || source[contentStart] == 0x09 || source[contentStart] == 0x0C {
-                    contentStart += 1
-                }
-                // Trailing spaces belong to the line but not to its content.
-                var contentEnd = end
-                while contentEnd > contentStart,
-                    source[contentEnd - 1] == 0x20 || source[contentEnd - 1] == 0x09 || source[contentEnd - 1] == 0x0C
-                {
-                    contentEnd -= 1
-                }
-                lines.append(LineSpan(start: start, end: contentEnd, contentStart: contentStart))
-                if end >= count { break }
-                start = end + (source[end] == 0x0D && end + 1 < count && source[end + 1] == 0x0A ? 2 : 1)
-            }
-            return lines
-        }
-
         // MARK: Block syntax
 
         func atxHeading(_ content: Range<Int>) -> (Int, Range<Int>)? {
@@ -476,22 +449,31 @@ extension PlainTextReader {
 // MARK: Byte search
 
 extension PlainTextReader {
-    /// The first index at or after `from` of a line break byte (LF or CR) in `source`, or
-    /// `source.count`; sixteen bytes at a time.
-    static func lineBreak(in source: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
-        let count = source.count
-        var index = from
-        if let base = source.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            while index + 16 <= count {
-                let bytes = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
-                let marks = zero(bytes ^ SIMD16(repeating: 0x0A)) | zero(bytes ^ SIMD16(repeating: 0x0D))
-                if let first = firstMarked(marks) { return index + first }
-                index += 16
+    /// The lines of `source` from the line starts its ``LineIndex`` found (a line break is LF,
+    /// CR or CRLF there as here), so that the source is not searched for line breaks twice:
+    /// each line's content ends before its break and spaces, tabs and form feeds (page breaks
+    /// in pdftotext output) at either end are not content. A source ending in a line break
+    /// ends with an empty line, as its index does.
+    static func lineSpans(of source: UnsafeBufferPointer<UInt8>, lineStarts: [Int]) -> [LineSpan] {
+        var lines: [LineSpan] = []
+        lines.reserveCapacity(lineStarts.count)
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0C }
+        for index in lineStarts.indices {
+            let start = lineStarts[index]
+            // The line break before the next line: LF, CR, or CR and LF.
+            var end = source.count
+            if index + 1 < lineStarts.count {
+                end = lineStarts[index + 1] - 1
+                if source[end] == 0x0A, end > start, source[end - 1] == 0x0D { end -= 1 }
             }
+            var contentStart = start
+            while contentStart < end, isBlank(source[contentStart]) { contentStart += 1 }
+            // Trailing spaces belong to the line but not to its content.
+            var contentEnd = end
+            while contentEnd > contentStart, isBlank(source[contentEnd - 1]) { contentEnd -= 1 }
+            lines.append(LineSpan(start: start, end: contentEnd, contentStart: contentStart))
         }
-        while index < count, source[index] != 0x0A, source[index] != 0x0D { index += 1 }
-        return index
+        return lines
     }
 
     /// The first index in `from..<end` of a byte that may start Markdown inline markup

@@ -36,17 +36,18 @@ struct SentenceContext {
         var textEnd: Int
     }
 
-    var negationPre: [Trigger] = []
-    var negationPost: [Trigger] = []
-    var hypotheticalPre: [Trigger] = []
-    var hypotheticalPost: [Trigger] = []
+    // (Scratch lists: their storage is reused from sentence to sentence, and emptying one
+    // is a store, not a removal per element.)
+    var negationPre = ScratchList<Trigger>()
+    var negationPost = ScratchList<Trigger>()
+    var hypotheticalPre = ScratchList<Trigger>()
+    var hypotheticalPost = ScratchList<Trigger>()
     /// Token indexes where a termination word starts.
-    var terminations: [Int] = []
+    var terminations = ScratchList<Int>()
     /// The pseudo-triggers' token spans and the triggers no pseudo-trigger covers, with their
-    /// kinds (kept only while the context is rebuilt; the lists' storage is reused from sentence
-    /// to sentence).
-    private var pseudo: [(Int, Int)] = []
-    private var valid: [(match: Match, kind: UInt8)] = []
+    /// kinds (kept only while the context is rebuilt).
+    private var pseudo = ScratchList<(Int, Int)>()
+    private var valid = ScratchList<(match: Match, kind: UInt8)>()
     var preScope: Int
     var postScope: Int
 
@@ -69,7 +70,6 @@ struct SentenceContext {
     mutating func rebuild(
         matches: UnsafeBufferPointer<Match>, compiled: borrowing CompiledCodebook, tokens: borrowing Tokens, sentenceStart: Int
     ) {
-        // Emptied element by element (`removeAll(keepingCapacity:)` cost more than the sentence).
         negationPre.truncate(to: 0)
         negationPost.truncate(to: 0)
         hypotheticalPre.truncate(to: 0)
@@ -144,7 +144,7 @@ struct SentenceContext {
     }
 
     /// Whether a pseudo-trigger covers the match.
-    private static func covered(_ match: Match, by pseudo: [(Int, Int)]) -> Bool {
+    private static func covered(_ match: Match, by pseudo: ScratchList<(Int, Int)>) -> Bool {
         pseudo.contains { $0.0 <= Int(match.start) && Int(match.end) <= $0.1 }
     }
 
@@ -173,7 +173,7 @@ struct SentenceContext {
         terminations.contains { $0 >= from && $0 < to }
     }
 
-    private func preTrigger(_ triggers: [Trigger], target: TargetMatch) -> Trigger? {
+    private func preTrigger(_ triggers: ScratchList<Trigger>, target: TargetMatch) -> Trigger? {
         for trigger in triggers where trigger.start < target.start {
             if trigger.end > target.start { return trigger }  // shares words with the phrase
             let scope = trigger.scope > 0 ? trigger.scope : preScope
@@ -184,7 +184,7 @@ struct SentenceContext {
         return nil
     }
 
-    private func postTrigger(_ triggers: [Trigger], target: TargetMatch) -> Trigger? {
+    private func postTrigger(_ triggers: ScratchList<Trigger>, target: TargetMatch) -> Trigger? {
         for trigger in triggers where trigger.start >= target.end {
             let scope = trigger.scope > 0 ? trigger.scope : postScope
             if trigger.start - target.end <= scope, trigger.scope >= Self.statementScope || !terminated(from: target.end, to: trigger.start) {

@@ -9,12 +9,19 @@ import ReviewModel
 /// hashes the span's length and end chunks and confirms a hit by comparing the bytes.
 struct EvidenceTexts {
     private let bytes: UnsafeBufferPointer<UInt8>
+    /// Per slot: the number of a distinct text (its entry and string), or -1 when empty.
     private var slots: [Int32]
-    private var hashes: [UInt64] = []
-    private var starts: [Int32] = []
-    private var lengths: [Int32] = []
+    /// Per distinct text: its hash and span, in one list (a probe reads one entry: three lists
+    /// of them cost a bounds check each).
+    private var entries: [Entry] = []
     private var strings: [String] = []
     private var mask: Int
+
+    private struct Entry {
+        var hash: UInt64
+        var start: Int32
+        var length: Int32
+    }
 
     /// A cutter for about `expected` spans of `bytes`. Reviews repeat their phrases: the table
     /// (of distinct texts) starts at half that many slots and grows if it must, rather than
@@ -26,9 +33,7 @@ struct EvidenceTexts {
         slots = [Int32](repeating: -1, count: capacity)
         mask = capacity - 1
         let distinct = capacity / 2
-        hashes.reserveCapacity(distinct)
-        starts.reserveCapacity(distinct)
-        lengths.reserveCapacity(distinct)
+        entries.reserveCapacity(distinct)
         strings.reserveCapacity(distinct)
     }
 
@@ -40,23 +45,31 @@ struct EvidenceTexts {
         if range.end < bytes.count, base[range.end] & 0xC0 == 0x80 { return nil }
         let start = range.start
         let length = range.end - range.start
+        let end = base + bytes.count
         let hash = EvidenceTexts.hash(base, start: start, length: length, end: bytes.count)
-        var slot = Int(truncatingIfNeeded: hash >> 20) & mask
-        while true {
-            let stored = Int(slots[slot])
-            if stored < 0 { break }
-            if hashes[stored] == hash, Int(lengths[stored]) == length,
-                EvidenceTexts.equal(base + Int(starts[stored]), base + start, length, end: base + bytes.count)
-            {
-                return strings[stored]
+        let mask = self.mask
+        // The table probed through buffers: the text's number when it is there, else `-1 - slot`
+        // for the empty slot where it goes.
+        let probe = slots.withUnsafeBufferPointer { slots in
+            entries.withUnsafeBufferPointer { entries in
+                var slot = Int(truncatingIfNeeded: hash >> 20) & mask
+                while true {
+                    let stored = Int(slots[slot])
+                    if stored < 0 { return -1 - slot }
+                    let entry = entries[stored]
+                    if entry.hash == hash, Int(entry.length) == length,
+                        EvidenceTexts.equal(base + Int(entry.start), base + start, length, end: end)
+                    {
+                        return stored
+                    }
+                    slot = (slot + 1) & mask
+                }
             }
-            slot = (slot + 1) & mask
         }
+        if probe >= 0 { return strings[probe] }
         let string = String(decoding: UnsafeBufferPointer(start: base + start, count: length), as: UTF8.self)
-        slots[slot] = Int32(truncatingIfNeeded: strings.count)
-        hashes.append(hash)
-        starts.append(Int32(truncatingIfNeeded: start))
-        lengths.append(Int32(truncatingIfNeeded: length))
+        slots[-1 - probe] = Int32(truncatingIfNeeded: strings.count)
+        entries.append(Entry(hash: hash, start: Int32(truncatingIfNeeded: start), length: Int32(truncatingIfNeeded: length)))
         strings.append(string)
         if strings.count * 2 > slots.count { grow() }
         return string
@@ -66,8 +79,8 @@ struct EvidenceTexts {
         let capacity = slots.count * 2
         slots = [Int32](repeating: -1, count: capacity)
         mask = capacity - 1
-        for index in hashes.indices {
-            var slot = Int(truncatingIfNeeded: hashes[index] >> 20) & mask
+        for index in entries.indices {
+            var slot = Int(truncatingIfNeeded: entries[index].hash >> 20) & mask
             while slots[slot] >= 0 { slot = (slot + 1) & mask }
             slots[slot] = Int32(truncatingIfNeeded: index)
         }

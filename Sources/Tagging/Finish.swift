@@ -414,12 +414,16 @@ extension TaggingRun {
     /// (`ethnicity`: whether the sentence has an ethnicity match; when not, its matches are not
     /// looked through).
     mutating func demographics(_ sentence: SentenceSpan, _ slice: UnsafeBufferPointer<Match>, mentions: [Mention], fallback: Int?, ethnicity: Bool) {
+        // An age is recorded only for a person the sentence mentions (``recordAges(_:mentions:)``
+        // finds nobody else): a sentence without a resolved mention is not searched for ages.
         // Most sentences hold no number: no call of `ages` (which copied the run) for them.
-        let firstCandidate = TaggingRun.firstAgeCandidate(
-            tokens, from: sentence.tokenFrom, to: sentence.tokenTo, table: compiled.ageCandidateTable, context: compiled.ageContextTable)
-        // (No list, not even an empty one, released for a sentence without a candidate.)
-        if firstCandidate < sentence.tokenTo {
-            recordAges(ages(sentence, first: firstCandidate), mentions: mentions)
+        if mentions.contains(where: { $0.entity != nil }) {
+            let firstCandidate = TaggingRun.firstAgeCandidate(
+                tokens, from: sentence.tokenFrom, to: sentence.tokenTo, table: compiled.ageCandidateTable, context: compiled.ageContextTable)
+            // (No list, not even an empty one, released for a sentence without a candidate.)
+            if firstCandidate < sentence.tokenTo {
+                recordAges(ages(sentence, first: firstCandidate), mentions: mentions)
+            }
         }
         guard ethnicity else { return }
         for match in slice {
@@ -521,18 +525,58 @@ extension TaggingRun {
         sortedByKey(Array(keys), key: \.self)
     }
 
-    /// Elements with distinct keys in `TagKey` order of their keys (the order `<` gives).
+    /// Elements with distinct keys in `TagKey` order of their keys (the order `<` gives): by
+    /// tag description (`facet/id`), then subject. The descriptions are written once into one
+    /// byte buffer and compared there byte by byte (building a `String` per key and comparing
+    /// strings cost more than the rest of the finishing steps); for ASCII descriptions that is
+    /// the order `String.<` gives. A key with another character falls back to the strings.
     static func sortedByKey<Element>(_ elements: [Element], key: (Element) -> TagKey) -> [Element] {
         guard elements.count > 1 else { return elements }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(elements.count * 32)
+        var spans: [(start: Int, count: Int, subject: Int, index: Int)] = []
+        spans.reserveCapacity(elements.count)
+        for index in elements.indices {
+            let tagKey = key(elements[index])
+            let start = bytes.count
+            bytes.append(contentsOf: tagKey.tag.facet.utf8)
+            bytes.append(UInt8(ascii: "/"))
+            bytes.append(contentsOf: tagKey.tag.id.utf8)
+            spans.append((start, bytes.count - start, subjectRank(tagKey.subject), index))
+        }
+        guard !bytes.contains(where: { $0 >= 0x80 }) else { return sortedByDescription(elements, key: key) }
+        bytes.withUnsafeBufferPointer { bytes in
+            spans.sort { a, b in
+                let common = min(a.count, b.count)
+                var offset = 0
+                while offset < common {
+                    let left = bytes[a.start &+ offset]
+                    let right = bytes[b.start &+ offset]
+                    if left != right { return left < right }
+                    offset &+= 1
+                }
+                if a.count != b.count { return a.count < b.count }
+                return a.subject < b.subject
+            }
+        }
+        return spans.map { elements[$0.index] }
+    }
+
+    /// The rank of a subject in `TagKey` order (none sorts as unknown).
+    @inline(__always)
+    private static func subjectRank(_ subject: Subject?) -> Int {
+        switch subject ?? .unknown {
+        case .victim: 0
+        case .perpetrator: 1
+        case .unknown: 2
+        }
+    }
+
+    /// ``sortedByKey(_:key:)`` by the description strings, each built once.
+    private static func sortedByDescription<Element>(_ elements: [Element], key: (Element) -> TagKey) -> [Element] {
         let decorated: [(description: String, subject: Int, index: Int)] = elements.indices.map { index in
             let tagKey = key(elements[index])
-            let subject: Int
-            switch tagKey.subject ?? .unknown {
-            case .victim: subject = 0
-            case .perpetrator: subject = 1
-            case .unknown: subject = 2
-            }
-            return (tagKey.tag.description, subject, index)
+            return (tagKey.tag.description, subjectRank(tagKey.subject), index)
         }
         let order = decorated.sorted { a, b in
             if a.description != b.description { return a.description < b.description }

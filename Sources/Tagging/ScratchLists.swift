@@ -82,3 +82,59 @@ extension UnsafeMutableBufferPointer where Element: TokenSpanned {
         }
     }
 }
+
+/// A list the sweep refills for every sentence, whose storage only grows: it is emptied by
+/// resetting its count, where an `Array` emptied element by element checked its uniqueness for
+/// every element (and `removeAll(keepingCapacity:)` cost more still). Its elements are the first
+/// `count` of the storage; the ones after are left over from earlier sentences (plain values:
+/// nothing is kept alive by them).
+struct ScratchList<Element: BitwiseCopyable>: RandomAccessCollection, MutableCollection {
+    private var storage: [Element] = []
+    /// One past the last element (the count).
+    private(set) var endIndex = 0
+
+    var startIndex: Int { 0 }
+
+    subscript(position: Int) -> Element {
+        @inline(__always) get {
+            precondition(position < endIndex, "ScratchList index out of range")
+            return storage[position]
+        }
+        @inline(__always) set {
+            precondition(position < endIndex, "ScratchList index out of range")
+            storage[position] = newValue
+        }
+    }
+
+    @inline(__always)
+    mutating func append(_ element: Element) {
+        if endIndex < storage.count {
+            storage[endIndex] = element
+        } else {
+            storage.append(element)
+        }
+        endIndex += 1
+    }
+
+    /// Keeps the first `count` elements (the storage is kept).
+    mutating func truncate(to count: Int) {
+        if count < endIndex { endIndex = count }
+    }
+
+    /// The elements in place, for the standard algorithms' contiguous paths (a sort through
+    /// the collection's subscript was ten times slower).
+    func withContiguousStorageIfAvailable<Result>(_ body: (UnsafeBufferPointer<Element>) throws -> Result) rethrows -> Result? {
+        let count = endIndex
+        return try storage.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[..<count])) }
+    }
+
+    mutating func withContiguousMutableStorageIfAvailable<Result>(
+        _ body: (inout UnsafeMutableBufferPointer<Element>) throws -> Result
+    ) rethrows -> Result? {
+        let count = endIndex
+        return try storage.withUnsafeMutableBufferPointer { storage in
+            var elements = UnsafeMutableBufferPointer(rebasing: storage[..<count])
+            return try body(&elements)
+        }
+    }
+}

@@ -295,9 +295,9 @@ extension TaggingRun {
             for mentionIndex in found & SweepBits.kin != 0 ? cursor.mentions.indices : 0..<0 where cursor.mentions[mentionIndex].kind == .kin {
                 let mention = cursor.mentions[mentionIndex]
                 guard let entity = mention.entity, entity == PeopleModel.perpetrator || entity == PeopleModel.victim,
-                    case .kin(let kinIndex)? = slice.first(where: { Int($0.start) == mention.start && kindIsKin($0) }).map({ kind($0) })
+                    let kinIndex = TaggingRun.kinIndex(startingAt: mention.start, in: slice, compiled: compiled)
                 else { continue }
-                let kin = compiled.kins[Int(kinIndex)]
+                let kin = compiled.kins[kinIndex]
                 let relation = entity == PeopleModel.perpetrator ? kin.relation : inverseRelation(kin.relation)
                 guard Taxonomy.ids(of: "relationship-type").contains(relation) else { continue }
                 let tag = TagID(facet: "relationship-type", id: relation)
@@ -331,9 +331,14 @@ extension TaggingRun {
         return text.withUTF8 { TaggingRun.substring($0, range) }
     }
 
-    func kindIsKin(_ match: Match) -> Bool {
-        if case .kin = kind(match) { return true }
-        return false
+    /// The kin noun (its index in ``CompiledCodebook/kins``) of the first kin match of `slice`
+    /// that starts at token `start`, or nil: one loop over the matches, the kinds read from the
+    /// codebook passed in (no closure calling methods of the run per match).
+    static func kinIndex(startingAt start: Int, in slice: UnsafeBufferPointer<Match>, compiled: CompiledCodebook) -> Int? {
+        for match in slice where Int(match.start) == start {
+            if case .kin(let kinIndex) = compiled.kinds[Int(match.pattern)] { return Int(kinIndex) }
+        }
+        return nil
     }
 
     func textRange(_ from: Int, _ to: Int) -> TextRange {
@@ -452,9 +457,8 @@ extension TaggingRun {
     /// it are read). `slice` holds the sentence's matches (read in place: a slice of ``matches``
     /// retained and released the array per kin noun).
     mutating func resolveKin(_ mention: Mention, _ slice: UnsafeBufferPointer<Match>, sentence: SentenceSpan, earlier: [Mention], lastByGender: GenderMap) -> Int? {
-        guard case .kin(let kinIndex)? = slice.first(where: { Int($0.start) == mention.start && kindIsKin($0) }).map({ kind($0) })
-        else { return nil }
-        let kin = compiled.kins[Int(kinIndex)]
+        guard let kinIndex = TaggingRun.kinIndex(startingAt: mention.start, in: slice, compiled: compiled) else { return nil }
+        let kin = compiled.kins[kinIndex]
         var owner: Int?
         if let possessor = possessor(before: mention.start, sentence: sentence, mentions: earlier) {
             owner = possessor.entity
@@ -513,7 +517,12 @@ extension TaggingRun {
         // every access to them checked for exclusivity at run time).
         let cut = text.withUTF8 { bytes in
             var counts = [Int](repeating: 0, count: keyCount)
-            for item in items { counts[Int(item.slot)] += 1 }
+            // Counted through one buffer (each increment through the array checked that it was unique).
+            counts.withUnsafeMutableBufferPointer { counts in
+                items.withUnsafeBufferPointer { items in
+                    for index in items.indices { counts[Int(items[index].slot)] += 1 }
+                }
+            }
             var built: [[Evidence]] = counts.map { count in
                 var items: [Evidence] = []
                 items.reserveCapacity(count)
@@ -647,7 +656,6 @@ extension TaggingRun {
         // "his father was absent"): the characteristic belongs to the kin noun's possessor.
         let inside = mentions.first { $0.start >= target.start && $0.start < target.end && $0.kind == .kin }
         let preceding = mentions.last { $0.end <= target.start && $0.entity != nil }
-        let following = mentions.first { $0.start >= target.end && $0.entity != nil }
         var entity: Int?
         // Only three tags have a rule by meaning: no call (and no string switch) for the others.
         let special = compiled.facts.special[entryIndex]
@@ -663,7 +671,8 @@ extension TaggingRun {
             // "He was abused by his stepfather and spent years in care": the agent of a passive is
             // not the subject of the clause that follows.
             entity = subjectBeforeAgent(preceding, mentions: mentions) ?? preceding.entity
-        } else if let following {
+        } else if let following = mentions.first(where: { $0.start >= target.end && $0.entity != nil }) {
+            // (Looked for only here: most targets have a person before them.)
             entity = following.entity
         } else {
             entity = fallback

@@ -103,7 +103,7 @@ import Testing
     @Test func findsEveryStopInRandomBytes() {
         var generator = SeededGenerator(seed: 0x570B)
         for _ in 0..<2000 {
-            let count = Int(generator.next() % 70)
+            let count = Int(generator.next() % 140)
             let bytes = (0..<count).map { _ -> UInt8 in
                 let value = UInt8(truncatingIfNeeded: generator.next())
                 // Mostly letters, now and then a stop or a byte next to one in value.

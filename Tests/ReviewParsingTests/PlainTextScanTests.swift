@@ -5,8 +5,9 @@ import Testing
 
 @testable import ReviewParsing
 
-/// The vector searches of the plain text and Markdown reader (line breaks, inline marks),
-/// held to the byte-at-a-time loops they replace, on random and corpus inputs.
+/// The searches of the plain text and Markdown reader (lines from the line index, vector
+/// searches for inline marks), held to the byte-at-a-time loops they replace, on random and
+/// corpus inputs.
 @Suite struct PlainTextScanTests {
     /// Random text dense in line breaks, inline marks and bytes next to them in value.
     static func randomBytes(_ generator: inout SeededGenerator, count: Int) -> [UInt8] {
@@ -19,11 +20,32 @@ import Testing
         return Array(bytes.prefix(count))
     }
 
-    /// The plain loops: first line break, first inline mark.
-    static func plainLineBreak(_ bytes: [UInt8], from: Int) -> Int {
-        var index = from
-        while index < bytes.count, bytes[index] != 0x0A, bytes[index] != 0x0D { index += 1 }
-        return index
+    /// The plain loops: lines split at each LF, CR or CRLF (with blank ends trimmed from their
+    /// content), first inline mark.
+    static func plainLines(_ bytes: [UInt8]) -> [PlainTextReader.LineSpan] {
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0C }
+        var lines: [PlainTextReader.LineSpan] = []
+        var start = 0
+        while true {
+            var end = start
+            while end < bytes.count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
+            var contentStart = start
+            while contentStart < end, isBlank(bytes[contentStart]) { contentStart += 1 }
+            var contentEnd = end
+            while contentEnd > contentStart, isBlank(bytes[contentEnd - 1]) { contentEnd -= 1 }
+            lines.append(PlainTextReader.LineSpan(start: start, end: contentEnd, contentStart: contentStart))
+            if end >= bytes.count { return lines }
+            start = end + (bytes[end] == 0x0D && end + 1 < bytes.count && bytes[end + 1] == 0x0A ? 2 : 1)
+        }
+    }
+
+    /// Where the lines taken from the line index differ from the plain split, described.
+    static func lineMismatch(_ bytes: [UInt8], _ label: String) -> String? {
+        let lines = bytes.withUnsafeBufferPointer { PlainTextReader.lineSpans(of: $0, lineStarts: LineIndex(bytes: bytes).lineStarts) }
+        let plain = plainLines(bytes)
+        guard lines != plain else { return nil }
+        let first = (0..<min(lines.count, plain.count)).first { lines[$0] != plain[$0] } ?? min(lines.count, plain.count)
+        return "\(label): \(lines.count) lines, plainly \(plain.count); first difference at line \(first)"
     }
 
     static func plainInlineMark(_ bytes: [UInt8], from: Int, end: Int) -> Int {
@@ -38,10 +60,6 @@ import Testing
         var found: [String] = []
         bytes.withUnsafeBufferPointer { buffer in
             for from in 0...bytes.count where found.count < 5 {
-                let lineBreak = PlainTextReader.lineBreak(in: buffer, from: from)
-                if lineBreak != plainLineBreak(bytes, from: from) {
-                    found.append("\(label) line break from \(from): \(lineBreak), plainly \(plainLineBreak(bytes, from: from))")
-                }
                 for end in [min(bytes.count, from + 17), min(bytes.count, from + 40), min(bytes.count, from + 300)] {
                     let mark = PlainTextReader.inlineMark(in: buffer, from: from, end: end)
                     if mark != plainInlineMark(bytes, from: from, end: end) {
@@ -50,6 +68,7 @@ import Testing
                 }
             }
         }
+        if let mismatch = lineMismatch(bytes, label) { found.append(mismatch) }
         return found
     }
 
@@ -69,6 +88,12 @@ import Testing
             // Every offset of the first 3 KB: lines, paragraphs and inline markup of a real file.
             let found = Self.mismatches(Array(file.bytes.prefix(3000)), file.name)
             #expect(found.isEmpty, "\(found)")
+            // The whole file's lines.
+            #expect(Self.lineMismatch(file.bytes, file.name) == nil)
+        }
+        // Sources ending in each kind of line break, or made of nothing but breaks.
+        for text in ["", "a", "a\n", "a\r", "a\r\n", "\n", "\r\n\r", "\r\r\n\n", " \t\u{0C}\r\n x \n", "a\n\rb"] {
+            #expect(Self.lineMismatch(Array(text.utf8), String(reflecting: text)) == nil)
         }
     }
 
@@ -79,7 +104,6 @@ import Testing
             bytes[position] = 0x0D
             bytes[47] = UInt8(ascii: "*")
             bytes.withUnsafeBufferPointer { buffer in
-                #expect(PlainTextReader.lineBreak(in: buffer, from: 0) == position)
                 #expect(PlainTextReader.inlineMark(in: buffer, from: 0, end: 48) == 47)
                 #expect(PlainTextReader.inlineMark(in: buffer, from: 0, end: 47) == 47)
             }

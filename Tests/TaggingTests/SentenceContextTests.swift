@@ -12,7 +12,7 @@ import Testing
 
     /// The triggers and terminations of a context, as plain numbers.
     static func fields(_ context: SentenceContext) -> Fields {
-        func list(_ triggers: [SentenceContext.Trigger], _ tag: Int) -> Fields {
+        func list(_ triggers: some Collection<SentenceContext.Trigger>, _ tag: Int) -> Fields {
             triggers.map { [tag, $0.start, $0.end, $0.scope, $0.textStart, $0.textEnd] }
         }
         return list(context.negationPre, 1) + list(context.negationPost, 2) + list(context.hypotheticalPre, 3)
