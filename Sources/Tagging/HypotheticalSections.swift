@@ -41,6 +41,12 @@ struct HypotheticalSections {
     @inline(__always)
     private static func lower(_ byte: UInt8) -> UInt8 { byte &- 0x41 < 26 ? byte | 0x20 : byte }
 
+    /// Whether a byte belongs to a word: an ASCII letter or digit, or any non-ASCII byte.
+    @inline(__always)
+    private static func isWordByte(_ byte: UInt8) -> Bool {
+        byte >= 0x80 || (byte | 0x20) &- 0x61 < 26 || byte &- 0x30 < 10
+    }
+
     /// Whether the heading bytes name a hypothetical section (see the type's comment).
     func contains(_ heading: UnsafeBufferPointer<UInt8>) -> Bool {
         bytes.withUnsafeBufferPointer { words in
@@ -50,6 +56,12 @@ struct HypotheticalSections {
                         let count = heading.count
                         var start = 0
                         while start < count {
+                            // A section word names the heading only as a whole word (``names``):
+                            // only the word starts are tried.
+                            if start > 0, HypotheticalSections.isWordByte(heading[start - 1]) {
+                                start += 1
+                                continue
+                            }
                             let first = Int(HypotheticalSections.lower(heading[start]))
                             var word = Int(groups[first])
                             let last = Int(groups[first + 1])
@@ -87,9 +99,6 @@ struct HypotheticalSections {
     /// Whether the word found at `from..<to` names the heading's section: it is a whole word
     /// ("research" is not "researcher") and no analysis word (``analysisWords``) comes before it.
     static func names(_ heading: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Bool {
-        @inline(__always) func isWordByte(_ byte: UInt8) -> Bool {
-            byte >= 0x80 || (byte | 0x20) &- 0x61 < 26 || byte &- 0x30 < 10
-        }
         if from > 0, isWordByte(heading[from - 1]) { return false }
         if to < heading.count, isWordByte(heading[to]) { return false }
         var word: [UInt8] = []

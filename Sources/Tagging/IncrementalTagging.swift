@@ -636,7 +636,7 @@ extension TaggingRun {
     /// ``tokenizeAndMatch()`` block by block through the cache.
     mutating func tokenizeAndMatch(cache: inout TaggingCache) {
         let text = Array(document.text.utf8)
-        let hypotheticalSections = HypotheticalSections(compiled.codebook.context.hypotheticalSections)
+        let hypotheticalSections = compiled.hypotheticalSections
         var sectionCache: [String: Bool] = [:]
         func isHypothetical(_ block: Block) -> Bool {
             var path = block.section

@@ -99,9 +99,13 @@ struct CompiledMatcher: Sendable {
         var flags: UInt8 = 0
     }
 
+    /// The label's bit in a node's ``Node/childLabels`` filter: its low six bits. Labels are
+    /// numbered in the alphabetical order of their words, so a node's children spread over the
+    /// bits as well as under a hash, and the test is one bit test (x86-64's `bt` takes the bit
+    /// number modulo 64 itself).
     @inline(__always)
     static func labelBit(_ label: Int32) -> UInt64 {
-        1 << UInt64((UInt32(bitPattern: label) &* 0x9E37_79B1) >> 26)
+        1 &<< UInt64(UInt32(bitPattern: label) & 63)
     }
     /// Gap edges per node in CSR form (non-empty only for nodes flagged ``nodeHasGap``).
     private let gapStart: [Int32]
@@ -726,24 +730,23 @@ struct CompiledMatcher: Sendable {
         return ends
     }
 
-    /// ``match(_:ranges:into:)`` over the sentences' token ranges, setting each sentence's
-    /// `matchFrom` and `matchTo` (no arrays of ranges and ends in between).
-    func match(_ tokens: Tokens, sentences: inout [SentenceSpan], into matches: inout [Match]) {
-        let offset = matches.count
-        // (A quarter of the tokens was too few on generated reviews: the array grew while matching.)
+    /// The matches of the sentences' token ranges, in the order of ``match(_:ranges:into:)``,
+    /// setting each sentence's `matchFrom` and `matchTo` (no arrays of ranges and ends in between).
+    func match(_ tokens: Tokens, sentences: inout [SentenceSpan]) -> [Match] {
+        // (A quarter of the tokens was too few on generated reviews: the buffer grew while matching.)
         var sink = MatchSink(capacity: tokens.count / 2 + 16)
         defer { sink.deallocate() }
         sentences.withUnsafeMutableBufferPointer { sentences in
             withWalker(tokens) { walker in
                 for index in sentences.indices {
-                    let first = offset + sink.count
+                    let first = sink.count
                     sortedMatches(walker, from: sentences[index].tokenFrom, to: sentences[index].tokenTo, into: &sink)
                     sentences[index].matchFrom = first
-                    sentences[index].matchTo = offset + sink.count
+                    sentences[index].matchTo = sink.count
                 }
             }
         }
-        sink.move(into: &matches)
+        return sink.array()
     }
 
     /// Appends the matches inside tokens `from..<to` sorted by (start, end).
@@ -792,7 +795,20 @@ struct CompiledMatcher: Sendable {
 
         /// Appends the matches to `matches` (the sink stays allocated until ``deallocate()``).
         func move(into matches: inout [Match]) {
-            matches.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
+            if matches.isEmpty {
+                matches = array()
+            } else {
+                matches.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
+            }
+        }
+
+        /// The matches as a new array, copied in one block (appending them to an array copied
+        /// them one by one); the sink stays allocated until ``deallocate()``.
+        func array() -> [Match] {
+            [Match](unsafeUninitializedCapacity: count) { buffer, initialized in
+                if let target = buffer.baseAddress { target.initialize(from: base, count: count) }
+                initialized = count
+            }
         }
 
         func deallocate() { base.deallocate() }

@@ -156,7 +156,7 @@ struct TaggingRun {
         var text = document.text
         tokens = text.withUTF8 { compiled.matcher.tokenize($0) }
         // Once per block: whether it lies in (or is the heading of) a recommendations section.
-        let blockHypothetical = HypotheticalSections(compiled.codebook.context.hypotheticalSections).blocks(of: document)
+        let blockHypothetical = compiled.hypotheticalSections.blocks(of: document)
         // Token range and block of each sentence (sentences and blocks are in text order: the
         // block is found by stepping forward, with a binary search when that fails), written
         // straight into the sentence spans; the matcher fills in their match ranges.
@@ -186,9 +186,7 @@ struct TaggingRun {
                         hypotheticalSection: blockHypothetical.isEmpty ? false : blockHypothetical[sentenceBlock]))
             }
         }
-        // (A quarter of the tokens was too few on generated reviews: the array grew while matching.)
-        matches.reserveCapacity(tokens.count / 2 + 16)
-        compiled.matcher.match(tokens, sentences: &spans, into: &matches)
+        matches = compiled.matcher.match(tokens, sentences: &spans)
         sentences = spans
     }
 
