@@ -44,6 +44,8 @@ struct SentenceContext {
     var hypotheticalPost = ScratchList<Trigger>()
     /// Token indexes where a termination word starts.
     var terminations = ScratchList<Int>()
+    /// Semicolons, each as the index of the token after it (``addSemicolonBreaks(tokens:from:to:text:)``).
+    var semicolons = ScratchList<Int>()
     /// The pseudo-triggers' token spans and the triggers no pseudo-trigger covers, with their
     /// kinds (kept only while the context is rebuilt).
     private var pseudo = ScratchList<(Int, Int)>()
@@ -75,6 +77,7 @@ struct SentenceContext {
         hypotheticalPre.truncate(to: 0)
         hypotheticalPost.truncate(to: 0)
         terminations.truncate(to: 0)
+        semicolons.truncate(to: 0)
         // (Read from the compiled codebook: reading them through `codebook.context` copied the lexicon.)
         preScope = compiled.preScope
         postScope = compiled.postScope
@@ -169,8 +172,31 @@ struct SentenceContext {
     /// abuse is any incident ... between those aged 16 or over who are ... partners").
     static let statementScope = 30
 
+    /// Whether a termination word starts in tokens `from..<to`, or a semicolon stands anywhere
+    /// between token `from - 1` and token `to` (right after the trigger or right before the target).
     private func terminated(from: Int, to: Int) -> Bool {
-        terminations.contains { $0 >= from && $0 < to }
+        terminations.contains { $0 >= from && $0 < to } || semicolons.contains { $0 >= from && $0 <= to }
+    }
+
+    /// Records the semicolons between the sentence's tokens `from..<to`: a semicolon ends a
+    /// trigger's scope as a termination word does. Reviews list findings and events with them
+    /// ("the concerns raised by his mother were not acted upon; and the neighbour dispute was
+    /// managed as antisocial behaviour"), and a negation stays in its own item. Called after
+    /// ``rebuild(matches:compiled:tokens:sentenceStart:)``; `text` holds the document's UTF-8
+    /// bytes the tokens' offsets point into.
+    mutating func addSemicolonBreaks(tokens: borrowing Tokens, from: Int, to: Int, text: UnsafeBufferPointer<UInt8>) {
+        guard to - from > 1 else { return }
+        for index in (from + 1)..<to {
+            var position = Int(tokens.ends[index - 1])
+            let gapEnd = Int(tokens.starts[index])
+            while position < gapEnd {
+                if text[position] == 0x3B {
+                    semicolons.append(index)
+                    break
+                }
+                position += 1
+            }
+        }
     }
 
     private func preTrigger(_ triggers: ScratchList<Trigger>, target: TargetMatch) -> Trigger? {

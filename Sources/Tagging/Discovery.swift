@@ -284,9 +284,11 @@ extension TaggingRun {
                     }
                     continue
                 }
-                // Nearest role mention (apposition within 4 words, or anywhere in a declaration).
+                // Nearest role mention (apposition within 4 words, or anywhere in a declaration:
+                // "The victim, whose family have asked that he be referred to by his first name,
+                // Patrick," puts 13 words between them).
                 let nearest = roles.min { distance($0, candidate) < distance($1, candidate) }
-                var limit = candidate.declared ? 12 : 4
+                var limit = candidate.declared ? 16 : 4
                 if !candidate.declared, let nearest,
                     (nearest.1 <= candidate.start ? nearest.1..<candidate.start : min(candidate.end, nearest.0)..<nearest.0)
                         .contains(where: { Words2.notApposition.contains(tokens.hashes[$0]) })

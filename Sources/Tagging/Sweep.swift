@@ -44,6 +44,9 @@ struct SweepNames {
 }
 
 extension TaggingRun {
+    /// `weapon/physical-assault`: blows without a weapon (see ``sweepSentence(_:blockKinds:matches:textBytes:cursor:)``).
+    static let physicalAssault = TagID(facet: "weapon", id: "physical-assault")
+
     /// Walks the sentences in order: resolves mentions, decides context, attributes subjects,
     /// collects evidence, demographics and category cues.
     mutating func sweep() {
@@ -199,6 +202,7 @@ extension TaggingRun {
                     if hasTrigger, !compiled.facts.ignoreContext[entryIndex] {
                         if !contextBuilt {
                             sweepScratch.context.rebuild(matches: slice, compiled: compiled, tokens: tokens, sentenceStart: sentence.tokenFrom)
+                            sweepScratch.context.addSemicolonBreaks(tokens: tokens, from: sentence.tokenFrom, to: sentence.tokenTo, text: textBytes)
                             contextBuilt = true
                         }
                         if let (reason, trigger) = sweepScratch.context.suppression(of: target) {
@@ -216,6 +220,16 @@ extension TaggingRun {
                         case .incident:
                             // The sentence, or one next to it in the paragraph, describes the incident.
                             concerns = incidentContext(sentenceIndex)
+                            // Blows between the victim and the perpetrator are the method of harm
+                            // even away from the incident's account ("on one occasion he slapped her
+                            // hard across the face"): a course of abuse is the harm itself. (Other
+                            // methods stay with the incident: an earlier strangulation is history.)
+                            if !concerns, compiled.facts.tags[entryIndex] == TaggingRun.physicalAssault,
+                                cursor.mentions.contains(where: { $0.entity == PeopleModel.victim }),
+                                cursor.mentions.contains(where: { $0.entity == PeopleModel.perpetrator })
+                            {
+                                concerns = true
+                            }
                         case .victim, .perpetrator:
                             let wanted = about == .victim ? PeopleModel.victim : PeopleModel.perpetrator
                             let nearest = cursor.mentions.last { $0.end <= target.start && $0.entity != nil }?.entity

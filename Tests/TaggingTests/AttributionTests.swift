@@ -152,4 +152,26 @@ import Testing
         let result = sharedTagger.tag(makeDocument("# Safeguarding Adults Review: Adult D\n\nAdult D lived alone."))
         #expect(result.reviewType?.id == "sar")
     }
+
+    /// In a review of harm over time, blows between the victim and the perpetrator are the
+    /// method of harm wherever they are told; blows to someone else are not, and neither is a
+    /// punched wall.
+    @Test func blowsOfACourseOfAbuseAreTheMethod() {
+        let text = """
+            # Child Safeguarding Practice Review: Rosie
+
+            1.1 Rosie was 14 when she was sexually exploited by a man of 32, referred to as Adult B.
+
+            1.2 Adult B controlled where Rosie went and whom she saw. On one occasion in September Adult B slapped Rosie hard across the face.
+            """
+        #expect(sharedTagger.tag(makeDocument(text, reviewType: "scr")).has("weapon/physical-assault"))
+        let others = """
+            # Child Safeguarding Practice Review: Rosie
+
+            1.1 Rosie was 14 when she was sexually exploited by a man of 32, referred to as Adult B.
+
+            1.2 In 2019 a neighbour slapped a shopkeeper in the street. Adult B punched holes in his bedroom wall when Rosie was there.
+            """
+        #expect(!sharedTagger.tag(makeDocument(others, reviewType: "scr")).has("weapon/physical-assault"))
+    }
 }

@@ -62,6 +62,25 @@ struct ContextCase: CustomTestStringConvertible, Sendable {
         #expect(result.has("characteristic/alcohol-misuse"))
     }
 
+    /// A semicolon ends a negation's scope: the next item of a list stands on its own; the
+    /// negation still reaches its own item, and a negation after the semicolon still works.
+    @Test func semicolonEndsTheScope() {
+        let listed = sharedTagger.tag(makeDocument("Mr T had not kept his appointments; he was drinking heavily every day."))
+        #expect(listed.has("characteristic/alcohol-misuse"))
+        let within = sharedTagger.tag(makeDocument("He had moved twice; there was no evidence that he was drinking heavily."))
+        #expect(!within.has("characteristic/alcohol-misuse"))
+        let before = sharedTagger.tag(makeDocument("There was no evidence that he was drinking heavily; he had moved twice."))
+        #expect(!before.has("characteristic/alcohol-misuse"))
+    }
+
+    /// "The dispute" is a noun, not the verb that negates ("he disputed that he had been drinking").
+    @Test func aDisputeIsNotANegation() {
+        let noun = sharedTagger.tag(makeDocument("Mr T attacked Patrick. The housing officer handled the dispute between Patrick and Mr T as a neighbour nuisance case."))
+        #expect(noun.has("relationship-type/acquaintance"))
+        let verb = sharedTagger.tag(makeDocument("Mr T disputed that he had been drinking heavily."))
+        #expect(!verb.has("characteristic/alcohol-misuse"))
+    }
+
     @Test func pseudoTriggerIsNotANegation() {
         let result = sharedTagger.tag(makeDocument("She was not only depressed but also isolated."))
         #expect(result.has("characteristic/mental-health"))

@@ -322,4 +322,19 @@ import Testing
         #expect(Self.person(review, .perpetrator)?.age == .years(25))
         #expect(Self.person(review, .victim)?.age == .years(86))
     }
+
+    /// A declared name may come after a long relative clause of the role it names.
+    @Test("'The victim, whose family asked that he be referred to by his first name, Patrick,' names the victim")
+    func declaredNameAfterALongClause() throws {
+        let result = try Self.tag("""
+            # Independent Investigation into the Care and Treatment of Mr T
+
+            1.1 On 3 March 2024 Mr T attacked the man who lived in the flat above his own. The victim, whose family have asked that he be referred to by his first name, Patrick, was aged sixty-three. He died at the scene.
+
+            1.2 Mr T had a diagnosis of paranoid schizophrenia.
+            """)
+        let victim = try #require(Self.person(result, .victim))
+        #expect(victim.name == "Patrick")
+        #expect(victim.age == .years(63))
+    }
 }
