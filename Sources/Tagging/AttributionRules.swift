@@ -111,6 +111,35 @@ extension TaggingRun {
     }
 }
 
+extension TaggingRun {
+    /// Whether "by a man with" (or a woman, partner, husband...) ends at most four words before
+    /// token `start` of the sentence: "abused by a man with a documented history of violence"
+    /// describes the abuser, an unnamed agent, not the clause's subject.
+    func agentWithCharacteristic(before start: Int, sentence: SentenceSpan) -> Bool {
+        var with = start - 1
+        while with >= sentence.tokenFrom + 3, with >= start - 4 {
+            if tokens.hashes[with] == AgentWords.with, AgentWords.people.contains(tokens.hashes[with - 1]),
+                tokens.hashes[with - 2] == AgentWords.a || tokens.hashes[with - 2] == AgentWords.an,
+                tokens.hashes[with - 3] == Words2.by
+            {
+                return true
+            }
+            with -= 1
+        }
+        return false
+    }
+}
+
+/// Words of ``TaggingRun/agentWithCharacteristic(before:sentence:)``.
+private enum AgentWords {
+    static let with = RoleWords.hash("with")
+    static let a = RoleWords.hash("a")
+    static let an = RoleWords.hash("an")
+    static let people: Set<UInt64> = Set(
+        ["man", "woman", "person", "partner", "boyfriend", "girlfriend", "husband", "wife", "male", "female", "adult", "individual"]
+            .map(RoleWords.hash))
+}
+
 /// Words of ``TaggingRun/coupleBefore(_:sentence:)`` (attribution's, not people discovery's).
 private enum CoupleWords {
     static let couple = RoleWords.hash("couple")

@@ -681,6 +681,10 @@ extension TaggingRun {
             entity = ownerEntity
         } else if let inside, compiled.facts.childVictimTag[entryIndex], preceding == nil || preceding!.end > inside.start {
             entity = ownerOfUnresolvedKin(inside)
+        } else if let preceding, preceding.entity == PeopleModel.victim, agentWithCharacteristic(before: target.start, sentence: sentence) {
+            // "She was subjected to abuse by a man with a documented history of violence": the
+            // agent's, not the victim's.
+            entity = PeopleModel.perpetrator
         } else if let preceding {
             // "He was abused by his stepfather and spent years in care": the agent of a passive is
             // not the subject of the clause that follows.

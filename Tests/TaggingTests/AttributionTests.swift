@@ -174,4 +174,17 @@ import Testing
             """
         #expect(!sharedTagger.tag(makeDocument(others, reviewType: "scr")).has("weapon/physical-assault"))
     }
+
+    /// "by a man with a history of violence": the unnamed agent's characteristic, not the victim's.
+    @Test func theAgentsHistoryIsThePerpetrators() {
+        let text = """
+            # Domestic Homicide Review: Simone
+
+            1.1 Simone was killed by her former partner, referred to as Neil, in March 2024.
+
+            1.2 Simone was subjected to escalating domestic abuse by a man with a documented history of violence towards former partners.
+            """
+        let result = sharedTagger.tag(makeDocument(text, reviewType: "dhr"))
+        #expect(result.subjects("characteristic/history-of-violence") == [.perpetrator])
+    }
 }
