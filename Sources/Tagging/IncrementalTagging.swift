@@ -242,6 +242,8 @@ extension Tagger {
         "previous", "previously", "earlier", "frequent", "frequently", "escalating", "escalated", "series", "ongoing", "years",
         "months", "weeks", "had", "often", "regularly", "increasingly", "past", "gang-involvement", "were", "was", "he", "she", "his",
         "her", "is", "members", "associates",
+        // The unnamed agent of "by a man with ..." (AttributionRules.swift).
+        "husband", "wife", "boyfriend", "girlfriend",
         "a", "accused", "acquaintance", "admitted", "adolescent", "adult", "after", "age", "aged", "agreed", "alleged",
         "also", "am", "an", "and", "april", "as", "asian", "asked", "assailant", "assaulted", "at", "attended", "august",
         "babies", "baby", "be", "became", "been", "before", "began", "being", "between", "black", "both", "boy", "british", "by",
