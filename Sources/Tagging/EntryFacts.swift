@@ -56,6 +56,10 @@ final class EntryFacts: Sendable {
         case childhoodAbuseNeglect
         case domesticAbuseInPregnancy
         case absentParent
+        /// `weapon/physical-assault` (blows between the principals are the method wherever told).
+        case physicalAssault
+        /// `agency/ambulance` (a crew called to the incident is its response, not involvement).
+        case ambulance
     }
 
     let special: [Special]
@@ -123,6 +127,8 @@ final class EntryFacts: Sendable {
             case (_, "childhood-abuse-neglect"): .childhoodAbuseNeglect
             case (_, "domestic-abuse-in-pregnancy"): .domesticAbuseInPregnancy
             case (_, "absent-parent"): .absentParent
+            case ("weapon", "physical-assault"): .physicalAssault
+            case ("agency", "ambulance"): .ambulance
             default: .none
             }
         }

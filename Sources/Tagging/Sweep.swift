@@ -44,9 +44,6 @@ struct SweepNames {
 }
 
 extension TaggingRun {
-    /// `weapon/physical-assault`: blows without a weapon (see ``sweepSentence(_:blockKinds:matches:textBytes:cursor:)``).
-    static let physicalAssault = TagID(facet: "weapon", id: "physical-assault")
-
     /// Walks the sentences in order: resolves mentions, decides context, attributes subjects,
     /// collects evidence, demographics and category cues.
     mutating func sweep() {
@@ -224,7 +221,7 @@ extension TaggingRun {
                             // even away from the incident's account ("on one occasion he slapped her
                             // hard across the face"): a course of abuse is the harm itself. (Other
                             // methods stay with the incident: an earlier strangulation is history.)
-                            if !concerns, compiled.facts.tags[entryIndex] == TaggingRun.physicalAssault,
+                            if !concerns, compiled.facts.special[entryIndex] == .physicalAssault,
                                 cursor.mentions.contains(where: { $0.entity == PeopleModel.victim }),
                                 cursor.mentions.contains(where: { $0.entity == PeopleModel.perpetrator })
                             {
@@ -288,6 +285,12 @@ extension TaggingRun {
                     case .other:
                         // Supported accommodation is context when the victim or the perpetrator lives or
                         // stays there, not when a relative, a worker or people in general do.
+                        // Paramedics who came to the incident ("died at the scene despite the efforts
+                        // of paramedics") were its response, not an agency involved beforehand.
+                        if compiled.facts.special[entryIndex] == .ambulance, incidentContext(sentenceIndex) {
+                            suppress(target, range, .historical, "the response to the incident")
+                            continue
+                        }
                         if compiled.facts.special[entryIndex] == .supportedAccommodation {
                             // A relative or someone referred back to ("her brother lives in supported
                             // accommodation"); a sentence about the setting itself keeps it.

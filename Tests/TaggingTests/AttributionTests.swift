@@ -187,4 +187,23 @@ import Testing
         let result = sharedTagger.tag(makeDocument(text, reviewType: "dhr"))
         #expect(result.subjects("characteristic/history-of-violence") == [.perpetrator])
     }
+
+    /// Agencies are services in contact before the incident (TAXONOMY.md): paramedics called to
+    /// the incident are its response; an ambulance called out months before is involvement.
+    @Test func paramedicsAtTheIncidentAreNoInvolvement() {
+        let atTheIncident = """
+            # Domestic Homicide Review: Marcia
+
+            1.1 Marcia was killed by her son, referred to as Mr R, at their home in September 2024. She died at the scene despite the efforts of paramedics.
+            """
+        #expect(!sharedTagger.tag(makeDocument(atTheIncident, reviewType: "dhr")).has("agency/ambulance"))
+        let before = """
+            # Domestic Homicide Review: Marcia
+
+            1.1 Marcia was killed by her son, referred to as Mr R, at their home in September 2024.
+
+            1.2 In March 2024 Marcia fell in the garden and an ambulance took her to hospital.
+            """
+        #expect(sharedTagger.tag(makeDocument(before, reviewType: "dhr")).has("agency/ambulance"))
+    }
 }
