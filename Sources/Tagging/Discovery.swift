@@ -987,6 +987,10 @@ extension TaggingRun {
             if sentenceEntities.contains(where: { possessesKin($0.nameEnd, kinStarts: words.kinStarts) }) { continue }
             var first = sentenceEntities[0].start
             for mention in sentenceEntities where mention.start < first { first = mention.start }
+            // "She cancelled the visit, did not take Alfie to nursery, and told her mother that she
+            // ...": a subject pronoun before the person is the sentence's subject, someone else,
+            // and the later pronouns are most likely theirs.
+            if (sentence.tokenFrom..<first).contains(where: { subjects.contains(tokens.hashes[$0]) }) { continue }
             nextSentenceGenderVote(after: sentenceIndex, entity: entity, into: &votes)
             // Kin nouns ("Carol's brother") are other people, not gender words for this one.
             for position in sentence.matchFrom..<sentence.matchTo {

@@ -119,6 +119,7 @@ private enum Words {
     /// Child nouns that also start a pseudonym ("Child M", "Baby R").
     static let childNames: WordSet = WordSet(["child", "baby"].map(hash))
     static let infantUnits: WordSet = WordSet(["months", "month", "weeks", "week", "days", "day"].map(hash))
+    static let monthUnits: WordSet = WordSet(["months", "month"].map(hash))
     static let units: WordSet = WordSet([
         "months", "month", "weeks", "week", "days", "day", "hours", "hour", "minutes", "times", "percent", "per", "units",
         "miles", "am", "pm", "o", "pounds", "kg", "metres", "years", "year", "of", "out", "and", "or", "to", "in", "on", "at",
@@ -343,6 +344,8 @@ extension TaggingRun {
                 return word(index - 2) == w.aged  // "children aged 3 and 5"
             }
             let infant = Words.infantUnits.contains(word(after))
+            // An age in months is its whole years ("22 months old": 1); in weeks or days, 0.
+            let infantYears = Words.monthUnits.contains(word(after)) ? value / 12 : 0
             // "aged between 30 and 35", "aged 30 to 35", "aged 30-35"
             if word(index - 1) == w.aged || (word(index - 1) == w.between && word(index - 2) == w.aged) {
                 if !infant, word(after) == w.and || word(after) == w.to, let (high, _) = number(at: after + 1, limit: to), high > value {
@@ -361,13 +364,13 @@ extension TaggingRun {
                 // below a stated age ("She was 78 when Albert died").
                 // ("She came to England in 2009, aged eight": up to seven words back.)
                 let pastEvent = (2...7).contains { Words.pastEvents.contains(word(index - $0)) }
-                result.append((index, .years(infant ? 0 : value), pastEvent ? 2 : 0))
+                result.append((index, .years(infant ? infantYears : value), pastEvent ? 2 : 0))
                 index = after
                 continue
             }
             let unit = word(after)
             if infant, word(after + 1) == w.old || word(index - 1) == w.of {
-                if !isGuarded() { result.append((index, .years(0), 0)) }  // "four months old", "the age of four months"
+                if !isGuarded() { result.append((index, .years(infantYears), 0)) }  // "four months old", "the age of 22 months"
             } else if unit == w.year || unit == w.years, word(after + 1) == w.old || (word(after + 1) == w.of && word(after + 2) == w.age) {
                 if !isGuarded() {
                     result.append((index, .years(value), 0))

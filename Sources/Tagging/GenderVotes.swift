@@ -11,6 +11,10 @@ private enum AppositionWords {
     ].map(hash))
     static let she = hash("she")
     static let he = hash("he")
+    /// Words that declare a name ("who is called Alfie", "referred to here as Rosie").
+    static let declarations: WordSet = WordSet(["called", "referred", "known", "named"].map(hash))
+    /// Words between a gender noun and the name its declaration gives.
+    static let declarationLinks: WordSet = WordSet(["who", "is", "was", "will", "be", "to", "as", "here", "in", "this", "report", "review", "little"].map(hash))
 }
 
 extension TaggingRun {
@@ -44,6 +48,24 @@ extension TaggingRun {
                 let flags = tokens.flags[probe]
                 guard flags & Tokens.digits != 0 || allowed.contains(tokens.hashes[probe]) || numberWords.contains(tokens.hashes[probe]) else { break }
                 probe += 1
+            }
+            // "a little boy who is called Alfie", "a baby girl, referred to here as Rosie": the gender
+            // noun before a declaration of the name.
+            guard nameEnd >= 0 else { continue }
+            var back = start - 1
+            var declared = false
+            while back >= sentence.tokenFrom, back >= start - 9 {
+                let hash = tokens.hashes[back]
+                if let gender = words.genders.first(where: { $0.start == back })?.gender {
+                    if declared, !words.kinStarts.contains(back) { votes.add(entity, gender, 8) }
+                    break
+                }
+                if AppositionWords.declarations.contains(hash) {
+                    declared = true
+                } else if !AppositionWords.declarationLinks.contains(hash), !allowed.contains(hash) {
+                    break
+                }
+                back -= 1
             }
         }
     }

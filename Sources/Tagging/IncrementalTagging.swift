@@ -244,6 +244,8 @@ extension Tagger {
         "her", "is", "members", "associates",
         // The unnamed agent of "by a man with ..." (AttributionRules.swift).
         "husband", "wife", "boyfriend", "girlfriend",
+        // A gender noun before a name's declaration ("a little boy who is called Alfie in this report", GenderVotes.swift).
+        "report", "little",
         "a", "accused", "acquaintance", "admitted", "adolescent", "adult", "after", "age", "aged", "agreed", "alleged",
         "also", "am", "an", "and", "april", "as", "asian", "asked", "assailant", "assaulted", "at", "attended", "august",
         "babies", "baby", "be", "became", "been", "before", "began", "being", "between", "black", "both", "boy", "british", "by",

@@ -337,4 +337,24 @@ import Testing
         #expect(victim.name == "Patrick")
         #expect(victim.age == .years(63))
     }
+
+    /// An age in months is its whole years; a gender noun before a declaration ("a little boy who
+    /// is called Alfie") is the named person's; a sentence whose subject is another person's
+    /// pronoun ("She ... did not take Alfie to nursery, and told her mother that she ...") gives
+    /// the named child no gender.
+    @Test("'a little boy who is called Alfie ... at the age of 22 months': male, 1")
+    func childDeclaredWithGenderAndAgeInMonths() throws {
+        let result = try Self.tag("""
+            # Child Safeguarding Practice Review: Alfie
+
+            1.1 This review concerns a little boy who is called Alfie in this report. Alfie died in hospital in March 2025, at the age of 22 months, from abdominal injuries.
+
+            1.2 Alfie's mother's partner, referred to here as Jordan, was convicted of his manslaughter.
+
+            1.3 Chloe's mood was low that winter. She cancelled the health visitor's visit, did not take Alfie to nursery, and told her mother that she wanted to be left alone. She said that she was tired.
+            """)
+        let victim = try #require(Self.person(result, .victim))
+        #expect(victim.gender == .male)
+        #expect(victim.age == .years(1))
+    }
 }
