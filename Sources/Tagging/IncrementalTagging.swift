@@ -246,6 +246,8 @@ extension Tagger {
         "husband", "wife", "boyfriend", "girlfriend",
         // A gender noun before a name's declaration ("a little boy who is called Alfie in this report", GenderVotes.swift).
         "report", "little",
+        // Tag ids EntryFacts.swift names (compared with no token, but literals all the same).
+        "agency", "ambulance",
         "a", "accused", "acquaintance", "admitted", "adolescent", "adult", "after", "age", "aged", "agreed", "alleged",
         "also", "am", "an", "and", "april", "as", "asian", "asked", "assailant", "assaulted", "at", "attended", "august",
         "babies", "baby", "be", "became", "been", "before", "began", "being", "between", "black", "both", "boy", "british", "by",
@@ -285,6 +287,8 @@ extension Tagger {
         "refer", "referring", "call", "calling", "name", "naming", "to", "him",
         "known", "referred", "called", "also", "better", "hereafter", "named", "here", "throughout",
         "death", "deaths", "killing", "murder", "homicide", "manslaughter",
+        // A gender noun before a name's declaration (GenderVotes.swift).
+        "report", "little",
         // Reporting verbs before a relative's "he"/"she" (PronounRules.swift).
         "stated", "complained", "claimed", "noticed", "worried", "feared", "thought", "believed",
         // RoleDescriptions.swift.
