@@ -357,4 +357,24 @@ import Testing
         #expect(victim.gender == .male)
         #expect(victim.age == .years(1))
     }
+
+    /// Of several people convicted, the one convicted of the killing is the perpetrator the
+    /// review is about, however many other convictions the others have.
+    @Test("'Male 1 ... was convicted of Denise's murder'; Male 2 of drug supply and of assisting an offender")
+    func theKillerLeadsSeveralConvicted() throws {
+        let result = try Self.tag("""
+            # Safeguarding Adults Review: Denise
+
+            1.1 Denise was 47 when she died in her flat in October 2024. Three members of the group are referred to in this report as Male 1, Male 2 and Female 1.
+
+            1.2 Male 1, a man in his early twenties, was convicted of Denise's murder in July 2025. Male 2 and Female 1 were convicted of being concerned in the supply of class A drugs; Male 2 was also convicted of assisting an offender.
+
+            1.3 In July 2024 Male 2 was arrested at the flat and released. Male 2 threatened a neighbour in the lift.
+
+            1.4 Male 1 was aged 23 at the time of Denise's death. Male 2 was then 19.
+            """)
+        let perpetrator = try #require(Self.person(result, .perpetrator))
+        #expect(perpetrator.name == "Male 1")
+        #expect(perpetrator.age == .years(23))
+    }
 }
