@@ -112,12 +112,13 @@ extension TaggingRun {
 }
 
 extension TaggingRun {
-    /// Whether "by a man with" (or a woman, partner, husband...) ends at most four words before
-    /// token `start` of the sentence: "abused by a man with a documented history of violence"
-    /// describes the abuser, an unnamed agent, not the clause's subject.
-    func agentWithCharacteristic(before start: Int, sentence: SentenceSpan) -> Bool {
+    /// Whether "by a man with" (or a woman, partner, husband...) lies between token `after` (the
+    /// end of the mention before) and token `start`, ending at most four words before `start`:
+    /// "abused by a man with a documented history of violence" describes the abuser, an unnamed
+    /// agent, not the clause's subject.
+    func agentWithCharacteristic(after: Int, before start: Int) -> Bool {
         var with = start - 1
-        while with >= sentence.tokenFrom + 3, with >= start - 4 {
+        while with >= after + 3, with >= start - 4 {
             if tokens.hashes[with] == AgentWords.with, AgentWords.people.contains(tokens.hashes[with - 1]),
                 tokens.hashes[with - 2] == AgentWords.a || tokens.hashes[with - 2] == AgentWords.an,
                 tokens.hashes[with - 3] == Words2.by

@@ -1,4 +1,9 @@
 import ReviewModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The context status of one target match, in the manner of NegEx/ConText.
 enum ContextStatus: Sendable, Equatable {
@@ -185,7 +190,11 @@ struct SentenceContext {
     /// ``rebuild(matches:compiled:tokens:sentenceStart:)``; `text` holds the document's UTF-8
     /// bytes the tokens' offsets point into.
     mutating func addSemicolonBreaks(tokens: borrowing Tokens, from: Int, to: Int, text: UnsafeBufferPointer<UInt8>) {
-        guard to - from > 1 else { return }
+        guard to - from > 1, let base = text.baseAddress else { return }
+        // Most sentences have none: one memchr over the sentence's bytes decides.
+        let first = Int(tokens.ends[from])
+        let last = Int(tokens.starts[to - 1])
+        guard first < last, memchr(base + first, 0x3B, last - first) != nil else { return }
         for index in (from + 1)..<to {
             var position = Int(tokens.ends[index - 1])
             let gapEnd = Int(tokens.starts[index])

@@ -990,7 +990,12 @@ extension TaggingRun {
             // "She cancelled the visit, did not take Alfie to nursery, and told her mother that she
             // ...": a subject pronoun before the person is the sentence's subject, someone else,
             // and the later pronouns are most likely theirs.
-            if (sentence.tokenFrom..<first).contains(where: { subjects.contains(tokens.hashes[$0]) }) { continue }
+            if first > sentence.tokenFrom, matches[sentence.matchFrom..<sentence.matchTo].contains(where: { match in
+                Int(match.start) < first && patternBits[Int(match.pattern)] & SentenceKinds.genderWord != 0
+                    && subjects.contains(tokens.hashes[Int(match.start)])
+            }) {
+                continue
+            }
             nextSentenceGenderVote(after: sentenceIndex, entity: entity, into: &votes)
             // Kin nouns ("Carol's brother") are other people, not gender words for this one.
             for position in sentence.matchFrom..<sentence.matchTo {

@@ -684,7 +684,7 @@ extension TaggingRun {
             entity = ownerEntity
         } else if let inside, compiled.facts.childVictimTag[entryIndex], preceding == nil || preceding!.end > inside.start {
             entity = ownerOfUnresolvedKin(inside)
-        } else if let preceding, preceding.entity == PeopleModel.victim, agentWithCharacteristic(before: target.start, sentence: sentence) {
+        } else if let preceding, preceding.entity == PeopleModel.victim, agentWithCharacteristic(after: preceding.end, before: target.start) {
             // "She was subjected to abuse by a man with a documented history of violence": the
             // agent's, not the victim's.
             entity = PeopleModel.perpetrator
