@@ -83,7 +83,7 @@ struct CompiledMatcher: Sendable {
     /// Per node, what the walk reads at it (one record: one base address for the walk to keep).
     private let nodes: [Node]
     static let nodeHasGap: UInt8 = 1
-    static let nodeHasChildren: UInt8 = 2
+    // (Whether a node has children is its filter's being non-zero: there is no flag for it.)
     /// Some child's label is a wildcard prefix (a word's prefix class is read only then).
     static let nodeHasPrefixChild: UInt8 = 4
 
@@ -95,7 +95,7 @@ struct CompiledMatcher: Sendable {
         /// The node's outputs: `outputList[outputFrom..<outputFrom + outputCount]`.
         var outputFrom: Int32 = 0
         var outputCount: UInt16 = 0
-        /// ``nodeHasGap``, ``nodeHasChildren`` and ``nodeHasPrefixChild`` bits.
+        /// ``nodeHasGap`` and ``nodeHasPrefixChild`` bits.
         var flags: UInt8 = 0
     }
 
@@ -820,12 +820,10 @@ struct CompiledMatcher: Sendable {
         var index = from
         while index < to {
             // The root's child of label `l` is node `l + 1` (``WalkLayout``: an empty node when
-            // no phrase starts with the label).
-            let wordClass = walker.classes[index]
-            if wordClass >= 0 {
-                let child = visit(walker, wordClass &+ 1, index + 1, index, to, &matches)
-                if child >= 0 { walk(walker, child, index + 2, index, to, &matches) }
-            }
+            // no phrase starts with the label, and for a word without a class, -1, the root's
+            // record, empty as well: visited with no test of the class first).
+            let child = visit(walker, walker.classes[index] &+ 1, index + 1, index, to, &matches)
+            if child >= 0 { walk(walker, child, index + 2, index, to, &matches) }
             let prefixClass = walker.prefixes[index]
             if prefixClass >= 0 {
                 let child = visit(walker, prefixClass &+ 1, index + 1, index, to, &matches)

@@ -5,7 +5,8 @@
 /// packed into one 64-bit entry (its key and its child in one load, not two arrays).
 ///
 /// The root's child of label `l` is node `l + 1`: a label no phrase starts with gets an empty
-/// node (no outputs, children or gaps), so the walk finds the first node without a lookup.
+/// node (no outputs, children or gaps), so the walk finds the first node without a lookup. The
+/// root's own record, node 0, is empty too: the walk visits it for a word without a class (-1).
 ///
 /// Only the numbering changes: every node keeps its outputs (in their order), gap edges (in
 /// their order), flags and child-label filter, so a walk visits the same nodes in the same order
@@ -109,6 +110,10 @@ struct WalkLayout: Sendable {
             }
         }
         gapStart.append(Int32(gapList.count))
+        // The walk visits the root's record for a word without a class (label -1, node 0) and
+        // must find nothing there: the builder gives the root no outputs and no gaps, and keeps
+        // its children in ``MatcherTables/rootChildren``, not among the edges.
+        precondition(nodes[0] == CompiledMatcher.Node(), "the root's record is empty")
         // The sentinel after the last gap (the list is never empty).
         gapList.append(tables.gapList.last ?? CompiledMatcher.Gap(min: 0, max: -1, target: 0))
         self.nodes = nodes

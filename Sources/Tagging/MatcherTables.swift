@@ -78,7 +78,6 @@ extension MatcherTables {
         for key in trie.edges.keys where key != UInt64.max {
             let node = Int(key >> 32)
             let label = Int32(truncatingIfNeeded: UInt32(truncatingIfNeeded: key))
-            nodes[node].flags |= CompiledMatcher.nodeHasChildren
             if label >= classCount { nodes[node].flags |= CompiledMatcher.nodeHasPrefixChild }
             nodes[node].childLabels |= CompiledMatcher.labelBit(label)
         }

@@ -316,7 +316,6 @@ private func referenceTables(_ patterns: [Pattern]) throws -> MatcherTables {
     for node in gapEdges.keys { nodes[Int(node)].flags |= CompiledMatcher.nodeHasGap }
     for key in edges.keys {
         let label = Int32(truncatingIfNeeded: UInt32(truncatingIfNeeded: key))
-        nodes[Int(key >> 32)].flags |= CompiledMatcher.nodeHasChildren
         if label >= classCount { nodes[Int(key >> 32)].flags |= CompiledMatcher.nodeHasPrefixChild }
         nodes[Int(key >> 32)].childLabels |= CompiledMatcher.labelBit(label)
     }
