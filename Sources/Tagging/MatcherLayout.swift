@@ -121,8 +121,11 @@ struct WalkLayout: Sendable {
         self.gapStart = gapStart
         self.gapList = gapList
 
-        // Packed edges, as many slots as the tables had (at most half full).
-        let capacity = max(16, tables.edgeKeys.count)
+        // Packed edges, twice as many slots as the tables had (at most a quarter full): at up to
+        // half full, a probe read 1.7 slots on average, and a failed one (a label that passed the
+        // node's filter without an edge: a third of the probes) more, with a mispredicted branch
+        // per slot.
+        let capacity = max(16, tables.edgeKeys.count * 2)
         edgeShift = 64 - capacity.trailingZeroBitCount
         var edges = [UInt64](repeating: UInt64.max, count: capacity)
         for (slot, key) in tables.edgeKeys.enumerated() where key != UInt64.max {
