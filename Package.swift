@@ -82,6 +82,10 @@ let package = Package(
         .executableTarget(
             name: "bench-tagging", dependencies: ["Tagging", "ReviewParsing", "ReviewModel"], path: "tools/bench-tagging",
             swiftSettings: strictSettings),
+        // A first retag run on a synchronous main, for callgrind (tools/retag-callgrind/main.swift).
+        .executableTarget(
+            name: "retag-callgrind", dependencies: ["Retagging", "Tagging", "AnnotationStore"], path: "tools/retag-callgrind",
+            swiftSettings: strictSettings),
         // Helpers shared by tests (not a product).
         .target(name: "TestSupport", dependencies: ["ReviewModel"], swiftSettings: strictSettings),
 

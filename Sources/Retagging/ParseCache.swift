@@ -28,8 +28,8 @@ import Darwin
 /// change output or a new layout starts a new subfolder and ``prepare()`` deletes the old ones.
 ///
 /// Size: about the size of each document's normalised text plus a few bytes per block,
-/// sentence and source-map segment (the source is stored only when it is not the file
-/// itself: PDF, non-UTF-8); ``prune(keeping:under:base:)`` rewrites a pack without the
+/// sentence and source-map segment (the source is stored only when it is neither the file
+/// itself nor the file decoded from a single-byte encoding: PDF, UTF-16); ``prune(keeping:under:base:)`` rewrites a pack without the
 /// entries of deleted documents, one that is mostly superseded entries, and merges small
 /// packs, at the end of a complete run, so that the cache stays within about twice the size
 /// of its live entries and the number of packs stays bounded.

@@ -15,7 +15,9 @@
 ///
 /// Compact: the decoded source is usually the input file itself (UTF-8 without a byte order
 /// mark); then it is not stored, and ``decode(_:input:name:)`` must be given the same input
-/// bytes. Most of the text is a verbatim copy of the source, so only the text that is not
+/// bytes. A source decoded from a single-byte encoding (windows-1252 Word HTML) is not stored
+/// either, only the table of what each of the input's non-ASCII bytes became (``ByteMapping``),
+/// and it is rebuilt from the same input bytes. Most of the text is a verbatim copy of the source, so only the text that is not
 /// (joins between blocks, replaced entities, collapsed spaces) is stored: a segment of the
 /// source map whose text equals its source bytes is marked and copied back on decoding, and
 /// one that differs in a few bytes (a line break read as a space) is copied and patched.
@@ -25,20 +27,24 @@
 /// the stored text, nor every invalid UTF-8 sequence there (one that is replaced by U+FFFD
 /// of the same length): a caller that stores archives adds a checksum.
 ///
-/// Layout (version 3): magic `RVDA`, version and flags (u32); name, format raw value and
+/// Layout (version 4): magic `RVDA`, version and flags (u32); name, format raw value and
 /// metadata as (optional) strings; the block-kind names; the distinct section paths; the
-/// text's length and its stored pieces; the source unless flagged as equal to the input;
+/// text's length and its stored pieces; the source's length, then the source itself unless
+/// flagged as equal to the input, or its byte table when flagged as mapped from the input;
 /// blocks (kind, section, level, start, length, source line, row, column, page); sentences
 /// (start, length); segments (text start, text length and how its text is rebuilt, source
 /// start, source length, then the patches of a patched copy).
 public enum DocumentArchive {
     /// The layout version written; archives of another version do not decode.
-    public static let version: UInt32 = 3
+    /// (Version 4 added sources mapped from the input: see ``ByteMapping``.)
+    public static let version: UInt32 = 4
 
     static let magic: UInt32 = 0x4144_5652  // "RVDA" little-endian
     static let sourceIsInputFlag: UInt32 = 1
     /// The whole text is stored (segments overlap or stray out of it: nothing is copied).
     static let wholeTextFlag: UInt32 = 2
+    /// The source is left out as the input's image under a ``ByteMapping``, which is stored.
+    static let sourceIsMappedInputFlag: UInt32 = 4
     static let absentString: UInt32 = .max
     /// How a segment's text is rebuilt: from the stored text, copied from the source, or
     /// copied and patched.
@@ -47,11 +53,19 @@ public enum DocumentArchive {
     static let patchedMode: UInt8 = 2
 
     /// Encodes a document. When `input` is given and the document's decoded source equals it
-    /// byte for byte, the source is left out (decode with the same input).
+    /// byte for byte, or is its image under a ``ByteMapping``, the source is left out (decode
+    /// with the same input).
     /// - Returns: nil when the document is not representable (a negative offset or length).
     public static func encode(_ document: ReviewDocument, input: [UInt8]? = nil) -> [UInt8]? {
         let source = document.sourceMap.lines.bytes
         let sourceIsInput = input.map { Self.equal($0, source) } ?? false
+        // A source decoded from a single-byte encoding: its byte table instead of its bytes.
+        let mapping = sourceIsInput
+            ? nil
+            : input.flatMap { input in
+                input.withUnsafeBufferPointer { input in source.withUnsafeBufferPointer { ByteMapping(input: input, source: $0) } }
+            }
+        let storesSource = !sourceIsInput && mapping == nil
         let segments = document.sourceMap.segments
         var text = document.text
         let textCount = text.utf8.count
@@ -102,7 +116,7 @@ public enum DocumentArchive {
             metadata.publicationDate, metadata.area]
         // An upper bound of the size (a varint takes at most 10 bytes), so that everything is
         // written in place into one allocation.
-        var capacity = 12 + 8 * 10 + plan.literalCount + (sourceIsInput ? 0 : source.count)
+        var capacity = 12 + 8 * 10 + plan.literalCount + (storesSource ? source.count : 0) + (mapping == nil ? 0 : ByteMapping.maximumBytes)
         for string in strings { capacity += 4 + (string?.utf8.count ?? 0) }
         for kind in kinds { capacity += 4 + kind.rawValue.utf8.count }
         capacity += paths.count * 10 + headingBytes
@@ -114,7 +128,8 @@ public enum DocumentArchive {
             var writer = ArchiveWriter(buffer)
             writer.u32(magic)
             writer.u32(version)
-            writer.u32((sourceIsInput ? sourceIsInputFlag : 0) | (plan.wholeText ? wholeTextFlag : 0))
+            writer.u32(
+                (sourceIsInput ? sourceIsInputFlag : 0) | (mapping == nil ? 0 : sourceIsMappedInputFlag) | (plan.wholeText ? wholeTextFlag : 0))
             writer.string(document.name)
             writer.string(document.format.rawValue)
             writer.optionalString(metadata.title)
@@ -138,7 +153,11 @@ public enum DocumentArchive {
                 for piece in plan.literal { writer.bytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(textBytes)[piece])) }
             }
             writer.varint(UInt64(source.count))
-            if !sourceIsInput { source.withUnsafeBytes { writer.bytes($0) } }
+            if let mapping {
+                mapping.write(to: &writer)
+            } else if storesSource {
+                source.withUnsafeBytes { writer.bytes($0) }
+            }
 
             // Each loop writes through a local copy of the writer (put back when it ends), so
             // that its position stays in a register instead of the closure's captured variable.
@@ -396,6 +415,13 @@ public enum DocumentArchive {
                 throw reader.error("the input has \(input.count) bytes, the archive's source \(sourceCount)")
             }
             source = input
+        } else if flags & sourceIsMappedInputFlag != 0 {
+            guard let input else { throw reader.error("the source was left out as mapped from the input, but no input was given") }
+            let mapping = try ByteMapping(&reader)
+            guard let mapped = input.withUnsafeBufferPointer({ mapping.source(from: $0, count: sourceCount) }) else {
+                throw reader.error("the input does not map to the archive's source of \(sourceCount) bytes")
+            }
+            source = mapped
         } else {
             let base = try reader.skip(sourceCount)
             source = Array(UnsafeRawBufferPointer(rebasing: buffer[base..<(base + sourceCount)]))
@@ -577,6 +603,158 @@ public enum DocumentArchive {
         var text = text
         return text.withUTF8 { utf8 in
             utf8.count == bytes.count && (utf8.count == 0 || memcmp(utf8.baseAddress!, bytes.baseAddress!, utf8.count) == 0)
+        }
+    }
+}
+
+extension DocumentArchive {
+    /// A decoded source as the image of the input under a byte table: every ASCII byte of the
+    /// input is itself in the source, and every other byte stands for one fixed sequence of 1
+    /// to 4 bytes, as when a single-byte encoding (windows-1252 Word HTML, Latin-1) is decoded
+    /// to UTF-8. An archive then holds the table (a few hundred bytes at most) instead of the
+    /// source (about the input's size) and rebuilds the source from the input.
+    /// ``init(input:source:)`` derives the table by reading both, so it records whatever the
+    /// decoder did, or fails when the source is no such image: nothing is assumed of the decoder.
+    struct ByteMapping: Equatable {
+        /// For each input byte 0x80...0xFF, its sequence: the bytes in bits 0..<32 (the first
+        /// lowest) and the length in bits 32..<40; 0 for a byte that does not occur.
+        private var sequences = [UInt64](repeating: 0, count: 128)
+
+        /// The most bytes ``write(to:)`` takes: a count and 128 sequences of 4 bytes.
+        static let maximumBytes = 10 + 128 * 6
+        private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+        /// The table that maps `input` to `source`; nil when there is none (an ASCII byte
+        /// differs, a byte stands for different sequences, the lengths do not add up).
+        init?(input: UnsafeBufferPointer<UInt8>, source: UnsafeBufferPointer<UInt8>) {
+            let inputCount = input.count
+            let sourceCount = source.count
+            let found = sequences.withUnsafeMutableBufferPointer { table in
+                var at = 0  // in the input
+                var to = 0  // in the source
+                while at < inputCount {
+                    guard to < sourceCount else { return false }
+                    if at + 8 <= inputCount, to + 8 <= sourceCount {
+                        // The ASCII bytes before the next other byte, up to eight at a time:
+                        // the same bytes in both.
+                        let word = Self.word(input, at)
+                        let ascii = Self.asciiCount(word)
+                        guard (word ^ Self.word(source, to)) & Self.mask(ascii) == 0 else { return false }
+                        at += ascii
+                        to += ascii
+                        if ascii == 8 { continue }
+                    } else if input[at] < 0x80 {
+                        guard source[to] == input[at] else { return false }
+                        at += 1
+                        to += 1
+                        continue
+                    }
+                    let byte = input[at]
+                    at += 1
+                    let known = table[Int(byte) - 128]
+                    let length = known != 0 ? Int(known >> 32) : Self.sequenceLength(lead: source[to])
+                    guard length <= sourceCount - to else { return false }
+                    var sequence = UInt64(length) << 32
+                    for index in 0..<length { sequence |= UInt64(source[to + index]) << UInt64(8 * index) }
+                    guard known == 0 || known == sequence else { return false }
+                    table[Int(byte) - 128] = sequence
+                    to += length
+                }
+                return at == inputCount && to == sourceCount
+            }
+            guard found else { return nil }
+        }
+
+        /// Reads a table ``write(to:)`` wrote.
+        fileprivate init(_ reader: inout ArchiveReader) throws(DocumentArchiveError) {
+            let count = try reader.count(minimumBytesEach: 3)
+            guard count <= 128 else { throw reader.error("a byte table of \(count) entries") }
+            for _ in 0..<count {
+                let byte = try reader.byte()
+                let length = Int(try reader.byte())
+                guard byte >= 0x80, (1...4).contains(length), sequences[Int(byte) - 128] == 0 else {
+                    throw reader.error("a byte table entry before byte \(reader.offset) is invalid")
+                }
+                var sequence = UInt64(length) << 32
+                for index in 0..<length { sequence |= UInt64(try reader.byte()) << UInt64(8 * index) }
+                sequences[Int(byte) - 128] = sequence
+            }
+        }
+
+        /// The entries in use: a count, then each input byte, its sequence's length and bytes.
+        fileprivate func write(to writer: inout ArchiveWriter) {
+            writer.varint(UInt64(sequences.count(where: { $0 != 0 })))
+            for (index, sequence) in sequences.enumerated() where sequence != 0 {
+                writer.byte(UInt8(128 + index))
+                let length = Int(sequence >> 32)
+                writer.byte(UInt8(length))
+                for byte in 0..<length { writer.byte(UInt8(truncatingIfNeeded: sequence >> UInt64(8 * byte))) }
+            }
+        }
+
+        /// The image of `input`, which must be `count` bytes long; nil when it is not (or the
+        /// input holds a byte the table does not know): then it is not the input the table was made from.
+        func source(from input: UnsafeBufferPointer<UInt8>, count: Int) -> [UInt8]? {
+            guard count > 0 else { return input.isEmpty ? [] : nil }
+            var complete = false
+            let source = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+                let output = buffer.baseAddress!
+                let inputCount = input.count
+                var at = 0
+                var to = 0
+                defer { initialized = to }
+                while at < inputCount {
+                    if at + 8 <= inputCount, to + 8 <= count {
+                        // The ASCII bytes before the next other byte, up to eight at a time (the
+                        // whole word is stored; bytes past them are written over next).
+                        let word = Self.word(input, at)
+                        let ascii = Self.asciiCount(word)
+                        UnsafeMutableRawPointer(output + to).storeBytes(of: word.littleEndian, as: UInt64.self)
+                        at += ascii
+                        to += ascii
+                        if ascii == 8 { continue }
+                    } else if input[at] < 0x80 {
+                        guard to < count else { return }
+                        output[to] = input[at]
+                        at += 1
+                        to += 1
+                        continue
+                    }
+                    let byte = input[at]
+                    at += 1
+                    let sequence = sequences[Int(byte) - 128]
+                    let length = Int(sequence >> 32)
+                    guard sequence != 0, length <= count - to else { return }
+                    for index in 0..<length { output[to + index] = UInt8(truncatingIfNeeded: sequence >> UInt64(8 * index)) }
+                    to += length
+                }
+                complete = to == count
+            }
+            return complete ? source : nil
+        }
+
+        /// The length of the UTF-8 sequence that `lead` starts (1 for any byte that starts none:
+        /// the table holds exact bytes, checked on every occurrence, so a wrong guess only fails).
+        private static func sequenceLength(lead: UInt8) -> Int {
+            lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        }
+
+        /// Eight bytes at `offset`, the first in the lowest bits whatever the machine's byte order.
+        @inline(__always)
+        private static func word(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int) -> UInt64 {
+            UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + offset).loadUnaligned(as: UInt64.self))
+        }
+
+        /// How many of a ``word(_:_:)``'s bytes come before its first non-ASCII byte (8: none).
+        @inline(__always)
+        private static func asciiCount(_ word: UInt64) -> Int {
+            (word & highBits).trailingZeroBitCount >> 3
+        }
+
+        /// The low `bytes` bytes of a word set.
+        @inline(__always)
+        private static func mask(_ bytes: Int) -> UInt64 {
+            bytes == 8 ? .max : (1 << UInt64(bytes << 3)) &- 1
         }
     }
 }

@@ -191,6 +191,48 @@ enum ArchiveSamples {
         }
     }
 
+    /// A source decoded from a single-byte encoding (here windows-1252) is left out as the
+    /// input's byte table: the archive is a fraction of the source, needs the input, and
+    /// refuses an input that does not map to the source; a source that is no such image of the
+    /// input (one byte read two ways) is stored whole.
+    @Test func aSourceMappedFromTheInputIsRebuiltFromIt() throws {
+        let windows1252: [UInt8: String] = [0x92: "\u{2019}", 0xE9: "é", 0xA0: "\u{A0}", 0x85: "\u{2026}"]
+        var input: [UInt8] = []
+        for index in 0..<300 {
+            input += Array("<p>Paragraph \(index) of the review".utf8) + [0x92, 0x73, 0x20, 0xE9, 0x74, 0xE9, 0xA0, 0x85]
+            input += Array(String(repeating: "x", count: index % 13).utf8) + Array(" text.</p>\n".utf8)
+        }
+        func decoded(_ input: [UInt8]) -> [UInt8] { input.flatMap { $0 < 0x80 ? [$0] : Array(windows1252[$0]!.utf8) } }
+        func document(_ source: [UInt8]) -> ReviewDocument {
+            ReviewDocument(
+                name: "word.htm", format: .html, text: String(decoding: source, as: UTF8.self),
+                blocks: [Block(kind: .paragraph, section: [], range: TextRange(start: 0, end: source.count), sourceLine: 0)],
+                sentences: [TextRange(start: 0, end: source.count)],
+                sourceMap: SourceMap(
+                    segments: [.init(textStart: 0, textLength: source.count, sourceStart: 0, sourceLength: source.count)],
+                    source: LineIndex(bytes: source)))
+        }
+        let source = decoded(input)
+        let mapped = document(source)
+        let archive = try #require(DocumentArchive.encode(mapped, input: input))
+        #expect(archive.count * 20 < source.count, "\(archive.count) bytes for a source of \(source.count)")
+        expectSameDocument(try DocumentArchive.decode(archive, input: input, name: "word.htm"), mapped, "mapped")
+        #expect(throws: DocumentArchiveError.self) { try DocumentArchive.decode(archive, name: "word.htm") }
+        // A byte the table does not hold, and an input one byte short, do not map to the source.
+        var unknown = input
+        unknown[unknown.firstIndex(of: 0x92)!] = 0x93
+        #expect(throws: DocumentArchiveError.self) { try DocumentArchive.decode(archive, input: unknown, name: "word.htm") }
+        #expect(throws: DocumentArchiveError.self) { try DocumentArchive.decode(archive, input: Array(input.dropLast()), name: "word.htm") }
+
+        // 0x92 read as an apostrophe once: no table maps the input to this source.
+        var inconsistent = source
+        let apostrophe = try #require(inconsistent.firstRange(of: Array("\u{2019}".utf8)))
+        inconsistent.replaceSubrange(apostrophe, with: Array("'".utf8))
+        let stored = try #require(DocumentArchive.encode(document(inconsistent), input: input))
+        #expect(stored.count > inconsistent.count)
+        expectSameDocument(try DocumentArchive.decode(stored, name: "word.htm"), document(inconsistent), "stored")
+    }
+
     /// A truncated archive, one of another layout, or the wrong input never decodes.
     @Test func damagedArchivesThrowNamingTheArchive() throws {
         let input = Array("# Review\n\nThe constable spoke to the general practitioner in May.\n\n- one item\n".utf8)
