@@ -52,12 +52,15 @@ struct WalkLayout: Sendable {
         precondition(WalkLayout.fits(tables), "the codebook's trie has more than 16M nodes or 65,534 labels")
         let nodeCount = tables.nodes.count
         // Each node's edges (label, child), grouped by node in label order.
+        let edgeSlots = occupiedSlots(tables.edgeKeys)
         var childStart = [Int32](repeating: 0, count: nodeCount + 1)
-        for key in tables.edgeKeys where key != UInt64.max { childStart[Int(key >> 32) + 1] += 1 }
+        for slot in edgeSlots { childStart[Int(tables.edgeKeys[Int(slot)] >> 32) + 1] += 1 }
         for node in 0..<nodeCount { childStart[node + 1] += childStart[node] }
         var children = [(label: Int32, child: Int32)](repeating: (0, 0), count: Int(childStart[nodeCount]))
         var fill = childStart
-        for (slot, key) in tables.edgeKeys.enumerated() where key != UInt64.max {
+        for slot in edgeSlots {
+            let slot = Int(slot)
+            let key = tables.edgeKeys[slot]
             let node = Int(key >> 32)
             children[Int(fill[node])] = (Int32(truncatingIfNeeded: UInt32(truncatingIfNeeded: key)), tables.edgeValues[slot])
             fill[node] += 1
@@ -100,7 +103,9 @@ struct WalkLayout: Sendable {
             var node = tables.nodes[Int(old)]
             let from = Int(node.outputFrom)
             node.outputFrom = Int32(outputList.count)
-            outputList.append(contentsOf: tables.outputList[from..<from + Int(node.outputCount)])
+            // (Element by element: appending the slice cost a generic call per node, most of them
+            // for no outputs.)
+            for slot in from..<from + Int(node.outputCount) { outputList.append(tables.outputList[slot]) }
             nodes.append(node)
             gapStart.append(Int32(gapList.count))
             for slot in Int(tables.gapStart[Int(old)])..<Int(tables.gapStart[Int(old) + 1]) {
@@ -128,7 +133,9 @@ struct WalkLayout: Sendable {
         let capacity = max(16, tables.edgeKeys.count * 2)
         edgeShift = 64 - capacity.trailingZeroBitCount
         var edges = [UInt64](repeating: UInt64.max, count: capacity)
-        for (slot, key) in tables.edgeKeys.enumerated() where key != UInt64.max {
+        for slot in edgeSlots {
+            let slot = Int(slot)
+            let key = tables.edgeKeys[slot]
             let node = newID[Int(key >> 32)]
             let label = Int32(truncatingIfNeeded: UInt32(truncatingIfNeeded: key))
             let packed = WalkLayout.edgeKey(node: node, label: label)

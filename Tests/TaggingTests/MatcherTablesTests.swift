@@ -62,6 +62,16 @@ import Testing
         #expect(failures > 4 && failures < 40, "\(failures) pattern sets failed")
     }
 
+    @Test func occupiedSlotsAreTheSlotsWithKeys() {
+        var random = XorShift(state: 0x0CC0_5107_5EED)
+        for size in [0, 1, 16, 1000] {
+            let keys = (0..<size).map { _ in random.next(3) == 0 ? UInt64(random.next(1 << 30)) : UInt64.max }
+            #expect(occupiedSlots(keys) == keys.indices.filter { keys[$0] != UInt64.max }.map { Int32($0) })
+        }
+        let shipped = MatcherLayoutTests.shipped.tables.edgeKeys
+        #expect(occupiedSlots(shipped).count == shipped.count { $0 != UInt64.max })
+    }
+
     @Test func parseFailsAsTheExpansionDid() {
         // Four groups of eleven (11^4 = 14641) expand; a fifth (161051 > 20000) does not.
         let group = "(a|b|c|d|e|f|g|h|i|j|k)"
