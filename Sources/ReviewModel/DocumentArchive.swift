@@ -633,22 +633,15 @@ extension DocumentArchive {
                 var at = 0  // in the input
                 var to = 0  // in the source
                 while at < inputCount {
-                    guard to < sourceCount else { return false }
-                    if at + 8 <= inputCount, to + 8 <= sourceCount {
-                        // The ASCII bytes before the next other byte, up to eight at a time:
-                        // the same bytes in both.
-                        let word = Self.word(input, at)
-                        let ascii = Self.asciiCount(word)
-                        guard (word ^ Self.word(source, to)) & Self.mask(ascii) == 0 else { return false }
-                        at += ascii
-                        to += ascii
-                        if ascii == 8 { continue }
-                    } else if input[at] < 0x80 {
-                        guard source[to] == input[at] else { return false }
-                        at += 1
-                        to += 1
-                        continue
+                    // The ASCII bytes up to the next other byte (a rare one): the same in both.
+                    let run = Self.asciiEnd(input, from: at) - at
+                    guard run <= sourceCount - to, run == 0 || memcmp(input.baseAddress! + at, source.baseAddress! + to, run) == 0 else {
+                        return false
                     }
+                    at += run
+                    to += run
+                    guard at < inputCount else { break }
+                    guard to < sourceCount else { return false }
                     let byte = input[at]
                     at += 1
                     let known = table[Int(byte) - 128]
@@ -704,22 +697,13 @@ extension DocumentArchive {
                 var to = 0
                 defer { initialized = to }
                 while at < inputCount {
-                    if at + 8 <= inputCount, to + 8 <= count {
-                        // The ASCII bytes before the next other byte, up to eight at a time (the
-                        // whole word is stored; bytes past them are written over next).
-                        let word = Self.word(input, at)
-                        let ascii = Self.asciiCount(word)
-                        UnsafeMutableRawPointer(output + to).storeBytes(of: word.littleEndian, as: UInt64.self)
-                        at += ascii
-                        to += ascii
-                        if ascii == 8 { continue }
-                    } else if input[at] < 0x80 {
-                        guard to < count else { return }
-                        output[to] = input[at]
-                        at += 1
-                        to += 1
-                        continue
-                    }
+                    // The ASCII bytes up to the next other byte, copied as they are.
+                    let run = Self.asciiEnd(input, from: at) - at
+                    guard run <= count - to else { return }
+                    if run > 0 { memcpy(output + to, input.baseAddress! + at, run) }
+                    at += run
+                    to += run
+                    guard at < inputCount else { break }
                     let byte = input[at]
                     at += 1
                     let sequence = sequences[Int(byte) - 128]
@@ -739,22 +723,26 @@ extension DocumentArchive {
             lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
         }
 
-        /// Eight bytes at `offset`, the first in the lowest bits whatever the machine's byte order.
-        @inline(__always)
-        private static func word(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int) -> UInt64 {
-            UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + offset).loadUnaligned(as: UInt64.self))
-        }
-
-        /// How many of a ``word(_:_:)``'s bytes come before its first non-ASCII byte (8: none).
-        @inline(__always)
-        private static func asciiCount(_ word: UInt64) -> Int {
-            (word & highBits).trailingZeroBitCount >> 3
-        }
-
-        /// The low `bytes` bytes of a word set.
-        @inline(__always)
-        private static func mask(_ bytes: Int) -> UInt64 {
-            bytes == 8 ? .max : (1 << UInt64(bytes << 3)) &- 1
+        /// Where the first byte of `bytes` at or after `start` that is not ASCII is (the end
+        /// when there is none): 32 bytes a step, as such bytes are rare (a few in ten thousand
+        /// in Word HTML), then the word that holds it.
+        private static func asciiEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+            let count = bytes.count
+            guard start < count else { return count }
+            let base = UnsafeRawPointer(bytes.baseAddress!)
+            // The first byte in the lowest bits, whatever the machine's byte order.
+            func word(_ offset: Int) -> UInt64 { UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+            var index = start
+            while index + 32 <= count, (word(index) | word(index + 8) | word(index + 16) | word(index + 24)) & highBits == 0 {
+                index += 32
+            }
+            while index + 8 <= count {
+                let high = word(index) & highBits
+                if high != 0 { return index + high.trailingZeroBitCount >> 3 }
+                index += 8
+            }
+            while index < count, bytes[index] < 0x80 { index += 1 }
+            return index
         }
     }
 }

@@ -231,6 +231,20 @@ enum ArchiveSamples {
         let stored = try #require(DocumentArchive.encode(document(inconsistent), input: input))
         #expect(stored.count > inconsistent.count)
         expectSameDocument(try DocumentArchive.decode(stored, name: "word.htm"), document(inconsistent), "stored")
+
+        // Short inputs of every length, non-ASCII bytes anywhere (first, last, side by side,
+        // across the 8- and 32-byte steps of the scans), round-trip.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let alphabet: [UInt8] = Array("ab <p>\n".utf8) + [0x92, 0xE9, 0xA0, 0x85]
+        for length in 0..<100 {
+            let short: [UInt8] = (0..<length).map { _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return alphabet[Int(state >> 33) % alphabet.count]
+            }
+            let expected = document(decoded(short))
+            let archive = try #require(DocumentArchive.encode(expected, input: short))
+            expectSameDocument(try DocumentArchive.decode(archive, input: short, name: "short"), expected, "\(length) bytes")
+        }
     }
 
     /// A truncated archive, one of another layout, or the wrong input never decodes.
