@@ -227,8 +227,8 @@ private struct CompactPhrases {
 
 /// The slots of an open-addressing key table (`UInt64.max` empty) that hold a key, in slot order.
 /// The tables are half empty or more, and a loop that tested each slot mispredicted about every
-/// other one; here each slot is written and counted only if it holds a key, by arithmetic (a
-/// conditional count compiled to a branch again).
+/// other one; here each slot's index is written after those kept so far and kept only if the slot
+/// holds a key, counted by arithmetic (a conditional count compiled to a branch again).
 func occupiedSlots(_ keys: [UInt64]) -> [Int32] {
     keys.withUnsafeBufferPointer { keys in
         [Int32](unsafeUninitializedCapacity: keys.count) { slots, initialized in
