@@ -83,7 +83,7 @@ struct CompiledMatcher: Sendable {
     /// Per node, what the walk reads at it (one record: one base address for the walk to keep).
     private let nodes: [Node]
     static let nodeHasGap: UInt8 = 1
-    static let nodeHasChildren: UInt8 = 2
+    // (Whether a node has children is its filter's being non-zero: there is no flag for it.)
     /// Some child's label is a wildcard prefix (a word's prefix class is read only then).
     static let nodeHasPrefixChild: UInt8 = 4
 
@@ -95,7 +95,7 @@ struct CompiledMatcher: Sendable {
         /// The node's outputs: `outputList[outputFrom..<outputFrom + outputCount]`.
         var outputFrom: Int32 = 0
         var outputCount: UInt16 = 0
-        /// ``nodeHasGap``, ``nodeHasChildren`` and ``nodeHasPrefixChild`` bits.
+        /// ``nodeHasGap`` and ``nodeHasPrefixChild`` bits.
         var flags: UInt8 = 0
     }
 
@@ -687,6 +687,8 @@ struct CompiledMatcher: Sendable {
         let prefixes: UnsafePointer<Int32>
 
         /// The edge of `node` labelled `label` in the table, or -1 (asked past the node's filter).
+        /// A label of -1 (a word without a class or prefix class) finds none: its key's label
+        /// bits are 0xFFFF, which no label has (``WalkLayout/fits(_:)``).
         @inline(__always)
         func edge(of node: Int32, label: Int32) -> Int32 {
             let key = WalkLayout.edgeKey(node: node, label: label)
@@ -818,12 +820,10 @@ struct CompiledMatcher: Sendable {
         var index = from
         while index < to {
             // The root's child of label `l` is node `l + 1` (``WalkLayout``: an empty node when
-            // no phrase starts with the label).
-            let wordClass = walker.classes[index]
-            if wordClass >= 0 {
-                let child = visit(walker, wordClass &+ 1, index + 1, index, to, &matches)
-                if child >= 0 { walk(walker, child, index + 2, index, to, &matches) }
-            }
+            // no phrase starts with the label, and for a word without a class, -1, the root's
+            // record, empty as well: visited with no test of the class first).
+            let child = visit(walker, walker.classes[index] &+ 1, index + 1, index, to, &matches)
+            if child >= 0 { walk(walker, child, index + 2, index, to, &matches) }
             let prefixClass = walker.prefixes[index]
             if prefixClass >= 0 {
                 let child = visit(walker, prefixClass &+ 1, index + 1, index, to, &matches)
@@ -894,10 +894,12 @@ struct CompiledMatcher: Sendable {
             }
         }
         let flags = info.flags
-        if next < end, flags & CompiledMatcher.nodeHasChildren != 0 {
+        if next < end {
+            // (A node without children has an empty filter; a word without a class, -1, tests
+            // bit 63 and finds no edge: ``Walker/edge(of:label:)``.)
             let wordClass = walker.classes[next]
             var child: Int32 = -1
-            if wordClass >= 0, info.childLabels & CompiledMatcher.labelBit(wordClass) != 0 {
+            if info.childLabels & CompiledMatcher.labelBit(wordClass) != 0 {
                 child = walker.edge(of: node, label: wordClass)
             }
             // Nothing after the word child's walk: the caller walks on from it.
@@ -906,7 +908,7 @@ struct CompiledMatcher: Sendable {
             // (Only a node with a wildcard-prefix child reads the next word's prefix class.)
             if flags & CompiledMatcher.nodeHasPrefixChild != 0 {
                 let prefixClass = walker.prefixes[next]
-                if prefixClass >= 0, info.childLabels & CompiledMatcher.labelBit(prefixClass) != 0 {
+                if info.childLabels & CompiledMatcher.labelBit(prefixClass) != 0 {
                     let child = walker.edge(of: node, label: prefixClass)
                     if child >= 0 { walk(walker, child, next + 1, start, end, &matches) }
                 }
@@ -940,13 +942,13 @@ struct CompiledMatcher: Sendable {
         var position = from
         while position <= last {
             let wordClass = walker.classes[position]
-            if wordClass >= 0, target.childLabels & CompiledMatcher.labelBit(wordClass) != 0 {
+            if target.childLabels & CompiledMatcher.labelBit(wordClass) != 0 {
                 let child = walker.edge(of: targetID, label: wordClass)
                 if child >= 0 { walk(walker, child, position &+ 1, start, end, &matches) }
             }
             if prefixes {
                 let prefixClass = walker.prefixes[position]
-                if prefixClass >= 0, target.childLabels & CompiledMatcher.labelBit(prefixClass) != 0 {
+                if target.childLabels & CompiledMatcher.labelBit(prefixClass) != 0 {
                     let child = walker.edge(of: targetID, label: prefixClass)
                     if child >= 0 { walk(walker, child, position &+ 1, start, end, &matches) }
                 }

@@ -5,7 +5,8 @@
 /// packed into one 64-bit entry (its key and its child in one load, not two arrays).
 ///
 /// The root's child of label `l` is node `l + 1`: a label no phrase starts with gets an empty
-/// node (no outputs, children or gaps), so the walk finds the first node without a lookup.
+/// node (no outputs, children or gaps), so the walk finds the first node without a lookup. The
+/// root's own record, node 0, is empty too: the walk visits it for a word without a class (-1).
 ///
 /// Only the numbering changes: every node keeps its outputs (in their order), gap edges (in
 /// their order), flags and child-label filter, so a walk visits the same nodes in the same order
@@ -51,12 +52,15 @@ struct WalkLayout: Sendable {
         precondition(WalkLayout.fits(tables), "the codebook's trie has more than 16M nodes or 65,534 labels")
         let nodeCount = tables.nodes.count
         // Each node's edges (label, child), grouped by node in label order.
+        let edgeSlots = occupiedSlots(tables.edgeKeys)
         var childStart = [Int32](repeating: 0, count: nodeCount + 1)
-        for key in tables.edgeKeys where key != UInt64.max { childStart[Int(key >> 32) + 1] += 1 }
+        for slot in edgeSlots { childStart[Int(tables.edgeKeys[Int(slot)] >> 32) + 1] += 1 }
         for node in 0..<nodeCount { childStart[node + 1] += childStart[node] }
         var children = [(label: Int32, child: Int32)](repeating: (0, 0), count: Int(childStart[nodeCount]))
         var fill = childStart
-        for (slot, key) in tables.edgeKeys.enumerated() where key != UInt64.max {
+        for slot in edgeSlots {
+            let slot = Int(slot)
+            let key = tables.edgeKeys[slot]
             let node = Int(key >> 32)
             children[Int(fill[node])] = (Int32(truncatingIfNeeded: UInt32(truncatingIfNeeded: key)), tables.edgeValues[slot])
             fill[node] += 1
@@ -99,7 +103,9 @@ struct WalkLayout: Sendable {
             var node = tables.nodes[Int(old)]
             let from = Int(node.outputFrom)
             node.outputFrom = Int32(outputList.count)
-            outputList.append(contentsOf: tables.outputList[from..<from + Int(node.outputCount)])
+            // (Element by element: appending the slice cost a generic call per node, most of them
+            // for no outputs.)
+            for slot in from..<from + Int(node.outputCount) { outputList.append(tables.outputList[slot]) }
             nodes.append(node)
             gapStart.append(Int32(gapList.count))
             for slot in Int(tables.gapStart[Int(old)])..<Int(tables.gapStart[Int(old) + 1]) {
@@ -109,6 +115,10 @@ struct WalkLayout: Sendable {
             }
         }
         gapStart.append(Int32(gapList.count))
+        // The walk visits the root's record for a word without a class (label -1, node 0) and
+        // must find nothing there: the builder gives the root no outputs and no gaps, and keeps
+        // its children in ``MatcherTables/rootChildren``, not among the edges.
+        precondition(nodes[0] == CompiledMatcher.Node(), "the root's record is empty")
         // The sentinel after the last gap (the list is never empty).
         gapList.append(tables.gapList.last ?? CompiledMatcher.Gap(min: 0, max: -1, target: 0))
         self.nodes = nodes
@@ -116,11 +126,16 @@ struct WalkLayout: Sendable {
         self.gapStart = gapStart
         self.gapList = gapList
 
-        // Packed edges, as many slots as the tables had (at most half full).
-        let capacity = max(16, tables.edgeKeys.count)
+        // Packed edges, twice as many slots as the tables had (at most a quarter full): at up to
+        // half full, a probe read 1.7 slots on average, and a failed one (a label that passed the
+        // node's filter without an edge: a third of the probes) more, with a mispredicted branch
+        // per slot.
+        let capacity = max(16, tables.edgeKeys.count * 2)
         edgeShift = 64 - capacity.trailingZeroBitCount
         var edges = [UInt64](repeating: UInt64.max, count: capacity)
-        for (slot, key) in tables.edgeKeys.enumerated() where key != UInt64.max {
+        for slot in edgeSlots {
+            let slot = Int(slot)
+            let key = tables.edgeKeys[slot]
             let node = newID[Int(key >> 32)]
             let label = Int32(truncatingIfNeeded: UInt32(truncatingIfNeeded: key))
             let packed = WalkLayout.edgeKey(node: node, label: label)

@@ -75,10 +75,10 @@ extension MatcherTables {
 
         let nodeCount = Int(trie.nodeCount)
         var nodes = [CompiledMatcher.Node](repeating: CompiledMatcher.Node(), count: nodeCount)
-        for key in trie.edges.keys where key != UInt64.max {
+        for slot in occupiedSlots(trie.edges.keys) {
+            let key = trie.edges.keys[Int(slot)]
             let node = Int(key >> 32)
             let label = Int32(truncatingIfNeeded: UInt32(truncatingIfNeeded: key))
-            nodes[node].flags |= CompiledMatcher.nodeHasChildren
             if label >= classCount { nodes[node].flags |= CompiledMatcher.nodeHasPrefixChild }
             nodes[node].childLabels |= CompiledMatcher.labelBit(label)
         }
@@ -225,6 +225,24 @@ private struct CompactPhrases {
     }
 }
 
+/// The slots of an open-addressing key table (`UInt64.max` empty) that hold a key, in slot order.
+/// The tables are half empty or more, and a loop that tested each slot mispredicted about every
+/// other one; here each slot's index is written after those kept so far and kept only if the slot
+/// holds a key, counted by arithmetic (a conditional count compiled to a branch again).
+func occupiedSlots(_ keys: [UInt64]) -> [Int32] {
+    keys.withUnsafeBufferPointer { keys in
+        [Int32](unsafeUninitializedCapacity: keys.count) { slots, initialized in
+            var count = 0
+            for slot in keys.indices {
+                slots[count] = Int32(truncatingIfNeeded: slot)
+                // 1 for a key (keys are below 2^63), 0 for the empty slot's all ones.
+                count &+= Int(truncatingIfNeeded: (keys[slot] &>> 63) ^ 1)
+            }
+            initialized = count
+        }
+    }
+}
+
 /// An open-addressing map from 64-bit keys (never `UInt64.max`) to node ids
 /// (``CompiledMatcher/mix(_:)``, linear probing), kept at most half full.
 private struct NodeMap {
@@ -232,17 +250,30 @@ private struct NodeMap {
     private(set) var values = [Int32](repeating: -1, count: 16)
     private(set) var count = 0
 
-    /// The node stored under `key`, or nil.
+    /// The node stored under `key`, or nil and the empty slot that ends the key's probe (where
+    /// ``insert(_:_:at:)`` puts it: one probe for a lookup and the insertion after it).
     @inline(__always)
-    func find(_ key: UInt64) -> Int32? {
+    func find(_ key: UInt64) -> (node: Int32?, slot: Int) {
         let mask = keys.count - 1
         var slot = Int(truncatingIfNeeded: CompiledMatcher.mix(key)) & mask
         while true {
             let stored = keys[slot]
-            if stored == key { return values[slot] }
-            if stored == UInt64.max { return nil }
+            if stored == key { return (values[slot], slot) }
+            if stored == UInt64.max { return (nil, slot) }
             slot = (slot + 1) & mask
         }
+    }
+
+    /// Stores `value` under `key` (not in the map yet) in `slot`, where ``find(_:)`` ended, unless
+    /// the map must grow first (then wherever the key's probe ends in the larger table).
+    mutating func insert(_ key: UInt64, _ value: Int32, at slot: Int) {
+        if (count + 1) * 2 + 2 > keys.count {
+            insert(key, value)
+            return
+        }
+        keys[slot] = key
+        values[slot] = value
+        count += 1
     }
 
     /// Stores `value` under `key` (not in the map yet).
@@ -262,7 +293,9 @@ private struct NodeMap {
         let capacity = oldKeys.count * 2
         keys = [UInt64](repeating: UInt64.max, count: capacity)
         values = [Int32](repeating: -1, count: capacity)
-        for (slot, key) in oldKeys.enumerated() where key != UInt64.max {
+        for slot in occupiedSlots(oldKeys) {
+            let slot = Int(slot)
+            let key = oldKeys[slot]
             var target = Int(truncatingIfNeeded: CompiledMatcher.mix(key)) & (capacity - 1)
             while keys[target] != UInt64.max { target = (target + 1) & (capacity - 1) }
             keys[target] = key
@@ -386,17 +419,19 @@ private struct TrieBuilder {
             return root[Int(label)]
         }
         let key = UInt64(UInt32(node)) << 32 | UInt64(UInt32(label))
-        if let found = edges.find(key) { return found }
+        let (found, slot) = edges.find(key)
+        if let found { return found }
         let fresh = newNode()
-        edges.insert(key, fresh)
+        edges.insert(key, fresh, at: slot)
         return fresh
     }
 
     private mutating func gapTarget(_ node: Int32, low: Int32, high: Int32) -> Int32 {
         let key = UInt64(UInt32(node)) << 32 | UInt64(UInt32(low)) << 16 | UInt64(UInt32(high))
-        if let found = gapTargets.find(key) { return found }
+        let (found, slot) = gapTargets.find(key)
+        if let found { return found }
         let fresh = newNode()
-        gapTargets.insert(key, fresh)
+        gapTargets.insert(key, fresh, at: slot)
         gaps.append((node, CompiledMatcher.Gap(min: Int(low), max: Int(high), target: fresh)))
         return fresh
     }

@@ -62,6 +62,16 @@ import Testing
         #expect(failures > 4 && failures < 40, "\(failures) pattern sets failed")
     }
 
+    @Test func occupiedSlotsAreTheSlotsWithKeys() {
+        var random = XorShift(state: 0x0CC0_5107_5EED)
+        for size in [0, 1, 16, 1000] {
+            let keys = (0..<size).map { _ in random.next(3) == 0 ? UInt64(random.next(1 << 30)) : UInt64.max }
+            #expect(occupiedSlots(keys) == keys.indices.filter { keys[$0] != UInt64.max }.map { Int32($0) })
+        }
+        let shipped = MatcherLayoutTests.shipped.tables.edgeKeys
+        #expect(occupiedSlots(shipped).count == shipped.count { $0 != UInt64.max })
+    }
+
     @Test func parseFailsAsTheExpansionDid() {
         // Four groups of eleven (11^4 = 14641) expand; a fifth (161051 > 20000) does not.
         let group = "(a|b|c|d|e|f|g|h|i|j|k)"
@@ -316,7 +326,6 @@ private func referenceTables(_ patterns: [Pattern]) throws -> MatcherTables {
     for node in gapEdges.keys { nodes[Int(node)].flags |= CompiledMatcher.nodeHasGap }
     for key in edges.keys {
         let label = Int32(truncatingIfNeeded: UInt32(truncatingIfNeeded: key))
-        nodes[Int(key >> 32)].flags |= CompiledMatcher.nodeHasChildren
         if label >= classCount { nodes[Int(key >> 32)].flags |= CompiledMatcher.nodeHasPrefixChild }
         nodes[Int(key >> 32)].childLabels |= CompiledMatcher.labelBit(label)
     }
