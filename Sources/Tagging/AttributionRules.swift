@@ -131,12 +131,12 @@ extension TaggingRun {
     }
 }
 
-/// Words of ``TaggingRun/agentWithCharacteristic(before:sentence:)``.
+/// Words of ``TaggingRun/agentWithCharacteristic(after:before:)``.
 private enum AgentWords {
     static let with = RoleWords.hash("with")
     static let a = RoleWords.hash("a")
     static let an = RoleWords.hash("an")
-    static let people: Set<UInt64> = Set(
+    static let people: WordSet = WordSet(
         ["man", "woman", "person", "partner", "boyfriend", "girlfriend", "husband", "wife", "male", "female", "adult", "individual"]
             .map(RoleWords.hash))
 }
