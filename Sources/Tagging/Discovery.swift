@@ -677,6 +677,7 @@ extension TaggingRun {
     mutating func scoreRoles(kinNames: [Int: NameKey], declaredInSentence: [Int: [NameKey]], capitals: CapitalIndex, sentenceKinds: SentenceKinds) {
         var (victimScore, perpetratorScore, jointlyAccused) = cueScores(
             kinNames: kinNames, declaredInSentence: declaredInSentence, capitals: capitals, sentenceKinds: sentenceKinds)
+        appositionScores(capitals: capitals, sentenceKinds: sentenceKinds, weight: 3, victim: &victimScore, perpetrator: &perpetratorScore)
         // The title names the subject of the review.
         var titleText = (document.metadata.title ?? "") + " " + (document.metadata.reviewType?.evidence ?? "")
         if let first = document.blocks.first(where: { $0.kind == .heading }) { titleText += " " + document.text(of: first) }
@@ -847,7 +848,11 @@ extension TaggingRun {
                 let scope = compiled.scopes[Int(match.pattern)]
                 var cueWeight = weight * (scope > 0 ? Double(scope) / 10 : 1)
                 // "He pleaded guilty": the subject of an earlier sentence, at three quarters weight.
-                if target == nil, after, let person = pronounCueTarget(sentenceIndex: sentenceIndex, cueStart: cueStart, cueEnd: cueEnd, names: names, capitals: capitals) {
+                // (Not a perpetrator's verb in the passive: "she was killed" holds "killed".)
+                let passiveVerb = !victim && cueStart > sentence.tokenFrom && Words2.passive.contains(hashes[cueStart - 1])
+                if target == nil, after, !passiveVerb,
+                    let person = pronounCueTarget(sentenceIndex: sentenceIndex, cueStart: cueStart, cueEnd: cueEnd, names: names, capitals: capitals)
+                {
                     target = person
                     cueWeight *= 0.75
                 }

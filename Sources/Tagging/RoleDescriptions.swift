@@ -60,11 +60,17 @@ enum RoleWords {
     static let reflexives: WordSet = WordSet(["herself", "himself", "themselves", "themself"].map(hash))
     /// Words that make the gap a list or a clause rather than one noun phrase.
     static let clauseBreaks: WordSet = WordSet(["and", "or", "who", "which", "that", "while", "whilst", "when"].map(hash))
+    /// Conjunctions that open a time clause whose subject pronoun may stand for the sentence's subject.
+    static let timeClauses: WordSet = WordSet(["when", "after", "before", "until", "as", "where"].map(hash))
+    /// "the victim was Rita", "the perpetrator is Tomasz".
+    static let copulas: WordSet = WordSet(["was", "is"].map(hash))
+    static let definite = hash("the")
 }
 
 extension TaggingRun {
-    /// The person a "he" or "she" stands for when a role cue follows it and no name comes
-    /// before it in the sentence ("Mr H, who was 46, told officers that she had fallen. He later
+    /// The person a "he" or "she" stands for when a role cue follows it. With a name before it in
+    /// the sentence, that name when the pronoun opens a time clause (``clauseSubject(before:sentence:names:gender:)``);
+    /// with none ("Mr H, who was 46, told officers that she had fallen. He later
     /// accepted that he had struck her. He pleaded guilty to manslaughter."; "Rosie's mother's
     /// partner, referred to as Mr L, was 22. In July 2024 he was convicted of her manslaughter."):
     /// the subject of the nearest earlier sentence (up to three back, passing over sentences whose
@@ -82,12 +88,15 @@ extension TaggingRun {
             }
             probe -= 1
         }
-        guard pronounIndex >= 0, !names.contains(where: { $0.0 < pronounIndex }) else { return nil }
+        guard pronounIndex >= 0 else { return nil }
         // Not "she should kill herself", "he would be arrested", "she was not charged".
         if (pronounIndex + 1..<cueStart).contains(where: { RoleWords.unreal.contains(tokens.hashes[$0]) }) { return nil }
         if cueEnd < sentence.tokenTo, RoleWords.reflexives.contains(tokens.hashes[cueEnd]) { return nil }
         let pronoun = tokens.hashes[pronounIndex]
         let gender: Gender = pronoun == RoleWords.she ? .female : .male
+        if names.contains(where: { $0.0 < pronounIndex }) {
+            return clauseSubject(before: pronounIndex, sentence: sentence, names: names, gender: gender)
+        }
         var index = sentenceIndex - 1
         while index >= 0, index >= sentenceIndex - 3 {
             let earlier = sentences[index]
@@ -110,6 +119,61 @@ extension TaggingRun {
             return subject.entity
         }
         return nil
+    }
+
+    /// The person a "he" or "she" stands for when it opens a time clause of its own sentence
+    /// whose subject is a name: "Rita was 44 when she was killed by her husband", "Carl had
+    /// moved out two weeks before he was stabbed". The name must be the sentence's first word
+    /// (its subject), no possessor, with no other name before the pronoun, and its gender, when
+    /// known, must agree; the pronoun must follow the clause's conjunction.
+    func clauseSubject(before pronounIndex: Int, sentence: SentenceSpan, names: [(Int, Int, Int)], gender: Gender) -> Int? {
+        guard pronounIndex - 1 > sentence.tokenFrom, RoleWords.timeClauses.contains(tokens.hashes[pronounIndex - 1]) else { return nil }
+        let before = names.filter { $0.0 < pronounIndex }
+        guard before.count == 1, let subject = before.first, subject.0 == firstWord(of: sentence), !isWord(subject.1, Words2.s) else { return nil }
+        if let known = people.entities[subject.2].gender, known != gender { return nil }
+        return subject.2
+    }
+
+    /// Role nouns in apposition to a known name, for ``scoreRoles``: "The victim, Rita, was 44",
+    /// "Rita, the victim, ...", "the perpetrator was Tomasz". Names that no title, code word or
+    /// declaration introduced (``discoverProperNames(capitals:)``) have no role until a cue
+    /// gives one; an apposition with the review's own role noun is the strongest cue there is.
+    /// Adds `weight` per apposition to the name's score for that role. Not for a possessor on
+    /// either side ("the victim's husband, Tomasz", "Rita, the perpetrator's sister").
+    mutating func appositionScores(capitals: CapitalIndex, sentenceKinds: SentenceKinds, weight: Double, victim: inout [Int: Double], perpetrator: inout [Int: Double]) {
+        let patternBits = compiled.sentenceKindBits
+        var names: [(Int, Int, Int)] = []
+        var roles: [(Int, Int, Int)] = []
+        for sentenceIndex in sentences.indices where sentenceKinds.has(sentenceIndex, SentenceKinds.role) {
+            let sentence = sentences[sentenceIndex]
+            guard !capitals.range(inSentence: sentenceIndex).isEmpty else { continue }
+            roles.truncate(to: 0)
+            for match in matches[sentence.matchFrom..<sentence.matchTo] where patternBits[Int(match.pattern)] & SentenceKinds.role != 0 {
+                if let entity = roleEntity(match), entity == PeopleModel.victim || entity == PeopleModel.perpetrator {
+                    roles.append((Int(match.start), Int(match.end), entity))
+                }
+            }
+            if roles.count > 1 {
+                roles = roles.filter { role in
+                    !roles.contains { $0 != role && $0.0 <= role.0 && role.1 <= $0.1 && ($0.1 - $0.0) > (role.1 - role.0) }
+                }
+            }
+            var kept = roles
+            dropDescriptiveRoles(&kept, sentenceStart: sentence.tokenFrom)
+            guard !kept.isEmpty else { continue }
+            names.truncate(to: 0)
+            forEachKnownName(inSentence: sentenceIndex, sentence, capitals: capitals) { start, end, entity in names.append((start, end, entity)) }
+            for role in kept where !(role.1 < sentence.tokenTo && isWord(role.1, Words2.s)) {
+                for name in names where name.2 > PeopleModel.perpetrator && !(name.1 < sentence.tokenTo && isWord(name.1, Words2.s)) {
+                    // "The victim, Rita," / "the victim Rita"; "the perpetrator was Tomasz";
+                    // "Rita, the victim," (the comma required: not "told Rita the victim had ...").
+                    let after = name.0 == role.1 || (name.0 == role.1 + 1 && RoleWords.copulas.contains(tokens.hashes[role.1]))
+                    let before = name.1 == role.0 && commaBetween(name.1 - 1) && RoleWords.definite == tokens.hashes[role.0]
+                    guard after || before else { continue }
+                    if role.2 == PeopleModel.victim { victim[name.2, default: 0] += weight } else { perpetrator[name.2, default: 0] += weight }
+                }
+            }
+        }
     }
 
     /// The first token of a sentence past a paragraph number ("1.3").

@@ -377,4 +377,44 @@ import Testing
         #expect(perpetrator.name == "Male 1")
         #expect(perpetrator.age == .years(23))
     }
+
+    /// A name no title or declaration introduced takes its role from the review's role noun in
+    /// apposition ("The victim, Rita, ...", "Marek, the perpetrator, ...").
+    @Test("'The victim, Rita, was 44. Marek, the perpetrator, was 47.' names both")
+    func roleNounsInAppositionToPlainNames() throws {
+        let result = try Self.tag("""
+            # Domestic Homicide Review
+
+            1.1 The victim, Rita, was 44. Marek, the perpetrator, was 47.
+
+            1.2 Rita worked at a bakery. Rita told a friend that Marek read her messages.
+
+            1.3 Marek was often away. Marek said that he worked nights.
+            """)
+        let victim = try #require(Self.person(result, .victim))
+        #expect(victim.name == "Rita")
+        #expect(victim.age == .years(44))
+        let perpetrator = try #require(Self.person(result, .perpetrator))
+        #expect(perpetrator.name == "Marek")
+        #expect(perpetrator.age == .years(47))
+    }
+
+    /// A "she" that opens a time clause after a name stands for that name ("Rita was 44 when she
+    /// was killed"); the passive "was killed" is no perpetrator's verb of hers.
+    @Test("'Rita was 44 when she was killed by her husband, Marek' makes Rita the victim")
+    func pronounOfATimeClauseIsTheSubjects() throws {
+        let result = try Self.tag("""
+            # Domestic Homicide Review
+
+            1.1 Rita was 44 when she was killed by her husband, Marek, at their home in March 2024.
+
+            1.2 Rita worked at a bakery. Rita told a friend that Marek read her messages.
+
+            1.3 Marek was often away. Marek said that he worked nights.
+            """)
+        let victim = try #require(Self.person(result, .victim))
+        #expect(victim.name == "Rita")
+        #expect(victim.age == .years(44))
+        #expect(Self.person(result, .perpetrator)?.name == "Marek")
+    }
 }
