@@ -472,6 +472,7 @@ extension TaggingRun {
             }
         }
         linkParentheticalAliases()
+        linkInitialAliases(capitals: capitals)
         scoreRoles(kinNames: kinNames, declaredInSentence: declaredInSentence, capitals: capitals, sentenceKinds: sentenceKinds)
         linkTitledPartner()
         voteGenders(capitals: capitals, sentenceKinds: sentenceKinds)
@@ -1148,6 +1149,9 @@ enum Words2 {
     static let generation: WordSet = WordSet(["senior", "junior", "snr", "jnr"].map(hash))
     static let codeWords: WordSet = WordSet(CompiledCodebook.codeWords.map(hash))
     static let passive: WordSet = WordSet(["was", "were", "been", "being", "is", "be", "by"].map(hash))
+    /// The words "a" and "i", which a single capital spells without being an initial.
+    static let letterA = hash("a")
+    static let letterI = hash("i")
     static let personContext: WordSet = WordSet([
         "was", "had", "is", "has", "said", "says", "told", "did", "does", "would", "could", "who", "s", "described",
         "began", "became", "died", "attended", "saw", "lived", "moved", "reported", "disclosed", "asked", "felt", "went",

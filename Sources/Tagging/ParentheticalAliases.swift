@@ -9,6 +9,58 @@ import Darwin
 /// ("Hilda")", "Child K ('Kacper')". Reviews declare a short form this way and use only it
 /// afterwards, so the bracketed form names the same person.
 extension TaggingRun {
+    /// Binds bare initials used as names ("K is arrested", "K's grandmother said ...") to the one
+    /// person named with a single word that starts with that letter ("referred to in this report as
+    /// Kai ... referred to by the initials K and T"). An initial counts as a name when it is
+    /// followed at least twice by a word people do things with (``Words2/personContext``) and is
+    /// not the last word of a longer name ("Mr K", "Child K": one space after a capitalised word);
+    /// it is linked only when exactly one person's single-word name has that initial and no
+    /// longer registered name ends with it. "A" and "I" are words, not initials. Runs before
+    /// roles are scored, so the initial's sentences count for its person.
+    mutating func linkInitialAliases(capitals: CapitalIndex) {
+        var uses: [UInt64: (count: Int, first: Int)] = [:]
+        let personContext = Words2.personContext
+        for position in capitals.positions {
+            let index = Int(position)
+            guard tokens.flags[index] & Tokens.singleCapital != 0, tokens.flags[index] & Tokens.digits == 0, index + 1 < tokens.count else { continue }
+            let hash = tokens.hashes[index]
+            guard hash != Words2.letterA, hash != Words2.letterI, personContext.contains(tokens.hashes[index + 1]) else { continue }
+            // Not the end of "Mr K" or "Child K".
+            if index > 0, isCapitalised(index - 1), Int(tokens.starts[index]) - Int(tokens.ends[index - 1]) == 1 { continue }
+            uses[hash, default: (0, index)].count += 1
+        }
+        // (An initial already known only as itself, a person of its own with no role ("by the
+        // initials K and T" declares one; "her son, K," makes it a relative), is merged into its
+        // owner below.)
+        let initials = uses.filter { initial in
+            guard initial.value.count >= 2 else { return false }
+            guard let existing = people.entityIndex(for: NameKey(hashes: [initial.key])) else { return true }
+            return existing > PeopleModel.perpetrator && people.entities[existing].role == .other && people.entities[existing].name?.utf8.count == 1
+        }
+        guard !initials.isEmpty else { return }
+        // The people with a one-word name, by its initial's hash; and the initials that end longer names.
+        var owners: [UInt64: Set<Int>] = [:]
+        var endings: Set<UInt64> = []
+        for (_, list) in people.names {
+            for (key, entity, display) in list {
+                if key.hashes.count > 1, let last = key.hashes.last { endings.insert(last) }
+                guard key.hashes.count == 1, display.utf8.count >= 2, let first = display.unicodeScalars.first, first.properties.isUppercase else { continue }
+                owners[Vocabulary.hash(Array(String(first).lowercased().utf8)), default: []].insert(entity)
+            }
+        }
+        for (hash, use) in initials.sorted(by: { $0.value.first < $1.value.first }) where !endings.contains(hash) {
+            guard let candidates = owners[hash]?.filter({ people.entities[$0].name?.utf8.count != 1 }), candidates.count == 1,
+                let entity = candidates.first
+            else { continue }
+            if let existing = people.entityIndex(for: NameKey(hashes: [hash])) {
+                people.reassignNames(of: existing, to: entity)
+                people.entities[existing].name = nil
+            } else {
+                people.register(name: NameKey(hashes: [hash]), display: text(tokens: use.first, use.first + 1), entity: entity)
+            }
+        }
+    }
+
     /// Binds each bracketed alias to the person of the known name just before the bracket. An
     /// alias already known as another person without a role or kinship (a code word seen
     /// alone, "Adult H" in the title) is merged into that person. Runs after the declarations
