@@ -98,11 +98,12 @@ extension TaggingRun {
 }
 
 extension TaggingRun {
-    /// Whether "the couple" comes before token `start` in the sentence and the perpetrator is
-    /// the victim's partner or former partner: a characteristic of the couple is both of theirs.
-    func coupleBefore(_ start: Int, sentence: SentenceSpan) -> Bool {
+    /// Whether "the couple" comes before token `start` in the sentence (after token `after` when
+    /// given) and the perpetrator is the victim's partner or former partner: a characteristic of
+    /// the couple is both of theirs.
+    func coupleBefore(_ start: Int, sentence: SentenceSpan, after: Int? = nil) -> Bool {
         guard people.perpetratorRelation == "partner" || people.perpetratorRelation == "ex-partner" else { return false }
-        var index = sentence.tokenFrom + 1
+        var index = max(sentence.tokenFrom + 1, after ?? 0)
         while index < start {
             if tokens.hashes[index] == CoupleWords.couple, tokens.hashes[index - 1] == CoupleWords.the { return true }
             index += 1

@@ -882,12 +882,13 @@ extension TaggingRun {
                         for agent in agents { perpetratorScore[agent, default: 0] += cueWeight }
                         if !agents.isEmpty { jointlyAccused.formUnion(agents + [target]) }
                     }
-                } else if !after, let declared = declaredInSentence[sentenceIndex],
+                } else if !after, cueEnd >= sentence.tokenTo || hashes[cueEnd] != Words2.by, let declared = declaredInSentence[sentenceIndex],
                     let first = names.filter({ $0.0 >= cueEnd && $0.0 - cueEnd <= 10 }).min(by: { $0.0 < $1.0 }),
                     declared.contains(where: { people.entityIndex(for: $0) == first.2 })
                 {
                     // "This review concerns a baby girl, referred to here as Rosie": the first
-                    // declared name after the cue.
+                    // declared name after the cue (not after "killed by": "Simone was killed by
+                    // her husband, referred to as Neil" names the agent).
                     if victim { victimScore[first.2, default: 0] += cueWeight } else { perpetratorScore[first.2, default: 0] += cueWeight }
                 } else if let declared = declaredInSentence[sentenceIndex], declared.count == 1,
                     let entity = people.entityIndex(for: declared[0]),

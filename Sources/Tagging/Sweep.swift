@@ -684,6 +684,12 @@ extension TaggingRun {
             entity = ownerEntity
         } else if let inside, compiled.facts.childVictimTag[entryIndex], preceding == nil || preceding!.end > inside.start {
             entity = ownerOfUnresolvedKin(inside)
+        } else if let preceding, inside == nil, coupleBefore(target.start, sentence: sentence, after: preceding.end) {
+            // "Mr H had used credit cards for the bills, and the couple's debts exceeded £38,000":
+            // the couple, named after the last person, is the victim and the perpetrator.
+            add(entry: entryIndex, subject: .victim, pattern: target.pattern, range)
+            add(entry: entryIndex, subject: .perpetrator, pattern: target.pattern, range)
+            return
         } else if let preceding, preceding.entity == PeopleModel.victim, agentWithCharacteristic(after: preceding.end, before: target.start) {
             // "She was subjected to abuse by a man with a documented history of violence": the
             // agent's, not the victim's.

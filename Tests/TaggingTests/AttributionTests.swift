@@ -188,6 +188,19 @@ import Testing
         #expect(result.subjects("characteristic/history-of-violence") == [.perpetrator])
     }
 
+    /// "the couple had rent arrears" after a mention of one of them: both partners' characteristic.
+    @Test func theCouplesDebtsAreBoths() {
+        let text = """
+            # Domestic Homicide Review: Simone
+
+            1.1 Simone was killed by her husband, referred to as Mr K, in March 2024. Mr K was convicted of her murder.
+
+            1.2 Mr K had used credit cards to pay the household bills for two years, and by the summer the couple had rent arrears of £3,000.
+            """
+        let result = sharedTagger.tag(makeDocument(text, reviewType: "dhr"))
+        #expect(Set(result.subjects("characteristic/financial-difficulties")) == [.victim, .perpetrator])
+    }
+
     /// Agencies are services in contact before the incident (TAXONOMY.md): paramedics called to
     /// the incident are its response; an ambulance called out months before is involvement.
     @Test func paramedicsAtTheIncidentAreNoInvolvement() {

@@ -417,4 +417,20 @@ import Testing
         #expect(victim.age == .years(44))
         #expect(Self.person(result, .perpetrator)?.name == "Marek")
     }
+
+    /// A name declared after "killed by her husband" is the agent's, never the victim's (the
+    /// fallback for "This review concerns a baby girl, referred to here as Rosie" does not apply
+    /// after "by").
+    @Test("'Simone was killed by her husband, referred to as Neil' names the perpetrator")
+    func declaredNameAfterAnAgentIsThePerpetrators() throws {
+        let result = try Self.tag("""
+            # Domestic Homicide Review: Simone
+
+            1.1 Simone was killed by her husband, referred to as Neil, in March 2024.
+
+            1.2 Simone had worked as a nurse.
+            """)
+        #expect(Self.person(result, .victim)?.name == "Simone")
+        #expect(Self.person(result, .perpetrator)?.name == "Neil")
+    }
 }
