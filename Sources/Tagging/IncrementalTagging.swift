@@ -275,6 +275,7 @@ extension Tagger {
         "used", "victim", "visited", "vulnerable", "wanted", "was", "weapon", "wednesday", "week", "weeks", "went", "were",
         "when", "white", "who", "whom", "widowed", "will", "with", "witness", "woman", "would", "year", "years", "young",
         "younger", "youngest",
+        "i", "where",
     ]
 
     /// Sentences the review type is read from (``TaggingRun/detectReviewType()``).
@@ -313,6 +314,8 @@ extension Tagger {
         "tuesday", "twelve", "twenty", "two", "unemployed", "used", "victim", "visited", "vulnerable", "wanted", "was", "wednesday",
         "week", "went", "were", "white", "who", "whom", "widowed", "with", "woman", "would", "year", "years", "young", "younger",
         "youngest",
+        // Time clauses of a subject pronoun and the words that are no initials.
+        "until", "i", "where", "after", "before",
     ]
 
     /// Their hashes, with discovery's word sets.
