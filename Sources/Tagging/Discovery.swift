@@ -812,6 +812,15 @@ extension TaggingRun {
                         {
                             return true
                         }
+                        // "Rita was a 44-year-old woman who was killed", "Mr B was an 82-year-old
+                        // man who died", "a mother of two who": the relative clause of the name's
+                        // predicate noun (up to three words before "who").
+                        if name.1 < cueStart - 2, cueStart - name.1 <= 12, hashes[cueStart - 1] == Words2.who,
+                            RoleWords.copulas.contains(hashes[name.1]),
+                            (max(name.1 + 1, cueStart - 4)..<(cueStart - 1)).contains(where: { RoleWords.predicateNouns.contains(hashes[$0]) })
+                        {
+                            return !names.contains { $0.0 > name.0 && $0.0 < cueStart }
+                        }
                         // "Mr R, who was 28, was convicted": a relative clause between, no other
                         // name in it, and the cue not the clause's own passive ("who was killed").
                         // "Adult E, aged 28 and of mixed heritage, was convicted": a parenthesis.

@@ -54,7 +54,8 @@ private enum Words {
     static let familyRelations: Set<String> = ["partner", "ex-partner", "adult-child", "parent", "sibling", "other-family"]
     static let she = hash("she")
     static let he = hash("he")
-    static let personNouns: WordSet = WordSet(["man", "woman", "boy", "girl", "person", "lady", "gentleman", "mother", "father", "adult"].map(hash))
+    /// Nouns whose "of" gives an age ("a man of 31"; not "a mother of two", her children).
+    static let personNouns: WordSet = WordSet(["man", "woman", "boy", "girl", "person", "lady", "gentleman", "adult"].map(hash))
     static let death: WordSet = WordSet(["died", "killed", "murdered", "death"].map(hash))
     /// A 4096-bit filter over the hashes of the number and decade words: most tokens are
     /// neither, and the filter rejects them without two dictionary probes.
@@ -302,9 +303,10 @@ extension TaggingRun {
             // number is passed over unread, as the check after it would.
             if isDigits {
                 if !agedOrUnit(word(index - 1), word(index + 1)), !isAgeAtTheTime(index) {
-                    // "Mr R, 27, White British", "Kieran, 38.": an age in apposition to a name.
-                    if index > from, tokens.flags[index - 1] & Tokens.capitalised != 0, commaBetween(index - 1),
-                        let (value, _) = number(at: index, limit: to), value >= 1, value <= 110, closesApposition(index)
+                    // "Mr R, 27, White British", "Kieran, 38.", "Rita (44)": an age in apposition to a name.
+                    if index > from, tokens.flags[index - 1] & Tokens.capitalised != 0,
+                        commaBetween(index - 1) ? closesApposition(index) : bracketsAround(index),
+                        let (value, _) = number(at: index, limit: to), value >= 1, value <= 110
                     {
                         result.append((index, .years(value), 1))
                     }
@@ -423,6 +425,20 @@ extension TaggingRun {
 
     /// Whether a comma, a full stop, a semicolon or a closing bracket follows token `index`
     /// directly (or the text ends there): the end of an apposition such as ", 27,".
+    /// Whether the token at `index` stands alone in brackets right after the word before it
+    /// ("Rita (44)"): only spaces and "(" between them, ")" right after it.
+    func bracketsAround(_ index: Int) -> Bool {
+        guard index > 0, textByte(at: Int(tokens.ends[index])) == 0x29 else { return false }
+        var offset = Int(tokens.starts[index]) - 1
+        guard textByte(at: offset) == 0x28 else { return false }
+        offset -= 1
+        while offset >= Int(tokens.ends[index - 1]) {
+            guard textByte(at: offset) == 0x20 else { return false }
+            offset -= 1
+        }
+        return true
+    }
+
     func closesApposition(_ index: Int) -> Bool {
         guard let byte = textByte(at: Int(tokens.ends[index])) else { return true }
         return byte == 0x2C || byte == 0x2E || byte == 0x3B || byte == 0x29 || byte == 0x0A

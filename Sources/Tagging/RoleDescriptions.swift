@@ -65,6 +65,9 @@ enum RoleWords {
     /// "the victim was Rita", "the perpetrator is Tomasz".
     static let copulas: WordSet = WordSet(["was", "is"].map(hash))
     static let definite = hash("the")
+    /// Nouns a name is said to be ("Rita was a 44-year-old woman who ...").
+    static let predicateNouns: WordSet = WordSet(
+        ["man", "woman", "boy", "girl", "person", "lady", "gentleman", "mother", "father", "adult", "child", "baby", "teenager", "pensioner", "widow", "widower", "grandmother", "grandfather"].map(hash))
 }
 
 extension TaggingRun {

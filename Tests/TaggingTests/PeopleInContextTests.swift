@@ -433,4 +433,26 @@ import Testing
         #expect(Self.person(result, .victim)?.name == "Simone")
         #expect(Self.person(result, .perpetrator)?.name == "Neil")
     }
+
+    /// "Rita was a 44-year-old mother of two who was killed": the relative clause of the name's
+    /// predicate noun makes the name the victim; "mother of two" is no age. "Marek (47)": an age in
+    /// brackets after a name.
+    @Test("'Rita was a 44-year-old mother of two who was killed by her husband Marek (47)'")
+    func predicateNounClauseAndBracketedAge() throws {
+        let result = try Self.tag("""
+            # Domestic Homicide Review
+
+            1.1 Rita was a 44-year-old mother of two who was killed by her husband Marek (47) in March 2024.
+
+            1.2 Rita worked at a bakery. Rita told a friend that Marek read her messages.
+
+            1.3 Marek was often away. Marek said that he worked nights.
+            """)
+        let victim = try #require(Self.person(result, .victim))
+        #expect(victim.name == "Rita")
+        #expect(victim.age == .years(44))
+        let perpetrator = try #require(Self.person(result, .perpetrator))
+        #expect(perpetrator.name == "Marek")
+        #expect(perpetrator.age == .years(47))
+    }
 }
