@@ -276,6 +276,7 @@ extension Tagger {
         "when", "white", "who", "whom", "widowed", "will", "with", "witness", "woman", "would", "year", "years", "young",
         "younger", "youngest",
         "i", "where",
+        "widower", "pensioner", "widow", "grandfather", "grandmother",
     ]
 
     /// Sentences the review type is read from (``TaggingRun/detectReviewType()``).
@@ -316,6 +317,8 @@ extension Tagger {
         "youngest",
         // Time clauses of a subject pronoun and the words that are no initials.
         "until", "i", "where", "after", "before",
+        // Predicate nouns of a name ("Rita was a 44-year-old woman who ...").
+        "mother", "teenager", "grandmother", "baby", "lady", "gentleman", "widow", "widower", "grandfather", "pensioner", "father",
     ]
 
     /// Their hashes, with discovery's word sets.
