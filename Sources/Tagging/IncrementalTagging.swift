@@ -277,6 +277,7 @@ extension Tagger {
         "younger", "youngest",
         "i", "where",
         "widower", "pensioner", "widow", "grandfather", "grandmother",
+        "victims", "perpetrators", "offenders", "suspects", "defendants", "attackers", "killers", "assailants",
     ]
 
     /// Sentences the review type is read from (``TaggingRun/detectReviewType()``).
@@ -319,6 +320,7 @@ extension Tagger {
         "until", "i", "where", "after", "before",
         // Predicate nouns of a name ("Rita was a 44-year-old woman who ...").
         "mother", "teenager", "grandmother", "baby", "lady", "gentleman", "widow", "widower", "grandfather", "pensioner", "father",
+        "victims", "perpetrators", "offenders", "suspects", "defendants", "attackers", "killers", "assailants",
     ]
 
     /// Their hashes, with discovery's word sets.

@@ -65,6 +65,8 @@ enum RoleWords {
     /// "the victim was Rita", "the perpetrator is Tomasz".
     static let copulas: WordSet = WordSet(["was", "is"].map(hash))
     static let definite = hash("the")
+    /// Role nouns in the plural: bare, they speak of people in general.
+    static let plurals: WordSet = WordSet(["victims", "perpetrators", "offenders", "suspects", "defendants", "attackers", "killers", "assailants"].map(hash))
     /// Nouns a name is said to be ("Rita was a 44-year-old woman who ...").
     static let predicateNouns: WordSet = WordSet(
         ["man", "woman", "boy", "girl", "person", "lady", "gentleman", "mother", "father", "adult", "child", "baby", "teenager", "pensioner", "widow", "widower", "grandmother", "grandfather"].map(hash))

@@ -390,8 +390,11 @@ extension TaggingRun {
             // ``roleEntity(_:)`` spelt out: a non-mutating method of the run, even inlined, copied
             // the whole run here for every mention.
             switch mention {
-            case SweepCode.victim: mentions.append(Mention(start: start, end: end, entity: PeopleModel.victim, kind: .role))
-            case SweepCode.perpetrator: mentions.append(Mention(start: start, end: end, entity: PeopleModel.perpetrator, kind: .role))
+            case SweepCode.victim, SweepCode.perpetrator:
+                // "Perpetrators often have a history of violence", "victims of domestic abuse": a
+                // bare plural role noun speaks of people in general ("the perpetrators" stays).
+                if end - start == 1, RoleWords.plurals.contains(tokens.hashes[start]) { continue }
+                mentions.append(Mention(start: start, end: end, entity: mention == SweepCode.victim ? PeopleModel.victim : PeopleModel.perpetrator, kind: .role))
             case SweepCode.child:
                 if let entity = childRoleEntity(match) { mentions.append(Mention(start: start, end: end, entity: entity, kind: .role)) }
             case SweepCode.kin: mentions.append(Mention(start: start, end: end, entity: nil, kind: .kin))

@@ -201,6 +201,20 @@ import Testing
         #expect(Set(result.subjects("characteristic/financial-difficulties")) == [.victim, .perpetrator])
     }
 
+    /// A bare plural role noun ("Perpetrators often have ...") speaks of people in general, not
+    /// of the review's perpetrator.
+    @Test func pluralRoleNounsAreGeneric() {
+        let text = """
+            # Domestic Homicide Review: Simone
+
+            1.1 Simone was killed by her husband, referred to as Mr K, in March 2024. Mr K was convicted of her murder.
+
+            4.1 Perpetrators often have a history of violence towards previous partners.
+            """
+        let result = sharedTagger.tag(makeDocument(text, reviewType: "dhr"))
+        #expect(!result.has("characteristic/history-of-violence"))
+    }
+
     /// Agencies are services in contact before the incident (TAXONOMY.md): paramedics called to
     /// the incident are its response; an ambulance called out months before is involvement.
     @Test func paramedicsAtTheIncidentAreNoInvolvement() {
