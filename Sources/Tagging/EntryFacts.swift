@@ -31,6 +31,8 @@ final class EntryFacts: Sendable {
     let ignoreContext: [Bool]
     /// Per entry: `partner` or `ex-partner` (a child victim has none).
     let isPartnerTag: [Bool]
+    /// Whether the entry's tag is in the relationship facet (between the victim and the perpetrator).
+    let isRelationshipTag: [Bool]
     /// Per entry: the first entry with the same tag id (their evidence shares one key).
     let canonical: [Int]
     /// The first entry of each tag id.
@@ -116,6 +118,7 @@ final class EntryFacts: Sendable {
         childVictimTag = codebook.entries.map { EntryFacts.childVictimTags.contains($0.tag.id) }
         parentalConversion = codebook.entries.map { EntryFacts.parentalConversions[$0.tag.id] }
         isPartnerTag = codebook.entries.map { $0.tag.id == "partner" || $0.tag.id == "ex-partner" }
+        isRelationshipTag = codebook.entries.map { $0.tag.facet == "relationship" }
         nearWithin = codebook.entries.map { $0.near.map(\.within) }
         special = codebook.entries.map { entry in
             switch (entry.tag.facet, entry.tag.id) {

@@ -287,6 +287,16 @@ extension TaggingRun {
                         // stays there, not when a relative, a worker or people in general do.
                         // Paramedics who came to the incident ("died at the scene despite the efforts
                         // of paramedics") were its response, not an agency involved beforehand.
+                        // "Rita was her mother's main carer": a relationship of a relative who is
+                        // neither the victim nor the perpetrator (the possessed kin noun right before).
+                        if compiled.facts.isRelationshipTag[entryIndex],
+                            let kin = cursor.mentions.last(where: { $0.kind == .kin && $0.end < target.start }),
+                            kin.end + 1 == target.start, isWord(kin.end, Words2.s),
+                            kin.entity.map({ people.entities[$0].subject == nil }) ?? true
+                        {
+                            suppress(target, range, .thirdParty, "a relative's relationship")
+                            continue
+                        }
                         if compiled.facts.special[entryIndex] == .ambulance, incidentContext(sentenceIndex) {
                             suppress(target, range, .historical, "the response to the incident")
                             continue

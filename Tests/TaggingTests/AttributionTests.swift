@@ -215,6 +215,27 @@ import Testing
         #expect(!result.has("characteristic/history-of-violence"))
     }
 
+    /// "her mother's main carer": a relative's caring relationship, not one between the victim
+    /// and the perpetrator; "his mother's main carer" when his mother is the victim is.
+    @Test func aRelativesCarerIsNoRelationship() {
+        let relative = """
+            # Domestic Homicide Review: Simone
+
+            1.1 Simone was killed by her husband, referred to as Mr K, in March 2024. Mr K was convicted of her murder.
+
+            2.1 Simone was her mother's main carer.
+            """
+        #expect(!sharedTagger.tag(makeDocument(relative, reviewType: "dhr")).has("relationship/carer"))
+        let principal = """
+            # Domestic Homicide Review: Joan
+
+            1.1 Joan was killed by her son, referred to as Mr K, in March 2024. Mr K was convicted of her murder.
+
+            2.1 Mr K had been his mother's main carer since 2019.
+            """
+        #expect(sharedTagger.tag(makeDocument(principal, reviewType: "dhr")).has("relationship/carer"))
+    }
+
     /// Agencies are services in contact before the incident (TAXONOMY.md): paramedics called to
     /// the incident are its response; an ambulance called out months before is involvement.
     @Test func paramedicsAtTheIncidentAreNoInvolvement() {
