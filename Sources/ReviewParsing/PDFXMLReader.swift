@@ -472,8 +472,11 @@ struct PDFXMLReader {
     private static let bullets: [[UInt8]] = ["•", "◦", "▪", "‣", "●", "○", "■", "–", "-", "*", "·"].map { Array($0.utf8) }
 
     static func startsListItem(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        for bullet in bullets where text.starts(with: bullet) {
-            if text.count > bullet.count, text[bullet.count] == 0x20 { return true }
+        // (Most lines start with no bullet's first byte: one compare each, not a prefix test.)
+        if let first = text.first {
+            for bullet in bullets where bullet[0] == first && text.starts(with: bullet) {
+                if text.count > bullet.count, text[bullet.count] == 0x20 { return true }
+            }
         }
         // "1." "1)" "(a)" "a)" "iv." followed by a space — only short markers.
         var index = 0
