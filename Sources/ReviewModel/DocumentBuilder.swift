@@ -44,10 +44,10 @@ public struct DocumentBuilder: Sendable {
         // The text is at most about as long as the source (markup and spaces collapse away);
         // reserving it up front saves copying it while it grows.
         text.reserveCapacity(source.bytes.count)
-        // About one block per few hundred bytes of source and a segment per few dozen: a
-        // modest start saves most of the copies of growing them (blocks copy element by
-        // element, for their section paths).
-        blocks.reserveCapacity(min(source.bytes.count / 512, 1 << 16))
+        // One block per 160 to 380 bytes of source (markup and plain text alike) and a segment
+        // per few dozen: room for all blocks at once saves the copies of growing the array
+        // two or three times (the capacity growing it by doubling would reach anyway).
+        blocks.reserveCapacity(min(source.bytes.count / 128, 1 << 16))
         segments.reserveCapacity(min(source.bytes.count / 128, 1 << 18))
     }
 

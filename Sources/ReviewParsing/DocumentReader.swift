@@ -183,14 +183,26 @@ public struct DocumentReader: Sendable {
             }
         case .pdfXML, .pdf:
             try XMLGuard.check(decoded, name: name)
-            // pdftohtml's output is machine-written and occasionally not well-formed (<b> and <a>
-            // nesting across each other): always read it with libxml2's recovery.
-            document = try LibXML.withXMLDocument(decoded, name: name, recover: true, directDepthLimit: directDepthLimit) {
-                (root) throws(ParseError) in
-                var reader = PDFXMLReader(
+            func reader() -> PDFXMLReader {
+                PDFXMLReader(
                     writer: BlockWriter(name: name, format: .pdfXML, source: decoded, syntax: .xml), maxDepth: options.maxDepth,
                     name: name, shortcuts: shortcuts)
-                return try reader.read(root: root)
+            }
+            // Lines read as the source is, without a tree (``PDFXMLStream``), when the document
+            // keeps to ``XMLDirectReader``'s subset (and is not too large for libxml2, which
+            // refuses it); else from libxml2's tree, as when the direct reader built one.
+            if let directDepthLimit, decoded.count < Int(Int32.max),
+                case let stream = PDFXMLStream(reader: reader(), sourceBytes: decoded.count),
+                XMLDirectReader.read(decoded, into: stream, depthLimit: directDepthLimit)
+            {
+                document = stream.finish()
+            } else {
+                // pdftohtml's output is machine-written and occasionally not well-formed (<b> and
+                // <a> nesting across each other): always read it with libxml2's recovery.
+                document = try LibXML.withXMLDocument(decoded, name: name, recover: true) { (root) throws(ParseError) in
+                    var reader = reader()
+                    return try reader.read(root: root)
+                }
             }
         case .text, .markdown:
             var reader = PlainTextReader(

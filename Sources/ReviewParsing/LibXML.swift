@@ -470,8 +470,8 @@ extension UnsafeMutablePointer where Pointee == xmlAttr {
     /// The attribute's value as a number ("12", " 3.5 ", "-4"), parsed without building
     /// strings when it is one text node; nil when it is no such number.
     var numberValue: Double? {
-        guard let child = pointee.children else { return Self.number(UnsafeBufferPointer(start: nil, count: 0)) }
-        if child.pointee.next == nil { return Self.number(UnsafeMutablePointer<xmlNode>(child).contentBuffer) }
+        guard let child = pointee.children else { return ByteClass.number(UnsafeBufferPointer(start: nil, count: 0)) }
+        if child.pointee.next == nil { return ByteClass.number(UnsafeMutablePointer<xmlNode>(child).contentBuffer) }
         // Several text nodes (entity references): join them.
         var value: [UInt8] = []
         var node: UnsafeMutablePointer<_xmlNode>? = child
@@ -481,8 +481,13 @@ extension UnsafeMutablePointer where Pointee == xmlAttr {
         }
         return Double(String(decoding: value, as: UTF8.self).trimmingASCIISpaces)
     }
+}
 
-    private static func number(_ buffer: UnsafeBufferPointer<UInt8>) -> Double? {
+/// Byte classes shared by the scanners.
+enum ByteClass {
+    /// The number an attribute value writes ("12", " 3.5 ", "-4": an optional minus, digits
+    /// with at most one point, whitespace around), or nil.
+    static func number(_ buffer: UnsafeBufferPointer<UInt8>) -> Double? {
         var index = 0
         let count = buffer.count
         while index < count, ByteClass.isSpace(buffer[index]) { index += 1 }
@@ -512,10 +517,7 @@ extension UnsafeMutablePointer where Pointee == xmlAttr {
         guard digits > 0, index == count else { return nil }
         return negative ? -value : value
     }
-}
 
-/// Byte classes shared by the scanners.
-enum ByteClass {
     /// 0x80 in every byte of `word` that is zero, 0 elsewhere (exact, no false positives).
     @inline(__always)
     static func zeroBytes(_ word: UInt64) -> UInt64 {

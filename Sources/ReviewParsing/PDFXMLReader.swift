@@ -70,17 +70,28 @@ struct PDFXMLReader {
     /// The distinct pages that have lines.
     private var linePages: Set<Int> = []
     private var pageCount = 0
+    /// The page being read: its number and height.
+    private var pageNumber = 0
+    private var pageHeight = 0.0
+    /// The line being read (its spans from ``Line/spans``'s lower bound on).
+    private var openLine: Line?
 
     init(writer: BlockWriter, maxDepth: Int, name: String, shortcuts: Bool = true) {
         self.writer = writer
         self.maxDepth = maxDepth
         self.name = name
         self.shortcuts = shortcuts
+        texts.reserveCapacity(writer.source.count / 2)
     }
 
+    /// Reads the document whose root element is `root`.
     mutating func read(root: xmlNodePtr) throws(ParseError) -> ReviewDocument {
-        texts.reserveCapacity(writer.source.count / 2)
         collect(root)
+        return finish()
+    }
+
+    /// The document of the lines collected: running lines dropped, the rest grouped and written.
+    mutating func finish() -> ReviewDocument {
         // Read the texts through a pointer while the writer is used: a local reference to the
         // array, so that no access to `self` overlaps.
         let texts = self.texts
@@ -93,6 +104,9 @@ struct PDFXMLReader {
 
     // MARK: Collecting lines
 
+    // (The tree is walked here; ``PDFXMLStream`` calls the same steps as ``XMLDirectReader``
+    // reads the source, without a tree.)
+
     private mutating func collect(_ root: xmlNodePtr) {
         var child = root.pointee.children
         while let node = child {
@@ -100,7 +114,7 @@ struct PDFXMLReader {
                 if node.nameIs("page") {
                     page(node)
                 } else if node.nameIs("fontspec") {
-                    fontspec(node)
+                    fontspec(id: node.numberAttribute("id"), size: node.numberAttribute("size"))
                 } else {
                     consume(node, depth: 1)
                 }
@@ -109,32 +123,38 @@ struct PDFXMLReader {
         }
     }
 
-    private mutating func fontspec(_ node: xmlNodePtr) {
-        if let id = node.numberAttribute("id"), let size = node.numberAttribute("size") {
+    /// A `fontspec` element's `id` and `size` attributes.
+    mutating func fontspec(id: Double?, size: Double?) {
+        if let id, let size {
             fonts[Int(id)] = size
             lastFont = nil
         }
     }
 
     private mutating func page(_ node: xmlNodePtr) {
-        pageCount += 1
-        let number = node.numberAttribute("number").map { Int($0) } ?? pageCount
-        let height = node.numberAttribute("height") ?? 0
+        beginPage(number: node.numberAttribute("number"), height: node.numberAttribute("height"))
         var child = node.pointee.children
         while let current = child {
             if current.isElement {
                 if current.nameIs("text") {
-                    textLine(current, page: number, pageHeight: height)
+                    textLine(current)
                 } else if current.nameIs("fontspec") {
-                    fontspec(current)
+                    fontspec(id: current.numberAttribute("id"), size: current.numberAttribute("size"))
                 } else {
                     consume(current, depth: 2)
                 }
             } else if current.isText {
-                _ = writer.scanner.locate(current.contentBuffer)
+                skip(current.contentBuffer)
             }
             child = current.pointee.next
         }
+    }
+
+    /// A `page` element begins, with its `number` and `height` attributes.
+    mutating func beginPage(number: Double?, height: Double?) {
+        pageCount += 1
+        pageNumber = number.map { Int($0) } ?? pageCount
+        pageHeight = height ?? 0
     }
 
     /// `fonts[id]`, remembered for the next line.
@@ -145,32 +165,59 @@ struct PDFXMLReader {
         return size
     }
 
-    private mutating func textLine(_ node: xmlNodePtr, page: Int, pageHeight: Double) {
-        // One pass over the attributes, taking the first of each name as lookups by name would.
+    /// A `text` element's geometry: the first attribute of each name (ASCII case ignored), as a
+    /// number (nil when it is none), as lookups by name would find them.
+    struct LineAttributes {
         var font: Double??, top: Double??, left: Double??, width: Double??, height: Double??
+
+        /// Takes the attribute `name` (NUL-terminated) with the value `number` (read only
+        /// when the name is one of the five and the first of its name).
+        mutating func take(_ name: UnsafePointer<xmlChar>, _ number: () -> Double?) {
+            if ByteClass.equalsIgnoringCase(name, "font") {
+                if font == nil { font = .some(number()) }
+            } else if ByteClass.equalsIgnoringCase(name, "top") {
+                if top == nil { top = .some(number()) }
+            } else if ByteClass.equalsIgnoringCase(name, "left") {
+                if left == nil { left = .some(number()) }
+            } else if ByteClass.equalsIgnoringCase(name, "width") {
+                if width == nil { width = .some(number()) }
+            } else if ByteClass.equalsIgnoringCase(name, "height") {
+                if height == nil { height = .some(number()) }
+            }
+        }
+    }
+
+    private mutating func textLine(_ node: xmlNodePtr) {
+        // One pass over the attributes, taking the first of each name as lookups by name would.
+        var attributes = LineAttributes()
         var attribute = node.pointee.properties
         while let current = attribute {
             attribute = current.pointee.next
             guard let name = current.pointee.name else { continue }
-            if ByteClass.equalsIgnoringCase(name, "font") {
-                if font == nil { font = .some(current.numberValue) }
-            } else if ByteClass.equalsIgnoringCase(name, "top") {
-                if top == nil { top = .some(current.numberValue) }
-            } else if ByteClass.equalsIgnoringCase(name, "left") {
-                if left == nil { left = .some(current.numberValue) }
-            } else if ByteClass.equalsIgnoringCase(name, "width") {
-                if width == nil { width = .some(current.numberValue) }
-            } else if ByteClass.equalsIgnoringCase(name, "height") {
-                if height == nil { height = .some(current.numberValue) }
-            }
+            attributes.take(name) { current.numberValue }
         }
-        let fontID = (font ?? nil).map { Int($0) } ?? -1
-        var line = Line(
-            page: page, pageHeight: pageHeight, top: (top ?? nil) ?? 0, left: (left ?? nil) ?? 0,
-            width: (width ?? nil) ?? 0, height: (height ?? nil) ?? 0, fontSize: fontSize(fontID) ?? (height ?? nil) ?? 0)
-        let firstSpan = spans.count
+        beginLine(attributes)
         collectSpans(node, bold: false, depth: 0)
-        line.spans = firstSpan..<spans.count
+        endLine()
+    }
+
+    /// A `text` element of the current page begins.
+    mutating func beginLine(_ attributes: LineAttributes) {
+        let fontID = (attributes.font ?? nil).map { Int($0) } ?? -1
+        var line = Line(
+            page: pageNumber, pageHeight: pageHeight, top: (attributes.top ?? nil) ?? 0, left: (attributes.left ?? nil) ?? 0,
+            width: (attributes.width ?? nil) ?? 0, height: (attributes.height ?? nil) ?? 0,
+            fontSize: fontSize(fontID) ?? (attributes.height ?? nil) ?? 0)
+        line.spans = spans.count..<spans.count
+        openLine = line
+    }
+
+    /// The open `text` element ends: its spans' text collapsed into the line's, which is kept
+    /// unless empty.
+    mutating func endLine() {
+        guard var line = openLine else { return }
+        openLine = nil
+        line.spans = line.spans.lowerBound..<spans.count
         let textStart = texts.count
         var pendingSpace = false
         var allBold = !line.spans.isEmpty
@@ -183,7 +230,7 @@ struct PDFXMLReader {
         line.allBold = allBold
         if !line.text.isEmpty {
             lines.append(line)
-            if lines.count == 1 || lines[lines.count - 2].page != page { linePages.insert(page) }
+            if lines.count == 1 || lines[lines.count - 2].page != line.page { linePages.insert(line.page) }
         }
     }
 
@@ -192,25 +239,39 @@ struct PDFXMLReader {
         var child = node.pointee.children
         while let current = child {
             if current.isText {
-                let content = current.contentBuffer
-                let range: Range<Int>?
-                if shortcuts, let span = current.knownSourceSpan {
-                    // (A tree ``XMLDirectReader`` built: the span is known.)
-                    range = writer.scanner.locate(content, knownSpan: span, markupFrom: current.knownMarkupStart)
-                } else {
-                    range = writer.scanner.locate(content)
-                }
-                var plainRunStart: Int?
-                if shortcuts, let range, let plain = writer.scanner.plainRun, plain.range == range { plainRunStart = plain.runStart }
-                spans.append(Span(range: range, content: content, bold: bold, plainRunStart: plainRunStart))
+                // (A tree ``XMLDirectReader`` built knows the span; libxml2's do not.)
+                span(current.contentBuffer, knownSpan: current.knownSourceSpan, markupFrom: current.knownMarkupStart, bold: bold)
             } else if current.pointee.type == XML_CDATA_SECTION_NODE {
-                let content = current.contentBuffer
-                spans.append(Span(range: writer.scanner.locateCDATA(content), content: content, bold: bold))
+                cdataSpan(current.contentBuffer, bold: bold)
             } else if current.isElement {
                 collectSpans(current, bold: bold || current.nameIs("b"), depth: depth + 1)
             }
             child = current.pointee.next
         }
+    }
+
+    /// A text node of the open line: its `content` (which must outlive the reader's work), the
+    /// source range it is a verbatim copy of when known, and where the markup before that starts.
+    mutating func span(_ content: UnsafeBufferPointer<UInt8>, knownSpan: Range<Int>?, markupFrom: Int?, bold: Bool) {
+        let range: Range<Int>?
+        if shortcuts, let knownSpan {
+            range = writer.scanner.locate(content, knownSpan: knownSpan, markupFrom: markupFrom)
+        } else {
+            range = writer.scanner.locate(content)
+        }
+        var plainRunStart: Int?
+        if shortcuts, let range, let plain = writer.scanner.plainRun, plain.range == range { plainRunStart = plain.runStart }
+        spans.append(Span(range: range, content: content, bold: bold, plainRunStart: plainRunStart))
+    }
+
+    /// A CDATA section of the open line (its `content` must outlive the reader's work).
+    mutating func cdataSpan(_ content: UnsafeBufferPointer<UInt8>, bold: Bool) {
+        spans.append(Span(range: writer.scanner.locateCDATA(content), content: content, bold: bold))
+    }
+
+    /// Text that is not read (between lines, in outlines and images): the cursor moves past it.
+    mutating func skip(_ content: UnsafeBufferPointer<UInt8>) {
+        _ = writer.scanner.locate(content)
     }
 
     /// Moves the cursor past text that is not read (outlines, images).
@@ -219,7 +280,7 @@ struct PDFXMLReader {
         var child = node.pointee.children
         while let current = child {
             if current.isText {
-                _ = writer.scanner.locate(current.contentBuffer)
+                skip(current.contentBuffer)
             } else if current.isElement {
                 consume(current, depth: depth + 1)
             }
@@ -411,8 +472,11 @@ struct PDFXMLReader {
     private static let bullets: [[UInt8]] = ["•", "◦", "▪", "‣", "●", "○", "■", "–", "-", "*", "·"].map { Array($0.utf8) }
 
     static func startsListItem(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        for bullet in bullets where text.starts(with: bullet) {
-            if text.count > bullet.count, text[bullet.count] == 0x20 { return true }
+        // (Most lines start with no bullet's first byte: one compare each, not a prefix test.)
+        if let first = text.first {
+            for bullet in bullets where bullet[0] == first && text.starts(with: bullet) {
+                if text.count > bullet.count, text[bullet.count] == 0x20 { return true }
+            }
         }
         // "1." "1)" "(a)" "a)" "iv." followed by a space — only short markers.
         var index = 0

@@ -1,8 +1,9 @@
 import CLibXML2
 import Foundation
 
-/// Reads XML that keeps to a plain, well-formed subset straight into an ``XMLTreeBuilder``,
-/// without libxml2: the same events libxml2's SAX2 parser would send it, so the same tree.
+/// Reads XML that keeps to a plain, well-formed subset without libxml2, sending a sink
+/// (``XMLDirectSink``) the events libxml2's SAX2 parser would send: an ``XMLTreeBuilder``
+/// builds the same tree from them, a ``PDFXMLStream`` reads pdftohtml's lines as they come.
 ///
 /// pdftohtml's XML (an element with five attributes per line of text) and generated XHTML
 /// spent most of their reading time in libxml2's parser and its callbacks; the subset is what
@@ -23,15 +24,16 @@ import Foundation
 /// so that the readers need not search the source for them.
 ///
 /// Anything else (an error libxml2 would report, a construct it would treat specially, an
-/// entity, a DTD subset) makes ``read(_:into:depthLimit:)`` give up and return false; the
+/// entity, a DTD subset) makes ``read(_:into:depthLimit:)`` give up and return false, as the
+/// sink's refusal does (``XMLDirectSink/refused``); the
 /// document is then read by libxml2 as before. Element lines are libxml2's (the line of the
 /// start tag's `>`); text, CDATA, comment and processing instruction nodes get the line of the
 /// element before them, not libxml2's (the readers read lines of elements only, and only past
 /// their depth limit, which this reader never reaches).
-struct XMLDirectReader {
+struct XMLDirectReader<Sink: XMLDirectSink> {
     private let base: UnsafePointer<UInt8>
     private let count: Int
-    private let builder: XMLTreeBuilder
+    private let sink: Sink
     private let depthLimit: Int
     private var index = 0
     /// The line of ``countedTo`` (1-based, as libxml2 counts).
@@ -55,32 +57,32 @@ struct XMLDirectReader {
     /// The current start tag's attributes' qualified names and colons (-1 without): duplicates are errors.
     private let attributeNames: UnsafeMutablePointer<(name: Range<Int>, colon: Int)>
     /// More attributes on one element than this leave the document to libxml2.
-    private static let maxAttributes = 64
+    private static var maxAttributes: Int { 64 }
     private var names = NameCache()
     /// `http://www.w3.org/XML/1998/namespace`, the `xml` prefix's URI, kept once.
     private var xmlNamespace: UnsafePointer<xmlChar>?
 
-    private init(_ source: UnsafeBufferPointer<UInt8>, builder: XMLTreeBuilder, depthLimit: Int) {
+    private init(_ source: UnsafeBufferPointer<UInt8>, sink: Sink, depthLimit: Int) {
         base = source.baseAddress!
         count = source.count
-        self.builder = builder
+        self.sink = sink
         self.depthLimit = depthLimit
         open.reserveCapacity(32)
         attributes = .allocate(capacity: 5 * Self.maxAttributes)
         attributeNames = .allocate(capacity: Self.maxAttributes)
     }
 
-    /// Builds the tree of `source` in `builder` (a new one); false when the document is not in
-    /// the subset, and the builder is then to be dropped.
-    static func read(_ source: [UInt8], into builder: XMLTreeBuilder, depthLimit: Int) -> Bool {
+    /// Sends the events of `source` to `sink` (a new sink); false when the document is not
+    /// in the subset or the sink refused it, and the sink is then to be dropped.
+    static func read(_ source: [UInt8], into sink: Sink, depthLimit: Int) -> Bool {
         source.withUnsafeBufferPointer { buffer in
             guard buffer.count > 0, depthLimit > 0, memchr(buffer.baseAddress!, 0x0D, buffer.count) == nil else { return false }
-            var reader = XMLDirectReader(buffer, builder: builder, depthLimit: depthLimit)
+            var reader = XMLDirectReader(buffer, sink: sink, depthLimit: depthLimit)
             defer {
                 reader.attributes.deallocate()
                 reader.attributeNames.deallocate()
             }
-            return reader.document() && builder.unsupported == nil && builder.root != nil
+            return reader.document() && !sink.refused
         }
     }
 
@@ -156,9 +158,36 @@ struct XMLDirectReader {
         guard index < count, base[index] == 0x22 || base[index] == 0x27 else { return nil }
         let quote = base[index]
         let start = index + 1
-        guard let end = find(quote, from: start), plainCharacters(start..<end, inAttribute: true) else { return nil }
-        index = end + 1
-        return start..<end
+        // One pass to the quote, sixteen bytes at a time, stopping at bytes an attribute value
+        // may not hold here (what ``plainCharacters(_:inAttribute:)`` refuses) as well; most
+        // values are a few bytes long, where a search for the quote and a second pass over the
+        // bytes cost two calls.
+        var position = start
+        typealias Bytes = SIMD16<UInt8>
+        while true {
+            guard position + 16 <= count else {
+                // The last bytes of the source.
+                guard let end = find(quote, from: position), plainCharacters(position..<end, inAttribute: true) else { return nil }
+                position = end
+                break
+            }
+            let bytes = UnsafeRawPointer(base + position).loadUnaligned(as: Bytes.self)
+            let stops = (bytes .== Bytes(repeating: quote)) .| (bytes .< Bytes(repeating: 0x20)) .| (bytes .== Bytes(repeating: 0x3C))
+                .| (bytes .== Bytes(repeating: 0x26)) .| (bytes .== Bytes(repeating: 0xEF))
+            let words = unsafeBitCast(Bytes().replacing(with: 0x80, where: stops), to: SIMD2<UInt64>.self)
+            if words[0] == 0 && words[1] == 0 {
+                position += 16
+                continue
+            }
+            position += words[0] != 0 ? words[0].trailingZeroBitCount / 8 : 8 + words[1].trailingZeroBitCount / 8
+            guard base[position] == 0xEF else { break }
+            // U+FFFE and U+FFFF are refused; other characters led by 0xEF are not.
+            if position + 2 < count, base[position + 1] == 0xBF, base[position + 2] >= 0xBE { return nil }
+            position += 1
+        }
+        guard base[position] == quote else { return nil }
+        index = position + 1
+        return start..<position
     }
 
     private func isEncodingName(_ range: Range<Int>) -> Bool {
@@ -219,7 +248,7 @@ struct XMLDirectReader {
             plainCharacters(start..<dashes, inAttribute: false)
         else { return false }
         index = dashes + 3
-        if !open.isEmpty { builder.misc(XML_COMMENT_NODE, line: countedLine) }
+        if !open.isEmpty { sink.misc(XML_COMMENT_NODE, line: countedLine) }
         return true
     }
 
@@ -238,7 +267,7 @@ struct XMLDirectReader {
             guard skipSpaces() > 0, let end = find("?>", from: index), plainCharacters(index..<end, inAttribute: false) else { return false }
             index = end + 2
         }
-        if !open.isEmpty { builder.misc(XML_PI_NODE, line: countedLine) }
+        if !open.isEmpty { sink.misc(XML_PI_NODE, line: countedLine) }
         return true
     }
 
@@ -297,7 +326,7 @@ struct XMLDirectReader {
             attributeCount += 1
         }
         let empty = base[index] == 0x2F
-        let tagLine = lineAt(index)
+        let tagLine = Sink.readsLines ? lineAt(index) : 0
         index += empty ? 2 : 1
         // Namespaces: the element's, then its prefixed attributes'.
         var uri: UnsafePointer<xmlChar>?
@@ -325,16 +354,16 @@ struct XMLDirectReader {
         guard open.count + 1 <= depthLimit else { return false }
         let localName = intern(colon < 0 ? qualified : (colon + 1)..<qualified.upperBound)
         let prefixName = colon < 0 ? nil : intern(qualified.lowerBound..<colon)
-        builder.startElement(
-            localName, prefix: prefixName, uri: uri, attributeCount: attributeCount, defaultedCount: 0,
-            attributes: attributeCount > 0 ? attributes : nil, line: tagLine, context: nil)
+        sink.startElement(
+            localName, prefix: prefixName, uri: uri, attributeCount: attributeCount, attributes: attributeCount > 0 ? attributes : nil,
+            line: tagLine)
         if empty {
-            builder.endElement()
+            sink.endElement()
             if bindings.count > outerBindings { bindings.removeLast(bindings.count - outerBindings) }
         } else {
             open.append((qualified, outerBindings))
         }
-        return builder.unsupported == nil
+        return !sink.refused
     }
 
     /// A qualified name at the index: `local` or `prefix:local`, ASCII (letters, digits,
@@ -347,11 +376,15 @@ struct XMLDirectReader {
         index += 1
         var colon = -1
         while index < count {
-            let byte = base[index]
-            if Self.isNameByte(byte) {
-                index += 1
-                continue
+            if index + 16 <= count {
+                let plain = Self.nameBytes(UnsafeRawPointer(base + index))
+                index += plain
+                if plain == 16 { continue }
+            } else {
+                while index < count, Self.isNameByte(base[index]) { index += 1 }
+                guard index < count else { break }
             }
+            let byte = base[index]
             if byte == 0x3A {
                 guard colon < 0, index + 1 < count, Self.isNameStart(base[index + 1]) else { return nil }
                 colon = index
@@ -363,6 +396,22 @@ struct XMLDirectReader {
         }
         guard index - start <= 200 else { return nil }
         return (start..<index, colon)
+    }
+
+    /// How many of the sixteen bytes at `bytes` are name bytes (``isNameByte(_:)``) before the
+    /// first that is not (16 when all are): names are read a register at a time.
+    @inline(__always)
+    private static func nameBytes(_ bytes: UnsafeRawPointer) -> Int {
+        typealias Bytes = SIMD16<UInt8>
+        let loaded = bytes.loadUnaligned(as: Bytes.self)
+        let folded = loaded | Bytes(repeating: 0x20)
+        let name = ((folded .>= Bytes(repeating: 0x61)) .& (folded .<= Bytes(repeating: 0x7A)))
+            .| ((loaded .>= Bytes(repeating: 0x30)) .& (loaded .<= Bytes(repeating: 0x39))) .| (loaded .== Bytes(repeating: 0x5F))
+            .| (loaded .== Bytes(repeating: 0x2D)) .| (loaded .== Bytes(repeating: 0x2E))
+        let words = unsafeBitCast(Bytes(repeating: 0x80).replacing(with: 0, where: name), to: SIMD2<UInt64>.self)
+        if words[0] != 0 { return words[0].trailingZeroBitCount / 8 }
+        if words[1] != 0 { return 8 + words[1].trailingZeroBitCount / 8 }
+        return 16
     }
 
     /// Letters, digits, `_`, `-` and `.`, by two bit masks.
@@ -380,7 +429,7 @@ struct XMLDirectReader {
         if equal(prefix, "xml") {
             if xmlNamespace == nil {
                 let uri: StaticString = "http://www.w3.org/XML/1998/namespace"
-                xmlNamespace = uri.withUTF8Buffer { builder.keep($0.baseAddress!, count: $0.count) }
+                xmlNamespace = uri.withUTF8Buffer { sink.keep($0.baseAddress!, count: $0.count) }
             }
             return xmlNamespace
         }
@@ -441,7 +490,7 @@ struct XMLDirectReader {
         index += 1
         open.removeLast()
         if bindings.count > outerBindings { bindings.removeLast(bindings.count - outerBindings) }
-        builder.endElement()
+        sink.endElement()
         return true
     }
 
@@ -449,9 +498,9 @@ struct XMLDirectReader {
         let start = index + 9
         guard let end = find("]]>", from: start), plainCharacters(start..<end, inAttribute: false) else { return false }
         index = end + 3
-        builder.text(base + start, count: end - start, type: XML_CDATA_SECTION_NODE, line: countedLine, context: nil)
+        sink.text(base + start, count: end - start, type: XML_CDATA_SECTION_NODE, line: countedLine, sourceSpan: nil, markupFrom: -1)
         textEnd = index
-        return builder.unsupported == nil
+        return !sink.refused
     }
 
     /// Character data up to the next `<` or `&`.
@@ -476,11 +525,11 @@ struct XMLDirectReader {
             return false  // a control character
         }
         index = position
-        builder.text(
-            base + start, count: position - start, type: XML_TEXT_NODE, line: countedLine, context: nil, sourceSpan: start..<position,
+        sink.text(
+            base + start, count: position - start, type: XML_TEXT_NODE, line: countedLine, sourceSpan: start..<position,
             markupFrom: textEnd)
         textEnd = position
-        return builder.unsupported == nil
+        return !sink.refused
     }
 
     /// `&amp;` `&lt;` `&gt;` `&quot;` `&apos;` or a character reference, as the character it stands for.
@@ -538,11 +587,11 @@ struct XMLDirectReader {
             return encoded
         }
         withUnsafeBytes(of: utf8) { bytes in
-            builder.text(
+            sink.text(
                 bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), count: length, type: XML_TEXT_NODE, line: countedLine,
-                context: nil)
+                sourceSpan: nil, markupFrom: -1)
         }
-        return builder.unsupported == nil
+        return !sink.refused
     }
 
     // MARK: Names
@@ -574,11 +623,11 @@ struct XMLDirectReader {
 
     /// A NUL-terminated copy of a name that lives as long as the tree, one per distinct short name.
     private mutating func intern(_ range: Range<Int>) -> UnsafePointer<xmlChar> {
-        names.intern(base, range, builder: builder)
+        names.intern(base, range, count: count, sink: sink)
     }
 
     private func keep(_ range: Range<Int>) -> UnsafePointer<xmlChar> {
-        builder.keep(base + range.lowerBound, count: range.count)
+        sink.keep(base + range.lowerBound, count: range.count)
     }
 
     // MARK: Bytes
@@ -693,6 +742,27 @@ struct XMLDirectReader {
     }
 }
 
+/// What ``XMLDirectReader`` sends the document to, event by event, as libxml2's SAX2 parser
+/// calls ``XMLTreeBuilder``: elements with their attributes (five pointers each: local name,
+/// prefix, URI, value start, value end), text and CDATA (text of one run with its source span
+/// and where the markup before it starts, else nil and -1), comments and processing
+/// instructions (`misc`). Names and URIs it passes live as long as the sink (``keep(_:count:)``).
+protocol XMLDirectSink: AnyObject {
+    /// Whether the sink reads the lines of elements (else they are not counted, and every line
+    /// passed is 0).
+    static var readsLines: Bool { get }
+    /// Whether the sink has given up on the document (which is then read another way).
+    var refused: Bool { get }
+    /// A NUL-terminated copy of `count` bytes that lives as long as the sink.
+    func keep(_ bytes: UnsafePointer<xmlChar>, count: Int) -> UnsafePointer<xmlChar>
+    func startElement(
+        _ localName: UnsafePointer<xmlChar>, prefix: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?, attributeCount: Int,
+        attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, line: UInt16)
+    func endElement()
+    func text(_ bytes: UnsafePointer<xmlChar>?, count: Int, type: xmlElementType, line: UInt16, sourceSpan: Range<Int>?, markupFrom: Int)
+    func misc(_ type: xmlElementType, line: UInt16)
+}
+
 /// Kept names by their bytes: a direct-mapped table of names up to sixteen bytes, so that an
 /// element or attribute name costs a hash and a compare rather than a copy (longer names and
 /// a name whose slot another took are copied again; equal bytes are all the readers ask of a name).
@@ -701,16 +771,27 @@ private struct NameCache {
     private var lengths = [Int](repeating: -1, count: 64)
     private var kept = [UnsafePointer<xmlChar>?](repeating: nil, count: 64)
 
-    mutating func intern(_ base: UnsafePointer<UInt8>, _ range: Range<Int>, builder: XMLTreeBuilder) -> UnsafePointer<xmlChar> {
+    /// The kept copy of `base[range]` (of a source of `count` bytes).
+    mutating func intern<Sink: XMLDirectSink>(
+        _ base: UnsafePointer<UInt8>, _ range: Range<Int>, count: Int, sink: Sink
+    ) -> UnsafePointer<xmlChar> {
         let length = range.count
-        guard length <= 16 else { return builder.keep(base + range.lowerBound, count: length) }
+        guard length <= 16 else { return sink.keep(base + range.lowerBound, count: length) }
         var key = SIMD2<UInt64>()
-        withUnsafeMutableBytes(of: &key) { bytes in
-            bytes.baseAddress!.copyMemory(from: base + range.lowerBound, byteCount: length)
+        if range.lowerBound + 16 <= count {
+            // The name and the bytes after it in one load, those masked off.
+            typealias Bytes = SIMD16<UInt8>
+            let loaded = UnsafeRawPointer(base + range.lowerBound).loadUnaligned(as: Bytes.self)
+            let lanes = Bytes(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+            key = unsafeBitCast(loaded.replacing(with: 0, where: lanes .>= Bytes(repeating: UInt8(length))), to: SIMD2<UInt64>.self)
+        } else {
+            withUnsafeMutableBytes(of: &key) { bytes in
+                bytes.baseAddress!.copyMemory(from: base + range.lowerBound, byteCount: length)
+            }
         }
         let slot = Int(truncatingIfNeeded: ((key[0] ^ key[1] &* 31 ^ UInt64(length)) &* 0x9E37_79B9_7F4A_7C15) >> 58)
         if lengths[slot] == length, keys[slot] == key, let known = kept[slot] { return known }
-        let copy = builder.keep(base + range.lowerBound, count: length)
+        let copy = sink.keep(base + range.lowerBound, count: length)
         keys[slot] = key
         lengths[slot] = length
         kept[slot] = copy

@@ -44,7 +44,7 @@ final class XMLTreeBuilder {
     @exclusivity(unchecked) private var lastTextLength = 0
 
     /// libxml2's `XML_MAX_TEXT_LENGTH`: a longer text node is an error without `XML_PARSE_HUGE`.
-    private static let maxTextLength = 10_000_000
+    static let maxTextLength = 10_000_000
 
     init(sourceBytes: Int) {
         arena = NodeArena(sourceBytes: sourceBytes)
@@ -269,5 +269,24 @@ final class XMLTreeBuilder {
     /// Runs `body` on the context's builder without retaining it (the caller keeps it alive).
     private static func with(_ context: xmlParserCtxtPtr, _ body: (XMLTreeBuilder) -> Void) {
         Unmanaged<XMLTreeBuilder>.fromOpaque(context.pointee._private)._withUnsafeGuaranteedRef(body)
+    }
+}
+
+/// ``XMLDirectReader``'s events build the tree as libxml2's parser's do (with no parser context).
+extension XMLTreeBuilder: XMLDirectSink {
+    static var readsLines: Bool { true }
+    var refused: Bool { unsupported != nil }
+
+    func startElement(
+        _ localName: UnsafePointer<xmlChar>, prefix: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?, attributeCount: Int,
+        attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, line: UInt16
+    ) {
+        startElement(
+            localName, prefix: prefix, uri: uri, attributeCount: attributeCount, defaultedCount: 0, attributes: attributes, line: line,
+            context: nil)
+    }
+
+    func text(_ bytes: UnsafePointer<xmlChar>?, count: Int, type: xmlElementType, line: UInt16, sourceSpan: Range<Int>?, markupFrom: Int) {
+        text(bytes, count: count, type: type, line: line, context: nil, sourceSpan: sourceSpan, markupFrom: markupFrom)
     }
 }

@@ -97,6 +97,18 @@ import TestSupport
         }
     }
 
+    /// The same inputs with a long comment after them, so that their names and attribute
+    /// values are read sixteen bytes at a time, not byte by byte as at the source's end.
+    @Test func paddedInputsAreReadAlike() {
+        let padding = "\n<!--" + String(repeating: " ", count: 40) + "-->\n"
+        for (name, source) in Self.accepted {
+            #expect(Self.expectLibxml2sTree(Array((source + padding).utf8), name + " padded"), "\(name) padded: declined")
+        }
+        for (name, source) in Self.declined {
+            #expect(LibXML.directXMLTreeOutline(Array((source + padding).utf8)) == nil, "\(name) padded: read directly")
+        }
+    }
+
     /// Up to the limit the direct reader builds libxml2's tree; past it, it declines.
     @Test func depthLimit() {
         let nested = { (depth: Int) in Array((String(repeating: "<a>", count: depth) + "x" + String(repeating: "</a>", count: depth)).utf8) }
