@@ -116,7 +116,7 @@ extension TaggingRun {
     /// Whether "by a man with" (or a woman, partner, husband...) lies between token `after` (the
     /// end of the mention before) and token `start`, ending at most four words before `start`:
     /// "abused by a man with a documented history of violence" describes the abuser, an unnamed
-    /// agent, not the clause's subject. (`mutating` only so that ``attribute(_:entry:range:mentions:fallback:sentence:)``,
+    /// agent, not the clause's subject; so does "by a man ... who had". (`mutating` only so that ``attribute(_:entry:range:mentions:fallback:sentence:)``,
     /// itself mutating, passes the run without copying it: 808 bytes per call.)
     mutating func agentWithCharacteristic(after: Int, before start: Int) -> Bool {
         var with = start - 1
@@ -128,6 +128,23 @@ extension TaggingRun {
                 return true
             }
             with -= 1
+        }
+        // "groomed by a man more than twice her age who had a previous conviction": the agent's
+        // relative clause ("who" at most four words before `start`, "by a man" up to ten before it).
+        var who = start - 1
+        while who >= after + 3, who >= start - 4 {
+            if tokens.hashes[who] == Words2.who {
+                var by = who - 3
+                while by >= after, by >= who - 10 {
+                    if tokens.hashes[by] == Words2.by, tokens.hashes[by + 1] == AgentWords.a || tokens.hashes[by + 1] == AgentWords.an,
+                        AgentWords.people.contains(tokens.hashes[by + 2])
+                    {
+                        return true
+                    }
+                    by -= 1
+                }
+            }
+            who -= 1
         }
         return false
     }

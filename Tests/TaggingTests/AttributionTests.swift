@@ -236,6 +236,20 @@ import Testing
         #expect(sharedTagger.tag(makeDocument(principal, reviewType: "dhr")).has("relationship/carer"))
     }
 
+    /// "by a man ... who had a previous conviction": the agent's relative clause, his characteristic.
+    @Test func theAgentsRelativeClauseIsThePerpetrators() {
+        let text = """
+            # Domestic Homicide Review: Simone
+
+            1.1 Simone was killed by her former partner, referred to as Neil, in March 2024. Neil was convicted of her murder.
+
+            1.2 Simone was subjected to escalating abuse by a man nearly twice her age who had a previous conviction for wounding.
+            """
+        let result = sharedTagger.tag(makeDocument(text, reviewType: "dhr"))
+        #expect(!result.subjects("characteristic/history-of-offending").contains(.victim))
+        #expect(!result.subjects("characteristic/history-of-violence").contains(.victim))
+    }
+
     /// Agencies are services in contact before the incident (TAXONOMY.md): paramedics called to
     /// the incident are its response; an ambulance called out months before is involvement.
     @Test func paramedicsAtTheIncidentAreNoInvolvement() {
