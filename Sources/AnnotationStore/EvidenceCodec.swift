@@ -193,9 +193,6 @@ enum EvidenceCodec {
 
     // MARK: - Writing
 
-    /// "00", "01", ... "99": the digits of a number two at a time.
-    fileprivate static let digitPairs: [UInt8] = (0..<100).flatMap { [UInt8(ascii: "0") + UInt8($0 / 10), UInt8(ascii: "0") + UInt8($0 % 10)] }
-
     /// Numbers the distinct rules (or texts) of one suggestion's spans in order of first
     /// appearance. Each is kept as the position of the span that brought it and read in place
     /// from the spans, so that numbering retains no string. A suggestion's spans share a few
@@ -266,8 +263,7 @@ enum EvidenceCodec {
                 return
             }
             if UInt(bitPattern: value) < 100 {
-                base[count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10)
-                base[count + 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
+                pair(value, at: count)
                 count += 2
                 return
             }
@@ -275,20 +271,15 @@ enum EvidenceCodec {
             // four digits: a digit and a pair, or two pairs, without counting the digits.
             if UInt(bitPattern: value) < 10_000 {
                 let high = value / 100
-                let low = (value % 100) &* 2
-                EvidenceCodec.digitPairs.withUnsafeBufferPointer { pairs in
-                    if high < 10 {
-                        base[count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: high)
-                        count += 1
-                    } else {
-                        base[count] = pairs[high &* 2]
-                        base[count + 1] = pairs[high &* 2 + 1]
-                        count += 2
-                    }
-                    base[count] = pairs[low]
-                    base[count + 1] = pairs[low + 1]
+                if high < 10 {
+                    base[count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: high)
+                    count += 1
+                } else {
+                    pair(high, at: count)
                     count += 2
                 }
+                pair(value &- high &* 100, at: count)
+                count += 2
                 return
             }
             if value < 0 { byte(UInt8(ascii: "-")) }
@@ -299,25 +290,29 @@ enum EvidenceCodec {
                 digits += 1
                 scale = scale &* 10
             }
-            // Two digits a division, from the right (the table holds "00" to "99").
+            // Two digits a division, from the right.
             var index = count + digits
-            EvidenceCodec.digitPairs.withUnsafeBufferPointer { pairs in
-                while magnitude >= 100 {
-                    let pair = Int(magnitude % 100) &* 2
-                    magnitude /= 100
-                    index -= 2
-                    base[index] = pairs[pair]
-                    base[index + 1] = pairs[pair + 1]
-                }
-                if magnitude >= 10 {
-                    let pair = Int(magnitude) &* 2
-                    base[index - 2] = pairs[pair]
-                    base[index - 1] = pairs[pair + 1]
-                } else {
-                    base[index - 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude)
-                }
+            while magnitude >= 100 {
+                let quotient = magnitude / 100
+                index -= 2
+                pair(Int(magnitude &- quotient &* 100), at: index)
+                magnitude = quotient
+            }
+            if magnitude >= 10 {
+                pair(Int(magnitude), at: index - 2)
+            } else {
+                base[index - 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude)
             }
             count += digits
+        }
+
+        /// The two digits of `value` (0 to 99) at `index`, by a multiply and shift (a table of
+        /// pairs, a global, cost a check of its lazy initialisation per number).
+        @inline(__always)
+        private func pair(_ value: Int, at index: Int) {
+            let tens = value / 10
+            base[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: tens)
+            base[index + 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value &- tens &* 10)
         }
 
         mutating func string(_ string: String) {

@@ -7,6 +7,8 @@ import GRDBSQLite
 /// strings are bound where they lie, in the document's prepared buffer (no copy), and rows
 /// go ``rowsPerStatement`` to a statement (one `INSERT ... VALUES (...), (...)`), so that
 /// SQLite opens its cursors once for them; the rows and their ids are the same as one by one.
+/// The run and the document, the same in every row, are one parameter each (`?1`, `?2`),
+/// bound once per statement rather than once per row.
 /// Used inside one `write` closure only (the statements are finalised at its end).
 struct SuggestionInserter: ~Copyable {
     private let connection: OpaquePointer
@@ -14,8 +16,10 @@ struct SuggestionInserter: ~Copyable {
     private let single: OpaquePointer
     private let multiple: OpaquePointer
     static let rowsPerStatement = 16
-    private static let columns: Int32 = 7
-    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+    /// The parameters of a row after the shared `?1` (run) and `?2` (document).
+    private static let rowParameters: Int32 = 5
+    /// Static bytes for an empty string when the row buffer has none.
+    private static let empty: StaticString = ""
     /// SQLite's `SQLITE_STATIC` (a null destructor): the bytes stay valid until the next bind.
     private static let `static`: sqlite3_destructor_type? = nil
 
@@ -37,7 +41,8 @@ struct SuggestionInserter: ~Copyable {
     }
 
     private static func prepare(_ connection: OpaquePointer, rows: Int) throws -> OpaquePointer {
-        let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+        // A plain `?` takes the number after the largest so far: row r's are 3 + 5r ... 7 + 5r.
+        let values = Array(repeating: "(?1, ?2, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
         let sql = "INSERT INTO suggestions (run_id, document_id, tag, subject, confidence, rule, evidence) VALUES \(values)"
         var statement: OpaquePointer?
         let code = sqlite3_prepare_v2(connection, sql, -1, &statement, nil)
@@ -61,16 +66,16 @@ struct SuggestionInserter: ~Copyable {
                 while next < rows.count {
                     let statement = rows.count - next >= Self.rowsPerStatement ? multiple : single
                     let count = statement == multiple ? Self.rowsPerStatement : 1
+                    sqlite3_bind_int64(statement, 1, run)
+                    sqlite3_bind_int64(statement, 2, document)
                     for offset in 0..<count {
                         let row = rows[next + offset]
-                        let base = Int32(offset) * Self.columns
-                        sqlite3_bind_int64(statement, base + 1, run)
-                        sqlite3_bind_int64(statement, base + 2, document)
-                        bind(statement, bytes, row.tag, at: base + 3)
-                        bind(statement, bytes, row.subject, at: base + 4)
-                        sqlite3_bind_double(statement, base + 5, row.confidence)
-                        bind(statement, bytes, row.rule, at: base + 6)
-                        bind(statement, bytes, row.evidence, at: base + 7)
+                        let base = 2 + Int32(offset) * Self.rowParameters
+                        bind(statement, bytes, row.tag, at: base + 1)
+                        bind(statement, bytes, row.subject, at: base + 2)
+                        sqlite3_bind_double(statement, base + 3, row.confidence)
+                        bind(statement, bytes, row.rule, at: base + 4)
+                        bind(statement, bytes, row.evidence, at: base + 5)
                     }
                     let code = sqlite3_step(statement)
                     sqlite3_reset(statement)
@@ -85,13 +90,12 @@ struct SuggestionInserter: ~Copyable {
         }
     }
 
+    /// Binds a row's string in place. An empty one (most subjects) is bound as static bytes
+    /// too, never as a nil pointer (that binds NULL, and an empty string is text): a transient
+    /// empty string made SQLite allocate and free a copy of it for every row.
     private func bind(_ statement: OpaquePointer, _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, at index: Int32) {
-        guard !range.isEmpty, let base = bytes.baseAddress else {
-            // An empty text, not NULL (a nil pointer would bind NULL).
-            _ = sqlite3_bind_text(statement, index, "", 0, Self.transient)
-            return
-        }
-        (base + range.lowerBound).withMemoryRebound(to: CChar.self, capacity: range.count) { text in
+        let start = bytes.baseAddress.map { $0 + range.lowerBound } ?? Self.empty.utf8Start
+        start.withMemoryRebound(to: CChar.self, capacity: range.count) { text in
             _ = sqlite3_bind_text(statement, index, text, Int32(range.count), Self.static)
         }
     }

@@ -39,7 +39,7 @@ public enum RetagInput {
         var files: [RetagFile] = []
         var names = FolderNames(base: base)
         func add(_ path: String, name knownName: String? = nil, status knownStatus: Status? = nil) {
-            let name = knownName ?? documentName(path, base: base)
+            let name = knownName ?? names.generalName(path)
             guard !seen.contains(name), let info = knownStatus ?? status(path), info.isRegular else { return }
             seen.insert(name)
             files.append(RetagFile(path: path, name: name, size: info.size, modifiedNanoseconds: info.modified))
@@ -73,14 +73,26 @@ public enum RetagInput {
     /// each of its components (a `readlink` per component, most of a no-change re-run's time).
     /// For a file that is not itself a link, the result is the standardised folder followed by
     /// the file's name: each folder is standardised once. Anything else (a link, an odd name,
-    /// a path the standardisation would also strip a prefix from) is left to the general rule.
+    /// a path the standardisation would also strip a prefix from) is left to the general rule,
+    /// ``generalName(_:)``.
     struct FolderNames {
+        private let base: String
         private let prefix: String
         private var folders: [String: String] = [:]
 
         init(base: String) {
+            self.base = base
             let root = (base as NSString).standardizingPath
             prefix = root.hasSuffix("/") ? root : root + "/"
+        }
+
+        /// ``RetagInput/documentName(_:base:)`` (the store's rule, the same steps) with the
+        /// base standardised once: it resolved the base's links again for every file that is
+        /// a link itself (a corpus of links, such as a sample of another one).
+        func generalName(_ path: String) -> String {
+            let absolute = path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path)
+            let standard = (absolute as NSString).standardizingPath
+            return standard.hasPrefix(prefix) ? String(standard.dropFirst(prefix.count)) : standard
         }
 
         /// The name and `lstat` of the file at `path` when it is a regular file (not a link);

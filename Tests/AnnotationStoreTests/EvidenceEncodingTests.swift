@@ -91,7 +91,7 @@ struct EvidenceEncodingTests {
         #expect(EvidenceCodec.decode(encoded)?.evidence == items)
     }
 
-    /// Numbers of every width (the two-digit table writes them two digits at a time from the
+    /// Numbers of every width (written two digits at a time from the
     /// right) are their decimal digits, as `String(value)` writes them, negatives included.
     @Test func numbersOfEveryWidthAreTheirDecimalDigits() throws {
         var generator = SeededGenerator(seed: 23)

@@ -73,6 +73,16 @@ import Testing
         #expect(folderNames.regularFile(project.path + "/corpus/a") == nil)
         #expect(folderNames.regularFile(project.path + "/corpus/missing.txt") == nil)
         #expect(folderNames.regularFile(outside.path + "/deep/five.txt")?.name == (outside.path as NSString).standardizingPath + "/deep/five.txt")
+        // The general rule, with the base standardised once, names every path as the store does.
+        for base in [project.path, top.appendingPathComponent("via").path] {
+            let general = RetagInput.FolderNames(base: base)
+            for path in [
+                base + "/corpus/a/linked.txt", base + "/corpus/deep/five.txt", "corpus/a/linked.txt", "./corpus/../corpus/one.txt",
+                "../outside/deep/five.txt", outside.path + "/deep/five.txt", "/", base, base + "/",
+            ] {
+                #expect(general.generalName(path) == RetagInput.documentName(path, base: base), "\(base) \(path)")
+            }
+        }
     }
 }
 
