@@ -25,6 +25,10 @@ let codebook = try arguments.count == 4 ? Codebook.load(path: arguments[3]) : Co
 let store = try AnnotationStore(path: arguments[2])
 var options = RetagOptions(paths: [arguments[1]], jobs: 1)
 options.loadAhead = 0
+// Batches by document count only: a batch is also cut every two seconds of wall time, and
+// under Valgrind that made the number of batches (each prepares its statements) vary with
+// the host's load from one count to the next.
+options.batchSeconds = .infinity
 options.parseCacheDirectory = ParseCache.defaultDirectory(forStore: arguments[2])
 let report = try Retagger(store: store, engine: RetagEngine.standard(codebook: codebook)).run(options)
 print("\(report.counts.processed) documents processed, \(report.counts.failed) failed")
