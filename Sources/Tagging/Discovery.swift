@@ -474,7 +474,7 @@ extension TaggingRun {
         linkParentheticalAliases()
         scoreRoles(kinNames: kinNames, declaredInSentence: declaredInSentence, capitals: capitals, sentenceKinds: sentenceKinds)
         linkTitledPartner()
-        voteGenders(capitals: capitals, sentenceKinds: sentenceKinds)
+        voteGenders(sentenceKinds: sentenceKinds)
     }
 
     /// Makes a named person with no role or kinship yet the `owner`'s relative of kin entry
@@ -931,8 +931,14 @@ extension TaggingRun {
     }
 
     /// Gender votes: one person in a sentence, pronouns and gender words after them.
-    mutating func voteGenders(capitals: CapitalIndex, sentenceKinds: SentenceKinds) {
-        let votes = genderVotes(capitals: capitals, sentenceKinds: sentenceKinds)
+    ///
+    /// Also finds the name mentions of every sentence, for the votes and then for the sweep
+    /// (``sweepNames``): names and the people they stand for are fixed from here on (the votes
+    /// change genders only), so each capitalised word is looked up once, not once here and again
+    /// in the sweep.
+    mutating func voteGenders(sentenceKinds: SentenceKinds) {
+        sweepNames = findNames(from: 0, count: sentences.count)
+        let votes = genderVotes(sentenceKinds: sentenceKinds, names: sweepNames)
         for entity in people.entities.indices where people.entities[entity].gender == nil {
             let female = votes.female[entity]
             let male = votes.male[entity]
@@ -941,10 +947,16 @@ extension TaggingRun {
         }
     }
 
-    /// The sentences' gender votes per entity. Not mutating: its closures read the run without
-    /// copying it.
-    func genderVotes(capitals: CapitalIndex, sentenceKinds: SentenceKinds) -> GenderVoteTally {
+    /// The sentences' gender votes per entity, for the entities without a gender (the only ones
+    /// ``voteGenders(sentenceKinds:)`` reads; the others' are left at 0). `names` holds the name
+    /// mentions of every sentence (``findNames(from:count:)``). Not mutating: its closures read
+    /// the run without copying it.
+    func genderVotes(sentenceKinds: SentenceKinds, names: SweepNames) -> GenderVoteTally {
         var votes = GenderVoteTally(entityCount: people.entities.count)
+        // Votes for a person whose gender is known are never read: a sentence about nobody else is
+        // passed over, and the whole pass when everyone has a gender.
+        let voting = people.entities.map { $0.gender == nil }
+        guard voting.contains(true) else { return votes }
         // Buffers for all sentences: the mentions (start, entity, a name's end or -1 for a role),
         // and the role patterns, gender words and kin noun starts of the sentence, in match order.
         var sentenceEntities: [(start: Int, entity: Int, nameEnd: Int)] = []
@@ -972,10 +984,12 @@ extension TaggingRun {
                     if let entity = roleEntity(match) { sentenceEntities.append((Int(match.start), entity, -1)) }
                 }
             }
-            forEachKnownName(inSentence: sentenceIndex, sentence, capitals: capitals) { start, end, entity in
-                sentenceEntities.append((start, entity, end))
+            for index in names.range(ofSentence: sentenceIndex) {
+                let name = names.mentions[index]
+                if let entity = name.entity { sentenceEntities.append((name.start, entity, name.end)) }
             }
             if sentenceEntities.isEmpty { continue }  // (no set to build)
+            if !sentenceEntities.contains(where: { voting[$0.entity] }) { continue }
             // Appositions need a gender noun; the votes below skip kin nouns.
             let hasGenderNoun = sentenceKinds.has(sentenceIndex, SentenceKinds.genderNoun)
             if hasGenderNoun || sentenceKinds.has(sentenceIndex, SentenceKinds.kin) { words.read(self, sentence, patternBits: patternBits) } else { words.clear() }

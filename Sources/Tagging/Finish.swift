@@ -415,7 +415,8 @@ extension TaggingRun {
 
     /// Whether "at the time" follows the number at token `index` after "and" ("... was 26 when he
     /// moved in and 27 at the time of Lloyd's death").
-    func isAgeAtTheTime(_ index: Int) -> Bool {
+    /// (`mutating` only so that ``ages(_:first:)``, itself mutating, passes the run without copying it.)
+    mutating func isAgeAtTheTime(_ index: Int) -> Bool {
         let w = Words.scalars
         guard index > 0, index + 3 < tokens.count, tokens.hashes[index - 1] == w.and else { return false }
         return tokens.hashes[index + 1] == w.at && tokens.hashes[index + 2] == w.the && tokens.hashes[index + 3] == w.time
@@ -440,9 +441,12 @@ extension TaggingRun {
     /// looked through).
     mutating func demographics(_ sentence: SentenceSpan, _ slice: UnsafeBufferPointer<Match>, mentions: [Mention], fallback: Int?, ethnicity: Bool) {
         // An age is recorded only for a person the sentence mentions (``recordAges(_:mentions:)``
-        // finds nobody else): a sentence without a resolved mention is not searched for ages.
+        // finds nobody else), and only a principal's age (the victim's or a perpetrator's) is ever
+        // read: the result lists principals only, and whether the victim is a child is the
+        // victim's. A sentence that mentions no principal ("her mother was 19") is not searched
+        // for ages: what it would record for a relative nobody reads.
         // Most sentences hold no number: no call of `ages` (which copied the run) for them.
-        if mentions.contains(where: { $0.entity != nil }) {
+        if mentions.contains(where: { mention in mention.entity.map { people.entities[$0].role != .other } ?? false }) {
             let firstCandidate = TaggingRun.firstAgeCandidate(
                 tokens, from: sentence.tokenFrom, to: sentence.tokenTo, table: compiled.ageCandidateTable, context: compiled.ageContextTable)
             // (No list, not even an empty one, released for a sentence without a candidate.)

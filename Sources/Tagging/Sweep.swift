@@ -38,8 +38,14 @@ struct SweepNames {
     var mentions: [Mention] = []
     /// One past the last sentence covered.
     var to: Int { from + ends.count }
-    /// Sentences per call: a full sweep makes one call per chunk, an incremental sweep (a few
-    /// blocks) finds few names it does not use.
+    /// Where sentence `sentence`'s names lie in ``mentions`` (`from <= sentence < to`).
+    @inline(__always)
+    func range(ofSentence sentence: Int) -> Range<Int> {
+        let slot = sentence - from
+        return (slot == 0 ? 0 : Int(ends[slot - 1]))..<Int(ends[slot])
+    }
+    /// Sentences per call when the sweep finds them itself (an incremental sweep of a few blocks
+    /// finds few names it does not use; a full sweep has people discovery's for every sentence).
     static let chunk = 64
 }
 
@@ -51,7 +57,7 @@ extension TaggingRun {
         let blockKinds = document.blocks.map(\.kind)
         collector.reserve(matchCount: matches.count)
         ensureCapitals()
-        sweepNames = SweepNames()
+        // (The names people discovery found for every sentence are kept: see ``voteGenders(sentenceKinds:)``.)
         // The matches read through one buffer of a local copy (the sweep does not change them): a
         // sentence's slice of the array retained and released the array for every sentence.
         let allMatches = matches
@@ -99,13 +105,7 @@ extension TaggingRun {
             let found = collectMatches(slice, mentions: &cursor.mentions, targets: &cursor.targets)
             // Names, found ahead for a run of sentences (see ``SweepNames``).
             if sentenceIndex < sweepNames.from || sentenceIndex >= sweepNames.to { sweepNames = findNames(from: sentenceIndex) }
-            let nameSlot = sentenceIndex - sweepNames.from
-            var nameIndex = nameSlot == 0 ? 0 : Int(sweepNames.ends[nameSlot - 1])
-            let namesEnd = Int(sweepNames.ends[nameSlot])
-            while nameIndex < namesEnd {
-                cursor.mentions.append(sweepNames.mentions[nameIndex])
-                nameIndex += 1
-            }
+            for nameIndex in sweepNames.range(ofSentence: sentenceIndex) { cursor.mentions.append(sweepNames.mentions[nameIndex]) }
             TaggingRun.orderMentions(&cursor.mentions)
             // Mentions resolved in order.
             // Resolved in place: the mentions before `index` are the resolved earlier ones (kin
@@ -406,14 +406,14 @@ extension TaggingRun {
         return found
     }
 
-    /// The name mentions of the sentences from `first` on (``SweepNames/chunk`` of them, or to
-    /// the end). Non-mutating, like the name lookup it calls: the sweep (mutating) hands it one
-    /// copy of the run per chunk, where asking per sentence copied the run for every sentence
-    /// with a name (and a mutating caller of the lookup copied it for every capitalised word).
-    func findNames(from first: Int) -> SweepNames {
+    /// The name mentions of the sentences from `first` on (`count` of them, or to the end).
+    /// Non-mutating, like the name lookup it calls: the sweep (mutating) hands it one copy of the
+    /// run per chunk, where asking per sentence copied the run for every sentence with a name (and
+    /// a mutating caller of the lookup copied it for every capitalised word).
+    func findNames(from first: Int, count: Int = SweepNames.chunk) -> SweepNames {
         var names = SweepNames()
         names.from = first
-        let last = min(sentences.count, first + SweepNames.chunk)
+        let last = min(sentences.count, first + count)
         names.ends.reserveCapacity(last - first)
         // At most one name per capitalised token: room for them all at once (grown from empty,
         // the list was reallocated and copied a few times per chunk).

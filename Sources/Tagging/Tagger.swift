@@ -123,7 +123,9 @@ struct TaggingRun {
     /// by the sweep itself when discovery did not run; see ``ensureCapitals()``).
     var capitals = CapitalIndex(Tokens(), sentences: [])
     var capitalsBuilt = false
-    /// The name mentions of the sentences the sweep is at (emptied when a sweep starts).
+    /// The name mentions of the sentences the sweep is at: of every sentence once people discovery
+    /// is done (``voteGenders(sentenceKinds:)``), else found a chunk at a time (the incremental
+    /// sweep empties them when it starts).
     var sweepNames = SweepNames()
 
     init(compiled: CompiledCodebook, document: ReviewDocument) {
