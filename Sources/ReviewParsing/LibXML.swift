@@ -608,21 +608,26 @@ enum ByteClass {
     /// Whether `haystack` contains `needle` (both lower-cased ASCII bytes already).
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool { find(needle, in: haystack) != nil }
 
-    /// The first offset of `needle` in `haystack`.
+    /// The first offset of `needle` in `haystack`: candidates found by `memchr` for the
+    /// needle's first byte (the metadata's month, keyword and review-type searches ran a byte
+    /// loop over the front matter once per needle), each compared by `memcmp`.
     static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
         guard !needle.isEmpty else { return 0 }
         guard haystack.count >= needle.count else { return nil }
-        let first = needle[0]
-        var index = 0
-        let last = haystack.count - needle.count
-        while index <= last {
-            if haystack[index] == first {
-                var offset = 1
-                while offset < needle.count, haystack[index + offset] == needle[offset] { offset += 1 }
-                if offset == needle.count { return index }
+        return haystack.withUnsafeBufferPointer { haystack in
+            needle.withUnsafeBufferPointer { needle in
+                let base = haystack.baseAddress!
+                let rest = needle.baseAddress! + 1
+                let last = haystack.count - needle.count
+                var index = 0
+                while index <= last {
+                    guard let found = memchr(base + index, Int32(needle[0]), last - index + 1) else { return nil }
+                    index = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+                    if memcmp(base + index + 1, rest, needle.count - 1) == 0 { return index }
+                    index += 1
+                }
+                return nil
             }
-            index += 1
         }
-        return nil
     }
 }

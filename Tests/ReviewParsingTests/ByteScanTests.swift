@@ -71,6 +71,27 @@ import Testing
         return mismatches
     }
 
+    /// `ByteClass.find` (memchr for the first byte, memcmp for the rest) finds the first
+    /// occurrence a byte-by-byte search finds: random haystacks and needles over a small
+    /// alphabet (so that partial matches abound), needles longer than the haystack and empty.
+    @Test func findAgreesWithTheByteSearch() {
+        func byteSearch(_ needle: [UInt8], _ haystack: [UInt8]) -> Int? {
+            guard !needle.isEmpty else { return 0 }
+            guard haystack.count >= needle.count else { return nil }
+            for index in 0...(haystack.count - needle.count) where Array(haystack[index..<(index + needle.count)]) == needle {
+                return index
+            }
+            return nil
+        }
+        var generator = SeededGenerator(seed: 0xF1D)
+        let alphabet: [UInt8] = Array("mayrch ".utf8)
+        for round in 0..<4000 {
+            let haystack = (0..<generator.below(40)).map { _ in alphabet[generator.below(alphabet.count)] }
+            let needle = (0..<generator.below(round % 7 == 0 ? 50 : 5)).map { _ in alphabet[generator.below(alphabet.count)] }
+            #expect(ByteClass.find(needle, in: haystack) == byteSearch(needle, haystack), "\(haystack) \(needle)")
+        }
+    }
+
     @Test func plainBytesKeepsOnlyWhatTheRulesKeepOnRandomText() {
         var generator = SeededGenerator(seed: 0x91A1)
         for round in 0..<400 {
