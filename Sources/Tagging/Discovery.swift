@@ -230,12 +230,7 @@ extension TaggingRun {
             for match in slice where patternBits[Int(match.pattern)] & SentenceKinds.role != 0 {
                 if let entity = roleEntity(match) { roles.append((Int(match.start), Int(match.end), entity)) }
             }
-            // Drop roles inside longer roles ("victim" in "the victim").
-            if roles.count > 1 {
-                roles = roles.filter { role in
-                    !roles.contains { $0 != role && $0.0 <= role.0 && role.1 <= $0.1 && ($0.1 - $0.0) > (role.1 - role.0) }
-                }
-            }
+            Self.dropNestedRoles(&roles)
             // "treated as a perpetrator", "had been a victim of": descriptions, not the review's roles.
             dropDescriptiveRoles(&roles, sentenceStart: sentence.tokenFrom)
             for candidate in candidates {

@@ -49,10 +49,12 @@ extension TaggingRun {
             }
         }
         for (hash, use) in initials.sorted(by: { $0.value.first < $1.value.first }) where !endings.contains(hash) {
+            // (Not a person whose own name is the initial: "K" merged into itself would lose it.)
             guard let candidates = owners[hash]?.filter({ people.entities[$0].name?.utf8.count != 1 }), candidates.count == 1,
                 let entity = candidates.first
             else { continue }
             if let existing = people.entityIndex(for: NameKey(hashes: [hash])) {
+                guard existing != entity else { continue }
                 people.reassignNames(of: existing, to: entity)
                 people.entities[existing].name = nil
             } else {

@@ -158,17 +158,12 @@ extension TaggingRun {
                     roles.append((Int(match.start), Int(match.end), entity))
                 }
             }
-            if roles.count > 1 {
-                roles = roles.filter { role in
-                    !roles.contains { $0 != role && $0.0 <= role.0 && role.1 <= $0.1 && ($0.1 - $0.0) > (role.1 - role.0) }
-                }
-            }
-            var kept = roles
-            dropDescriptiveRoles(&kept, sentenceStart: sentence.tokenFrom)
-            guard !kept.isEmpty else { continue }
+            TaggingRun.dropNestedRoles(&roles)
+            dropDescriptiveRoles(&roles, sentenceStart: sentence.tokenFrom)
+            guard !roles.isEmpty else { continue }
             names.truncate(to: 0)
             forEachKnownName(inSentence: sentenceIndex, sentence, capitals: capitals) { start, end, entity in names.append((start, end, entity)) }
-            for role in kept where !(role.1 < sentence.tokenTo && isWord(role.1, Words2.s)) {
+            for role in roles where !(role.1 < sentence.tokenTo && isWord(role.1, Words2.s)) {
                 for name in names where name.2 > PeopleModel.perpetrator && !(name.1 < sentence.tokenTo && isWord(name.1, Words2.s)) {
                     // "The victim, Rita," / "the victim Rita"; "the perpetrator was Tomasz";
                     // "Rita, the victim," (the comma required: not "told Rita the victim had ...").
@@ -178,6 +173,14 @@ extension TaggingRun {
                     if role.2 == PeopleModel.victim { victim[name.2, default: 0] += weight } else { perpetrator[name.2, default: 0] += weight }
                 }
             }
+        }
+    }
+
+    /// Drops the roles (start, end, entity) that lie inside a longer one ("victim" in "the victim").
+    static func dropNestedRoles(_ roles: inout [(Int, Int, Int)]) {
+        guard roles.count > 1 else { return }
+        roles = roles.filter { role in
+            !roles.contains { $0 != role && $0.0 <= role.0 && role.1 <= $0.1 && ($0.1 - $0.0) > (role.1 - role.0) }
         }
     }
 

@@ -15,6 +15,30 @@ import Testing
         result.people.first { $0.subject == subject }
     }
 
+    /// A short DHR opening with `opening`, then two paragraphs that put "Rita" and "Marek" where
+    /// people do things (so that both are proper names without a title or declaration).
+    static func ritaAndMarek(_ opening: String) throws -> TaggingResult {
+        try tag("""
+            # Domestic Homicide Review
+
+            1.1 \(opening)
+
+            1.2 Rita worked at a bakery. Rita told a friend that Marek read her messages.
+
+            1.3 Marek was often away. Marek said that he worked nights.
+            """)
+    }
+
+    /// Expects Rita, 44, as the victim and Marek as the perpetrator, of `perpetratorAge` when given.
+    static func expectRitaAndMarek(_ result: TaggingResult, perpetratorAge: Int?) throws {
+        let victim = try #require(person(result, .victim))
+        #expect(victim.name == "Rita")
+        #expect(victim.age == .years(44))
+        let perpetrator = try #require(person(result, .perpetrator))
+        #expect(perpetrator.name == "Marek")
+        if let perpetratorAge { #expect(perpetrator.age == .years(perpetratorAge)) }
+    }
+
     @Test("a bracketed alias names the person before it")
     func bracketedAlias() throws {
         let result = try Self.tag("""
@@ -382,40 +406,14 @@ import Testing
     /// apposition ("The victim, Rita, ...", "Marek, the perpetrator, ...").
     @Test("'The victim, Rita, was 44. Marek, the perpetrator, was 47.' names both")
     func roleNounsInAppositionToPlainNames() throws {
-        let result = try Self.tag("""
-            # Domestic Homicide Review
-
-            1.1 The victim, Rita, was 44. Marek, the perpetrator, was 47.
-
-            1.2 Rita worked at a bakery. Rita told a friend that Marek read her messages.
-
-            1.3 Marek was often away. Marek said that he worked nights.
-            """)
-        let victim = try #require(Self.person(result, .victim))
-        #expect(victim.name == "Rita")
-        #expect(victim.age == .years(44))
-        let perpetrator = try #require(Self.person(result, .perpetrator))
-        #expect(perpetrator.name == "Marek")
-        #expect(perpetrator.age == .years(47))
+        try Self.expectRitaAndMarek(Self.ritaAndMarek("The victim, Rita, was 44. Marek, the perpetrator, was 47."), perpetratorAge: 47)
     }
 
     /// A "she" that opens a time clause after a name stands for that name ("Rita was 44 when she
     /// was killed"); the passive "was killed" is no perpetrator's verb of hers.
     @Test("'Rita was 44 when she was killed by her husband, Marek' makes Rita the victim")
     func pronounOfATimeClauseIsTheSubjects() throws {
-        let result = try Self.tag("""
-            # Domestic Homicide Review
-
-            1.1 Rita was 44 when she was killed by her husband, Marek, at their home in March 2024.
-
-            1.2 Rita worked at a bakery. Rita told a friend that Marek read her messages.
-
-            1.3 Marek was often away. Marek said that he worked nights.
-            """)
-        let victim = try #require(Self.person(result, .victim))
-        #expect(victim.name == "Rita")
-        #expect(victim.age == .years(44))
-        #expect(Self.person(result, .perpetrator)?.name == "Marek")
+        try Self.expectRitaAndMarek(Self.ritaAndMarek("Rita was 44 when she was killed by her husband, Marek, at their home in March 2024."), perpetratorAge: nil)
     }
 
     /// A name declared after "killed by her husband" is the agent's, never the victim's (the
@@ -439,20 +437,6 @@ import Testing
     /// brackets after a name.
     @Test("'Rita was a 44-year-old mother of two who was killed by her husband Marek (47)'")
     func predicateNounClauseAndBracketedAge() throws {
-        let result = try Self.tag("""
-            # Domestic Homicide Review
-
-            1.1 Rita was a 44-year-old mother of two who was killed by her husband Marek (47) in March 2024.
-
-            1.2 Rita worked at a bakery. Rita told a friend that Marek read her messages.
-
-            1.3 Marek was often away. Marek said that he worked nights.
-            """)
-        let victim = try #require(Self.person(result, .victim))
-        #expect(victim.name == "Rita")
-        #expect(victim.age == .years(44))
-        let perpetrator = try #require(Self.person(result, .perpetrator))
-        #expect(perpetrator.name == "Marek")
-        #expect(perpetrator.age == .years(47))
+        try Self.expectRitaAndMarek(Self.ritaAndMarek("Rita was a 44-year-old mother of two who was killed by her husband Marek (47) in March 2024."), perpetratorAge: 47)
     }
 }
