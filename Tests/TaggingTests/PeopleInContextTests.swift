@@ -1,3 +1,4 @@
+import Foundation
 import ReviewModel
 import ReviewParsing
 import Testing
@@ -438,5 +439,16 @@ import Testing
     @Test("'Rita was a 44-year-old mother of two who was killed by her husband Marek (47)'")
     func predicateNounClauseAndBracketedAge() throws {
         try Self.expectRitaAndMarek(Self.ritaAndMarek("Rita was a 44-year-old mother of two who was killed by her husband Marek (47) in March 2024."), perpetratorAge: 47)
+    }
+
+    /// A review that names two boys "Kai" and "Tyler" and then writes its chronology with the
+    /// initials ("K is arrested and later given a referral order"): K is Kai, the victim.
+    @Test("other-ypv-37: the initial K stands for Kai")
+    func initialsStandForTheirNames() throws {
+        let path = try #require(corpusPaths(extensions: ["txt"]).first { $0.hasSuffix("/other-ypv-37.txt") })
+        let document = try DocumentReader().read(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path))), name: "other-ypv-37.txt")
+        let result = sharedTagger.tag(document)
+        let offending = result.suggestions.filter { $0.tag.description == "characteristic/history-of-offending" && $0.subject == .victim }
+        #expect(offending.contains { suggestion in suggestion.evidence.contains { $0.text == "given a referral order" } })
     }
 }
