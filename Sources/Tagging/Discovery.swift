@@ -25,6 +25,14 @@ extension TaggingRun {
 
     /// ``roleEntity(_:)`` of a child role pattern.
     func childRoleEntity(_ match: Match) -> Int? {
+        // "the Children Act 1989", "Children's Services", "the Young People's Service": a
+        // capitalised plural before a capitalised word is part of a name, no child of the review.
+        let last = Int(match.end) - 1
+        if last >= 0, last < tokens.count, Words2.childPlurals.contains(tokens.hashes[last]), isCapitalised(last) {
+            var next = Int(match.end)
+            if isWord(next, Words2.s) { next += 1 }
+            if next < tokens.count, isCapitalised(next) { return nil }
+        }
         if compiled.phraseMentionsSubject[Int(match.pattern)] {
             // "the subject of concerns", "the subject of a child protection plan": an
             // ordinary phrase, unless a review follows ("the subject of this review").
@@ -1154,6 +1162,8 @@ enum Words2 {
         "sixty", "seventy", "eighty", "ninety",
     ].map(hash))
     static let review = hash("review")
+    /// Plural child nouns (``TaggingRun/childRoleEntity(_:)``).
+    static let childPlurals: WordSet = WordSet(["children", "people", "babies", "infants"].map(hash))
     static let perpetrator = hash("perpetrator")
     static let victim = hash("victim")
     static let possessives: WordSet = WordSet(["her", "his", "their", "the", "s", "own", "younger", "older", "elder", "eldest", "youngest", "late", "adult", "only"].map(hash))

@@ -638,8 +638,17 @@ extension TaggingRun {
         let victim = people.entities[PeopleModel.victim]
         if let age = victim.age, age.upperBound < 18 { people.victimIsChild = true }
         // One relationship type: the perpetrator's stated relation, else the best-supported one.
-        if let best = bestRelation() {
+        if var best = bestRelation() {
             for key in evidence.keys where key.tag.facet == "relationship-type" && key.tag.id != best { evidence[key] = nil }
+            // A young child has no partner: "his mother and her partner, Mr P" around a child
+            // under 13 is the mother's partner (a teenager's boyfriend may be her own).
+            if best == "partner" || best == "ex-partner", let age = victim.age, age.upperBound < 13 {
+                let partner = TagKey(tag: TagID(facet: "relationship-type", id: best), subject: nil)
+                let parents = TagKey(tag: TagID(facet: "relationship-type", id: "partner-of-parent"), subject: nil)
+                evidence[parents] = evidence[partner]
+                evidence[partner] = nil
+                best = "partner-of-parent"
+            }
             if evidence[TagKey(tag: TagID(facet: "relationship-type", id: best), subject: nil)] == nil,
                 let source = people.perpetratorRelationEvidence
             {
@@ -756,7 +765,11 @@ extension TaggingRun {
         }
         let perpetratorAbuse = evidence[TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: "domestic-abuse-perpetrator"), subject: .perpetrator)] ?? []
         let others = TagKey(tag: TagID(facet: "escalation", id: "violence-to-others"), subject: nil)
-        let sample = Array((perpetratorAbuse + abuseOfOthers).sorted { $0.range.start < $1.range.start }.prefix(3))
+        // The adults' domestic abuse is the perpetrator's violence to others only when the
+        // perpetrator is one of those adults (a parent or a parent's partner); a youth or a groomer
+        // outside the household had no part in it ("his mother was abused by his father").
+        let householdAdult = bestRelation().map { $0 == "parent" || $0 == "partner-of-parent" } ?? false
+        let sample = Array((perpetratorAbuse + (householdAdult ? abuseOfOthers : [])).sorted { $0.range.start < $1.range.start }.prefix(3))
         if !sample.isEmpty, evidence[others] == nil { evidence[others] = sample }
         // A child living with domestic abuse experiences it.
         let living = TagKey(tag: TagID(facet: Taxonomy.characteristicFacet, id: "experiencing-domestic-abuse"), subject: .victim)

@@ -250,7 +250,7 @@ extension Tagger {
         "agency", "ambulance",
         "a", "accused", "acquaintance", "admitted", "adolescent", "adult", "after", "age", "aged", "agreed", "alleged",
         "also", "am", "an", "and", "april", "as", "asian", "asked", "assailant", "assaulted", "at", "attended", "august",
-        "babies", "baby", "be", "became", "been", "before", "began", "being", "between", "black", "both", "boy", "british", "by",
+        "babies", "baby", "infants", "be", "became", "been", "before", "began", "being", "between", "black", "both", "boy", "british", "by",
         "called", "carer", "child", "children", "couple", "gentleman", "lady", "homicide", "outcome", "neglect", "christmas", "client", "connection", "continued", "could", "daughters",
         "day", "days", "death", "deceased", "december", "defendant", "denied", "described", "description", "dhr", "did",
         "died", "disabled", "disclosed", "divorced", "does", "dr", "drank", "early", "easter", "eight", "eighteen",
@@ -319,7 +319,7 @@ extension Tagger {
         // Time clauses of a subject pronoun and the words that are no initials.
         "until", "i", "where", "after", "before",
         // Predicate nouns of a name ("Rita was a 44-year-old woman who ...").
-        "mother", "teenager", "grandmother", "baby", "lady", "gentleman", "widow", "widower", "grandfather", "pensioner", "father",
+        "mother", "teenager", "children", "people", "babies", "infants", "grandmother", "baby", "lady", "gentleman", "widow", "widower", "grandfather", "pensioner", "father",
         "victims", "perpetrators", "offenders", "suspects", "defendants", "attackers", "killers", "assailants",
     ]
 

@@ -47,4 +47,42 @@ import Testing
         #expect(knife.has("weapon/knife"))
         #expect(!knife.has("weapon/physical-assault"))
     }
+
+    /// The domestic abuse of the adults around a child victim is the perpetrator's violence to
+    /// others only when the perpetrator is one of those adults: not a boy from another estate.
+    @Test("the adults' domestic abuse is violence to others only when the perpetrator is one of them")
+    func adultsAbuseIsViolenceToOthersOnlyForAParent() throws {
+        let youth = try Self.tag("""
+            # Child Safeguarding Practice Review: Child J
+
+            1.1 Child J, a 15-year-old boy, was stabbed in a park in May 2024 by a 17-year-old boy, referred to here as Young Person K. Young Person K was convicted of his murder.
+
+            1.2 When Child J was small, his mother was subjected to domestic abuse by his father, and Child J witnessed several incidents. His father left the family when Child J was four.
+            """)
+        #expect(youth.subjects("characteristic/experiencing-domestic-abuse") == [.victim])
+        #expect(!youth.has("escalation/violence-to-others"))
+        let stepfather = try Self.tag("""
+            # Child Safeguarding Practice Review: Child J
+
+            1.1 Child J, a two-year-old boy, died of head injuries in May 2024. His mother's partner, referred to here as Mr K, was convicted of his murder.
+
+            1.2 Police records show three reports of domestic abuse by Mr K towards Child J's mother in 2023, and Child J was present at two of them.
+            """)
+        #expect(stepfather.has("escalation/violence-to-others"))
+    }
+
+    /// A young child has no partner: the partner of the child's mother is a parent's partner.
+    @Test("'his mother and her partner, Mr P' around a baby is partner-of-parent")
+    func partnerAroundAYoungChildIsAParentsPartner() throws {
+        let result = try Self.tag("""
+            # Child Safeguarding Practice Review: Child L
+
+            1.1 Child L, a nine-month-old baby boy, died of head injuries in February 2025. He lived with his mother, Ms M, and with her partner, Mr P. Mr P is not Child L's father.
+
+            1.2 In October 2025 Mr P was convicted of Child L's murder. Ms M was not charged with any offence.
+            """)
+        #expect(result.has("relationship-type/partner-of-parent"))
+        #expect(!result.has("relationship-type/partner"))
+        #expect(result.category?.id == "within-family-violence-towards-children")
+    }
 }

@@ -507,4 +507,22 @@ import Testing
         #expect(result.has("weapon/blunt-object"))
         #expect(!result.has("weapon/knife"))
     }
+
+    /// "the Children Act 1989" names a law, not the review's children: a woman named next to it
+    /// is not the victim of a review that names its baby victim nowhere.
+    @Test("'a personal adviser under the Children Act 1989' makes nobody a child victim")
+    func childrenActIsNoChild() throws {
+        let result = try Self.tag("""
+            # Child Safeguarding Practice Review
+
+            ## 1. Introduction
+
+            1.1 This review concerns a baby boy who died of head injuries in February 2025. He was nine months old. His mother's partner was convicted of his murder.
+
+            ## 2. The law
+
+            2.1 Ms M had a personal adviser under the Children Act 1989. Ms M was 19. The adviser told Ms M about the Children Act duties of the council.
+            """)
+        #expect(!result.people.contains { $0.subject == .victim && $0.name == "Ms M" })
+    }
 }
