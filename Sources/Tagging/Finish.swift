@@ -638,17 +638,14 @@ extension TaggingRun {
         let victim = people.entities[PeopleModel.victim]
         if let age = victim.age, age.upperBound < 18 { people.victimIsChild = true }
         // One relationship type: the perpetrator's stated relation, else the best-supported one.
-        if var best = bestRelation() {
-            for key in evidence.keys where key.tag.facet == "relationship-type" && key.tag.id != best { evidence[key] = nil }
-            // A young child has no partner: "his mother and her partner, Mr P" around a child
-            // under 13 is the mother's partner (a teenager's boyfriend may be her own).
-            if best == "partner" || best == "ex-partner", let age = victim.age, age.upperBound < 13 {
-                let partner = TagKey(tag: TagID(facet: "relationship-type", id: best), subject: nil)
-                let parents = TagKey(tag: TagID(facet: "relationship-type", id: "partner-of-parent"), subject: nil)
-                evidence[parents] = evidence[partner]
-                evidence[partner] = nil
-                best = "partner-of-parent"
+        if let best = bestRelation() {
+            // (A partner's evidence stands for a young child's parent's partner: see ``bestRelation()``.)
+            if best == "partner-of-parent", evidence[TagKey(tag: TagID(facet: "relationship-type", id: best), subject: nil)] == nil {
+                let partner = evidence.keys.filter { $0.tag.facet == "relationship-type" && ($0.tag.id == "partner" || $0.tag.id == "ex-partner") }
+                    .max { (evidence[$0]?.count ?? 0) < (evidence[$1]?.count ?? 0) }
+                if let partner { evidence[TagKey(tag: TagID(facet: "relationship-type", id: best), subject: nil)] = evidence[partner] }
             }
+            for key in evidence.keys where key.tag.facet == "relationship-type" && key.tag.id != best { evidence[key] = nil }
             if evidence[TagKey(tag: TagID(facet: "relationship-type", id: best), subject: nil)] == nil,
                 let source = people.perpetratorRelationEvidence
             {
@@ -852,8 +849,14 @@ extension TaggingRun {
     func bestRelation() -> String? {
         var scores = relationCounts
         if let stated = people.perpetratorRelation { scores[stated, default: 0] += 5 }
-        return scores.filter { $0.value > 0 && Taxonomy.ids(of: "relationship-type").contains($0.key) }
+        let best = scores.filter { $0.value > 0 && Taxonomy.ids(of: "relationship-type").contains($0.key) }
             .max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key
+        // A young child has no partner: "his mother and her partner, Mr P" around a child under
+        // 13 is the mother's partner (a teenager's boyfriend may be her own).
+        if best == "partner" || best == "ex-partner", let age = people.entities[PeopleModel.victim].age, age.upperBound < 13 {
+            return "partner-of-parent"
+        }
+        return best
     }
 
     /// One category from explicit statements, the relationship type, ages and the review type.
