@@ -711,6 +711,12 @@ extension TaggingRun {
             // "She was subjected to abuse by a man with a documented history of violence": the
             // agent's, not the victim's.
             entity = PeopleModel.perpetrator
+        } else if let preceding, preceding.kind == .kin, preceding.entity.map({ people.entities[$0].subject == nil }) == true,
+            let joined = principalJoined(to: preceding, mentions: mentions)
+        {
+            // "Child M and her younger brother became looked after because of neglect": the
+            // principal joined to her relative by "and" shares what the sentence says of both.
+            entity = joined
         } else if let preceding {
             // "He was abused by his stepfather and spent years in care": the agent of a passive is
             // not the subject of the clause that follows.
@@ -785,6 +791,21 @@ extension TaggingRun {
         let hasMarker = who.utf8.withContiguousStorageIfAvailable { $0.contains(0x3D) } ?? who.utf8.contains(0x3D)
         let display = hasMarker ? String(String.UnicodeScalarView(who.unicodeScalars.filter { $0 != "=" })) : who
         suppress(target, range, .thirdParty, display)
+    }
+
+    /// The victim or perpetrator joined by "and" to a relative's noun phrase that starts at most
+    /// four words before the kin noun ("Child M and her younger brother"), or nil.
+    func principalJoined(to kin: Mention, mentions: [Mention]) -> Int? {
+        var index = kin.start - 1
+        while index >= 0, index >= kin.start - 4 {
+            if isWord(index, Words2.and) {
+                return mentions.last { mention in
+                    mention.end == index && mention.kind != .kin && mention.entity.map { people.entities[$0].subject != nil } == true
+                }?.entity
+            }
+            index -= 1
+        }
+        return nil
     }
 
     /// The person of a possessive inside a phrase, not at its start: a possessive pronoun

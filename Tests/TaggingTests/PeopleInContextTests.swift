@@ -525,4 +525,22 @@ import Testing
             """)
         #expect(!result.people.contains { $0.subject == .victim && $0.name == "Ms M" })
     }
+
+    /// "Child M and her younger brother became looked after because of neglect": the victim joined
+    /// by "and" to her relative shares what the sentence says of both.
+    @Test("'Child M and her younger brother became looked after because of neglect' is Child M's")
+    func principalJoinedToRelative() throws {
+        let result = try Self.tag("""
+            # Child Safeguarding Practice Review: Child M
+
+            ## 1. Introduction
+
+            1.1 This review concerns Child M, a girl of 14 who was groomed online and sexually exploited by a man of 31, referred to here as Mr T. Mr T was convicted of sexual offences against Child M in 2025.
+
+            ## 2. Background
+
+            2.1 Child M and her younger brother became looked after in 2016 because of neglect. Child M lived with foster carers from 2019.
+            """)
+        #expect(result.subjects("characteristic/childhood-abuse-neglect") == [.victim])
+    }
 }
