@@ -14,11 +14,12 @@ struct SweepCursor {
     var previousMentions: [Mention] = []
     var previousBlock = -1
     /// The current sentence's mentions and targets: lists the sweep refills for every sentence
-    /// (only their storage carries over). Held here, beside the run rather than in it, so that
-    /// the sweep passes them to the run's methods without swapping them out of the run (each
-    /// swap retained and released an empty list).
+    /// (only their storage carries over; emptying the targets is a store, not a removal per
+    /// element). Held here, beside the run rather than in it, so that the sweep passes them to
+    /// the run's methods without swapping them out of the run (each swap retained and released
+    /// a list).
     var mentions: [Mention] = []
-    var targets: [TargetMatch] = []
+    var targets = ScratchList<TargetMatch>()
     /// Whether category and relation cues are logged too (for the incremental sweep).
     var logging = false
     var categoryLog: [(id: String, text: String)] = []
@@ -375,49 +376,60 @@ extension TaggingRun {
     /// One pass over a sentence's matches: its role, kin and pronoun mentions (in match order)
     /// and its phrase targets (in match order), and which other kinds of match it holds
     /// (``SweepBits``), so that the steps after it skip what the sentence lacks. Both lists are
-    /// emptied first (their storage is reused from sentence to sentence). (`mutating` only so that
+    /// refilled (their storage is reused from sentence to sentence). (`mutating` only so that
     /// the sweep passes the run by reference instead of copying it.)
-    mutating func collectMatches(_ slice: UnsafeBufferPointer<Match>, mentions: inout [Mention], targets: inout [TargetMatch]) -> UInt8 {
+    mutating func collectMatches(_ slice: UnsafeBufferPointer<Match>, mentions: inout [Mention], targets: inout ScratchList<TargetMatch>) -> UInt8 {
         // Emptied element by element (`removeAll(keepingCapacity:)` cost more than the sentence).
         mentions.truncate(to: 0)
-        targets.truncate(to: 0)
         var found: UInt8 = 0
-        for match in slice {
-            // One word per match says all (``SweepCode``: no `PatternKind` loaded and switched over).
-            // (The array read through the class each time: a local copy was retained and
-            // released per sentence.)
-            let code = compiled.sweepCodes[Int(match.pattern)]
-            if code >= 0 {
-                targets.append(TargetMatch(entry: Int(code), pattern: match.pattern, start: Int(match.start), end: Int(match.end)))
-                continue
+        // The targets written through the list's buffer, room for every match made first: one
+        // uniqueness check per sentence instead of one per target appended or removed.
+        targets.refill(capacity: slice.count, filler: TargetMatch(entry: 0, pattern: 0, start: 0, end: 0)) { targetBuffer in
+            var targetCount = 0
+            for match in slice {
+                // One word per match says all (``SweepCode``: no `PatternKind` loaded and switched over).
+                // (The array read through the class each time: a local copy was retained and
+                // released per sentence.)
+                let code = compiled.sweepCodes[Int(match.pattern)]
+                // Every match is written as a target and counted only when it is one (code >= 0):
+                // no branch on whether it is a target, which the processor mispredicted for about
+                // two matches in five.
+                targetBuffer[targetCount] = TargetMatch(entry: Int(code), pattern: match.pattern, start: Int(match.start), end: Int(match.end))
+                targetCount &+= Int(truncatingIfNeeded: ~code >> 31) & 1
+                let facts = code < 0 ? ~code : 0
+                found |= UInt8(truncatingIfNeeded: facts)
+                let mention = (facts >> 8) & 7
+                guard mention != SweepCode.none else { continue }
+                let start = Int(match.start)
+                let end = Int(match.end)
+                // ``roleEntity(_:)`` spelt out: a non-mutating method of the run, even inlined, copied
+                // the whole run here for every mention.
+                switch mention {
+                case SweepCode.victim, SweepCode.perpetrator:
+                    // "Perpetrators often have a history of violence", "victims of domestic abuse": a
+                    // bare plural role noun speaks of people in general ("the perpetrators" stays).
+                    if end - start == 1, RoleWords.plurals.contains(tokens.hashes[start]) { continue }
+                    mentions.append(Mention(start: start, end: end, entity: mention == SweepCode.victim ? PeopleModel.victim : PeopleModel.perpetrator, kind: .role))
+                case SweepCode.child:
+                    if let entity = childRoleEntityInPlace(match) { mentions.append(Mention(start: start, end: end, entity: entity, kind: .role)) }
+                case SweepCode.kin: mentions.append(Mention(start: start, end: end, entity: nil, kind: .kin))
+                case SweepCode.pronoun:
+                    mentions.append(
+                        Mention(
+                            start: start, end: end, entity: nil, kind: .pronoun(possessive: facts & SweepCode.possessive != 0),
+                            gender: facts & SweepCode.male != 0 ? .male : .female))
+                default: break
+                }
             }
-            let facts = ~code
-            found |= UInt8(truncatingIfNeeded: facts)
-            let mention = (facts >> 8) & 7
-            guard mention != SweepCode.none else { continue }
-            let start = Int(match.start)
-            let end = Int(match.end)
-            // ``roleEntity(_:)`` spelt out: a non-mutating method of the run, even inlined, copied
-            // the whole run here for every mention.
-            switch mention {
-            case SweepCode.victim, SweepCode.perpetrator:
-                // "Perpetrators often have a history of violence", "victims of domestic abuse": a
-                // bare plural role noun speaks of people in general ("the perpetrators" stays).
-                if end - start == 1, RoleWords.plurals.contains(tokens.hashes[start]) { continue }
-                mentions.append(Mention(start: start, end: end, entity: mention == SweepCode.victim ? PeopleModel.victim : PeopleModel.perpetrator, kind: .role))
-            case SweepCode.child:
-                if let entity = childRoleEntity(match) { mentions.append(Mention(start: start, end: end, entity: entity, kind: .role)) }
-            case SweepCode.kin: mentions.append(Mention(start: start, end: end, entity: nil, kind: .kin))
-            case SweepCode.pronoun:
-                mentions.append(
-                    Mention(
-                        start: start, end: end, entity: nil, kind: .pronoun(possessive: facts & SweepCode.possessive != 0),
-                        gender: facts & SweepCode.male != 0 ? .male : .female))
-            default: break
-            }
+            return targetCount
         }
         return found
     }
+
+    /// ``childRoleEntity(_:)``, for ``collectMatches(_:mentions:targets:)``'s closure: a
+    /// non-mutating method called there copied the whole run, retaining its lists, for every
+    /// child role. (`mutating` only for that.)
+    mutating func childRoleEntityInPlace(_ match: Match) -> Int? { childRoleEntity(match) }
 
     /// The name mentions of the sentences from `first` on (`count` of them, or to the end).
     /// Non-mutating, like the name lookup it calls: the sweep (mutating) hands it one copy of the
@@ -810,7 +822,7 @@ extension TaggingRun {
     /// (``collectMatches(_:mentions:targets:)``) adds the satisfied proximity rules (when
     /// `hasProximity`), and keeps one target per entry and span. (`mutating` only so that the
     /// sweep, itself mutating, passes the run without copying it.)
-    mutating func completeTargets(_ slice: UnsafeBufferPointer<Match>, hasProximity: Bool, _ targets: inout [TargetMatch]) {
+    mutating func completeTargets(_ slice: UnsafeBufferPointer<Match>, hasProximity: Bool, _ targets: inout ScratchList<TargetMatch>) {
         if targets.isEmpty, !hasProximity { return }
         // The sides of proximity rules, as (rule key, side, span) in match order, taken rule by rule
         // in ascending key order: a dictionary's order changes from process to process, and two
@@ -858,7 +870,7 @@ extension TaggingRun {
         }
         // One target per entry and span: drop a match of an entry inside a longer match of the same entry
         // (compacted in place: the kept ones are the prefix `0..<kept`).
-        // Sorted and compacted through one buffer (each write through the array checked that it was unique).
+        // Sorted and compacted through one buffer (each write through the list checked that its storage was unique).
         guard targets.count > 1 else { return }
         let kept = targets.withUnsafeMutableBufferPointer { targets in
             targets.sortBySpan()
