@@ -151,7 +151,7 @@ import Testing
                 for offset in stride(from: 0, through: bytes.count - 17, by: step) where found.count < 5 {
                     for count in 1...16 {
                         let advance = BlockWriter.plainTail(raw.baseAddress!, at: offset, count: count)
-                        let rule = plainTailRule(bytes, at: offset, count: count)
+                        let rule = Self.plainTailRule(bytes, at: offset, count: count)
                         let window = bytes[offset..<(offset + count)]
                         let simple = window.allSatisfy { $0 >= 0x21 && $0 != 0x26 && $0 != 0x3C && $0 != 0xC2 }
                         if ![0, count - 1, count].contains(advance) || advance > rule || (simple && advance != count) {
