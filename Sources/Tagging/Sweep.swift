@@ -175,6 +175,8 @@ extension TaggingRun {
                 for targetIndex in cursor.targets.indices {
                     let target = cursor.targets[targetIndex]
                     let entryIndex = target.entry
+                    // The entry's facts in one read (see ``EntryFacts/Traits``).
+                    let traits = compiled.facts.traits[entryIndex]
                     let range = textRange(target.start, target.end)
                     // Exclusions (the matches searched only in a sentence that has one).
                     if hasExclusion, let exclusion = slice.first(where: { match in
@@ -197,7 +199,7 @@ extension TaggingRun {
                         suppress(target, range, .hypothetical, "a question")
                         continue
                     }
-                    if hasTrigger, !compiled.facts.ignoreContext[entryIndex] {
+                    if hasTrigger, !traits.ignoreContext {
                         if !contextBuilt {
                             sweepScratch.context.rebuild(matches: slice, compiled: compiled, tokens: tokens, sentenceStart: sentence.tokenFrom)
                             sweepScratch.context.addSemicolonBreaks(tokens: tokens, from: sentence.tokenFrom, to: sentence.tokenTo, text: textBytes)
@@ -211,7 +213,7 @@ extension TaggingRun {
                             continue
                         }
                     }
-                    let about = compiled.facts.about[entryIndex]
+                    let about = traits.about
                     if about != .none {
                         var concerns = true
                         switch about {
@@ -222,7 +224,7 @@ extension TaggingRun {
                             // even away from the incident's account ("on one occasion he slapped her
                             // hard across the face"): a course of abuse is the harm itself. (Other
                             // methods stay with the incident: an earlier strangulation is history.)
-                            if !concerns, compiled.facts.special[entryIndex] == .physicalAssault,
+                            if !concerns, traits.special == .physicalAssault,
                                 cursor.mentions.contains(where: { $0.entity == PeopleModel.victim }),
                                 cursor.mentions.contains(where: { $0.entity == PeopleModel.perpetrator })
                             {
@@ -236,7 +238,7 @@ extension TaggingRun {
                         case .none:
                             break
                         }
-                        if !concerns, about == .victim, compiled.facts.special[entryIndex] == .suicide,
+                        if !concerns, about == .victim, traits.special == .suicide,
                             let entry = compiled.facts.tags.firstIndex(of: TagID(facet: "outcome", id: "perpetrator-suicide")),
                             (cursor.mentions.last { $0.end <= target.start && $0.entity != nil }?.entity).map({
                                 people.entities[$0].subject == people.entities[PeopleModel.perpetrator].subject
@@ -252,15 +254,15 @@ extension TaggingRun {
                             continue
                         }
                     }
-                    if compiled.facts.special[entryIndex] == .gangInvolvement, groupMembershipOfOthers(sentence, start: target.start) {
+                    if traits.special == .gangInvolvement, groupMembershipOfOthers(sentence, start: target.start) {
                         suppress(target, range, .thirdParty, "said of several other people")
                         continue
                     }
-                    if compiled.facts.special[entryIndex] == .patternOfPhysicalViolence, blowsWithinTheIncident(sentence, slice) {
+                    if traits.special == .patternOfPhysicalViolence, blowsWithinTheIncident(sentence, slice) {
                         suppress(target, range, .historical, "blows within the incident, not a pattern over time")
                         continue
                     }
-                    switch compiled.facts.facets[entryIndex] {
+                    switch traits.facet {
                     case .reviewType:
                         continue
                     case .category:
@@ -273,7 +275,7 @@ extension TaggingRun {
                     case .relationshipType:
                         let involved = cursor.mentions.contains { $0.entity == PeopleModel.victim || $0.entity == PeopleModel.perpetrator }
                         // A child victim has no partner: such phrases are about the adults around them.
-                        let partnerOfChild = people.victimIsChild && compiled.facts.isPartnerTag[entryIndex]
+                        let partnerOfChild = people.victimIsChild && traits.isPartnerTag
                         if partnerOfChild {
                             suppress(target, range, .thirdParty, "the victim is a child")
                         } else if involved {
@@ -290,7 +292,7 @@ extension TaggingRun {
                         // of paramedics") were its response, not an agency involved beforehand.
                         // "Rita was her mother's main carer": a relationship of a relative who is
                         // neither the victim nor the perpetrator (the possessed kin noun right before).
-                        if compiled.facts.isRelationshipTag[entryIndex],
+                        if traits.isRelationshipTag,
                             let kin = cursor.mentions.last(where: { $0.kind == .kin && $0.end < target.start }),
                             kin.end + 1 == target.start, isWord(kin.end, Words2.s),
                             kin.entity.map({ people.entities[$0].subject == nil }) ?? true
@@ -298,11 +300,11 @@ extension TaggingRun {
                             suppress(target, range, .thirdParty, "a relative's relationship")
                             continue
                         }
-                        if compiled.facts.special[entryIndex] == .ambulance, incidentContext(sentenceIndex) {
+                        if traits.special == .ambulance, incidentContext(sentenceIndex) {
                             suppress(target, range, .historical, "the response to the incident")
                             continue
                         }
-                        if compiled.facts.special[entryIndex] == .supportedAccommodation {
+                        if traits.special == .supportedAccommodation {
                             // A relative or someone referred back to ("her brother lives in supported
                             // accommodation"); a sentence about the setting itself keeps it.
                             let nearest = cursor.mentions.last { $0.end <= target.start && $0.entity != nil }
@@ -675,7 +677,7 @@ extension TaggingRun {
     mutating func add(entry: Int, subject: Subject?, pattern: Int32, _ range: TextRange) {
         // (The facts read through the codebook: a local reference to them was retained and released per call.)
         let canonical = compiled.facts.canonical[entry]
-        let takesSubject = compiled.facts.facets[canonical] == .characteristic
+        let takesSubject = compiled.facts.traits[canonical].facet == .characteristic
         let code = takesSubject ? EvidenceCollector.code(subject ?? .unknown) : 0
         var slot = collector.existingSlot(entry: canonical, code: code)
         if slot < 0 { slot = collector.slot(TagKey(tag: compiled.facts.tags[canonical], subject: subject), entry: canonical) }
@@ -700,16 +702,17 @@ extension TaggingRun {
         let preceding = mentions.last { $0.end <= target.start && $0.entity != nil }
         var entity: Int?
         // Only three tags have a rule by meaning: no call (and no string switch) for the others.
-        let special = compiled.facts.special[entryIndex]
+        let traits = compiled.facts.traits[entryIndex]
+        let special = traits.special
         let byMeaningRule = special == .caringResponsibilities || special == .childhoodAbuseNeglect || special == .domesticAbuseInPregnancy
             || special == .absentParent
         if byMeaningRule, let byMeaning = attributionByMeaning(compiled.facts.tags[entryIndex].id, target: target, mentions: mentions) {
             entity = byMeaning
         } else if let inside, let owner = possessor(before: inside.start, sentence: sentence, mentions: mentions), let ownerEntity = owner.entity {
             entity = ownerEntity
-        } else if let inside, compiled.facts.childVictimTag[entryIndex], preceding == nil || preceding!.end > inside.start {
+        } else if let inside, traits.childVictimTag, preceding == nil || preceding!.end > inside.start {
             entity = ownerOfUnresolvedKin(inside)
-        } else if inside == nil, !byMeaningRule, !compiled.facts.harmSuffered[entryIndex], let owner = possessiveInside(target, mentions: mentions) {
+        } else if inside == nil, !byMeaningRule, !traits.harmSuffered, let owner = possessiveInside(target, mentions: mentions) {
             // "Tomasz could not cope with Rita's drinking", "she was worried about his drinking":
             // the person named or referred to in the possessive inside the phrase.
             entity = owner
@@ -766,7 +769,7 @@ extension TaggingRun {
         let isParent = people.entities[entity].isParent
         // A relative: the child-victim tags go to the person whose relative it is.
         if let owner, let ownerSubject = people.entities[owner].subject {
-            if compiled.facts.childVictimTag[entryIndex], isParent || kin.map({ compiled.kins[$0].relation == "partner-of-parent" }) == true {
+            if traits.childVictimTag, isParent || kin.map({ compiled.kins[$0].relation == "partner-of-parent" }) == true {
                 add(entry: entryIndex, subject: ownerSubject, pattern: target.pattern, range)
                 return
             }
