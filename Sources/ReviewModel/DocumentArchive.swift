@@ -46,6 +46,8 @@ public enum DocumentArchive {
     /// The source is left out as the input's image under a ``ByteMapping``, which is stored.
     static let sourceIsMappedInputFlag: UInt32 = 4
     static let absentString: UInt32 = .max
+    /// How many distinct section paths ``encode(_:input:)`` searches in order before it hashes them.
+    static let linearPathSearch = 32
     /// How a segment's text is rebuilt: from the stored text, copied from the source, or
     /// copied and patched.
     static let storedMode: UInt8 = 0
@@ -80,9 +82,10 @@ public enum DocumentArchive {
             }
         }
 
-        // Distinct section paths (consecutive blocks usually share one array).
+        // Distinct section paths (consecutive blocks usually share one array). A review has a
+        // few dozen: they are searched in order (comparing arrays of shared strings is cheaper
+        // than hashing one), and by a dictionary once there are more.
         var pathIndex: [[String]: Int] = [:]
-        pathIndex.reserveCapacity(32)
         var paths: [[String]] = []
         var blockSections: [Int] = []
         blockSections.reserveCapacity(document.blocks.count)
@@ -96,12 +99,18 @@ public enum DocumentArchive {
                 }
                 let section = blocks[block].section
                 let index: Int
-                if let known = pathIndex[section] {
+                if let known = paths.count <= Self.linearPathSearch ? paths.firstIndex(of: section) : pathIndex[section] {
                     index = known
                 } else {
                     index = paths.count
-                    pathIndex[section] = index
                     paths.append(section)
+                    if paths.count > Self.linearPathSearch {
+                        if pathIndex.isEmpty {
+                            for (known, path) in paths.enumerated() { pathIndex[path] = known }
+                        } else {
+                            pathIndex[section] = index
+                        }
+                    }
                     for heading in section { headingBytes += 14 + heading.utf8.count }
                 }
                 blockSections.append(index)
@@ -289,31 +298,47 @@ public enum DocumentArchive {
         mutating func build(
             _ segments: UnsafeBufferPointer<SourceMap.Segment>, text: UnsafeBufferPointer<UInt8>, source: UnsafeBufferPointer<UInt8>
         ) {
+            // At most a piece before each segment, its own, and one after the last.
+            literal.reserveCapacity(2 * segments.count + 1)
+            // The per-segment lists are taken out and written through buffers (each element
+            // written through the array checked that it was unique).
+            var modes: [UInt8] = []
+            var patchEnds: [Int] = []
+            swap(&modes, &self.modes)
+            swap(&patchEnds, &self.patchEnds)
             var cursor = 0
-            for index in segments.indices {
-                let segment = segments[index]
-                let end = segment.textStart + segment.textLength
-                guard segment.textStart >= cursor, segment.textLength >= 0, end <= text.count else {
-                    self = TextPlan(segments: segments.count)
-                    wholeText = true
-                    store(0..<text.count)
-                    return
-                }
-                store(cursor..<segment.textStart)
-                if segment.textLength > 0, segment.sourceStart >= 0, segment.sourceStart + segment.textLength <= source.count {
-                    let copy = text.baseAddress! + segment.textStart
-                    let original = source.baseAddress! + segment.sourceStart
-                    if memcmp(copy, original, segment.textLength) == 0 {
-                        modes[index] = copiedMode
-                    } else if patch(copy, original, length: segment.textLength) {
-                        modes[index] = patchedMode
-                        patchedSegments += 1
+            let planned = modes.withUnsafeMutableBufferPointer { modes in
+                patchEnds.withUnsafeMutableBufferPointer { patchEnds in
+                    for index in segments.indices {
+                        let segment = segments[index]
+                        let end = segment.textStart + segment.textLength
+                        guard segment.textStart >= cursor, segment.textLength >= 0, end <= text.count else { return false }
+                        store(cursor..<segment.textStart)
+                        if segment.textLength > 0, segment.sourceStart >= 0, segment.sourceStart + segment.textLength <= source.count {
+                            let copy = text.baseAddress! + segment.textStart
+                            let original = source.baseAddress! + segment.sourceStart
+                            if memcmp(copy, original, segment.textLength) == 0 {
+                                modes[index] = copiedMode
+                            } else if patch(copy, original, length: segment.textLength) {
+                                modes[index] = patchedMode
+                                patchedSegments += 1
+                            }
+                            patchEnds[index] = patches.count
+                        }
+                        if modes[index] == storedMode { store(segment.textStart..<end) }
+                        cursor = end
                     }
-                    patchEnds[index] = patches.count
+                    return true
                 }
-                if modes[index] == storedMode { store(segment.textStart..<end) }
-                cursor = end
             }
+            guard planned else {
+                self = TextPlan(segments: segments.count)
+                wholeText = true
+                store(0..<text.count)
+                return
+            }
+            swap(&modes, &self.modes)
+            swap(&patchEnds, &self.patchEnds)
             store(cursor..<text.count)
         }
 
