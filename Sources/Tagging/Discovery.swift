@@ -919,6 +919,13 @@ extension TaggingRun {
         people.reassignNames(of: entity, to: target)
         if people.entities[target].name == nil { people.entities[target].name = source.name }
         if people.entities[target].gender == nil { people.entities[target].gender = source.gender }
+        // The age and ethnicity a people table gave the row ("Jodie | Wife of Scott | 35 | Mixed"),
+        // read before the text made her the perpetrator.
+        if people.entities[target].age == nil, let age = source.age {
+            people.entities[target].age = age
+            agePriority[target] = agePriority[entity]
+        }
+        if people.entities[target].ethnicity == nil { people.entities[target].ethnicity = source.ethnicity }
         people.relatives.reassign(from: entity, to: target)
         for index in people.entities.indices where people.entities[index].owner == entity { people.entities[index].owner = target }
         if source.role == .other, people.entities[target].owner == nil, target != entity {

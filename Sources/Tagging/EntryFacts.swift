@@ -77,6 +77,18 @@ final class EntryFacts: Sendable {
     /// Tags that record a relative's condition as the subject's own.
     private static let childVictimTags: Set<String> = ["parental-mental-health", "household-substance-misuse", "experiencing-domestic-abuse"]
 
+    /// Characteristics of harm suffered at someone's hands: a possessive inside their phrase
+    /// names the one who did the harm ("on the receiving end of his violence"), not the one
+    /// who has the characteristic.
+    private static let harmSufferedTags: Set<String> = [
+        "experiencing-domestic-abuse", "adult-abuse-neglect", "childhood-abuse-neglect", "previous-victimisation",
+        "criminal-exploitation", "sexual-exploitation", "cuckooing-or-mate-crime",
+    ]
+
+    /// Per entry: a characteristic of harm suffered (``harmSufferedTags``), whose possessive
+    /// inside the phrase is not its owner.
+    let harmSuffered: [Bool]
+
     /// Per entry: its tag id is a child-victim tag (a relative's condition recorded as the
     /// subject's own), looked up once instead of a string hash per attributed match.
     let childVictimTag: [Bool]
@@ -116,6 +128,7 @@ final class EntryFacts: Sendable {
         }
         ignoreContext = codebook.entries.map(\.ignoreContext)
         childVictimTag = codebook.entries.map { EntryFacts.childVictimTags.contains($0.tag.id) }
+        harmSuffered = codebook.entries.map { $0.tag.facet == Taxonomy.characteristicFacet && EntryFacts.harmSufferedTags.contains($0.tag.id) }
         parentalConversion = codebook.entries.map { EntryFacts.parentalConversions[$0.tag.id] }
         isPartnerTag = codebook.entries.map { $0.tag.id == "partner" || $0.tag.id == "ex-partner" }
         isRelationshipTag = codebook.entries.map { $0.tag.facet == "relationship" }

@@ -406,8 +406,12 @@ extension TaggingRun {
                     result.append((index, .years(value), 0))  // "who was 38 when he died"
                 } else if word(index - 1) == w.then {
                     result.append((index, .years(value), 0))  // "who was then 39"
-                } else if !isGuarded(), !Words.units.contains(unit) || (unit == w.and && number(at: after + 1, limit: to) == nil), value >= 1 {
-                    result.append((index, .years(value), 1))  // "Carol was 54", "Martin was 58 and is White British"
+                } else if !isGuarded(), !Words.units.contains(unit) || (unit == w.and && number(at: after + 1, limit: to) == nil)
+                    || textByte(at: Int(tokens.ends[index])) == 0x2C, value >= 1
+                {
+                    // "Carol was 54", "Martin was 58 and is White British"; after a comma the next
+                    // word is no unit of the number ("his wife, Jodie, who was 35, in the five years").
+                    result.append((index, .years(value), 1))
                 }
             }
             index = after
@@ -691,6 +695,14 @@ extension TaggingRun {
                 return a > b
             }
         }
+        func earliest(_ keys: [TagKey]) -> TagKey? {
+            keys.min { a, b in
+                let leftStart = evidence[a]?.first?.range.start ?? Int.max
+                let rightStart = evidence[b]?.first?.range.start ?? Int.max
+                if leftStart != rightStart { return leftStart < rightStart }
+                return a < b
+            }
+        }
         func drop(_ key: TagKey, _ why: String) {
             for item in evidence[key] ?? [] where keepSuppressed {
                 suppressed.append(SuppressedMatch(tag: key.tag, evidence: item, reason: .excluded, trigger: why))
@@ -709,7 +721,7 @@ extension TaggingRun {
             for key in locations where key != keep { drop(key, "another location is better supported") }
         }
         let methods = evidence.keys.filter { $0.tag.facet == "weapon" && $0.tag.id != "physical-assault" }.sorted()
-        let primary = best(Array(methods))
+        let primary = earliest(Array(methods))
         if let primary {
             for key in methods where key != primary { drop(key, "another method is better supported") }
             // Blows come with a blunt object, and before a fall ("punched him in the face and he

@@ -307,7 +307,7 @@ extension Tagger {
         "heritage", "his", "hit", "iir", "individual", "individuals", "initial", "initials", "involvement", "is", "january", "jnr",
         "july", "june", "junior", "killed", "killer", "late", "later", "left", "lived", "local", "m", "male", "man", "march",
         "married", "may", "met", "middle", "mixed", "monday", "month", "moved", "name", "names", "nine", "nineteen", "ninety",
-        "november", "october", "of", "offender", "old", "older", "one", "only", "or", "other", "own", "parent", "partner",
+        "november", "october", "of", "offender", "old", "older", "one", "only", "or", "other", "own", "parent", "partner", "patient",
         "perpetrator", "person", "phoned", "pregnant", "pseudonym", "pseudonyms", "race", "received", "referred", "refused",
         "relation", "relationship", "remained", "reported", "retired", "returned", "review", "risk", "role", "s", "said", "sar",
         "saturday", "saw", "says", "scr", "senior", "september", "seven", "seventeen", "seventy", "sex", "she", "single", "six",

@@ -80,10 +80,17 @@ extension TaggingRun {
         // not a relative named later in it.
         if subjectPronoun, !earlier.contains(where: { hasGender($0.entity) }),
             // (Not a possessor: in "Isla's mother, Leah, was 19" the mother is the subject.)
-            let opener = previous.first(where: { hasGender($0.entity) && !isPossessor($0) }),
+            var opener = previous.first(where: { hasGender($0.entity) && !isPossessor($0) }),
             opener.kind == .name || opener.kind == .kin
                 || (opener.kind == .pronoun(possessive: false) && opener.start < tokens.count && PronounWords.subjects.contains(tokens.hashes[opener.start]))
         {
+            // "The man who attacked Mr Pryce is referred to as Mr D. He was 27": a person named in
+            // a relative clause on the opening noun is not the subject; the person named after it is.
+            if opener.kind == .name, PronounWords.inOpeningRelativeClause(tokens, opener.start),
+                let named = previous.first(where: { $0.start >= opener.end && $0.kind == .name && hasGender($0.entity) && !isPossessor($0) })
+            {
+                opener = named
+            }
             return opener.entity
         }
         // The last person of that gender named in the previous sentence (no filtered copy).
@@ -107,6 +114,22 @@ enum PronounWords {
         ["reported", "said", "told", "described", "explained", "stated", "disclosed", "complained", "alleged", "claimed", "noticed", "worried", "feared", "thought", "believed"]
             .map { Vocabulary.hash(Array($0.utf8)) })
     static let that = Vocabulary.hash(Array("that".utf8))
+    static let who = Vocabulary.hash(Array("who".utf8))
+    static let articles = WordSet(["the", "a", "an"].map { Vocabulary.hash(Array($0.utf8)) })
+    /// Nouns a sentence may open with before "who" ("The man who killed her ...").
+    static let personNouns = WordSet(
+        ["man", "woman", "boy", "girl", "person", "individual", "adult", "child", "patient"].map { Vocabulary.hash(Array($0.utf8)) })
+
+    /// Whether the token at `start` lies in a relative clause on an opening person noun, at most
+    /// three words after its "who" ("the man who attacked Mr Pryce", "a woman who had known him").
+    static func inOpeningRelativeClause(_ tokens: borrowing Tokens, _ start: Int) -> Bool {
+        var index = start - 1
+        while index >= 2, index >= start - 4 {
+            if tokens.hashes[index] == who, personNouns.contains(tokens.hashes[index - 1]), articles.contains(tokens.hashes[index - 2]) { return true }
+            index -= 1
+        }
+        return false
+    }
 
     /// Whether the tokens `from..<to` are a reporting verb, optionally followed by "that" (at
     /// most one word, such as "police", between the verb and "that").

@@ -697,6 +697,10 @@ extension TaggingRun {
             entity = ownerEntity
         } else if let inside, compiled.facts.childVictimTag[entryIndex], preceding == nil || preceding!.end > inside.start {
             entity = ownerOfUnresolvedKin(inside)
+        } else if inside == nil, !byMeaningRule, !compiled.facts.harmSuffered[entryIndex], let owner = possessiveInside(target, mentions: mentions) {
+            // "Tomasz could not cope with Rita's drinking", "she was worried about his drinking":
+            // the person named or referred to in the possessive inside the phrase.
+            entity = owner
         } else if let preceding, inside == nil, coupleBefore(target.start, sentence: sentence, after: preceding.end) {
             // "Mr H had used credit cards for the bills, and the couple's debts exceeded £38,000":
             // the couple, named after the last person, is the victim and the perpetrator.
@@ -781,6 +785,19 @@ extension TaggingRun {
         let hasMarker = who.utf8.withContiguousStorageIfAvailable { $0.contains(0x3D) } ?? who.utf8.contains(0x3D)
         let display = hasMarker ? String(String.UnicodeScalarView(who.unicodeScalars.filter { $0 != "=" })) : who
         suppress(target, range, .thirdParty, display)
+    }
+
+    /// The person of a possessive inside a phrase, not at its start: a possessive pronoun
+    /// resolved to a person ("worried about his drinking") or a person's name before "'s"
+    /// ("could not cope with Rita's drinking"). A possessive that opens the phrase ("her
+    /// drinking had increased") is left to the clause's subject, as before; so is a pronoun
+    /// resolved to a person whose gender is not the pronoun's (a guess, not a reading).
+    func possessiveInside(_ target: TargetMatch, mentions: [Mention]) -> Int? {
+        mentions.first { mention in
+            guard mention.start > target.start, mention.end < target.end, let entity = mention.entity else { return false }
+            if mention.kind == .pronoun(possessive: true) { return mention.gender != nil && people.entities[entity].gender == mention.gender }
+            return mention.kind == .name && isWord(mention.end, Words2.s)
+        }?.entity
     }
 
     /// Whether the last character of `range` of the text (`bytes`, its UTF-8) other than a space,

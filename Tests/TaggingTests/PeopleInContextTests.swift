@@ -451,4 +451,60 @@ import Testing
         let offending = result.suggestions.filter { $0.tag.description == "characteristic/history-of-offending" && $0.subject == .victim }
         #expect(offending.contains { suggestion in suggestion.evidence.contains { $0.text == "given a referral order" } })
     }
+
+    /// A possessive inside the phrase names whose characteristic it is ("could not cope with
+    /// Rita's drinking", "worried about his drinking"), except for harm suffered at someone's
+    /// hands, where the possessive is who did the harm ("on the receiving end of his violence").
+    @Test("'could not cope with Rita's drinking' is Rita's; 'the receiving end of his violence' is still hers")
+    func possessiveInsideThePhrase() throws {
+        let hers = try Self.ritaAndMarek("Rita, 44, was killed by her husband Marek. Marek could not cope with Rita's drinking.")
+        #expect(hers.subjects("characteristic/alcohol-misuse") == [.victim])
+        let his = try Self.ritaAndMarek("Rita, a 44-year-old woman, was killed by her husband Marek. Rita was worried about his drinking.")
+        #expect(his.subjects("characteristic/alcohol-misuse") == [.perpetrator])
+        let harm = try Self.ritaAndMarek("Rita, 44, was killed by her husband Marek. Rita was on the receiving end of his violence.")
+        #expect(harm.subjects("characteristic/experiencing-domestic-abuse") == [.victim])
+    }
+
+    /// After a comma the word that follows an age is no unit of it: "who was 35, in the five
+    /// years" states an age ("was 35 in" alone may not: "was 3 in 10").
+    @Test("'his wife, Rita, who was 44, in the five years before' states her age")
+    func ageBeforeCommaAndPreposition() throws {
+        try Self.expectRitaAndMarek(
+            Self.ritaAndMarek("Rita was killed by her husband Marek. This review examines the involvement of agencies with Marek and with his wife, Rita, who was 44, in the five years before her death."),
+            perpetratorAge: nil)
+    }
+
+    /// "The man who attacked Mr Pryce is referred to as Mr D. He was 27 years old.": the person
+    /// named in the relative clause on the opening noun is not the subject the next "he" continues.
+    @Test("'The man who attacked Mr Pryce is referred to as Mr D. He was 27' is Mr D's age")
+    func pronounAfterOpeningRelativeClause() throws {
+        let result = try Self.tag("""
+            # Independent investigation into the care of Mr D
+
+            1.1 Mr Graham Pryce was attacked in a park in October 2024 and died of his injuries. He was 61.
+
+            1.2 The man who attacked Mr Pryce is referred to in this report as Mr D. He was 27 years old. Mr D was arrested nearby.
+
+            2.1 Mr D grew up in Leeds. Mr D was diagnosed with schizophrenia in 2018.
+            """)
+        #expect(Self.person(result, .victim)?.age == .years(61))
+        #expect(Self.person(result, .perpetrator)?.age == .years(27))
+    }
+
+    /// The method of harm is the first one the review names (its opening describes the incident),
+    /// not the one it names most often (knives in the history of a man who used a hammer).
+    @Test("a hammer in the opening outweighs two knives in the history")
+    func firstNamedMethod() throws {
+        let result = try Self.tag("""
+            # Independent investigation into the care of Mr D
+
+            1.1 Mr Graham Pryce was attacked in a park in October 2024. He was struck on the head with a hammer and died of his injuries.
+
+            1.2 The man who attacked Mr Pryce is referred to in this report as Mr D.
+
+            4.1 Staff found that Mr D kept a knife in his room. His mother said he had once threatened her with a knife.
+            """)
+        #expect(result.has("weapon/blunt-object"))
+        #expect(!result.has("weapon/knife"))
+    }
 }

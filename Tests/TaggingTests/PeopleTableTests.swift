@@ -90,4 +90,26 @@ import Testing
         // A name column alone (a panel list) is no people table.
         #expect(PeopleTableColumns.recognise([0: ["name"], 1: ["organisation"]]) == nil)
     }
+
+    /// A row whose role cell names only a relation ("Wife of Scott") makes a person the text later
+    /// finds to be the perpetrator: the row's age and ethnicity go with her.
+    @Test func rowOfPersonLaterFoundToBeThePerpetrator() throws {
+        let result = try Self.tag(
+            """
+            # Domestic Homicide Review: Scott
+
+            1.1 Scott, who was 38, was stabbed by his wife Jodie at their home in March 2025. Jodie was convicted of his manslaughter.
+
+            | Pseudonym | Relationship | Age | Ethnicity |
+            |---|---|---|---|
+            | Scott | Deceased | 38 | White British |
+            | Jodie | Wife of Scott | 35 | Mixed – White and Black Caribbean |
+
+            2.1 Jodie worked at a nursery. Scott drove a lorry.
+            """, name: "review.md")
+        let perpetrator = try #require(result.people.first { $0.subject == .perpetrator })
+        #expect(perpetrator.name == "Jodie")
+        #expect(perpetrator.age == .years(35))
+        #expect(perpetrator.ethnicity == .mixed)
+    }
 }
