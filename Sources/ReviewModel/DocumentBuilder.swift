@@ -393,6 +393,14 @@ public enum SentenceSplitter {
             if marks[1] != 0 { return index + 8 + marks[1].trailingZeroBitCount / 8 }
             index += 16
         }
+        if index < end, index + 16 <= bytes.count {
+            // The range's last bytes (a block's, before the next block's), one vector too, its
+            // marks past `end` dropped.
+            let marks = stopMarks(raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self), count: end - index)
+            if marks[0] != 0 { return index + marks[0].trailingZeroBitCount / 8 }
+            if marks[1] != 0 { return index + 8 + marks[1].trailingZeroBitCount / 8 }
+            return end
+        }
         while index + 8 <= end {
             let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
             let stops = zeroBytes(word ^ 0x2E2E_2E2E_2E2E_2E2E) | zeroBytes(word ^ 0x2121_2121_2121_2121)
@@ -422,6 +430,15 @@ public enum SentenceSplitter {
         typealias Bytes = SIMD16<UInt8>
         let found = zero(bytes ^ Bytes(repeating: 0x2E)) | zero(bytes ^ Bytes(repeating: 0x21)) | zero(bytes ^ Bytes(repeating: 0x3F))
         return unsafeBitCast(found & Bytes(repeating: 0x80), to: SIMD2<UInt64>.self)
+    }
+
+    /// ``stopMarks(_:)`` of the first `count` (below sixteen) of the bytes only.
+    @inline(__always)
+    private static func stopMarks(_ bytes: SIMD16<UInt8>, count: Int) -> SIMD2<UInt64> {
+        typealias Bytes = SIMD16<UInt8>
+        let lanes = Bytes(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+        let inside = Bytes().replacing(with: 0x80, where: lanes .< Bytes(repeating: UInt8(count)))
+        return stopMarks(bytes) & unsafeBitCast(inside, to: SIMD2<UInt64>.self)
     }
 
     /// 0x80 in every byte of `bytes` that is zero, 0 elsewhere.

@@ -191,6 +191,14 @@ struct BlockWriter {
                             index += advance
                             continue
                         }
+                    } else if index + 17 <= source.count {
+                        // The range's last bytes (a line of plain text's last sixteen, say), one
+                        // vector too when the source goes on after them.
+                        let advance = Self.plainTail(base, at: index, count: end - index)
+                        if advance > 0 {
+                            index += advance
+                            continue
+                        }
                     }
                     if index + 8 <= end {
                         let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
@@ -267,6 +275,26 @@ struct BlockWriter {
         let reject = unsafeBitCast(Bytes().replacing(with: 0x80, where: special .| ((bytes .== spaces) .& (next .== spaces))), to: SIMD2<UInt64>.self)
         guard reject[0] | reject[1] == 0 else { return 0 }
         return base.load(fromByteOffset: offset + 15, as: UInt8.self) == 0x20 ? 15 : 16
+    }
+
+    /// How many of the `count` (1 to 16) bytes at `offset`, the last of a range, stay in a
+    /// verbatim run by the rules of ``write(_:raw:in:)``: all of them, or all but the last
+    /// when it is a space (a space ends the run at the range's end), or 0 when any is a
+    /// control character, `<`, `&` or 0xC2 or two spaces meet (the byte rules decide). Reads
+    /// seventeen bytes from `offset`, past the range.
+    @inline(__always)
+    static func plainTail(_ base: UnsafeRawPointer, at offset: Int, count: Int) -> Int {
+        typealias Bytes = SIMD16<UInt8>
+        let bytes = base.loadUnaligned(fromByteOffset: offset, as: Bytes.self)
+        let next = base.loadUnaligned(fromByteOffset: offset + 1, as: Bytes.self)
+        let spaces = Bytes(repeating: 0x20)
+        let lanes = Bytes(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+        // Two spaces meeting count only inside the range: its last byte's follower lies past it.
+        let special = (bytes .< spaces) .| (bytes .== Bytes(repeating: 0x3C)) .| (bytes .== Bytes(repeating: 0x26))
+            .| (bytes .== Bytes(repeating: 0xC2)) .| ((bytes .== spaces) .& (next .== spaces) .& (lanes .< Bytes(repeating: UInt8(count - 1))))
+        let inRange = lanes .< Bytes(repeating: UInt8(count))
+        guard !any(special .& inRange) else { return 0 }
+        return base.load(fromByteOffset: offset + count - 1, as: UInt8.self) == 0x20 ? count - 1 : count
     }
 
     @inline(__always)

@@ -180,7 +180,9 @@ enum LibXML {
     /// libxml2's own tree instead.
     ///
     /// With `directDepthLimit`, a document that keeps to ``XMLDirectReader``'s subset (nested
-    /// at most that deep) is read without libxml2, into the same tree.
+    /// at most that deep) is read without libxml2, into the same tree but for its lines, which
+    /// are 0: the readers read an element's line only past their depth limit, which lies
+    /// beyond `directDepthLimit`.
     static func withXMLDocument<T>(
         _ bytes: [UInt8], name: String, recover: Bool, directDepthLimit: Int? = nil, _ body: (xmlNodePtr) throws(ParseError) -> T
     ) throws(ParseError) -> T {
@@ -188,7 +190,7 @@ enum LibXML {
         guard !bytes.isEmpty else { throw .malformed(name: name, line: nil, message: "the document is empty") }
         guard bytes.count < Int(Int32.max) else { throw .tooLarge(name: name, bytes: bytes.count, limit: Int(Int32.max) - 1) }
         if let directDepthLimit {
-            let builder = XMLTreeBuilder(sourceBytes: bytes.count)
+            let builder = XMLTreeBuilder(sourceBytes: bytes.count, readsLines: false)
             if XMLDirectReader.read(bytes, into: builder, depthLimit: directDepthLimit), let root = builder.root {
                 return try withExtendedLifetime(builder) { () throws(ParseError) -> T in try body(root) }
             }

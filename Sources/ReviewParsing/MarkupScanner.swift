@@ -466,6 +466,17 @@ struct MarkupScanner {
             if any((chunk .< space) .| (chunk .== c2) .| ((chunk .== space) .& (next .== space))) { return false }
             index += 16
         }
+        if index < end, index + 17 <= source.count {
+            // The last bytes (fewer than sixteen), one vector too, its lanes past the range
+            // masked off (the range's last byte is no space: its follower does not matter).
+            typealias Bytes = SIMD16<UInt8>
+            let chunk = base.loadUnaligned(fromByteOffset: index, as: Bytes.self)
+            let next = base.loadUnaligned(fromByteOffset: index + 1, as: Bytes.self)
+            let lanes = Bytes(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+            let special = (chunk .< space) .| (chunk .== Bytes(repeating: 0x3C)) .| (chunk .== Bytes(repeating: 0x26))
+                .| (chunk .== c2) .| ((chunk .== space) .& (next .== space))
+            return !any(special .& (lanes .< Bytes(repeating: UInt8(end - index))))
+        }
         while index < end {
             let byte = source[index]
             if byte < 0x20 || byte == 0x3C || byte == 0x26 || byte == 0xC2 { return false }

@@ -138,37 +138,47 @@ enum MetadataDetector {
     private static let dateKeywords = ["publish", "date", "final", "complet", "issued", "version"].map { Array($0.utf8) }
 
     /// "Published: 12 March 2021", "Date of publication: March 2021", or a month and year on
-    /// the title page.
-    /// (`skippingYearless` false reads every text with a month through the word loop, for the
-    /// tests that compare.)
-    static func publicationDate(_ texts: [String], skippingYearless: Bool = true) -> String? {
+    /// the title page: in the first text that names a date and a date keyword, else the first
+    /// text that names a date, the first date it names.
+    /// (`byBytes` false reads every text with a month through the `String` word loop, for the
+    /// tests that compare; true reads printable ASCII texts, nearly all, by bytes.)
+    static func publicationDate(_ texts: [String], byBytes: Bool = true) -> String? {
         var fallback: String?
         for text in texts {
-            // Cheap tests first: most texts name no month at all, and of the rest most (with
-            // "may") no month followed by a year.
+            // Cheap tests first: most texts name no month at all.
             let loweredBytes = ByteClass.lowercased(text)
             guard monthBytes.contains(where: { ByteClass.contains(loweredBytes, $0) }) else { continue }
-            if skippingYearless, isPrintableASCII(loweredBytes), !hasMonthAndYear(loweredBytes) { continue }
-            let words = text.split(whereSeparator: { $0 == " " || $0 == "," })
-            for (index, word) in words.enumerated() {
-                let lowered = word.lowercased().trimming(".:;")
-                guard months.contains(lowered), index + 1 < words.count else { continue }
-                let yearWord = words[index + 1].trimming(".:;)")
-                guard yearWord.count == 4, let year = Int(yearWord), year > 1980, year < 2100 else { continue }
-                var date = "\(word.trimming(".:;")) \(yearWord)"
-                if index > 0, let day = Int(words[index - 1].filter(\.isNumber)), day >= 1, day <= 31,
-                    words[index - 1].count <= 4
-                {
-                    date = "\(words[index - 1]) \(date)"
-                }
-                let loweredText = ByteClass.lowercased(text)
-                if dateKeywords.contains(where: { ByteClass.contains(loweredText, $0) }) {
-                    return date
-                }
-                if fallback == nil { fallback = date }
+            let date: String?
+            if byBytes, isPrintableASCII(loweredBytes) {
+                date = firstDate(ascii: Array(text.utf8), lowered: loweredBytes)
+            } else {
+                date = firstDate(words: text)
             }
+            guard let date else { continue }
+            if dateKeywords.contains(where: { ByteClass.contains(loweredBytes, $0) }) { return date }
+            if fallback == nil { fallback = date }
         }
         return fallback
+    }
+
+    /// The first date a text names: a word that is a month (trimmed of `.:;`, any case)
+    /// followed by a word of four characters (trimmed of `.:;)`) that is a year from 1981 to
+    /// 2099, words being split at spaces and commas; with the word before it when that is a day
+    /// (at most four characters whose digits make 1 to 31).
+    static func firstDate(words text: String) -> String? {
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "," })
+        for (index, word) in words.enumerated() {
+            let lowered = word.lowercased().trimming(".:;")
+            guard months.contains(lowered), index + 1 < words.count else { continue }
+            let yearWord = words[index + 1].trimming(".:;)")
+            guard yearWord.count == 4, let year = Int(yearWord), year > 1980, year < 2100 else { continue }
+            let date = "\(word.trimming(".:;")) \(yearWord)"
+            if index > 0, let day = Int(words[index - 1].filter(\.isNumber)), day >= 1, day <= 31, words[index - 1].count <= 4 {
+                return "\(words[index - 1]) \(date)"
+            }
+            return date
+        }
+        return nil
     }
 
     /// Whether every byte is printable ASCII (so that each is a `Character` of its own).
@@ -176,11 +186,11 @@ enum MetadataDetector {
         bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
-    /// For printable ASCII text, lower-cased: whether ``publicationDate(_:)``'s word loop can
-    /// find a date in it, a word that is a month (trimmed of `.:;`) followed by a word of four
-    /// digits (trimmed of `.:;)`) from 1981 to 2099 (`Int` reads no other four characters as
-    /// such a year), words being split at spaces and commas. False means the loop finds none.
-    static func hasMonthAndYear(_ lowered: [UInt8]) -> Bool {
+    /// ``firstDate(words:)`` of a printable ASCII text (`text`, and `lowered` its bytes
+    /// lower-cased), by bytes: each byte is a `Character`, and `Int` reads four characters as
+    /// a year from 1981 to 2099 only when they are four digits. Builds no string per word.
+    static func firstDate(ascii text: [UInt8], lowered: [UInt8]) -> String? {
+        // The words' ranges: runs between spaces and commas.
         var words: [Range<Int>] = []
         var start = -1
         for index in 0...lowered.count {
@@ -192,21 +202,38 @@ enum MetadataDetector {
                 start = index
             }
         }
-        func trimmed(_ word: Range<Int>, _ set: [UInt8]) -> ArraySlice<UInt8> {
-            var slice = lowered[word]
-            while let first = slice.first, set.contains(first) { slice.removeFirst() }
-            while let last = slice.last, set.contains(last) { slice.removeLast() }
-            return slice
+        /// The word without leading and trailing bytes of `set`.
+        func trimmed(_ word: Range<Int>, _ set: StaticString) -> Range<Int> {
+            func isTrimmed(_ byte: UInt8) -> Bool {
+                set.withUTF8Buffer { $0.contains(byte) }
+            }
+            var lower = word.lowerBound
+            var upper = word.upperBound
+            while lower < upper, isTrimmed(lowered[lower]) { lower += 1 }
+            while upper > lower, isTrimmed(lowered[upper - 1]) { upper -= 1 }
+            return lower..<upper
         }
         for index in 0..<max(0, words.count - 1) {
-            let month = trimmed(words[index], [0x2E, 0x3A, 0x3B])
-            guard monthBytes.contains(where: { $0.elementsEqual(month) }) else { continue }
-            let year = trimmed(words[index + 1], [0x2E, 0x3A, 0x3B, 0x29])
-            guard year.count == 4, year.allSatisfy(ByteClass.isDigit) else { continue }
-            let value = year.reduce(0) { $0 * 10 + Int($1 - 0x30) }
-            if value > 1980, value < 2100 { return true }
+            let month = trimmed(words[index], ".:;")
+            guard monthBytes.contains(where: { $0.elementsEqual(lowered[month]) }) else { continue }
+            let year = trimmed(words[index + 1], ".:;)")
+            guard year.count == 4, lowered[year].allSatisfy(ByteClass.isDigit) else { continue }
+            let value = lowered[year].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            guard value > 1980, value < 2100 else { continue }
+            var date = Array(text[month])
+            date.append(0x20)
+            date.append(contentsOf: text[year])
+            if index > 0 {
+                let before = words[index - 1]
+                let digits = text[before].filter(ByteClass.isDigit)
+                if before.count <= 4, !digits.isEmpty {
+                    let day = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+                    if day >= 1, day <= 31 { date = Array(text[before]) + [0x20] + date }
+                }
+            }
+            return String(decoding: date, as: UTF8.self)
         }
-        return false
+        return nil
     }
 
     private static let bodies = [

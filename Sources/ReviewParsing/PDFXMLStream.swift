@@ -52,7 +52,7 @@ final class PDFXMLStream: XMLDirectSink {
     @exclusivity(unchecked) private(set) var refused = false
 
     /// (The reader reads no element's line.)
-    static var readsLines: Bool { false }
+    var readsLines: Bool { false }
 
     init(reader: PDFXMLReader, sourceBytes: Int) {
         self.reader = reader

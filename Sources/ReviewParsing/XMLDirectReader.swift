@@ -326,7 +326,7 @@ struct XMLDirectReader<Sink: XMLDirectSink> {
             attributeCount += 1
         }
         let empty = base[index] == 0x2F
-        let tagLine = Sink.readsLines ? lineAt(index) : 0
+        let tagLine = sink.readsLines ? lineAt(index) : 0
         index += empty ? 2 : 1
         // Namespaces: the element's, then its prefixed attributes'.
         var uri: UnsafePointer<xmlChar>?
@@ -750,7 +750,7 @@ struct XMLDirectReader<Sink: XMLDirectSink> {
 protocol XMLDirectSink: AnyObject {
     /// Whether the sink reads the lines of elements (else they are not counted, and every line
     /// passed is 0).
-    static var readsLines: Bool { get }
+    var readsLines: Bool { get }
     /// Whether the sink has given up on the document (which is then read another way).
     var refused: Bool { get }
     /// A NUL-terminated copy of `count` bytes that lives as long as the sink.

@@ -46,7 +46,15 @@ final class XMLTreeBuilder {
     /// libxml2's `XML_MAX_TEXT_LENGTH`: a longer text node is an error without `XML_PARSE_HUGE`.
     static let maxTextLength = 10_000_000
 
-    init(sourceBytes: Int) {
+    /// Whether ``XMLDirectReader`` counts the lines of its elements for this tree (libxml2's
+    /// parser gives them whatever this says).
+    let readsLines: Bool
+
+    /// - Parameter readsLines: false for a tree whose element lines no one reads: the readers
+    ///   read them only past their depth limit, which ``XMLDirectReader`` never reaches, so
+    ///   counting the lines of its elements is work thrown away (they are 0 then).
+    init(sourceBytes: Int, readsLines: Bool = true) {
+        self.readsLines = readsLines
         arena = NodeArena(sourceBytes: sourceBytes)
         open.reserveCapacity(64)
     }
@@ -274,7 +282,6 @@ final class XMLTreeBuilder {
 
 /// ``XMLDirectReader``'s events build the tree as libxml2's parser's do (with no parser context).
 extension XMLTreeBuilder: XMLDirectSink {
-    static var readsLines: Bool { true }
     var refused: Bool { unsupported != nil }
 
     func startElement(

@@ -102,7 +102,7 @@ import Testing
     /// Every stop position in random bytes, as the plain scan finds it.
     @Test func findsEveryStopInRandomBytes() {
         var generator = SeededGenerator(seed: 0x570B)
-        for _ in 0..<2000 {
+        for round in 0..<2000 {
             let count = Int(generator.next() % 140)
             let bytes = (0..<count).map { _ -> UInt8 in
                 let value = UInt8(truncatingIfNeeded: generator.next())
@@ -120,6 +120,12 @@ import Testing
                     let plain = bytes[from...].firstIndex(where: { $0 == 0x2E || $0 == 0x21 || $0 == 0x3F }) ?? count
                     let found = SentenceSplitter.nextStop(buffer, from: from, end: count)
                     if found != plain { Issue.record("\(bytes) from \(from): \(found), plainly \(plain)") }
+                    // A range ending before the buffer does (a block's, with more text after it).
+                    for end in stride(from: from, to: round < 400 ? min(count, from + 34) : from, by: 3) {
+                        let plain = bytes[from..<end].firstIndex(where: { $0 == 0x2E || $0 == 0x21 || $0 == 0x3F }) ?? end
+                        let found = SentenceSplitter.nextStop(buffer, from: from, end: end)
+                        if found != plain { Issue.record("\(bytes) from \(from) to \(end): \(found), plainly \(plain)") }
+                    }
                 }
             }
         }

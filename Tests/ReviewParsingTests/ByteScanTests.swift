@@ -113,6 +113,69 @@ import Testing
         prose.withUnsafeBytes { raw in #expect(BlockWriter.plainBytes(raw.baseAddress!, at: 0) >= 15) }
     }
 
+    /// How many of the `count` bytes at `offset`, the end of a range, the byte rules of
+    /// `BlockWriter.write` keep in a run: as ``plainRule(_:at:)``, a space followed by an
+    /// ordinary byte only before the range's last byte.
+    static func plainTailRule(_ bytes: [UInt8], at offset: Int, count: Int) -> Int {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C }
+        func isOrdinary(_ byte: UInt8) -> Bool { !isSpace(byte) && byte != 0x26 && byte != 0x3C && byte != 0xC2 }
+        let end = offset + count
+        var index = offset
+        while index < end {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                if !isSpace(byte) && byte != 0x26 && byte != 0x3C {
+                    index += 1
+                    continue
+                }
+                if byte == 0x20, index + 1 < end, isOrdinary(bytes[index + 1]) {
+                    index += 1
+                    continue
+                }
+                break
+            }
+            if byte == 0xC2, index + 1 < end, bytes[index + 1] == 0xA0 || bytes[index + 1] == 0xAD { break }
+            index += 1
+        }
+        return index - offset
+    }
+
+    /// The tail shortcut claims all of a range's last bytes the rules keep, or all but a
+    /// space last, or none; never more than the rules; all of a tail without spaces or special
+    /// bytes. Every offset and length of random text, and of the corpus every seventh offset.
+    @Test func plainTailKeepsOnlyWhatTheRulesKeep() throws {
+        func mismatches(_ bytes: [UInt8], _ label: String, step: Int) -> [String] {
+            guard bytes.count >= 17 else { return [] }
+            var found: [String] = []
+            bytes.withUnsafeBytes { raw in
+                for offset in stride(from: 0, through: bytes.count - 17, by: step) where found.count < 5 {
+                    for count in 1...16 {
+                        let advance = BlockWriter.plainTail(raw.baseAddress!, at: offset, count: count)
+                        let rule = Self.plainTailRule(bytes, at: offset, count: count)
+                        let window = bytes[offset..<(offset + count)]
+                        let simple = window.allSatisfy { $0 >= 0x21 && $0 != 0x26 && $0 != 0x3C && $0 != 0xC2 }
+                        if ![0, count - 1, count].contains(advance) || advance > rule || (simple && advance != count) {
+                            found.append("\(label) at \(offset) count \(count): shortcut \(advance), rules \(rule)")
+                        }
+                    }
+                }
+            }
+            return found
+        }
+        var generator = SeededGenerator(seed: 0x7A11)
+        for round in 0..<400 {
+            let found = mismatches(Self.randomBytes(&generator, count: 17 + generator.below(60)), "random \(round)", step: 1)
+            #expect(found.isEmpty, "\(found)")
+        }
+        for file in try Self.corpusFiles() where !file.name.hasSuffix(".pdf") {
+            let found = mismatches(file.bytes, file.name, step: 7)
+            #expect(found.isEmpty, "\(found)")
+        }
+        // A line of prose's last bytes are claimed at once.
+        let line = Array("agencies had with Bilal,\nreferred".utf8)
+        line.withUnsafeBytes { raw in #expect(BlockWriter.plainTail(raw.baseAddress!, at: 8, count: 16) == 16) }
+    }
+
     /// The pieces of a line appended one by one collapse as their joined bytes do.
     static func expectCollapsed(_ pieces: [[UInt8]], _ label: String) {
         var text: [UInt8] = Array("prefix".utf8)

@@ -26,27 +26,30 @@ import TestSupport
         }
     }
 
-    /// Skipping texts with no month followed by a year finds the dates the word loop finds.
-    @Test func publicationDatesSkippingYearlessTexts() {
+    /// Dates read by bytes from printable ASCII texts are the ones the word loop finds.
+    @Test func publicationDatesByBytes() {
         let fixed: [[String]] = [
             ["Published: 12 March 2021"], ["Staff may 2021 not"], ["It may be that, in May, 1999."], ["may 2021"],
             ["Final version, June 2019", "Date: 3 July 2020"], ["March 1980", "April 2100", "May 2099."], ["Mayor 2021"],
             ["in (May 2020)", "May: 2020)"], ["1 January 2020; version 2"], ["August +202", "August 0202"],
+            ["12th, March 2021"], ["on 1st May 2020"], ["(31 May 2020)"], ["32 May 2020"], ["0 May 2020"], ["2021 May 2021"],
+            ["x1y2 June 2019"], ["..March.. 2019"], ["Published 3 March 2021 and 4 April 2022"], ["Décembre 2020, 3 May 2021"],
         ]
         for texts in fixed {
-            #expect(MetadataDetector.publicationDate(texts) == MetadataDetector.publicationDate(texts, skippingYearless: false), "\(texts)")
+            #expect(MetadataDetector.publicationDate(texts) == MetadataDetector.publicationDate(texts, byBytes: false), "\(texts)")
         }
         var generator = SeededGenerator(seed: 0xDA7E5)
         let words = [
             "may", "May", "MAY", "march", "March.", "June:", "july;", "2021", "2021.", "2021)", "1980", "1981", "2099", "2100", "12",
             "1st", "published", "Date", "final", "version", ",", " ", "the", "review", "(", "Décembre", "9", "31", "32", "+2021",
+            "03", "0", "1.", "(7", "12th", "x1y", "..", ":", "April;", "MARCH", "2021;", "2021:", "20211", "021", "Mai",
         ]
         for _ in 0..<3000 {
             let texts = (0..<Int.random(in: 1...3, using: &generator)).map { _ in
                 (0..<Int.random(in: 1...8, using: &generator)).map { _ in words.randomElement(using: &generator)! }
                     .joined(separator: Bool.random(using: &generator) ? " " : ", ")
             }
-            #expect(MetadataDetector.publicationDate(texts) == MetadataDetector.publicationDate(texts, skippingYearless: false), "\(texts)")
+            #expect(MetadataDetector.publicationDate(texts) == MetadataDetector.publicationDate(texts, byBytes: false), "\(texts)")
         }
     }
 }
