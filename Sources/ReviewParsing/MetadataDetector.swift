@@ -243,19 +243,23 @@ enum MetadataDetector {
         "nhs england", "health board", "borough council", "county council", "city council", "district council",
     ]
 
+    /// The UTF-8 bytes of ``bodies``, made once.
+    private static let bodyBytes = bodies.map { Array($0.utf8) }
+
+    /// Words one of which every name in ``bodies`` holds: a text with none of them names no body.
+    private static let bodyKindBytes = ["partnership", "board", "council", "nhs"].map { Array($0.utf8) }
+
     /// The commissioning partnership or board: the capitalised words before a body's name
     /// ("Northshire Community Safety Partnership").
     static func area(_ texts: [String]) -> String? {
         // Only texts naming some kind of body are searched for each body's name.
-        let kinds = ["partnership", "board", "council", "nhs"].map { Array($0.utf8) }
         let candidates = texts.compactMap { text -> (String, [UInt8])? in
             let lowered = ByteClass.lowercased(text)
-            return kinds.contains(where: { ByteClass.contains(lowered, $0) }) ? (text, lowered) : nil
+            return bodyKindBytes.contains(where: { ByteClass.contains(lowered, $0) }) ? (text, lowered) : nil
         }
         let texts = candidates.map(\.0)
         let loweredTexts = candidates.map(\.1)
-        for body in bodies {
-            let bodyBytes = Array(body.utf8)
+        for (body, bodyBytes) in zip(bodies, bodyBytes) {
             for (text, lowered) in zip(texts, loweredTexts) {
                 guard let byteOffset = ByteClass.find(bodyBytes, in: lowered) else { continue }
                 // Character offsets (the body's name is ASCII, so its length is the same in both).

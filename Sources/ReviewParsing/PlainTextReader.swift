@@ -129,8 +129,10 @@ struct PlainTextReader {
             if writer.hasRequest, currentKind == .paragraph || currentKind == .listItem || currentKind == .quote {
                 // Continuation line.
                 let previous = lines[index - 1]
-                joinLines(previousEnd: previous.end, nextStart: line.contentStart)
-                inline(content)
+                if markdown || !joinLines(previousEnd: previous.end, withLineFrom: line.contentStart, to: line.end) {
+                    joinLines(previousEnd: previous.end, nextStart: line.contentStart)
+                    inline(content)
+                }
                 index += 1
                 continue
             }
@@ -155,6 +157,17 @@ struct PlainTextReader {
     }
 
     private var currentKind: BlockKind = .paragraph
+
+    /// Writes a line of plain text (`nextStart..<end`) and the whitespace before it from
+    /// `previousEnd` in one range, when that is whitespace: the space spanning the line break
+    /// and the line's text, what ``joinLines(previousEnd:nextStart:)`` and ``inline(_:)`` write
+    /// in two. False, writing nothing, otherwise.
+    private mutating func joinLines(previousEnd: Int, withLineFrom nextStart: Int, to end: Int) -> Bool {
+        guard nextStart > previousEnd else { return false }
+        for index in previousEnd..<nextStart where !ByteClass.isSpace(source[index]) { return false }
+        writer.writeRaw(previousEnd..<end)
+        return true
+    }
 
     /// Joins two lines of a block with one space spanning the line break (and indentation).
     private mutating func joinLines(previousEnd: Int, nextStart: Int) {
