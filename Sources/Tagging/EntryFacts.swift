@@ -26,13 +26,28 @@ final class EntryFacts: Sendable {
     }
 
     let tags: [TagID]
-    let facets: [Facet]
-    let about: [About]
-    let ignoreContext: [Bool]
-    /// Per entry: `partner` or `ex-partner` (a child victim has none).
-    let isPartnerTag: [Bool]
-    /// Whether the entry's tag is in the relationship facet (between the victim and the perpetrator).
-    let isRelationshipTag: [Bool]
+
+    /// What the sweep asks of an entry for every target it attributes, in one record: one array
+    /// read per target instead of one per fact (each an array load, a bounds check and a load).
+    struct Traits: Sendable {
+        var facet: Facet
+        var about: About
+        var special: Special
+        var ignoreContext: Bool
+        /// `partner` or `ex-partner` (a child victim has none).
+        var isPartnerTag: Bool
+        /// The tag is in the relationship facet (between the victim and the perpetrator).
+        var isRelationshipTag: Bool
+        /// The tag id is a child-victim tag (a relative's condition recorded as the subject's
+        /// own), looked up once instead of a string hash per attributed match.
+        var childVictimTag: Bool
+        /// A characteristic of harm suffered (``harmSufferedTags``), whose possessive inside the
+        /// phrase is not its owner.
+        var harmSuffered: Bool
+    }
+
+    /// Per entry: its ``Traits``.
+    let traits: [Traits]
     /// Per entry: the first entry with the same tag id (their evidence shares one key).
     let canonical: [Int]
     /// The first entry of each tag id.
@@ -64,8 +79,6 @@ final class EntryFacts: Sendable {
         case ambulance
     }
 
-    let special: [Special]
-
     /// The characteristic ids a child victim inherits from a parent's characteristic.
     private static let parentalConversions: [String: String] = [
         "mental-health": "parental-mental-health",
@@ -85,13 +98,6 @@ final class EntryFacts: Sendable {
         "criminal-exploitation", "sexual-exploitation", "cuckooing-or-mate-crime",
     ]
 
-    /// Per entry: a characteristic of harm suffered (``harmSufferedTags``), whose possessive
-    /// inside the phrase is not its owner.
-    let harmSuffered: [Bool]
-
-    /// Per entry: its tag id is a child-victim tag (a relative's condition recorded as the
-    /// subject's own), looked up once instead of a string hash per attributed match.
-    let childVictimTag: [Bool]
     /// Per entry: the child-victim tag id a parent's condition with this tag id converts to, or nil.
     let parentalConversion: [String?]
 
@@ -109,45 +115,44 @@ final class EntryFacts: Sendable {
         self.entryOfTag = entryOfTag
         self.canonical = canonical
         tags = codebook.entries.map(\.tag)
-        facets = codebook.entries.map { entry in
-            switch entry.tag.facet {
-            case Taxonomy.reviewTypeFacet: .reviewType
-            case Taxonomy.categoryFacet: .category
-            case Taxonomy.characteristicFacet: .characteristic
-            case "relationship-type": .relationshipType
-            default: .other
-            }
+        traits = codebook.entries.map { entry in
+            let facet: Facet =
+                switch entry.tag.facet {
+                case Taxonomy.reviewTypeFacet: .reviewType
+                case Taxonomy.categoryFacet: .category
+                case Taxonomy.characteristicFacet: .characteristic
+                case "relationship-type": .relationshipType
+                default: .other
+                }
+            let about: About =
+                switch entry.about {
+                case "incident": .incident
+                case "victim": .victim
+                case "perpetrator": .perpetrator
+                default: .none
+                }
+            let special: Special =
+                switch (entry.tag.facet, entry.tag.id) {
+                case ("outcome", "suicide"): .suicide
+                case (Taxonomy.characteristicFacet, "gang-involvement"): .gangInvolvement
+                case ("escalation", "pattern-of-physical-violence"): .patternOfPhysicalViolence
+                case ("context", "supported-accommodation"): .supportedAccommodation
+                case (_, "caring-responsibilities"): .caringResponsibilities
+                case (_, "childhood-abuse-neglect"): .childhoodAbuseNeglect
+                case (_, "domestic-abuse-in-pregnancy"): .domesticAbuseInPregnancy
+                case (_, "absent-parent"): .absentParent
+                case ("weapon", "physical-assault"): .physicalAssault
+                case ("agency", "ambulance"): .ambulance
+                default: .none
+                }
+            return Traits(
+                facet: facet, about: about, special: special, ignoreContext: entry.ignoreContext,
+                isPartnerTag: entry.tag.id == "partner" || entry.tag.id == "ex-partner", isRelationshipTag: entry.tag.facet == "relationship",
+                childVictimTag: EntryFacts.childVictimTags.contains(entry.tag.id),
+                harmSuffered: entry.tag.facet == Taxonomy.characteristicFacet && EntryFacts.harmSufferedTags.contains(entry.tag.id))
         }
-        about = codebook.entries.map { entry in
-            switch entry.about {
-            case "incident": .incident
-            case "victim": .victim
-            case "perpetrator": .perpetrator
-            default: .none
-            }
-        }
-        ignoreContext = codebook.entries.map(\.ignoreContext)
-        childVictimTag = codebook.entries.map { EntryFacts.childVictimTags.contains($0.tag.id) }
-        harmSuffered = codebook.entries.map { $0.tag.facet == Taxonomy.characteristicFacet && EntryFacts.harmSufferedTags.contains($0.tag.id) }
         parentalConversion = codebook.entries.map { EntryFacts.parentalConversions[$0.tag.id] }
-        isPartnerTag = codebook.entries.map { $0.tag.id == "partner" || $0.tag.id == "ex-partner" }
-        isRelationshipTag = codebook.entries.map { $0.tag.facet == "relationship" }
         nearWithin = codebook.entries.map { $0.near.map(\.within) }
-        special = codebook.entries.map { entry in
-            switch (entry.tag.facet, entry.tag.id) {
-            case ("outcome", "suicide"): .suicide
-            case (Taxonomy.characteristicFacet, "gang-involvement"): .gangInvolvement
-            case ("escalation", "pattern-of-physical-violence"): .patternOfPhysicalViolence
-            case ("context", "supported-accommodation"): .supportedAccommodation
-            case (_, "caring-responsibilities"): .caringResponsibilities
-            case (_, "childhood-abuse-neglect"): .childhoodAbuseNeglect
-            case (_, "domestic-abuse-in-pregnancy"): .domesticAbuseInPregnancy
-            case (_, "absent-parent"): .absentParent
-            case ("weapon", "physical-assault"): .physicalAssault
-            case ("agency", "ambulance"): .ambulance
-            default: .none
-            }
-        }
     }
 }
 

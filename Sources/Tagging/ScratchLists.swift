@@ -95,13 +95,16 @@ struct ScratchList<Element: BitwiseCopyable>: RandomAccessCollection, MutableCol
 
     var startIndex: Int { 0 }
 
+    /// (Debug builds check the index against the count; release builds rely on the storage's own
+    /// bounds check, which keeps a wrong index memory-safe: a second check per access cost the
+    /// sweep more than its lists' refills saved.)
     subscript(position: Int) -> Element {
         @inline(__always) get {
-            precondition(position < endIndex, "ScratchList index out of range")
+            assert(position < endIndex, "ScratchList index out of range")
             return storage[position]
         }
         @inline(__always) set {
-            precondition(position < endIndex, "ScratchList index out of range")
+            assert(position < endIndex, "ScratchList index out of range")
             storage[position] = newValue
         }
     }
@@ -119,6 +122,23 @@ struct ScratchList<Element: BitwiseCopyable>: RandomAccessCollection, MutableCol
     /// Keeps the first `count` elements (the storage is kept).
     mutating func truncate(to count: Int) {
         if count < endIndex { endIndex = count }
+    }
+
+    /// Replaces the elements with the ones `body` writes: `body` gets a buffer of room for at
+    /// least `capacity` elements (the storage grown with copies of `filler` when short) and
+    /// returns how many it wrote, from the buffer's start. One uniqueness check of the storage
+    /// for the whole list, where each append checks it again.
+    mutating func refill(capacity: Int, filler: Element, _ body: (UnsafeMutableBufferPointer<Element>) -> Int) {
+        if storage.count < capacity { storage.append(contentsOf: repeatElement(filler, count: capacity - storage.count)) }
+        let count = storage.withUnsafeMutableBufferPointer { body($0) }
+        precondition(count <= storage.count, "ScratchList refilled past its storage")
+        endIndex = count
+    }
+
+    /// The elements in place, to change (not to add or remove: see ``truncate(to:)``).
+    mutating func withUnsafeMutableBufferPointer<Result>(_ body: (UnsafeMutableBufferPointer<Element>) throws -> Result) rethrows -> Result {
+        let count = endIndex
+        return try storage.withUnsafeMutableBufferPointer { try body(UnsafeMutableBufferPointer(rebasing: $0[..<count])) }
     }
 
     /// The elements in place, for the standard algorithms' contiguous paths (a sort through

@@ -14,11 +14,12 @@ struct SweepCursor {
     var previousMentions: [Mention] = []
     var previousBlock = -1
     /// The current sentence's mentions and targets: lists the sweep refills for every sentence
-    /// (only their storage carries over). Held here, beside the run rather than in it, so that
-    /// the sweep passes them to the run's methods without swapping them out of the run (each
-    /// swap retained and released an empty list).
+    /// (only their storage carries over; emptying the targets is a store, not a removal per
+    /// element). Held here, beside the run rather than in it, so that the sweep passes them to
+    /// the run's methods without swapping them out of the run (each swap retained and released
+    /// a list).
     var mentions: [Mention] = []
-    var targets: [TargetMatch] = []
+    var targets = ScratchList<TargetMatch>()
     /// Whether category and relation cues are logged too (for the incremental sweep).
     var logging = false
     var categoryLog: [(id: String, text: String)] = []
@@ -174,6 +175,8 @@ extension TaggingRun {
                 for targetIndex in cursor.targets.indices {
                     let target = cursor.targets[targetIndex]
                     let entryIndex = target.entry
+                    // The entry's facts in one read (see ``EntryFacts/Traits``).
+                    let traits = compiled.facts.traits[entryIndex]
                     let range = textRange(target.start, target.end)
                     // Exclusions (the matches searched only in a sentence that has one).
                     if hasExclusion, let exclusion = slice.first(where: { match in
@@ -196,7 +199,7 @@ extension TaggingRun {
                         suppress(target, range, .hypothetical, "a question")
                         continue
                     }
-                    if hasTrigger, !compiled.facts.ignoreContext[entryIndex] {
+                    if hasTrigger, !traits.ignoreContext {
                         if !contextBuilt {
                             sweepScratch.context.rebuild(matches: slice, compiled: compiled, tokens: tokens, sentenceStart: sentence.tokenFrom)
                             sweepScratch.context.addSemicolonBreaks(tokens: tokens, from: sentence.tokenFrom, to: sentence.tokenTo, text: textBytes)
@@ -210,7 +213,7 @@ extension TaggingRun {
                             continue
                         }
                     }
-                    let about = compiled.facts.about[entryIndex]
+                    let about = traits.about
                     if about != .none {
                         var concerns = true
                         switch about {
@@ -221,7 +224,7 @@ extension TaggingRun {
                             // even away from the incident's account ("on one occasion he slapped her
                             // hard across the face"): a course of abuse is the harm itself. (Other
                             // methods stay with the incident: an earlier strangulation is history.)
-                            if !concerns, compiled.facts.special[entryIndex] == .physicalAssault,
+                            if !concerns, traits.special == .physicalAssault,
                                 cursor.mentions.contains(where: { $0.entity == PeopleModel.victim }),
                                 cursor.mentions.contains(where: { $0.entity == PeopleModel.perpetrator })
                             {
@@ -235,7 +238,7 @@ extension TaggingRun {
                         case .none:
                             break
                         }
-                        if !concerns, about == .victim, compiled.facts.special[entryIndex] == .suicide,
+                        if !concerns, about == .victim, traits.special == .suicide,
                             let entry = compiled.facts.tags.firstIndex(of: TagID(facet: "outcome", id: "perpetrator-suicide")),
                             (cursor.mentions.last { $0.end <= target.start && $0.entity != nil }?.entity).map({
                                 people.entities[$0].subject == people.entities[PeopleModel.perpetrator].subject
@@ -251,15 +254,15 @@ extension TaggingRun {
                             continue
                         }
                     }
-                    if compiled.facts.special[entryIndex] == .gangInvolvement, groupMembershipOfOthers(sentence, start: target.start) {
+                    if traits.special == .gangInvolvement, groupMembershipOfOthers(sentence, start: target.start) {
                         suppress(target, range, .thirdParty, "said of several other people")
                         continue
                     }
-                    if compiled.facts.special[entryIndex] == .patternOfPhysicalViolence, blowsWithinTheIncident(sentence, slice) {
+                    if traits.special == .patternOfPhysicalViolence, blowsWithinTheIncident(sentence, slice) {
                         suppress(target, range, .historical, "blows within the incident, not a pattern over time")
                         continue
                     }
-                    switch compiled.facts.facets[entryIndex] {
+                    switch traits.facet {
                     case .reviewType:
                         continue
                     case .category:
@@ -272,7 +275,7 @@ extension TaggingRun {
                     case .relationshipType:
                         let involved = cursor.mentions.contains { $0.entity == PeopleModel.victim || $0.entity == PeopleModel.perpetrator }
                         // A child victim has no partner: such phrases are about the adults around them.
-                        let partnerOfChild = people.victimIsChild && compiled.facts.isPartnerTag[entryIndex]
+                        let partnerOfChild = people.victimIsChild && traits.isPartnerTag
                         if partnerOfChild {
                             suppress(target, range, .thirdParty, "the victim is a child")
                         } else if involved {
@@ -289,7 +292,7 @@ extension TaggingRun {
                         // of paramedics") were its response, not an agency involved beforehand.
                         // "Rita was her mother's main carer": a relationship of a relative who is
                         // neither the victim nor the perpetrator (the possessed kin noun right before).
-                        if compiled.facts.isRelationshipTag[entryIndex],
+                        if traits.isRelationshipTag,
                             let kin = cursor.mentions.last(where: { $0.kind == .kin && $0.end < target.start }),
                             kin.end + 1 == target.start, isWord(kin.end, Words2.s),
                             kin.entity.map({ people.entities[$0].subject == nil }) ?? true
@@ -297,11 +300,11 @@ extension TaggingRun {
                             suppress(target, range, .thirdParty, "a relative's relationship")
                             continue
                         }
-                        if compiled.facts.special[entryIndex] == .ambulance, incidentContext(sentenceIndex) {
+                        if traits.special == .ambulance, incidentContext(sentenceIndex) {
                             suppress(target, range, .historical, "the response to the incident")
                             continue
                         }
-                        if compiled.facts.special[entryIndex] == .supportedAccommodation {
+                        if traits.special == .supportedAccommodation {
                             // A relative or someone referred back to ("her brother lives in supported
                             // accommodation"); a sentence about the setting itself keeps it.
                             let nearest = cursor.mentions.last { $0.end <= target.start && $0.entity != nil }
@@ -375,49 +378,60 @@ extension TaggingRun {
     /// One pass over a sentence's matches: its role, kin and pronoun mentions (in match order)
     /// and its phrase targets (in match order), and which other kinds of match it holds
     /// (``SweepBits``), so that the steps after it skip what the sentence lacks. Both lists are
-    /// emptied first (their storage is reused from sentence to sentence). (`mutating` only so that
+    /// refilled (their storage is reused from sentence to sentence). (`mutating` only so that
     /// the sweep passes the run by reference instead of copying it.)
-    mutating func collectMatches(_ slice: UnsafeBufferPointer<Match>, mentions: inout [Mention], targets: inout [TargetMatch]) -> UInt8 {
+    mutating func collectMatches(_ slice: UnsafeBufferPointer<Match>, mentions: inout [Mention], targets: inout ScratchList<TargetMatch>) -> UInt8 {
         // Emptied element by element (`removeAll(keepingCapacity:)` cost more than the sentence).
         mentions.truncate(to: 0)
-        targets.truncate(to: 0)
         var found: UInt8 = 0
-        for match in slice {
-            // One word per match says all (``SweepCode``: no `PatternKind` loaded and switched over).
-            // (The array read through the class each time: a local copy was retained and
-            // released per sentence.)
-            let code = compiled.sweepCodes[Int(match.pattern)]
-            if code >= 0 {
-                targets.append(TargetMatch(entry: Int(code), pattern: match.pattern, start: Int(match.start), end: Int(match.end)))
-                continue
+        // The targets written through the list's buffer, room for every match made first: one
+        // uniqueness check per sentence instead of one per target appended or removed.
+        targets.refill(capacity: slice.count, filler: TargetMatch(entry: 0, pattern: 0, start: 0, end: 0)) { targetBuffer in
+            var targetCount = 0
+            for match in slice {
+                // One word per match says all (``SweepCode``: no `PatternKind` loaded and switched over).
+                // (The array read through the class each time: a local copy was retained and
+                // released per sentence.)
+                let code = compiled.sweepCodes[Int(match.pattern)]
+                // Every match is written as a target and counted only when it is one (code >= 0):
+                // no branch on whether it is a target, which the processor mispredicted for about
+                // two matches in five.
+                targetBuffer[targetCount] = TargetMatch(entry: Int(code), pattern: match.pattern, start: Int(match.start), end: Int(match.end))
+                targetCount &+= Int(truncatingIfNeeded: ~code >> 31) & 1
+                let facts = code < 0 ? ~code : 0
+                found |= UInt8(truncatingIfNeeded: facts)
+                let mention = (facts >> 8) & 7
+                guard mention != SweepCode.none else { continue }
+                let start = Int(match.start)
+                let end = Int(match.end)
+                // ``roleEntity(_:)`` spelt out: a non-mutating method of the run, even inlined, copied
+                // the whole run here for every mention.
+                switch mention {
+                case SweepCode.victim, SweepCode.perpetrator:
+                    // "Perpetrators often have a history of violence", "victims of domestic abuse": a
+                    // bare plural role noun speaks of people in general ("the perpetrators" stays).
+                    if end - start == 1, RoleWords.plurals.contains(tokens.hashes[start]) { continue }
+                    mentions.append(Mention(start: start, end: end, entity: mention == SweepCode.victim ? PeopleModel.victim : PeopleModel.perpetrator, kind: .role))
+                case SweepCode.child:
+                    if let entity = childRoleEntityInPlace(match) { mentions.append(Mention(start: start, end: end, entity: entity, kind: .role)) }
+                case SweepCode.kin: mentions.append(Mention(start: start, end: end, entity: nil, kind: .kin))
+                case SweepCode.pronoun:
+                    mentions.append(
+                        Mention(
+                            start: start, end: end, entity: nil, kind: .pronoun(possessive: facts & SweepCode.possessive != 0),
+                            gender: facts & SweepCode.male != 0 ? .male : .female))
+                default: break
+                }
             }
-            let facts = ~code
-            found |= UInt8(truncatingIfNeeded: facts)
-            let mention = (facts >> 8) & 7
-            guard mention != SweepCode.none else { continue }
-            let start = Int(match.start)
-            let end = Int(match.end)
-            // ``roleEntity(_:)`` spelt out: a non-mutating method of the run, even inlined, copied
-            // the whole run here for every mention.
-            switch mention {
-            case SweepCode.victim, SweepCode.perpetrator:
-                // "Perpetrators often have a history of violence", "victims of domestic abuse": a
-                // bare plural role noun speaks of people in general ("the perpetrators" stays).
-                if end - start == 1, RoleWords.plurals.contains(tokens.hashes[start]) { continue }
-                mentions.append(Mention(start: start, end: end, entity: mention == SweepCode.victim ? PeopleModel.victim : PeopleModel.perpetrator, kind: .role))
-            case SweepCode.child:
-                if let entity = childRoleEntity(match) { mentions.append(Mention(start: start, end: end, entity: entity, kind: .role)) }
-            case SweepCode.kin: mentions.append(Mention(start: start, end: end, entity: nil, kind: .kin))
-            case SweepCode.pronoun:
-                mentions.append(
-                    Mention(
-                        start: start, end: end, entity: nil, kind: .pronoun(possessive: facts & SweepCode.possessive != 0),
-                        gender: facts & SweepCode.male != 0 ? .male : .female))
-            default: break
-            }
+            return targetCount
         }
         return found
     }
+
+    /// ``childRoleEntity(_:)``, for ``collectMatches(_:mentions:targets:)``'s closure: a
+    /// non-mutating method called there copied the whole run, retaining its lists, for every
+    /// child role. (`mutating` only for that.)
+    mutating func childRoleEntityInPlace(_ match: Match) -> Int? { childRoleEntity(match) }
 
     /// The name mentions of the sentences from `first` on (`count` of them, or to the end).
     /// Non-mutating, like the name lookup it calls: the sweep (mutating) hands it one copy of the
@@ -663,7 +677,7 @@ extension TaggingRun {
     mutating func add(entry: Int, subject: Subject?, pattern: Int32, _ range: TextRange) {
         // (The facts read through the codebook: a local reference to them was retained and released per call.)
         let canonical = compiled.facts.canonical[entry]
-        let takesSubject = compiled.facts.facets[canonical] == .characteristic
+        let takesSubject = compiled.facts.traits[canonical].facet == .characteristic
         let code = takesSubject ? EvidenceCollector.code(subject ?? .unknown) : 0
         var slot = collector.existingSlot(entry: canonical, code: code)
         if slot < 0 { slot = collector.slot(TagKey(tag: compiled.facts.tags[canonical], subject: subject), entry: canonical) }
@@ -688,16 +702,17 @@ extension TaggingRun {
         let preceding = mentions.last { $0.end <= target.start && $0.entity != nil }
         var entity: Int?
         // Only three tags have a rule by meaning: no call (and no string switch) for the others.
-        let special = compiled.facts.special[entryIndex]
+        let traits = compiled.facts.traits[entryIndex]
+        let special = traits.special
         let byMeaningRule = special == .caringResponsibilities || special == .childhoodAbuseNeglect || special == .domesticAbuseInPregnancy
             || special == .absentParent
         if byMeaningRule, let byMeaning = attributionByMeaning(compiled.facts.tags[entryIndex].id, target: target, mentions: mentions) {
             entity = byMeaning
         } else if let inside, let owner = possessor(before: inside.start, sentence: sentence, mentions: mentions), let ownerEntity = owner.entity {
             entity = ownerEntity
-        } else if let inside, compiled.facts.childVictimTag[entryIndex], preceding == nil || preceding!.end > inside.start {
+        } else if let inside, traits.childVictimTag, preceding == nil || preceding!.end > inside.start {
             entity = ownerOfUnresolvedKin(inside)
-        } else if inside == nil, !byMeaningRule, !compiled.facts.harmSuffered[entryIndex], let owner = possessiveInside(target, mentions: mentions) {
+        } else if inside == nil, !byMeaningRule, !traits.harmSuffered, let owner = possessiveInside(target, mentions: mentions) {
             // "Tomasz could not cope with Rita's drinking", "she was worried about his drinking":
             // the person named or referred to in the possessive inside the phrase.
             entity = owner
@@ -754,7 +769,7 @@ extension TaggingRun {
         let isParent = people.entities[entity].isParent
         // A relative: the child-victim tags go to the person whose relative it is.
         if let owner, let ownerSubject = people.entities[owner].subject {
-            if compiled.facts.childVictimTag[entryIndex], isParent || kin.map({ compiled.kins[$0].relation == "partner-of-parent" }) == true {
+            if traits.childVictimTag, isParent || kin.map({ compiled.kins[$0].relation == "partner-of-parent" }) == true {
                 add(entry: entryIndex, subject: ownerSubject, pattern: target.pattern, range)
                 return
             }
@@ -827,7 +842,7 @@ extension TaggingRun {
     /// (``collectMatches(_:mentions:targets:)``) adds the satisfied proximity rules (when
     /// `hasProximity`), and keeps one target per entry and span. (`mutating` only so that the
     /// sweep, itself mutating, passes the run without copying it.)
-    mutating func completeTargets(_ slice: UnsafeBufferPointer<Match>, hasProximity: Bool, _ targets: inout [TargetMatch]) {
+    mutating func completeTargets(_ slice: UnsafeBufferPointer<Match>, hasProximity: Bool, _ targets: inout ScratchList<TargetMatch>) {
         if targets.isEmpty, !hasProximity { return }
         // The sides of proximity rules, as (rule key, side, span) in match order, taken rule by rule
         // in ascending key order: a dictionary's order changes from process to process, and two
@@ -875,7 +890,7 @@ extension TaggingRun {
         }
         // One target per entry and span: drop a match of an entry inside a longer match of the same entry
         // (compacted in place: the kept ones are the prefix `0..<kept`).
-        // Sorted and compacted through one buffer (each write through the array checked that it was unique).
+        // Sorted and compacted through one buffer (each write through the list checked that its storage was unique).
         guard targets.count > 1 else { return }
         let kept = targets.withUnsafeMutableBufferPointer { targets in
             targets.sortBySpan()

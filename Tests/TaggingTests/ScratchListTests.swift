@@ -34,6 +34,29 @@ import Testing
         }
     }
 
+    /// A refill replaces the elements with the ones written, however many the storage held
+    /// before (room is made for the capacity asked, past the storage's end too), and the buffer
+    /// changes them in place.
+    @Test func refillReplacesTheElements() {
+        var numbers = SeededGenerator(seed: 9)
+        var list = ScratchList<Int>()
+        for round in 0..<200 {
+            let capacity = Int(numbers.next() % 20)
+            let values = (0..<Int(numbers.next() % UInt64(capacity + 1))).map { _ in Int(numbers.next() % 50) }
+            list.refill(capacity: capacity, filler: -1) { buffer in
+                #expect(buffer.count >= capacity, "round \(round)")
+                for (index, value) in values.enumerated() { buffer[index] = value }
+                return values.count
+            }
+            #expect(Array(list) == values, "round \(round)")
+            list.withUnsafeMutableBufferPointer { buffer in
+                #expect(buffer.count == values.count)
+                for index in buffer.indices { buffer[index] += 1 }
+            }
+            #expect(Array(list) == values.map { $0 + 1 }, "round \(round)")
+        }
+    }
+
     /// Truncating to more than the count keeps the list as it is.
     @Test func truncatingPastTheEndKeepsTheList() {
         var list = ScratchList<Int>()
