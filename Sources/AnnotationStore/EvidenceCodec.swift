@@ -32,6 +32,8 @@ enum EvidenceCodec {
     struct Scratch {
         fileprivate var rules = Interner(rules: true)
         fileprivate var texts = Interner(rules: false)
+        /// Each span's rule and text numbers: grown, never shrunk (a suggestion uses the
+        /// first of them), and written through a buffer.
         fileprivate var indexes: [(rule: Int, text: Int)] = []
         /// Where an encoding is written (sized by its bound) before its bytes are appended:
         /// grown, never shrunk, so that a row's bound is not zero-filled in the output.
@@ -83,8 +85,9 @@ enum EvidenceCodec {
     static func append(_ items: [Evidence], context: Context?, to bytes: inout [UInt8], scratch: inout Scratch) {
         scratch.rules.reset()
         scratch.texts.reset()
-        scratch.indexes.removeAll(keepingCapacity: true)
-        scratch.indexes.reserveCapacity(items.count)
+        if scratch.indexes.count < items.count {
+            scratch.indexes = Array(repeating: (0, 0), count: max(items.count, 2 * scratch.indexes.count))
+        }
         append(
             items, context: context, to: &bytes, rules: &scratch.rules, texts: &scratch.texts, indexes: &scratch.indexes,
             output: &scratch.output)
@@ -98,13 +101,17 @@ enum EvidenceCodec {
         // span usually has the rule (and often the text) of the one before: compared in place,
         // without asking the interner.
         items.withUnsafeBufferPointer { items in
-            for position in items.indices {
-                let previous = position - 1
-                let rule = position > 0 && same(items[position].rule, items[previous].rule)
-                    ? indexes[previous].rule : rules.index(position, in: items)
-                let text = position > 0 && same(items[position].text, items[previous].text)
-                    ? indexes[previous].text : texts.index(position, in: items)
-                indexes.append((rule, text))
+            indexes.withUnsafeMutableBufferPointer { indexes in
+                guard !items.isEmpty else { return }
+                var rule = rules.index(0, in: items)
+                var text = texts.index(0, in: items)
+                indexes[0] = (rule, text)
+                for position in items.indices.dropFirst() {
+                    let previous = position - 1
+                    if !same(items[position].rule, items[previous].rule) { rule = rules.index(position, in: items) }
+                    if !same(items[position].text, items[previous].text) { text = texts.index(position, in: items) }
+                    indexes[position] = (rule, text)
+                }
             }
         }
         let context = items.isEmpty ? nil : context
@@ -201,36 +208,55 @@ enum EvidenceCodec {
     fileprivate struct Interner {
         /// Whether this numbers the spans' rules (else their texts).
         let rules: Bool
-        /// The position of the span that brought each distinct string, in order.
-        var firsts: [Int] = []
+        /// The position of the span that brought each distinct string, in order: the first
+        /// ``count`` entries (the list is grown, never shrunk, so that a reset frees nothing).
+        private var positions: [Int] = []
+        /// How many distinct strings there are.
+        private(set) var count = 0
         private var lookup: [String: Int] = [:]
 
         init(rules: Bool) {
             self.rules = rules
         }
 
+        /// The position of the span that brought each distinct string, in order.
+        var firsts: ArraySlice<Int> { positions[..<count] }
+
         /// Forgets every string, keeping the storage.
         mutating func reset() {
-            firsts.removeAll(keepingCapacity: true)
+            count = 0
             if !lookup.isEmpty { lookup.removeAll(keepingCapacity: true) }
         }
 
         /// The number of the rule (or text) of the span at `position` of `items`, the spans
         /// this interner has seen since ``reset()`` (it reads them again).
         mutating func index(_ position: Int, in items: UnsafeBufferPointer<Evidence>) -> Int {
-            if firsts.count <= 8 {
-                for index in firsts.indices where same(items, firsts[index], position) { return index }
-                firsts.append(position)
-                if firsts.count > 8 {
-                    for (index, first) in firsts.enumerated() { lookup[string(items, first)] = index }
+            if count <= 8 {
+                var index = 0
+                while index < count {
+                    if same(items, positions[index], position) { return index }
+                    index += 1
                 }
-                return firsts.count - 1
+                add(position)
+                if count > 8 {
+                    for index in 0..<count { lookup[string(items, positions[index])] = index }
+                }
+                return count - 1
             }
             let string = string(items, position)
             if let found = lookup[string] { return found }
-            firsts.append(position)
-            lookup[string] = firsts.count - 1
-            return firsts.count - 1
+            add(position)
+            lookup[string] = count - 1
+            return count - 1
+        }
+
+        private mutating func add(_ position: Int) {
+            if count < positions.count {
+                positions[count] = position
+            } else {
+                positions.append(position)
+            }
+            count += 1
         }
 
         /// Whether the spans at `lhs` and `rhs` have the same rule (or text), compared in place.

@@ -5,17 +5,19 @@ import GRDBSQLite
 /// directly: a bulk retag writes tens of thousands of rows, and GRDB's general argument
 /// path (an array of boxed values per row) cost as much as SQLite's insert itself. The
 /// strings are bound where they lie, in the document's prepared buffer (no copy), and rows
-/// go ``rowsPerStatement`` to a statement (one `INSERT ... VALUES (...), (...)`), so that
-/// SQLite opens its cursors once for them; the rows and their ids are the same as one by one.
+/// go up to 16 to a statement (one `INSERT ... VALUES (...), (...)`), so that SQLite opens its
+/// cursors once for them; the rows and their ids are the same as one by one. A document's rows
+/// are taken 16, 8, 4, 2 and 1 at a time (``rowsPerStatement``): its 45 rows are 5 steps, not
+/// 2 of 16 and 13 of one row each.
 /// The run and the document, the same in every row, are one parameter each (`?1`, `?2`),
 /// bound once per statement rather than once per row.
 /// Used inside one `write` closure only (the statements are finalised at its end).
 struct SuggestionInserter: ~Copyable {
     private let connection: OpaquePointer
-    /// One row, and ``rowsPerStatement`` rows.
-    private let single: OpaquePointer
-    private let multiple: OpaquePointer
-    static let rowsPerStatement = 16
+    /// A statement for each of ``rowsPerStatement``'s row counts, in the same order.
+    private let statements: [OpaquePointer]
+    /// The rows of the statements, largest first; each is half the one before, down to one.
+    static let rowsPerStatement = [16, 8, 4, 2, 1]
     /// The parameters of a row after the shared `?1` (run) and `?2` (document).
     private static let rowParameters: Int32 = 5
     /// Static bytes for an empty string when the row buffer has none.
@@ -27,17 +29,15 @@ struct SuggestionInserter: ~Copyable {
         guard let connection = db.sqliteConnection else {
             throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "the database connection is closed")
         }
-        let single = try Self.prepare(connection, rows: 1)
-        let multiple: OpaquePointer
+        var statements: [OpaquePointer] = []
         do {
-            multiple = try Self.prepare(connection, rows: Self.rowsPerStatement)
+            for rows in Self.rowsPerStatement { statements.append(try Self.prepare(connection, rows: rows)) }
         } catch {
-            sqlite3_finalize(single)
+            for statement in statements { sqlite3_finalize(statement) }
             throw error
         }
         self.connection = connection
-        self.single = single
-        self.multiple = multiple
+        self.statements = statements
     }
 
     private static func prepare(_ connection: OpaquePointer, rows: Int) throws -> OpaquePointer {
@@ -53,8 +53,7 @@ struct SuggestionInserter: ~Copyable {
     }
 
     deinit {
-        sqlite3_finalize(single)
-        sqlite3_finalize(multiple)
+        for statement in statements { sqlite3_finalize(statement) }
     }
 
     /// Inserts a document's prepared rows, in order. Their strings are bound in place
@@ -63,9 +62,12 @@ struct SuggestionInserter: ~Copyable {
         try prepared.bytes.withUnsafeBufferPointer { bytes in
             try prepared.rows.withUnsafeBufferPointer { rows in
                 var next = 0
+                var size = 0
                 while next < rows.count {
-                    let statement = rows.count - next >= Self.rowsPerStatement ? multiple : single
-                    let count = statement == multiple ? Self.rowsPerStatement : 1
+                    // The largest statement whose rows are all left.
+                    while Self.rowsPerStatement[size] > rows.count - next { size += 1 }
+                    let statement = statements[size]
+                    let count = Self.rowsPerStatement[size]
                     sqlite3_bind_int64(statement, 1, run)
                     sqlite3_bind_int64(statement, 2, document)
                     for offset in 0..<count {

@@ -46,6 +46,8 @@ public enum DocumentArchive {
     /// The source is left out as the input's image under a ``ByteMapping``, which is stored.
     static let sourceIsMappedInputFlag: UInt32 = 4
     static let absentString: UInt32 = .max
+    /// How many distinct section paths ``encode(_:input:)`` searches in order before it hashes them.
+    static let linearPathSearch = 32
     /// How a segment's text is rebuilt: from the stored text, copied from the source, or
     /// copied and patched.
     static let storedMode: UInt8 = 0
@@ -80,9 +82,10 @@ public enum DocumentArchive {
             }
         }
 
-        // Distinct section paths (consecutive blocks usually share one array).
+        // Distinct section paths (consecutive blocks usually share one array). A review has a
+        // few dozen: they are searched in order (comparing arrays of shared strings is cheaper
+        // than hashing one), and by a dictionary once there are more.
         var pathIndex: [[String]: Int] = [:]
-        pathIndex.reserveCapacity(32)
         var paths: [[String]] = []
         var blockSections: [Int] = []
         blockSections.reserveCapacity(document.blocks.count)
@@ -96,12 +99,18 @@ public enum DocumentArchive {
                 }
                 let section = blocks[block].section
                 let index: Int
-                if let known = pathIndex[section] {
+                if let known = paths.count <= Self.linearPathSearch ? paths.firstIndex(of: section) : pathIndex[section] {
                     index = known
                 } else {
                     index = paths.count
-                    pathIndex[section] = index
                     paths.append(section)
+                    if paths.count > Self.linearPathSearch {
+                        if pathIndex.isEmpty {
+                            for (known, path) in paths.enumerated() { pathIndex[path] = known }
+                        } else {
+                            pathIndex[section] = index
+                        }
+                    }
                     for heading in section { headingBytes += 14 + heading.utf8.count }
                 }
                 blockSections.append(index)
@@ -121,7 +130,7 @@ public enum DocumentArchive {
         for kind in kinds { capacity += 4 + kind.rawValue.utf8.count }
         capacity += paths.count * 10 + headingBytes
         capacity += document.blocks.count * 9 * 10 + document.sentences.count * 2 * 10
-        capacity += segments.count * 4 * 10 + plan.patchedSegments * 10 + plan.patchOffsets.count * 11
+        capacity += segments.count * 4 * 10 + plan.patchedSegments * 10 + plan.patches.count * 11
 
         var representable = true
         let archive = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
@@ -166,23 +175,31 @@ public enum DocumentArchive {
                 blockSections.withUnsafeBufferPointer { sections in
                     var out = writer
                     defer { writer = out }
+                    out.ensure(blocks.count * 9 * ArchiveWriter.maximumVarintBytes)
                     var previousEnd = 0
                     var previousLine = 0
+                    // Consecutive blocks are mostly of one kind: its index is looked up when it changes.
+                    var kind = BlockKind.paragraph
+                    var kindIndex = kinds.firstIndex(of: kind)!
                     for number in blocks.indices {
                         let block = blocks[number]
-                        guard let kind = kinds.firstIndex(of: block.kind), block.range.start >= 0, block.range.end <= textCount,
+                        if block.kind != kind {
+                            kind = block.kind
+                            kindIndex = kinds.firstIndex(of: kind)!
+                        }
+                        guard block.range.start >= 0, block.range.end <= textCount,
                             let level = optional(block.level), let row = optional(block.row), let column = optional(block.column),
                             let page = optional(block.page)
                         else { return false }
-                        out.varint(UInt64(kind))
-                        out.varint(UInt64(sections[number]))
-                        out.varint(level)
-                        out.varint(zigzag(block.range.start - previousEnd))
-                        out.varint(UInt64(block.range.length))
-                        out.varint(zigzag(block.sourceLine &- previousLine))
-                        out.varint(row)
-                        out.varint(column)
-                        out.varint(page)
+                        out.uncheckedVarint(UInt64(kindIndex))
+                        out.uncheckedVarint(UInt64(sections[number]))
+                        out.uncheckedVarint(level)
+                        out.uncheckedVarint(zigzag(block.range.start - previousEnd))
+                        out.uncheckedVarint(UInt64(block.range.length))
+                        out.uncheckedVarint(zigzag(block.sourceLine &- previousLine))
+                        out.uncheckedVarint(row)
+                        out.uncheckedVarint(column)
+                        out.uncheckedVarint(page)
                         previousEnd = block.range.end
                         previousLine = block.sourceLine
                     }
@@ -195,11 +212,12 @@ public enum DocumentArchive {
             representable = document.sentences.withUnsafeBufferPointer { sentences in
                 var out = writer
                 defer { writer = out }
+                out.ensure(sentences.count * 2 * ArchiveWriter.maximumVarintBytes)
                 var previousEnd = 0
                 for sentence in sentences {
                     guard sentence.start >= 0, sentence.end <= textCount else { return false }
-                    out.varint(zigzag(sentence.start - previousEnd))
-                    out.varint(UInt64(sentence.length))
+                    out.uncheckedVarint(zigzag(sentence.start - previousEnd))
+                    out.uncheckedVarint(UInt64(sentence.length))
                     previousEnd = sentence.end
                 }
                 return true
@@ -207,10 +225,14 @@ public enum DocumentArchive {
             guard representable else { return }
 
             writer.varint(UInt64(segments.count))
-            let (modes, patchEnds, patchOffsets, patchBytes) = (plan.modes, plan.patchEnds, plan.patchOffsets, plan.patchBytes)
+            let (modes, patchEnds, patches) = (plan.modes, plan.patchEnds, plan.patches)
             representable = segments.withUnsafeBufferPointer { segments in
                 var out = writer
                 defer { writer = out }
+                // Four numbers a segment, one more for a patched one, and a number and a byte a patch.
+                out.ensure(
+                    (segments.count * 4 + plan.patchedSegments) * ArchiveWriter.maximumVarintBytes
+                        + patches.count * (ArchiveWriter.maximumVarintBytes + 1))
                 var previousTextEnd = 0
                 var previousSourceEnd = 0
                 var patch = 0
@@ -220,18 +242,18 @@ public enum DocumentArchive {
                         segment.textLength < Int.max / 4
                     else { return false }
                     let mode = modes[index]
-                    out.varint(zigzag(segment.textStart - previousTextEnd))
-                    out.varint(UInt64(segment.textLength) << 2 | UInt64(mode))
-                    out.varint(zigzag(segment.sourceStart - previousSourceEnd))
-                    out.varint(segment.sourceLength == segment.textLength ? 0 : UInt64(segment.sourceLength) + 1)
+                    out.uncheckedVarint(zigzag(segment.textStart - previousTextEnd))
+                    out.uncheckedVarint(UInt64(segment.textLength) << 2 | UInt64(mode))
+                    out.uncheckedVarint(zigzag(segment.sourceStart - previousSourceEnd))
+                    out.uncheckedVarint(segment.sourceLength == segment.textLength ? 0 : UInt64(segment.sourceLength) + 1)
                     if mode == patchedMode {
                         let end = patchEnds[index]
-                        out.varint(UInt64(end - patch))
+                        out.uncheckedVarint(UInt64(end - patch))
                         var previousOffset = 0
                         while patch < end {
-                            out.varint(UInt64(patchOffsets[patch] - previousOffset))
-                            out.byte(patchBytes[patch])
-                            previousOffset = patchOffsets[patch]
+                            out.uncheckedVarint(UInt64(patches[patch].offset - previousOffset))
+                            out.uncheckedByte(patches[patch].byte)
+                            previousOffset = patches[patch].offset
                             patch += 1
                         }
                     }
@@ -249,11 +271,18 @@ public enum DocumentArchive {
     /// source, or copied and patched (a few differing bytes, at most one in eight); the text
     /// outside copied segments as pieces to store.
     private struct TextPlan {
+        /// A byte of a patched segment that differs from its source: its offset in the
+        /// segment and its value.
+        struct Patch {
+            var offset: Int
+            var byte: UInt8
+        }
+
         var modes: [UInt8]
-        /// Where each segment's patches end in ``patchOffsets`` (patched segments only).
+        /// Where each segment's patches end in ``patches`` (patched segments only).
         var patchEnds: [Int]
-        var patchOffsets: [Int] = []
-        var patchBytes: [UInt8] = []
+        /// The patches of all segments, one after another.
+        var patches: [Patch] = []
         var patchedSegments = 0
         /// The stored pieces, as ranges of the text's bytes, and their total length.
         var literal: [Range<Int>] = []
@@ -269,31 +298,47 @@ public enum DocumentArchive {
         mutating func build(
             _ segments: UnsafeBufferPointer<SourceMap.Segment>, text: UnsafeBufferPointer<UInt8>, source: UnsafeBufferPointer<UInt8>
         ) {
+            // At most a piece before each segment, its own, and one after the last.
+            literal.reserveCapacity(2 * segments.count + 1)
+            // The per-segment lists are taken out and written through buffers (each element
+            // written through the array checked that it was unique).
+            var modes: [UInt8] = []
+            var patchEnds: [Int] = []
+            swap(&modes, &self.modes)
+            swap(&patchEnds, &self.patchEnds)
             var cursor = 0
-            for index in segments.indices {
-                let segment = segments[index]
-                let end = segment.textStart + segment.textLength
-                guard segment.textStart >= cursor, segment.textLength >= 0, end <= text.count else {
-                    self = TextPlan(segments: segments.count)
-                    wholeText = true
-                    store(0..<text.count)
-                    return
-                }
-                store(cursor..<segment.textStart)
-                if segment.textLength > 0, segment.sourceStart >= 0, segment.sourceStart + segment.textLength <= source.count {
-                    let copy = text.baseAddress! + segment.textStart
-                    let original = source.baseAddress! + segment.sourceStart
-                    if memcmp(copy, original, segment.textLength) == 0 {
-                        modes[index] = copiedMode
-                    } else if patch(copy, original, length: segment.textLength) {
-                        modes[index] = patchedMode
-                        patchedSegments += 1
+            let planned = modes.withUnsafeMutableBufferPointer { modes in
+                patchEnds.withUnsafeMutableBufferPointer { patchEnds in
+                    for index in segments.indices {
+                        let segment = segments[index]
+                        let end = segment.textStart + segment.textLength
+                        guard segment.textStart >= cursor, segment.textLength >= 0, end <= text.count else { return false }
+                        store(cursor..<segment.textStart)
+                        if segment.textLength > 0, segment.sourceStart >= 0, segment.sourceStart + segment.textLength <= source.count {
+                            let copy = text.baseAddress! + segment.textStart
+                            let original = source.baseAddress! + segment.sourceStart
+                            if memcmp(copy, original, segment.textLength) == 0 {
+                                modes[index] = copiedMode
+                            } else if patch(copy, original, length: segment.textLength) {
+                                modes[index] = patchedMode
+                                patchedSegments += 1
+                            }
+                            patchEnds[index] = patches.count
+                        }
+                        if modes[index] == storedMode { store(segment.textStart..<end) }
+                        cursor = end
                     }
-                    patchEnds[index] = patchOffsets.count
+                    return true
                 }
-                if modes[index] == storedMode { store(segment.textStart..<end) }
-                cursor = end
             }
+            guard planned else {
+                self = TextPlan(segments: segments.count)
+                wholeText = true
+                store(0..<text.count)
+                return
+            }
+            swap(&modes, &self.modes)
+            swap(&patchEnds, &self.patchEnds)
             store(cursor..<text.count)
         }
 
@@ -301,7 +346,7 @@ public enum DocumentArchive {
         /// eight; false (nothing appended) otherwise.
         private mutating func patch(_ copy: UnsafePointer<UInt8>, _ original: UnsafePointer<UInt8>, length: Int) -> Bool {
             let limit = length / 8
-            let start = patchOffsets.count
+            let start = patches.count
             var offset = 0
             // Eight bytes at a time: equal words are skipped, and in a word that differs only
             // the differing bytes are visited (the set bytes of the XOR, lowest first).
@@ -327,21 +372,25 @@ public enum DocumentArchive {
             // Records the byte at `position` as a patch; false (and every patch of this
             // segment taken back) when that makes more than `limit`.
             func add(_ position: Int) -> Bool {
-                guard patchOffsets.count - start < limit else {
-                    patchOffsets.removeSubrange(start...)
-                    patchBytes.removeSubrange(start...)
+                guard patches.count - start < limit else {
+                    patches.removeSubrange(start...)
                     return false
                 }
-                patchOffsets.append(position)
-                patchBytes.append(copy[position])
+                patches.append(Patch(offset: position, byte: copy[position]))
                 return true
             }
         }
 
+        /// Adds a piece of text to store; one that continues the last piece extends it (the
+        /// pieces are written back to back, so the archive is the same).
         private mutating func store(_ range: Range<Int>) {
             guard !range.isEmpty else { return }
-            literal.append(range)
             literalCount += range.count
+            if let last = literal.last, last.upperBound == range.lowerBound {
+                literal[literal.count - 1] = last.lowerBound..<range.upperBound
+            } else {
+                literal.append(range)
+            }
         }
     }
 
@@ -763,21 +812,25 @@ public struct DocumentArchiveError: Error, CustomStringConvertible, Sendable, Ha
     public var description: String { "\(archive): cannot decode the document archive: \(problem); delete it to have it rebuilt" }
 }
 
-/// Writes into memory sized by ``DocumentArchive/encode(_:input:)``'s bound (checked on
-/// every write: a wrong bound stops the program instead of writing past the buffer).
+/// Writes into memory sized by ``DocumentArchive/encode(_:input:)``'s bound (checked before
+/// every write: a wrong bound stops the program instead of writing past the buffer). The
+/// unchecked writes are for loops that check room for all their writes at once (``ensure(_:)``).
 private struct ArchiveWriter {
     private let base: UnsafeMutablePointer<UInt8>
     private let capacity: Int
     private(set) var count = 0
+    /// The most bytes a varint takes (a `UInt64` in 7-bit groups).
+    static let maximumVarintBytes = 10
 
     init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
         base = buffer.baseAddress!
         capacity = buffer.count
     }
 
+    /// Stops the program unless `bytes` more bytes fit.
     @inline(__always)
-    private func ensure(_ bytes: Int) {
-        precondition(bytes <= capacity - count, "DocumentArchive: the size bound is wrong")
+    func ensure(_ bytes: Int) {
+        precondition(bytes >= 0 && bytes <= capacity - count, "DocumentArchive: the size bound is wrong")
     }
 
     mutating func u32(_ value: UInt32) {
@@ -795,6 +848,12 @@ private struct ArchiveWriter {
 
     mutating func byte(_ value: UInt8) {
         ensure(1)
+        uncheckedByte(value)
+    }
+
+    /// ``byte(_:)`` where the caller checked the room.
+    @inline(__always)
+    mutating func uncheckedByte(_ value: UInt8) {
         base[count] = value
         count += 1
     }
@@ -802,7 +861,13 @@ private struct ArchiveWriter {
     /// Unsigned LEB128.
     @inline(__always)
     mutating func varint(_ value: UInt64) {
-        ensure(10)
+        ensure(Self.maximumVarintBytes)
+        uncheckedVarint(value)
+    }
+
+    /// ``varint(_:)`` where the caller checked the room.
+    @inline(__always)
+    mutating func uncheckedVarint(_ value: UInt64) {
         var value = value
         while value >= 0x80 {
             base[count] = UInt8(truncatingIfNeeded: value) | 0x80

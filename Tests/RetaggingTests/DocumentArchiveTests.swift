@@ -279,6 +279,33 @@ enum ArchiveSamples {
     }
 }
 
+@Suite struct DocumentArchiveSectionPathTests {
+    /// Section paths are stored once each and numbered in order of first appearance: searched
+    /// in order while there are few, by a dictionary past 32. Blocks that come back to an
+    /// earlier section, before and after that, get its number again (each path is in the
+    /// archive once) and round-trip.
+    @Test func sectionsThatComeBackAreStoredOnce() throws {
+        let text = String(repeating: "x", count: 200)
+        let blocks = (0..<90).map { index in
+            Block(
+                kind: .paragraph, section: ["part \(index % 45)", "sub"], range: TextRange(start: index * 2, end: index * 2 + 1),
+                sourceLine: 0)
+        }
+        let document = ReviewDocument(
+            name: "sections.txt", format: .text, text: text, blocks: blocks, sentences: [],
+            sourceMap: SourceMap(segments: [.init(textStart: 0, textLength: 200, sourceStart: 0, sourceLength: 200)], source: LineIndex(text)))
+        let archive = try #require(DocumentArchive.encode(document))
+        expectSameDocument(try DocumentArchive.decode(archive, name: "sections"), document, "sections")
+        func occurrences(_ needle: String) -> Int {
+            let needle = Array(needle.utf8)
+            return (0...(archive.count - needle.count)).filter { Array(archive[$0..<($0 + needle.count)]) == needle }.count
+        }
+        #expect(occurrences("part 44") == 1)
+        #expect(occurrences("part 5") == 1)
+        #expect(occurrences("sub") == 45)
+    }
+}
+
 @Suite struct DocumentArchiveSizeBoundTests {
     /// The encoder writes in place into memory sized beforehand: numbers of every size (each
     /// varint at its longest), many distinct section paths, a segment patched at the limit
