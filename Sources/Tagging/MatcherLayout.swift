@@ -26,8 +26,10 @@ struct WalkLayout: Sendable {
     static let labelBits: UInt64 = 16
     static let nodeBits: UInt64 = 24
     static let keyMask: UInt64 = (1 << (labelBits + nodeBits)) - 1
-    /// The most nodes and labels a packed edge holds (the all-ones key is the empty entry).
-    static let nodeLimit = (1 << Int(nodeBits)) - 1
+    /// The most nodes and labels a packed edge holds (the all-ones key is the empty entry). A
+    /// word without a class looks its edge up with label -1, whose 32 one-bits reach into the
+    /// node's field: nodes stay below 0xFF0000 so that such a key never equals the empty entry's.
+    static let nodeLimit = 0xFF_0000
     static let labelLimit = (1 << Int(labelBits)) - 1
 
     /// The key part of the edge of `node` labelled `label`.

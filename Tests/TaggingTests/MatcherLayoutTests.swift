@@ -130,4 +130,14 @@ import Testing
         }
         #expect(checked > 500)
     }
+
+    /// A word without a class looks up label -1: below the node limit, no node's key for it is
+    /// the empty entry's (at 0xFF0000 nodes or more it was, and the walk read a garbage child).
+    @Test func unclassedKeysNeverLookEmpty() {
+        let empty = UInt64.max & WalkLayout.keyMask
+        for node in [0, 1, 0xFE_FFFF, WalkLayout.nodeLimit - 1] {
+            #expect(WalkLayout.edgeKey(node: Int32(node), label: -1) & WalkLayout.keyMask != empty, "node \(node)")
+        }
+        #expect(WalkLayout.edgeKey(node: 0xFF_0000, label: -1) & WalkLayout.keyMask == empty)
+    }
 }
