@@ -304,8 +304,11 @@ extension TaggingRun {
             if isDigits {
                 if !agedOrUnit(word(index - 1), word(index + 1)), !isAgeAtTheTime(index) {
                     // "Mr R, 27, White British", "Kieran, 38.", "Rita (44)": an age in apposition to a name.
+                    // "Rita (44 at the time of her death)": the bracket opens on the age of the time.
+                    let bracketed = bracketsAround(index)
+                        || (bracketBefore(index) && word(index + 1) == w.at && word(index + 2) == w.the && word(index + 3) == w.time)
                     if index > from, tokens.flags[index - 1] & Tokens.capitalised != 0,
-                        commaBetween(index - 1) ? closesApposition(index) : bracketsAround(index),
+                        commaBetween(index - 1) ? closesApposition(index) : bracketed,
                         let (value, _) = number(at: index, limit: to), value >= 1, value <= 110
                     {
                         result.append((index, .years(value), 1))
@@ -428,12 +431,17 @@ extension TaggingRun {
         return tokens.hashes[index + 1] == w.at && tokens.hashes[index + 2] == w.the && tokens.hashes[index + 3] == w.time
     }
 
-    /// Whether a comma, a full stop, a semicolon or a closing bracket follows token `index`
-    /// directly (or the text ends there): the end of an apposition such as ", 27,".
     /// Whether the token at `index` stands alone in brackets right after the word before it
     /// ("Rita (44)"): only spaces and "(" between them, ")" right after it.
     func bracketsAround(_ index: Int) -> Bool {
         guard index > 0, textByte(at: Int(tokens.ends[index])) == 0x29 else { return false }
+        return bracketBefore(index)
+    }
+
+    /// Whether an opening bracket stands right before the token at `index`, after the word
+    /// before it with only spaces between ("Rita (44").
+    func bracketBefore(_ index: Int) -> Bool {
+        guard index > 0 else { return false }
         var offset = Int(tokens.starts[index]) - 1
         guard textByte(at: offset) == 0x28 else { return false }
         offset -= 1
@@ -444,6 +452,8 @@ extension TaggingRun {
         return true
     }
 
+    /// Whether a comma, a full stop, a semicolon or a closing bracket follows token `index`
+    /// directly (or the text ends there): the end of an apposition such as ", 27,".
     func closesApposition(_ index: Int) -> Bool {
         guard let byte = textByte(at: Int(tokens.ends[index])) else { return true }
         return byte == 0x2C || byte == 0x2E || byte == 0x3B || byte == 0x29 || byte == 0x0A

@@ -543,4 +543,19 @@ import Testing
             """)
         #expect(result.subjects("characteristic/childhood-abuse-neglect") == [.victim])
     }
+
+    /// "Marek (47 at the time of the offence)": a bracket that opens on an age "at the time".
+    @Test("'killed by her husband Tomasz (47 at the time of the offence)' states his age")
+    func bracketedAgeAtTheTime() throws {
+        let result = try Self.tag("""
+            # Domestic Homicide Review: Rita
+
+            1.1 Rita, aged 44, was killed by her husband Tomasz (47 at the time of the offence) at their home in March 2024. Tomasz was convicted of her murder and Tomasz is serving a life sentence.
+
+            2.1 Rita grew up in Leeds. Rita and Tomasz married in 2018. Tomasz was a builder.
+            """)
+        let perpetrator = try #require(Self.person(result, .perpetrator))
+        #expect(perpetrator.name == "Tomasz")
+        #expect(perpetrator.age == .years(47))
+    }
 }
