@@ -936,9 +936,7 @@ extension TaggingRun {
         if people.entities[target].ethnicity == nil { people.entities[target].ethnicity = source.ethnicity }
         people.relatives.reassign(from: entity, to: target)
         for index in people.entities.indices where people.entities[index].owner == entity { people.entities[index].owner = target }
-        if source.role == .other, people.entities[target].owner == nil, target != entity {
-            // The promoted person keeps no owner of its own; its relation is recorded below.
-        }
+        // (The promoted person keeps no owner of its own; its relation is recorded below.)
         if let kin = source.kin, people.perpetratorRelation == nil {
             let relation = compiled.kins[kin].relation
             people.perpetratorRelationEvidence = source.kinEvidence
