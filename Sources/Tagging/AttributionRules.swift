@@ -100,8 +100,10 @@ extension TaggingRun {
 extension TaggingRun {
     /// Whether "the couple" comes before token `start` in the sentence (after token `after` when
     /// given) and the perpetrator is the victim's partner or former partner: a characteristic of
-    /// the couple is both of theirs.
-    func coupleBefore(_ start: Int, sentence: SentenceSpan, after: Int? = nil) -> Bool {
+    /// the couple is both of theirs. (`mutating` only so that
+    /// ``attribute(_:entry:range:mentions:fallback:sentence:)`` passes the run by reference: the
+    /// non-mutating call copied the whole run for nearly every target with a person before it.)
+    mutating func coupleBefore(_ start: Int, sentence: SentenceSpan, after: Int? = nil) -> Bool {
         guard people.perpetratorRelation == "partner" || people.perpetratorRelation == "ex-partner" else { return false }
         var index = max(sentence.tokenFrom + 1, after ?? 0)
         while index < start {

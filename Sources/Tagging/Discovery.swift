@@ -1055,8 +1055,9 @@ extension TaggingRun {
         return votes
     }
 
-    /// Whether a kin noun of the victim plausibly names the perpetrator.
-    func perpetratorMatches(_ kin: Codebook.Kin) -> Bool {
+    /// Whether a kin noun of the victim plausibly names the perpetrator. (`mutating` only so that
+    /// its callers, people discovery and the sweep's kin resolution, pass the run without copying it.)
+    mutating func perpetratorMatches(_ kin: Codebook.Kin) -> Bool {
         let perpetratorGender = people.entities[PeopleModel.perpetrator].gender
         // "his mother" is not a perpetrator who is a man.
         if let gender = kin.gender, let perpetratorGender, gender != perpetratorGender { return false }

@@ -305,10 +305,13 @@ extension TaggingRun {
                 if !agedOrUnit(word(index - 1), word(index + 1)), !isAgeAtTheTime(index) {
                     // "Mr R, 27, White British", "Kieran, 38.", "Rita (44)": an age in apposition to a name.
                     // "Rita (44 at the time of her death)": the bracket opens on the age of the time.
-                    let bracketed = bracketsAround(index)
-                        || (bracketBefore(index) && word(index + 1) == w.at && word(index + 2) == w.the && word(index + 3) == w.time)
+                    // (The brackets are looked at only where they decide: after a capitalised word
+                    // with no comma between.)
                     if index > from, tokens.flags[index - 1] & Tokens.capitalised != 0,
-                        commaBetween(index - 1) ? closesApposition(index) : bracketed,
+                        commaBetween(index - 1)
+                            ? closesApposition(index)
+                            : bracketsAround(index)
+                                || (bracketBefore(index) && word(index + 1) == w.at && word(index + 2) == w.the && word(index + 3) == w.time),
                         let (value, _) = number(at: index, limit: to), value >= 1, value <= 110
                     {
                         result.append((index, .years(value), 1))
@@ -432,15 +435,16 @@ extension TaggingRun {
     }
 
     /// Whether the token at `index` stands alone in brackets right after the word before it
-    /// ("Rita (44)"): only spaces and "(" between them, ")" right after it.
-    func bracketsAround(_ index: Int) -> Bool {
+    /// ("Rita (44)"): only spaces and "(" between them, ")" right after it. (`mutating`, as is
+    /// ``bracketBefore(_:)``, only so that ``ages(_:first:)`` passes the run without copying it.)
+    mutating func bracketsAround(_ index: Int) -> Bool {
         guard index > 0, textByte(at: Int(tokens.ends[index])) == 0x29 else { return false }
         return bracketBefore(index)
     }
 
     /// Whether an opening bracket stands right before the token at `index`, after the word
     /// before it with only spaces between ("Rita (44").
-    func bracketBefore(_ index: Int) -> Bool {
+    mutating func bracketBefore(_ index: Int) -> Bool {
         guard index > 0 else { return false }
         var offset = Int(tokens.starts[index]) - 1
         guard textByte(at: offset) == 0x28 else { return false }

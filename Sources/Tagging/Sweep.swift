@@ -809,8 +809,10 @@ extension TaggingRun {
     }
 
     /// The victim or perpetrator joined by "and" to a relative's noun phrase that starts at most
-    /// four words before the kin noun ("Child M and her younger brother"), or nil.
-    func principalJoined(to kin: Mention, mentions: [Mention]) -> Int? {
+    /// four words before the kin noun ("Child M and her younger brother"), or nil. (`mutating`
+    /// only so that ``attribute(_:entry:range:mentions:fallback:sentence:)`` passes the run
+    /// without copying it.)
+    mutating func principalJoined(to kin: Mention, mentions: [Mention]) -> Int? {
         var index = kin.start - 1
         while index >= 0, index >= kin.start - 4 {
             if isWord(index, Words2.and) {
@@ -828,7 +830,9 @@ extension TaggingRun {
     /// ("could not cope with Rita's drinking"). A possessive that opens the phrase ("her
     /// drinking had increased") is left to the clause's subject, as before; so is a pronoun
     /// resolved to a person whose gender is not the pronoun's (a guess, not a reading).
-    func possessiveInside(_ target: TargetMatch, mentions: [Mention]) -> Int? {
+    /// (`mutating` only so that ``attribute(_:entry:range:mentions:fallback:sentence:)`` passes
+    /// the run without copying it: the non-mutating call copied the run for most targets.)
+    mutating func possessiveInside(_ target: TargetMatch, mentions: [Mention]) -> Int? {
         mentions.first { mention in
             guard mention.start > target.start, mention.end < target.end, let entity = mention.entity else { return false }
             if mention.kind == .pronoun(possessive: true) { return mention.gender != nil && people.entities[entity].gender == mention.gender }
