@@ -23,6 +23,19 @@ extension TaggingRun {
         }
     }
 
+    /// ``roleEntity(_:)`` for a mutating caller (people discovery): there the non-mutating method,
+    /// inlined, copied the whole run (808 bytes) for every sentence with a name or kin noun, for
+    /// its call of ``childRoleEntity(_:)``.
+    @inline(__always)
+    mutating func roleEntityInPlace(_ match: Match) -> Int? {
+        switch kind(match) {
+        case .victim: return PeopleModel.victim
+        case .perpetrator: return PeopleModel.perpetrator
+        case .child: return childRoleEntityInPlace(match)
+        default: return nil
+        }
+    }
+
     /// ``roleEntity(_:)`` of a child role pattern.
     func childRoleEntity(_ match: Match) -> Int? {
         // "the Children Act 1989", "Children's Services", "the Young People's Service": a
@@ -222,10 +235,12 @@ extension TaggingRun {
             let titlesOrDeclarations = sentenceKinds.has(sentenceIndex, SentenceKinds.titleOrDeclaration)
             if !hasKin, !titlesOrDeclarations, !sentenceKinds.has(sentenceIndex, SentenceKinds.codeWord) { continue }
             let sentence = sentences[sentenceIndex]
-            let slice = matches[sentence.matchFrom..<sentence.matchTo]
+            // (The matches read by index: a slice of the list retained and released it per sentence.)
+            let matchRange = sentence.matchFrom..<sentence.matchTo
             kins.truncate(to: 0)
             if hasKin {
-                for match in slice where patternBits[Int(match.pattern)] & SentenceKinds.kin != 0 {
+                for position in matchRange where patternBits[Int(matches[position].pattern)] & SentenceKinds.kin != 0 {
+                    let match = matches[position]
                     if case .kin(let index) = kind(match) { kins.append((match, Int(index))) }
                 }
                 // "former partner" holds "partner": the longer kin noun is the relation.
@@ -235,8 +250,9 @@ extension TaggingRun {
             // Roles are read only for names and kin nouns: a sentence with neither adds nothing.
             if candidates.isEmpty, kins.isEmpty { continue }
             roles.truncate(to: 0)
-            for match in slice where patternBits[Int(match.pattern)] & SentenceKinds.role != 0 {
-                if let entity = roleEntity(match) { roles.append((Int(match.start), Int(match.end), entity)) }
+            for position in matchRange where patternBits[Int(matches[position].pattern)] & SentenceKinds.role != 0 {
+                let match = matches[position]
+                if let entity = roleEntityInPlace(match) { roles.append((Int(match.start), Int(match.end), entity)) }
             }
             Self.dropNestedRoles(&roles)
             // "treated as a perpetrator", "had been a victim of": descriptions, not the review's roles.
@@ -495,7 +511,9 @@ extension TaggingRun {
         if people.entities[entity].gender == nil { people.entities[entity].gender = entry.gender }
     }
 
-    /// The document text's UTF-8 byte at `offset`, nil past its end.
+    /// The document text's UTF-8 byte at `offset`, nil past its end. (Inlined: called from a
+    /// mutating method, such as the age finder's bracket tests, a call copied the run.)
+    @inline(__always)
     func textByte(at offset: Int) -> UInt8? {
         let utf8 = document.text.utf8
         guard offset >= 0, offset < utf8.count else { return nil }

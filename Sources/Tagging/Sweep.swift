@@ -428,9 +428,10 @@ extension TaggingRun {
         return found
     }
 
-    /// ``childRoleEntity(_:)``, for ``collectMatches(_:mentions:targets:)``'s closure: a
-    /// non-mutating method called there copied the whole run, retaining its lists, for every
-    /// child role. (`mutating` only for that.)
+    /// ``childRoleEntity(_:)``, for ``collectMatches(_:mentions:targets:)``'s closure and
+    /// ``roleEntityInPlace(_:)``: a non-mutating method called there copied the whole run,
+    /// retaining its lists, for every child role (or, hoisted, for every sentence). (`mutating`
+    /// only for that.)
     mutating func childRoleEntityInPlace(_ match: Match) -> Int? { childRoleEntity(match) }
 
     /// The name mentions of the sentences from `first` on (`count` of them, or to the end).
