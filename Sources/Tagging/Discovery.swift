@@ -694,7 +694,12 @@ extension TaggingRun {
                 titleKeys.append((key.hashes, entity))
             }
         }
+        // "Into the deaths of Margaret and Gordon Hartley": a title naming the dead of a homicide
+        // and a suicide names the perpetrator too; it says nothing of roles for a person the
+        // text already gives a perpetrator's cue ("killed by Gordon").
+        let titleNamesDeaths = titleHashes.contains(Words2.deaths)
         for (key, entity) in titleKeys {
+            if titleNamesDeaths, (perpetratorScore[entity] ?? 0) > 0 { continue }
             // "The death of Mr Walter Finch": "Finch" alone, a person of its own, is a word of
             // the victim's name (a relative may share it), not a second person named in the title.
             if titleKeys.contains(where: { $0.entity != entity && $0.key.count > key.count && $0.key.containsRun(key) }) { continue }
@@ -1144,6 +1149,7 @@ enum Words2 {
     ].map(hash))
     static let by = hash("by")
     static let of = hash("of")
+    static let deaths = hash("deaths")
     static let who = hash("who")
     static let were = hash("were")
     static let whom = hash("whom")

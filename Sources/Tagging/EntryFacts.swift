@@ -41,9 +41,9 @@ final class EntryFacts: Sendable {
         /// The tag id is a child-victim tag (a relative's condition recorded as the subject's
         /// own), looked up once instead of a string hash per attributed match.
         var childVictimTag: Bool
-        /// A characteristic of harm suffered (``harmSufferedTags``), whose possessive inside the
-        /// phrase is not its owner.
-        var harmSuffered: Bool
+        /// A characteristic whose possessive inside the phrase is someone else
+        /// (``otherPossessiveTags``): the one who did the harm, or the one cared for.
+        var possessiveIsOther: Bool
     }
 
     /// Per entry: its ``Traits``.
@@ -90,12 +90,12 @@ final class EntryFacts: Sendable {
     /// Tags that record a relative's condition as the subject's own.
     private static let childVictimTags: Set<String> = ["parental-mental-health", "household-substance-misuse", "experiencing-domestic-abuse"]
 
-    /// Characteristics of harm suffered at someone's hands: a possessive inside their phrase
-    /// names the one who did the harm ("on the receiving end of his violence"), not the one
-    /// who has the characteristic.
-    private static let harmSufferedTags: Set<String> = [
+    /// Characteristics whose possessive inside the phrase is not the one who has them: harm
+    /// suffered at someone's hands names the one who did the harm ("on the receiving end of his
+    /// violence"), and caring names the one cared for ("had been her sole carer").
+    private static let otherPossessiveTags: Set<String> = [
         "experiencing-domestic-abuse", "adult-abuse-neglect", "childhood-abuse-neglect", "previous-victimisation",
-        "criminal-exploitation", "sexual-exploitation", "cuckooing-or-mate-crime",
+        "criminal-exploitation", "sexual-exploitation", "cuckooing-or-mate-crime", "caring-responsibilities",
     ]
 
     /// Per entry: the child-victim tag id a parent's condition with this tag id converts to, or nil.
@@ -149,7 +149,7 @@ final class EntryFacts: Sendable {
                 facet: facet, about: about, special: special, ignoreContext: entry.ignoreContext,
                 isPartnerTag: entry.tag.id == "partner" || entry.tag.id == "ex-partner", isRelationshipTag: entry.tag.facet == "relationship",
                 childVictimTag: EntryFacts.childVictimTags.contains(entry.tag.id),
-                harmSuffered: entry.tag.facet == Taxonomy.characteristicFacet && EntryFacts.harmSufferedTags.contains(entry.tag.id))
+                possessiveIsOther: entry.tag.facet == Taxonomy.characteristicFacet && EntryFacts.otherPossessiveTags.contains(entry.tag.id))
         }
         parentalConversion = codebook.entries.map { EntryFacts.parentalConversions[$0.tag.id] }
         nearWithin = codebook.entries.map { $0.near.map(\.within) }

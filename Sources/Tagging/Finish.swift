@@ -54,6 +54,11 @@ private enum Words {
     static let familyRelations: Set<String> = ["partner", "ex-partner", "adult-child", "parent", "sibling", "other-family"]
     static let she = hash("she")
     static let he = hash("he")
+    /// Verbs that make "she was 18" after them someone's claim or belief, not the review's
+    /// statement ("Skye had told him she was 18", "he assumed she was 18").
+    static let reporting: WordSet = WordSet([
+        "said", "told", "claimed", "lied", "pretended", "believed", "thought", "assumed", "stated", "insisted",
+    ].map(hash))
     /// Nouns whose "of" gives an age ("a man of 31"; not "a mother of two", her children).
     static let personNouns: WordSet = WordSet(["man", "woman", "boy", "girl", "person", "lady", "gentleman", "adult"].map(hash))
     static let death: WordSet = WordSet(["died", "killed", "murdered", "death"].map(hash))
@@ -348,6 +353,11 @@ extension TaggingRun {
                 }
                 return word(index - 2) == w.aged  // "children aged 3 and 5"
             }
+            // "told him she was 18", "said that she was 18 years old": a claim, not the age.
+            func isReported() -> Bool {
+                word(index - 1) == w.was && (word(index - 2) == w.she || word(index - 2) == w.he)
+                    && (3...5).contains { Words.reporting.contains(word(index - $0)) }
+            }
             let infant = Words.infantUnits.contains(word(after))
             // An age in months is its whole years ("22 months old": 1); in weeks or days, 0.
             let infantYears = Words.monthUnits.contains(word(after)) ? value / 12 : 0
@@ -377,7 +387,9 @@ extension TaggingRun {
             if infant, word(after + 1) == w.old || word(index - 1) == w.of {
                 if !isGuarded() { result.append((index, .years(infantYears), 0)) }  // "four months old", "the age of 22 months"
             } else if unit == w.year || unit == w.years, word(after + 1) == w.old || (word(after + 1) == w.of && word(after + 2) == w.age) {
-                if !isGuarded() {
+                if isReported() {
+                    // A claim of age is no age.
+                } else if !isGuarded() {
                     result.append((index, .years(value), 0))
                 } else if word(index - 1) == w.was, word(index - 2) == w.she || word(index - 2) == w.he, word(index - 3) == w.when {
                     // "exploited ... when she was 14 years old": the age at the events, below a stated age.
@@ -409,7 +421,7 @@ extension TaggingRun {
                     result.append((index, .years(value), 0))  // "who was 38 when he died"
                 } else if word(index - 1) == w.then {
                     result.append((index, .years(value), 0))  // "who was then 39"
-                } else if !isGuarded(), !Words.units.contains(unit) || (unit == w.and && number(at: after + 1, limit: to) == nil)
+                } else if !isGuarded(), !isReported(), !Words.units.contains(unit) || (unit == w.and && number(at: after + 1, limit: to) == nil)
                     || textByte(at: Int(tokens.ends[index])) == 0x2C, value >= 1
                 {
                     // "Carol was 54", "Martin was 58 and is White British"; after a comma the next

@@ -226,6 +226,8 @@ extension Tagger {
         // Reporting verbs before a relative's "he"/"she" (PronounRules.swift).
         "reported", "said", "told", "described", "explained", "stated", "disclosed", "complained", "claimed", "noticed",
         "worried", "feared", "thought", "believed",
+        // Claims of an age ("told him she was 18", Finish.swift).
+        "lied", "pretended", "assumed", "insisted",
         // "the death of" a name in an investigation's title (Discovery.swift).
         "death", "deaths", "killing", "murder", "homicide", "manslaughter",
         "lessons", "analysing", "addressing", "findings", "evaluation", "hereafter", "chronology", "conclusions", "finding",

@@ -712,7 +712,7 @@ extension TaggingRun {
             entity = ownerEntity
         } else if let inside, traits.childVictimTag, preceding == nil || preceding!.end > inside.start {
             entity = ownerOfUnresolvedKin(inside)
-        } else if inside == nil, !byMeaningRule, !traits.harmSuffered, let owner = possessiveInside(target, mentions: mentions) {
+        } else if inside == nil, !byMeaningRule, !traits.possessiveIsOther, let owner = possessiveInside(target, mentions: mentions) {
             // "Tomasz could not cope with Rita's drinking", "she was worried about his drinking":
             // the person named or referred to in the possessive inside the phrase.
             entity = owner

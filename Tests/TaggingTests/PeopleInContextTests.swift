@@ -558,4 +558,32 @@ import Testing
         #expect(perpetrator.name == "Tomasz")
         #expect(perpetrator.age == .years(47))
     }
+
+    /// "Into the deaths of Margaret and Gordon Hartley": a homicide-suicide's title names the
+    /// perpetrator with the victim, so the title makes nobody the victim whom the text calls the
+    /// killer ("She was killed by Gordon"). And in "Gordon, ... who had been her sole carer" the
+    /// possessive is the one cared for: the caring is Gordon's.
+    @Test("dhr-ipv-44: Gordon, named in the title 'the deaths of', is the perpetrator and the carer")
+    func deathsTitleNamesThePerpetrator() throws {
+        let path = try #require(corpusPaths(extensions: ["xml"]).first { $0.hasSuffix("/dhr-ipv-44.xml") })
+        let document = try DocumentReader().read(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path))), name: "dhr-ipv-44.xml")
+        let result = sharedTagger.tag(document)
+        #expect(Self.person(result, .victim)?.name == "Margaret")
+        #expect(Self.person(result, .perpetrator)?.name?.hasPrefix("Gordon") == true)
+        #expect(result.subjects("characteristic/caring-responsibilities").contains(.perpetrator))
+    }
+
+    /// "Man A said that Skye had told him she was 18": a claimed age is no age (the later of two
+    /// stated ages would otherwise win).
+    @Test("'Skye had told him she was 18' does not state Skye's age")
+    func claimedAgeIsNoAge() throws {
+        let result = try Self.tag("""
+            # Child Safeguarding Practice Review: Skye
+
+            1.1 Skye was 14 when she was sexually exploited by Man A, who was 27.
+
+            1.2 Man A said that Skye had told him she was 18.
+            """)
+        #expect(Self.person(result, .victim)?.age == .years(14))
+    }
 }
