@@ -54,13 +54,11 @@ struct BlockWriter {
     /// usually on that line or a few after it.
     private var lineHint = 0
 
-    /// - Parameter storage: a copy of `source` for the scanner to read (see
-    ///   ``MarkupScanner/init(source:syntax:storage:)``); nil makes one.
-    init(name: String, format: DocumentFormat, source: [UInt8], syntax: SourceSyntax, storage: SourceStorage? = nil) {
+    init(name: String, format: DocumentFormat, source: [UInt8], syntax: SourceSyntax) {
         let lines = LineIndex(bytes: source)
         self.lines = lines
         builder = DocumentBuilder(name: name, format: format, source: lines)
-        scanner = MarkupScanner(source: source, syntax: syntax, storage: storage)
+        scanner = MarkupScanner(source: source, syntax: syntax)
     }
 
     /// The decoded source.

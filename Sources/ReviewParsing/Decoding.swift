@@ -123,10 +123,13 @@ enum SourceDecoder {
         slice.withUnsafeBufferPointer { ByteClass.lowercased($0) }
     }
 
-    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
+    /// The first index from `start` where `needle` lies whole inside the haystack's first
+    /// `limit` bytes (all of it when nil), or nil: a search of a prefix without copying it.
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int, limit: Int? = nil) -> Int? {
+        let end = min(haystack.count, limit ?? haystack.count)
+        guard !needle.isEmpty, end >= needle.count else { return nil }
         var index = start
-        let last = haystack.count - needle.count
+        let last = end - needle.count
         while index <= last {
             if haystack[index] == needle[0] {
                 var matched = true

@@ -130,7 +130,7 @@ public struct DocumentReader: Sendable {
     }
 
     private static func looksLikePDFXML(_ bytes: [UInt8]) -> Bool {
-        SourceDecoder.find(Array("<pdf2xml".utf8), in: Array(bytes.prefix(2048)), from: 0) != nil
+        SourceDecoder.find(Array("<pdf2xml".utf8), in: bytes, from: 0, limit: 2048) != nil
     }
 
     // MARK: Reading
@@ -220,11 +220,9 @@ public struct DocumentReader: Sendable {
     }
 
     private func readHTML(_ decoded: [UInt8], name: String) throws(ParseError) -> ReviewDocument {
-        // One copy of the source for the compaction's scanner and the writer's.
-        let storage = SourceStorage(decoded)
-        return try LibXML.withHTMLDocument(decoded, name: name, compacting: shortcuts, storage: storage) { (root) throws(ParseError) in
+        try LibXML.withHTMLDocument(decoded, name: name, compacting: shortcuts) { (root) throws(ParseError) in
             var reader = MarkupReader(
-                writer: BlockWriter(name: name, format: .html, source: decoded, syntax: .html, storage: storage), vocabulary: .html,
+                writer: BlockWriter(name: name, format: .html, source: decoded, syntax: .html), vocabulary: .html,
                 maxDepth: options.maxDepth, name: name)
             reader.knowsSourceSpans = shortcuts
             var document = try reader.read(root: root)
@@ -281,7 +279,7 @@ public struct DocumentReader: Sendable {
 /// file or URL.
 enum XMLGuard {
     static func check(_ source: [UInt8], name: String) throws(ParseError) {
-        guard let doctype = SourceDecoder.find(Array("<!DOCTYPE".utf8), in: Array(source.prefix(65536)), from: 0) else { return }
+        guard let doctype = SourceDecoder.find(Array("<!DOCTYPE".utf8), in: source, from: 0, limit: 65536) else { return }
         // Most DOCTYPEs (pdftohtml's, XHTML's) have no internal subset: nothing to check, and
         // no copy of the source for a scanner.
         guard hasInternalSubset(source, doctype: doctype) else { return }

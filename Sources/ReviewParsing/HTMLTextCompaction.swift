@@ -136,10 +136,8 @@ struct HTMLTextCompaction {
 
     /// Compacts `source` (decoded UTF-8 HTML); nil when there is nothing worth replacing or
     /// renaming, or the source holds the placeholder already.
-    ///
-    /// `storage`: a copy of `source` for its scanner (see ``MarkupScanner/init(source:syntax:storage:)``).
-    init?(source: [UInt8], storage: SourceStorage? = nil) {
-        var scanner = MarkupScanner(source: source, syntax: .html, storage: storage)
+    init?(source: [UInt8]) {
+        var scanner = MarkupScanner(source: source, syntax: .html)
         guard var result = Self.compact(&scanner, renaming: true) else { return nil }
         if result.renamedEnds > 0 && result.renamedStarts == 0 || result.renamedStarts > 0 && result.sawSelect {
             // `select` tags of the document's own: renamed `o:p` could not be told from them

@@ -31,16 +31,14 @@ enum LibXML {
     /// source with its longer runs of text cut short (``HTMLTextCompaction``), and the whole
     /// source again should a run not come back as text where it was put (or a renamed `<o:p>`
     /// not as an element). Without `compacting`, it reads the whole source at once.
-    ///
-    /// `storage`, when given, is a copy of `bytes` for the compaction's scanner to read.
     static func withHTMLDocument<T>(
-        _ bytes: [UInt8], name: String, compacting: Bool = true, storage: SourceStorage? = nil,
+        _ bytes: [UInt8], name: String, compacting: Bool = true,
         _ body: (xmlNodePtr?) throws(ParseError) -> T
     ) throws(ParseError) -> T {
         _ = initialised
         guard !bytes.isEmpty else { return try body(nil) }
         guard bytes.count < Int(Int32.max) else { throw .tooLarge(name: name, bytes: bytes.count, limit: Int(Int32.max) - 1) }
-        var parse = HTMLParse(bytes, compaction: compacting ? HTMLTextCompaction(source: bytes, storage: storage) : nil)
+        var parse = HTMLParse(bytes, compaction: compacting ? HTMLTextCompaction(source: bytes) : nil)
         if parse?.builder.compactionHeld == false {
             parse = HTMLParse(bytes, compaction: nil)
         }

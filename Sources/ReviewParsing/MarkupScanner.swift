@@ -21,13 +21,14 @@ enum SourceSyntax {
 /// order, the match is nearly always at the cursor; a node that cannot be found (libxml2
 /// repaired the markup) is reported as unlocated and its text is emitted without a source span.
 struct MarkupScanner {
-    /// The decoded source (UTF-8).
+    /// The decoded source (UTF-8); it also keeps the buffer `bytes` points into. Never
+    /// mutated (a `let`), so that buffer stays where it is while any copy of the scanner lives:
+    /// a change made through another copy of the array copies that array first.
     let source: [UInt8]
     /// The same bytes, read through a pointer: no retain, release or bounds check per access
-    /// in the loops below (each of which checks its indices itself).
+    /// in the loops below (each of which checks its indices itself). `source`'s own buffer,
+    /// not a copy (a copy cost a pass over every source and, for large ones, fresh pages).
     let bytes: UnsafeBufferPointer<UInt8>
-    /// Owns the memory `bytes` points to.
-    private let storage: SourceStorage
     let syntax: SourceSyntax
     /// Everything before the cursor has been matched or skipped.
     var cursor = 0
@@ -46,15 +47,11 @@ struct MarkupScanner {
     /// Whether the last successful ``match(_:from:at:in:)`` took only its fast paths.
     private var lastMatchWasPlain = false
 
-    /// A scanner of `source`, reading it through `storage` when given (a copy of the same
-    /// bytes another scanner made), else through a copy of its own.
-    init(source: [UInt8], syntax: SourceSyntax, storage: SourceStorage? = nil) {
+    /// A scanner of `source`.
+    init(source: [UInt8], syntax: SourceSyntax) {
         self.source = source
         self.syntax = syntax
-        let storage = storage ?? SourceStorage(source)
-        precondition(storage.bytes.count == source.count)
-        self.storage = storage
-        bytes = storage.bytes
+        bytes = self.source.withUnsafeBufferPointer { $0 }
     }
 
     // MARK: Markup
@@ -697,19 +694,3 @@ extension MarkupScanner {
     }
 }
 
-/// A private copy of a decoded source that ``MarkupScanner`` reads through a pointer. A final
-/// class because it owns that memory; immutable after `init`.
-final class SourceStorage {
-    /// The copied bytes (valid while this object lives).
-    let bytes: UnsafeBufferPointer<UInt8>
-
-    init(_ source: [UInt8]) {
-        let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(source.count, 1))
-        _ = copy.initialize(from: source)
-        bytes = UnsafeBufferPointer(rebasing: UnsafeBufferPointer(copy)[0..<source.count])
-    }
-
-    deinit {
-        UnsafeMutableRawPointer(mutating: bytes.baseAddress)?.deallocate()
-    }
-}

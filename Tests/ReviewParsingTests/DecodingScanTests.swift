@@ -58,4 +58,25 @@ import TestSupport
             #expect(SourceDecoder.windows1252(bytes) == expected, "\(bytes)")
         }
     }
+
+    /// A search limited to a prefix (as the DOCTYPE and pdftohtml sniffs search the source)
+    /// finds what a search of a copy of that prefix finds: only needles lying whole inside it.
+    @Test func findWithALimitSearchesOnlyThePrefix() {
+        var generator = SeededGenerator(seed: 2026_1128_0540)
+        let needles: [[UInt8]] = [Array("<!DOC".utf8), Array("ab".utf8), Array("b".utf8)]
+        var found = 0
+        for _ in 0..<2_000 {
+            let haystack = (0..<generator.below(40)).map { _ in [UInt8](" <!DOCab".utf8)[generator.below(8)] }
+            let needle = needles[generator.below(needles.count)]
+            let limit = generator.below(45)
+            let start = generator.below(5)
+            let expected = SourceDecoder.find(needle, in: Array(haystack.prefix(limit)), from: start)
+            #expect(SourceDecoder.find(needle, in: haystack, from: start, limit: limit) == expected, "\(haystack) \(limit)")
+            if expected != nil { found += 1 }
+        }
+        #expect(found > 100)
+        // A needle straddling the limit is not found.
+        #expect(SourceDecoder.find(Array("ab".utf8), in: Array("xxab".utf8), from: 0, limit: 3) == nil)
+        #expect(SourceDecoder.find(Array("ab".utf8), in: Array("xxab".utf8), from: 0, limit: 4) == 2)
+    }
 }
