@@ -370,20 +370,22 @@ extension AnnotationStore {
         // suggestions would copy, retain and release every one of them).
         result.suggestions.withUnsafeBufferPointer { suggestions in
             for index in suggestions.indices {
-                appendRow(suggestions[index].key, suggestions[index].confidence, suggestions[index].evidence, counter, text, &scratch, to: &prepared)
+                appendRow(
+                    suggestions[index].key, suggestions[index].confidence, suggestions[index].evidence, numbered: result.evidenceNumbered,
+                    counter, text, &scratch, to: &prepared)
             }
         }
         if let category = result.category {
             appendRow(
-                TagKey(tag: TagID(facet: Taxonomy.categoryFacet, id: category.id), subject: nil), category.confidence, [], counter,
-                text, &scratch, to: &prepared)
+                TagKey(tag: TagID(facet: Taxonomy.categoryFacet, id: category.id), subject: nil), category.confidence, [],
+                numbered: false, counter, text, &scratch, to: &prepared)
         }
         return prepared
     }
 
     private static func appendRow(
-        _ key: TagKey, _ confidence: Double, _ evidence: [Evidence], _ counter: ScalarCounter, _ text: UnsafeBufferPointer<UInt8>,
-        _ scratch: inout EvidenceCodec.Scratch, to prepared: inout PreparedRows
+        _ key: TagKey, _ confidence: Double, _ evidence: [Evidence], numbered: Bool, _ counter: ScalarCounter,
+        _ text: UnsafeBufferPointer<UInt8>, _ scratch: inout EvidenceCodec.Scratch, to prepared: inout PreparedRows
     ) {
         func append(_ string: String) -> Range<Int> {
             let start = prepared.bytes.count
@@ -407,7 +409,7 @@ extension AnnotationStore {
                         prefix: UnsafeBufferPointer(rebasing: text[context.prefix]),
                         suffix: UnsafeBufferPointer(rebasing: text[context.suffix]), characterStart: context.characterStart,
                         characterEnd: context.characterEnd),
-                    to: &prepared.bytes, scratch: &scratch)
+                    numbered: numbered, to: &prepared.bytes, scratch: &scratch)
             } else {
                 EvidenceCodec.append(evidence, anchor: counter.anchor(first.range), to: &prepared.bytes, scratch: &scratch)
             }

@@ -32,6 +32,8 @@ enum EvidenceCodec {
     struct Scratch {
         fileprivate var rules = Interner(rules: true)
         fileprivate var texts = Interner(rules: false)
+        fileprivate var ruleNumbers = NumberTable()
+        fileprivate var textNumbers = NumberTable()
         /// Each span's rule and text numbers: grown, never shrunk (a suggestion uses the
         /// first of them), and written through a buffer.
         fileprivate var indexes: [(rule: Int, text: Int)] = []
@@ -82,27 +84,36 @@ enum EvidenceCodec {
     /// Appends the encoding of `items` with the first item's anchor `context` (ignored
     /// without items) to `bytes`: the bulk path of a retag, which writes every row of a
     /// document into one buffer and takes the context straight from the document's bytes.
-    static func append(_ items: [Evidence], context: Context?, to bytes: inout [UInt8], scratch: inout Scratch) {
+    ///
+    /// `numbered`: the items' ``Evidence/numbers`` come from one numbering
+    /// (``TaggingResult/evidenceNumbered``), so that rules and texts are numbered by their
+    /// numbers, without comparing strings. Items without numbers are compared in any case.
+    static func append(_ items: [Evidence], context: Context?, numbered: Bool = false, to bytes: inout [UInt8], scratch: inout Scratch) {
         scratch.rules.reset()
         scratch.texts.reset()
         if scratch.indexes.count < items.count {
             scratch.indexes = Array(repeating: (0, 0), count: max(items.count, 2 * scratch.indexes.count))
         }
         append(
-            items, context: context, to: &bytes, rules: &scratch.rules, texts: &scratch.texts, indexes: &scratch.indexes,
+            items, context: context, numbered: numbered, to: &bytes, rules: &scratch.rules, texts: &scratch.texts,
+            ruleNumbers: &scratch.ruleNumbers, textNumbers: &scratch.textNumbers, indexes: &scratch.indexes,
             output: &scratch.output)
     }
 
     private static func append(
-        _ items: [Evidence], context: Context?, to bytes: inout [UInt8], rules: inout Interner, texts: inout Interner,
+        _ items: [Evidence], context: Context?, numbered: Bool, to bytes: inout [UInt8], rules: inout Interner,
+        texts: inout Interner, ruleNumbers: inout NumberTable, textNumbers: inout NumberTable,
         indexes: inout [(rule: Int, text: Int)], output: inout [UInt8]
     ) {
-        // Borrowed in place: copying each item would retain and release its two strings. A
-        // span usually has the rule (and often the text) of the one before: compared in place,
-        // without asking the interner.
+        // Borrowed in place: copying each item would retain and release its two strings.
         items.withUnsafeBufferPointer { items in
             indexes.withUnsafeMutableBufferPointer { indexes in
                 guard !items.isEmpty else { return }
+                if numbered, number(items, rules: &rules, texts: &texts, ruleNumbers: &ruleNumbers, textNumbers: &textNumbers, into: indexes) {
+                    return
+                }
+                // A span usually has the rule (and often the text) of the one before: compared
+                // in place, without asking the interner.
                 var rule = rules.index(0, in: items)
                 var text = texts.index(0, in: items)
                 indexes[0] = (rule, text)
@@ -175,6 +186,47 @@ enum EvidenceCodec {
         output.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<written])) }
     }
 
+    /// Numbers the rules and texts of `items` by the tagger's numbers (``EvidenceNumbers``), in
+    /// order of first appearance as the interners do, writing each span's pair to `indexes`;
+    /// false (nothing done) when a span has no numbers.
+    private static func number(
+        _ items: UnsafeBufferPointer<Evidence>, rules: inout Interner, texts: inout Interner, ruleNumbers: inout NumberTable,
+        textNumbers: inout NumberTable, into indexes: UnsafeMutableBufferPointer<(rule: Int, text: Int)>
+    ) -> Bool {
+        // The lowest and highest numbers: the tables need room for the highest.
+        var lowest: Int32 = .max
+        var highestRule: Int32 = -1
+        var highestText: Int32 = -1
+        for position in items.indices {
+            let numbers = items[position].numbers
+            lowest = min(lowest, numbers.rule, numbers.text)
+            highestRule = max(highestRule, numbers.rule)
+            highestText = max(highestText, numbers.text)
+        }
+        guard lowest >= 0 else { return false }
+        ruleNumbers.begin(count: Int(highestRule) + 1)
+        textNumbers.begin(count: Int(highestText) + 1)
+        ruleNumbers.withSlots { ruleSlots, ruleGeneration in
+            textNumbers.withSlots { textSlots, textGeneration in
+                for position in items.indices {
+                    let numbers = items[position].numbers
+                    let rule = Int(numbers.rule)
+                    if ruleSlots[rule].generation != ruleGeneration {
+                        ruleSlots[rule] = (ruleGeneration, Int32(truncatingIfNeeded: rules.count))
+                        rules.add(position)
+                    }
+                    let text = Int(numbers.text)
+                    if textSlots[text].generation != textGeneration {
+                        textSlots[text] = (textGeneration, Int32(truncatingIfNeeded: texts.count))
+                        texts.add(position)
+                    }
+                    indexes[position] = (Int(ruleSlots[rule].index), Int(textSlots[text].index))
+                }
+            }
+        }
+        return true
+    }
+
     /// Whether two strings are equal, without the general comparison when their lengths
     /// differ (a span's text or rule against the previous span's, usually another string
     /// object: `==` then compares the contents).
@@ -204,7 +256,8 @@ enum EvidenceCodec {
     /// appearance. Each is kept as the position of the span that brought it and read in place
     /// from the spans, so that numbering retains no string. A suggestion's spans share a few
     /// texts and rules, so a linear search over the ones seen beats hashing each; a dictionary
-    /// takes over when there are many.
+    /// takes over when there are many. (Spans the tagger numbered are counted here by
+    /// ``EvidenceCodec/number(_:rules:texts:ruleNumbers:textNumbers:into:)`` without comparing.)
     fileprivate struct Interner {
         /// Whether this numbers the spans' rules (else their texts).
         let rules: Bool
@@ -250,7 +303,8 @@ enum EvidenceCodec {
             return count - 1
         }
 
-        private mutating func add(_ position: Int) {
+        /// Counts a new string, brought by the span at `position`.
+        mutating func add(_ position: Int) {
             if count < positions.count {
                 positions[count] = position
             } else {
@@ -267,6 +321,32 @@ enum EvidenceCodec {
 
         private func string(_ items: UnsafeBufferPointer<Evidence>, _ position: Int) -> String {
             rules ? items[position].rule : items[position].text
+        }
+    }
+
+    /// The suggestion that last saw each of the tagger's numbers of rules (or texts)
+    /// (``EvidenceNumbers``), and that number's index there: kept for all of a document's
+    /// suggestions, each one a new generation, so that no table is cleared per suggestion.
+    fileprivate struct NumberTable {
+        private var seen: [(generation: UInt32, index: Int32)] = []
+        private var generation: UInt32 = 0
+
+        /// Starts a suggestion whose numbers are below `count`.
+        mutating func begin(count: Int) {
+            if count > seen.count {
+                seen.append(contentsOf: repeatElement((generation: 0, index: 0), count: max(count, 2 * seen.count) - seen.count))
+            }
+            if generation == .max {
+                for index in seen.indices { seen[index].generation = 0 }
+                generation = 0
+            }
+            generation += 1
+        }
+
+        /// Calls `body` with the table and the current suggestion's generation.
+        mutating func withSlots<R>(_ body: (UnsafeMutableBufferPointer<(generation: UInt32, index: Int32)>, UInt32) -> R) -> R {
+            let generation = self.generation
+            return seen.withUnsafeMutableBufferPointer { body($0, generation) }
         }
     }
 

@@ -10,6 +10,9 @@ public struct Evidence: Hashable, Sendable, Codable {
     public var line: Int
     /// 0-based UTF-16 column of the span's start (as LSP counts).
     public var character: Int
+    /// The tagger's numbers for the span's rule and text (``EvidenceNumbers``); not part of the
+    /// value: equality, hashing and coding ignore them.
+    package var numbers = EvidenceNumbers.none
 
     public init(text: String, range: TextRange, rule: String, line: Int, character: Int) {
         self.text = text
@@ -18,6 +21,41 @@ public struct Evidence: Hashable, Sendable, Codable {
         self.line = line
         self.character = character
     }
+
+    private enum CodingKeys: String, CodingKey { case text, range, rule, line, character }
+
+    public static func == (lhs: Evidence, rhs: Evidence) -> Bool {
+        lhs.range == rhs.range && lhs.line == rhs.line && lhs.character == rhs.character && lhs.text == rhs.text
+            && lhs.rule == rhs.rule
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(text)
+        hasher.combine(range)
+        hasher.combine(rule)
+        hasher.combine(line)
+        hasher.combine(character)
+    }
+}
+
+/// The numbers a tagger gives an evidence span's rule and text within one tagging of one
+/// document: equal numbers for equal strings, different numbers for different strings (texts
+/// compared byte for byte). The store's evidence encoding numbers each suggestion's rules and
+/// texts in order of first appearance; with these it does so by table lookups instead of
+/// comparing the strings again (``TaggingResult/evidenceNumbered`` says when they hold).
+package struct EvidenceNumbers: Sendable {
+    /// The rule's number, -1 when it has none.
+    package var rule: Int32
+    /// The text's number, -1 when it has none.
+    package var text: Int32
+
+    package init(rule: Int32, text: Int32) {
+        self.rule = rule
+        self.text = text
+    }
+
+    /// No numbers: the strings are compared.
+    package static let none = EvidenceNumbers(rule: -1, text: -1)
 }
 
 /// A suggested tag: one per distinct tag and subject in a document, carrying all its evidence.
@@ -181,11 +219,18 @@ public struct TaggingResult: Sendable, Codable {
     /// Why no category was suggested, when none was.
     public var categoryReason: String?
     /// One suggestion per distinct (tag, subject), in tag order.
-    public var suggestions: [Suggestion]
+    public var suggestions: [Suggestion] {
+        // Suggestions changed after tagging may hold spans numbered by another tagging.
+        didSet { evidenceNumbered = false }
+    }
     /// The people found, with demographics from explicit statements only.
     public var people: [Person]
     /// Matches that were not suggested, with reasons (for `--explain`).
     public var suppressed: [SuppressedMatch]
+    /// Whether every numbered span of ``suggestions`` was numbered by this result's tagging (see
+    /// ``Evidence/numbers``), so that equal numbers mean equal strings across all its
+    /// suggestions. Set by the tagger; any change to the suggestions clears it.
+    package var evidenceNumbered = false
 
     public init(
         document: String, reviewType: ReviewTypeDetection?, category: CategorySuggestion?, categoryReason: String? = nil,
@@ -198,5 +243,9 @@ public struct TaggingResult: Sendable, Codable {
         self.suggestions = suggestions
         self.people = people
         self.suppressed = suppressed
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case document, reviewType, category, categoryReason, suggestions, people, suppressed
     }
 }

@@ -10,6 +10,11 @@ final class CompiledCodebook: Sendable {
     let matcher: CompiledMatcher
     /// The rule id of each pattern (`alcohol-misuse/3`), or the lexicon it came from (`context/negation_pre`).
     let ruleIDs: [String]
+    /// The number of each pattern's rule id among the distinct ids (patterns of one rule share
+    /// it): the rule numbers the tagger gives evidence (``EvidenceNumbers``).
+    let ruleNumbers: [Int32]
+    /// The number of each distinct rule id (``ruleNumbers``).
+    let ruleNumberOfID: [String: Int32]
     /// Scope override (in words) per pattern, from a trailing ` @N`; 0 for none.
     let scopes: [Int]
     /// Per pattern: its first word is a single word that is hypothetical only in lower case
@@ -156,6 +161,23 @@ final class CompiledCodebook: Sendable {
             throw CodebookError.badRule(rule: ruleIDs[error.index], phrase: patterns[error.index].phrase, message: error.message)
         }
         self.ruleIDs = ruleIDs
+        var ruleNumberOfID: [String: Int32] = [:]
+        var ruleNumbers: [Int32] = []
+        ruleNumbers.reserveCapacity(ruleIDs.count)
+        for (pattern, id) in ruleIDs.enumerated() {
+            // A lexicon's patterns share its id, one after another: hashed once.
+            if pattern > 0, id == ruleIDs[pattern - 1] {
+                ruleNumbers.append(ruleNumbers[pattern - 1])
+            } else if let number = ruleNumberOfID[id] {
+                ruleNumbers.append(number)
+            } else {
+                let number = Int32(ruleNumberOfID.count)
+                ruleNumberOfID[id] = number
+                ruleNumbers.append(number)
+            }
+        }
+        self.ruleNumbers = ruleNumbers
+        self.ruleNumberOfID = ruleNumberOfID
         facts = EntryFacts(codebook)
         kinDisplay = codebook.people.kin.map { kin in
             let who = kin.phrases.first ?? "relative"

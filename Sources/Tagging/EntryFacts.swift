@@ -233,6 +233,13 @@ struct EvidenceCollector {
         rule >= 0 ? compiled.ruleIDs[Int(rule)] : extraRules[Int(-1 - rule)]
     }
 
+    /// The rule number (``EvidenceNumbers/rule``) of each extra rule id, in order: the
+    /// codebook's number for an id a pattern has too, else one past the codebook's numbers.
+    func extraRuleNumbers(compiled: CompiledCodebook) -> [Int32] {
+        let distinct = compiled.ruleNumberOfID.count
+        return extraRules.enumerated().map { index, rule in compiled.ruleNumberOfID[rule] ?? Int32(distinct + index) }
+    }
+
     /// Makes room for the evidence and suppressed matches of a document with `matchCount`
     /// matches, so that the lists do not grow (copying every piece) while the sweep appends:
     /// generated reviews record about one piece of evidence per five matches and one

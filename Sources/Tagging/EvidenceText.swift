@@ -6,7 +6,8 @@ import ReviewModel
 /// The strings are the ones ``TaggingRun/substring(_:_:)`` cuts, equal byte for byte.
 ///
 /// An open-addressing table of (hash, span, string index) over the spans cut so far; a probe
-/// hashes the span's length and end chunks and confirms a hit by comparing the bytes.
+/// hashes the span's length and end chunks and confirms a hit by comparing the bytes. The
+/// string index is the text's number (``EvidenceNumbers/text``): equal bytes, equal number.
 struct EvidenceTexts {
     private let bytes: UnsafeBufferPointer<UInt8>
     /// Per slot: the number of a distinct text (its entry and string), or -1 when empty.
@@ -39,7 +40,10 @@ struct EvidenceTexts {
 
     /// The text of `range` when both ends fall on scalar boundaries (nil otherwise, as
     /// ``TaggingRun/substring(_:_:)``).
-    mutating func text(_ range: TextRange) -> String? {
+    mutating func text(_ range: TextRange) -> String? { cut(range)?.text }
+
+    /// ``text(_:)`` with the text's number: the order in which its bytes were first cut.
+    mutating func cut(_ range: TextRange) -> (text: String, number: Int32)? {
         guard range.start >= 0, range.start <= range.end, range.end <= bytes.count, let base = bytes.baseAddress else { return nil }
         if range.start < bytes.count, base[range.start] & 0xC0 == 0x80 { return nil }
         if range.end < bytes.count, base[range.end] & 0xC0 == 0x80 { return nil }
@@ -66,13 +70,14 @@ struct EvidenceTexts {
                 }
             }
         }
-        if probe >= 0 { return strings[probe] }
+        if probe >= 0 { return (strings[probe], Int32(truncatingIfNeeded: probe)) }
         let string = String(decoding: UnsafeBufferPointer(start: base + start, count: length), as: UTF8.self)
-        slots[-1 - probe] = Int32(truncatingIfNeeded: strings.count)
+        let number = Int32(truncatingIfNeeded: strings.count)
+        slots[-1 - probe] = number
         entries.append(Entry(hash: hash, start: Int32(truncatingIfNeeded: start), length: Int32(truncatingIfNeeded: length)))
         strings.append(string)
         if strings.count * 2 > slots.count { grow() }
-        return string
+        return (string, number)
     }
 
     private mutating func grow() {

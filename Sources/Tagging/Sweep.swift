@@ -549,13 +549,16 @@ extension TaggingRun {
     /// ``makeEvidence(_:_:)`` gives one at a time): the evidence in the order recorded and the
     /// suppressed matches, merged by start, are one nearly ascending run of offsets that one
     /// ``SourceMap/ASCIIPositionCursor`` follows, with no array of offsets or positions in between;
-    /// equal texts share one string (``EvidenceTexts``).
+    /// equal texts share one string (``EvidenceTexts``). Each piece gets its rule's and text's
+    /// numbers (``EvidenceNumbers``) for the store's encoding.
     mutating func flushCollectedEvidence() {
         let collector = self.collector
         let compiled = self.compiled
         let items = collector.items
         let suppressions = collector.suppressions
         let keyCount = collector.keys.count
+        let ruleNumbers = compiled.ruleNumbers
+        let extraRuleNumbers = collector.extraRuleNumbers(compiled: compiled)
         var text = document.text
         // Everything the loop writes is local to the closure (captured variables were boxed and
         // every access to them checked for exclusivity at run time).
@@ -588,18 +591,24 @@ extension TaggingRun {
                 while next < items.count || nextSuppressed < suppressions.count {
                     if next < items.count, nextSuppressed == suppressions.count || items[next].range.start <= suppressions[nextSuppressed].range.start {
                         let range = items[next].range
-                        let cut = texts.text(range) ?? document.substring(range)
-                        let rule = collector.ruleID(items[next].rule, compiled: compiled)
-                        built[Int(items[next].slot)].append(TaggingRun.evidence(cut, range, rule, positions: &positions))
+                        let cut = texts.cut(range)
+                        let rule = items[next].rule
+                        built[Int(items[next].slot)].append(TaggingRun.evidence(
+                            cut?.text ?? document.substring(range), range, collector.ruleID(rule, compiled: compiled),
+                            EvidenceNumbers(rule: rule >= 0 ? ruleNumbers[Int(rule)] : extraRuleNumbers[Int(-1 - rule)], text: cut?.number ?? -1),
+                            positions: &positions))
                         next += 1
                         continue
                     }
                     let index = nextSuppressed
                     nextSuppressed += 1
                     let range = suppressions[index].range
-                    let cut = texts.text(range) ?? document.substring(range)
-                    let rule = collector.ruleID(suppressions[index].rule, compiled: compiled)
-                    let piece = TaggingRun.evidence(cut, range, rule, positions: &positions)
+                    let cut = texts.cut(range)
+                    let rule = suppressions[index].rule
+                    let piece = TaggingRun.evidence(
+                        cut?.text ?? document.substring(range), range, collector.ruleID(rule, compiled: compiled),
+                        EvidenceNumbers(rule: rule >= 0 ? ruleNumbers[Int(rule)] : extraRuleNumbers[Int(-1 - rule)], text: cut?.number ?? -1),
+                        positions: &positions)
                     builtSuppressed.append(
                         SuppressedMatch(tag: compiled.facts.tags[Int(suppressions[index].entry)], evidence: piece, reason: suppressions[index].reason, trigger: suppressions[index].trigger))
                 }
@@ -632,11 +641,15 @@ extension TaggingRun {
         }
     }
 
-    /// One piece of evidence with its text and its source position.
+    /// One piece of evidence with its text, its source position and its rule's and text's numbers.
     @inline(__always)
-    static func evidence(_ text: String, _ range: TextRange, _ rule: String, positions: inout SourceMap.ASCIIPositionCursor) -> Evidence {
+    static func evidence(
+        _ text: String, _ range: TextRange, _ rule: String, _ numbers: EvidenceNumbers, positions: inout SourceMap.ASCIIPositionCursor
+    ) -> Evidence {
         let position = positions.position(ofText: range.start)
-        return Evidence(text: text, range: range, rule: rule, line: position.line, character: position.utf16Column)
+        var piece = Evidence(text: text, range: range, rule: rule, line: position.line, character: position.utf16Column)
+        piece.numbers = numbers
+        return piece
     }
 
     /// The text of a range when both ends fall on scalar boundaries (nil otherwise: the

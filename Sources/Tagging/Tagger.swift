@@ -138,7 +138,11 @@ struct TaggingRun {
 
     mutating func run() -> TaggingResult {
         tokenizeAndMatch()
-        return analyse()
+        var result = analyse()
+        // One sweep numbered every span (``flushCollectedEvidence()``); spans added after it
+        // (``makeEvidence(_:_:)``) have no numbers.
+        result.evidenceNumbered = true
+        return result
     }
 
     /// Everything after tokenising and matching (shared with incremental tagging).

@@ -53,6 +53,40 @@ struct EvidenceEncodingTests {
         #expect(unanchored.anchor == nil)
     }
 
+    /// Spans the tagger numbered (``EvidenceNumbers``, equal numbers for equal strings) encode
+    /// exactly as the same spans compared string by string, through one set of tables reused
+    /// for many suggestions (numbers growing, repeating and skipping); a suggestion with a span
+    /// without numbers falls back to comparing.
+    @Test func numberedSpansEncodeAsComparedOnes() throws {
+        var generator = SeededGenerator(seed: 29)
+        var scratch = EvidenceCodec.Scratch()
+        let texts = (0..<300).map { Self.awkward[$0 % Self.awkward.count] + "#\($0)" }
+        let rules = (0..<40).map { "rule-\($0)/\($0 % 7)" }
+        for round in 0..<80 {
+            let textRange = [1, 3, 12, 300][round % 4]
+            let ruleRange = [1, 2, 9, 40][(round / 4) % 4]
+            var items: [Evidence] = []
+            for _ in 0..<Int.random(in: 1...60, using: &generator) {
+                let text = Int.random(in: 0..<textRange, using: &generator)
+                let rule = Int.random(in: 0..<ruleRange, using: &generator)
+                let start = Int.random(in: 0...90_000, using: &generator)
+                var item = Evidence(
+                    text: texts[text], range: TextRange(start: start, end: start + texts[text].utf8.count), rule: rules[rule],
+                    line: Int.random(in: 0...3_000, using: &generator), character: Int.random(in: 0...200, using: &generator))
+                item.numbers = EvidenceNumbers(rule: Int32(rule), text: Int32(text))
+                items.append(item)
+            }
+            if round % 10 == 9 { items[items.count / 2].numbers = .none }
+            var compared: [UInt8] = []
+            var plain = EvidenceCodec.Scratch()
+            EvidenceCodec.append(items, context: nil, to: &compared, scratch: &plain)
+            var numbered: [UInt8] = []
+            EvidenceCodec.append(items, context: nil, numbered: true, to: &numbered, scratch: &scratch)
+            #expect(numbered == compared, "round \(round)")
+            #expect(EvidenceCodec.decode(String(decoding: numbered, as: UTF8.self))?.evidence == items, "round \(round)")
+        }
+    }
+
     /// One set of encoding tables serves a document's suggestions one after another: each
     /// encodes exactly as with tables of its own, whatever the one before left in them (many
     /// strings, which switch the interner to its dictionary, then few, then none).
