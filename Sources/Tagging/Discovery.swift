@@ -622,10 +622,13 @@ extension TaggingRun {
             }
         }
         guard kept > 0 else { return [] }
+        // Words that are mostly lower-case words ("Police said", and "police" throughout) are no
+        // names; a name the text also spells in lower case now and then ("Frank" 54 times, "a
+        // frank discussion" once) still is. The tokenizer collected the lower-case words: only a
+        // kept word among them needs the count.
         if let lowerCase = tokens.lowerCaseHashes {
-            // Words that never occur in lower case: the tokenizer collected the lower-case words.
-            for position in 0..<tally.count where tally.counts[position] >= 2 && lowerCase.contains(tally.hashes[position]) {
-                tally.setCount(0, at: position)
+            if (0..<tally.count).contains(where: { tally.counts[$0] >= 2 && lowerCase.contains(tally.hashes[$0]) }) {
+                dropWordsInLowerCase(&tally)
             }
         } else {
             dropWordsInLowerCase(&tally)
@@ -637,15 +640,16 @@ extension TaggingRun {
         return result
     }
 
-    /// Sets to 0 the count of each kept word (count 2 or more) that some token not capitalised
-    /// spells: ``properNames(capitals:)`` for tokens without ``Tokens/lowerCaseHashes``.
+    /// Sets to 0 the count of each kept word (count 2 or more) that tokens not capitalised spell
+    /// at least a quarter as often as the word stands capitalised before a person's context.
     func dropWordsInLowerCase(_ tally: inout WordTally) {
         let count = tokens.count
-        // Words that never occur in lower case: a 4K-byte filter of the kept words' hashes keeps
+        // The kept words' lower-case tokens, counted: a 4K-byte filter of the kept words' hashes keeps
         // the lower-case words looked up to the few that can matter (a larger filter costs more
         // to zero than its fewer false hits save). This pass reads every token, so it reads eight
         // a step: eight filter bytes OR-ed, one test (a kept word is rare).
         var keptBytes = [UInt8](repeating: 0, count: 1 << 12)
+        var lowerCaseCounts = [Int32](repeating: 0, count: tally.count)
         for position in 0..<tally.count where tally.counts[position] >= 2 {
             keptBytes[Int(truncatingIfNeeded: tally.hashes[position] >> 52)] = 1
         }
@@ -666,12 +670,15 @@ extension TaggingRun {
                             continue
                         }
                         for token in index..<stop where marked(token) != 0 && flags[token] & Tokens.capitalised == 0 {
-                            if let position = tally.find(hashes[token]) { tally.setCount(0, at: position) }
+                            if let position = tally.find(hashes[token]) { lowerCaseCounts[position] += 1 }
                         }
                         index = stop
                     }
                 }
             }
+        }
+        for position in 0..<tally.count where tally.counts[position] >= 2 && lowerCaseCounts[position] * 4 >= tally.counts[position] {
+            tally.setCount(0, at: position)
         }
     }
 

@@ -148,6 +148,9 @@ extension TaggingRun {
             var to = from
             while to < span.tokenTo, to < from + 3, tokens.flags[to] & (Tokens.capitalised | Tokens.digits) != 0 { to += 1 }
             guard to > from else { continue }
+            // "Marta's sister": a relative of the name, not the named person (whose age and
+            // ethnicity the row would otherwise overwrite).
+            if to < span.tokenTo, isWord(to, TableWords.s) { continue }
             let key = nameKey(from, to)
             let display = text(tokens: from, to)
             var role: Entity.Role = .other

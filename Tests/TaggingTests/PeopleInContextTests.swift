@@ -586,4 +586,20 @@ import Testing
             """)
         #expect(Self.person(result, .victim)?.age == .years(14))
     }
+
+    /// A pseudonym that is also an English word ("Frank", "Rose", "Mark") stays a name when the
+    /// text spells it in lower case only now and then ("a frank discussion").
+    @Test("'Frank' is a name although the review once has 'a frank discussion'")
+    func nameAlsoSpeltInLowerCase() throws {
+        let result = try Self.tag("""
+            # Safeguarding Adult Review: "Frank"
+
+            1.1 This review concerns Frank, a widower of 84. Frank had vascular dementia. Frank was cared for at home by his son.
+
+            1.2 Frank said that he was lonely. Frank told the district nurse that he was tired. Frank was admitted to hospital, where he died.
+
+            1.3 The reviewer had a frank discussion with the family.
+            """)
+        #expect(Self.person(result, .victim)?.name == "Frank")
+    }
 }

@@ -39,6 +39,29 @@ import Testing
         #expect(!result.people.contains { $0.age == .years(38) || $0.ethnicity == .black })
     }
 
+    /// "Marta's sister" in the name column is her sister's row: it must not give Marta the
+    /// sister's age and ethnicity.
+    @Test func possessiveNameCellIsARelative() throws {
+        let result = try Self.tag(
+            """
+            # Domestic Homicide Review: "Marta"
+
+            1.1 The following pseudonyms are used in this report.
+
+            | Name | Role | Age | Ethnicity |
+            |---|---|---|---|
+            | Marta | Victim | 29 | White Polish |
+            | Tomasz | Former partner; perpetrator | 33 | White Polish |
+            | Marta's sister | Sister | 36 | Black British |
+
+            2.1 Marta worked at a bakery. Tomasz drove a delivery van.
+            """, name: "review.md")
+        let victim = try #require(result.people.first { $0.subject == .victim })
+        #expect(victim.name == "Marta")
+        #expect(victim.age == .years(29))
+        #expect(victim.ethnicity == .white)
+    }
+
     @Test func htmlTableWithGenderAndAgeRange() throws {
         let result = try Self.tag(
             """
