@@ -280,13 +280,13 @@ struct CompiledMatcher: Sendable {
         let cacheBits = end >= 1 << 14 ? CompiledMatcher.wordCacheBits : 6
         let cacheShift = UInt64(64 &- cacheBits)
         let cache = UnsafeMutablePointer<WordCacheEntry>.allocate(capacity: 1 << cacheBits)
-        cache.initialize(repeating: WordCacheEntry(), count: 1 << cacheBits)
+        cache.initialize(repeating: WordCacheEntry.empty, count: 1 << cacheBits)
         defer { cache.deallocate() }
         // The same for words of 9 to 15 bytes, keyed by both chunks.
         let longCacheBits = cacheBits &- 1
         let longCacheShift = UInt64(64 &- longCacheBits)
         let longCache = UnsafeMutablePointer<LongWordCacheEntry>.allocate(capacity: 1 << longCacheBits)
-        longCache.initialize(repeating: LongWordCacheEntry(), count: 1 << longCacheBits)
+        longCache.initialize(repeating: LongWordCacheEntry(key2: 0, entry: WordCacheEntry.empty), count: 1 << longCacheBits)
         defer { longCache.deallocate() }
         /// Writes one word's columns (the caller checks the capacity first).
         @inline(__always)
@@ -546,6 +546,11 @@ struct CompiledMatcher: Sendable {
         var wordClass: Int32 = -1
         var prefixClass: Int32 = -1
         var flags: UInt8 = 0
+
+        /// An empty entry (key 0) with every field zero: a cache is filled with zero stores alone
+        /// (the default entry's -1 classes cost more stores per slot). An empty entry's other
+        /// fields are never read: no word's key is 0.
+        static let empty = WordCacheEntry(key: 0, hash: 0, wordClass: 0, prefixClass: 0, flags: 0)
     }
 
     /// A word of 9 to 15 bytes as the text spells it (its first 8 bytes in `entry.key`, 0 for
