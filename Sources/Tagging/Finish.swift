@@ -389,10 +389,10 @@ extension TaggingRun {
             let unit = word(after)
             if infant, word(after + 1) == w.old || word(index - 1) == w.of {
                 if !isGuarded() { result.append((index, .years(infantYears), 0)) }  // "four months old", "the age of 22 months"
-            } else if unit == w.year || unit == w.years, word(after + 1) == w.old || (word(after + 1) == w.of && word(after + 2) == w.age) {
-                if isReported() {
-                    // A claim of age is no age.
-                } else if !isGuarded() {
+            } else if unit == w.year || unit == w.years, word(after + 1) == w.old || (word(after + 1) == w.of && word(after + 2) == w.age),
+                !isReported()
+            {
+                if !isGuarded() {
                     result.append((index, .years(value), 0))
                 } else if word(index - 1) == w.was, word(index - 2) == w.she || word(index - 2) == w.he, word(index - 3) == w.when {
                     // "exploited ... when she was 14 years old": the age at the events, below a stated age.
