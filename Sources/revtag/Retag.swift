@@ -87,9 +87,9 @@ struct RetagCommand: ParsableCommand {
     var batchSize: Int = 100
 
     @Option(name: .customLong("load-ahead"), help: ArgumentHelp(
-        "Documents the writing thread may read and parse ahead of the tagging threads while it has nothing to write (0: the tagging threads read and parse every document themselves; the results are the same).",
+        "Documents the writing thread may read and parse ahead of the tagging threads while it has nothing to write (0: the tagging threads read and parse every document themselves; the results are the same). Default: 4 when --jobs leaves a core free, 0 otherwise.",
         valueName: "n"))
-    var loadAhead: Int = RetagOptions().loadAhead
+    var loadAhead: Int?
 
     @Option(name: .customLong("max-size"), help: ArgumentHelp("Files larger than this many MiB are reported and skipped.", valueName: "MB"))
     var maxSize: Int = 64
@@ -97,7 +97,7 @@ struct RetagCommand: ParsableCommand {
     func validate() throws {
         guard jobs >= 1, jobs <= 256 else { throw ValidationError("--jobs must be between 1 and 256") }
         guard batchSize >= 1, batchSize <= 100_000 else { throw ValidationError("--batch-size must be between 1 and 100000") }
-        guard loadAhead >= 0, loadAhead <= 1000 else { throw ValidationError("--load-ahead must be between 0 and 1000") }
+        guard (0...1000).contains(loadAhead ?? 0) else { throw ValidationError("--load-ahead must be between 0 and 1000") }
         guard maxSize > 0, maxSize <= 4096 else { throw ValidationError("--max-size must be between 1 and 4096 (MB)") }
     }
 

@@ -108,6 +108,16 @@ import Testing
         }
     }
 
+    /// Without `--load-ahead`, the writer loads ahead only while a core is left for it.
+    @Test func loadsAheadByDefaultOnlyWhenACoreIsFree() {
+        #expect(RetagOptions.defaultLoadAhead(jobs: 1, cores: 2) == 4)
+        #expect(RetagOptions.defaultLoadAhead(jobs: 2, cores: 2) == 0)
+        #expect(RetagOptions.defaultLoadAhead(jobs: 3, cores: 2) == 0)
+        #expect(RetagOptions.defaultLoadAhead(jobs: 1, cores: 1) == 0)
+        #expect(RetagOptions.defaultLoadAhead(jobs: 7, cores: 8) == 4)
+        #expect(RetagOptions().loadAhead == nil)
+    }
+
     /// Tagging threads and a loader racing: every item is taken exactly once, with the load
     /// the loader delivered for it when there was one; by one thread, in the list's order.
     @Test(arguments: [(0, 1), (1, 1), (5, 1), (0, 3), (1, 3), (5, 3)])
@@ -141,6 +151,9 @@ import Testing
                 continue
             }
             claimed.append(index)
+            #expect(!taken.contains(item.file.name))
+            // Slow loads now and then, so that tagging threads reach items being loaded.
+            if index % 5 == 0 { usleep(200) }
             #expect(!taken.contains(item.file.name))
             list.deliver(index, (.finished(.failed(RetagFailure(document: item.file.name, reason: "loaded"), bytes: 0)), RetagStageTimes(), RetagParseCacheCounts()))
         }
