@@ -148,7 +148,7 @@ extension TaggingRun {
     /// Whether "by a man with" (or a woman, partner, husband...) lies between token `after` (the
     /// end of the mention before) and token `start`, ending at most four words before `start`:
     /// "abused by a man with a documented history of violence" describes the abuser, an unnamed
-    /// agent, not the clause's subject; so does "by a man ... who had". (`mutating` only so that ``attribute(_:entry:range:mentions:fallback:sentence:)``,
+    /// agent, not the clause's subject; so do "by a man ... who had" and "with a man who was". (`mutating` only so that ``attribute(_:entry:range:mentions:fallback:sentence:)``,
     /// itself mutating, passes the run without copying it: 808 bytes per call.)
     mutating func agentWithCharacteristic(after: Int, before start: Int) -> Bool {
         var with = start - 1
@@ -162,18 +162,29 @@ extension TaggingRun {
             with -= 1
         }
         // "groomed by a man more than twice her age who had a previous conviction": the agent's
-        // relative clause ("who" at most four words before `start`, "by a man" up to ten before it).
+        // relative clause ("who" at most four words before `start`, "by a man" up to ten before
+        // it). So is a companion's: "living with a man whose mental health was deteriorating, who
+        // was drinking heavily, who had a history of violence" (earlier "who"/"whose" clauses of
+        // the same man may stand between).
         var who = start - 1
         while who >= after + 3, who >= start - 4 {
-            if tokens.hashes[who] == Words2.who {
-                var by = who - 3
-                while by >= after, by >= who - 10 {
-                    if tokens.hashes[by] == Words2.by, tokens.hashes[by + 1] == AgentWords.a || tokens.hashes[by + 1] == AgentWords.an,
-                        AgentWords.people.contains(tokens.hashes[by + 2])
-                    {
-                        return true
+            if AgentWords.relatives.contains(tokens.hashes[who]) {
+                var clause = who
+                for _ in 0..<3 {
+                    var by = clause - 3
+                    var earlierClause: Int?
+                    while by >= after, by >= clause - 10 {
+                        if tokens.hashes[by] == Words2.by || tokens.hashes[by] == AgentWords.with,
+                            tokens.hashes[by + 1] == AgentWords.a || tokens.hashes[by + 1] == AgentWords.an,
+                            AgentWords.people.contains(tokens.hashes[by + 2])
+                        {
+                            return true
+                        }
+                        if earlierClause == nil, by > after, AgentWords.relatives.contains(tokens.hashes[by]) { earlierClause = by }
+                        by -= 1
                     }
-                    by -= 1
+                    guard let earlierClause else { break }
+                    clause = earlierClause
                 }
             }
             who -= 1
@@ -185,6 +196,8 @@ extension TaggingRun {
 /// Words of ``TaggingRun/agentWithCharacteristic(after:before:)``.
 private enum AgentWords {
     static let with = RoleWords.hash("with")
+    /// The words that open a relative clause about a person.
+    static let relatives: WordSet = WordSet(["who", "whose"].map(RoleWords.hash))
     static let a = RoleWords.hash("a")
     static let an = RoleWords.hash("an")
     static let people: WordSet = WordSet(

@@ -220,6 +220,8 @@ extension Tagger {
         // fall that keeps physical assault (Finish.swift).
         "came", "moved", "arrived", "emigrated", "migrated", "left", "married", "joined", "started", "began", "entered",
         "settled", "returned", "retired", "qualified", "enlisted", "are", "fall",
+        // A companion's relative clause (AttributionRules.swift).
+        "whose",
         // Declarations for "her" or "him" (Discovery.swift), analysis words before a hypothetical
         // section's word (HypotheticalSections.swift) and appositive declarations (Discovery.swift).
         "refer", "referring", "call", "calling", "naming", "here", "throughout",

@@ -294,4 +294,20 @@ import Testing
         let earlier = row.replacingOccurrences(of: "Jodie rings 999. Scott pronounced dead at the scene.", with: "Jodie rings 999 after Scott falls in the street.")
         #expect(sharedTagger.tag(try DocumentReader().read(bytes: Array(earlier.utf8), name: "row.html")).has("agency/ambulance"))
     }
+
+    /// "living with a man whose mental health was deteriorating, who was drinking heavily, who
+    /// had a history of violence": the companion's relative clauses, not the subject's.
+    @Test func aCompanionsRelativeClausesAreNotTheSubjects() {
+        let text = """
+            # Safeguarding Adult Review: Rahel
+
+            1.1 This review concerns Rahel, who was killed by her brother, referred to as Mr J, at their home in 2024. Rahel was 52. Rahel had a learning disability and attended a day centre.
+
+            8.2 The information was there to recognise that Rahel was living with a man whose mental health was deteriorating, who was drinking heavily, who had a history of violence towards a former partner.
+            """
+        let result = sharedTagger.tag(makeDocument(text, reviewType: "sar"))
+        #expect(!result.subjects("characteristic/history-of-violence").contains(.victim))
+        #expect(!result.subjects("characteristic/alcohol-misuse").contains(.victim))
+        #expect(result.subjects("characteristic/alcohol-misuse").contains(.perpetrator))
+    }
 }
