@@ -24,6 +24,9 @@ struct SweepCursor {
     var logging = false
     var categoryLog: [(id: String, text: String)] = []
     var relationLog: [(id: String, amount: Double)] = []
+    /// The relationship types counted in sentence `relationSentence` (each counts once there).
+    var relationSentence = -1
+    var relationsCounted: [String] = []
 }
 
 /// The name mentions of a run of sentences, found ahead of the sweep in one call that does not
@@ -282,8 +285,20 @@ extension TaggingRun {
                             suppress(target, range, .thirdParty, "the victim is a child")
                         } else if involved {
                             add(entry: entryIndex, subject: nil, pattern: target.pattern, range)
-                            relationCounts[compiled.facts.tags[entryIndex].id, default: 0] += 1
-                            if cursor.logging { cursor.relationLog.append((compiled.facts.tags[entryIndex].id, 1)) }
+                            // Once per sentence ("a dispute with another resident at" is two
+                            // matches), and half where the victim is not named: "Mr T was evicted
+                            // after a dispute with another resident" is his relation to someone else.
+                            let id = compiled.facts.tags[entryIndex].id
+                            if cursor.relationSentence != sentenceIndex {
+                                cursor.relationSentence = sentenceIndex
+                                cursor.relationsCounted.removeAll(keepingCapacity: true)
+                            }
+                            if !cursor.relationsCounted.contains(id) {
+                                cursor.relationsCounted.append(id)
+                                let amount = cursor.mentions.contains { $0.entity == PeopleModel.victim } ? 1.0 : 0.5
+                                relationCounts[id, default: 0] += amount
+                                if cursor.logging { cursor.relationLog.append((id, amount)) }
+                            }
                         } else {
                             suppress(target, range, .thirdParty, "no victim or perpetrator in the sentence")
                         }

@@ -310,4 +310,20 @@ import Testing
         #expect(!result.subjects("characteristic/alcohol-misuse").contains(.victim))
         #expect(result.subjects("characteristic/alcohol-misuse").contains(.perpetrator))
     }
+
+    /// The relationship type is the victim's and the perpetrator's: a phrase in a sentence
+    /// naming only the perpetrator ("a dispute with another resident at the hostel", two
+    /// overlapping matches) counts once and for half of one naming the victim.
+    @Test func aRelationToSomeoneElseCountsLessThanOneToTheVictim() {
+        let text = """
+            # Independent Investigation: Mr T and Mr Alan Beddow
+
+            1.1 Mr Alan Beddow was stabbed outside a supermarket. He was stabbed with a kitchen knife by a man he had never met. Mr T was convicted of manslaughter.
+
+            5.1 In 2023 Mr T was evicted after a dispute with another resident at the hostel.
+            """
+        let result = sharedTagger.tag(makeDocument(text, reviewType: "iir"))
+        #expect(result.has("relationship-type/stranger"))
+        #expect(!result.has("relationship-type/acquaintance"))
+    }
 }
