@@ -747,6 +747,8 @@ extension TaggingRun {
             drop(TagKey(tag: TagID(facet: "outcome", id: "other-death"), subject: nil), "the victim was killed")
         } else if evidence[TagKey(tag: TagID(facet: "outcome", id: "suicide"), subject: nil)] != nil {
             drop(TagKey(tag: TagID(facet: "outcome", id: "other-death"), subject: nil), "the victim took their own life")
+            // Blows told in a review of a suicide were the abuse before it, never its method.
+            drop(TagKey(tag: TagID(facet: "weapon", id: "physical-assault"), subject: nil), "the victim took their own life")
         }
         let locations = evidence.keys.filter { $0.tag.facet == "location" }.sorted()
         if let keep = best(Array(locations)) {

@@ -326,4 +326,22 @@ import Testing
         #expect(result.has("relationship-type/stranger"))
         #expect(!result.has("relationship-type/acquaintance"))
     }
+
+    /// In a review of a suicide after abuse, the blows told are the abuse before it, not its
+    /// method; in a homicide they are.
+    @Test func blowsBeforeASuicideAreNoMethod() {
+        let suicide = """
+            # Domestic Homicide Review: Niamh
+
+            1.1 This review concerns Niamh, a woman of 39 who took her own life at the family home in March 2025. She had been married to her husband, who is referred to throughout this report as D, for twelve years. The coroner concluded that she died by suicide.
+
+            4.2 In August 2023 D pinned Niamh against a wall and punched her in the face. Niamh reported it to the police. The incident in August 2023 is the only physical assault known to the review.
+            """
+        let result = sharedTagger.tag(makeDocument(suicide, reviewType: "dhr"))
+        #expect(result.has("outcome/suicide"))
+        #expect(!result.has("weapon/physical-assault"))
+        let homicide = suicide.replacingOccurrences(of: "who took her own life at the family home", with: "who was killed by her husband at the family home")
+            .replacingOccurrences(of: "The coroner concluded that she died by suicide.", with: "D was convicted of her murder.")
+        #expect(sharedTagger.tag(makeDocument(homicide, reviewType: "dhr")).has("weapon/physical-assault"))
+    }
 }
