@@ -218,56 +218,46 @@ public struct DocumentBuilder: Sendable {
 }
 
 extension DocumentBuilder {
-    /// The string of bytes that are valid UTF-8 (slices of a validated source and encoded
-    /// scalars), equal to `String(decoding: bytes, as: UTF8.self)`.
+    /// The string of bytes that should be valid UTF-8 (slices of a validated source and
+    /// encoded scalars), equal to `String(decoding: bytes, as: UTF8.self)`.
     ///
-    /// The standard library validates a whole buffer eight bytes at a time while it is ASCII
-    /// but byte by byte from its first non-ASCII byte on, which made building the string a
-    /// twentieth of parsing an HTML document with curly quotes. Here maximal ASCII runs and
-    /// the non-ASCII runs between them are converted separately (each run stays on character
-    /// boundaries) and appended to one string, which appending never re-validates.
+    /// The standard library validates a buffer eight bytes at a time while it is ASCII but
+    /// byte by byte from its first non-ASCII byte on, which made building the string a
+    /// twentieth of parsing an HTML document with curly quotes (and converting ASCII and
+    /// non-ASCII runs separately, then appending them, still validated and copied every byte
+    /// twice). Here only the non-ASCII runs are validated (an ASCII byte is never inside a
+    /// multi-byte sequence, so the bytes are valid exactly when every maximal non-ASCII run
+    /// is; ASCII text needs no check at all), and the string is one copy of the bytes. Should a
+    /// run be invalid, the standard library decodes the whole buffer, repairing it as before.
     static func string(fromValidUTF8 bytes: [UInt8]) -> String {
-        bytes.withUnsafeBufferPointer { buffer -> String in
-            let count = buffer.count
-            guard let base = buffer.baseAddress, count > 0 else { return "" }
-            let raw = UnsafeRawPointer(base)
-            /// The first index at or after `from` whose byte has (with `highBit`) or lacks the
-            /// high bit; `count` when there is none.
-            func next(from: Int, highBit: Bool) -> Int {
-                var index = from
-                if highBit {
-                    index = ASCIIScan.skipASCII(UnsafeRawBufferPointer(start: raw, count: count), from: index)
-                    while index < count, base[index] < 0x80 { index += 1 }
-                } else {
-                    while index < count, base[index] >= 0x80 { index += 1 }
-                }
-                return index
-            }
-            let firstHigh = next(from: 0, highBit: true)
-            if firstHigh == count { return String(decoding: buffer, as: UTF8.self) }  // all ASCII: one fast pass
-            var result = String()
-            result.reserveCapacity(count)
-            var start = 0
-            var index = firstHigh
-            while start < count {
-                // [start, index) is ASCII; then a non-ASCII run up to the next ASCII byte.
-                let asciiEnd = index
-                let highEnd = next(from: asciiEnd, highBit: false)
-                // Short ASCII runs travel with the non-ASCII run after them: one append instead of two.
-                if asciiEnd - start >= 64 {
-                    result.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<asciiEnd]), as: UTF8.self))
-                    start = asciiEnd
-                }
-                result.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<highEnd]), as: UTF8.self))
-                start = highEnd
-                index = highEnd < count ? next(from: highEnd, highBit: true) : count
-                if index == count, start < count {
-                    result.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<count]), as: UTF8.self))
-                    start = count
-                }
-            }
-            return result
+        guard #available(macOS 26.0, iOS 26.0, watchOS 26.0, tvOS 26.0, visionOS 26.0, *) else {
+            return String(decoding: bytes, as: UTF8.self)
         }
+        let count = bytes.count
+        let firstHigh = bytes.withUnsafeBytes { raw -> Int in
+            var index = ASCIIScan.skipASCII(raw, from: 0)
+            while index < count, raw[index] < 0x80 { index += 1 }
+            return index
+        }
+        let span = bytes.span
+        if firstHigh == count { return String(copying: UTF8Span(unchecked: span, isKnownASCII: true)) }
+        let valid = bytes.withUnsafeBytes { raw -> Bool in
+            var index = firstHigh
+            while index < count {
+                let runStart = index
+                while index < count, raw[index] >= 0x80 { index += 1 }
+                do {
+                    _ = try UTF8Span(validating: span.extracting(runStart..<index))
+                } catch {
+                    return false
+                }
+                index = ASCIIScan.skipASCII(raw, from: index)
+                while index < count, raw[index] < 0x80 { index += 1 }
+            }
+            return true
+        }
+        guard valid else { return String(decoding: bytes, as: UTF8.self) }
+        return String(copying: UTF8Span(unchecked: span, isKnownASCII: false))
     }
 }
 

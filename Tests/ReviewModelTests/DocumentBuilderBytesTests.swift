@@ -67,6 +67,23 @@ import Testing
         #expect(Array(document.text.utf8) == Array(expected.utf8))
     }
 
+    /// Bytes that break the builder's contract (whole UTF-8 characters only) still give the
+    /// standard library's repaired string, never an invalid one: the builder validates the
+    /// non-ASCII runs it does not decode itself.
+    @Test(arguments: [
+        [0x41, 0xE2, 0x80, 0x20, 0x42], [0x41, 0x20, 0xE2, 0x80], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80],
+        Array("“ok” ".utf8) + [0xFF] + Array(String(repeating: "z", count: 90).utf8), [0xE2, 0x80, 0x99, 0x80],
+    ] as [[UInt8]])
+    func invalidBytesAreRepairedAsTheStandardLibraryRepairsThem(_ source: [UInt8]) {
+        var builder = DocumentBuilder(name: "t.txt", format: .text, source: LineIndex(bytes: source))
+        builder.beginBlock(.paragraph, sourceLine: 0)
+        source.withUnsafeBufferPointer { builder.append(utf8: $0, sourceStart: 0, sourceLength: source.count) }
+        let document = builder.build()
+        let expected = String(decoding: source, as: UTF8.self)
+        #expect(Array(document.text.utf8) == Array(expected.utf8))
+        #expect(document.text.unicodeScalars.contains("\u{FFFD}"))
+    }
+
     @Test func lineStartsAgreeForLineFeedsCarriageReturnsAndBoth() {
         let cases = ["", "a", "a\n", "\n\n", "one\ntwo\nthree", "a\r\nb\rc\nd", "x\r", "\r\n", "no newline at all"]
         for text in cases {
