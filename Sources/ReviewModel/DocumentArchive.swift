@@ -23,9 +23,9 @@
 /// one that differs in a few bytes (a line break read as a space) is copied and patched.
 /// Numbers are LEB128 varints, offsets stored as differences from the previous element.
 /// Decoding checks every count, offset and range against the buffer, so a damaged archive
-/// throws instead of producing a wrong document; it does not detect a changed byte inside
-/// the stored text, nor every invalid UTF-8 sequence there (one that is replaced by U+FFFD
-/// of the same length): a caller that stores archives adds a checksum.
+/// throws instead of producing a wrong document (a text that is not UTF-8 included); it does
+/// not detect a changed byte inside the stored text that keeps it UTF-8: a caller that stores
+/// archives adds a checksum.
 ///
 /// Layout (version 4): magic `RVDA`, version and flags (u32); name, format raw value and
 /// metadata as (optional) strings; the block-kind names; the distinct section paths; the
@@ -520,23 +520,24 @@ public enum DocumentArchive {
         let segmentCount = try reader.count(minimumBytesEach: 4)
         let literal = UnsafeRawBufferPointer(rebasing: buffer[literalBase..<(literalBase + literalCount)])
         var outcome: Result<[SourceMap.Segment], DocumentArchiveError> = .success([])
-        // Written in place into the string's storage (no second buffer, no copy).
-        let text = String(unsafeUninitializedCapacity: textCount) { text in
+        // Rebuilt into bytes, then made a string by one copy with only its non-ASCII runs
+        // validated (a string built in place validated every byte from the first curly quote
+        // on, half of the decoding).
+        let textBytes = [UInt8](unsafeUninitializedCapacity: textCount) { text, initialized in
             outcome = source.withUnsafeBytes { sourceBytes in
                 Result { () throws(DocumentArchiveError) in
                     try rebuild(&reader, segments: segmentCount, text: UnsafeMutableRawBufferPointer(text), source: sourceBytes,
                         literal: literal, wholeText: wholeText)
                 }
             }
-            guard case .success = outcome else { return 0 }
-            return textCount
+            guard case .success = outcome else { return }
+            initialized = textCount
         }
         let segments = try outcome.get()
         guard reader.offset == buffer.count else { throw reader.error("\(buffer.count - reader.offset) bytes after the end") }
-        // The string validates what was rebuilt; bytes that are not UTF-8 (damage) are
-        // replaced, which changes the length unless a replaced sequence was three bytes long
-        // (a changed byte that keeps the text UTF-8 is not detected either: see above).
-        guard text.utf8.count == textCount else { throw reader.error("the text is not valid UTF-8") }
+        // Bytes that are not UTF-8 are damage (a changed byte that keeps the text UTF-8 is not
+        // detected: see above).
+        guard let text = String(validUTF8: textBytes) else { throw reader.error("the text is not valid UTF-8") }
 
         return ReviewDocument(
             name: documentName, format: format, metadata: metadata, text: text, blocks: blocks, sentences: sentences,

@@ -219,19 +219,29 @@ public struct DocumentBuilder: Sendable {
 
 extension DocumentBuilder {
     /// The string of bytes that should be valid UTF-8 (slices of a validated source and
-    /// encoded scalars), equal to `String(decoding: bytes, as: UTF8.self)`.
+    /// encoded scalars), equal to `String(decoding: bytes, as: UTF8.self)`: bytes that are not
+    /// valid UTF-8 are repaired as the standard library repairs them.
+    static func string(fromValidUTF8 bytes: [UInt8]) -> String {
+        String(validUTF8: bytes) ?? String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension String {
+    /// The string of `bytes`, or nil when they are not valid UTF-8.
     ///
     /// The standard library validates a buffer eight bytes at a time while it is ASCII but
-    /// byte by byte from its first non-ASCII byte on, which made building the string a
-    /// twentieth of parsing an HTML document with curly quotes (and converting ASCII and
-    /// non-ASCII runs separately, then appending them, still validated and copied every byte
-    /// twice). Here only the non-ASCII runs are validated (an ASCII byte is never inside a
-    /// multi-byte sequence, so the bytes are valid exactly when every maximal non-ASCII run
-    /// is; ASCII text needs no check at all), and the string is one copy of the bytes. Should a
-    /// run be invalid, the standard library decodes the whole buffer, repairing it as before.
-    static func string(fromValidUTF8 bytes: [UInt8]) -> String {
+    /// byte by byte from its first non-ASCII byte on: building a review's text (a megabyte,
+    /// with curly quotes from its first lines) so was a twentieth of parsing it, and half of
+    /// loading it from the parse cache. Here only the non-ASCII runs are validated (an ASCII
+    /// byte is never inside a multi-byte sequence, so the bytes are valid exactly when every
+    /// maximal non-ASCII run is; ASCII text needs no check at all), and the string is one copy
+    /// of the bytes.
+    init?(validUTF8 bytes: [UInt8]) {
         guard #available(macOS 26.0, iOS 26.0, watchOS 26.0, tvOS 26.0, visionOS 26.0, *) else {
-            return String(decoding: bytes, as: UTF8.self)
+            let string = String(decoding: bytes, as: UTF8.self)
+            guard string.utf8.elementsEqual(bytes) else { return nil }
+            self = string
+            return
         }
         let count = bytes.count
         let firstHigh = bytes.withUnsafeBytes { raw -> Int in
@@ -240,7 +250,10 @@ extension DocumentBuilder {
             return index
         }
         let span = bytes.span
-        if firstHigh == count { return String(copying: UTF8Span(unchecked: span, isKnownASCII: true)) }
+        if firstHigh == count {
+            self.init(copying: UTF8Span(unchecked: span, isKnownASCII: true))
+            return
+        }
         let valid = bytes.withUnsafeBytes { raw -> Bool in
             var index = firstHigh
             while index < count {
@@ -256,8 +269,8 @@ extension DocumentBuilder {
             }
             return true
         }
-        guard valid else { return String(decoding: bytes, as: UTF8.self) }
-        return String(copying: UTF8Span(unchecked: span, isKnownASCII: false))
+        guard valid else { return nil }
+        self.init(copying: UTF8Span(unchecked: span, isKnownASCII: false))
     }
 }
 

@@ -107,7 +107,9 @@ extension TaggingRun {
             // Names, found ahead for a run of sentences (see ``SweepNames``).
             if sentenceIndex < sweepNames.from || sentenceIndex >= sweepNames.to { sweepNames = findNames(from: sentenceIndex) }
             for nameIndex in sweepNames.range(ofSentence: sentenceIndex) { cursor.mentions.append(sweepNames.mentions[nameIndex]) }
-            TaggingRun.orderMentions(&cursor.mentions)
+            // Names alone are in order already and never overlap (a name's later words start no
+            // other): only a sentence with a role, kin or pronoun mention is ordered.
+            if found & SweepBits.mention != 0 { TaggingRun.orderMentions(&cursor.mentions) }
             // Mentions resolved in order.
             // Resolved in place: the mentions before `index` are the resolved earlier ones (kin
             // resolution reads only mentions ending before the kin noun, so it takes them all).
@@ -300,7 +302,7 @@ extension TaggingRun {
                             suppress(target, range, .thirdParty, "a relative's relationship")
                             continue
                         }
-                        if traits.special == .ambulance, incidentContext(sentenceIndex) {
+                        if traits.special == .ambulance, incidentResponseContext(sentenceIndex) {
                             suppress(target, range, .historical, "the response to the incident")
                             continue
                         }

@@ -271,6 +271,18 @@ enum ArchiveSamples {
             #expect(error.description.hasPrefix("entry-x: "))
             #expect(error.description.contains("version"))
         }
+        // Stored text that is no longer UTF-8 throws, even where the standard library's repair
+        // would keep its length (a truncated four-byte sequence in place of a curly quote
+        // becomes one U+FFFD of three bytes).
+        var builder = DocumentBuilder(name: "entry.txt", format: .text, source: LineIndex(bytes: Array("plain source".utf8)))
+        builder.beginBlock(.paragraph, sourceLine: 0)
+        builder.append("The carer\u{2019}s view", sourceStart: 0, sourceLength: 0)
+        let stored = try #require(DocumentArchive.encode(builder.build()))
+        let quote = try #require(stored.firstRange(of: [0xE2, 0x80, 0x99]))
+        var notUTF8 = stored
+        notUTF8.replaceSubrange(quote, with: [0xF0, 0x90, 0x80])
+        #expect(throws: DocumentArchiveError.self) { try DocumentArchive.decode(notUTF8, name: "entry-x") }
+        #expect(try DocumentArchive.decode(stored, name: "entry-x").text == "The carer\u{2019}s view")
         // Any single damaged byte either throws or decodes to a document (never a crash); the
         // cache's checksum is what turns such a document into a miss.
         for index in stride(from: 0, to: archive.count, by: 3) {

@@ -141,4 +141,24 @@ import Testing
         }
         #expect(seen == 127)
     }
+
+    /// The sweep orders a sentence's mentions only when it has a role, kin or pronoun mention:
+    /// its names alone (``SweepNames``) must come ascending and never overlap, on every corpus document.
+    @Test func sweepNamesAscendAndNeverOverlap() throws {
+        var namesSeen = 0
+        for path in corpusPaths() {
+            let document = try DocumentReader().read(path: path)
+            var run = TaggingRun(compiled: sharedTagger.compiled, document: document)
+            _ = run.run()
+            #expect(run.sweepNames.from == 0 && run.sweepNames.to == run.sentences.count)
+            var unordered: [Int] = []
+            for sentence in run.sentences.indices {
+                let names = run.sweepNames.range(ofSentence: sentence).map { run.sweepNames.mentions[$0] }
+                namesSeen += names.count
+                if zip(names, names.dropFirst()).contains(where: { $1.start < $0.end }) { unordered.append(sentence) }
+            }
+            #expect(unordered.isEmpty, "\((path as NSString).lastPathComponent): sentences \(unordered.prefix(5))")
+        }
+        #expect(namesSeen > 1000)
+    }
 }
