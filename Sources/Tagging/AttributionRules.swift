@@ -78,6 +78,36 @@ extension TaggingRun {
         if sentenceIsAboutIncident(index) { return true }
         return index > 0 && sentences[index - 1].block == sentences[index].block && sentenceIsAboutIncident(index - 1)
     }
+
+    /// Whether sentence `index` tells of the response to the incident: ``incidentContext(_:)``,
+    /// or the next sentence of the paragraph describes the incident ("Police and paramedics
+    /// attended within minutes. She was pronounced dead at the scene."), or, in a table,
+    /// another cell of the same row does (a chronology row "Police; ambulance | Pronounced
+    /// dead at the scene").
+    func incidentResponseContext(_ index: Int) -> Bool {
+        if incidentContext(index) { return true }
+        let block = sentences[index].block
+        if index + 1 < sentences.count, sentences[index + 1].block == block, sentenceIsAboutIncident(index + 1) { return true }
+        let blocks = document.blocks
+        guard block < blocks.count, blocks[block].kind == .tableCell, let row = blocks[block].row else { return false }
+        // The row's other cells: the sentences around this one whose blocks are cells of the
+        // same row, next to this cell (a row has a few cells; a long table repeats no row number).
+        func inRow(_ other: Int) -> Bool {
+            let cell = sentences[other].block
+            return abs(cell - block) <= 12 && blocks[cell].kind == .tableCell && blocks[cell].row == row
+        }
+        var other = index - 1
+        while other >= 0, index - other <= 12, inRow(other) {
+            if sentenceIsAboutIncident(other) { return true }
+            other -= 1
+        }
+        other = index + 1
+        while other < sentences.count, other - index <= 12, inRow(other) {
+            if sentenceIsAboutIncident(other) { return true }
+            other += 1
+        }
+        return false
+    }
 }
 
 extension TaggingRun {

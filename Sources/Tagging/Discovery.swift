@@ -340,8 +340,12 @@ extension TaggingRun {
                 // The kin noun before the name ("her husband, referred to as Mr B") or right after
                 // it ("Mr B, her husband"); not a later clause ("Child E, whom his mother...").
                 if candidate.declared,
-                    // Not a possessor ("at his mother's request, by his first name, Ellis").
-                    let kin = kins.filter({ (Int($0.0.start) < candidate.start || Int($0.0.start) - candidate.end <= 1) && !isWord(Int($0.0.end), Words2.s) })
+                    // Not a possessor ("at his mother's request, by his first name, Ellis"), nor
+                    // the one who chose the name ("a baby boy whom his mother asked us to call Teddy").
+                    let kin = kins.filter({
+                        (Int($0.0.start) < candidate.start || Int($0.0.start) - candidate.end <= 1) && !isWord(Int($0.0.end), Words2.s)
+                            && !afterWhom(Int($0.0.start), sentenceStart: sentence.tokenFrom)
+                    })
                         .min(by: { abs(Int($0.0.start) - candidate.start) < abs(Int($1.0.start) - candidate.start) }),
                     abs(Int(kin.0.start) - candidate.start) <= 10
                 {
@@ -1096,6 +1100,16 @@ extension TaggingRun {
         let type = reviewType?.id
         if kin.relation == "partner" || kin.relation == "ex-partner" { return type != "scr" && type != "sar" }
         return false
+    }
+
+    /// Whether the kin noun at token `start` is possessed right after "whom" ("whom his mother
+    /// asked us to call Teddy", "whom her late father named"): the clause's subject, not the
+    /// person the name is declared for.
+    func afterWhom(_ start: Int, sentenceStart: Int) -> Bool {
+        var before = start - 1
+        if before > sentenceStart, Words2.kinModifiers.contains(tokens.hashes[before]) { before -= 1 }
+        guard before > sentenceStart, Words2.possessivePronouns.contains(tokens.hashes[before]) else { return false }
+        return isWord(before - 1, Words2.whom)
     }
 
     func distance(_ role: (Int, Int, Int), _ candidate: NameCandidate) -> Int {

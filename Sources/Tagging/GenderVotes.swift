@@ -15,6 +15,9 @@ private enum AppositionWords {
     static let declarations: WordSet = WordSet(["called", "referred", "known", "named"].map(hash))
     /// Words between a gender noun and the name its declaration gives.
     static let declarationLinks: WordSet = WordSet(["who", "is", "was", "will", "be", "to", "as", "here", "in", "this", "report", "review", "little"].map(hash))
+    /// Verbs of a relative clause that declares a name ("whom his mother asked us to call Teddy").
+    static let clauseDeclarations: WordSet = WordSet(["call", "called", "name", "named", "refer", "referred", "known"].map(hash))
+    static let whom = hash("whom")
 }
 
 extension TaggingRun {
@@ -41,7 +44,7 @@ extension TaggingRun {
                 if let gender = words.genders.first(where: { $0.start == probe })?.gender {
                     // A kin noun ("her husband") is another person, not an apposition.
                     if !words.kinStarts.contains(probe) {
-                        votes.add(entity, gender, 8)  // an explicit statement outweighs pronoun noise
+                        votes.add(entity, gender, GenderVoteTally.explicit)  // an explicit statement outweighs pronoun noise
                     }
                     break
                 }
@@ -57,7 +60,7 @@ extension TaggingRun {
             while back >= sentence.tokenFrom, back >= start - 9 {
                 let hash = tokens.hashes[back]
                 if let gender = words.genders.first(where: { $0.start == back })?.gender {
-                    if declared, !words.kinStarts.contains(back) { votes.add(entity, gender, 8) }
+                    if declared, !words.kinStarts.contains(back) { votes.add(entity, gender, GenderVoteTally.explicit) }
                     break
                 }
                 if AppositionWords.declarations.contains(hash) {
@@ -66,6 +69,16 @@ extension TaggingRun {
                     break
                 }
                 back -= 1
+            }
+            // "a baby boy whom his mother has asked us to call Teddy": the gender noun before
+            // "whom", whose clause declares the name (someone else, often a relative, in between).
+            if start > sentence.tokenFrom + 1,
+                let whom = (max(sentence.tokenFrom + 1, start - 10)..<start).last(where: { tokens.hashes[$0] == AppositionWords.whom }),
+                (whom + 1..<start).contains(where: { AppositionWords.clauseDeclarations.contains(tokens.hashes[$0]) }),
+                !words.kinStarts.contains(whom - 1),
+                let gender = words.genders.first(where: { $0.start == whom - 1 })?.gender
+            {
+                votes.add(entity, gender, GenderVoteTally.explicit)
             }
         }
     }
@@ -88,6 +101,12 @@ extension TaggingRun {
 struct GenderVoteTally {
     var female: [Int]
     var male: [Int]
+
+    /// The weight of an explicit statement ("Carol, a 54-year-old woman", "a baby boy whom his
+    /// mother asked us to call Teddy") against one vote per pronoun: a child's review has many
+    /// sentences naming only the child with a practitioner's "she" (the midwife, the health
+    /// visitor), which outvoted a weight of 8.
+    static let explicit = 24
 
     init(entityCount: Int) {
         female = [Int](repeating: 0, count: entityCount)

@@ -247,7 +247,7 @@ extension Tagger {
         // The unnamed agent of "by a man with ..." (AttributionRules.swift).
         "husband", "wife", "boyfriend", "girlfriend",
         // A gender noun before a name's declaration ("a little boy who is called Alfie in this report", GenderVotes.swift).
-        "report", "little",
+        "report", "little", "whom", "refer",
         // Tag ids EntryFacts.swift names (compared with no token, but literals all the same).
         "agency", "ambulance",
         "a", "accused", "acquaintance", "admitted", "adolescent", "adult", "after", "age", "aged", "agreed", "alleged",
@@ -293,12 +293,12 @@ extension Tagger {
         "known", "referred", "called", "also", "better", "hereafter", "named", "here", "throughout",
         "death", "deaths", "killing", "murder", "homicide", "manslaughter",
         // A gender noun before a name's declaration (GenderVotes.swift).
-        "report", "little",
+        "report", "little", "whom", "refer",
         // Reporting verbs before a relative's "he"/"she" (PronounRules.swift).
         "stated", "complained", "claimed", "noticed", "worried", "feared", "thought", "believed",
         // RoleDescriptions.swift.
         "another", "known", "possible", "potential", "likely", "repeat", "previous", "secondary", "primary", "that", "which", "while",
-        "whilst", "when", "three",
+        "whilst", "when", "three", "of", "the",
         "about", "in", "on", "into", "towards", "around", "over", "between", "among", "should", "might", "must", "not", "never", "will", "shall", "herself", "himself", "themselves", "themself",
         "a", "accused", "admitted", "adult", "age", "aged", "agreed", "alleged", "also", "an", "and", "april", "as", "asian", "asked",
         "assailant", "assaulted", "at", "attended", "august", "be", "became", "been", "began", "being", "black", "boy", "british", "by",

@@ -821,6 +821,9 @@ struct CompiledMatcher: Sendable {
         func deallocate() { base.deallocate() }
     }
 
+    /// Inlined into the callers' loops over sentences (a call per sentence cost a frame and the
+    /// reloading of the walker's pointers).
+    @inline(__always)
     private func walkRange(_ walker: Walker, from: Int, to: Int, into matches: inout MatchSink) {
         var index = from
         while index < to {

@@ -55,6 +55,13 @@ extension TaggingRun {
             else { continue }
             if let existing = people.entityIndex(for: NameKey(hashes: [hash])) {
                 guard existing != entity else { continue }
+                // "her husband, referred to as D" and a people-table row "Daughter": relatives of
+                // two kinds are two people, not a name and its initial.
+                if let kin = people.entities[existing].kin, let other = people.entities[entity].kin,
+                    compiled.kins[kin].relation != compiled.kins[other].relation
+                {
+                    continue
+                }
                 people.reassignNames(of: existing, to: entity)
                 people.entities[existing].name = nil
             } else {

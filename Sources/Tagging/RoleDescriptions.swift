@@ -7,7 +7,9 @@ import ReviewModel
 /// had himself been a victim of a stabbing". Neither makes Child T the perpetrator or Young
 /// Person Y the victim of the review. A role noun after an indefinite article ("a victim",
 /// "an offender") or after "as" ("seen as the perpetrator") is such a description, so the
-/// people finder does not bind a nearby name to it.
+/// people finder does not bind a nearby name to it. So is the role of another event: "Mr T
+/// was himself the victim of a street robbery" (an indefinite event after "of", or a
+/// reflexive pronoun before the role) made the man who killed the review's victim its victim.
 extension TaggingRun {
     /// Drops from `roles` (token start, token end, entity) the role mentions that describe:
     /// those right after "a", "an" or "as" (one adjective may stand between: "a known
@@ -16,8 +18,20 @@ extension TaggingRun {
     mutating func dropDescriptiveRoles(_ roles: inout [(Int, Int, Int)], sentenceStart: Int) {
         guard !roles.isEmpty else { return }
         roles.removeAll { role in
+            // "the victim of a street robbery", "the perpetrator of an assault in 2019".
+            if role.1 + 1 < tokens.count, tokens.hashes[role.1] == RoleWords.of,
+                RoleWords.indefiniteArticles.contains(tokens.hashes[role.1 + 1])
+            {
+                return true
+            }
             var before = role.0 - 1
             guard before >= sentenceStart else { return false }
+            // "was himself the victim", "had herself been a victim".
+            if RoleWords.reflexives.contains(tokens.hashes[before])
+                || (before > sentenceStart && tokens.hashes[before] == RoleWords.the && RoleWords.reflexives.contains(tokens.hashes[before - 1]))
+            {
+                return true
+            }
             if RoleWords.descriptive.contains(tokens.hashes[before]) { return true }
             // One modifier between: "a known perpetrator", "as an alleged perpetrator".
             before -= 1
@@ -47,6 +61,10 @@ enum RoleWords {
     static func hash(_ word: String) -> UInt64 { Vocabulary.hash(Array(word.utf8)) }
     /// Words after which a role noun describes a person ("a victim", "treated as the perpetrator").
     static let descriptive: WordSet = WordSet(["a", "an", "as"].map(hash))
+    /// After a role and "of": another event's role ("the victim of a robbery").
+    static let indefiniteArticles: WordSet = WordSet(["a", "an"].map(hash))
+    static let of = hash("of")
+    static let the = hash("the")
     /// One word allowed between those and the role noun.
     static let modifiers: WordSet = WordSet(["a", "an", "the", "known", "alleged", "possible", "potential", "likely", "repeat", "previous", "secondary", "primary"].map(hash))
     /// Words that open an agent's noun phrase after "by".
@@ -56,7 +74,8 @@ enum RoleWords {
     static let prepositions: WordSet = WordSet(["about", "at", "in", "on", "into", "towards", "around", "over", "between", "among"].map(hash))
     /// Words between a pronoun and a role cue that make the cue no fact about the pronoun's person.
     static let unreal: WordSet = WordSet(["should", "would", "could", "might", "may", "must", "to", "not", "never", "will", "shall"].map(hash))
-    /// Reflexive pronouns after a cue ("kill herself"): harm to oneself.
+    /// Reflexive pronouns after a cue ("kill herself"): harm to oneself; before a role, the
+    /// person's role in another event ("was himself the victim").
     static let reflexives: WordSet = WordSet(["herself", "himself", "themselves", "themself"].map(hash))
     /// Words that make the gap a list or a clause rather than one noun phrase.
     static let clauseBreaks: WordSet = WordSet(["and", "or", "who", "which", "that", "while", "whilst", "when"].map(hash))

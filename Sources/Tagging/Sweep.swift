@@ -302,7 +302,7 @@ extension TaggingRun {
                             suppress(target, range, .thirdParty, "a relative's relationship")
                             continue
                         }
-                        if traits.special == .ambulance, incidentContext(sentenceIndex) {
+                        if traits.special == .ambulance, incidentResponseContext(sentenceIndex) {
                             suppress(target, range, .historical, "the response to the incident")
                             continue
                         }

@@ -1,5 +1,6 @@
 import Foundation
 import ReviewModel
+import ReviewParsing
 import Testing
 @testable import Tagging
 
@@ -267,5 +268,30 @@ import Testing
             1.2 In March 2024 Marcia fell in the garden and an ambulance took her to hospital.
             """
         #expect(sharedTagger.tag(makeDocument(before, reviewType: "dhr")).has("agency/ambulance"))
+    }
+
+    /// The response told before the incident it answers: in the paragraph ("Paramedics attended.
+    /// She was pronounced dead at the scene.") or in another cell of a chronology row.
+    @Test func paramedicsBeforeTheAccountOfTheIncidentAreItsResponse() throws {
+        let paragraph = """
+            # Domestic Homicide Review: Marta
+
+            1.1 This review concerns Marta, who lived in Ashworth Road.
+
+            5.15 Neighbours called 999 on hearing screams. Police and paramedics attended within nine minutes. Marta was pronounced dead at the scene.
+            """
+        #expect(!sharedTagger.tag(makeDocument(paragraph, reviewType: "dhr")).has("agency/ambulance"))
+        let row = """
+            <html><body><h1>Domestic Homicide Review: Scott</h1>
+            <p>This review concerns Scott, who lived with his partner Jodie.</p>
+            <table><tr><th>Date</th><th>Agency</th><th>Event</th></tr>
+            <tr><td>2 Feb 2025</td><td>Children's social care</td><td>A social worker visits the family.</td></tr>
+            <tr><td>9 Mar 2025</td><td>Police / Ambulance</td><td>Jodie rings 999. Scott pronounced dead at the scene.</td></tr>
+            </table></body></html>
+            """
+        #expect(!sharedTagger.tag(try DocumentReader().read(bytes: Array(row.utf8), name: "row.html")).has("agency/ambulance"))
+        // An earlier call-out in such a row is involvement.
+        let earlier = row.replacingOccurrences(of: "Jodie rings 999. Scott pronounced dead at the scene.", with: "Jodie rings 999 after Scott falls in the street.")
+        #expect(sharedTagger.tag(try DocumentReader().read(bytes: Array(earlier.utf8), name: "row.html")).has("agency/ambulance"))
     }
 }

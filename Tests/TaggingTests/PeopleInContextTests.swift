@@ -602,4 +602,32 @@ import Testing
             """)
         #expect(Self.person(result, .victim)?.name == "Frank")
     }
+
+    /// "a baby girl whom her father has asked us to call Sam": the father chose the name, so
+    /// Sam is no relative of the father's gender; the noun before "whom" gives hers, however
+    /// many sentences name only Sam beside a practitioner's "she".
+    @Test func theRelativeWhoChoseTheNameIsNotTheNamedChild() throws {
+        let result = try Self.tag("""
+            # Child Safeguarding Practice Review: "Sam"
+
+            1.1 This review is about a baby girl whom her father has asked us to call Sam. Sam was seven weeks old when she died.
+
+            1.2 The midwife visited Sam at home; she noted nothing of concern. The health visitor saw Sam in January; she weighed Sam.
+
+            1.3 Dean, who is not Sam's father, was convicted of Sam's manslaughter.
+            """)
+        let victim = try #require(Self.person(result, .victim))
+        #expect(victim.name == "Sam")
+        #expect(victim.gender == .female)
+        let boy = try Self.tag("""
+            # Child Safeguarding Practice Review: "Teddy"
+
+            1.1 This review is about a baby boy whom his mother has asked us to call Teddy. Teddy was seven weeks old when he died.
+
+            1.2 The midwife visited Teddy at home; she noted nothing of concern. The health visitor saw Teddy in January; she weighed Teddy. The GP saw Teddy in February; she examined Teddy's ear.
+
+            1.3 Dean, who is not Teddy's father, was convicted of Teddy's manslaughter.
+            """)
+        #expect(Self.person(boy, .victim)?.gender == .male)
+    }
 }

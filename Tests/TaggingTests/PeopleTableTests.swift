@@ -135,4 +135,30 @@ import Testing
         #expect(perpetrator.age == .years(35))
         #expect(perpetrator.ethnicity == .mixed)
     }
+
+    /// A letter declared for the husband ("referred to as D") and a row named "Daughter" are
+    /// two relatives, not a name and its initial: the husband stays the perpetrator.
+    @Test func anInitialIsNoAliasOfARelativeOfAnotherKind() throws {
+        let result = try Self.tag(
+            """
+            # Domestic Homicide Review into the death of "Niamh"
+
+            1.1 This review concerns Niamh, a woman of 39 who took her own life at home in 2025. She had been married to her husband, who is referred to throughout this report as D, for twelve years. D controlled her money and checked her phone. D was not charged with any offence.
+
+            | Referred to as | Relationship to Niamh | Age | Ethnicity |
+            |---|---|---|---|
+            | Niamh | Subject of the review | 39 | White Irish |
+            | D | Husband | 42 | White British |
+            | Daughter | Daughter of Niamh and D | 10 | Not recorded |
+
+            2.1 D told the GP that Niamh was "fine".
+            """, name: "review.md")
+        let perpetrator = try #require(result.people.first { $0.subject == .perpetrator })
+        #expect(perpetrator.name == "D")
+        #expect(perpetrator.age == .years(42))
+        #expect(perpetrator.gender == .male)
+        #expect(result.has("relationship-type/partner"))
+        #expect(!result.has("relationship-type/adult-child"))
+        #expect(result.category?.id == "intimate-partner-violence")
+    }
 }

@@ -73,4 +73,23 @@ import Testing
         #expect(Self.name(result, .victim) == "Child T")
         #expect(Self.name(result, .perpetrator) == "Young Person Y")
     }
+
+    @Test("the perpetrator who was himself the victim of another offence stays the perpetrator")
+    func perpetratorWhoWasTheVictimOfAnotherOffence() throws {
+        let text = """
+            INDEPENDENT INVESTIGATION INTO THE CARE AND TREATMENT OF MR K AND THE DEATH OF MR OWEN PRYCE
+
+            1.1 Mr Owen Pryce was stabbed outside a shop in June 2024. He was 61.
+
+            1.2 The man who killed Mr Pryce is referred to in this report as Mr K. Mr K was convicted of manslaughter.
+
+            5.9 In October 2022 Mr K was himself the victim of a street robbery: he was punched and his phone was taken.
+
+            5.10 Mr K has a diagnosis of paranoid schizophrenia.
+            """
+        let result = sharedTagger.tag(try DocumentReader().read(bytes: Array(text.utf8), name: "iir.txt"))
+        #expect(Self.name(result, .victim) == "Mr Owen Pryce")
+        #expect(Self.name(result, .perpetrator)?.uppercased() == "MR K")
+        #expect(result.subjects("characteristic/mental-health") == [.perpetrator])
+    }
 }
