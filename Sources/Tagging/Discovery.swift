@@ -1059,32 +1059,42 @@ extension TaggingRun {
             if sentenceEntities.contains(where: { possessesKin($0.nameEnd, kinStarts: words.kinStarts) }) { continue }
             var first = sentenceEntities[0].start
             for mention in sentenceEntities where mention.start < first { first = mention.start }
-            // "She cancelled the visit, did not take Alfie to nursery, and told her mother that she
-            // ...": a subject pronoun before the person is the sentence's subject, someone else,
-            // and the later pronouns are most likely theirs.
-            if first > sentence.tokenFrom, matches[sentence.matchFrom..<sentence.matchTo].contains(where: { match in
-                Int(match.start) < first && patternBits[Int(match.pattern)] & SentenceKinds.genderWord != 0
-                    && subjects.contains(tokens.hashes[Int(match.start)])
-            }) {
-                continue
-            }
-            nextSentenceGenderVote(after: sentenceIndex, entity: entity, into: &votes)
-            // Kin nouns ("Carol's brother") are other people, not gender words for this one.
+            // One pass over the sentence's gender words (only pronouns, gender words and titles vote),
+            // in start order: those before the person come first. "She cancelled the visit, did not
+            // take Alfie to nursery, and told her mother that she ...": a subject pronoun before the
+            // person is the sentence's subject, someone else, and the later pronouns are most likely
+            // theirs: the sentence casts no vote. The ones after the person are tallied, and counted
+            // only when no such pronoun came first.
+            var tally = (female: 0, male: 0)
+            var subjectBefore = false
             for position in sentence.matchFrom..<sentence.matchTo {
                 let match = matches[position]
-                // (Only pronouns, gender words and titles vote.)
                 guard patternBits[Int(match.pattern)] & SentenceKinds.genderWord != 0 else { continue }
                 let start = Int(match.start)
+                if start < first {
+                    if subjects.contains(tokens.hashes[start]) {
+                        subjectBefore = true
+                        break
+                    }
+                    continue
+                }
+                // Kin nouns ("Carol's brother") are other people, not gender words for this one.
                 guard start > first, !words.kinStarts.contains(start) else { continue }
+                let vote: (gender: Gender, weight: Int)
                 switch kind(match) {
                 // Only "she"/"he": "Liam took her phone" says nothing of Liam's gender.
-                case .pronoun(let gender, _) where subjects.contains(tokens.hashes[start]): votes.add(entity, gender, 1)
-                case .female where start - first <= 12: votes.add(entity, .female, 2)
-                case .male where start - first <= 12: votes.add(entity, .male, 2)
-                case .title(let gender?) where start == first: votes.add(entity, gender, 3)
-                default: break
+                case .pronoun(let gender, _) where subjects.contains(tokens.hashes[start]): vote = (gender, 1)
+                case .female where start - first <= 12: vote = (.female, 2)
+                case .male where start - first <= 12: vote = (.male, 2)
+                case .title(let gender?) where start == first: vote = (gender, 3)
+                default: continue
                 }
+                if vote.gender == .female { tally.female += vote.weight } else { tally.male += vote.weight }
             }
+            if subjectBefore { continue }
+            nextSentenceGenderVote(after: sentenceIndex, entity: entity, into: &votes)
+            votes.add(entity, .female, tally.female)
+            votes.add(entity, .male, tally.male)
         }
         return votes
     }
