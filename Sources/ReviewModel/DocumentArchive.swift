@@ -910,7 +910,8 @@ private struct ArchiveReader {
         return UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
     }
 
-    /// Unsigned LEB128 (most numbers take one byte: read inline).
+    /// Unsigned LEB128 (most numbers take one byte, and most others two, block and sentence
+    /// lengths below 16384: both read inline, the loop was a tenth of decoding).
     @inline(__always)
     mutating func varint() throws(DocumentArchiveError) -> UInt64 {
         if offset < buffer.count {
@@ -919,11 +920,18 @@ private struct ArchiveReader {
                 offset += 1
                 return UInt64(byte)
             }
+            if offset + 1 < buffer.count {
+                let next = buffer[offset + 1]
+                if next < 0x80 {
+                    offset += 2
+                    return UInt64(byte & 0x7F) | UInt64(next) << 7
+                }
+            }
         }
         return try longVarint()
     }
 
-    /// ``varint()`` of more than one byte (or at the end of the buffer).
+    /// ``varint()`` of more than two bytes (or at the end of the buffer).
     mutating func longVarint() throws(DocumentArchiveError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
@@ -939,6 +947,7 @@ private struct ArchiveReader {
     }
 
     /// A non-negative integer.
+    @inline(__always)
     mutating func int() throws(DocumentArchiveError) -> Int {
         let value = try varint()
         guard value <= UInt64(Int.max) else { throw error("a number before byte \(offset) is out of range") }
@@ -952,6 +961,7 @@ private struct ArchiveReader {
     }
 
     /// `base` plus a zigzag-coded (or, when `unsigned`, a plain) difference.
+    @inline(__always)
     mutating func offset(from base: Int, unsigned: Bool = false) throws(DocumentArchiveError) -> Int {
         let code = try varint()
         let delta = unsigned
@@ -963,6 +973,7 @@ private struct ArchiveReader {
     }
 
     /// An optional integer: 0 for nil, else its zigzag code plus one.
+    @inline(__always)
     mutating func optional() throws(DocumentArchiveError) -> Int? {
         let code = try varint()
         guard code > 0 else { return nil }
