@@ -10,6 +10,8 @@ private enum Words {
     static let age = hash("age")
     static let aged = hash("aged")
     static let was = hash("was")
+    static let isWord = hash("is")
+    static let who = hash("who")
     static let at = hash("at")
     static let the = hash("the")
     static let time = hash("time")
@@ -529,6 +531,9 @@ extension TaggingRun {
             if position >= 2, tokens.hashes[position - 1] == Words.of, Words.personNouns.contains(tokens.hashes[position - 2]) {
                 forward = mentions.first { $0.start > position && $0.start - position <= 7 && $0.entity != nil && $0.kind == .name }?.entity
             }
+            // "Dean, who is not Teddy's father, was 23": the age of the name whose relative clause
+            // closes with the comma before "was", not of the relative the clause names.
+            if forward == nil { forward = subjectOfClosedRelativeClause(before: position, mentions: mentions) }
             guard let entity = forward ?? entityFor(position: position, mentions: mentions, fallback: nil) else { continue }
             if priority == Self.childRolePriority {
                 // "was a toddler": no age, but the victim is a child.
@@ -548,6 +553,26 @@ extension TaggingRun {
                 agePriority[entity] = min(priority, recorded)
             }
         }
+    }
+
+    /// For an age at token `position` right after "was" or "is" and a comma: the person named
+    /// before a "who" clause that the comma closes ("Dean, who is not Teddy's father, was 23"),
+    /// at most 14 words back; nil otherwise.
+    func subjectOfClosedRelativeClause(before position: Int, mentions: [Mention]) -> Int? {
+        let verb = position - 1
+        guard verb >= 1, tokens.hashes[verb] == Words.was || tokens.hashes[verb] == Words.isWord else { return nil }
+        let gapFrom = Int(tokens.ends[verb - 1])
+        let gapTo = Int(tokens.starts[verb])
+        guard gapTo > gapFrom else { return nil }
+        let comma = document.text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes[gapFrom..<gapTo].contains(0x2C)
+        } ?? Array(document.text.utf8)[gapFrom..<gapTo].contains(0x2C)
+        guard comma else { return nil }
+        guard let named = mentions.last(where: { mention in
+            mention.kind == .name && mention.entity != nil && mention.end < verb && verb - mention.end <= 14
+                && mention.end < tokens.count && tokens.hashes[mention.end] == Words.who
+        }) else { return nil }
+        return named.entity
     }
 
     /// "Both men were white British", "Ann and Joe were both of Black Caribbean heritage": when

@@ -630,4 +630,20 @@ import Testing
             """)
         #expect(Self.person(boy, .victim)?.gender == .male)
     }
+
+    /// "Dean, who is not Sam's father, was 23": the age of the name whose relative clause the
+    /// comma closes, not of the father the clause names.
+    @Test func anAgeAfterARelativeClauseIsTheNamedPersons() throws {
+        let result = try Self.tag("""
+            # Child Safeguarding Practice Review: "Sam"
+
+            1.1 This review is about a baby girl called Sam. Sam was seven weeks old when she died.
+
+            1.2 Sam's mother, referred to here as Shannon, was 19 at the time. Dean, who is not Sam's father, was 23.
+
+            1.3 Dean was convicted of Sam's manslaughter.
+            """)
+        #expect(Self.person(result, .perpetrator)?.name == "Dean")
+        #expect(Self.person(result, .perpetrator)?.age == .years(23))
+    }
 }
