@@ -560,14 +560,7 @@ extension TaggingRun {
     /// at most 14 words back; nil otherwise.
     func subjectOfClosedRelativeClause(before position: Int, mentions: [Mention]) -> Int? {
         let verb = position - 1
-        guard verb >= 1, tokens.hashes[verb] == Words.was || tokens.hashes[verb] == Words.isWord else { return nil }
-        let gapFrom = Int(tokens.ends[verb - 1])
-        let gapTo = Int(tokens.starts[verb])
-        guard gapTo > gapFrom else { return nil }
-        let comma = document.text.utf8.withContiguousStorageIfAvailable { bytes in
-            bytes[gapFrom..<gapTo].contains(0x2C)
-        } ?? Array(document.text.utf8)[gapFrom..<gapTo].contains(0x2C)
-        guard comma else { return nil }
+        guard verb >= 1, tokens.hashes[verb] == Words.was || tokens.hashes[verb] == Words.isWord, commaBetween(verb - 1) else { return nil }
         guard let named = mentions.last(where: { mention in
             mention.kind == .name && mention.entity != nil && mention.end < verb && verb - mention.end <= 14
                 && mention.end < tokens.count && tokens.hashes[mention.end] == Words.who
